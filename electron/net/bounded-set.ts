@@ -1,0 +1,58 @@
+/** A set that forgets its oldest entries beyond `capacity` (insertion order). */
+export class BoundedSet<T> {
+  private readonly items = new Set<T>();
+
+  constructor(private readonly capacity: number) {}
+
+  has(value: T): boolean {
+    return this.items.has(value);
+  }
+
+  add(value: T): void {
+    this.items.delete(value);
+    this.items.add(value);
+    while (this.items.size > this.capacity) {
+      const oldest = this.items.values().next();
+      if (oldest.done === true) break;
+      this.items.delete(oldest.value);
+    }
+  }
+
+  delete(value: T): boolean {
+    return this.items.delete(value);
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+}
+
+/** A map that forgets its least recently used entries beyond `capacity`. */
+export class BoundedMap<K, V> {
+  private readonly items = new Map<K, V>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(key: K): V | undefined {
+    const value = this.items.get(key);
+    if (value !== undefined) {
+      this.items.delete(key);
+      this.items.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: K, value: V): void {
+    this.items.delete(key);
+    this.items.set(key, value);
+    while (this.items.size > this.capacity) {
+      const oldest = this.items.keys().next();
+      if (oldest.done === true) break;
+      this.items.delete(oldest.value);
+    }
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+}

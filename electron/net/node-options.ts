@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { parseEndpoint, type Endpoint } from '../../shared/address';
+import type { PeerStatus } from '../../shared/domain';
+import {
+  ANNOUNCE_INTERVAL_MS,
+  ANNOUNCE_REPLY_MAX_DELAY_MS,
+  CLIENT_PORT_ATTEMPTS,
+  DEFAULT_CLIENT_PORT,
+  DEFAULT_SERVER_PORT,
+  MAX_HOST_LENGTH,
+  MAX_NICK_LENGTH,
+  MAX_UDP_TRANSMISSIONS,
+  PEER_TIMEOUT_MS,
+  RATE_LIMIT_BURST,
+  RATE_LIMIT_PER_SECOND,
+} from '../../shared/protocol/constants';
+import { defaultBroadcastTargets, listIPv4Interfaces, type InterfaceAddress } from './interfaces';
+import { DEFAULT_RTO, type RtoOptions } from './rtt-estimator';
+
+export interface NodeOptions {
+  /** 32 lowercase hex digits; random when absent (storage makes it stable across restarts). */
+  readonly nodeId?: string;
+  readonly nick?: string;
+  readonly host?: string;
+  readonly status?: PeerStatus;
+  readonly serverPort?: number;
+  /** Base client port: the node takes the first free one at or above it. */
+  readonly clientPort?: number;
+  readonly clientPortAttempts?: number;
+  readonly bindAddress?: string;
+  /** Discovery broadcast addresses; replaces the default (every interface's broadcast address). */
+  readonly broadcast?: readonly string[];
+  /** Extra unicast discovery targets, `IP` (server port) or `IP:PORT`. */
+  readonly peers?: readonly string[];
+  readonly tcp?: boolean;
+  readonly announceIntervalMs?: number;
+  readonly peerTimeoutMs?: number;
+  readonly replyMaxDelayMs?: number;
+  readonly rto?: RtoOptions;
+  readonly maxTransmissions?: number;
+  readonly rateLimit?: { readonly perSecond: number; readonly burst: number };
+  readonly now?: () => number;
+  readonly random?: () => number;
+  readonly interfaces?: () => InterfaceAddress[];
+}
+
+export interface ResolvedOptions {
+  readonly nodeId: string;
+  readonly nick: string;
+  readonly host: string;
+  readonly status: PeerStatus;
+  readonly serverPort: number;
+  readonly clientPort: number;
+  readonly clientPortAttempts: number;
+  readonly bindAddress: string;
+  readonly broadcast: readonly string[] | undefined;
+  readonly peers: readonly Endpoint[];
+  readonly tcp: boolean;
+  readonly announceIntervalMs: number;
+  readonly peerTimeoutMs: number;
+  readonly replyMaxDelayMs: number;
+  readonly rto: RtoOptions;
+  readonly maxTransmissions: number;
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  readonly now: () => number;
+  readonly random: () => number;
+  readonly interfaces: () => InterfaceAddress[];
+}
+
+export class OptionsError extends Error {
+  override readonly name = 'OptionsError';
+  readonly code = 'bad-option';
+}
+
+export function newNodeId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** Keeps a nickname or host name within protocol limits: no control characters, bounded length. */
+export function cleanLabel(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = text.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  // Cut at a code point boundary so a cut never leaves half a surrogate pair.
+  return Array.from(cleaned).slice(0, max).join('');
+}
+
+function port(value: number | undefined, fallback: number, name: string): number {
+  const p = value ?? fallback;
+  if (!Number.isInteger(p) || p < 1 || p > 65_535) {
+    throw new OptionsError(`${name} must be a port number 1..65535, got ${String(value)}`);
+  }
+  return p;
+}
+
+export function resolveOptions(options: NodeOptions): ResolvedOptions {
+  const nodeId = options.nodeId ?? newNodeId();
+  if (!/^[0-9a-f]{32}$/.test(nodeId))
+    throw new OptionsError('nodeId must be 32 lowercase hex digits');
+  const serverPort = port(options.serverPort, DEFAULT_SERVER_PORT, 'serverPort');
+  const host = cleanLabel(options.host ?? hostname(), MAX_HOST_LENGTH);
+  const nick = cleanLabel(options.nick ?? host, MAX_NICK_LENGTH) || 'PacketChat user';
+  const peers = (options.peers ?? []).map((text) => {
+    const endpoint = parseEndpoint(text, serverPort);
+    if (endpoint === undefined) throw new OptionsError(`peer must be IP or IP:PORT, got ${text}`);
+    return endpoint;
+  });
+  for (const target of options.broadcast ?? []) {
+    if (parseEndpoint(target, serverPort) === undefined) {
+      throw new OptionsError(`broadcast target must be an IPv4 address, got ${target}`);
+    }
+  }
+  return {
+    nodeId,
+    nick,
+    host,
+    status: options.status ?? 'online',
+    serverPort,
+    clientPort: port(options.clientPort, DEFAULT_CLIENT_PORT, 'clientPort'),
+    clientPortAttempts: options.clientPortAttempts ?? CLIENT_PORT_ATTEMPTS,
+    bindAddress: options.bindAddress ?? '0.0.0.0',
+    broadcast: options.broadcast,
+    peers,
+    tcp: options.tcp ?? true,
+    announceIntervalMs: options.announceIntervalMs ?? ANNOUNCE_INTERVAL_MS,
+    peerTimeoutMs: options.peerTimeoutMs ?? PEER_TIMEOUT_MS,
+    replyMaxDelayMs: options.replyMaxDelayMs ?? ANNOUNCE_REPLY_MAX_DELAY_MS,
+    rto: options.rto ?? DEFAULT_RTO,
+    maxTransmissions: options.maxTransmissions ?? MAX_UDP_TRANSMISSIONS,
+    rateLimit: options.rateLimit ?? { perSecond: RATE_LIMIT_PER_SECOND, burst: RATE_LIMIT_BURST },
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random,
+    interfaces: options.interfaces ?? listIPv4Interfaces,
+  };
+}
+
+/** Where announces go: broadcast addresses on the server port, then the configured peers. */
+export function discoveryTargets(options: ResolvedOptions, extra: readonly Endpoint[]): Endpoint[] {
+  const broadcasts = options.broadcast ?? defaultBroadcastTargets(options.interfaces());
+  const all = [
+    ...broadcasts.map((b) => parseEndpoint(b, options.serverPort)),
+    ...options.peers,
+    ...extra,
+  ].filter((e): e is Endpoint => e !== undefined);
+  const seen = new Set<string>();
+  return all.filter((e) => {
+    const key = `${e.address}:${e.port}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,123 @@
+import type { PeerChange, PeerInfo, PeerStatus } from '../../shared/domain';
+import type { Endpoint } from '../../shared/address';
+
+/** What an announce (or announce reply) tells about its sender. */
+export interface PeerDetails {
+  readonly nick: string;
+  readonly host: string;
+  readonly tcpPort: number | null;
+  readonly status: PeerStatus;
+}
+
+/**
+ * The peers this node knows, keyed by node id. Pure: every method takes the current time and
+ * returns the changes it made, so expiry and address changes are tested with plain numbers.
+ */
+export class PeerTable {
+  private readonly peers = new Map<string, PeerInfo>();
+
+  constructor(private readonly maxPeers: number) {}
+
+  get(id: string): PeerInfo | undefined {
+    return this.peers.get(id);
+  }
+
+  list(): PeerInfo[] {
+    return [...this.peers.values()];
+  }
+
+  get size(): number {
+    return this.peers.size;
+  }
+
+  findByEndpoint(endpoint: Endpoint): PeerInfo | undefined {
+    for (const peer of this.peers.values()) {
+      if (peer.address === endpoint.address && peer.port === endpoint.port) return peer;
+    }
+    return undefined;
+  }
+
+  /**
+   * Records that `id` was heard from `from` at `now`. `details` comes with announces; other
+   * packets only refresh presence and address. Returns the changes, in the order they happened.
+   */
+  observe(id: string, from: Endpoint, now: number, details?: PeerDetails): PeerChange[] {
+    const known = this.peers.get(id);
+    if (known === undefined) {
+      if (!this.makeRoom()) return [];
+      const peer: PeerInfo = {
+        id,
+        nick: details?.nick ?? `peer-${id.slice(0, 6)}`,
+        host: details?.host ?? '',
+        address: from.address,
+        port: from.port,
+        tcpPort: details?.tcpPort ?? null,
+        status: details?.status ?? 'online',
+        online: true,
+        firstSeen: now,
+        lastSeen: now,
+      };
+      this.peers.set(id, peer);
+      return [{ change: 'added', peer }];
+    }
+    const changes: PeerChange[] = [];
+    const moved = known.address !== from.address || known.port !== from.port;
+    const detailsChanged =
+      details !== undefined &&
+      (details.nick !== known.nick ||
+        details.host !== known.host ||
+        details.tcpPort !== known.tcpPort ||
+        details.status !== known.status);
+    const peer: PeerInfo = {
+      ...known,
+      ...(details ?? {}),
+      address: from.address,
+      port: from.port,
+      online: true,
+      lastSeen: Math.max(known.lastSeen, now),
+    };
+    this.peers.set(id, peer);
+    if (moved) {
+      changes.push({
+        change: 'moved',
+        peer,
+        previous: { address: known.address, port: known.port },
+      });
+    }
+    if (!known.online) changes.push({ change: 'online', peer });
+    if (detailsChanged) changes.push({ change: 'updated', peer });
+    return changes;
+  }
+
+  /** Marks a peer offline at once (it said bye). */
+  markOffline(id: string): PeerChange[] {
+    const known = this.peers.get(id);
+    if (known === undefined || !known.online) return [];
+    const peer = { ...known, online: false };
+    this.peers.set(id, peer);
+    return [{ change: 'offline', peer }];
+  }
+
+  /** Marks offline every online peer not heard from for `timeoutMs` or more. */
+  expire(now: number, timeoutMs: number): PeerChange[] {
+    const changes: PeerChange[] = [];
+    for (const known of this.peers.values()) {
+      if (known.online && now - known.lastSeen >= timeoutMs) {
+        changes.push(...this.markOffline(known.id));
+      }
+    }
+    return changes;
+  }
+
+  /** The table is bounded: a flood of made-up ids evicts the longest-silent offline peer. */
+  private makeRoom(): boolean {
+    if (this.peers.size < this.maxPeers) return true;
+    let victim: PeerInfo | undefined;
+    for (const peer of this.peers.values()) {
+      if (!peer.online && (victim === undefined || peer.lastSeen < victim.lastSeen)) victim = peer;
+    }
+    if (victim === undefined) return false;
+    this.peers.delete(victim.id);
+    return true;
+  }
+}

@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import type { DeliveryStatus, DeliveryUpdate, Transport } from '../../shared/domain';
+import { MAX_UDP_TRANSMISSIONS } from '../../shared/protocol/constants';
+import type { AckPacket } from '../../shared/protocol/packets';
+import { DEFAULT_RTO, retransmitDelay, RttEstimator, type RtoOptions } from './rtt-estimator';
+
+export interface OutboundMessage {
+  readonly id: string;
+  readonly to: string;
+  readonly epoch: string;
+  readonly seq: number;
+  readonly text: string;
+  readonly ts: number;
+  status: Exclude<DeliveryStatus, 'delivered' | 'failed'>;
+  transport: Transport;
+  /** UDP transmissions so far. */
+  attempts: number;
+  lastSentAt: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+export interface ReliableSenderDeps {
+  /** Puts one transmission of `message` on the wire, with the stream's current floor. */
+  transmit(message: OutboundMessage, floor: number): void;
+  /**
+   * UDP retries ran out. Resolves with what to do next: `failed`, or `pending` to keep the
+   * message until the peer is heard from again. (The TCP fallback hooks in here.)
+   */
+  exhausted(message: OutboundMessage, floor: number): Promise<'failed' | 'pending' | 'delivered'>;
+  status(update: DeliveryUpdate): void;
+  now(): number;
+  random(): number;
+  readonly rto?: RtoOptions;
+  readonly maxTransmissions?: number;
+  /** Messages in flight per peer; later ones wait their turn (still `sending`). */
+  readonly window?: number;
+}
+
+interface PeerStream {
+  readonly epoch: string;
+  nextSeq: number;
+  /** Unresolved messages in sequence order (Map keeps insertion order). */
+  readonly open: Map<number, OutboundMessage>;
+  readonly rtt: RttEstimator;
+}
+
+const DEFAULT_WINDOW = 64;
+
+export function randomToken(bytes = 9): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/**
+ * Reliable, ordered text delivery over an unreliable datagram transport: per-peer sequence
+ * numbers, adaptive retransmission (RFC 6298) with exponential back-off and jitter, and a floor
+ * that tells the receiver which gaps will never be filled.
+ */
+export class ReliableSender {
+  private readonly streams = new Map<string, PeerStream>();
+  private readonly byId = new Map<string, OutboundMessage>();
+  private closed = false;
+
+  constructor(private readonly deps: ReliableSenderDeps) {}
+
+  send(to: string, text: string, ts: number): OutboundMessage {
+    const stream = this.stream(to);
+    const message: OutboundMessage = {
+      id: randomToken(),
+      to,
+      epoch: stream.epoch,
+      seq: stream.nextSeq,
+      text,
+      ts,
+      status: 'sending',
+      transport: 'udp',
+      attempts: 0,
+      lastSentAt: 0,
+      timer: undefined,
+    };
+    stream.nextSeq += 1;
+    stream.open.set(message.seq, message);
+    this.byId.set(message.id, message);
+    this.report(message, 'sending');
+    this.pump(stream);
+    return message;
+  }
+
+  /** Handles an ack; returns the delivered message, if the ack matched one that was open. */
+  acknowledge(ack: AckPacket): OutboundMessage | undefined {
+    const stream = this.streams.get(ack.from);
+    const message = stream?.open.get(ack.seq);
+    if (stream === undefined || message === undefined) return undefined;
+    if (message.id !== ack.id || message.epoch !== ack.epoch) return undefined;
+    let rttMs: number | undefined;
+    if (message.attempts === 1 && message.transport === 'udp') {
+      rttMs = this.deps.now() - message.lastSentAt;
+      stream.rtt.sample(rttMs);
+    }
+    this.resolve(stream, message, 'delivered', rttMs);
+    return message;
+  }
+
+  /** The peer was heard from: send its pending messages again, in order. */
+  resume(peerId: string): void {
+    const stream = this.streams.get(peerId);
+    if (stream === undefined) return;
+    for (const message of stream.open.values()) {
+      if (message.status === 'pending') {
+        message.status = 'sending';
+        message.transport = 'udp';
+        message.attempts = 0;
+        this.report(message, 'sending');
+      }
+    }
+    this.pump(stream);
+  }
+
+  get(id: string): OutboundMessage | undefined {
+    return this.byId.get(id);
+  }
+
+  open(): OutboundMessage[] {
+    return [...this.byId.values()];
+  }
+
+  rttMs(peerId: string): number | undefined {
+    return this.streams.get(peerId)?.rtt.smoothedRttMs;
+  }
+
+  floor(peerId: string): number {
+    const stream = this.streams.get(peerId);
+    if (stream === undefined) return 1;
+    const first = stream.open.keys().next();
+    return first.done === true ? stream.nextSeq : first.value;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const message of this.byId.values()) clearTimeout(message.timer);
+  }
+
+  private stream(to: string): PeerStream {
+    let stream = this.streams.get(to);
+    if (stream === undefined) {
+      stream = {
+        epoch: randomToken(6),
+        nextSeq: 1,
+        open: new Map(),
+        rtt: new RttEstimator(this.deps.rto ?? DEFAULT_RTO),
+      };
+      this.streams.set(to, stream);
+    }
+    return stream;
+  }
+
+  /** Starts queued messages while the window has room. */
+  private pump(stream: PeerStream): void {
+    const window = this.deps.window ?? DEFAULT_WINDOW;
+    let inFlight = 0;
+    for (const message of stream.open.values()) {
+      if (message.status !== 'sending') continue;
+      if (message.attempts > 0 || message.timer !== undefined) {
+        inFlight += 1;
+        continue;
+      }
+      if (inFlight >= window) break;
+      this.transmit(stream, message);
+      inFlight += 1;
+    }
+  }
+
+  private transmit(stream: PeerStream, message: OutboundMessage): void {
+    if (this.closed) return;
+    message.attempts += 1;
+    message.lastSentAt = this.deps.now();
+    this.deps.transmit(message, this.floor(message.to));
+    const random = (): number => this.deps.random();
+    const delay = retransmitDelay(
+      stream.rtt.rtoMs,
+      message.attempts,
+      random,
+      this.deps.rto ?? DEFAULT_RTO,
+    );
+    message.timer = setTimeout(() => this.onTimeout(stream, message), delay);
+  }
+
+  private onTimeout(stream: PeerStream, message: OutboundMessage): void {
+    message.timer = undefined;
+    if (this.closed || !stream.open.has(message.seq)) return;
+    if (message.attempts < (this.deps.maxTransmissions ?? MAX_UDP_TRANSMISSIONS)) {
+      this.transmit(stream, message);
+      return;
+    }
+    message.status = 'pending'; // parked while the fallback decides; not reported yet
+    void this.deps.exhausted(message, this.floor(message.to)).then(
+      (next) => this.afterFallback(stream, message, next),
+      () => this.afterFallback(stream, message, 'failed'),
+    );
+  }
+
+  private afterFallback(
+    stream: PeerStream,
+    message: OutboundMessage,
+    next: 'failed' | 'pending' | 'delivered',
+  ): void {
+    if (this.closed || !stream.open.has(message.seq) || message.status !== 'pending') return;
+    if (next === 'pending') {
+      this.report(message, 'pending');
+      this.pump(stream);
+    } else {
+      this.resolve(stream, message, next, undefined);
+    }
+  }
+
+  private resolve(
+    stream: PeerStream,
+    message: OutboundMessage,
+    status: 'delivered' | 'failed',
+    rttMs: number | undefined,
+  ): void {
+    clearTimeout(message.timer);
+    message.timer = undefined;
+    stream.open.delete(message.seq);
+    this.byId.delete(message.id);
+    this.report(message, status, rttMs);
+    this.pump(stream);
+  }
+
+  private report(message: OutboundMessage, status: DeliveryStatus, rttMs?: number): void {
+    this.deps.status({
+      id: message.id,
+      to: message.to,
+      status,
+      transport: message.transport,
+      attempts: message.attempts,
+      ...(rttMs === undefined ? {} : { rttMs }),
+    });
+  }
+}

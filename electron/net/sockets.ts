@@ -1,0 +1,133 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { createServer, type Server } from 'node:net';
+import { CLIENT_PORT_ATTEMPTS } from '../../shared/protocol/constants';
+
+export class BindError extends Error {
+  override readonly name = 'BindError';
+  constructor(
+    readonly code: 'server-port-in-use' | 'no-free-client-port' | 'bind-failed',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+function errnoCode(error: unknown): string | undefined {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : undefined;
+}
+
+function bindUdp(socket: Socket, port: number, address: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    socket.once('error', onError);
+    socket.bind({ port, address, exclusive: true }, () => {
+      socket.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+function listenTcp(server: Server, port: number, address: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once('error', onError);
+    server.listen({ port, host: address, exclusive: true }, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+export function closeUdp(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      socket.close(() => resolve());
+    } catch {
+      resolve(); // already closed: closing is idempotent for our purposes
+    }
+  });
+}
+
+export function closeTcp(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    server.close(() => resolve());
+  });
+}
+
+/**
+ * The well-known server socket. SO_REUSEADDR lets every copy on the machine bind the same port
+ * and each hears broadcasts to it (unicast goes to just one of them, hence the client sockets).
+ */
+export async function bindServerSocket(port: number, address: string): Promise<Socket> {
+  const socket = createSocket({ type: 'udp4', reuseAddr: true });
+  try {
+    await bindUdp(socket, port, address);
+    socket.setBroadcast(true);
+    return socket;
+  } catch (error) {
+    await closeUdp(socket);
+    throw new BindError('bind-failed', `cannot bind UDP server port ${port}: ${String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+export interface ClientSockets {
+  readonly udp: Socket;
+  readonly tcp: Server | undefined;
+  readonly port: number;
+}
+
+/**
+ * The client socket: the first port at or above `basePort` where the UDP socket (and, with TCP
+ * on, a TCP listener on the same number) both bind exclusively. A second copy gets base + 1.
+ */
+export async function bindClientSockets(
+  basePort: number,
+  address: string,
+  withTcp: boolean,
+  attempts = CLIENT_PORT_ATTEMPTS,
+): Promise<ClientSockets> {
+  for (let port = basePort; port < basePort + attempts && port <= 65_535; port += 1) {
+    const udp = createSocket({ type: 'udp4', reuseAddr: false });
+    try {
+      await bindUdp(udp, port, address);
+    } catch (error) {
+      await closeUdp(udp);
+      if (isPortBusy(error)) continue;
+      throw new BindError('bind-failed', `cannot bind UDP port ${port}: ${String(error)}`, {
+        cause: error,
+      });
+    }
+    udp.setBroadcast(true);
+    if (!withTcp) return { udp, tcp: undefined, port };
+    const tcp = createServer();
+    try {
+      await listenTcp(tcp, port, address);
+      return { udp, tcp, port };
+    } catch (error) {
+      await closeUdp(udp);
+      await closeTcp(tcp);
+      if (isPortBusy(error)) continue;
+      throw new BindError('bind-failed', `cannot listen on TCP port ${port}: ${String(error)}`, {
+        cause: error,
+      });
+    }
+  }
+  throw new BindError(
+    'no-free-client-port',
+    `no free client port in ${basePort}..${Math.min(65_535, basePort + attempts - 1)}`,
+  );
+}
+
+function isPortBusy(error: unknown): boolean {
+  const code = errnoCode(error);
+  return code === 'EADDRINUSE' || code === 'EACCES';
+}

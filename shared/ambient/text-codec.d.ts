@@ -1,0 +1,9 @@
+// shared/ compiles without Node or DOM types, yet both runtimes provide the WHATWG Encoding API.
+// Declare just the part shared/ uses; electron/ and renderer/ get the real declarations instead.
+declare class TextEncoder {
+  encode(input?: string): Uint8Array;
+}
+declare class TextDecoder {
+  constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
+  decode(input?: Uint8Array): string;
+}

@@ -1,0 +1,112 @@
+import { MAX_DATAGRAM_BYTES, PROTOCOL_MARKER, PROTOCOL_VERSION } from './constants';
+import { headerSchema, PACKET_KINDS, packetSchema, type Packet, type PacketKind } from './packets';
+
+export type ProtocolErrorCode =
+  'empty' | 'too-large' | 'bad-utf8' | 'not-json' | 'not-protocol' | 'unknown-kind' | 'bad-field';
+
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+  constructor(
+    readonly code: ProtocolErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type DecodeResult =
+  | { readonly ok: true; readonly packet: Packet }
+  | {
+      readonly ok: false;
+      readonly error: ProtocolError;
+      /** The datagram as text when it was valid UTF-8 but not PacketChat protocol. */
+      readonly text?: string;
+    };
+
+const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const knownKinds: ReadonlySet<string> = new Set<string>(PACKET_KINDS);
+
+/** The JSON text of a packet, header first so it reads well in a capture. */
+function serialize(packet: Packet): string {
+  return JSON.stringify({ proto: PROTOCOL_MARKER, v: PROTOCOL_VERSION, ...packet });
+}
+
+/** Bytes the packet takes on the wire. */
+export function encodingLength(packet: Packet): number {
+  return encoder.encode(serialize(packet)).byteLength;
+}
+
+/** Encodes a packet; throws ProtocolError('too-large') if it does not fit one datagram. */
+export function encodePacket(packet: Packet, maxBytes = MAX_DATAGRAM_BYTES): Uint8Array {
+  const bytes = encoder.encode(serialize(packet));
+  if (bytes.byteLength > maxBytes) {
+    throw new ProtocolError(
+      'too-large',
+      `${packet.kind} packet is ${bytes.byteLength} bytes, limit ${maxBytes}`,
+    );
+  }
+  return bytes;
+}
+
+function fail(code: ProtocolErrorCode, message: string, text?: string): DecodeResult {
+  const error = new ProtocolError(code, message);
+  return text === undefined ? { ok: false, error } : { ok: false, error, text };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Decodes one datagram. Never throws: every malformed input becomes a ProtocolError with a code.
+ * Fields the packet kind does not define are dropped; an unknown kind is `unknown-kind` so the
+ * caller can ignore it quietly (newer peers may send kinds this version does not know).
+ */
+export function decodePacket(bytes: Uint8Array, maxBytes = MAX_DATAGRAM_BYTES): DecodeResult {
+  if (bytes.byteLength === 0) return fail('empty', 'empty datagram');
+  if (bytes.byteLength > maxBytes) {
+    return fail('too-large', `datagram is ${bytes.byteLength} bytes, limit ${maxBytes}`);
+  }
+  let text: string;
+  try {
+    text = strictDecoder.decode(bytes);
+  } catch {
+    return fail('bad-utf8', 'datagram is not valid UTF-8');
+  }
+  // Only something that looks like a JSON object can be protocol; anything else is plain text.
+  if (!text.startsWith('{')) return fail('not-protocol', 'not a PacketChat packet', text);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return fail('not-json', 'datagram starts like JSON but does not parse', text);
+  }
+  if (!isPlainObject(json) || json['proto'] !== PROTOCOL_MARKER) {
+    return fail('not-protocol', 'JSON without the PacketChat marker', text);
+  }
+  const head = headerSchema.safeParse(json);
+  if (!head.success) return fail('bad-field', `bad header: ${summarize(head.error.issues)}`);
+  if (!knownKinds.has(head.data.kind)) {
+    return fail('unknown-kind', `unknown packet kind ${JSON.stringify(head.data.kind)}`);
+  }
+  const body = packetSchema.safeParse(json);
+  if (!body.success) {
+    return fail('bad-field', `bad ${head.data.kind} packet: ${summarize(body.error.issues)}`);
+  }
+  return { ok: true, packet: body.data };
+}
+
+function summarize(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+export function isKind<K extends PacketKind>(
+  packet: Packet,
+  kind: K,
+): packet is Extract<Packet, { kind: K }> {
+  return packet.kind === kind;
+}

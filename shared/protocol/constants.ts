@@ -1,0 +1,44 @@
+/** Wire protocol v1 constants. docs/PROTOCOL.md is the prose version of this file. */
+
+/** Every PacketChat datagram is a JSON object whose `proto` field is this marker. */
+export const PROTOCOL_MARKER = 'pchat';
+export const PROTOCOL_VERSION = 1;
+
+/** Largest UDP payload we send or accept. Stays under the IPv6 minimum MTU so IP never fragments. */
+export const MAX_DATAGRAM_BYTES = 1200;
+
+export const DEFAULT_SERVER_PORT = 8000;
+export const DEFAULT_CLIENT_PORT = 4000;
+/** How many consecutive ports the node tries, from the base client port upward, before giving up. */
+export const CLIENT_PORT_ATTEMPTS = 100;
+
+export const MAX_NICK_LENGTH = 32;
+export const MAX_HOST_LENGTH = 64;
+export const MAX_ID_LENGTH = 64;
+export const NODE_ID_HEX_LENGTH = 32;
+
+/** Discovery timers (milliseconds). */
+export const ANNOUNCE_INTERVAL_MS = 15_000;
+/** A peer not heard from for this long is offline: three missed announces, well within a minute. */
+export const PEER_TIMEOUT_MS = 45_000;
+/** Replies to an announce wait a random delay up to this, so a broadcast does not cause a reply storm. */
+export const ANNOUNCE_REPLY_MAX_DELAY_MS = 250;
+
+/** Reliable delivery (RFC 6298 style). */
+export const RTO_INITIAL_MS = 500;
+export const RTO_MIN_MS = 200;
+export const RTO_MAX_MS = 8_000;
+/** Transmissions of one message over UDP (the first send plus retransmissions). */
+export const MAX_UDP_TRANSMISSIONS = 7;
+/** Retransmission timers are scaled by a random factor in [1 - JITTER, 1 + JITTER]. */
+export const RTO_JITTER = 0.2;
+
+/** Receiver limits. */
+export const MAX_REORDER_BUFFER = 256;
+export const DEDUPE_MEMORY_PER_PEER = 1024;
+export const MAX_PEERS = 4096;
+
+/** Per-source rate limit (token bucket): sustained datagrams per second and burst size. */
+export const RATE_LIMIT_PER_SECOND = 400;
+export const RATE_LIMIT_BURST = 800;
+export const MAX_RATE_LIMITED_SOURCES = 4096;

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import {
+  MAX_HOST_LENGTH,
+  MAX_ID_LENGTH,
+  MAX_NICK_LENGTH,
+  NODE_ID_HEX_LENGTH,
+  PROTOCOL_MARKER,
+} from './constants';
+
+/**
+ * The packet union of wire protocol v1. Every packet carries `proto`, `v`, `kind` and `from`
+ * (the sender's node id). Unknown fields are ignored so newer peers can add them.
+ */
+
+const nodeId = z.string().regex(new RegExp(`^[0-9a-f]{${NODE_ID_HEX_LENGTH}}$`));
+const messageId = z
+  .string()
+  .min(1)
+  .max(MAX_ID_LENGTH)
+  .regex(/^[A-Za-z0-9_-]+$/);
+const port = z.number().int().min(1).max(65_535);
+const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+// Control characters would let a peer rewrite the terminal or fake UI lines.
+// eslint-disable-next-line no-control-regex
+const noControl = /^[^\u0000-\u001f\u007f]*$/;
+const nick = z.string().min(1).max(MAX_NICK_LENGTH).regex(noControl);
+const host = z.string().max(MAX_HOST_LENGTH).regex(noControl);
+
+export const PEER_STATUSES = ['online', 'away', 'busy'] as const;
+export type PeerStatus = (typeof PEER_STATUSES)[number];
+/** An unknown status from a newer peer reads as online rather than rejecting its announce. */
+const status = z
+  .string()
+  .max(16)
+  .transform((s): PeerStatus =>
+    (PEER_STATUSES as readonly string[]).includes(s) ? (s as PeerStatus) : 'online',
+  );
+
+const header = { from: nodeId };
+
+const announceFields = {
+  ...header,
+  nick,
+  host,
+  /** The sender's client port: where it sends from and wants replies. */
+  port,
+  /** The sender's TCP fallback port, or 0 when TCP is off. */
+  tcp: z.number().int().min(0).max(65_535),
+  status,
+};
+
+export const announceSchema = z.object({ kind: z.literal('announce'), ...announceFields });
+export const announceReplySchema = z.object({
+  kind: z.literal('announce-reply'),
+  ...announceFields,
+});
+export const byeSchema = z.object({ kind: z.literal('bye'), ...header });
+export const textSchema = z.object({
+  kind: z.literal('text'),
+  ...header,
+  /** Unique message id, chosen by the sender. */
+  id: messageId,
+  /** Identifies the sender's sequence space; a new epoch restarts sequence numbers at 1. */
+  epoch: messageId,
+  /** Per-sender (per destination) sequence number, from 1. */
+  seq,
+  /** Lowest sequence number the sender still tries to deliver; lower gaps will never be filled. */
+  floor: seq,
+  /** Sender's wall clock when the message was written (ms since the epoch). */
+  ts: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  text: z.string().min(1),
+});
+export const ackSchema = z.object({
+  kind: z.literal('ack'),
+  ...header,
+  id: messageId,
+  epoch: messageId,
+  seq,
+});
+
+export const packetSchema = z.discriminatedUnion('kind', [
+  announceSchema,
+  announceReplySchema,
+  byeSchema,
+  textSchema,
+  ackSchema,
+]);
+
+export const headerSchema = z.object({
+  proto: z.literal(PROTOCOL_MARKER),
+  v: z.number().int().min(1),
+  kind: z.string().min(1).max(32),
+});
+
+export type AnnouncePacket = z.output<typeof announceSchema>;
+export type AnnounceReplyPacket = z.output<typeof announceReplySchema>;
+export type ByePacket = z.output<typeof byeSchema>;
+export type TextPacket = z.output<typeof textSchema>;
+export type AckPacket = z.output<typeof ackSchema>;
+export type Packet = z.output<typeof packetSchema>;
+export type PacketKind = Packet['kind'];
+export const PACKET_KINDS: readonly PacketKind[] = packetSchema.options.map(
+  (o) => o.shape.kind.value,
+);

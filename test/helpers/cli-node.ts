@@ -1,0 +1,393 @@
+/**
+ * Runs the headless CLI node (`electron/cli/main.ts --json`) as a child process, optionally inside
+ * a network namespace, and gives tests its JSON events. Waiting is event-driven: no sleeps.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: tsx and electron/cli/main.ts are resolved from here. */
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CLI_ENTRY = 'electron/cli/main.ts';
+
+export interface PeerJson {
+  readonly id: string;
+  readonly nick: string;
+  readonly host: string;
+  readonly address: string;
+  readonly port: number;
+  readonly tcpPort: number | null;
+  readonly status: string;
+  readonly online: boolean;
+  readonly lastSeen: number;
+}
+
+export interface ReadyEvent {
+  readonly type: 'ready';
+  readonly nodeId: string;
+  readonly nick: string;
+  readonly host: string;
+  readonly serverPort: number;
+  readonly clientPort: number;
+  readonly tcpPort: number | null;
+  readonly addresses: readonly string[];
+  readonly discoveryTargets: readonly string[];
+}
+
+export interface InfoEvent extends Omit<ReadyEvent, 'type'> {
+  readonly type: 'info';
+  readonly counters: Readonly<Record<string, number>>;
+}
+
+export interface PeerEvent {
+  readonly type: 'peer';
+  readonly change: 'added' | 'online' | 'offline' | 'moved' | 'updated';
+  readonly peer: PeerJson;
+  readonly previous?: { readonly address: string; readonly port: number };
+}
+
+export interface MessageEvent {
+  readonly type: 'message';
+  readonly message: {
+    readonly id: string;
+    readonly from: string;
+    readonly nick: string;
+    readonly address: string;
+    readonly port: number;
+    readonly text: string;
+    readonly transport: 'udp' | 'tcp';
+    readonly seq: number;
+    readonly sentAt: number;
+    readonly receivedAt: number;
+  };
+}
+
+export interface StatusEvent {
+  readonly type: 'status';
+  readonly id: string;
+  readonly to: string;
+  readonly status: 'sending' | 'delivered' | 'pending' | 'failed';
+  readonly transport: 'udp' | 'tcp';
+  readonly attempts: number;
+  readonly rttMs?: number;
+}
+
+export interface SentEvent {
+  readonly type: 'sent';
+  readonly id: string;
+  readonly to: string;
+}
+
+export interface ErrorEvent {
+  readonly type: 'error';
+  readonly message: string;
+  readonly code?: string;
+}
+
+export interface WarningEvent {
+  readonly type: 'warning';
+  readonly code: string;
+  readonly message: string;
+  readonly suppressed: number;
+  readonly remote?: { readonly address: string; readonly port: number };
+}
+
+export interface PeersEvent {
+  readonly type: 'peers';
+  readonly peers: readonly PeerJson[];
+}
+
+export interface AddedEvent {
+  readonly type: 'added';
+  readonly address: string;
+  readonly port: number;
+}
+
+export interface NickEvent {
+  readonly type: 'nick';
+  readonly nick: string;
+}
+
+export type CliEvent =
+  | ReadyEvent
+  | InfoEvent
+  | PeerEvent
+  | MessageEvent
+  | StatusEvent
+  | SentEvent
+  | ErrorEvent
+  | WarningEvent
+  | PeersEvent
+  | AddedEvent
+  | NickEvent;
+
+export type CliEventOf<K extends CliEvent['type']> = Extract<CliEvent, { type: K }>;
+
+export interface CliNodeOptions {
+  /** Flags after `--json`, e.g. `['--nick', 'alice']`. */
+  readonly args?: readonly string[];
+  /** Run inside this network namespace (`ip netns exec NS ...`; needs root). */
+  readonly netns?: string;
+  /** Name used in error messages; defaults to the nick or the namespace. */
+  readonly label?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface CliExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** True when stop() had to SIGKILL the node because it did not exit after quit. */
+  readonly killed: boolean;
+}
+
+interface Waiter {
+  readonly test: (event: CliEvent) => boolean;
+  readonly resolve: (event: CliEvent) => void;
+  readonly reject: (error: Error) => void;
+}
+
+const DIAGNOSTIC_EVENTS = 15;
+
+/** Every child still running, so a crashing test worker does not leave nodes behind. */
+const live = new Set<ChildProcessWithoutNullStreams>();
+let exitHookInstalled = false;
+function trackChild(child: ChildProcessWithoutNullStreams): void {
+  live.add(child);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const c of live) c.kill('SIGKILL');
+  });
+}
+
+export class CliNode {
+  /** Every JSON event so far, in order. */
+  readonly events: CliEvent[] = [];
+  /** stdout lines that were not JSON events (there should be none in --json mode). */
+  readonly otherStdout: string[] = [];
+  readonly label: string;
+  readonly pid: number | undefined;
+  /** Resolves when the process has exited and its output has been read. */
+  readonly exited: Promise<CliExit>;
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly waiters = new Set<Waiter>();
+  private stderrText = '';
+  private exit: CliExit | undefined;
+  private killedByStop = false;
+  private stopping: Promise<CliExit> | undefined;
+
+  constructor(options: CliNodeOptions = {}) {
+    const args = options.args ?? [];
+    const nickIndex = args.indexOf('--nick');
+    this.label =
+      options.label ?? (nickIndex >= 0 ? args[nickIndex + 1] : undefined) ?? options.netns ?? 'cli';
+    const node = [process.execPath, '--import', 'tsx', CLI_ENTRY, '--json', ...args];
+    const [command, ...commandArgs] =
+      options.netns === undefined ? node : ['ip', 'netns', 'exec', options.netns, ...node];
+    this.child = spawn(command ?? process.execPath, commandArgs, {
+      cwd: REPO_ROOT,
+      env: options.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.pid = this.child.pid;
+    trackChild(this.child);
+    this.child.stdin.on('error', () => undefined); // EPIPE after the node exited
+    this.child.stderr.setEncoding('utf8');
+    this.child.stderr.on('data', (chunk: string) => {
+      this.stderrText += chunk;
+    });
+    createInterface({ input: this.child.stdout, terminal: false }).on('line', (line) =>
+      this.onLine(line),
+    );
+    this.exited = new Promise<CliExit>((resolve) => {
+      this.child.once('error', (error) => {
+        this.stderrText += `\n[spawn error] ${error.message}`;
+        if (this.child.exitCode === null && this.child.pid === undefined) {
+          this.finish({ code: null, signal: null, killed: false }, resolve);
+        }
+      });
+      this.child.once('close', (code, signal) =>
+        this.finish({ code, signal, killed: this.killedByStop }, resolve),
+      );
+    });
+  }
+
+  get stderr(): string {
+    return this.stderrText;
+  }
+
+  get hasExited(): boolean {
+    return this.exit !== undefined;
+  }
+
+  /** Writes one JSON command line to the node's stdin. */
+  send(command: object): void {
+    if (this.exit !== undefined || this.child.stdin.destroyed || !this.child.stdin.writable) {
+      throw new Error(`[${this.label}] cannot send ${JSON.stringify(command)}: node has exited`);
+    }
+    this.child.stdin.write(`${JSON.stringify(command)}\n`);
+  }
+
+  /**
+   * The first event, already received or still to come, that satisfies `predicate`. Rejects on
+   * timeout or when the node exits first, with the last events and stderr in the message.
+   */
+  waitFor<T extends CliEvent>(
+    predicate: (event: CliEvent) => event is T,
+    timeoutMs?: number,
+    what?: string,
+  ): Promise<T>;
+  waitFor(
+    predicate: (event: CliEvent) => boolean,
+    timeoutMs?: number,
+    what?: string,
+  ): Promise<CliEvent>;
+  waitFor(
+    predicate: (event: CliEvent) => boolean,
+    timeoutMs = 5_000,
+    what = 'a matching event',
+  ): Promise<CliEvent> {
+    const found = this.events.find(predicate);
+    if (found !== undefined) return Promise.resolve(found);
+    if (this.exit !== undefined) {
+      return Promise.reject(this.failure(`exited (${describeExit(this.exit)}) before ${what}`));
+    }
+    return new Promise<CliEvent>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(this.failure(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const waiter: Waiter = {
+        test: predicate,
+        resolve: (event) => {
+          clearTimeout(timer);
+          resolve(event);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** waitFor narrowed to one event type: `node.waitForType('peer', (e) => e.change === 'offline')`. */
+  waitForType<K extends CliEvent['type']>(
+    type: K,
+    predicate: (event: CliEventOf<K>) => boolean = () => true,
+    timeoutMs = 5_000,
+    what = `a "${type}" event`,
+  ): Promise<CliEventOf<K>> {
+    const matches = (event: CliEvent): event is CliEventOf<K> =>
+      event.type === type && predicate(event as CliEventOf<K>);
+    return this.waitFor(matches, timeoutMs, what);
+  }
+
+  /** All events of one type so far. */
+  eventsOf<K extends CliEvent['type']>(type: K): CliEventOf<K>[] {
+    return this.events.filter((event): event is CliEventOf<K> => event.type === type);
+  }
+
+  ready(timeoutMs = 10_000): Promise<ReadyEvent> {
+    return this.waitForType('ready', () => true, timeoutMs, 'the ready event');
+  }
+
+  /**
+   * Sends quit and waits for the node to exit; after `timeoutMs` it is SIGKILLed. Safe to call
+   * any number of times (every call gets the same result).
+   */
+  stop(timeoutMs = 5_000): Promise<CliExit> {
+    this.stopping ??= this.stopOnce(timeoutMs);
+    return this.stopping;
+  }
+
+  private async stopOnce(timeoutMs: number): Promise<CliExit> {
+    if (this.exit !== undefined) return this.exit;
+    if (this.child.stdin.writable) {
+      this.child.stdin.write(`${JSON.stringify({ cmd: 'quit' })}\n`);
+      this.child.stdin.end();
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), timeoutMs);
+    });
+    const result = await Promise.race([this.exited, timedOut]);
+    clearTimeout(timer);
+    if (result !== undefined) return result;
+    this.killedByStop = true;
+    this.child.kill('SIGKILL');
+    return this.exited;
+  }
+
+  private onLine(line: string): void {
+    if (line.trim() === '') return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      this.otherStdout.push(line);
+      return;
+    }
+    if (
+      typeof parsed !== 'object' ||
+      parsed === null ||
+      !('type' in parsed) ||
+      typeof parsed.type !== 'string'
+    ) {
+      this.otherStdout.push(line);
+      return;
+    }
+    const event = parsed as CliEvent;
+    this.events.push(event);
+    for (const waiter of [...this.waiters]) {
+      let matched: boolean;
+      try {
+        matched = waiter.test(event);
+      } catch (error) {
+        this.waiters.delete(waiter);
+        waiter.reject(error instanceof Error ? error : new Error(String(error)));
+        continue;
+      }
+      if (matched) {
+        this.waiters.delete(waiter);
+        waiter.resolve(event);
+      }
+    }
+  }
+
+  private finish(exit: CliExit, resolve: (exit: CliExit) => void): void {
+    if (this.exit !== undefined) return;
+    this.exit = exit;
+    live.delete(this.child);
+    for (const waiter of this.waiters) {
+      waiter.reject(this.failure(`exited (${describeExit(exit)}) before the awaited event`));
+    }
+    this.waiters.clear();
+    resolve(exit);
+  }
+
+  private failure(what: string): Error {
+    const last = this.events.slice(-DIAGNOSTIC_EVENTS).map((e) => `  ${JSON.stringify(e)}`);
+    const lines = [
+      `[${this.label}] ${what}.`,
+      `Last ${last.length} of ${this.events.length} events:`,
+      ...(last.length === 0 ? ['  (none)'] : last),
+    ];
+    if (this.otherStdout.length > 0) {
+      lines.push('Non-JSON stdout:', ...this.otherStdout.slice(-5).map((l) => `  ${l}`));
+    }
+    const stderr = this.stderrText.trim();
+    lines.push(stderr === '' ? 'stderr: (empty)' : `stderr:\n${stderr.slice(-2_000)}`);
+    return new Error(lines.join('\n'));
+  }
+}
+
+function describeExit(exit: CliExit): string {
+  return exit.signal === null ? `code ${String(exit.code)}` : `signal ${exit.signal}`;
+}
+
+/** Starts a CLI node; wait for `node.ready()` before talking to it. */
+export function startCliNode(options: CliNodeOptions = {}): CliNode {
+  return new CliNode(options);
+}

@@ -1,0 +1,12 @@
+import { randomInt } from 'node:crypto';
+
+/**
+ * Port numbers for one test. Every test file runs in parallel with others, so each takes a random
+ * server port (nodes sharing a server port hear each other's broadcasts) and a random client base.
+ */
+export function testPorts(): { serverPort: number; clientPort: number } {
+  return { serverPort: randomInt(20_000, 29_000), clientPort: randomInt(30_000, 60_000) };
+}
+
+/** Discovery on loopback only: never the host's real broadcast addresses. */
+export const LOOPBACK_BROADCAST = '127.255.255.255';

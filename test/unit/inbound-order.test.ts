@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { InboundOrder } from '../../electron/net/inbound-order';
+import type { TextPacket } from '../../shared/protocol/packets';
+
+const FROM = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+const msg = (seq: number, floor = 1, epoch = 'e1'): TextPacket => ({
+  kind: 'text', from: FROM, id: `${epoch}-m${seq}`, epoch, seq, floor, ts: 0, text: `#${seq}`,
+});
+const seqs = (packets: readonly TextPacket[]): number[] => packets.map((p) => p.seq);
+
+describe('InboundOrder', () => {
+  it('delivers in order and holds early arrivals until the gap fills', () => {
+    const order = new InboundOrder();
+    expect(seqs(order.accept(msg(1)).deliver)).toEqual([1]);
+    const early = order.accept(msg(3));
+    expect(early).toMatchObject({ ack: true, duplicate: false });
+    expect(seqs(early.deliver)).toEqual([]);
+    expect(seqs(order.accept(msg(4)).deliver)).toEqual([]);
+    expect(seqs(order.accept(msg(2)).deliver)).toEqual([2, 3, 4]);
+  });
+
+  it('drops and re-acks duplicates: delivered, held, and retransmitted', () => {
+    const order = new InboundOrder();
+    order.accept(msg(1));
+    expect(order.accept(msg(1))).toEqual({ ack: true, duplicate: true, deliver: [] });
+    order.accept(msg(3));
+    expect(order.accept(msg(3))).toEqual({ ack: true, duplicate: true, deliver: [] });
+  });
+
+  it('delivers every permutation of a burst exactly once, in order', () => {
+    const permutations = [[1, 2, 3, 4], [4, 3, 2, 1], [2, 4, 1, 3], [3, 1, 4, 2, 2, 1]];
+    for (const arrival of permutations) {
+      const order = new InboundOrder();
+      const delivered = arrival.flatMap((s) => seqs(order.accept(msg(s)).deliver));
+      expect(delivered).toEqual([1, 2, 3, 4]);
+    }
+  });
+
+  it('skips a gap the sender abandoned (floor moved past it) and delivers it late if it shows up', () => {
+    const order = new InboundOrder();
+    order.accept(msg(1));
+    expect(seqs(order.accept(msg(3, 2)).deliver)).toEqual([]); // 2 still wanted
+    expect(seqs(order.accept(msg(4, 3)).deliver)).toEqual([3, 4]); // sender gave up on 2
+    expect(seqs(order.accept(msg(2, 2)).deliver)).toEqual([2]); // a straggler is not lost
+    expect(order.accept(msg(2, 2)).duplicate).toBe(true);
+  });
+
+  it('joins a stream in the middle at the sender floor (receiver restarted)', () => {
+    const order = new InboundOrder();
+    expect(seqs(order.accept(msg(7, 6)).deliver)).toEqual([]);
+    expect(seqs(order.accept(msg(6, 6)).deliver)).toEqual([6, 7]);
+  });
+
+  it('starts over for a new sender epoch (sender restarted)', () => {
+    const order = new InboundOrder();
+    order.accept(msg(1));
+    order.accept(msg(2));
+    expect(seqs(order.accept(msg(1, 1, 'e2')).deliver)).toEqual([1]);
+  });
+
+  it('refuses to hold more than its buffer and stays silent so the sender retries', () => {
+    const order = new InboundOrder();
+    const far = order.accept(msg(10_000));
+    expect(far).toEqual({ ack: false, duplicate: false, deliver: [] });
+  });
+});

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig, type Plugin } from 'vite';
+import electron from 'vite-plugin-electron';
+
+const ROOT = import.meta.dirname;
+const ELECTRON_OUT_DIR = path.join(ROOT, 'dist-electron');
+
+/**
+ * Dev server only: React Fast Refresh injects an inline module script, which the production CSP in
+ * renderer/index.html forbids. The built app keeps `script-src 'self'`.
+ */
+function allowInlineScriptsInDev(): Plugin {
+  return {
+    name: 'packet-chat:dev-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) =>
+      html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"),
+  };
+}
+
+/** Main process (ESM, like package.json) and the sandboxed preload (which must be CommonJS). */
+function electronBuilds(): Plugin[] {
+  return electron([
+    {
+      entry: path.join(ROOT, 'electron/main.ts'),
+      vite: { build: { outDir: ELECTRON_OUT_DIR } },
+    },
+    {
+      vite: {
+        build: {
+          outDir: ELECTRON_OUT_DIR,
+          rolldownOptions: {
+            input: { preload: path.join(ROOT, 'electron/preload.ts') },
+            platform: 'node',
+            output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
+          },
+        },
+      },
+    },
+  ]);
+}
+
+export default defineConfig({
+  root: path.join(ROOT, 'renderer'),
+  base: './',
+  build: { outDir: path.join(ROOT, 'dist'), emptyOutDir: true },
+  // Under Vitest the electron plugin would build main and try to spawn Electron; tests never need it.
+  plugins: [react(), allowInlineScriptsInDev(), ...(process.env['VITEST'] ? [] : electronBuilds())],
+});

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Kept apart from vite.config.ts so that running tests never loads vite-plugin-electron.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    pool: 'forks',
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    // Integration tests bind real ports; each file picks its own range (test/helpers/ports.ts).
+    fileParallelism: true,
+  },
+});
