@@ -7,8 +7,9 @@ const ROOT = import.meta.dirname;
 const ELECTRON_OUT_DIR = path.join(ROOT, 'dist-electron');
 
 /**
- * Dev server only: React Fast Refresh injects an inline module script, which the production CSP in
- * renderer/index.html forbids. The built app keeps `script-src 'self'`.
+ * Dev server only: React Fast Refresh injects an inline module script, which the CSP in
+ * renderer/index.html forbids (today Vite puts it above the meta tag, where the policy does not
+ * reach yet; this keeps dev working if that changes). The built app keeps `script-src 'self'`.
  */
 function allowInlineScriptsInDev(): Plugin {
   return {

@@ -66,6 +66,10 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   const text = (name: keyof typeof spec): string | undefined => {
     const value: unknown = values[name];
     if (value === true) errors.push(`--${name} needs a value`);
+    if (typeof value === 'string' && value.startsWith('--')) {
+      errors.push(`--${name} needs a value, got the flag "${value}"`);
+      return undefined;
+    }
     return typeof value === 'string' ? value : undefined;
   };
   const list = (name: 'broadcast' | 'peer'): string[] => {

@@ -42,15 +42,18 @@ const BRIDGE_DEVICE = 'br0';
 
 function describeError(error: unknown): string {
   if (error instanceof Error) {
-    const stderr =
-      'stderr' in error && typeof error.stderr === 'string' ? error.stderr.trim() : '';
+    const stderr = 'stderr' in error && typeof error.stderr === 'string' ? error.stderr.trim() : '';
     return stderr === '' ? error.message : `${error.message.split('\n')[0] ?? ''}: ${stderr}`;
   }
   return String(error);
 }
 
 function ipSync(args: readonly string[]): void {
-  execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 5_000 });
+  execFileSync('ip', args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+    timeout: 5_000,
+  });
 }
 
 /**
@@ -58,7 +61,8 @@ function ipSync(args: readonly string[]): void {
  * (with a bridge and a veth pair inside) can really be made. The probe is always deleted again.
  */
 export function canUseNetns(): NetnsCheck {
-  if (process.platform !== 'linux') return { ok: false, reason: `needs Linux, not ${process.platform}` };
+  if (process.platform !== 'linux')
+    return { ok: false, reason: `needs Linux, not ${process.platform}` };
   const uid = process.getuid?.();
   if (uid !== 0) return { ok: false, reason: `needs root (uid is ${String(uid)})` };
   try {
@@ -162,7 +166,17 @@ export async function createLan(n: number): Promise<Lan> {
       await ip(['netns', 'add', netns]);
       made.push(netns);
       // Created inside the host namespace; the peer end goes straight to the bridge namespace.
-      const veth = ['name', HOST_DEVICE, 'type', 'veth', 'peer', 'name', port, 'netns', bridgeNetns];
+      const veth = [
+        'name',
+        HOST_DEVICE,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        port,
+        'netns',
+        bridgeNetns,
+      ];
       await ip(['-n', netns, 'link', 'add', ...veth]);
       await ip(['-n', bridgeNetns, 'link', 'set', 'dev', port, 'master', BRIDGE_DEVICE]);
       await ip(['-n', bridgeNetns, 'link', 'set', 'dev', port, 'up']);

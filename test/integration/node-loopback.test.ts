@@ -40,15 +40,19 @@ const seesPeer = (node: PacketChatNode, id: string): boolean =>
   node.peerList().some((p) => p.id === id && p.online);
 
 function delivered(node: PacketChatNode, id: string): Promise<DeliveryUpdate> {
-  return waitForEvent<DeliveryUpdate>(node, 'status', (u) => u.id === id && u.status === 'delivered');
+  return waitForEvent<DeliveryUpdate>(
+    node,
+    'status',
+    (u) => u.id === id && u.status === 'delivered',
+  );
 }
 
 describe('nodes on loopback', () => {
   it('three nodes discover each other through 127.255.255.255 and chat both ways', async () => {
     const ports = testPorts();
-    const [a, b, c] = await Promise.all(
+    const [a, b, c] = (await Promise.all(
       ['alice', 'bob', '小红'].map((nick) => startNode({ ...ports, nick })),
-    ) as [PacketChatNode, PacketChatNode, PacketChatNode];
+    )) as [PacketChatNode, PacketChatNode, PacketChatNode];
     const nodes = [a, b, c];
     await waitUntil(
       () => nodes.every((n) => nodes.every((m) => m === n || seesPeer(n, m.id))),
@@ -63,7 +67,13 @@ describe('nodes on loopback', () => {
     const atB = waitForEvent<ReceivedMessage>(b, 'message', (m) => m.text === text);
     const sent = a.sendText(b.id, text);
     const [message, ack] = await Promise.all([atB, delivered(a, sent.id)]);
-    expect(message).toMatchObject({ from: a.id, nick: 'alice', address: '127.0.0.1', port: a.info().clientPort, transport: 'udp' });
+    expect(message).toMatchObject({
+      from: a.id,
+      nick: 'alice',
+      address: '127.0.0.1',
+      port: a.info().clientPort,
+      transport: 'udp',
+    });
     expect(ack.transport).toBe('udp');
 
     const reply = waitForEvent<ReceivedMessage>(a, 'message', (m) => m.from === c.id);
@@ -116,7 +126,12 @@ describe('nodes on loopback', () => {
     const ports = testPorts();
     const [a, b] = await Promise.all([startNode(ports), startNode(ports)]);
     await waitUntil(() => seesPeer(a, b.id), 5_000, 'discovery');
-    const offline = waitForEvent<PeerChange>(a, 'peer', (c) => c.change === 'offline' && c.peer.id === b.id, 2_000);
+    const offline = waitForEvent<PeerChange>(
+      a,
+      'peer',
+      (c) => c.change === 'offline' && c.peer.id === b.id,
+      2_000,
+    );
     await b.close();
     await offline;
   });
@@ -126,11 +141,28 @@ describe('nodes on loopback', () => {
     const a = await startNode({ ...ports, peerTimeoutMs: 600, announceIntervalMs: 200 });
     const ghost = await rawSocket();
     const id = 'c0ffee00c0ffee00c0ffee00c0ffee00';
-    const announce = encodePacket({ kind: 'announce', from: id, nick: 'ghost', host: 'h', port: 1, tcp: 0, status: 'online' });
-    const added = waitForEvent<PeerChange>(a, 'peer', (c) => c.peer.id === id && c.change === 'added');
+    const announce = encodePacket({
+      kind: 'announce',
+      from: id,
+      nick: 'ghost',
+      host: 'h',
+      port: 1,
+      tcp: 0,
+      status: 'online',
+    });
+    const added = waitForEvent<PeerChange>(
+      a,
+      'peer',
+      (c) => c.peer.id === id && c.change === 'added',
+    );
     await sendRaw(ghost, announce, ports.serverPort);
     const seenAt = (await added).peer.lastSeen;
-    const gone = await waitForEvent<PeerChange>(a, 'peer', (c) => c.peer.id === id && c.change === 'offline', 3_000);
+    const gone = await waitForEvent<PeerChange>(
+      a,
+      'peer',
+      (c) => c.peer.id === id && c.change === 'offline',
+      3_000,
+    );
     expect(Date.now() - seenAt).toBeGreaterThanOrEqual(600);
     expect(gone.peer.online).toBe(false);
   });
@@ -142,7 +174,11 @@ describe('nodes on loopback', () => {
     await waitUntil(() => seesPeer(a, b.id), 5_000, 'discovery');
     const oldPort = b.info().clientPort;
     await b.close();
-    const moved = waitForEvent<PeerChange>(a, 'peer', (c) => c.change === 'moved' && c.peer.id === b.id);
+    const moved = waitForEvent<PeerChange>(
+      a,
+      'peer',
+      (c) => c.change === 'moved' && c.peer.id === b.id,
+    );
     await startNode({ ...ports, nodeId: b.id, clientPort: ports.clientPort + 7 });
     const change = await moved;
     expect(change.previous).toEqual({ address: '127.0.0.1', port: oldPort });
@@ -169,9 +205,38 @@ describe('nodes on loopback', () => {
       new Uint8Array([0xff, 0x00, 0xfe]),
       new Uint8Array(60_000).fill(0x7b),
       '{"proto":"pchat","v":1,"kind":"text"',
-      JSON.stringify({ proto: 'pchat', v: 1, kind: 'text', from: a.id, id: 'x', epoch: 'e', seq: -1, floor: 1, ts: 0, text: 'x' }),
-      JSON.stringify({ proto: 'pchat', v: 1, kind: 'ack', from: a.id, id: 'x', epoch: 'e', seq: 1e300 }),
-      JSON.stringify({ proto: 'pchat', v: 1, kind: 'announce', from: a.id, nick: { toString: 1 }, host: 'h', port: 1, tcp: 0, status: 'online' }),
+      JSON.stringify({
+        proto: 'pchat',
+        v: 1,
+        kind: 'text',
+        from: a.id,
+        id: 'x',
+        epoch: 'e',
+        seq: -1,
+        floor: 1,
+        ts: 0,
+        text: 'x',
+      }),
+      JSON.stringify({
+        proto: 'pchat',
+        v: 1,
+        kind: 'ack',
+        from: a.id,
+        id: 'x',
+        epoch: 'e',
+        seq: 1e300,
+      }),
+      JSON.stringify({
+        proto: 'pchat',
+        v: 1,
+        kind: 'announce',
+        from: a.id,
+        nick: { toString: 1 },
+        host: 'h',
+        port: 1,
+        tcp: 0,
+        status: 'online',
+      }),
       JSON.stringify({ proto: 'pchat', v: 99, kind: 'future-thing', from: a.id }),
       '["__proto__"]',
     ];

@@ -13,10 +13,27 @@ const enc = new TextEncoder();
 const bytes = (value: unknown): Uint8Array => enc.encode(JSON.stringify(value));
 
 const samples: Packet[] = [
-  { kind: 'announce', from: A, nick: 'alice', host: 'pc-1', port: 4000, tcp: 4000, status: 'online' },
+  {
+    kind: 'announce',
+    from: A,
+    nick: 'alice',
+    host: 'pc-1',
+    port: 4000,
+    tcp: 4000,
+    status: 'online',
+  },
   { kind: 'announce-reply', from: A, nick: '小明', host: 'h', port: 4001, tcp: 0, status: 'busy' },
   { kind: 'bye', from: A },
-  { kind: 'text', from: A, id: 'm1', epoch: 'e1', seq: 1, floor: 1, ts: 1_700_000_000_000, text: '你好 👋 hi' },
+  {
+    kind: 'text',
+    from: A,
+    id: 'm1',
+    epoch: 'e1',
+    seq: 1,
+    floor: 1,
+    ts: 1_700_000_000_000,
+    text: '你好 👋 hi',
+  },
   { kind: 'ack', from: A, id: 'm1', epoch: 'e1', seq: 1 },
 ];
 
@@ -33,24 +50,50 @@ describe('codec round trip', () => {
   });
 
   it('refuses to encode a packet larger than one datagram', () => {
-    const big: Packet = { ...(samples[3] as Extract<Packet, { kind: 'text' }>), text: 'x'.repeat(1200) };
+    const big: Packet = {
+      ...(samples[3] as Extract<Packet, { kind: 'text' }>),
+      text: 'x'.repeat(1200),
+    };
     expect(() => encodePacket(big)).toThrow(ProtocolError);
     expect(() => encodePacket(big)).toThrow(/limit 1200/);
   });
 
   it('ignores fields it does not know (newer peers may add them)', () => {
-    const result = decodePacket(bytes({ proto: 'pchat', v: 1, kind: 'bye', from: A, extra: [1, 2] }));
+    const result = decodePacket(
+      bytes({ proto: 'pchat', v: 1, kind: 'bye', from: A, extra: [1, 2] }),
+    );
     expect(result).toEqual({ ok: true, packet: { kind: 'bye', from: A } });
   });
 
   it('reads an unknown status from a newer peer as online', () => {
-    const announce = { proto: 'pchat', v: 1, kind: 'announce', from: A, nick: 'n', host: 'h', port: 1, tcp: 0, status: 'dnd' };
+    const announce = {
+      proto: 'pchat',
+      v: 1,
+      kind: 'announce',
+      from: A,
+      nick: 'n',
+      host: 'h',
+      port: 1,
+      tcp: 0,
+      status: 'dnd',
+    };
     const result = decodePacket(bytes(announce));
     expect(result.ok && result.packet.kind === 'announce' && result.packet.status).toBe('online');
   });
 });
 
-const text = { proto: 'pchat', v: 1, kind: 'text', from: A, id: 'm', epoch: 'e', seq: 1, floor: 1, ts: 1, text: 'x' };
+const text = {
+  proto: 'pchat',
+  v: 1,
+  kind: 'text',
+  from: A,
+  id: 'm',
+  epoch: 'e',
+  seq: 1,
+  floor: 1,
+  ts: 1,
+  text: 'x',
+};
 const malformed: [string, Uint8Array, string][] = [
   ['empty datagram', new Uint8Array(0), 'empty'],
   ['oversized datagram', new Uint8Array(MAX_DATAGRAM_BYTES + 1).fill(0x41), 'too-large'],
@@ -66,17 +109,77 @@ const malformed: [string, Uint8Array, string][] = [
   ['unknown kind', bytes({ proto: 'pchat', v: 1, kind: 'typing', from: A }), 'unknown-kind'],
   ['kind __proto__', bytes({ proto: 'pchat', v: 1, kind: '__proto__', from: A }), 'unknown-kind'],
   ['node id too short', bytes({ proto: 'pchat', v: 1, kind: 'bye', from: 'abc' }), 'bad-field'],
-  ['node id upper case', bytes({ proto: 'pchat', v: 1, kind: 'bye', from: A.toUpperCase() }), 'bad-field'],
+  [
+    'node id upper case',
+    bytes({ proto: 'pchat', v: 1, kind: 'bye', from: A.toUpperCase() }),
+    'bad-field',
+  ],
   ['seq zero', bytes({ ...text, seq: 0 }), 'bad-field'],
   ['seq fractional', bytes({ ...text, seq: 1.5 }), 'bad-field'],
   ['seq beyond safe integers', bytes({ ...text, seq: 2 ** 60 }), 'bad-field'],
   ['empty text', bytes({ ...text, text: '' }), 'bad-field'],
   ['text not a string', bytes({ ...text, text: { a: 1 } }), 'bad-field'],
   ['message id with spaces', bytes({ ...text, id: 'a b' }), 'bad-field'],
-  ['port 0', bytes({ proto: 'pchat', v: 1, kind: 'announce', from: A, nick: 'n', host: 'h', port: 0, tcp: 0, status: 'online' }), 'bad-field'],
-  ['port 70000', bytes({ proto: 'pchat', v: 1, kind: 'announce', from: A, nick: 'n', host: 'h', port: 70000, tcp: 0, status: 'online' }), 'bad-field'],
-  ['nick with escape codes', bytes({ proto: 'pchat', v: 1, kind: 'announce', from: A, nick: '\u001b[2J', host: 'h', port: 1, tcp: 0, status: 'online' }), 'bad-field'],
-  ['nick too long', bytes({ proto: 'pchat', v: 1, kind: 'announce', from: A, nick: 'n'.repeat(33), host: 'h', port: 1, tcp: 0, status: 'online' }), 'bad-field'],
+  [
+    'port 0',
+    bytes({
+      proto: 'pchat',
+      v: 1,
+      kind: 'announce',
+      from: A,
+      nick: 'n',
+      host: 'h',
+      port: 0,
+      tcp: 0,
+      status: 'online',
+    }),
+    'bad-field',
+  ],
+  [
+    'port 70000',
+    bytes({
+      proto: 'pchat',
+      v: 1,
+      kind: 'announce',
+      from: A,
+      nick: 'n',
+      host: 'h',
+      port: 70000,
+      tcp: 0,
+      status: 'online',
+    }),
+    'bad-field',
+  ],
+  [
+    'nick with escape codes',
+    bytes({
+      proto: 'pchat',
+      v: 1,
+      kind: 'announce',
+      from: A,
+      nick: '\u001b[2J',
+      host: 'h',
+      port: 1,
+      tcp: 0,
+      status: 'online',
+    }),
+    'bad-field',
+  ],
+  [
+    'nick too long',
+    bytes({
+      proto: 'pchat',
+      v: 1,
+      kind: 'announce',
+      from: A,
+      nick: 'n'.repeat(33),
+      host: 'h',
+      port: 1,
+      tcp: 0,
+      status: 'online',
+    }),
+    'bad-field',
+  ],
 ];
 
 describe('codec rejects malformed datagrams with a code, never a throw', () => {

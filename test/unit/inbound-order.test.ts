@@ -4,7 +4,14 @@ import type { TextPacket } from '../../shared/protocol/packets';
 
 const FROM = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const msg = (seq: number, floor = 1, epoch = 'e1'): TextPacket => ({
-  kind: 'text', from: FROM, id: `${epoch}-m${seq}`, epoch, seq, floor, ts: 0, text: `#${seq}`,
+  kind: 'text',
+  from: FROM,
+  id: `${epoch}-m${seq}`,
+  epoch,
+  seq,
+  floor,
+  ts: 0,
+  text: `#${seq}`,
 });
 const seqs = (packets: readonly TextPacket[]): number[] => packets.map((p) => p.seq);
 
@@ -28,7 +35,12 @@ describe('InboundOrder', () => {
   });
 
   it('delivers every permutation of a burst exactly once, in order', () => {
-    const permutations = [[1, 2, 3, 4], [4, 3, 2, 1], [2, 4, 1, 3], [3, 1, 4, 2, 2, 1]];
+    const permutations = [
+      [1, 2, 3, 4],
+      [4, 3, 2, 1],
+      [2, 4, 1, 3],
+      [3, 1, 4, 2, 2, 1],
+    ];
     for (const arrival of permutations) {
       const order = new InboundOrder();
       const delivered = arrival.flatMap((s) => seqs(order.accept(msg(s)).deliver));

@@ -9,7 +9,14 @@ describe('PeerTable', () => {
     const table = new PeerTable(10);
     const changes = table.observe('b', at('10.0.0.2', 4000), 1_000, details);
     expect(changes.map((c) => c.change)).toEqual(['added']);
-    expect(table.get('b')).toMatchObject({ nick: 'bob', address: '10.0.0.2', port: 4000, online: true, firstSeen: 1_000, lastSeen: 1_000 });
+    expect(table.get('b')).toMatchObject({
+      nick: 'bob',
+      address: '10.0.0.2',
+      port: 4000,
+      online: true,
+      firstSeen: 1_000,
+      lastSeen: 1_000,
+    });
   });
 
   it('reports a move with the previous IP:port', () => {
@@ -67,6 +74,11 @@ describe('PeerTable', () => {
     table.markOffline('a');
     table.markOffline('b');
     table.observe('c', at('10.0.0.3', 1), 4_000, details);
-    expect(table.list().map((p) => p.id).sort()).toEqual(['b', 'c']);
+    expect(
+      table
+        .list()
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(['b', 'c']);
   });
 });

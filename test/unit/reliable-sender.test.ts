@@ -34,7 +34,10 @@ describe('ReliableSender', () => {
     expect(sent.map((s) => s.seq)).toEqual([1, 2]);
     vi.advanceTimersByTime(30);
     sender.acknowledge({ kind: 'ack', from: PEER, id: m1.id, epoch: m1.epoch, seq: 1 });
-    expect(updates.filter((u) => u.id === m1.id).map((u) => u.status)).toEqual(['sending', 'delivered']);
+    expect(updates.filter((u) => u.id === m1.id).map((u) => u.status)).toEqual([
+      'sending',
+      'delivered',
+    ]);
     expect(updates.at(-1)).toMatchObject({ status: 'delivered', rttMs: 30, attempts: 1 });
   });
 
@@ -43,7 +46,10 @@ describe('ReliableSender', () => {
     const m = sender.send(PEER, 'hello', 0);
     await vi.advanceTimersByTimeAsync(500 + 1000 + 2000 + 4000);
     expect(sent.map((s) => s.at)).toEqual([0, 500, 1500, 3500]);
-    expect(updates.filter((u) => u.id === m.id).map((u) => u.status)).toEqual(['sending', 'failed']);
+    expect(updates.filter((u) => u.id === m.id).map((u) => u.status)).toEqual([
+      'sending',
+      'failed',
+    ]);
     expect(updates.at(-1)).toMatchObject({ attempts: 4 });
   });
 
