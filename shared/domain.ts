@@ -73,6 +73,11 @@ export interface NodeCounters {
   rateLimited: number;
   unknownKindsIgnored: number;
   sendErrors: number;
+  tcpFramesSent: number;
+  tcpFramesReceived: number;
+  fragmentsSent: number;
+  fragmentsReceived: number;
+  plainReceived: number;
 }
 
 export function emptyCounters(): NodeCounters {
@@ -89,5 +94,10 @@ export function emptyCounters(): NodeCounters {
     rateLimited: 0,
     unknownKindsIgnored: 0,
     sendErrors: 0,
+    tcpFramesSent: 0,
+    tcpFramesReceived: 0,
+    fragmentsSent: 0,
+    fragmentsReceived: 0,
+    plainReceived: 0,
   };
 }

@@ -7,7 +7,7 @@ export type Print = (line: string) => void;
 
 const HELP = `Commands:
   /peers              list peers (number, nickname, IP:port, online)
-  /to N|ID|IP:PORT    talk to that peer; plain lines are then sent to it
+  /to N|ID|IP:PORT    talk to that peer (an IP:PORT that is no peer gets plain UDP text)
   @N text             send one message to peer N
   /add IP[:PORT]      announce to an address (a peer on another subnet)
   /nick NAME          change your nickname
@@ -24,14 +24,18 @@ export function runInteractive(
   const numbered = (): PeerInfo[] =>
     node.peerList().sort((a, b) => a.firstSeen - b.firstSeen || a.id.localeCompare(b.id));
   const label = (p: PeerInfo): string => `${p.nick} ${formatEndpoint(p)}`;
-  const resolve = (ref: string): PeerInfo | undefined => {
+  /** A peer by number, id or address; an IP:PORT that is no peer is a stranger (plain UDP). */
+  const resolve = (ref: string): { to: string; label: string } | undefined => {
     const n = Number(ref);
-    if (Number.isInteger(n) && n >= 1) return numbered()[n - 1];
-    return node.findPeer(ref);
+    const peer = Number.isInteger(n) && n >= 1 ? numbered()[n - 1] : node.findPeer(ref);
+    if (peer !== undefined) return { to: peer.id, label: label(peer) };
+    if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(ref))
+      return { to: `stranger:${ref}`, label: `stranger ${ref}` };
+    return undefined;
   };
-  const send = (peer: PeerInfo, text: string): string | undefined => {
+  const send = (to: string, text: string): string | undefined => {
     try {
-      node.sendText(peer.id, text);
+      node.sendText(to, text);
       return undefined;
     } catch (error) {
       return `! ${error instanceof Error ? error.message : String(error)}`;
@@ -56,7 +60,16 @@ export function runInteractive(
     }
     if (current === undefined && peer.online) current = peer.id;
   });
-  node.on('message', (m) => print(`[${m.nick} ${m.address}:${m.port}] ${m.text}`));
+  node.on('message', (m) => {
+    const who = m.from.startsWith('stranger:') ? 'stranger' : m.nick;
+    print(`[${who} ${m.address}:${m.port}] ${m.text}`);
+  });
+  node.on('stranger', ({ stranger }) => {
+    current ??= stranger.id;
+    print(
+      `? a stranger at ${stranger.address}:${stranger.port} wrote; reply with /to ${stranger.address}:${stranger.port}`,
+    );
+  });
   node.on('status', (s) => {
     if (s.status === 'failed') print(`! message ${s.id} was not delivered`);
     if (s.status === 'pending') print(`… message ${s.id} is waiting for the peer to come back`);
@@ -83,10 +96,10 @@ export function runInteractive(
         .join('\n');
     }
     if (word === '/to') {
-      const peer = resolve(arg);
-      if (peer === undefined) return `! no such peer: ${arg}`;
-      current = peer.id;
-      return `Talking to ${label(peer)}`;
+      const target = resolve(arg);
+      if (target === undefined) return `! no such peer: ${arg}`;
+      current = target.to;
+      return `Talking to ${target.label}`;
     }
     if (word === '/add') {
       try {
@@ -101,14 +114,13 @@ export function runInteractive(
       return `You are now ${arg}`;
     }
     if (word.startsWith('@')) {
-      const peer = resolve(word.slice(1));
-      if (peer === undefined) return `! no such peer: ${word.slice(1)}`;
-      return arg === '' ? undefined : send(peer, arg);
+      const target = resolve(word.slice(1));
+      if (target === undefined) return `! no such peer: ${word.slice(1)}`;
+      return arg === '' ? undefined : send(target.to, arg);
     }
     if (word.startsWith('/')) return `! unknown command ${word}; /help lists them`;
-    const peer = current === undefined ? undefined : node.findPeer(current);
-    if (peer === undefined) return '! nobody selected yet: /peers, then /to N';
-    return send(peer, line);
+    if (current === undefined) return '! nobody selected yet: /peers, then /to N';
+    return send(current, line);
   };
 
   lines.on('line', (raw) => {

@@ -10,6 +10,7 @@ import {
   peerJson,
   readyEvent,
   statusEvent,
+  strangerEvent,
   warningEvent,
   type Command,
 } from './json-protocol';
@@ -28,6 +29,7 @@ export function runJsonMode(
   node.on('message', (message) => write(messageEvent(message)));
   node.on('status', (update) => write(statusEvent(update)));
   node.on('warning', (warning) => write(warningEvent(warning)));
+  node.on('stranger', ({ stranger }) => write(strangerEvent(stranger)));
   lines.on('line', (line) => {
     if (line.trim() === '') return;
     const parsed = parseCommand(line);
@@ -47,10 +49,20 @@ export function runJsonMode(
 function runCommand(node: PacketChatNode, command: Command, write: Write, quit: () => void): void {
   switch (command.cmd) {
     case 'send': {
-      const { id, to } = node.sendText(command.to, command.text);
-      write({ type: 'sent', id, to });
+      const { id, to, transport } = node.sendText(command.to, command.text);
+      write({ type: 'sent', id, to, transport });
       return;
     }
+    case 'retry':
+      node.retry(command.id);
+      write({ type: 'retried', id: command.id });
+      return;
+    case 'packets':
+      write({ type: 'packets', packets: node.packets(command.limit) });
+      return;
+    case 'sockets':
+      write({ type: 'sockets', ...node.sockets() });
+      return;
     case 'peers':
       write({ type: 'peers', peers: node.peerList().map(peerJson) });
       return;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DeliveryUpdate, PeerChange, PeerInfo, ReceivedMessage } from '../../shared/domain';
 import type { NodeInfo, NodeWarning } from '../net/node';
+import type { Stranger } from '../net/strangers';
 
 /** Commands accepted on stdin in --json mode, one JSON object per line. */
 export const commandSchema = z.discriminatedUnion('cmd', [
@@ -8,6 +9,9 @@ export const commandSchema = z.discriminatedUnion('cmd', [
   z.object({ cmd: z.literal('peers') }),
   z.object({ cmd: z.literal('add'), address: z.string().min(1).max(32) }),
   z.object({ cmd: z.literal('info') }),
+  z.object({ cmd: z.literal('retry'), id: z.string().min(1).max(64) }),
+  z.object({ cmd: z.literal('packets'), limit: z.number().int().min(1).max(5_000).optional() }),
+  z.object({ cmd: z.literal('sockets') }),
   z.object({ cmd: z.literal('nick'), nick: z.string().min(1).max(32) }),
   z.object({ cmd: z.literal('quit') }),
 ]);
@@ -76,6 +80,10 @@ export function statusEvent(update: DeliveryUpdate) {
 
 export function warningEvent(warning: NodeWarning) {
   return { type: 'warning', ...warning };
+}
+
+export function strangerEvent(stranger: Stranger) {
+  return { type: 'stranger', stranger };
 }
 
 export function errorEvent(message: string, code?: string) {

@@ -36,6 +36,11 @@ export class InboundOrder {
   private readonly peers = new BoundedMap<string, BoundedMap<string, Stream>>(MAX_PEERS);
   private readonly recentIds = new BoundedMap<string, BoundedSet<string>>(MAX_PEERS);
 
+  /** True when this message was already delivered (recently enough to remember). */
+  delivered(from: string, id: string): boolean {
+    return this.recentIds.get(from)?.has(id) ?? false;
+  }
+
   accept(packet: TextPacket): InboundVerdict {
     const recent = this.recentFor(packet.from);
     if (recent.has(packet.id)) return { ack: true, duplicate: true, deliver: [] };

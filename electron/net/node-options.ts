@@ -17,6 +17,7 @@ import {
 } from '../../shared/protocol/constants';
 import { defaultBroadcastTargets, listIPv4Interfaces, type InterfaceAddress } from './interfaces';
 import { DEFAULT_RTO, type RtoOptions } from './rtt-estimator';
+import type { TcpTimeouts } from './tcp-transport';
 
 export interface NodeOptions {
   /** 32 lowercase hex digits; random when absent (storage makes it stable across restarts). */
@@ -43,6 +44,10 @@ export interface NodeOptions {
   readonly now?: () => number;
   readonly random?: () => number;
   readonly interfaces?: () => InterfaceAddress[];
+  /** TCP fallback timeouts (connect, frame, idle); tests shorten them. */
+  readonly tcpTimeouts?: TcpTimeouts;
+  /** How long the TCP attempt after the UDP retries waits for its ack. */
+  readonly tcpAckTimeoutMs?: number;
 }
 
 export interface ResolvedOptions {

@@ -1,37 +1,35 @@
-import type { Socket, RemoteInfo } from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import type { Server } from 'node:net';
-import { formatEndpoint, parseEndpoint, type Endpoint } from '../../shared/address';
+import { formatEndpoint, isIPv4, parseEndpoint, type Endpoint } from '../../shared/address';
 import type {
   DeliveryUpdate,
-  NodeCounters,
   PeerChange,
   PeerInfo,
   PeerStatus,
   ReceivedMessage,
+  Transport,
 } from '../../shared/domain';
-import { emptyCounters } from '../../shared/domain';
-import { decodePacket, encodePacket, encodingLength } from '../../shared/protocol/codec';
-import { MAX_PEERS, MAX_RATE_LIMITED_SOURCES } from '../../shared/protocol/constants';
-import type {
-  AnnouncePacket,
-  AnnounceReplyPacket,
-  Packet,
-  TextPacket,
-} from '../../shared/protocol/packets';
-import { InboundOrder } from './inbound-order';
-import type { InterfaceAddress } from './interfaces';
+import { emptyCounters, type NodeCounters } from '../../shared/domain';
+import type { PacketLogEntry, SocketsSnapshot } from '../../shared/ipc';
 import {
-  discoveryTargets,
-  resolveOptions,
-  type NodeOptions,
-  type ResolvedOptions,
-} from './node-options';
+  MAX_DATAGRAM_BYTES,
+  MAX_PEERS,
+  MAX_TEXT_BYTES,
+  PACKET_LOG_SIZE,
+} from '../../shared/protocol/constants';
+import { encodePacket } from '../../shared/protocol/codec';
+import type { Packet } from '../../shared/protocol/packets';
+import { Discovery } from './discovery';
+import type { InterfaceAddress } from './interfaces';
+import { resolveOptions, type NodeOptions, type ResolvedOptions } from './node-options';
+import { PacketLog } from './packet-log';
 import { PeerTable } from './peer-table';
-import { RateLimiter } from './rate-limiter';
-import { ReliableSender, type OutboundMessage } from './reliable-sender';
-import { bindClientSockets, bindServerSocket, closeTcp, closeUdp } from './sockets';
+import { randomToken } from './reliable-sender';
+import { bindClientSockets, bindServerSocket, closeUdp } from './sockets';
+import { isStrangerId, splitUtf8, StrangerTable, type Stranger } from './strangers';
+import { TextDelivery } from './text-delivery';
+import { Timers } from './timers';
 import { WarningGate } from './warning-gate';
+import { Wire, type Inbound, type Via } from './wire';
 
 export interface NodeInfo {
   readonly nodeId: string;
@@ -46,8 +44,7 @@ export interface NodeInfo {
   readonly counters: Readonly<NodeCounters>;
 }
 
-export type WarningCode =
-  'junk' | 'rate-limited' | 'send-failed' | 'socket-error' | 'message-too-long';
+export type WarningCode = 'junk' | 'rate-limited' | 'send-failed' | 'socket-error' | 'tcp';
 
 export interface NodeWarning {
   readonly code: WarningCode;
@@ -60,12 +57,15 @@ export interface NodeWarning {
 export interface NodeEvents {
   ready: [NodeInfo];
   peer: [PeerChange];
+  stranger: [{ stranger: Stranger; added: boolean }];
   message: [ReceivedMessage];
   status: [DeliveryUpdate];
   warning: [NodeWarning];
+  packet: [PacketLogEntry];
 }
 
-export type NodeErrorCode = 'not-started' | 'closed' | 'unknown-peer' | 'empty' | 'too-long';
+export type NodeErrorCode =
+  'not-started' | 'closed' | 'unknown-peer' | 'empty' | 'too-long' | 'not-found';
 
 export class NodeError extends Error {
   override readonly name = 'NodeError';
@@ -77,30 +77,31 @@ export class NodeError extends Error {
   }
 }
 
-interface Running {
-  readonly server: Socket;
-  readonly client: Socket;
-  readonly tcp: Server | undefined;
-  readonly clientPort: number;
+export interface SentText {
+  readonly id: string;
+  readonly to: string;
+  readonly transport: Transport;
 }
 
 const EXPIRY_CHECKS_PER_TIMEOUT = 6;
 const PROBE_INTERVAL_MS = 2_000;
 
-/** One PacketChat node: the sockets, discovery, peer table and reliable text. */
+/** One PacketChat node: the sockets, discovery, peers, strangers, reliable text and packet log. */
 export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly options: ResolvedOptions;
   private readonly peers = new PeerTable(MAX_PEERS);
-  private readonly inbound = new InboundOrder();
-  private readonly sender: ReliableSender;
-  private readonly limiter: RateLimiter;
-  private readonly warnings = new WarningGate(1_000);
+  private readonly strangers = new StrangerTable();
   private readonly counters = emptyCounters();
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  private readonly pendingReplies = new Set<string>();
+  private readonly log = new PacketLog(PACKET_LOG_SIZE);
+  private readonly timers = new Timers();
+  private readonly warnings = new WarningGate(1_000);
   private readonly lastProbe = new Map<string, number>();
-  private readonly manualTargets: Endpoint[] = [];
-  private running: Running | undefined;
+  private readonly wire: Wire;
+  private readonly discovery: Discovery;
+  private readonly text: TextDelivery;
+  private clientPort = 0;
+  private tcpPort: number | null = null;
+  private started = false;
   private starting: Promise<NodeInfo> | undefined;
   private closing: Promise<void> | undefined;
   private nick: string;
@@ -108,22 +109,44 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
 
   constructor(options: NodeOptions = {}) {
     super();
+    this.setMaxListeners(50);
     this.options = resolveOptions(options);
     this.nick = this.options.nick;
     this.status = this.options.status;
-    this.limiter = new RateLimiter(
-      this.options.rateLimit.perSecond,
-      this.options.rateLimit.burst,
-      MAX_RATE_LIMITED_SOURCES,
-    );
-    this.sender = new ReliableSender({
-      transmit: (message, floor) => this.transmitText(message, floor),
-      exhausted: () => Promise.resolve('failed'),
-      status: (update) => this.emit('status', update),
+    this.wire = new Wire({
+      counters: this.counters,
+      log: this.log,
       now: this.options.now,
-      random: this.options.random,
-      rto: this.options.rto,
-      maxTransmissions: this.options.maxTransmissions,
+      rateLimit: this.options.rateLimit,
+      ...(options.tcpTimeouts === undefined ? {} : { tcpTimeouts: options.tcpTimeouts }),
+      onInbound: (inbound) => this.onInbound(inbound),
+      onLogged: (entry) => this.emit('packet', entry),
+      onWarning: (code, message, remote) => this.warn(code, message, remote),
+    });
+    this.discovery = new Discovery({
+      options: this.options,
+      timers: this.timers,
+      send: (packet, to) => this.wire.sendPacket(packet, to),
+      self: () => ({
+        nick: this.nick,
+        status: this.status,
+        clientPort: this.clientPort,
+        tcpPort: this.tcpPort,
+      }),
+    });
+    this.text = new TextDelivery({
+      options: this.options,
+      counters: this.counters,
+      wire: this.wire,
+      peers: this.peers,
+      timers: this.timers,
+      ...(options.tcpAckTimeoutMs === undefined
+        ? {}
+        : { tcpAckTimeoutMs: options.tcpAckTimeoutMs }),
+      message: (message) => this.emit('message', message),
+      // Deferred a tick so a caller sees sendText() return before the first state arrives.
+      status: (update) => queueMicrotask(() => this.emit('status', update)),
+      warn: (message, remote) => this.warn('tcp', message, remote),
     });
   }
 
@@ -148,15 +171,13 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       await closeUdp(server);
       throw error;
     }
-    this.running = { server, client: client.udp, tcp: client.tcp, clientPort: client.port };
-    for (const socket of [server, client.udp]) {
-      socket.on('message', (bytes, rinfo) => this.onDatagram(bytes, rinfo));
-      socket.on('error', (error) => this.warn('socket-error', `socket error: ${error.message}`));
-    }
-    client.tcp?.on('connection', (connection) => connection.destroy()); // TCP frames: next issue
-    this.announceAll();
-    this.scheduleAnnounce();
-    this.every(Math.max(50, Math.floor(o.peerTimeoutMs / EXPIRY_CHECKS_PER_TIMEOUT)), () =>
+    this.clientPort = client.port;
+    this.tcpPort = client.tcp === undefined ? null : client.port;
+    this.wire.attach({ server, client: client.udp, tcp: client.tcp, clientPort: client.port });
+    this.started = true;
+    this.discovery.start();
+    const expiryEvery = Math.max(50, Math.floor(o.peerTimeoutMs / EXPIRY_CHECKS_PER_TIMEOUT));
+    this.timers.every(expiryEvery, () =>
       this.applyChanges(this.peers.expire(o.now(), o.peerTimeoutMs)),
     );
     const info = this.info();
@@ -172,20 +193,18 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
 
   private async shutdown(): Promise<void> {
     await this.starting?.catch(() => undefined);
-    const running = this.running;
-    this.sender.close();
-    for (const timer of this.timers) clearTimeout(timer);
+    this.text.close();
     this.timers.clear();
-    if (running === undefined) return;
-    const bye = encodePacket({ kind: 'bye', from: this.id });
-    const targets = [...this.targets(), ...this.peers.list().filter((p) => p.online)];
-    await Promise.all(targets.map((t) => this.sendUdpAsync(bye, t, true)));
-    this.running = undefined;
-    await Promise.all([
-      closeUdp(running.server),
-      closeUdp(running.client),
-      running.tcp === undefined ? Promise.resolve() : closeTcp(running.tcp),
-    ]);
+    const bye: Packet = { kind: 'bye', from: this.id };
+    const targets = [...this.discovery.targets(), ...this.peers.list().filter((p) => p.online)];
+    await this.wire.close(async () => {
+      if (!this.started) return;
+      const bytes = encodePacket(bye);
+      await Promise.all(
+        targets.map((t) => this.wire.sendUdpAsync(bytes, t, { packet: bye }, 'client', true)),
+      );
+    });
+    this.started = false;
   }
 
   info(): NodeInfo {
@@ -195,10 +214,10 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       host: this.options.host,
       status: this.status,
       serverPort: this.options.serverPort,
-      clientPort: this.running?.clientPort ?? 0,
-      tcpPort: this.running?.tcp === undefined ? null : this.running.clientPort,
+      clientPort: this.clientPort,
+      tcpPort: this.tcpPort,
       interfaces: this.options.interfaces(),
-      discoveryTargets: this.targets().map(formatEndpoint),
+      discoveryTargets: this.discovery.targets().map(formatEndpoint),
       counters: { ...this.counters },
     };
   }
@@ -207,243 +226,199 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     return this.peers.list();
   }
 
+  strangerList(): Stranger[] {
+    return this.strangers.list();
+  }
+
   rttMs(peerId: string): number | undefined {
-    return this.sender.rttMs(peerId);
+    return this.text.sender.rttMs(peerId);
+  }
+
+  /** The newest `limit` packet log entries, oldest first. */
+  packets(limit?: number): PacketLogEntry[] {
+    return this.log.recent(limit);
+  }
+
+  sockets(): SocketsSnapshot {
+    return {
+      sockets: this.wire.socketInfo(),
+      interfaces: this.options.interfaces(),
+      counters: { ...this.counters },
+    };
   }
 
   /** Changes nickname and status and tells the LAN at once. */
   setProfile(profile: { nick?: string; status?: PeerStatus }): void {
     if (profile.nick !== undefined) this.nick = profile.nick;
     if (profile.status !== undefined) this.status = profile.status;
-    if (this.running !== undefined) this.announceAll();
+    if (this.started) this.discovery.announceAll();
   }
 
   /** Adds a discovery target by hand (`IP` means the server port) and announces to it now. */
   addPeer(text: string): Endpoint {
-    const endpoint = parseEndpoint(text, this.options.serverPort);
+    const endpoint = this.discovery.add(text);
     if (endpoint === undefined) {
       throw new NodeError('unknown-peer', `not an address: ${text} (expected IP or IP:PORT)`);
     }
-    if (!this.manualTargets.some((t) => formatEndpoint(t) === formatEndpoint(endpoint))) {
-      this.manualTargets.push(endpoint);
-    }
-    if (this.running !== undefined) this.sendUdp(this.announcePacket('announce'), endpoint);
+    if (this.started) this.discovery.announceTo(endpoint);
     return endpoint;
   }
 
-  /** Resolves a peer id or the `IP:PORT` of a known peer. */
+  /** A peer by id, by `IP:PORT`, or by bare `IP` (the online one heard from last). */
   findPeer(to: string): PeerInfo | undefined {
     const byId = this.peers.get(to);
     if (byId !== undefined) return byId;
-    const endpoint = parseEndpoint(to, this.options.serverPort);
+    const trimmed = to.trim();
+    if (isIPv4(trimmed)) return this.peers.findByEndpoint({ address: trimmed });
+    const endpoint = parseEndpoint(trimmed, this.options.serverPort);
     return endpoint === undefined ? undefined : this.peers.findByEndpoint(endpoint);
   }
 
-  /** Queues a text message; delivery states follow as `status` events. */
-  sendText(to: string, text: string): { id: string; to: string } {
+  /**
+   * Queues a text message to a peer (id, IP:PORT or IP) or a stranger (`stranger:IP:PORT`, or an
+   * IP:PORT that is no peer). Delivery states follow as `status` events.
+   */
+  sendText(to: string, text: string): SentText {
     if (this.closing !== undefined) throw new NodeError('closed', 'node is closed');
-    if (this.running === undefined) throw new NodeError('not-started', 'node is not started');
-    const peer = this.findPeer(to);
-    if (peer === undefined) throw new NodeError('unknown-peer', `no such peer: ${to}`);
+    if (!this.started) throw new NodeError('not-started', 'node is not started');
     if (text.length === 0) throw new NodeError('empty', 'message is empty');
-    const probe: TextPacket = {
-      kind: 'text',
-      from: this.id,
-      id: 'x'.repeat(12),
-      epoch: 'x'.repeat(8),
-      seq: Number.MAX_SAFE_INTEGER,
-      floor: Number.MAX_SAFE_INTEGER,
-      ts: this.options.now(),
-      text,
-    };
-    if (encodingLength(probe) > 1200) {
-      throw new NodeError('too-long', 'message does not fit one datagram');
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > MAX_TEXT_BYTES) {
+      throw new NodeError('too-long', `message is ${bytes} bytes, limit ${MAX_TEXT_BYTES}`);
     }
-    this.counters.messagesSent += 1;
-    const message = this.sender.send(peer.id, text, this.options.now());
-    return { id: message.id, to: peer.id };
+    const peer = this.findPeer(to);
+    if (peer !== undefined) {
+      const message = this.text.send(peer, text);
+      return { id: message.id, to: peer.id, transport: message.transport };
+    }
+    const stranger = this.strangerFor(to);
+    if (stranger === undefined) throw new NodeError('unknown-peer', `no such peer: ${to}`);
+    return this.sendPlain(stranger, text);
   }
 
-  private transmitText(message: OutboundMessage, floor: number): void {
-    const peer = this.peers.get(message.to);
-    if (peer === undefined) return;
-    if (message.attempts > 1) this.counters.retransmitted += 1;
-    const packet: TextPacket = {
-      kind: 'text',
-      from: this.id,
-      id: message.id,
-      epoch: message.epoch,
-      seq: message.seq,
-      floor,
-      ts: message.ts,
-      text: message.text,
-    };
-    this.sendUdp(encodePacket(packet), peer);
-  }
-
-  private onDatagram(bytes: Buffer, rinfo: RemoteInfo): void {
-    try {
-      this.handleDatagram(bytes, { address: rinfo.address, port: rinfo.port });
-    } catch (error) {
-      // A bug must not let a remote datagram take the node down; report it and carry on.
-      this.warn('junk', `internal error on datagram: ${String(error)}`, rinfo);
+  /** Sends a pending message again now. */
+  retry(messageId: string): void {
+    if (!this.text.sender.retry(messageId)) {
+      throw new NodeError('not-found', `no pending message ${messageId}`);
     }
   }
 
-  private handleDatagram(bytes: Buffer, from: Endpoint): void {
+  private strangerFor(to: string): Stranger | undefined {
+    const text = isStrangerId(to) ? to.slice('stranger:'.length) : to;
+    const known = this.strangers.get(`stranger:${text}`);
+    if (known !== undefined) return known;
+    const endpoint = text.includes(':') ? parseEndpoint(text, this.options.serverPort) : undefined;
+    if (endpoint === undefined) return undefined;
+    return this.strangers.observe(endpoint, 'client', this.options.now()).stranger;
+  }
+
+  /** Plain UTF-8 datagrams, no acknowledgement: `delivered` means handed to the network. */
+  private sendPlain(stranger: Stranger, text: string): SentText {
+    const id = randomToken();
+    const pieces = splitUtf8(text, MAX_DATAGRAM_BYTES);
+    const encoder = new TextEncoder();
+    void Promise.all(
+      pieces.map((piece) =>
+        this.wire.sendUdpAsync(
+          encoder.encode(piece),
+          stranger,
+          { kind: 'plain', summary: piece.slice(0, 60), peerId: stranger.id },
+          stranger.via,
+          false,
+        ),
+      ),
+    ).then(() => {
+      this.emit('status', {
+        id,
+        to: stranger.id,
+        status: 'delivered',
+        transport: 'udp',
+        attempts: 1,
+      });
+    });
+    queueMicrotask(() =>
+      this.emit('status', {
+        id,
+        to: stranger.id,
+        status: 'sending',
+        transport: 'udp',
+        attempts: 0,
+      }),
+    );
+    return { id, to: stranger.id, transport: 'udp' };
+  }
+
+  private onInbound(inbound: Inbound): void {
     const now = this.options.now();
-    if (!this.limiter.take(formatEndpoint(from), now)) {
-      this.counters.rateLimited += 1;
-      this.warn('rate-limited', 'datagrams over the per-source rate were dropped', from);
+    if (inbound.type === 'plain') {
+      this.receivePlain(inbound.text, inbound.from, inbound.via, now);
       return;
     }
-    this.counters.datagramsReceived += 1;
-    this.counters.bytesReceived += bytes.byteLength;
-    const result = decodePacket(bytes);
-    if (!result.ok) {
-      if (result.error.code === 'unknown-kind') {
-        this.counters.unknownKindsIgnored += 1;
-        return;
-      }
-      this.counters.junkDropped += 1;
-      this.warn('junk', `dropped datagram: ${result.error.message}`, from);
-      return;
-    }
-    if (result.packet.from === this.id) return; // our own broadcast coming back
-    this.handlePacket(result.packet, from, now);
-  }
-
-  private handlePacket(packet: Packet, from: Endpoint, now: number): void {
+    const { packet, from } = inbound;
+    if (packet.from === this.id) return; // our own broadcast coming back
     switch (packet.kind) {
       case 'announce':
       case 'announce-reply':
         this.applyChanges(this.peers.observe(packet.from, from, now, detailsOf(packet)));
-        if (packet.kind === 'announce') this.scheduleReply(packet.from, from);
+        if (packet.kind === 'announce') this.discovery.scheduleReply(packet.from, from);
+        if (this.text.sender.hasPending(packet.from)) this.text.sender.resume(packet.from);
         return;
       case 'bye':
         this.applyChanges(this.peers.markOffline(packet.from));
         return;
       case 'text':
-        this.touch(packet.from, from, now);
-        this.receiveText(packet, from, now);
-        return;
+      case 'frag':
       case 'ack':
-        this.touch(packet.from, from, now);
-        this.sender.acknowledge(packet);
+        this.touch(packet.from, from, inbound.transport, now);
+        this.text.onPacket(packet, from, inbound.transport, inbound.reply);
         return;
     }
   }
 
-  private receiveText(packet: TextPacket, from: Endpoint, now: number): void {
-    const verdict = this.inbound.accept(packet);
-    if (verdict.duplicate) this.counters.duplicatesDropped += 1;
-    if (verdict.ack) {
-      const { id, epoch, seq } = packet;
-      this.sendUdp(encodePacket({ kind: 'ack', from: this.id, id, epoch, seq }), from);
-    }
-    const peer = this.peers.get(packet.from);
-    for (const message of verdict.deliver) {
-      this.counters.messagesReceived += 1;
-      this.emit('message', {
-        id: message.id,
-        from: message.from,
-        nick: peer?.nick ?? '',
-        address: peer?.address ?? from.address,
-        port: peer?.port ?? from.port,
-        text: message.text,
-        transport: 'udp',
-        seq: message.seq,
-        sentAt: message.ts,
-        receivedAt: now,
-      });
-    }
+  private receivePlain(text: string, from: Endpoint, via: Via, now: number): void {
+    this.counters.plainReceived += 1;
+    const seen = this.strangers.observe(from, via, now);
+    if (seen.added) this.emit('stranger', seen);
+    this.emit('message', {
+      id: randomToken(),
+      from: seen.stranger.id,
+      nick: formatEndpoint(from),
+      address: from.address,
+      port: from.port,
+      text: text.replace(/\r?\n$/, ''), // line-based tools (nc) end each datagram with a newline
+      transport: 'udp',
+      seq: 0,
+      sentAt: now,
+      receivedAt: now,
+    });
   }
 
-  /** Any valid packet proves the peer is there; an unknown sender is asked who it is. */
-  private touch(id: string, from: Endpoint, now: number): void {
-    const known = this.peers.get(id) !== undefined;
+  /**
+   * Any valid packet proves the peer is there. Over UDP its source is its address; a TCP
+   * connection comes from an ephemeral port, so it only refreshes a known peer. An unknown
+   * sender is asked who it is.
+   */
+  private touch(id: string, from: Endpoint, transport: Transport, now: number): void {
+    const known = this.peers.get(id);
+    if (transport === 'tcp') {
+      if (known !== undefined)
+        this.applyChanges(this.peers.observe(id, { address: from.address, port: known.port }, now));
+      return;
+    }
     this.applyChanges(this.peers.observe(id, from, now));
-    if (!known && now - (this.lastProbe.get(id) ?? -Infinity) >= PROBE_INTERVAL_MS) {
+    if (known === undefined && now - (this.lastProbe.get(id) ?? -Infinity) >= PROBE_INTERVAL_MS) {
       this.lastProbe.set(id, now);
-      this.sendUdp(this.announcePacket('announce'), from);
+      if (this.lastProbe.size > MAX_PEERS) this.lastProbe.clear();
+      this.discovery.announceTo(from);
     }
   }
 
   private applyChanges(changes: readonly PeerChange[]): void {
     for (const change of changes) {
-      if (change.change === 'added' || change.change === 'online')
-        this.sender.resume(change.peer.id);
+      if (change.change !== 'offline' && change.change !== 'updated')
+        this.text.sender.resume(change.peer.id);
       this.emit('peer', change);
     }
-  }
-
-  private scheduleReply(peerId: string, to: Endpoint): void {
-    if (this.pendingReplies.has(peerId)) return;
-    this.pendingReplies.add(peerId);
-    this.after(this.options.random() * this.options.replyMaxDelayMs, () => {
-      this.pendingReplies.delete(peerId);
-      this.sendUdp(this.announcePacket('announce-reply'), to);
-    });
-  }
-
-  private announcePacket(kind: 'announce' | 'announce-reply'): Uint8Array {
-    const packet: AnnouncePacket | AnnounceReplyPacket = {
-      kind,
-      from: this.id,
-      nick: this.nick,
-      host: this.options.host,
-      port: this.running?.clientPort ?? 0,
-      tcp: this.running?.tcp === undefined ? 0 : this.running.clientPort,
-      status: this.status,
-    };
-    return encodePacket(packet);
-  }
-
-  private targets(): Endpoint[] {
-    return discoveryTargets(this.options, this.manualTargets);
-  }
-
-  private announceAll(): void {
-    const announce = this.announcePacket('announce');
-    for (const target of this.targets()) this.sendUdp(announce, target);
-  }
-
-  private scheduleAnnounce(): void {
-    const interval = this.options.announceIntervalMs * (0.9 + 0.2 * this.options.random());
-    this.after(interval, () => {
-      this.announceAll();
-      this.scheduleAnnounce();
-    });
-  }
-
-  /** Sends from the client socket; errors become warnings (counted, never thrown). */
-  private sendUdp(bytes: Uint8Array, to: Endpoint): void {
-    void this.sendUdpAsync(bytes, to, false);
-  }
-
-  /** Like sendUdp, resolving once the datagram has left (or failed to). Never rejects. */
-  private sendUdpAsync(bytes: Uint8Array, to: Endpoint, quiet: boolean): Promise<void> {
-    const running = this.running;
-    if (running === undefined) return Promise.resolve();
-    return new Promise((resolve) => {
-      try {
-        running.client.send(bytes, to.port, to.address, (error) => {
-          if (error) {
-            this.counters.sendErrors += 1;
-            if (!quiet)
-              this.warn('send-failed', `send to ${formatEndpoint(to)}: ${error.message}`, to);
-          } else {
-            this.counters.datagramsSent += 1;
-            this.counters.bytesSent += bytes.byteLength;
-          }
-          resolve();
-        });
-      } catch (error) {
-        this.counters.sendErrors += 1; // socket closed under us during shutdown
-        if (!quiet) this.warn('send-failed', `send to ${formatEndpoint(to)}: ${String(error)}`, to);
-        resolve();
-      }
-    });
   }
 
   private warn(code: WarningCode, message: string, remote?: Endpoint): void {
@@ -453,19 +428,6 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     const where =
       remote === undefined ? {} : { remote: { address: remote.address, port: remote.port } };
     this.emit('warning', { code, message, suppressed, ...where });
-  }
-
-  private after(ms: number, fn: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, ms);
-    this.timers.add(timer);
-  }
-
-  private every(ms: number, fn: () => void): void {
-    const timer = setInterval(fn, ms);
-    this.timers.add(timer);
   }
 }
 

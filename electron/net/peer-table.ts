@@ -30,11 +30,15 @@ export class PeerTable {
     return this.peers.size;
   }
 
-  findByEndpoint(endpoint: Endpoint): PeerInfo | undefined {
+  /** The peer at this IP:port (or at this IP, when `port` is undefined): online first, then latest. */
+  findByEndpoint(endpoint: { address: string; port?: number | undefined }): PeerInfo | undefined {
+    let best: PeerInfo | undefined;
     for (const peer of this.peers.values()) {
-      if (peer.address === endpoint.address && peer.port === endpoint.port) return peer;
+      if (peer.address !== endpoint.address) continue;
+      if (endpoint.port !== undefined && peer.port !== endpoint.port) continue;
+      if (best === undefined || rank(peer) > rank(best)) best = peer;
     }
-    return undefined;
+    return best;
   }
 
   /**
@@ -120,4 +124,9 @@ export class PeerTable {
     this.peers.delete(victim.id);
     return true;
   }
+}
+
+/** Online peers beat offline ones; among equals, the one heard from last. */
+function rank(peer: PeerInfo): number {
+  return (peer.online ? 1e15 : 0) + peer.lastSeen;
 }

@@ -4,8 +4,12 @@ import { MAX_UDP_TRANSMISSIONS } from '../../shared/protocol/constants';
 import type { AckPacket } from '../../shared/protocol/packets';
 import { DEFAULT_RTO, retransmitDelay, RttEstimator, type RtoOptions } from './rtt-estimator';
 
+/** How a message travels: one datagram, TCP (too long, TCP on), or UDP fragments (TCP off). */
+export type SendMode = 'udp' | 'tcp' | 'fragments';
+
 export interface OutboundMessage {
   readonly id: string;
+  readonly mode: SendMode;
   readonly to: string;
   readonly epoch: string;
   readonly seq: number;
@@ -17,6 +21,8 @@ export interface OutboundMessage {
   attempts: number;
   lastSentAt: number;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** True while the fallback (TCP attempt) decides; the message is not resumed meanwhile. */
+  fallback: boolean;
 }
 
 export interface ReliableSenderDeps {
@@ -62,20 +68,22 @@ export class ReliableSender {
 
   constructor(private readonly deps: ReliableSenderDeps) {}
 
-  send(to: string, text: string, ts: number): OutboundMessage {
+  send(to: string, text: string, ts: number, mode: SendMode = 'udp'): OutboundMessage {
     const stream = this.stream(to);
     const message: OutboundMessage = {
       id: randomToken(),
+      mode,
       to,
       epoch: stream.epoch,
       seq: stream.nextSeq,
       text,
       ts,
       status: 'sending',
-      transport: 'udp',
+      transport: mode === 'tcp' ? 'tcp' : 'udp',
       attempts: 0,
       lastSentAt: 0,
       timer: undefined,
+      fallback: false,
     };
     stream.nextSeq += 1;
     stream.open.set(message.seq, message);
@@ -105,14 +113,35 @@ export class ReliableSender {
     const stream = this.streams.get(peerId);
     if (stream === undefined) return;
     for (const message of stream.open.values()) {
-      if (message.status === 'pending') {
+      if (message.status === 'pending' && message.timer === undefined && !message.fallback) {
         message.status = 'sending';
-        message.transport = 'udp';
+        message.transport = message.mode === 'tcp' ? 'tcp' : 'udp';
         message.attempts = 0;
         this.report(message, 'sending');
       }
     }
     this.pump(stream);
+  }
+
+  /** Sends one pending message again now (the user pressed retry). */
+  retry(id: string): boolean {
+    const message = this.byId.get(id);
+    if (message?.status !== 'pending' || message.fallback) return false;
+    const stream = this.streams.get(message.to);
+    if (stream === undefined) return false;
+    message.status = 'sending';
+    message.transport = message.mode === 'tcp' ? 'tcp' : 'udp';
+    message.attempts = 0;
+    this.report(message, 'sending');
+    this.pump(stream);
+    return true;
+  }
+
+  hasPending(peerId: string): boolean {
+    const stream = this.streams.get(peerId);
+    if (stream === undefined) return false;
+    for (const message of stream.open.values()) if (message.status === 'pending') return true;
+    return false;
   }
 
   get(id: string): OutboundMessage | undefined {
@@ -192,6 +221,7 @@ export class ReliableSender {
       return;
     }
     message.status = 'pending'; // parked while the fallback decides; not reported yet
+    message.fallback = true;
     void this.deps.exhausted(message, this.floor(message.to)).then(
       (next) => this.afterFallback(stream, message, next),
       () => this.afterFallback(stream, message, 'failed'),
@@ -203,6 +233,7 @@ export class ReliableSender {
     message: OutboundMessage,
     next: 'failed' | 'pending' | 'delivered',
   ): void {
+    message.fallback = false;
     if (this.closed || !stream.open.has(message.seq) || message.status !== 'pending') return;
     if (next === 'pending') {
       this.report(message, 'pending');

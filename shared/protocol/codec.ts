@@ -26,6 +26,7 @@ export type DecodeResult =
 const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const knownKinds: ReadonlySet<string> = new Set<string>(PACKET_KINDS);
+const MARKER_PATTERN = new RegExp(`"proto"\\s*:\\s*"${PROTOCOL_MARKER}"`);
 
 /** The JSON text of a packet, header first so it reads well in a capture. */
 function serialize(packet: Packet): string {
@@ -80,7 +81,9 @@ export function decodePacket(bytes: Uint8Array, maxBytes = MAX_DATAGRAM_BYTES): 
   try {
     json = JSON.parse(text);
   } catch {
-    return fail('not-json', 'datagram starts like JSON but does not parse', text);
+    // A broken PacketChat packet is junk; other text that merely starts with "{" is plain text.
+    const ours = MARKER_PATTERN.test(text);
+    return fail('not-json', 'datagram starts like JSON but does not parse', ours ? undefined : text);
   }
   if (!isPlainObject(json) || json['proto'] !== PROTOCOL_MARKER) {
     return fail('not-protocol', 'JSON without the PacketChat marker', text);

@@ -42,3 +42,28 @@ export const MAX_PEERS = 4096;
 export const RATE_LIMIT_PER_SECOND = 400;
 export const RATE_LIMIT_BURST = 800;
 export const MAX_RATE_LIMITED_SOURCES = 4096;
+
+/** Longest chat text, in UTF-8 bytes. Longer than one datagram goes over TCP or as fragments. */
+export const MAX_TEXT_BYTES = 65_536;
+
+/** TCP fallback framing: 4-byte big-endian length, then one packet. */
+export const MAX_FRAME_BYTES = 512 * 1024;
+export const TCP_CONNECT_TIMEOUT_MS = 3_000;
+/** A frame must arrive whole within this long of its first byte (defends against slow senders). */
+export const TCP_FRAME_TIMEOUT_MS = 10_000;
+export const TCP_IDLE_TIMEOUT_MS = 30_000;
+/** After the UDP retries, the TCP attempt waits this long for the ack before `pending`. */
+export const TCP_ACK_TIMEOUT_MS = 5_000;
+export const MAX_TCP_CONNECTIONS = 64;
+
+/** Fragments (long messages with TCP off). */
+export const MAX_FRAGMENTS = 256;
+export const MAX_PARTIAL_MESSAGES = 64;
+export const MAX_PARTIAL_PER_PEER = 8;
+export const MAX_PARTIAL_BYTES = 4 * 1024 * 1024;
+export const REASSEMBLY_TIMEOUT_MS = 30_000;
+
+/** Packet log ring size. */
+export const PACKET_LOG_SIZE = 2_000;
+/** Strangers (plain UDP tools) remembered at once. */
+export const MAX_STRANGERS = 256;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  MAX_FRAGMENTS,
   MAX_HOST_LENGTH,
   MAX_ID_LENGTH,
   MAX_NICK_LENGTH,
@@ -37,6 +38,8 @@ const status = z
   );
 
 const header = { from: nodeId };
+/** UTF-16 units; the UTF-8 byte limit (MAX_TEXT_BYTES) is checked where text is written. */
+const MAX_TEXT_CHARS = 65_536;
 
 const announceFields = {
   ...header,
@@ -68,7 +71,20 @@ export const textSchema = z.object({
   floor: seq,
   /** Sender's wall clock when the message was written (ms since the epoch). */
   ts: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  text: z.string().min(1),
+  text: z.string().min(1).max(MAX_TEXT_CHARS),
+});
+/** One piece of a text too long for a datagram, sent when TCP is off (see PROTOCOL.md). */
+export const fragSchema = z.object({
+  kind: z.literal('frag'),
+  ...header,
+  id: messageId,
+  epoch: messageId,
+  seq,
+  floor: seq,
+  ts: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  index: z.number().int().min(0).max(MAX_FRAGMENTS - 1),
+  count: z.number().int().min(2).max(MAX_FRAGMENTS),
+  data: z.string().min(1),
 });
 export const ackSchema = z.object({
   kind: z.literal('ack'),
@@ -83,6 +99,7 @@ export const packetSchema = z.discriminatedUnion('kind', [
   announceReplySchema,
   byeSchema,
   textSchema,
+  fragSchema,
   ackSchema,
 ]);
 
@@ -97,6 +114,7 @@ export type AnnounceReplyPacket = z.output<typeof announceReplySchema>;
 export type ByePacket = z.output<typeof byeSchema>;
 export type TextPacket = z.output<typeof textSchema>;
 export type AckPacket = z.output<typeof ackSchema>;
+export type FragPacket = z.output<typeof fragSchema>;
 export type Packet = z.output<typeof packetSchema>;
 export type PacketKind = Packet['kind'];
 export const PACKET_KINDS: readonly PacketKind[] = packetSchema.options.map(

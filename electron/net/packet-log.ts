@@ -1,0 +1,66 @@
+import type { PacketLogEntry } from '../../shared/ipc';
+import type { Packet } from '../../shared/protocol/packets';
+
+export type LogInput = Omit<PacketLogEntry, 'seq'>;
+
+/** A bounded ring of recent datagrams and TCP frames, oldest first when read. */
+export class PacketLog {
+  private readonly entries: (PacketLogEntry | undefined)[];
+  private next = 0;
+  private seq = 0;
+
+  constructor(private readonly capacity: number) {
+    this.entries = new Array<PacketLogEntry | undefined>(capacity);
+  }
+
+  add(input: LogInput): PacketLogEntry {
+    this.seq += 1;
+    const entry: PacketLogEntry = { seq: this.seq, ...input };
+    this.entries[this.next] = entry;
+    this.next = (this.next + 1) % this.capacity;
+    return entry;
+  }
+
+  /** The newest `limit` entries, oldest first. */
+  recent(limit = this.capacity): PacketLogEntry[] {
+    const ordered = [...this.entries.slice(this.next), ...this.entries.slice(0, this.next)];
+    return ordered.filter((e): e is PacketLogEntry => e !== undefined).slice(-limit);
+  }
+}
+
+const MAX_FIELD_CHARS = 200;
+
+/** The fields of a decoded packet, flattened for display (long text cut). */
+export function packetFields(packet: Packet): Record<string, string | number | boolean | null> {
+  const fields: Record<string, string | number | boolean | null> = {};
+  for (const [key, value] of Object.entries(packet)) {
+    if (typeof value === 'string') {
+      fields[key] = value.length > MAX_FIELD_CHARS ? `${value.slice(0, MAX_FIELD_CHARS)}…` : value;
+    } else if (typeof value === 'number' || typeof value === 'boolean') {
+      fields[key] = value;
+    }
+  }
+  return fields;
+}
+
+/** One line a person can read in the inspector. */
+export function packetSummary(packet: Packet): string {
+  switch (packet.kind) {
+    case 'announce':
+    case 'announce-reply':
+      return `${packet.nick} @${packet.host} port ${packet.port}${packet.tcp === 0 ? '' : ` tcp ${packet.tcp}`} ${packet.status}`;
+    case 'bye':
+      return 'leaving';
+    case 'text':
+      return `#${packet.seq} ${preview(packet.text)}`;
+    case 'frag':
+      return `#${packet.seq} part ${packet.index + 1}/${packet.count}`;
+    case 'ack':
+      return `ack #${packet.seq}`;
+  }
+}
+
+export function preview(text: string, max = 60): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}

@@ -1,0 +1,195 @@
+import { connect, type Server, type Socket } from 'node:net';
+import { formatEndpoint, type Endpoint } from '../../shared/address';
+import type { SocketInfo } from '../../shared/ipc';
+import {
+  MAX_FRAME_BYTES,
+  MAX_TCP_CONNECTIONS,
+  TCP_CONNECT_TIMEOUT_MS,
+  TCP_FRAME_TIMEOUT_MS,
+  TCP_IDLE_TIMEOUT_MS,
+} from '../../shared/protocol/constants';
+import { encodeFrame, FrameDecoder, FrameError } from './framing';
+
+export interface TcpTimeouts {
+  readonly connectMs: number;
+  readonly frameMs: number;
+  readonly idleMs: number;
+}
+
+export const DEFAULT_TCP_TIMEOUTS: TcpTimeouts = {
+  connectMs: TCP_CONNECT_TIMEOUT_MS,
+  frameMs: TCP_FRAME_TIMEOUT_MS,
+  idleMs: TCP_IDLE_TIMEOUT_MS,
+};
+
+export interface TcpFrameContext<Tag> {
+  readonly remote: Endpoint;
+  readonly local: Endpoint;
+  /** Writes a frame back on the same connection (acks go back the way the text came). */
+  readonly reply: (payload: Uint8Array, tag: Tag) => void;
+}
+
+export interface TcpTransportDeps<Tag> {
+  onFrame(payload: Buffer, context: TcpFrameContext<Tag>): void;
+  /** A frame was handed to the kernel; `tag` is what the sender passed along (for logging). */
+  onSent(payload: Uint8Array, context: Omit<TcpFrameContext<Tag>, 'reply'>, tag: Tag): void;
+  onProblem(message: string, remote: Endpoint): void;
+  readonly timeouts?: TcpTimeouts;
+  readonly maxConnections?: number;
+}
+
+interface Connection {
+  readonly socket: Socket;
+  readonly direction: 'in' | 'out';
+  readonly remote: Endpoint;
+}
+
+/** Bytes queued for a peer that does not read; past this the connection is dropped. */
+const MAX_WRITE_BACKLOG = 4 * MAX_FRAME_BYTES;
+
+/**
+ * The TCP fallback: length-prefixed frames over one connection per peer, reused while busy and
+ * closed when idle. Every connection is bounded in time (connect, frame, idle) and memory (one
+ * frame of buffering, a write backlog cap), so half-open, reset and slow peers cost nothing lasting.
+ */
+export class TcpTransport<Tag> {
+  private readonly outbound = new Map<string, Promise<Connection>>();
+  private readonly live = new Set<Connection>();
+  private readonly timeouts: TcpTimeouts;
+  private closed = false;
+
+  constructor(
+    private readonly server: Server | undefined,
+    private readonly deps: TcpTransportDeps<Tag>,
+  ) {
+    this.timeouts = deps.timeouts ?? DEFAULT_TCP_TIMEOUTS;
+    server?.on('connection', (socket) => this.accept(socket));
+  }
+
+  get enabled(): boolean {
+    return this.server !== undefined;
+  }
+
+  /** Sends one frame to `to`, connecting (or reusing the connection) first. Rejects on failure. */
+  async send(to: Endpoint, payload: Uint8Array, tag: Tag): Promise<void> {
+    if (this.closed) throw new Error('TCP transport is closed');
+    const connection = await this.connection(to);
+    if (connection.socket.destroyed)
+      throw new Error(`TCP connection to ${formatEndpoint(to)} closed`);
+    this.write(connection, payload, tag);
+  }
+
+  sockets(): SocketInfo[] {
+    return [...this.live].map((c) => ({
+      role: 'tcp-connection',
+      local: `${c.socket.localAddress ?? '?'}:${c.socket.localPort ?? 0}`,
+      remote: formatEndpoint(c.remote),
+      state: `${c.direction === 'in' ? 'accepted' : 'connected'}${c.socket.pending ? ' (connecting)' : ''}`,
+    }));
+  }
+
+  get connectionCount(): number {
+    return this.live.size;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const connection of this.live) connection.socket.destroy();
+    this.live.clear();
+    this.outbound.clear();
+  }
+
+  private connection(to: Endpoint): Promise<Connection> {
+    const key = formatEndpoint(to);
+    let pending = this.outbound.get(key);
+    if (pending === undefined) {
+      pending = this.open(to);
+      this.outbound.set(key, pending);
+      pending.catch(() => this.outbound.delete(key));
+    }
+    return pending;
+  }
+
+  private open(to: Endpoint): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: to.address, port: to.port });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`TCP connect to ${formatEndpoint(to)} timed out`));
+      }, this.timeouts.connectMs);
+      socket.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        const connection = this.adopt(socket, 'out', to);
+        socket.once('close', () => this.outbound.delete(formatEndpoint(to)));
+        resolve(connection);
+      });
+    });
+  }
+
+  private accept(socket: Socket): void {
+    const remote = { address: socket.remoteAddress ?? '0.0.0.0', port: socket.remotePort ?? 0 };
+    if (this.closed || this.live.size >= (this.deps.maxConnections ?? MAX_TCP_CONNECTIONS)) {
+      this.deps.onProblem('too many TCP connections; refused one', remote);
+      socket.destroy();
+      return;
+    }
+    this.adopt(socket, 'in', remote);
+  }
+
+  private adopt(socket: Socket, direction: 'in' | 'out', remote: Endpoint): Connection {
+    const connection: Connection = { socket, direction, remote };
+    const local = { address: socket.localAddress ?? '0.0.0.0', port: socket.localPort ?? 0 };
+    this.live.add(connection);
+    socket.setNoDelay(true);
+    socket.setTimeout(this.timeouts.idleMs, () => socket.destroy()); // idle or half-open
+    const decoder = new FrameDecoder();
+    let frameTimer: ReturnType<typeof setTimeout> | undefined;
+    const reply = (payload: Uint8Array, tag: Tag): void => this.write(connection, payload, tag);
+    socket.on('data', (chunk: Buffer) => {
+      let frames: Buffer[];
+      try {
+        frames = decoder.push(chunk);
+      } catch (error) {
+        const reason = error instanceof FrameError ? error.message : String(error);
+        this.deps.onProblem(`bad TCP frame: ${reason}`, remote);
+        socket.destroy();
+        return;
+      }
+      for (const frame of frames) this.deps.onFrame(frame, { remote, local, reply });
+      // A frame that starts must finish in time: a trickle of bytes cannot hold the socket open.
+      if (decoder.pendingBytes === 0) {
+        clearTimeout(frameTimer);
+        frameTimer = undefined;
+      } else {
+        frameTimer ??= setTimeout(() => {
+          this.deps.onProblem('TCP frame did not complete in time', remote);
+          socket.destroy();
+        }, this.timeouts.frameMs);
+      }
+    });
+    socket.on('error', () => socket.destroy()); // reset or refused: 'close' cleans up
+    socket.on('close', () => {
+      clearTimeout(frameTimer);
+      this.live.delete(connection);
+      if (decoder.pendingBytes > 0) this.deps.onProblem('TCP connection closed mid-frame', remote);
+    });
+    return connection;
+  }
+
+  private write(connection: Connection, payload: Uint8Array, tag: Tag): void {
+    const { socket } = connection;
+    if (socket.destroyed) return;
+    if (socket.writableLength > MAX_WRITE_BACKLOG) {
+      this.deps.onProblem('peer is not reading its TCP connection; dropped it', connection.remote);
+      socket.destroy();
+      return;
+    }
+    socket.write(encodeFrame(payload));
+    const local = { address: socket.localAddress ?? '0.0.0.0', port: socket.localPort ?? 0 };
+    this.deps.onSent(payload, { remote: connection.remote, local }, tag);
+  }
+}

@@ -1,0 +1,323 @@
+import type { RemoteInfo, Socket } from 'node:dgram';
+import type { Server } from 'node:net';
+import { formatEndpoint, type Endpoint } from '../../shared/address';
+import type { NodeCounters, Transport } from '../../shared/domain';
+import type { PacketLogEntry, SocketInfo } from '../../shared/ipc';
+import { decodePacket, encodePacket } from '../../shared/protocol/codec';
+import { MAX_FRAME_BYTES, MAX_RATE_LIMITED_SOURCES } from '../../shared/protocol/constants';
+import type { Packet } from '../../shared/protocol/packets';
+import { packetFields, packetSummary, preview, type PacketLog } from './packet-log';
+import { RateLimiter } from './rate-limiter';
+import { closeTcp, closeUdp } from './sockets';
+import { TcpTransport, type TcpFrameContext, type TcpTimeouts } from './tcp-transport';
+
+/** Which local socket a datagram arrived on or leaves from. */
+export type Via = 'server' | 'client';
+
+export type Inbound =
+  | {
+      readonly type: 'packet';
+      readonly packet: Packet;
+      readonly from: Endpoint;
+      readonly transport: Transport;
+      readonly via: Via | 'tcp';
+      /** For TCP: answer on the same connection. */
+      readonly reply?: (packet: Packet) => void;
+    }
+  | { readonly type: 'plain'; readonly text: string; readonly from: Endpoint; readonly via: Via };
+
+export interface WireDeps {
+  readonly counters: NodeCounters;
+  readonly log: PacketLog;
+  readonly now: () => number;
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  readonly tcpTimeouts?: TcpTimeouts;
+  onInbound(inbound: Inbound): void;
+  onLogged(entry: PacketLogEntry): void;
+  onWarning(
+    code: 'junk' | 'rate-limited' | 'send-failed' | 'socket-error' | 'tcp',
+    message: string,
+    remote?: Endpoint,
+  ): void;
+}
+
+export interface BoundSockets {
+  readonly server: Socket;
+  readonly client: Socket;
+  readonly tcp: Server | undefined;
+  readonly clientPort: number;
+}
+
+/** Metadata for the packet log when sending. */
+export interface SendMeta {
+  readonly packet?: Packet;
+  readonly kind?: string;
+  readonly summary?: string;
+  readonly peerId?: string;
+}
+
+// Plain text from a UDP tool: printable text, tabs and newlines; other control bytes mean binary.
+// eslint-disable-next-line no-control-regex
+const BINARY_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/**
+ * The node's sockets and what crosses them: rate limiting and decoding on the way in, encoding
+ * on the way out, counters, and the packet log. Nothing a remote sends can throw out of here.
+ */
+export class Wire {
+  private readonly limiter: RateLimiter;
+  private sockets: BoundSockets | undefined;
+  private tcp: TcpTransport<SendMeta> | undefined;
+
+  constructor(private readonly deps: WireDeps) {
+    this.limiter = new RateLimiter(
+      deps.rateLimit.perSecond,
+      deps.rateLimit.burst,
+      MAX_RATE_LIMITED_SOURCES,
+    );
+  }
+
+  attach(sockets: BoundSockets): void {
+    this.sockets = sockets;
+    const listen = (socket: Socket, via: Via): void => {
+      socket.on('message', (bytes, rinfo) =>
+        this.guard(() => this.onDatagram(bytes, rinfo, via), rinfo),
+      );
+      socket.on('error', (error) =>
+        this.deps.onWarning('socket-error', `${via} socket: ${error.message}`),
+      );
+    };
+    listen(sockets.server, 'server');
+    listen(sockets.client, 'client');
+    this.tcp = new TcpTransport<SendMeta>(sockets.tcp, {
+      ...(this.deps.tcpTimeouts === undefined ? {} : { timeouts: this.deps.tcpTimeouts }),
+      onFrame: (payload, context) => {
+        this.guard(() => this.onFrame(payload, context), context.remote);
+      },
+      onSent: (payload, context, meta) => {
+        this.logOut('tcp', payload.byteLength, context.local, context.remote, meta);
+      },
+      onProblem: (message, remote) => {
+        this.deps.counters.junkDropped += 1;
+        this.deps.onWarning('tcp', message, remote);
+      },
+    });
+  }
+
+  get tcpEnabled(): boolean {
+    return this.tcp?.enabled ?? false;
+  }
+
+  /** Sends a datagram; failures become warnings and counters, never exceptions. */
+  sendUdp(bytes: Uint8Array, to: Endpoint, meta: SendMeta = {}, via: Via = 'client'): void {
+    void this.sendUdpAsync(bytes, to, meta, via, false);
+  }
+
+  sendPacket(packet: Packet, to: Endpoint, peerId?: string, via: Via = 'client'): void {
+    this.sendUdp(
+      encodePacket(packet),
+      to,
+      { packet, ...(peerId === undefined ? {} : { peerId }) },
+      via,
+    );
+  }
+
+  sendUdpAsync(
+    bytes: Uint8Array,
+    to: Endpoint,
+    meta: SendMeta,
+    via: Via,
+    quiet: boolean,
+  ): Promise<void> {
+    const socket = via === 'server' ? this.sockets?.server : this.sockets?.client;
+    if (socket === undefined) return Promise.resolve();
+    const fail = (message: string): void => {
+      this.deps.counters.sendErrors += 1;
+      if (!quiet)
+        this.deps.onWarning('send-failed', `send to ${formatEndpoint(to)}: ${message}`, to);
+    };
+    return new Promise((resolve) => {
+      try {
+        socket.send(bytes, to.port, to.address, (error) => {
+          if (error) fail(error.message);
+          else this.logOut('udp', bytes.byteLength, this.localOf(via), to, meta);
+          resolve();
+        });
+      } catch (error) {
+        fail(String(error)); // the socket was closed under us during shutdown
+        resolve();
+      }
+    });
+  }
+
+  /** Sends one packet over TCP to `to` (the peer's TCP port). Rejects when it cannot connect. */
+  async sendTcp(packet: Packet, to: Endpoint, peerId: string): Promise<void> {
+    if (this.tcp === undefined || !this.tcp.enabled) throw new Error('TCP is off');
+    await this.tcp.send(to, encodePacket(packet, MAX_FRAME_BYTES), { packet, peerId });
+  }
+
+  socketInfo(): SocketInfo[] {
+    if (this.sockets === undefined) return [];
+    const { server, client, tcp, clientPort } = this.sockets;
+    const udp = (socket: Socket, role: 'udp-server' | 'udp-client'): SocketInfo => {
+      const address = socket.address();
+      return { role, local: `${address.address}:${address.port}`, state: 'bound' };
+    };
+    const list: SocketInfo[] = [udp(server, 'udp-server'), udp(client, 'udp-client')];
+    if (tcp !== undefined)
+      list.push({ role: 'tcp-listener', local: `0.0.0.0:${clientPort}`, state: 'listening' });
+    return [...list, ...(this.tcp?.sockets() ?? [])];
+  }
+
+  async close(quietBye?: () => Promise<void>): Promise<void> {
+    await quietBye?.();
+    const sockets = this.sockets;
+    this.sockets = undefined;
+    this.tcp?.close();
+    if (sockets === undefined) return;
+    await Promise.all([
+      closeUdp(sockets.server),
+      closeUdp(sockets.client),
+      sockets.tcp === undefined ? Promise.resolve() : closeTcp(sockets.tcp),
+    ]);
+  }
+
+  private guard(fn: () => void, remote: Endpoint): void {
+    try {
+      fn();
+    } catch (error) {
+      // A bug must not let a remote datagram take the node down; report it and carry on.
+      this.deps.onWarning('junk', `internal error handling input: ${String(error)}`, remote);
+    }
+  }
+
+  private onDatagram(bytes: Buffer, rinfo: RemoteInfo, via: Via): void {
+    const from = { address: rinfo.address, port: rinfo.port };
+    const counters = this.deps.counters;
+    if (!this.limiter.take(formatEndpoint(from), this.deps.now())) {
+      counters.rateLimited += 1; // not logged either: a flood must not wash out the packet log
+      this.deps.onWarning('rate-limited', 'datagrams over the per-source rate were dropped', from);
+      return;
+    }
+    counters.datagramsReceived += 1;
+    counters.bytesReceived += bytes.byteLength;
+    const local = this.localOf(via);
+    const result = decodePacket(bytes);
+    if (result.ok) {
+      this.logIn('udp', bytes.byteLength, local, from, { packet: result.packet });
+      this.deps.onInbound({ type: 'packet', packet: result.packet, from, transport: 'udp', via });
+      return;
+    }
+    const code = result.error.code;
+    if (code === 'unknown-kind') {
+      counters.unknownKindsIgnored += 1;
+      this.logIn('udp', bytes.byteLength, local, from, {
+        kind: 'unknown',
+        summary: result.error.message,
+      });
+      return;
+    }
+    if (result.text !== undefined && !BINARY_CONTROL.test(result.text)) {
+      this.logIn('udp', bytes.byteLength, local, from, {
+        kind: 'plain',
+        summary: preview(result.text),
+      });
+      this.deps.onInbound({ type: 'plain', text: result.text, from, via });
+      return;
+    }
+    counters.junkDropped += 1;
+    this.logIn('udp', bytes.byteLength, local, from, {
+      kind: 'junk',
+      summary: result.error.message,
+    });
+    this.deps.onWarning('junk', `dropped datagram: ${result.error.message}`, from);
+  }
+
+  private onFrame(payload: Buffer, context: TcpFrameContext<SendMeta>): void {
+    const counters = this.deps.counters;
+    counters.tcpFramesReceived += 1;
+    counters.bytesReceived += payload.byteLength;
+    const result = decodePacket(payload, MAX_FRAME_BYTES);
+    if (!result.ok) {
+      counters.junkDropped += 1;
+      this.logIn('tcp', payload.byteLength, context.local, context.remote, {
+        kind: 'junk',
+        summary: result.error.message,
+      });
+      this.deps.onWarning('junk', `dropped TCP frame: ${result.error.message}`, context.remote);
+      return;
+    }
+    this.logIn('tcp', payload.byteLength, context.local, context.remote, { packet: result.packet });
+    const reply = (packet: Packet): void => {
+      context.reply(encodePacket(packet, MAX_FRAME_BYTES), { packet });
+    };
+    this.deps.onInbound({
+      type: 'packet',
+      packet: result.packet,
+      from: context.remote,
+      transport: 'tcp',
+      via: 'tcp',
+      reply,
+    });
+  }
+
+  private localOf(via: Via): Endpoint {
+    const socket = via === 'server' ? this.sockets?.server : this.sockets?.client;
+    try {
+      const address = socket?.address();
+      return { address: address?.address ?? '0.0.0.0', port: address?.port ?? 0 };
+    } catch {
+      return { address: '0.0.0.0', port: 0 }; // socket already closed
+    }
+  }
+
+  private logIn(
+    transport: Transport,
+    size: number,
+    local: Endpoint,
+    remote: Endpoint,
+    meta: SendMeta,
+  ): void {
+    this.record('in', transport, size, local, remote, meta);
+  }
+
+  private logOut(
+    transport: Transport,
+    size: number,
+    local: Endpoint,
+    remote: Endpoint,
+    meta: SendMeta,
+  ): void {
+    const counters = this.deps.counters;
+    if (transport === 'udp') counters.datagramsSent += 1;
+    else counters.tcpFramesSent += 1;
+    counters.bytesSent += size;
+    this.record('out', transport, size, local, remote, meta);
+  }
+
+  private record(
+    direction: 'in' | 'out',
+    transport: Transport,
+    size: number,
+    local: Endpoint,
+    remote: Endpoint,
+    meta: SendMeta,
+  ): void {
+    const packet = meta.packet;
+    const peerId =
+      meta.peerId ?? (packet !== undefined && direction === 'in' ? packet.from : undefined);
+    const entry = this.deps.log.add({
+      at: this.deps.now(),
+      direction,
+      transport,
+      local: formatEndpoint(local),
+      remote: formatEndpoint(remote),
+      size,
+      kind: packet?.kind ?? meta.kind ?? 'unknown',
+      summary: packet === undefined ? (meta.summary ?? '') : packetSummary(packet),
+      ...(packet === undefined ? {} : { fields: packetFields(packet) }),
+      ...(peerId === undefined ? {} : { peerId }),
+    });
+    this.deps.onLogged(entry);
+  }
+}
