@@ -327,14 +327,9 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
           false,
         ),
       ),
-    ).then(() => {
-      this.emit('status', {
-        id,
-        to: stranger.id,
-        status: 'delivered',
-        transport: 'udp',
-        attempts: 1,
-      });
+    ).then((sent) => {
+      const status = sent.every(Boolean) ? 'delivered' : 'failed';
+      this.emit('status', { id, to: stranger.id, status, transport: 'udp', attempts: 1 });
     });
     queueMicrotask(() =>
       this.emit('status', {

@@ -122,15 +122,16 @@ export class Wire {
     );
   }
 
+  /** Resolves true once the datagram has left, false if the send failed. Never rejects. */
   sendUdpAsync(
     bytes: Uint8Array,
     to: Endpoint,
     meta: SendMeta,
     via: Via,
     quiet: boolean,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const socket = via === 'server' ? this.sockets?.server : this.sockets?.client;
-    if (socket === undefined) return Promise.resolve();
+    if (socket === undefined) return Promise.resolve(false);
     const fail = (message: string): void => {
       this.deps.counters.sendErrors += 1;
       if (!quiet)
@@ -141,11 +142,11 @@ export class Wire {
         socket.send(bytes, to.port, to.address, (error) => {
           if (error) fail(error.message);
           else this.logOut('udp', bytes.byteLength, this.localOf(via), to, meta);
-          resolve();
+          resolve(!error);
         });
       } catch (error) {
         fail(String(error)); // the socket was closed under us during shutdown
-        resolve();
+        resolve(false);
       }
     });
   }
