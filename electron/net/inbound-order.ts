@@ -36,6 +36,30 @@ export class InboundOrder {
   private readonly peers = new BoundedMap<string, BoundedMap<string, Stream>>(MAX_PEERS);
   private readonly recentIds = new BoundedMap<string, BoundedSet<string>>(MAX_PEERS);
 
+  /** Next sequence number to deliver in a stream (undefined when the stream is unknown). */
+  expected(from: string, epoch: string): number | undefined {
+    return this.peers.get(from)?.get(epoch)?.expected;
+  }
+
+  /** Rebuilds streams and held messages from storage after a restart. */
+  restore(
+    streams: readonly { peerId: string; epoch: string; expected: number }[],
+    held: readonly TextPacket[],
+  ): void {
+    for (const s of streams) {
+      this.streamFor({
+        from: s.peerId,
+        epoch: s.epoch,
+        floor: s.expected,
+        seq: s.expected,
+      }).expected = s.expected;
+    }
+    for (const packet of held) {
+      const stream = this.streamFor(packet);
+      if (packet.seq >= stream.expected) stream.held.set(packet.seq, packet);
+    }
+  }
+
   /** True when this message was already delivered (recently enough to remember). */
   delivered(from: string, id: string): boolean {
     return this.recentIds.get(from)?.has(id) ?? false;
@@ -86,7 +110,7 @@ export class InboundOrder {
     return recent;
   }
 
-  private streamFor(packet: TextPacket): Stream {
+  private streamFor(packet: Pick<TextPacket, 'from' | 'epoch' | 'floor' | 'seq'>): Stream {
     let epochs = this.peers.get(packet.from);
     if (epochs === undefined) {
       epochs = new BoundedMap(EPOCHS_PER_PEER);

@@ -17,6 +17,7 @@ import {
 } from '../../shared/protocol/constants';
 import { defaultBroadcastTargets, listIPv4Interfaces, type InterfaceAddress } from './interfaces';
 import { DEFAULT_RTO, type RtoOptions } from './rtt-estimator';
+import type { NodePersistence } from './persistence';
 import type { TcpTimeouts } from './tcp-transport';
 
 export interface NodeOptions {
@@ -48,6 +49,8 @@ export interface NodeOptions {
   readonly tcpTimeouts?: TcpTimeouts;
   /** How long the TCP attempt after the UDP retries waits for its ack. */
   readonly tcpAckTimeoutMs?: number;
+  /** Durable storage for messages, streams and peers; without it everything lives in memory. */
+  readonly persistence?: NodePersistence;
 }
 
 export interface ResolvedOptions {

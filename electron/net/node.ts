@@ -23,6 +23,7 @@ import type { InterfaceAddress } from './interfaces';
 import { resolveOptions, type NodeOptions, type ResolvedOptions } from './node-options';
 import { PacketLog } from './packet-log';
 import { PeerTable } from './peer-table';
+import type { NodePersistence } from './persistence';
 import { randomToken } from './reliable-sender';
 import { bindClientSockets, bindServerSocket, closeUdp } from './sockets';
 import { isStrangerId, splitUtf8, StrangerTable, type Stranger } from './strangers';
@@ -89,6 +90,7 @@ const PROBE_INTERVAL_MS = 2_000;
 /** One PacketChat node: the sockets, discovery, peers, strangers, reliable text and packet log. */
 export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly options: ResolvedOptions;
+  private readonly persistence: NodePersistence | undefined;
   private readonly peers = new PeerTable(MAX_PEERS);
   private readonly strangers = new StrangerTable();
   private readonly counters = emptyCounters();
@@ -111,6 +113,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     super();
     this.setMaxListeners(50);
     this.options = resolveOptions(options);
+    this.persistence = options.persistence;
     this.nick = this.options.nick;
     this.status = this.options.status;
     this.wire = new Wire({
@@ -174,6 +177,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.clientPort = client.port;
     this.tcpPort = client.tcp === undefined ? null : client.port;
     this.wire.attach({ server, client: client.udp, tcp: client.tcp, clientPort: client.port });
+    this.peers.restore(this.persistence?.loadPeers() ?? []);
+    this.text.restore();
     this.started = true;
     this.discovery.start();
     const expiryEvery = Math.max(50, Math.floor(o.peerTimeoutMs / EXPIRY_CHECKS_PER_TIMEOUT));
@@ -410,6 +415,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
 
   private applyChanges(changes: readonly PeerChange[]): void {
     for (const change of changes) {
+      this.persistence?.savePeer(change.peer);
       if (change.change !== 'offline' && change.change !== 'updated')
         this.text.sender.resume(change.peer.id);
       this.emit('peer', change);

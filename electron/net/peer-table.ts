@@ -93,6 +93,15 @@ export class PeerTable {
     return changes;
   }
 
+  /** Loads peers seen in earlier runs, as offline, without reporting them as changes. */
+  restore(peers: readonly PeerInfo[]): void {
+    for (const peer of peers) {
+      if (!this.peers.has(peer.id) && this.peers.size < this.maxPeers) {
+        this.peers.set(peer.id, { ...peer, online: false });
+      }
+    }
+  }
+
   /** Marks a peer offline at once (it said bye). */
   markOffline(id: string): PeerChange[] {
     const known = this.peers.get(id);

@@ -40,6 +40,10 @@ export interface ReliableSenderDeps {
   readonly maxTransmissions?: number;
   /** Messages in flight per peer; later ones wait their turn (still `sending`). */
   readonly window?: number;
+  /** A peer's stream as stored (sequence numbers continue across restarts). */
+  loadStream?(peerId: string): { epoch: string; nextSeq: number } | undefined;
+  /** A new message exists: store it (with the stream's next sequence number) before it is sent. */
+  created?(message: OutboundMessage, nextSeq: number): void;
 }
 
 interface PeerStream {
@@ -86,11 +90,45 @@ export class ReliableSender {
       fallback: false,
     };
     stream.nextSeq += 1;
+    this.deps.created?.(message, stream.nextSeq);
     stream.open.set(message.seq, message);
     this.byId.set(message.id, message);
     this.report(message, 'sending');
     this.pump(stream);
     return message;
+  }
+
+  /**
+   * Takes back messages that were not delivered before a restart. They stay `pending` (no
+   * traffic) until their peer is heard from, then go out again in their original order.
+   */
+  restore(
+    messages: readonly {
+      id: string;
+      to: string;
+      epoch: string;
+      seq: number;
+      text: string;
+      ts: number;
+      mode: SendMode;
+    }[],
+  ): void {
+    for (const m of messages) {
+      const stream = this.stream(m.to);
+      if (stream.open.has(m.seq) || this.byId.has(m.id)) continue;
+      const message: OutboundMessage = {
+        ...m,
+        status: 'pending',
+        transport: m.mode === 'tcp' ? 'tcp' : 'udp',
+        attempts: 0,
+        lastSentAt: 0,
+        timer: undefined,
+        fallback: false,
+      };
+      stream.open.set(m.seq, message);
+      this.byId.set(m.id, message);
+      if (m.epoch === stream.epoch && m.seq >= stream.nextSeq) stream.nextSeq = m.seq + 1;
+    }
   }
 
   /** Handles an ack; returns the delivered message, if the ack matched one that was open. */
@@ -156,11 +194,16 @@ export class ReliableSender {
     return this.streams.get(peerId)?.rtt.smoothedRttMs;
   }
 
-  floor(peerId: string): number {
+  /** Lowest sequence number still being delivered in this epoch (the next one when none is). */
+  floor(peerId: string, epoch?: string): number {
     const stream = this.streams.get(peerId);
     if (stream === undefined) return 1;
-    const first = stream.open.keys().next();
-    return first.done === true ? stream.nextSeq : first.value;
+    const inEpoch = epoch ?? stream.epoch;
+    let lowest = inEpoch === stream.epoch ? stream.nextSeq : Number.MAX_SAFE_INTEGER;
+    for (const message of stream.open.values()) {
+      if (message.epoch === inEpoch && message.seq < lowest) lowest = message.seq;
+    }
+    return lowest;
   }
 
   close(): void {
@@ -171,9 +214,10 @@ export class ReliableSender {
   private stream(to: string): PeerStream {
     let stream = this.streams.get(to);
     if (stream === undefined) {
+      const stored = this.deps.loadStream?.(to);
       stream = {
-        epoch: randomToken(6),
-        nextSeq: 1,
+        epoch: stored?.epoch ?? randomToken(6),
+        nextSeq: stored?.nextSeq ?? 1,
         open: new Map(),
         rtt: new RttEstimator(this.deps.rto ?? DEFAULT_RTO),
       };
@@ -202,7 +246,7 @@ export class ReliableSender {
     if (this.closed) return;
     message.attempts += 1;
     message.lastSentAt = this.deps.now();
-    this.deps.transmit(message, this.floor(message.to));
+    this.deps.transmit(message, this.floor(message.to, message.epoch));
     const random = (): number => this.deps.random();
     const delay = retransmitDelay(
       stream.rtt.rtoMs,
@@ -222,7 +266,7 @@ export class ReliableSender {
     }
     message.status = 'pending'; // parked while the fallback decides; not reported yet
     message.fallback = true;
-    void this.deps.exhausted(message, this.floor(message.to)).then(
+    void this.deps.exhausted(message, this.floor(message.to, message.epoch)).then(
       (next) => this.afterFallback(stream, message, next),
       () => this.afterFallback(stream, message, 'failed'),
     );

@@ -11,7 +11,8 @@ import { MAX_DATAGRAM_BYTES, TCP_ACK_TIMEOUT_MS } from '../../shared/protocol/co
 import type { AckPacket, FragPacket, Packet, TextPacket } from '../../shared/protocol/packets';
 import { BoundedMap } from './bounded-set';
 import { fragmentText, Reassembler } from './fragments';
-import { InboundOrder } from './inbound-order';
+import { InboundOrder, type InboundVerdict } from './inbound-order';
+import type { IncomingRecord, NodePersistence } from './persistence';
 import type { ResolvedOptions } from './node-options';
 import type { PeerTable } from './peer-table';
 import { ReliableSender, type OutboundMessage, type SendMode } from './reliable-sender';
@@ -25,6 +26,7 @@ export interface TextDeliveryDeps {
   readonly peers: PeerTable;
   readonly timers: Timers;
   readonly tcpAckTimeoutMs?: number;
+  readonly persistence?: NodePersistence | undefined;
   message(message: ReceivedMessage): void;
   status(update: DeliveryUpdate): void;
   warn(message: string, remote: Endpoint): void;
@@ -44,15 +46,89 @@ export class TextDelivery {
 
   constructor(private readonly deps: TextDeliveryDeps) {
     const o = deps.options;
+    const store = deps.persistence;
     this.sender = new ReliableSender({
       transmit: (message, floor) => this.transmit(message, floor),
       exhausted: (message, floor) => this.fallback(message, floor),
-      status: (update) => deps.status(update),
+      status: (update) => {
+        // `sending` needs no write: stored messages are undelivered until a later state says so.
+        if (update.status !== 'sending')
+          store?.updateOutgoing(
+            update.id,
+            update.rttMs === undefined
+              ? { state: update.status, transport: update.transport, attempts: update.attempts }
+              : {
+                  state: update.status,
+                  transport: update.transport,
+                  attempts: update.attempts,
+                  rttMs: update.rttMs,
+                },
+          );
+        deps.status(update);
+      },
       now: o.now,
       random: o.random,
       rto: o.rto,
       maxTransmissions: o.maxTransmissions,
+      ...(store === undefined
+        ? {}
+        : {
+            loadStream: (peerId: string) => store.outboundStream(peerId),
+            created: (message: OutboundMessage, nextSeq: number) => {
+              const peer = deps.peers.get(message.to);
+              store.recordOutgoing(
+                {
+                  id: message.id,
+                  peerId: message.to,
+                  epoch: message.epoch,
+                  seq: message.seq,
+                  text: message.text,
+                  sentAt: message.ts,
+                  remote: peer === undefined ? '' : `${peer.address}:${peer.port}`,
+                  state: 'sending',
+                  transport: message.transport,
+                  attempts: 0,
+                },
+                nextSeq,
+              );
+            },
+          }),
     });
+  }
+
+  /** After a restart: undelivered messages wait (pending) for their peers; held ones for their gaps. */
+  restore(): void {
+    const store = this.deps.persistence;
+    if (store === undefined) return;
+    const outbox = store.loadOutbox().map((r) => {
+      const peer = this.deps.peers.get(r.peerId);
+      const mode: SendMode = peer === undefined ? 'udp' : this.modeFor(peer, r.text);
+      return {
+        id: r.id,
+        to: r.peerId,
+        epoch: r.epoch,
+        seq: r.seq,
+        text: r.text,
+        ts: r.sentAt,
+        mode,
+      };
+    });
+    this.sender.restore(outbox);
+    const { streams, held } = store.loadInbound();
+    this.inbound.restore(
+      streams,
+      held.map((r) => ({
+        kind: 'text',
+        from: r.peerId,
+        id: r.id,
+        epoch: r.epoch,
+        seq: r.seq,
+        floor: r.seq,
+        ts: r.sentAt,
+        text: r.text,
+      })),
+    );
+    for (const r of held) this.arrivedBy.set(r.id, r.transport);
   }
 
   /** Chooses how a text travels: it fits a datagram, or TCP when both sides have it, or fragments. */

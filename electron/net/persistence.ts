@@ -1,0 +1,67 @@
+import type { DeliveryStatus, PeerInfo, Transport } from '../../shared/domain';
+
+/**
+ * What the node asks of durable storage. The node core stays storage-agnostic: the app wires a
+ * SQLite-backed implementation in (electron/app), tests may pass none (everything in memory).
+ * Every method is synchronous and durable when it returns, so "store, then ack" holds.
+ */
+export interface IncomingRecord {
+  readonly id: string;
+  readonly peerId: string;
+  readonly epoch: string;
+  readonly seq: number;
+  readonly text: string;
+  readonly transport: Transport;
+  readonly sentAt: number;
+  readonly receivedAt: number;
+  /** IP:port it came from. */
+  readonly remote: string;
+  /** Waiting for an earlier message of its sender: not shown yet. */
+  readonly held: boolean;
+}
+
+export interface OutgoingRecord {
+  readonly id: string;
+  readonly peerId: string;
+  readonly epoch: string;
+  readonly seq: number;
+  readonly text: string;
+  readonly sentAt: number;
+  readonly remote: string;
+  readonly state: DeliveryStatus;
+  readonly transport: Transport;
+  readonly attempts: number;
+  readonly rttMs?: number;
+}
+
+export interface InboundChange {
+  /** The packet just accepted (delivered now or held), when it is new to the in-memory state. */
+  readonly record?: IncomingRecord;
+  /** Previously held messages that became deliverable with this packet, in order. */
+  readonly released: readonly string[];
+  readonly stream: { readonly peerId: string; readonly epoch: string; readonly expected: number };
+  readonly at: number;
+}
+
+export interface NodePersistence {
+  /**
+   * Stores what one received packet changed, in one transaction, before it is acknowledged.
+   * Returns `duplicate` when the record's id was already stored (it must not be shown twice).
+   */
+  recordInbound(change: InboundChange): 'inserted' | 'duplicate' | 'none';
+  loadInbound(): {
+    readonly streams: readonly { peerId: string; epoch: string; expected: number }[];
+    readonly held: readonly IncomingRecord[];
+  };
+  outboundStream(peerId: string): { epoch: string; nextSeq: number } | undefined;
+  /** Stores a new message and its stream's next sequence number before the first transmission. */
+  recordOutgoing(record: OutgoingRecord, nextSeq: number): void;
+  updateOutgoing(
+    id: string,
+    change: { state: DeliveryStatus; transport: Transport; attempts: number; rttMs?: number },
+  ): void;
+  /** Messages not yet delivered, in per-peer sequence order. */
+  loadOutbox(): readonly OutgoingRecord[];
+  savePeer(peer: PeerInfo): void;
+  loadPeers(): readonly PeerInfo[];
+}
