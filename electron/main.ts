@@ -1,65 +1,202 @@
-// Composition root: wires the networking core to one window. No protocol logic lives here.
-import os from 'node:os';
+// Composition root: profile, backend (node + store), window, IPC, tray, menu, quit. No protocol
+// logic lives here; docs/ELECTRON.md describes the process layout, docs/SECURITY.md the hardening.
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, session } from 'electron';
-import { registerGetSelf } from './get-self';
-import { readPortOverrides } from './launch-options';
-import { createNode } from './net/node';
-import { createQuitGuard } from './quit-guard';
-import { denyNavigation, secureWebPreferences } from './window';
+import { app, BrowserWindow, dialog, session, shell } from 'electron';
+import trayIcon from '../build/icons/32x32.png?inline';
+import windowIcon from '../build/icons/256x256.png?inline';
+import type { EventSink } from '../shared/ipc';
+import { createBackend, type Backend } from './app/backend';
+import { createAppHandlers } from './ipc/app-handlers';
+import { createEmitter } from './ipc/emitter';
+import { registerCalls } from './ipc/register-calls';
+import { appMenuTemplate, installAppMenu, showAboutBox } from './shell/app-menu';
+import { handleAppProtocol, registerAppScheme } from './shell/app-protocol';
+import { createDesktop, seedDesktop } from './shell/desktop';
+import { readLaunchOptions, type LaunchOptions } from './shell/launch-options';
+import { createMainWindow, revealWindow } from './shell/main-window';
+import { createQuitGuard } from './shell/quit-guard';
+import {
+  APP_ENTRY_URL,
+  createAppUrlCheck,
+  createPermissionPolicy,
+  devServerUrl,
+  isSafeExternalUrl,
+  lockDownContents,
+} from './shell/security';
+import { acquireProfile, defaultProfilesRoot, type ProfileLock } from './store/profiles';
 
+const PRODUCT_NAME = 'PacketChat';
+const APP_ID = 'net.packetchat.app'; // electron-builder.yml `appId`: Windows matches notifications by it
 // Built to dist-electron/main.js, next to preload.cjs; the renderer is built to dist/.
 const HERE = import.meta.dirname;
 const PRELOAD = path.join(HERE, 'preload.cjs');
-const INDEX_HTML = path.join(HERE, '../dist/index.html');
+const UI_ROOT = path.join(HERE, '../dist');
 
-function defaultNick(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    // userInfo() throws when the uid has no passwd entry (some containers); any name will do.
-    return os.hostname();
-  }
+const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const logError = (what: string) => (error: unknown) =>
+  console.error(`PacketChat: ${what} failed`, error);
+
+function openProfile(choice: LaunchOptions['profile']): ProfileLock {
+  if ('dataDir' in choice) return acquireProfile({ dataDir: choice.dataDir });
+  const root = defaultProfilesRoot();
+  return acquireProfile(choice.name === undefined ? { root } : { root, name: choice.name });
 }
 
-const node = createNode({ nick: defaultNick(), ...readPortOverrides(process.argv, process.env) });
-let mainWindow: BrowserWindow | undefined;
-
-function createMainWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 900,
-    height: 640,
-    title: 'PacketChat',
-    webPreferences: secureWebPreferences(PRELOAD),
-  });
-  denyNavigation(window.webContents);
-  const devServerUrl = process.env['VITE_DEV_SERVER_URL'];
-  const loading = devServerUrl ? window.loadURL(devServerUrl) : window.loadFile(INDEX_HTML);
-  loading.catch((error: unknown) => console.error('PacketChat: could not load the UI', error));
-  window.on('closed', () => {
-    mainWindow = undefined;
-  });
-  return window;
+/** Everything that must happen before `ready`; throws on bad flags or a profile in use. */
+function prepare(): { options: LaunchOptions; profile: ProfileLock } {
+  app.enableSandbox();
+  registerAppScheme();
+  // Every web contents, including any we never meant to create, gets the same lock-down.
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+  const options = readLaunchOptions(process.argv, process.env);
+  // No single-instance lock: several copies run side by side, each with its own profile, so
+  // Chromium's caches and storage live in the profile too (two copies must not share them).
+  const profile = openProfile(options.profile);
+  const sessionDir = path.join(profile.dir, 'chromium');
+  mkdirSync(sessionDir, { recursive: true });
+  app.setPath('sessionData', sessionDir);
+  return { options, profile };
 }
 
-const quitGuard = createQuitGuard(
-  () => node.close(),
-  () => app.quit(),
-  (error) => console.error('PacketChat: closing the node failed', error),
-);
-app.on('before-quit', (event) => quitGuard.onBeforeQuit(event));
-app.on('window-all-closed', () => quitGuard.onWindowAllClosed());
+async function run(options: LaunchOptions, profile: ProfileLock): Promise<void> {
+  await app.whenReady();
+  const devUrl = devServerUrl(process.env, app.isPackaged);
+  const devTools = !app.isPackaged;
+  let window: BrowserWindow | undefined = undefined; // created last, once IPC is in place
+  const liveWindow = () => (window !== undefined && !window.isDestroyed() ? window : undefined);
 
-void app.whenReady().then(() => {
-  // The UI needs no camera, microphone, notifications permission or the like.
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, done) => done(false));
-  const started = node.start();
-  // A bind failure reaches the renderer through get-self; log it here as well.
-  started.catch((error: unknown) => console.error('PacketChat: the node did not start', error));
-  registerGetSelf(
-    ipcMain,
-    () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow : undefined),
-    () => started.then(() => node.info()),
+  const emitter = createEmitter({
+    send(channel, payload) {
+      const target = liveWindow();
+      if (target === undefined) return false;
+      target.webContents.send(channel, payload);
+      return true;
+    },
+  });
+  const policy = createPermissionPolicy((contents) => contents === liveWindow()?.webContents);
+  session.defaultSession.setPermissionRequestHandler(policy.request);
+  session.defaultSession.setPermissionCheckHandler(policy.check);
+  handleAppProtocol(UI_ROOT);
+
+  const desktop = createDesktop({
+    productName: PRODUCT_NAME,
+    trayIconDataUrl: trayIcon,
+    isWindowFocused: () => liveWindow()?.isFocused() ?? false,
+    showWindow: () => revealWindow(liveWindow()),
+    emit: emitter.emit,
+    setStatus: (status) => {
+      Promise.resolve()
+        .then(() => handlers['settings:set']({ status }))
+        .catch(logError('changing the status'));
+    },
+    quit: () => app.quit(),
+    log: (message, error) => console.warn(message, error),
+  });
+  const toRendererAndDesktop: EventSink = (event, payload) => {
+    emitter.emit(event, payload);
+    desktop.observe(event, payload);
+  };
+  const backend: Backend = createBackend({
+    dataDir: profile.dir,
+    lock: profile,
+    profile: profile.name,
+    appVersion: app.getVersion(),
+    node: options.node,
+    emit: toRendererAndDesktop,
+  });
+  const started = backend.start();
+  started.then(
+    () => seedDesktop(desktop, backend.handlers).catch(logError('reading the unread count')),
+    (error: unknown) => {
+      console.error('PacketChat: the node did not start', error);
+      const message = describeError(error);
+      emitter.emit('notice', { level: 'error', code: 'node-start-failed', message });
+    },
   );
-  mainWindow = createMainWindow();
-});
+
+  const handlers = createAppHandlers({
+    backend: backend.handlers,
+    started,
+    onReady: () => emitter.ready(),
+    onSettings: (settings) => desktop.setNotificationsEnabled(settings.notifications),
+    openInBrowser: (url) => shell.openExternal(url),
+    isSafeExternalUrl,
+  });
+  registerCalls({
+    handlers,
+    getWindow: liveWindow,
+    isAppUrl: createAppUrlCheck(devUrl),
+    onInternalError: (channel, error) => console.error(`PacketChat: ${channel} failed`, error),
+  });
+
+  const about = () =>
+    showAboutBox({
+      productName: PRODUCT_NAME,
+      appVersion: app.getVersion(),
+      loadSelf: async () => {
+        await started;
+        return backend.handlers['self:get'](undefined);
+      },
+      parent: liveWindow(),
+    }).catch(logError('the About box'));
+  const isMac = process.platform === 'darwin';
+  installAppMenu(
+    appMenuTemplate(PRODUCT_NAME, isMac, devTools, {
+      about: () => void about(),
+      quit: () => app.quit(),
+    }),
+  );
+
+  // Quit: hold it until the backend has said bye and closed the store, then quit for real.
+  const guard = createQuitGuard(
+    async () => {
+      try {
+        await backend.close();
+      } finally {
+        emitter.close();
+        desktop.destroy();
+        profile.release();
+      }
+    },
+    () => app.quit(),
+    logError('closing the backend'),
+  );
+  app.on('before-quit', (event) => guard.onBeforeQuit(event));
+  app.on('window-all-closed', () => guard.onWindowAllClosed());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+
+  window = createMainWindow({
+    preloadPath: PRELOAD,
+    url: devUrl ?? APP_ENTRY_URL,
+    stateDir: profile.dir,
+    devTools,
+    iconDataUrl: windowIcon,
+    title: `${PRODUCT_NAME} (${profile.name})`,
+  });
+  // A reload or a crashed renderer has no listeners until it says app:ready again.
+  window.webContents.on('did-start-loading', () => emitter.unready());
+  window.webContents.on('render-process-gone', () => emitter.unready());
+}
+
+function fail(error: unknown, profile?: ProfileLock): void {
+  console.error('PacketChat: could not start', error);
+  dialog.showErrorBox('PacketChat could not start', describeError(error));
+  profile?.release();
+  app.exit(1);
+}
+
+function main(): void {
+  let prepared: ReturnType<typeof prepare>;
+  try {
+    prepared = prepare();
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  const { options, profile } = prepared;
+  run(options, profile).catch((error: unknown) => fail(error, profile));
+}
+
+main();

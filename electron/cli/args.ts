@@ -10,6 +10,7 @@ export interface CliOptions {
   peers: string[];
   tcp: boolean;
   dataDir: string | undefined;
+  profile: string | undefined;
   json: boolean;
   help: boolean;
 }
@@ -30,7 +31,8 @@ export const USAGE = `Usage: packet-chat [options]
                        the broadcast address of every IPv4 interface
   --peer IP[:PORT]     also announce to this address (PORT defaults to the server port); repeatable
   --no-tcp             turn the TCP fallback off
-  --data-dir DIR       profile directory (identity is kept there)
+  --profile NAME       use this profile (default: the first free of default, default-2, …)
+  --data-dir DIR       use this directory as the profile (identity, history, settings)
   --json               one JSON object per line on stdout, one JSON command per line on stdin
   --help               this text
 `;
@@ -43,6 +45,7 @@ const spec = {
   peer: { type: 'string', multiple: true },
   tcp: { type: 'boolean', default: true },
   'data-dir': { type: 'string' },
+  profile: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const;
@@ -102,8 +105,19 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     peers: addresses('peer'),
     tcp: values.tcp !== false,
     dataDir: text('data-dir'),
+    profile: profileName(text('profile'), errors),
     json: values.json === true,
     help: values.help === true,
   };
   return { options, errors };
+}
+
+/** Profile names become directory names: keep them plain. */
+function profileName(value: string | undefined, errors: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  if (/^[A-Za-z0-9_.-]{1,64}$/.test(value) && value !== '.' && value !== '..') return value;
+  errors.push(
+    `--profile must be 1-64 letters, digits, dots, dashes or underscores, got "${value}"`,
+  );
+  return undefined;
 }

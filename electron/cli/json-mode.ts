@@ -1,5 +1,7 @@
 import type { Interface } from 'node:readline';
+import type { Session } from '../app/session';
 import type { PacketChatNode } from '../net/node';
+import { isStrangerId } from '../net/strangers';
 import { NodeError } from '../net/node';
 import { assertNever } from '../../shared/assert-never';
 import {
@@ -19,11 +21,12 @@ export type Write = (event: object) => void;
 
 /** Wires node events to JSON lines on stdout and JSON commands on stdin to node calls. */
 export function runJsonMode(
-  node: PacketChatNode,
+  session: Session,
   lines: Interface,
   write: Write,
   quit: () => void,
 ): void {
+  const node = session.node;
   node.on('ready', (info) => write(readyEvent(info)));
   node.on('peer', (change) => write(peerEvent(change)));
   node.on('message', (message) => write(messageEvent(message)));
@@ -38,7 +41,7 @@ export function runJsonMode(
       return;
     }
     try {
-      runCommand(node, parsed.command, write, quit);
+      runCommand(session, parsed.command, write, quit);
     } catch (error) {
       const code = error instanceof NodeError ? error.code : 'failed';
       write(errorEvent(error instanceof Error ? error.message : String(error), code));
@@ -46,10 +49,19 @@ export function runJsonMode(
   });
 }
 
-function runCommand(node: PacketChatNode, command: Command, write: Write, quit: () => void): void {
+/** A peer id, a known peer's IP[:PORT], or a stranger's IP:PORT: the conversation's id. */
+function conversationId(node: PacketChatNode, ref: string): string {
+  const peer = node.findPeer(ref);
+  if (peer !== undefined) return peer.id;
+  if (isStrangerId(ref)) return ref;
+  return /^\d+\.\d+\.\d+\.\d+:\d+$/.test(ref) ? `stranger:${ref}` : ref;
+}
+
+function runCommand(session: Session, command: Command, write: Write, quit: () => void): void {
+  const node = session.node;
   switch (command.cmd) {
     case 'send': {
-      const { id, to, transport } = node.sendText(command.to, command.text);
+      const { id, to, transport } = session.send(command.to, command.text);
       write({ type: 'sent', id, to, transport });
       return;
     }
@@ -75,9 +87,26 @@ function runCommand(node: PacketChatNode, command: Command, write: Write, quit: 
       write({ ...readyEvent(node.info()), type: 'info', counters: node.info().counters });
       return;
     case 'nick':
-      node.setProfile({ nick: command.nick });
+      session.setProfile({ nick: command.nick });
       write({ type: 'nick', nick: command.nick });
       return;
+    case 'history': {
+      const page = session.store.history(conversationId(node, command.with), {
+        limit: command.limit,
+        ...(command.before === undefined ? {} : { before: command.before }),
+      });
+      write({ type: 'history', messages: page.messages, nextCursor: page.nextCursor });
+      return;
+    }
+    case 'search':
+      write({ type: 'search', results: session.store.search(command.query, command.limit) });
+      return;
+    case 'read': {
+      const peerId = conversationId(node, command.with);
+      session.store.markRead(peerId);
+      write({ type: 'read', with: peerId, unread: session.store.unreadTotal() });
+      return;
+    }
     case 'quit':
       quit();
       return;

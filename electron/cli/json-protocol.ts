@@ -12,6 +12,18 @@ export const commandSchema = z.discriminatedUnion('cmd', [
   z.object({ cmd: z.literal('retry'), id: z.string().min(1).max(64) }),
   z.object({ cmd: z.literal('packets'), limit: z.number().int().min(1).max(5_000).optional() }),
   z.object({ cmd: z.literal('sockets') }),
+  z.object({
+    cmd: z.literal('history'),
+    with: z.string().min(1).max(80),
+    limit: z.number().int().min(1).max(500).default(50),
+    before: z.string().max(64).optional(),
+  }),
+  z.object({
+    cmd: z.literal('search'),
+    query: z.string().trim().min(1).max(200),
+    limit: z.number().int().min(1).max(200).default(20),
+  }),
+  z.object({ cmd: z.literal('read'), with: z.string().min(1).max(80) }),
   z.object({ cmd: z.literal('nick'), nick: z.string().min(1).max(32) }),
   z.object({ cmd: z.literal('quit') }),
 ]);

@@ -1,10 +1,28 @@
 import { createInterface } from 'node:readline';
-import { createNode } from '../net/node';
-import { parseCliArgs, USAGE } from './args';
-import { loadIdentity, saveIdentity } from './identity-file';
+import { Session } from '../app/session';
+import { parseCliArgs, USAGE, type CliOptions } from './args';
 import { errorEvent } from './json-protocol';
 import { runInteractive } from './interactive';
 import { runJsonMode } from './json-mode';
+
+function openSession(options: CliOptions): Session {
+  return Session.open({
+    profile:
+      options.dataDir !== undefined
+        ? { dataDir: options.dataDir }
+        : options.profile === undefined
+          ? {}
+          : { name: options.profile },
+    ...(options.nick === undefined ? {} : { nick: options.nick }),
+    node: {
+      serverPort: options.serverPort,
+      clientPort: options.clientPort,
+      peers: options.peers,
+      tcp: options.tcp,
+      ...(options.broadcast === undefined ? {} : { broadcast: options.broadcast }),
+    },
+  });
+}
 
 /** The headless node: `packet-chat [--json] ...`. See README "Command-line node". */
 async function main(argv: readonly string[]): Promise<number> {
@@ -25,53 +43,44 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   for (const error of errors) report(error, 'bad-flag');
 
-  let nodeId: string | undefined;
-  let nick = options.nick;
-  if (options.dataDir !== undefined) {
-    const { identity, warning } = await loadIdentity(options.dataDir);
-    if (warning !== undefined) report(warning, 'identity-reset');
-    nodeId = identity.nodeId;
-    nick ??= identity.nick;
-    if (options.nick !== undefined)
-      await saveIdentity(options.dataDir, { nodeId, nick: options.nick });
+  let session: Session;
+  try {
+    session = openSession(options);
+  } catch (error) {
+    const code =
+      error instanceof Error && 'code' in error && typeof error.code === 'string'
+        ? error.code
+        : 'profile-failed';
+    report(error instanceof Error ? error.message : String(error), code);
+    return 1;
   }
+  for (const notice of session.notices) report(notice.message, notice.code);
 
-  const node = createNode({
-    ...(nodeId === undefined ? {} : { nodeId }),
-    ...(nick === undefined ? {} : { nick }),
-    serverPort: options.serverPort,
-    clientPort: options.clientPort,
-    peers: options.peers,
-    tcp: options.tcp,
-    ...(options.broadcast === undefined ? {} : { broadcast: options.broadcast }),
-  });
   const lines = createInterface({ input: process.stdin, terminal: false });
-  let exitCode = 0;
   const done = new Promise<void>((resolve) => {
     const quit = (): void => {
       lines.close();
-      void node.close().then(resolve);
+      void session.close().then(resolve);
     };
     process.once('SIGINT', quit);
     process.once('SIGTERM', quit);
     if (options.json) {
-      runJsonMode(node, lines, write, quit);
+      runJsonMode(session, lines, write, quit);
     } else {
-      runInteractive(node, lines, print, quit);
+      runInteractive(session.node, lines, print, quit);
       lines.once('close', quit); // Ctrl-D ends an interactive session
     }
   });
   try {
-    await node.start();
+    await session.node.start();
   } catch (error) {
     report(error instanceof Error ? error.message : String(error), 'start-failed');
-    exitCode = 1;
     lines.close();
-    await node.close();
-    return exitCode;
+    await session.close();
+    return 1;
   }
   await done;
-  return exitCode;
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

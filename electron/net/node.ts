@@ -143,6 +143,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       wire: this.wire,
       peers: this.peers,
       timers: this.timers,
+      persistence: this.persistence,
       ...(options.tcpAckTimeoutMs === undefined
         ? {}
         : { tcpAckTimeoutMs: options.tcpAckTimeoutMs }),

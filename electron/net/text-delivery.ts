@@ -253,10 +253,12 @@ export class TextDelivery {
     const verdict = this.inbound.accept(packet);
     if (verdict.duplicate) this.deps.counters.duplicatesDropped += 1;
     else this.arrivedBy.set(packet.id, transport);
+    const now = this.deps.options.now();
+    const deliver = this.persist(packet, verdict, from, transport, now);
+    if (deliver === undefined) return; // not stored: no ack, so the sender sends it again
     if (verdict.ack) this.acknowledge(packet, from, reply);
     const peer = this.deps.peers.get(packet.from);
-    const now = this.deps.options.now();
-    for (const message of verdict.deliver) {
+    for (const message of deliver) {
       this.deps.counters.messagesReceived += 1;
       this.deps.message({
         id: message.id,
@@ -270,6 +272,59 @@ export class TextDelivery {
         sentAt: message.ts,
         receivedAt: now,
       });
+    }
+  }
+
+  /**
+   * Stores what this packet changed (the new message, held or delivered, and any held ones it
+   * released) before the ack goes out. Returns what to show, or undefined when storing failed.
+   */
+  private persist(
+    packet: TextPacket,
+    verdict: InboundVerdict,
+    from: Endpoint,
+    transport: Transport,
+    now: number,
+  ): readonly TextPacket[] | undefined {
+    const store = this.deps.persistence;
+    const accepted = verdict.ack && !verdict.duplicate;
+    if (store === undefined || (!accepted && verdict.deliver.length === 0)) return verdict.deliver;
+    // The new message is inserted in place when it is the first to show; otherwise it is stored
+    // held and released with the rest, so stored order is exactly delivery order.
+    const first = verdict.deliver[0]?.id === packet.id;
+    const record: IncomingRecord | undefined = accepted
+      ? {
+          id: packet.id,
+          peerId: packet.from,
+          epoch: packet.epoch,
+          seq: packet.seq,
+          text: packet.text,
+          transport,
+          sentAt: packet.ts,
+          receivedAt: now,
+          remote: `${from.address}:${String(from.port)}`,
+          held: !first,
+        }
+      : undefined;
+    const released = verdict.deliver.filter((m) => !(first && m.id === packet.id)).map((m) => m.id);
+    try {
+      const result = store.recordInbound({
+        ...(record === undefined ? {} : { record }),
+        released,
+        stream: {
+          peerId: packet.from,
+          epoch: packet.epoch,
+          expected: this.inbound.expected(packet.from, packet.epoch) ?? packet.seq,
+        },
+        at: now,
+      });
+      // Stored before (a restart forgot it was delivered): ack again, show nothing twice.
+      return result === 'duplicate'
+        ? verdict.deliver.filter((m) => m.id !== packet.id)
+        : verdict.deliver;
+    } catch (error) {
+      this.deps.warn(`could not store message ${packet.id}: ${String(error)}`, from);
+      return undefined;
     }
   }
 

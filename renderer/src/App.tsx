@@ -1,59 +1,52 @@
-import { useEffect, useState } from 'react';
-import { formatEndpoint } from '../../shared/address';
-import type { SelfInfo } from '../../shared/ipc';
+import type { i18n } from 'i18next';
+import { useCallback } from 'react';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import type { PacketChatApi } from '../../shared/ipc';
+import { ConversationPane } from './components/ConversationPane';
+import { Inspector } from './components/Inspector';
+import { NavRail } from './components/NavRail';
+import { SettingsDialog } from './components/SettingsDialog';
+import { Sidebar } from './components/Sidebar';
+import { Toasts } from './components/Toasts';
+import { useDocumentTitle, usePreferences, useShortcuts, useWindowVisibility } from './hooks';
+import { StoreProvider, useAppStore } from './store/context';
+import type { AppStore } from './store/create-app-store';
 
-type SelfState =
-  | { readonly kind: 'loading' }
-  | { readonly kind: 'ready'; readonly self: SelfInfo }
-  | { readonly kind: 'error'; readonly message: string };
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-const MISSING_BRIDGE = 'The PacketChat bridge is missing: open this page in the app.';
-
-function useSelf(): SelfState {
-  const [state, setState] = useState<SelfState>(() =>
-    window.packetChat ? { kind: 'loading' } : { kind: 'error', message: MISSING_BRIDGE },
+function Shell(props: { store: AppStore; i18n: i18n }) {
+  const { t } = useTranslation();
+  const view = useAppStore((s) => s.view);
+  const settingsOpen = useAppStore((s) => s.settingsOpen);
+  usePreferences(props.i18n);
+  useShortcuts(props.store);
+  useWindowVisibility(props.store);
+  useDocumentTitle(
+    t('app.name'),
+    useCallback((n: number) => t('app.unreadTitle', { n }), [t]),
   );
-  useEffect(() => {
-    const api = window.packetChat;
-    if (!api) return;
-    let current = true;
-    const settle = (next: SelfState) => {
-      if (current) setState(next);
-    };
-    api.getSelf().then(
-      (self) => settle({ kind: 'ready', self }),
-      (error: unknown) => settle({ kind: 'error', message: errorMessage(error) }),
-    );
-    return () => {
-      current = false;
-    };
-  }, []);
-  return state;
+  return (
+    <div className="app">
+      <NavRail />
+      {view === 'chats' ? (
+        <>
+          <Sidebar />
+          <ConversationPane />
+        </>
+      ) : (
+        <Inspector />
+      )}
+      {settingsOpen && <SettingsDialog />}
+      <Toasts />
+    </div>
+  );
 }
 
-export function App() {
-  const state = useSelf();
+/** The whole renderer for one store, api and i18n instance (tests make their own). */
+export function App(props: { store: AppStore; api: PacketChatApi; i18n: i18n }) {
   return (
-    <main className="app">
-      <h1>PacketChat</h1>
-      {state.kind === 'loading' && <p role="status">Starting the node…</p>}
-      {state.kind === 'error' && (
-        <p role="alert" className="error">
-          {state.message}
-        </p>
-      )}
-      {state.kind === 'ready' && (
-        <section className="self-card" aria-label="Me">
-          <p className="nick">{state.self.nick}</p>
-          <code className="endpoint">
-            {formatEndpoint({ address: state.self.address, port: state.self.clientPort })}
-          </code>
-        </section>
-      )}
-    </main>
+    <StoreProvider store={props.store} api={props.api}>
+      <I18nextProvider i18n={props.i18n}>
+        <Shell store={props.store} i18n={props.i18n} />
+      </I18nextProvider>
+    </StoreProvider>
   );
 }

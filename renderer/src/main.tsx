@@ -1,13 +1,34 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import './app.css';
+import './styles/base.css';
+import './styles/sidebar.css';
+import './styles/conversation.css';
+import './styles/inspector.css';
+import './styles/settings.css';
+import { createI18n, resolveLanguage } from './i18n';
+import { connectBridge } from './store/bridge';
+import { createAppStore } from './store/create-app-store';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
 
-createRoot(container).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+const i18n = createI18n(resolveLanguage('system', navigator.language));
+const api = window.packetChat;
+
+if (api) {
+  const store = createAppStore(api);
+  const disconnect = connectBridge(store, api);
+  window.addEventListener('unload', disconnect);
+  createRoot(container).render(
+    <StrictMode>
+      <App store={store} api={api} i18n={i18n} />
+    </StrictMode>,
+  );
+} else {
+  const message = document.createElement('p');
+  message.className = 'missing-bridge';
+  message.setAttribute('role', 'alert');
+  message.textContent = i18n.t('app.missingBridge');
+  container.replaceChildren(message);
+}

@@ -1,132 +1,95 @@
-import { describe, expect, it, vi } from 'vitest';
-import { IPC_GET_SELF } from '../../shared/ipc';
-import type { InterfaceAddress } from '../../electron/net/interfaces';
-import {
-  pickDisplayAddress,
-  registerGetSelf,
-  UntrustedSenderError,
-  type InvokeEventLike,
-  type SelfSource,
-  type WindowLike,
-} from '../../electron/get-self';
-import { readPortOverrides } from '../../electron/launch-options';
-import { createQuitGuard } from '../../electron/quit-guard';
-import { denyNavigation, secureWebPreferences } from '../../electron/window';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { readLaunchOptions } from '../../electron/shell/launch-options';
+import { createMainWindow, revealWindow } from '../../electron/shell/main-window';
+import { createQuitGuard } from '../../electron/shell/quit-guard';
+import { loadWindowState } from '../../electron/shell/window-state';
+import { BrowserWindow, resetFakeElectron } from './fake-electron';
 
-function iface(address: string, internal = false): InterfaceAddress {
-  return { name: 'eth0', address, netmask: '255.255.255.0', broadcast: '0.0.0.0', internal };
+vi.mock('electron', () => import('./fake-electron'));
+
+let stateDir = '';
+beforeEach(() => {
+  resetFakeElectron();
+  stateDir = mkdtempSync(path.join(tmpdir(), 'packet-chat-main-window-'));
+});
+afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+
+function openWindow(devTools = false) {
+  const window = createMainWindow({
+    preloadPath: '/app/dist-electron/preload.cjs',
+    url: 'app://packetchat/index.html',
+    stateDir,
+    devTools,
+    iconDataUrl: 'data:image/png;base64,AA==',
+    title: 'PacketChat (default)',
+  });
+  return window as unknown as BrowserWindow;
 }
 
-const INFO: SelfSource = {
-  nodeId: '0123456789abcdef0123456789abcdef',
-  nick: 'alice',
-  serverPort: 8000,
-  clientPort: 4001,
-  tcpPort: 4001,
-  interfaces: [iface('127.0.0.1', true), iface('192.168.1.23')],
-};
-
-/** Registers the handler on a fake ipcMain and returns a way to invoke it as a given frame. */
-function setUpGetSelf(window: WindowLike | undefined) {
-  const handlers = new Map<string, (event: InvokeEventLike) => unknown>();
-  const getInfo = vi.fn(() => Promise.resolve(INFO));
-  registerGetSelf(
-    { handle: (channel, listener) => handlers.set(channel, listener) },
-    () => window,
-    getInfo,
-  );
-  const handler = handlers.get(IPC_GET_SELF);
-  if (!handler) throw new Error('get-self was not registered');
-  return { invokeAs: (senderFrame: unknown) => handler({ senderFrame }), getInfo };
-}
-
-describe('secureWebPreferences', () => {
-  it('isolates, sandboxes and keeps Node out of the renderer', () => {
-    const preferences = secureWebPreferences('/app/dist-electron/preload.cjs');
-    expect(preferences).toMatchObject({
+describe('createMainWindow', () => {
+  it('isolates, sandboxes and keeps Node, webviews and DevTools out of the renderer', () => {
+    const window = openWindow();
+    expect(window.options['webPreferences']).toEqual({
       preload: '/app/dist-electron/preload.cjs',
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
+      nodeIntegrationInWorker: false,
       nodeIntegrationInSubFrames: false,
       webSecurity: true,
       allowRunningInsecureContent: false,
+      experimentalFeatures: false,
       webviewTag: false,
-    });
-  });
-});
-
-describe('denyNavigation', () => {
-  it('cancels navigation and denies new windows', () => {
-    let willNavigate: ((event: { preventDefault(): void }) => void) | undefined;
-    let openHandler: (() => { action: 'deny' }) | undefined;
-    denyNavigation({
-      on: (_event, listener) => (willNavigate = listener),
-      setWindowOpenHandler: (handler) => (openHandler = handler),
-    });
-    const event = { preventDefault: vi.fn() };
-    willNavigate?.(event);
-    expect(event.preventDefault).toHaveBeenCalledOnce();
-    expect(openHandler?.()).toEqual({ action: 'deny' });
-  });
-});
-
-describe('pickDisplayAddress', () => {
-  it('takes the first non-internal IPv4 address', () => {
-    expect(
-      pickDisplayAddress([iface('127.0.0.1', true), iface('10.0.0.5'), iface('10.0.1.5')]),
-    ).toBe('10.0.0.5');
-  });
-
-  it('falls back to loopback when there is no LAN interface', () => {
-    expect(pickDisplayAddress([iface('127.0.0.1', true)])).toBe('127.0.0.1');
-    expect(pickDisplayAddress([])).toBe('127.0.0.1');
-  });
-});
-
-describe('registerGetSelf', () => {
-  const mainFrame = { url: 'file:///app/dist/index.html' };
-  const window: WindowLike = { webContents: { mainFrame } };
-
-  it('answers the main window top frame with the node identity and display address', async () => {
-    const { invokeAs } = setUpGetSelf(window);
-    await expect(invokeAs(mainFrame)).resolves.toEqual({
-      nodeId: INFO.nodeId,
-      nick: 'alice',
-      address: '192.168.1.23',
-      clientPort: 4001,
-      serverPort: 8000,
-      tcpPort: 4001,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      disableBlinkFeatures: 'Auxclick',
+      devTools: false,
     });
   });
 
-  it('rejects a frame that is not the main window top frame', async () => {
-    const { invokeAs, getInfo } = setUpGetSelf(window);
-    const iframe = { url: 'file:///app/dist/index.html' };
-    await expect(invokeAs(iframe)).rejects.toBeInstanceOf(UntrustedSenderError);
-    await expect(invokeAs(null)).rejects.toBeInstanceOf(UntrustedSenderError);
-    expect(getInfo).not.toHaveBeenCalled();
+  it('has DevTools only when asked (unpackaged builds)', () => {
+    expect(openWindow(true).options['webPreferences']).toMatchObject({ devTools: true });
   });
 
-  it('rejects every sender once the window is gone', async () => {
-    const { invokeAs } = setUpGetSelf(undefined);
-    await expect(invokeAs(mainFrame)).rejects.toMatchObject({ code: 'untrusted-sender' });
+  it('loads our UI only and cannot navigate or open windows', () => {
+    const window = openWindow();
+    expect(window.loadedUrl).toBe('app://packetchat/index.html');
+    expect(window.webContents.listenerCount('will-navigate')).toBe(1);
+    expect(window.webContents.windowOpenHandler?.({ url: 'https://x.example/' })).toEqual({
+      action: 'deny',
+    });
   });
 
-  it('passes on a node that failed to start', async () => {
-    const handlers = new Map<string, (event: InvokeEventLike) => unknown>();
-    const failure = new Error('listen EADDRINUSE: address already in use 0.0.0.0:8000');
-    registerGetSelf(
-      { handle: (channel, listener) => handlers.set(channel, listener) },
-      () => window,
-      () => Promise.reject(failure),
-    );
-    await expect(handlers.get(IPC_GET_SELF)?.({ senderFrame: mainFrame })).rejects.toBe(failure);
+  it('shows when ready and remembers its bounds on close', () => {
+    const window = openWindow();
+    expect(window.visible).toBe(false);
+    window.emit('ready-to-show');
+    expect(window.visible).toBe(true);
+    window.bounds = { x: 30, y: 40, width: 1100, height: 750 };
+    window.maximized = true;
+    window.emit('close');
+    const screens = [{ x: 0, y: 0, width: 1920, height: 1080 }];
+    expect(loadWindowState(stateDir, screens)).toEqual({ ...window.bounds, maximized: true });
+    const next = openWindow();
+    expect(next.options).toMatchObject({ x: 30, y: 40, width: 1100, height: 750 });
+    expect(next.maximized).toBe(true);
+  });
+
+  it('reveal brings the window to the front and ignores a destroyed one', () => {
+    const window = openWindow();
+    revealWindow(window as never);
+    expect(window.visible && window.focused).toBe(true);
+    window.destroyed = true;
+    expect(() => revealWindow(window as never)).not.toThrow();
+    expect(() => revealWindow(undefined)).not.toThrow();
   });
 });
 
-describe('readPortOverrides', () => {
-  it('reads both flag forms among Electron and Chromium switches', () => {
+describe('readLaunchOptions', () => {
+  it('reads ports, peers and broadcast among Electron and Chromium switches', () => {
     const argv = [
       '/usr/bin/electron',
       '.',
@@ -134,43 +97,72 @@ describe('readPortOverrides', () => {
       '--server-port=8100',
       '--client-port',
       '4100',
+      '--peer',
+      '10.0.0.2',
+      '--peer=10.0.0.3:4001',
+      '--broadcast',
+      '10.0.1.255',
     ];
-    expect(readPortOverrides(argv, {})).toEqual({ serverPort: 8100, clientPort: 4100 });
+    expect(readLaunchOptions(argv, {})).toEqual({
+      profile: {},
+      node: {
+        serverPort: 8100,
+        clientPort: 4100,
+        peers: ['10.0.0.2', '10.0.0.3:4001'],
+        broadcast: ['10.0.1.255'],
+      },
+    });
   });
 
-  it('falls back to the environment, flags winning', () => {
+  it('falls back to the environment for ports, flags winning', () => {
     const env = { PACKET_CHAT_SERVER_PORT: '8200', PACKET_CHAT_CLIENT_PORT: '4200' };
-    expect(readPortOverrides(['--client-port=4300'], env)).toEqual({
+    expect(readLaunchOptions(['--client-port=4300'], env).node).toEqual({
       serverPort: 8200,
       clientPort: 4300,
     });
-    expect(readPortOverrides([], {})).toEqual({});
   });
 
-  it.each([['--server-port=0'], ['--server-port=65536'], ['--client-port=4x'], ['--server-port']])(
-    'rejects %s',
-    (flag) => {
-      expect(() => readPortOverrides([flag], {})).toThrow(/port 1-65535/);
-    },
-  );
+  it('takes --profile NAME or --data-dir DIR', () => {
+    expect(readLaunchOptions(['--profile', 'work'], {}).profile).toEqual({ name: 'work' });
+    expect(readLaunchOptions(['--data-dir=/tmp/pc'], {}).profile).toEqual({ dataDir: '/tmp/pc' });
+    expect(readLaunchOptions(['--data-dir', 'rel'], {}).profile).toEqual({
+      dataDir: path.resolve('rel'),
+    });
+  });
+
+  it.each([
+    ['--server-port=0'],
+    ['--server-port=65536'],
+    ['--client-port=4x'],
+    ['--server-port'],
+    ['--profile', '../../etc'],
+    ['--profile'],
+    ['--profile=a', '--data-dir=/tmp/b'],
+    ['--peer=example.com'],
+    ['--broadcast=10.0.0'],
+  ])('rejects %s', (...argv) => {
+    expect(() => readLaunchOptions(argv, {})).toThrow(
+      expect.objectContaining({
+        code: 'bad-launch-option',
+      }),
+    );
+  });
 });
 
 describe('createQuitGuard', () => {
   function deferred() {
     let resolve = () => {};
-    let reject: (error: unknown) => void = () => {};
-    const promise = new Promise<void>((res, rej) => {
+    const promise = new Promise<void>((res) => {
       resolve = res;
-      reject = rej;
     });
-    return { promise, resolve, reject };
+    return { promise, resolve };
   }
 
-  it('holds the quit until the node has closed, then quits once', async () => {
+  it('holds the quit until the backend has closed, then quits once', async () => {
     const closing = deferred();
-    const closeNode = vi.fn(() => closing.promise);
+    const close = vi.fn(() => closing.promise);
     const quit = vi.fn();
-    const guard = createQuitGuard(closeNode, quit, vi.fn());
+    const guard = createQuitGuard(close, quit, vi.fn());
 
     const first = { preventDefault: vi.fn() };
     guard.onBeforeQuit(first);
@@ -179,7 +171,7 @@ describe('createQuitGuard', () => {
     guard.onBeforeQuit(second);
     expect(first.preventDefault).toHaveBeenCalled();
     expect(second.preventDefault).toHaveBeenCalled();
-    expect(closeNode).toHaveBeenCalledOnce();
+    expect(close).toHaveBeenCalledOnce();
     expect(quit).not.toHaveBeenCalled();
 
     closing.resolve();
@@ -187,7 +179,7 @@ describe('createQuitGuard', () => {
     const final = { preventDefault: vi.fn() };
     guard.onBeforeQuit(final);
     expect(final.preventDefault).not.toHaveBeenCalled();
-    expect(closeNode).toHaveBeenCalledOnce();
+    expect(close).toHaveBeenCalledOnce();
   });
 
   it('reports a failed close and quits anyway', async () => {
@@ -198,4 +190,10 @@ describe('createQuitGuard', () => {
     await vi.waitFor(() => expect(quit).toHaveBeenCalledOnce());
     expect(onError).toHaveBeenCalledWith(failure);
   });
+});
+
+// Keep the fake honest: BrowserWindow here is the fake the module under test received.
+it('uses the fake electron module', () => {
+  openWindow();
+  expect(BrowserWindow.instances).toHaveLength(1);
 });

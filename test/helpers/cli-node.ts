@@ -3,6 +3,9 @@
  * a network namespace, and gives tests its JSON events. Waiting is event-driven: no sleeps.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -108,7 +111,44 @@ export interface NickEvent {
   readonly nick: string;
 }
 
+export interface StoredMessageJson {
+  readonly id: string;
+  readonly peerId: string;
+  readonly direction: 'in' | 'out';
+  readonly text: string;
+  readonly transport: 'udp' | 'tcp';
+  readonly state: string;
+  readonly sentAt: number;
+  readonly receivedAt: number;
+  readonly remote: string;
+}
+
+export interface HistoryEvent {
+  readonly type: 'history';
+  readonly messages: readonly StoredMessageJson[];
+  readonly nextCursor: string | null;
+}
+
+export interface SearchEvent {
+  readonly type: 'search';
+  readonly results: readonly {
+    readonly messageId: string;
+    readonly peerId: string;
+    readonly snippet: string;
+    readonly at: number;
+  }[];
+}
+
+export interface ReadEvent {
+  readonly type: 'read';
+  readonly with: string;
+  readonly unread: number;
+}
+
 export type CliEvent =
+  | HistoryEvent
+  | SearchEvent
+  | ReadEvent
   | ReadyEvent
   | InfoEvent
   | PeerEvent
@@ -131,6 +171,12 @@ export interface CliNodeOptions {
   /** Name used in error messages; defaults to the nick or the namespace. */
   readonly label?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * XDG_CONFIG_HOME for the node, where its default profiles live. By default each node gets a
+   * fresh temporary one (removed by stop()), so tests never touch the real home directory; pass
+   * the same directory to several nodes to let them pick profiles side by side.
+   */
+  readonly configHome?: string;
 }
 
 export interface CliExit {
@@ -176,7 +222,13 @@ export class CliNode {
   private killedByStop = false;
   private stopping: Promise<CliExit> | undefined;
 
+  /** Where this node's default profiles live (see CliNodeOptions.configHome). */
+  readonly configHome: string;
+  private readonly ownsConfigHome: boolean;
+
   constructor(options: CliNodeOptions = {}) {
+    this.ownsConfigHome = options.configHome === undefined;
+    this.configHome = options.configHome ?? mkdtempSync(join(tmpdir(), 'pc-cli-home-'));
     const args = options.args ?? [];
     const nickIndex = args.indexOf('--nick');
     this.label =
@@ -186,7 +238,7 @@ export class CliNode {
       options.netns === undefined ? node : ['ip', 'netns', 'exec', options.netns, ...node];
     this.child = spawn(command ?? process.execPath, commandArgs, {
       cwd: REPO_ROOT,
-      env: options.env ?? process.env,
+      env: { ...(options.env ?? process.env), XDG_CONFIG_HOME: this.configHome },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.pid = this.child.pid;
@@ -303,6 +355,14 @@ export class CliNode {
   }
 
   private async stopOnce(timeoutMs: number): Promise<CliExit> {
+    try {
+      return await this.quitOrKill(timeoutMs);
+    } finally {
+      if (this.ownsConfigHome) rmSync(this.configHome, { recursive: true, force: true });
+    }
+  }
+
+  private async quitOrKill(timeoutMs: number): Promise<CliExit> {
     if (this.exit !== undefined) return this.exit;
     if (this.child.stdin.writable) {
       this.child.stdin.write(`${JSON.stringify({ cmd: 'quit' })}\n`);

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startCliNode, type CliNode } from '../helpers/cli-node';
 import { LOOPBACK_BROADCAST, testPorts } from '../helpers/ports';
@@ -15,8 +16,22 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-function cli(ports: { serverPort: number; clientPort: number }, ...args: string[]): CliNode {
+const delivered = new Set<string>();
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'pc-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function cli(
+  ports: { serverPort: number; clientPort: number },
+  ...rest: (string | { configHome: string })[]
+): CliNode {
+  const options = rest.find((r) => typeof r !== 'string');
+  const args = rest.filter((r) => typeof r === 'string');
   const node = startCliNode({
+    ...(options === undefined ? {} : { configHome: options.configHome }),
     args: [
       '--server-port',
       String(ports.serverPort),
@@ -115,24 +130,104 @@ describe('packet-chat --json', () => {
     expect(node.hasExited).toBe(false);
   });
 
-  it('keeps its node id across restarts with --data-dir, and recovers from a broken identity file', async () => {
+  it('keeps its node id and nickname across restarts of one profile', async () => {
     const ports = testPorts();
-    const dir = await mkdtemp(join(tmpdir(), 'pc-cli-'));
-    dirs.push(dir);
+    const dir = await tempDir();
     const first = cli(ports, '--data-dir', dir, '--nick', 'carol');
     const id = (await first.ready()).nodeId;
     await first.stop();
     const second = cli(ports, '--data-dir', dir);
     expect(await second.ready()).toMatchObject({ nodeId: id, nick: 'carol' });
-    await second.stop();
-    await writeFile(join(dir, 'identity.json'), '{"nodeId": 42');
-    const third = cli(ports, '--data-dir', dir);
-    const fresh = await third.ready();
-    expect(fresh.nodeId).not.toBe(id);
-    expect(third.eventsOf('error').some((e) => e.code === 'identity-reset')).toBe(true);
-    expect(JSON.parse(await readFile(join(dir, 'identity.json'), 'utf8'))).toMatchObject({
-      nodeId: fresh.nodeId,
-    });
+  });
+
+  it('moves a corrupt database aside, says so, and starts a fresh one', async () => {
+    const ports = testPorts();
+    const dir = await tempDir();
+    const junk = Buffer.from('this is not a database '.repeat(200));
+    await writeFile(join(dir, 'packetchat.db'), junk);
+    const node = cli(ports, '--data-dir', dir, '--nick', 'dave');
+    await node.ready();
+    const notice = node.eventsOf('error').find((e) => e.code === 'database-moved-aside');
+    expect(notice?.message).toMatch(/moved to .*packetchat\.db\.corrupt-/);
+    const aside = (await readdir(dir)).filter((f) => f.startsWith('packetchat.db.corrupt-'));
+    expect(aside).toHaveLength(1);
+    expect(await readFile(join(dir, aside[0] ?? ''))).toEqual(junk);
+  });
+
+  it('refuses a database from a newer version and leaves it untouched', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'packetchat.db');
+    const db = new DatabaseSync(file);
+    db.exec('CREATE TABLE future (x); PRAGMA user_version = 99');
+    db.close();
+    const before = await readFile(file);
+    const node = cli(testPorts(), '--data-dir', dir);
+    const exit = await node.exited;
+    expect(exit.code).toBe(1);
+    expect(node.eventsOf('error').find((e) => e.code === 'newer-schema')?.message).toMatch(
+      /newer PacketChat/,
+    );
+    expect(await readFile(file)).toEqual(before);
+  });
+
+  it('refuses a profile another running copy holds', async () => {
+    const ports = testPorts();
+    const dir = await tempDir();
+    const owner = cli(ports, '--data-dir', dir, '--nick', 'owner');
+    await owner.ready();
+    const second = cli(ports, '--data-dir', dir);
+    expect((await second.exited).code).toBe(1);
+    expect(second.eventsOf('error').find((e) => e.code === 'profile-locked')?.message).toMatch(
+      /is in use by process \d+/,
+    );
+  });
+
+  it('gives two copies with no profile flag their own profiles, and they chat', async () => {
+    const ports = testPorts();
+    const configHome = await tempDir();
+    const one = cli(ports, { configHome }, '--nick', 'one');
+    const oneReady = await one.ready();
+    const two = cli(ports, { configHome }, '--nick', 'two');
+    const twoReady = await two.ready();
+    expect(twoReady.nodeId).not.toBe(oneReady.nodeId);
+    expect(twoReady.clientPort).toBe(oneReady.clientPort + 1);
+    const profiles = join(configHome, 'PacketChat', 'profiles');
+    expect((await readdir(profiles)).sort()).toEqual(['default', 'default-2']);
+    await two.waitForType('peer', (e) => e.peer.id === oneReady.nodeId && e.peer.online);
+    two.send({ cmd: 'send', to: oneReady.nodeId, text: 'hello from the second copy' });
+    await one.waitForType('message', (e) => e.message.text === 'hello from the second copy');
+    one.send({ cmd: 'history', with: twoReady.nodeId, limit: 10 });
+    const history = await one.waitForType('history');
+    expect(history.messages.map((m) => m.text)).toEqual(['hello from the second copy']);
+  });
+
+  it('answers history, search and read from its store', async () => {
+    const ports = testPorts();
+    const alice = cli(ports, '--nick', 'alice');
+    const aliceReady = await alice.ready();
+    const bob = cli(ports, '--nick', 'bob');
+    const bobReady = await bob.ready();
+    await alice.waitForType('peer', (e) => e.peer.id === bobReady.nodeId && e.peer.online);
+    const texts = ['first 你好世界', 'second message', 'third: the search target'];
+    for (const text of texts) {
+      alice.send({ cmd: 'send', to: bobReady.nodeId, text });
+      await alice.waitForType('status', (e) => e.status === 'delivered' && !delivered.has(e.id));
+      delivered.add(alice.eventsOf('status').at(-1)?.id ?? '');
+    }
+    await bob.waitForType('message', (e) => e.message.text === texts[2]);
+    bob.send({ cmd: 'history', with: `127.0.0.1:${String(aliceReady.clientPort)}`, limit: 2 });
+    const page = await bob.waitForType('history');
+    expect(page.messages.map((m) => m.text)).toEqual(texts.slice(1));
+    expect(page.nextCursor).not.toBeNull();
+    bob.send({ cmd: 'search', query: 'search target' });
+    const found = await bob.waitForType('search');
+    expect(found.results).toHaveLength(1);
+    expect(found.results[0]).toMatchObject({ peerId: aliceReady.nodeId });
+    expect(found.results[0]?.snippet).toContain('[search target]');
+    bob.send({ cmd: 'search', query: '世界' });
+    expect((await bob.waitForType('search', (e) => e !== found)).results).toHaveLength(1);
+    bob.send({ cmd: 'read', with: aliceReady.nodeId });
+    expect(await bob.waitForType('read')).toMatchObject({ with: aliceReady.nodeId, unread: 0 });
   });
 });
 
@@ -156,7 +251,7 @@ describe('packet-chat interactive', () => {
         '--nick',
         'term',
       ],
-      { cwd: REPO_ROOT },
+      { cwd: REPO_ROOT, env: { ...process.env, XDG_CONFIG_HOME: await tempDir() } },
     );
     let out = '';
     child.stdout.setEncoding('utf8');

@@ -1,0 +1,25 @@
+import type { Settings } from '../../shared/ipc';
+import { DEFAULT_CLIENT_PORT, DEFAULT_SERVER_PORT } from '../../shared/protocol/constants';
+import type { Identity, StoredSettings } from '../store/store';
+
+export const DEFAULT_SETTINGS: StoredSettings = {
+  serverPort: DEFAULT_SERVER_PORT,
+  clientPort: DEFAULT_CLIENT_PORT,
+  tcpFallback: true,
+  discoveryTargets: [],
+  language: 'system',
+  theme: 'system',
+  notifications: true,
+};
+
+export function fullSettings(identity: Identity, stored: Partial<StoredSettings>): Settings {
+  return { ...DEFAULT_SETTINGS, ...stored, nick: identity.nick, status: identity.status };
+}
+
+/** Settings the node reads at start only: a change shows "applied on restart" in the UI. */
+export const RESTART_SETTINGS = [
+  'serverPort',
+  'clientPort',
+  'tcpFallback',
+  'discoveryTargets',
+] as const satisfies readonly (keyof StoredSettings)[];

@@ -1,0 +1,69 @@
+// What main answers: the backend's handlers, held until the node has started, plus the few calls
+// that belong to the shell (ready, opening links) and a look at settings for the notifier.
+import { IpcFailure, type CallHandlers, type Settings } from '../../shared/ipc';
+
+export interface AppHandlerOptions {
+  readonly backend: CallHandlers;
+  /** Settles when the backend has started (or failed to). */
+  readonly started: Promise<void>;
+  /** The renderer's listeners are attached: flush queued events. */
+  readonly onReady: () => void;
+  readonly onSettings: (settings: Settings) => void;
+  /** Opens an http(s) URL in the system browser (shell.openExternal in main). */
+  readonly openInBrowser: (url: string) => Promise<void>;
+  readonly isSafeExternalUrl: (url: string) => boolean;
+}
+
+function startFailure(error: unknown): IpcFailure {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new IpcFailure('unavailable', `the network node is not running: ${reason}`);
+}
+
+export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
+  const { backend, started } = options;
+  /** Every backend call waits for start; after a failed start it answers `unavailable`. */
+  const gate =
+    <A, R>(handler: (args: A) => R | Promise<R>) =>
+    async (args: A): Promise<R> => {
+      await started.catch((error: unknown) => {
+        throw startFailure(error);
+      });
+      return handler(args);
+    };
+
+  return {
+    'app:ready': async (args) => {
+      try {
+        await gate(backend['app:ready'])(args);
+      } finally {
+        // Even when the node failed, the renderer must get the notice that says why.
+        options.onReady();
+      }
+      return null;
+    },
+    'self:get': gate(backend['self:get']),
+    'contacts:list': gate(backend['contacts:list']),
+    'contacts:add': gate(backend['contacts:add']),
+    'conversations:list': gate(backend['conversations:list']),
+    'messages:history': gate(backend['messages:history']),
+    'messages:send': gate(backend['messages:send']),
+    'messages:retry': gate(backend['messages:retry']),
+    'messages:markRead': gate(backend['messages:markRead']),
+    'messages:search': gate(backend['messages:search']),
+    'inspector:packets': gate(backend['inspector:packets']),
+    'inspector:sockets': gate(backend['inspector:sockets']),
+    'settings:get': gate(backend['settings:get']),
+    'settings:set': async (args) => {
+      const settings = await gate(backend['settings:set'])(args);
+      options.onSettings(settings);
+      return settings;
+    },
+    'app:openExternal': async ({ url }) => {
+      if (!options.isSafeExternalUrl(url)) {
+        throw new IpcFailure('invalid-argument', 'only http and https links open', 'url');
+      }
+      await options.openInBrowser(url);
+      return null;
+    },
+  };
+}

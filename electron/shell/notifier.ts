@@ -1,0 +1,53 @@
+// OS notification for a new incoming message while the window is not focused; a click shows the
+// window and asks the renderer to open that conversation.
+import { Notification } from 'electron';
+import type { ChatMessage, EventSink } from '../../shared/ipc';
+
+export const NOTIFICATION_BODY_MAX = 140;
+
+export interface NotifierOptions {
+  readonly isWindowFocused: () => boolean;
+  readonly showWindow: () => void;
+  readonly emit: EventSink;
+  /** The contact's nickname, when known (strangers have none). */
+  readonly nameOf: (peerId: string) => string | undefined;
+}
+
+export interface Notifier {
+  onMessage(message: ChatMessage): void;
+  setEnabled(enabled: boolean): void;
+}
+
+export function notificationBody(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= NOTIFICATION_BODY_MAX
+    ? flat
+    : `${flat.slice(0, NOTIFICATION_BODY_MAX - 1)}…`;
+}
+
+export function createNotifier(options: NotifierOptions): Notifier {
+  let enabled = true;
+  // Electron drops the click handler of a notification that was garbage collected: keep them.
+  const live = new Set<Notification>();
+  return {
+    onMessage(message) {
+      if (!enabled || message.direction !== 'in' || options.isWindowFocused()) return;
+      if (!Notification.isSupported()) return;
+      const notification = new Notification({
+        title: options.nameOf(message.peerId) ?? message.remote,
+        body: notificationBody(message.text),
+      });
+      live.add(notification);
+      notification.on('click', () => {
+        live.delete(notification);
+        options.showWindow();
+        options.emit('open-conversation', { peerId: message.peerId });
+      });
+      notification.on('close', () => live.delete(notification));
+      notification.show();
+    },
+    setEnabled(next) {
+      enabled = next;
+    },
+  };
+}

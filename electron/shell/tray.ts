@@ -1,0 +1,85 @@
+// Tray icon with the unread count and a small menu; the taskbar/dock badge follows the same count.
+import { app, Menu, nativeImage, Tray, type MenuItemConstructorOptions } from 'electron';
+import type { PeerStatus } from '../../shared/ipc';
+
+export const STATUSES: readonly PeerStatus[] = ['online', 'away', 'busy'];
+const STATUS_LABELS: Readonly<Record<PeerStatus, string>> = {
+  online: 'Online',
+  away: 'Away',
+  busy: 'Busy',
+};
+
+export function trayTooltip(productName: string, unread: number): string {
+  if (unread <= 0) return productName;
+  return `${productName}: ${unread} unread message${unread === 1 ? '' : 's'}`;
+}
+
+export interface TrayActions {
+  show(): void;
+  setStatus(status: PeerStatus): void;
+  quit(): void;
+}
+
+export function trayMenuTemplate(
+  status: PeerStatus,
+  unread: number,
+  actions: TrayActions,
+): MenuItemConstructorOptions[] {
+  return [
+    {
+      label: unread > 0 ? `Show PacketChat (${unread} unread)` : 'Show PacketChat',
+      click: () => actions.show(),
+    },
+    { type: 'separator' },
+    ...STATUSES.map((s): MenuItemConstructorOptions => ({
+      label: STATUS_LABELS[s],
+      type: 'radio',
+      checked: s === status,
+      click: () => actions.setStatus(s),
+    })),
+    { type: 'separator' },
+    { label: 'Quit PacketChat', click: () => actions.quit() },
+  ];
+}
+
+export interface UnreadIndicator {
+  setUnread(total: number): void;
+  setStatus(status: PeerStatus): void;
+  destroy(): void;
+}
+
+/** Creates the tray icon; the badge (dock on macOS, launcher on Unity) is set alongside. */
+export function createTray(
+  iconDataUrl: string,
+  productName: string,
+  actions: TrayActions,
+): UnreadIndicator {
+  let image = nativeImage.createFromDataURL(iconDataUrl);
+  if (process.platform === 'darwin') image = image.resize({ width: 16, height: 16 });
+  const tray = new Tray(image);
+  let unread = 0;
+  let status: PeerStatus = 'online';
+  const render = () => {
+    tray.setToolTip(trayTooltip(productName, unread));
+    // The macOS menu bar shows a title next to the icon; elsewhere setTitle is a no-op.
+    tray.setTitle(unread > 0 ? String(unread) : '');
+    tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(status, unread, actions)));
+    app.setBadgeCount(unread);
+  };
+  tray.on('click', () => actions.show());
+  render();
+  return {
+    setUnread(total) {
+      unread = Math.max(0, Math.trunc(total));
+      render();
+    },
+    setStatus(next) {
+      status = next;
+      render();
+    },
+    destroy() {
+      app.setBadgeCount(0);
+      tray.destroy();
+    },
+  };
+}

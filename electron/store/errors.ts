@@ -1,0 +1,19 @@
+/** Why the store or a profile could not be opened. Each code has a clear message for the user. */
+export type StoreErrorCode =
+  | 'newer-schema'
+  | 'profile-locked'
+  | 'no-free-profile'
+  | 'bad-profile-name'
+  | 'unwritable'
+  | 'corrupt';
+
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,42 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { up as initial } from './001-initial';
+import { up as search } from './002-search';
+
+export interface Migration {
+  /** The schema version this migration produces (PRAGMA user_version). */
+  readonly version: number;
+  readonly name: string;
+  readonly up: (db: DatabaseSync) => void;
+}
+
+/** One migration per schema version, in order. Never edit a released one: add the next. */
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', up: initial },
+  { version: 2, name: 'search', up: search },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function schemaVersion(db: DatabaseSync): number {
+  const row = db.prepare('PRAGMA user_version').get() as { user_version: number } | undefined;
+  return row?.user_version ?? 0;
+}
+
+/** Runs every migration after the database's version, each in its own transaction. */
+export function migrate(db: DatabaseSync, target = SCHEMA_VERSION): number[] {
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= schemaVersion(db) || migration.version > target) continue;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      migration.up(db);
+      db.exec(`PRAGMA user_version = ${String(migration.version)}`);
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+    applied.push(migration.version);
+  }
+  return applied;
+}

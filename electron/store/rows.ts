@@ -1,0 +1,109 @@
+import type { DeliveryStatus, PeerInfo, PeerStatus, Transport } from '../../shared/domain';
+import type { ChatMessage } from '../../shared/ipc';
+import type { IncomingRecord, OutgoingRecord } from '../net/persistence';
+
+/** Row shapes as SQLite returns them, and their mapping to the app's types. */
+export interface MessageRow {
+  id: string;
+  peer_id: string;
+  direction: 'in' | 'out';
+  epoch: string;
+  seq: number;
+  text: string;
+  transport: Transport;
+  state: string;
+  sent_at: number;
+  received_at: number;
+  remote: string;
+  attempts: number;
+  rtt_ms: number | null;
+  position: number | null;
+}
+
+export interface PeerRow {
+  id: string;
+  nick: string;
+  host: string;
+  address: string;
+  port: number;
+  tcp_port: number | null;
+  status: PeerStatus;
+  first_seen: number;
+  last_seen: number;
+}
+
+export function toChatMessage(row: MessageRow): ChatMessage {
+  return {
+    id: row.id,
+    peerId: row.peer_id,
+    direction: row.direction,
+    text: row.text,
+    transport: row.transport,
+    state: row.direction === 'in' ? 'received' : (row.state as DeliveryStatus),
+    sentAt: row.sent_at,
+    receivedAt: row.received_at,
+    ...(row.rtt_ms === null ? {} : { rttMs: row.rtt_ms }),
+    remote: row.remote,
+  };
+}
+
+export function toIncoming(row: MessageRow): IncomingRecord {
+  return {
+    id: row.id,
+    peerId: row.peer_id,
+    epoch: row.epoch,
+    seq: row.seq,
+    text: row.text,
+    transport: row.transport,
+    sentAt: row.sent_at,
+    receivedAt: row.received_at,
+    remote: row.remote,
+    held: row.position === null,
+  };
+}
+
+export function toOutgoing(row: MessageRow): OutgoingRecord {
+  return {
+    id: row.id,
+    peerId: row.peer_id,
+    epoch: row.epoch,
+    seq: row.seq,
+    text: row.text,
+    sentAt: row.sent_at,
+    remote: row.remote,
+    state: row.state as DeliveryStatus,
+    transport: row.transport,
+    attempts: row.attempts,
+    ...(row.rtt_ms === null ? {} : { rttMs: row.rtt_ms }),
+  };
+}
+
+/** Stored peers load as offline: presence is learned again from the network. */
+export function toPeer(row: PeerRow): PeerInfo {
+  return {
+    id: row.id,
+    nick: row.nick,
+    host: row.host,
+    address: row.address,
+    port: row.port,
+    tcpPort: row.tcp_port,
+    status: row.status,
+    online: false,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+  };
+}
+
+/** LIKE pattern for a literal substring (escape character `\`). */
+export function likePattern(query: string): string {
+  return `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** A snippet around the first match with the match wrapped in [ and ], like FTS5's snippet(). */
+export function snippetAround(text: string, query: string, radius = 24): string {
+  const at = text.toLowerCase().indexOf(query.toLowerCase());
+  if (at < 0) return text.slice(0, radius * 2);
+  const start = Math.max(0, at - radius);
+  const end = Math.min(text.length, at + query.length + radius);
+  return `${start > 0 ? '…' : ''}${text.slice(start, at)}[${text.slice(at, at + query.length)}]${text.slice(at + query.length, end)}${end < text.length ? '…' : ''}`;
+}

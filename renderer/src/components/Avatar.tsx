@@ -1,0 +1,35 @@
+import type { PeerStatus } from '../../../shared/ipc';
+import { avatarLook } from '../lib/avatar';
+import { Icon } from './Icon';
+
+export type Presence = PeerStatus | 'offline';
+
+/**
+ * Generated avatar (colours and initials from the id) with an optional presence dot. A stranger
+ * (a plain UDP tool) has no name to draw from: it gets a neutral silhouette.
+ */
+export function Avatar(props: {
+  id: string;
+  name: string;
+  size?: number;
+  presence?: Presence;
+  stranger?: boolean;
+}) {
+  const look = avatarLook(props.id, props.name);
+  const size = props.size ?? 40;
+  return (
+    <span
+      className={props.stranger ? 'avatar stranger' : 'avatar'}
+      aria-hidden="true"
+      style={{
+        width: size,
+        height: size,
+        ...(props.stranger ? {} : { background: look.background, color: look.foreground }),
+        fontSize: Math.round(size * (look.initials.length > 1 ? 0.36 : 0.44)),
+      }}
+    >
+      {props.stranger ? <Icon name="user" size={Math.round(size * 0.55)} /> : look.initials}
+      {props.presence && <span className={`presence presence-${props.presence}`} />}
+    </span>
+  );
+}

@@ -1,0 +1,140 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useShallow } from 'zustand/react/shallow';
+import { useAppStore } from '../store/context';
+import { GROUP_ROW_PREFIX, selectContactRows, selectGroupedContacts } from '../store/selectors';
+import type { ContactGroup } from '../store/ui-slice';
+import { ContactRow } from './ContactRow';
+import { EmptyView, StateView } from './StateView';
+import { Icon } from './Icon';
+
+const GROUP_HEIGHT = 32;
+const ROW_HEIGHT = 68;
+const rowDomId = (index: number) => `contact-row-${index}`;
+
+function GroupHeader(props: { group: ContactGroup; focused: boolean; domId: string }) {
+  const { t } = useTranslation();
+  const count = useAppStore((s) => selectGroupedContacts(s)[props.group].length);
+  const collapsed = useAppStore((s) => s.collapsedGroups[props.group]);
+  const toggle = useAppStore((s) => s.toggleGroup);
+  const name = t(`contacts.groups.${props.group}`);
+  return (
+    <div
+      id={props.domId}
+      role="option"
+      aria-selected={false}
+      aria-expanded={!collapsed}
+      aria-label={t('contacts.toggleGroup', { group: name, n: count })}
+      className={props.focused ? 'group-header focused' : 'group-header'}
+      onClick={() => toggle(props.group)}
+    >
+      <Icon name="chevron" size={14} className={collapsed ? 'chevron collapsed' : 'chevron'} />
+      <span>{name}</span>
+      <span className="group-count">{count}</span>
+    </div>
+  );
+}
+
+/** Online / Offline / Strangers, virtualized; arrow keys move, Enter opens, Home/End jump. */
+export function ContactList() {
+  const { t } = useTranslation();
+  const rows = useAppStore(useShallow(selectContactRows));
+  const total = useAppStore((s) => Object.keys(s.contacts).length);
+  const load = useAppStore((s) => s.contactsLoad);
+  const loadContacts = useAppStore((s) => s.loadContacts);
+  const activeId = useAppStore((s) => s.activePeerId);
+  const open = useAppStore((s) => s.openConversation);
+  const toggle = useAppStore((s) => s.toggleGroup);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [focused, setFocused] = useState(-1);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render only, as documented
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => (rows[i]?.startsWith(GROUP_ROW_PREFIX) ? GROUP_HEIGHT : ROW_HEIGHT),
+    getItemKey: (i) => rows[i] ?? i,
+    overscan: 10,
+  });
+
+  if (total === 0 && load.status !== 'ready') {
+    return (
+      <StateView
+        load={load}
+        loadingText={t('contacts.loading')}
+        errorText={t('contacts.error', { message: load.error })}
+        onRetry={() => void loadContacts()}
+      />
+    );
+  }
+  if (total === 0)
+    return <EmptyView title={t('contacts.emptyTitle')} hint={t('contacts.emptyHint')} />;
+
+  const move = (index: number) => {
+    const next = Math.max(0, Math.min(rows.length - 1, index));
+    setFocused(next);
+    virtualizer.scrollToIndex(next);
+  };
+  const activate = (index: number) => {
+    const row = rows[index];
+    if (row === undefined) return;
+    if (row.startsWith(GROUP_ROW_PREFIX))
+      toggle(row.slice(GROUP_ROW_PREFIX.length) as ContactGroup);
+    else open(row);
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    const current = focused >= 0 ? focused : Math.max(0, rows.indexOf(activeId ?? ''));
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => move(focused < 0 ? current : current + 1),
+      ArrowUp: () => move(current - 1),
+      Home: () => move(0),
+      End: () => move(rows.length - 1),
+      PageDown: () => move(current + 8),
+      PageUp: () => move(current - 8),
+      Enter: () => activate(current),
+      ' ': () => activate(current),
+    };
+    const action = keys[e.key];
+    if (!action) return;
+    e.preventDefault();
+    action();
+  };
+
+  return (
+    <div
+      ref={scrollRef}
+      className="contact-list"
+      role="listbox"
+      tabIndex={0}
+      aria-label={t('contacts.label')}
+      aria-activedescendant={focused >= 0 ? rowDomId(focused) : undefined}
+      onKeyDown={onKeyDown}
+      onBlur={() => setFocused(-1)}
+    >
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const row = rows[item.index] ?? '';
+          const style = { transform: `translateY(${item.start}px)`, height: item.size };
+          return (
+            <div key={item.key} className="virtual-row" style={style}>
+              {row.startsWith(GROUP_ROW_PREFIX) ? (
+                <GroupHeader
+                  group={row.slice(GROUP_ROW_PREFIX.length) as ContactGroup}
+                  focused={focused === item.index}
+                  domId={rowDomId(item.index)}
+                />
+              ) : (
+                <ContactRow
+                  id={row}
+                  active={row === activeId}
+                  focused={focused === item.index}
+                  domId={rowDomId(item.index)}
+                />
+              )}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

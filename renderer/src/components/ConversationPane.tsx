@@ -1,0 +1,37 @@
+import { useTranslation } from 'react-i18next';
+import { useAppStore } from '../store/context';
+import { selectActiveContact } from '../store/selectors';
+import { Composer } from './Composer';
+import { ConversationHeader } from './ConversationHeader';
+import { Icon } from './Icon';
+import { MessageList } from './MessageList';
+import { EmptyView } from './StateView';
+
+/** The right side: header, messages and composer of the open conversation. */
+export function ConversationPane() {
+  const { t } = useTranslation();
+  const contact = useAppStore(selectActiveContact);
+  if (!contact) {
+    return (
+      <main className="conversation empty">
+        <EmptyView
+          icon={<Icon name="chat" size={56} className="empty-icon" />}
+          title={t('conversation.emptyTitle')}
+          hint={t('conversation.emptyHint')}
+        />
+      </main>
+    );
+  }
+  return (
+    <main className="conversation" aria-label={t('conversation.label', { nick: contact.nick })}>
+      <ConversationHeader contact={contact} />
+      <MessageList key={contact.id} peerId={contact.id} nick={contact.nick} />
+      <Composer
+        key={`composer-${contact.id}`}
+        peerId={contact.id}
+        nick={contact.nick}
+        stranger={contact.kind === 'stranger'}
+      />
+    </main>
+  );
+}

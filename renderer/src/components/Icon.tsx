@@ -1,0 +1,44 @@
+/** A small set of inline SVG icons (no icon font: the CSP allows only our own files). */
+const PATHS = {
+  chat: 'M4 5h16v10H8l-4 4V5z',
+  inspector: 'M3 12h4l3-7 4 14 3-7h4',
+  settings:
+    'M12 8.5a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7zM19.4 13a7.6 7.6 0 0 0 0-2l2-1.6-2-3.4-2.4 1a7.4 7.4 0 0 0-1.7-1L15 3.5h-4l-.4 2.5a7.4 7.4 0 0 0-1.7 1l-2.4-1-2 3.4 2 1.6a7.6 7.6 0 0 0 0 2l-2 1.6 2 3.4 2.4-1a7.4 7.4 0 0 0 1.7 1l.4 2.5h4l.4-2.5a7.4 7.4 0 0 0 1.7-1l2.4 1 2-3.4-2-1.6z',
+  search: 'M10.5 4a6.5 6.5 0 1 0 4 11.6L20 21M10.5 4a6.5 6.5 0 0 1 4 11.6',
+  close: 'M6 6l12 12M18 6L6 18',
+  plus: 'M12 5v14M5 12h14',
+  send: 'M4 12l16-8-6 16-2.5-6.5L4 12z',
+  pause: 'M8 5v14M16 5v14',
+  play: 'M7 5l12 7-12 7V5z',
+  trash: 'M5 7h14M10 7V4h4v3M7 7l1 13h8l1-13',
+  refresh: 'M20 11a8 8 0 1 0-2.3 5.7M20 5v6h-6',
+  check: 'M5 12.5l4.5 4.5L19 7.5',
+  clock: 'M12 7v5l3 2M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z',
+  alert: 'M12 8v5M12 16.5v.5M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z',
+  chevron: 'M8 10l4 4 4-4',
+  arrows: 'M7 7h11l-3-3M17 17H6l3 3',
+  user: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4.5 20c.6-3.6 3.7-5.5 7.5-5.5s6.9 1.9 7.5 5.5',
+} as const;
+
+export type IconName = keyof typeof PATHS;
+
+export function Icon(props: { name: IconName; size?: number; className?: string }) {
+  const size = props.size ?? 18;
+  return (
+    <svg
+      className={props.className ? `icon ${props.className}` : 'icon'}
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.8"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      <path d={PATHS[props.name]} />
+    </svg>
+  );
+}

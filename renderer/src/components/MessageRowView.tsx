@@ -1,0 +1,88 @@
+import { useTranslation } from 'react-i18next';
+import { dayKey, formatClock, formatDay } from '../lib/format';
+import { useAppStore } from '../store/context';
+import { MessageBubble } from './MessageBubble';
+import type { MessageRow } from './message-rows';
+import { Icon } from './Icon';
+import { useNow } from './use-now';
+
+function DaySeparator(props: { at: number }) {
+  const { t, i18n } = useTranslation();
+  const now = useNow();
+  const label =
+    dayKey(props.at) === dayKey(now)
+      ? t('conversation.today')
+      : dayKey(props.at) === dayKey(now - 86_400_000)
+        ? t('conversation.yesterday')
+        : formatDay(props.at, i18n.language);
+  return (
+    <div className="day-separator" role="separator" aria-label={label}>
+      <span>{label}</span>
+    </div>
+  );
+}
+
+function NoticeRow(props: { id: string }) {
+  const { t, i18n } = useTranslation();
+  const notice = useAppStore((s) => s.notices[props.id]);
+  const nick = useAppStore((s) => (notice ? s.contacts[notice.peerId]?.nick : undefined));
+  if (!notice) return null;
+  return (
+    <div className="thread-notice" role="note">
+      <Icon name="arrows" size={14} />
+      <span>
+        {t('conversation.moved', { nick: nick ?? notice.peerId, from: notice.from, to: notice.to })}
+      </span>
+      <time>{formatClock(notice.at, i18n.language)}</time>
+    </div>
+  );
+}
+
+function TopRow(props: { peerId: string }) {
+  const { t } = useTranslation();
+  const thread = useAppStore((s) => s.threads[props.peerId]);
+  const loadOlder = useAppStore((s) => s.loadOlder);
+  if (thread?.load.status === 'error') {
+    return (
+      <div className="thread-top error" role="alert">
+        <span>{t('conversation.error', { message: thread.load.error })}</span>
+        <button type="button" className="link-button" onClick={() => void loadOlder(props.peerId)}>
+          {t('conversation.retry')}
+        </button>
+      </div>
+    );
+  }
+  if (thread?.complete) {
+    return (
+      <div className="thread-top muted">
+        {thread.items.length === 0 ? t('conversation.noMessages') : t('conversation.beginning')}
+      </div>
+    );
+  }
+  return (
+    <div className="thread-top muted" role="status">
+      <span className="spinner small" aria-hidden="true" />
+      {thread && thread.items.length > 0
+        ? t('conversation.loadingOlder')
+        : t('conversation.loading')}
+    </div>
+  );
+}
+
+export function MessageRowView(props: {
+  row: MessageRow;
+  peerId: string;
+  highlightId: string | null;
+}) {
+  const row = props.row;
+  switch (row.kind) {
+    case 'top':
+      return <TopRow peerId={props.peerId} />;
+    case 'day':
+      return <DaySeparator at={row.at} />;
+    case 'notice':
+      return <NoticeRow id={row.id} />;
+    case 'message':
+      return <MessageBubble id={row.id} highlighted={row.id === props.highlightId} />;
+  }
+}

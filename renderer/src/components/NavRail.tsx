@@ -1,0 +1,57 @@
+import { useTranslation } from 'react-i18next';
+import { useAppStore } from '../store/context';
+import { selectUnreadTotal } from '../store/selectors';
+import { Avatar } from './Avatar';
+import { Icon } from './Icon';
+
+/** The narrow bar on the far left, as in QQ: me, chats, inspector, settings. */
+export function NavRail() {
+  const { t } = useTranslation();
+  const view = useAppStore((s) => s.view);
+  const setView = useAppStore((s) => s.setView);
+  const setSettingsOpen = useAppStore((s) => s.setSettingsOpen);
+  const unread = useAppStore(selectUnreadTotal);
+  const self = useAppStore((s) => s.self);
+  return (
+    <nav className="nav-rail" aria-label={t('nav.label')}>
+      <div className="nav-me">
+        {self ? (
+          <Avatar id={self.nodeId} name={self.nick} size={38} presence={self.status} />
+        ) : (
+          <span className="avatar placeholder" style={{ width: 38, height: 38 }} />
+        )}
+      </div>
+      <button
+        type="button"
+        className={view === 'chats' ? 'nav-button active' : 'nav-button'}
+        aria-label={t('nav.chats')}
+        aria-current={view === 'chats' ? 'page' : undefined}
+        title={t('nav.chats')}
+        onClick={() => setView('chats')}
+      >
+        <Icon name="chat" size={22} />
+        {unread > 0 && <span className="nav-badge">{unread > 99 ? '99+' : unread}</span>}
+      </button>
+      <button
+        type="button"
+        className={view === 'inspector' ? 'nav-button active' : 'nav-button'}
+        aria-label={t('nav.inspector')}
+        aria-current={view === 'inspector' ? 'page' : undefined}
+        title={t('nav.inspector')}
+        onClick={() => setView('inspector')}
+      >
+        <Icon name="inspector" size={22} />
+      </button>
+      <span className="nav-spacer" />
+      <button
+        type="button"
+        className="nav-button"
+        aria-label={t('nav.settings')}
+        title={t('nav.settings')}
+        onClick={() => setSettingsOpen(true)}
+      >
+        <Icon name="settings" size={22} />
+      </button>
+    </nav>
+  );
+}

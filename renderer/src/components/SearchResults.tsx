@@ -1,0 +1,137 @@
+import { useTranslation } from 'react-i18next';
+import type { SearchHit } from '../../../shared/ipc';
+import { endpoint, formatListTime, isStrangerId } from '../lib/format';
+import { useAppStore } from '../store/context';
+import { matchContacts } from '../store/selectors';
+import { Avatar } from './Avatar';
+import { useNow } from './use-now';
+
+const MAX_CONTACTS_SHOWN = 30;
+
+/** `[word]` in a snippet marks the match (see SearchHit). */
+function Snippet(props: { text: string }) {
+  const parts = props.text.split(/(\[[^\]]*\])/);
+  return (
+    <>
+      {parts.map((part, i) =>
+        part.startsWith('[') && part.endsWith(']') ? (
+          <mark key={i}>{part.slice(1, -1)}</mark>
+        ) : (
+          <span key={i}>{part}</span>
+        ),
+      )}
+    </>
+  );
+}
+
+function HitRow(props: { hit: SearchHit }) {
+  const { t, i18n } = useTranslation();
+  const now = useNow();
+  const contact = useAppStore((s) => s.contacts[props.hit.peerId]);
+  const jump = useAppStore((s) => s.jumpToMessage);
+  const nick = contact?.nick ?? props.hit.peerId;
+  return (
+    <li>
+      <button type="button" className="result-row" onClick={() => void jump(props.hit)}>
+        <Avatar
+          id={props.hit.peerId}
+          name={nick}
+          size={34}
+          stranger={isStrangerId(props.hit.peerId)}
+        />
+        <span className="result-text">
+          <span className="result-title">
+            <span className="nick">{nick}</span>
+            <time className="list-time">{formatListTime(props.hit.at, now, i18n.language)}</time>
+          </span>
+          <span className="result-snippet" aria-label={t('search.messages')}>
+            <Snippet text={props.hit.snippet} />
+          </span>
+        </span>
+      </button>
+    </li>
+  );
+}
+
+function ContactHit(props: { id: string }) {
+  const contact = useAppStore((s) => s.contacts[props.id]);
+  const open = useAppStore((s) => s.openConversation);
+  const setQuery = useAppStore((s) => s.setSearchQuery);
+  if (!contact) return null;
+  return (
+    <li>
+      <button
+        type="button"
+        className="result-row"
+        onClick={() => {
+          open(contact.id);
+          setQuery('');
+        }}
+      >
+        <Avatar
+          id={contact.id}
+          name={contact.nick}
+          size={34}
+          stranger={contact.kind === 'stranger'}
+          {...(contact.kind === 'stranger'
+            ? {}
+            : { presence: contact.online ? contact.status : 'offline' })}
+        />
+        <span className="result-text">
+          <span className="nick">{contact.nick}</span>
+          <code className="mono small">{endpoint(contact.address, contact.port)}</code>
+        </span>
+      </button>
+    </li>
+  );
+}
+
+export function SearchResults() {
+  const { t } = useTranslation();
+  const query = useAppStore((s) => s.searchQuery);
+  const contactIds = useAppStore((s) => matchContacts(s.contacts, s.searchQuery));
+  const hits = useAppStore((s) => s.searchHits);
+  const status = useAppStore((s) => s.searchStatus);
+  const shown = contactIds.slice(0, MAX_CONTACTS_SHOWN);
+  return (
+    <div
+      className="search-results"
+      role="region"
+      aria-label={t('search.results')}
+      data-query={query}
+    >
+      <h3 className="group-title">{t('search.contacts')}</h3>
+      {shown.length === 0 ? (
+        <p className="muted pad">{t('search.noContacts')}</p>
+      ) : (
+        <ul className="plain-list">
+          {shown.map((id) => (
+            <ContactHit key={id} id={id} />
+          ))}
+        </ul>
+      )}
+      {contactIds.length > shown.length && (
+        <p className="muted pad">{t('search.more', { n: contactIds.length - shown.length })}</p>
+      )}
+      <h3 className="group-title">{t('search.messages')}</h3>
+      {status === 'loading' && hits.length === 0 && (
+        <p className="muted pad" role="status">
+          {t('search.searching')}
+        </p>
+      )}
+      {status === 'error' && (
+        <p className="error pad" role="alert">
+          {t('search.error')}
+        </p>
+      )}
+      {status === 'ready' && hits.length === 0 && (
+        <p className="muted pad">{t('search.noMessages')}</p>
+      )}
+      <ul className="plain-list">
+        {hits.map((hit) => (
+          <HitRow key={hit.messageId} hit={hit} />
+        ))}
+      </ul>
+    </div>
+  );
+}

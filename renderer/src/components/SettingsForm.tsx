@@ -1,0 +1,194 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LANGUAGES, THEMES, type Settings } from '../../../shared/ipc';
+import {
+  buildPatch,
+  checkField,
+  FIELDS,
+  toDraft,
+  type Draft,
+  type FieldError,
+  type FieldName,
+} from '../lib/settings-draft';
+import { useAppStore } from '../store/context';
+import { describedBy, FieldRow, Segmented, Switch } from './SettingsFields';
+
+type Errors = Partial<Record<FieldName, FieldError | undefined>>;
+type Outcome = 'none' | 'saving' | 'saved' | 'invalid' | { readonly failed: string };
+const STATUSES = ['online', 'away', 'busy'] as const;
+
+/** Every field is checked as it changes; Save sends only valid, changed fields, or nothing. */
+export function SettingsForm(props: { settings: Settings; onClose: () => void }) {
+  const { t } = useTranslation();
+  const save = useAppStore((s) => s.saveSettings);
+  const [draft, setDraft] = useState<Draft>(() => toDraft(props.settings));
+  const [errors, setErrors] = useState<Errors>({});
+  const [outcome, setOutcome] = useState<Outcome>('none');
+
+  const change = <F extends keyof Draft>(field: F, value: Draft[F]) => {
+    const next = { ...draft, [field]: value };
+    setDraft(next);
+    setOutcome('none');
+    const checked = checkField(next, field);
+    setErrors((e) => ({ ...e, [field]: checked.ok ? undefined : checked.error }));
+  };
+  const submit = async () => {
+    const { patch, errors: found } = buildPatch(draft, props.settings);
+    setErrors(found);
+    if (Object.keys(found).length > 0) {
+      setOutcome('invalid');
+      return;
+    }
+    if (Object.keys(patch).length === 0) {
+      setOutcome('saved');
+      return;
+    }
+    setOutcome('saving');
+    const result = await save(patch);
+    if (result.ok) {
+      setDraft(toDraft(result.value));
+      setOutcome('saved');
+      return;
+    }
+    const field = result.error.field as FieldName | undefined;
+    if (field && FIELDS.includes(field)) setErrors({ [field]: { text: result.error.message } });
+    setOutcome({ failed: result.error.message });
+  };
+  const text = (field: 'nick' | 'serverPort' | 'clientPort', hint?: string) => (
+    <input
+      id={`settings-${field}`}
+      className={field === 'nick' ? 'input' : 'input mono port-input'}
+      value={draft[field]}
+      inputMode={field === 'nick' ? 'text' : 'numeric'}
+      onChange={(e) => change(field, e.target.value)}
+      {...describedBy(`settings-${field}`, errors[field], hint !== undefined)}
+    />
+  );
+
+  return (
+    <form
+      className="settings-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <div className="settings-scroll">
+        <h3 className="section-title">{t('settings.profile')}</h3>
+        <FieldRow id="settings-nick" label={t('settings.nick')} error={errors.nick}>
+          {text('nick')}
+        </FieldRow>
+        <FieldRow id="settings-status" label={t('settings.status')}>
+          <Segmented
+            label={t('settings.status')}
+            value={draft.status}
+            onChange={(v) => change('status', v)}
+            options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+          />
+        </FieldRow>
+        <h3 className="section-title">{t('settings.network')}</h3>
+        <FieldRow
+          id="settings-serverPort"
+          label={t('settings.serverPort')}
+          error={errors.serverPort}
+        >
+          {text('serverPort')}
+        </FieldRow>
+        <FieldRow
+          id="settings-clientPort"
+          label={t('settings.clientPort')}
+          error={errors.clientPort}
+        >
+          {text('clientPort')}
+        </FieldRow>
+        <p className="settings-note" role="note">
+          {t('settings.portsNote')}
+        </p>
+        <FieldRow
+          id="settings-tcpFallback"
+          label={t('settings.tcpFallback')}
+          hint={t('settings.tcpFallbackHint')}
+        >
+          <Switch
+            id="settings-tcpFallback"
+            label={t('settings.tcpFallback')}
+            checked={draft.tcpFallback}
+            onChange={(v) => change('tcpFallback', v)}
+          />
+        </FieldRow>
+        <FieldRow
+          id="settings-discoveryTargets"
+          label={t('settings.discoveryTargets')}
+          hint={t('settings.discoveryHint')}
+          error={errors.discoveryTargets}
+        >
+          <textarea
+            id="settings-discoveryTargets"
+            className="input mono"
+            rows={3}
+            value={draft.discoveryTargets}
+            placeholder="192.168.2.255&#10;10.0.0.7:4000"
+            onChange={(e) => change('discoveryTargets', e.target.value)}
+            {...describedBy('settings-discoveryTargets', errors.discoveryTargets, true)}
+          />
+        </FieldRow>
+        <h3 className="section-title">{t('settings.appearance')}</h3>
+        <FieldRow id="settings-language" label={t('settings.language')}>
+          <select
+            id="settings-language"
+            className="select"
+            value={draft.language}
+            onChange={(e) => change('language', e.target.value as Settings['language'])}
+          >
+            {LANGUAGES.map((l) => (
+              <option key={l} value={l}>
+                {t(`settings.languages.${l}`)}
+              </option>
+            ))}
+          </select>
+        </FieldRow>
+        <FieldRow id="settings-theme" label={t('settings.theme')}>
+          <Segmented
+            label={t('settings.theme')}
+            value={draft.theme}
+            onChange={(v) => change('theme', v)}
+            options={THEMES.map((v) => ({ value: v, label: t(`settings.themes.${v}`) }))}
+          />
+        </FieldRow>
+        <FieldRow
+          id="settings-notifications"
+          label={t('settings.notifications')}
+          hint={t('settings.notificationsHint')}
+        >
+          <Switch
+            id="settings-notifications"
+            label={t('settings.notifications')}
+            checked={draft.notifications}
+            onChange={(v) => change('notifications', v)}
+          />
+        </FieldRow>
+      </div>
+      <footer className="settings-footer">
+        <span
+          className={
+            typeof outcome === 'object' || outcome === 'invalid' ? 'field-error' : 'field-ok'
+          }
+          role="status"
+        >
+          {outcome === 'saved' && t('settings.saved')}
+          {outcome === 'saving' && t('settings.saving')}
+          {outcome === 'invalid' && t('settings.invalid')}
+          {typeof outcome === 'object' && t('settings.saveError', { message: outcome.failed })}
+        </span>
+        <span className="composer-spacer" />
+        <button type="button" className="button" onClick={props.onClose}>
+          {t('settings.cancel')}
+        </button>
+        <button type="submit" className="button primary" disabled={outcome === 'saving'}>
+          {t('settings.save')}
+        </button>
+      </footer>
+    </form>
+  );
+}

@@ -1,0 +1,51 @@
+import { useTranslation } from 'react-i18next';
+import { MAX_DATAGRAM_BYTES, MAX_TEXT_BYTES } from '../../../shared/protocol/constants';
+import { formatBytes } from '../lib/format';
+
+/** Shown from this share of the datagram limit upward, so short messages stay uncluttered. */
+const SHOW_FROM = 0.75;
+
+export type SizeLevel = 'hidden' | 'udp' | 'tcp' | 'over';
+
+export function sizeLevel(bytes: number): SizeLevel {
+  if (bytes > MAX_TEXT_BYTES) return 'over';
+  if (bytes > MAX_DATAGRAM_BYTES) return 'tcp';
+  return bytes >= MAX_DATAGRAM_BYTES * SHOW_FROM ? 'udp' : 'hidden';
+}
+
+/** Live UTF-8 size against the one-datagram limit (1200 B) and the message limit (64 KiB). */
+export function SizeIndicator(props: { bytes: number; stranger: boolean }) {
+  const { t, i18n } = useTranslation();
+  const level = sizeLevel(props.bytes);
+  if (level === 'hidden') return null;
+  const limit = level === 'udp' ? MAX_DATAGRAM_BYTES : MAX_TEXT_BYTES;
+  const used =
+    level === 'udp'
+      ? `${props.bytes.toLocaleString(i18n.language)} B`
+      : formatBytes(props.bytes, i18n.language);
+  const limitText =
+    level === 'udp'
+      ? `${limit.toLocaleString(i18n.language)} B`
+      : formatBytes(limit, i18n.language);
+  const note =
+    level === 'over'
+      ? t('composer.tooLong', { limit: limitText })
+      : level === 'tcp'
+        ? t('composer.tcpNote')
+        : t('composer.udp');
+  const fraction = Math.min(1, props.bytes / limit);
+  return (
+    <div
+      className={`size-indicator size-${level}`}
+      role="status"
+      aria-label={t('composer.sizeLabel')}
+    >
+      <span className="size-bar" aria-hidden="true">
+        <span style={{ width: `${Math.round(fraction * 100)}%` }} />
+      </span>
+      <span className="mono">{t('composer.size', { used, limit: limitText })}</span>
+      <span>{note}</span>
+      {props.stranger && level !== 'udp' && <span>{t('composer.strangerNote')}</span>}
+    </div>
+  );
+}

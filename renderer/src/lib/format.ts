@@ -1,0 +1,60 @@
+/** Formatting helpers that follow the active language (passed in, so they stay pure). */
+
+export function endpoint(address: string, port: number): string {
+  return `${address}:${port}`;
+}
+
+/** Strangers (plain UDP senders) have ids `stranger:IP:PORT` (see ChatMessage.peerId). */
+export function isStrangerId(id: string): boolean {
+  return id.startsWith('stranger:');
+}
+
+export function dayKey(at: number): string {
+  const d = new Date(at);
+  return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
+}
+
+export function formatClock(at: number, locale: string): string {
+  return new Date(at).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+}
+
+export function formatClockSeconds(at: number, locale: string): string {
+  const d = new Date(at);
+  const base = d.toLocaleTimeString(locale, {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  });
+  return `${base}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+export function formatDateTime(at: number, locale: string): string {
+  return new Date(at).toLocaleString(locale);
+}
+
+export function formatDay(at: number, locale: string): string {
+  return new Date(at).toLocaleDateString(locale, {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    weekday: 'short',
+  });
+}
+
+/** Short time for the contact list: clock today, date otherwise. */
+export function formatListTime(at: number, now: number, locale: string): string {
+  if (dayKey(at) === dayKey(now)) return formatClock(at, locale);
+  return new Date(at).toLocaleDateString(locale, { month: 'numeric', day: 'numeric' });
+}
+
+export function formatBytes(bytes: number, locale: string): string {
+  if (bytes < 1024) return `${bytes.toLocaleString(locale)} B`;
+  if (bytes < 1024 * 1024)
+    return `${(bytes / 1024).toLocaleString(locale, { maximumFractionDigits: 1 })} KiB`;
+  return `${(bytes / 1024 / 1024).toLocaleString(locale, { maximumFractionDigits: 1 })} MiB`;
+}
+
+export function formatNumber(value: number, locale: string): string {
+  return value.toLocaleString(locale);
+}

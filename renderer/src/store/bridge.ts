@@ -1,0 +1,33 @@
+import type { PacketChatApi } from '../../../shared/ipc';
+import type { AppStore } from './create-app-store';
+import { settle } from './types';
+
+/**
+ * Connects main's events to store actions, then tells main the renderer is ready and loads the
+ * initial state. Lives outside React; returns the one function that disconnects everything.
+ */
+export function connectBridge(store: AppStore, api: PacketChatApi): () => void {
+  const s = store.getState;
+  const disposers = [
+    api.on('contact', (change) => s().applyContactChange(change)),
+    api.on('message', (message) => s().receiveMessage(message)),
+    api.on('message-state', (update) => s().applyMessageState(update)),
+    api.on('packets', (batch) => s().receivePackets(batch)),
+    api.on('counters', (counters) => s().setCounters(counters)),
+    api.on('self', (self) => s().setSelf(self)),
+    api.on('unread', ({ total }) => s().setUnreadTotal(total)),
+    api.on('open-conversation', ({ peerId }) => s().openConversation(peerId)),
+    api.on('notice', (notice) => s().pushToast(notice)),
+  ];
+  void settle(() => api.appReady());
+  void Promise.all([
+    s().loadSelf(),
+    s().loadSettings(),
+    s().loadContacts(),
+    s().loadConversations(),
+    s().loadPackets(),
+  ]);
+  return () => {
+    for (const dispose of disposers) dispose();
+  };
+}

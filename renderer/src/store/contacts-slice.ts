@@ -1,0 +1,36 @@
+import type { Contact, EventPayloads, IpcResult } from '../../../shared/ipc';
+import { failed, IDLE, LOADING, READY, settle, type Load, type SliceCreator } from './types';
+
+export interface ContactsSlice {
+  /** Every contact by id (peer id, or `stranger:IP:PORT`). */
+  contacts: Record<string, Contact>;
+  contactsLoad: Load;
+  loadContacts: () => Promise<void>;
+  applyContactChange: (change: EventPayloads['contact']) => void;
+  addContact: (address: string) => Promise<IpcResult<{ address: string; port: number }>>;
+}
+
+export const createContactsSlice: SliceCreator<ContactsSlice> = (api) => (set, get) => ({
+  contacts: {},
+  contactsLoad: IDLE,
+  loadContacts: async () => {
+    set({ contactsLoad: LOADING });
+    const result = await settle(() => api.contactsList());
+    if (!result.ok) {
+      set({ contactsLoad: failed(result.error.message) });
+      return;
+    }
+    // Events that arrived while the list was on its way are newer: keep them.
+    const byId: Record<string, Contact> = {};
+    for (const contact of result.value) byId[contact.id] = contact;
+    set((state) => ({ contacts: { ...byId, ...state.contacts }, contactsLoad: READY }));
+  },
+  applyContactChange: (change) => {
+    const contact: Contact = { ...change.peer, kind: change.kind };
+    set((state) => ({ contacts: { ...state.contacts, [contact.id]: contact } }));
+    if (change.change === 'moved' && change.previous) {
+      get().addMovedNotice(contact.id, change.previous, contact);
+    }
+  },
+  addContact: (address) => settle(() => api.contactsAdd({ address })),
+});

@@ -1,0 +1,23 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { PacketChatApi } from '../../../shared/ipc';
+import { createContactsSlice } from './contacts-slice';
+import { createConversationsSlice } from './conversations-slice';
+import { createInspectorSlice } from './inspector-slice';
+import { createSelfSlice } from './self-slice';
+import { createSettingsSlice } from './settings-slice';
+import type { AppState } from './types';
+import { createUiSlice } from './ui-slice';
+
+export type AppStore = StoreApi<AppState>;
+
+/** One store made of slices; it talks to main only through `api`. React-free: see context.tsx. */
+export function createAppStore(api: PacketChatApi): AppStore {
+  return createStore<AppState>()((...a) => ({
+    ...createSelfSlice(api)(...a),
+    ...createContactsSlice(api)(...a),
+    ...createConversationsSlice(api)(...a),
+    ...createInspectorSlice(api)(...a),
+    ...createSettingsSlice(api)(...a),
+    ...createUiSlice(api)(...a),
+  }));
+}

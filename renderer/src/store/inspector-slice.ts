@@ -1,0 +1,89 @@
+import type { NodeCounters } from '../../../shared/domain';
+import type { PacketLogEntry, SocketsSnapshot } from '../../../shared/ipc';
+import { PACKET_LOG_SIZE } from '../../../shared/protocol/constants';
+import { failed, IDLE, LOADING, READY, settle, type Load, type SliceCreator } from './types';
+
+export interface PacketFilter {
+  /** Peer id, or '' for every peer. */
+  readonly peerId: string;
+  /** Packet kind, or '' for every kind. */
+  readonly kind: string;
+}
+
+export interface InspectorSlice {
+  packets: readonly PacketLogEntry[];
+  /** Packets that arrived while paused; shown on resume. */
+  held: readonly PacketLogEntry[];
+  packetsLoad: Load;
+  paused: boolean;
+  packetFilter: PacketFilter;
+  selectedSeq: number | null;
+  sockets: SocketsSnapshot | null;
+  socketsLoad: Load;
+  counters: NodeCounters | null;
+  loadPackets: () => Promise<void>;
+  receivePackets: (batch: readonly PacketLogEntry[]) => void;
+  setPaused: (paused: boolean) => void;
+  setPacketFilter: (patch: Partial<PacketFilter>) => void;
+  selectPacket: (seq: number | null) => void;
+  clearPackets: () => void;
+  loadSockets: () => Promise<void>;
+  setCounters: (counters: NodeCounters) => void;
+}
+
+function keepLast<T>(items: readonly T[], max: number): readonly T[] {
+  return items.length > max ? items.slice(items.length - max) : items;
+}
+
+export const createInspectorSlice: SliceCreator<InspectorSlice> = (api) => (set, get) => ({
+  packets: [],
+  held: [],
+  packetsLoad: IDLE,
+  paused: false,
+  packetFilter: { peerId: '', kind: '' },
+  selectedSeq: null,
+  sockets: null,
+  socketsLoad: IDLE,
+  counters: null,
+  loadPackets: async () => {
+    set({ packetsLoad: LOADING });
+    const result = await settle(() => api.inspectorPackets({ limit: PACKET_LOG_SIZE }));
+    if (!result.ok) {
+      set({ packetsLoad: failed(result.error.message) });
+      return;
+    }
+    set((state) => {
+      const newest = result.value.at(-1)?.seq ?? -1;
+      const live = state.packets.filter((p) => p.seq > newest);
+      return { packets: keepLast([...result.value, ...live], PACKET_LOG_SIZE), packetsLoad: READY };
+    });
+  },
+  receivePackets: (batch) => {
+    if (batch.length === 0) return;
+    if (get().paused)
+      set((state) => ({ held: keepLast([...state.held, ...batch], PACKET_LOG_SIZE) }));
+    else set((state) => ({ packets: keepLast([...state.packets, ...batch], PACKET_LOG_SIZE) }));
+  },
+  setPaused: (paused) =>
+    set((state) =>
+      paused
+        ? { paused }
+        : {
+            paused,
+            held: [],
+            packets: keepLast([...state.packets, ...state.held], PACKET_LOG_SIZE),
+          },
+    ),
+  setPacketFilter: (patch) =>
+    set((state) => ({ packetFilter: { ...state.packetFilter, ...patch } })),
+  selectPacket: (selectedSeq) => set({ selectedSeq }),
+  clearPackets: () => set({ packets: [], held: [], selectedSeq: null }),
+  loadSockets: async () => {
+    set((state) => ({ socketsLoad: state.sockets ? READY : LOADING }));
+    const result = await settle(() => api.inspectorSockets());
+    if (result.ok)
+      set({ sockets: result.value, counters: result.value.counters, socketsLoad: READY });
+    else set({ socketsLoad: failed(result.error.message) });
+  },
+  setCounters: (counters) => set({ counters }),
+});

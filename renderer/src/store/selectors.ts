@@ -1,0 +1,125 @@
+import type { Contact, PacketLogEntry } from '../../../shared/ipc';
+import type { Summary } from './conversations-slice';
+import type { AppState } from './types';
+import type { ContactGroup } from './ui-slice';
+
+export const GROUPS: readonly ContactGroup[] = ['online', 'offline', 'strangers'];
+export const GROUP_ROW_PREFIX = 'group:';
+
+export function groupOf(contact: Contact): ContactGroup {
+  if (contact.kind === 'stranger') return 'strangers';
+  return contact.online ? 'online' : 'offline';
+}
+
+/** Memoizes on argument identity: derived lists are rebuilt only when their inputs change. */
+function memoize<A extends readonly unknown[], R>(compute: (...args: A) => R): (...args: A) => R {
+  let lastArgs: A | null = null;
+  let lastResult: R;
+  return (...args: A): R => {
+    if (lastArgs?.length === args.length && lastArgs.every((a, i) => a === args[i]))
+      return lastResult;
+    lastArgs = args;
+    lastResult = compute(...args);
+    return lastResult;
+  };
+}
+
+function byRecency(summaries: Record<string, Summary>) {
+  return (a: Contact, b: Contact): number => {
+    const at = (summaries[b.id]?.lastAt ?? 0) - (summaries[a.id]?.lastAt ?? 0);
+    return at !== 0 ? at : a.nick.localeCompare(b.nick);
+  };
+}
+
+export interface GroupedContacts {
+  readonly online: readonly string[];
+  readonly offline: readonly string[];
+  readonly strangers: readonly string[];
+}
+
+const groupContacts = memoize(
+  (contacts: Record<string, Contact>, summaries: Record<string, Summary>): GroupedContacts => {
+    const groups: Record<ContactGroup, Contact[]> = { online: [], offline: [], strangers: [] };
+    for (const contact of Object.values(contacts)) groups[groupOf(contact)].push(contact);
+    const order = byRecency(summaries);
+    const ids = (list: Contact[]) => list.sort(order).map((c) => c.id);
+    return {
+      online: ids(groups.online),
+      offline: ids(groups.offline),
+      strangers: ids(groups.strangers),
+    };
+  },
+);
+
+export const selectGroupedContacts = (s: AppState): GroupedContacts =>
+  groupContacts(s.contacts, s.summaries);
+
+const contactRows = memoize(
+  (grouped: GroupedContacts, collapsed: AppState['collapsedGroups']): readonly string[] => {
+    const rows: string[] = [];
+    for (const group of GROUPS) {
+      rows.push(`${GROUP_ROW_PREFIX}${group}`);
+      if (!collapsed[group]) rows.push(...grouped[group]);
+    }
+    return rows;
+  },
+);
+
+/** Flat rows for the virtualized list: `group:online`, then contact ids, and so on. */
+export const selectContactRows = (s: AppState): readonly string[] =>
+  contactRows(selectGroupedContacts(s), s.collapsedGroups);
+
+export const selectContact = (id: string | null) => (s: AppState) =>
+  id === null ? undefined : s.contacts[id];
+export const selectSummary = (id: string) => (s: AppState) => s.summaries[id];
+export const selectActiveContact = (s: AppState) =>
+  s.activePeerId === null ? undefined : s.contacts[s.activePeerId];
+export const selectThread = (peerId: string) => (s: AppState) => s.threads[peerId];
+
+export const selectUnreadTotal = (s: AppState): number => {
+  let total = 0;
+  for (const summary of Object.values(s.summaries)) total += summary.unread;
+  return total;
+};
+
+/** Contacts whose nickname, host or IP:port contains the query (case-insensitive). */
+export const matchContacts = memoize(
+  (contacts: Record<string, Contact>, query: string): readonly string[] => {
+    const q = query.trim().toLowerCase();
+    if (q === '') return [];
+    return Object.values(contacts)
+      .filter((c) =>
+        [c.nick, c.host, `${c.address}:${c.port}`].some((f) => f.toLowerCase().includes(q)),
+      )
+      .sort((a, b) => a.nick.localeCompare(b.nick))
+      .map((c) => c.id);
+  },
+);
+
+const filterPackets = memoize(
+  (packets: readonly PacketLogEntry[], peerId: string, kind: string): readonly PacketLogEntry[] =>
+    peerId === '' && kind === ''
+      ? packets
+      : packets.filter(
+          (p) => (peerId === '' || p.peerId === peerId) && (kind === '' || p.kind === kind),
+        ),
+);
+
+export const selectVisiblePackets = (s: AppState): readonly PacketLogEntry[] =>
+  filterPackets(s.packets, s.packetFilter.peerId, s.packetFilter.kind);
+
+const packetKinds = memoize((packets: readonly PacketLogEntry[]): readonly string[] =>
+  [...new Set(packets.map((p) => p.kind))].sort(),
+);
+export const selectPacketKinds = (s: AppState) => packetKinds(s.packets);
+
+export const selectSelectedPacket = (s: AppState): PacketLogEntry | undefined =>
+  s.selectedSeq === null ? undefined : s.packets.find((p) => p.seq === s.selectedSeq);
+
+const peerOptions = memoize((contacts: Record<string, Contact>) =>
+  Object.values(contacts)
+    .map((c) => ({ id: c.id, nick: c.nick }))
+    .sort((a, b) => a.nick.localeCompare(b.nick)),
+);
+/** Contacts for the inspector's peer filter, by nickname. */
+export const selectPeerOptions = (s: AppState) => peerOptions(s.contacts);

@@ -1,0 +1,57 @@
+// The IPC channel names without the schemas: the sandboxed preload imports only this file, so its
+// bundle stays a few hundred bytes and does not carry zod. `import type` below is erased at build
+// time; the two `Exact…` checks make the compiler fail when a channel is added to shared/ipc.ts
+// and not listed here (test/electron/ipc-channels.test.ts also compares them at run time).
+import type { CallChannel, CallMethodName, EventChannel } from './ipc';
+
+export const CALL_CHANNELS = [
+  'app:ready',
+  'self:get',
+  'contacts:list',
+  'contacts:add',
+  'conversations:list',
+  'messages:history',
+  'messages:send',
+  'messages:retry',
+  'messages:markRead',
+  'messages:search',
+  'inspector:packets',
+  'inspector:sockets',
+  'settings:get',
+  'settings:set',
+  'app:openExternal',
+] as const satisfies readonly CallChannel[];
+
+export const EVENT_CHANNELS = [
+  'contact',
+  'message',
+  'message-state',
+  'packets',
+  'counters',
+  'self',
+  'unread',
+  'open-conversation',
+  'notice',
+] as const satisfies readonly EventChannel[];
+
+type Exact<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;
+/** Compile-time checks: `true` is not assignable to `false` when a list misses a channel. */
+export const EVERY_CALL_LISTED: Exact<CallChannel, (typeof CALL_CHANNELS)[number]> = true;
+export const EVERY_EVENT_LISTED: Exact<EventChannel, (typeof EVENT_CHANNELS)[number]> = true;
+
+const CALL_PREFIX = 'packet-chat:call:';
+const EVENT_PREFIX = 'packet-chat:event:';
+
+/** Same names as `callChannelName`/`eventChannelName` in shared/ipc.ts (a test keeps them equal). */
+export const callChannel = (channel: CallChannel): string => `${CALL_PREFIX}${channel}`;
+export const eventChannel = (channel: EventChannel): string => `${EVENT_PREFIX}${channel}`;
+
+export function isEventChannel(value: unknown): value is EventChannel {
+  return typeof value === 'string' && (EVENT_CHANNELS as readonly string[]).includes(value);
+}
+
+/** `messages:markRead` -> `messagesMarkRead` (same rule as `callMethodName` in shared/ipc.ts). */
+export const methodName = <C extends CallChannel>(channel: C): CallMethodName<C> => {
+  const [a = '', b = ''] = channel.split(':');
+  return `${a}${b.charAt(0).toUpperCase()}${b.slice(1)}` as CallMethodName<C>;
+};

@@ -1,0 +1,34 @@
+// TEMPORARY dev loop (not committed): fake backend, screenshots to /tmp/shots.
+import { mkdirSync } from 'node:fs';
+import { launchChromium } from './chromium';
+import { buildRenderer } from './renderer-build';
+import { serveDirectory } from './static-server';
+import { installBridge } from './page-bridge';
+import { fakeHandlers, sampleData } from '../renderer/fake-backend';
+
+process.env['VITEST'] = 'true';
+mkdirSync('/tmp/shots', { recursive: true });
+const build = await buildRenderer();
+const server = await serveDirectory(build.dir);
+const browser = await launchChromium();
+const theme = (process.argv[2] ?? 'light') as 'light' | 'dark';
+const lang = (process.argv[3] ?? 'en') as 'en' | 'zh-CN';
+const page = await browser.newPage({ viewport: { width: 1180, height: 760 }, deviceScaleFactor: 1 });
+page.on('console', (m) => console.log('console:', m.text()));
+page.on('pageerror', (e) => console.log('pageerror:', e.message));
+const data = sampleData(Date.now());
+data.settings = { ...data.settings, theme, language: lang };
+await installBridge(page, fakeHandlers(data));
+await page.goto(server.url);
+await page.getByRole('option', { name: /Alice/ }).click();
+await page.waitForTimeout(300);
+await page.screenshot({ path: `/tmp/shots/main-${theme}-${lang}.png` });
+await page.getByRole('button', { name: /Packet inspector|数据包/ }).click();
+await page.waitForTimeout(300);
+await page.screenshot({ path: `/tmp/shots/inspector-${theme}-${lang}.png` });
+await page.getByRole('button', { name: /^Settings$|^设置$/ }).click();
+await page.waitForTimeout(300);
+await page.screenshot({ path: `/tmp/shots/settings-${theme}-${lang}.png` });
+await browser.close();
+await server.close();
+await build.remove();

@@ -1,0 +1,101 @@
+// `window.packetChat` in a Chromium page, backed by handlers in the test process. It mirrors
+// electron/preload.ts: one method per call channel and `on(event, listener)` returning a disposer.
+// Calls travel through a Playwright binding; events go in with `page.evaluate`, in order.
+import type { Page } from 'playwright-core';
+import type { CallHandlers, EventChannel, EventPayloads } from '../../shared/ipc';
+import { CALL_CHANNELS, EVENT_CHANNELS, eventChannel, methodName } from '../../shared/ipc-channels';
+import { answerCall } from '../renderer/fake-api';
+
+const CALL_BINDING = '__packetChatCall';
+const DISPATCH = '__packetChatDispatch';
+
+/**
+ * Plain JavaScript, injected before the page's own scripts (as a preload runs). A string, not a
+ * function: the test runner's transform may add helpers to functions that do not exist in a page.
+ */
+function preloadScript(): string {
+  const methods = CALL_CHANNELS.map((channel) => [channel, methodName(channel)]);
+  const events = EVENT_CHANNELS.map((event) => [eventChannel(event), event]);
+  return `(() => {
+  const methods = ${JSON.stringify(methods)};
+  const events = new Map(${JSON.stringify(events)});
+  const listeners = new Map();
+  const api = {};
+  for (const [channel, method] of methods) {
+    api[method] = (args) => window.${CALL_BINDING}({ channel, args });
+  }
+  api.on = (event, listener) => {
+    if (![...events.values()].includes(event)) throw new TypeError('unknown event ' + event);
+    const set = listeners.get(event) ?? new Set();
+    listeners.set(event, set);
+    const wrapped = (payload) => listener(payload);
+    set.add(wrapped);
+    return () => set.delete(wrapped);
+  };
+  Object.defineProperty(window, 'packetChat', { value: Object.freeze(api), enumerable: true });
+  Object.defineProperty(window, '${DISPATCH}', {
+    value: (wire, payload) => {
+      for (const listener of listeners.get(events.get(wire)) ?? []) listener(payload);
+    },
+  });
+})();`;
+}
+
+export interface CallRecord {
+  readonly channel: string;
+  readonly args: unknown;
+}
+
+export interface PageBridge {
+  /** Delivers one event by its wire name (what electron/ipc/emitter.ts sends); false when closed. */
+  send(wire: string, payload: unknown): boolean;
+  /** The same, by event name, for tests that play main themselves. */
+  emit<E extends EventChannel>(event: E, payload: EventPayloads[E]): void;
+  /** Resolves once every event sent so far has reached the page. */
+  delivered(): Promise<void>;
+  readonly calls: readonly CallRecord[];
+  close(): void;
+}
+
+/** Call before `page.goto`: the API must exist before the renderer's first script runs. */
+export async function installBridge(page: Page, handlers: CallHandlers): Promise<PageBridge> {
+  const calls: CallRecord[] = [];
+  let open = true;
+  let chain: Promise<void> = Promise.resolve();
+  let failure: unknown;
+  await page.exposeBinding(CALL_BINDING, (_source, request: { channel: string; args?: unknown }) => {
+    calls.push({ channel: request.channel, args: request.args });
+    return answerCall(handlers, request.channel, request.args);
+  });
+  await page.addInitScript({ content: preloadScript() });
+  const send = (wire: string, payload: unknown): boolean => {
+    if (!open || page.isClosed()) return false;
+    chain = chain
+      .then(() =>
+        page.evaluate(
+          ([name, data]) =>
+            (globalThis as unknown as Record<string, (w: unknown, p: unknown) => void>)[
+              '__packetChatDispatch'
+            ]?.(name, data),
+          [wire, payload] as const,
+        ),
+      )
+      .catch((error: unknown) => {
+        // A page that is closing loses its last events, as a closing window does.
+        if (open && !page.isClosed()) failure ??= error;
+      });
+    return true;
+  };
+  return {
+    send,
+    emit: (event, payload) => void send(eventChannel(event), payload),
+    delivered: async () => {
+      await chain;
+      if (failure !== undefined) throw failure;
+    },
+    calls,
+    close: () => {
+      open = false;
+    },
+  };
+}

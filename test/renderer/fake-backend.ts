@@ -1,0 +1,238 @@
+// An in-memory stand-in for main's handlers: the component tests (through fakeApi) and the
+// Chromium scale test use it where a real node is not the point. It answers like the real backend
+// (same channel map, same result shapes) but keeps everything in plain arrays.
+import {
+  IpcFailure,
+  settingsSchema,
+  type CallHandlers,
+  type ChatMessage,
+  type Contact,
+  type PacketLogEntry,
+  type SelfInfo,
+  type Settings,
+  type SocketsSnapshot,
+} from '../../shared/ipc';
+import { emptyCounters } from '../../shared/domain';
+
+export interface FakeData {
+  self: SelfInfo;
+  settings: Settings;
+  contacts: Contact[];
+  /** Every message, any order; history sorts by `receivedAt`. */
+  messages: ChatMessage[];
+  unread: Record<string, number>;
+  packets: PacketLogEntry[];
+  sockets: SocketsSnapshot;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export function makeSelf(patch: Partial<SelfInfo> = {}): SelfInfo {
+  return {
+    nodeId: 'a'.repeat(32),
+    nick: 'Me',
+    status: 'online',
+    host: 'my-laptop',
+    address: '192.168.1.20',
+    clientPort: 4000,
+    serverPort: 8000,
+    tcpPort: 4000,
+    interfaces: [
+      { name: 'lo', address: '127.0.0.1', netmask: '255.0.0.0', broadcast: '127.255.255.255', internal: true },
+      { name: 'eth0', address: '192.168.1.20', netmask: '255.255.255.0', broadcast: '192.168.1.255', internal: false },
+    ],
+    profile: 'default',
+    appVersion: '0.1.0',
+    protocolVersion: 1,
+    ...patch,
+  };
+}
+
+export function makeSettings(patch: Partial<Settings> = {}): Settings {
+  return {
+    nick: 'Me',
+    status: 'online',
+    serverPort: 8000,
+    clientPort: 4000,
+    tcpFallback: true,
+    discoveryTargets: [],
+    language: 'en',
+    theme: 'light',
+    notifications: true,
+    ...patch,
+  };
+}
+
+export function makeContact(id: string, patch: Partial<Contact> = {}): Contact {
+  return {
+    id,
+    kind: 'peer',
+    nick: id,
+    host: `${id}-pc`,
+    address: '192.168.1.30',
+    port: 4000,
+    tcpPort: 4000,
+    status: 'online',
+    online: true,
+    firstSeen: 0,
+    lastSeen: 0,
+    ...patch,
+  };
+}
+
+export function makeMessage(id: string, peerId: string, patch: Partial<ChatMessage> = {}): ChatMessage {
+  return {
+    id,
+    peerId,
+    direction: 'in',
+    text: `message ${id}`,
+    transport: 'udp',
+    state: 'received',
+    sentAt: 0,
+    receivedAt: 0,
+    remote: '192.168.1.30:4000',
+    ...patch,
+  };
+}
+
+export function makePacket(seq: number, patch: Partial<PacketLogEntry> = {}): PacketLogEntry {
+  return {
+    seq,
+    at: seq * 1000,
+    direction: 'in',
+    transport: 'udp',
+    local: '0.0.0.0:4000',
+    remote: '192.168.1.30:4000',
+    size: 120,
+    kind: 'announce',
+    summary: `packet ${seq}`,
+    ...patch,
+  };
+}
+
+/** A small LAN: two peers online, one offline, one stranger, a few messages and packets. */
+export function sampleData(now: number): FakeData {
+  const contacts = [
+    makeContact('alice', { nick: 'Alice', address: '192.168.1.31', lastSeen: now }),
+    makeContact('xiaoming', { nick: '小明', address: '192.168.1.32', port: 4001, status: 'busy' }),
+    makeContact('bob', { nick: 'Bob', address: '192.168.1.33', online: false, lastSeen: now - 3 * HOUR }),
+    makeContact('stranger:192.168.1.50:5555', {
+      kind: 'stranger',
+      nick: '192.168.1.50:5555',
+      host: '',
+      address: '192.168.1.50',
+      port: 5555,
+      tcpPort: null,
+    }),
+  ];
+  const messages = [
+    makeMessage('m1', 'alice', { text: 'Hi! Are you on the LAN?', receivedAt: now - 26 * HOUR }),
+    makeMessage('m2', 'alice', { direction: 'out', text: 'Yes, port 4000 as always', state: 'delivered', rttMs: 3, receivedAt: now - 25 * HOUR }),
+    makeMessage('m3', 'alice', { text: 'Lunch at noon?', receivedAt: now - 5 * MINUTE }),
+    makeMessage('m4', 'xiaoming', { text: '你好！', receivedAt: now - 2 * MINUTE, remote: '192.168.1.32:4001' }),
+    makeMessage('m5', 'stranger:192.168.1.50:5555', { text: 'hello from netcat', receivedAt: now - MINUTE, remote: '192.168.1.50:5555' }),
+  ];
+  return {
+    self: makeSelf(),
+    settings: makeSettings(),
+    contacts,
+    messages,
+    unread: { alice: 1, xiaoming: 1, 'stranger:192.168.1.50:5555': 1 },
+    packets: [
+      makePacket(1, { at: now - 2000, kind: 'announce', summary: 'hello from Alice', peerId: 'alice', fields: { kind: 'announce', nick: 'Alice', port: 4000 } }),
+      makePacket(2, { at: now - 1000, direction: 'out', kind: 'ack', summary: 'ack m3', peerId: 'alice' }),
+    ],
+    sockets: {
+      sockets: [
+        { role: 'udp-server', local: '0.0.0.0:8000', state: 'bound' },
+        { role: 'udp-client', local: '0.0.0.0:4000', state: 'bound' },
+        { role: 'tcp-listener', local: '0.0.0.0:4000', state: 'listening' },
+      ],
+      interfaces: makeSelf().interfaces,
+      counters: { ...emptyCounters(), datagramsSent: 12, datagramsReceived: 30, bytesSent: 4096 },
+    },
+  };
+}
+
+function historyOf(data: FakeData, peerId: string): ChatMessage[] {
+  return data.messages.filter((m) => m.peerId === peerId).sort((a, b) => a.receivedAt - b.receivedAt);
+}
+
+let sentCounter = 0;
+
+/** Handlers over `data` (mutated in place, so a test can look at what was sent or saved). */
+export function fakeHandlers(data: FakeData): CallHandlers {
+  const contact = (peerId: string) => {
+    const found = data.contacts.find((c) => c.id === peerId);
+    if (!found) throw new IpcFailure('not-found', `no such contact: ${peerId}`, 'peerId');
+    return found;
+  };
+  return {
+    'app:ready': () => null,
+    'self:get': () => data.self,
+    'contacts:list': () => data.contacts,
+    'contacts:add': ({ address }) => {
+      const [ip = '', port] = address.split(':');
+      return { address: ip, port: port === undefined ? data.self.serverPort : Number(port) };
+    },
+    'conversations:list': () =>
+      data.contacts.map((c) => ({
+        peerId: c.id,
+        unread: data.unread[c.id] ?? 0,
+        lastMessage: historyOf(data, c.id).at(-1) ?? null,
+      })),
+    'messages:history': ({ peerId, before, limit }) => {
+      const all = historyOf(data, peerId);
+      const end = before === undefined ? all.length : Number(before);
+      const start = Math.max(0, end - limit);
+      return { messages: all.slice(start, end), nextCursor: start === 0 ? null : String(start) };
+    },
+    'messages:send': ({ peerId, text }) => {
+      const to = contact(peerId);
+      sentCounter += 1;
+      const at = Date.now();
+      const message: ChatMessage = {
+        id: `sent-${sentCounter}`,
+        peerId,
+        direction: 'out',
+        text,
+        transport: new TextEncoder().encode(text).length > 1200 ? 'tcp' : 'udp',
+        state: 'sending',
+        sentAt: at,
+        receivedAt: at,
+        remote: `${to.address}:${to.port}`,
+      };
+      data.messages.push(message);
+      return message;
+    },
+    'messages:retry': ({ messageId }) => {
+      if (!data.messages.some((m) => m.id === messageId)) {
+        throw new IpcFailure('not-found', `no message ${messageId}`, 'messageId');
+      }
+      return null;
+    },
+    'messages:markRead': ({ peerId }) => {
+      data.unread[peerId] = 0;
+      return null;
+    },
+    'messages:search': ({ query, limit }) =>
+      data.messages
+        .filter((m) => m.text.toLowerCase().includes(query.toLowerCase()))
+        .slice(0, limit)
+        .map((m) => ({
+          messageId: m.id,
+          peerId: m.peerId,
+          snippet: m.text.replace(new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), (w) => `[${w}]`),
+          at: m.receivedAt,
+        })),
+    'inspector:packets': ({ limit }) => data.packets.slice(-limit),
+    'inspector:sockets': () => data.sockets,
+    'settings:get': () => data.settings,
+    'settings:set': (patch) => {
+      data.settings = settingsSchema.parse({ ...data.settings, ...patch });
+      return data.settings;
+    },
+    'app:openExternal': () => null,
+  };
+}
