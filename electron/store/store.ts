@@ -1,25 +1,10 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import type { ZodType } from 'zod';
 import type { DeliveryStatus, PeerInfo, PeerStatus, Transport } from '../../shared/domain';
-import {
-  settingsSchema,
-  type ChatMessage,
-  type ConversationSummary,
-  type HistoryPage,
-  type SearchHit,
-  type Settings,
-} from '../../shared/ipc';
+import { settingsSchema, type Settings } from '../../shared/ipc';
 import type { IncomingRecord, OutgoingRecord } from '../net/persistence';
-import {
-  likePattern,
-  snippetAround,
-  toChatMessage,
-  toIncoming,
-  toOutgoing,
-  toPeer,
-  type MessageRow,
-  type PeerRow,
-} from './rows';
+import { MessageReads } from './message-reads';
+import { toIncoming, toOutgoing, toPeer, type MessageRow, type PeerRow } from './rows';
 
 export interface Identity {
   readonly nodeId: string;
@@ -31,22 +16,27 @@ export interface Identity {
 export const storedSettingsSchema = settingsSchema.omit({ nick: true, status: true });
 export type StoredSettings = Omit<Settings, 'nick' | 'status'>;
 
-/** FTS5's trigram tokenizer needs three characters; shorter queries use LIKE. */
-const TRIGRAM = 3;
-
 /**
- * The one module that reads and writes the profile's database. Every method is synchronous and
+ * The one module that writes the profile's database. Every method is synchronous and
  * durable on return (WAL, synchronous=FULL). See docs/STORAGE.md for the schema.
  */
-export class Store {
-  private readonly statements = new Map<string, StatementSync>();
+export class Store extends MessageReads {
   /** Next conversation position; the profile lock makes this process the only writer. */
   private nextPosition: number;
-  private closed = false;
 
-  constructor(private readonly db: DatabaseSync) {
-    const row = this.get<{ last: number | null }>('SELECT MAX(position) AS last FROM messages');
-    this.nextPosition = (row?.last ?? 0) + 1;
+  constructor(db: DatabaseSync) {
+    super(db);
+    this.nextPosition = this.lastPosition() + 1;
+  }
+
+  protected override rolledBack(): void {
+    this.nextPosition = this.lastPosition() + 1;
+  }
+
+  private lastPosition(): number {
+    return (
+      this.get<{ last: number | null }>('SELECT MAX(position) AS last FROM messages')?.last ?? 0
+    );
   }
 
   // --- identity and settings ------------------------------------------------------------------
@@ -260,57 +250,6 @@ export class Store {
     ).map(toOutgoing);
   }
 
-  // --- reading --------------------------------------------------------------------------------------
-
-  getMessage(id: string): ChatMessage | undefined {
-    const row = this.get<MessageRow>('SELECT * FROM messages WHERE id = ?', id);
-    return row === undefined || row.position === null ? undefined : toChatMessage(row);
-  }
-
-  /**
-   * One page of a conversation, newest page first, oldest message first within the page. The
-   * cursor is the position of the oldest message returned; held messages are not shown yet.
-   */
-  history(peerId: string, options: { before?: string; limit: number }): HistoryPage {
-    const before = options.before === undefined ? Number.MAX_SAFE_INTEGER : Number(options.before);
-    const limit = Math.max(1, Math.min(options.limit, 500));
-    const rows = this.all<MessageRow>(
-      `SELECT * FROM messages WHERE peer_id = ? AND position IS NOT NULL AND position < ?
-       ORDER BY position DESC LIMIT ?`,
-      peerId,
-      Number.isFinite(before) ? before : Number.MAX_SAFE_INTEGER,
-      limit + 1,
-    );
-    const more = rows.length > limit;
-    const page = rows.slice(0, limit).reverse();
-    const oldest = page[0]?.position;
-    return {
-      messages: page.map(toChatMessage),
-      nextCursor: more && oldest != null ? String(oldest) : null,
-    };
-  }
-
-  /** Every conversation with its unread count and last message, most recent first. */
-  conversations(): ConversationSummary[] {
-    const rows = this.all<MessageRow & { unread: number }>(
-      `WITH last AS (
-         SELECT peer_id, MAX(position) AS position FROM messages
-         WHERE position IS NOT NULL GROUP BY peer_id
-       )
-       SELECT m.*, (
-         SELECT COUNT(*) FROM messages u WHERE u.peer_id = m.peer_id AND u.direction = 'in'
-           AND u.position > COALESCE((SELECT last_read FROM read_state r WHERE r.peer_id = m.peer_id), 0)
-       ) AS unread
-       FROM last JOIN messages m ON m.position = last.position
-       ORDER BY m.position DESC`,
-    );
-    return rows.map((row) => ({
-      peerId: row.peer_id,
-      unread: row.unread,
-      lastMessage: toChatMessage(row),
-    }));
-  }
-
   markRead(peerId: string): void {
     this.run(
       `INSERT INTO read_state (peer_id, last_read)
@@ -319,101 +258,5 @@ export class Store {
       peerId,
       peerId,
     );
-  }
-
-  unreadTotal(): number {
-    const row = this.get<{ total: number }>(
-      `SELECT COUNT(*) AS total FROM messages m WHERE m.direction = 'in' AND m.position >
-         COALESCE((SELECT last_read FROM read_state r WHERE r.peer_id = m.peer_id), 0)`,
-    );
-    return row?.total ?? 0;
-  }
-
-  /** Newest matches first; each hit names its conversation and message. */
-  search(query: string, limit: number): SearchHit[] {
-    const text = query.trim();
-    if (text === '') return [];
-    type Hit = { id: string; peer_id: string; received_at: number; text: string };
-    // FTS5 finds the rows; the snippet is cut here, since trigram highlights split words.
-    const rows =
-      Array.from(text).length >= TRIGRAM
-        ? this.all<Hit>(
-            `SELECT m.id, m.peer_id, m.received_at, m.text
-             FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
-             WHERE messages_fts MATCH ? AND m.position IS NOT NULL
-             ORDER BY m.position DESC LIMIT ?`,
-            `"${text.replace(/"/g, '""')}"`,
-            limit,
-          )
-        : this.all<Hit>(
-            `SELECT id, peer_id, received_at, text FROM messages
-             WHERE text LIKE ? ESCAPE '\\' AND position IS NOT NULL
-             ORDER BY position DESC LIMIT ?`,
-            likePattern(text),
-            limit,
-          );
-    return rows.map((row) => ({
-      messageId: row.id,
-      peerId: row.peer_id,
-      snippet: snippetAround(row.text, text),
-      at: row.received_at,
-    }));
-  }
-
-  // --- housekeeping -------------------------------------------------------------------------------
-
-  integrityCheck(): string {
-    return this.get<{ integrity_check: string }>('PRAGMA integrity_check')?.integrity_check ?? '';
-  }
-
-  /** Runs `fn` in one transaction (nested calls join the outer one). */
-  transaction<T>(fn: () => T): T {
-    if (this.db.isTransaction) return fn();
-    const position = this.nextPosition;
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = fn();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      this.nextPosition = position;
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.statements.clear();
-    this.db.close();
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
-  private statement(sql: string): StatementSync {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-
-  private run(sql: string, ...params: (string | number | null)[]): { changes: number } {
-    const result = this.statement(sql).run(...params);
-    return { changes: Number(result.changes) };
-  }
-
-  // The row type is what the SQL selects; node:sqlite returns untyped records.
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-  private get<T>(sql: string, ...params: (string | number | null)[]): T | undefined {
-    return this.statement(sql).get(...params) as T | undefined;
-  }
-
-  private all<T>(sql: string, ...params: (string | number | null)[]): T[] {
-    return this.statement(sql).all(...params) as T[];
   }
 }

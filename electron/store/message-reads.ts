@@ -1,0 +1,99 @@
+import type { ChatMessage, ConversationSummary, HistoryPage, SearchHit } from '../../shared/ipc';
+import { likePattern, snippetAround, toChatMessage, type MessageRow } from './rows';
+import { SqlDatabase } from './sql-database';
+
+/** FTS5's trigram tokenizer needs three characters; shorter queries use LIKE. */
+const TRIGRAM = 3;
+
+/** What the UI reads: messages, history pages, conversations, unread counts and search. */
+export class MessageReads extends SqlDatabase {
+  // --- reading --------------------------------------------------------------------------------------
+
+  getMessage(id: string): ChatMessage | undefined {
+    const row = this.get<MessageRow>('SELECT * FROM messages WHERE id = ?', id);
+    return row === undefined || row.position === null ? undefined : toChatMessage(row);
+  }
+
+  /**
+   * One page of a conversation, newest page first, oldest message first within the page. The
+   * cursor is the position of the oldest message returned; held messages are not shown yet.
+   */
+  history(peerId: string, options: { before?: string; limit: number }): HistoryPage {
+    const before = options.before === undefined ? Number.MAX_SAFE_INTEGER : Number(options.before);
+    const limit = Math.max(1, Math.min(options.limit, 500));
+    const rows = this.all<MessageRow>(
+      `SELECT * FROM messages WHERE peer_id = ? AND position IS NOT NULL AND position < ?
+       ORDER BY position DESC LIMIT ?`,
+      peerId,
+      Number.isFinite(before) ? before : Number.MAX_SAFE_INTEGER,
+      limit + 1,
+    );
+    const more = rows.length > limit;
+    const page = rows.slice(0, limit).reverse();
+    const oldest = page[0]?.position;
+    return {
+      messages: page.map(toChatMessage),
+      nextCursor: more && oldest != null ? String(oldest) : null,
+    };
+  }
+
+  /** Every conversation with its unread count and last message, most recent first. */
+  conversations(): ConversationSummary[] {
+    const rows = this.all<MessageRow & { unread: number }>(
+      `WITH last AS (
+         SELECT peer_id, MAX(position) AS position FROM messages
+         WHERE position IS NOT NULL GROUP BY peer_id
+       )
+       SELECT m.*, (
+         SELECT COUNT(*) FROM messages u WHERE u.peer_id = m.peer_id AND u.direction = 'in'
+           AND u.position > COALESCE((SELECT last_read FROM read_state r WHERE r.peer_id = m.peer_id), 0)
+       ) AS unread
+       FROM last JOIN messages m ON m.position = last.position
+       ORDER BY m.position DESC`,
+    );
+    return rows.map((row) => ({
+      peerId: row.peer_id,
+      unread: row.unread,
+      lastMessage: toChatMessage(row),
+    }));
+  }
+
+  unreadTotal(): number {
+    const row = this.get<{ total: number }>(
+      `SELECT COUNT(*) AS total FROM messages m WHERE m.direction = 'in' AND m.position >
+         COALESCE((SELECT last_read FROM read_state r WHERE r.peer_id = m.peer_id), 0)`,
+    );
+    return row?.total ?? 0;
+  }
+
+  /** Newest matches first; each hit names its conversation and message. */
+  search(query: string, limit: number): SearchHit[] {
+    const text = query.trim();
+    if (text === '') return [];
+    type Hit = { id: string; peer_id: string; received_at: number; text: string };
+    // FTS5 finds the rows; the snippet is cut here, since trigram highlights split words.
+    const rows =
+      Array.from(text).length >= TRIGRAM
+        ? this.all<Hit>(
+            `SELECT m.id, m.peer_id, m.received_at, m.text
+             FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
+             WHERE messages_fts MATCH ? AND m.position IS NOT NULL
+             ORDER BY m.position DESC LIMIT ?`,
+            `"${text.replace(/"/g, '""')}"`,
+            limit,
+          )
+        : this.all<Hit>(
+            `SELECT id, peer_id, received_at, text FROM messages
+             WHERE text LIKE ? ESCAPE '\\' AND position IS NOT NULL
+             ORDER BY position DESC LIMIT ?`,
+            likePattern(text),
+            limit,
+          );
+    return rows.map((row) => ({
+      messageId: row.id,
+      peerId: row.peer_id,
+      snippet: snippetAround(row.text, text),
+      at: row.received_at,
+    }));
+  }
+}
