@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+
 /** Why the store or a profile could not be opened. Each code has a clear message for the user. */
 export type StoreErrorCode =
   | 'newer-schema'
@@ -15,5 +17,15 @@ export class StoreError extends Error {
     options?: ErrorOptions,
   ) {
     super(message, options);
+  }
+}
+
+export function ensureProfileDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new StoreError('unwritable', `Cannot create the profile directory ${dir}`, {
+      cause: error,
+    });
   }
 }

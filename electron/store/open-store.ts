@@ -1,7 +1,7 @@
-import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { StoreError } from './errors';
+import { ensureProfileDir, StoreError } from './errors';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './migrations';
 import { Store } from './store';
 
@@ -20,13 +20,7 @@ export interface StoreNotice {
  * it went. A database written by a newer PacketChat is refused and left as it is.
  */
 export function openStore(dir: string): { store: Store; notices: StoreNotice[] } {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    throw new StoreError('unwritable', `Cannot create the profile directory ${dir}`, {
-      cause: error,
-    });
-  }
+  ensureProfileDir(dir);
   const file = join(dir, DATABASE_FILE);
   const notices: StoreNotice[] = [];
   if (existsSync(file)) {

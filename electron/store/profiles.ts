@@ -1,17 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { StoreError } from './errors';
+import { ensureProfileDir, StoreError } from './errors';
 
 /**
  * Profiles: each running copy of PacketChat owns one directory (database, identity, settings,
@@ -95,13 +87,7 @@ function lockOrThrow(name: string, dir: string): ProfileLock {
 
 /** Creates the lock file exclusively; takes over a stale one once. */
 function tryLock(name: string, dir: string): ProfileLock | undefined {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    throw new StoreError('unwritable', `Cannot create the profile directory ${dir}`, {
-      cause: error,
-    });
-  }
+  ensureProfileDir(dir);
   const file = join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const info: LockInfo = {
