@@ -5,14 +5,13 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog, session, shell } from 'electron';
 import trayIcon from '../build/icons/32x32.png?inline';
 import windowIcon from '../build/icons/256x256.png?inline';
-import type { EventSink } from '../shared/ipc';
 import { createBackend, type Backend } from './app/backend';
 import { createAppHandlers } from './ipc/app-handlers';
-import { createEmitter } from './ipc/emitter';
+import { createEmitter, type Emitter } from './ipc/emitter';
 import { registerCalls } from './ipc/register-calls';
 import { appMenuTemplate, installAppMenu, showAboutBox } from './shell/app-menu';
 import { handleAppProtocol, registerAppScheme } from './shell/app-protocol';
-import { createDesktop, seedDesktop } from './shell/desktop';
+import { createDesktop, seedDesktop, type Desktop } from './shell/desktop';
 import { readLaunchOptions, type LaunchOptions } from './shell/launch-options';
 import { createMainWindow, revealWindow } from './shell/main-window';
 import { createQuitGuard } from './shell/quit-guard';
@@ -60,52 +59,16 @@ function prepare(): { options: LaunchOptions; profile: ProfileLock } {
   return { options, profile };
 }
 
-async function run(options: LaunchOptions, profile: ProfileLock): Promise<void> {
-  await app.whenReady();
-  const devUrl = devServerUrl(process.env, app.isPackaged);
-  const devTools = !app.isPackaged;
-  let window: BrowserWindow | undefined = undefined; // created last, once IPC is in place
-  const liveWindow = () => (window !== undefined && !window.isDestroyed() ? window : undefined);
-
-  const emitter = createEmitter({
-    send(channel, payload) {
-      const target = liveWindow();
-      if (target === undefined) return false;
-      target.webContents.send(channel, payload);
-      return true;
-    },
-  });
-  const policy = createPermissionPolicy((contents) => contents === liveWindow()?.webContents);
+/** The page may ask for notifications, nothing else; the UI is served from app://. */
+function secureSession(isOurContents: (contents: unknown) => boolean): void {
+  const policy = createPermissionPolicy(isOurContents);
   session.defaultSession.setPermissionRequestHandler(policy.request);
   session.defaultSession.setPermissionCheckHandler(policy.check);
   handleAppProtocol(UI_ROOT);
+}
 
-  const desktop = createDesktop({
-    productName: PRODUCT_NAME,
-    trayIconDataUrl: trayIcon,
-    isWindowFocused: () => liveWindow()?.isFocused() ?? false,
-    showWindow: () => revealWindow(liveWindow()),
-    emit: emitter.emit,
-    setStatus: (status) => {
-      Promise.resolve()
-        .then(() => handlers['settings:set']({ status }))
-        .catch(logError('changing the status'));
-    },
-    quit: () => app.quit(),
-    log: (message, error) => console.warn(message, error),
-  });
-  const toRendererAndDesktop: EventSink = (event, payload) => {
-    emitter.emit(event, payload);
-    desktop.observe(event, payload);
-  };
-  const backend: Backend = createBackend({
-    dataDir: profile.dir,
-    lock: profile,
-    profile: profile.name,
-    appVersion: app.getVersion(),
-    node: options.node,
-    emit: toRendererAndDesktop,
-  });
+/** Starts the node; the desktop is seeded once it runs, the renderer told if it cannot. */
+function startBackend(backend: Backend, emitter: Emitter, desktop: Desktop): Promise<void> {
   const started = backend.start();
   started.then(
     () => seedDesktop(desktop, backend.handlers).catch(logError('reading the unread count')),
@@ -115,7 +78,69 @@ async function run(options: LaunchOptions, profile: ProfileLock): Promise<void> 
       emitter.emit('notice', { level: 'error', code: 'node-start-failed', message });
     },
   );
+  return started;
+}
 
+/** Quit waits until the backend has said bye and closed the store, then quits for real. */
+function installQuit(close: () => Promise<void>, cleanUp: () => void): void {
+  const guard = createQuitGuard(
+    async () => {
+      try {
+        await close();
+      } finally {
+        cleanUp();
+      }
+    },
+    () => app.quit(),
+    logError('closing the backend'),
+  );
+  app.on('before-quit', (event) => guard.onBeforeQuit(event));
+  app.on('window-all-closed', () => guard.onWindowAllClosed());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+}
+
+async function run(options: LaunchOptions, profile: ProfileLock): Promise<void> {
+  await app.whenReady();
+  const devUrl = devServerUrl(process.env, app.isPackaged);
+  const devTools = !app.isPackaged;
+  let window: BrowserWindow | undefined = undefined; // created last, once IPC is in place
+  const liveWindow = () => (window !== undefined && !window.isDestroyed() ? window : undefined);
+  const emitter = createEmitter({
+    send(channel, payload) {
+      const target = liveWindow();
+      target?.webContents.send(channel, payload);
+      return target !== undefined;
+    },
+  });
+  secureSession((contents) => contents === liveWindow()?.webContents);
+
+  const desktop = createDesktop({
+    productName: PRODUCT_NAME,
+    trayIconDataUrl: trayIcon,
+    isWindowFocused: () => liveWindow()?.isFocused() ?? false,
+    showWindow: () => revealWindow(liveWindow()),
+    getWindow: liveWindow,
+    emit: emitter.emit,
+    setStatus: (status) => {
+      Promise.resolve()
+        .then(() => handlers['settings:set']({ status }))
+        .catch(logError('changing the status'));
+    },
+    quit: () => app.quit(),
+    log: (message, error) => console.warn(message, error),
+  });
+  const backend: Backend = createBackend({
+    dataDir: profile.dir,
+    lock: profile, // taken before ready (see prepare); the backend releases it on close
+    profile: profile.name,
+    appVersion: app.getVersion(),
+    node: options.node,
+    emit: (event, payload) => {
+      emitter.emit(event, payload);
+      desktop.observe(event, payload);
+    },
+  });
+  const started = startBackend(backend, emitter, desktop);
   const handlers = createAppHandlers({
     backend: backend.handlers,
     started,
@@ -135,37 +160,22 @@ async function run(options: LaunchOptions, profile: ProfileLock): Promise<void> 
     showAboutBox({
       productName: PRODUCT_NAME,
       appVersion: app.getVersion(),
-      loadSelf: async () => {
-        await started;
-        return backend.handlers['self:get'](undefined);
-      },
+      loadSelf: () => started.then(() => backend.handlers['self:get'](undefined)),
       parent: liveWindow(),
     }).catch(logError('the About box'));
-  const isMac = process.platform === 'darwin';
+  const menuActions = { about: () => void about(), quit: () => app.quit() };
   installAppMenu(
-    appMenuTemplate(PRODUCT_NAME, isMac, devTools, {
-      about: () => void about(),
-      quit: () => app.quit(),
-    }),
+    appMenuTemplate(PRODUCT_NAME, process.platform === 'darwin', devTools, menuActions),
   );
-
-  // Quit: hold it until the backend has said bye and closed the store, then quit for real.
-  const guard = createQuitGuard(
-    async () => {
-      try {
-        await backend.close();
-      } finally {
-        emitter.close();
-        desktop.destroy();
-        profile.release();
-      }
+  installQuit(
+    () => backend.close(),
+    () => {
+      emitter.close();
+      desktop.destroy();
+      profile.release();
     },
-    () => app.quit(),
-    logError('closing the backend'),
   );
-  app.on('before-quit', (event) => guard.onBeforeQuit(event));
-  app.on('window-all-closed', () => guard.onWindowAllClosed());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+  app.on('activate', () => revealWindow(liveWindow())); // macOS: a click on the dock icon
 
   window = createMainWindow({
     preloadPath: PRELOAD,

@@ -7,6 +7,7 @@ import type {
   EventSink,
   PeerStatus,
 } from '../../shared/ipc';
+import { createBadge, type BadgeWindow } from './badge';
 import { createNotifier } from './notifier';
 import { createTray, type UnreadIndicator } from './tray';
 
@@ -15,6 +16,8 @@ export interface DesktopOptions {
   readonly trayIconDataUrl: string;
   readonly isWindowFocused: () => boolean;
   readonly showWindow: () => void;
+  /** The window whose taskbar button carries the badge on Windows. */
+  readonly getWindow: () => BadgeWindow | undefined;
   /** To the renderer (the emitter): used for `open-conversation` after a notification click. */
   readonly emit: EventSink;
   readonly setStatus: (status: PeerStatus) => void;
@@ -47,6 +50,12 @@ function tryCreateTray(options: DesktopOptions): UnreadIndicator | undefined {
 
 export function createDesktop(options: DesktopOptions): Desktop {
   const tray = tryCreateTray(options);
+  const badge = createBadge(options.getWindow);
+  const setUnread = (total: number) => {
+    const unread = Math.max(0, Math.trunc(total));
+    tray?.setUnread(unread);
+    badge.set(unread);
+  };
   const names = new Map<string, string>();
   const notifier = createNotifier({
     isWindowFocused: options.isWindowFocused,
@@ -58,7 +67,7 @@ export function createDesktop(options: DesktopOptions): Desktop {
   const observe = <E extends EventChannel>(event: E, payload: EventPayloads[E]): void => {
     switch (event) {
       case 'unread':
-        tray?.setUnread((payload as EventPayloads['unread']).total);
+        setUnread((payload as EventPayloads['unread']).total);
         break;
       case 'self':
         tray?.setStatus((payload as EventPayloads['self']).status);
@@ -79,9 +88,12 @@ export function createDesktop(options: DesktopOptions): Desktop {
   return {
     observe,
     setNotificationsEnabled: (enabled) => notifier.setEnabled(enabled),
-    setUnread: (total) => tray?.setUnread(total),
+    setUnread,
     setStatus: (status) => tray?.setStatus(status),
-    destroy: () => tray?.destroy(),
+    destroy: () => {
+      badge.set(0);
+      tray?.destroy();
+    },
   };
 }
 

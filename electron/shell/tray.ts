@@ -1,5 +1,5 @@
-// Tray icon with the unread count and a small menu; the taskbar/dock badge follows the same count.
-import { app, Menu, nativeImage, Tray, type MenuItemConstructorOptions } from 'electron';
+// Tray icon with the unread count and a small menu (show, status, quit).
+import { Menu, nativeImage, Tray, type MenuItemConstructorOptions } from 'electron';
 import type { PeerStatus } from '../../shared/ipc';
 
 export const STATUSES: readonly PeerStatus[] = ['online', 'away', 'busy'];
@@ -48,7 +48,7 @@ export interface UnreadIndicator {
   destroy(): void;
 }
 
-/** Creates the tray icon; the badge (dock on macOS, launcher on Unity) is set alongside. */
+/** Creates the tray icon; throws where the desktop has no status area. */
 export function createTray(
   iconDataUrl: string,
   productName: string,
@@ -64,7 +64,6 @@ export function createTray(
     // The macOS menu bar shows a title next to the icon; elsewhere setTitle is a no-op.
     tray.setTitle(unread > 0 ? String(unread) : '');
     tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(status, unread, actions)));
-    app.setBadgeCount(unread);
   };
   tray.on('click', () => actions.show());
   render();
@@ -78,7 +77,6 @@ export function createTray(
       render();
     },
     destroy() {
-      app.setBadgeCount(0);
       tray.destroy();
     },
   };

@@ -17,7 +17,9 @@ const SETTINGS: Settings = {
 };
 
 function backend(): CallHandlers {
-  const entries = CALL_CHANNELS.map((c) => [c, vi.fn(() => Promise.resolve(`${c} value`))] as const);
+  const entries = CALL_CHANNELS.map(
+    (c) => [c, vi.fn(() => Promise.resolve(`${c} value`))] as const,
+  );
   return {
     ...Object.fromEntries(entries),
     'settings:set': vi.fn(() => SETTINGS),

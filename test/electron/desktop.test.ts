@@ -94,10 +94,8 @@ describe('tray and badge', () => {
     indicator.setUnread(3);
     expect(tray.tooltip).toBe('PacketChat: 3 unread messages');
     expect(tray.title).toBe('3');
-    expect(app.badgeCount).toBe(3);
     indicator.setUnread(0);
     expect(tray.title).toBe('');
-    expect(app.badgeCount).toBe(0);
     indicator.destroy();
     expect(tray.destroyed).toBe(true);
   });
@@ -160,6 +158,7 @@ describe('desktop integration', () => {
       trayIconDataUrl: 'data:image/png;base64,AA==',
       isWindowFocused: () => focused,
       showWindow: vi.fn(),
+      getWindow: () => undefined,
       emit: vi.fn(),
       setStatus: vi.fn(),
       quit: vi.fn(),
@@ -173,6 +172,7 @@ describe('desktop integration', () => {
     const tray = Tray.instances[0]!;
     desktop.observe('unread', { total: 5 });
     expect(tray.tooltip).toBe('PacketChat: 5 unread messages');
+    expect(app.badgeCount).toBe(5);
     desktop.observe('self', { ...SELF, status: 'busy' });
     const menu = tray.menu as { items: { label?: string; checked?: boolean }[] };
     expect(menu.items.find((i) => i.checked)?.label).toBe('Busy');
@@ -194,6 +194,21 @@ describe('desktop integration', () => {
     });
     desktop.observe('message', message());
     expect(Notification.instances[0]?.options.title).toBe('Carol');
+    desktop.destroy();
+    expect(tray.destroyed).toBe(true);
+    expect(app.badgeCount).toBe(0);
+  });
+
+  it('works without a tray where the desktop has no status area', () => {
+    const NoTray = vi.spyOn(Tray.prototype, 'setToolTip').mockImplementation(() => {
+      throw new Error('no status area');
+    });
+    const { desktop, options } = setUp();
+    NoTray.mockRestore();
+    expect(options.log).toHaveBeenCalledWith('PacketChat: no tray icon', expect.any(Error));
+    desktop.setUnread(2);
+    expect(app.badgeCount).toBe(2);
+    expect(() => desktop.destroy()).not.toThrow();
   });
 });
 

@@ -51,7 +51,11 @@ export class FakeImage {
     return new FakeImage(this.dataUrl, width);
   }
 }
-export const nativeImage = { createFromDataURL: (url: string) => new FakeImage(url) };
+export const nativeImage = {
+  createFromDataURL: (url: string) => new FakeImage(url),
+  createFromBitmap: (_bitmap: Buffer, options: { width: number }) =>
+    new FakeImage('bitmap', options.width),
+};
 
 export const app = Object.assign(new EventEmitter(), {
   isPackaged: false,
@@ -189,6 +193,10 @@ export class BrowserWindow extends EventEmitter {
     return false;
   }
   restore() {}
+  overlay: { image: FakeImage | null; description: string } | undefined;
+  setOverlayIcon(image: unknown, description: string) {
+    this.overlay = { image: image as FakeImage | null, description };
+  }
   show() {
     this.visible = true;
   }

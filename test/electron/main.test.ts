@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { CALL_CHANNELS, callChannel, eventChannel } from '../../shared/ipc-channels';
 import type { ChatMessage, EventSink } from '../../shared/ipc';
 import {
@@ -128,6 +128,7 @@ describe('electron/main.ts', () => {
     expect(fakes.backendOptions).toMatchObject([
       {
         dataDir: fakes.profileDir,
+        lock: { name: 'work', dir: fakes.profileDir },
         profile: 'work',
         appVersion: '0.1.0',
         node: { clientPort: 4100 },
@@ -205,6 +206,25 @@ describe('electron/main.ts', () => {
     });
   });
 
+  it('queues events again while the page reloads, until it says app:ready', async () => {
+    window.webContents.emit('did-start-loading');
+    const before = window.webContents.sent.length;
+    emit('unread', { total: 9 });
+    expect(window.webContents.sent).toHaveLength(before);
+    const ready = ipcMain.handlers.get(callChannel('app:ready'))!;
+    await ready(trustedEvent(window), undefined);
+    expect(window.webContents.sent.at(-1)).toEqual({
+      channel: eventChannel('unread'),
+      payload: { total: 9 },
+    });
+  });
+
+  it('brings the window back on activate (a click on the macOS dock icon)', () => {
+    window.focused = false;
+    app.emit('activate');
+    expect(window.focused).toBe(true);
+  });
+
   it('About shows the version and my address', async () => {
     menuItem('About PacketChat')?.click();
     await vi.waitFor(() => expect(dialog.boxes).toHaveLength(1));
@@ -227,6 +247,13 @@ describe('electron/main.ts', () => {
 });
 
 describe('electron/main.ts when it cannot start', () => {
+  // main logs the failure in full for the terminal; the user reads the error box.
+  let consoleError: MockInstance<typeof console.error>;
+  beforeAll(() => {
+    consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterAll(() => consoleError.mockRestore());
+
   it('says why in an error box and exits without a window (profile in use)', async () => {
     resetFakeElectron();
     fakes.profileError = new Error('profile "work" is in use by process 4242');
@@ -236,6 +263,7 @@ describe('electron/main.ts when it cannot start', () => {
     expect(dialog.boxes).toEqual([
       ['PacketChat could not start', 'profile "work" is in use by process 4242'],
     ]);
+    expect(consoleError).toHaveBeenCalledWith('PacketChat: could not start', fakes.profileError);
     expect(BrowserWindow.instances).toHaveLength(0);
   });
 
