@@ -83,7 +83,11 @@ export function decodePacket(bytes: Uint8Array, maxBytes = MAX_DATAGRAM_BYTES): 
   } catch {
     // A broken PacketChat packet is junk; other text that merely starts with "{" is plain text.
     const ours = MARKER_PATTERN.test(text);
-    return fail('not-json', 'datagram starts like JSON but does not parse', ours ? undefined : text);
+    return fail(
+      'not-json',
+      'datagram starts like JSON but does not parse',
+      ours ? undefined : text,
+    );
   }
   if (!isPlainObject(json) || json['proto'] !== PROTOCOL_MARKER) {
     return fail('not-protocol', 'JSON without the PacketChat marker', text);

@@ -82,7 +82,11 @@ export const fragSchema = z.object({
   seq,
   floor: seq,
   ts: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  index: z.number().int().min(0).max(MAX_FRAGMENTS - 1),
+  index: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_FRAGMENTS - 1),
   count: z.number().int().min(2).max(MAX_FRAGMENTS),
   data: z.string().min(1),
 });
