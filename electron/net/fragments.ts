@@ -25,6 +25,9 @@ export function fragmentText(packet: TextPacket, maxBytes = MAX_DATAGRAM_BYTES):
     count: MAX_FRAGMENTS,
     data: '',
   };
+  // Cut with the largest possible floor: a retransmission carries a newer floor, and the cuts
+  // must not move with it, or pieces of two transmissions would join into a different text.
+  const sizing: FragPacket = { ...base, floor: Number.MAX_SAFE_INTEGER };
   const pieces: string[] = [];
   let start = 0;
   while (start < codePoints.length) {
@@ -34,7 +37,7 @@ export function fragmentText(packet: TextPacket, maxBytes = MAX_DATAGRAM_BYTES):
     while (low < high) {
       const mid = Math.ceil((low + high) / 2);
       const data = codePoints.slice(start, start + mid).join('');
-      if (encodingLength({ ...base, data }) <= maxBytes) low = mid;
+      if (encodingLength({ ...sizing, data }) <= maxBytes) low = mid;
       else high = mid - 1;
     }
     pieces.push(codePoints.slice(start, start + low).join(''));

@@ -2,7 +2,10 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './styles/base.css';
+import './styles/controls.css';
 import './styles/sidebar.css';
+import './styles/search.css';
+import './styles/states.css';
 import './styles/conversation.css';
 import './styles/inspector.css';
 import './styles/settings.css';
@@ -19,7 +22,10 @@ const api = window.packetChat;
 if (api) {
   const store = createAppStore(api);
   const disconnect = connectBridge(store, api);
-  window.addEventListener('unload', disconnect);
+  // `unload` is deprecated in Chromium; a page kept in the back-forward cache stays connected.
+  window.addEventListener('pagehide', (event) => {
+    if (!event.persisted) disconnect();
+  });
   createRoot(container).render(
     <StrictMode>
       <App store={store} api={api} i18n={i18n} />

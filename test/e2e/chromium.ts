@@ -13,7 +13,7 @@ const CANDIDATES = [
 ];
 
 export const INSTALL_HINT =
-  'No Chromium for the end-to-end UI tests. Install Debian\'s package with:\n' +
+  "No Chromium for the end-to-end UI tests. Install Debian's package with:\n" +
   '  sudo apt-get install -y chromium\n' +
   "or, where the internet allows, Playwright's own build with:\n" +
   '  npx playwright-core install chromium\n' +
@@ -34,8 +34,8 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | und
   }
 }
 
-export async function launchChromium(): Promise<Browser> {
-  const executablePath = findChromium();
+export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Promise<Browser> {
+  const executablePath = findChromium(env);
   if (executablePath === undefined) throw new Error(INSTALL_HINT);
   return chromium.launch({
     executablePath,

@@ -22,7 +22,8 @@ function preloadScript(): string {
   const listeners = new Map();
   const api = {};
   for (const [channel, method] of methods) {
-    api[method] = (args) => window.${CALL_BINDING}({ channel, args });
+    api[method] = (args) =>
+      window.${CALL_BINDING}(JSON.stringify({ channel, args })).then((text) => JSON.parse(text));
   }
   api.on = (event, listener) => {
     if (![...events.values()].includes(event)) throw new TypeError('unknown event ' + event);
@@ -62,10 +63,13 @@ export async function installBridge(page: Page, handlers: CallHandlers): Promise
   const calls: CallRecord[] = [];
   let open = true;
   let chain: Promise<void> = Promise.resolve();
-  let failure: unknown;
-  await page.exposeBinding(CALL_BINDING, (_source, request: { channel: string; args?: unknown }) => {
+  let failure: Error | undefined;
+  // Requests and answers cross as JSON text: plain data, as Electron's structured clone passes
+  // it, and one string goes through the DevTools protocol much faster than a deep object.
+  await page.exposeBinding(CALL_BINDING, async (_source, json: string) => {
+    const request = JSON.parse(json) as { channel: string; args?: unknown };
     calls.push({ channel: request.channel, args: request.args });
-    return answerCall(handlers, request.channel, request.args);
+    return JSON.stringify(await answerCall(handlers, request.channel, request.args));
   });
   await page.addInitScript({ content: preloadScript() });
   const send = (wire: string, payload: unknown): boolean => {
@@ -73,16 +77,17 @@ export async function installBridge(page: Page, handlers: CallHandlers): Promise
     chain = chain
       .then(() =>
         page.evaluate(
-          ([name, data]) =>
-            (globalThis as unknown as Record<string, (w: unknown, p: unknown) => void>)[
+          ([name, json]) =>
+            (globalThis as unknown as Record<string, (w: string, p: unknown) => void>)[
               '__packetChatDispatch'
-            ]?.(name, data),
-          [wire, payload] as const,
+            ]?.(name, JSON.parse(json)),
+          [wire, JSON.stringify(payload)] as const,
         ),
       )
       .catch((error: unknown) => {
         // A page that is closing loses its last events, as a closing window does.
-        if (open && !page.isClosed()) failure ??= error;
+        if (open && !page.isClosed())
+          failure ??= error instanceof Error ? error : new Error(String(error));
       });
     return true;
   };

@@ -4,9 +4,14 @@ import { deliveryUnderFaults, partitionAndHeal, type PartitionResult } from './s
 
 // Sized for `npm test` on a 2-core machine; `npm run soak` runs the long version. Seeds are fixed
 // so a failure replays (PACKETCHAT_FAULT_SEED=N overrides); every failure message names the seed.
+// Long (fragmented) messages are included; FAULTS_LONG_MESSAGES=0 leaves them out.
+const LONG_MESSAGES = process.env['FAULTS_LONG_MESSAGES'] !== '0';
+
 describe('delivery under faults (three nodes, one impairment proxy per pair)', () => {
   it('delivers 2,000 messages exactly once and in order through 10 % loss, 5 % duplication, 10 % reordering and 0-50 ms jitter', async () => {
-    const result = await deliveryUnderFaults(seedFromEnv(20_240_601), 2_000, 200);
+    const result = await deliveryUnderFaults(seedFromEnv(20_240_601), 2_000, 200, {
+      longMessages: LONG_MESSAGES,
+    });
     console.log('delivery under faults:', JSON.stringify(result));
     expect(result.messages).toBe(2_000);
   }, 150_000);

@@ -154,6 +154,24 @@ describe('impairment proxy on loopback', () => {
     expect(p.counters.back).toMatchObject({ received: 1, forwarded: 1 });
   });
 
+  it('keeps the directions apart: faults on one leave the other clean', async () => {
+    const [near, far] = [await udp(), await udp()];
+    const p = await proxy({ seed: 9, forward: { loss: 1 }, back: { duplicate: 1 } }, far.port);
+    await sendNumbered(near.socket, p, 20);
+    await sendNumbered(far.socket, p, 20, 'back');
+    await settle(p, () => near.received.length === 40, 'back delivery');
+    expect(far.received).toEqual([]);
+    expect(p.counters.forward.dropped.loss).toBe(20);
+    expect(p.counters.back).toMatchObject({ received: 20, forwarded: 40, duplicated: 20 });
+    expect(p.counters.back.dropped).toEqual({
+      loss: 0,
+      burst: 0,
+      partition: 0,
+      oversize: 0,
+      queue: 0,
+    });
+  });
+
   it('counts loss and duplication, and what arrives matches the counters', async () => {
     const [near, far] = [await udp(), await udp()];
     const p = await proxy({ seed: 2024, forward: { loss: 0.2, duplicate: 0.1 } }, far.port);

@@ -80,8 +80,12 @@ export class Traffic {
       const got = this.received.get(pair) ?? [];
       const at = sent.findIndex((text, i) => got[i] !== text);
       if (at !== -1 || got.length !== sent.length) {
+        const lengths =
+          at === -1
+            ? ''
+            : ` (sent ${sent[at]?.length ?? 0} characters there, received ${got[at]?.length ?? 0})`;
         problems.push(
-          `${this.name(pair)}: sent ${sent.length}, received ${got.length}, first difference at ${at}`,
+          `${this.name(pair)}: sent ${sent.length}, received ${got.length}, first difference at ${at}${lengths}`,
         );
       }
     }
@@ -199,9 +203,12 @@ export async function sendPaced(
 // Code points on purpose: the emoji with its skin-tone modifier becomes two characters.
 const ALPHABET = Array.from('abcdefghijklmnopqrstuvwxyz 0123456789"\\\n\t你好世界消息👋🏽✅é');
 
-/** Mostly short chat lines with quotes, escapes and non-ASCII; 1 % long enough to fragment. */
-export function chatText(index: number, random: () => number): string {
-  const long = random() < 0.01;
+/**
+ * Mostly short chat lines with quotes, escapes and non-ASCII; 1 % long enough to go as fragments
+ * (`longShare` changes that share; the random sequence is the same either way).
+ */
+export function chatText(index: number, random: () => number, longShare = 0.01): string {
+  const long = random() < longShare;
   const length = long ? 1_500 + Math.floor(random() * 3_000) : 1 + Math.floor(random() * 200);
   let body = '';
   for (let i = 0; i < length; i += 1) body += ALPHABET[Math.floor(random() * ALPHABET.length)]!;

@@ -71,6 +71,7 @@ export interface DeliveryResult {
   readonly retransmitted: number;
   readonly duplicatesDropped: number;
   readonly rateLimited: number;
+  readonly longMessages: boolean;
   /** Messages that went `pending` (UDP retries ran out) and were delivered after a resume. */
   readonly pending: number;
 }
@@ -82,12 +83,14 @@ export async function deliveryUnderFaults(
   seed: number,
   count: number,
   perSecond: number,
+  options: { readonly longMessages: boolean } = { longMessages: true },
 ): Promise<DeliveryResult> {
   const mesh = await startMesh({ seed, faults: LOSSY_LINK, node: NODE_OPTIONS });
   try {
     const started = Date.now();
     const perTick = Math.max(1, Math.round(perSecond / 50));
-    await sendPaced(mesh, count, perTick, 20, chatText);
+    const share = options.longMessages ? 0.01 : 0;
+    await sendPaced(mesh, count, perTick, 20, (i, random) => chatText(i, random, share));
     const sendMs = Date.now() - started;
     const drainMs = await settle(mesh, 90_000, `all ${count} messages delivered and acked`);
     expectExactlyOnceInOrder(mesh);
@@ -133,6 +136,7 @@ export async function deliveryUnderFaults(
       retransmitted: sum('retransmitted'),
       duplicatesDropped: sum('duplicatesDropped'),
       rateLimited: sum('rateLimited'),
+      longMessages: options.longMessages,
       pending: new Set(mesh.traffic.pending.map((p) => p.id)).size,
     };
   } finally {
@@ -165,7 +169,7 @@ export async function partitionAndHeal(seed: number, perPair: number): Promise<P
   const mesh = await startMesh({ seed, faults: LOSSY_LINK, node: NODE_OPTIONS });
   try {
     // Warm up so every stream has an RTT estimate, as a chat that was going on would.
-    await sendPaced(mesh, 60, 6, 20, chatText);
+    await sendPaced(mesh, 60, 6, 20, (i, random) => chatText(i, random, 0));
     await settle(mesh, 30_000, 'warm-up messages delivered');
 
     const starts = mesh.proxies.map((p) => {

@@ -420,6 +420,46 @@ describe('fragment reassembly properties (electron/net/fragments.ts)', () => {
     );
   });
 
+  // Regression: fragmentText() once sized pieces with the current floor's digits, so a
+  // retransmission with a longer floor moved the cuts and pieces of two transmissions joined into
+  // a wrong text. Cuts are now sized with the largest floor.
+  it('fragments of different transmissions (the floor rose between them) join to the exact text', () => {
+    const transmissions = fc
+      .record({
+        packet: textPacket,
+        floor1: fc.integer({ min: 1, max: 999 }),
+        floor2: fc.integer({ min: 1_000, max: 99_999 }),
+      })
+      .chain(({ packet, floor1, floor2 }) => {
+        const seq = Math.max(packet.seq, floor2);
+        const first = fragmentText({ ...packet, seq, floor: floor1 });
+        const second = fragmentText({ ...packet, seq, floor: floor2 });
+        return fc
+          .array(fc.boolean(), { minLength: second.length, maxLength: second.length })
+          .map((fromFirst) => ({
+            text: packet.text,
+            // Each piece from either transmission, then the rest of both (as retransmissions do).
+            arrivals: [
+              ...second.map((f, i) => (fromFirst[i] === true ? (first[i] ?? f) : f)),
+              ...first,
+              ...second,
+            ],
+          }));
+      });
+    fc.assert(
+      fc.property(transmissions, ({ text, arrivals }) => {
+        const reassembler = new Reassembler();
+        const complete: string[] = [];
+        for (const f of arrivals) {
+          const result = reassembler.accept(f, 0);
+          if (result.status === 'complete') complete.push(result.packet.text);
+        }
+        expect(complete).toEqual([text]);
+      }),
+      { numRuns: 100, seed: 7 },
+    );
+  });
+
   it('late duplicates after completion are recognised, never a second message', () => {
     fc.assert(
       fc.property(scrambled, ({ fragments, order }) => {

@@ -127,6 +127,26 @@ describe('contact list', () => {
   });
 });
 
+describe('say hello to an IP', () => {
+  it('explains an invalid address inline and says hello to a valid one', async () => {
+    const { fake, user } = renderApp();
+    await screen.findByRole('option', { name: /^Alice/ });
+    await user.click(screen.getByRole('button', { name: 'Say hello to an IP' }));
+    const input = screen.getByRole('textbox', { name: 'Say hello to an IP' });
+    await user.type(input, '10.0.0{Enter}');
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Enter an IPv4 address, optionally with :port',
+    );
+    expect(fake.calls.some((c) => c.channel === 'contacts:add')).toBe(false);
+    await user.clear(input);
+    await user.type(input, '10.0.0.7{Enter}');
+    expect((await screen.findByRole('status')).textContent).toBe('Said hello to 10.0.0.7:8000');
+    expect(fake.calls).toContainEqual({ channel: 'contacts:add', args: { address: '10.0.0.7' } });
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('textbox', { name: 'Say hello to an IP' })).toBeNull();
+  });
+});
+
 describe('search', () => {
   it('focuses with Ctrl+K, finds contacts and messages, and Esc clears it', async () => {
     const { user } = renderApp();

@@ -39,7 +39,10 @@ export async function answerCall(
   } catch (error) {
     if (error instanceof IpcFailure && IPC_ERROR_CODES.includes(error.code)) {
       const base = { code: error.code, message: error.message };
-      return { ok: false, error: error.field === undefined ? base : { ...base, field: error.field } };
+      return {
+        ok: false,
+        error: error.field === undefined ? base : { ...base, field: error.field },
+      };
     }
     return { ok: false, error: { code: 'internal', message: `${channel} failed` } };
   }

@@ -39,8 +39,20 @@ export function makeSelf(patch: Partial<SelfInfo> = {}): SelfInfo {
     serverPort: 8000,
     tcpPort: 4000,
     interfaces: [
-      { name: 'lo', address: '127.0.0.1', netmask: '255.0.0.0', broadcast: '127.255.255.255', internal: true },
-      { name: 'eth0', address: '192.168.1.20', netmask: '255.255.255.0', broadcast: '192.168.1.255', internal: false },
+      {
+        name: 'lo',
+        address: '127.0.0.1',
+        netmask: '255.0.0.0',
+        broadcast: '127.255.255.255',
+        internal: true,
+      },
+      {
+        name: 'eth0',
+        address: '192.168.1.20',
+        netmask: '255.255.255.0',
+        broadcast: '192.168.1.255',
+        internal: false,
+      },
     ],
     profile: 'default',
     appVersion: '0.1.0',
@@ -81,7 +93,11 @@ export function makeContact(id: string, patch: Partial<Contact> = {}): Contact {
   };
 }
 
-export function makeMessage(id: string, peerId: string, patch: Partial<ChatMessage> = {}): ChatMessage {
+export function makeMessage(
+  id: string,
+  peerId: string,
+  patch: Partial<ChatMessage> = {},
+): ChatMessage {
   return {
     id,
     peerId,
@@ -116,7 +132,12 @@ export function sampleData(now: number): FakeData {
   const contacts = [
     makeContact('alice', { nick: 'Alice', address: '192.168.1.31', lastSeen: now }),
     makeContact('xiaoming', { nick: '小明', address: '192.168.1.32', port: 4001, status: 'busy' }),
-    makeContact('bob', { nick: 'Bob', address: '192.168.1.33', online: false, lastSeen: now - 3 * HOUR }),
+    makeContact('bob', {
+      nick: 'Bob',
+      address: '192.168.1.33',
+      online: false,
+      lastSeen: now - 3 * HOUR,
+    }),
     makeContact('stranger:192.168.1.50:5555', {
       kind: 'stranger',
       nick: '192.168.1.50:5555',
@@ -128,10 +149,24 @@ export function sampleData(now: number): FakeData {
   ];
   const messages = [
     makeMessage('m1', 'alice', { text: 'Hi! Are you on the LAN?', receivedAt: now - 26 * HOUR }),
-    makeMessage('m2', 'alice', { direction: 'out', text: 'Yes, port 4000 as always', state: 'delivered', rttMs: 3, receivedAt: now - 25 * HOUR }),
+    makeMessage('m2', 'alice', {
+      direction: 'out',
+      text: 'Yes, port 4000 as always',
+      state: 'delivered',
+      rttMs: 3,
+      receivedAt: now - 25 * HOUR,
+    }),
     makeMessage('m3', 'alice', { text: 'Lunch at noon?', receivedAt: now - 5 * MINUTE }),
-    makeMessage('m4', 'xiaoming', { text: '你好！', receivedAt: now - 2 * MINUTE, remote: '192.168.1.32:4001' }),
-    makeMessage('m5', 'stranger:192.168.1.50:5555', { text: 'hello from netcat', receivedAt: now - MINUTE, remote: '192.168.1.50:5555' }),
+    makeMessage('m4', 'xiaoming', {
+      text: '你好！',
+      receivedAt: now - 2 * MINUTE,
+      remote: '192.168.1.32:4001',
+    }),
+    makeMessage('m5', 'stranger:192.168.1.50:5555', {
+      text: 'hello from netcat',
+      receivedAt: now - MINUTE,
+      remote: '192.168.1.50:5555',
+    }),
   ];
   return {
     self: makeSelf(),
@@ -140,8 +175,20 @@ export function sampleData(now: number): FakeData {
     messages,
     unread: { alice: 1, xiaoming: 1, 'stranger:192.168.1.50:5555': 1 },
     packets: [
-      makePacket(1, { at: now - 2000, kind: 'announce', summary: 'hello from Alice', peerId: 'alice', fields: { kind: 'announce', nick: 'Alice', port: 4000 } }),
-      makePacket(2, { at: now - 1000, direction: 'out', kind: 'ack', summary: 'ack m3', peerId: 'alice' }),
+      makePacket(1, {
+        at: now - 2000,
+        kind: 'announce',
+        summary: 'hello from Alice',
+        peerId: 'alice',
+        fields: { kind: 'announce', nick: 'Alice', port: 4000 },
+      }),
+      makePacket(2, {
+        at: now - 1000,
+        direction: 'out',
+        kind: 'ack',
+        summary: 'ack m3',
+        peerId: 'alice',
+      }),
     ],
     sockets: {
       sockets: [
@@ -155,8 +202,23 @@ export function sampleData(now: number): FakeData {
   };
 }
 
+const sorted = new WeakMap<ChatMessage[], { length: number; byPeer: Map<string, ChatMessage[]> }>();
+
+/** One conversation, oldest first; cached until a message is added (the scale test has 100,000). */
 function historyOf(data: FakeData, peerId: string): ChatMessage[] {
-  return data.messages.filter((m) => m.peerId === peerId).sort((a, b) => a.receivedAt - b.receivedAt);
+  let cache = sorted.get(data.messages);
+  if (cache?.length !== data.messages.length) {
+    cache = { length: data.messages.length, byPeer: new Map() };
+    sorted.set(data.messages, cache);
+  }
+  let list = cache.byPeer.get(peerId);
+  if (list === undefined) {
+    list = data.messages
+      .filter((m) => m.peerId === peerId)
+      .sort((a, b) => a.receivedAt - b.receivedAt);
+    cache.byPeer.set(peerId, list);
+  }
+  return list;
 }
 
 let sentCounter = 0;
@@ -223,7 +285,10 @@ export function fakeHandlers(data: FakeData): CallHandlers {
         .map((m) => ({
           messageId: m.id,
           peerId: m.peerId,
-          snippet: m.text.replace(new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), (w) => `[${w}]`),
+          snippet: m.text.replace(
+            new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'),
+            (w) => `[${w}]`,
+          ),
           at: m.receivedAt,
         })),
     'inspector:packets': ({ limit }) => data.packets.slice(-limit),

@@ -1,4 +1,3 @@
-import './dom-setup';
 import { cleanup, render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach } from 'vitest';
@@ -9,6 +8,58 @@ import { connectBridge } from '../../renderer/src/store/bridge';
 import { createAppStore } from '../../renderer/src/store/create-app-store';
 import { fakeHandlers, sampleData, type FakeData } from './fake-backend';
 import { fakeApi } from './fake-api';
+
+// --- jsdom, made usable for layout-dependent components -------------------------------------
+// jsdom lacks layout, ResizeObserver and matchMedia. Virtualized lists read their viewport from
+// clientHeight/clientWidth and row heights from offsetHeight: give every element a fixed box so
+// TanStack Virtual renders a realistic window of rows.
+const BOX = { clientHeight: 600, clientWidth: 400, offsetHeight: 60, offsetWidth: 400 };
+
+for (const [name, value] of Object.entries(BOX)) {
+  Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
+}
+
+class StubResizeObserver {
+  observe(): void {
+    // Sizes never change in jsdom.
+  }
+  unobserve(): void {
+    // Nothing observed.
+  }
+  disconnect(): void {
+    // Nothing observed.
+  }
+}
+if (!('ResizeObserver' in globalThis)) {
+  Object.assign(globalThis, { ResizeObserver: StubResizeObserver });
+}
+Element.prototype.scrollTo = function scrollTo(this: Element, options?: ScrollToOptions | number) {
+  if (typeof options === 'object') this.scrollTop = options.top ?? this.scrollTop;
+};
+Element.prototype.scrollIntoView = () => undefined;
+
+/** `prefers-color-scheme: dark` answers `systemDark`; tests flip it with setSystemDark. */
+let systemDark = false;
+const mediaListeners = new Set<() => void>();
+export function setSystemDark(dark: boolean): void {
+  systemDark = dark;
+  for (const listener of mediaListeners) listener();
+}
+window.matchMedia = (query: string) =>
+  ({
+    get matches() {
+      return query.includes('dark') && systemDark;
+    },
+    media: query,
+    onchange: null,
+    addEventListener: (_type: string, listener: () => void) => mediaListeners.add(listener),
+    removeEventListener: (_type: string, listener: () => void) => mediaListeners.delete(listener),
+    addListener: () => undefined,
+    removeListener: () => undefined,
+    dispatchEvent: () => false,
+  }) as unknown as MediaQueryList;
+
+// --- the app --------------------------------------------------------------------------------------
 
 /** Fixed "now" for sample data: today at 10:35 local time, so "Today"/"Yesterday" are stable. */
 export const NOW = new Date().setHours(10, 35, 0, 0);

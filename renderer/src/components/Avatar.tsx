@@ -21,6 +21,7 @@ export function Avatar(props: {
     <span
       className={props.stranger ? 'avatar stranger' : 'avatar'}
       aria-hidden="true"
+      translate="no"
       style={{
         width: size,
         height: size,

@@ -54,7 +54,9 @@ export const ContactRow = memo(function ContactRow(props: {
       />
       <div className="contact-text">
         <div className="contact-line">
-          <span className="nick">{contact.nick}</span>
+          <span className="nick" translate="no">
+            {contact.nick}
+          </span>
           {last && (
             <time className="list-time">{formatListTime(last.receivedAt, now, i18n.language)}</time>
           )}
@@ -62,10 +64,14 @@ export const ContactRow = memo(function ContactRow(props: {
         {contact.kind === 'stranger' ? (
           <span className="endpoint-small muted">{t('contacts.strangerHint')}</span>
         ) : (
-          <code className="mono endpoint-small">{endpoint(contact.address, contact.port)}</code>
+          <code className="mono endpoint-small" translate="no">
+            {endpoint(contact.address, contact.port)}
+          </code>
         )}
         <div className="contact-line">
-          <span className={last ? 'preview' : 'preview muted'}>{preview}</span>
+          <span className={last ? 'preview' : 'preview muted'} translate={last ? 'no' : undefined}>
+            {preview}
+          </span>
           {unread > 0 && (
             <span className="unread-badge" aria-label={t('contacts.unread', { n: unread })}>
               {unread > 99 ? '99+' : unread}

@@ -24,7 +24,7 @@ export function ConversationHeader(props: { contact: Contact }) {
   const stranger = c.kind === 'stranger';
   const presence = stranger ? undefined : c.online ? c.status : 'offline';
   return (
-    <header className="conversation-header">
+    <section className="conversation-header" aria-label={t('conversation.about', { nick: c.nick })}>
       <Avatar
         id={c.id}
         name={c.nick}
@@ -34,13 +34,17 @@ export function ConversationHeader(props: { contact: Contact }) {
       />
       <div className="header-text">
         <div className="header-line">
-          <h2 className="header-nick">{c.nick}</h2>
+          <h2 className="header-nick" translate="no">
+            {c.nick}
+          </h2>
           {presence && (
             <span className={`status-chip status-${presence}`}>{t(`status.${presence}`)}</span>
           )}
         </div>
         <div className="header-facts">
-          <code className="mono fact">{endpoint(c.address, c.port)}</code>
+          <code className="mono fact" translate="no">
+            {endpoint(c.address, c.port)}
+          </code>
           {stranger ? (
             <span className="fact">{t('conversation.stranger')}</span>
           ) : (
@@ -67,6 +71,6 @@ export function ConversationHeader(props: { contact: Contact }) {
           )}
         </div>
       </div>
-    </header>
+    </section>
   );
 }

@@ -31,7 +31,7 @@ function PacketToolbar() {
       >
         <option value="">{t('inspector.allPeers')}</option>
         {peerOptions.map((p) => (
-          <option key={p.id} value={p.id}>
+          <option key={p.id} value={p.id} translate="no">
             {p.nick}
           </option>
         ))}
@@ -44,7 +44,7 @@ function PacketToolbar() {
       >
         <option value="">{t('inspector.allKinds')}</option>
         {kinds.map((k) => (
-          <option key={k} value={k}>
+          <option key={k} value={k} translate="no">
             {k}
           </option>
         ))}

@@ -7,7 +7,7 @@ export function MessageText(props: { text: string }) {
   const { t } = useTranslation();
   const api = useApi();
   return (
-    <div className="message-text">
+    <div className="message-text" translate="no">
       {splitLinks(props.text).map((part, i) =>
         part.kind === 'text' ? (
           <span key={i}>{part.text}</span>

@@ -34,7 +34,9 @@ export function PacketDetail() {
           remote: packet.remote,
         })}
       </p>
-      <p className="detail-summary">{packet.summary}</p>
+      <p className="detail-summary" translate="no">
+        {packet.summary}
+      </p>
       {fields.length === 0 ? (
         <p className="muted">{t('inspector.noFields')}</p>
       ) : (
@@ -48,10 +50,12 @@ export function PacketDetail() {
           <tbody>
             {fields.map(([name, value]) => (
               <tr key={name}>
-                <th scope="row" className="mono">
+                <th scope="row" className="mono" translate="no">
                   {name}
                 </th>
-                <td className="mono">{value === null ? 'null' : String(value)}</td>
+                <td className="mono" translate="no">
+                  {value === null ? 'null' : String(value)}
+                </td>
               </tr>
             ))}
           </tbody>

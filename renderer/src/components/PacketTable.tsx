@@ -20,7 +20,7 @@ const PacketRow = memo(function PacketRow(props: { packet: PacketLogEntry; selec
       className={`packet-row dir-${p.direction}${props.selected ? ' selected' : ''}`}
       onClick={() => select(props.selected ? null : p.seq)}
     >
-      <span role="cell" className="mono">
+      <span role="cell" className="mono" translate="no">
         {formatClockSeconds(p.at, i18n.language)}
       </span>
       <span role="cell" className={`dir dir-${p.direction}`}>
@@ -29,19 +29,21 @@ const PacketRow = memo(function PacketRow(props: { packet: PacketLogEntry; selec
       <span role="cell" className={`proto proto-${p.transport}`}>
         {p.transport.toUpperCase()}
       </span>
-      <span role="cell" className="mono">
+      <span role="cell" className="mono" translate="no">
         {p.local}
       </span>
-      <span role="cell" className="mono">
+      <span role="cell" className="mono" translate="no">
         {p.remote}
       </span>
-      <span role="cell" className="mono num">
+      <span role="cell" className="mono num" translate="no">
         {p.size}
       </span>
       <span role="cell">
-        <span className={`kind-chip kind-${p.kind}`}>{p.kind}</span>
+        <span className={`kind-chip kind-${p.kind}`} translate="no">
+          {p.kind}
+        </span>
       </span>
-      <span role="cell" className="summary" title={p.summary}>
+      <span role="cell" className="summary" title={p.summary} translate="no">
         {p.summary}
       </span>
     </div>
@@ -123,6 +125,8 @@ export function PacketTable() {
         <div
           ref={scrollRef}
           className="packet-scroll"
+          role="rowgroup"
+          aria-label={t('inspector.logLabel')}
           tabIndex={0}
           onKeyDown={onKeyDown}
           onScroll={(e) => {

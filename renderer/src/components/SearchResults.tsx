@@ -41,10 +41,12 @@ function HitRow(props: { hit: SearchHit }) {
         />
         <span className="result-text">
           <span className="result-title">
-            <span className="nick">{nick}</span>
+            <span className="nick" translate="no">
+              {nick}
+            </span>
             <time className="list-time">{formatListTime(props.hit.at, now, i18n.language)}</time>
           </span>
-          <span className="result-snippet" aria-label={t('search.messages')}>
+          <span className="result-snippet" translate="no" aria-label={t('search.messages')}>
             <Snippet text={props.hit.snippet} />
           </span>
         </span>
@@ -78,8 +80,12 @@ function ContactHit(props: { id: string }) {
             : { presence: contact.online ? contact.status : 'offline' })}
         />
         <span className="result-text">
-          <span className="nick">{contact.nick}</span>
-          <code className="mono small">{endpoint(contact.address, contact.port)}</code>
+          <span className="nick" translate="no">
+            {contact.nick}
+          </span>
+          <code className="mono small" translate="no">
+            {endpoint(contact.address, contact.port)}
+          </code>
         </span>
       </button>
     </li>

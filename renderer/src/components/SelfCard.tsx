@@ -23,15 +23,20 @@ export function SelfCard() {
       <Avatar id={self.nodeId} name={self.nick} size={48} presence={self.status} />
       <div className="self-text">
         <div className="self-line">
-          <span className="self-nick">{self.nick}</span>
+          <span className="self-nick" translate="no">
+            {self.nick}
+          </span>
           <span className={`status-chip status-${self.status}`}>{t(`status.${self.status}`)}</span>
         </div>
-        <code className="mono self-endpoint">{endpoint(self.address, self.clientPort)}</code>
+        <code className="mono self-endpoint" translate="no">
+          {endpoint(self.address, self.clientPort)}
+        </code>
         <div className="self-addresses" aria-label={t('self.addresses')}>
           {addresses.map((i) => (
             <span
               key={`${i.name}-${i.address}`}
               className="iface-chip"
+              translate="no"
               title={`${i.name} ${i.address}/${i.netmask}`}
             >
               {i.name} <span className="mono">{i.address}</span>

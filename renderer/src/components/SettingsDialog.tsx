@@ -1,9 +1,10 @@
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../store/context';
 import { Icon } from './Icon';
 import { SettingsForm } from './SettingsForm';
 import { StateView } from './StateView';
+import { useModalFocus } from './use-modal-focus';
 
 /** A modal window over the app, as QQ's settings are. Esc closes it (see useShortcuts). */
 export function SettingsDialog() {
@@ -13,7 +14,7 @@ export function SettingsDialog() {
   const reload = useAppStore((s) => s.loadSettings);
   const close = useAppStore((s) => s.setSettingsOpen);
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => ref.current?.focus(), []);
+  const trapTab = useModalFocus(ref);
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && close(false)}>
       <div
@@ -23,6 +24,7 @@ export function SettingsDialog() {
         aria-modal="true"
         aria-labelledby="settings-title"
         tabIndex={-1}
+        onKeyDown={trapTab}
       >
         <header className="dialog-header">
           <h2 id="settings-title">{t('settings.title')}</h2>

@@ -90,9 +90,13 @@ export function SocketsView() {
                       {t(`sockets.role.${s.role}`)}
                     </span>
                   </td>
-                  <td className="mono">{s.local}</td>
-                  <td className="mono">{s.remote ?? '—'}</td>
-                  <td>{s.state}</td>
+                  <td className="mono" translate="no">
+                    {s.local}
+                  </td>
+                  <td className="mono" translate="no">
+                    {s.remote ?? '—'}
+                  </td>
+                  <td translate="no">{s.state}</td>
                 </tr>
               ))}
             </tbody>
@@ -115,12 +119,18 @@ export function SocketsView() {
             {sockets.interfaces.map((i) => (
               <tr key={`${i.name}-${i.address}`}>
                 <td>
-                  {i.name}{' '}
+                  <span translate="no">{i.name}</span>{' '}
                   {i.internal && <span className="muted small">({t('sockets.loopback')})</span>}
                 </td>
-                <td className="mono">{i.address}</td>
-                <td className="mono">{i.netmask}</td>
-                <td className="mono">{i.broadcast}</td>
+                <td className="mono" translate="no">
+                  {i.address}
+                </td>
+                <td className="mono" translate="no">
+                  {i.netmask}
+                </td>
+                <td className="mono" translate="no">
+                  {i.broadcast}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -22,7 +22,7 @@ function ToastItem(props: { toast: Toast }) {
     >
       <Icon name={toast.level === 'info' ? 'check' : 'alert'} size={16} />
       <span>
-        <strong>{t(`notice.${toast.level}`)}</strong> {toast.message}
+        <strong>{t(`notice.${toast.level}`)}</strong> <span translate="no">{toast.message}</span>
       </span>
       <button
         type="button"

@@ -25,7 +25,7 @@ export const en = {
   },
   search: {
     label: 'Search contacts and messages',
-    placeholder: 'Search names, IPs, messages',
+    placeholder: 'Search',
     shortcut: 'Ctrl+K',
     clear: 'Clear search',
     results: 'Search results',
@@ -59,6 +59,7 @@ export const en = {
   },
   conversation: {
     label: 'Conversation with {{nick}}',
+    about: 'About {{nick}}',
     emptyTitle: 'Pick someone to chat with',
     emptyHint: 'Messages go straight across the LAN: UDP first, TCP when needed.',
     host: 'Host {{host}}',
@@ -143,6 +144,7 @@ export const en = {
     emptyFiltered: 'No packet matches the filter',
     loading: 'Loading the packet log…',
     error: 'Could not load packets: {{message}}',
+    logLabel: 'Packet log: arrow keys select a packet',
     detailTitle: 'Packet #{{seq}}',
     detailLabel: 'Packet details',
     closeDetail: 'Close details',

@@ -22,7 +22,7 @@ export const zhCN: Resources = {
   },
   search: {
     label: '搜索联系人和消息',
-    placeholder: '搜索昵称、IP、消息',
+    placeholder: '搜索',
     shortcut: 'Ctrl+K',
     clear: '清除搜索',
     results: '搜索结果',
@@ -56,6 +56,7 @@ export const zhCN: Resources = {
   },
   conversation: {
     label: '与 {{nick}} 的会话',
+    about: '{{nick}} 的资料',
     emptyTitle: '选择一位好友开始聊天',
     emptyHint: '消息直接在局域网中传输：优先 UDP，必要时使用 TCP。',
     host: '主机 {{host}}',
@@ -140,6 +141,7 @@ export const zhCN: Resources = {
     emptyFiltered: '没有符合筛选条件的数据包',
     loading: '正在加载数据包日志…',
     error: '无法加载数据包：{{message}}',
+    logLabel: '数据包日志：方向键选择数据包',
     detailTitle: '数据包 #{{seq}}',
     detailLabel: '数据包详情',
     closeDetail: '关闭详情',

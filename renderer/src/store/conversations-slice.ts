@@ -1,23 +1,19 @@
 import type { ChatMessage, EventPayloads, IpcResult } from '../../../shared/ipc';
+import { fetchPages, prependPages, type Fetched, type Thread } from './history';
 import { failed, IDLE, LOADING, READY, settle, type Load, type SliceCreator } from './types';
+
+export type { Thread } from './history';
 
 /** Messages per history page. */
 export const HISTORY_PAGE = 100;
+/** A jump to a search hit pages back in big steps: 200 pages of 500 reach 100,000 messages. */
+const JUMP_PAGE = 500;
 const MAX_JUMP_PAGES = 200;
 
 export interface Summary {
   readonly unread: number;
   readonly lastMessageId: string | null;
   readonly lastAt: number;
-}
-
-/** The loaded part of one conversation: message ids and notice ids, oldest first. */
-export interface Thread {
-  readonly items: readonly string[];
-  readonly nextCursor: string | null;
-  /** True once the oldest message is loaded. */
-  readonly complete: boolean;
-  readonly load: Load;
 }
 
 /** Something that happened in a conversation that is not a message (the peer moved). */
@@ -101,149 +97,164 @@ function withMessage(
   return { ...threads, [message.peerId]: { ...thread, items: [...thread.items, message.id] } };
 }
 
-export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) => (set, get) => ({
-  summaries: {},
-  conversationsLoad: IDLE,
-  messages: {},
-  threads: {},
-  notices: {},
-  earlyStates: {},
-  loadConversations: async () => {
-    set({ conversationsLoad: LOADING });
-    const result = await settle(() => api.conversationsList());
-    if (!result.ok) {
-      set({ conversationsLoad: failed(result.error.message) });
-      return;
-    }
+export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) => (set, get) => {
+  /** The history request on its way, per conversation: one at a time. */
+  const inflight = new Map<string, Promise<void>>();
+
+  function setThread(peerId: string, patch: Partial<Thread>): void {
     set((state) => {
-      const summaries = { ...state.summaries };
-      const messages = { ...state.messages };
-      for (const c of result.value) {
-        const last = c.lastMessage;
-        if (last) messages[last.id] = messages[last.id] ?? last;
-        summaries[c.peerId] = {
-          unread: c.unread,
-          lastMessageId: last?.id ?? null,
-          lastAt: last?.receivedAt ?? 0,
-        };
-      }
-      return { summaries, messages, conversationsLoad: READY };
-    });
-  },
-  loadOlder: async (peerId) => {
-    const thread = get().threads[peerId] ?? EMPTY_THREAD;
-    if (thread.load.status === 'loading' || thread.complete) return;
-    const setThread = (patch: Partial<Thread>) =>
-      set((state) => ({
-        threads: { ...state.threads, [peerId]: { ...(state.threads[peerId] ?? thread), ...patch } },
-      }));
-    setThread({ load: LOADING });
-    const before = thread.load.status === 'idle' ? undefined : (thread.nextCursor ?? undefined);
-    const args =
-      before === undefined
-        ? { peerId, limit: HISTORY_PAGE }
-        : { peerId, before, limit: HISTORY_PAGE };
-    const result = await settle(() => api.messagesHistory(args));
-    if (!result.ok) {
-      setThread({ load: failed(result.error.message) });
-      return;
-    }
-    const page = result.value;
-    set((state) => {
-      const current = state.threads[peerId] ?? thread;
-      const known = new Set(current.items);
-      const messages = { ...state.messages };
-      const older: string[] = [];
-      for (const m of page.messages) {
-        messages[m.id] = m;
-        if (!known.has(m.id)) older.push(m.id);
-      }
-      const next: Thread = {
-        items: [...older, ...current.items],
-        nextCursor: page.nextCursor,
-        complete: page.nextCursor === null,
-        load: READY,
-      };
-      return { messages, threads: { ...state.threads, [peerId]: next } };
-    });
-  },
-  loadUntil: async (peerId, messageId) => {
-    for (let i = 0; i < MAX_JUMP_PAGES; i += 1) {
-      const thread = get().threads[peerId];
-      if (thread?.items.includes(messageId)) return true;
-      if (thread && (thread.complete || thread.load.status === 'error')) return false;
-      await get().loadOlder(peerId);
-    }
-    return false;
-  },
-  receiveMessage: (message) => {
-    const isOpen =
-      get().activePeerId === message.peerId && get().view === 'chats' && !get().windowHidden;
-    const known = get().messages[message.id];
-    const unreadBump = message.direction === 'in' && !isOpen && !known ? 1 : 0;
-    set((state) => {
-      const summary = state.summaries[message.peerId];
-      const early = state.earlyStates[message.id];
-      const earlyStates = Object.fromEntries(
-        Object.entries(state.earlyStates).filter(([id]) => id !== message.id),
-      );
-      return {
-        messages: { ...state.messages, [message.id]: merged(message, known, early) },
-        ...(early ? { earlyStates } : {}),
-        threads: withMessage(state.threads, message),
-        summaries: {
-          ...state.summaries,
-          [message.peerId]: {
-            unread: (summary?.unread ?? 0) + unreadBump,
-            lastMessageId: message.id,
-            lastAt: message.receivedAt,
-          },
-        },
-      };
-    });
-    if (message.direction === 'in' && isOpen) get().markRead(message.peerId);
-  },
-  applyMessageState: (update) => {
-    set((state) => {
-      const message = state.messages[update.id];
-      if (message)
-        return { messages: { ...state.messages, [update.id]: withState(message, update) } };
-      const kept = Object.entries(state.earlyStates).slice(-(MAX_EARLY_STATES - 1));
-      return { earlyStates: { ...Object.fromEntries(kept), [update.id]: update } };
-    });
-  },
-  sendMessage: async (peerId, text) => {
-    const result = await settle(() => api.messagesSend({ peerId, text }));
-    if (result.ok) get().receiveMessage(result.value);
-    return result;
-  },
-  retryMessage: (messageId) => settle(() => api.messagesRetry({ messageId })),
-  markRead: (peerId) => {
-    const summary = get().summaries[peerId];
-    if (summary && summary.unread > 0) {
-      set((state) => ({ summaries: { ...state.summaries, [peerId]: { ...summary, unread: 0 } } }));
-    }
-    // Errors are not shown: the badge is already cleared and main recounts on the next message.
-    void settle(() => api.messagesMarkRead({ peerId }));
-  },
-  addMovedNotice: (peerId, previous, now) => {
-    noticeCounter += 1;
-    const notice: ThreadNotice = {
-      id: `${NOTICE_PREFIX}${noticeCounter}`,
-      peerId,
-      at: Date.now(),
-      kind: 'moved',
-      from: `${previous.address}:${previous.port}`,
-      to: `${now.address}:${now.port}`,
-    };
-    set((state) => {
-      // Kept even in an unopened conversation: its first history page goes in front of it.
       const thread = state.threads[peerId] ?? EMPTY_THREAD;
-      const threads = {
-        ...state.threads,
-        [peerId]: { ...thread, items: [...thread.items, notice.id] },
-      };
-      return { notices: { ...state.notices, [notice.id]: notice }, threads };
+      return { threads: { ...state.threads, [peerId]: { ...thread, ...patch } } };
     });
-  },
-});
+  }
+
+  function commit(peerId: string, fetched: Fetched): void {
+    set((state) => {
+      const merged = prependPages(
+        state.threads[peerId] ?? EMPTY_THREAD,
+        state.messages,
+        fetched.pages,
+      );
+      const thread =
+        fetched.error === null ? merged.thread : { ...merged.thread, load: failed(fetched.error) };
+      return { messages: merged.messages, threads: { ...state.threads, [peerId]: thread } };
+    });
+  }
+
+  /** Reads older pages (the newest first when nothing is loaded) and commits them at once. */
+  function page(
+    peerId: string,
+    thread: Thread,
+    limit: number,
+    maxPages: number,
+    enough?: Parameters<typeof fetchPages>[2],
+  ): Promise<void> {
+    setThread(peerId, { load: LOADING });
+    const before = thread.load.status === 'idle' ? undefined : (thread.nextCursor ?? undefined);
+    const request = fetchPages(api, { peerId, before, limit, maxPages }, enough)
+      .then((fetched) => commit(peerId, fetched))
+      .finally(() => inflight.delete(peerId));
+    inflight.set(peerId, request);
+    return request;
+  }
+
+  return {
+    summaries: {},
+    conversationsLoad: IDLE,
+    messages: {},
+    threads: {},
+    notices: {},
+    earlyStates: {},
+    loadConversations: async () => {
+      set({ conversationsLoad: LOADING });
+      const result = await settle(() => api.conversationsList());
+      if (!result.ok) {
+        set({ conversationsLoad: failed(result.error.message) });
+        return;
+      }
+      set((state) => {
+        const summaries = { ...state.summaries };
+        const messages = { ...state.messages };
+        for (const c of result.value) {
+          const last = c.lastMessage;
+          if (last) messages[last.id] = messages[last.id] ?? last;
+          summaries[c.peerId] = {
+            unread: c.unread,
+            lastMessageId: last?.id ?? null,
+            lastAt: last?.receivedAt ?? 0,
+          };
+        }
+        return { summaries, messages, conversationsLoad: READY };
+      });
+    },
+    loadOlder: (peerId) => {
+      const thread = get().threads[peerId] ?? EMPTY_THREAD;
+      if (thread.load.status === 'loading' || thread.complete) {
+        return inflight.get(peerId) ?? Promise.resolve();
+      }
+      return page(peerId, thread, HISTORY_PAGE, 1);
+    },
+    loadUntil: async (peerId, messageId) => {
+      await inflight.get(peerId);
+      const thread = get().threads[peerId] ?? EMPTY_THREAD;
+      if (thread.items.includes(messageId)) return true;
+      if (thread.complete) return false;
+      await page(peerId, thread, JUMP_PAGE, MAX_JUMP_PAGES, (p) =>
+        p.messages.some((m) => m.id === messageId),
+      );
+      return get().threads[peerId]?.items.includes(messageId) ?? false;
+    },
+    receiveMessage: (message) => {
+      const isOpen =
+        get().activePeerId === message.peerId && get().view === 'chats' && !get().windowHidden;
+      const known = get().messages[message.id];
+      const unreadBump = message.direction === 'in' && !isOpen && !known ? 1 : 0;
+      set((state) => {
+        const summary = state.summaries[message.peerId];
+        const early = state.earlyStates[message.id];
+        const earlyStates = Object.fromEntries(
+          Object.entries(state.earlyStates).filter(([id]) => id !== message.id),
+        );
+        return {
+          messages: { ...state.messages, [message.id]: merged(message, known, early) },
+          ...(early ? { earlyStates } : {}),
+          threads: withMessage(state.threads, message),
+          summaries: {
+            ...state.summaries,
+            [message.peerId]: {
+              unread: (summary?.unread ?? 0) + unreadBump,
+              lastMessageId: message.id,
+              lastAt: message.receivedAt,
+            },
+          },
+        };
+      });
+      if (message.direction === 'in' && isOpen) get().markRead(message.peerId);
+    },
+    applyMessageState: (update) => {
+      set((state) => {
+        const message = state.messages[update.id];
+        if (message)
+          return { messages: { ...state.messages, [update.id]: withState(message, update) } };
+        const kept = Object.entries(state.earlyStates).slice(-(MAX_EARLY_STATES - 1));
+        return { earlyStates: { ...Object.fromEntries(kept), [update.id]: update } };
+      });
+    },
+    sendMessage: async (peerId, text) => {
+      const result = await settle(() => api.messagesSend({ peerId, text }));
+      if (result.ok) get().receiveMessage(result.value);
+      return result;
+    },
+    retryMessage: (messageId) => settle(() => api.messagesRetry({ messageId })),
+    markRead: (peerId) => {
+      const summary = get().summaries[peerId];
+      if (summary && summary.unread > 0) {
+        set((state) => ({
+          summaries: { ...state.summaries, [peerId]: { ...summary, unread: 0 } },
+        }));
+      }
+      // Errors are not shown: the badge is already cleared and main recounts on the next message.
+      void settle(() => api.messagesMarkRead({ peerId }));
+    },
+    addMovedNotice: (peerId, previous, now) => {
+      noticeCounter += 1;
+      const notice: ThreadNotice = {
+        id: `${NOTICE_PREFIX}${noticeCounter}`,
+        peerId,
+        at: Date.now(),
+        kind: 'moved',
+        from: `${previous.address}:${previous.port}`,
+        to: `${now.address}:${now.port}`,
+      };
+      set((state) => {
+        // Kept even in an unopened conversation: its first history page goes in front of it.
+        const thread = state.threads[peerId] ?? EMPTY_THREAD;
+        const threads = {
+          ...state.threads,
+          [peerId]: { ...thread, items: [...thread.items, notice.id] },
+        };
+        return { notices: { ...state.notices, [notice.id]: notice }, threads };
+      });
+    },
+  };
+};

@@ -15,6 +15,8 @@ export interface InspectorSlice {
   /** Packets that arrived while paused; shown on resume. */
   held: readonly PacketLogEntry[];
   packetsLoad: Load;
+  /** The newest `seq` seen: entries at or below it are repeats (seq grows within a node run). */
+  lastSeq: number;
   paused: boolean;
   packetFilter: PacketFilter;
   selectedSeq: number | null;
@@ -31,6 +33,13 @@ export interface InspectorSlice {
   setCounters: (counters: NodeCounters) => void;
 }
 
+/** Log entries by `seq`, each once, oldest first (a snapshot and live batches overlap). */
+function mergeBySeq(...lists: (readonly PacketLogEntry[])[]): PacketLogEntry[] {
+  const bySeq = new Map<number, PacketLogEntry>();
+  for (const list of lists) for (const entry of list) bySeq.set(entry.seq, entry);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
 function keepLast<T>(items: readonly T[], max: number): readonly T[] {
   return items.length > max ? items.slice(items.length - max) : items;
 }
@@ -39,6 +48,7 @@ export const createInspectorSlice: SliceCreator<InspectorSlice> = (api) => (set,
   packets: [],
   held: [],
   packetsLoad: IDLE,
+  lastSeq: -1,
   paused: false,
   packetFilter: { peerId: '', kind: '' },
   selectedSeq: null,
@@ -53,16 +63,21 @@ export const createInspectorSlice: SliceCreator<InspectorSlice> = (api) => (set,
       return;
     }
     set((state) => {
-      const newest = result.value.at(-1)?.seq ?? -1;
-      const live = state.packets.filter((p) => p.seq > newest);
-      return { packets: keepLast([...result.value, ...live], PACKET_LOG_SIZE), packetsLoad: READY };
+      const packets = mergeBySeq(result.value, state.packets);
+      const lastSeq = Math.max(state.lastSeq, packets.at(-1)?.seq ?? -1);
+      return { packets: keepLast(packets, PACKET_LOG_SIZE), lastSeq, packetsLoad: READY };
     });
   },
   receivePackets: (batch) => {
-    if (batch.length === 0) return;
-    if (get().paused)
-      set((state) => ({ held: keepLast([...state.held, ...batch], PACKET_LOG_SIZE) }));
-    else set((state) => ({ packets: keepLast([...state.packets, ...batch], PACKET_LOG_SIZE) }));
+    // Events queued before the renderer was ready repeat entries the snapshot already had.
+    const fresh = batch.filter((p) => p.seq > get().lastSeq);
+    const last = fresh.at(-1);
+    if (last === undefined) return;
+    const list = get().paused ? 'held' : 'packets';
+    set((state) => ({
+      [list]: keepLast([...state[list], ...fresh], PACKET_LOG_SIZE),
+      lastSeq: last.seq,
+    }));
   },
   setPaused: (paused) =>
     set((state) =>

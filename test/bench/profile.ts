@@ -1,0 +1,132 @@
+/**
+ * Where the time goes: runs one benchmark with both worker processes under `--cpu-prof`, then
+ * prints each process's functions by self time (ours first), so a slow figure points at code.
+ *
+ *   tsx test/bench/profile.ts rtt|stream|stream-stored|tcp|ui [--keep]
+ *
+ * Loopback only; the profiles go to a temporary folder (kept with --keep).
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { MAX_TEXT_BYTES } from '../../shared/protocol/constants';
+import { testPorts } from '../helpers/ports';
+import { BENCH_TEXT } from './net-bench';
+import { round, table } from './stats';
+import { withWorkers } from './worker-pool';
+
+interface ProfileNode {
+  readonly id: number;
+  readonly callFrame: { functionName: string; url: string; lineNumber: number };
+  readonly children?: readonly number[];
+}
+interface CpuProfile {
+  readonly nodes: readonly ProfileNode[];
+  readonly startTime: number;
+  readonly endTime: number;
+  readonly samples: readonly number[];
+}
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { keep: { type: 'boolean', default: false }, top: { type: 'string', default: '25' } },
+});
+const what = positionals[0] ?? 'rtt';
+const dir = mkdtempSync(join(tmpdir(), 'packetchat-prof-'));
+const NO_LIMIT = { perSecond: 1_000_000, burst: 1_000_000 };
+
+if (what === 'ui') {
+  // The renderer in Chromium: profiled through the DevTools protocol inside ui-bench.ts.
+  const { uiBench } = await import('./ui-bench');
+  await uiBench({ quick: false, profile: true });
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+await withWorkers(
+  ['sender', 'receiver'],
+  async ([a, b]) => {
+    const ports = testPorts();
+    const options = {
+      ...(what === 'rtt' ? {} : { rateLimit: NO_LIMIT }),
+      ...(what === 'stream-stored' ? { store: true } : {}),
+    };
+    const na = await a!.call('startNode', { ...ports, ...options });
+    const nb = await b!.call('startNode', {
+      ...ports,
+      clientPort: ports.clientPort + 100,
+      ...options,
+    });
+    await a!.call('addPeer', `127.0.0.1:${nb.clientPort}`);
+    await Promise.all([a!.call('waitPeer', nb.id, 10_000), b!.call('waitPeer', na.id, 10_000)]);
+    if (what === 'rtt') await a!.call('nodeRtt', nb.id, 5_000, BENCH_TEXT);
+    else if (what === 'tcp') await a!.call('nodeRtt', nb.id, 500, 'a'.repeat(MAX_TEXT_BYTES));
+    else await a!.call('nodeStream', nb.id, what === 'stream' ? 30_000 : 3_000, BENCH_TEXT, 128);
+  },
+  ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+);
+
+const frameName = (frame: ProfileNode['callFrame']): string => {
+  const file = frame.url.replace(/^file:\/\//, '').replace(process.cwd() + '/', '');
+  // tsx-compiled files report line 1; the function name and file are what identify them.
+  return `${frame.functionName || '(anonymous)'} ${file}${file.endsWith('.ts') ? '' : `:${frame.lineNumber + 1}`}`;
+};
+
+/**
+ * Self time per function (ms), and inclusive time of the project's own functions (time with the
+ * function anywhere on the stack, counted once per sample), from a .cpuprofile.
+ */
+function times(profile: CpuProfile): {
+  total: number;
+  self: Map<string, number>;
+  inclusive: Map<string, number>;
+} {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const interval = (profile.endTime - profile.startTime) / 1_000 / profile.samples.length;
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  for (const id of profile.samples) {
+    const node = byId.get(id);
+    if (node === undefined) continue;
+    const name = frameName(node.callFrame);
+    self.set(name, (self.get(name) ?? 0) + interval);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = byId.get(at)?.callFrame;
+      if (frame === undefined || !/\/(electron|shared)\//.test(frame.url)) continue;
+      const key = frameName(frame);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + interval);
+    }
+  }
+  return { total: profile.samples.length * interval, self, inclusive };
+}
+
+for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+  const { total, self, inclusive } = times(profile);
+  const idle = [...self.entries()].filter(([k]) => k.startsWith('(idle)'));
+  const busy = total - idle.reduce((sum, [, ms]) => sum + ms, 0);
+  const show = (title: string, rows: Map<string, number>): void => {
+    const top = [...rows.entries()]
+      .filter(([k]) => !k.startsWith('(idle)'))
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, Number(values.top));
+    console.log(`\n${title}`);
+    console.log(
+      table(
+        ['ms', '% of busy', 'function'],
+        top.map(([k, ms]) => [String(round(ms)), String(round((100 * ms) / busy)), k]),
+      ),
+    );
+  };
+  console.log(`\n=== ${file}: ${round(total)} ms sampled, ${round(busy)} ms busy`);
+  show('self time', self);
+  show('inclusive time, electron/ and shared/ functions', inclusive);
+}
+if (values.keep) console.log(`\nprofiles kept in ${dir}`);
+else rmSync(dir, { recursive: true, force: true });

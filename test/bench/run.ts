@@ -1,0 +1,309 @@
+/**
+ * `npm run bench`: every PacketChat figure next to its baseline, measured in the same run.
+ * Prints a table and writes JSON (default test/bench/results/latest.json).
+ *
+ *   tsx test/bench/run.ts [--quick] [--only=rtt,stream,tcp,discovery,memory,storage,ui]
+ *                         [--out=path.json]
+ *
+ * Loopback only. Each figure runs in fresh worker processes that are stopped afterwards.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { arch, cpus, platform, release, totalmem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { discovery, memory, roundTrip, tcpTransfer, throughput, type Sizes } from './net-bench';
+import { round, table } from './stats';
+import { withWorkers } from './worker-pool';
+import type { StorageResult } from './storage-bench';
+
+export interface Figure {
+  readonly section: string;
+  readonly figure: string;
+  readonly unit: string;
+  readonly value: number;
+  readonly baseline: string;
+  readonly baselineValue: number;
+  /** value / baseline for times and sizes; baseline / value for rates: always "how many times worse". */
+  readonly factor: number;
+  readonly note?: string;
+}
+
+const SECTIONS = ['rtt', 'stream', 'tcp', 'discovery', 'memory', 'storage', 'ui'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    out: { type: 'string', default: 'test/bench/results/latest.json' },
+  },
+});
+const quick = values.quick;
+const only = new Set((values.only ?? SECTIONS.join(',')).split(',') as Section[]);
+const sizes: Sizes = { count: (full) => (quick ? Math.max(1, Math.ceil(full / 10)) : full) };
+
+const figures: Figure[] = [];
+const details: Record<string, unknown> = {};
+
+function time(
+  section: string,
+  figure: string,
+  value: number,
+  baseline: string,
+  baselineValue: number,
+  note?: string,
+): void {
+  add(section, figure, 'ms', value, baseline, baselineValue, value / baselineValue, note);
+}
+
+function rate(
+  section: string,
+  figure: string,
+  value: number,
+  baseline: string,
+  baselineValue: number,
+  note?: string,
+): void {
+  add(section, figure, '/s', value, baseline, baselineValue, baselineValue / value, note);
+}
+
+function add(
+  section: string,
+  figure: string,
+  unit: string,
+  value: number,
+  baseline: string,
+  baselineValue: number,
+  factor: number,
+  note?: string,
+): void {
+  const row: Figure = {
+    section,
+    figure,
+    unit,
+    value: round(value),
+    baseline,
+    baselineValue: round(baselineValue),
+    factor: round(factor),
+    ...(note === undefined ? {} : { note }),
+  };
+  figures.push(row);
+  console.log(
+    `  ${figure}: ${row.value} ${unit}  (${baseline}: ${row.baselineValue} ${unit}, x${row.factor})`,
+  );
+}
+
+async function runSection(name: Section, fn: () => Promise<void>): Promise<void> {
+  if (!only.has(name)) return;
+  console.log(`\n[${name}]`);
+  const started = performance.now();
+  try {
+    await fn();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.log(`  FAILED: ${message}`);
+    details[`${name}Error`] = message;
+    process.exitCode = 1;
+  }
+  console.log(`  (${((performance.now() - started) / 1_000).toFixed(1)} s)`);
+}
+
+async function main(): Promise<void> {
+  const began = new Date();
+  console.log(`PacketChat benchmarks${quick ? ' (quick: a tenth of the samples)' : ''}`);
+
+  await runSection('rtt', async () => {
+    const r = await roundTrip(sizes);
+    details['rtt'] = r;
+    const base = 'raw node:dgram ping-pong, same processes';
+    time('latency', 'message-to-ack RTT p50', r.node.p50, base, r.raw.p50);
+    time('latency', 'message-to-ack RTT p99', r.node.p99, base, r.raw.p99);
+  });
+
+  await runSection('stream', async () => {
+    const r = await throughput(sizes);
+    details['stream'] = r;
+    const base = `raw UDP request/response, ${r.raw.window} outstanding`;
+    rate(
+      'throughput',
+      'acked msgs/s, node as shipped',
+      r.nodeShipped.perSecond,
+      base,
+      r.raw.perSecond,
+      `per-source limit 400 datagrams/s dropped ${r.nodeShipped.rateLimited}; ${r.nodeShipped.retransmitted} retransmissions`,
+    );
+    rate(
+      'throughput',
+      'acked msgs/s, per-source limit lifted',
+      r.nodeUnlimited.perSecond,
+      base,
+      r.raw.perSecond,
+      `${r.nodeUnlimited.retransmitted} retransmissions`,
+    );
+    rate(
+      'throughput',
+      'acked + stored msgs/s (SQLite both ends)',
+      r.nodeStored.perSecond,
+      'raw UDP request/response + SQLite insert per request (FULL)',
+      r.rawStored.perSecond,
+      `limit lifted; received texts stored by ${r.nodeStored.storedBy}`,
+    );
+  });
+
+  await runSection('tcp', async () => {
+    const r = await tcpTransfer(sizes);
+    details['tcp'] = r;
+    const base = `raw TCP, same ${r.bytes}-byte frame, one connection`;
+    time('tcp', '64 KiB message over TCP p50', r.node.p50, base, r.raw.p50);
+    time('tcp', '64 KiB message over TCP p99', r.node.p99, base, r.raw.p99);
+    time(
+      'tcp',
+      '64 KiB, first message (connects)',
+      r.node.first,
+      'raw TCP connect + first transfer',
+      r.raw.connectMs + r.raw.first,
+    );
+  });
+
+  await runSection('discovery', async () => {
+    for (const total of quick ? [50] : [50, 200]) {
+      const r = await discovery(total, 4);
+      details[`discovery${total}`] = r;
+      time(
+        'discovery',
+        `${total} nodes all see each other`,
+        r.nodeMs,
+        'raw broadcast hello + immediate unicast reply',
+        r.rawMs,
+        `4 processes; announce replies wait 0-250 ms by design; binding took ${round(r.nodeBoundMs)} ms`,
+      );
+    }
+  });
+
+  await runSection('memory', async () => {
+    const r = await memory(200);
+    details['memory'] = r;
+    add(
+      'memory',
+      'RSS, idle node',
+      'MiB',
+      r.idleNodeMb,
+      'same process before the node started',
+      r.emptyProcessMb,
+      r.idleNodeMb / r.emptyProcessMb,
+      `heap ${round(r.heapIdleMb)} MiB`,
+    );
+    add(
+      'memory',
+      `RSS, node holding ${r.peers} peers`,
+      'MiB',
+      r.withPeersMb,
+      'idle node',
+      r.idleNodeMb,
+      r.withPeersMb / r.idleNodeMb,
+      `heap ${round(r.heapWithPeersMb)} MiB; each peer sent one text`,
+    );
+  });
+
+  await runSection('storage', async () => {
+    const r: StorageResult = await withWorkers(['storage'], ([w]) =>
+      w!.call('storage', {
+        messages: quick ? 10_000 : 100_000,
+        durable: quick ? 400 : 2_000,
+      }),
+    );
+    details['storage'] = r;
+    const base = 'raw node:sqlite, same pragmas (WAL, FULL)';
+    rate(
+      'storage',
+      'received msgs stored/s, one transaction each',
+      r.durable.store,
+      base,
+      r.durable.raw,
+      `the disk's write+fsync ceiling: ${round(r.durable.fsyncOnly)}/s`,
+    );
+    rate('storage', 'msgs stored/s, 1,000 per transaction', r.batched.store, base, r.batched.raw);
+    const n = r.messages.toLocaleString('en');
+    time('storage', `newest 50 of ${n} p50`, r.newestPage.store.p50, base, r.newestPage.raw.p50);
+    time(
+      'storage',
+      `50 from the middle of ${n} p50`,
+      r.middlePage.store.p50,
+      base,
+      r.middlePage.raw.p50,
+    );
+    time(
+      'storage',
+      `search ${n}, word in 1 % p50`,
+      r.searchCommon.store.p50,
+      'raw FTS5 trigram',
+      r.searchCommon.raw.p50,
+      `${r.searchCommon.hits} hits (limit 50)`,
+    );
+    time(
+      'storage',
+      `search ${n}, word in one message p50`,
+      r.searchRare.store.p50,
+      'raw FTS5 trigram',
+      r.searchRare.raw.p50,
+    );
+    time(
+      'storage',
+      `search ${n}, 2-character query p50`,
+      r.searchShort.store.p50,
+      'raw LIKE scan',
+      r.searchShort.raw.p50,
+      'shorter than a trigram: a scan',
+    );
+  });
+
+  await runSection('ui', async () => {
+    const { uiBench } = await import('./ui-bench');
+    const r = await uiBench({ quick });
+    details['ui'] = r;
+    for (const f of r.figures) figures.push(f);
+    for (const f of r.figures)
+      console.log(`  ${f.figure}: ${f.value} ${f.unit} (${f.baseline}: ${f.baselineValue})`);
+  });
+
+  const machine = {
+    cpus: cpus().length,
+    model: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: round(totalmem() / 2 ** 30),
+    platform: `${platform()} ${release()} ${arch()}`,
+    node: process.version,
+  };
+  const header = ['section', 'figure', 'PacketChat', 'baseline', 'baseline value', 'x', 'note'];
+  const rows = figures.map((f) => [
+    f.section,
+    f.figure,
+    `${f.value} ${f.unit}`,
+    f.baseline,
+    `${f.baselineValue} ${f.unit}`,
+    String(f.factor),
+    f.note ?? '',
+  ]);
+  console.log(`\n${table(header, rows)}`);
+  console.log(`\nmachine: ${JSON.stringify(machine)}`);
+  const out = resolve(values.out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(
+    out,
+    `${JSON.stringify(
+      {
+        command: `tsx test/bench/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
+        started: began.toISOString(),
+        seconds: round((Date.now() - began.getTime()) / 1_000),
+        quick,
+        machine,
+        figures,
+        details,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  console.log(`wrote ${out}`);
+}
+
+await main();

@@ -1,0 +1,417 @@
+/**
+ * UI figures in real Chromium (playwright-core, headless): the built renderer with the real
+ * backend (node + SQLite store, electron/app) behind the same bridge the end-to-end tests use,
+ * on a profile filled beforehand with 5,000 contacts and a 100,000-message conversation.
+ *
+ * Baseline: a bare page in the same browser that fetches the same data over the same kind of
+ * binding and shows it as a plain-DOM virtual list (no framework): what the browser itself costs.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { createBackend, type Backend } from '../../electron/app/backend';
+import { createAppHandlers } from '../../electron/ipc/app-handlers';
+import { createEmitter } from '../../electron/ipc/emitter';
+import { openStore } from '../../electron/store/open-store';
+import type { Contact, HistoryPage } from '../../shared/ipc';
+import { MAX_PEERS } from '../../shared/protocol/constants';
+import { launchChromium } from '../e2e/chromium';
+import { installBridge, type PageBridge } from '../e2e/page-bridge';
+import { buildRenderer, type RendererBuild } from '../e2e/renderer-build';
+import { serveDirectory } from '../e2e/static-server';
+import { LOOPBACK_BROADCAST, testPorts } from '../helpers/ports';
+import type { Figure } from './run';
+import { median, percentile, round } from './stats';
+
+const VIEWPORT = { width: 1180, height: 760 };
+const BUSY_PEER = 'a'.repeat(32);
+const BUSY_NICK = 'Aaron (all the history)';
+/** How long each scroll runs, and how far it moves per frame (a fast flick on a trackpad). */
+const SCROLL_MS = 4_000;
+const SCROLL_PX_PER_FRAME = 80;
+
+function peerId(i: number): string {
+  return i === 0 ? BUSY_PEER : i.toString(16).padStart(32, '0');
+}
+
+/** The profile as a long-time user's would be: many contacts, one very long conversation. */
+function fillProfile(dir: string, contacts: number, messages: number): void {
+  const { store } = openStore(dir);
+  try {
+    const now = Date.now();
+    store.transaction(() => {
+      for (let i = 0; i < contacts; i += 1) {
+        store.upsertPeer({
+          id: peerId(i),
+          nick: i === 0 ? BUSY_NICK : `Contact ${String(i).padStart(4, '0')}`,
+          host: `host-${i}`,
+          address: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+          port: 4000 + (i % 3),
+          tcpPort: 4000 + (i % 3),
+          status: 'online',
+          online: false,
+          firstSeen: now - 86_400_000,
+          lastSeen: now - 3_600_000 - i,
+        });
+      }
+    });
+    for (let start = 0; start < messages; start += 1_000) {
+      store.transaction(() => {
+        for (let i = start; i < Math.min(messages, start + 1_000); i += 1) {
+          const at = now - (messages - i) * 1_000;
+          store.insertIncoming({
+            id: `ui${i}`,
+            peerId: BUSY_PEER,
+            epoch: 'history',
+            seq: i + 1,
+            text: `message #${i}: ${i % 7 === 0 ? 'a longer line that wraps over two lines in the bubble, to make row heights vary a little as real chat does' : 'short line'}`,
+            transport: 'udp',
+            sentAt: at,
+            receivedAt: at,
+            remote: '10.0.0.1:4000',
+            held: false,
+          });
+        }
+      });
+    }
+    store.markRead(BUSY_PEER);
+  } finally {
+    store.close();
+  }
+}
+
+/** Messages the app asked the backend for so far (every page it requested). */
+function historyLoaded(bridge: PageBridge): number {
+  return bridge.calls
+    .filter((c) => c.channel === 'messages:history')
+    .reduce((sum, c) => sum + ((c.args as { limit?: number } | undefined)?.limit ?? 0), 0);
+}
+
+interface FrameStats {
+  readonly frames: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  /** Frames longer than 50 ms (a visible stutter). */
+  readonly long: number;
+}
+
+/**
+ * Scrolls `selector` by `step` px per animation frame for `ms`, and returns the frame intervals.
+ * A string, not a function: the page must not depend on the runner's transform helpers.
+ */
+async function scrollFrames(page: Page, selector: string, step: number): Promise<FrameStats> {
+  const deltas = await page.evaluate<number[]>(`new Promise((resolve) => {
+    const el = document.querySelector(${JSON.stringify(selector)});
+    const deltas = [];
+    let last = performance.now();
+    const end = last + ${SCROLL_MS};
+    const frame = (t) => {
+      deltas.push(t - last);
+      last = t;
+      el.scrollTop += ${step};
+      if (t < end) requestAnimationFrame(frame); else resolve(deltas.slice(1));
+    };
+    requestAnimationFrame(frame);
+  })`);
+  return {
+    frames: deltas.length,
+    p50: median(deltas),
+    p99: percentile(deltas, 99),
+    max: Math.max(...deltas),
+    long: deltas.filter((d) => d > 50).length,
+  };
+}
+
+/** The baseline page: a plain-DOM virtual list that gets its rows through a binding. */
+const BARE_PAGE = `<!doctype html><meta charset="utf-8">
+<style>body{margin:0;font:14px sans-serif} #list{height:700px;overflow:auto;position:relative}
+.row{position:absolute;left:0;right:0;box-sizing:border-box;padding:8px;border-bottom:1px solid #ddd}</style>
+<div id="list"><div id="spacer"></div></div>
+<script>
+window.showRows = async (kind, rowHeight, fromBottom, synthetic) => {
+  const rows = synthetic > 0
+    ? Array.from({ length: synthetic }, (_, i) => kind + ' #' + i)
+    : await window.__benchData(kind);
+  const list = document.getElementById('list');
+  const spacer = document.getElementById('spacer');
+  spacer.style.height = rows.length * rowHeight + 'px';
+  // A fixed pool of row elements, moved and relabelled as the window slides: the least a
+  // virtual list can do per scroll.
+  const visible = Math.ceil(700 / rowHeight) + 16;
+  const pool = Array.from({ length: visible }, () => {
+    const el = document.createElement('div');
+    el.className = 'row';
+    el.style.height = rowHeight + 'px';
+    list.appendChild(el);
+    return el;
+  });
+  let shown = -1;
+  const render = () => {
+    const first = Math.max(0, Math.floor(list.scrollTop / rowHeight) - 8);
+    if (first === shown) return;
+    shown = first;
+    pool.forEach((el, k) => {
+      const i = first + k;
+      el.style.display = i < rows.length ? '' : 'none';
+      el.style.top = i * rowHeight + 'px';
+      el.textContent = rows[i] ?? '';
+    });
+  };
+  list.onscroll = render;
+  if (fromBottom) list.scrollTop = list.scrollHeight;
+  render();
+  return rows.length;
+};
+</script>`;
+
+export interface UiResult {
+  readonly contacts: number;
+  readonly contactsListed: number;
+  readonly messages: number;
+  readonly pageLoadMs: number;
+  readonly contactListMs: number;
+  readonly bareContactListMs: number;
+  readonly conversationMs: number;
+  readonly bareConversationMs: number;
+  readonly scrollConversation: FrameStats & { readonly messagesLoaded: number };
+  readonly scrollContacts: FrameStats;
+  readonly bareScrollConversation: FrameStats;
+  readonly bareScrollContacts: FrameStats;
+  readonly figures: Figure[];
+}
+
+/** The renderer built as `buildRenderer()` does, but not minified, so profiles name functions. */
+async function buildReadable(): Promise<RendererBuild> {
+  const { build } = await import('vite');
+  const dir = mkdtempSync(join(tmpdir(), 'packetchat-bench-ui-build-'));
+  await build({
+    configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
+    logLevel: 'warn',
+    build: { outDir: dir, emptyOutDir: true, minify: false },
+  });
+  return {
+    dir,
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  };
+}
+
+interface CpuProfile {
+  readonly nodes: readonly {
+    readonly id: number;
+    readonly callFrame: { functionName: string; url: string; lineNumber: number };
+  }[];
+  readonly samples?: readonly number[];
+  readonly timeDeltas?: readonly number[];
+}
+
+/** The page's JavaScript CPU profile over one step, printed as the top functions by self time. */
+async function pageProfiler(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  return {
+    start: () => cdp.send('Profiler.start'),
+    stop: async (title: string) => {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+      const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+      const self = new Map<string, number>();
+      (profile.samples ?? []).forEach((id, k) => {
+        const frame = byId.get(id);
+        if (frame === undefined) return;
+        const file = frame.url.split('/').pop() ?? '';
+        const key = `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
+        self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[k] ?? 0) / 1_000);
+      });
+      const busy = [...self.entries()].filter(([k]) => !k.startsWith('(idle)'));
+      const total = busy.reduce((sum, [, ms]) => sum + ms, 0);
+      console.log(`\n  page profile, ${title}: ${round(total)} ms of JavaScript and rendering`);
+      for (const [k, ms] of busy.sort((x, y) => y[1] - x[1]).slice(0, 15))
+        console.log(`    ${String(round(ms)).padStart(7)} ms  ${k}`);
+    },
+  };
+}
+
+export async function uiBench(options: { quick: boolean; profile?: boolean }): Promise<UiResult> {
+  const contacts = options.quick ? 500 : 5_000;
+  // The list is the node's peer table (electron/app/contacts.ts), which holds at most MAX_PEERS.
+  const shown = Math.min(contacts, MAX_PEERS);
+  const messages = options.quick ? 10_000 : 100_000;
+  const dataDir = mkdtempSync(join(tmpdir(), 'packetchat-bench-ui-'));
+  let backend: Backend | undefined;
+  let browser: Browser | undefined;
+  let bridge: PageBridge | undefined;
+  // vite.config.ts leaves the Electron main/preload builds out under Vitest; the bench wants the
+  // same renderer-only build (and must not write dist-electron/ as a side effect).
+  process.env['VITEST'] = 'true';
+  const build = options.profile === true ? await buildReadable() : await buildRenderer();
+  const server = await serveDirectory(build.dir);
+  try {
+    fillProfile(dataDir, contacts, messages);
+    browser = await launchChromium();
+    const emitter = createEmitter({
+      send: (wire, payload) => bridge?.send(wire, payload) ?? false,
+    });
+    const ports = testPorts();
+    backend = createBackend({
+      dataDir,
+      profile: 'bench',
+      appVersion: '0.0.0-bench',
+      node: { ...ports, broadcast: [LOOPBACK_BROADCAST] },
+      emit: emitter.emit,
+    });
+    const started = backend.start();
+    await started;
+    const handlers = createAppHandlers({
+      backend: backend.handlers,
+      started,
+      onReady: () => emitter.ready(),
+      onSettings: () => undefined,
+      openInBrowser: () => Promise.resolve(),
+      isSafeExternalUrl: () => false,
+    });
+    const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+
+    // The app: load until the contact list shows every contact, then open the long conversation.
+    const page = await context.newPage();
+    bridge = await installBridge(page, handlers);
+    const profiler = options.profile === true ? await pageProfiler(page) : undefined;
+    await profiler?.start();
+    let t = performance.now();
+    await page.goto(server.url);
+    const pageLoadMs = performance.now() - t;
+    // Every contact the app lists is in (the Offline group counts them all); a locator, not waitForFunction,
+    // because the page's Content-Security-Policy forbids evaluating strings.
+    await page
+      .locator('.contact-list .group-count', { hasText: new RegExp(`^${shown}$`) })
+      .waitFor({ timeout: 60_000 });
+    await page.locator('.contact-list [role=option]').first().waitFor();
+    const contactListMs = performance.now() - t;
+    await profiler?.stop('page load to the contact list');
+    await profiler?.start();
+
+    t = performance.now();
+    await page.locator(`.contact-list [role=option][aria-label^="${BUSY_NICK}"]`).click();
+    await page
+      .locator('.message-list')
+      .getByText(`message #${messages - 1}:`)
+      .waitFor({ timeout: 60_000 });
+    const conversationMs = performance.now() - t;
+    await profiler?.stop('opening the long conversation');
+
+    const scrolled = await scrollFrames(page, '.message-list', -SCROLL_PX_PER_FRAME);
+    const loaded = historyLoaded(bridge);
+    const firstCall = bridge.calls.find((c) => c.channel === 'messages:history');
+    const firstPage = (firstCall?.args as { limit?: number } | undefined)?.limit ?? 50;
+    const scrollContacts = await scrollFrames(page, '.contact-list', SCROLL_PX_PER_FRAME);
+    bridge.close();
+    bridge = undefined;
+    await page.close();
+
+    // The baseline page, same browser and viewport, same data through a binding.
+    const bare = await context.newPage();
+    await bare.exposeBinding('__benchData', async (_source, kind: string) => {
+      if (kind === 'contacts') {
+        const list: Contact[] = await handlers['contacts:list'](undefined);
+        return list.map((c) => `${c.nick} ${c.address}:${String(c.port)}`);
+      }
+      const page_: HistoryPage = await handlers['messages:history']({
+        peerId: BUSY_PEER,
+        limit: firstPage,
+      });
+      return page_.messages.map((m) => m.text);
+    });
+    await bare.setContent(BARE_PAGE);
+    t = performance.now();
+    await bare.evaluate('window.showRows("contacts", 68, false)');
+    const bareContactListMs = performance.now() - t;
+    const bareScrollContacts = await scrollFrames(bare, '#list', SCROLL_PX_PER_FRAME);
+    await bare.setContent(BARE_PAGE);
+    t = performance.now();
+    await bare.evaluate('window.showRows("messages", 76, true)');
+    const bareConversationMs = performance.now() - t;
+    // The bare list has the newest page only; scroll a bare list as long as the one the app loaded.
+    await bare.setContent(BARE_PAGE);
+    await bare.evaluate(`window.showRows("messages", 76, true, ${Math.max(loaded, 500)})`);
+    const bareScrollConversation = await scrollFrames(bare, '#list', -SCROLL_PX_PER_FRAME);
+    await bare.close();
+    await context.close();
+
+    const frameFigure = (
+      figure: string,
+      app: FrameStats,
+      base: FrameStats,
+      note: string,
+    ): Figure => ({
+      section: 'ui',
+      figure,
+      unit: 'ms',
+      value: round(app.p99),
+      baseline: 'bare DOM virtual list, same scroll',
+      baselineValue: round(base.p99),
+      factor: round(app.p99 / base.p99),
+      note: `${note}; frame p50 ${round(app.p50)} vs ${round(base.p50)} ms, max ${round(app.max)} vs ${round(base.max)} ms, frames over 50 ms: ${app.long} vs ${base.long} of ${app.frames}`,
+    });
+    const figures: Figure[] = [
+      {
+        section: 'ui',
+        figure: `show ${contacts.toLocaleString('en')} contacts (page load to list)`,
+        unit: 'ms',
+        value: round(contactListMs),
+        baseline: 'bare page: same contacts over a binding, plain DOM',
+        baselineValue: round(bareContactListMs),
+        factor: round(contactListMs / bareContactListMs),
+        note: `includes loading the page and its scripts (${round(pageLoadMs)} ms to the load event)${shown < contacts ? `; only ${shown} of ${contacts} listed: the list is the node's peer table (MAX_PEERS)` : ''}`,
+      },
+      {
+        section: 'ui',
+        figure: `open a ${messages.toLocaleString('en')}-message conversation`,
+        unit: 'ms',
+        value: round(conversationMs),
+        baseline: `bare page: the same newest ${firstPage} over a binding, plain DOM`,
+        baselineValue: round(bareConversationMs),
+        factor: round(conversationMs / bareConversationMs),
+        note: 'click to the newest message on screen',
+      },
+      frameFigure(
+        'frame time p99, scrolling up the conversation',
+        scrolled,
+        bareScrollConversation,
+        `${SCROLL_PX_PER_FRAME} px per frame for ${SCROLL_MS / 1_000} s, paging older history in (${loaded} messages loaded)`,
+      ),
+      frameFigure(
+        `frame time p99, scrolling ${contacts.toLocaleString('en')} contacts`,
+        scrollContacts,
+        bareScrollContacts,
+        `${SCROLL_PX_PER_FRAME} px per frame for ${SCROLL_MS / 1_000} s`,
+      ),
+    ];
+    return {
+      contacts,
+      contactsListed: shown,
+      messages,
+      pageLoadMs,
+      contactListMs,
+      bareContactListMs,
+      conversationMs,
+      bareConversationMs,
+      scrollConversation: { ...scrolled, messagesLoaded: loaded },
+      scrollContacts,
+      bareScrollConversation,
+      bareScrollContacts,
+      figures,
+    };
+  } finally {
+    bridge?.close();
+    await browser?.close();
+    await backend?.close();
+    await server.close();
+    await build.remove();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,558 @@
+/**
+ * A benchmark worker process (started by worker-pool.ts with `--import tsx`): one "machine" that
+ * can run a PacketChat node, many nodes, or raw node:dgram / node:net baselines, and measures on
+ * its own clock. Commands arrive over the IPC channel; everything it binds is on 127.0.0.1 (or
+ * the loopback broadcast address) and is closed by `stop`.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket as TcpSocket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNode, type PacketChatNode } from '../../electron/net/node';
+import type { NodeOptions } from '../../electron/net/node-options';
+import type { DeliveryUpdate, ReceivedMessage } from '../../shared/domain';
+import { encodePacket } from '../../shared/protocol/codec';
+import type { Packet } from '../../shared/protocol/packets';
+import { LOOPBACK_BROADCAST } from '../helpers/ports';
+import { openRawDatabase, type RawDatabase } from './raw-sqlite';
+
+interface Closable {
+  close(): unknown;
+}
+
+const nodes: PacketChatNode[] = [];
+/** Who stores received texts in a node started with `store`: the core before its ack, or us. */
+let storedBy = 'none';
+const closables: Closable[] = [];
+const dirs: string[] = [];
+/** Messages a node has seen delivered, for waiters. */
+const waiters = new Map<string, { resolve(): void; reject(e: Error): void }>();
+
+function tempDir(label: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `packetchat-bench-${label}-`));
+  dirs.push(dir);
+  return dir;
+}
+
+function onlyNode(): PacketChatNode {
+  const node = nodes[0];
+  if (node === undefined) throw new Error('no node started');
+  return node;
+}
+
+function watchStatus(node: PacketChatNode): void {
+  node.on('status', (u: DeliveryUpdate) => {
+    const waiter = waiters.get(u.id);
+    if (waiter === undefined) return;
+    if (u.status === 'delivered') {
+      waiters.delete(u.id);
+      waiter.resolve();
+    } else if (u.status === 'failed' || u.status === 'pending') {
+      waiters.delete(u.id);
+      waiter.reject(new Error(`message ${u.id} went ${u.status}`));
+    }
+  });
+}
+
+function delivered(id: string): Promise<void> {
+  return new Promise((resolve, reject) => waiters.set(id, { resolve, reject }));
+}
+
+function bindUdp(options: { reuseAddr?: boolean; port?: number } = {}): Promise<Socket> {
+  const socket = createSocket({ type: 'udp4', reuseAddr: options.reuseAddr ?? false });
+  closables.push(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(options.port ?? 0, options.reuseAddr === true ? undefined : '127.0.0.1', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+  });
+}
+
+function until<T>(
+  what: string,
+  timeoutMs: number,
+  run: (done: (v: T) => void) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), timeoutMs);
+    run((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
+}
+
+const now = (): number => performance.now();
+
+// --- one PacketChat node ------------------------------------------------------------------------
+
+export interface StartNodeOptions {
+  readonly serverPort: number;
+  readonly clientPort: number;
+  readonly tcp?: boolean;
+  readonly rateLimit?: { perSecond: number; burst: number };
+  /** Give the node SQLite storage (electron/store) as the app does. */
+  readonly store?: boolean;
+}
+
+async function startNode(o: StartNodeOptions) {
+  let persistence: NodeOptions['persistence'];
+  let insertOnMessage: ((m: ReceivedMessage) => void) | undefined;
+  if (o.store === true) {
+    const { openStore } = await import('../../electron/store/open-store');
+    const { storePersistence } = await import('../../electron/app/persistence-adapter');
+    const { store } = openStore(tempDir('node'));
+    closables.push(store);
+    const adapter = storePersistence(store);
+    let inboundWrites = 0;
+    persistence = {
+      ...adapter,
+      recordInbound: (change) => {
+        inboundWrites += 1;
+        return adapter.recordInbound(change);
+      },
+    };
+    // Until the core stores received texts itself (before its ack), store them on delivery.
+    insertOnMessage = (m) => {
+      if (inboundWrites > 0) {
+        storedBy = 'node (before ack)';
+        return;
+      }
+      storedBy = 'bench (on delivery)';
+      store.insertIncoming({
+        id: m.id,
+        peerId: m.from,
+        epoch: 'bench',
+        seq: m.seq,
+        text: m.text,
+        transport: m.transport,
+        sentAt: m.sentAt,
+        receivedAt: m.receivedAt,
+        remote: `${m.address}:${m.port}`,
+        held: false,
+      });
+    };
+  }
+  const node = createNode({
+    nick: 'bench',
+    serverPort: o.serverPort,
+    clientPort: o.clientPort,
+    broadcast: [],
+    tcp: o.tcp ?? true,
+    ...(o.rateLimit === undefined ? {} : { rateLimit: o.rateLimit }),
+    ...(persistence === undefined ? {} : { persistence }),
+  });
+  nodes.push(node);
+  closables.push(node);
+  watchStatus(node);
+  if (insertOnMessage !== undefined) node.on('message', insertOnMessage);
+  const info = await node.start();
+  return { id: node.id, clientPort: info.clientPort, tcpPort: info.tcpPort };
+}
+
+const commands = {
+  startNode,
+
+  storedBy() {
+    return storedBy;
+  },
+
+  addPeer(text: string) {
+    onlyNode().addPeer(text);
+    return true;
+  },
+
+  async waitPeer(id: string, timeoutMs: number) {
+    const node = onlyNode();
+    await until<true>(`peer ${id}`, timeoutMs, (done) => {
+      const check = (): void => {
+        if (node.peerList().some((p) => p.id === id && p.online)) done(true);
+        else setTimeout(check, 10);
+      };
+      check();
+    });
+    return true;
+  },
+
+  /** One message at a time: milliseconds from sendText() to its `delivered` state. */
+  async nodeRtt(to: string, count: number, text: string) {
+    const node = onlyNode();
+    const samples: number[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const started = now();
+      const { id } = node.sendText(to, text);
+      await delivered(id);
+      samples.push(now() - started);
+    }
+    return samples;
+  },
+
+  /**
+   * Sustained sending: `inFlight` messages queued at the node at any time (a new one when one is
+   * acknowledged) until `count` are acknowledged. Returns the elapsed time and the counters.
+   */
+  async nodeStream(to: string, count: number, text: string, inFlight: number) {
+    const node = onlyNode();
+    const before = node.info().counters;
+    const started = now();
+    let sent = 0;
+    let acked = 0;
+    await until<true>(`${count} acknowledged`, 120_000, (done) => {
+      const sendOne = (): void => {
+        sent += 1;
+        const { id } = node.sendText(to, text);
+        delivered(id).then(
+          () => {
+            acked += 1;
+            if (acked === count) done(true);
+            else if (sent < count) sendOne();
+          },
+          () => undefined, // cannot happen in 120 s (7 transmissions end after ~31 s); reported by timeout
+        );
+      };
+      for (let i = 0; i < Math.min(inFlight, count); i += 1) sendOne();
+    });
+    const ms = now() - started;
+    const after = node.info().counters;
+    return {
+      ms,
+      retransmitted: after.retransmitted - before.retransmitted,
+      datagramsSent: after.datagramsSent - before.datagramsSent,
+    };
+  },
+
+  nodeCounters() {
+    return onlyNode().info().counters;
+  },
+
+  // --- raw node:dgram baselines ------------------------------------------------------------------
+
+  /**
+   * A raw UDP responder: answers every datagram with `responseBytes` bytes (the first 4 of the
+   * request echoed, for matching). With `store`, it first inserts the request into SQLite
+   * (WAL, synchronous=FULL, one transaction per datagram), as a durable receiver must.
+   */
+  async startEcho(responseBytes: number, store: boolean) {
+    const socket = await bindUdp();
+    let db: RawDatabase | undefined;
+    if (store) {
+      db = openRawDatabase(tempDir('raw'));
+      closables.push(db);
+    }
+    const response = Buffer.alloc(responseBytes, 0x61);
+    socket.on('message', (bytes, rinfo) => {
+      db?.insert(bytes.readUInt32BE(0), bytes.toString('latin1', 4));
+      bytes.copy(response, 0, 0, 4);
+      socket.send(response, rinfo.port, rinfo.address);
+    });
+    return socket.address().port;
+  },
+
+  /** Raw ping-pong: one request at a time, milliseconds per round trip. */
+  async rawRtt(port: number, count: number, requestBytes: number) {
+    const socket = await bindUdp();
+    const request = Buffer.alloc(requestBytes, 0x62);
+    const samples: number[] = [];
+    let resolveReply: (() => void) | undefined;
+    socket.on('message', () => resolveReply?.());
+    for (let i = 0; i < count; i += 1) {
+      request.writeUInt32BE(i, 0);
+      const started = now();
+      await until<true>('raw reply', 5_000, (done) => {
+        resolveReply = () => done(true);
+        socket.send(request, port, '127.0.0.1');
+      });
+      samples.push(now() - started);
+    }
+    socket.close();
+    return samples;
+  },
+
+  /** Raw request/response with `window` requests outstanding, until `count` are answered. */
+  async rawStream(port: number, count: number, requestBytes: number, window: number) {
+    const socket = await bindUdp();
+    const started = now();
+    let sent = 0;
+    let answered = 0;
+    const sendOne = (): void => {
+      const request = Buffer.alloc(requestBytes, 0x62);
+      request.writeUInt32BE(sent, 0);
+      sent += 1;
+      socket.send(request, port, '127.0.0.1');
+    };
+    await until<true>(`${count} raw answers`, 120_000, (done) => {
+      socket.on('message', () => {
+        answered += 1;
+        if (answered === count) done(true);
+        else if (sent < count) sendOne();
+      });
+      for (let i = 0; i < Math.min(window, count); i += 1) sendOne();
+    });
+    const ms = now() - started;
+    socket.close();
+    return { ms };
+  },
+
+  // --- raw node:net baseline ---------------------------------------------------------------------
+
+  /** Length-prefixed frames (like the TCP fallback); answers each with a `responseBytes` frame. */
+  async startTcpEcho(responseBytes: number) {
+    const server: Server = createServer((connection) => {
+      let buffered = Buffer.alloc(0);
+      connection.on('data', (chunk: Buffer) => {
+        buffered = Buffer.concat([buffered, chunk]);
+        while (buffered.length >= 4 && buffered.length >= 4 + buffered.readUInt32BE(0)) {
+          buffered = buffered.subarray(4 + buffered.readUInt32BE(0));
+          const reply = Buffer.alloc(4 + responseBytes, 0x61);
+          reply.writeUInt32BE(responseBytes, 0);
+          connection.write(reply);
+        }
+      });
+      connection.on('error', () => undefined); // the client closing is not a failure here
+      closables.push({ close: () => connection.destroy() });
+    });
+    closables.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no TCP address');
+    return address.port;
+  },
+
+  /** One connection kept open; one frame of `bytes` at a time, ms until its answer. */
+  async rawTcp(port: number, count: number, bytes: number) {
+    const samples: number[] = [];
+    const frame = Buffer.alloc(4 + bytes, 0x62);
+    frame.writeUInt32BE(bytes, 0);
+    const started = now();
+    const socket: TcpSocket = createConnection({ port, host: '127.0.0.1' });
+    socket.setNoDelay(true);
+    let onReply: (() => void) | undefined;
+    let buffered = 0;
+    let expected = -1;
+    socket.on('data', (chunk: Buffer) => {
+      if (expected < 0) expected = 4 + chunk.readUInt32BE(0);
+      buffered += chunk.length;
+      if (buffered >= expected) {
+        buffered = 0;
+        expected = -1;
+        onReply?.();
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    const connectMs = now() - started;
+    for (let i = 0; i < count; i += 1) {
+      const t = now();
+      await until<true>('raw TCP answer', 10_000, (done) => {
+        onReply = () => done(true);
+        socket.write(frame);
+      });
+      samples.push(now() - t);
+    }
+    socket.destroy();
+    return { samples, connectMs };
+  },
+
+  // --- memory ------------------------------------------------------------------------------------
+
+  memory() {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    for (let i = 0; i < 3; i += 1) gc?.();
+    const m = process.memoryUsage();
+    return { rssMb: m.rss / 2 ** 20, heapMb: m.heapUsed / 2 ** 20 };
+  },
+
+  peerCount() {
+    return onlyNode()
+      .peerList()
+      .filter((p) => p.online).length;
+  },
+
+  /**
+   * Makes `count` fake peers, each from its own UDP socket: an announce to `port`, then one text
+   * (so the node also keeps an inbound stream for each), resent until acknowledged like a real
+   * sender would (the node's receive buffer may drop part of a burst). Paced, bounded.
+   */
+  async farm(port: number, count: number) {
+    const peers = await Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        const socket = await bindUdp();
+        const from = (0x10_0000 + i).toString(16).padStart(32, '0');
+        const common = { from, nick: `peer ${i}`, host: `host-${i}`, status: 'online' as const };
+        const announce: Packet = {
+          kind: 'announce',
+          ...common,
+          port: socket.address().port,
+          tcp: 0,
+        };
+        const text: Packet = {
+          kind: 'text',
+          from,
+          id: `farm${i}`,
+          epoch: 'farm',
+          seq: 1,
+          floor: 1,
+          ts: Date.now(),
+          text: `hello from peer ${i}`,
+        };
+        const peer = {
+          socket,
+          acked: false,
+          announce: encodePacket(announce),
+          text: encodePacket(text),
+        };
+        socket.on('message', (bytes) => {
+          if (bytes.toString('latin1').includes('"kind":"ack"')) peer.acked = true;
+        });
+        return peer;
+      }),
+    );
+    for (let round = 0; round < 20 && peers.some((p) => !p.acked); round += 1) {
+      for (const [k, peer] of peers.entries()) {
+        if (peer.acked) continue;
+        peer.socket.send(peer.announce, port, '127.0.0.1');
+        peer.socket.send(peer.text, port, '127.0.0.1');
+        if (k % 20 === 19) await new Promise((r) => setTimeout(r, 5));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    return peers.filter((p) => p.acked).length;
+  },
+
+  // --- many nodes (discovery) --------------------------------------------------------------------
+
+  /** Creates nodes `first`..`first + count - 1` of `total` (not started yet). */
+  prepareMany(o: { first: number; count: number; serverPort: number; clientBase: number }) {
+    for (let i = 0; i < o.count; i += 1) {
+      const node = createNode({
+        nick: `node-${o.first + i}`,
+        serverPort: o.serverPort,
+        clientPort: o.clientBase + o.first + i,
+        clientPortAttempts: 1_000,
+        broadcast: [LOOPBACK_BROADCAST],
+        tcp: false,
+      });
+      nodes.push(node);
+      closables.push(node);
+    }
+    return nodes.length;
+  },
+
+  /** Starts every prepared node at once; resolves when each sees `total - 1` peers online. */
+  async goMany(total: number, timeoutMs: number) {
+    const started = now();
+    await Promise.all(nodes.map((n) => n.start()));
+    const boundMs = now() - started;
+    await until<true>(`all ${total} nodes to see each other`, timeoutMs, (done) => {
+      const check = (): void => {
+        if (nodes.every((n) => n.peerList().filter((p) => p.online).length >= total - 1))
+          done(true);
+        else setTimeout(check, 5);
+      };
+      check();
+    });
+    return { boundMs, allMs: now() - started };
+  },
+
+  /**
+   * The same discovery with raw sockets: each "node" binds a shared server port (SO_REUSEADDR)
+   * and a client socket, broadcasts one hello, and every hello is answered at once by unicast.
+   */
+  async rawMany(o: { first: number; count: number; serverPort: number; total: number }) {
+    const started = now();
+    const heard: Set<number>[] = [];
+    const sockets = await Promise.all(
+      Array.from({ length: o.count }, async () => ({
+        server: await bindUdp({ reuseAddr: true, port: o.serverPort }),
+        client: await bindUdp(),
+      })),
+    );
+    const boundMs = now() - started;
+    await until<true>(`raw discovery of ${o.total}`, 60_000, (done) => {
+      const check = (): void => {
+        if (heard.every((h) => h.size >= o.total - 1)) done(true);
+      };
+      sockets.forEach(({ server, client }, k) => {
+        const me = o.first + k;
+        const seen = new Set<number>();
+        heard.push(seen);
+        server.setBroadcast(true);
+        client.setBroadcast(true);
+        server.on('message', (bytes, rinfo) => {
+          const [kind, who] = bytes.toString().split(' ');
+          if (kind !== 'hello' || Number(who) === me) return;
+          seen.add(Number(who));
+          client.send(`reply ${me}`, rinfo.port, '127.0.0.1');
+          check();
+        });
+        client.on('message', (bytes) => {
+          seen.add(Number(bytes.toString().split(' ')[1]));
+          check();
+        });
+      });
+      for (const [k, { client }] of sockets.entries())
+        client.send(`hello ${o.first + k}`, o.serverPort, LOOPBACK_BROADCAST);
+    });
+    return { boundMs, allMs: now() - started };
+  },
+
+  // --- storage -----------------------------------------------------------------------------------
+
+  async storage(o: { messages: number; durable: number }) {
+    const { storageBench } = await import('./storage-bench');
+    return storageBench({ ...o, dir: tempDir('store'), rawDir: tempDir('raw') });
+  },
+
+  async closeAll() {
+    waiters.clear();
+    const all = closables.splice(0).reverse();
+    for (const c of all) {
+      try {
+        await c.close();
+      } catch {
+        // already closed: closing is best effort at the end of a benchmark
+      }
+    }
+    nodes.splice(0);
+    return true;
+  },
+
+  async stop() {
+    await commands.closeAll();
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    setImmediate(() => process.exit(0));
+    return true;
+  },
+};
+
+export type Commands = typeof commands;
+
+interface Request {
+  readonly id: number;
+  readonly command: keyof Commands;
+  readonly args: unknown[];
+}
+
+if (process.send !== undefined) {
+  process.on('message', (request: Request) => {
+    const run = commands[request.command] as (...args: unknown[]) => unknown;
+    Promise.resolve()
+      .then(() => run(...request.args))
+      .then(
+        (value) => process.send?.({ id: request.id, ok: true, value }),
+        (error: unknown) =>
+          process.send?.({
+            id: request.id,
+            ok: false,
+            error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+          }),
+      );
+  });
+  process.on('disconnect', () => process.exit(0)); // the parent went away: do not linger
+  process.send({ ready: true });
+}

@@ -1,0 +1,114 @@
+// One PacketChat "app" for an end-to-end test: the real backend (node + store, electron/app) in
+// this process, wired to a Chromium page as main wires it to the window: the same event emitter
+// (queue until `app:ready`, packet batching) and the same app handlers in front of the backend.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { PeerStatus, SelfInfo, Settings } from '../../shared/ipc';
+import { createBackend, type Backend } from '../../electron/app/backend';
+import { createAppHandlers } from '../../electron/ipc/app-handlers';
+import { createEmitter } from '../../electron/ipc/emitter';
+import { createNode, type PacketChatNode } from '../../electron/net/node';
+import { LOOPBACK_BROADCAST } from '../helpers/ports';
+import { installBridge, type PageBridge } from './page-bridge';
+
+export const VIEWPORT = { width: 1180, height: 760 };
+
+export interface AppOptions {
+  readonly url: string;
+  readonly ports: { readonly serverPort: number; readonly clientPort: number };
+  /** Applied through the backend before the page loads (nickname, language, theme, …). */
+  readonly settings?: Partial<Settings>;
+  /** The "OS" language and colour scheme the page sees. */
+  readonly locale?: string;
+  readonly colorScheme?: 'light' | 'dark';
+}
+
+export interface AppUnderTest {
+  readonly page: Page;
+  readonly backend: Backend;
+  readonly bridge: PageBridge;
+  readonly self: SelfInfo;
+  close(): Promise<void>;
+}
+
+export async function launchApp(browser: Browser, options: AppOptions): Promise<AppUnderTest> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'packet-chat-e2e-'));
+  let bridge: PageBridge | undefined;
+  const emitter = createEmitter({ send: (wire, payload) => bridge?.send(wire, payload) ?? false });
+  const backend = createBackend({
+    dataDir,
+    profile: 'e2e',
+    appVersion: '0.0.0-e2e',
+    node: {
+      serverPort: options.ports.serverPort,
+      clientPort: options.ports.clientPort,
+      broadcast: [LOOPBACK_BROADCAST],
+    },
+    emit: emitter.emit,
+  });
+  let context: BrowserContext | undefined;
+  try {
+    const started = backend.start();
+    await started;
+    if (options.settings) await backend.handlers['settings:set'](options.settings);
+    const handlers = createAppHandlers({
+      backend: backend.handlers,
+      started,
+      onReady: () => emitter.ready(),
+      onSettings: () => undefined,
+      openInBrowser: () => Promise.resolve(),
+      isSafeExternalUrl: (url) => /^https?:/.test(url),
+    });
+    context = await browser.newContext({
+      viewport: VIEWPORT,
+      deviceScaleFactor: 1,
+      locale: options.locale ?? 'en-US',
+      colorScheme: options.colorScheme ?? 'light',
+    });
+    const page = await context.newPage();
+    const pageBridge = await installBridge(page, handlers);
+    bridge = pageBridge;
+    await page.goto(options.url);
+    const self = await backend.handlers['self:get'](undefined);
+    const opened = context;
+    return {
+      page,
+      backend,
+      bridge: pageBridge,
+      self,
+      close: async () => {
+        pageBridge.close();
+        emitter.close();
+        await opened.close();
+        await backend.close();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    emitter.close();
+    await context?.close();
+    await backend.close();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** A second real node on loopback: the remote peer the UI talks to. */
+export async function startPeer(
+  nick: string,
+  ports: { readonly serverPort: number; readonly clientPort: number },
+  status: PeerStatus = 'online',
+): Promise<PacketChatNode> {
+  const node = createNode({
+    nick,
+    status,
+    host: `${nick.toLowerCase().replace(/[^a-z0-9]+/g, '-') || 'peer'}-pc`,
+    serverPort: ports.serverPort,
+    clientPort: ports.clientPort,
+    broadcast: [LOOPBACK_BROADCAST],
+  });
+  await node.start();
+  return node;
+}

@@ -1,0 +1,119 @@
+// Long lists in real Chromium: 5,000 contacts and a 100,000-message conversation paged in from
+// `messages:history`. The handlers are the in-memory fake (test/renderer/fake-backend.ts): the
+// point here is the renderer's virtualization and paging, not the node.
+import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { VIEWPORT } from './app-under-test';
+import { launchChromium } from './chromium';
+import { closeAfterAll, screenshotOnFailure } from './lifecycle';
+import { installBridge, type PageBridge } from './page-bridge';
+import { buildRenderer, type RendererBuild } from './renderer-build';
+import { serveDirectory, type StaticServer } from './static-server';
+import { fakeHandlers, makeContact, makeMessage, sampleData } from '../renderer/fake-backend';
+
+const CONTACTS = 5_000;
+const MESSAGES = 100_000;
+const NOW = Date.now();
+const HOUR = 3_600_000;
+
+let browser: Browser;
+let build: RendererBuild;
+let server: StaticServer;
+let page: Page;
+let bridge: PageBridge;
+
+function bigLan() {
+  const data = sampleData(NOW);
+  data.contacts = Array.from({ length: CONTACTS }, (_, i) =>
+    makeContact(`peer-${i}`, {
+      nick: `Peer ${String(i).padStart(4, '0')}`,
+      address: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+      online: i % 3 !== 0,
+    }),
+  );
+  // One message an hour, so the conversation spans years and has day separators throughout.
+  data.messages = Array.from({ length: MESSAGES }, (_, i) =>
+    makeMessage(`m${i}`, 'peer-1', {
+      direction: i % 2 === 0 ? 'in' : 'out',
+      state: i % 2 === 0 ? 'received' : 'delivered',
+      text: `message number ${i}`,
+      receivedAt: NOW - (MESSAGES - i) * HOUR,
+    }),
+  );
+  data.unread = {};
+  return data;
+}
+
+const closers = closeAfterAll();
+screenshotOnFailure(() => page);
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  closers.add(() => browser.close());
+  build = await buildRenderer();
+  closers.add(() => build.remove());
+  server = await serveDirectory(build.dir);
+  closers.add(() => server.close());
+  page = await browser.newPage({ viewport: VIEWPORT });
+  bridge = await installBridge(page, fakeHandlers(bigLan()));
+  await page.goto(server.url);
+}, 60_000);
+
+const NEXT_FRAME = 'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))';
+const rendered = (selector: string) => page.locator(selector).count();
+const pages = () => bridge.calls.filter((c) => c.channel === 'messages:history').length;
+
+describe('virtualized lists', () => {
+  it('renders a window of 5,000 contacts and reaches the last one with the End key', async () => {
+    const list = page.getByRole('listbox', { name: 'Contacts' });
+    await list.getByRole('option', { name: /^Online, 3333 contacts/ }).waitFor();
+    expect(await rendered('.contact-row')).toBeLessThan(40);
+    await list.focus();
+    await page.keyboard.press('End');
+    const last = list.getByRole('option', { name: /^Peer 4998 / });
+    await last.waitFor();
+    expect(await last.isVisible()).toBe(true);
+    expect(await rendered('.contact-row')).toBeLessThan(40);
+  });
+
+  it('pages a 100,000-message conversation in as it scrolls up, keeping its place', async () => {
+    await page.getByRole('searchbox').fill('Peer 0001');
+    await page.getByRole('button', { name: /Peer 0001/ }).click();
+    const log = page.getByRole('log', { name: 'Conversation with Peer 0001' });
+    await log.getByText('message number 99999', { exact: true }).waitFor();
+    await log.hover();
+    for (let loaded = 1; loaded <= 10; loaded += 1) {
+      await expect.poll(() => pages()).toBe(loaded);
+      const oldest = log.getByText(`message number ${MESSAGES - loaded * 100}`, { exact: true });
+      await page.mouse.wheel(0, -50_000);
+      await expect.poll(() => pages()).toBe(loaded + 1);
+      // The message that was on top stays in view while the older page goes in above it.
+      await oldest.waitFor();
+      expect(await oldest.isVisible()).toBe(true);
+    }
+    expect(await rendered('.message')).toBeLessThan(60);
+    expect(await rendered('.day-separator')).toBeGreaterThan(0);
+  });
+
+  it('jumps from a search hit to the very first of 100,000 messages', async () => {
+    const started = Date.now();
+    await page.getByRole('searchbox').fill('message number 0');
+    await page.getByRole('region', { name: 'Search results' }).getByRole('button').first().click();
+    const log = page.getByRole('log', { name: 'Conversation with Peer 0001' });
+    await log.getByText('message number 0', { exact: true }).waitFor({ timeout: 20_000 });
+    await log.getByText('Beginning of the conversation').waitFor();
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(await rendered('.message')).toBeLessThan(60);
+    // With all 100,000 loaded, a wheel step still renders within a few frames.
+    const steps: number[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      const t = Date.now();
+      await page.mouse.wheel(0, 1_500);
+      await page.evaluate(NEXT_FRAME);
+      steps.push(Date.now() - t);
+    }
+    steps.sort((a, b) => a - b);
+    expect(steps[Math.floor(steps.length / 2)]).toBeLessThan(100);
+    expect(await rendered('.message')).toBeLessThan(60);
+  }, 40_000);
+});
