@@ -23,7 +23,7 @@ import {
   isSafeExternalUrl,
   lockDownContents,
 } from './shell/security';
-import { acquireProfile, defaultProfilesRoot, type ProfileLock } from './store/profiles';
+import { acquireProfile, type ProfileLock } from './store/profiles';
 
 const PRODUCT_NAME = 'PacketChat';
 const APP_ID = 'net.packetchat.app'; // electron-builder.yml `appId`: Windows matches notifications by it
@@ -36,12 +36,6 @@ const describeError = (error: unknown) => (error instanceof Error ? error.messag
 const logError = (what: string) => (error: unknown) =>
   console.error(`PacketChat: ${what} failed`, error);
 
-function openProfile(choice: LaunchOptions['profile']): ProfileLock {
-  if ('dataDir' in choice) return acquireProfile({ dataDir: choice.dataDir });
-  const root = defaultProfilesRoot();
-  return acquireProfile(choice.name === undefined ? { root } : { root, name: choice.name });
-}
-
 /** Everything that must happen before `ready`; throws on bad flags or a profile in use. */
 function prepare(): { options: LaunchOptions; profile: ProfileLock } {
   app.enableSandbox();
@@ -52,7 +46,7 @@ function prepare(): { options: LaunchOptions; profile: ProfileLock } {
   const options = readLaunchOptions(process.argv, process.env);
   // No single-instance lock: several copies run side by side, each with its own profile, so
   // Chromium's caches and storage live in the profile too (two copies must not share them).
-  const profile = openProfile(options.profile);
+  const profile = acquireProfile(options.profile);
   const sessionDir = path.join(profile.dir, 'chromium');
   mkdirSync(sessionDir, { recursive: true });
   app.setPath('sessionData', sessionDir);

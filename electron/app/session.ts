@@ -5,17 +5,14 @@ import { createNode, type PacketChatNode } from '../net/node';
 import { cleanLabel, newNodeId, type NodeOptions } from '../net/node-options';
 import { isStrangerId } from '../net/strangers';
 import { randomToken } from '../net/reliable-sender';
-import { acquireProfile, defaultProfilesRoot, type ProfileLock } from '../store/profiles';
+import { acquireProfile, type ProfileLock, type ProfileRequest } from '../store/profiles';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/store';
 import { storePersistence } from './persistence-adapter';
 import { MAX_NICK_LENGTH } from '../../shared/protocol/constants';
 
-export type ProfileChoice =
-  { readonly dataDir: string } | { readonly root?: string; readonly name?: string };
-
 export interface SessionOptions {
-  readonly profile?: ProfileChoice;
+  readonly profile?: ProfileRequest;
   /** A profile the caller has locked already (the Electron main process does); it is released on close. */
   readonly lock?: ProfileLock;
   /** A nickname given on the command line; it is saved to the profile. */
@@ -45,17 +42,6 @@ function nodeSettings(store: Store): Pick<NodeOptions, 'serverPort' | 'clientPor
     ...(values.clientPort === undefined ? {} : { clientPort: values.clientPort }),
     ...(values.tcpFallback === undefined ? {} : { tcp: values.tcpFallback }),
   };
-}
-
-function lockProfile(choice: ProfileChoice): ProfileLock {
-  return acquireProfile(
-    'dataDir' in choice
-      ? { dataDir: choice.dataDir }
-      : {
-          root: choice.root ?? defaultProfilesRoot(),
-          ...(choice.name === undefined ? {} : { name: choice.name }),
-        },
-  );
 }
 
 /**
@@ -97,7 +83,7 @@ export class Session {
 
   /** Locks a profile, opens (or repairs) its database and prepares the node. Does not bind yet. */
   static open(options: SessionOptions = {}): Session {
-    const profile = options.lock ?? lockProfile(options.profile ?? {});
+    const profile = options.lock ?? acquireProfile(options.profile ?? {});
     let opened: ReturnType<typeof openStore>;
     try {
       opened = openStore(profile.dir);

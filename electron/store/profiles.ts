@@ -24,7 +24,9 @@ export interface ProfileLock {
 }
 
 export type ProfileRequest =
-  { readonly dataDir: string } | { readonly root: string; readonly name?: string };
+  | { readonly dataDir: string }
+  /** `root` defaults to defaultProfilesRoot(). */
+  | { readonly root?: string; readonly name?: string };
 
 const lockSchema = z.object({
   pid: z.number().int().positive(),
@@ -57,22 +59,23 @@ export function acquireProfile(request: ProfileRequest): ProfileLock {
     const dir = resolve(request.dataDir);
     return lockOrThrow(basename(dir) || dir, dir);
   }
+  const root = request.root ?? defaultProfilesRoot();
   if (request.name !== undefined) {
     if (!PROFILE_NAME.test(request.name))
       throw new StoreError(
         'bad-profile-name',
         `Profile names are 1-64 letters, digits, dots, dashes or underscores: "${request.name}"`,
       );
-    return lockOrThrow(request.name, join(request.root, request.name));
+    return lockOrThrow(request.name, join(root, request.name));
   }
   for (let i = 1; i <= MAX_AUTO_PROFILES; i += 1) {
     const name = i === 1 ? DEFAULT_PROFILE : `${DEFAULT_PROFILE}-${String(i)}`;
-    const lock = tryLock(name, join(request.root, name));
+    const lock = tryLock(name, join(root, name));
     if (lock !== undefined) return lock;
   }
   throw new StoreError(
     'no-free-profile',
-    `All ${String(MAX_AUTO_PROFILES)} automatic profiles in ${request.root} are in use; choose one with --profile NAME`,
+    `All ${String(MAX_AUTO_PROFILES)} automatic profiles in ${root} are in use; choose one with --profile NAME`,
   );
 }
 

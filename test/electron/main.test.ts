@@ -119,7 +119,8 @@ describe('electron/main.ts', () => {
   });
 
   it('locks the named profile and keeps Chromium data in it (copies run side by side)', () => {
-    expect(fakes.profileRequests).toEqual([{ root: '/profiles', name: 'work' }]);
+    // The store puts a named profile under the default root (test/store/profiles.test.ts).
+    expect(fakes.profileRequests).toEqual([{ name: 'work' }]);
     expect(app.paths.get('sessionData')).toBe(path.join(fakes.profileDir, 'chromium'));
     expect(app).not.toHaveProperty('requestSingleInstanceLock');
   });

@@ -74,6 +74,21 @@ describe('profiles', () => {
     expect(defaultProfilesRoot({ XDG_CONFIG_HOME: '/x' })).toBe('/x/PacketChat/profiles');
   });
 
+  it('puts a profile requested without a root under the default root', () => {
+    if (process.platform !== 'linux') return;
+    const saved = process.env.XDG_CONFIG_HOME;
+    const home = tempDir();
+    process.env.XDG_CONFIG_HOME = home;
+    try {
+      const lock = acquireProfile({ name: 'work' });
+      expect(lock.dir).toBe(join(home, 'PacketChat', 'profiles', 'work'));
+      lock.release();
+    } finally {
+      if (saved === undefined) delete process.env.XDG_CONFIG_HOME;
+      else process.env.XDG_CONFIG_HOME = saved;
+    }
+  });
+
   it('keeps the lock file readable JSON', () => {
     const lock = acquireProfile({ dataDir: tempDir() });
     const parsed: unknown = JSON.parse(readFileSync(join(lock.dir, LOCK_FILE), 'utf8'));
