@@ -10,3 +10,15 @@ export function testPorts(): { serverPort: number; clientPort: number } {
 
 /** Discovery on loopback only: never the host's real broadcast addresses. */
 export const LOOPBACK_BROADCAST = '127.255.255.255';
+
+/** CLI flags that put a node on these ports with discovery on loopback only. */
+export function loopbackArgs(ports: { serverPort: number; clientPort: number }): string[] {
+  return [
+    '--server-port',
+    String(ports.serverPort),
+    '--client-port',
+    String(ports.clientPort),
+    '--broadcast',
+    LOOPBACK_BROADCAST,
+  ];
+}

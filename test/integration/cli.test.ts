@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startCliNode, type CliNode } from '../helpers/cli-node';
-import { LOOPBACK_BROADCAST, testPorts } from '../helpers/ports';
+import { loopbackArgs, testPorts } from '../helpers/ports';
 import { waitUntil } from '../helpers/wait';
 
 const nodes: CliNode[] = [];
@@ -32,15 +32,7 @@ function cli(
   const args = rest.filter((r) => typeof r === 'string');
   const node = startCliNode({
     ...(options === undefined ? {} : { configHome: options.configHome }),
-    args: [
-      '--server-port',
-      String(ports.serverPort),
-      '--client-port',
-      String(ports.clientPort),
-      '--broadcast',
-      LOOPBACK_BROADCAST,
-      ...args,
-    ],
+    args: [...loopbackArgs(ports), ...args],
   });
   nodes.push(node);
   return node;
@@ -238,19 +230,7 @@ describe('packet-chat interactive', () => {
     const peerReady = await peer.ready();
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        'electron/cli/main.ts',
-        '--server-port',
-        String(ports.serverPort),
-        '--client-port',
-        String(ports.clientPort),
-        '--broadcast',
-        LOOPBACK_BROADCAST,
-        '--nick',
-        'term',
-      ],
+      ['--import', 'tsx', 'electron/cli/main.ts', ...loopbackArgs(ports), '--nick', 'term'],
       { cwd: REPO_ROOT, env: { ...process.env, XDG_CONFIG_HOME: await tempDir() } },
     );
     let out = '';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCliNode, type CliNode } from '../helpers/cli-node';
-import { LOOPBACK_BROADCAST, testPorts } from '../helpers/ports';
+import { loopbackArgs, testPorts } from '../helpers/ports';
 
 /**
  * Kills the receiver (and sometimes the sender) with SIGKILL at random moments while messages
@@ -29,18 +29,7 @@ function start(
 ): CliNode {
   const node = startCliNode({
     label: nick,
-    args: [
-      '--data-dir',
-      dir,
-      '--nick',
-      nick,
-      '--server-port',
-      String(ports.serverPort),
-      '--client-port',
-      String(ports.clientPort),
-      '--broadcast',
-      LOOPBACK_BROADCAST,
-    ],
+    args: ['--data-dir', dir, '--nick', nick, ...loopbackArgs(ports)],
   });
   live.push(node);
   return node;
