@@ -34,13 +34,18 @@ function defaultNick(): string {
   }
 }
 
-/** Ports and TCP from the profile's settings (read at start; explicit options win). */
-function nodeSettings(store: Store): Pick<NodeOptions, 'serverPort' | 'clientPort' | 'tcp'> {
+/**
+ * Ports, TCP and extra discovery targets from the profile's settings, read at start. Explicit
+ * options win, except that their peers are added to the stored targets.
+ */
+function nodeOptions(store: Store, explicit: SessionOptions['node']): NodeOptions {
   const { values } = store.getSettings();
   return {
     ...(values.serverPort === undefined ? {} : { serverPort: values.serverPort }),
     ...(values.clientPort === undefined ? {} : { clientPort: values.clientPort }),
     ...(values.tcpFallback === undefined ? {} : { tcp: values.tcpFallback }),
+    ...explicit,
+    peers: [...(values.discoveryTargets ?? []), ...(explicit?.peers ?? [])],
   };
 }
 
@@ -102,12 +107,7 @@ export class Session {
     };
     if (stored === undefined || stored.nick !== identity.nick) store.saveIdentity(identity);
     const node = createNode({
-      ...nodeSettings(store),
-      ...options.node,
-      peers: [
-        ...(store.getSettings().values.discoveryTargets ?? []),
-        ...(options.node?.peers ?? []),
-      ],
+      ...nodeOptions(store, options.node),
       ...identity,
       persistence: storePersistence(store),
     });
