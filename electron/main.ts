@@ -124,9 +124,7 @@ async function run(options: LaunchOptions, profile: ProfileLock): Promise<void> 
     log: (message, error) => console.warn(message, error),
   });
   const backend: Backend = createBackend({
-    dataDir: profile.dir,
     lock: profile, // taken before ready (see prepare); the backend releases it on close
-    profile: profile.name,
     appVersion: app.getVersion(),
     node: options.node,
     emit: (event, payload) => {

@@ -8,8 +8,8 @@ import {
   eventChannel,
   isEventChannel,
   methodName,
-} from '../shared/ipc-channels';
-import type { CallChannel, IpcResult, PacketChatApi } from '../shared/ipc';
+} from '../shared/ipc/channels';
+import type { CallChannel, IpcResult, PacketChatApi } from '../shared/ipc/contract';
 
 /** The part of ipcRenderer the API needs (structural, so tests can pass a fake). */
 export interface RendererIpc {

@@ -1,12 +1,21 @@
+// The app's domain types: what the networking core produces, the store keeps and the UI shows.
+// Plain ECMAScript, shared by every runtime. The IPC contract (shared/ipc/) and the wire protocol
+// (shared/protocol/) are typed against these.
 import type { PeerStatus } from './protocol/packets';
 
-export type { PeerStatus } from './protocol/packets';
+export { PEER_STATUSES, type PeerStatus } from './protocol/packets';
 
 /** How a message or packet travelled. */
 export type Transport = 'udp' | 'tcp';
 
-/** Delivery state of a message this node sent. */
+/**
+ * Delivery state of a message this node sent. `delivered` means acknowledged by the peer; for a
+ * plain-text stranger (nothing can acknowledge) it means only "handed to the network", and the UI
+ * says "Sent".
+ */
 export type DeliveryStatus = 'sending' | 'delivered' | 'pending' | 'failed';
+
+// --- peers and contacts --------------------------------------------------------------------------
 
 export interface PeerInfo {
   readonly id: string;
@@ -34,30 +43,114 @@ export interface PeerChange {
   readonly previous?: { readonly address: string; readonly port: number };
 }
 
-export interface ReceivedMessage {
-  readonly id: string;
-  readonly from: string;
-  readonly nick: string;
-  readonly address: string;
-  readonly port: number;
-  readonly text: string;
-  readonly transport: Transport;
-  readonly seq: number;
-  /** Sender's clock when written, and ours when delivered (ms since the Unix epoch). */
-  readonly sentAt: number;
-  readonly receivedAt: number;
+/** Which local socket a plain datagram arrived on; replies to a stranger leave from the same one. */
+export type Via = 'server' | 'client';
+
+/** A contact: a PacketChat peer, or a "stranger" (a plain UDP tool) known only by IP:port. */
+export interface Contact extends PeerInfo {
+  readonly kind: 'peer' | 'stranger';
+  /** Strangers: the local socket they wrote to. */
+  readonly via?: Via;
 }
 
-export interface DeliveryUpdate {
+// --- messages --------------------------------------------------------------------------------------
+
+export type MessageDirection = 'in' | 'out';
+/** Outgoing messages carry a delivery status; incoming ones are `received`. */
+export type MessageState = DeliveryStatus | 'received';
+
+/** One message as the node produces it, the store keeps it and the UI shows it. */
+export interface ChatMessage {
   readonly id: string;
-  /** Peer id the message is addressed to. */
-  readonly to: string;
-  readonly status: DeliveryStatus;
+  /** The contact this message belongs to (peer id, or `stranger:IP:PORT`). */
+  readonly peerId: string;
+  readonly direction: MessageDirection;
+  readonly text: string;
+  readonly transport: Transport;
+  readonly state: MessageState;
+  /** The sender's sequence number in its stream (1 for plain text). */
+  readonly seq: number;
+  /** Sender's clock when written, and ours when stored (ms since the Unix epoch). */
+  readonly sentAt: number;
+  readonly receivedAt: number;
+  readonly rttMs?: number;
+  /** The IP:port the message came from or went to. */
+  readonly remote: string;
+}
+
+/**
+ * A sent message changed state. The one shape from the reliable sender to the renderer: the node
+ * emits it, the store records it and IPC forwards it unchanged.
+ */
+export interface MessageStateChange {
+  readonly id: string;
+  readonly peerId: string;
+  readonly state: DeliveryStatus;
   readonly transport: Transport;
   /** Transmissions so far (1 = no retransmission yet). */
   readonly attempts: number;
   /** Round-trip time of the acknowledged transmission, when it could be measured (Karn's rule). */
   readonly rttMs?: number;
+}
+
+export interface ConversationSummary {
+  readonly peerId: string;
+  readonly unread: number;
+  readonly lastMessage: ChatMessage | null;
+}
+
+export interface HistoryPage {
+  /** Oldest first within the page. */
+  readonly messages: readonly ChatMessage[];
+  /** Pass as `before` to get the next older page; null when there is nothing older. */
+  readonly nextCursor: string | null;
+}
+
+export interface SearchHit {
+  readonly messageId: string;
+  readonly peerId: string;
+  /** Text around the match; the matched words are wrapped in [ and ]. */
+  readonly snippet: string;
+  readonly at: number;
+}
+
+// --- the node itself: interfaces, sockets, packet log, counters ------------------------------------
+
+export interface InterfaceInfo {
+  readonly name: string;
+  readonly address: string;
+  readonly netmask: string;
+  readonly broadcast: string;
+  readonly internal: boolean;
+}
+
+export type PacketDirection = 'in' | 'out';
+
+export interface PacketLogEntry {
+  /** Increasing number, unique per node run. */
+  readonly seq: number;
+  readonly at: number;
+  readonly direction: PacketDirection;
+  readonly transport: Transport;
+  readonly local: string;
+  readonly remote: string;
+  readonly size: number;
+  /** Packet kind (`announce`, `text`, …), or `plain`, `junk`, `fragment`. */
+  readonly kind: string;
+  readonly summary: string;
+  /** The decoded packet fields, when it decoded. */
+  readonly fields?: Readonly<Record<string, string | number | boolean | null>>;
+  /** The peer this packet is from or to, when known. */
+  readonly peerId?: string;
+}
+
+export type SocketRole = 'udp-server' | 'udp-client' | 'tcp-listener' | 'tcp-connection';
+
+export interface SocketInfo {
+  readonly role: SocketRole;
+  readonly local: string;
+  readonly remote?: string;
+  readonly state: string;
 }
 
 export interface NodeCounters {
@@ -78,6 +171,12 @@ export interface NodeCounters {
   fragmentsSent: number;
   fragmentsReceived: number;
   plainReceived: number;
+}
+
+export interface SocketsSnapshot {
+  readonly sockets: readonly SocketInfo[];
+  readonly interfaces: readonly InterfaceInfo[];
+  readonly counters: NodeCounters;
 }
 
 export function emptyCounters(): NodeCounters {

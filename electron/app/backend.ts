@@ -1,19 +1,22 @@
-// The main side of the app: one Session (profile, store, node) behind every IPC call, and the
-// node's events turned into renderer events. Electron-free: the end-to-end tests run it in Node.
-import type { CallHandlers, EventSink, PacketLogEntry } from '../../shared/ipc';
-import type { ProfileLock } from '../store/profiles';
+// The main side of the app: one Session (profile, store, node) behind every call, and the node's
+// events turned into contract events. Electron-free: the Electron shell, the end-to-end tests and
+// the CLI all run it, each with its own transport in front of the same handlers.
+import type { CallHandlers, EventSink } from '../../shared/ipc/contract';
+import type { StorageHealth } from '../net/index';
+import type { ProfileLock, ProfileRequest } from '../store/profiles';
 import { peerContactChange, selfInfo, strangerContact } from './contacts';
 import { createHandlers } from './handlers';
 import { Session, type SessionOptions } from './session';
 import { DEFAULT_SETTINGS } from './settings';
 
 export interface BackendOptions {
-  /** Profile directory (its database, identity and lock). */
-  readonly dataDir: string;
-  readonly profile: string;
-  readonly appVersion: string;
+  /** Which profile to lock (a directory, or a name; default: the first free automatic one). */
+  readonly profile?: ProfileRequest;
   /** The profile's lock when the caller took it already; released on close. */
   readonly lock?: ProfileLock;
+  /** A nickname to save to the profile (the CLI's --nick). */
+  readonly nick?: string;
+  readonly appVersion: string;
   /** Node overrides (ports, discovery, timers) from the command line or tests; they win over settings. */
   readonly node?: SessionOptions['node'];
   readonly emit: EventSink;
@@ -27,17 +30,21 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-/** Packet log entries go to the renderer in batches, at most this often. */
-const PACKET_FLUSH_MS = 250;
-const MAX_PACKETS_PER_BATCH = 500;
 const COUNTERS_EVERY_MS = 1_000;
+
+function storageNotice(health: StorageHealth) {
+  return {
+    level: health.ok ? ('info' as const) : ('error' as const),
+    code: health.ok ? 'storage-ok' : health.diskFull ? 'disk-full' : 'storage-failed',
+    message: health.message,
+  };
+}
 
 export function createBackend(options: BackendOptions): Backend {
   let session: Session | undefined;
   let starting: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
-  const timers: NodeJS.Timeout[] = [];
-  let packets: PacketLogEntry[] = [];
+  let countersTimer: NodeJS.Timeout | undefined;
   const { emit } = options;
 
   const current = (): Session | undefined => (closing === undefined ? session : undefined);
@@ -45,73 +52,49 @@ export function createBackend(options: BackendOptions): Backend {
     const s = current();
     return s === undefined
       ? undefined
-      : selfInfo(s.node.info(), options.profile, options.appVersion);
+      : selfInfo(s.node.info(), s.profile.name, options.appVersion);
   };
-
-  function open(): Session {
-    return Session.open({
-      profile: { dataDir: options.dataDir },
-      ...(options.lock === undefined ? {} : { lock: options.lock }),
-      ...(options.node === undefined ? {} : { node: options.node }),
-    });
-  }
 
   function wire(s: Session): void {
     const { node, store } = s;
     node.on('peer', (change) => emit('contact', peerContactChange(change)));
     node.on('stranger', ({ stranger }) =>
-      emit('contact', { change: 'added', peer: strangerContact(stranger, true), kind: 'stranger' }),
-    );
-    node.on('message', (received) => {
-      const stored = store.getMessage(received.id);
-      if (stored !== undefined) emit('message', stored);
-      emit('unread', { total: store.unreadTotal() });
-    });
-    node.on('status', (update) =>
-      emit('message-state', {
-        id: update.id,
-        peerId: update.to,
-        state: update.status,
-        transport: update.transport,
-        ...(update.rttMs === undefined ? {} : { rttMs: update.rttMs }),
+      emit('contact', {
+        change: 'added',
+        peer: strangerContact(stranger, true),
+        kind: 'stranger',
+        via: stranger.via,
       }),
     );
-    node.on('packet', (entry) => {
-      packets.push(entry);
-      if (packets.length > MAX_PACKETS_PER_BATCH) packets = packets.slice(-MAX_PACKETS_PER_BATCH);
+    node.on('message', (message) => {
+      emit('message', message);
+      emit('unread', { total: store.reads.unreadTotal() });
     });
+    node.on('message-state', (change) => emit('message-state', change));
+    node.on('packet', (entry) => emit('packets', [entry]));
+    node.on('warning', (warning) => emit('warning', warning));
+    node.on('storage', (health) => emit('notice', storageNotice(health)));
     let lastCounters = '';
-    timers.push(
-      setInterval(() => {
-        if (packets.length === 0) return;
-        const batch = packets;
-        packets = [];
-        emit('packets', batch);
-      }, PACKET_FLUSH_MS),
-      setInterval(() => {
-        const counters = node.info().counters;
-        const text = JSON.stringify(counters);
-        if (text === lastCounters) return;
-        lastCounters = text;
-        emit('counters', counters);
-      }, COUNTERS_EVERY_MS),
-    );
-    for (const timer of timers) timer.unref();
+    countersTimer = setInterval(() => {
+      const counters = node.info().counters;
+      const text = JSON.stringify(counters);
+      if (text === lastCounters) return;
+      lastCounters = text;
+      emit('counters', counters);
+    }, COUNTERS_EVERY_MS);
+    countersTimer.unref();
   }
 
   async function start(): Promise<void> {
-    const s = open();
+    const s = Session.open({
+      ...(options.profile === undefined ? {} : { profile: options.profile }),
+      ...(options.lock === undefined ? {} : { lock: options.lock }),
+      ...(options.nick === undefined ? {} : { nick: options.nick }),
+      ...(options.node === undefined ? {} : { node: options.node }),
+    });
     session = s;
     wire(s);
-    try {
-      await s.node.start();
-    } catch (error) {
-      await s.close();
-      session = undefined;
-      throw error;
-    }
-    for (const notice of s.notices)
-      emit('notice', { level: 'warning', code: notice.code, message: notice.message });
+    for (const notice of s.notices) emit('notice', { level: 'warning', ...notice });
     const invalid = s.store.getSettings().invalid;
     if (invalid.length > 0)
       emit('notice', {
@@ -119,6 +102,14 @@ export function createBackend(options: BackendOptions): Backend {
         code: 'settings-reset',
         message: `Some stored settings were invalid and their defaults are used: ${invalid.join(', ')}`,
       });
+    try {
+      await s.node.start();
+    } catch (error) {
+      clearInterval(countersTimer);
+      await s.close();
+      session = undefined;
+      throw error;
+    }
     const info = self();
     if (info !== undefined) emit('self', info);
   }
@@ -131,7 +122,7 @@ export function createBackend(options: BackendOptions): Backend {
     },
     close() {
       closing ??= (async () => {
-        for (const timer of timers.splice(0)) clearInterval(timer);
+        clearInterval(countersTimer);
         await starting?.catch(() => undefined);
         await session?.close();
       })();

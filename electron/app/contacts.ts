@@ -1,12 +1,13 @@
-import type { PeerChange } from '../../shared/domain';
-import type { Contact, InterfaceInfo, SelfInfo } from '../../shared/ipc';
+import type { Contact, PeerChange, PeerInfo } from '../../shared/domain';
+import type { SelfInfo } from '../../shared/ipc/contract';
 import { PROTOCOL_VERSION } from '../../shared/protocol/constants';
-import type { NodeInfo, PacketChatNode } from '../net/node';
-import { isStrangerId, type Stranger } from '../net/strangers';
+import { conversationIdFor, strangerEndpoint } from '../../shared/stranger-id';
+import type { NodeInfo, PacketChatNode, Stranger } from '../net/index';
 
 /** A stranger (a plain UDP tool) shown as a contact named by its IP:port. */
 export function strangerContact(
-  stranger: Pick<Stranger, 'id' | 'address' | 'port' | 'firstSeen' | 'lastSeen'>,
+  stranger: Pick<Stranger, 'id' | 'address' | 'port' | 'firstSeen' | 'lastSeen'> &
+    Partial<Pick<Stranger, 'via'>>,
   online: boolean,
 ): Contact {
   return {
@@ -21,40 +22,39 @@ export function strangerContact(
     online,
     firstSeen: stranger.firstSeen,
     lastSeen: stranger.lastSeen,
+    ...(stranger.via === undefined ? {} : { via: stranger.via }),
   };
 }
 
-/** `stranger:IP:PORT` back to its parts, for strangers known only from stored history. */
-export function strangerFromId(id: string, at: number): Contact | undefined {
-  if (!isStrangerId(id)) return undefined;
-  const match = /^stranger:(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(id);
-  if (match === null) return undefined;
-  return strangerContact(
-    { id, address: match[1] ?? '', port: Number(match[2]), firstSeen: at, lastSeen: at },
-    false,
-  );
-}
-
 /**
- * Peers the node knows (online or remembered), then strangers it has heard this run, then
- * strangers known only from history.
+ * Every contact: each peer ever stored (live state from the node where it has one), strangers
+ * heard this run, then strangers known only from history.
  */
 export function contactList(
   node: PacketChatNode,
+  stored: readonly PeerInfo[],
   conversations: readonly { peerId: string; at: number }[],
 ): Contact[] {
-  const contacts: Contact[] = node.peerList().map((peer) => ({ ...peer, kind: 'peer' }));
-  const seen = new Set(contacts.map((c) => c.id));
-  for (const stranger of node.strangerList()) {
-    contacts.push(strangerContact(stranger, true));
-    seen.add(stranger.id);
-  }
+  const byId = new Map<string, Contact>();
+  for (const peer of stored) byId.set(peer.id, { ...peer, kind: 'peer' });
+  for (const peer of node.peerList()) byId.set(peer.id, { ...peer, kind: 'peer' });
+  for (const stranger of node.strangerList())
+    byId.set(stranger.id, strangerContact(stranger, true));
   for (const { peerId, at } of conversations) {
-    if (seen.has(peerId)) continue;
-    const contact = strangerFromId(peerId, at);
-    if (contact !== undefined) contacts.push(contact);
+    if (byId.has(peerId)) continue;
+    const endpoint = strangerEndpoint(peerId);
+    if (endpoint === undefined) continue;
+    byId.set(
+      peerId,
+      strangerContact({ id: peerId, ...endpoint, firstSeen: at, lastSeen: at }, false),
+    );
   }
-  return contacts;
+  return [...byId.values()];
+}
+
+/** What a user typed (peer id, a peer's IP[:PORT], `stranger:IP:PORT`) as a conversation id. */
+export function resolveConversation(node: PacketChatNode, ref: string): string {
+  return node.findPeer(ref)?.id ?? conversationIdFor(ref);
 }
 
 export function peerContactChange(change: PeerChange): PeerChange & { kind: 'peer' } {
@@ -62,7 +62,7 @@ export function peerContactChange(change: PeerChange): PeerChange & { kind: 'pee
 }
 
 /** The address peers most likely reach us at: the first non-loopback IPv4, else loopback. */
-function primaryAddress(interfaces: readonly InterfaceInfo[]): string {
+function primaryAddress(interfaces: NodeInfo['interfaces']): string {
   return interfaces.find((i) => !i.internal)?.address ?? '127.0.0.1';
 }
 
@@ -78,6 +78,7 @@ export function selfInfo(info: NodeInfo, profile: string, appVersion: string): S
     serverPort: info.serverPort,
     tcpPort: info.tcpPort,
     interfaces,
+    discoveryTargets: info.discoveryTargets,
     profile,
     appVersion,
     protocolVersion: PROTOCOL_VERSION,

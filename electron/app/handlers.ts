@@ -3,11 +3,11 @@ import {
   type CallHandlers,
   type EventSink,
   type SelfInfo,
-  type Settings,
-} from '../../shared/ipc';
-import { NodeError } from '../net/node';
+} from '../../shared/ipc/contract';
+import type { Settings } from '../../shared/ipc/schemas';
+import { NodeError } from '../net/index';
 import type { StoredSettings } from '../store/store';
-import { contactList } from './contacts';
+import { contactList, resolveConversation } from './contacts';
 import type { Session } from './session';
 import { fullSettings } from './settings';
 
@@ -19,25 +19,35 @@ export interface HandlerDeps {
   readonly defaults: StoredSettings;
 }
 
-/** Node errors become IPC errors from the closed set; anything else stays `internal`. */
+/** Node errors become IPC errors from the closed set, with the node's code as the reason. */
 function mapNodeError(error: unknown): never {
   if (error instanceof NodeError) {
-    switch (error.code) {
+    const { code, message } = error;
+    switch (code) {
       case 'unknown-peer':
       case 'not-found':
-        throw new IpcFailure('not-found', error.message);
+        throw new IpcFailure('not-found', message, undefined, code);
       case 'empty':
       case 'too-long':
-        throw new IpcFailure('invalid-argument', error.message, 'text');
+        throw new IpcFailure('invalid-argument', message, 'text', code);
       case 'not-started':
       case 'closed':
-        throw new IpcFailure('unavailable', error.message);
+      case 'storage':
+        throw new IpcFailure('unavailable', message, undefined, code);
     }
   }
   throw error;
 }
 
-/** Every call the renderer can make, answered from the session's node and store. */
+function nodeCall<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    return mapNodeError(error);
+  }
+}
+
+/** Every call a transport can make, answered from the session's node and store. */
 export function createHandlers(deps: HandlerDeps): CallHandlers {
   const running = (): Session => {
     const session = deps.session();
@@ -45,11 +55,8 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       throw new IpcFailure('unavailable', 'the network node is not running');
     return session;
   };
-  const settings = (session: Session): Settings => {
-    const identity = session.store.getIdentity();
-    if (identity === undefined) throw new IpcFailure('internal', 'the profile has no identity');
-    return fullSettings(identity, { ...deps.defaults, ...session.store.getSettings().values });
-  };
+  const settings = (session: Session): Settings =>
+    fullSettings(session.self, { ...deps.defaults, ...session.store.getSettings().values });
 
   return {
     'app:ready': () => null,
@@ -62,49 +69,37 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
     },
     'contacts:list': () => {
       const { node, store } = running();
-      const conversations = store
+      const conversations = store.reads
         .conversations()
         .map((c) => ({ peerId: c.peerId, at: c.lastMessage?.receivedAt ?? 0 }));
-      return contactList(node, conversations);
+      return contactList(node, store.listPeers(), conversations);
     },
     'contacts:add': ({ address }) => {
-      try {
-        return running().node.addPeer(address);
-      } catch (error) {
-        return mapNodeError(error);
-      }
+      const endpoint = nodeCall(() => running().node.addPeer(address));
+      return { address: endpoint.address, port: endpoint.port };
     },
-    'conversations:list': () => running().store.conversations(),
-    'messages:history': ({ peerId, before, limit }) =>
-      running().store.history(peerId, { limit, ...(before === undefined ? {} : { before }) }),
-    'messages:send': ({ peerId, text }) => {
-      const session = running();
-      let id: string;
-      try {
-        id = session.send(peerId, text).id;
-      } catch (error) {
-        return mapNodeError(error);
-      }
-      const stored = session.message(id);
-      if (stored === undefined) throw new IpcFailure('internal', 'the message was not stored');
-      deps.emit('message', stored);
-      return stored;
+    'conversations:list': () => running().store.reads.conversations(),
+    'messages:history': ({ peerId, before, limit }) => {
+      const { node, store } = running();
+      return store.reads.history(resolveConversation(node, peerId), {
+        limit,
+        ...(before === undefined ? {} : { before }),
+      });
     },
+    'messages:send': ({ peerId, text }) => nodeCall(() => running().node.sendText(peerId, text)),
     'messages:retry': ({ messageId }) => {
-      try {
-        running().node.retry(messageId);
-      } catch (error) {
-        return mapNodeError(error);
-      }
+      nodeCall(() => running().node.retry(messageId));
       return null;
     },
     'messages:markRead': ({ peerId }) => {
-      const { store } = running();
-      store.markRead(peerId);
-      deps.emit('unread', { total: store.unreadTotal() });
-      return null;
+      const { node, store } = running();
+      const id = resolveConversation(node, peerId);
+      store.markRead(id);
+      const unread = store.reads.unreadTotal();
+      deps.emit('unread', { total: unread });
+      return { peerId: id, unread };
     },
-    'messages:search': ({ query, limit }) => running().store.search(query, limit),
+    'messages:search': ({ query, limit }) => running().store.reads.search(query, limit),
     'inspector:packets': ({ limit }) => running().node.packets(limit),
     'inspector:sockets': () => running().node.sockets(),
     'settings:get': () => settings(running()),

@@ -1,4 +1,4 @@
-import type { NodePersistence } from '../net/persistence';
+import type { NodePersistence } from '../net/index';
 import type { Store } from '../store/store';
 
 /**
@@ -11,9 +11,11 @@ export function storePersistence(store: Store): NodePersistence {
       return store.transaction(() => {
         let result: 'inserted' | 'duplicate' | 'none' = 'none';
         if (change.record !== undefined) result = store.insertIncoming(change.record);
-        if (change.released.length > 0)
-          store.releaseHeld(change.stream.peerId, change.released, change.at);
-        store.saveInboundStream(change.stream.peerId, change.stream.epoch, change.stream.expected);
+        const { stream } = change;
+        if (change.released.length > 0 && stream !== undefined)
+          store.releaseHeld(stream.peerId, change.released, change.at);
+        if (stream !== undefined)
+          store.saveInboundStream(stream.peerId, stream.epoch, stream.expected);
         return result;
       });
     },
@@ -22,10 +24,10 @@ export function storePersistence(store: Store): NodePersistence {
     recordOutgoing(record, nextSeq) {
       store.transaction(() => {
         store.insertOutgoing(record);
-        store.saveOutboundStream(record.peerId, record.epoch, nextSeq);
+        if (nextSeq !== undefined) store.saveOutboundStream(record.peerId, record.epoch, nextSeq);
       });
     },
-    updateOutgoing: (id, change) => store.updateOutgoing(id, change),
+    updateOutgoing: (change) => store.updateOutgoing(change),
     loadOutbox: () => store.listOutbox(),
     savePeer: (peer) => store.upsertPeer(peer),
     loadPeers: () => store.listPeers(),

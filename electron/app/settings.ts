@@ -1,6 +1,7 @@
-import type { Settings } from '../../shared/ipc';
+import type { Settings } from '../../shared/ipc/schemas';
 import { DEFAULT_CLIENT_PORT, DEFAULT_SERVER_PORT } from '../../shared/protocol/constants';
-import type { Identity, StoredSettings } from '../store/store';
+import type { Identity } from '../store/identity-file';
+import type { StoredSettings } from '../store/store';
 
 export const DEFAULT_SETTINGS: StoredSettings = {
   serverPort: DEFAULT_SERVER_PORT,
@@ -15,11 +16,3 @@ export const DEFAULT_SETTINGS: StoredSettings = {
 export function fullSettings(identity: Identity, stored: Partial<StoredSettings>): Settings {
   return { ...DEFAULT_SETTINGS, ...stored, nick: identity.nick, status: identity.status };
 }
-
-/** Settings the node reads at start only: a change shows "applied on restart" in the UI. */
-export const RESTART_SETTINGS = [
-  'serverPort',
-  'clientPort',
-  'tcpFallback',
-  'discoveryTargets',
-] as const satisfies readonly (keyof StoredSettings)[];

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
-import { parseEndpoint, parsePort } from '../../shared/address';
 import { DEFAULT_CLIENT_PORT, DEFAULT_SERVER_PORT } from '../../shared/protocol/constants';
+import { parseNodeFlags } from '../app/flags';
+import type { ProfileRequest } from '../store/profiles';
 
 export interface CliOptions {
   nick: string | undefined;
@@ -9,8 +9,7 @@ export interface CliOptions {
   broadcast: string[] | undefined;
   peers: string[];
   tcp: boolean;
-  dataDir: string | undefined;
-  profile: string | undefined;
+  profile: ProfileRequest;
   json: boolean;
   help: boolean;
 }
@@ -18,7 +17,7 @@ export interface CliOptions {
 export interface ParsedArgs {
   readonly options: CliOptions;
   /** Problems with the command line: each is reported, and the node starts without that flag. */
-  readonly errors: string[];
+  readonly errors: readonly string[];
 }
 
 export const USAGE = `Usage: packet-chat [options]
@@ -37,87 +36,28 @@ export const USAGE = `Usage: packet-chat [options]
   --help               this text
 `;
 
-const spec = {
-  nick: { type: 'string' },
-  'server-port': { type: 'string' },
-  'client-port': { type: 'string' },
-  broadcast: { type: 'string', multiple: true },
-  peer: { type: 'string', multiple: true },
-  tcp: { type: 'boolean', default: true },
-  'data-dir': { type: 'string' },
-  profile: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', default: false },
-} as const;
-
-export function parseCliArgs(argv: readonly string[]): ParsedArgs {
-  const errors: string[] = [];
-  const { values, tokens } = parseArgs({
-    args: [...argv],
-    options: spec,
-    strict: false,
-    allowPositionals: true,
-    allowNegative: true,
-    tokens: true,
+/** The CLI's flags: the node flags every start path shares, plus --json and --help. */
+export function parseCliArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): ParsedArgs {
+  const { flags, extra, errors } = parseNodeFlags(argv, env, {
+    strict: true,
+    extra: { json: { type: 'boolean' }, help: { type: 'boolean' } },
   });
-  for (const token of tokens) {
-    if (token.kind === 'positional') errors.push(`unexpected argument: ${token.value}`);
-    if (token.kind === 'option' && !(token.name in spec)) {
-      errors.push(`unknown flag: ${token.rawName}`);
-    }
-  }
-  const text = (name: keyof typeof spec): string | undefined => {
-    const value: unknown = values[name];
-    if (value === true) errors.push(`--${name} needs a value`);
-    if (typeof value === 'string' && value.startsWith('--')) {
-      errors.push(`--${name} needs a value, got the flag "${value}"`);
-      return undefined;
-    }
-    return typeof value === 'string' ? value : undefined;
+  const { node } = flags;
+  return {
+    options: {
+      nick: flags.nick,
+      serverPort: node.serverPort ?? DEFAULT_SERVER_PORT,
+      clientPort: node.clientPort ?? DEFAULT_CLIENT_PORT,
+      broadcast: node.broadcast,
+      peers: node.peers ?? [],
+      tcp: node.tcp ?? true,
+      profile: flags.profile,
+      json: extra['json'] === true,
+      help: extra['help'] === true,
+    },
+    errors,
   };
-  const list = (name: 'broadcast' | 'peer'): string[] => {
-    const value: unknown = values[name];
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  };
-  const portFlag = (name: 'server-port' | 'client-port', fallback: number): number => {
-    const raw = text(name);
-    if (raw === undefined) return fallback;
-    const port = parsePort(raw);
-    if (port === undefined) errors.push(`--${name} must be a port number 1..65535, got "${raw}"`);
-    return port ?? fallback;
-  };
-  const serverPort = portFlag('server-port', DEFAULT_SERVER_PORT);
-  const addresses = (name: 'broadcast' | 'peer'): string[] =>
-    list(name).filter((value) => {
-      const ok = parseEndpoint(value, serverPort) !== undefined;
-      if (!ok)
-        errors.push(
-          `--${name} must be an IPv4 address${name === 'peer' ? ' or IP:PORT' : ''}, got "${value}"`,
-        );
-      return ok;
-    });
-  const broadcast = addresses('broadcast');
-  const options: CliOptions = {
-    nick: text('nick'),
-    serverPort,
-    clientPort: portFlag('client-port', DEFAULT_CLIENT_PORT),
-    broadcast: list('broadcast').length > 0 ? broadcast : undefined,
-    peers: addresses('peer'),
-    tcp: values.tcp !== false,
-    dataDir: text('data-dir'),
-    profile: profileName(text('profile'), errors),
-    json: values.json === true,
-    help: values.help === true,
-  };
-  return { options, errors };
-}
-
-/** Profile names become directory names: keep them plain. */
-function profileName(value: string | undefined, errors: string[]): string | undefined {
-  if (value === undefined) return undefined;
-  if (/^[A-Za-z0-9_.-]{1,64}$/.test(value) && value !== '.' && value !== '..') return value;
-  errors.push(
-    `--profile must be 1-64 letters, digits, dots, dashes or underscores, got "${value}"`,
-  );
-  return undefined;
 }

@@ -1,7 +1,16 @@
-import type { Interface } from 'node:readline';
-import { formatEndpoint } from '../../shared/address';
-import type { PeerInfo } from '../../shared/domain';
-import type { PacketChatNode } from '../net/node';
+// The friendly terminal chat: a transport over the same call handlers as --json mode. Plain lines
+// go to the selected peer.
+import type { Contact } from '../../shared/domain';
+import type {
+  CallChannel,
+  CallHandlers,
+  CallResults,
+  EventChannel,
+  EventPayloads,
+} from '../../shared/ipc/contract';
+import { invokeCall } from '../../shared/ipc/invoke';
+import { isStrangerId } from '../../shared/stranger-id';
+import type { CliTransport } from './transport';
 
 export type Print = (line: string) => void;
 
@@ -13,120 +22,149 @@ const HELP = `Commands:
   /nick NAME          change your nickname
   /help, /quit`;
 
-/** The friendly terminal chat: plain lines go to the selected peer. */
-export function runInteractive(
-  node: PacketChatNode,
-  lines: Interface,
-  print: Print,
-  quit: () => void,
-): void {
+const label = (c: Pick<Contact, 'nick' | 'address' | 'port'>): string =>
+  `${c.nick} ${c.address}:${String(c.port)}`;
+
+export function createInteractive(print: Print): CliTransport {
+  const contacts = new Map<string, Contact>();
   let current: string | undefined;
-  const numbered = (): PeerInfo[] =>
-    node.peerList().sort((a, b) => a.firstSeen - b.firstSeen || a.id.localeCompare(b.id));
-  const label = (p: PeerInfo): string => `${p.nick} ${formatEndpoint(p)}`;
-  /** A peer by number, id or address; an IP:PORT that is no peer is a stranger (plain UDP). */
-  const resolve = (ref: string): { to: string; label: string } | undefined => {
-    const n = Number(ref);
-    const peer = Number.isInteger(n) && n >= 1 ? numbered()[n - 1] : node.findPeer(ref);
-    if (peer !== undefined) return { to: peer.id, label: label(peer) };
-    if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(ref))
-      return { to: `stranger:${ref}`, label: `stranger ${ref}` };
-    return undefined;
-  };
-  const send = (to: string, text: string): string | undefined => {
-    try {
-      node.sendText(to, text);
-      return undefined;
-    } catch (error) {
-      return `! ${error instanceof Error ? error.message : String(error)}`;
-    }
-  };
+  let greeted = false;
+  const peers = (): Contact[] =>
+    [...contacts.values()]
+      .filter((c) => c.kind === 'peer')
+      .sort((a, b) => a.firstSeen - b.firstSeen || a.id.localeCompare(b.id));
 
-  node.on('ready', (info) => {
-    print(
-      `PacketChat: you are ${info.nick}, talking from port ${info.clientPort}` +
-        ` (server port ${info.serverPort}${info.tcpPort === null ? ', TCP off' : `, TCP ${info.tcpPort}`})`,
-    );
-    const addresses = info.interfaces.map((i) => `${i.address}:${info.clientPort}`).join('  ');
-    print(`Your addresses: ${addresses}`);
-    print('Type /help for commands.');
-  });
-  node.on('peer', ({ change, peer, previous }) => {
-    if (change === 'added' || change === 'online')
-      print(`+ ${label(peer)} is online (${peer.host})`);
-    if (change === 'offline') print(`- ${label(peer)} went offline`);
-    if (change === 'moved' && previous !== undefined) {
-      print(`~ ${peer.nick} moved from ${formatEndpoint(previous)} to ${formatEndpoint(peer)}`);
-    }
-    if (current === undefined && peer.online) current = peer.id;
-  });
-  node.on('message', (m) => {
-    const who = m.from.startsWith('stranger:') ? 'stranger' : m.nick;
-    print(`[${who} ${m.address}:${m.port}] ${m.text}`);
-  });
-  node.on('stranger', ({ stranger }) => {
-    current ??= stranger.id;
-    print(
-      `? a stranger at ${stranger.address}:${stranger.port} wrote; reply with /to ${stranger.address}:${stranger.port}`,
-    );
-  });
-  node.on('status', (s) => {
-    if (s.status === 'failed') print(`! message ${s.id} was not delivered`);
-    if (s.status === 'pending') print(`… message ${s.id} is waiting for the peer to come back`);
-  });
-  node.on('warning', (w) => print(`(warning: ${w.message})`));
-
-  /** Runs one typed line; returns what to print, if anything. */
-  const handle = (line: string): string | undefined => {
-    const [word = '', ...rest] = line.split(/\s+/);
-    const arg = rest.join(' ');
-    if (word === '/quit') {
-      quit();
-      return undefined;
-    }
-    if (word === '/help') return HELP;
-    if (word === '/peers') {
-      const peers = numbered();
-      if (peers.length === 0) return 'No peers yet. Waiting for announces…';
-      return peers
-        .map(
-          (p, i) =>
-            `${i + 1}. ${label(p)} ${p.online ? 'online' : 'offline'}${p.id === current ? ' <' : ''}`,
-        )
-        .join('\n');
-    }
-    if (word === '/to') {
-      const target = resolve(arg);
-      if (target === undefined) return `! no such peer: ${arg}`;
-      current = target.to;
-      return `Talking to ${target.label}`;
-    }
-    if (word === '/add') {
-      try {
-        return `Announced to ${formatEndpoint(node.addPeer(arg))}`;
-      } catch (error) {
-        return `! ${error instanceof Error ? error.message : String(error)}`;
+  function onEvent<E extends EventChannel>(event: E, payload: EventPayloads[E]): void {
+    const e = { event, payload } as {
+      [K in EventChannel]: { event: K; payload: EventPayloads[K] };
+    }[EventChannel];
+    if (e.event === 'self' && !greeted) {
+      greeted = true;
+      const self = e.payload;
+      print(
+        `PacketChat: you are ${self.nick}, talking from port ${self.clientPort}` +
+          ` (server port ${self.serverPort}${self.tcpPort === null ? ', TCP off' : `, TCP ${self.tcpPort}`})`,
+      );
+      print(
+        `Your addresses: ${self.interfaces.map((i) => `${i.address}:${self.clientPort}`).join('  ')}`,
+      );
+      print('Type /help for commands.');
+    } else if (e.event === 'contact') {
+      const { change, peer, kind, previous } = e.payload;
+      contacts.set(peer.id, { ...peer, kind });
+      if (kind === 'stranger') {
+        current ??= peer.id;
+        print(
+          `? a stranger at ${peer.address}:${peer.port} wrote; reply with /to ${peer.address}:${peer.port}`,
+        );
+        return;
       }
+      if (change === 'added' || change === 'online')
+        print(`+ ${label(peer)} is online (${peer.host})`);
+      if (change === 'offline') print(`- ${label(peer)} went offline`);
+      if (change === 'moved' && previous !== undefined)
+        print(
+          `~ ${peer.nick} moved from ${previous.address}:${previous.port} to ${peer.address}:${peer.port}`,
+        );
+      if (current === undefined && peer.online) current = peer.id;
+    } else if (e.event === 'message') {
+      const m = e.payload;
+      const who = isStrangerId(m.peerId) ? 'stranger' : (contacts.get(m.peerId)?.nick ?? '?');
+      print(`[${who} ${m.remote}] ${m.text}`);
+    } else if (e.event === 'message-state') {
+      if (e.payload.state === 'failed') print(`! message ${e.payload.id} was not delivered`);
+      if (e.payload.state === 'pending')
+        print(`… message ${e.payload.id} is waiting for the peer to come back`);
+    } else if (e.event === 'warning') {
+      print(`(warning: ${e.payload.message})`);
+    } else if (e.event === 'notice') {
+      print(`! ${e.payload.message}`);
     }
-    if (word === '/nick') {
-      if (arg === '') return '! /nick needs a name';
-      node.setProfile({ nick: arg });
-      return `You are now ${arg}`;
-    }
-    if (word.startsWith('@')) {
-      const target = resolve(word.slice(1));
-      if (target === undefined) return `! no such peer: ${word.slice(1)}`;
-      return arg === '' ? undefined : send(target.to, arg);
-    }
-    if (word.startsWith('/')) return `! unknown command ${word}; /help lists them`;
-    if (current === undefined) return '! nobody selected yet: /peers, then /to N';
-    return send(current, line);
-  };
+  }
 
-  lines.on('line', (raw) => {
-    const line = raw.trim();
-    if (line === '') return;
-    const reply = handle(line);
-    if (reply !== undefined) print(reply);
-  });
+  return {
+    emit: onEvent,
+    run(handlers: CallHandlers, lines, quit) {
+      const call = async <C extends CallChannel>(
+        channel: C,
+        args: unknown,
+      ): Promise<CallResults[C]> => {
+        const result = await invokeCall(handlers, channel, args);
+        if (!result.ok) throw new Error(result.error.message);
+        return result.value as CallResults[C];
+      };
+      void call('contacts:list', undefined).then(
+        (list) => {
+          for (const c of list) if (!contacts.has(c.id)) contacts.set(c.id, c);
+        },
+        () => undefined,
+      );
+      /** A peer by number, id or address; an IP:PORT that is no peer is a stranger (plain UDP). */
+      const resolve = (ref: string): { to: string; label: string } | undefined => {
+        const n = Number(ref);
+        const byNumber = Number.isInteger(n) && n >= 1 ? peers()[n - 1] : undefined;
+        const peer =
+          byNumber ??
+          contacts.get(ref) ??
+          peers().find((p) => `${p.address}:${String(p.port)}` === ref || p.address === ref);
+        if (peer !== undefined) return { to: peer.id, label: label(peer) };
+        if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(ref)) return { to: ref, label: `stranger ${ref}` };
+        return undefined;
+      };
+      const handle = async (line: string): Promise<string | undefined> => {
+        const [word = '', ...rest] = line.split(/\s+/);
+        const arg = rest.join(' ');
+        if (word === '/quit') {
+          quit();
+          return undefined;
+        }
+        if (word === '/help') return HELP;
+        if (word === '/peers') {
+          const list = peers();
+          if (list.length === 0) return 'No peers yet. Waiting for announces…';
+          return list
+            .map(
+              (p, i) =>
+                `${i + 1}. ${label(p)} ${p.online ? 'online' : 'offline'}${p.id === current ? ' <' : ''}`,
+            )
+            .join('\n');
+        }
+        if (word === '/to') {
+          const target = resolve(arg);
+          if (target === undefined) return `! no such peer: ${arg}`;
+          current = target.to;
+          return `Talking to ${target.label}`;
+        }
+        if (word === '/add') {
+          const added = await call('contacts:add', { address: arg });
+          return `Announced to ${added.address}:${added.port}`;
+        }
+        if (word === '/nick') {
+          if (arg === '') return '! /nick needs a name';
+          const settings = await call('settings:set', { nick: arg });
+          return `You are now ${settings.nick}`;
+        }
+        if (word.startsWith('@')) {
+          const target = resolve(word.slice(1));
+          if (target === undefined) return `! no such peer: ${word.slice(1)}`;
+          if (arg !== '') await call('messages:send', { peerId: target.to, text: arg });
+          return undefined;
+        }
+        if (word.startsWith('/')) return `! unknown command ${word}; /help lists them`;
+        if (current === undefined) return '! nobody selected yet: /peers, then /to N';
+        await call('messages:send', { peerId: current, text: line });
+        return undefined;
+      };
+      lines.on('line', (raw) => {
+        const line = raw.trim();
+        if (line === '') return;
+        handle(line).then(
+          (reply) => {
+            if (reply !== undefined) print(reply);
+          },
+          (error: unknown) => print(`! ${error instanceof Error ? error.message : String(error)}`),
+        );
+      });
+    },
+  };
 }

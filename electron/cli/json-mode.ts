@@ -1,97 +1,193 @@
-import type { Interface } from 'node:readline';
-import type { Session } from '../app/session';
-import type { PacketChatNode } from '../net/node';
-import { isStrangerId } from '../net/strangers';
-import { NodeError } from '../net/node';
+// --json mode: a transport over the same call handlers that Electron IPC uses. Commands from
+// stdin become calls (validated with the contract's schemas); contract events become the
+// README's JSON events on stdout.
+import type { Contact } from '../../shared/domain';
+import type {
+  CallChannel,
+  CallResults,
+  EventChannel,
+  EventPayloads,
+  IpcError,
+} from '../../shared/ipc/contract';
+import { invokeCall } from '../../shared/ipc/invoke';
 import { assertNever } from '../../shared/assert-never';
 import {
   errorEvent,
   messageEvent,
   parseCommand,
-  peerEvent,
   peerJson,
-  readyEvent,
+  readyFields,
   statusEvent,
-  strangerEvent,
-  warningEvent,
   type Command,
+  type JsonEvent,
 } from './json-protocol';
+import type { CliTransport } from './transport';
 
-export type Write = (event: object) => void;
+export type Write = (event: JsonEvent) => void;
 
-/** Wires node events to JSON lines on stdout and JSON commands on stdin to node calls. */
-export function runJsonMode(
-  session: Session,
-  lines: Interface,
+class CallError extends Error {
+  constructor(readonly error: IpcError) {
+    super(error.message);
+  }
+}
+
+/** The JSON error code for a failed call: the node's reason, or what the contract code means here. */
+function codeOf(error: IpcError): string {
+  if (error.reason !== undefined) return error.reason;
+  if (error.code === 'invalid-argument')
+    return error.field === 'address' ? 'bad-address' : 'bad-command';
+  return error.code;
+}
+
+export function createJsonMode(write: Write): CliTransport {
+  const contacts = new Map<string, Contact>();
+  let ready = false;
+
+  function onEvent<E extends EventChannel>(event: E, payload: EventPayloads[E]): void {
+    const e = { event, payload } as {
+      [K in EventChannel]: { event: K; payload: EventPayloads[K] };
+    }[EventChannel];
+    switch (e.event) {
+      case 'self':
+        if (!ready) write({ type: 'ready', ...readyFields(e.payload) });
+        ready = true;
+        return;
+      case 'contact': {
+        const { change, peer, kind, previous, via } = e.payload;
+        contacts.set(peer.id, { ...peer, kind });
+        if (kind === 'stranger') {
+          if (change === 'added')
+            write({
+              type: 'stranger',
+              stranger: {
+                id: peer.id,
+                address: peer.address,
+                port: peer.port,
+                via: via ?? 'client',
+                firstSeen: peer.firstSeen,
+                lastSeen: peer.lastSeen,
+              },
+            });
+          return;
+        }
+        write({
+          type: 'peer',
+          change,
+          peer: peerJson(peer),
+          ...(previous === undefined ? {} : { previous }),
+        });
+        return;
+      }
+      case 'message':
+        write(messageEvent(e.payload, contacts.get(e.payload.peerId)));
+        return;
+      case 'message-state':
+        write(statusEvent(e.payload));
+        return;
+      case 'warning':
+        write({ type: 'warning', ...e.payload });
+        return;
+      case 'notice':
+        if (e.payload.level === 'info')
+          write({ type: 'notice', code: e.payload.code, message: e.payload.message });
+        else write(errorEvent(e.payload.message, e.payload.code));
+        return;
+      case 'packets':
+      case 'counters':
+      case 'unread':
+      case 'open-conversation':
+        return; // the inspector's and the desktop's business; scripts ask for them
+      default:
+        assertNever(e, 'event');
+    }
+  }
+
+  return {
+    emit: onEvent,
+    run(handlers, lines, quit) {
+      const call = async <C extends CallChannel>(
+        channel: C,
+        args: unknown,
+      ): Promise<CallResults[C]> => {
+        const result = await invokeCall(handlers, channel, args);
+        if (!result.ok) throw new CallError(result.error);
+        return result.value as CallResults[C];
+      };
+      void call('contacts:list', undefined).then(
+        (list) => {
+          for (const contact of list)
+            if (!contacts.has(contact.id)) contacts.set(contact.id, contact);
+        },
+        () => undefined, // the node did not start; that error is reported by main
+      );
+      lines.on('line', (line) => {
+        if (line.trim() === '') return;
+        const parsed = parseCommand(line);
+        if (!parsed.ok) {
+          write(errorEvent(parsed.message, 'bad-command'));
+          return;
+        }
+        runCommand(parsed.command, call, write, quit).catch((error: unknown) => {
+          if (error instanceof CallError)
+            write(errorEvent(error.error.message, codeOf(error.error)));
+          else write(errorEvent(error instanceof Error ? error.message : String(error), 'failed'));
+        });
+      });
+    },
+  };
+}
+
+type Call = <C extends CallChannel>(channel: C, args: unknown) => Promise<CallResults[C]>;
+
+async function runCommand(
+  command: Command,
+  call: Call,
   write: Write,
   quit: () => void,
-): void {
-  const node = session.node;
-  node.on('ready', (info) => write(readyEvent(info)));
-  node.on('peer', (change) => write(peerEvent(change)));
-  node.on('message', (message) => write(messageEvent(message)));
-  node.on('status', (update) => write(statusEvent(update)));
-  node.on('warning', (warning) => write(warningEvent(warning)));
-  node.on('stranger', ({ stranger }) => write(strangerEvent(stranger)));
-  lines.on('line', (line) => {
-    if (line.trim() === '') return;
-    const parsed = parseCommand(line);
-    if (!parsed.ok) {
-      write(errorEvent(parsed.message, 'bad-command'));
-      return;
-    }
-    try {
-      runCommand(session, parsed.command, write, quit);
-    } catch (error) {
-      const code = error instanceof NodeError ? error.code : 'failed';
-      write(errorEvent(error instanceof Error ? error.message : String(error), code));
-    }
-  });
-}
-
-/** A peer id, a known peer's IP[:PORT], or a stranger's IP:PORT: the conversation's id. */
-function conversationId(node: PacketChatNode, ref: string): string {
-  const peer = node.findPeer(ref);
-  if (peer !== undefined) return peer.id;
-  if (isStrangerId(ref)) return ref;
-  return /^\d+\.\d+\.\d+\.\d+:\d+$/.test(ref) ? `stranger:${ref}` : ref;
-}
-
-function runCommand(session: Session, command: Command, write: Write, quit: () => void): void {
-  const node = session.node;
+): Promise<void> {
   switch (command.cmd) {
     case 'send': {
-      const { id, to, transport } = session.send(command.to, command.text);
-      write({ type: 'sent', id, to, transport });
+      const sent = await call('messages:send', { peerId: command.to, text: command.text });
+      write({ type: 'sent', id: sent.id, to: sent.peerId, transport: sent.transport });
       return;
     }
     case 'retry':
-      node.retry(command.id);
+      await call('messages:retry', { messageId: command.id });
       write({ type: 'retried', id: command.id });
       return;
     case 'packets':
-      write({ type: 'packets', packets: node.packets(command.limit) });
+      write({
+        type: 'packets',
+        packets: await call('inspector:packets', { limit: command.limit ?? 2_000 }),
+      });
       return;
     case 'sockets':
-      write({ type: 'sockets', ...node.sockets() });
+      write({ type: 'sockets', ...(await call('inspector:sockets', undefined)) });
       return;
-    case 'peers':
-      write({ type: 'peers', peers: node.peerList().map(peerJson) });
-      return;
-    case 'add': {
-      const endpoint = node.addPeer(command.address);
-      write({ type: 'added', address: endpoint.address, port: endpoint.port });
+    case 'peers': {
+      const contacts = await call('contacts:list', undefined);
+      write({ type: 'peers', peers: contacts.filter((c) => c.kind === 'peer').map(peerJson) });
       return;
     }
-    case 'info':
-      write({ ...readyEvent(node.info()), type: 'info', counters: node.info().counters });
+    case 'add': {
+      const { address, port } = await call('contacts:add', { address: command.address });
+      write({ type: 'added', address, port });
       return;
-    case 'nick':
-      session.setProfile({ nick: command.nick });
-      write({ type: 'nick', nick: command.nick });
+    }
+    case 'info': {
+      const self = await call('self:get', undefined);
+      const { counters } = await call('inspector:sockets', undefined);
+      write({ type: 'info', ...readyFields(self), counters });
       return;
+    }
+    case 'nick': {
+      const settings = await call('settings:set', { nick: command.nick });
+      write({ type: 'nick', nick: settings.nick });
+      return;
+    }
     case 'history': {
-      const page = session.store.history(conversationId(node, command.with), {
+      const page = await call('messages:history', {
+        peerId: command.with,
         limit: command.limit,
         ...(command.before === undefined ? {} : { before: command.before }),
       });
@@ -99,12 +195,14 @@ function runCommand(session: Session, command: Command, write: Write, quit: () =
       return;
     }
     case 'search':
-      write({ type: 'search', results: session.store.search(command.query, command.limit) });
+      write({
+        type: 'search',
+        results: await call('messages:search', { query: command.query, limit: command.limit }),
+      });
       return;
     case 'read': {
-      const peerId = conversationId(node, command.with);
-      session.store.markRead(peerId);
-      write({ type: 'read', with: peerId, unread: session.store.unreadTotal() });
+      const { peerId, unread } = await call('messages:markRead', { peerId: command.with });
+      write({ type: 'read', with: peerId, unread });
       return;
     }
     case 'quit':

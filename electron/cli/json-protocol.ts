@@ -1,11 +1,24 @@
+// The CLI's --json contract (README "The --json contract"): the commands read from stdin and the
+// events written to stdout, one JSON object per line. Scripts rely on these names and fields.
 import { z } from 'zod';
-import type { DeliveryUpdate, PeerChange, PeerInfo, ReceivedMessage } from '../../shared/domain';
-import type { NodeInfo, NodeWarning } from '../net/node';
-import type { Stranger } from '../net/strangers';
+import type {
+  ChatMessage,
+  Contact,
+  DeliveryStatus,
+  MessageStateChange,
+  PacketLogEntry,
+  PeerChange,
+  PeerInfo,
+  SearchHit,
+  SocketsSnapshot,
+  Transport,
+} from '../../shared/domain';
+import type { NodeWarningPayload, SelfInfo } from '../../shared/ipc/contract';
 
 /** Commands accepted on stdin in --json mode, one JSON object per line. */
 export const commandSchema = z.discriminatedUnion('cmd', [
-  z.object({ cmd: z.literal('send'), to: z.string().min(1).max(64), text: z.string().min(1) }),
+  // Empty and over-long texts are refused by the node with their own codes (`empty`, `too-long`).
+  z.object({ cmd: z.literal('send'), to: z.string().min(1).max(80), text: z.string() }),
   z.object({ cmd: z.literal('peers') }),
   z.object({ cmd: z.literal('add'), address: z.string().min(1).max(32) }),
   z.object({ cmd: z.literal('info') }),
@@ -24,7 +37,7 @@ export const commandSchema = z.discriminatedUnion('cmd', [
     limit: z.number().int().min(1).max(200).default(20),
   }),
   z.object({ cmd: z.literal('read'), with: z.string().min(1).max(80) }),
-  z.object({ cmd: z.literal('nick'), nick: z.string().min(1).max(32) }),
+  z.object({ cmd: z.literal('nick'), nick: z.string().min(1).max(64) }),
   z.object({ cmd: z.literal('quit') }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
@@ -45,7 +58,151 @@ export function parseCommand(line: string): ParsedCommand {
   return { ok: false, message: `bad command${where}: ${issue?.message ?? 'invalid'}` };
 }
 
-export function peerJson(peer: PeerInfo) {
+// --- events ------------------------------------------------------------------------------------
+
+export type PeerJson = Pick<
+  PeerInfo,
+  'id' | 'nick' | 'host' | 'address' | 'port' | 'tcpPort' | 'status' | 'online' | 'lastSeen'
+>;
+
+export interface ReadyEvent {
+  readonly type: 'ready';
+  readonly nodeId: string;
+  readonly nick: string;
+  readonly host: string;
+  readonly serverPort: number;
+  readonly clientPort: number;
+  readonly tcpPort: number | null;
+  readonly addresses: readonly string[];
+  readonly discoveryTargets: readonly string[];
+}
+export interface InfoEvent extends Omit<ReadyEvent, 'type'> {
+  readonly type: 'info';
+  readonly counters: SocketsSnapshot['counters'];
+}
+export interface PeerEvent {
+  readonly type: 'peer';
+  readonly change: PeerChange['change'];
+  readonly peer: PeerJson;
+  readonly previous?: { readonly address: string; readonly port: number };
+}
+export interface MessageEvent {
+  readonly type: 'message';
+  readonly message: {
+    readonly id: string;
+    readonly from: string;
+    readonly nick: string;
+    readonly address: string;
+    readonly port: number;
+    readonly text: string;
+    readonly transport: Transport;
+    readonly seq: number;
+    readonly sentAt: number;
+    readonly receivedAt: number;
+  };
+}
+export interface StatusEvent {
+  readonly type: 'status';
+  readonly id: string;
+  readonly to: string;
+  readonly status: DeliveryStatus;
+  readonly transport: Transport;
+  readonly attempts: number;
+  readonly rttMs?: number;
+}
+export interface StrangerEvent {
+  readonly type: 'stranger';
+  readonly stranger: {
+    readonly id: string;
+    readonly address: string;
+    readonly port: number;
+    readonly via: 'server' | 'client';
+    readonly firstSeen: number;
+    readonly lastSeen: number;
+  };
+}
+export interface ErrorEvent {
+  readonly type: 'error';
+  readonly message: string;
+  readonly code?: string;
+}
+/** Something to know that is not an error (storage works again, …). */
+export interface NoticeEvent {
+  readonly type: 'notice';
+  readonly code: string;
+  readonly message: string;
+}
+export interface WarningEvent extends NodeWarningPayload {
+  readonly type: 'warning';
+}
+export interface SentEvent {
+  readonly type: 'sent';
+  readonly id: string;
+  readonly to: string;
+  readonly transport: Transport;
+}
+export interface PeersEvent {
+  readonly type: 'peers';
+  readonly peers: readonly PeerJson[];
+}
+export interface AddedEvent {
+  readonly type: 'added';
+  readonly address: string;
+  readonly port: number;
+}
+export interface NickEvent {
+  readonly type: 'nick';
+  readonly nick: string;
+}
+export interface RetriedEvent {
+  readonly type: 'retried';
+  readonly id: string;
+}
+export interface PacketsEvent {
+  readonly type: 'packets';
+  readonly packets: readonly PacketLogEntry[];
+}
+export interface SocketsEvent extends SocketsSnapshot {
+  readonly type: 'sockets';
+}
+export interface HistoryEvent {
+  readonly type: 'history';
+  readonly messages: readonly ChatMessage[];
+  readonly nextCursor: string | null;
+}
+export interface SearchEvent {
+  readonly type: 'search';
+  readonly results: readonly SearchHit[];
+}
+export interface ReadEvent {
+  readonly type: 'read';
+  readonly with: string;
+  readonly unread: number;
+}
+
+/** Every line --json mode writes. */
+export type JsonEvent =
+  | ReadyEvent
+  | InfoEvent
+  | PeerEvent
+  | MessageEvent
+  | StatusEvent
+  | StrangerEvent
+  | ErrorEvent
+  | NoticeEvent
+  | WarningEvent
+  | SentEvent
+  | PeersEvent
+  | AddedEvent
+  | NickEvent
+  | RetriedEvent
+  | PacketsEvent
+  | SocketsEvent
+  | HistoryEvent
+  | SearchEvent
+  | ReadEvent;
+
+export function peerJson(peer: PeerInfo): PeerJson {
   return {
     id: peer.id,
     nick: peer.nick,
@@ -59,45 +216,50 @@ export function peerJson(peer: PeerInfo) {
   };
 }
 
-export function readyEvent(info: NodeInfo) {
+export function readyFields(self: SelfInfo): Omit<ReadyEvent, 'type'> {
   return {
-    type: 'ready',
-    nodeId: info.nodeId,
-    nick: info.nick,
-    host: info.host,
-    serverPort: info.serverPort,
-    clientPort: info.clientPort,
-    tcpPort: info.tcpPort,
-    addresses: info.interfaces.map((i) => i.address),
-    discoveryTargets: info.discoveryTargets,
+    nodeId: self.nodeId,
+    nick: self.nick,
+    host: self.host,
+    serverPort: self.serverPort,
+    clientPort: self.clientPort,
+    tcpPort: self.tcpPort,
+    addresses: self.interfaces.map((i) => i.address),
+    discoveryTargets: self.discoveryTargets,
   };
 }
 
-export function peerEvent(change: PeerChange) {
+export function messageEvent(message: ChatMessage, sender: Contact | undefined): MessageEvent {
+  const [address = '', port = '0'] = message.remote.split(/:(?=\d+$)/);
   return {
-    type: 'peer',
-    change: change.change,
-    peer: peerJson(change.peer),
-    ...(change.previous === undefined ? {} : { previous: change.previous }),
+    type: 'message',
+    message: {
+      id: message.id,
+      from: message.peerId,
+      nick: sender?.nick ?? '',
+      address: sender?.address ?? address,
+      port: sender?.port ?? Number(port),
+      text: message.text,
+      transport: message.transport,
+      seq: message.seq,
+      sentAt: message.sentAt,
+      receivedAt: message.receivedAt,
+    },
   };
 }
 
-export function messageEvent(message: ReceivedMessage) {
-  return { type: 'message', message };
+export function statusEvent(change: MessageStateChange): StatusEvent {
+  return {
+    type: 'status',
+    id: change.id,
+    to: change.peerId,
+    status: change.state,
+    transport: change.transport,
+    attempts: change.attempts,
+    ...(change.rttMs === undefined ? {} : { rttMs: change.rttMs }),
+  };
 }
 
-export function statusEvent(update: DeliveryUpdate) {
-  return { type: 'status', ...update };
-}
-
-export function warningEvent(warning: NodeWarning) {
-  return { type: 'warning', ...warning };
-}
-
-export function strangerEvent(stranger: Stranger) {
-  return { type: 'stranger', stranger };
-}
-
-export function errorEvent(message: string, code?: string) {
+export function errorEvent(message: string, code?: string): ErrorEvent {
   return { type: 'error', message, ...(code === undefined ? {} : { code }) };
 }

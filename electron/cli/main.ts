@@ -1,19 +1,42 @@
 import { createInterface } from 'node:readline';
-import { Session } from '../app/session';
-import { parseCliArgs, USAGE, type CliOptions } from './args';
+import { createBackend } from '../app/backend';
+import { StoreError } from '../store/errors';
+import { parseCliArgs, USAGE } from './args';
+import { createInteractive } from './interactive';
+import { createJsonMode } from './json-mode';
 import { errorEvent } from './json-protocol';
-import { runInteractive } from './interactive';
-import { runJsonMode } from './json-mode';
+import type { CliTransport } from './transport';
 
-function openSession(options: CliOptions): Session {
-  return Session.open({
-    profile:
-      options.dataDir !== undefined
-        ? { dataDir: options.dataDir }
-        : options.profile === undefined
-          ? {}
-          : { name: options.profile },
+const APP_VERSION = '0.1.0';
+
+/** A profile or database problem keeps its own code (`profile-locked`, …); the rest is `start-failed`. */
+function errorCode(error: unknown): string {
+  return error instanceof StoreError ? error.code : 'start-failed';
+}
+
+/** The headless node: `packet-chat [--json] ...`. See README "Command-line node". */
+async function main(argv: readonly string[]): Promise<number> {
+  const { options, errors } = parseCliArgs(argv, process.env);
+  const writeLine = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  const transport: CliTransport = options.json
+    ? createJsonMode((event) => writeLine(JSON.stringify(event)))
+    : createInteractive(writeLine);
+  const report = (message: string, code: string): void => {
+    if (options.json) writeLine(JSON.stringify(errorEvent(message, code)));
+    else process.stderr.write(`packet-chat: ${message}\n`);
+  };
+  if (options.help) {
+    writeLine(USAGE);
+    return 0;
+  }
+  for (const error of errors) report(error, 'bad-flag');
+
+  const backend = createBackend({
+    profile: options.profile,
     ...(options.nick === undefined ? {} : { nick: options.nick }),
+    appVersion: APP_VERSION,
     node: {
       serverPort: options.serverPort,
       clientPort: options.clientPort,
@@ -21,62 +44,26 @@ function openSession(options: CliOptions): Session {
       tcp: options.tcp,
       ...(options.broadcast === undefined ? {} : { broadcast: options.broadcast }),
     },
+    emit: transport.emit,
   });
-}
-
-/** The headless node: `packet-chat [--json] ...`. See README "Command-line node". */
-async function main(argv: readonly string[]): Promise<number> {
-  const { options, errors } = parseCliArgs(argv);
-  const write = (event: object): void => {
-    process.stdout.write(`${JSON.stringify(event)}\n`);
-  };
-  const print = (line: string): void => {
-    process.stdout.write(`${line}\n`);
-  };
-  const report = (message: string, code?: string): void => {
-    if (options.json) write(errorEvent(message, code));
-    else process.stderr.write(`packet-chat: ${message}\n`);
-  };
-  if (options.help) {
-    print(USAGE);
-    return 0;
-  }
-  for (const error of errors) report(error, 'bad-flag');
-
-  let session: Session;
-  try {
-    session = openSession(options);
-  } catch (error) {
-    const code =
-      error instanceof Error && 'code' in error && typeof error.code === 'string'
-        ? error.code
-        : 'profile-failed';
-    report(error instanceof Error ? error.message : String(error), code);
-    return 1;
-  }
-  for (const notice of session.notices) report(notice.message, notice.code);
-
   const lines = createInterface({ input: process.stdin, terminal: false });
   const done = new Promise<void>((resolve) => {
     const quit = (): void => {
       lines.close();
-      void session.close().then(resolve);
+      void backend.close().then(resolve);
     };
     process.once('SIGINT', quit);
     process.once('SIGTERM', quit);
-    if (options.json) {
-      runJsonMode(session, lines, write, quit);
-    } else {
-      runInteractive(session.node, lines, print, quit);
-      lines.once('close', quit); // Ctrl-D ends an interactive session
-    }
+    transport.run(backend.handlers, lines, quit);
+    // End of input ends an interactive session (Ctrl-D); a --json node keeps running as a service.
+    if (!options.json) lines.once('close', quit);
   });
   try {
-    await session.node.start();
+    await backend.start();
   } catch (error) {
-    report(error instanceof Error ? error.message : String(error), 'start-failed');
+    report(error instanceof Error ? error.message : String(error), errorCode(error));
     lines.close();
-    await session.close();
+    await backend.close();
     return 1;
   }
   await done;

@@ -1,6 +1,7 @@
 // What main answers: the backend's handlers, held until the node has started, plus the few calls
 // that belong to the shell (ready, opening links) and a look at settings for the notifier.
-import { IpcFailure, type CallHandlers, type Settings } from '../../shared/ipc';
+import type { Settings } from '../../shared/ipc/schemas';
+import { IpcFailure, type CallHandlers } from '../../shared/ipc/contract';
 
 export interface AppHandlerOptions {
   readonly backend: CallHandlers;

@@ -1,8 +1,11 @@
 // The one way main talks to the renderer. Events wait in a bounded queue until the renderer says
-// `app:ready` (its listeners are attached), then go out in order. Packet-log entries are batched:
-// the inspector wants them all, but one IPC message per datagram would swamp a busy LAN.
-import { eventChannel } from '../../shared/ipc-channels';
-import type { EventChannel, EventPayloads, EventSink, PacketLogEntry } from '../../shared/ipc';
+// `app:ready` (its listeners are attached), then go out in order. Packet-log entries are batched
+// here and only here: one `packets` event per interval with at most the newest `maxPacketBatch`
+// entries, so a flood of junk costs the renderer a bounded amount (the inspector sees the gap in
+// the entries' `seq` numbers and can read the whole log with `inspector:packets`).
+import { eventChannel } from '../../shared/ipc/channels';
+import type { PacketLogEntry } from '../../shared/domain';
+import type { EventChannel, EventPayloads, EventSink } from '../../shared/ipc/contract';
 
 export interface EmitterOptions {
   /** Sends one event to the renderer; false when there is no window to send to. */
@@ -11,7 +14,7 @@ export interface EmitterOptions {
   readonly maxQueue?: number;
   /** How long packet-log entries are collected before they go out as one `packets` event. */
   readonly packetBatchMs?: number;
-  /** A batch this large goes out at once. */
+  /** Most entries per batch: beyond it the oldest of the interval are dropped. */
   readonly maxPacketBatch?: number;
 }
 
@@ -70,8 +73,8 @@ export function createEmitter(options: EmitterOptions): Emitter {
 
   function addPackets(entries: readonly PacketLogEntry[]): void {
     batch.push(...entries);
-    if (batch.length >= maxBatch) flushBatch();
-    else batchTimer ??= setTimeout(flushBatch, batchMs);
+    if (batch.length > maxBatch) batch = batch.slice(-maxBatch);
+    batchTimer ??= setTimeout(flushBatch, batchMs);
   }
 
   const emit = <E extends EventChannel>(channel: E, payload: EventPayloads[E]): void => {

@@ -2,17 +2,9 @@
 // sender check, schema validation, handler, and an `IpcResult` with a closed set of error codes.
 // See docs/SECURITY.md ("IPC") and https://www.electronjs.org/docs/latest/tutorial/security#17-validate-the-sender-of-all-ipc-messages
 import { ipcMain } from 'electron';
-import type { z } from 'zod';
-import { CALL_CHANNELS, callChannel } from '../../shared/ipc-channels';
-import {
-  callSchemas,
-  IPC_ERROR_CODES,
-  IpcFailure,
-  type CallChannel,
-  type CallHandlers,
-  type IpcError,
-  type IpcResult,
-} from '../../shared/ipc';
+import { CALL_CHANNELS, callChannel } from '../../shared/ipc/channels';
+import type { CallHandlers, IpcResult } from '../../shared/ipc/contract';
+import { invokeCall, ipcFailure } from '../../shared/ipc/invoke';
 
 /** Structural views of Electron's invoke event, frame and window, so tests can pass plain fakes. */
 export interface FrameLike {
@@ -38,15 +30,6 @@ export interface DispatchContext {
   readonly isAppUrl: (url: string) => boolean;
   /** Full details of an unexpected handler error, for the main-process log only. */
   readonly onInternalError?: (channel: string, error: unknown) => void;
-}
-
-const fail = (code: IpcError['code'], message: string, field?: string): IpcResult<never> => ({
-  ok: false,
-  error: field === undefined ? { code, message } : { code, message, field },
-});
-
-function isCallChannel(name: string): name is CallChannel {
-  return Object.hasOwn(callSchemas, name);
 }
 
 /** The same frame: one WebFrameMain object, or the same process and routing ids. */
@@ -76,22 +59,6 @@ export function isTrustedSender(
   );
 }
 
-function invalidArgument(error: z.ZodError): IpcResult<never> {
-  const issue = error.issues[0];
-  const field =
-    issue === undefined || issue.path.length === 0 ? '(argument)' : issue.path.join('.');
-  return fail('invalid-argument', `${field}: ${issue?.message ?? 'invalid'}`, field);
-}
-
-function failureFrom(channel: string, error: unknown, context: DispatchContext): IpcResult<never> {
-  if (error instanceof IpcFailure && IPC_ERROR_CODES.includes(error.code)) {
-    return fail(error.code, error.message, error.field);
-  }
-  context.onInternalError?.(channel, error);
-  // No message or stack from an unexpected error crosses to the renderer: they can carry paths.
-  return fail('internal', `${channel} failed; see the main-process log`);
-}
-
 /**
  * Answers one call. Pure apart from the handler it runs: the Electron wiring below and the tests
  * both call it. `channel` is the contract name (`messages:send`), not the wire name.
@@ -103,19 +70,9 @@ export async function dispatchCall(
   context: DispatchContext,
 ): Promise<IpcResult<unknown>> {
   if (!isTrustedSender(event, context.getWindow(), context.isAppUrl)) {
-    return fail('untrusted-sender', `${channel}: the sender is not the PacketChat window`);
+    return ipcFailure('untrusted-sender', `${channel}: the sender is not the PacketChat window`);
   }
-  if (!isCallChannel(channel)) return fail('unknown-channel', `no such call: ${channel}`);
-  const parsed = callSchemas[channel].safeParse(rawArgs);
-  if (!parsed.success) return invalidArgument(parsed.error);
-  try {
-    // The schema and handler maps share their keys; TypeScript cannot relate them per key here.
-    const handler = context.handlers[channel] as (args: unknown) => unknown;
-    const value: unknown = await handler(parsed.data);
-    return { ok: true, value };
-  } catch (error) {
-    return failureFrom(channel, error, context);
-  }
+  return invokeCall(context.handlers, channel, rawArgs, context.onInternalError);
 }
 
 /** Registers every channel of the contract on `ipcMain`; returns the function that removes them. */

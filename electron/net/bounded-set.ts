@@ -52,6 +52,10 @@ export class BoundedMap<K, V> {
     }
   }
 
+  delete(key: K): boolean {
+    return this.items.delete(key);
+  }
+
   get size(): number {
     return this.items.size;
   }

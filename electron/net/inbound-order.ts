@@ -6,12 +6,23 @@ import {
 import type { TextPacket } from '../../shared/protocol/packets';
 import { BoundedMap, BoundedSet } from './bounded-set';
 
+/**
+ * What one received message changes, computed without changing anything. The caller stores the
+ * result first and calls `commit()` only when that worked, so a message that could not be stored
+ * is still new when its retransmission arrives (docs/STORAGE.md, "Store, then ack").
+ */
 export interface InboundVerdict {
   /** Acknowledge the packet: it is delivered, held for delivery, or a duplicate. */
   readonly ack: boolean;
   readonly duplicate: boolean;
-  /** Messages that became deliverable, in sender order (may include held ones). */
+  /** Messages that become deliverable, in sender order (may include held ones). */
   readonly deliver: readonly TextPacket[];
+  /** The packet is kept, waiting for an earlier one. */
+  readonly held: boolean;
+  /** The stream's next expected sequence number once committed. */
+  readonly expected: number;
+  /** Applies the verdict to the in-memory state. */
+  commit(): void;
 }
 
 interface Stream {
@@ -26,6 +37,7 @@ interface Stream {
 /** Gaps wider than this are not remembered individually when the floor jumps over them. */
 const MAX_SKIP_MEMORY = 1024;
 const EPOCHS_PER_PEER = 4;
+const NOTHING = (): void => undefined;
 
 /**
  * Per-sender in-order delivery with duplicate suppression. A sender's messages form a stream
@@ -36,26 +48,14 @@ export class InboundOrder {
   private readonly peers = new BoundedMap<string, BoundedMap<string, Stream>>(MAX_PEERS);
   private readonly recentIds = new BoundedMap<string, BoundedSet<string>>(MAX_PEERS);
 
-  /** Next sequence number to deliver in a stream (undefined when the stream is unknown). */
-  expected(from: string, epoch: string): number | undefined {
-    return this.peers.get(from)?.get(epoch)?.expected;
-  }
-
   /** Rebuilds streams and held messages from storage after a restart. */
   restore(
     streams: readonly { peerId: string; epoch: string; expected: number }[],
     held: readonly TextPacket[],
   ): void {
-    for (const s of streams) {
-      this.streamFor({
-        from: s.peerId,
-        epoch: s.epoch,
-        floor: s.expected,
-        seq: s.expected,
-      }).expected = s.expected;
-    }
+    for (const s of streams) this.stream(s.peerId, s.epoch, s.expected).expected = s.expected;
     for (const packet of held) {
-      const stream = this.streamFor(packet);
+      const stream = this.stream(packet.from, packet.epoch, packet.seq);
       if (packet.seq >= stream.expected) stream.held.set(packet.seq, packet);
     }
   }
@@ -65,40 +65,55 @@ export class InboundOrder {
     return this.recentIds.get(from)?.has(id) ?? false;
   }
 
+  /** Decides what `packet` changes; nothing changes until the verdict is committed. */
   accept(packet: TextPacket): InboundVerdict {
-    const recent = this.recentFor(packet.from);
-    if (recent.has(packet.id)) return { ack: true, duplicate: true, deliver: [] };
-    const stream = this.streamFor(packet);
-    const deliver = advanceFloor(stream, packet.floor);
+    if (this.delivered(packet.from, packet.id)) return duplicateOf(0);
+    const known = this.peers.get(packet.from)?.get(packet.epoch);
+    // First packet of a stream we have no state for: start where the sender says it stands.
+    const start = known?.expected ?? Math.min(packet.floor, packet.seq);
+    const plan = new Plan(known, start);
+    plan.advanceTo(packet.floor);
 
-    if (packet.seq < stream.expected) {
-      if (stream.skipped.delete(packet.seq)) deliver.push(packet);
-      else return this.finish(recent, deliver, { ack: true, duplicate: true });
-    } else if (packet.seq === stream.expected) {
-      deliver.push(packet);
-      stream.expected += 1;
-      drainHeld(stream, deliver);
-    } else if (stream.held.has(packet.seq)) {
-      return this.finish(recent, deliver, { ack: true, duplicate: true });
+    let ack = true;
+    let duplicate = false;
+    let held = false;
+    if (packet.seq < plan.expected) {
+      if (plan.isSkipped(packet.seq)) plan.deliverLate(packet);
+      else duplicate = true;
+    } else if (packet.seq === plan.expected) {
+      plan.deliverNext(packet);
+    } else if (plan.isHeld(packet.seq)) {
+      duplicate = true;
     } else if (
-      stream.held.size >= MAX_REORDER_BUFFER ||
-      packet.seq - stream.expected > MAX_REORDER_BUFFER
+      plan.heldCount() >= MAX_REORDER_BUFFER ||
+      packet.seq - plan.expected > MAX_REORDER_BUFFER
     ) {
       // No room to hold it: stay silent so the sender retransmits once the gap has filled.
-      return this.finish(recent, deliver, { ack: false, duplicate: false });
+      ack = false;
     } else {
-      stream.held.set(packet.seq, packet);
+      plan.hold(packet);
+      held = true;
     }
-    return this.finish(recent, deliver, { ack: true, duplicate: false });
+    if (duplicate && plan.deliver.length === 0) return duplicateOf(plan.expected);
+    return {
+      ack,
+      duplicate,
+      held,
+      deliver: plan.deliver,
+      expected: plan.expected,
+      commit: () => this.apply(packet, plan),
+    };
   }
 
-  private finish(
-    recent: BoundedSet<string>,
-    deliver: TextPacket[],
-    verdict: { ack: boolean; duplicate: boolean },
-  ): InboundVerdict {
-    for (const message of deliver) recent.add(message.id);
-    return { ...verdict, deliver };
+  private apply(packet: TextPacket, plan: Plan): void {
+    const stream = this.stream(packet.from, packet.epoch, plan.start);
+    for (const seq of plan.taken) stream.held.delete(seq);
+    for (const seq of plan.newlySkipped) stream.skipped.add(seq);
+    if (plan.lateSeq !== undefined) stream.skipped.delete(plan.lateSeq);
+    if (plan.newHeld !== undefined) stream.held.set(plan.newHeld.seq, plan.newHeld);
+    stream.expected = plan.expected;
+    const recent = this.recentFor(packet.from);
+    for (const message of plan.deliver) recent.add(message.id);
   }
 
   private recentFor(peerId: string): BoundedSet<string> {
@@ -110,51 +125,97 @@ export class InboundOrder {
     return recent;
   }
 
-  private streamFor(packet: Pick<TextPacket, 'from' | 'epoch' | 'floor' | 'seq'>): Stream {
-    let epochs = this.peers.get(packet.from);
+  private stream(peerId: string, epoch: string, expected: number): Stream {
+    let epochs = this.peers.get(peerId);
     if (epochs === undefined) {
       epochs = new BoundedMap(EPOCHS_PER_PEER);
-      this.peers.set(packet.from, epochs);
+      this.peers.set(peerId, epochs);
     }
-    let stream = epochs.get(packet.epoch);
+    let stream = epochs.get(epoch);
     if (stream === undefined) {
-      // First packet of a stream we have no state for: start where the sender says it stands.
-      stream = {
-        expected: Math.min(packet.floor, packet.seq),
-        held: new Map(),
-        skipped: new BoundedSet(MAX_SKIP_MEMORY),
-      };
-      epochs.set(packet.epoch, stream);
+      stream = { expected, held: new Map(), skipped: new BoundedSet(MAX_SKIP_MEMORY) };
+      epochs.set(epoch, stream);
     }
     return stream;
   }
 }
 
-/** Moves `expected` up to the sender's floor, delivering held messages and noting skipped gaps. */
-function advanceFloor(stream: Stream, floor: number): TextPacket[] {
-  const deliver: TextPacket[] = [];
-  if (floor <= stream.expected) return deliver;
-  const below = [...stream.held.keys()].filter((seq) => seq < floor).sort((a, b) => a - b);
-  if (floor - stream.expected <= MAX_SKIP_MEMORY) {
-    for (let seq = stream.expected; seq < floor; seq += 1) {
-      if (!stream.held.has(seq)) stream.skipped.add(seq);
-    }
-  }
-  for (const seq of below) {
-    const held = stream.held.get(seq);
-    stream.held.delete(seq);
-    if (held !== undefined) deliver.push(held);
-  }
-  stream.expected = floor;
-  drainHeld(stream, deliver);
-  return deliver;
+function duplicateOf(expected: number): InboundVerdict {
+  return { ack: true, duplicate: true, held: false, deliver: [], expected, commit: NOTHING };
 }
 
-function drainHeld(stream: Stream, deliver: TextPacket[]): void {
-  for (let next = stream.held.get(stream.expected); next !== undefined;) {
-    stream.held.delete(stream.expected);
-    deliver.push(next);
-    stream.expected += 1;
-    next = stream.held.get(stream.expected);
+/** The changes one packet makes to a stream, recorded on the side of the real state. */
+class Plan {
+  readonly deliver: TextPacket[] = [];
+  /** Held sequence numbers that are delivered by this packet. */
+  readonly taken = new Set<number>();
+  readonly newlySkipped: number[] = [];
+  lateSeq: number | undefined;
+  newHeld: TextPacket | undefined;
+  expected: number;
+
+  constructor(
+    private readonly stream: Stream | undefined,
+    readonly start: number,
+  ) {
+    this.expected = start;
+  }
+
+  isHeld(seq: number): boolean {
+    return (this.stream?.held.has(seq) ?? false) && !this.taken.has(seq);
+  }
+
+  heldCount(): number {
+    return (this.stream?.held.size ?? 0) - this.taken.size;
+  }
+
+  isSkipped(seq: number): boolean {
+    return (this.stream?.skipped.has(seq) ?? false) || this.newlySkipped.includes(seq);
+  }
+
+  /** Moves `expected` up to the sender's floor: held messages below it go out, gaps are noted. */
+  advanceTo(floor: number): void {
+    if (floor <= this.expected) return;
+    const held = this.stream?.held;
+    if (floor - this.expected <= MAX_SKIP_MEMORY) {
+      for (let seq = this.expected; seq < floor; seq += 1) {
+        if (held?.has(seq) !== true) this.newlySkipped.push(seq);
+      }
+    }
+    const below = [...(held?.keys() ?? [])].filter((seq) => seq < floor).sort((a, b) => a - b);
+    for (const seq of below) this.take(seq);
+    this.expected = floor;
+    this.drain();
+  }
+
+  deliverLate(packet: TextPacket): void {
+    this.lateSeq = packet.seq;
+    const index = this.newlySkipped.indexOf(packet.seq);
+    if (index >= 0) this.newlySkipped.splice(index, 1);
+    this.deliver.push(packet);
+  }
+
+  deliverNext(packet: TextPacket): void {
+    this.deliver.push(packet);
+    this.expected += 1;
+    this.drain();
+  }
+
+  hold(packet: TextPacket): void {
+    this.newHeld = packet;
+  }
+
+  private take(seq: number): void {
+    const packet = this.stream?.held.get(seq);
+    if (packet === undefined || this.taken.has(seq)) return;
+    this.taken.add(seq);
+    this.deliver.push(packet);
+  }
+
+  private drain(): void {
+    while (this.isHeld(this.expected)) {
+      this.take(this.expected);
+      this.expected += 1;
+    }
   }
 }

@@ -1,88 +1,37 @@
 import { EventEmitter } from 'node:events';
 import { formatEndpoint, isIPv4, parseEndpoint, type Endpoint } from '../../shared/address';
 import type {
-  DeliveryUpdate,
+  ChatMessage,
+  PacketLogEntry,
   PeerChange,
   PeerInfo,
   PeerStatus,
-  ReceivedMessage,
+  SocketsSnapshot,
   Transport,
 } from '../../shared/domain';
-import { emptyCounters, type NodeCounters } from '../../shared/domain';
-import type { PacketLogEntry, SocketsSnapshot } from '../../shared/ipc';
-import {
-  MAX_DATAGRAM_BYTES,
-  MAX_PEERS,
-  MAX_TEXT_BYTES,
-  PACKET_LOG_SIZE,
-} from '../../shared/protocol/constants';
+import { emptyCounters } from '../../shared/domain';
+import { MAX_PEERS, MAX_TEXT_BYTES, PACKET_LOG_SIZE } from '../../shared/protocol/constants';
 import { encodePacket } from '../../shared/protocol/codec';
 import type { Packet } from '../../shared/protocol/packets';
 import { Discovery } from './discovery';
-import type { InterfaceAddress } from './interfaces';
 import { resolveOptions, type NodeOptions, type ResolvedOptions } from './node-options';
 import { PacketLog } from './packet-log';
 import { PeerTable } from './peer-table';
-import type { NodePersistence } from './persistence';
-import { randomToken } from './reliable-sender';
+import { PlainText } from './plain-text';
 import { bindClientSockets, bindServerSocket, closeUdp } from './sockets';
-import { isStrangerId, splitUtf8, StrangerTable, type Stranger } from './strangers';
-import { TextDelivery } from './text-delivery';
+import { StorageGuard } from './storage-guard';
+import { TextReceiver } from './text-receiver';
+import { TextSender } from './text-sender';
 import { Timers } from './timers';
+import {
+  NodeError,
+  type NodeEvents,
+  type NodeInfo,
+  type Stranger,
+  type WarningCode,
+} from './types';
 import { WarningGate } from './warning-gate';
-import { Wire, type Inbound, type Via } from './wire';
-
-export interface NodeInfo {
-  readonly nodeId: string;
-  readonly nick: string;
-  readonly host: string;
-  readonly status: PeerStatus;
-  readonly serverPort: number;
-  readonly clientPort: number;
-  readonly tcpPort: number | null;
-  readonly interfaces: readonly InterfaceAddress[];
-  readonly discoveryTargets: readonly string[];
-  readonly counters: Readonly<NodeCounters>;
-}
-
-export type WarningCode = 'junk' | 'rate-limited' | 'send-failed' | 'socket-error' | 'tcp';
-
-export interface NodeWarning {
-  readonly code: WarningCode;
-  readonly message: string;
-  readonly remote?: Endpoint;
-  /** Warnings of this code from this source that were counted but not reported since the last. */
-  readonly suppressed: number;
-}
-
-export interface NodeEvents {
-  ready: [NodeInfo];
-  peer: [PeerChange];
-  stranger: [{ stranger: Stranger; added: boolean }];
-  message: [ReceivedMessage];
-  status: [DeliveryUpdate];
-  warning: [NodeWarning];
-  packet: [PacketLogEntry];
-}
-
-export type NodeErrorCode =
-  'not-started' | 'closed' | 'unknown-peer' | 'empty' | 'too-long' | 'not-found';
-
-export class NodeError extends Error {
-  override readonly name = 'NodeError';
-  constructor(
-    readonly code: NodeErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface SentText {
-  readonly id: string;
-  readonly to: string;
-  readonly transport: Transport;
-}
+import { Wire, type Inbound } from './wire';
 
 const EXPIRY_CHECKS_PER_TIMEOUT = 6;
 const PROBE_INTERVAL_MS = 2_000;
@@ -90,9 +39,8 @@ const PROBE_INTERVAL_MS = 2_000;
 /** One PacketChat node: the sockets, discovery, peers, strangers, reliable text and packet log. */
 export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly options: ResolvedOptions;
-  private readonly persistence: NodePersistence | undefined;
+  private readonly persistence: NodeOptions['persistence'];
   private readonly peers = new PeerTable(MAX_PEERS);
-  private readonly strangers = new StrangerTable();
   private readonly counters = emptyCounters();
   private readonly log = new PacketLog(PACKET_LOG_SIZE);
   private readonly timers = new Timers();
@@ -100,7 +48,10 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly lastProbe = new Map<string, number>();
   private readonly wire: Wire;
   private readonly discovery: Discovery;
-  private readonly text: TextDelivery;
+  private readonly outgoing: TextSender;
+  private readonly incoming: TextReceiver;
+  private readonly plain: PlainText;
+  private readonly storage: StorageGuard;
   private clientPort = 0;
   private tcpPort: number | null = null;
   private started = false;
@@ -112,22 +63,23 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   constructor(options: NodeOptions = {}) {
     super();
     this.setMaxListeners(50);
-    this.options = resolveOptions(options);
+    const o = resolveOptions(options);
+    this.options = o;
     this.persistence = options.persistence;
-    this.nick = this.options.nick;
-    this.status = this.options.status;
+    this.nick = o.nick;
+    this.status = o.status;
     this.wire = new Wire({
       counters: this.counters,
       log: this.log,
-      now: this.options.now,
-      rateLimit: this.options.rateLimit,
+      now: o.now,
+      rateLimit: o.rateLimit,
       ...(options.tcpTimeouts === undefined ? {} : { tcpTimeouts: options.tcpTimeouts }),
       onInbound: (inbound) => this.onInbound(inbound),
       onLogged: (entry) => this.emit('packet', entry),
       onWarning: (code, message, remote) => this.warn(code, message, remote),
     });
     this.discovery = new Discovery({
-      options: this.options,
+      options: o,
       timers: this.timers,
       send: (packet, to) => this.wire.sendPacket(packet, to),
       self: () => ({
@@ -137,20 +89,40 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
         tcpPort: this.tcpPort,
       }),
     });
-    this.text = new TextDelivery({
-      options: this.options,
+    const storage = new StorageGuard((health) => this.emit('storage', health));
+    this.storage = storage;
+    const shared = {
       counters: this.counters,
       wire: this.wire,
+      persistence: this.persistence,
+      storage,
+    };
+    const received = (message: ChatMessage): void => void this.emit('message', message);
+    this.outgoing = new TextSender({
+      ...shared,
+      options: o,
       peers: this.peers,
       timers: this.timers,
-      persistence: this.persistence,
       ...(options.tcpAckTimeoutMs === undefined
         ? {}
         : { tcpAckTimeoutMs: options.tcpAckTimeoutMs }),
-      message: (message) => this.emit('message', message),
-      // Deferred a tick so a caller sees sendText() return before the first state arrives.
-      status: (update) => queueMicrotask(() => this.emit('status', update)),
+      stateChanged: (change) => this.emit('message-state', change),
       warn: (message, remote) => this.warn('tcp', message, remote),
+    });
+    this.incoming = new TextReceiver({
+      ...shared,
+      nodeId: o.nodeId,
+      now: o.now,
+      received,
+      warn: (message, remote) => this.warn('junk', message, remote),
+    });
+    this.plain = new PlainText({
+      ...shared,
+      now: o.now,
+      serverPort: o.serverPort,
+      received,
+      stranger: (seen) => this.emit('stranger', seen),
+      stateChanged: (change) => this.emit('message-state', change),
     });
   }
 
@@ -179,7 +151,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.tcpPort = client.tcp === undefined ? null : client.port;
     this.wire.attach({ server, client: client.udp, tcp: client.tcp, clientPort: client.port });
     this.peers.restore(this.persistence?.loadPeers() ?? []);
-    this.text.restore();
+    this.outgoing.restore();
+    this.incoming.restore();
     this.started = true;
     this.discovery.start();
     const expiryEvery = Math.max(50, Math.floor(o.peerTimeoutMs / EXPIRY_CHECKS_PER_TIMEOUT));
@@ -199,7 +172,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
 
   private async shutdown(): Promise<void> {
     await this.starting?.catch(() => undefined);
-    this.text.close();
+    this.outgoing.close();
     this.timers.clear();
     const bye: Packet = { kind: 'bye', from: this.id };
     const targets = [...this.discovery.targets(), ...this.peers.list().filter((p) => p.online)];
@@ -228,16 +201,17 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     };
   }
 
+  /** Peers heard from this run or loaded from storage (bounded by MAX_PEERS). */
   peerList(): PeerInfo[] {
     return this.peers.list();
   }
 
   strangerList(): Stranger[] {
-    return this.strangers.list();
+    return this.plain.list();
   }
 
   rttMs(peerId: string): number | undefined {
-    return this.text.sender.rttMs(peerId);
+    return this.outgoing.rttMs(peerId);
   }
 
   /** The newest `limit` packet log entries, oldest first. */
@@ -281,10 +255,11 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   }
 
   /**
-   * Queues a text message to a peer (id, IP:PORT or IP) or a stranger (`stranger:IP:PORT`, or an
-   * IP:PORT that is no peer). Delivery states follow as `status` events.
+   * Stores and queues a text message to a peer (id, IP:PORT or IP) or a stranger
+   * (`stranger:IP:PORT`, or an IP:PORT that is no peer). Returns the message in state `sending`;
+   * later states follow as `message-state` events.
    */
-  sendText(to: string, text: string): SentText {
+  sendText(to: string, text: string): ChatMessage {
     if (this.closing !== undefined) throw new NodeError('closed', 'node is closed');
     if (!this.started) throw new NodeError('not-started', 'node is not started');
     if (text.length === 0) throw new NodeError('empty', 'message is empty');
@@ -293,105 +268,50 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       throw new NodeError('too-long', `message is ${bytes} bytes, limit ${MAX_TEXT_BYTES}`);
     }
     const peer = this.findPeer(to);
-    if (peer !== undefined) {
-      const message = this.text.send(peer, text);
-      return { id: message.id, to: peer.id, transport: message.transport };
-    }
-    const stranger = this.strangerFor(to);
+    if (peer !== undefined) return this.outgoing.send(peer, text);
+    const stranger = this.plain.resolve(to);
     if (stranger === undefined) throw new NodeError('unknown-peer', `no such peer: ${to}`);
-    return this.sendPlain(stranger, text);
+    return this.plain.send(stranger, text);
   }
 
   /** Sends a pending message again now. */
   retry(messageId: string): void {
-    if (!this.text.sender.retry(messageId)) {
+    if (!this.outgoing.retry(messageId)) {
       throw new NodeError('not-found', `no pending message ${messageId}`);
     }
   }
 
-  private strangerFor(to: string): Stranger | undefined {
-    const text = isStrangerId(to) ? to.slice('stranger:'.length) : to;
-    const known = this.strangers.get(`stranger:${text}`);
-    if (known !== undefined) return known;
-    const endpoint = text.includes(':') ? parseEndpoint(text, this.options.serverPort) : undefined;
-    if (endpoint === undefined) return undefined;
-    return this.strangers.observe(endpoint, 'client', this.options.now()).stranger;
-  }
-
-  /** Plain UTF-8 datagrams, no acknowledgement: `delivered` means handed to the network. */
-  private sendPlain(stranger: Stranger, text: string): SentText {
-    const id = randomToken();
-    const pieces = splitUtf8(text, MAX_DATAGRAM_BYTES);
-    const encoder = new TextEncoder();
-    void Promise.all(
-      pieces.map((piece) =>
-        this.wire.sendUdpAsync(
-          encoder.encode(piece),
-          stranger,
-          { kind: 'plain', summary: piece.slice(0, 60), peerId: stranger.id },
-          stranger.via,
-          false,
-        ),
-      ),
-    ).then((sent) => {
-      const status = sent.every(Boolean) ? 'delivered' : 'failed';
-      this.emit('status', { id, to: stranger.id, status, transport: 'udp', attempts: 1 });
-    });
-    queueMicrotask(() =>
-      this.emit('status', {
-        id,
-        to: stranger.id,
-        status: 'sending',
-        transport: 'udp',
-        attempts: 0,
-      }),
-    );
-    return { id, to: stranger.id, transport: 'udp' };
-  }
-
   private onInbound(inbound: Inbound): void {
-    const now = this.options.now();
     if (inbound.type === 'plain') {
-      this.receivePlain(inbound.text, inbound.from, inbound.via, now);
+      this.plain.receive(inbound.text, inbound.from, inbound.via);
       return;
     }
-    const { packet, from } = inbound;
+    const { packet, from, transport } = inbound;
     if (packet.from === this.id) return; // our own broadcast coming back
+    const now = this.options.now();
     switch (packet.kind) {
       case 'announce':
       case 'announce-reply':
         this.applyChanges(this.peers.observe(packet.from, from, now, detailsOf(packet)));
         if (packet.kind === 'announce') this.discovery.scheduleReply(packet.from, from);
-        if (this.text.sender.hasPending(packet.from)) this.text.sender.resume(packet.from);
+        if (this.outgoing.hasPending(packet.from)) this.outgoing.resume(packet.from);
         return;
       case 'bye':
         this.applyChanges(this.peers.markOffline(packet.from));
         return;
       case 'text':
+        this.touch(packet.from, from, transport, now);
+        this.incoming.receive(packet, from, transport, inbound.reply);
+        return;
       case 'frag':
+        this.touch(packet.from, from, transport, now);
+        this.incoming.receiveFragment(packet, from);
+        return;
       case 'ack':
-        this.touch(packet.from, from, inbound.transport, now);
-        this.text.onPacket(packet, from, inbound.transport, inbound.reply);
+        this.touch(packet.from, from, transport, now);
+        this.outgoing.acknowledge(packet);
         return;
     }
-  }
-
-  private receivePlain(text: string, from: Endpoint, via: Via, now: number): void {
-    this.counters.plainReceived += 1;
-    const seen = this.strangers.observe(from, via, now);
-    if (seen.added) this.emit('stranger', seen);
-    this.emit('message', {
-      id: randomToken(),
-      from: seen.stranger.id,
-      nick: formatEndpoint(from),
-      address: from.address,
-      port: from.port,
-      text: text.replace(/\r?\n$/, ''), // line-based tools (nc) end each datagram with a newline
-      transport: 'udp',
-      seq: 0,
-      sentAt: now,
-      receivedAt: now,
-    });
   }
 
   /**
@@ -416,9 +336,10 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
 
   private applyChanges(changes: readonly PeerChange[]): void {
     for (const change of changes) {
-      this.persistence?.savePeer(change.peer);
+      const store = this.persistence;
+      if (store !== undefined) this.storage.run('store a peer', () => store.savePeer(change.peer));
       if (change.change !== 'offline' && change.change !== 'updated')
-        this.text.sender.resume(change.peer.id);
+        this.outgoing.resume(change.peer.id);
       this.emit('peer', change);
     }
   }

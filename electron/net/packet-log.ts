@@ -1,4 +1,4 @@
-import type { PacketLogEntry } from '../../shared/ipc';
+import type { PacketLogEntry } from '../../shared/domain';
 import type { Packet } from '../../shared/protocol/packets';
 
 export type LogInput = Omit<PacketLogEntry, 'seq'>;

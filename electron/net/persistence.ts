@@ -1,9 +1,10 @@
-import type { DeliveryStatus, PeerInfo, Transport } from '../../shared/domain';
+import type { DeliveryStatus, MessageStateChange, PeerInfo, Transport } from '../../shared/domain';
 
 /**
  * What the node asks of durable storage. The node core stays storage-agnostic: the app wires a
  * SQLite-backed implementation in (electron/app), tests may pass none (everything in memory).
- * Every method is synchronous and durable when it returns, so "store, then ack" holds.
+ * Every method is synchronous and durable when it returns, so "store, then ack" holds; a method
+ * that cannot store throws, and the node then does not acknowledge.
  */
 export interface IncomingRecord {
   readonly id: string;
@@ -34,14 +35,24 @@ export interface OutgoingRecord {
   readonly rttMs?: number;
 }
 
+export interface InboundStream {
+  readonly peerId: string;
+  readonly epoch: string;
+  readonly expected: number;
+}
+
 export interface InboundChange {
   /** The packet just accepted (delivered now or held), when it is new to the in-memory state. */
   readonly record?: IncomingRecord;
   /** Previously held messages that became deliverable with this packet, in order. */
   readonly released: readonly string[];
-  readonly stream: { readonly peerId: string; readonly epoch: string; readonly expected: number };
+  /** The sender's stream after this packet (none for plain text, which has no stream). */
+  readonly stream?: InboundStream;
   readonly at: number;
 }
+
+/** Plain text has no sequence space: its records use this epoch and are never in the outbox. */
+export const PLAIN_EPOCH = 'plain';
 
 export interface NodePersistence {
   /**
@@ -50,17 +61,17 @@ export interface NodePersistence {
    */
   recordInbound(change: InboundChange): 'inserted' | 'duplicate' | 'none';
   loadInbound(): {
-    readonly streams: readonly { peerId: string; epoch: string; expected: number }[];
+    readonly streams: readonly InboundStream[];
     readonly held: readonly IncomingRecord[];
   };
   outboundStream(peerId: string): { epoch: string; nextSeq: number } | undefined;
-  /** Stores a new message and its stream's next sequence number before the first transmission. */
-  recordOutgoing(record: OutgoingRecord, nextSeq: number): void;
-  updateOutgoing(
-    id: string,
-    change: { state: DeliveryStatus; transport: Transport; attempts: number; rttMs?: number },
-  ): void;
-  /** Messages not yet delivered, in per-peer sequence order. */
+  /**
+   * Stores a new message before its first transmission, with its stream's next sequence number
+   * (none for plain text).
+   */
+  recordOutgoing(record: OutgoingRecord, nextSeq?: number): void;
+  updateOutgoing(change: MessageStateChange): void;
+  /** Messages not yet delivered, in per-peer sequence order (plain text excluded). */
   loadOutbox(): readonly OutgoingRecord[];
   savePeer(peer: PeerInfo): void;
   loadPeers(): readonly PeerInfo[];

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import type { DeliveryStatus, DeliveryUpdate, Transport } from '../../shared/domain';
+import type { DeliveryStatus, MessageStateChange, Transport } from '../../shared/domain';
 import { MAX_UDP_TRANSMISSIONS } from '../../shared/protocol/constants';
 import type { AckPacket } from '../../shared/protocol/packets';
+import { randomToken } from './ids';
 import { DEFAULT_RTO, retransmitDelay, RttEstimator, type RtoOptions } from './rtt-estimator';
 
 /** How a message travels: one datagram, TCP (too long, TCP on), or UDP fragments (TCP off). */
@@ -15,7 +15,7 @@ export interface OutboundMessage {
   readonly seq: number;
   readonly text: string;
   readonly ts: number;
-  status: Exclude<DeliveryStatus, 'delivered' | 'failed'>;
+  state: Exclude<DeliveryStatus, 'delivered' | 'failed'>;
   transport: Transport;
   /** UDP transmissions so far. */
   attempts: number;
@@ -33,7 +33,8 @@ export interface ReliableSenderDeps {
    * message until the peer is heard from again. (The TCP fallback hooks in here.)
    */
   exhausted(message: OutboundMessage, floor: number): Promise<'failed' | 'pending' | 'delivered'>;
-  status(update: DeliveryUpdate): void;
+  /** A message changed state (never called for the initial `sending` of a new message). */
+  stateChanged(change: MessageStateChange): void;
   now(): number;
   random(): number;
   readonly rto?: RtoOptions;
@@ -42,8 +43,6 @@ export interface ReliableSenderDeps {
   readonly window?: number;
   /** A peer's stream as stored (sequence numbers continue across restarts). */
   loadStream?(peerId: string): { epoch: string; nextSeq: number } | undefined;
-  /** A new message exists: store it (with the stream's next sequence number) before it is sent. */
-  created?(message: OutboundMessage, nextSeq: number): void;
 }
 
 interface PeerStream {
@@ -55,10 +54,6 @@ interface PeerStream {
 }
 
 const DEFAULT_WINDOW = 64;
-
-export function randomToken(bytes = 9): string {
-  return randomBytes(bytes).toString('base64url');
-}
 
 /**
  * Reliable, ordered text delivery over an unreliable datagram transport: per-peer sequence
@@ -72,9 +67,13 @@ export class ReliableSender {
 
   constructor(private readonly deps: ReliableSenderDeps) {}
 
-  send(to: string, text: string, ts: number, mode: SendMode = 'udp'): OutboundMessage {
+  /**
+   * The next message to `to`, numbered but not yet queued: the caller stores it, then calls
+   * `start()`. Nothing changes if it never does.
+   */
+  prepare(to: string, text: string, ts: number, mode: SendMode = 'udp'): OutboundMessage {
     const stream = this.stream(to);
-    const message: OutboundMessage = {
+    return {
       id: randomToken(),
       mode,
       to,
@@ -82,20 +81,22 @@ export class ReliableSender {
       seq: stream.nextSeq,
       text,
       ts,
-      status: 'sending',
+      state: 'sending',
       transport: mode === 'tcp' ? 'tcp' : 'udp',
       attempts: 0,
       lastSentAt: 0,
       timer: undefined,
       fallback: false,
     };
-    stream.nextSeq += 1;
-    this.deps.created?.(message, stream.nextSeq);
+  }
+
+  /** Queues a prepared message and sends it when the window has room. */
+  start(message: OutboundMessage): void {
+    const stream = this.stream(message.to);
+    stream.nextSeq = message.seq + 1;
     stream.open.set(message.seq, message);
     this.byId.set(message.id, message);
-    this.report(message, 'sending');
     this.pump(stream);
-    return message;
   }
 
   /**
@@ -118,7 +119,7 @@ export class ReliableSender {
       if (stream.open.has(m.seq) || this.byId.has(m.id)) continue;
       const message: OutboundMessage = {
         ...m,
-        status: 'pending',
+        state: 'pending',
         transport: m.mode === 'tcp' ? 'tcp' : 'udp',
         attempts: 0,
         lastSentAt: 0,
@@ -151,8 +152,8 @@ export class ReliableSender {
     const stream = this.streams.get(peerId);
     if (stream === undefined) return;
     for (const message of stream.open.values()) {
-      if (message.status === 'pending' && message.timer === undefined && !message.fallback) {
-        message.status = 'sending';
+      if (message.state === 'pending' && message.timer === undefined && !message.fallback) {
+        message.state = 'sending';
         message.transport = message.mode === 'tcp' ? 'tcp' : 'udp';
         message.attempts = 0;
         this.report(message, 'sending');
@@ -164,10 +165,10 @@ export class ReliableSender {
   /** Sends one pending message again now (the user pressed retry). */
   retry(id: string): boolean {
     const message = this.byId.get(id);
-    if (message?.status !== 'pending' || message.fallback) return false;
+    if (message?.state !== 'pending' || message.fallback) return false;
     const stream = this.streams.get(message.to);
     if (stream === undefined) return false;
-    message.status = 'sending';
+    message.state = 'sending';
     message.transport = message.mode === 'tcp' ? 'tcp' : 'udp';
     message.attempts = 0;
     this.report(message, 'sending');
@@ -178,16 +179,8 @@ export class ReliableSender {
   hasPending(peerId: string): boolean {
     const stream = this.streams.get(peerId);
     if (stream === undefined) return false;
-    for (const message of stream.open.values()) if (message.status === 'pending') return true;
+    for (const message of stream.open.values()) if (message.state === 'pending') return true;
     return false;
-  }
-
-  get(id: string): OutboundMessage | undefined {
-    return this.byId.get(id);
-  }
-
-  open(): OutboundMessage[] {
-    return [...this.byId.values()];
   }
 
   rttMs(peerId: string): number | undefined {
@@ -231,7 +224,7 @@ export class ReliableSender {
     const window = this.deps.window ?? DEFAULT_WINDOW;
     let inFlight = 0;
     for (const message of stream.open.values()) {
-      if (message.status !== 'sending') continue;
+      if (message.state !== 'sending') continue;
       if (message.attempts > 0 || message.timer !== undefined) {
         inFlight += 1;
         continue;
@@ -264,7 +257,7 @@ export class ReliableSender {
       this.transmit(stream, message);
       return;
     }
-    message.status = 'pending'; // parked while the fallback decides; not reported yet
+    message.state = 'pending'; // parked while the fallback decides; not reported yet
     message.fallback = true;
     void this.deps.exhausted(message, this.floor(message.to, message.epoch)).then(
       (next) => this.afterFallback(stream, message, next),
@@ -278,7 +271,7 @@ export class ReliableSender {
     next: 'failed' | 'pending' | 'delivered',
   ): void {
     message.fallback = false;
-    if (this.closed || !stream.open.has(message.seq) || message.status !== 'pending') return;
+    if (this.closed || !stream.open.has(message.seq) || message.state !== 'pending') return;
     if (next === 'pending') {
       this.report(message, 'pending');
       this.pump(stream);
@@ -290,22 +283,22 @@ export class ReliableSender {
   private resolve(
     stream: PeerStream,
     message: OutboundMessage,
-    status: 'delivered' | 'failed',
+    state: 'delivered' | 'failed',
     rttMs: number | undefined,
   ): void {
     clearTimeout(message.timer);
     message.timer = undefined;
     stream.open.delete(message.seq);
     this.byId.delete(message.id);
-    this.report(message, status, rttMs);
+    this.report(message, state, rttMs);
     this.pump(stream);
   }
 
-  private report(message: OutboundMessage, status: DeliveryStatus, rttMs?: number): void {
-    this.deps.status({
+  private report(message: OutboundMessage, state: DeliveryStatus, rttMs?: number): void {
+    this.deps.stateChanged({
       id: message.id,
-      to: message.to,
-      status,
+      peerId: message.to,
+      state,
       transport: message.transport,
       attempts: message.attempts,
       ...(rttMs === undefined ? {} : { rttMs }),

@@ -1,27 +1,8 @@
-import { formatEndpoint, type Endpoint } from '../../shared/address';
+import type { Endpoint } from '../../shared/address';
+import type { Via } from '../../shared/domain';
 import { MAX_STRANGERS } from '../../shared/protocol/constants';
-import type { Via } from './wire';
-
-export const STRANGER_PREFIX = 'stranger:';
-
-export interface Stranger {
-  readonly id: string;
-  readonly address: string;
-  readonly port: number;
-  /** The local socket it wrote to; replies leave from the same one (a connected `nc -u` only
-   * accepts datagrams from the address it sent to). */
-  readonly via: Via;
-  readonly firstSeen: number;
-  readonly lastSeen: number;
-}
-
-export function strangerId(endpoint: Endpoint): string {
-  return `${STRANGER_PREFIX}${formatEndpoint(endpoint)}`;
-}
-
-export function isStrangerId(id: string): boolean {
-  return id.startsWith(STRANGER_PREFIX);
-}
+import { strangerId } from '../../shared/stranger-id';
+import type { Stranger } from './types';
 
 /** Plain-UDP correspondents by IP:port, bounded (the longest silent is forgotten first). */
 export class StrangerTable {

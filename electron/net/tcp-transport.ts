@@ -1,6 +1,6 @@
 import { connect, type Server, type Socket } from 'node:net';
 import { formatEndpoint, type Endpoint } from '../../shared/address';
-import type { SocketInfo } from '../../shared/ipc';
+import type { SocketInfo } from '../../shared/domain';
 import {
   MAX_FRAME_BYTES,
   MAX_TCP_CONNECTIONS,
@@ -86,10 +86,6 @@ export class TcpTransport<Tag> {
       remote: formatEndpoint(c.remote),
       state: `${c.direction === 'in' ? 'accepted' : 'connected'}${c.socket.pending ? ' (connecting)' : ''}`,
     }));
-  }
-
-  get connectionCount(): number {
-    return this.live.size;
   }
 
   close(): void {

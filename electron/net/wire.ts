@@ -1,8 +1,7 @@
 import type { RemoteInfo, Socket } from 'node:dgram';
 import type { Server } from 'node:net';
 import { formatEndpoint, type Endpoint } from '../../shared/address';
-import type { NodeCounters, Transport } from '../../shared/domain';
-import type { PacketLogEntry, SocketInfo } from '../../shared/ipc';
+import type { NodeCounters, PacketLogEntry, SocketInfo, Transport, Via } from '../../shared/domain';
 import { decodePacket, encodePacket } from '../../shared/protocol/codec';
 import { MAX_FRAME_BYTES, MAX_RATE_LIMITED_SOURCES } from '../../shared/protocol/constants';
 import type { Packet } from '../../shared/protocol/packets';
@@ -10,9 +9,7 @@ import { packetFields, packetSummary, preview, type PacketLog } from './packet-l
 import { RateLimiter } from './rate-limiter';
 import { closeTcp, closeUdp } from './sockets';
 import { TcpTransport, type TcpFrameContext, type TcpTimeouts } from './tcp-transport';
-
-/** Which local socket a datagram arrived on or leaves from. */
-export type Via = 'server' | 'client';
+import type { WarningCode } from './types';
 
 export type Inbound =
   | {
@@ -34,11 +31,7 @@ export interface WireDeps {
   readonly tcpTimeouts?: TcpTimeouts;
   onInbound(inbound: Inbound): void;
   onLogged(entry: PacketLogEntry): void;
-  onWarning(
-    code: 'junk' | 'rate-limited' | 'send-failed' | 'socket-error' | 'tcp',
-    message: string,
-    remote?: Endpoint,
-  ): void;
+  onWarning(code: WarningCode, message: string, remote?: Endpoint): void;
 }
 
 export interface BoundSockets {

@@ -2,7 +2,7 @@
 // standard Edit menu so copy and paste work on macOS.
 import { dialog, Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 import { PROTOCOL_VERSION } from '../../shared/protocol/constants';
-import type { SelfInfo } from '../../shared/ipc';
+import type { SelfInfo } from '../../shared/ipc/contract';
 
 export interface AboutInfo {
   readonly productName: string;

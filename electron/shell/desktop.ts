@@ -1,12 +1,12 @@
 // Desktop integration fed by the backend's events: tray and badge follow the unread count and my
 // status, incoming messages raise a notification while the window is not focused.
+import type { PeerStatus } from '../../shared/domain';
 import type {
   CallHandlers,
   EventChannel,
   EventPayloads,
   EventSink,
-  PeerStatus,
-} from '../../shared/ipc';
+} from '../../shared/ipc/contract';
 import { createBadge, type BadgeWindow } from './badge';
 import { createNotifier } from './notifier';
 import { createTray, type UnreadIndicator } from './tray';

@@ -1,7 +1,8 @@
 // OS notification for a new incoming message while the window is not focused; a click shows the
 // window and asks the renderer to open that conversation.
 import { Notification } from 'electron';
-import type { ChatMessage, EventSink } from '../../shared/ipc';
+import type { ChatMessage } from '../../shared/domain';
+import type { EventSink } from '../../shared/ipc/contract';
 
 export const NOTIFICATION_BODY_MAX = 140;
 

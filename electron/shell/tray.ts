@@ -1,8 +1,7 @@
 // Tray icon with the unread count and a small menu (show, status, quit).
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions } from 'electron';
-import type { PeerStatus } from '../../shared/ipc';
+import { PEER_STATUSES, type PeerStatus } from '../../shared/domain';
 
-export const STATUSES: readonly PeerStatus[] = ['online', 'away', 'busy'];
 const STATUS_LABELS: Readonly<Record<PeerStatus, string>> = {
   online: 'Online',
   away: 'Away',
@@ -31,7 +30,7 @@ export function trayMenuTemplate(
       click: () => actions.show(),
     },
     { type: 'separator' },
-    ...STATUSES.map((s): MenuItemConstructorOptions => ({
+    ...PEER_STATUSES.map((s): MenuItemConstructorOptions => ({
       label: STATUS_LABELS[s],
       type: 'radio',
       checked: s === status,

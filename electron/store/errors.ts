@@ -20,12 +20,16 @@ export class StoreError extends Error {
   }
 }
 
+/** Creates a profile directory readable by its owner only (messages and keys live there). */
 export function ensureProfileDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new StoreError('unwritable', `Cannot create the profile directory ${dir}`, {
-      cause: error,
-    });
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreError(
+      'unwritable',
+      `Cannot create the profile directory ${dir} (${reason}). Choose another place with --data-dir DIR.`,
+      { cause: error },
+    );
   }
 }

@@ -1,4 +1,4 @@
-import type { ChatMessage, ConversationSummary, HistoryPage, SearchHit } from '../../shared/ipc';
+import type { ChatMessage, ConversationSummary, HistoryPage, SearchHit } from '../../shared/domain';
 import { likePattern, snippetAround, toChatMessage, type MessageRow } from './rows';
 import { SqlDatabase } from './sql-database';
 
@@ -6,11 +6,11 @@ import { SqlDatabase } from './sql-database';
 const TRIGRAM = 3;
 
 /** What the UI reads: messages, history pages, conversations, unread counts and search. */
-export class MessageReads extends SqlDatabase {
-  // --- reading --------------------------------------------------------------------------------------
+export class MessageReads {
+  constructor(private readonly sql: SqlDatabase) {}
 
   getMessage(id: string): ChatMessage | undefined {
-    const row = this.get<MessageRow>('SELECT * FROM messages WHERE id = ?', id);
+    const row = this.sql.get<MessageRow>('SELECT * FROM messages WHERE id = ?', id);
     return row === undefined || row.position === null ? undefined : toChatMessage(row);
   }
 
@@ -21,7 +21,7 @@ export class MessageReads extends SqlDatabase {
   history(peerId: string, options: { before?: string; limit: number }): HistoryPage {
     const before = options.before === undefined ? Number.MAX_SAFE_INTEGER : Number(options.before);
     const limit = Math.max(1, Math.min(options.limit, 500));
-    const rows = this.all<MessageRow>(
+    const rows = this.sql.all<MessageRow>(
       `SELECT * FROM messages WHERE peer_id = ? AND position IS NOT NULL AND position < ?
        ORDER BY position DESC LIMIT ?`,
       peerId,
@@ -39,7 +39,7 @@ export class MessageReads extends SqlDatabase {
 
   /** Every conversation with its unread count and last message, most recent first. */
   conversations(): ConversationSummary[] {
-    const rows = this.all<MessageRow & { unread: number }>(
+    const rows = this.sql.all<MessageRow & { unread: number }>(
       `WITH last AS (
          SELECT peer_id, MAX(position) AS position FROM messages
          WHERE position IS NOT NULL GROUP BY peer_id
@@ -59,7 +59,7 @@ export class MessageReads extends SqlDatabase {
   }
 
   unreadTotal(): number {
-    const row = this.get<{ total: number }>(
+    const row = this.sql.get<{ total: number }>(
       `SELECT COUNT(*) AS total FROM messages m WHERE m.direction = 'in' AND m.position >
          COALESCE((SELECT last_read FROM read_state r WHERE r.peer_id = m.peer_id), 0)`,
     );
@@ -74,7 +74,7 @@ export class MessageReads extends SqlDatabase {
     // FTS5 finds the rows; the snippet is cut here, since trigram highlights split words.
     const rows =
       Array.from(text).length >= TRIGRAM
-        ? this.all<Hit>(
+        ? this.sql.all<Hit>(
             `SELECT m.id, m.peer_id, m.received_at, m.text
              FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
              WHERE messages_fts MATCH ? AND m.position IS NOT NULL
@@ -82,7 +82,7 @@ export class MessageReads extends SqlDatabase {
             `"${text.replace(/"/g, '""')}"`,
             limit,
           )
-        : this.all<Hit>(
+        : this.sql.all<Hit>(
             `SELECT id, peer_id, received_at, text FROM messages
              WHERE text LIKE ? ESCAPE '\\' AND position IS NOT NULL
              ORDER BY position DESC LIMIT ?`,

@@ -1,8 +1,9 @@
-import { closeSync, existsSync, openSync, readSync, renameSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { ensureProfileDir, StoreError } from './errors';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './migrations';
+import { SqlDatabase } from './sql-database';
 import { Store } from './store';
 
 export const DATABASE_FILE = 'packetchat.db';
@@ -15,9 +16,11 @@ export interface StoreNotice {
 }
 
 /**
- * Opens the profile's database, creating or migrating it. A file SQLite cannot read is moved aside
- * (with its -wal and -shm), never deleted, and a fresh database is started; the notice says where
- * it went. A database written by a newer PacketChat is refused and left as it is.
+ * Opens the profile's database, creating or migrating it. A file SQLite cannot read, or one that
+ * is unexpectedly empty (0 bytes, or no schema: its WAL was lost), is moved aside (with its -wal
+ * and -shm), never deleted, and a fresh database is started; the notice says where it went. A
+ * database written by a newer PacketChat is refused and left as it is. The database is readable
+ * by its owner only.
  */
 export function openStore(dir: string): { store: Store; notices: StoreNotice[] } {
   ensureProfileDir(dir);
@@ -36,6 +39,7 @@ export function openStore(dir: string): { store: Store; notices: StoreNotice[] }
   }
   const db = new DatabaseSync(file);
   try {
+    chmodSync(file, 0o600);
     db.exec('PRAGMA journal_mode = WAL');
     // FULL: a message is on disk when its transaction commits, before the ack goes out.
     db.exec('PRAGMA synchronous = FULL');
@@ -47,7 +51,7 @@ export function openStore(dir: string): { store: Store; notices: StoreNotice[] }
       cause: error,
     });
   }
-  return { store: new Store(db), notices };
+  return { store: new Store(new SqlDatabase(db)), notices };
 }
 
 /** Why the file cannot be used, or undefined when it can. Throws for a newer schema. */
@@ -59,7 +63,10 @@ function inspect(file: string): string | undefined {
   } catch (error) {
     return `cannot read it: ${describe(error)}`;
   }
-  if (header.length > 0 && !header.equals(SQLITE_HEADER)) return 'not an SQLite database';
+  // The database is created at first start and migrated at once, so an existing file is never
+  // legitimately empty: a 0-byte file or a schema of version 0 means its content was lost.
+  if (header.length === 0) return 'the file is empty';
+  if (!header.equals(SQLITE_HEADER)) return 'not an SQLite database';
   let db: DatabaseSync | undefined;
   try {
     db = new DatabaseSync(file);
@@ -69,6 +76,7 @@ function inspect(file: string): string | undefined {
         'newer-schema',
         `The database ${file} was written by a newer PacketChat (schema ${String(version)}; this version reads up to ${String(SCHEMA_VERSION)}). It was left untouched: update PacketChat, or start with another profile.`,
       );
+    if (version === 0) return 'it has no tables (its write-ahead log may have been lost)';
     const check = db.prepare('PRAGMA quick_check(1)').get() as { quick_check?: string } | undefined;
     if (check?.quick_check !== 'ok') return `integrity check: ${check?.quick_check ?? 'no answer'}`;
     return undefined;

@@ -4,6 +4,7 @@ import { homedir, hostname } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ensureProfileDir, StoreError } from './errors';
+import { isProfileName, PROFILE_NAME_RULE } from './profile-name';
 
 /**
  * Profiles: each running copy of PacketChat owns one directory (database, identity, settings,
@@ -36,8 +37,6 @@ const lockSchema = z.object({
 });
 export type LockInfo = z.infer<typeof lockSchema>;
 
-const PROFILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
-
 /** `$XDG_CONFIG_HOME/PacketChat/profiles` (or the platform's equivalent). */
 export function defaultProfilesRoot(env: NodeJS.ProcessEnv = process.env): string {
   const base =
@@ -61,10 +60,10 @@ export function acquireProfile(request: ProfileRequest): ProfileLock {
   }
   const root = request.root ?? defaultProfilesRoot();
   if (request.name !== undefined) {
-    if (!PROFILE_NAME.test(request.name))
+    if (!isProfileName(request.name))
       throw new StoreError(
         'bad-profile-name',
-        `Profile names are 1-64 letters, digits, dots, dashes or underscores: "${request.name}"`,
+        `Profile names are ${PROFILE_NAME_RULE}: "${request.name}"`,
       );
     return lockOrThrow(request.name, join(root, request.name));
   }

@@ -1,6 +1,11 @@
-import type { DeliveryStatus, PeerInfo, PeerStatus, Transport } from '../../shared/domain';
-import type { ChatMessage } from '../../shared/ipc';
-import type { IncomingRecord, OutgoingRecord } from '../net/persistence';
+import type {
+  ChatMessage,
+  DeliveryStatus,
+  PeerInfo,
+  PeerStatus,
+  Transport,
+} from '../../shared/domain';
+import type { IncomingRecord, OutgoingRecord } from '../net/index';
 
 /** Row shapes as SQLite returns them, and their mapping to the app's types. */
 export interface MessageRow {
@@ -40,6 +45,7 @@ export function toChatMessage(row: MessageRow): ChatMessage {
     text: row.text,
     transport: row.transport,
     state: row.direction === 'in' ? 'received' : (row.state as DeliveryStatus),
+    seq: row.seq,
     sentAt: row.sent_at,
     receivedAt: row.received_at,
     ...(row.rtt_ms === null ? {} : { rttMs: row.rtt_ms }),

@@ -1,13 +1,17 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
-type Param = string | number | null;
+export type SqlParam = string | number | null;
 
-/** A statement cache and typed helpers over one connection, with nestable transactions. */
+/**
+ * One connection with a statement cache, typed helpers and nestable transactions. The store's
+ * writes (store.ts) and reads (message-reads.ts) share one of these.
+ */
 export class SqlDatabase {
   private readonly statements = new Map<string, StatementSync>();
+  private readonly rollbackListeners: (() => void)[] = [];
   private closed = false;
 
-  constructor(protected readonly db: DatabaseSync) {}
+  constructor(private readonly db: DatabaseSync) {}
 
   integrityCheck(): string {
     return this.get<{ integrity_check: string }>('PRAGMA integrity_check')?.integrity_check ?? '';
@@ -15,22 +19,29 @@ export class SqlDatabase {
 
   /** Runs `fn` in one transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T {
-    if (this.db.isTransaction) return fn();
+    if (this.inTransaction()) return fn();
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const result = fn();
       this.db.exec('COMMIT');
       return result;
     } catch (error) {
-      this.db.exec('ROLLBACK');
-      this.rolledBack();
+      // On some errors (SQLITE_FULL, SQLITE_IOERR, …) SQLite has rolled the transaction back
+      // already (https://sqlite.org/lang_transaction.html, "Response To Errors Within A
+      // Transaction"); a second ROLLBACK would throw and hide the real cause.
+      if (this.inTransaction()) this.db.exec('ROLLBACK');
+      for (const listener of this.rollbackListeners) listener();
       throw error;
     }
   }
 
-  /** Called after a rollback, so subclasses can reset what they cache. */
-  protected rolledBack(): void {
-    // Nothing cached here.
+  private inTransaction(): boolean {
+    return this.db.isTransaction;
+  }
+
+  /** Called after every rollback, so callers can reset what they cache. */
+  onRollback(listener: () => void): void {
+    this.rollbackListeners.push(listener);
   }
 
   close(): void {
@@ -44,18 +55,18 @@ export class SqlDatabase {
     return this.closed;
   }
 
-  protected run(sql: string, ...params: Param[]): { changes: number } {
+  run(sql: string, ...params: SqlParam[]): { changes: number } {
     const result = this.statement(sql).run(...params);
     return { changes: Number(result.changes) };
   }
 
   // The row type is what the SQL selects; node:sqlite returns untyped records.
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-  protected get<T>(sql: string, ...params: Param[]): T | undefined {
+  get<T>(sql: string, ...params: SqlParam[]): T | undefined {
     return this.statement(sql).get(...params) as T | undefined;
   }
 
-  protected all<T>(sql: string, ...params: Param[]): T[] {
+  all<T>(sql: string, ...params: SqlParam[]): T[] {
     return this.statement(sql).all(...params) as T[];
   }
 

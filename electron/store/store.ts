@@ -1,48 +1,52 @@
-import type { DatabaseSync } from 'node:sqlite';
 import type { ZodType } from 'zod';
-import type { DeliveryStatus, PeerInfo, PeerStatus, Transport } from '../../shared/domain';
-import { settingsSchema, type Settings } from '../../shared/ipc';
-import type { IncomingRecord, OutgoingRecord } from '../net/persistence';
+import type { MessageStateChange, PeerInfo, PeerStatus } from '../../shared/domain';
+import type { Identity } from './identity-file';
+import { settingsSchema, type Settings } from '../../shared/ipc/schemas';
+import { PLAIN_EPOCH, type IncomingRecord, type OutgoingRecord } from '../net/index';
 import { MessageReads } from './message-reads';
 import { toIncoming, toOutgoing, toPeer, type MessageRow, type PeerRow } from './rows';
-
-export interface Identity {
-  readonly nodeId: string;
-  readonly nick: string;
-  readonly status: PeerStatus;
-}
+import type { SqlDatabase } from './sql-database';
 
 /** Settings kept in the settings table; nickname and status live with the identity. */
 export const storedSettingsSchema = settingsSchema.omit({ nick: true, status: true });
 export type StoredSettings = Omit<Settings, 'nick' | 'status'>;
 
 /**
- * The one module that writes the profile's database. Every method is synchronous and
- * durable on return (WAL, synchronous=FULL). See docs/STORAGE.md for the schema.
+ * The one module that writes the profile's database; `reads` answers what the UI asks. Every
+ * method is synchronous and durable on return (WAL, synchronous=FULL). See docs/STORAGE.md.
  */
-export class Store extends MessageReads {
+export class Store {
+  readonly reads: MessageReads;
   /** Next conversation position; the profile lock makes this process the only writer. */
   private nextPosition: number;
 
-  constructor(db: DatabaseSync) {
-    super(db);
+  constructor(readonly sql: SqlDatabase) {
+    this.reads = new MessageReads(sql);
     this.nextPosition = this.lastPosition() + 1;
+    sql.onRollback(() => {
+      this.nextPosition = this.lastPosition() + 1;
+    });
   }
 
-  protected override rolledBack(): void {
-    this.nextPosition = this.lastPosition() + 1;
+  transaction<T>(fn: () => T): T {
+    return this.sql.transaction(fn);
+  }
+
+  close(): void {
+    this.sql.close();
   }
 
   private lastPosition(): number {
     return (
-      this.get<{ last: number | null }>('SELECT MAX(position) AS last FROM messages')?.last ?? 0
+      this.sql.get<{ last: number | null }>('SELECT MAX(position) AS last FROM messages')?.last ?? 0
     );
   }
 
   // --- identity and settings ------------------------------------------------------------------
 
+  /** The identity as the database remembers it: a backup of identity.json, read when that is lost. */
   getIdentity(): Identity | undefined {
-    const row = this.get<{ node_id: string; nick: string; status: PeerStatus }>(
+    const row = this.sql.get<{ node_id: string; nick: string; status: PeerStatus }>(
       'SELECT node_id, nick, status FROM identity WHERE key = 1',
     );
     return row === undefined
@@ -51,7 +55,7 @@ export class Store extends MessageReads {
   }
 
   saveIdentity(identity: Identity): void {
-    this.run(
+    this.sql.run(
       `INSERT INTO identity (key, node_id, nick, status) VALUES (1, ?, ?, ?)
        ON CONFLICT (key) DO UPDATE SET node_id = excluded.node_id, nick = excluded.nick,
          status = excluded.status`,
@@ -63,7 +67,7 @@ export class Store extends MessageReads {
 
   /** Stored settings that are still valid; `invalid` names the ones that were ignored. */
   getSettings(): { values: Partial<StoredSettings>; invalid: string[] } {
-    const rows = this.all<{ key: string; value: string }>('SELECT key, value FROM settings');
+    const rows = this.sql.all<{ key: string; value: string }>('SELECT key, value FROM settings');
     const values: Record<string, unknown> = {};
     const invalid: string[] = [];
     const shape: Partial<Record<string, ZodType>> = storedSettingsSchema.shape;
@@ -86,7 +90,7 @@ export class Store extends MessageReads {
     this.transaction(() => {
       for (const [key, value] of Object.entries(values)) {
         if (value === undefined) continue;
-        this.run(
+        this.sql.run(
           'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
           key,
           JSON.stringify(value),
@@ -98,7 +102,7 @@ export class Store extends MessageReads {
   // --- peers ------------------------------------------------------------------------------------
 
   upsertPeer(peer: PeerInfo): void {
-    this.run(
+    this.sql.run(
       `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET nick = excluded.nick, host = excluded.host,
@@ -117,7 +121,7 @@ export class Store extends MessageReads {
   }
 
   listPeers(): PeerInfo[] {
-    return this.all<PeerRow>('SELECT * FROM peers ORDER BY last_seen DESC').map(toPeer);
+    return this.sql.all<PeerRow>('SELECT * FROM peers ORDER BY last_seen DESC').map(toPeer);
   }
 
   // --- receiving ----------------------------------------------------------------------------------
@@ -125,7 +129,7 @@ export class Store extends MessageReads {
   /** Stores a received message; `duplicate` when its id is already stored (no second row). */
   insertIncoming(record: IncomingRecord): 'inserted' | 'duplicate' {
     const position = record.held ? null : this.nextPosition;
-    const result = this.run(
+    const result = this.sql.run(
       `INSERT INTO messages (id, peer_id, direction, epoch, seq, text, transport, state, sent_at,
          received_at, remote, attempts, position)
        VALUES (?, ?, 'in', ?, ?, ?, ?, 'received', ?, ?, ?, 1, ?) ON CONFLICT (id) DO NOTHING`,
@@ -149,7 +153,7 @@ export class Store extends MessageReads {
   releaseHeld(peerId: string, ids: readonly string[], at: number): void {
     this.transaction(() => {
       for (const id of ids) {
-        const result = this.run(
+        const result = this.sql.run(
           `UPDATE messages SET position = ?, received_at = ?
            WHERE id = ? AND peer_id = ? AND position IS NULL AND direction = 'in'`,
           this.nextPosition,
@@ -163,20 +167,24 @@ export class Store extends MessageReads {
   }
 
   listHeld(): IncomingRecord[] {
-    return this.all<MessageRow>(
-      `SELECT * FROM messages WHERE position IS NULL AND direction = 'in'
+    return this.sql
+      .all<MessageRow>(
+        `SELECT * FROM messages WHERE position IS NULL AND direction = 'in'
        ORDER BY peer_id, epoch, seq`,
-    ).map(toIncoming);
+      )
+      .map(toIncoming);
   }
 
   getInboundStreams(): { peerId: string; epoch: string; expected: number }[] {
-    return this.all<{ peer_id: string; epoch: string; expected: number }>(
-      'SELECT peer_id, epoch, expected FROM inbound_streams',
-    ).map((r) => ({ peerId: r.peer_id, epoch: r.epoch, expected: r.expected }));
+    return this.sql
+      .all<{ peer_id: string; epoch: string; expected: number }>(
+        'SELECT peer_id, epoch, expected FROM inbound_streams',
+      )
+      .map((r) => ({ peerId: r.peer_id, epoch: r.epoch, expected: r.expected }));
   }
 
   saveInboundStream(peerId: string, epoch: string, expected: number): void {
-    this.run(
+    this.sql.run(
       `INSERT INTO inbound_streams (peer_id, epoch, expected) VALUES (?, ?, ?)
        ON CONFLICT (peer_id) DO UPDATE SET epoch = excluded.epoch, expected = excluded.expected`,
       peerId,
@@ -188,7 +196,7 @@ export class Store extends MessageReads {
   // --- sending ------------------------------------------------------------------------------------
 
   getOutboundStream(peerId: string): { epoch: string; nextSeq: number } | undefined {
-    const row = this.get<{ epoch: string; next_seq: number }>(
+    const row = this.sql.get<{ epoch: string; next_seq: number }>(
       'SELECT epoch, next_seq FROM outbound_streams WHERE peer_id = ?',
       peerId,
     );
@@ -196,7 +204,7 @@ export class Store extends MessageReads {
   }
 
   saveOutboundStream(peerId: string, epoch: string, nextSeq: number): void {
-    this.run(
+    this.sql.run(
       `INSERT INTO outbound_streams (peer_id, epoch, next_seq) VALUES (?, ?, ?)
        ON CONFLICT (peer_id) DO UPDATE SET epoch = excluded.epoch, next_seq = excluded.next_seq`,
       peerId,
@@ -206,7 +214,7 @@ export class Store extends MessageReads {
   }
 
   insertOutgoing(record: OutgoingRecord): void {
-    this.run(
+    this.sql.run(
       `INSERT INTO messages (id, peer_id, direction, epoch, seq, text, transport, state, sent_at,
          received_at, remote, attempts, rtt_ms, position)
        VALUES (?, ?, 'out', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -227,31 +235,34 @@ export class Store extends MessageReads {
     this.nextPosition += 1;
   }
 
-  updateOutgoing(
-    id: string,
-    change: { state: DeliveryStatus; transport: Transport; attempts: number; rttMs?: number },
-  ): void {
-    this.run(
+  updateOutgoing(change: MessageStateChange): void {
+    this.sql.run(
       `UPDATE messages SET state = ?, transport = ?, attempts = ?, rtt_ms = COALESCE(?, rtt_ms)
        WHERE id = ? AND direction = 'out'`,
       change.state,
       change.transport,
       change.attempts,
       change.rttMs ?? null,
-      id,
+      change.id,
     );
   }
 
-  /** Sent messages not yet delivered (sending, pending or failed), per peer in sequence order. */
+  /**
+   * Sent messages not yet delivered (sending, pending or failed), per peer in sequence order.
+   * Plain text to strangers is never resent: nothing could tell whether it arrived.
+   */
   listOutbox(): OutgoingRecord[] {
-    return this.all<MessageRow>(
-      `SELECT * FROM messages WHERE direction = 'out' AND state <> 'delivered'
-       ORDER BY peer_id, epoch, seq`,
-    ).map(toOutgoing);
+    return this.sql
+      .all<MessageRow>(
+        `SELECT * FROM messages WHERE direction = 'out' AND state <> 'delivered' AND epoch <> ?
+         ORDER BY peer_id, epoch, seq`,
+        PLAIN_EPOCH,
+      )
+      .map(toOutgoing);
   }
 
   markRead(peerId: string): void {
-    this.run(
+    this.sql.run(
       `INSERT INTO read_state (peer_id, last_read)
        VALUES (?, COALESCE((SELECT MAX(position) FROM messages WHERE peer_id = ?), 0))
        ON CONFLICT (peer_id) DO UPDATE SET last_read = MAX(last_read, excluded.last_read)`,

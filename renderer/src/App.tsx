@@ -1,7 +1,7 @@
 import type { i18n } from 'i18next';
 import { useCallback } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
-import type { PacketChatApi } from '../../shared/ipc';
+import type { PacketChatApi } from '../../shared/ipc/contract';
 import { ConversationPane } from './components/ConversationPane';
 import { Inspector } from './components/Inspector';
 import { NavRail } from './components/NavRail';

@@ -1,4 +1,4 @@
-import type { PacketChatApi } from '../../shared/ipc';
+import type { PacketChatApi } from '../../shared/ipc/contract';
 
 declare global {
   interface Window {

@@ -1,5 +1,11 @@
-import { MAX_DATAGRAM_BYTES, PROTOCOL_MARKER, PROTOCOL_VERSION } from './constants';
-import { headerSchema, PACKET_KINDS, packetSchema, type Packet, type PacketKind } from './packets';
+import {
+  MAX_DATAGRAM_BYTES,
+  MESSAGE_ID_LENGTH,
+  NODE_ID_HEX_LENGTH,
+  PROTOCOL_MARKER,
+  PROTOCOL_VERSION,
+} from './constants';
+import { headerSchema, PACKET_KINDS, packetSchema, type Packet } from './packets';
 
 export type ProtocolErrorCode =
   'empty' | 'too-large' | 'bad-utf8' | 'not-json' | 'not-protocol' | 'unknown-kind' | 'bad-field';
@@ -36,6 +42,27 @@ function serialize(packet: Packet): string {
 /** Bytes the packet takes on the wire. */
 export function encodingLength(packet: Packet): number {
   return encoder.encode(serialize(packet)).byteLength;
+}
+
+const LONGEST = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Whether a chat text fits one datagram as a `text` packet with the longest header any sender
+ * writes (32-hex id, 12-character message id, largest numbers). The node decides UDP or TCP with
+ * this, and the composer shows the same answer before sending.
+ */
+export function fitsOneDatagram(text: string): boolean {
+  const probe: Packet = {
+    kind: 'text',
+    from: '0'.repeat(NODE_ID_HEX_LENGTH),
+    id: 'x'.repeat(MESSAGE_ID_LENGTH),
+    epoch: 'x'.repeat(MESSAGE_ID_LENGTH),
+    seq: LONGEST,
+    floor: LONGEST,
+    ts: LONGEST,
+    text,
+  };
+  return encodingLength(probe) <= MAX_DATAGRAM_BYTES;
 }
 
 /** Encodes a packet; throws ProtocolError('too-large') if it does not fit one datagram. */
@@ -109,11 +136,4 @@ function summarize(issues: readonly { path: readonly PropertyKey[]; message: str
     .slice(0, 3)
     .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
     .join('; ');
-}
-
-export function isKind<K extends PacketKind>(
-  packet: Packet,
-  kind: K,
-): packet is Extract<Packet, { kind: K }> {
-  return packet.kind === kind;
 }

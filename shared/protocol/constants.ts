@@ -16,6 +16,8 @@ export const MAX_NICK_LENGTH = 32;
 export const MAX_HOST_LENGTH = 64;
 export const MAX_ID_LENGTH = 64;
 export const NODE_ID_HEX_LENGTH = 32;
+/** Message ids and stream epochs as this node writes them: 9 random bytes in base64url. */
+export const MESSAGE_ID_LENGTH = 12;
 
 /** Discovery timers (milliseconds). */
 export const ANNOUNCE_INTERVAL_MS = 15_000;

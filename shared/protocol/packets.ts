@@ -24,7 +24,9 @@ const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 // Control characters would let a peer rewrite the terminal or fake UI lines.
 // eslint-disable-next-line no-control-regex
 const noControl = /^[^\u0000-\u001f\u007f]*$/;
-const nick = z.string().min(1).max(MAX_NICK_LENGTH).regex(noControl);
+/** A nickname as every peer accepts it on the wire (the settings use the same rule). */
+export const nickText = z.string().min(1).max(MAX_NICK_LENGTH).regex(noControl);
+const nick = nickText;
 const host = z.string().max(MAX_HOST_LENGTH).regex(noControl);
 
 export const PEER_STATUSES = ['online', 'away', 'busy'] as const;

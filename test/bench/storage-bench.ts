@@ -147,22 +147,22 @@ export function storageBench(o: {
 
     const runs = 200;
     const middle = Math.floor(o.messages / 2);
-    const pageCheck = store.history(PEER, { limit: 50 });
+    const pageCheck = store.reads.history(PEER, { limit: 50 });
     if (pageCheck.messages.length !== 50) throw new Error('history returned a short page');
     const newestPage = {
-      store: timing(timeRuns(() => store.history(PEER, { limit: 50 }), runs)),
+      store: timing(timeRuns(() => store.reads.history(PEER, { limit: 50 }), runs)),
       raw: timing(timeRuns(() => raw.page(PEER, 50), runs)),
     };
     const middlePage = {
       store: timing(
-        timeRuns(() => store.history(PEER, { limit: 50, before: String(middle) }), runs),
+        timeRuns(() => store.reads.history(PEER, { limit: 50, before: String(middle) }), runs),
       ),
       raw: timing(timeRuns(() => raw.page(PEER, 50, middle), runs)),
     };
     const search = (query: string, count: number, short = false) => {
-      const hits = store.search(query, 50).length;
+      const hits = store.reads.search(query, 50).length;
       return {
-        store: timing(timeRuns(() => store.search(query, 50), count)),
+        store: timing(timeRuns(() => store.reads.search(query, 50), count)),
         raw: timing(timeRuns(() => (short ? raw.like(query, 50) : raw.search(query, 50)), count)),
         hits,
       };

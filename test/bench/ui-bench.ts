@@ -15,7 +15,7 @@ import { createBackend, type Backend } from '../../electron/app/backend';
 import { createAppHandlers } from '../../electron/ipc/app-handlers';
 import { createEmitter } from '../../electron/ipc/emitter';
 import { openStore } from '../../electron/store/open-store';
-import type { Contact, HistoryPage } from '../../shared/ipc';
+import type { Contact, HistoryPage } from '../../shared/domain';
 import { MAX_PEERS } from '../../shared/protocol/constants';
 import { launchChromium } from '../e2e/chromium';
 import { installBridge, type PageBridge } from '../e2e/page-bridge';
@@ -259,8 +259,7 @@ export async function uiBench(options: { quick: boolean; profile?: boolean }): P
     });
     const ports = testPorts();
     backend = createBackend({
-      dataDir,
-      profile: 'bench',
+      profile: { dataDir },
       appVersion: '0.0.0-bench',
       node: { ...ports, broadcast: [LOOPBACK_BROADCAST] },
       emit: emitter.emit,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNode, type PacketChatNode } from '../../electron/net/node';
 import type { NodeOptions } from '../../electron/net/node-options';
-import type { DeliveryUpdate, ReceivedMessage } from '../../shared/domain';
+import type { MessageStateChange, ChatMessage } from '../../shared/domain';
 import { encodePacket } from '../../shared/protocol/codec';
 import type { Packet } from '../../shared/protocol/packets';
 import { LOOPBACK_BROADCAST } from '../helpers/ports';
@@ -42,15 +42,15 @@ function onlyNode(): PacketChatNode {
 }
 
 function watchStatus(node: PacketChatNode): void {
-  node.on('status', (u: DeliveryUpdate) => {
+  node.on('message-state', (u: MessageStateChange) => {
     const waiter = waiters.get(u.id);
     if (waiter === undefined) return;
-    if (u.status === 'delivered') {
+    if (u.state === 'delivered') {
       waiters.delete(u.id);
       waiter.resolve();
-    } else if (u.status === 'failed' || u.status === 'pending') {
+    } else if (u.state === 'failed' || u.state === 'pending') {
       waiters.delete(u.id);
-      waiter.reject(new Error(`message ${u.id} went ${u.status}`));
+      waiter.reject(new Error(`message ${u.id} went ${u.state}`));
     }
   });
 }
@@ -100,7 +100,7 @@ export interface StartNodeOptions {
 
 async function startNode(o: StartNodeOptions) {
   let persistence: NodeOptions['persistence'];
-  let insertOnMessage: ((m: ReceivedMessage) => void) | undefined;
+  let insertOnMessage: ((m: ChatMessage) => void) | undefined;
   if (o.store === true) {
     const { openStore } = await import('../../electron/store/open-store');
     const { storePersistence } = await import('../../electron/app/persistence-adapter');
@@ -124,14 +124,14 @@ async function startNode(o: StartNodeOptions) {
       storedBy = 'bench (on delivery)';
       store.insertIncoming({
         id: m.id,
-        peerId: m.from,
+        peerId: m.peerId,
         epoch: 'bench',
         seq: m.seq,
         text: m.text,
         transport: m.transport,
         sentAt: m.sentAt,
         receivedAt: m.receivedAt,
-        remote: `${m.address}:${m.port}`,
+        remote: m.remote,
         held: false,
       });
     };

@@ -5,11 +5,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { PeerStatus, SelfInfo, Settings } from '../../shared/ipc';
+import type { PeerStatus } from '../../shared/domain';
+import type { Settings } from '../../shared/ipc/schemas';
+import type { SelfInfo } from '../../shared/ipc/contract';
 import { createBackend, type Backend } from '../../electron/app/backend';
 import { createAppHandlers } from '../../electron/ipc/app-handlers';
 import { createEmitter } from '../../electron/ipc/emitter';
-import { createNode, type PacketChatNode } from '../../electron/net/node';
+import { createNode, type PacketChatNode } from '../../electron/net/index';
 import { LOOPBACK_BROADCAST } from '../helpers/ports';
 import { installBridge, type PageBridge } from './page-bridge';
 
@@ -38,8 +40,7 @@ export async function launchApp(browser: Browser, options: AppOptions): Promise<
   let bridge: PageBridge | undefined;
   const emitter = createEmitter({ send: (wire, payload) => bridge?.send(wire, payload) ?? false });
   const backend = createBackend({
-    dataDir,
-    profile: 'e2e',
+    profile: { dataDir },
     appVersion: '0.0.0-e2e',
     node: {
       serverPort: options.ports.serverPort,

@@ -3,7 +3,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ReceivedMessage } from '../../shared/domain';
+import type { ChatMessage } from '../../shared/domain';
 import type { PacketChatNode } from '../../electron/net/node';
 import { testPorts } from '../helpers/ports';
 import { waitForEvent } from '../helpers/wait';
@@ -87,11 +87,11 @@ describe('PacketChat in Chromium with a real node behind it', () => {
     expect(await text(header)).toContain(`127.0.0.1:${alice.info().clientPort}`);
     expect(await text(header)).toContain('Host alice-pc');
     expect(await text(header)).toContain(`UDP + TCP ${alice.info().tcpPort}`);
-    const received = waitForEvent<ReceivedMessage>(alice, 'message', (m) => m.text === 'Hi Alice!');
+    const received = waitForEvent<ChatMessage>(alice, 'message', (m) => m.text === 'Hi Alice!');
     const composer = page.getByRole('textbox', { name: 'Message to Alice' });
     await composer.fill('Hi Alice!');
     await composer.press('Enter');
-    expect((await received).from).toBe(app.self.nodeId);
+    expect((await received).peerId).toBe(app.self.nodeId);
     const mine = log().locator('.message.out', { hasText: 'Hi Alice!' });
     await mine.getByText('Delivered').waitFor({ timeout: TIMEOUT });
     expect(await text(header)).toMatch(/RTT \d+ ms/);
@@ -101,7 +101,7 @@ describe('PacketChat in Chromium with a real node behind it', () => {
 
   it('sends a long message over TCP and marks it', async () => {
     const long = `${'Long message. '.repeat(100)}end`;
-    const received = waitForEvent<ReceivedMessage>(alice, 'message', (m) => m.text === long);
+    const received = waitForEvent<ChatMessage>(alice, 'message', (m) => m.text === long);
     const composer = page.getByRole('textbox', { name: 'Message to Alice' });
     await composer.fill(long);
     expect(await text(page.getByRole('status', { name: 'Message size' }))).toContain('goes by TCP');
@@ -168,7 +168,12 @@ describe('PacketChat in Chromium with a real node behind it', () => {
       const composer = page.getByRole('textbox', { name: `Message to 127.0.0.1:${port}` });
       await composer.fill('hi, stranger');
       await composer.press('Enter');
-      expect(await reply).toBe('hi, stranger');
+      // A reply ends with a newline, as a line typed into nc does, so it prints as its own line.
+      expect(await reply).toBe('hi, stranger\n');
+      // Nothing acknowledges plain text: the bubble says Sent, never Delivered.
+      const mine = page.locator('.message.out', { hasText: 'hi, stranger' });
+      await mine.getByText('Sent', { exact: true }).waitFor({ timeout: TIMEOUT });
+      expect(await mine.getByText('Delivered').count()).toBe(0);
     } finally {
       netcat.close();
     }

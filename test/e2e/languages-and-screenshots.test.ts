@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Settings } from '../../shared/ipc';
+import type { Settings } from '../../shared/ipc/schemas';
 import { MAX_DATAGRAM_BYTES } from '../../shared/protocol/constants';
 import type { PacketChatNode } from '../../electron/net/node';
 import { testPorts } from '../helpers/ports';

@@ -2,8 +2,8 @@
 // electron/preload.ts: one method per call channel and `on(event, listener)` returning a disposer.
 // Calls travel through a Playwright binding; events go in with `page.evaluate`, in order.
 import type { Page } from 'playwright-core';
-import type { CallHandlers, EventChannel, EventPayloads } from '../../shared/ipc';
-import { CALL_CHANNELS, EVENT_CHANNELS, eventChannel, methodName } from '../../shared/ipc-channels';
+import type { CallHandlers, EventChannel, EventPayloads } from '../../shared/ipc/contract';
+import { CALL_CHANNELS, EVENT_CHANNELS, eventChannel, methodName } from '../../shared/ipc/channels';
 import { answerCall } from '../renderer/fake-api';
 
 const CALL_BINDING = '__packetChatCall';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PacketChatApi, SelfInfo } from '../../shared/ipc';
+import type { PacketChatApi, SelfInfo } from '../../shared/ipc/contract';
 import { LOOPBACK_BROADCAST, testPorts } from '../helpers/ports';
 
 const ROOT = path.join(import.meta.dirname, '../..');

@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createAppHandlers, type AppHandlerOptions } from '../../electron/ipc/app-handlers';
 import { isSafeExternalUrl } from '../../electron/shell/security';
-import { CALL_CHANNELS } from '../../shared/ipc-channels';
-import { IpcFailure, type CallHandlers, type Settings } from '../../shared/ipc';
+import { CALL_CHANNELS } from '../../shared/ipc/channels';
+import type { Settings } from '../../shared/ipc/schemas';
+import { IpcFailure, type CallHandlers } from '../../shared/ipc/contract';
 
 const SETTINGS: Settings = {
   nick: 'alice',

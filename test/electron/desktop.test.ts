@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ChatMessage, EventSink, SelfInfo } from '../../shared/ipc';
+import type { ChatMessage } from '../../shared/domain';
+import type { EventSink, SelfInfo } from '../../shared/ipc/contract';
 import { aboutDetail, appMenuTemplate, installAppMenu } from '../../electron/shell/app-menu';
 import { createDesktop, type DesktopOptions } from '../../electron/shell/desktop';
 import { createNotifier, notificationBody } from '../../electron/shell/notifier';
@@ -18,6 +19,7 @@ function message(overrides: Partial<ChatMessage> = {}): ChatMessage {
     text: 'hello there',
     transport: 'udp',
     state: 'received',
+    seq: 1,
     sentAt: 1,
     receivedAt: 2,
     remote: '192.168.1.7:4000',
@@ -130,6 +132,7 @@ const SELF: SelfInfo = {
   clientPort: 4001,
   serverPort: 8000,
   tcpPort: 4001,
+  discoveryTargets: ['192.168.1.255:8000'],
   interfaces: [
     {
       name: 'lo',

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEmitter } from '../../electron/ipc/emitter';
-import { eventChannel } from '../../shared/ipc-channels';
-import type { PacketLogEntry } from '../../shared/ipc';
+import { eventChannel } from '../../shared/ipc/channels';
+import type { PacketLogEntry } from '../../shared/domain';
 
 function packet(seq: number): PacketLogEntry {
   return {
@@ -70,7 +70,7 @@ describe('createEmitter', () => {
     ]);
   });
 
-  it('batches packets by time and by size, keeping order with other events', () => {
+  it('batches packets by time, keeping order with other events', () => {
     const { emitter, sent } = setUp();
     emitter.ready();
     emitter.emit('packets', [packet(1)]);
@@ -79,14 +79,22 @@ describe('createEmitter', () => {
     vi.advanceTimersByTime(100);
     expect(sent).toEqual([{ channel: eventChannel('packets'), payload: [packet(1), packet(2)] }]);
 
-    emitter.emit('packets', [packet(3), packet(4), packet(5)]);
-    expect(sent).toHaveLength(2); // a full batch goes at once
-
-    emitter.emit('packets', [packet(6)]);
+    emitter.emit('packets', [packet(3)]);
     emitter.emit('unread', { total: 1 });
-    expect(sent.slice(2).map((s) => s.channel)).toEqual([
+    expect(sent.slice(1).map((s) => s.channel)).toEqual([
       eventChannel('packets'),
       eventChannel('unread'),
+    ]);
+  });
+
+  it('bounds a batch to the newest entries of its interval, so a flood costs the window little', () => {
+    const { emitter, sent } = setUp();
+    emitter.ready();
+    for (let i = 1; i <= 1_000; i += 1) emitter.emit('packets', [packet(i)]);
+    expect(sent).toEqual([]); // nothing goes early
+    vi.advanceTimersByTime(100);
+    expect(sent).toEqual([
+      { channel: eventChannel('packets'), payload: [packet(998), packet(999), packet(1_000)] },
     ]);
   });
 

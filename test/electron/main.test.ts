@@ -5,8 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { CALL_CHANNELS, callChannel, eventChannel } from '../../shared/ipc-channels';
-import type { ChatMessage, EventSink } from '../../shared/ipc';
+import { CALL_CHANNELS, callChannel, eventChannel } from '../../shared/ipc/channels';
+import type { ChatMessage } from '../../shared/domain';
+import type { EventSink } from '../../shared/ipc/contract';
 import {
   app,
   BrowserWindow,
@@ -128,9 +129,7 @@ describe('electron/main.ts', () => {
   it('passes the profile and launch options to the backend and starts it', () => {
     expect(fakes.backendOptions).toMatchObject([
       {
-        dataDir: fakes.profileDir,
         lock: { name: 'work', dir: fakes.profileDir },
-        profile: 'work',
         appVersion: '0.1.0',
         node: { clientPort: 4100 },
       },
@@ -192,6 +191,7 @@ describe('electron/main.ts', () => {
       direction: 'in',
       text: 'hi',
       transport: 'udp',
+      seq: 1,
       state: 'received',
       sentAt: 1,
       receivedAt: 2,

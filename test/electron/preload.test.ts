@@ -5,8 +5,8 @@ import {
   callChannel,
   eventChannel,
   methodName,
-} from '../../shared/ipc-channels';
-import type { PacketChatApi } from '../../shared/ipc';
+} from '../../shared/ipc/channels';
+import type { PacketChatApi } from '../../shared/ipc/contract';
 import { contextBridge, ipcRenderer, resetFakeElectron } from './fake-electron';
 
 vi.mock('electron', () => import('./fake-electron'));

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { CALL_CHANNELS, callChannel } from '../../shared/ipc-channels';
-import { IpcFailure, type CallHandlers } from '../../shared/ipc';
+import { CALL_CHANNELS, callChannel } from '../../shared/ipc/channels';
+import { IpcFailure, type CallHandlers } from '../../shared/ipc/contract';
 import { createAppUrlCheck } from '../../electron/shell/security';
 import {
   dispatchCall,
@@ -135,7 +135,8 @@ describe('dispatchCall', () => {
   });
 
   it.each([
-    ['messages:send', { peerId: 'p1', text: '' }, 'text'],
+    ['messages:send', { peerId: 'p1', text: 'x'.repeat(300_000) }, 'text'],
+    ['settings:set', { nick: 'bell\u0007' }, 'nick'],
     ['messages:send', { peerId: 'p1' }, 'text'],
     ['messages:history', { peerId: 'p1', limit: 10_000 }, 'limit'],
     ['contacts:add', { address: '10.0.0.300' }, 'address'],

@@ -5,7 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNode, type PacketChatNode } from '../../electron/net/node';
-import type { ReceivedMessage } from '../../shared/domain';
+import type { ChatMessage } from '../../shared/domain';
 import { testPorts } from '../helpers/ports';
 import { waitUntil } from '../helpers/wait';
 
@@ -118,8 +118,8 @@ describe('junk flood from one source while a real peer chats', () => {
     await waitUntil(() => b.peerList().some((p) => p.id === a.id && p.online), 5_000, 'B to see A');
 
     const real: string[] = [];
-    b.on('message', (m: ReceivedMessage) => {
-      if (m.from === a.id) real.push(m.text);
+    b.on('message', (m: ChatMessage) => {
+      if (m.peerId === a.id) real.push(m.text);
     });
 
     // Baseline: the same chat with no flood.

@@ -1,6 +1,6 @@
 import { createNode, type PacketChatNode } from '../../electron/net/node';
 import type { NodeOptions } from '../../electron/net/node-options';
-import type { DeliveryUpdate, ReceivedMessage } from '../../shared/domain';
+import type { MessageStateChange, ChatMessage } from '../../shared/domain';
 import {
   mulberry32,
   startImpairmentProxy,
@@ -36,28 +36,28 @@ export class Traffic {
   /** When each message's ack arrived (Date.now()). */
   readonly ackedAt = new Map<string, number>();
   /** `failed` states: a message the node could not send at all. Never expected here. */
-  readonly failed: DeliveryUpdate[] = [];
+  readonly failed: MessageStateChange[] = [];
   /**
    * `pending` states, with when they happened: the UDP retries ran out and the message waits for
    * the peer to be heard from again (docs/PROTOCOL.md, reliable text, sender step 4).
    */
-  readonly pending: (DeliveryUpdate & { readonly at: number })[] = [];
+  readonly pending: (MessageStateChange & { readonly at: number })[] = [];
   sentCount = 0;
   receivedCount = 0;
 
   constructor(private readonly nodes: readonly PacketChatNode[]) {
     for (const node of nodes) {
-      node.on('message', (m: ReceivedMessage) => {
+      node.on('message', (m: ChatMessage) => {
         this.receivedCount += 1;
-        listFor(this.received, `${m.from}>${node.id}`).push(m.text);
+        listFor(this.received, `${m.peerId}>${node.id}`).push(m.text);
       });
-      node.on('status', (u: DeliveryUpdate) => {
-        if (u.status === 'delivered') {
+      node.on('message-state', (u: MessageStateChange) => {
+        if (u.state === 'delivered') {
           this.delivered.add(u.id);
           this.ackedAt.set(u.id, Date.now());
         }
-        if (u.status === 'failed') this.failed.push(u);
-        if (u.status === 'pending') this.pending.push({ ...u, at: Date.now() });
+        if (u.state === 'failed') this.failed.push(u);
+        if (u.state === 'pending') this.pending.push({ ...u, at: Date.now() });
       });
     }
   }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../electron/app/backend';
-import type { EventChannel, EventPayloads } from '../../shared/ipc';
+import type { EventChannel, EventPayloads } from '../../shared/ipc/contract';
 import { LOOPBACK_BROADCAST, testPorts } from '../helpers/ports';
 import { waitUntil } from '../helpers/wait';
 
@@ -29,8 +29,7 @@ async function harness(
   if (dataDir === undefined) dirs.push(dir);
   const events: { event: EventChannel; payload: unknown }[] = [];
   const backend = createBackend({
-    dataDir: dir,
-    profile: 'test',
+    profile: { dataDir: dir },
     appVersion: '0.0.0-test',
     node: { ...ports, broadcast: [LOOPBACK_BROADCAST], announceIntervalMs: 500 },
     emit: (event, payload) => events.push({ event, payload }),

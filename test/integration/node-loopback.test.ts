@@ -1,9 +1,13 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createNode, type NodeWarning, type PacketChatNode } from '../../electron/net/node';
-import type { NodeOptions } from '../../electron/net/node-options';
-import type { DeliveryUpdate, PeerChange, ReceivedMessage } from '../../shared/domain';
+import {
+  createNode,
+  type NodeOptions,
+  type NodeWarning,
+  type PacketChatNode,
+} from '../../electron/net/index';
+import type { MessageStateChange, PeerChange, ChatMessage } from '../../shared/domain';
 import { encodePacket } from '../../shared/protocol/codec';
 import { LOOPBACK_BROADCAST, testPorts } from '../helpers/ports';
 import { waitForEvent, waitUntil } from '../helpers/wait';
@@ -39,11 +43,11 @@ function sendRaw(socket: Socket, bytes: Uint8Array | string, port: number): Prom
 const seesPeer = (node: PacketChatNode, id: string): boolean =>
   node.peerList().some((p) => p.id === id && p.online);
 
-function delivered(node: PacketChatNode, id: string): Promise<DeliveryUpdate> {
-  return waitForEvent<DeliveryUpdate>(
+function delivered(node: PacketChatNode, id: string): Promise<MessageStateChange> {
+  return waitForEvent<MessageStateChange>(
     node,
-    'status',
-    (u) => u.id === id && u.status === 'delivered',
+    'message-state',
+    (u) => u.id === id && u.state === 'delivered',
   );
 }
 
@@ -64,19 +68,18 @@ describe('nodes on loopback', () => {
     expect(c.peerList().find((p) => p.id === a.id)?.port).toBe(a.info().clientPort);
 
     const text = '你好，世界 👋🏽 — héllo';
-    const atB = waitForEvent<ReceivedMessage>(b, 'message', (m) => m.text === text);
+    const atB = waitForEvent<ChatMessage>(b, 'message', (m) => m.text === text);
     const sent = a.sendText(b.id, text);
     const [message, ack] = await Promise.all([atB, delivered(a, sent.id)]);
     expect(message).toMatchObject({
-      from: a.id,
-      nick: 'alice',
-      address: '127.0.0.1',
-      port: a.info().clientPort,
+      peerId: a.id,
+      direction: 'in',
+      remote: `127.0.0.1:${a.info().clientPort}`,
       transport: 'udp',
     });
     expect(ack.transport).toBe('udp');
 
-    const reply = waitForEvent<ReceivedMessage>(a, 'message', (m) => m.from === c.id);
+    const reply = waitForEvent<ChatMessage>(a, 'message', (m) => m.peerId === c.id);
     const back = c.sendText(`127.0.0.1:${a.info().clientPort}`, '收到 ✅');
     expect((await reply).text).toBe('收到 ✅');
     await delivered(c, back.id);
@@ -89,7 +92,7 @@ describe('nodes on loopback', () => {
     const got: string[] = [];
     const acked = new Set<string>();
     b.on('message', (m) => got.push(m.text));
-    a.on('status', (u) => u.status === 'delivered' && acked.add(u.id));
+    a.on('message-state', (u) => u.state === 'delivered' && acked.add(u.id));
     const ids = Array.from({ length: 200 }, (_, i) => a.sendText(b.id, `m${i}`).id);
     await waitUntil(() => ids.every((id) => acked.has(id)), 10_000, 'every message acked');
     expect(got).toEqual(Array.from({ length: 200 }, (_, i) => `m${i}`));
@@ -247,7 +250,7 @@ describe('nodes on loopback', () => {
     expect(b.info().counters.unknownKindsIgnored).toBe(2);
     expect(b.info().counters.plainReceived).toBe(2); // the JSON array is text a person could send
     expect(warnings.some((w) => w.code === 'junk' && w.remote?.address === '127.0.0.1')).toBe(true);
-    const got = waitForEvent<ReceivedMessage>(b, 'message', (m) => m.text === 'still here?');
+    const got = waitForEvent<ChatMessage>(b, 'message', (m) => m.text === 'still here?');
     const sent = a.sendText(b.id, 'still here?');
     await Promise.all([got, delivered(a, sent.id)]);
   });

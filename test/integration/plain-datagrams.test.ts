@@ -2,8 +2,8 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNode, type PacketChatNode } from '../../electron/net/node';
-import type { Stranger } from '../../electron/net/strangers';
-import type { DeliveryUpdate, ReceivedMessage } from '../../shared/domain';
+import type { Stranger } from '../../electron/net/index';
+import type { MessageStateChange, ChatMessage } from '../../shared/domain';
 import { LOOPBACK_BROADCAST, testPorts } from '../helpers/ports';
 import { waitForEvent, waitUntil } from '../helpers/wait';
 
@@ -45,23 +45,23 @@ describe('plain datagrams (chatting with nc -u)', () => {
     const port = which === 'server' ? node.info().serverPort : node.info().clientPort;
     const nc = netcat(port);
     const strangerSeen = waitForEvent<{ stranger: Stranger }>(node, 'stranger');
-    const got = waitForEvent<ReceivedMessage>(node, 'message', (m) => m.text === '你好 from nc');
+    const got = waitForEvent<ChatMessage>(node, 'message', (m) => m.text === '你好 from nc');
     nc.tool.stdin.write('你好 from nc\n');
     const message = await got;
     const { stranger } = await strangerSeen;
-    expect(message.from).toBe(`stranger:127.0.0.1:${stranger.port}`);
+    expect(message.peerId).toBe(`stranger:127.0.0.1:${stranger.port}`);
     expect(message).toMatchObject({
-      address: '127.0.0.1',
+      remote: `127.0.0.1:${stranger.port}`,
       transport: 'udp',
-      nick: `127.0.0.1:${stranger.port}`,
+      direction: 'in',
     });
     expect(stranger.via).toBe(which);
 
-    const sent = node.sendText(message.from, 'hello, netcat 👋');
-    await waitForEvent<DeliveryUpdate>(
+    const sent = node.sendText(message.peerId, 'hello, netcat 👋');
+    await waitForEvent<MessageStateChange>(
       node,
-      'status',
-      (u) => u.id === sent.id && u.status === 'delivered',
+      'message-state',
+      (u) => u.id === sent.id && u.state === 'delivered',
     );
     await waitUntil(() => nc.output().includes('hello, netcat 👋'), 3_000, 'nc to print the reply');
     expect(node.info().counters.plainReceived).toBe(1);
@@ -100,7 +100,7 @@ describe('plain datagrams (chatting with nc -u)', () => {
       'nc -l to bind',
     );
     const sent = node.sendText(`127.0.0.1:${listenPort}`, 'ping');
-    expect(sent.to).toBe(`stranger:127.0.0.1:${listenPort}`);
+    expect(sent.peerId).toBe(`stranger:127.0.0.1:${listenPort}`);
     await waitUntil(() => out.includes('ping'), 3_000, 'nc -l to print');
   });
 });
@@ -116,10 +116,10 @@ describe('packet log and counters', () => {
       'discovery',
     );
     const sent = a.sendText(b.id, 'logged');
-    await waitForEvent<DeliveryUpdate>(
+    await waitForEvent<MessageStateChange>(
       a,
-      'status',
-      (u) => u.id === sent.id && u.status === 'delivered',
+      'message-state',
+      (u) => u.id === sent.id && u.state === 'delivered',
     );
     const aLocal = `0.0.0.0:${a.info().clientPort}`;
     const bRemote = `127.0.0.1:${b.info().clientPort}`;

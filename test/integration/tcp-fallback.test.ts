@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNode, type PacketChatNode } from '../../electron/net/node';
 import type { NodeOptions } from '../../electron/net/node-options';
-import type { DeliveryUpdate, ReceivedMessage } from '../../shared/domain';
+import type { MessageStateChange, ChatMessage } from '../../shared/domain';
 import { LOOPBACK_BROADCAST, testPorts } from '../helpers/ports';
 import { kindOf, startUdpRelay, type UdpRelay } from '../helpers/udp-relay';
 import { waitForEvent, waitUntil } from '../helpers/wait';
@@ -32,13 +32,13 @@ const online = (node: PacketChatNode, id: string): boolean =>
 const statusOf = (
   node: PacketChatNode,
   id: string,
-  status: DeliveryUpdate['status'],
+  status: MessageStateChange['state'],
   timeoutMs = 5_000,
 ) =>
-  waitForEvent<DeliveryUpdate>(
+  waitForEvent<MessageStateChange>(
     node,
-    'status',
-    (u) => u.id === id && u.status === status,
+    'message-state',
+    (u) => u.id === id && u.state === status,
     timeoutMs,
   );
 
@@ -58,7 +58,7 @@ describe('TCP fallback', () => {
   it('delivers once, by TCP, when UDP to the peer is blocked', async () => {
     const { a, b, relay } = await filteredPair();
     relay.filter = (direction, bytes) => !(direction === 'forward' && kindOf(bytes) === 'text');
-    const received: ReceivedMessage[] = [];
+    const received: ChatMessage[] = [];
     b.on('message', (m) => received.push(m));
     const sent = a.sendText(b.id, 'through the firewall');
     expect(sent.transport).toBe('udp');
@@ -67,7 +67,7 @@ describe('TCP fallback', () => {
     expect(relay.dropped.forward).toBe(QUICK.maxTransmissions);
     await waitUntil(() => received.length > 0, 2_000, 'the message at B');
     expect(received).toEqual([
-      expect.objectContaining({ text: 'through the firewall', transport: 'tcp', from: a.id }),
+      expect.objectContaining({ text: 'through the firewall', transport: 'tcp', peerId: a.id }),
     ]);
     expect(a.info().counters.tcpFramesSent).toBeGreaterThanOrEqual(1);
     expect(
@@ -90,9 +90,9 @@ describe('TCP fallback', () => {
     const sent = a.sendText(bId, 'are you there?');
     await statusOf(a, sent.id, 'pending');
     const back = await start({ ...ports, clientPort: bPort, nodeId: bId });
-    const got = waitForEvent<ReceivedMessage>(back, 'message', (m) => m.text === 'are you there?');
+    const got = waitForEvent<ChatMessage>(back, 'message', (m) => m.text === 'are you there?');
     const done = await statusOf(a, sent.id, 'delivered');
-    expect((await got).from).toBe(a.id);
+    expect((await got).peerId).toBe(a.id);
     expect(done.transport).toBe('udp');
   });
 
@@ -101,7 +101,7 @@ describe('TCP fallback', () => {
     const [a, b] = await Promise.all([start(ports), start(ports)]);
     await waitUntil(() => online(a, b.id) && online(b, a.id), 5_000, 'discovery');
     const text = '长'.repeat(2_000);
-    const got = waitForEvent<ReceivedMessage>(b, 'message', (m) => m.text === text);
+    const got = waitForEvent<ChatMessage>(b, 'message', (m) => m.text === text);
     const sent = a.sendText(b.id, text);
     expect(sent.transport).toBe('tcp');
     expect((await got).transport).toBe('tcp');
@@ -132,7 +132,7 @@ describe('64 KiB messages', () => {
     ] as const) {
       const text = text64k(seed);
       expect(Buffer.byteLength(text)).toBe(65_536);
-      const got = waitForEvent<ReceivedMessage>(to, 'message', (m) => m.from === from.id);
+      const got = waitForEvent<ChatMessage>(to, 'message', (m) => m.peerId === from.id);
       const sent = from.sendText(to.id, text);
       const message = await got;
       expect(message.text).toBe(text);
@@ -179,7 +179,7 @@ describe('64 KiB messages', () => {
       return true;
     };
     const text = text64k('lossy');
-    const got = waitForEvent<ReceivedMessage>(b, 'message', (m) => m.from === a.id, 15_000);
+    const got = waitForEvent<ChatMessage>(b, 'message', (m) => m.peerId === a.id, 15_000);
     const sent = a.sendText(b.id, text);
     try {
       expect((await got).text).toBe(text);
@@ -190,7 +190,7 @@ describe('64 KiB messages', () => {
     expect(counts.lost).toBeGreaterThan(5);
     expect(counts.duplicated).toBeGreaterThan(2);
     expect(counts.reordered).toBeGreaterThan(2);
-    const messages: ReceivedMessage[] = [];
+    const messages: ChatMessage[] = [];
     b.on('message', (m) => messages.push(m));
     const again = a.sendText(b.id, 'after the long one');
     await statusOf(a, again.id, 'delivered', 10_000);

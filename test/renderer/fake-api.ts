@@ -1,51 +1,25 @@
 // `window.packetChat` for tests: every call is validated with the contract's schema and answered by
 // a handler map, as main does (electron/ipc/register-calls.ts, minus the sender check, which needs
 // a window); events are dispatched synchronously by `emit`.
-import {
-  callMethodName,
-  callSchemas,
-  IPC_ERROR_CODES,
-  IpcFailure,
-  type CallChannel,
-  type CallHandlers,
-  type EventChannel,
-  type EventPayloads,
-  type EventSink,
-  type IpcResult,
-  type PacketChatApi,
-} from '../../shared/ipc';
-import { CALL_CHANNELS } from '../../shared/ipc-channels';
+import { CALL_CHANNELS, methodName } from '../../shared/ipc/channels';
+import type {
+  CallChannel,
+  CallHandlers,
+  EventChannel,
+  EventPayloads,
+  EventSink,
+  IpcResult,
+  PacketChatApi,
+} from '../../shared/ipc/contract';
+import { invokeCall } from '../../shared/ipc/invoke';
 
 /** Answers one call the way main's dispatcher does: schema, handler, IpcResult. */
-export async function answerCall(
+export function answerCall(
   handlers: CallHandlers,
   channel: string,
   rawArgs: unknown,
 ): Promise<IpcResult<unknown>> {
-  if (!Object.hasOwn(callSchemas, channel)) {
-    return { ok: false, error: { code: 'unknown-channel', message: `no such call: ${channel}` } };
-  }
-  const name = channel as CallChannel;
-  const parsed = callSchemas[name].safeParse(rawArgs);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(argument)';
-    const message = `${field}: ${issue?.message ?? 'invalid'}`;
-    return { ok: false, error: { code: 'invalid-argument', message, field } };
-  }
-  try {
-    const handler = handlers[name] as (args: unknown) => unknown;
-    return { ok: true, value: await handler(parsed.data) };
-  } catch (error) {
-    if (error instanceof IpcFailure && IPC_ERROR_CODES.includes(error.code)) {
-      const base = { code: error.code, message: error.message };
-      return {
-        ok: false,
-        error: error.field === undefined ? base : { ...base, field: error.field },
-      };
-    }
-    return { ok: false, error: { code: 'internal', message: `${channel} failed` } };
-  }
+  return invokeCall(handlers, channel, rawArgs);
 }
 
 export interface FakeApi {
@@ -63,7 +37,7 @@ export function fakeApi(handlers: CallHandlers): FakeApi {
   const calls: FakeApi['calls'] = [];
   const api: Record<string, unknown> = {};
   for (const channel of CALL_CHANNELS) {
-    api[callMethodName(channel)] = (args?: unknown) => {
+    api[methodName(channel)] = (args?: unknown) => {
       calls.push({ channel, args });
       return answerCall(handlers, channel, args);
     };

@@ -1,17 +1,9 @@
 // An in-memory stand-in for main's handlers: the component tests (through fakeApi) and the
 // Chromium scale test use it where a real node is not the point. It answers like the real backend
 // (same channel map, same result shapes) but keeps everything in plain arrays.
-import {
-  IpcFailure,
-  settingsSchema,
-  type CallHandlers,
-  type ChatMessage,
-  type Contact,
-  type PacketLogEntry,
-  type SelfInfo,
-  type Settings,
-  type SocketsSnapshot,
-} from '../../shared/ipc';
+import type { ChatMessage, Contact, PacketLogEntry, SocketsSnapshot } from '../../shared/domain';
+import { settingsSchema, type Settings } from '../../shared/ipc/schemas';
+import { IpcFailure, type CallHandlers, type SelfInfo } from '../../shared/ipc/contract';
 import { emptyCounters } from '../../shared/domain';
 
 export interface FakeData {
@@ -38,6 +30,7 @@ export function makeSelf(patch: Partial<SelfInfo> = {}): SelfInfo {
     clientPort: 4000,
     serverPort: 8000,
     tcpPort: 4000,
+    discoveryTargets: ['192.168.1.255:8000'],
     interfaces: [
       {
         name: 'lo',
@@ -105,6 +98,7 @@ export function makeMessage(
     text: `message ${id}`,
     transport: 'udp',
     state: 'received',
+    seq: 1,
     sentAt: 0,
     receivedAt: 0,
     remote: '192.168.1.30:4000',
@@ -261,6 +255,7 @@ export function fakeHandlers(data: FakeData): CallHandlers {
         text,
         transport: new TextEncoder().encode(text).length > 1200 ? 'tcp' : 'udp',
         state: 'sending',
+        seq: sentCounter,
         sentAt: at,
         receivedAt: at,
         remote: `${to.address}:${to.port}`,
@@ -276,7 +271,7 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     },
     'messages:markRead': ({ peerId }) => {
       data.unread[peerId] = 0;
-      return null;
+      return { peerId, unread: Object.values(data.unread).reduce((a, b) => a + b, 0) };
     },
     'messages:search': ({ query, limit }) =>
       data.messages

@@ -1,7 +1,7 @@
 import { cleanup, render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach } from 'vitest';
-import type { CallHandlers } from '../../shared/ipc';
+import type { CallHandlers } from '../../shared/ipc/contract';
 import { App } from '../../renderer/src/App';
 import { createI18n, type UiLanguage } from '../../renderer/src/i18n';
 import { connectBridge } from '../../renderer/src/store/bridge';

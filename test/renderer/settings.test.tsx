@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { IpcFailure } from '../../shared/ipc';
+import { IpcFailure } from '../../shared/ipc/contract';
 import { sampleData } from './fake-backend';
 import { NOW, renderApp, setSystemDark } from './render-app';
 

@@ -38,7 +38,7 @@ describe('openStore', () => {
     expect(readFileSync(notice?.movedTo ?? '')).toEqual(junk);
     expect(readFileSync(`${notice?.movedTo ?? ''}-wal`, 'utf8')).toBe('wal junk');
     expect(store.getIdentity()).toBeUndefined();
-    expect(store.integrityCheck()).toBe('ok');
+    expect(store.sql.integrityCheck()).toBe('ok');
     store.close();
   });
 

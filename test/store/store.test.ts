@@ -51,7 +51,7 @@ describe('Store', () => {
     withStore((store) => {
       expect(store.insertIncoming(incoming('a', 1))).toBe('inserted');
       expect(store.insertIncoming(incoming('a', 1))).toBe('duplicate');
-      expect(store.history('bob', { limit: 10 }).messages.map((m) => m.id)).toEqual(['a']);
+      expect(store.reads.history('bob', { limit: 10 }).messages.map((m) => m.id)).toEqual(['a']);
     });
   });
 
@@ -59,11 +59,11 @@ describe('Store', () => {
     withStore((store) => {
       store.insertIncoming(incoming('m3', 3, 'three', true));
       store.insertIncoming(incoming('m2', 2, 'two', true));
-      expect(store.history('bob', { limit: 10 }).messages).toEqual([]);
+      expect(store.reads.history('bob', { limit: 10 }).messages).toEqual([]);
       expect(store.listHeld().map((m) => m.id)).toEqual(['m2', 'm3']);
       store.insertIncoming(incoming('m1', 1, 'one'));
       store.releaseHeld('bob', ['m2', 'm3'], 99);
-      expect(store.history('bob', { limit: 10 }).messages.map((m) => m.text)).toEqual([
+      expect(store.reads.history('bob', { limit: 10 }).messages.map((m) => m.text)).toEqual([
         'one',
         'two',
         'three',
@@ -75,14 +75,17 @@ describe('Store', () => {
   it('pages history newest first with a cursor, oldest first within a page', () => {
     withStore((store) => {
       for (let i = 1; i <= 7; i += 1) store.insertIncoming(incoming(`m${String(i)}`, i));
-      const first = store.history('bob', { limit: 3 });
+      const first = store.reads.history('bob', { limit: 3 });
       expect(first.messages.map((m) => m.id)).toEqual(['m5', 'm6', 'm7']);
-      const second = store.history('bob', { limit: 3, before: first.nextCursor ?? '' });
+      const second = store.reads.history('bob', { limit: 3, before: first.nextCursor ?? '' });
       expect(second.messages.map((m) => m.id)).toEqual(['m2', 'm3', 'm4']);
-      const last = store.history('bob', { limit: 3, before: second.nextCursor ?? '' });
+      const last = store.reads.history('bob', { limit: 3, before: second.nextCursor ?? '' });
       expect(last.messages.map((m) => m.id)).toEqual(['m1']);
       expect(last.nextCursor).toBeNull();
-      expect(store.history('nobody', { limit: 3 })).toEqual({ messages: [], nextCursor: null });
+      expect(store.reads.history('nobody', { limit: 3 })).toEqual({
+        messages: [],
+        nextCursor: null,
+      });
     });
   });
 
@@ -93,8 +96,21 @@ describe('Store', () => {
     first.insertOutgoing(outgoing('o1', 1));
     first.insertOutgoing(outgoing('x1', 1, 'carol'));
     first.saveOutboundStream('bob', 'o1', 3);
-    first.updateOutgoing('x1', { state: 'delivered', transport: 'udp', attempts: 1, rttMs: 4 });
-    first.updateOutgoing('o2', { state: 'pending', transport: 'tcp', attempts: 9 });
+    first.updateOutgoing({
+      id: 'x1',
+      peerId: 'carol',
+      state: 'delivered',
+      transport: 'udp',
+      attempts: 1,
+      rttMs: 4,
+    });
+    first.updateOutgoing({
+      id: 'o2',
+      peerId: 'bob',
+      state: 'pending',
+      transport: 'tcp',
+      attempts: 9,
+    });
     first.close();
     const second = openStore(dir).store;
     expect(second.listOutbox().map((m) => [m.id, m.state, m.transport])).toEqual([
@@ -102,7 +118,7 @@ describe('Store', () => {
       ['o2', 'pending', 'tcp'],
     ]);
     expect(second.getOutboundStream('bob')).toEqual({ epoch: 'o1', nextSeq: 3 });
-    expect(second.getMessage('x1')).toMatchObject({ state: 'delivered', rttMs: 4 });
+    expect(second.reads.getMessage('x1')).toMatchObject({ state: 'delivered', rttMs: 4 });
     second.close();
   });
 
@@ -112,16 +128,16 @@ describe('Store', () => {
       store.insertIncoming(incoming('b', 2));
       store.insertOutgoing(outgoing('c', 1));
       store.insertIncoming({ ...incoming('d', 1), peerId: 'carol' });
-      expect(store.unreadTotal()).toBe(3);
-      const conversations = store.conversations();
+      expect(store.reads.unreadTotal()).toBe(3);
+      const conversations = store.reads.conversations();
       expect(conversations.map((c) => [c.peerId, c.unread, c.lastMessage?.id])).toEqual([
         ['carol', 1, 'd'],
         ['bob', 2, 'c'],
       ]);
       store.markRead('bob');
-      expect(store.unreadTotal()).toBe(1);
+      expect(store.reads.unreadTotal()).toBe(1);
       store.insertIncoming(incoming('e', 3));
-      expect(store.conversations().find((c) => c.peerId === 'bob')?.unread).toBe(1);
+      expect(store.reads.conversations().find((c) => c.peerId === 'bob')?.unread).toBe(1);
     });
   });
 
@@ -131,15 +147,15 @@ describe('Store', () => {
       store.insertIncoming(incoming('en', 2, 'Meet at the Packet Café at noon'));
       store.insertIncoming(incoming('pct', 3, '100% sure_thing'));
       store.insertIncoming(incoming('held', 9, 'packet café held', true));
-      expect(store.search('一起吃饭', 10).map((h) => h.messageId)).toEqual(['zh']);
-      expect(store.search('packet caf', 10)).toEqual([
+      expect(store.reads.search('一起吃饭', 10).map((h) => h.messageId)).toEqual(['zh']);
+      expect(store.reads.search('packet caf', 10)).toEqual([
         { messageId: 'en', peerId: 'bob', snippet: 'Meet at the [Packet Caf]é at noon', at: 2 },
       ]);
-      expect(store.search('吃饭', 10).map((h) => h.messageId)).toEqual(['zh']);
-      expect(store.search('%', 10).map((h) => h.messageId)).toEqual(['pct']);
-      expect(store.search('e_', 10).map((h) => h.messageId)).toEqual(['pct']);
-      expect(store.search('"quoted', 10)).toEqual([]);
-      expect(store.search('   ', 10)).toEqual([]);
+      expect(store.reads.search('吃饭', 10).map((h) => h.messageId)).toEqual(['zh']);
+      expect(store.reads.search('%', 10).map((h) => h.messageId)).toEqual(['pct']);
+      expect(store.reads.search('e_', 10).map((h) => h.messageId)).toEqual(['pct']);
+      expect(store.reads.search('"quoted', 10)).toEqual([]);
+      expect(store.reads.search('   ', 10)).toEqual([]);
     });
   });
 
@@ -165,9 +181,9 @@ describe('Store', () => {
           throw new Error('disk on fire');
         }),
       ).toThrow('disk on fire');
-      expect(store.history('bob', { limit: 5 }).messages).toEqual([]);
+      expect(store.reads.history('bob', { limit: 5 }).messages).toEqual([]);
       store.insertIncoming(incoming('b', 2));
-      expect(store.history('bob', { limit: 5 }).messages.map((m) => m.id)).toEqual(['b']);
+      expect(store.reads.history('bob', { limit: 5 }).messages.map((m) => m.id)).toEqual(['b']);
     });
   });
 

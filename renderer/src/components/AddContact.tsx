@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { endpointText } from '../../../shared/ipc';
+import { endpointText } from '../../../shared/ipc/schemas';
 import { useAppStore } from '../store/context';
 
 type Outcome = { kind: 'none' } | { kind: 'error'; text: string } | { kind: 'done'; text: string };

@@ -1,4 +1,4 @@
-import type { PeerStatus } from '../../../shared/ipc';
+import type { PeerStatus } from '../../../shared/domain';
 import { avatarLook } from '../lib/avatar';
 import { Icon } from './Icon';
 

@@ -1,5 +1,7 @@
 import { useMemo, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { fitsOneDatagram } from '../../../shared/protocol/codec';
+import { MAX_DATAGRAM_BYTES } from '../../../shared/protocol/constants';
 import { utf8Length } from '../lib/utf8';
 import { useAppStore } from '../store/context';
 import { Icon } from './Icon';
@@ -13,7 +15,12 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const bytes = useMemo(() => utf8Length(text), [text]);
-  const canSend = text.trim() !== '' && sizeLevel(bytes) !== 'over' && !sending;
+  // Plain text to a stranger has no header; a PacketChat text is a JSON packet around it.
+  const fits = useMemo(
+    () => (props.stranger ? bytes < MAX_DATAGRAM_BYTES : fitsOneDatagram(text)),
+    [props.stranger, bytes, text],
+  );
+  const canSend = text.trim() !== '' && sizeLevel(bytes, fits) !== 'over' && !sending;
 
   const submit = async () => {
     if (!canSend) return;
@@ -48,7 +55,7 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
         onKeyDown={onKeyDown}
       />
       <div className="composer-bar">
-        <SizeIndicator bytes={bytes} stranger={props.stranger} />
+        <SizeIndicator bytes={bytes} fits={fits} stranger={props.stranger} />
         {error && (
           <span className="field-error" role="alert">
             {error}

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { Contact } from '../../../shared/ipc';
+import type { Contact } from '../../../shared/domain';
 import { endpoint, formatDateTime } from '../lib/format';
 import type { AppState } from '../store/types';
 import { useAppStore } from '../store/context';

@@ -1,7 +1,8 @@
 import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ChatMessage } from '../../../shared/ipc';
-import { formatClock, formatDateTime, isStrangerId } from '../lib/format';
+import type { ChatMessage } from '../../../shared/domain';
+import { isStrangerId } from '../../../shared/stranger-id';
+import { formatClock, formatDateTime } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { Icon, type IconName } from './Icon';
@@ -20,10 +21,13 @@ function DeliveryState(props: { message: ChatMessage }) {
   const retry = useAppStore((s) => s.retryMessage);
   const [error, setError] = useState<string | null>(null);
   const m = props.message;
+  // Nothing acknowledges plain text to a stranger: `delivered` there means only "handed to the
+  // network", so it reads "Sent", never "Delivered".
+  const label = m.state === 'delivered' && isStrangerId(m.peerId) ? 'sent' : m.state;
   return (
     <span className={`delivery delivery-${m.state}`}>
       <Icon name={STATE_ICON[m.state]} size={13} />
-      <span>{t(`message.state.${m.state}`)}</span>
+      <span>{t(`message.state.${label}`)}</span>
       {m.state === 'failed' && (
         <button
           type="button"

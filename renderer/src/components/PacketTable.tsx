@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PacketLogEntry } from '../../../shared/ipc';
+import type { PacketLogEntry } from '../../../shared/domain';
 import { formatClockSeconds } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { selectVisiblePackets } from '../store/selectors';

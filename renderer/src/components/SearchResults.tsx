@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
-import type { SearchHit } from '../../../shared/ipc';
-import { endpoint, formatListTime, isStrangerId } from '../lib/format';
+import type { SearchHit } from '../../../shared/domain';
+import { isStrangerId } from '../../../shared/stranger-id';
+import { endpoint, formatListTime } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { matchContacts } from '../store/selectors';
 import { Avatar } from './Avatar';

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES, THEMES, type Settings } from '../../../shared/ipc';
+import { PEER_STATUSES } from '../../../shared/domain';
+import { LANGUAGES, THEMES, type Settings } from '../../../shared/ipc/schemas';
 import {
   buildPatch,
   checkField,
@@ -15,7 +16,6 @@ import { describedBy, FieldRow, Segmented, Switch } from './SettingsFields';
 
 type Errors = Partial<Record<FieldName, FieldError | undefined>>;
 type Outcome = 'none' | 'saving' | 'saved' | 'invalid' | { readonly failed: string };
-const STATUSES = ['online', 'away', 'busy'] as const;
 
 /** Every field is checked as it changes; Save sends only valid, changed fields, or nothing. */
 export function SettingsForm(props: { settings: Settings; onClose: () => void }) {
@@ -84,7 +84,7 @@ export function SettingsForm(props: { settings: Settings; onClose: () => void })
             label={t('settings.status')}
             value={draft.status}
             onChange={(v) => change('status', v)}
-            options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+            options={PEER_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
           />
         </FieldRow>
         <h3 className="section-title">{t('settings.network')}</h3>

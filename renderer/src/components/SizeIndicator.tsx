@@ -7,16 +7,21 @@ const SHOW_FROM = 0.75;
 
 export type SizeLevel = 'hidden' | 'udp' | 'tcp' | 'over';
 
-export function sizeLevel(bytes: number): SizeLevel {
+/**
+ * Where a text of `bytes` UTF-8 bytes stands: `fits` is the node's own answer to "does it go in
+ * one datagram" (shared/protocol/codec.ts `fitsOneDatagram`), so this never says UDP for a
+ * message the node sends by TCP.
+ */
+export function sizeLevel(bytes: number, fits: boolean): SizeLevel {
   if (bytes > MAX_TEXT_BYTES) return 'over';
-  if (bytes > MAX_DATAGRAM_BYTES) return 'tcp';
+  if (!fits) return 'tcp';
   return bytes >= MAX_DATAGRAM_BYTES * SHOW_FROM ? 'udp' : 'hidden';
 }
 
 /** Live UTF-8 size against the one-datagram limit (1200 B) and the message limit (64 KiB). */
-export function SizeIndicator(props: { bytes: number; stranger: boolean }) {
+export function SizeIndicator(props: { bytes: number; fits: boolean; stranger: boolean }) {
   const { t, i18n } = useTranslation();
-  const level = sizeLevel(props.bytes);
+  const level = sizeLevel(props.bytes, props.fits);
   if (level === 'hidden') return null;
   const limit = level === 'udp' ? MAX_DATAGRAM_BYTES : MAX_TEXT_BYTES;
   const used =

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../../shared/ipc';
+import type { ChatMessage } from '../../../shared/domain';
 import { NOTICE_PREFIX, type ThreadNotice } from '../store/conversations-slice';
 import { dayKey } from '../lib/format';
 

@@ -85,6 +85,7 @@ export const en = {
     state: {
       sending: 'Sending…',
       delivered: 'Delivered',
+      sent: 'Sent',
       pending: 'Pending: resent when the peer is back',
       failed: 'Not delivered',
       received: 'Received',

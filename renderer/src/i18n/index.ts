@@ -1,6 +1,6 @@
 import { createInstance, type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import type { Settings } from '../../../shared/ipc';
+import type { Settings } from '../../../shared/ipc/schemas';
 import { en } from './en';
 import { zhCN } from './zh-CN';
 

@@ -4,11 +4,6 @@ export function endpoint(address: string, port: number): string {
   return `${address}:${port}`;
 }
 
-/** Strangers (plain UDP senders) have ids `stranger:IP:PORT` (see ChatMessage.peerId). */
-export function isStrangerId(id: string): boolean {
-  return id.startsWith('stranger:');
-}
-
 export function dayKey(at: number): string {
   const d = new Date(at);
   return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;

@@ -1,6 +1,6 @@
 /** Settings as the form edits them (ports and targets as text) and their field-by-field checks. */
 import { parsePort } from '../../../shared/address';
-import { endpointText, settingsSchema, type Settings } from '../../../shared/ipc';
+import { endpointText, settingsSchema, type Settings } from '../../../shared/ipc/schemas';
 
 export type FieldName = keyof Settings;
 

@@ -1,4 +1,4 @@
-import type { PacketChatApi } from '../../../shared/ipc';
+import type { PacketChatApi } from '../../../shared/ipc/contract';
 import type { AppStore } from './create-app-store';
 import { settle } from './types';
 
@@ -15,7 +15,6 @@ export function connectBridge(store: AppStore, api: PacketChatApi): () => void {
     api.on('packets', (batch) => s().receivePackets(batch)),
     api.on('counters', (counters) => s().setCounters(counters)),
     api.on('self', (self) => s().setSelf(self)),
-    api.on('unread', ({ total }) => s().setUnreadTotal(total)),
     api.on('open-conversation', ({ peerId }) => s().openConversation(peerId)),
     api.on('notice', (notice) => s().pushToast(notice)),
   ];

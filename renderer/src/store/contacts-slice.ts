@@ -1,4 +1,5 @@
-import type { Contact, EventPayloads, IpcResult } from '../../../shared/ipc';
+import type { Contact } from '../../../shared/domain';
+import type { EventPayloads, IpcResult } from '../../../shared/ipc/contract';
 import { failed, IDLE, LOADING, READY, settle, type Load, type SliceCreator } from './types';
 
 export interface ContactsSlice {

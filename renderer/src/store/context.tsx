@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
-import type { PacketChatApi } from '../../../shared/ipc';
+import type { PacketChatApi } from '../../../shared/ipc/contract';
 import type { AppStore } from './create-app-store';
 import type { AppState } from './types';
 

@@ -1,4 +1,5 @@
-import type { ChatMessage, EventPayloads, IpcResult } from '../../../shared/ipc';
+import type { ChatMessage, MessageStateChange } from '../../../shared/domain';
+import type { IpcResult } from '../../../shared/ipc/contract';
 import { fetchPages, prependPages, type Fetched, type Thread } from './history';
 import { failed, IDLE, LOADING, READY, settle, type Load, type SliceCreator } from './types';
 
@@ -35,15 +36,13 @@ export interface ConversationsSlice {
   messages: Record<string, ChatMessage>;
   threads: Record<string, Thread>;
   notices: Record<string, ThreadNotice>;
-  /** State updates that overtook their message (an ack can beat the send call's answer). */
-  earlyStates: Record<string, StateUpdate>;
   loadConversations: () => Promise<void>;
   /** Loads the next older page (the newest page first). No-op while loading or when complete. */
   loadOlder: (peerId: string) => Promise<void>;
   /** Pages back until `messageId` is loaded; true when found. */
   loadUntil: (peerId: string, messageId: string) => Promise<boolean>;
   receiveMessage: (message: ChatMessage) => void;
-  applyMessageState: (update: EventPayloads['message-state']) => void;
+  applyMessageState: (change: MessageStateChange) => void;
   sendMessage: (peerId: string, text: string) => Promise<IpcResult<ChatMessage>>;
   retryMessage: (messageId: string) => Promise<IpcResult<null>>;
   markRead: (peerId: string) => void;
@@ -55,35 +54,14 @@ export interface ConversationsSlice {
 }
 
 let noticeCounter = 0;
-type StateUpdate = EventPayloads['message-state'];
-const MAX_EARLY_STATES = 256;
 
-function withState(
-  message: ChatMessage,
-  update: Pick<ChatMessage, 'state' | 'transport' | 'rttMs'>,
-): ChatMessage {
+function withState(message: ChatMessage, change: MessageStateChange): ChatMessage {
   return {
     ...message,
-    state: update.state,
-    transport: update.transport,
-    ...(update.rttMs === undefined ? {} : { rttMs: update.rttMs }),
+    state: change.state,
+    transport: change.transport,
+    ...(change.rttMs === undefined ? {} : { rttMs: change.rttMs }),
   };
-}
-
-/**
- * A sent message arrives twice (the send call's answer and main's `message` event), possibly after
- * its state changed: a stale `sending` copy must not undo a newer state.
- */
-function merged(
-  incoming: ChatMessage,
-  known: ChatMessage | undefined,
-  early: StateUpdate | undefined,
-): ChatMessage {
-  if (early) return withState(incoming, early);
-  if (known && known.state !== 'sending' && incoming.state === 'sending') {
-    return withState(incoming, known);
-  }
-  return incoming;
 }
 
 function withMessage(
@@ -144,7 +122,6 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
     messages: {},
     threads: {},
     notices: {},
-    earlyStates: {},
     loadConversations: async () => {
       set({ conversationsLoad: LOADING });
       const result = await settle(() => api.conversationsList());
@@ -191,13 +168,8 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
       const unreadBump = message.direction === 'in' && !isOpen && !known ? 1 : 0;
       set((state) => {
         const summary = state.summaries[message.peerId];
-        const early = state.earlyStates[message.id];
-        const earlyStates = Object.fromEntries(
-          Object.entries(state.earlyStates).filter(([id]) => id !== message.id),
-        );
         return {
-          messages: { ...state.messages, [message.id]: merged(message, known, early) },
-          ...(early ? { earlyStates } : {}),
+          messages: { ...state.messages, [message.id]: message },
           threads: withMessage(state.threads, message),
           summaries: {
             ...state.summaries,
@@ -211,13 +183,14 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
       });
       if (message.direction === 'in' && isOpen) get().markRead(message.peerId);
     },
-    applyMessageState: (update) => {
+    applyMessageState: (change) => {
+      // A message not loaded here (its conversation was never opened) is read from the store,
+      // which has the new state already, when it is.
       set((state) => {
-        const message = state.messages[update.id];
-        if (message)
-          return { messages: { ...state.messages, [update.id]: withState(message, update) } };
-        const kept = Object.entries(state.earlyStates).slice(-(MAX_EARLY_STATES - 1));
-        return { earlyStates: { ...Object.fromEntries(kept), [update.id]: update } };
+        const message = state.messages[change.id];
+        return message
+          ? { messages: { ...state.messages, [change.id]: withState(message, change) } }
+          : {};
       });
     },
     sendMessage: async (peerId, text) => {

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { PacketChatApi } from '../../../shared/ipc';
+import type { PacketChatApi } from '../../../shared/ipc/contract';
 import { createContactsSlice } from './contacts-slice';
 import { createConversationsSlice } from './conversations-slice';
 import { createInspectorSlice } from './inspector-slice';

@@ -1,6 +1,7 @@
 // Paging a conversation's history in from main (`messages:history`, newest page first) and
 // putting the pages in front of what is loaded, in one store update however many pages came.
-import type { ChatMessage, HistoryPage, PacketChatApi } from '../../../shared/ipc';
+import type { ChatMessage, HistoryPage } from '../../../shared/domain';
+import type { PacketChatApi } from '../../../shared/ipc/contract';
 import { READY, settle, type Load } from './types';
 
 /** The loaded part of one conversation: message ids and notice ids, oldest first. */

@@ -1,5 +1,5 @@
 import type { NodeCounters } from '../../../shared/domain';
-import type { PacketLogEntry, SocketsSnapshot } from '../../../shared/ipc';
+import type { PacketLogEntry, SocketsSnapshot } from '../../../shared/domain';
 import { PACKET_LOG_SIZE } from '../../../shared/protocol/constants';
 import { failed, IDLE, LOADING, READY, settle, type Load, type SliceCreator } from './types';
 

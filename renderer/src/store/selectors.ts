@@ -1,4 +1,4 @@
-import type { Contact, PacketLogEntry } from '../../../shared/ipc';
+import type { Contact, PacketLogEntry } from '../../../shared/domain';
 import type { Summary } from './conversations-slice';
 import type { AppState } from './types';
 import type { ContactGroup } from './ui-slice';

@@ -1,4 +1,4 @@
-import type { SelfInfo } from '../../../shared/ipc';
+import type { SelfInfo } from '../../../shared/ipc/contract';
 import { failed, IDLE, LOADING, READY, settle, type Load, type SliceCreator } from './types';
 
 export interface SelfSlice {

@@ -1,4 +1,5 @@
-import type { IpcResult, Settings } from '../../../shared/ipc';
+import type { Settings } from '../../../shared/ipc/schemas';
+import type { IpcResult } from '../../../shared/ipc/contract';
 import { failed, IDLE, LOADING, READY, settle, type Load, type SliceCreator } from './types';
 
 export interface SettingsSlice {

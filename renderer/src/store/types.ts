@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { IpcResult, PacketChatApi } from '../../../shared/ipc';
+import type { IpcResult, PacketChatApi } from '../../../shared/ipc/contract';
 import type { ContactsSlice } from './contacts-slice';
 import type { ConversationsSlice } from './conversations-slice';
 import type { InspectorSlice } from './inspector-slice';

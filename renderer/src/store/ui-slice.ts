@@ -1,4 +1,5 @@
-import type { EventPayloads, SearchHit } from '../../../shared/ipc';
+import type { SearchHit } from '../../../shared/domain';
+import type { EventPayloads } from '../../../shared/ipc/contract';
 import { settle, type LoadStatus, type SliceCreator } from './types';
 
 export type View = 'chats' | 'inspector';
@@ -23,7 +24,6 @@ export interface UiSlice {
   searchStatus: LoadStatus;
   /** A message to scroll to and flash (a search result). */
   highlightMessageId: string | null;
-  unreadTotal: number;
   toasts: readonly Toast[];
   setView: (view: View) => void;
   setSettingsOpen: (open: boolean) => void;
@@ -34,7 +34,6 @@ export interface UiSlice {
   runSearch: (query: string) => Promise<void>;
   jumpToMessage: (hit: SearchHit) => Promise<void>;
   clearHighlight: () => void;
-  setUnreadTotal: (total: number) => void;
   pushToast: (notice: EventPayloads['notice']) => void;
   dismissToast: (id: number) => void;
 }
@@ -52,7 +51,6 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => ({
   searchHits: [],
   searchStatus: 'idle',
   highlightMessageId: null,
-  unreadTotal: 0,
   toasts: [],
   setView: (view) => set({ view }),
   setSettingsOpen: (settingsOpen) => set({ settingsOpen }),
@@ -92,7 +90,6 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => ({
       set({ highlightMessageId: hit.messageId });
   },
   clearHighlight: () => set({ highlightMessageId: null }),
-  setUnreadTotal: (unreadTotal) => set({ unreadTotal }),
   pushToast: (notice) => {
     toastCounter += 1;
     const toast: Toast = { id: toastCounter, ...notice };

@@ -1,8 +1,8 @@
 // The IPC channel names without the schemas: the sandboxed preload imports only this file, so its
 // bundle stays a few hundred bytes and does not carry zod. `import type` below is erased at build
-// time; the two `Exact…` checks make the compiler fail when a channel is added to shared/ipc.ts
-// and not listed here (test/electron/ipc-channels.test.ts also compares them at run time).
-import type { CallChannel, CallMethodName, EventChannel } from './ipc';
+// time; the two `Exact…` checks make the compiler fail when a channel is added to the contract and
+// not listed here (test/shared/ipc/channels.test.ts also compares them with the schemas at run time).
+import type { CallChannel, CallMethodName, EventChannel } from './contract';
 
 export const CALL_CHANNELS = [
   'app:ready',
@@ -32,6 +32,7 @@ export const EVENT_CHANNELS = [
   'unread',
   'open-conversation',
   'notice',
+  'warning',
 ] as const satisfies readonly EventChannel[];
 
 type Exact<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;
@@ -39,18 +40,15 @@ type Exact<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true 
 export const EVERY_CALL_LISTED: Exact<CallChannel, (typeof CALL_CHANNELS)[number]> = true;
 export const EVERY_EVENT_LISTED: Exact<EventChannel, (typeof EVENT_CHANNELS)[number]> = true;
 
-const CALL_PREFIX = 'packet-chat:call:';
-const EVENT_PREFIX = 'packet-chat:event:';
-
-/** Same names as `callChannelName`/`eventChannelName` in shared/ipc.ts (a test keeps them equal). */
-export const callChannel = (channel: CallChannel): string => `${CALL_PREFIX}${channel}`;
-export const eventChannel = (channel: EventChannel): string => `${EVENT_PREFIX}${channel}`;
+/** Wire names: one namespace so nothing else on the IPC bus can collide. */
+export const callChannel = (channel: CallChannel): string => `packet-chat:call:${channel}`;
+export const eventChannel = (channel: EventChannel): string => `packet-chat:event:${channel}`;
 
 export function isEventChannel(value: unknown): value is EventChannel {
   return typeof value === 'string' && (EVENT_CHANNELS as readonly string[]).includes(value);
 }
 
-/** `messages:markRead` -> `messagesMarkRead` (same rule as `callMethodName` in shared/ipc.ts). */
+/** `messages:markRead` -> `messagesMarkRead`: the method name of a call on `window.packetChat`. */
 export const methodName = <C extends CallChannel>(channel: C): CallMethodName<C> => {
   const [a = '', b = ''] = channel.split(':');
   return `${a}${b.charAt(0).toUpperCase()}${b.slice(1)}` as CallMethodName<C>;

@@ -1,0 +1,144 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { isIPv4, parseEndpoint, parsePort } from '../../shared/address';
+import { DEFAULT_SERVER_PORT } from '../../shared/protocol/constants';
+import { isProfileName, PROFILE_NAME_RULE } from '../store/profile-name';
+import type { ProfileRequest } from '../store/profiles';
+
+/**
+ * The flags every way of starting a node understands: the CLI (`packet-chat …`) and the desktop
+ * app (`PacketChat …`, among Electron's and Chromium's own switches). One parser, so both accept
+ * and refuse exactly the same things. README "Command-line node" lists them.
+ */
+export const NODE_FLAGS = {
+  nick: { type: 'string' },
+  'server-port': { type: 'string' },
+  'client-port': { type: 'string' },
+  broadcast: { type: 'string', multiple: true },
+  peer: { type: 'string', multiple: true },
+  tcp: { type: 'boolean' },
+  profile: { type: 'string' },
+  'data-dir': { type: 'string' },
+} as const;
+
+export interface NodeOverrides {
+  serverPort?: number;
+  clientPort?: number;
+  peers?: string[];
+  broadcast?: string[];
+  tcp?: boolean;
+}
+
+export interface NodeFlags {
+  readonly profile: ProfileRequest;
+  readonly node: NodeOverrides;
+  readonly nick?: string;
+}
+
+type Spec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+
+export interface ParsedFlags {
+  readonly flags: NodeFlags;
+  /** Values of the caller's extra flags, as parseArgs gives them. */
+  readonly extra: Readonly<Record<string, unknown>>;
+  /** Each problem in one sentence; the flag it concerns is ignored (its default applies). */
+  readonly errors: readonly string[];
+}
+
+const PORT_ENV = {
+  'server-port': 'PACKET_CHAT_SERVER_PORT',
+  'client-port': 'PACKET_CHAT_CLIENT_PORT',
+};
+
+/**
+ * Reads the node flags (and `extra` ones) from argv. With `strict`, unknown flags and stray
+ * arguments are errors too (the CLI); without, they are left for others (Electron's argv).
+ * Ports fall back to PACKET_CHAT_SERVER_PORT / PACKET_CHAT_CLIENT_PORT.
+ */
+export function parseNodeFlags(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  options: { readonly strict: boolean; readonly extra?: Spec },
+): ParsedFlags {
+  const spec: Spec = { ...NODE_FLAGS, ...options.extra };
+  const { values, tokens } = parseArgs({
+    args: [...argv],
+    options: spec,
+    strict: false,
+    allowPositionals: true,
+    allowNegative: true,
+    tokens: true,
+  });
+  const errors: string[] = [];
+  if (options.strict) {
+    for (const token of tokens) {
+      if (token.kind === 'positional') errors.push(`unexpected argument: ${token.value}`);
+      if (token.kind === 'option' && !(token.name in spec))
+        errors.push(`unknown flag: ${token.rawName}`);
+    }
+  }
+  const text = (name: string): string | undefined => {
+    const value: unknown = values[name];
+    if (value === true) errors.push(`--${name} needs a value`);
+    if (typeof value === 'string' && value.startsWith('--')) {
+      errors.push(`--${name} needs a value, got the flag "${value}"`);
+      return undefined;
+    }
+    return typeof value === 'string' ? value : undefined;
+  };
+  const node: NodeOverrides = {};
+  for (const flag of ['server-port', 'client-port'] as const) {
+    const raw = text(flag) ?? env[PORT_ENV[flag]];
+    if (raw === undefined) continue;
+    const port = parsePort(raw);
+    if (port === undefined) errors.push(`--${flag} must be a port number 1..65535, got "${raw}"`);
+    else node[flag === 'server-port' ? 'serverPort' : 'clientPort'] = port;
+  }
+  const list = (name: 'peer' | 'broadcast', valid: (v: string) => boolean, what: string) => {
+    const given = values[name];
+    if (!Array.isArray(given)) return undefined;
+    const ok = given.filter((v): v is string => typeof v === 'string' && valid(v));
+    for (const v of given)
+      if (!ok.includes(v as string)) errors.push(`--${name} must be ${what}, got "${String(v)}"`);
+    return ok;
+  };
+  const peers = list(
+    'peer',
+    (v) => parseEndpoint(v, DEFAULT_SERVER_PORT) !== undefined,
+    'an IPv4 address or IP:PORT',
+  );
+  if (peers !== undefined) node.peers = peers;
+  // A bad --broadcast leaves the default targets (every interface's broadcast address), not none.
+  const broadcast = list('broadcast', isIPv4, 'an IPv4 address');
+  if (broadcast !== undefined && broadcast.length > 0) node.broadcast = broadcast;
+  if (typeof values['tcp'] === 'boolean') node.tcp = values['tcp'];
+  const nick = text('nick');
+  const extra = Object.fromEntries(
+    Object.keys(options.extra ?? {}).map((name) => [name, values[name]]),
+  );
+  return {
+    flags: {
+      profile: profileOf(text('profile'), text('data-dir'), errors),
+      node,
+      ...(nick === undefined ? {} : { nick }),
+    },
+    extra,
+    errors,
+  };
+}
+
+function profileOf(
+  name: string | undefined,
+  dataDir: string | undefined,
+  errors: string[],
+): ProfileRequest {
+  if (name !== undefined && dataDir !== undefined) {
+    errors.push('give --profile NAME or --data-dir DIR, not both');
+    return {};
+  }
+  if (dataDir !== undefined) return { dataDir: path.resolve(dataDir) };
+  if (name === undefined) return {};
+  if (isProfileName(name)) return { name };
+  errors.push(`--profile must be ${PROFILE_NAME_RULE}, got "${name}"`);
+  return {};
+}

@@ -1,0 +1,169 @@
+import { formatEndpoint, type Endpoint } from '../../shared/address';
+import type { ChatMessage, NodeCounters, Transport } from '../../shared/domain';
+import type { AckPacket, FragPacket, Packet, TextPacket } from '../../shared/protocol/packets';
+import { BoundedMap } from './bounded-set';
+import { Reassembler } from './fragments';
+import { InboundOrder, type InboundVerdict } from './inbound-order';
+import type { IncomingRecord, NodePersistence } from './persistence';
+import type { StorageGuard } from './storage-guard';
+import type { Wire } from './wire';
+
+export interface TextReceiverDeps {
+  readonly nodeId: string;
+  readonly now: () => number;
+  readonly counters: NodeCounters;
+  readonly wire: Wire;
+  readonly persistence?: NodePersistence | undefined;
+  readonly storage: StorageGuard;
+  /** A message became deliverable (stored first, when there is storage). */
+  received(message: ChatMessage): void;
+  warn(message: string, remote: Endpoint): void;
+}
+
+/** How a held message arrived, so its event names the right transport and address. */
+interface Arrival {
+  readonly transport: Transport;
+  readonly remote: string;
+}
+
+/**
+ * Incoming text from PacketChat peers: reassembles fragments, orders and deduplicates, stores,
+ * then acknowledges. In-memory state changes only after the store has the message, so a message
+ * that could not be stored (a full disk) is handled as new when the sender sends it again.
+ */
+export class TextReceiver {
+  private readonly order = new InboundOrder();
+  private readonly reassembler = new Reassembler();
+  private readonly arrivals = new BoundedMap<string, Arrival>(8_192);
+
+  constructor(private readonly deps: TextReceiverDeps) {}
+
+  /** After a restart: streams continue where they were, held messages wait for their gaps. */
+  restore(): void {
+    const store = this.deps.persistence;
+    if (store === undefined) return;
+    const { streams, held } = store.loadInbound();
+    this.order.restore(
+      streams,
+      held.map((r) => ({
+        kind: 'text',
+        from: r.peerId,
+        id: r.id,
+        epoch: r.epoch,
+        seq: r.seq,
+        floor: r.seq,
+        ts: r.sentAt,
+        text: r.text,
+      })),
+    );
+    for (const r of held) this.arrivals.set(r.id, { transport: r.transport, remote: r.remote });
+  }
+
+  receive(
+    packet: TextPacket,
+    from: Endpoint,
+    transport: Transport,
+    reply?: (p: Packet) => void,
+  ): void {
+    const verdict = this.order.accept(packet);
+    if (verdict.duplicate) this.deps.counters.duplicatesDropped += 1;
+    const now = this.deps.now();
+    const arrival: Arrival = { transport, remote: formatEndpoint(from) };
+    const shown = this.store(packet, verdict, arrival, now);
+    if (shown === undefined) return; // not stored: no ack, so the sender sends it again
+    verdict.commit();
+    if (verdict.ack && !verdict.duplicate) this.arrivals.set(packet.id, arrival);
+    if (verdict.ack) this.acknowledge(packet, from, reply);
+    for (const message of shown) {
+      this.deps.counters.messagesReceived += 1;
+      const how = this.arrivals.get(message.id) ?? arrival;
+      this.arrivals.delete(message.id);
+      this.deps.received({
+        id: message.id,
+        peerId: message.from,
+        direction: 'in',
+        text: message.text,
+        transport: how.transport,
+        state: 'received',
+        seq: message.seq,
+        sentAt: message.ts,
+        receivedAt: now,
+        remote: how.remote,
+      });
+    }
+  }
+
+  receiveFragment(fragment: FragPacket, from: Endpoint): void {
+    this.deps.counters.fragmentsReceived += 1;
+    if (this.order.delivered(fragment.from, fragment.id)) {
+      this.deps.counters.duplicatesDropped += 1;
+      this.acknowledge(fragment, from); // our ack was lost: say it again
+      return;
+    }
+    const result = this.reassembler.accept(fragment, this.deps.now());
+    if (result.status === 'complete') this.receive(result.packet, from, 'udp');
+    if (result.status === 'rejected') this.deps.warn(`dropped fragment: ${result.reason}`, from);
+  }
+
+  /**
+   * Stores what this packet changed (the new message, held or in place, and any held ones it
+   * released) before the ack goes out. Returns what to show, or undefined when storing failed.
+   */
+  private store(
+    packet: TextPacket,
+    verdict: InboundVerdict,
+    arrival: Arrival,
+    now: number,
+  ): readonly TextPacket[] | undefined {
+    const store = this.deps.persistence;
+    const accepted = verdict.ack && !verdict.duplicate;
+    if (store === undefined || (!accepted && verdict.deliver.length === 0)) return verdict.deliver;
+    // The new message is inserted in place when it is the first to show; otherwise it is stored
+    // held and released with the rest, so stored order is exactly delivery order.
+    const first = verdict.deliver[0]?.id === packet.id;
+    const record: IncomingRecord | undefined = accepted
+      ? {
+          id: packet.id,
+          peerId: packet.from,
+          epoch: packet.epoch,
+          seq: packet.seq,
+          text: packet.text,
+          transport: arrival.transport,
+          sentAt: packet.ts,
+          receivedAt: now,
+          remote: arrival.remote,
+          held: !first,
+        }
+      : undefined;
+    const released = verdict.deliver.filter((m) => !(first && m.id === packet.id)).map((m) => m.id);
+    const stored = this.deps.storage.run('store received messages', () =>
+      store.recordInbound({
+        ...(record === undefined ? {} : { record }),
+        released,
+        stream: { peerId: packet.from, epoch: packet.epoch, expected: verdict.expected },
+        at: now,
+      }),
+    );
+    if (stored === undefined) return undefined;
+    // Stored before (a restart forgot it was delivered): ack again, show nothing twice.
+    return stored.value === 'duplicate'
+      ? verdict.deliver.filter((m) => m.id !== packet.id)
+      : verdict.deliver;
+  }
+
+  private acknowledge(
+    packet: TextPacket | FragPacket,
+    from: Endpoint,
+    reply?: (p: Packet) => void,
+  ): void {
+    const ack: AckPacket = {
+      kind: 'ack',
+      from: this.deps.nodeId,
+      id: packet.id,
+      epoch: packet.epoch,
+      seq: packet.seq,
+    };
+    if (reply === undefined) this.deps.wire.sendPacket(ack, from, packet.from);
+    else reply(ack);
+  }
+}

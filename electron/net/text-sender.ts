@@ -1,0 +1,212 @@
+import type { Endpoint } from '../../shared/address';
+import type { ChatMessage, MessageStateChange, NodeCounters, PeerInfo } from '../../shared/domain';
+import { fitsOneDatagram } from '../../shared/protocol/codec';
+import { TCP_ACK_TIMEOUT_MS } from '../../shared/protocol/constants';
+import type { AckPacket, TextPacket } from '../../shared/protocol/packets';
+import { fragmentText } from './fragments';
+import type { ResolvedOptions } from './node-options';
+import type { NodePersistence, OutgoingRecord } from './persistence';
+import type { PeerTable } from './peer-table';
+import { ReliableSender, type OutboundMessage, type SendMode } from './reliable-sender';
+import type { StorageGuard } from './storage-guard';
+import type { Timers } from './timers';
+import { NodeError } from './types';
+import type { Wire } from './wire';
+
+export interface TextSenderDeps {
+  readonly options: ResolvedOptions;
+  readonly counters: NodeCounters;
+  readonly wire: Wire;
+  readonly peers: PeerTable;
+  readonly timers: Timers;
+  readonly tcpAckTimeoutMs?: number;
+  readonly persistence?: NodePersistence | undefined;
+  readonly storage: StorageGuard;
+  stateChanged(change: MessageStateChange): void;
+  warn(message: string, remote: Endpoint): void;
+}
+
+/**
+ * Outgoing text to PacketChat peers: picks the transport (one datagram, TCP, or fragments),
+ * stores the message, hands it to the reliable sender, and runs the fallback (one TCP attempt,
+ * then `pending`). Every state change is stored, then emitted unchanged.
+ */
+export class TextSender {
+  private readonly sender: ReliableSender;
+
+  constructor(private readonly deps: TextSenderDeps) {
+    const o = deps.options;
+    const store = deps.persistence;
+    this.sender = new ReliableSender({
+      transmit: (message, floor) => this.transmit(message, floor),
+      exhausted: (message, floor) => this.fallback(message, floor),
+      stateChanged: (change) => {
+        // A state that cannot be stored is still true now; after a restart the message is resent
+        // and the receiver's duplicate check answers for it.
+        if (store !== undefined)
+          deps.storage.run('record a delivery state', () => store.updateOutgoing(change));
+        deps.stateChanged(change);
+      },
+      now: o.now,
+      random: o.random,
+      rto: o.rto,
+      maxTransmissions: o.maxTransmissions,
+      ...(store === undefined
+        ? {}
+        : { loadStream: (peerId: string) => store.outboundStream(peerId) }),
+    });
+  }
+
+  /** Stores a new message to `peer` and starts sending it; throws NodeError('storage') if it cannot be stored. */
+  send(peer: PeerInfo, text: string): ChatMessage {
+    const o = this.deps.options;
+    const message = this.sender.prepare(peer.id, text, o.now(), this.modeFor(peer, text));
+    const record: OutgoingRecord = {
+      id: message.id,
+      peerId: peer.id,
+      epoch: message.epoch,
+      seq: message.seq,
+      text,
+      sentAt: message.ts,
+      remote: `${peer.address}:${String(peer.port)}`,
+      state: 'sending',
+      transport: message.transport,
+      attempts: 0,
+    };
+    try {
+      this.deps.persistence?.recordOutgoing(record, message.seq + 1);
+    } catch (error) {
+      this.deps.storage.fail('store a sent message', error);
+      throw new NodeError('storage', `the message could not be stored: ${String(error)}`, {
+        cause: error,
+      });
+    }
+    this.deps.counters.messagesSent += 1;
+    this.sender.start(message);
+    return {
+      id: record.id,
+      peerId: record.peerId,
+      direction: 'out',
+      text,
+      transport: record.transport,
+      state: 'sending',
+      seq: record.seq,
+      sentAt: record.sentAt,
+      receivedAt: record.sentAt,
+      remote: record.remote,
+    };
+  }
+
+  /** After a restart: undelivered messages wait (pending) until their peers are heard from. */
+  restore(): void {
+    const store = this.deps.persistence;
+    if (store === undefined) return;
+    this.sender.restore(
+      store.loadOutbox().map((r) => {
+        const peer = this.deps.peers.get(r.peerId);
+        const mode: SendMode = peer === undefined ? 'udp' : this.modeFor(peer, r.text);
+        return {
+          id: r.id,
+          to: r.peerId,
+          epoch: r.epoch,
+          seq: r.seq,
+          text: r.text,
+          ts: r.sentAt,
+          mode,
+        };
+      }),
+    );
+  }
+
+  acknowledge(ack: AckPacket): void {
+    this.sender.acknowledge(ack);
+  }
+
+  /** The peer was heard from: its pending messages go out again. */
+  resume(peerId: string): void {
+    this.sender.resume(peerId);
+  }
+
+  hasPending(peerId: string): boolean {
+    return this.sender.hasPending(peerId);
+  }
+
+  /** Sends a pending message again now; false when there is no such pending message. */
+  retry(messageId: string): boolean {
+    return this.sender.retry(messageId);
+  }
+
+  rttMs(peerId: string): number | undefined {
+    return this.sender.rttMs(peerId);
+  }
+
+  close(): void {
+    this.sender.close();
+  }
+
+  /** It fits a datagram, or TCP when both sides have it, or fragments. */
+  private modeFor(peer: PeerInfo, text: string): SendMode {
+    if (fitsOneDatagram(text)) return 'udp';
+    return this.deps.wire.tcpEnabled && peer.tcpPort !== null ? 'tcp' : 'fragments';
+  }
+
+  private packetOf(message: OutboundMessage, floor: number): TextPacket {
+    return {
+      kind: 'text',
+      from: this.deps.options.nodeId,
+      id: message.id,
+      epoch: message.epoch,
+      seq: message.seq,
+      floor,
+      ts: message.ts,
+      text: message.text,
+    };
+  }
+
+  private transmit(message: OutboundMessage, floor: number): void {
+    const peer = this.deps.peers.get(message.to);
+    if (peer === undefined) return;
+    if (message.attempts > 1) this.deps.counters.retransmitted += 1;
+    const packet = this.packetOf(message, floor);
+    if (message.mode === 'tcp' && peer.tcpPort !== null) {
+      void this.viaTcp(packet, peer); // failures are warnings; the retransmission timer retries
+    } else if (message.mode === 'udp') {
+      this.deps.wire.sendPacket(packet, peer, peer.id);
+    } else {
+      const fragments = fragmentText(packet);
+      this.deps.counters.fragmentsSent += fragments.length;
+      for (const fragment of fragments) this.deps.wire.sendPacket(fragment, peer, peer.id);
+    }
+  }
+
+  private viaTcp(packet: TextPacket, peer: PeerInfo): Promise<boolean> {
+    const port = peer.tcpPort;
+    if (port === null) return Promise.resolve(false);
+    return this.deps.wire.sendTcp(packet, { address: peer.address, port }, peer.id).then(
+      () => true,
+      (error: unknown) => {
+        this.deps.warn(`TCP to ${peer.address}:${port} failed: ${String(error)}`, peer);
+        return false;
+      },
+    );
+  }
+
+  /** UDP retries ran out: one attempt over TCP, then `pending` until the peer is heard from. */
+  private async fallback(
+    message: OutboundMessage,
+    floor: number,
+  ): Promise<'pending' | 'failed' | 'delivered'> {
+    const peer = this.deps.peers.get(message.to);
+    if (message.mode !== 'udp' || peer?.tcpPort == null || !this.deps.wire.tcpEnabled) {
+      return 'pending';
+    }
+    message.transport = 'tcp';
+    if (!(await this.viaTcp(this.packetOf(message, floor), peer))) return 'pending';
+    // The ack resolves the message as delivered (over TCP) before this timer, if it comes.
+    return new Promise((resolve) => {
+      this.deps.timers.after(this.deps.tcpAckTimeoutMs ?? TCP_ACK_TIMEOUT_MS, () =>
+        resolve('pending'),
+      );
+    });
+  }
+}

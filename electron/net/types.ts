@@ -1,0 +1,87 @@
+// The net core's public types: what createNode() takes and emits. Code outside electron/net
+// reaches these through electron/net/index.ts only.
+import type { Endpoint } from '../../shared/address';
+import type {
+  ChatMessage,
+  InterfaceInfo,
+  MessageStateChange,
+  NodeCounters,
+  PacketLogEntry,
+  PeerChange,
+  PeerStatus,
+  Transport,
+  Via,
+} from '../../shared/domain';
+
+export interface NodeInfo {
+  readonly nodeId: string;
+  readonly nick: string;
+  readonly host: string;
+  readonly status: PeerStatus;
+  readonly serverPort: number;
+  readonly clientPort: number;
+  readonly tcpPort: number | null;
+  readonly interfaces: readonly InterfaceInfo[];
+  readonly discoveryTargets: readonly string[];
+  readonly counters: Readonly<NodeCounters>;
+}
+
+export type WarningCode = 'junk' | 'rate-limited' | 'send-failed' | 'socket-error' | 'tcp';
+
+export interface NodeWarning {
+  readonly code: WarningCode;
+  readonly message: string;
+  readonly remote?: Endpoint;
+  /** Warnings of this code from this source that were counted but not reported since the last. */
+  readonly suppressed: number;
+}
+
+/**
+ * Durable storage failed (`ok: false`, reported once per episode: received messages are not
+ * acknowledged meanwhile, so senders keep them) or works again (`ok: true`).
+ */
+export interface StorageHealth {
+  readonly ok: boolean;
+  readonly diskFull: boolean;
+  readonly message: string;
+}
+
+/** A plain-UDP correspondent (e.g. `nc -u`), known by IP:port. */
+export interface Stranger {
+  readonly id: string;
+  readonly address: string;
+  readonly port: number;
+  /** The local socket it wrote to; replies leave from the same one (a connected `nc -u` only
+   * accepts datagrams from the address it sent to). */
+  readonly via: Via;
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+}
+
+export interface NodeEvents {
+  ready: [NodeInfo];
+  peer: [PeerChange];
+  stranger: [{ stranger: Stranger; added: boolean }];
+  /** A received message, stored (when the node has storage) before it is shown or acknowledged. */
+  message: [ChatMessage];
+  'message-state': [MessageStateChange];
+  warning: [NodeWarning];
+  storage: [StorageHealth];
+  packet: [PacketLogEntry];
+}
+
+export type NodeErrorCode =
+  'not-started' | 'closed' | 'unknown-peer' | 'empty' | 'too-long' | 'not-found' | 'storage';
+
+export class NodeError extends Error {
+  override readonly name = 'NodeError';
+  constructor(
+    readonly code: NodeErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export type { Transport };

@@ -1,0 +1,165 @@
+// The contract between the Electron main process and the renderer: call results, events, the
+// error shape and the API object. Types only (plus the IpcFailure class). Every call resolves to
+// an IpcResult: errors cross IPC as data with a closed set of codes, never as thrown exceptions.
+// The same contract is served to the renderer over Electron IPC, to the end-to-end tests over a
+// Playwright bridge, and to scripts over the CLI's --json mode.
+import type { z } from 'zod';
+import type {
+  ChatMessage,
+  Contact,
+  ConversationSummary,
+  HistoryPage,
+  InterfaceInfo,
+  MessageStateChange,
+  NodeCounters,
+  PacketLogEntry,
+  PeerChange,
+  PeerStatus,
+  SearchHit,
+  SocketsSnapshot,
+} from '../domain';
+import type { callSchemas, Settings } from './schemas';
+
+/** This node as the renderer shows it in "my card" and the About box. */
+export interface SelfInfo {
+  readonly nodeId: string;
+  readonly nick: string;
+  readonly status: PeerStatus;
+  readonly host: string;
+  /** The IPv4 address peers on the LAN most likely reach us at (127.0.0.1 when offline). */
+  readonly address: string;
+  /** The port our datagrams come from: what peers show as our `IP:port`. */
+  readonly clientPort: number;
+  readonly serverPort: number;
+  /** TCP fallback port, or null when TCP is off. */
+  readonly tcpPort: number | null;
+  readonly interfaces: readonly InterfaceInfo[];
+  /** Where announces go (broadcast addresses and configured peers), as IP:PORT. */
+  readonly discoveryTargets: readonly string[];
+  readonly profile: string;
+  readonly appVersion: string;
+  readonly protocolVersion: number;
+}
+
+export interface CallResults {
+  'app:ready': null;
+  'self:get': SelfInfo;
+  'contacts:list': Contact[];
+  'contacts:add': { address: string; port: number };
+  'conversations:list': ConversationSummary[];
+  'messages:history': HistoryPage;
+  /** The message as stored, in state `sending`; later states come as `message-state` events. */
+  'messages:send': ChatMessage;
+  'messages:retry': null;
+  /** The conversation marked read, and the unread total left. */
+  'messages:markRead': { peerId: string; unread: number };
+  'messages:search': SearchHit[];
+  'inspector:packets': PacketLogEntry[];
+  'inspector:sockets': SocketsSnapshot;
+  'settings:get': Settings;
+  'settings:set': Settings;
+  'app:openExternal': null;
+}
+
+export type CallChannel = keyof typeof callSchemas;
+export type CallArgs<C extends CallChannel> = z.input<(typeof callSchemas)[C]>;
+export type ParsedCallArgs<C extends CallChannel> = z.output<(typeof callSchemas)[C]>;
+
+export const IPC_ERROR_CODES = [
+  'invalid-argument',
+  'untrusted-sender',
+  'unknown-channel',
+  'not-found',
+  'unavailable',
+  'internal',
+] as const;
+export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
+
+export interface IpcError {
+  readonly code: IpcErrorCode;
+  readonly message: string;
+  /** For invalid-argument: which field was wrong. */
+  readonly field?: string;
+  /** The finer reason a transport may show (`unknown-peer`, `empty`, `too-long`, `disk-full`, …). */
+  readonly reason?: string;
+}
+
+export type IpcResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: IpcError };
+
+/** A warning from the node (junk, rate limits, failed sends), throttled per kind and source. */
+export interface NodeWarningPayload {
+  readonly code: string;
+  readonly message: string;
+  readonly remote?: { readonly address: string; readonly port: number };
+  /** Warnings of this kind from this source that were counted but not reported since the last. */
+  readonly suppressed: number;
+}
+
+/** Events: main -> renderer. */
+export interface EventPayloads {
+  contact: PeerChange & { readonly kind: Contact['kind']; readonly via?: Contact['via'] };
+  /** A message was received and stored. (A sent one is the answer of `messages:send`.) */
+  message: ChatMessage;
+  /** A sent message changed state. */
+  'message-state': MessageStateChange;
+  /** Packet log entries, batched (at most a few batches per second). */
+  packets: readonly PacketLogEntry[];
+  counters: NodeCounters;
+  self: SelfInfo;
+  unread: { readonly total: number };
+  /** Main wants a conversation shown (a notification or tray click). */
+  'open-conversation': { readonly peerId: string };
+  /** Something the user should know about (database moved aside, disk full, port in use, …). */
+  notice: {
+    readonly level: 'info' | 'warning' | 'error';
+    readonly code: string;
+    readonly message: string;
+  };
+  warning: NodeWarningPayload;
+}
+
+export type EventChannel = keyof EventPayloads;
+
+/** `messages:markRead` -> `messagesMarkRead`: the method name of a call on `window.packetChat`. */
+export type CallMethodName<C extends string> = C extends `${infer A}:${infer B}`
+  ? `${A}${Capitalize<B>}`
+  : C;
+
+type CallMethod<C extends CallChannel> =
+  CallArgs<C> extends undefined
+    ? () => Promise<IpcResult<CallResults[C]>>
+    : (args: CallArgs<C>) => Promise<IpcResult<CallResults[C]>>;
+
+/** The object the preload exposes as `window.packetChat`: one function per call, one `on` for events. */
+export type PacketChatApi = {
+  readonly [C in CallChannel as CallMethodName<C>]: CallMethod<C>;
+} & {
+  /** Subscribes to one event; returns the function that unsubscribes. */
+  readonly on: <E extends EventChannel>(
+    event: E,
+    listener: (payload: EventPayloads[E]) => void,
+  ) => () => void;
+};
+
+/** A handler failure with a code from the closed set; anything else thrown becomes `internal`. */
+export class IpcFailure extends Error {
+  override readonly name = 'IpcFailure';
+  constructor(
+    readonly code: IpcErrorCode,
+    message: string,
+    readonly field?: string,
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What answers the calls: electron/app/handlers.ts, behind every transport. */
+export type CallHandlers = {
+  readonly [C in CallChannel]: (
+    args: ParsedCallArgs<C>,
+  ) => CallResults[C] | Promise<CallResults[C]>;
+};
+
+export type EventSink = <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void;

@@ -1,0 +1,67 @@
+// Runtime schemas of the IPC contract (zod): every call's argument is validated with these in
+// main before a handler runs, and settings are validated with them wherever they are stored.
+import { z } from 'zod';
+import { PEER_STATUSES } from '../domain';
+import { MAX_NICK_LENGTH, MAX_TEXT_BYTES } from '../protocol/constants';
+import { nickText } from '../protocol/packets';
+
+export const LANGUAGES = ['system', 'zh-CN', 'en'] as const;
+export const THEMES = ['system', 'light', 'dark'] as const;
+
+const port = z.number().int().min(1).max(65_535);
+/** An IPv4 address with an optional port, or an IPv4 broadcast address. */
+export const endpointText = z
+  .string()
+  .trim()
+  .regex(
+    /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(:\d{1,5})?$/,
+    'expected IPv4 address or IP:PORT',
+  );
+
+export const settingsSchema = z.object({
+  /** The same rule every peer applies to a nick on the wire: what we send, they accept. */
+  nick: z.string().trim().min(1).max(MAX_NICK_LENGTH).pipe(nickText),
+  status: z.enum(PEER_STATUSES),
+  serverPort: port,
+  clientPort: port,
+  tcpFallback: z.boolean(),
+  /** Extra discovery targets: unicast IP[:PORT] or another subnet's broadcast address. */
+  discoveryTargets: z.array(endpointText).max(64),
+  language: z.enum(LANGUAGES),
+  theme: z.enum(THEMES),
+  notifications: z.boolean(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** A conversation: a peer id, `stranger:IP:PORT`, or an `IP[:PORT]` that main resolves. */
+const peerId = z.string().min(1).max(80);
+const none = z.undefined();
+
+/** Calls: renderer -> main. Each entry is the argument schema; results are in contract.ts. */
+export const callSchemas = {
+  /** The renderer is ready for events; main flushes what it queued. */
+  'app:ready': none,
+  'self:get': none,
+  'contacts:list': none,
+  'contacts:add': z.object({ address: endpointText }),
+  'conversations:list': none,
+  'messages:history': z.object({
+    peerId,
+    before: z.string().max(64).optional(),
+    limit: z.number().int().min(1).max(500),
+  }),
+  // Empty and over-long texts reach the node, which refuses them with the reason (`empty`,
+  // `too-long`); the bound here only keeps absurd payloads out (4 bytes per UTF-16 unit at most).
+  'messages:send': z.object({ peerId, text: z.string().max(MAX_TEXT_BYTES * 4) }),
+  'messages:retry': z.object({ messageId: z.string().min(1).max(64) }),
+  'messages:markRead': z.object({ peerId }),
+  'messages:search': z.object({
+    query: z.string().trim().min(1).max(200),
+    limit: z.number().int().min(1).max(200),
+  }),
+  'inspector:packets': z.object({ limit: z.number().int().min(1).max(5_000) }),
+  'inspector:sockets': none,
+  'settings:get': none,
+  'settings:set': settingsSchema.partial(),
+  'app:openExternal': z.object({ url: z.url({ protocol: /^https?$/ }).max(2_048) }),
+} as const;
