@@ -12,21 +12,9 @@ import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { discovery, memory, roundTrip, tcpTransfer, throughput, type Sizes } from './net-bench';
-import { round, table } from './stats';
+import { round, table, type Figure } from './stats';
 import { withWorkers } from './worker-pool';
 import type { StorageResult } from './storage-bench';
-
-export interface Figure {
-  readonly section: string;
-  readonly figure: string;
-  readonly unit: string;
-  readonly value: number;
-  readonly baseline: string;
-  readonly baselineValue: number;
-  /** value / baseline for times and sizes; baseline / value for rates: always "how many times worse". */
-  readonly factor: number;
-  readonly note?: string;
-}
 
 const SECTIONS = ['rtt', 'stream', 'tcp', 'discovery', 'memory', 'storage', 'ui'] as const;
 type Section = (typeof SECTIONS)[number];

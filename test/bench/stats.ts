@@ -50,3 +50,15 @@ export function table(header: readonly string[], rows: readonly (readonly string
     `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+export interface Figure {
+  readonly section: string;
+  readonly figure: string;
+  readonly unit: string;
+  readonly value: number;
+  readonly baseline: string;
+  readonly baselineValue: number;
+  /** value / baseline for times and sizes; baseline / value for rates: always "how many times worse". */
+  readonly factor: number;
+  readonly note?: string;
+}

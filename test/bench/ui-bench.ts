@@ -22,7 +22,7 @@ import { installBridge, type PageBridge } from '../e2e/page-bridge';
 import { buildRenderer, type RendererBuild } from '../e2e/renderer-build';
 import { serveDirectory } from '../e2e/static-server';
 import { LOOPBACK_BROADCAST, testPorts } from '../helpers/ports';
-import type { Figure } from './run';
+import type { Figure } from './stats';
 import { median, percentile, round } from './stats';
 
 const VIEWPORT = { width: 1180, height: 760 };

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../store/context';
 import { GROUP_ROW_PREFIX, selectContactRows, selectGroupedContacts } from '../store/selectors';
-import type { ContactGroup } from '../store/ui-slice';
+import type { ContactGroup } from '../store/state';
 import { ContactRow } from './ContactRow';
 import { EmptyView, StateView } from './StateView';
 import { Icon } from './Icon';

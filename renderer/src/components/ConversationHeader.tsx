@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Contact } from '../../../shared/domain';
 import { endpoint, formatDateTime } from '../lib/format';
-import type { AppState } from '../store/types';
+import type { AppState } from '../store/state';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Load } from '../store/types';
+import type { Load } from '../store/load';
 
 /** The loading and error states every list shares. */
 export function StateView(props: {

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../store/context';
-import type { Toast } from '../store/ui-slice';
+import type { Toast } from '../store/state';
 import { Icon } from './Icon';
 
 const INFO_MS = 6_000;

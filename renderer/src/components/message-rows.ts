@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../../shared/domain';
-import { NOTICE_PREFIX, type ThreadNotice } from '../store/conversations-slice';
+import { NOTICE_PREFIX } from '../store/conversations-slice';
+import type { ThreadNotice } from '../store/state';
 import { dayKey } from '../lib/format';
 
 export type MessageRow =

@@ -1,6 +1,6 @@
 import type { PacketChatApi } from '../../../shared/ipc/contract';
 import type { AppStore } from './create-app-store';
-import { settle } from './types';
+import { settle } from './load';
 
 /**
  * Connects main's events to store actions, then tells main the renderer is ready and loads the

@@ -1,15 +1,6 @@
 import type { Contact } from '../../../shared/domain';
-import type { EventPayloads, IpcResult } from '../../../shared/ipc/contract';
-import { failed, IDLE, LOADING, READY, settle, type Load, type SliceCreator } from './types';
-
-export interface ContactsSlice {
-  /** Every contact by id (peer id, or `stranger:IP:PORT`). */
-  contacts: Record<string, Contact>;
-  contactsLoad: Load;
-  loadContacts: () => Promise<void>;
-  applyContactChange: (change: EventPayloads['contact']) => void;
-  addContact: (address: string) => Promise<IpcResult<{ address: string; port: number }>>;
-}
+import { failed, IDLE, LOADING, READY, settle } from './load';
+import type { ContactsSlice, SliceCreator } from './state';
 
 export const createContactsSlice: SliceCreator<ContactsSlice> = (api) => (set, get) => ({
   contacts: {},

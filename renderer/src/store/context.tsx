@@ -2,7 +2,7 @@ import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { PacketChatApi } from '../../../shared/ipc/contract';
 import type { AppStore } from './create-app-store';
-import type { AppState } from './types';
+import type { AppState } from './state';
 
 interface Services {
   readonly store: AppStore;

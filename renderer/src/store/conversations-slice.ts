@@ -1,7 +1,7 @@
 import type { ChatMessage, MessageStateChange } from '../../../shared/domain';
-import type { IpcResult } from '../../../shared/ipc/contract';
 import { fetchPages, prependPages, type Fetched, type Thread } from './history';
-import { failed, IDLE, LOADING, READY, settle, type Load, type SliceCreator } from './types';
+import { failed, IDLE, LOADING, READY, settle } from './load';
+import type { ConversationsSlice, SliceCreator, ThreadNotice } from './state';
 
 export type { Thread } from './history';
 
@@ -11,47 +11,8 @@ export const HISTORY_PAGE = 100;
 const JUMP_PAGE = 500;
 const MAX_JUMP_PAGES = 200;
 
-export interface Summary {
-  readonly unread: number;
-  readonly lastMessageId: string | null;
-  readonly lastAt: number;
-}
-
-/** Something that happened in a conversation that is not a message (the peer moved). */
-export interface ThreadNotice {
-  readonly id: string;
-  readonly peerId: string;
-  readonly at: number;
-  readonly kind: 'moved';
-  readonly from: string;
-  readonly to: string;
-}
-
 export const NOTICE_PREFIX = 'notice:';
 export const EMPTY_THREAD: Thread = { items: [], nextCursor: null, complete: false, load: IDLE };
-
-export interface ConversationsSlice {
-  summaries: Record<string, Summary>;
-  conversationsLoad: Load;
-  messages: Record<string, ChatMessage>;
-  threads: Record<string, Thread>;
-  notices: Record<string, ThreadNotice>;
-  loadConversations: () => Promise<void>;
-  /** Loads the next older page (the newest page first). No-op while loading or when complete. */
-  loadOlder: (peerId: string) => Promise<void>;
-  /** Pages back until `messageId` is loaded; true when found. */
-  loadUntil: (peerId: string, messageId: string) => Promise<boolean>;
-  receiveMessage: (message: ChatMessage) => void;
-  applyMessageState: (change: MessageStateChange) => void;
-  sendMessage: (peerId: string, text: string) => Promise<IpcResult<ChatMessage>>;
-  retryMessage: (messageId: string) => Promise<IpcResult<null>>;
-  markRead: (peerId: string) => void;
-  addMovedNotice: (
-    peerId: string,
-    previous: { address: string; port: number },
-    now: { address: string; port: number },
-  ) => void;
-}
 
 let noticeCounter = 0;
 

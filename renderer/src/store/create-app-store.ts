@@ -5,7 +5,7 @@ import { createConversationsSlice } from './conversations-slice';
 import { createInspectorSlice } from './inspector-slice';
 import { createSelfSlice } from './self-slice';
 import { createSettingsSlice } from './settings-slice';
-import type { AppState } from './types';
+import type { AppState } from './state';
 import { createUiSlice } from './ui-slice';
 
 export type AppStore = StoreApi<AppState>;

@@ -2,7 +2,7 @@
 // putting the pages in front of what is loaded, in one store update however many pages came.
 import type { ChatMessage, HistoryPage } from '../../../shared/domain';
 import type { PacketChatApi } from '../../../shared/ipc/contract';
-import { READY, settle, type Load } from './types';
+import { READY, settle, type Load } from './load';
 
 /** The loaded part of one conversation: message ids and notice ids, oldest first. */
 export interface Thread {

@@ -1,37 +1,7 @@
-import type { NodeCounters } from '../../../shared/domain';
-import type { PacketLogEntry, SocketsSnapshot } from '../../../shared/domain';
+import type { PacketLogEntry } from '../../../shared/domain';
 import { PACKET_LOG_SIZE } from '../../../shared/protocol/constants';
-import { failed, IDLE, LOADING, READY, settle, type Load, type SliceCreator } from './types';
-
-export interface PacketFilter {
-  /** Peer id, or '' for every peer. */
-  readonly peerId: string;
-  /** Packet kind, or '' for every kind. */
-  readonly kind: string;
-}
-
-export interface InspectorSlice {
-  packets: readonly PacketLogEntry[];
-  /** Packets that arrived while paused; shown on resume. */
-  held: readonly PacketLogEntry[];
-  packetsLoad: Load;
-  /** The newest `seq` seen: entries at or below it are repeats (seq grows within a node run). */
-  lastSeq: number;
-  paused: boolean;
-  packetFilter: PacketFilter;
-  selectedSeq: number | null;
-  sockets: SocketsSnapshot | null;
-  socketsLoad: Load;
-  counters: NodeCounters | null;
-  loadPackets: () => Promise<void>;
-  receivePackets: (batch: readonly PacketLogEntry[]) => void;
-  setPaused: (paused: boolean) => void;
-  setPacketFilter: (patch: Partial<PacketFilter>) => void;
-  selectPacket: (seq: number | null) => void;
-  clearPackets: () => void;
-  loadSockets: () => Promise<void>;
-  setCounters: (counters: NodeCounters) => void;
-}
+import { failed, IDLE, LOADING, READY, settle } from './load';
+import type { InspectorSlice, SliceCreator } from './state';
 
 /** Log entries by `seq`, each once, oldest first (a snapshot and live batches overlap). */
 function mergeBySeq(...lists: (readonly PacketLogEntry[])[]): PacketLogEntry[] {

@@ -1,7 +1,5 @@
 import type { Contact, PacketLogEntry } from '../../../shared/domain';
-import type { Summary } from './conversations-slice';
-import type { AppState } from './types';
-import type { ContactGroup } from './ui-slice';
+import type { AppState, ContactGroup, Summary } from './state';
 
 export const GROUPS: readonly ContactGroup[] = ['online', 'offline', 'strangers'];
 export const GROUP_ROW_PREFIX = 'group:';

@@ -1,12 +1,5 @@
-import type { SelfInfo } from '../../../shared/ipc/contract';
-import { failed, IDLE, LOADING, READY, settle, type Load, type SliceCreator } from './types';
-
-export interface SelfSlice {
-  self: SelfInfo | null;
-  selfLoad: Load;
-  loadSelf: () => Promise<void>;
-  setSelf: (self: SelfInfo) => void;
-}
+import { failed, IDLE, LOADING, READY, settle } from './load';
+import type { SelfSlice, SliceCreator } from './state';
 
 export const createSelfSlice: SliceCreator<SelfSlice> = (api) => (set) => ({
   self: null,

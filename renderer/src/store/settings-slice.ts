@@ -1,14 +1,5 @@
-import type { Settings } from '../../../shared/ipc/schemas';
-import type { IpcResult } from '../../../shared/ipc/contract';
-import { failed, IDLE, LOADING, READY, settle, type Load, type SliceCreator } from './types';
-
-export interface SettingsSlice {
-  settings: Settings | null;
-  settingsLoad: Load;
-  loadSettings: () => Promise<void>;
-  /** Sends only already-validated fields; main validates again and answers with the whole set. */
-  saveSettings: (patch: Partial<Settings>) => Promise<IpcResult<Settings>>;
-}
+import { failed, IDLE, LOADING, READY, settle } from './load';
+import type { SettingsSlice, SliceCreator } from './state';
 
 export const createSettingsSlice: SliceCreator<SettingsSlice> = (api) => (set) => ({
   settings: null,

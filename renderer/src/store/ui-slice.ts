@@ -1,42 +1,5 @@
-import type { SearchHit } from '../../../shared/domain';
-import type { EventPayloads } from '../../../shared/ipc/contract';
-import { settle, type LoadStatus, type SliceCreator } from './types';
-
-export type View = 'chats' | 'inspector';
-export type ContactGroup = 'online' | 'offline' | 'strangers';
-
-export interface Toast {
-  readonly id: number;
-  readonly level: EventPayloads['notice']['level'];
-  readonly code: string;
-  readonly message: string;
-}
-
-export interface UiSlice {
-  view: View;
-  settingsOpen: boolean;
-  activePeerId: string | null;
-  /** The window is hidden or blurred: incoming messages count as unread. */
-  windowHidden: boolean;
-  collapsedGroups: Readonly<Record<ContactGroup, boolean>>;
-  searchQuery: string;
-  searchHits: readonly SearchHit[];
-  searchStatus: LoadStatus;
-  /** A message to scroll to and flash (a search result). */
-  highlightMessageId: string | null;
-  toasts: readonly Toast[];
-  setView: (view: View) => void;
-  setSettingsOpen: (open: boolean) => void;
-  openConversation: (peerId: string) => void;
-  setWindowHidden: (hidden: boolean) => void;
-  toggleGroup: (group: ContactGroup) => void;
-  setSearchQuery: (query: string) => void;
-  runSearch: (query: string) => Promise<void>;
-  jumpToMessage: (hit: SearchHit) => Promise<void>;
-  clearHighlight: () => void;
-  pushToast: (notice: EventPayloads['notice']) => void;
-  dismissToast: (id: number) => void;
-}
+import { settle } from './load';
+import type { SliceCreator, Toast, UiSlice } from './state';
 
 let toastCounter = 0;
 export const SEARCH_LIMIT = 50;

@@ -1,21 +1,4 @@
-import type { StateCreator } from 'zustand/vanilla';
-import type { IpcResult, PacketChatApi } from '../../../shared/ipc/contract';
-import type { ContactsSlice } from './contacts-slice';
-import type { ConversationsSlice } from './conversations-slice';
-import type { InspectorSlice } from './inspector-slice';
-import type { SelfSlice } from './self-slice';
-import type { SettingsSlice } from './settings-slice';
-import type { UiSlice } from './ui-slice';
-
-export type AppState = SelfSlice &
-  ContactsSlice &
-  ConversationsSlice &
-  InspectorSlice &
-  SettingsSlice &
-  UiSlice;
-
-/** A slice gets the api it talks to; slices may read each other through `get()`. */
-export type SliceCreator<T> = (api: PacketChatApi) => StateCreator<AppState, [], [], T>;
+import type { IpcResult } from '../../../shared/ipc/contract';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
