@@ -21,7 +21,15 @@ const noElectronDir = {
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'dist-electron/', 'release/', 'coverage/', 'test-results/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'dist-electron/',
+      'dist-cli/',
+      'release/',
+      'coverage/',
+      'test-results/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
