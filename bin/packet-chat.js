@@ -29,9 +29,20 @@ const REQUIRED_MAJOR = 24;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(ROOT, 'dist-cli');
 const BUNDLE = join(OUT_DIR, 'packet-chat.js');
-/** What the bundle is built from; a newer file here means the bundle is stale. */
+/** The project's own Node 24: the `node` devDependency's binary. */
+const OWN_NODE = join(
+  ROOT,
+  'node_modules/node/bin',
+  process.platform === 'win32' ? 'node.exe' : 'node',
+);
+/** What the bundle is built from: a newer file here (*.ts, *.json) means the bundle is stale. */
 const SOURCE_DIRS = ['electron', 'shared'];
-const SOURCE_FILES = ['vite.cli.config.ts', 'package.json', 'package-lock.json'];
+const SOURCE_FILES = [
+  'vite.cli.config.ts',
+  'tsconfig.base.json',
+  'package.json',
+  'package-lock.json',
+];
 /** Set in the child of a re-execution, so a wrong PACKET_CHAT_NODE cannot loop. */
 const REEXEC_MARK = 'PACKET_CHAT_REEXEC';
 
@@ -41,17 +52,7 @@ function fail(sentence) {
 }
 
 function ownNode() {
-  const fromEnv = process.env.PACKET_CHAT_NODE;
-  const file =
-    fromEnv !== undefined && fromEnv !== ''
-      ? fromEnv
-      : join(
-          ROOT,
-          'node_modules',
-          'node',
-          'bin',
-          process.platform === 'win32' ? 'node.exe' : 'node',
-        );
+  const file = process.env.PACKET_CHAT_NODE || OWN_NODE;
   return existsSync(file) ? file : undefined;
 }
 
@@ -65,8 +66,9 @@ function reexec(node) {
     env: { ...process.env, [REEXEC_MARK]: '1' },
   });
   // Ctrl-C in a terminal reaches the whole foreground process group, the child included; passing
-  // it on as well would make the child see two and die before it says bye. Without a terminal
-  // (scripts, tests, `kill`), only this process gets the signal, so it is passed on.
+  // it on as well would send the child a second SIGINT, and the node quits on the first and is
+  // killed by a second. Without a terminal (scripts, tests, `kill`) only this process gets the
+  // signal, so it is passed on. Either way this process must not die of it before the child.
   const interactive = isatty(0);
   const forward = {
     SIGINT: () => (interactive ? undefined : child.kill('SIGINT')),
@@ -94,7 +96,7 @@ function newestSource() {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const file = join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
-      else if (entry.name.endsWith('.ts')) consider(file);
+      else if (/\.(ts|json)$/.test(entry.name)) consider(file);
     }
   };
   for (const dir of SOURCE_DIRS) walk(join(ROOT, dir));
