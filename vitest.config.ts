@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // Builds dist-cli/packet-chat.js once; the CLI tests spawn that file (test/helpers/cli-node.ts).
+    globalSetup: ['test/helpers/build-cli.ts'],
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 20_000,

@@ -2,7 +2,7 @@
  * `npm run bench`: every PacketChat figure next to its baseline, measured in the same run.
  * Prints a table and writes JSON (default test/bench/results/latest.json).
  *
- *   tsx test/bench/run.ts [--quick] [--only=rtt,stream,tcp,discovery,memory,storage,ui]
+ *   tsx test/bench/run.ts [--quick] [--only=rtt,stream,tcp,discovery,memory,storage,ui,cli]
  *                         [--out=path.json]
  *
  * Loopback only. Each figure runs in fresh worker processes that are stopped afterwards.
@@ -11,12 +11,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { cliStartup } from './cli-bench';
 import { discovery, memory, roundTrip, tcpTransfer, throughput, type Sizes } from './net-bench';
 import { round, table, type Figure } from './stats';
 import { withWorkers } from './worker-pool';
 import type { StorageResult } from './storage-bench';
 
-const SECTIONS = ['rtt', 'stream', 'tcp', 'discovery', 'memory', 'storage', 'ui'] as const;
+const SECTIONS = ['rtt', 'stream', 'tcp', 'discovery', 'memory', 'storage', 'ui', 'cli'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -252,6 +253,46 @@ async function main(): Promise<void> {
     for (const f of r.figures) figures.push(f);
     for (const f of r.figures)
       console.log(`  ${f.figure}: ${f.value} ${f.unit} (${f.baseline}: ${f.baselineValue})`);
+  });
+
+  await runSection('cli', async () => {
+    const r = await cliStartup({ runs: quick ? 3 : 10, idleMs: 3_000 });
+    details['cli'] = r;
+    const range = (s: { min: number; max: number }, unit: string) =>
+      `${r.runs} runs, range ${round(s.min)}-${round(s.max)} ${unit}`;
+    const bare = r.modes.bare;
+    const startup = 'bare node: start, print one line';
+    for (const [mode, what] of [
+      ['bundle', 'built JS (node dist-cli/packet-chat.js)'],
+      ['bin', 'bin/packet-chat.js (npx packet-chat)'],
+      ['tsx', 'same sources through tsx (before the bundle)'],
+    ] as const) {
+      const m = r.modes[mode];
+      time(
+        'cli',
+        `start-up to ready, ${what}, median`,
+        m.startupMs.median,
+        startup,
+        bare.startupMs.median,
+        range(m.startupMs, 'ms'),
+      );
+    }
+    for (const [mode, what] of [
+      ['bundle', 'built JS'],
+      ['tsx', 'through tsx (before)'],
+    ] as const) {
+      const m = r.modes[mode];
+      add(
+        'cli',
+        `idle RSS ${r.idleMs / 1_000} s after ready, ${what}, median`,
+        'MiB',
+        m.rssMb.median,
+        'bare node, idle',
+        bare.rssMb.median,
+        m.rssMb.median / bare.rssMb.median,
+        range(m.rssMb, 'MiB'),
+      );
+    }
   });
 
   const machine = {

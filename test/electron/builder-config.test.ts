@@ -76,13 +76,67 @@ describe('electron-builder.yml', () => {
     expect(config['asar']).toBe(true);
   });
 
-  it('packs no node_modules: the beforeBuild hook says they are handled (vite bundled them)', async () => {
-    expect(config['npmRebuild']).toBe(true);
-    const hook = path.join(ROOT, config['beforeBuild'] as string);
-    const loaded = (await import(hook)) as { default: () => unknown };
-    expect(await loaded.default()).toBe(false);
+  it('packs no node_modules: no production dependencies, nothing native to rebuild', async () => {
+    // Vite bundles what the app needs (zod, …) into dist-electron/, so package.json lists every
+    // package under devDependencies, which electron-builder never copies.
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
+    expect(pkg.dependencies ?? {}).toEqual({});
+    expect(await productionModules(ROOT, 'npm')).toEqual([]);
+    expect(await productionModules(ROOT, 'traversal')).toEqual([]);
+    // Storage is node:sqlite: there is no native module to rebuild for Electron.
+    expect(config['npmRebuild']).toBe(false);
+    expect(config).not.toHaveProperty('beforeBuild');
+  });
+
+  it('would notice a production dependency (the check above has teeth)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'packet-chat-deps-'));
+    try {
+      writeFileSync(
+        path.join(dir, 'package.json'),
+        JSON.stringify({ name: 'fixture', version: '1.0.0', dependencies: { zod: '^4.0.0' } }),
+      );
+      mkdirSync(path.join(dir, 'node_modules/zod'), { recursive: true });
+      writeFileSync(
+        path.join(dir, 'node_modules/zod/package.json'),
+        JSON.stringify({ name: 'zod', version: '4.0.0' }),
+      );
+      expect(await productionModules(dir, 'traversal')).toEqual(['zod']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
+
+interface Collector {
+  getNodeModules(options: { packageName: string }): Promise<{ nodeModules: { name: string }[] }>;
+}
+
+/**
+ * The node_modules electron-builder would copy into the app for `dir`, as its own collectors find
+ * them: `npm` runs `npm list --omit=dev`, `traversal` walks package.json dependencies.
+ */
+async function productionModules(dir: string, pm: 'npm' | 'traversal'): Promise<string[]> {
+  const { getCollectorByPackageManager } = require(
+    fromBuilder('app-builder-lib/out/node-module-collector'),
+  ) as { getCollectorByPackageManager: (pm: string, dir: string, tmp: unknown) => Collector };
+  const { TmpDir } = require(fromBuilder('builder-util')) as {
+    TmpDir: new (debugName: string) => { cleanup(): Promise<unknown> };
+  };
+  const tmp = new TmpDir('builder-config-test');
+  try {
+    const name = (
+      JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name: string }
+    ).name;
+    const { nodeModules } = await getCollectorByPackageManager(pm, dir, tmp).getNodeModules({
+      packageName: name,
+    });
+    return nodeModules.map((module) => module.name).sort();
+  } finally {
+    await tmp.cleanup();
+  }
+}
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(file: string): [number, number] {
@@ -122,7 +176,7 @@ type GetMainFileMatchers = (
  * The app files electron-builder would put in app.asar for `dir`: its own `getMainFileMatchers`
  * (the `files` globs plus its default exclusions), applied to a walk of the tree the way its
  * copier walks it (a directory the filter refuses is not entered). node_modules are skipped:
- * the beforeBuild hook (tested above) tells electron-builder not to collect them.
+ * electron-builder copies only production dependencies from them, and there are none (tested above).
  */
 function packedFiles(dir: string): string[] {
   const { getMainFileMatchers } = require(fromBuilder('app-builder-lib/out/fileMatcher')) as {
@@ -182,7 +236,7 @@ describe('files that would be packed', () => {
     'test/electron/main.test.ts',
     'docs/SECURITY.md',
     'build/icon.png',
-    'build/before-build.cjs',
+    'dist-cli/packet-chat.js',
     'release/PacketChat-0.1.0.AppImage',
     'release/linux-unpacked/resources/app.asar',
     'node_modules/zod/index.js',

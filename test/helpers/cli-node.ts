@@ -1,17 +1,35 @@
 /**
- * Runs the headless CLI node (`electron/cli/main.ts --json`) as a child process, optionally inside
- * a network namespace, and gives tests its JSON events. Waiting is event-driven: no sleeps.
+ * Runs the headless CLI node (the built `dist-cli/packet-chat.js --json`) as a child process,
+ * optionally inside a network namespace, and gives tests its JSON events. Waiting is event-driven:
+ * no sleeps.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root: tsx and electron/cli/main.ts are resolved from here. */
+/** The repository root: the CLI runs with this as its working directory. */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI_ENTRY = 'electron/cli/main.ts';
+/**
+ * The command-line node as shipped: built from electron/cli/main.ts by vite.cli.config.ts, once
+ * per test run (test/helpers/build-cli.ts, the globalSetup in vitest.config.ts).
+ */
+export const CLI_BUNDLE = join(REPO_ROOT, 'dist-cli', 'packet-chat.js');
+
+/**
+ * Program and arguments that run the built CLI with `args`, on the Node running the tests (the
+ * project's Node 24). For spawn(): `spawn(...cliCommand(['--json']))`.
+ */
+export function cliCommand(args: readonly string[]): [string, string[]] {
+  if (!existsSync(CLI_BUNDLE)) {
+    throw new Error(
+      `${CLI_BUNDLE} is missing: run the tests with vitest.config.ts (its globalSetup builds it) or \`npm run build:cli\` first.`,
+    );
+  }
+  return [process.execPath, [CLI_BUNDLE, ...args]];
+}
 
 export interface PeerJson {
   readonly id: string;
@@ -233,10 +251,12 @@ export class CliNode {
     const nickIndex = args.indexOf('--nick');
     this.label =
       options.label ?? (nickIndex >= 0 ? args[nickIndex + 1] : undefined) ?? options.netns ?? 'cli';
-    const node = [process.execPath, '--import', 'tsx', CLI_ENTRY, '--json', ...args];
-    const [command, ...commandArgs] =
-      options.netns === undefined ? node : ['ip', 'netns', 'exec', options.netns, ...node];
-    this.child = spawn(command ?? process.execPath, commandArgs, {
+    const [node, nodeArgs] = cliCommand(['--json', ...args]);
+    const [command, commandArgs] =
+      options.netns === undefined
+        ? [node, nodeArgs]
+        : ['ip', ['netns', 'exec', options.netns, node, ...nodeArgs]];
+    this.child = spawn(command, commandArgs, {
       cwd: REPO_ROOT,
       env: { ...(options.env ?? process.env), XDG_CONFIG_HOME: this.configHome },
       stdio: ['pipe', 'pipe', 'pipe'],

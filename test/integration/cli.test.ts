@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startCliNode, type CliNode } from '../helpers/cli-node';
+import { cliCommand, REPO_ROOT, startCliNode, type CliNode } from '../helpers/cli-node';
 import { loopbackArgs, testPorts } from '../helpers/ports';
 import { waitUntil } from '../helpers/wait';
 
@@ -228,11 +228,10 @@ describe('packet-chat interactive', () => {
     const ports = testPorts();
     const peer = cli(ports, '--nick', 'json-peer');
     const peerReady = await peer.ready();
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'electron/cli/main.ts', ...loopbackArgs(ports), '--nick', 'term'],
-      { cwd: REPO_ROOT, env: { ...process.env, XDG_CONFIG_HOME: await tempDir() } },
-    );
+    const child = spawn(...cliCommand([...loopbackArgs(ports), '--nick', 'term']), {
+      cwd: REPO_ROOT,
+      env: { ...process.env, XDG_CONFIG_HOME: await tempDir() },
+    });
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => (out += chunk));
