@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { JsonEvent, ReadyEvent } from '../../electron/cli/json-protocol';
 
 /** The repository root: the CLI runs with this as its working directory. */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -31,153 +32,9 @@ export function cliCommand(args: readonly string[]): [string, string[]] {
   return [process.execPath, [CLI_BUNDLE, ...args]];
 }
 
-export interface PeerJson {
-  readonly id: string;
-  readonly nick: string;
-  readonly host: string;
-  readonly address: string;
-  readonly port: number;
-  readonly tcpPort: number | null;
-  readonly status: string;
-  readonly online: boolean;
-  readonly lastSeen: number;
-}
-
-export interface ReadyEvent {
-  readonly type: 'ready';
-  readonly nodeId: string;
-  readonly nick: string;
-  readonly host: string;
-  readonly serverPort: number;
-  readonly clientPort: number;
-  readonly tcpPort: number | null;
-  readonly addresses: readonly string[];
-  readonly discoveryTargets: readonly string[];
-}
-
-export interface InfoEvent extends Omit<ReadyEvent, 'type'> {
-  readonly type: 'info';
-  readonly counters: Readonly<Record<string, number>>;
-}
-
-export interface PeerEvent {
-  readonly type: 'peer';
-  readonly change: 'added' | 'online' | 'offline' | 'moved' | 'updated';
-  readonly peer: PeerJson;
-  readonly previous?: { readonly address: string; readonly port: number };
-}
-
-export interface MessageEvent {
-  readonly type: 'message';
-  readonly message: {
-    readonly id: string;
-    readonly from: string;
-    readonly nick: string;
-    readonly address: string;
-    readonly port: number;
-    readonly text: string;
-    readonly transport: 'udp' | 'tcp';
-    readonly seq: number;
-    readonly sentAt: number;
-    readonly receivedAt: number;
-  };
-}
-
-export interface StatusEvent {
-  readonly type: 'status';
-  readonly id: string;
-  readonly to: string;
-  readonly status: 'sending' | 'delivered' | 'pending' | 'failed';
-  readonly transport: 'udp' | 'tcp';
-  readonly attempts: number;
-  readonly rttMs?: number;
-}
-
-export interface SentEvent {
-  readonly type: 'sent';
-  readonly id: string;
-  readonly to: string;
-}
-
-export interface ErrorEvent {
-  readonly type: 'error';
-  readonly message: string;
-  readonly code?: string;
-}
-
-export interface WarningEvent {
-  readonly type: 'warning';
-  readonly code: string;
-  readonly message: string;
-  readonly suppressed: number;
-  readonly remote?: { readonly address: string; readonly port: number };
-}
-
-export interface PeersEvent {
-  readonly type: 'peers';
-  readonly peers: readonly PeerJson[];
-}
-
-export interface AddedEvent {
-  readonly type: 'added';
-  readonly address: string;
-  readonly port: number;
-}
-
-export interface NickEvent {
-  readonly type: 'nick';
-  readonly nick: string;
-}
-
-export interface StoredMessageJson {
-  readonly id: string;
-  readonly peerId: string;
-  readonly direction: 'in' | 'out';
-  readonly text: string;
-  readonly transport: 'udp' | 'tcp';
-  readonly state: string;
-  readonly sentAt: number;
-  readonly receivedAt: number;
-  readonly remote: string;
-}
-
-export interface HistoryEvent {
-  readonly type: 'history';
-  readonly messages: readonly StoredMessageJson[];
-  readonly nextCursor: string | null;
-}
-
-export interface SearchEvent {
-  readonly type: 'search';
-  readonly results: readonly {
-    readonly messageId: string;
-    readonly peerId: string;
-    readonly snippet: string;
-    readonly at: number;
-  }[];
-}
-
-export interface ReadEvent {
-  readonly type: 'read';
-  readonly with: string;
-  readonly unread: number;
-}
-
-export type CliEvent =
-  | HistoryEvent
-  | SearchEvent
-  | ReadEvent
-  | ReadyEvent
-  | InfoEvent
-  | PeerEvent
-  | MessageEvent
-  | StatusEvent
-  | SentEvent
-  | ErrorEvent
-  | WarningEvent
-  | PeersEvent
-  | AddedEvent
-  | NickEvent;
+/** Every line --json mode writes: the CLI's own typed union (electron/cli/json-protocol.ts). */
+export type CliEvent = JsonEvent;
+export type { ErrorEvent, PeerJson, ReadyEvent, SentEvent } from '../../electron/cli/json-protocol';
 
 export type CliEventOf<K extends CliEvent['type']> = Extract<CliEvent, { type: K }>;
 
