@@ -24,6 +24,16 @@ export function hexBytes(hex: string): Uint8Array {
   return bytes;
 }
 
+/**
+ * The same bytes as a plain Uint8Array (no copy). Node hands out Buffers, whose `slice` is a view
+ * rather than a copy; the crypto API returns plain Uint8Arrays so `slice` means what it says.
+ */
+export function plain(bytes: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(bytes) === Uint8Array.prototype
+    ? bytes
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const part of parts) length += part.length;

@@ -16,7 +16,7 @@ import {
   randomBytes,
   type KeyObject,
 } from 'node:crypto';
-import { isAllZero } from './bytes';
+import { isAllZero, plain } from './bytes';
 import {
   AEAD_NONCE_BYTES,
   AEAD_TAG_BYTES,
@@ -88,7 +88,7 @@ function aesGcm(key: Uint8Array): AeadKey {
       cipher.setAAD(associatedData);
       const body = cipher.update(plaintext);
       const tail = cipher.final();
-      return Buffer.concat([body, tail, cipher.getAuthTag()]);
+      return plain(Buffer.concat([body, tail, cipher.getAuthTag()]));
     },
     open(nonce, associatedData, ciphertext) {
       if (nonce.length !== AEAD_NONCE_BYTES || ciphertext.length < AEAD_TAG_BYTES) return undefined;
@@ -102,7 +102,7 @@ function aesGcm(key: Uint8Array): AeadKey {
         const body = decipher.update(ciphertext.subarray(0, split));
         // final() throws when the tag does not verify; the plaintext is released only after it.
         const tail = decipher.final();
-        return tail.length === 0 ? body : Buffer.concat([body, tail]);
+        return plain(tail.length === 0 ? body : Buffer.concat([body, tail]));
       } catch {
         return undefined;
       }
@@ -116,11 +116,11 @@ export function createNodeCryptoProvider(): CryptoProvider {
     keyPairFromPrivateKey,
     dh,
     aesGcm,
-    sha256: (data) => createHash('sha256').update(data).digest(),
-    sha512: (data) => createHash('sha512').update(data).digest(),
-    hmacSha256: (key, data) => createHmac('sha256', key).update(data).digest(),
+    sha256: (data) => plain(createHash('sha256').update(data).digest()),
+    sha512: (data) => plain(createHash('sha512').update(data).digest()),
+    hmacSha256: (key, data) => plain(createHmac('sha256', key).update(data).digest()),
     hkdfSha256: (salt, ikm, info, length) =>
       new Uint8Array(hkdfSync('sha256', ikm, salt, info, length)),
-    randomBytes: (length) => randomBytes(length),
+    randomBytes: (length) => plain(randomBytes(length)),
   };
 }

@@ -117,7 +117,8 @@ export function noiseHkdf(
 ): readonly Uint8Array[] {
   const okm = provider.hkdfSha256(chainingKey, inputKeyMaterial, new Uint8Array(0), 32 * outputs);
   const parts: Uint8Array[] = [];
-  for (let offset = 0; offset < okm.length; offset += 32)
-    parts.push(okm.slice(offset, offset + 32));
+  for (let offset = 0; offset < okm.length; offset += 32) {
+    parts.push(new Uint8Array(okm.subarray(offset, offset + 32)));
+  }
   return parts;
 }
