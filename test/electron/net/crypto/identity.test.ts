@@ -28,9 +28,11 @@ describe('identity', () => {
   });
 
   it('pins the values for the RFC 7748 Alice key, so the format cannot drift', () => {
-    expect(nodeIdOf(alice.publicKey, provider)).toBe(
-      hex(provider.sha256(alice.publicKey)).slice(0, 32),
+    expect(nodeIdOf(alice.publicKey, provider)).toBe('300c9c9603b92a4b39ed3958bf924011');
+    expect(fingerprintOf(alice.publicKey, provider)).toBe(
+      '300c 9c96 03b9 2a4b 39ed 3958 bf92 4011 4804 db4f d373 012c 0ca4 7432 d634 25ae',
     );
+    expect(shortFingerprintOf(alice.publicKey, provider)).toBe('300c9c');
     expect(isNodeIdOf(nodeIdOf(alice.publicKey, provider), alice.publicKey, provider)).toBe(true);
     expect(isNodeIdOf('0'.repeat(32), alice.publicKey, provider)).toBe(false);
     expect(isNodeIdOf(nodeIdOf(alice.publicKey, provider), new Uint8Array(31), provider)).toBe(
