@@ -48,6 +48,21 @@ describe.each(PROVIDERS)('%s provider', (_name, provider) => {
     );
   });
 
+  it('follows the bytes of a key array, not its identity (a wiped key is a different key)', () => {
+    const pair = provider.generateKeyPair();
+    const peer = provider.generateKeyPair().publicKey;
+    const before = hex(provider.dh(pair.privateKey, peer)!);
+    expect(hex(provider.dh(pair.privateKey, peer)!)).toBe(before);
+    pair.privateKey.fill(7);
+    expect(hex(provider.dh(pair.privateKey, peer)!)).toBe(
+      hex(nobleProvider.dh(new Uint8Array(32).fill(7), peer)!),
+    );
+    peer.fill(9);
+    expect(hex(provider.dh(pair.privateKey, peer)!)).toBe(
+      hex(nobleProvider.dh(new Uint8Array(32).fill(7), new Uint8Array(32).fill(9))!),
+    );
+  });
+
   it('seals and opens GCM test case 16', () => {
     const v = GCM_CASE_16;
     const key = provider.aesGcm(v.key);
