@@ -2,6 +2,8 @@
 import type { CryptoProvider } from '../../../../electron/net/crypto/primitives';
 import {
   createTransport,
+  type OpenResult,
+  type Sender,
   type TransportLimits,
   type TransportSession,
 } from '../../../../electron/net/crypto/transport';
@@ -56,3 +58,13 @@ export function recordingProvider(inner: CryptoProvider): {
   };
   return { provider, uses };
 }
+
+export const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+export function sealOk(sender: Sender, inner: Uint8Array): Uint8Array {
+  const result = sender.seal(inner);
+  if (!result.ok) throw new Error(result.code);
+  return result.record;
+}
+
+export const codeOf = (result: OpenResult): string => (result.ok ? 'ok' : result.code);
