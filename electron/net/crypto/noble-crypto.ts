@@ -1,0 +1,74 @@
+/**
+ * CryptoProvider over the audited pure-JS `@noble/*` libraries: the fallback for any primitive
+ * whose `node:crypto` version is missing or fails the start-up self-test. Slower (see
+ * docs/CRYPTO.md, "Benchmarks"), but the same bytes in and out.
+ */
+import { gcm } from '@noble/ciphers/aes.js';
+import { x25519 } from '@noble/curves/ed25519.js';
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { randomBytes } from '@noble/hashes/utils.js';
+import { isAllZero } from './bytes';
+import {
+  AEAD_NONCE_BYTES,
+  AEAD_TAG_BYTES,
+  AES_KEY_BYTES,
+  X25519_KEY_BYTES,
+  type AeadKey,
+  type CryptoProvider,
+  type KeyPair,
+} from './primitives';
+
+function keyPairFromPrivateKey(privateKey: Uint8Array): KeyPair {
+  if (privateKey.length !== X25519_KEY_BYTES) throw new RangeError('X25519 private key: 32 bytes');
+  const copy = new Uint8Array(privateKey);
+  return { publicKey: x25519.getPublicKey(copy), privateKey: copy };
+}
+
+function dh(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array | undefined {
+  if (privateKey.length !== X25519_KEY_BYTES || publicKey.length !== X25519_KEY_BYTES) {
+    return undefined;
+  }
+  try {
+    const shared = x25519.getSharedSecret(privateKey, publicKey);
+    return isAllZero(shared) ? undefined : shared;
+  } catch {
+    // noble rejects low-order public keys by throwing; the interface says undefined.
+    return undefined;
+  }
+}
+
+function aesGcm(key: Uint8Array): AeadKey {
+  if (key.length !== AES_KEY_BYTES) throw new RangeError('AES-256-GCM key: 32 bytes');
+  const copy = new Uint8Array(key);
+  return {
+    seal(nonce, associatedData, plaintext) {
+      if (nonce.length !== AEAD_NONCE_BYTES) throw new RangeError('AES-GCM nonce: 12 bytes');
+      return gcm(copy, nonce, associatedData).encrypt(plaintext);
+    },
+    open(nonce, associatedData, ciphertext) {
+      if (nonce.length !== AEAD_NONCE_BYTES || ciphertext.length < AEAD_TAG_BYTES) return undefined;
+      try {
+        return gcm(copy, nonce, associatedData).decrypt(ciphertext);
+      } catch {
+        // noble throws on a tag mismatch; the interface says undefined.
+        return undefined;
+      }
+    },
+  };
+}
+
+export function createNobleCryptoProvider(): CryptoProvider {
+  return {
+    generateKeyPair: () => keyPairFromPrivateKey(randomBytes(X25519_KEY_BYTES)),
+    keyPairFromPrivateKey,
+    dh,
+    aesGcm,
+    sha256: (data) => sha256(data),
+    sha512: (data) => sha512(data),
+    hmacSha256: (key, data) => hmac(sha256, key, data),
+    hkdfSha256: (salt, ikm, info, length) => hkdf(sha256, ikm, salt, info, length),
+    randomBytes: (length) => randomBytes(length),
+  };
+}

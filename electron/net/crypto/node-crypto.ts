@@ -1,0 +1,174 @@
+/**
+ * CryptoProvider over `node:crypto`: OpenSSL under plain Node, BoringSSL inside Electron. Only
+ * primitives BoringSSL has are used (no ChaCha20-Poly1305). X25519 keys cross the API as raw 32
+ * bytes: wrapped in the fixed DER prefixes of RFC 8410 to become KeyObjects, read back as JWK.
+ * KeyObjects are cached (AES keys per AeadKey, X25519 keys per array), which measured 2-4x faster
+ * than importing the key on every call (docs/CRYPTO.md, "Benchmarks").
+ */
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+  type KeyObject,
+} from 'node:crypto';
+import { isAllZero, plain } from './bytes';
+import {
+  AEAD_NONCE_BYTES,
+  AEAD_TAG_BYTES,
+  AES_KEY_BYTES,
+  X25519_KEY_BYTES,
+  type AeadKey,
+  type CryptoProvider,
+  type KeyPair,
+} from './primitives';
+
+/** RFC 8410 PKCS#8 PrivateKeyInfo for X25519 (OID 1.3.101.110), up to the 32 key bytes. */
+const PKCS8_X25519_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+/** RFC 8410 SubjectPublicKeyInfo for X25519, up to the 32 key bytes. */
+const SPKI_X25519_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+
+function privateKeyObject(privateKey: Uint8Array): KeyObject {
+  return createPrivateKey({
+    key: Buffer.concat([PKCS8_X25519_PREFIX, privateKey]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+}
+
+function publicKeyObject(publicKey: Uint8Array): KeyObject {
+  return createPublicKey({
+    key: Buffer.concat([SPKI_X25519_PREFIX, publicKey]),
+    format: 'der',
+    type: 'spki',
+  });
+}
+
+/** The raw private and public key of an X25519 KeyObject (JWK "d" and "x", RFC 8037). */
+function rawKeys(privateKey: KeyObject): { readonly d: Uint8Array; readonly x: Uint8Array } {
+  const jwk = privateKey.export({ format: 'jwk' });
+  const raw = (field: string | undefined) => new Uint8Array(Buffer.from(field ?? '', 'base64url'));
+  return { d: raw(jwk.d), x: raw(jwk.x) };
+}
+
+/**
+ * KeyObjects of key arrays seen before. Importing a raw X25519 private key costs a scalar
+ * multiplication (the DER parser derives the public key), so a handshake that wraps its static
+ * and ephemeral keys anew for every DH runs at a quarter of the speed. Each entry keeps a copy of
+ * the bytes and is used only while the array still holds them: a wiped or reused array misses.
+ */
+class KeyObjectCache {
+  readonly #entries = new WeakMap<
+    Uint8Array,
+    { readonly bytes: Uint8Array; readonly key: KeyObject }
+  >();
+
+  constructor(private readonly create: (bytes: Uint8Array) => KeyObject) {}
+
+  get(bytes: Uint8Array): KeyObject {
+    const hit = this.#entries.get(bytes);
+    if (hit !== undefined && timingSafeEqual(hit.bytes, bytes)) return hit.key;
+    const key = this.create(bytes);
+    this.remember(bytes, key);
+    return key;
+  }
+
+  remember(bytes: Uint8Array, key: KeyObject): void {
+    this.#entries.set(bytes, { bytes: new Uint8Array(bytes), key });
+  }
+}
+
+function x25519(): Pick<CryptoProvider, 'generateKeyPair' | 'keyPairFromPrivateKey' | 'dh'> {
+  const privateKeys = new KeyObjectCache(privateKeyObject);
+  const publicKeys = new KeyObjectCache(publicKeyObject);
+  const keyPairOf = (privateKey: Uint8Array, privateKeyObject: KeyObject): KeyPair => {
+    privateKeys.remember(privateKey, privateKeyObject);
+    return { publicKey: rawKeys(privateKeyObject).x, privateKey };
+  };
+  return {
+    generateKeyPair() {
+      const { privateKey } = generateKeyPairSync('x25519');
+      const { d, x } = rawKeys(privateKey);
+      privateKeys.remember(d, privateKey);
+      return { publicKey: x, privateKey: d };
+    },
+    keyPairFromPrivateKey(privateKey) {
+      if (privateKey.length !== X25519_KEY_BYTES) {
+        throw new RangeError('X25519 private key: 32 bytes');
+      }
+      const copy = new Uint8Array(privateKey);
+      return keyPairOf(copy, privateKeyObject(copy));
+    },
+    dh(privateKey, publicKey) {
+      if (privateKey.length !== X25519_KEY_BYTES || publicKey.length !== X25519_KEY_BYTES) {
+        return undefined;
+      }
+      try {
+        const shared = diffieHellman({
+          privateKey: privateKeys.get(privateKey),
+          publicKey: publicKeys.get(publicKey),
+        });
+        return isAllZero(shared) ? undefined : new Uint8Array(shared);
+      } catch {
+        // OpenSSL and BoringSSL refuse low-order points ("failed during derivation"): same answer.
+        return undefined;
+      }
+    },
+  };
+}
+
+/** AES-256-GCM with the key held in a KeyObject: createCipheriv with a raw Buffer key re-imports it every call. */
+function aesGcm(key: Uint8Array): AeadKey {
+  if (key.length !== AES_KEY_BYTES) throw new RangeError('AES-256-GCM key: 32 bytes');
+  const keyObject = createSecretKey(key);
+  return {
+    seal(nonce, associatedData, plaintext) {
+      if (nonce.length !== AEAD_NONCE_BYTES) throw new RangeError('AES-GCM nonce: 12 bytes');
+      const cipher = createCipheriv('aes-256-gcm', keyObject, nonce, {
+        authTagLength: AEAD_TAG_BYTES,
+      });
+      cipher.setAAD(associatedData);
+      const body = cipher.update(plaintext);
+      const tail = cipher.final();
+      return plain(Buffer.concat([body, tail, cipher.getAuthTag()]));
+    },
+    open(nonce, associatedData, ciphertext) {
+      if (nonce.length !== AEAD_NONCE_BYTES || ciphertext.length < AEAD_TAG_BYTES) return undefined;
+      const split = ciphertext.length - AEAD_TAG_BYTES;
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', keyObject, nonce, {
+          authTagLength: AEAD_TAG_BYTES,
+        });
+        decipher.setAAD(associatedData);
+        decipher.setAuthTag(ciphertext.subarray(split));
+        const body = decipher.update(ciphertext.subarray(0, split));
+        // final() throws when the tag does not verify; the plaintext is released only after it.
+        const tail = decipher.final();
+        return plain(tail.length === 0 ? body : Buffer.concat([body, tail]));
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+export function createNodeCryptoProvider(): CryptoProvider {
+  return {
+    ...x25519(),
+    aesGcm,
+    sha256: (data) => plain(createHash('sha256').update(data).digest()),
+    sha512: (data) => plain(createHash('sha512').update(data).digest()),
+    hmacSha256: (key, data) => plain(createHmac('sha256', key).update(data).digest()),
+    hkdfSha256: (salt, ikm, info, length) =>
+      new Uint8Array(hkdfSync('sha256', ikm, salt, info, length)),
+    randomBytes: (length) => plain(randomBytes(length)),
+  };
+}
