@@ -1,0 +1,85 @@
+// Wire on real loopback sockets: what a datagram becomes (packet, plain text, junk, unknown kind),
+// the per-source rate limit, and that an error in a handler never escapes a socket callback.
+import { createSocket, type Socket } from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PacketLog } from '../../../electron/net/packet-log';
+import { bindClientSockets, bindServerSocket } from '../../../electron/net/sockets';
+import type { WarningCode } from '../../../electron/net/types';
+import { Wire, type Inbound } from '../../../electron/net/wire';
+import { emptyCounters } from '../../../shared/domain';
+import { encodePacket } from '../../../shared/protocol/codec';
+import { testPorts } from '../../helpers/ports';
+import { waitUntil } from '../../helpers/wait';
+
+const closers: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+async function harness(
+  options: { perSecond?: number; burst?: number; throwOnInbound?: boolean } = {},
+) {
+  const ports = testPorts();
+  const counters = emptyCounters();
+  const inbound: Inbound[] = [];
+  const warnings: { code: WarningCode; message: string }[] = [];
+  const wire = new Wire({
+    counters,
+    log: new PacketLog(100),
+    now: Date.now,
+    rateLimit: { perSecond: options.perSecond ?? 1_000, burst: options.burst ?? 1_000 },
+    onInbound: (i) => {
+      inbound.push(i);
+      if (options.throwOnInbound === true) throw new Error('a bug in a handler');
+    },
+    onLogged: () => undefined,
+    onWarning: (code, message) => warnings.push({ code, message }),
+  });
+  const server = await bindServerSocket(ports.serverPort, '127.0.0.1');
+  const client = await bindClientSockets(ports.clientPort, '127.0.0.1', false);
+  wire.attach({ server, client: client.udp, tcp: undefined, clientPort: client.port });
+  closers.push(() => wire.close());
+  const sender: Socket = createSocket('udp4');
+  closers.push(() => new Promise<void>((resolve) => sender.close(() => resolve())));
+  const send = (bytes: Uint8Array | string) => sender.send(bytes, client.port, '127.0.0.1');
+  return { wire, counters, inbound, warnings, send };
+}
+
+const FROM = 'ab'.repeat(16);
+
+describe('Wire', () => {
+  it('hands on packets and plain text, counts junk and unknown kinds', async () => {
+    const h = await harness();
+    h.send(encodePacket({ kind: 'bye', from: FROM }));
+    h.send('hello from nc\n');
+    h.send(Buffer.from([0xc3, 0x28, 0xff]));
+    h.send(JSON.stringify({ proto: 'pchat', v: 1, kind: 'future-kind', from: FROM }));
+    await waitUntil(() => h.counters.datagramsReceived === 4, 3_000, 'four datagrams');
+    expect(h.inbound.map((i) => i.type)).toEqual(['packet', 'plain']);
+    expect(h.counters).toMatchObject({ junkDropped: 1, unknownKindsIgnored: 1 });
+    expect(h.warnings.map((w) => w.code)).toEqual(['junk']);
+  });
+
+  it('drops what a source sends beyond its rate, before decoding it', async () => {
+    const h = await harness({ perSecond: 1, burst: 5 });
+    for (let i = 0; i < 20; i += 1) h.send('spam');
+    await waitUntil(
+      () => h.counters.rateLimited + h.counters.datagramsReceived === 20,
+      3_000,
+      'all 20',
+    );
+    expect(h.counters.datagramsReceived).toBe(5);
+    expect(h.inbound).toHaveLength(5);
+  });
+
+  it('turns an exception from a handler into a warning instead of a crash', async () => {
+    const h = await harness({ throwOnInbound: true });
+    h.send('one');
+    h.send('two');
+    await waitUntil(() => h.inbound.length === 2, 3_000, 'both datagrams');
+    expect(h.warnings.map((w) => w.message)).toEqual([
+      'internal error handling input: Error: a bug in a handler',
+      'internal error handling input: Error: a bug in a handler',
+    ]);
+  });
+});
