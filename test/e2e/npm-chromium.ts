@@ -8,7 +8,7 @@
 // version), through a temporary file and a rename, so a reader sees a whole binary or none.
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -23,7 +23,10 @@ export interface UnpackedChromium {
   readonly executablePath: string;
   /** The package's recommended flags, less those that would weaken or destabilise the browser. */
   readonly args: readonly string[];
-  /** Set when the system lacks a library the binary needs and the package's copies stand in. */
+  /**
+   * FONTCONFIG_FILE (the system's fonts plus the package's), and LD_LIBRARY_PATH when the system
+   * lacks a library the binary needs and the package's copies stand in.
+   */
   readonly env: Readonly<Record<string, string>>;
 }
 
@@ -105,6 +108,37 @@ function missingLibrary(executablePath: string, env: NodeJS.ProcessEnv): string 
 }
 
 /**
+ * A fontconfig file with the system's fonts (where there are any) and the package's Open Sans.
+ * Without a single font Chromium lays text out with no width and the UI tests cannot click it;
+ * a machine with no fonts installed is exactly where this browser is used. The package's own
+ * fonts.conf names Lambda's folders, so this one is written here.
+ */
+async function fontConfig(dir: string, cache: string): Promise<string> {
+  const fonts = path.join(cache, 'fonts');
+  await unpackTar(path.join(dir, 'bin/fonts.tar.br'), fonts);
+  const file = path.join(cache, 'fonts.conf');
+  const xml = [
+    '<?xml version="1.0"?>',
+    '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">',
+    '<fontconfig>',
+    '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>',
+    `  <dir>${xmlText(path.join(fonts, 'fonts'))}</dir>`,
+    `  <cachedir>${xmlText(path.join(cache, 'fontconfig-cache'))}</cachedir>`,
+    '</fontconfig>',
+    '',
+  ].join('\n');
+  // Whole or not at all, as for the binary: another test file's browser may be reading it.
+  const partial = `${file}.partial-${process.pid}`;
+  await writeFile(partial, xml);
+  await rename(partial, file);
+  return file;
+}
+
+function xmlText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
  * The package's Chromium, unpacked on first use (about 2 s and 200 MB). Undefined where the
  * package has no build (anything but Linux x64).
  */
@@ -123,15 +157,14 @@ export async function unpackNpmChromium(): Promise<UnpackedChromium | undefined>
   packaged.setGraphicsMode = false;
   const args = packaged.args.filter((arg) => !DROPPED_FLAGS.has(flagName(arg)));
 
-  let env: Record<string, string> = {};
+  const env: Record<string, string> = { FONTCONFIG_FILE: await fontConfig(dir, cache) };
   if (missingLibrary(executablePath, process.env) !== undefined) {
     // The package's copies of NSS, NSPR and expat (built for Amazon Linux 2023).
     const libs = path.join(cache, 'al2023');
     await unpackTar(path.join(dir, 'bin/al2023.tar.br'), libs);
-    const libraryPath = [path.join(libs, 'lib'), process.env['LD_LIBRARY_PATH']]
+    env['LD_LIBRARY_PATH'] = [path.join(libs, 'lib'), process.env['LD_LIBRARY_PATH']]
       .filter((part) => part !== undefined && part !== '')
       .join(':');
-    env = { LD_LIBRARY_PATH: libraryPath };
     const still = missingLibrary(executablePath, { ...process.env, ...env });
     if (still !== undefined) {
       throw new Error(
