@@ -1,7 +1,7 @@
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
-import electron from 'vite-plugin-electron';
+import electron, { type ElectronOptions } from 'vite-plugin-electron';
 
 const ROOT = import.meta.dirname;
 const ELECTRON_OUT_DIR = path.join(ROOT, 'dist-electron');
@@ -20,17 +20,20 @@ function allowInlineScriptsInDev(): Plugin {
   };
 }
 
-/** Main process (ESM, like package.json) and the sandboxed preload (which must be CommonJS). */
-function electronBuilds(): Plugin[] {
-  return electron([
+/**
+ * Main process (ESM, like package.json) and the sandboxed preload (which must be CommonJS).
+ * Exported for test/security/electronegativity.test.ts, which builds them into a temporary folder.
+ */
+export function electronBuildOptions(outDir = ELECTRON_OUT_DIR): ElectronOptions[] {
+  return [
     {
       entry: path.join(ROOT, 'electron/main.ts'),
-      vite: { build: { outDir: ELECTRON_OUT_DIR } },
+      vite: { build: { outDir } },
     },
     {
       vite: {
         build: {
-          outDir: ELECTRON_OUT_DIR,
+          outDir,
           rolldownOptions: {
             input: { preload: path.join(ROOT, 'electron/preload.ts') },
             platform: 'node',
@@ -39,7 +42,11 @@ function electronBuilds(): Plugin[] {
         },
       },
     },
-  ]);
+  ];
+}
+
+function electronBuilds(): Plugin[] {
+  return electron(electronBuildOptions());
 }
 
 export default defineConfig({

@@ -11,7 +11,7 @@ import type { SelfInfo } from '../../shared/ipc/contract';
 import { createBackend, type Backend } from '../../electron/app/backend';
 import { createAppHandlers } from '../../electron/ipc/app-handlers';
 import { createEmitter } from '../../electron/ipc/emitter';
-import { createNode, type PacketChatNode } from '../../electron/net/index';
+import { createNode, type InterfaceAddress, type PacketChatNode } from '../../electron/net/index';
 import { LOOPBACK_BROADCAST } from '../helpers/ports';
 import { installBridge, type PageBridge } from './page-bridge';
 
@@ -25,6 +25,14 @@ export interface AppOptions {
   /** The "OS" language and colour scheme the page sees. */
   readonly locale?: string;
   readonly colorScheme?: 'light' | 'dark';
+  /**
+   * What the node reports about this machine instead of the real thing (the screenshots show
+   * made-up, documentation-friendly values). Discovery stays on loopback either way.
+   */
+  readonly machine?: {
+    readonly host: string;
+    readonly interfaces: () => InterfaceAddress[];
+  };
 }
 
 export interface AppUnderTest {
@@ -43,6 +51,7 @@ export async function launchApp(browser: Browser, options: AppOptions): Promise<
     profile: { dataDir },
     appVersion: '0.0.0-e2e',
     node: {
+      ...options.machine,
       serverPort: options.ports.serverPort,
       clientPort: options.ports.clientPort,
       broadcast: [LOOPBACK_BROADCAST],

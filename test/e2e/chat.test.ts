@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../shared/domain';
 import type { PacketChatNode } from '../../electron/net/node';
+import { waitForPeer } from '../helpers/peers';
 import { testPorts } from '../helpers/ports';
 import { waitForEvent } from '../helpers/wait';
 import { launchApp, startPeer, type AppUnderTest } from './app-under-test';
@@ -41,6 +42,8 @@ beforeAll(async () => {
   page = app.page;
   alice = await startPeer('Alice', { ...ports, clientPort: ports.clientPort + 20 });
   closers.add(() => alice.close());
+  // Alice sends to the app in the tests: she must know it, not only the app her.
+  await waitForPeer(alice, app.self.nodeId);
 }, 60_000);
 
 const contacts = () => page.getByRole('listbox', { name: 'Contacts' });

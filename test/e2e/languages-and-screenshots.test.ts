@@ -1,6 +1,7 @@
 // A small LAN in real Chromium (three peers, one gone offline, a stranger), seen in English and in
 // Simplified Chinese, light and dark. Checks that switching the language changes every visible
-// string, and writes the screenshots under docs/screenshots/.
+// string, and takes the screenshots: into test-results/screenshots/ under `npm test`, into
+// docs/screenshots/ under `npm run screenshots` (see screenshot-target.ts).
 import { createSocket } from 'node:dgram';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,17 +10,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Settings } from '../../shared/ipc/schemas';
 import { MAX_DATAGRAM_BYTES } from '../../shared/protocol/constants';
 import type { PacketChatNode } from '../../electron/net/node';
+import { waitForPeer } from '../helpers/peers';
 import { testPorts } from '../helpers/ports';
 import { launchApp, startPeer, type AppUnderTest } from './app-under-test';
-import { launchChromium } from './chromium';
+import { findChromium, INSTALL_HINT, launchFound } from './chromium';
 import { closeAfterAll, screenshotOnFailure } from './lifecycle';
 import { buildRenderer, type RendererBuild } from './renderer-build';
+import { NO_CJK_FONTS, screenshotTarget } from './screenshot-target';
 import { serveDirectory, type StaticServer } from './static-server';
 import { notChinese, notEnglish, visibleStrings } from './visible-text';
 
-const SHOTS = path.resolve(import.meta.dirname, '../../docs/screenshots');
-/** QQ's classic ports for the pictures: the nodes take 4000, 4001, … (the first free ones). */
-const ports = { serverPort: testPorts().serverPort, clientPort: 4000 };
+const target = screenshotTarget();
+/** Every node here starts at the app's client port and takes the first free one above it. */
+const ports = target.ports;
 const TIMEOUT = 10_000;
 /** Longer than one datagram (1,200 bytes of UDP payload): it goes by TCP. */
 const LONG_TEXT =
@@ -55,10 +58,15 @@ async function buildTheLan(): Promise<void> {
   const bob = await startPeer('Bob', ports);
   closers.add(() => alice.close());
   closers.add(() => xiaoming.close());
+  if (target.docs) expectDocumentedPorts([alice, xiaoming, bob]);
+  const me = app.self.nodeId;
+  // They send to the app below: each must know it, not only the app them.
+  await Promise.all([waitForPeer(alice, me), waitForPeer(xiaoming, me)]);
   await page.getByRole('option', { name: /^Bob / }).waitFor({ timeout: TIMEOUT });
   await bob.close();
   await page.getByRole('option', { name: /^Offline, 1 contacts/ }).waitFor({ timeout: TIMEOUT });
-  const me = app.self.nodeId;
+  // Nobody else: another PacketChat on this machine's loopback would be in the pictures.
+  await page.getByRole('option', { name: /^Online, 2 contacts/ }).waitFor({ timeout: TIMEOUT });
   alice.sendText(me, 'Hi Lin! Are you on the LAN today?');
   await page.getByRole('option', { name: /^Alice .*1 unread/ }).click({ timeout: TIMEOUT });
   await say('Yes, same desk as always.');
@@ -69,10 +77,24 @@ async function buildTheLan(): Promise<void> {
   await hear(alice, 'Got it, thanks! It went over TCP, I see.');
   xiaoming.sendText(me, '下午三点开会，别忘了带电脑。');
   const netcat = createSocket('udp4');
-  await new Promise<void>((resolve) => netcat.bind(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    netcat.once('error', reject);
+    netcat.bind(target.strangerPort, '127.0.0.1', resolve);
+  });
   netcat.send('hello from netcat', app.self.clientPort, '127.0.0.1', () => netcat.close());
   await page.getByRole('option', { name: /^Strangers, 1 contacts/ }).waitFor({ timeout: TIMEOUT });
   await page.getByRole('option', { name: /^小明 .*1 unread/ }).waitFor({ timeout: TIMEOUT });
+}
+
+/** The docs say 8000 and 4000, 4001, …: a copy already running here would shift them. */
+function expectDocumentedPorts(peers: readonly PacketChatNode[]): void {
+  const got = [app.self.clientPort, ...peers.map((peer) => peer.info().clientPort)];
+  const want = got.map((_, i) => ports.clientPort + i);
+  if (app.self.serverPort !== ports.serverPort || got.join() !== want.join()) {
+    throw new Error(
+      `npm run screenshots needs UDP ${ports.serverPort} and ${want.join(', ')} free on this machine, but the nodes got ${got.join(', ')}: stop other PacketChat copies and run it again.`,
+    );
+  }
 }
 
 async function say(text: string): Promise<void> {
@@ -89,15 +111,19 @@ async function hear(peer: PacketChatNode, text: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  browser = await launchChromium();
+  const found = await findChromium();
+  if (found === undefined) throw new Error(INSTALL_HINT);
+  // Its missing CJK fonts would be in the committed pictures; test-results/ is only for looking.
+  if (target.docs && found.source === 'npm') throw new Error(NO_CJK_FONTS);
+  browser = await launchFound(found);
   closers.add(() => browser.close());
   build = await buildRenderer();
   closers.add(() => build.remove());
   server = await serveDirectory(build.dir);
   closers.add(() => server.close());
-  await mkdir(SHOTS, { recursive: true });
+  await mkdir(target.dir, { recursive: true });
   const settings = { nick: 'Lin Yi', language: 'en', theme: 'light' } as const;
-  app = await launchApp(browser, { url: server.url, ports, settings });
+  app = await launchApp(browser, { url: server.url, ports, settings, machine: target.machine });
   closers.add(() => app.close());
   page = app.page;
   await buildTheLan();
@@ -107,7 +133,7 @@ async function shoot(name: string): Promise<void> {
   // No focus ring from the last key press; let the last row measure itself.
   await page.evaluate('document.activeElement?.blur()');
   await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), caret: 'hide' });
+  await page.screenshot({ path: path.join(target.dir, `${name}.png`), caret: 'hide' });
 }
 
 /** Changes settings through the dialog (buttons named in the current language). */

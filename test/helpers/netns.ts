@@ -4,15 +4,18 @@
  * pair. Nothing is ever created in (or sent from) the machine's own network namespace: every veth
  * is created inside a host namespace with its peer end moved straight into the bridge namespace.
  *
- * Needs root (CAP_NET_ADMIN + CAP_SYS_ADMIN) and iproute2; see canUseNetns().
+ * Needs root (CAP_NET_ADMIN + CAP_SYS_ADMIN) and iproute2; see canUseNetns(). Tests pass its
+ * answer to requireOrSkip(): skipped outside CI, a failure in CI.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { promisify } from 'node:util';
+import { findTool, TOOLS, type Availability } from './require-tool';
 
 const run = promisify(execFile);
 
-export type NetnsCheck = { ok: true } | { ok: false; reason: string };
+/** Skip or fail with requireOrSkip() (test/helpers/require-tool.ts), like any missing tool. */
+export type NetnsCheck = Availability;
 
 export interface LanHost {
   /** Namespace name, for `ip netns exec`. */
@@ -65,11 +68,8 @@ export function canUseNetns(): NetnsCheck {
     return { ok: false, reason: `needs Linux, not ${process.platform}` };
   const uid = process.getuid?.();
   if (uid !== 0) return { ok: false, reason: `needs root (uid is ${String(uid)})` };
-  try {
-    ipSync(['-V']);
-  } catch (error) {
-    return { ok: false, reason: `iproute2 "ip" is not usable: ${describeError(error)}` };
-  }
+  const ip = findTool(TOOLS.ip);
+  if (!ip.ok) return ip;
   const probe = `pc-probe-${randomBytes(4).toString('hex')}`;
   try {
     ipSync(['netns', 'add', probe]);

@@ -1,7 +1,8 @@
 /**
  * Three PacketChat CLI nodes on three "hosts" (network namespaces joined by a bridge), each with
  * the real defaults: server port 8000, client port 4000, discovery to the subnet broadcast address
- * of its interface. Needs root; without it the whole suite is reported as skipped, with the reason.
+ * of its interface. Needs root and iproute2; without them every test is skipped with the reason
+ * (outside CI) or fails with it (in CI), see test/helpers/require-tool.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,6 +13,7 @@ import {
   type SentEvent,
 } from '../helpers/cli-node';
 import { canUseNetns, createLan, type Lan } from '../helpers/netns';
+import { nameWithSkipReason, requireOrSkip } from '../helpers/require-tool';
 
 const HOSTS = 3;
 const SERVER_PORT = 8000;
@@ -23,9 +25,7 @@ const WAIT_MS = 10_000;
 const BYE_WAIT_MS = 5_000;
 
 const netns = canUseNetns();
-const suiteName = netns.ok
-  ? 'multi-host LAN (network namespaces)'
-  : `multi-host LAN (network namespaces) — SKIPPED: ${netns.reason}`;
+const suiteName = nameWithSkipReason('multi-host LAN (network namespaces)', netns);
 
 function at<T>(items: readonly T[], index: number): T {
   const item = items[index];
@@ -57,11 +57,8 @@ describe(suiteName, () => {
   const ready: ReadyEvent[] = [];
 
   beforeAll(async () => {
-    if (!netns.ok) {
-      // The default reporter shows only counts for skipped tests; say why, once, on stderr.
-      console.warn(`multi-host integration test SKIPPED: ${netns.reason}`);
-      return;
-    }
+    // Each test then skips (or, in CI, fails) with the reason.
+    if (!netns.ok) return;
     lanCreation = createLan(HOSTS);
     lan = await lanCreation;
     if (tornDown) return; // afterAll already ran (hook timeout); do not start anything
@@ -81,7 +78,7 @@ describe(suiteName, () => {
   }, TEST_TIMEOUT_MS);
 
   it('starts every node on ports 8000/4000, discovering via its own subnet broadcast', (ctx) => {
-    if (!netns.ok) ctx.skip(netns.reason);
+    requireOrSkip(ctx, netns);
     if (lan === undefined) throw new Error('LAN was not created');
     const { hosts, broadcast, subnetPrefix } = lan;
     expect(ready).toHaveLength(HOSTS);
@@ -100,7 +97,7 @@ describe(suiteName, () => {
   it(
     'each node sees the other two with their namespace IP and client port 4000',
     async (ctx) => {
-      if (!netns.ok) ctx.skip(netns.reason);
+      requireOrSkip(ctx, netns);
       if (lan === undefined) throw new Error('LAN was not created');
       const { hosts } = lan;
       const checks: Promise<void>[] = [];
@@ -159,7 +156,7 @@ describe(suiteName, () => {
   it(
     'delivers text by peer id and by IP:PORT, with the sender address and delivery status',
     async (ctx) => {
-      if (!netns.ok) ctx.skip(netns.reason);
+      requireOrSkip(ctx, netns);
       if (lan === undefined) throw new Error('LAN was not created');
       const { hosts } = lan;
       const [n1, n2, n3] = [at(nodes, 0), at(nodes, 1), at(nodes, 2)];
@@ -230,7 +227,7 @@ describe(suiteName, () => {
   it(
     'marks a node offline on the others as soon as it quits (bye)',
     async (ctx) => {
-      if (!netns.ok) ctx.skip(netns.reason);
+      requireOrSkip(ctx, netns);
       if (lan === undefined) throw new Error('LAN was not created');
       const three = at(ready, 2);
       const exit = await at(nodes, 2).stop();

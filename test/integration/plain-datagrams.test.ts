@@ -5,6 +5,7 @@ import { createNode, type PacketChatNode } from '../../electron/net/node';
 import type { Stranger } from '../../electron/net/index';
 import type { MessageStateChange, ChatMessage } from '../../shared/domain';
 import { LOOPBACK_BROADCAST, testPorts } from '../helpers/ports';
+import { allOf, findTool, nameWithSkipReason, requireOrSkip, TOOLS } from '../helpers/require-tool';
 import { waitForEvent, waitUntil } from '../helpers/wait';
 
 const nodes: PacketChatNode[] = [];
@@ -14,12 +15,9 @@ afterEach(async () => {
   await Promise.all(nodes.splice(0).map((n) => n.close()));
 });
 
-function requireNetcat(): void {
-  const probe = spawnSync('nc', ['-h'], { encoding: 'utf8' });
-  if (probe.error !== undefined) {
-    throw new Error('these tests chat with a real UDP tool: apt-get install -y netcat-openbsd');
-  }
-}
+/** These tests chat with a real UDP tool; the listening one also needs `ss` to see it bind. */
+const NETCAT = findTool(TOOLS.nc);
+const NETCAT_AND_SS = allOf(NETCAT, findTool(TOOLS.ss));
 
 /** `nc -u 127.0.0.1 PORT`: stdin lines go out as datagrams, datagrams come out on stdout. */
 function netcat(port: number): { tool: ChildProcessWithoutNullStreams; output: () => string } {
@@ -39,39 +37,46 @@ async function start(): Promise<PacketChatNode> {
 }
 
 describe('plain datagrams (chatting with nc -u)', () => {
-  it.each(['server', 'client'] as const)('chats both ways through the %s port', async (which) => {
-    requireNetcat();
-    const node = await start();
-    const port = which === 'server' ? node.info().serverPort : node.info().clientPort;
-    const nc = netcat(port);
-    const strangerSeen = waitForEvent<{ stranger: Stranger }>(node, 'stranger');
-    const got = waitForEvent<ChatMessage>(node, 'message', (m) => m.text === '你好 from nc');
-    nc.tool.stdin.write('你好 from nc\n');
-    const message = await got;
-    const { stranger } = await strangerSeen;
-    expect(message.peerId).toBe(`stranger:127.0.0.1:${stranger.port}`);
-    expect(message).toMatchObject({
-      remote: `127.0.0.1:${stranger.port}`,
-      transport: 'udp',
-      direction: 'in',
-    });
-    expect(stranger.via).toBe(which);
+  it.for(['server', 'client'] as const)(
+    nameWithSkipReason('chats both ways through the %s port', NETCAT),
+    async (which, ctx) => {
+      requireOrSkip(ctx, NETCAT);
+      const node = await start();
+      const port = which === 'server' ? node.info().serverPort : node.info().clientPort;
+      const nc = netcat(port);
+      const strangerSeen = waitForEvent<{ stranger: Stranger }>(node, 'stranger');
+      const got = waitForEvent<ChatMessage>(node, 'message', (m) => m.text === '你好 from nc');
+      nc.tool.stdin.write('你好 from nc\n');
+      const message = await got;
+      const { stranger } = await strangerSeen;
+      expect(message.peerId).toBe(`stranger:127.0.0.1:${stranger.port}`);
+      expect(message).toMatchObject({
+        address: '127.0.0.1',
+        transport: 'udp',
+        nick: `127.0.0.1:${stranger.port}`,
+      });
+      expect(stranger.via).toBe(which);
 
-    const sent = node.sendText(message.peerId, 'hello, netcat 👋');
-    await waitForEvent<MessageStateChange>(
-      node,
-      'message-state',
-      (u) => u.id === sent.id && u.state === 'delivered',
-    );
-    await waitUntil(() => nc.output().includes('hello, netcat 👋'), 3_000, 'nc to print the reply');
-    expect(node.info().counters.plainReceived).toBe(1);
-    expect(node.packets().some((p) => p.kind === 'plain' && p.direction === 'in')).toBe(true);
-    expect(
-      node
-        .packets()
-        .some((p) => p.kind === 'plain' && p.direction === 'out' && p.local.endsWith(`:${port}`)),
-    ).toBe(true);
-  });
+      const sent = node.sendText(message.peerId, 'hello, netcat 👋');
+      await waitForEvent<MessageStateChange>(
+        node,
+        'message-state',
+        (u) => u.id === sent.id && u.state === 'delivered',
+      );
+      await waitUntil(
+        () => nc.output().includes('hello, netcat 👋'),
+        3_000,
+        'nc to print the reply',
+      );
+      expect(node.info().counters.plainReceived).toBe(1);
+      expect(node.packets().some((p) => p.kind === 'plain' && p.direction === 'in')).toBe(true);
+      expect(
+        node
+          .packets()
+          .some((p) => p.kind === 'plain' && p.direction === 'out' && p.local.endsWith(`:${port}`)),
+      ).toBe(true);
+    },
+  );
 
   it('drops binary junk and counts it', async () => {
     const node = await start();
@@ -85,24 +90,30 @@ describe('plain datagrams (chatting with nc -u)', () => {
     expect(node.strangerList()).toEqual([]);
   });
 
-  it('sends to an address that is no peer as plain text (a listening nc)', async () => {
-    requireNetcat();
-    const node = await start();
-    const listenPort = testPorts().clientPort;
-    const tool = spawn('nc', ['-u', '-l', '127.0.0.1', String(listenPort)]);
-    tools.push(tool);
-    let out = '';
-    tool.stdout.setEncoding('utf8');
-    tool.stdout.on('data', (chunk: string) => (out += chunk));
-    await waitUntil(
-      () => spawnSync('ss', ['-uln']).stdout.toString().includes(`:${listenPort}`),
-      3_000,
-      'nc -l to bind',
-    );
-    const sent = node.sendText(`127.0.0.1:${listenPort}`, 'ping');
-    expect(sent.peerId).toBe(`stranger:127.0.0.1:${listenPort}`);
-    await waitUntil(() => out.includes('ping'), 3_000, 'nc -l to print');
-  });
+  it(
+    nameWithSkipReason(
+      'sends to an address that is no peer as plain text (a listening nc)',
+      NETCAT_AND_SS,
+    ),
+    async (ctx) => {
+      requireOrSkip(ctx, NETCAT_AND_SS);
+      const node = await start();
+      const listenPort = testPorts().clientPort;
+      const tool = spawn('nc', ['-u', '-l', '127.0.0.1', String(listenPort)]);
+      tools.push(tool);
+      let out = '';
+      tool.stdout.setEncoding('utf8');
+      tool.stdout.on('data', (chunk: string) => (out += chunk));
+      await waitUntil(
+        () => spawnSync('ss', ['-uln']).stdout.toString().includes(`:${listenPort}`),
+        3_000,
+        'nc -l to bind',
+      );
+      const sent = node.sendText(`127.0.0.1:${listenPort}`, 'ping');
+      expect(sent.peerId).toBe(`stranger:127.0.0.1:${listenPort}`);
+      await waitUntil(() => out.includes('ping'), 3_000, 'nc -l to print');
+    },
+  );
 });
 
 describe('packet log and counters', () => {
