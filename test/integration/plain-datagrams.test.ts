@@ -51,9 +51,9 @@ describe('plain datagrams (chatting with nc -u)', () => {
       const { stranger } = await strangerSeen;
       expect(message.peerId).toBe(`stranger:127.0.0.1:${stranger.port}`);
       expect(message).toMatchObject({
-        address: '127.0.0.1',
+        remote: `127.0.0.1:${stranger.port}`,
         transport: 'udp',
-        nick: `127.0.0.1:${stranger.port}`,
+        direction: 'in',
       });
       expect(stranger.via).toBe(which);
 
