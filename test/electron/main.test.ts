@@ -20,7 +20,7 @@ import {
   resetFakeElectron,
   session,
   Tray,
-} from './fake-electron';
+} from '../helpers/fake-electron';
 
 const fakes = vi.hoisted(() => ({
   profileDir: '',
@@ -34,7 +34,7 @@ const fakes = vi.hoisted(() => ({
   handlers: {} as Record<string, ReturnType<typeof vi.fn>>,
 }));
 
-vi.mock('electron', () => import('./fake-electron'));
+vi.mock('electron', () => import('../helpers/fake-electron'));
 vi.mock('../../electron/store/profiles', () => ({
   defaultProfilesRoot: () => '/profiles',
   acquireProfile: (request: { root?: string; name?: string }) => {
@@ -120,7 +120,7 @@ describe('electron/main.ts', () => {
   });
 
   it('locks the named profile and keeps Chromium data in it (copies run side by side)', () => {
-    // The store puts a named profile under the default root (test/store/profiles.test.ts).
+    // The store puts a named profile under the default root (test/electron/store/profiles.test.ts).
     expect(fakes.profileRequests).toEqual([{ name: 'work' }]);
     expect(app.paths.get('sessionData')).toBe(path.join(fakes.profileDir, 'chromium'));
     expect(app).not.toHaveProperty('requestSingleInstanceLock');

@@ -7,9 +7,9 @@ import {
   methodName,
 } from '../../shared/ipc/channels';
 import type { PacketChatApi } from '../../shared/ipc/contract';
-import { contextBridge, ipcRenderer, resetFakeElectron } from './fake-electron';
+import { contextBridge, ipcRenderer, resetFakeElectron } from '../helpers/fake-electron';
 
-vi.mock('electron', () => import('./fake-electron'));
+vi.mock('electron', () => import('../helpers/fake-electron'));
 
 let activation = false;
 let exposedKeys: string[] = [];

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Session } from '../../../electron/app/session';
 import { IDENTITY_FILE } from '../../../electron/store/identity-file';
 import { DATABASE_FILE } from '../../../electron/store/open-store';
-import { useTempDirs } from '../../store/temp-dir';
+import { useTempDirs } from '../../helpers/temp-dir';
 
 const tempDir = useTempDirs();
 const open: Session[] = [];

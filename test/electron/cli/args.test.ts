@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { parseCliArgs } from '../../../electron/cli/args';
+
+describe('parseCliArgs', () => {
+  it('has the documented defaults', () => {
+    const { options, errors } = parseCliArgs([]);
+    expect(errors).toEqual([]);
+    expect(options).toMatchObject({
+      serverPort: 8000,
+      clientPort: 4000,
+      tcp: true,
+      json: false,
+      peers: [],
+      broadcast: undefined,
+    });
+  });
+
+  it('reads every flag, repeatable ones included', () => {
+    const { options, errors } = parseCliArgs([
+      '--nick',
+      '小明',
+      '--server-port',
+      '18000',
+      '--client-port',
+      '14000',
+      '--broadcast',
+      '127.255.255.255',
+      '--broadcast',
+      '10.0.0.255',
+      '--peer',
+      '10.0.0.7',
+      '--peer',
+      '10.0.0.8:4001',
+      '--no-tcp',
+      '--data-dir',
+      '/tmp/x',
+      '--json',
+    ]);
+    expect(errors).toEqual([]);
+    expect(options).toEqual({
+      nick: '小明',
+      serverPort: 18000,
+      clientPort: 14000,
+      broadcast: ['127.255.255.255', '10.0.0.255'],
+      peers: ['10.0.0.7', '10.0.0.8:4001'],
+      tcp: false,
+      profile: { dataDir: '/tmp/x' },
+      json: true,
+      help: false,
+    });
+  });
+
+  it('explains each bad flag and falls back to the default', () => {
+    const { options, errors } = parseCliArgs([
+      '--server-port',
+      '70000',
+      '--nick',
+      '--bogus',
+      'extra',
+      '--broadcast',
+      'everyone',
+    ]);
+    expect(options.serverPort).toBe(8000);
+    // No valid broadcast address given: the default targets stay (every interface's broadcast).
+    expect(options.broadcast).toBeUndefined();
+    expect(options.nick).toBeUndefined();
+    expect([...errors].sort()).toEqual([
+      '--broadcast must be an IPv4 address, got "everyone"',
+      '--nick needs a value, got the flag "--bogus"',
+      '--server-port must be a port number 1..65535, got "70000"',
+      'unexpected argument: extra',
+    ]);
+  });
+});

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../../../electron/cli/json-protocol';
+
+describe('parseCommand', () => {
+  it.each([
+    ['{"cmd":"send","to":"abc","text":"hi"}', { cmd: 'send', to: 'abc', text: 'hi' }],
+    ['{"cmd":"peers"}', { cmd: 'peers' }],
+    ['{"cmd":"add","address":"10.0.0.2:4000"}', { cmd: 'add', address: '10.0.0.2:4000' }],
+    ['{"cmd":"quit","extra":1}', { cmd: 'quit' }],
+    // An empty text reaches the node, which refuses it with the code `empty`.
+    ['{"cmd":"send","to":"abc","text":""}', { cmd: 'send', to: 'abc', text: '' }],
+  ])('accepts %s', (line, command) => {
+    expect(parseCommand(line)).toEqual({ ok: true, command });
+  });
+
+  it.each([
+    ['hello', /^not JSON/],
+    ['{"cmd":"send","to":"abc"}', /^bad command \(text\)/],
+    ['{"cmd":"launch"}', /^bad command \(cmd\)/],
+    ['null', /^bad command/],
+    ['[1]', /^bad command/],
+  ])('rejects %s with a clear message', (line, message) => {
+    const result = parseCommand(line);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toMatch(message);
+  });
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createAppHandlers, type AppHandlerOptions } from '../../../electron/ipc/app-handlers';
+import { isSafeExternalUrl } from '../../../electron/shell/security';
+import { CALL_CHANNELS } from '../../../shared/ipc/channels';
+import type { Settings } from '../../../shared/ipc/schemas';
+import { IpcFailure, type CallHandlers } from '../../../shared/ipc/contract';
+
+const SETTINGS: Settings = {
+  nick: 'alice',
+  status: 'online',
+  serverPort: 8000,
+  clientPort: 4000,
+  tcpFallback: true,
+  discoveryTargets: [],
+  language: 'system',
+  theme: 'system',
+  notifications: false,
+};
+
+function backend(): CallHandlers {
+  const entries = CALL_CHANNELS.map(
+    (c) => [c, vi.fn(() => Promise.resolve(`${c} value`))] as const,
+  );
+  return {
+    ...Object.fromEntries(entries),
+    'settings:set': vi.fn(() => SETTINGS),
+  } as unknown as CallHandlers;
+}
+
+function setUp(started: Promise<void>) {
+  const options: AppHandlerOptions = {
+    backend: backend(),
+    started,
+    onReady: vi.fn(),
+    onSettings: vi.fn(),
+    openInBrowser: vi.fn(() => Promise.resolve()),
+    isSafeExternalUrl,
+  };
+  return { handlers: createAppHandlers(options), options };
+}
+
+describe('createAppHandlers', () => {
+  it('answers every channel', () => {
+    const { handlers } = setUp(Promise.resolve());
+    expect(Object.keys(handlers).sort()).toEqual([...CALL_CHANNELS].sort());
+  });
+
+  it('holds backend calls until the node has started', async () => {
+    let start = () => {};
+    const started = new Promise<void>((resolve) => (start = resolve));
+    const { handlers, options } = setUp(started);
+    const pending = handlers['contacts:list'](undefined);
+    await Promise.resolve();
+    expect(options.backend['contacts:list']).not.toHaveBeenCalled();
+    start();
+    await expect(pending).resolves.toBe('contacts:list value');
+  });
+
+  it('answers unavailable after a failed start, but still flushes events on ready', async () => {
+    const failed = Promise.reject(new Error('listen EADDRINUSE 0.0.0.0:8000'));
+    const { handlers, options } = setUp(failed);
+    await expect(handlers['self:get'](undefined)).rejects.toMatchObject({
+      code: 'unavailable',
+      message: expect.stringContaining('EADDRINUSE') as string,
+    });
+    await expect(handlers['app:ready'](undefined)).rejects.toBeInstanceOf(IpcFailure);
+    expect(options.onReady).toHaveBeenCalledOnce();
+  });
+
+  it('tells the shell about new settings (notifications on or off)', async () => {
+    const { handlers, options } = setUp(Promise.resolve());
+    await handlers['settings:set']({ notifications: false });
+    expect(options.onSettings).toHaveBeenCalledWith(SETTINGS);
+  });
+
+  it('opens http(s) links in the system browser and refuses anything else', async () => {
+    const { handlers, options } = setUp(Promise.resolve());
+    await handlers['app:openExternal']({ url: 'https://example.org/' });
+    expect(options.openInBrowser).toHaveBeenCalledWith('https://example.org/');
+    await expect(handlers['app:openExternal']({ url: 'file:///etc/passwd' })).rejects.toMatchObject(
+      { code: 'invalid-argument', field: 'url' },
+    );
+    expect(options.openInBrowser).toHaveBeenCalledOnce();
+  });
+});

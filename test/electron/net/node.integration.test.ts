@@ -1,0 +1,301 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createNode,
+  type NodeOptions,
+  type NodeWarning,
+  type PacketChatNode,
+} from '../../../electron/net/index';
+import type { MessageStateChange, PeerChange, ChatMessage } from '../../../shared/domain';
+import { encodePacket } from '../../../shared/protocol/codec';
+import { LOOPBACK_BROADCAST, testPorts } from '../../helpers/ports';
+import { waitForEvent, waitUntil } from '../../helpers/wait';
+
+const open: PacketChatNode[] = [];
+const rawSockets: Socket[] = [];
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((n) => n.close()));
+  for (const s of rawSockets.splice(0)) s.close();
+});
+
+async function startNode(options: NodeOptions): Promise<PacketChatNode> {
+  const node = createNode({ broadcast: [LOOPBACK_BROADCAST], ...options });
+  open.push(node);
+  await node.start();
+  return node;
+}
+
+async function rawSocket(): Promise<Socket> {
+  const socket = createSocket('udp4');
+  rawSockets.push(socket);
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return socket;
+}
+
+function sendRaw(socket: Socket, bytes: Uint8Array | string, port: number): Promise<void> {
+  return new Promise((resolve, reject) =>
+    socket.send(bytes, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())),
+  );
+}
+
+const seesPeer = (node: PacketChatNode, id: string): boolean =>
+  node.peerList().some((p) => p.id === id && p.online);
+
+function delivered(node: PacketChatNode, id: string): Promise<MessageStateChange> {
+  return waitForEvent<MessageStateChange>(
+    node,
+    'message-state',
+    (u) => u.id === id && u.state === 'delivered',
+  );
+}
+
+describe('nodes on loopback', () => {
+  it('three nodes discover each other through 127.255.255.255 and chat both ways', async () => {
+    const ports = testPorts();
+    const [a, b, c] = (await Promise.all(
+      ['alice', 'bob', '小红'].map((nick) => startNode({ ...ports, nick })),
+    )) as [PacketChatNode, PacketChatNode, PacketChatNode];
+    const nodes = [a, b, c];
+    await waitUntil(
+      () => nodes.every((n) => nodes.every((m) => m === n || seesPeer(n, m.id))),
+      5_000,
+      'all three nodes to see each other',
+    );
+    const bAtA = a.peerList().find((p) => p.id === b.id);
+    expect(bAtA).toMatchObject({ nick: 'bob', address: '127.0.0.1', port: b.info().clientPort });
+    expect(c.peerList().find((p) => p.id === a.id)?.port).toBe(a.info().clientPort);
+
+    const text = '你好，世界 👋🏽 — héllo';
+    const atB = waitForEvent<ChatMessage>(b, 'message', (m) => m.text === text);
+    const sent = a.sendText(b.id, text);
+    const [message, ack] = await Promise.all([atB, delivered(a, sent.id)]);
+    expect(message).toMatchObject({
+      peerId: a.id,
+      direction: 'in',
+      remote: `127.0.0.1:${a.info().clientPort}`,
+      transport: 'udp',
+    });
+    expect(ack.transport).toBe('udp');
+
+    const reply = waitForEvent<ChatMessage>(a, 'message', (m) => m.peerId === c.id);
+    const back = c.sendText(`127.0.0.1:${a.info().clientPort}`, '收到 ✅');
+    expect((await reply).text).toBe('收到 ✅');
+    await delivered(c, back.id);
+  });
+
+  it('delivers a burst of messages exactly once and in order', async () => {
+    const ports = testPorts();
+    const [a, b] = await Promise.all([startNode(ports), startNode(ports)]);
+    await waitUntil(() => seesPeer(a, b.id), 5_000, 'discovery');
+    const got: string[] = [];
+    const acked = new Set<string>();
+    b.on('message', (m) => got.push(m.text));
+    a.on('message-state', (u) => u.state === 'delivered' && acked.add(u.id));
+    const ids = Array.from({ length: 200 }, (_, i) => a.sendText(b.id, `m${i}`).id);
+    await waitUntil(() => ids.every((id) => acked.has(id)), 10_000, 'every message acked');
+    expect(got).toEqual(Array.from({ length: 200 }, (_, i) => `m${i}`));
+  });
+
+  it('gives copies on one host consecutive client ports from the base', async () => {
+    const ports = testPorts();
+    const first = await startNode(ports);
+    const second = await startNode(ports);
+    const third = await startNode({ ...ports, tcp: false });
+    expect([first, second, third].map((n) => n.info().clientPort)).toEqual([
+      ports.clientPort,
+      ports.clientPort + 1,
+      ports.clientPort + 2,
+    ]);
+    expect(first.info().tcpPort).toBe(ports.clientPort);
+    expect(third.info().tcpPort).toBeNull();
+    expect(first.info().serverPort).toBe(ports.serverPort);
+  });
+
+  it('skips a client port whose TCP twin is taken', async () => {
+    const ports = testPorts();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(ports.clientPort, '0.0.0.0', resolve));
+    try {
+      const node = await startNode(ports);
+      expect(node.info().clientPort).toBe(ports.clientPort + 1);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('marks a peer offline at once when it says bye', async () => {
+    const ports = testPorts();
+    const [a, b] = await Promise.all([startNode(ports), startNode(ports)]);
+    await waitUntil(() => seesPeer(a, b.id), 5_000, 'discovery');
+    const offline = waitForEvent<PeerChange>(
+      a,
+      'peer',
+      (c) => c.change === 'offline' && c.peer.id === b.id,
+      2_000,
+    );
+    await b.close();
+    await offline;
+  });
+
+  it('marks a silent peer offline after the peer timeout', async () => {
+    const ports = testPorts();
+    const a = await startNode({ ...ports, peerTimeoutMs: 600, announceIntervalMs: 200 });
+    const ghost = await rawSocket();
+    const id = 'c0ffee00c0ffee00c0ffee00c0ffee00';
+    const announce = encodePacket({
+      kind: 'announce',
+      from: id,
+      nick: 'ghost',
+      host: 'h',
+      port: 1,
+      tcp: 0,
+      status: 'online',
+    });
+    const added = waitForEvent<PeerChange>(
+      a,
+      'peer',
+      (c) => c.peer.id === id && c.change === 'added',
+    );
+    await sendRaw(ghost, announce, ports.serverPort);
+    const seenAt = (await added).peer.lastSeen;
+    const gone = await waitForEvent<PeerChange>(
+      a,
+      'peer',
+      (c) => c.peer.id === id && c.change === 'offline',
+      3_000,
+    );
+    expect(Date.now() - seenAt).toBeGreaterThanOrEqual(600);
+    expect(gone.peer.online).toBe(false);
+  });
+
+  it('reports a peer whose IP:port changed', async () => {
+    const ports = testPorts();
+    const a = await startNode(ports);
+    const b = await startNode(ports);
+    await waitUntil(() => seesPeer(a, b.id), 5_000, 'discovery');
+    const oldPort = b.info().clientPort;
+    await b.close();
+    const moved = waitForEvent<PeerChange>(
+      a,
+      'peer',
+      (c) => c.change === 'moved' && c.peer.id === b.id,
+    );
+    await startNode({ ...ports, nodeId: b.id, clientPort: ports.clientPort + 7 });
+    const change = await moved;
+    expect(change.previous).toEqual({ address: '127.0.0.1', port: oldPort });
+    expect(change.peer.port).toBe(ports.clientPort + 7);
+  });
+
+  it('finds a peer added by hand with no broadcast at all', async () => {
+    const ports = testPorts();
+    const a = await startNode({ ...ports, broadcast: [] });
+    const b = await startNode({ ...ports, broadcast: [] });
+    expect(a.info().discoveryTargets).toEqual([]);
+    a.addPeer(`127.0.0.1:${b.info().clientPort}`);
+    await waitUntil(() => seesPeer(a, b.id) && seesPeer(b, a.id), 5_000, 'manual discovery');
+  });
+
+  it('survives garbage and hostile datagrams and keeps chatting', async () => {
+    const ports = testPorts();
+    const [a, b] = await Promise.all([startNode(ports), startNode(ports)]);
+    await waitUntil(() => seesPeer(a, b.id), 5_000, 'discovery');
+    const warnings: NodeWarning[] = [];
+    b.on('warning', (w) => warnings.push(w));
+    const attacker = await rawSocket();
+    const junk: (Uint8Array | string)[] = [
+      new Uint8Array([0xff, 0x00, 0xfe]),
+      new Uint8Array(60_000).fill(0x7b),
+      '{"proto":"pchat","v":1,"kind":"text"',
+      JSON.stringify({
+        proto: 'pchat',
+        v: 1,
+        kind: 'text',
+        from: a.id,
+        id: 'x',
+        epoch: 'e',
+        seq: -1,
+        floor: 1,
+        ts: 0,
+        text: 'x',
+      }),
+      JSON.stringify({
+        proto: 'pchat',
+        v: 1,
+        kind: 'ack',
+        from: a.id,
+        id: 'x',
+        epoch: 'e',
+        seq: 1e300,
+      }),
+      JSON.stringify({
+        proto: 'pchat',
+        v: 1,
+        kind: 'announce',
+        from: a.id,
+        nick: { toString: 1 },
+        host: 'h',
+        port: 1,
+        tcp: 0,
+        status: 'online',
+      }),
+      JSON.stringify({ proto: 'pchat', v: 99, kind: 'future-thing', from: a.id }),
+      '["__proto__"]',
+    ];
+    for (const port of [ports.serverPort, b.info().clientPort]) {
+      for (const datagram of junk) await sendRaw(attacker, datagram, port);
+    }
+    await waitUntil(() => b.info().counters.junkDropped >= 12, 3_000, 'junk to be counted');
+    expect(b.info().counters.unknownKindsIgnored).toBe(2);
+    expect(b.info().counters.plainReceived).toBe(2); // the JSON array is text a person could send
+    expect(warnings.some((w) => w.code === 'junk' && w.remote?.address === '127.0.0.1')).toBe(true);
+    const got = waitForEvent<ChatMessage>(b, 'message', (m) => m.text === 'still here?');
+    const sent = a.sendText(b.id, 'still here?');
+    await Promise.all([got, delivered(a, sent.id)]);
+  });
+
+  it('rate-limits a flooding source without starving real peers', async () => {
+    const ports = testPorts();
+    const [a, b] = await Promise.all([
+      startNode(ports),
+      startNode({ ...ports, rateLimit: { perSecond: 100, burst: 100 } }),
+    ]);
+    await waitUntil(() => seesPeer(a, b.id), 5_000, 'discovery');
+    const flooder = await rawSocket();
+    for (let i = 0; i < 1_000; i += 1) flooder.send('spam', b.info().clientPort, '127.0.0.1');
+    await waitUntil(() => b.info().counters.rateLimited > 0, 3_000, 'rate limiting');
+    const sent = a.sendText(b.id, 'real message');
+    await delivered(a, sent.id);
+  });
+
+  it('frees every port on close, and close is idempotent', async () => {
+    const ports = testPorts();
+    const node = await startNode(ports);
+    const port = node.info().clientPort;
+    await Promise.all([node.close(), node.close()]);
+    await node.close();
+    const again = createSocket({ type: 'udp4', reuseAddr: false });
+    await new Promise<void>((resolve, reject) => {
+      again.once('error', reject);
+      again.bind({ port, address: '0.0.0.0', exclusive: true }, resolve);
+    });
+    again.close();
+    const tcp = createServer();
+    await new Promise<void>((resolve, reject) => {
+      tcp.once('error', reject);
+      tcp.listen(port, '0.0.0.0', resolve);
+    });
+    await new Promise((resolve) => tcp.close(resolve));
+    expect(() => node.sendText('x', 'y')).toThrow(/closed/);
+  });
+
+  it('rejects start when the client port range is exhausted, leaving nothing bound', async () => {
+    const ports = testPorts();
+    const holder = await startNode({ ...ports, tcp: false });
+    const node = createNode({ ...ports, tcp: false, broadcast: [], clientPortAttempts: 1 });
+    await expect(node.start()).rejects.toMatchObject({ code: 'no-free-client-port' });
+    await node.close();
+    expect(holder.info().clientPort).toBe(ports.clientPort);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { PacketLog, packetFields, packetSummary } from '../../../electron/net/packet-log';
+
+const entry = (n: number) => ({
+  at: n,
+  direction: 'in' as const,
+  transport: 'udp' as const,
+  local: 'l',
+  remote: 'r',
+  size: n,
+  kind: 'text',
+  summary: '',
+});
+
+describe('PacketLog', () => {
+  it('keeps the newest entries, oldest first, with increasing numbers', () => {
+    const log = new PacketLog(3);
+    for (let i = 1; i <= 5; i += 1) log.add(entry(i));
+    expect(log.recent().map((e) => [e.seq, e.size])).toEqual([
+      [3, 3],
+      [4, 4],
+      [5, 5],
+    ]);
+    expect(log.recent(2).map((e) => e.seq)).toEqual([4, 5]);
+  });
+
+  it('summarises and flattens packets for the inspector', () => {
+    const text = {
+      kind: 'text' as const,
+      from: 'a'.repeat(32),
+      id: 'm',
+      epoch: 'e',
+      seq: 2,
+      floor: 1,
+      ts: 0,
+      text: 'x'.repeat(500),
+    };
+    expect(packetSummary(text)).toBe(`#2 ${'x'.repeat(60)}…`);
+    expect(String(packetFields(text)['text']).length).toBe(201);
+    expect(packetFields(text)['seq']).toBe(2);
+  });
+});

@@ -1,0 +1,133 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  ReliableSender,
+  type OutboundMessage,
+  type ReliableSenderDeps,
+} from '../../../electron/net/reliable-sender';
+import type { MessageStateChange } from '../../../shared/domain';
+
+const PEER = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+
+function harness(overrides: Partial<ReliableSenderDeps> = {}) {
+  const sent: { seq: number; floor: number; at: number }[] = [];
+  const updates: MessageStateChange[] = [];
+  const sender = new ReliableSender({
+    transmit: (m, floor) => sent.push({ seq: m.seq, floor, at: Date.now() }),
+    exhausted: () => Promise.resolve('failed'),
+    stateChanged: (u) => updates.push(u),
+    now: () => Date.now(),
+    random: () => 0.5, // no jitter: delays are exactly RTO * 2^n
+    ...overrides,
+  });
+  /** What TextSender does around storing: prepare, then start. */
+  const send = (to: string, text: string): OutboundMessage => {
+    const message = sender.prepare(to, text, Date.now());
+    sender.start(message);
+    return message;
+  };
+  return { sender, sent, updates, send };
+}
+
+describe('ReliableSender', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('numbers a prepared message only once it is started', () => {
+    const { sender, send } = harness();
+    const dropped = sender.prepare(PEER, 'never stored', 0);
+    const kept = send(PEER, 'one');
+    expect([dropped.seq, kept.seq]).toEqual([1, 1]);
+    expect(send(PEER, 'two').seq).toBe(2);
+  });
+
+  it('numbers messages per peer and reports delivered with the RTT', () => {
+    const { sender, sent, updates, send } = harness();
+    const m1 = send(PEER, 'one');
+    const m2 = send(PEER, 'two');
+    expect([m1.seq, m2.seq]).toEqual([1, 2]);
+    expect(sent.map((s) => s.seq)).toEqual([1, 2]);
+    vi.advanceTimersByTime(30);
+    sender.acknowledge({ kind: 'ack', from: PEER, id: m1.id, epoch: m1.epoch, seq: 1 });
+    expect(updates.filter((u) => u.id === m1.id).map((u) => u.state)).toEqual(['delivered']);
+    expect(updates.at(-1)).toMatchObject({ state: 'delivered', rttMs: 30, attempts: 1 });
+  });
+
+  it('retransmits with exponential back-off, then fails after the last attempt', async () => {
+    const { sent, updates, send } = harness({ maxTransmissions: 4 });
+    const m = send(PEER, 'hello');
+    await vi.advanceTimersByTimeAsync(500 + 1000 + 2000 + 4000);
+    expect(sent.map((s) => s.at)).toEqual([0, 500, 1500, 3500]);
+    expect(updates.filter((u) => u.id === m.id).map((u) => u.state)).toEqual(['failed']);
+    expect(updates.at(-1)).toMatchObject({ attempts: 4 });
+  });
+
+  it('does not take an RTT sample from a retransmitted message (Karn)', () => {
+    const { sender, updates, send } = harness();
+    const m = send(PEER, 'hello');
+    vi.advanceTimersByTime(600);
+    sender.acknowledge({ kind: 'ack', from: PEER, id: m.id, epoch: m.epoch, seq: 1 });
+    expect(updates.at(-1)).toMatchObject({ state: 'delivered', attempts: 2 });
+    expect(updates.at(-1)?.rttMs).toBeUndefined();
+    expect(sender.rttMs(PEER)).toBeUndefined();
+  });
+
+  it('ignores acks that do not match an open message', () => {
+    const { sender, updates, send } = harness();
+    const m = send(PEER, 'hello');
+    sender.acknowledge({ kind: 'ack', from: PEER, id: 'other', epoch: m.epoch, seq: 1 });
+    sender.acknowledge({ kind: 'ack', from: PEER, id: m.id, epoch: 'nope', seq: 1 });
+    sender.acknowledge({ kind: 'ack', from: PEER, id: m.id, epoch: m.epoch, seq: 2 });
+    expect(updates).toEqual([]);
+  });
+
+  it('advances the floor past acknowledged and failed messages', async () => {
+    const { sender, sent, send } = harness({ maxTransmissions: 1 });
+    const m1 = send(PEER, 'a');
+    send(PEER, 'b');
+    expect(sender.floor(PEER)).toBe(1);
+    sender.acknowledge({ kind: 'ack', from: PEER, id: m1.id, epoch: m1.epoch, seq: 1 });
+    expect(sender.floor(PEER)).toBe(2);
+    await vi.advanceTimersByTimeAsync(600); // message 2 fails after its only transmission
+    expect(sender.floor(PEER)).toBe(3);
+    send(PEER, 'c');
+    expect(sent.at(-1)).toMatchObject({ seq: 3, floor: 3 });
+  });
+
+  it('keeps a message pending when the fallback says so and resends it when the peer is back', async () => {
+    const { sender, sent, updates, send } = harness({
+      maxTransmissions: 2,
+      exhausted: () => Promise.resolve('pending'),
+    });
+    const m = send(PEER, 'hello');
+    await vi.advanceTimersByTimeAsync(500 + 1000);
+    expect(updates.map((u) => u.state)).toEqual(['pending']);
+    const before = sent.length;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sent.length).toBe(before); // no traffic while pending
+    sender.resume(PEER);
+    expect(sent.length).toBe(before + 1);
+    sender.acknowledge({ kind: 'ack', from: PEER, id: m.id, epoch: m.epoch, seq: 1 });
+    expect(updates.map((u) => u.state)).toEqual(['pending', 'sending', 'delivered']);
+  });
+
+  it('limits messages in flight per peer and sends the rest as acks come in', () => {
+    const { sender, sent, send } = harness({ window: 2 });
+    const [a] = [send(PEER, 'a'), send(PEER, 'b'), send(PEER, 'c')];
+    expect(sent.map((s) => s.seq)).toEqual([1, 2]);
+    sender.acknowledge({ kind: 'ack', from: PEER, id: a.id, epoch: a.epoch, seq: 1 });
+    expect(sent.map((s) => s.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('stops every timer on close', () => {
+    const { sender, sent, send } = harness();
+    send(PEER, 'a');
+    sender.close();
+    vi.advanceTimersByTime(60_000);
+    expect(sent).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});

@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { describe, expect, it } from 'vitest';
+import {
+  migrate,
+  MIGRATIONS,
+  SCHEMA_VERSION,
+  schemaVersion,
+} from '../../../electron/store/migrations';
+import { useTempDirs } from '../../helpers/temp-dir';
+
+const tempDir = useTempDirs();
+
+function tables(db: DatabaseSync): string[] {
+  return (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
+      name: string;
+    }[]
+  ).map((r) => r.name);
+}
+
+describe('migrations', () => {
+  it('are numbered 1..N without gaps', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(
+      Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1),
+    );
+  });
+
+  it('1 creates identity, settings, peers, messages, streams and read state', () => {
+    const db = new DatabaseSync(join(tempDir(), 'v1.db'));
+    expect(migrate(db, 1)).toEqual([1]);
+    expect(schemaVersion(db)).toBe(1);
+    expect(tables(db)).toEqual(
+      expect.arrayContaining([
+        'identity',
+        'inbound_streams',
+        'messages',
+        'outbound_streams',
+        'peers',
+        'read_state',
+        'settings',
+      ]),
+    );
+    // A message id is stored once; a second row with the same id is refused.
+    const insert = db.prepare(
+      `INSERT INTO messages (id, peer_id, direction, epoch, seq, text, transport, state, sent_at,
+         received_at, remote, position) VALUES (?, 'p', 'in', 'e', 1, 't', 'udp', 'received', 1, 1, 'x', ?)`,
+    );
+    insert.run('a', 1);
+    expect(() => insert.run('a', 2)).toThrow(/UNIQUE/);
+    db.close();
+  });
+
+  it('2 adds full-text search and indexes the messages a version-1 database already has', () => {
+    const db = new DatabaseSync(join(tempDir(), 'v2.db'));
+    migrate(db, 1);
+    db.prepare(
+      `INSERT INTO messages (id, peer_id, direction, epoch, seq, text, transport, state, sent_at,
+         received_at, remote, position)
+       VALUES ('old', 'p', 'in', 'e', 1, 'written before search existed', 'udp', 'received', 1, 1, 'x', 1)`,
+    ).run();
+    expect(migrate(db)).toEqual([2]);
+    expect(schemaVersion(db)).toBe(2);
+    const hits = db
+      .prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH \'"before search"\'')
+      .all();
+    expect(hits).toHaveLength(1);
+    db.close();
+  });
+
+  it('a failing migration leaves the database at its previous version', () => {
+    const db = new DatabaseSync(join(tempDir(), 'fail.db'));
+    migrate(db, 1);
+    db.exec('CREATE TABLE messages_fts (x)'); // makes migration 2 fail
+    expect(() => migrate(db)).toThrow();
+    expect(schemaVersion(db)).toBe(1);
+    expect(db.isTransaction).toBe(false);
+    db.close();
+  });
+
+  it('running them again does nothing', () => {
+    const db = new DatabaseSync(join(tempDir(), 'again.db'));
+    migrate(db);
+    expect(migrate(db)).toEqual([]);
+    db.close();
+  });
+});

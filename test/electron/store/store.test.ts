@@ -1,0 +1,211 @@
+import { describe, expect, it } from 'vitest';
+import type { IncomingRecord, OutgoingRecord } from '../../../electron/net/persistence';
+import { openStore } from '../../../electron/store/open-store';
+import type { Store } from '../../../electron/store/store';
+import { useTempDirs } from '../../helpers/temp-dir';
+
+const tempDir = useTempDirs();
+
+function incoming(id: string, seq: number, text = `text ${id}`, held = false): IncomingRecord {
+  return {
+    id,
+    peerId: 'bob',
+    epoch: 'e1',
+    seq,
+    text,
+    transport: 'udp',
+    sentAt: seq,
+    receivedAt: seq,
+    remote: '10.0.0.2:4000',
+    held,
+  };
+}
+
+function outgoing(id: string, seq: number, peerId = 'bob'): OutgoingRecord {
+  return {
+    id,
+    peerId,
+    epoch: 'o1',
+    seq,
+    text: `out ${id}`,
+    sentAt: seq,
+    remote: '10.0.0.2:4000',
+    state: 'sending',
+    transport: 'udp',
+    attempts: 0,
+  };
+}
+
+function withStore(run: (store: Store, dir: string) => void): void {
+  const dir = tempDir();
+  const { store } = openStore(dir);
+  try {
+    run(store, dir);
+  } finally {
+    store.close();
+  }
+}
+
+describe('Store', () => {
+  it('stores a message once: the same id again is a duplicate with no second row', () => {
+    withStore((store) => {
+      expect(store.insertIncoming(incoming('a', 1))).toBe('inserted');
+      expect(store.insertIncoming(incoming('a', 1))).toBe('duplicate');
+      expect(store.reads.history('bob', { limit: 10 }).messages.map((m) => m.id)).toEqual(['a']);
+    });
+  });
+
+  it('keeps held messages out of history until released, then shows them in delivery order', () => {
+    withStore((store) => {
+      store.insertIncoming(incoming('m3', 3, 'three', true));
+      store.insertIncoming(incoming('m2', 2, 'two', true));
+      expect(store.reads.history('bob', { limit: 10 }).messages).toEqual([]);
+      expect(store.listHeld().map((m) => m.id)).toEqual(['m2', 'm3']);
+      store.insertIncoming(incoming('m1', 1, 'one'));
+      store.releaseHeld('bob', ['m2', 'm3'], 99);
+      expect(store.reads.history('bob', { limit: 10 }).messages.map((m) => m.text)).toEqual([
+        'one',
+        'two',
+        'three',
+      ]);
+      expect(store.listHeld()).toEqual([]);
+    });
+  });
+
+  it('pages history newest first with a cursor, oldest first within a page', () => {
+    withStore((store) => {
+      for (let i = 1; i <= 7; i += 1) store.insertIncoming(incoming(`m${String(i)}`, i));
+      const first = store.reads.history('bob', { limit: 3 });
+      expect(first.messages.map((m) => m.id)).toEqual(['m5', 'm6', 'm7']);
+      const second = store.reads.history('bob', { limit: 3, before: first.nextCursor ?? '' });
+      expect(second.messages.map((m) => m.id)).toEqual(['m2', 'm3', 'm4']);
+      const last = store.reads.history('bob', { limit: 3, before: second.nextCursor ?? '' });
+      expect(last.messages.map((m) => m.id)).toEqual(['m1']);
+      expect(last.nextCursor).toBeNull();
+      expect(store.reads.history('nobody', { limit: 3 })).toEqual({
+        messages: [],
+        nextCursor: null,
+      });
+    });
+  });
+
+  it('keeps the outbox: undelivered messages survive a reopen in sequence order', () => {
+    const dir = tempDir();
+    const first = openStore(dir).store;
+    first.insertOutgoing(outgoing('o2', 2));
+    first.insertOutgoing(outgoing('o1', 1));
+    first.insertOutgoing(outgoing('x1', 1, 'carol'));
+    first.saveOutboundStream('bob', 'o1', 3);
+    first.updateOutgoing({
+      id: 'x1',
+      peerId: 'carol',
+      state: 'delivered',
+      transport: 'udp',
+      attempts: 1,
+      rttMs: 4,
+    });
+    first.updateOutgoing({
+      id: 'o2',
+      peerId: 'bob',
+      state: 'pending',
+      transport: 'tcp',
+      attempts: 9,
+    });
+    first.close();
+    const second = openStore(dir).store;
+    expect(second.listOutbox().map((m) => [m.id, m.state, m.transport])).toEqual([
+      ['o1', 'sending', 'udp'],
+      ['o2', 'pending', 'tcp'],
+    ]);
+    expect(second.getOutboundStream('bob')).toEqual({ epoch: 'o1', nextSeq: 3 });
+    expect(second.reads.getMessage('x1')).toMatchObject({ state: 'delivered', rttMs: 4 });
+    second.close();
+  });
+
+  it('counts unread per conversation and clears it when read', () => {
+    withStore((store) => {
+      store.insertIncoming(incoming('a', 1));
+      store.insertIncoming(incoming('b', 2));
+      store.insertOutgoing(outgoing('c', 1));
+      store.insertIncoming({ ...incoming('d', 1), peerId: 'carol' });
+      expect(store.reads.unreadTotal()).toBe(3);
+      const conversations = store.reads.conversations();
+      expect(conversations.map((c) => [c.peerId, c.unread, c.lastMessage?.id])).toEqual([
+        ['carol', 1, 'd'],
+        ['bob', 2, 'c'],
+      ]);
+      store.markRead('bob');
+      expect(store.reads.unreadTotal()).toBe(1);
+      store.insertIncoming(incoming('e', 3));
+      expect(store.reads.conversations().find((c) => c.peerId === 'bob')?.unread).toBe(1);
+    });
+  });
+
+  it('searches with FTS5 (Chinese and English substrings) and short queries with LIKE', () => {
+    withStore((store) => {
+      store.insertIncoming(incoming('zh', 1, '今天晚上一起吃饭吗'));
+      store.insertIncoming(incoming('en', 2, 'Meet at the Packet Café at noon'));
+      store.insertIncoming(incoming('pct', 3, '100% sure_thing'));
+      store.insertIncoming(incoming('held', 9, 'packet café held', true));
+      expect(store.reads.search('一起吃饭', 10).map((h) => h.messageId)).toEqual(['zh']);
+      expect(store.reads.search('packet caf', 10)).toEqual([
+        { messageId: 'en', peerId: 'bob', snippet: 'Meet at the [Packet Caf]é at noon', at: 2 },
+      ]);
+      expect(store.reads.search('吃饭', 10).map((h) => h.messageId)).toEqual(['zh']);
+      expect(store.reads.search('%', 10).map((h) => h.messageId)).toEqual(['pct']);
+      expect(store.reads.search('e_', 10).map((h) => h.messageId)).toEqual(['pct']);
+      expect(store.reads.search('"quoted', 10)).toEqual([]);
+      expect(store.reads.search('   ', 10)).toEqual([]);
+    });
+  });
+
+  it('keeps valid settings and reports invalid ones without failing', () => {
+    withStore((store) => {
+      store.saveSettings({ theme: 'dark', discoveryTargets: ['10.0.0.255'] });
+      expect(store.getSettings()).toEqual({
+        values: { theme: 'dark', discoveryTargets: ['10.0.0.255'] },
+        invalid: [],
+      });
+      store.saveSettings({ serverPort: 99_999 }); // the store keeps what it is given; reading checks it
+      const { values, invalid } = store.getSettings();
+      expect(invalid).toEqual(['serverPort']);
+      expect(values.theme).toBe('dark');
+    });
+  });
+
+  it('rolls a failed transaction back completely', () => {
+    withStore((store) => {
+      expect(() =>
+        store.transaction(() => {
+          store.insertIncoming(incoming('a', 1));
+          throw new Error('disk on fire');
+        }),
+      ).toThrow('disk on fire');
+      expect(store.reads.history('bob', { limit: 5 }).messages).toEqual([]);
+      store.insertIncoming(incoming('b', 2));
+      expect(store.reads.history('bob', { limit: 5 }).messages.map((m) => m.id)).toEqual(['b']);
+    });
+  });
+
+  it('remembers peers with their last IP:port, loaded as offline', () => {
+    withStore((store) => {
+      const peer = {
+        id: 'bob',
+        nick: 'Bob',
+        host: 'bob-pc',
+        address: '10.0.0.2',
+        port: 4000,
+        tcpPort: 4000,
+        status: 'online' as const,
+        online: true,
+        firstSeen: 1,
+        lastSeen: 5,
+      };
+      store.upsertPeer(peer);
+      store.upsertPeer({ ...peer, address: '10.0.0.9', port: 4001, lastSeen: 9 });
+      expect(store.listPeers()).toEqual([
+        { ...peer, address: '10.0.0.9', port: 4001, lastSeen: 9, online: false },
+      ]);
+    });
+  });
+});

@@ -1,0 +1,170 @@
+// @vitest-environment jsdom
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { makeContact, makeMessage, sampleData } from '../fake-backend';
+import { never, NOW, renderApp } from '../render-app';
+
+const list = () => screen.getByRole('listbox', { name: 'Contacts' });
+const option = (name: RegExp) => within(list()).getByRole('option', { name });
+
+describe('my card', () => {
+  it('shows my nickname, status, IP:port and interface addresses', async () => {
+    renderApp();
+    const card = await screen.findByRole('region', { name: 'My card' });
+    expect(within(card).getByText('Me')).toBeTruthy();
+    expect(within(card).getByText('Online')).toBeTruthy();
+    expect(within(card).getByText('192.168.1.20:4000')).toBeTruthy();
+    expect(within(card).getByText('192.168.1.20')).toBeTruthy();
+    expect(within(card).getByText('TCP 4000')).toBeTruthy();
+  });
+
+  it('says so when the node cannot be read', async () => {
+    renderApp({
+      handlers: {
+        'self:get': () => {
+          throw new Error('boom');
+        },
+      },
+    });
+    const card = await screen.findByRole('region', { name: 'My card' });
+    await within(card).findByText(/Could not read my node/);
+  });
+});
+
+describe('contact list', () => {
+  it('groups contacts as Online, Offline and Strangers with IP:port, preview and time', async () => {
+    renderApp();
+    await screen.findByRole('option', { name: /Alice/ });
+    const groups = within(list())
+      .getAllByRole('option')
+      .filter((o) => o.classList.contains('group-header'))
+      .map((o) => o.textContent);
+    expect(groups).toEqual(['Online2', 'Offline1', 'Strangers1']);
+    const alice = option(/^Alice 192\.168\.1\.31:4000/);
+    expect(within(alice).getByText('Lunch at noon?')).toBeTruthy();
+    expect(within(alice).getByText('192.168.1.31:4000').tagName).toBe('CODE');
+    expect(within(alice).getByRole('time').textContent).toMatch(/10:30/);
+    expect(option(/^Bob/).className).toContain('offline');
+    const stranger = option(/^192\.168\.1\.50:5555/);
+    expect(within(stranger).getByText('Plain UDP sender')).toBeTruthy();
+  });
+
+  it('counts unread messages in a badge and clears it when the conversation opens', async () => {
+    const { fake, user } = renderApp();
+    const alice = await screen.findByRole('option', { name: /^Alice.*1 unread/ });
+    act(() =>
+      fake.emit(
+        'message',
+        makeMessage('new1', 'alice', { text: 'still there?', receivedAt: NOW + 1000 }),
+      ),
+    );
+    expect(within(option(/^Alice/)).getByLabelText('2 unread').textContent).toBe('2');
+    expect(screen.getByRole('button', { name: 'Chats' }).textContent).toContain('4');
+    await user.click(alice);
+    await waitFor(() => expect(option(/^Alice/).getAttribute('aria-label')).not.toMatch(/unread/));
+    expect(fake.calls).toContainEqual({ channel: 'messages:markRead', args: { peerId: 'alice' } });
+    // A message into the open conversation is read at once.
+    act(() => fake.emit('message', makeMessage('new2', 'alice', { receivedAt: NOW + 2000 })));
+    expect(option(/^Alice/).getAttribute('aria-label')).not.toMatch(/unread/);
+  });
+
+  it('moves a contact between groups on presence events and adds new ones', async () => {
+    const { fake } = renderApp();
+    await screen.findByRole('option', { name: /Alice/ });
+    const bob = makeContact('bob', { nick: 'Bob', address: '192.168.1.33', online: true });
+    act(() => fake.emit('contact', { change: 'online', peer: bob, kind: 'peer' }));
+    expect(option(/^Online, 3 contacts/)).toBeTruthy();
+    const carol = makeContact('carol', { nick: 'Carol', address: '10.0.0.9', port: 4002 });
+    act(() => fake.emit('contact', { change: 'added', peer: carol, kind: 'peer' }));
+    expect(option(/^Carol 10\.0\.0\.9:4002/)).toBeTruthy();
+  });
+
+  it('moves with the arrow keys, opens with Enter and collapses a group', async () => {
+    const { user } = renderApp();
+    await screen.findByRole('option', { name: /Alice/ });
+    list().focus();
+    await user.keyboard('{ArrowDown}');
+    expect(list().getAttribute('aria-activedescendant')).toBe('contact-row-0');
+    await user.keyboard('{ArrowDown}{ArrowDown}{Enter}');
+    // Rows by recency: 小明 (2 min ago), then Alice.
+    expect(await screen.findByRole('heading', { name: 'Alice' })).toBeTruthy();
+    await user.keyboard('{Home}{Enter}');
+    expect(option(/^Online, 2 contacts/).getAttribute('aria-expanded')).toBe('false');
+    expect(within(list()).queryByRole('option', { name: /^Alice/ })).toBeNull();
+  });
+
+  it('shows loading, error with retry, and empty states', async () => {
+    let attempt = 0;
+    const data = { ...sampleData(NOW), contacts: [] };
+    const { user } = renderApp({
+      data,
+      handlers: {
+        'contacts:list': () => {
+          attempt += 1;
+          if (attempt === 1) throw new Error('disk on fire');
+          return [];
+        },
+      },
+    });
+    expect(await screen.findByRole('alert')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText('No one here yet')).toBeTruthy();
+  });
+
+  it('shows a loading state while the list is on its way', async () => {
+    renderApp({ handlers: { 'contacts:list': () => never() } });
+    expect(await screen.findByText('Looking for peers…')).toBeTruthy();
+  });
+
+  it('renders only a window of 5,000 contacts', async () => {
+    const data = sampleData(NOW);
+    data.contacts = Array.from({ length: 5_000 }, (_, i) =>
+      makeContact(`p${i}`, { nick: `Peer ${String(i).padStart(4, '0')}`, address: '10.1.0.1' }),
+    );
+    renderApp({ data });
+    await screen.findByRole('option', { name: /^Online, 5000 contacts/ });
+    expect(within(list()).getAllByRole('option').length).toBeLessThan(60);
+  });
+});
+
+describe('say hello to an IP', () => {
+  it('explains an invalid address inline and says hello to a valid one', async () => {
+    const { fake, user } = renderApp();
+    await screen.findByRole('option', { name: /^Alice/ });
+    await user.click(screen.getByRole('button', { name: 'Say hello to an IP' }));
+    const input = screen.getByRole('textbox', { name: 'Say hello to an IP' });
+    await user.type(input, '10.0.0{Enter}');
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Enter an IPv4 address, optionally with :port',
+    );
+    expect(fake.calls.some((c) => c.channel === 'contacts:add')).toBe(false);
+    await user.clear(input);
+    await user.type(input, '10.0.0.7{Enter}');
+    expect((await screen.findByRole('status')).textContent).toBe('Said hello to 10.0.0.7:8000');
+    expect(fake.calls).toContainEqual({ channel: 'contacts:add', args: { address: '10.0.0.7' } });
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('textbox', { name: 'Say hello to an IP' })).toBeNull();
+  });
+});
+
+describe('search', () => {
+  it('focuses with Ctrl+K, finds contacts and messages, and Esc clears it', async () => {
+    const { user } = renderApp();
+    await screen.findByRole('option', { name: /Alice/ });
+    await user.keyboard('{Control>}k{/Control}');
+    const box = screen.getByRole('searchbox', { name: 'Search contacts and messages' });
+    await waitFor(() => expect(document.activeElement).toBe(box));
+    await user.keyboard('lunch');
+    const results = () => screen.getByRole('region', { name: 'Search results' });
+    expect(await within(results()).findByText('Lunch')).toBeTruthy();
+    await user.click(within(results()).getByRole('button', { name: /Alice/ }));
+    expect(await screen.findByRole('heading', { name: 'Alice' })).toBeTruthy();
+    await user.click(box);
+    await user.clear(box);
+    await user.keyboard('192.168.1.32');
+    expect(within(results()).getByRole('button', { name: /小明/ })).toBeTruthy();
+    await user.keyboard('{Escape}');
+    expect((box as HTMLInputElement).value).toBe('');
+    expect(list()).toBeTruthy();
+  });
+});

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { EVENT_CHANNELS } from '../../../shared/ipc/channels';
+import type { EventChannel } from '../../../shared/ipc/contract';
+import { PACKET_LOG_SIZE } from '../../../shared/protocol/constants';
+import { connectBridge } from '../../../renderer/src/store/bridge';
+import { createAppStore } from '../../../renderer/src/store/create-app-store';
+import { selectContactRows, selectUnreadTotal } from '../../../renderer/src/store/selectors';
+import { fakeApi } from '../fake-api';
+import { fakeHandlers, makeContact, makeMessage, makePacket, sampleData } from '../fake-backend';
+
+const NOW = 1_750_000_000_000;
+
+async function connected(data = sampleData(NOW)) {
+  const fake = fakeApi(fakeHandlers(data));
+  const store = createAppStore(fake.api);
+  const disconnect = connectBridge(store, fake.api);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return { fake, store, disconnect, data };
+}
+
+/**
+ * Events the renderer has no use for: the unread total is summed from the conversations it holds,
+ * and node warnings are for logs and scripts.
+ */
+const IGNORED_EVENTS: ReadonlySet<EventChannel> = new Set(['unread', 'warning']);
+
+describe('bridge', () => {
+  it('subscribes to every event, says ready, loads the state, and disconnects with one call', async () => {
+    const { fake, store, disconnect } = await connected();
+    for (const event of EVENT_CHANNELS)
+      expect(fake.listenerCount(event), event).toBe(IGNORED_EVENTS.has(event) ? 0 : 1);
+    expect(fake.calls.map((c) => c.channel)).toEqual(
+      expect.arrayContaining([
+        'app:ready',
+        'self:get',
+        'settings:get',
+        'contacts:list',
+        'conversations:list',
+        'inspector:packets',
+      ]),
+    );
+    expect(store.getState().self?.nick).toBe('Me');
+    expect(selectUnreadTotal(store.getState())).toBe(3);
+    disconnect();
+    for (const event of EVENT_CHANNELS) expect(fake.listenerCount(event), event).toBe(0);
+  });
+
+  it('keeps contact events that arrived while the list was loading', async () => {
+    const data = sampleData(NOW);
+    const fake = fakeApi(fakeHandlers(data));
+    const store = createAppStore(fake.api);
+    connectBridge(store, fake.api);
+    fake.emit('contact', {
+      change: 'offline',
+      peer: makeContact('alice', { nick: 'Alice', online: false }),
+      kind: 'peer',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(store.getState().contacts['alice']?.online).toBe(false);
+    expect(selectContactRows(store.getState())).toEqual([
+      'group:online',
+      'xiaoming',
+      'group:offline',
+      'alice',
+      'bob',
+      'group:strangers',
+      'stranger:192.168.1.50:5555',
+    ]);
+  });
+});
+
+describe('conversations slice', () => {
+  it('counts unread only for conversations not in view, once per message', async () => {
+    const { store } = await connected();
+    const s = store.getState;
+    s().receiveMessage(makeMessage('n1', 'bob', { receivedAt: NOW }));
+    s().receiveMessage(makeMessage('n1', 'bob', { receivedAt: NOW }));
+    expect(s().summaries['bob']?.unread).toBe(1);
+    s().openConversation('bob');
+    expect(s().summaries['bob']?.unread).toBe(0);
+    s().receiveMessage(makeMessage('n2', 'bob', { receivedAt: NOW + 1 }));
+    expect(s().summaries['bob']?.unread).toBe(0);
+    s().setWindowHidden(true);
+    s().receiveMessage(makeMessage('n3', 'bob', { receivedAt: NOW + 2 }));
+    expect(s().summaries['bob']?.unread).toBe(1);
+    s().setWindowHidden(false);
+    expect(s().summaries['bob']?.unread).toBe(0);
+  });
+
+  it('applies state changes to a message it holds and ignores ones it never loaded', async () => {
+    const { store } = await connected();
+    const s = store.getState;
+    const change = { peerId: 'alice', transport: 'tcp', attempts: 1 } as const;
+    s().applyMessageState({ ...change, id: 'unknown', state: 'delivered' });
+    expect(s().messages['unknown']).toBeUndefined();
+    s().receiveMessage(makeMessage('o1', 'alice', { direction: 'out', state: 'sending' }));
+    s().applyMessageState({ ...change, id: 'o1', state: 'delivered', rttMs: 4 });
+    expect(s().messages['o1']).toMatchObject({ state: 'delivered', transport: 'tcp', rttMs: 4 });
+  });
+
+  it('pages history oldest-first and keeps a move notice after the loaded messages', async () => {
+    const data = sampleData(NOW);
+    data.messages = Array.from({ length: 230 }, (_, i) =>
+      makeMessage(`h${i}`, 'alice', { receivedAt: NOW + i }),
+    );
+    const { store } = await connected(data);
+    const s = store.getState;
+    s().addMovedNotice(
+      'alice',
+      { address: '10.0.0.1', port: 4000 },
+      { address: '10.0.0.2', port: 4000 },
+    );
+    await s().loadOlder('alice');
+    const items = () => s().threads['alice']?.items ?? [];
+    expect(items()).toHaveLength(101);
+    expect(items()[0]).toBe('h130');
+    expect(items()[100]).toMatch(/^notice:/);
+    expect(await s().loadUntil('alice', 'h5')).toBe(true);
+    expect(items()[0]).toBe('h0');
+    expect(s().threads['alice']?.complete).toBe(true);
+  });
+});
+
+describe('inspector slice', () => {
+  it('keeps the newest packets only, and holds them while paused', async () => {
+    const { store } = await connected();
+    const s = store.getState;
+    s().receivePackets(Array.from({ length: PACKET_LOG_SIZE + 10 }, (_, i) => makePacket(100 + i)));
+    expect(s().packets).toHaveLength(PACKET_LOG_SIZE);
+    expect(s().packets.at(-1)?.seq).toBe(100 + PACKET_LOG_SIZE + 9);
+    s().setPaused(true);
+    s().receivePackets([makePacket(99_999)]);
+    expect(s().packets.at(-1)?.seq).not.toBe(99_999);
+    s().setPaused(false);
+    expect(s().packets.at(-1)?.seq).toBe(99_999);
+    expect(s().held).toEqual([]);
+  });
+});

@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decodePacket,
+  encodePacket,
+  encodingLength,
+  ProtocolError,
+} from '../../../shared/protocol/codec';
+import { MAX_DATAGRAM_BYTES } from '../../../shared/protocol/constants';
+import type { Packet } from '../../../shared/protocol/packets';
+
+const A = '0123456789abcdef0123456789abcdef';
+const enc = new TextEncoder();
+const bytes = (value: unknown): Uint8Array => enc.encode(JSON.stringify(value));
+
+const samples: Packet[] = [
+  {
+    kind: 'announce',
+    from: A,
+    nick: 'alice',
+    host: 'pc-1',
+    port: 4000,
+    tcp: 4000,
+    status: 'online',
+  },
+  { kind: 'announce-reply', from: A, nick: '小明', host: 'h', port: 4001, tcp: 0, status: 'busy' },
+  { kind: 'bye', from: A },
+  {
+    kind: 'text',
+    from: A,
+    id: 'm1',
+    epoch: 'e1',
+    seq: 1,
+    floor: 1,
+    ts: 1_700_000_000_000,
+    text: '你好 👋 hi',
+  },
+  { kind: 'ack', from: A, id: 'm1', epoch: 'e1', seq: 1 },
+];
+
+describe('codec round trip', () => {
+  it.each(samples)('$kind survives encode then decode', (packet) => {
+    const wire = encodePacket(packet);
+    expect(wire.byteLength).toBe(encodingLength(packet));
+    expect(decodePacket(wire)).toEqual({ ok: true, packet });
+  });
+
+  it('puts the marker and version first so captures are readable', () => {
+    const text = new TextDecoder().decode(encodePacket({ kind: 'bye', from: A }));
+    expect(text).toBe(`{"proto":"pchat","v":1,"kind":"bye","from":"${A}"}`);
+  });
+
+  it('refuses to encode a packet larger than one datagram', () => {
+    const big: Packet = {
+      ...(samples[3] as Extract<Packet, { kind: 'text' }>),
+      text: 'x'.repeat(1200),
+    };
+    expect(() => encodePacket(big)).toThrow(ProtocolError);
+    expect(() => encodePacket(big)).toThrow(/limit 1200/);
+  });
+
+  it('ignores fields it does not know (newer peers may add them)', () => {
+    const result = decodePacket(
+      bytes({ proto: 'pchat', v: 1, kind: 'bye', from: A, extra: [1, 2] }),
+    );
+    expect(result).toEqual({ ok: true, packet: { kind: 'bye', from: A } });
+  });
+
+  it('reads an unknown status from a newer peer as online', () => {
+    const announce = {
+      proto: 'pchat',
+      v: 1,
+      kind: 'announce',
+      from: A,
+      nick: 'n',
+      host: 'h',
+      port: 1,
+      tcp: 0,
+      status: 'dnd',
+    };
+    const result = decodePacket(bytes(announce));
+    expect(result.ok && result.packet.kind === 'announce' && result.packet.status).toBe('online');
+  });
+});
+
+const text = {
+  proto: 'pchat',
+  v: 1,
+  kind: 'text',
+  from: A,
+  id: 'm',
+  epoch: 'e',
+  seq: 1,
+  floor: 1,
+  ts: 1,
+  text: 'x',
+};
+const malformed: [string, Uint8Array, string][] = [
+  ['empty datagram', new Uint8Array(0), 'empty'],
+  ['oversized datagram', new Uint8Array(MAX_DATAGRAM_BYTES + 1).fill(0x41), 'too-large'],
+  ['invalid UTF-8', Uint8Array.from([0x7b, 0xff, 0xfe, 0x7d]), 'bad-utf8'],
+  ['lone surrogate half in UTF-8', Uint8Array.from([0xed, 0xa0, 0x80]), 'bad-utf8'],
+  ['truncated JSON', enc.encode('{"proto":"pchat","v":1'), 'not-json'],
+  ['JSON array', bytes([1, 2, 3]), 'not-protocol'],
+  ['JSON without marker', bytes({ kind: 'bye', from: A }), 'not-protocol'],
+  ['wrong marker', bytes({ proto: 'qq', v: 1, kind: 'bye', from: A }), 'not-protocol'],
+  ['version 0', bytes({ proto: 'pchat', v: 0, kind: 'bye', from: A }), 'bad-field'],
+  ['version as string', bytes({ proto: 'pchat', v: '1', kind: 'bye', from: A }), 'bad-field'],
+  ['kind missing', bytes({ proto: 'pchat', v: 1, from: A }), 'bad-field'],
+  ['unknown kind', bytes({ proto: 'pchat', v: 1, kind: 'typing', from: A }), 'unknown-kind'],
+  ['kind __proto__', bytes({ proto: 'pchat', v: 1, kind: '__proto__', from: A }), 'unknown-kind'],
+  ['node id too short', bytes({ proto: 'pchat', v: 1, kind: 'bye', from: 'abc' }), 'bad-field'],
+  [
+    'node id upper case',
+    bytes({ proto: 'pchat', v: 1, kind: 'bye', from: A.toUpperCase() }),
+    'bad-field',
+  ],
+  ['seq zero', bytes({ ...text, seq: 0 }), 'bad-field'],
+  ['seq fractional', bytes({ ...text, seq: 1.5 }), 'bad-field'],
+  ['seq beyond safe integers', bytes({ ...text, seq: 2 ** 60 }), 'bad-field'],
+  ['empty text', bytes({ ...text, text: '' }), 'bad-field'],
+  ['text not a string', bytes({ ...text, text: { a: 1 } }), 'bad-field'],
+  ['message id with spaces', bytes({ ...text, id: 'a b' }), 'bad-field'],
+  [
+    'port 0',
+    bytes({
+      proto: 'pchat',
+      v: 1,
+      kind: 'announce',
+      from: A,
+      nick: 'n',
+      host: 'h',
+      port: 0,
+      tcp: 0,
+      status: 'online',
+    }),
+    'bad-field',
+  ],
+  [
+    'port 70000',
+    bytes({
+      proto: 'pchat',
+      v: 1,
+      kind: 'announce',
+      from: A,
+      nick: 'n',
+      host: 'h',
+      port: 70000,
+      tcp: 0,
+      status: 'online',
+    }),
+    'bad-field',
+  ],
+  [
+    'nick with escape codes',
+    bytes({
+      proto: 'pchat',
+      v: 1,
+      kind: 'announce',
+      from: A,
+      nick: '\u001b[2J',
+      host: 'h',
+      port: 1,
+      tcp: 0,
+      status: 'online',
+    }),
+    'bad-field',
+  ],
+  [
+    'nick too long',
+    bytes({
+      proto: 'pchat',
+      v: 1,
+      kind: 'announce',
+      from: A,
+      nick: 'n'.repeat(33),
+      host: 'h',
+      port: 1,
+      tcp: 0,
+      status: 'online',
+    }),
+    'bad-field',
+  ],
+];
+
+describe('codec rejects malformed datagrams with a code, never a throw', () => {
+  it.each(malformed)('%s', (_name, input, code) => {
+    const result = decodePacket(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error).toBeInstanceOf(ProtocolError);
+      expect(result.error.code).toBe(code);
+    }
+  });
+
+  it('keeps the text of a plain UTF-8 datagram for the stranger path', () => {
+    const result = decodePacket(enc.encode('hello from netcat\n'));
+    expect(result).toMatchObject({ ok: false, text: 'hello from netcat\n' });
+  });
+
+  it('survives random bytes', () => {
+    let seed = 42;
+    const next = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+    for (let i = 0; i < 2_000; i += 1) {
+      const input = Uint8Array.from({ length: next() % 64 }, () => next() % 256);
+      expect(() => decodePacket(input)).not.toThrow();
+    }
+  });
+});
