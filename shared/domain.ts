@@ -142,6 +142,11 @@ export interface PacketLogEntry {
   readonly fields?: Readonly<Record<string, string | number | boolean | null>>;
   /** The peer this packet is from or to, when known. */
   readonly peerId?: string;
+  /**
+   * For a protocol v2 packet: its header (type, receiver or sender index, counter). A sealed
+   * record's inner packet is then shown decrypted in `kind`, `summary` and `fields`.
+   */
+  readonly sealed?: { readonly type: string; readonly index: number; readonly counter?: string };
 }
 
 export type SocketRole = 'udp-server' | 'udp-client' | 'tcp-listener' | 'tcp-connection';
@@ -171,6 +176,11 @@ export interface NodeCounters {
   fragmentsSent: number;
   fragmentsReceived: number;
   plainReceived: number;
+  handshakesCompleted: number;
+  /** Sealed records that did not open (forged, corrupted, or for no session of ours). */
+  recordsRejected: number;
+  /** Sealed records refused by the replay window. */
+  replaysRejected: number;
 }
 
 export interface SocketsSnapshot {
@@ -198,5 +208,8 @@ export function emptyCounters(): NodeCounters {
     fragmentsSent: 0,
     fragmentsReceived: 0,
     plainReceived: 0,
+    handshakesCompleted: 0,
+    recordsRejected: 0,
+    replaysRejected: 0,
   };
 }

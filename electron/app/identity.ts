@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import { MAX_NICK_LENGTH } from '../../shared/protocol/constants';
-import { cleanLabel, newNodeId } from '../net/index';
+import { cleanLabel, generateIdentity, nodeIdOf, type CryptoProvider } from '../net/index';
 import {
   moveIdentityAside,
   readIdentityFile,
@@ -19,41 +19,49 @@ function defaultNick(): string {
 }
 
 /**
- * The profile's identity: identity.json first; when it is missing, the copy in the database (a
- * profile from before the file existed, or a lost file); when both are missing, a new one. The
- * database keeps a copy, so either can be lost without changing who we are.
+ * The profile's identity from identity.json. A profile from protocol v1 (a random node id and no
+ * key) gets a key pair now, and its old id becomes an alias that peers use to keep its history
+ * together. When the file is missing or unreadable, a new key is made; the database's copy of the
+ * old node id (if any) becomes an alias, and peers see a key change for that contact.
  */
 export function loadIdentity(
   dir: string,
   store: Store,
+  provider: CryptoProvider,
   nick: string | undefined,
 ): { identity: Identity; notices: Notice[] } {
   const notices: Notice[] = [];
-  const read = readIdentityFile(dir);
-  let found = read.state === 'ok' ? read.identity : undefined;
+  const read = readIdentityFile(dir, provider);
+  const stored = store.getIdentity();
+  const chosen = nick === undefined ? undefined : cleanLabel(nick, MAX_NICK_LENGTH);
+  if (read.state === 'ok') {
+    const identity = { ...read.identity, nick: chosen || read.identity.nick };
+    saveIdentity(dir, store, identity, read.identity);
+    return { identity, notices };
+  }
   if (read.state === 'unreadable') {
     const movedTo = moveIdentityAside(dir);
-    found = store.getIdentity();
     notices.push({
-      code: found === undefined ? 'identity-reset' : 'identity-recovered',
-      message:
-        found === undefined
-          ? `The identity file could not be read (${read.problem}) and was moved to ${movedTo}. This profile has a new node id; peers will see a new contact.`
-          : `The identity file could not be read (${read.problem}) and was moved to ${movedTo}. The node id was recovered from the database.`,
+      code: 'identity-reset',
+      message: `The identity file could not be read (${read.problem}) and was moved to ${movedTo}. This profile has a new key; peers will be told that its key changed.`,
     });
   }
-  found ??= store.getIdentity();
-  const chosen = nick === undefined ? undefined : cleanLabel(nick, MAX_NICK_LENGTH);
+  const previous = read.state === 'v1' ? read : stored;
+  const keyPair = generateIdentity(provider);
+  const nodeId = nodeIdOf(keyPair.publicKey, provider);
   const identity: Identity = {
-    nodeId: found?.nodeId ?? newNodeId(),
-    nick: chosen || found?.nick || cleanLabel(defaultNick(), MAX_NICK_LENGTH) || 'PacketChat user',
-    status: found?.status ?? 'online',
+    keyPair,
+    nodeId,
+    nick:
+      chosen || previous?.nick || cleanLabel(defaultNick(), MAX_NICK_LENGTH) || 'PacketChat user',
+    status: previous?.status ?? 'online',
+    aliases: previous === undefined || previous.nodeId === nodeId ? [] : [previous.nodeId],
   };
-  saveIdentity(dir, store, identity, read.state === 'ok' ? read.identity : undefined);
+  saveIdentity(dir, store, identity);
   return { identity, notices };
 }
 
-/** Writes the identity file (when it changed) and the database's copy. */
+/** Writes the identity file (when it changed) and the database's copy of the id and nickname. */
 export function saveIdentity(
   dir: string,
   store: Store,

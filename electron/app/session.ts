@@ -1,5 +1,10 @@
 import type { PeerStatus } from '../../shared/domain';
-import { createNode, type NodeOptions, type PacketChatNode } from '../net/index';
+import {
+  createNode,
+  defaultCryptoProvider,
+  type NodeOptions,
+  type PacketChatNode,
+} from '../net/index';
 import type { Identity } from '../store/identity-file';
 import { openStore } from '../store/open-store';
 import { acquireProfile, type ProfileLock, type ProfileRequest } from '../store/profiles';
@@ -15,7 +20,7 @@ export interface SessionOptions {
   /** A nickname given on the command line; it is saved to the profile. */
   readonly nick?: string;
   /** Network overrides (ports, discovery, TCP, timers) for the node. */
-  readonly node?: Omit<NodeOptions, 'nodeId' | 'nick' | 'status' | 'persistence'>;
+  readonly node?: Omit<NodeOptions, 'identity' | 'aliases' | 'nick' | 'status' | 'persistence'>;
 }
 
 /**
@@ -54,10 +59,16 @@ export class Session {
     try {
       const { store, notices } = openStore(profile.dir);
       try {
-        const loaded = loadIdentity(profile.dir, store, options.nick);
+        const crypto = options.node?.crypto ?? defaultCryptoProvider().provider;
+        const loaded = loadIdentity(profile.dir, store, crypto, options.nick);
+        const { keyPair, aliases, nick, status } = loaded.identity;
         const node = createNode({
           ...nodeOptions(store, options.node),
-          ...loaded.identity,
+          crypto,
+          identity: keyPair,
+          aliases,
+          nick,
+          status,
           persistence: storePersistence(store),
         });
         return new Session(profile, store, node, [...notices, ...loaded.notices], loaded.identity);

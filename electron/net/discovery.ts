@@ -1,18 +1,21 @@
 import { formatEndpoint, parseEndpoint, type Endpoint } from '../../shared/address';
-import type { PeerStatus } from '../../shared/domain';
-import type { AnnouncePacket, AnnounceReplyPacket } from '../../shared/protocol/packets';
+import type { AnnouncePacket } from '../../shared/protocol/packets';
 import { discoveryTargets, type ResolvedOptions } from './node-options';
 import type { Timers } from './timers';
 
 export interface DiscoveryDeps {
   readonly options: ResolvedOptions;
   readonly timers: Timers;
-  send(packet: AnnouncePacket | AnnounceReplyPacket, to: Endpoint): void;
-  /** What this node currently says about itself. */
-  self(): { nick: string; status: PeerStatus; clientPort: number; tcpPort: number | null };
+  send(packet: AnnouncePacket, to: Endpoint): void;
+  /** Where this node currently listens. */
+  self(): { clientPort: number; tcpPort: number | null };
 }
 
-/** Announces: at start, periodically with jitter, to every target; replies after a random delay. */
+/**
+ * Announces in the clear: at start, periodically with jitter, to every target. An announce only
+ * says "a node with this id listens here"; who it is comes from the handshake it prompts.
+ * Answers to announces wait a random delay, so a broadcast is not answered in a storm.
+ */
 export class Discovery {
   private readonly manual: Endpoint[] = [];
   private readonly pendingReplies = new Set<string>();
@@ -39,22 +42,22 @@ export class Discovery {
   }
 
   announceTo(to: Endpoint): void {
-    this.deps.send(this.packet('announce'), to);
+    this.deps.send(this.packet(), to);
   }
 
   announceAll(): void {
-    const announce = this.packet('announce');
+    const announce = this.packet();
     for (const target of this.targets()) this.deps.send(announce, target);
   }
 
-  /** Answers an announce once, after 0..replyMaxDelay ms, so a broadcast is not answered in a storm. */
-  scheduleReply(peerId: string, to: Endpoint): void {
+  /** Runs `answer` for `peerId` once, after 0..replyMaxDelay ms. */
+  scheduleReply(peerId: string, answer: () => void): void {
     if (this.pendingReplies.has(peerId)) return;
     this.pendingReplies.add(peerId);
     const { random, replyMaxDelayMs } = this.deps.options;
     this.deps.timers.after(random() * replyMaxDelayMs, () => {
       this.pendingReplies.delete(peerId);
-      this.deps.send(this.packet('announce-reply'), to);
+      answer();
     });
   }
 
@@ -66,16 +69,13 @@ export class Discovery {
     });
   }
 
-  private packet(kind: 'announce' | 'announce-reply'): AnnouncePacket | AnnounceReplyPacket {
+  private packet(): AnnouncePacket {
     const self = this.deps.self();
     return {
-      kind,
+      kind: 'announce',
       from: this.deps.options.nodeId,
-      nick: self.nick,
-      host: this.deps.options.host,
       port: self.clientPort,
       tcp: self.tcpPort ?? 0,
-      status: self.status,
     };
   }
 }

@@ -1,5 +1,5 @@
 import {
-  MAX_DATAGRAM_BYTES,
+  MAX_INNER_DATAGRAM_BYTES,
   MAX_FRAGMENTS,
   MAX_PARTIAL_BYTES,
   MAX_PARTIAL_MESSAGES,
@@ -15,7 +15,10 @@ import type { FragPacket, TextPacket } from '../../shared/protocol/packets';
  * Splits a text packet into `frag` packets that each fit one datagram. Pieces end on code point
  * boundaries; each piece is as long as its JSON encoding allows (escapes make that vary).
  */
-export function fragmentText(packet: TextPacket, maxBytes = MAX_DATAGRAM_BYTES): FragPacket[] {
+export function fragmentText(
+  packet: TextPacket,
+  maxBytes = MAX_INNER_DATAGRAM_BYTES,
+): FragPacket[] {
   const { text, kind: _kind, ...rest } = packet;
   const codePoints = Array.from(text);
   const base: FragPacket = {

@@ -2,7 +2,19 @@
 // The core is a plain Node module (node:* and shared/ only), so it runs under Electron, the CLI
 // and the tests alike. See docs/ARCHITECTURE.md.
 export { createNode, PacketChatNode } from './node';
-export { newNodeId, cleanLabel, OptionsError, type NodeOptions } from './node-options';
+export { cleanLabel, OptionsError, type NodeOptions } from './node-options';
+export { defaultCryptoProvider } from './crypto/default-provider';
+export {
+  fingerprintOf,
+  generateIdentity,
+  nodeIdOf,
+  parseIdentity,
+  serializeIdentity,
+  shortFingerprintOf,
+  type SerializedIdentity,
+} from './crypto/identity';
+export type { CryptoProvider, KeyPair } from './crypto/primitives';
+export { safetyNumberOf, formatSafetyNumber, safetyQrPayload } from './crypto/safety-number';
 export { BindError } from './sockets';
 export type { InterfaceAddress } from './interfaces';
 export {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { parseEndpoint, type Endpoint } from '../../shared/address';
 import type { PeerStatus } from '../../shared/domain';
@@ -17,12 +16,20 @@ import {
 } from '../../shared/protocol/constants';
 import { defaultBroadcastTargets, listIPv4Interfaces, type InterfaceAddress } from './interfaces';
 import { DEFAULT_RTO, type RtoOptions } from './rtt-estimator';
+import type { CryptoProvider, KeyPair } from './crypto/primitives';
 import type { NodePersistence } from './persistence';
 import type { TcpTimeouts } from './tcp-transport';
 
 export interface NodeOptions {
-  /** 32 lowercase hex digits; random when absent (storage makes it stable across restarts). */
-  readonly nodeId?: string;
+  /**
+   * The long-term X25519 key pair; the node id is derived from its public key. A fresh one when
+   * absent (the app keeps one per profile in identity.json).
+   */
+  readonly identity?: KeyPair;
+  /** Node ids this profile had before (a profile from protocol v1), told to peers. */
+  readonly aliases?: readonly string[];
+  /** The crypto implementation; by default node:crypto, checked by a self-test at start-up. */
+  readonly crypto?: CryptoProvider;
   readonly nick?: string;
   readonly host?: string;
   readonly status?: PeerStatus;
@@ -81,10 +88,6 @@ export class OptionsError extends Error {
   readonly code = 'bad-option';
 }
 
-export function newNodeId(): string {
-  return randomBytes(16).toString('hex');
-}
-
 /** Keeps a nickname or host name within protocol limits: no control characters, bounded length. */
 export function cleanLabel(text: string, max: number): string {
   // eslint-disable-next-line no-control-regex
@@ -101,10 +104,8 @@ function port(value: number | undefined, fallback: number, name: string): number
   return p;
 }
 
-export function resolveOptions(options: NodeOptions): ResolvedOptions {
-  const nodeId = options.nodeId ?? newNodeId();
-  if (!/^[0-9a-f]{32}$/.test(nodeId))
-    throw new OptionsError('nodeId must be 32 lowercase hex digits');
+/** `nodeId` is derived from the identity key by the node. */
+export function resolveOptions(options: NodeOptions, nodeId: string): ResolvedOptions {
   const serverPort = port(options.serverPort, DEFAULT_SERVER_PORT, 'serverPort');
   const host = cleanLabel(options.host ?? hostname(), MAX_HOST_LENGTH);
   const nick = cleanLabel(options.nick ?? host, MAX_NICK_LENGTH) || 'PacketChat user';

@@ -10,14 +10,25 @@ import type {
   Transport,
 } from '../../shared/domain';
 import { emptyCounters } from '../../shared/domain';
-import { MAX_PEERS, MAX_TEXT_BYTES, PACKET_LOG_SIZE } from '../../shared/protocol/constants';
-import { encodePacket } from '../../shared/protocol/codec';
-import type { Packet } from '../../shared/protocol/packets';
+import { decodePacket, encodePacket } from '../../shared/protocol/codec';
+import {
+  MAX_INNER_DATAGRAM_BYTES,
+  MAX_INNER_FRAME_BYTES,
+  MAX_PEERS,
+  MAX_TEXT_BYTES,
+  PACKET_LOG_SIZE,
+} from '../../shared/protocol/constants';
+import type { AnnouncePacket, HandshakePayload, Packet } from '../../shared/protocol/packets';
+import { defaultCryptoProvider } from './crypto/default-provider';
+import { fingerprintOf, generateIdentity, nodeIdOf } from './crypto/identity';
+import type { CryptoProvider, KeyPair } from './crypto/primitives';
 import { Discovery } from './discovery';
 import { resolveOptions, type NodeOptions, type ResolvedOptions } from './node-options';
 import { PacketLog } from './packet-log';
-import { PeerTable } from './peer-table';
+import type { PeerLink } from './peer-link';
+import { PeerTable, type PeerDetails } from './peer-table';
 import { PlainText } from './plain-text';
+import { SecureChannel, type Established, type Opened, type Rejection } from './secure-channel';
 import { bindClientSockets, bindServerSocket, closeUdp } from './sockets';
 import { StorageGuard } from './storage-guard';
 import { TextReceiver } from './text-receiver';
@@ -31,27 +42,33 @@ import {
   type WarningCode,
 } from './types';
 import { WarningGate } from './warning-gate';
-import { Wire, type Inbound } from './wire';
+import { Wire, type Inbound, type SendMeta } from './wire';
 
 const EXPIRY_CHECKS_PER_TIMEOUT = 6;
-const PROBE_INTERVAL_MS = 2_000;
+/** How long a TCP send waits for a handshake it started (UDP may be blocked). */
+const TCP_HANDSHAKE_WAIT_MS = 2_000;
+const SEALED_KINDS: ReadonlySet<Packet['kind']> = new Set(['hello', 'bye', 'text', 'frag', 'ack']);
 
-/** One PacketChat node: the sockets, discovery, peers, strangers, reliable text and packet log. */
+/** One PacketChat node: sockets, discovery, authenticated sessions, peers, strangers, text, log. */
 export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly options: ResolvedOptions;
   private readonly persistence: NodeOptions['persistence'];
+  private readonly provider: CryptoProvider;
+  private readonly identity: KeyPair;
+  private readonly aliases: readonly string[];
   private readonly peers = new PeerTable(MAX_PEERS);
   private readonly counters = emptyCounters();
   private readonly log = new PacketLog(PACKET_LOG_SIZE);
   private readonly timers = new Timers();
   private readonly warnings = new WarningGate(1_000);
-  private readonly lastProbe = new Map<string, number>();
   private readonly wire: Wire;
+  private readonly secure: SecureChannel;
   private readonly discovery: Discovery;
   private readonly outgoing: TextSender;
   private readonly incoming: TextReceiver;
   private readonly plain: PlainText;
   private readonly storage: StorageGuard;
+  private readonly waiting = new Map<string, Set<() => void>>();
   private clientPort = 0;
   private tcpPort: number | null = null;
   private started = false;
@@ -63,7 +80,10 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   constructor(options: NodeOptions = {}) {
     super();
     this.setMaxListeners(50);
-    const o = resolveOptions(options);
+    this.provider = options.crypto ?? defaultCryptoProvider().provider;
+    this.identity = options.identity ?? generateIdentity(this.provider);
+    this.aliases = options.aliases ?? [];
+    const o = resolveOptions(options, nodeIdOf(this.identity.publicKey, this.provider));
     this.options = o;
     this.persistence = options.persistence;
     this.nick = o.nick;
@@ -78,28 +98,35 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       onLogged: (entry) => this.emit('packet', entry),
       onWarning: (code, message, remote) => this.warn(code, message, remote),
     });
+    this.secure = new SecureChannel({
+      provider: this.provider,
+      identity: this.identity,
+      nodeId: o.nodeId,
+      now: o.now,
+      counters: this.counters,
+      profile: () => this.profile(),
+      send: (bytes, to, transport, header) => this.sendHandshake(bytes, to, transport, header),
+      established: (event) => this.onEstablished(event),
+      opened: (event) => this.onOpened(event),
+      rejected: (reason, from, detail) => this.onRejected(reason, from, detail),
+    });
     this.discovery = new Discovery({
       options: o,
       timers: this.timers,
       send: (packet, to) => this.wire.sendPacket(packet, to),
-      self: () => ({
-        nick: this.nick,
-        status: this.status,
-        clientPort: this.clientPort,
-        tcpPort: this.tcpPort,
-      }),
+      self: () => ({ clientPort: this.clientPort, tcpPort: this.tcpPort }),
     });
-    const storage = new StorageGuard((health) => this.emit('storage', health));
-    this.storage = storage;
+    this.storage = new StorageGuard((health) => this.emit('storage', health));
+    const link = this.link;
     const shared = {
       counters: this.counters,
-      wire: this.wire,
       persistence: this.persistence,
-      storage,
+      storage: this.storage,
     };
     const received = (message: ChatMessage): void => void this.emit('message', message);
     this.outgoing = new TextSender({
       ...shared,
+      link,
       options: o,
       peers: this.peers,
       timers: this.timers,
@@ -111,6 +138,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     });
     this.incoming = new TextReceiver({
       ...shared,
+      link,
       nodeId: o.nodeId,
       now: o.now,
       received,
@@ -118,6 +146,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     });
     this.plain = new PlainText({
       ...shared,
+      wire: this.wire,
       now: o.now,
       serverPort: o.serverPort,
       received,
@@ -128,6 +157,11 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
 
   get id(): string {
     return this.options.nodeId;
+  }
+
+  /** The fingerprint of this node's key (the node id is its first 32 hex digits). */
+  get fingerprint(): string {
+    return fingerprintOf(this.identity.publicKey, this.provider);
   }
 
   /** Binds the sockets and starts discovery. Bind errors reject; calling twice is harmless. */
@@ -156,15 +190,16 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.started = true;
     this.discovery.start();
     const expiryEvery = Math.max(50, Math.floor(o.peerTimeoutMs / EXPIRY_CHECKS_PER_TIMEOUT));
-    this.timers.every(expiryEvery, () =>
-      this.applyChanges(this.peers.expire(o.now(), o.peerTimeoutMs)),
-    );
+    this.timers.every(expiryEvery, () => {
+      this.applyChanges(this.peers.expire(o.now(), o.peerTimeoutMs));
+      this.secure.tick();
+    });
     const info = this.info();
     this.emit('ready', info);
     return info;
   }
 
-  /** Says bye, stops every timer and frees every port. Safe to call any number of times. */
+  /** Says bye (sealed, to each peer in session), stops every timer, frees every port. Idempotent. */
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;
@@ -174,15 +209,24 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     await this.starting?.catch(() => undefined);
     this.outgoing.close();
     this.timers.clear();
-    const bye: Packet = { kind: 'bye', from: this.id };
-    const targets = [...this.discovery.targets(), ...this.peers.list().filter((p) => p.online)];
     await this.wire.close(async () => {
       if (!this.started) return;
-      const bytes = encodePacket(bye);
-      await Promise.all(
-        targets.map((t) => this.wire.sendUdpAsync(bytes, t, { packet: bye }, 'client', true)),
-      );
+      const byes = this.peers
+        .list()
+        .filter((p) => p.online)
+        .map((peer) => {
+          const sealed = this.sealFor(
+            peer.id,
+            { kind: 'bye', from: this.id },
+            MAX_INNER_DATAGRAM_BYTES,
+          );
+          return sealed === undefined
+            ? Promise.resolve(true)
+            : this.wire.sendUdpAsync(sealed.record, peer, sealed.meta, 'client', true);
+        });
+      await Promise.all(byes);
     });
+    this.secure.close();
     this.started = false;
   }
 
@@ -201,7 +245,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     };
   }
 
-  /** Peers heard from this run or loaded from storage (bounded by MAX_PEERS). */
+  /** Authenticated peers heard from this run or loaded from storage (bounded by MAX_PEERS). */
   peerList(): PeerInfo[] {
     return this.peers.list();
   }
@@ -212,6 +256,11 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
 
   rttMs(peerId: string): number | undefined {
     return this.outgoing.rttMs(peerId);
+  }
+
+  /** True while an authenticated session with the peer is open. */
+  isEncrypted(peerId: string): boolean {
+    return this.secure.hasSession(peerId);
   }
 
   /** The newest `limit` packet log entries, oldest first. */
@@ -227,11 +276,12 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     };
   }
 
-  /** Changes nickname and status and tells the LAN at once. */
+  /** Changes nickname and status and tells every peer in session at once. */
   setProfile(profile: { nick?: string; status?: PeerStatus }): void {
     if (profile.nick !== undefined) this.nick = profile.nick;
     if (profile.status !== undefined) this.status = profile.status;
-    if (this.started) this.discovery.announceAll();
+    if (!this.started) return;
+    for (const peer of this.peers.list()) if (peer.online) this.sendHello(peer.id, peer);
   }
 
   /** Adds a discovery target by hand (`IP` means the server port) and announces to it now. */
@@ -281,57 +331,157 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     }
   }
 
+  // --- inbound ------------------------------------------------------------------------------------
+
   private onInbound(inbound: Inbound): void {
-    if (inbound.type === 'plain') {
-      this.plain.receive(inbound.text, inbound.from, inbound.via);
-      return;
-    }
-    const { packet, from, transport } = inbound;
-    if (packet.from === this.id) return; // our own broadcast coming back
-    const now = this.options.now();
-    switch (packet.kind) {
-      case 'announce':
-      case 'announce-reply':
-        this.applyChanges(this.peers.observe(packet.from, from, now, detailsOf(packet)));
-        if (packet.kind === 'announce') this.discovery.scheduleReply(packet.from, from);
-        if (this.outgoing.hasPending(packet.from)) this.outgoing.resume(packet.from);
+    switch (inbound.type) {
+      case 'plain':
+        this.plain.receive(inbound.text, inbound.from, inbound.via);
         return;
-      case 'bye':
-        this.applyChanges(this.peers.markOffline(packet.from));
+      case 'sealed': {
+        const reply = inbound.reply;
+        this.pendingLog = inbound.log;
+        try {
+          this.secure.handle(
+            inbound.bytes,
+            inbound.from,
+            inbound.transport,
+            reply === undefined ? undefined : (bytes) => reply(bytes, {}),
+          );
+        } finally {
+          this.pendingLog = undefined;
+        }
         return;
-      case 'text':
-        this.touch(packet.from, from, transport, now);
-        this.incoming.receive(packet, from, transport, inbound.reply);
-        return;
-      case 'frag':
-        this.touch(packet.from, from, transport, now);
-        this.incoming.receiveFragment(packet, from);
-        return;
-      case 'ack':
-        this.touch(packet.from, from, transport, now);
-        this.outgoing.acknowledge(packet);
+      }
+      case 'packet':
+        this.onClearPacket(inbound.packet, inbound.from);
         return;
     }
   }
 
-  /**
-   * Any valid packet proves the peer is there. Over UDP its source is its address; a TCP
-   * connection comes from an ephemeral port, so it only refreshes a known peer. An unknown
-   * sender is asked who it is.
-   */
-  private touch(id: string, from: Endpoint, transport: Transport, now: number): void {
-    const known = this.peers.get(id);
-    if (transport === 'tcp') {
-      if (known !== undefined)
-        this.applyChanges(this.peers.observe(id, { address: from.address, port: known.port }, now));
+  /** Set while a sealed input is handled, so its log entry can name what it turned out to be. */
+  private pendingLog: ((meta: SendMeta) => void) | undefined;
+
+  private logInbound(meta: SendMeta): void {
+    this.pendingLog?.(meta);
+    this.pendingLog = undefined;
+  }
+
+  /** In the clear only an announce is accepted, and only as a hint of who listens where. */
+  private onClearPacket(packet: Packet, from: Endpoint): void {
+    if (packet.from === this.id) return; // our own broadcast coming back
+    if (packet.kind !== 'announce') {
+      this.counters.junkDropped += 1;
+      this.warn('junk', `dropped an unauthenticated ${packet.kind} packet`, from);
       return;
     }
-    this.applyChanges(this.peers.observe(id, from, now));
-    if (known === undefined && now - (this.lastProbe.get(id) ?? -Infinity) >= PROBE_INTERVAL_MS) {
-      this.lastProbe.set(id, now);
-      if (this.lastProbe.size > MAX_PEERS) this.lastProbe.clear();
-      this.discovery.announceTo(from);
+    this.onAnnounce(packet, from);
+  }
+
+  private onAnnounce(packet: AnnouncePacket, from: Endpoint): void {
+    const peerId = packet.from;
+    // A sign of life, though not a proof: pending messages go out again to the peer's known
+    // (authenticated) address; only its sealed ack makes them delivered.
+    if (this.outgoing.hasPending(peerId)) this.outgoing.resume(peerId);
+    const known = this.peers.get(peerId);
+    const sameAddress = known?.address === from.address && known.port === from.port;
+    if (sameAddress && this.secure.hasSession(peerId) && !this.secure.needsRekey(peerId)) {
+      // Known and in session: prove we are still here (the peer learns it from a sealed hello).
+      this.discovery.scheduleReply(peerId, () => this.sendHello(peerId, from));
+      return;
     }
+    this.discovery.scheduleReply(peerId, () => this.secure.initiate(from, 'udp', peerId));
+  }
+
+  private onEstablished(event: Established): void {
+    const now = this.options.now();
+    // Over TCP the source port is ephemeral: the peer's address is its IP and its client port.
+    const endpoint =
+      event.transport === 'udp'
+        ? event.from
+        : { address: event.from.address, port: event.profile.port };
+    this.logInbound({
+      kind: 'handshake',
+      summary: `${event.profile.nick}: session ${event.initiator ? 'opened' : 'accepted'}`,
+      peerId: event.peerId,
+    });
+    this.applyChanges(this.peers.observe(event.peerId, endpoint, now, detailsOf(event.profile)));
+    const waiters = this.waiting.get(event.peerId);
+    this.waiting.delete(event.peerId);
+    for (const wake of waiters ?? []) wake();
+  }
+
+  private onOpened(event: Opened): void {
+    const decoded = decodePacket(event.inner, MAX_INNER_FRAME_BYTES);
+    const packet = decoded.ok ? decoded.packet : undefined;
+    if (packet === undefined || packet.from !== event.peerId || !SEALED_KINDS.has(packet.kind)) {
+      // Authentic but not well-formed, or naming another sender: a broken or hostile peer.
+      this.counters.junkDropped += 1;
+      this.logInbound({
+        kind: 'junk',
+        summary: 'sealed record with a bad inner packet',
+        sealed: event.header,
+      });
+      this.warn('junk', 'dropped a sealed record with a bad inner packet', event.from);
+      return;
+    }
+    this.logInbound({ packet, peerId: event.peerId, sealed: event.header });
+    const reply = event.reply === undefined ? undefined : this.tcpReply(event.peerId, event.reply);
+    this.dispatch(packet, event, reply);
+  }
+
+  private dispatch(packet: Packet, event: Opened, reply?: (packet: Packet) => void): void {
+    const now = this.options.now();
+    switch (packet.kind) {
+      case 'hello':
+        this.touch(packet.from, event.from, event.transport, now, detailsOf(packet));
+        return;
+      case 'bye':
+        this.secure.forget(packet.from);
+        this.applyChanges(this.peers.markOffline(packet.from));
+        return;
+      case 'text':
+        this.touch(packet.from, event.from, event.transport, now);
+        this.incoming.receive(packet, event.from, event.transport, reply);
+        return;
+      case 'frag':
+        this.touch(packet.from, event.from, event.transport, now);
+        this.incoming.receiveFragment(packet, event.from);
+        return;
+      case 'ack':
+        this.touch(packet.from, event.from, event.transport, now);
+        this.outgoing.acknowledge(packet);
+        return;
+      case 'announce':
+        return; // not sealed (filtered above)
+    }
+  }
+
+  private onRejected(reason: Rejection, from: Endpoint, detail: string): void {
+    this.logInbound({ kind: 'rejected', summary: `${reason}: ${detail}` });
+    if (reason === 'rate-limited') this.counters.rateLimited += 1;
+    else if (reason !== 'replayed' && reason !== 'forged' && reason !== 'no-session')
+      this.counters.junkDropped += 1;
+    this.warn(reason === 'rate-limited' ? 'rate-limited' : 'junk', detail, from);
+  }
+
+  /**
+   * An authenticated packet proves the peer is there. Over UDP its source is its address (a
+   * peer moves only on an authenticated packet); a TCP connection comes from an ephemeral port.
+   */
+  private touch(
+    id: string,
+    from: Endpoint,
+    transport: Transport,
+    now: number,
+    details?: PeerDetails,
+  ): void {
+    const known = this.peers.get(id);
+    const endpoint =
+      transport === 'tcp' ? { address: from.address, port: known?.port ?? from.port } : from;
+    this.applyChanges(this.peers.observe(id, endpoint, now, details));
+    // Proof the path works again: messages that ran out of retries go out now.
+    if (this.outgoing.hasPending(id)) this.outgoing.resume(id);
   }
 
   private applyChanges(changes: readonly PeerChange[]): void {
@@ -344,8 +494,103 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     }
   }
 
+  // --- outbound -----------------------------------------------------------------------------------
+
+  private profile(): HandshakePayload {
+    return {
+      nick: this.nick,
+      host: this.options.host,
+      port: this.clientPort,
+      tcp: this.tcpPort ?? 0,
+      status: this.status,
+      ...(this.aliases.length === 0 ? {} : { aliases: [...this.aliases] }),
+    };
+  }
+
+  private sendHello(peerId: string, to: Endpoint): void {
+    const { aliases: _aliases, ...profile } = this.profile();
+    this.link.send(peerId, to, { kind: 'hello', from: this.id, ...profile });
+  }
+
+  private sealFor(
+    peerId: string,
+    packet: Packet,
+    maxInner: number,
+  ): { record: Uint8Array; meta: SendMeta } | undefined {
+    const sealed = this.secure.seal(peerId, encodePacket(packet, maxInner));
+    return sealed === undefined
+      ? undefined
+      : { record: sealed.record, meta: { packet, peerId, sealed: sealed.header } };
+  }
+
+  private sendHandshake(
+    bytes: Uint8Array,
+    to: Endpoint,
+    transport: Transport,
+    header: { type: string; index: number },
+  ): void {
+    const meta: SendMeta = { kind: header.type, summary: 'handshake', sealed: header };
+    if (transport === 'udp') {
+      this.wire.sendUdp(bytes, to, meta);
+      return;
+    }
+    this.wire.sendTcp(bytes, to, meta).catch((error: unknown) => {
+      this.warn('tcp', `TCP handshake to ${formatEndpoint(to)} failed: ${String(error)}`, to);
+    });
+  }
+
+  /** Seals acks and answers that go back on the TCP connection a sealed record came in on. */
+  private tcpReply(peerId: string, reply: (bytes: Uint8Array) => void): (packet: Packet) => void {
+    return (packet) => {
+      const sealed = this.sealFor(peerId, packet, MAX_INNER_FRAME_BYTES);
+      if (sealed !== undefined) reply(sealed.record);
+    };
+  }
+
+  /** Resolves when a session with `peerId` exists, or false after `timeoutMs`. */
+  private sessionWith(peerId: string, timeoutMs: number): Promise<boolean> {
+    if (this.secure.hasSession(peerId)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiters = this.waiting.get(peerId) ?? new Set<() => void>();
+      this.waiting.set(peerId, waiters);
+      const wake = (): void => {
+        this.timers.cancel(timer);
+        resolve(true);
+      };
+      const timer = this.timers.after(timeoutMs, () => {
+        waiters.delete(wake);
+        resolve(false);
+      });
+      waiters.add(wake);
+    });
+  }
+
+  /** Text's road to a peer: every packet sealed in the peer's session. */
+  private readonly link: PeerLink = {
+    tcpEnabled: () => this.wire.tcpEnabled,
+    send: (peerId, to, packet) => {
+      const sealed = this.sealFor(peerId, packet, MAX_INNER_DATAGRAM_BYTES);
+      if (sealed === undefined || this.secure.needsRekey(peerId))
+        this.secure.initiate(to, 'udp', peerId);
+      if (sealed === undefined) return false;
+      this.wire.sendUdp(sealed.record, to, sealed.meta);
+      return true;
+    },
+    sendTcp: async (peerId, to, packet) => {
+      if (!this.secure.hasSession(peerId)) {
+        this.secure.initiate(to, 'tcp', peerId);
+        if (!(await this.sessionWith(peerId, TCP_HANDSHAKE_WAIT_MS)))
+          throw new Error('no session: the handshake over TCP did not complete');
+      }
+      const sealed = this.sealFor(peerId, packet, MAX_INNER_FRAME_BYTES);
+      if (sealed === undefined) throw new Error('no session to seal with');
+      await this.wire.sendTcp(sealed.record, to, sealed.meta);
+    },
+  };
+
   private warn(code: WarningCode, message: string, remote?: Endpoint): void {
-    const key = `${code} ${remote === undefined ? '' : formatEndpoint(remote)}`;
+    // Per kind and source IP: a host rotating its source ports is still one source.
+    const key = `${code} ${remote?.address ?? ''}`;
     const suppressed = this.warnings.pass(key, this.options.now());
     if (suppressed < 0) return;
     const where =
@@ -354,12 +599,17 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   }
 }
 
-function detailsOf(packet: { nick: string; host: string; tcp: number; status: PeerStatus }) {
+function detailsOf(profile: {
+  nick: string;
+  host: string;
+  tcp: number;
+  status: PeerStatus;
+}): PeerDetails {
   return {
-    nick: packet.nick,
-    host: packet.host,
-    tcpPort: packet.tcp === 0 ? null : packet.tcp,
-    status: packet.status,
+    nick: profile.nick,
+    host: profile.host,
+    tcpPort: profile.tcp === 0 ? null : profile.tcp,
+    status: profile.status,
   };
 }
 

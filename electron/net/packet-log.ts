@@ -47,7 +47,8 @@ export function packetFields(packet: Packet): Record<string, string | number | b
 export function packetSummary(packet: Packet): string {
   switch (packet.kind) {
     case 'announce':
-    case 'announce-reply':
+      return `here: port ${packet.port}${packet.tcp === 0 ? '' : ` tcp ${packet.tcp}`}`;
+    case 'hello':
       return `${packet.nick} @${packet.host} port ${packet.port}${packet.tcp === 0 ? '' : ` tcp ${packet.tcp}`} ${packet.status}`;
     case 'bye':
       return 'leaving';

@@ -6,13 +6,13 @@ import { Reassembler } from './fragments';
 import { InboundOrder, type InboundVerdict } from './inbound-order';
 import type { IncomingRecord, NodePersistence } from './persistence';
 import type { StorageGuard } from './storage-guard';
-import type { Wire } from './wire';
+import type { PeerLink } from './peer-link';
 
 export interface TextReceiverDeps {
   readonly nodeId: string;
   readonly now: () => number;
   readonly counters: NodeCounters;
-  readonly wire: Wire;
+  readonly link: PeerLink;
   readonly persistence?: NodePersistence | undefined;
   readonly storage: StorageGuard;
   /** A message became deliverable (stored first, when there is storage). */
@@ -163,7 +163,7 @@ export class TextReceiver {
       epoch: packet.epoch,
       seq: packet.seq,
     };
-    if (reply === undefined) this.deps.wire.sendPacket(ack, from, packet.from);
+    if (reply === undefined) this.deps.link.send(packet.from, from, ack);
     else reply(ack);
   }
 }

@@ -1,7 +1,7 @@
 import type { Endpoint } from '../../shared/address';
 import type { ChatMessage, MessageStateChange, NodeCounters, PeerInfo } from '../../shared/domain';
 import { fitsOneDatagram } from '../../shared/protocol/codec';
-import { TCP_ACK_TIMEOUT_MS } from '../../shared/protocol/constants';
+import { MAX_INNER_DATAGRAM_BYTES, TCP_ACK_TIMEOUT_MS } from '../../shared/protocol/constants';
 import type { AckPacket, TextPacket } from '../../shared/protocol/packets';
 import { fragmentText } from './fragments';
 import type { ResolvedOptions } from './node-options';
@@ -11,12 +11,12 @@ import { ReliableSender, type OutboundMessage, type SendMode } from './reliable-
 import type { StorageGuard } from './storage-guard';
 import type { Timers } from './timers';
 import { NodeError } from './types';
-import type { Wire } from './wire';
+import type { PeerLink } from './peer-link';
 
 export interface TextSenderDeps {
   readonly options: ResolvedOptions;
   readonly counters: NodeCounters;
-  readonly wire: Wire;
+  readonly link: PeerLink;
   readonly peers: PeerTable;
   readonly timers: Timers;
   readonly tcpAckTimeoutMs?: number;
@@ -147,7 +147,7 @@ export class TextSender {
   /** It fits a datagram, or TCP when both sides have it, or fragments. */
   private modeFor(peer: PeerInfo, text: string): SendMode {
     if (fitsOneDatagram(text)) return 'udp';
-    return this.deps.wire.tcpEnabled && peer.tcpPort !== null ? 'tcp' : 'fragments';
+    return this.deps.link.tcpEnabled() && peer.tcpPort !== null ? 'tcp' : 'fragments';
   }
 
   private packetOf(message: OutboundMessage, floor: number): TextPacket {
@@ -171,18 +171,18 @@ export class TextSender {
     if (message.mode === 'tcp' && peer.tcpPort !== null) {
       void this.viaTcp(packet, peer); // failures are warnings; the retransmission timer retries
     } else if (message.mode === 'udp') {
-      this.deps.wire.sendPacket(packet, peer, peer.id);
+      this.deps.link.send(peer.id, peer, packet);
     } else {
-      const fragments = fragmentText(packet);
+      const fragments = fragmentText(packet, MAX_INNER_DATAGRAM_BYTES);
       this.deps.counters.fragmentsSent += fragments.length;
-      for (const fragment of fragments) this.deps.wire.sendPacket(fragment, peer, peer.id);
+      for (const fragment of fragments) this.deps.link.send(peer.id, peer, fragment);
     }
   }
 
   private viaTcp(packet: TextPacket, peer: PeerInfo): Promise<boolean> {
     const port = peer.tcpPort;
     if (port === null) return Promise.resolve(false);
-    return this.deps.wire.sendTcp(packet, { address: peer.address, port }, peer.id).then(
+    return this.deps.link.sendTcp(peer.id, { address: peer.address, port }, packet).then(
       () => true,
       (error: unknown) => {
         this.deps.warn(`TCP to ${peer.address}:${port} failed: ${String(error)}`, peer);
@@ -197,7 +197,7 @@ export class TextSender {
     floor: number,
   ): Promise<'pending' | 'failed' | 'delivered'> {
     const peer = this.deps.peers.get(message.to);
-    if (message.mode !== 'udp' || peer?.tcpPort == null || !this.deps.wire.tcpEnabled) {
+    if (message.mode !== 'udp' || peer?.tcpPort == null || !this.deps.link.tcpEnabled()) {
       return 'pending';
     }
     message.transport = 'tcp';

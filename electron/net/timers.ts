@@ -2,12 +2,18 @@
 export class Timers {
   private readonly handles = new Set<ReturnType<typeof setTimeout>>();
 
-  after(ms: number, fn: () => void): void {
+  after(ms: number, fn: () => void): ReturnType<typeof setTimeout> {
     const handle = setTimeout(() => {
       this.handles.delete(handle);
       fn();
     }, ms);
     this.handles.add(handle);
+    return handle;
+  }
+
+  cancel(handle: ReturnType<typeof setTimeout>): void {
+    clearTimeout(handle);
+    this.handles.delete(handle);
   }
 
   every(ms: number, fn: () => void): void {

@@ -3,7 +3,8 @@ import type { Server } from 'node:net';
 import { formatEndpoint, type Endpoint } from '../../shared/address';
 import type { NodeCounters, PacketLogEntry, SocketInfo, Transport, Via } from '../../shared/domain';
 import { decodePacket, encodePacket } from '../../shared/protocol/codec';
-import { MAX_FRAME_BYTES, MAX_RATE_LIMITED_SOURCES } from '../../shared/protocol/constants';
+import { isV2Packet } from './crypto/wire-format';
+import { MAX_RATE_LIMITED_SOURCES } from '../../shared/protocol/constants';
 import type { Packet } from '../../shared/protocol/packets';
 import { packetFields, packetSummary, preview, type PacketLog } from './packet-log';
 import { RateLimiter } from './rate-limiter';
@@ -12,14 +13,22 @@ import { TcpTransport, type TcpFrameContext, type TcpTimeouts } from './tcp-tran
 import type { WarningCode } from './types';
 
 export type Inbound =
+  /** A JSON packet in the clear (in protocol v2 only an announce may come this way). */
   | {
       readonly type: 'packet';
       readonly packet: Packet;
       readonly from: Endpoint;
+      readonly via: Via;
+    }
+  /** A protocol v2 packet (handshake or sealed record): logged by whoever opens it. */
+  | {
+      readonly type: 'sealed';
+      readonly bytes: Uint8Array;
+      readonly from: Endpoint;
       readonly transport: Transport;
-      readonly via: Via | 'tcp';
       /** For TCP: answer on the same connection. */
-      readonly reply?: (packet: Packet) => void;
+      readonly reply?: (bytes: Uint8Array, meta: SendMeta) => void;
+      readonly log: (meta: SendMeta) => void;
     }
   | { readonly type: 'plain'; readonly text: string; readonly from: Endpoint; readonly via: Via };
 
@@ -41,12 +50,14 @@ export interface BoundSockets {
   readonly clientPort: number;
 }
 
-/** Metadata for the packet log when sending. */
+/** Metadata for the packet log. */
 export interface SendMeta {
   readonly packet?: Packet;
   readonly kind?: string;
   readonly summary?: string;
   readonly peerId?: string;
+  /** A v2 packet's header; `packet` is then the inner packet, shown decrypted. */
+  readonly sealed?: { readonly type: string; readonly index: number; readonly counter?: string };
 }
 
 // Plain text from a UDP tool: printable text, tabs and newlines; other control bytes mean binary.
@@ -106,13 +117,9 @@ export class Wire {
     void this.sendUdpAsync(bytes, to, meta, via, false);
   }
 
-  sendPacket(packet: Packet, to: Endpoint, peerId?: string, via: Via = 'client'): void {
-    this.sendUdp(
-      encodePacket(packet),
-      to,
-      { packet, ...(peerId === undefined ? {} : { peerId }) },
-      via,
-    );
+  /** Sends a JSON packet in the clear (an announce). */
+  sendPacket(packet: Packet, to: Endpoint, via: Via = 'client'): void {
+    this.sendUdp(encodePacket(packet), to, { packet }, via);
   }
 
   /** Resolves true once the datagram has left, false if the send failed. Never rejects. */
@@ -144,10 +151,10 @@ export class Wire {
     });
   }
 
-  /** Sends one packet over TCP to `to` (the peer's TCP port). Rejects when it cannot connect. */
-  async sendTcp(packet: Packet, to: Endpoint, peerId: string): Promise<void> {
+  /** Sends one frame over TCP to `to` (the peer's TCP port). Rejects when it cannot connect. */
+  async sendTcp(bytes: Uint8Array, to: Endpoint, meta: SendMeta): Promise<void> {
     if (this.tcp === undefined || !this.tcp.enabled) throw new Error('TCP is off');
-    await this.tcp.send(to, encodePacket(packet, MAX_FRAME_BYTES), { packet, peerId });
+    await this.tcp.send(to, bytes, meta);
   }
 
   socketInfo(): SocketInfo[] {
@@ -188,7 +195,8 @@ export class Wire {
   private onDatagram(bytes: Buffer, rinfo: RemoteInfo, via: Via): void {
     const from = { address: rinfo.address, port: rinfo.port };
     const counters = this.deps.counters;
-    if (!this.limiter.take(formatEndpoint(from), this.deps.now())) {
+    // Per source IP, not IP:port: a host rotating its source ports is still one source.
+    if (!this.limiter.take(from.address, this.deps.now())) {
       counters.rateLimited += 1; // not logged either: a flood must not wash out the packet log
       this.deps.onWarning('rate-limited', 'datagrams over the per-source rate were dropped', from);
       return;
@@ -196,13 +204,28 @@ export class Wire {
     counters.datagramsReceived += 1;
     counters.bytesReceived += bytes.byteLength;
     const local = this.localOf(via);
+    if (isV2Packet(bytes)) {
+      const log = (meta: SendMeta): void => this.logIn('udp', bytes.byteLength, local, from, meta);
+      this.deps.onInbound({ type: 'sealed', bytes, from, transport: 'udp', log });
+      return;
+    }
     const result = decodePacket(bytes);
     if (result.ok) {
       this.logIn('udp', bytes.byteLength, local, from, { packet: result.packet });
-      this.deps.onInbound({ type: 'packet', packet: result.packet, from, transport: 'udp', via });
+      this.deps.onInbound({ type: 'packet', packet: result.packet, from, via });
       return;
     }
     const code = result.error.code;
+    if (code === 'unsupported-version') {
+      // An older PacketChat: tell the user once in a while, never show it as a stranger's text.
+      counters.junkDropped += 1;
+      this.logIn('udp', bytes.byteLength, local, from, {
+        kind: 'old-version',
+        summary: result.error.message,
+      });
+      this.deps.onWarning('junk', `${result.error.message} (an older PacketChat?)`, from);
+      return;
+    }
     if (code === 'unknown-kind') {
       counters.unknownKindsIgnored += 1;
       this.logIn('udp', bytes.byteLength, local, from, {
@@ -227,31 +250,37 @@ export class Wire {
     this.deps.onWarning('junk', `dropped datagram: ${result.error.message}`, from);
   }
 
+  /** Every TCP frame is a v2 packet: a handshake message or a sealed record. */
   private onFrame(payload: Buffer, context: TcpFrameContext<SendMeta>): void {
     const counters = this.deps.counters;
-    counters.tcpFramesReceived += 1;
-    counters.bytesReceived += payload.byteLength;
-    const result = decodePacket(payload, MAX_FRAME_BYTES);
-    if (!result.ok) {
-      counters.junkDropped += 1;
-      this.logIn('tcp', payload.byteLength, context.local, context.remote, {
-        kind: 'junk',
-        summary: result.error.message,
-      });
-      this.deps.onWarning('junk', `dropped TCP frame: ${result.error.message}`, context.remote);
+    const { remote, local } = context;
+    if (!this.limiter.take(remote.address, this.deps.now())) {
+      counters.rateLimited += 1;
+      this.deps.onWarning(
+        'rate-limited',
+        'TCP frames over the per-source rate were dropped',
+        remote,
+      );
       return;
     }
-    this.logIn('tcp', payload.byteLength, context.local, context.remote, { packet: result.packet });
-    const reply = (packet: Packet): void => {
-      context.reply(encodePacket(packet, MAX_FRAME_BYTES), { packet });
-    };
+    counters.tcpFramesReceived += 1;
+    counters.bytesReceived += payload.byteLength;
+    if (!isV2Packet(payload)) {
+      counters.junkDropped += 1;
+      this.logIn('tcp', payload.byteLength, local, remote, {
+        kind: 'junk',
+        summary: 'not a v2 frame',
+      });
+      this.deps.onWarning('junk', 'dropped a TCP frame that is not protocol v2', remote);
+      return;
+    }
     this.deps.onInbound({
-      type: 'packet',
-      packet: result.packet,
-      from: context.remote,
+      type: 'sealed',
+      bytes: payload,
+      from: remote,
       transport: 'tcp',
-      via: 'tcp',
-      reply,
+      reply: (bytes, meta) => context.reply(bytes, meta),
+      log: (meta) => this.logIn('tcp', payload.byteLength, local, remote, meta),
     });
   }
 
@@ -311,6 +340,7 @@ export class Wire {
       summary: packet === undefined ? (meta.summary ?? '') : packetSummary(packet),
       ...(packet === undefined ? {} : { fields: packetFields(packet) }),
       ...(peerId === undefined ? {} : { peerId }),
+      ...(meta.sealed === undefined ? {} : { sealed: meta.sealed }),
     });
     this.deps.onLogged(entry);
   }

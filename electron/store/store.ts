@@ -1,11 +1,17 @@
 import type { ZodType } from 'zod';
 import type { MessageStateChange, PeerInfo, PeerStatus } from '../../shared/domain';
-import type { Identity } from './identity-file';
 import { settingsSchema, type Settings } from '../../shared/ipc/schemas';
 import { PLAIN_EPOCH, type IncomingRecord, type OutgoingRecord } from '../net/index';
 import { MessageReads } from './message-reads';
 import { toIncoming, toOutgoing, toPeer, type MessageRow, type PeerRow } from './rows';
 import type { SqlDatabase } from './sql-database';
+
+/** The database's copy of who this profile is (the key itself lives only in identity.json). */
+export interface StoredIdentity {
+  readonly nodeId: string;
+  readonly nick: string;
+  readonly status: PeerStatus;
+}
 
 /** Settings kept in the settings table; nickname and status live with the identity. */
 export const storedSettingsSchema = settingsSchema.omit({ nick: true, status: true });
@@ -45,7 +51,7 @@ export class Store {
   // --- identity and settings ------------------------------------------------------------------
 
   /** The identity as the database remembers it: a backup of identity.json, read when that is lost. */
-  getIdentity(): Identity | undefined {
+  getIdentity(): StoredIdentity | undefined {
     const row = this.sql.get<{ node_id: string; nick: string; status: PeerStatus }>(
       'SELECT node_id, nick, status FROM identity WHERE key = 1',
     );
@@ -54,7 +60,7 @@ export class Store {
       : { nodeId: row.node_id, nick: row.nick, status: row.status };
   }
 
-  saveIdentity(identity: Identity): void {
+  saveIdentity(identity: StoredIdentity): void {
     this.sql.run(
       `INSERT INTO identity (key, node_id, nick, status) VALUES (1, ?, ?, ?)
        ON CONFLICT (key) DO UPDATE SET node_id = excluded.node_id, nick = excluded.nick,

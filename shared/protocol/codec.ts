@@ -1,5 +1,6 @@
 import {
   MAX_DATAGRAM_BYTES,
+  MAX_INNER_DATAGRAM_BYTES,
   MESSAGE_ID_LENGTH,
   NODE_ID_HEX_LENGTH,
   PROTOCOL_MARKER,
@@ -8,7 +9,14 @@ import {
 import { headerSchema, PACKET_KINDS, packetSchema, type Packet } from './packets';
 
 export type ProtocolErrorCode =
-  'empty' | 'too-large' | 'bad-utf8' | 'not-json' | 'not-protocol' | 'unknown-kind' | 'bad-field';
+  | 'empty'
+  | 'too-large'
+  | 'bad-utf8'
+  | 'not-json'
+  | 'not-protocol'
+  | 'unsupported-version'
+  | 'unknown-kind'
+  | 'bad-field';
 
 export class ProtocolError extends Error {
   override readonly name = 'ProtocolError';
@@ -47,9 +55,9 @@ export function encodingLength(packet: Packet): number {
 const LONGEST = Number.MAX_SAFE_INTEGER;
 
 /**
- * Whether a chat text fits one datagram as a `text` packet with the longest header any sender
- * writes (32-hex id, 12-character message id, largest numbers). The node decides UDP or TCP with
- * this, and the composer shows the same answer before sending.
+ * Whether a chat text fits one datagram as a sealed `text` packet with the longest header any
+ * sender writes (32-hex id, 12-character message id, largest numbers). The node decides UDP or
+ * TCP with this, and the composer shows the same answer before sending.
  */
 export function fitsOneDatagram(text: string): boolean {
   const probe: Packet = {
@@ -62,7 +70,7 @@ export function fitsOneDatagram(text: string): boolean {
     ts: LONGEST,
     text,
   };
-  return encodingLength(probe) <= MAX_DATAGRAM_BYTES;
+  return encodingLength(probe) <= MAX_INNER_DATAGRAM_BYTES;
 }
 
 /** Encodes a packet; throws ProtocolError('too-large') if it does not fit one datagram. */
@@ -121,6 +129,13 @@ export function decodePacket(bytes: Uint8Array, maxBytes = MAX_DATAGRAM_BYTES): 
   }
   const head = headerSchema.safeParse(json);
   if (!head.success) return fail('bad-field', `bad header: ${summarize(head.error.issues)}`);
+  // v1 had no authentication; a v2 node does not speak it (docs/PROTOCOL.md, "Why not v1").
+  if (head.data.v !== PROTOCOL_VERSION) {
+    return fail(
+      'unsupported-version',
+      `PacketChat protocol v${String(head.data.v)} is not supported`,
+    );
+  }
   if (!knownKinds.has(head.data.kind)) {
     return fail('unknown-kind', `unknown packet kind ${JSON.stringify(head.data.kind)}`);
   }

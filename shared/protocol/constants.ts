@@ -1,11 +1,18 @@
-/** Wire protocol v1 constants. docs/PROTOCOL.md is the prose version of this file. */
+/** Wire protocol v2 constants. docs/PROTOCOL.md is the prose version of this file. */
 
-/** Every PacketChat datagram is a JSON object whose `proto` field is this marker. */
+/** Every PacketChat JSON packet (a plain announce, or a sealed record's inner packet) carries this. */
 export const PROTOCOL_MARKER = 'pchat';
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Largest UDP payload we send or accept. Stays under the IPv6 minimum MTU so IP never fragments. */
 export const MAX_DATAGRAM_BYTES = 1200;
+/**
+ * A sealed record (electron/net/crypto/wire-format.ts): type (1), receiver index (4), counter
+ * (8) and the AES-GCM tag (16) around the inner packet.
+ */
+export const SEALED_OVERHEAD_BYTES = 29;
+/** The largest inner packet that still fits one datagram once sealed. */
+export const MAX_INNER_DATAGRAM_BYTES = MAX_DATAGRAM_BYTES - SEALED_OVERHEAD_BYTES;
 
 export const DEFAULT_SERVER_PORT = 8000;
 export const DEFAULT_CLIENT_PORT = 4000;
@@ -48,8 +55,10 @@ export const MAX_RATE_LIMITED_SOURCES = 4096;
 /** Longest chat text, in UTF-8 bytes. Longer than one datagram goes over TCP or as fragments. */
 export const MAX_TEXT_BYTES = 65_536;
 
-/** TCP fallback framing: 4-byte big-endian length, then one packet. */
+/** TCP fallback framing: 4-byte big-endian length, then one sealed record (or handshake packet). */
 export const MAX_FRAME_BYTES = 512 * 1024;
+/** The largest inner packet a sealed TCP record carries. */
+export const MAX_INNER_FRAME_BYTES = MAX_FRAME_BYTES - SEALED_OVERHEAD_BYTES;
 export const TCP_CONNECT_TIMEOUT_MS = 3_000;
 /** A frame must arrive whole within this long of its first byte (defends against slow senders). */
 export const TCP_FRAME_TIMEOUT_MS = 10_000;

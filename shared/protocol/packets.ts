@@ -9,8 +9,10 @@ import {
 } from './constants';
 
 /**
- * The packet union of wire protocol v1. Every packet carries `proto`, `v`, `kind` and `from`
- * (the sender's node id). Unknown fields are ignored so newer peers can add them.
+ * The JSON packets of wire protocol v2. Every packet carries `proto`, `v`, `kind` and `from`
+ * (the sender's node id). Only `announce` travels in the clear, as a hint that a node is there;
+ * every other kind travels inside a sealed record of an authenticated session (docs/PROTOCOL.md).
+ * Unknown fields are ignored so newer peers can add them.
  */
 
 const nodeId = z.string().regex(new RegExp(`^[0-9a-f]{${NODE_ID_HEX_LENGTH}}$`));
@@ -21,13 +23,25 @@ const messageId = z
   .regex(/^[A-Za-z0-9_-]+$/);
 const port = z.number().int().min(1).max(65_535);
 const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
-// Control characters would let a peer rewrite the terminal or fake UI lines.
+// Control characters (C0, DEL, C1) would let a peer rewrite the terminal or fake UI lines.
 // eslint-disable-next-line no-control-regex
-const noControl = /^[^\u0000-\u001f\u007f]*$/;
+const noControl = /^[^\u0000-\u001f\u007f-\u009f]*$/;
+/**
+ * Invisible format characters (Unicode category Cf: bidi embeddings, overrides and isolates,
+ * zero-width spaces and joiners, the BOM, …) make one name look like another ("bob\u202Etxt.exe"
+ * reads "bobexe.txt"). Names are stored and shown without them.
+ */
+const INVISIBLE = /\p{Cf}/gu;
+const visibleLabel = (max: number, min: number) =>
+  z
+    .string()
+    .max(max * 4)
+    .transform((s) => s.replace(INVISIBLE, '').trim())
+    .pipe(z.string().min(min).max(max).regex(noControl));
 /** A nickname as every peer accepts it on the wire (the settings use the same rule). */
-export const nickText = z.string().min(1).max(MAX_NICK_LENGTH).regex(noControl);
+export const nickText = visibleLabel(MAX_NICK_LENGTH, 1);
 const nick = nickText;
-const host = z.string().max(MAX_HOST_LENGTH).regex(noControl);
+const host = visibleLabel(MAX_HOST_LENGTH, 0);
 
 export const PEER_STATUSES = ['online', 'away', 'busy'] as const;
 export type PeerStatus = (typeof PEER_STATUSES)[number];
@@ -43,22 +57,24 @@ const header = { from: nodeId };
 /** UTF-16 units; the UTF-8 byte limit (MAX_TEXT_BYTES) is checked where text is written. */
 const MAX_TEXT_CHARS = 65_536;
 
-const announceFields = {
-  ...header,
-  nick,
-  host,
+const ports = {
   /** The sender's client port: where it sends from and wants replies. */
   port,
   /** The sender's TCP fallback port, or 0 when TCP is off. */
   tcp: z.number().int().min(0).max(65_535),
-  status,
 };
 
-export const announceSchema = z.object({ kind: z.literal('announce'), ...announceFields });
-export const announceReplySchema = z.object({
-  kind: z.literal('announce-reply'),
-  ...announceFields,
-});
+/** Who a node is, as it tells an authenticated peer (handshake payload and `hello`). */
+export const profileFields = { nick, host, ...ports, status };
+
+/**
+ * In the clear, to the broadcast address: "a node with this id listens here". Only a hint: the
+ * receiver starts a handshake to learn (and prove) who is really there.
+ */
+export const announceSchema = z.object({ kind: z.literal('announce'), ...header, ...ports });
+/** Sealed: the sender's profile, as an answer to an announce and when it changes. */
+export const helloSchema = z.object({ kind: z.literal('hello'), ...header, ...profileFields });
+/** Sealed: the sender is leaving. */
 export const byeSchema = z.object({ kind: z.literal('bye'), ...header });
 export const textSchema = z.object({
   kind: z.literal('text'),
@@ -102,7 +118,7 @@ export const ackSchema = z.object({
 
 export const packetSchema = z.discriminatedUnion('kind', [
   announceSchema,
-  announceReplySchema,
+  helloSchema,
   byeSchema,
   textSchema,
   fragSchema,
@@ -115,8 +131,19 @@ export const headerSchema = z.object({
   kind: z.string().min(1).max(32),
 });
 
+/**
+ * The payload of Noise messages 2 and 3 (each side's profile), encrypted by the handshake.
+ * `aliases`: node ids this node had before (a profile from protocol v1 keeps its old random id
+ * here, so peers can keep its history attached).
+ */
+export const handshakePayloadSchema = z.object({
+  ...profileFields,
+  aliases: z.array(nodeId).max(4).optional(),
+});
+export type HandshakePayload = z.output<typeof handshakePayloadSchema>;
+
 export type AnnouncePacket = z.output<typeof announceSchema>;
-export type AnnounceReplyPacket = z.output<typeof announceReplySchema>;
+export type HelloPacket = z.output<typeof helloSchema>;
 export type ByePacket = z.output<typeof byeSchema>;
 export type TextPacket = z.output<typeof textSchema>;
 export type AckPacket = z.output<typeof ackSchema>;

@@ -1,6 +1,6 @@
 import { createNode, type PacketChatNode } from '../../electron/net/node';
 import type { NodeOptions } from '../../electron/net/node-options';
-import type { MessageStateChange, ChatMessage } from '../../shared/domain';
+import type { ChatMessage, MessageStateChange, PacketLogEntry } from '../../shared/domain';
 import {
   mulberry32,
   startImpairmentProxy,
@@ -22,11 +22,36 @@ export interface Mesh {
   readonly proxies: readonly ImpairmentProxy[];
   /** Every datagram every proxy saw, with the proxy's index. */
   readonly events: (ProxyEvent & { readonly proxy: number })[];
+  /**
+   * What each node sent, from its own packet log: the proxies see sealed records only, so what
+   * a datagram carried (which message, which transmission) is known only to its sender.
+   */
+  readonly sent: SentRecord[];
+  /** performance.now() at each proxy's time zero: a node's `perf` minus it is the proxy's time. */
+  readonly proxyEpochs: readonly number[];
   readonly traffic: Traffic;
   /** Seed, proxy counters and delivery progress: for failure messages. */
   describe(): string;
   close(): Promise<void>;
 }
+
+export interface SentRecord {
+  /** Index of the sending node, and of the proxy (link) the datagram went through. */
+  readonly node: number;
+  readonly link: number;
+  /** 'forward' from the link's near node, 'back' from its far node (as ProxyEvent). */
+  readonly direction: 'forward' | 'back';
+  readonly entry: PacketLogEntry;
+  /** performance.now() when it was sent. */
+  readonly perf: number;
+}
+
+/** The links: near and far node of each proxy, in proxy order. */
+export const LINKS: readonly (readonly [number, number])[] = [
+  [0, 1],
+  [0, 2],
+  [1, 2],
+];
 
 /** What each sender sent and each receiver got, per sender -> receiver pair. */
 export class Traffic {
@@ -135,12 +160,28 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   ) as [PacketChatNode, PacketChatNode, PacketChatNode];
   const proxies: ImpairmentProxy[] = [];
   const events: (ProxyEvent & { proxy: number })[] = [];
+  const sent: SentRecord[] = [];
+  const proxyEpochs: number[] = [];
   const traffic = new Traffic(nodes);
+  nodes.forEach((node, index) =>
+    node.on('packet', (entry) => {
+      if (entry.direction !== 'out' || entry.peerId === undefined) return;
+      const to = nodes.findIndex((n) => n.id === entry.peerId);
+      const link = LINKS.findIndex(
+        ([a, b]) => (a === index && b === to) || (b === index && a === to),
+      );
+      if (link < 0) return;
+      const direction = LINKS[link]?.[0] === index ? 'forward' : 'back';
+      sent.push({ node: index, link, direction, entry, perf: performance.now() });
+    }),
+  );
   const mesh: Mesh = {
     seed: options.seed,
     nodes,
     proxies,
     events,
+    sent,
+    proxyEpochs,
     traffic,
     describe: () =>
       [
@@ -155,12 +196,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   };
   try {
     const infos = await Promise.all(nodes.map((n) => n.start()));
-    const pairs: [number, number][] = [
-      [0, 1],
-      [0, 2],
-      [1, 2],
-    ];
-    for (const [index, [near, far]] of pairs.entries()) {
+    for (const [index, [near, far]] of LINKS.entries()) {
       const proxy = await startImpairmentProxy({
         seed: (options.seed * 31 + index) >>> 0,
         target: { port: infos[far]!.clientPort },
@@ -169,6 +205,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
         onEvent: (event) => events.push({ ...event, proxy: index }),
       });
       proxies.push(proxy);
+      proxyEpochs.push(performance.now() - proxy.elapsed());
       nodes[near]!.addPeer(`127.0.0.1:${proxy.port}`);
     }
     await waitUntil(

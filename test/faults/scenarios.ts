@@ -282,21 +282,30 @@ function analysePartition(
   const perSecond: Record<string, number[]> = {};
   const announces: Record<string, number> = {};
   const transmissions = new Map<string, number[]>();
+  // Announces travel in the clear: the proxies count them.
   for (const event of mesh.events) {
     const start = starts[event.proxy]!;
     if (event.fate !== 'partition' || event.at < start || event.at >= start + partitionMs) continue;
     const link = `${LINK_NAMES[event.proxy] ?? '?'} ${event.direction}`;
-    const packet = packetOf(event.bytes);
-    if (packet?.kind === 'announce') announces[link] = (announces[link] ?? 0) + 1;
+    if (packetOf(event.bytes)?.kind === 'announce') announces[link] = (announces[link] ?? 0) + 1;
+  }
+  // Texts are sealed: which message a datagram carried is in its sender's packet log.
+  for (const record of mesh.sent) {
+    const start = starts[record.link]!;
+    const at = record.perf - mesh.proxyEpochs[record.link]!;
+    if (at < start || at >= start + partitionMs) continue;
+    const { kind, fields } = record.entry;
+    const id = typeof fields?.['id'] === 'string' ? fields['id'] : undefined;
     // One transmission is one text datagram, or the first fragment of a fragmented one.
-    const transmission = packet?.kind === 'text' || (packet?.kind === 'frag' && packet.index === 0);
-    if (!transmission || packet.id === undefined || !ids.has(packet.id)) continue;
+    const transmission = kind === 'text' || (kind === 'frag' && fields?.['index'] === 0);
+    if (!transmission || id === undefined || !ids.has(id)) continue;
+    const link = `${LINK_NAMES[record.link] ?? '?'} ${record.direction}`;
     const buckets = (perSecond[link] ??= Array.from({ length: partitionMs / 1_000 }, () => 0));
-    const second = Math.floor((event.at - start) / 1_000);
+    const second = Math.floor((at - start) / 1_000);
     buckets[second] = (buckets[second] ?? 0) + 1;
-    let times = transmissions.get(packet.id);
-    if (times === undefined) transmissions.set(packet.id, (times = []));
-    times.push(event.at);
+    let times = transmissions.get(id);
+    if (times === undefined) transmissions.set(id, (times = []));
+    times.push(at);
   }
   return {
     perSecond,

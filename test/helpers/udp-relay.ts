@@ -48,8 +48,23 @@ export async function startUdpRelay(targetPort: number): Promise<UdpRelay> {
   return relay;
 }
 
-/** The packet kind of a PacketChat datagram, or undefined. */
+/** The v2 packet type of a datagram by its first byte (docs/PROTOCOL.md), or undefined. */
+const V2_TYPES: Readonly<Record<number, string>> = {
+  0xf8: 'handshake-init',
+  0xf9: 'handshake-resp',
+  0xfa: 'handshake-final',
+  0xfb: 'record',
+  0xfc: 'cookie-reply',
+};
+
+/**
+ * What a relay can tell about a PacketChat datagram without keys: `record` for a sealed record
+ * (text, frag, ack, hello, bye: all alike from outside), a handshake type, or a clear packet's
+ * kind (`announce`). Undefined for anything else.
+ */
 export function kindOf(bytes: Buffer): string | undefined {
+  const v2 = V2_TYPES[bytes[0] ?? 0];
+  if (v2 !== undefined) return v2;
   try {
     const value: unknown = JSON.parse(bytes.toString('utf8'));
     return typeof value === 'object' &&

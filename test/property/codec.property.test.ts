@@ -35,7 +35,9 @@ import {
  */
 const RUNS = { numRuns: 300 };
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/** Names are stored without invisible format characters and without outer white space. */
+const INVISIBLE = /\p{Cf}/gu;
 
 const nodeId = fc.string({
   unit: fc.constantFrom(...Array.from('0123456789abcdef')),
@@ -53,7 +55,7 @@ const messageId = fc.string({
 const label = (min: number, max: number): fc.Arbitrary<string> =>
   fc
     .string({ unit: 'binary', minLength: min, maxLength: max })
-    .map((s) => s.replace(CONTROL, ''))
+    .map((s) => s.replace(CONTROL, '').replace(INVISIBLE, '').trim())
     .filter((s) => s.length >= min && s.length <= max);
 const port = fc.integer({ min: 1, max: 65_535 });
 const seq = fc.oneof(
@@ -71,19 +73,19 @@ const anyText = fc.oneof(
   }),
 );
 
-const announceFields = {
+const portFields = { port, tcp: fc.integer({ min: 0, max: 65_535 }) };
+const helloFields = {
   from: nodeId,
   nick: label(1, MAX_NICK_LENGTH),
   host: label(0, MAX_HOST_LENGTH),
-  port,
-  tcp: fc.integer({ min: 0, max: 65_535 }),
+  ...portFields,
   status: fc.constantFrom(...PEER_STATUSES),
 };
 const stream = { from: nodeId, id: messageId, epoch: messageId, seq, floor: seq, ts };
 
 const packetArbitrary: fc.Arbitrary<Packet> = fc.oneof(
-  fc.record({ kind: fc.constant('announce' as const), ...announceFields }),
-  fc.record({ kind: fc.constant('announce-reply' as const), ...announceFields }),
+  fc.record({ kind: fc.constant('announce' as const), from: nodeId, ...portFields }),
+  fc.record({ kind: fc.constant('hello' as const), ...helloFields }),
   fc.record({ kind: fc.constant('bye' as const), from: nodeId }),
   fc.record({ kind: fc.constant('text' as const), ...stream, text: anyText }),
   fc.record({
@@ -108,6 +110,7 @@ const ERROR_CODES: readonly ProtocolErrorCode[] = [
   'bad-utf8',
   'not-json',
   'not-protocol',
+  'unsupported-version',
   'unknown-kind',
   'bad-field',
 ];
@@ -149,7 +152,7 @@ describe('codec properties', () => {
     fc.assert(
       fc.property(packetArbitrary, (packet) => {
         const text = new TextDecoder().decode(encodePacket(packet, MAX_FRAME_BYTES));
-        expect(text.startsWith(`{"proto":"${PROTOCOL_MARKER}","v":1,"kind":"${packet.kind}"`)).toBe(
+        expect(text.startsWith(`{"proto":"${PROTOCOL_MARKER}","v":2,"kind":"${packet.kind}"`)).toBe(
           true,
         );
       }),
@@ -241,20 +244,20 @@ describe('codec properties', () => {
   it('reads an unknown status from a newer peer as online', () => {
     fc.assert(
       fc.property(
-        fc.record(announceFields),
+        fc.record(helloFields),
         fc
           .string({ maxLength: 16 })
           .filter((s) => !(PEER_STATUSES as readonly string[]).includes(s)),
         (fields, status) => {
           const json = JSON.stringify({
             proto: PROTOCOL_MARKER,
-            v: 1,
-            kind: 'announce',
+            v: 2,
+            kind: 'hello',
             ...fields,
             status,
           });
           const result = decodePacket(new TextEncoder().encode(json), MAX_FRAME_BYTES);
-          expect(result.ok && result.packet.kind === 'announce' && result.packet.status).toBe(
+          expect(result.ok && result.packet.kind === 'hello' && result.packet.status).toBe(
             'online',
           );
         },

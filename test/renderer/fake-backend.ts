@@ -49,7 +49,7 @@ export function makeSelf(patch: Partial<SelfInfo> = {}): SelfInfo {
     ],
     profile: 'default',
     appVersion: '0.1.0',
-    protocolVersion: 1,
+    protocolVersion: 2,
     ...patch,
   };
 }

@@ -66,7 +66,7 @@ function rawKeys(privateKey: KeyObject): { readonly d: Uint8Array; readonly x: U
  * the bytes and is used only while the array still holds them: a wiped or reused array misses.
  */
 class KeyObjectCache {
-  readonly #entries = new WeakMap<
+  private readonly entries = new WeakMap<
     Uint8Array,
     { readonly bytes: Uint8Array; readonly key: KeyObject }
   >();
@@ -74,7 +74,7 @@ class KeyObjectCache {
   constructor(private readonly create: (bytes: Uint8Array) => KeyObject) {}
 
   get(bytes: Uint8Array): KeyObject {
-    const hit = this.#entries.get(bytes);
+    const hit = this.entries.get(bytes);
     if (hit !== undefined && timingSafeEqual(hit.bytes, bytes)) return hit.key;
     const key = this.create(bytes);
     this.remember(bytes, key);
@@ -82,7 +82,7 @@ class KeyObjectCache {
   }
 
   remember(bytes: Uint8Array, key: KeyObject): void {
-    this.#entries.set(bytes, { bytes: new Uint8Array(bytes), key });
+    this.entries.set(bytes, { bytes: new Uint8Array(bytes), key });
   }
 }
 

@@ -47,107 +47,104 @@ export function noiseNonce(n: bigint): Uint8Array {
 
 /** A key `k` (possibly empty) and a 64-bit nonce `n` (rev 34 section 5.1). */
 export class CipherState {
-  #key: AeadKey | undefined;
-  #n = 0n;
+  private key: AeadKey | undefined;
+  private n = 0n;
 
   constructor(provider: Pick<CryptoProvider, 'aesGcm'>, key?: Uint8Array) {
-    this.#key = key === undefined ? undefined : provider.aesGcm(key);
+    this.key = key === undefined ? undefined : provider.aesGcm(key);
   }
 
   hasKey(): boolean {
-    return this.#key !== undefined;
+    return this.key !== undefined;
   }
 
   /** The nonce the next encryption or decryption will use. */
   get nonce(): bigint {
-    return this.#n;
+    return this.n;
   }
 
   /** For out-of-order transport messages with an explicit counter (rev 34 section 11.4). */
   setNonce(n: bigint): void {
     if (n < 0n || n > NOISE_RESERVED_NONCE) throw new NoiseError('invalid-argument', 'nonce range');
-    this.#n = n;
+    this.n = n;
   }
 
   /** Throws NoiseError('nonce-exhausted') once n reaches the reserved value. */
   encryptWithAd(associatedData: Uint8Array, plaintext: Uint8Array): Uint8Array {
-    if (this.#key === undefined) return plaintext;
-    if (this.#n >= NOISE_RESERVED_NONCE) throw new NoiseError('nonce-exhausted', 'nonce exhausted');
-    const ciphertext = this.#key.seal(noiseNonce(this.#n), associatedData, plaintext);
-    this.#n += 1n;
+    if (this.key === undefined) return plaintext;
+    if (this.n >= NOISE_RESERVED_NONCE) throw new NoiseError('nonce-exhausted', 'nonce exhausted');
+    const ciphertext = this.key.seal(noiseNonce(this.n), associatedData, plaintext);
+    this.n += 1n;
     return ciphertext;
   }
 
   /** The plaintext, or undefined on an authentication failure (then n is not incremented). */
   decryptWithAd(associatedData: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined {
-    if (this.#key === undefined) return ciphertext;
-    if (this.#n >= NOISE_RESERVED_NONCE) return undefined;
-    const plaintext = this.#key.open(noiseNonce(this.#n), associatedData, ciphertext);
-    if (plaintext !== undefined) this.#n += 1n;
+    if (this.key === undefined) return ciphertext;
+    if (this.n >= NOISE_RESERVED_NONCE) return undefined;
+    const plaintext = this.key.open(noiseNonce(this.n), associatedData, ciphertext);
+    if (plaintext !== undefined) this.n += 1n;
     return plaintext;
   }
 }
 
 /** A CipherState plus the chaining key `ck` and the handshake hash `h` (rev 34 section 5.2). */
 export class SymmetricState {
-  readonly #provider: CryptoProvider;
-  #cipher: CipherState;
-  #ck: Uint8Array;
-  #h: Uint8Array;
+  private readonly provider: CryptoProvider;
+  private cipher: CipherState;
+  private ck: Uint8Array;
+  private h: Uint8Array;
 
   constructor(provider: CryptoProvider, protocolName: string) {
-    this.#provider = provider;
+    this.provider = provider;
     const name = new TextEncoder().encode(protocolName);
     // InitializeSymmetric: a name of at most HASHLEN bytes is zero-padded, a longer one hashed.
-    this.#h =
+    this.h =
       name.length <= HASH_BYTES
         ? concatBytes(name, new Uint8Array(HASH_BYTES - name.length))
         : provider.sha256(name);
-    this.#ck = new Uint8Array(this.#h);
-    this.#cipher = new CipherState(provider);
+    this.ck = new Uint8Array(this.h);
+    this.cipher = new CipherState(provider);
   }
 
   /** The handshake hash h: a copy, so callers cannot change the state through it. */
   get handshakeHash(): Uint8Array {
-    return new Uint8Array(this.#h);
+    return new Uint8Array(this.h);
   }
 
   hasKey(): boolean {
-    return this.#cipher.hasKey();
+    return this.cipher.hasKey();
   }
 
   mixKey(inputKeyMaterial: Uint8Array): void {
-    const [ck, tempKey] = noiseHkdf(this.#provider, this.#ck, inputKeyMaterial, 2);
-    this.#ck = ck;
-    this.#cipher = new CipherState(this.#provider, tempKey);
+    const [ck, tempKey] = noiseHkdf(this.provider, this.ck, inputKeyMaterial, 2);
+    this.ck = ck;
+    this.cipher = new CipherState(this.provider, tempKey);
     tempKey.fill(0);
   }
 
   mixHash(data: Uint8Array): void {
-    this.#h = this.#provider.sha256(concatBytes(this.#h, data));
+    this.h = this.provider.sha256(concatBytes(this.h, data));
   }
 
   encryptAndHash(plaintext: Uint8Array): Uint8Array {
-    const ciphertext = this.#cipher.encryptWithAd(this.#h, plaintext);
+    const ciphertext = this.cipher.encryptWithAd(this.h, plaintext);
     this.mixHash(ciphertext);
     return ciphertext;
   }
 
   /** The plaintext, or undefined when the tag does not verify (h is then left unchanged). */
   decryptAndHash(ciphertext: Uint8Array): Uint8Array | undefined {
-    const plaintext = this.#cipher.decryptWithAd(this.#h, ciphertext);
+    const plaintext = this.cipher.decryptWithAd(this.h, ciphertext);
     if (plaintext !== undefined) this.mixHash(ciphertext);
     return plaintext;
   }
 
   /** The two transport CipherStates (initiator to responder, responder to initiator); wipes ck. */
   split(): readonly [CipherState, CipherState] {
-    const [k1, k2] = noiseHkdf(this.#provider, this.#ck, new Uint8Array(0), 2);
-    this.#ck.fill(0);
-    const pair = [
-      new CipherState(this.#provider, k1),
-      new CipherState(this.#provider, k2),
-    ] as const;
+    const [k1, k2] = noiseHkdf(this.provider, this.ck, new Uint8Array(0), 2);
+    this.ck.fill(0);
+    const pair = [new CipherState(this.provider, k1), new CipherState(this.provider, k2)] as const;
     k1.fill(0);
     k2.fill(0);
     return pair;

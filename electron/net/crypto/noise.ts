@@ -76,16 +76,16 @@ class PeerFault extends Error {
 
 export class HandshakeState {
   readonly role: Role;
-  readonly #provider: CryptoProvider;
-  readonly #symmetric: SymmetricState;
-  readonly #s: KeyPair;
-  readonly #fixedEphemeral: KeyPair | undefined;
-  #e: KeyPair | undefined;
-  #re: Uint8Array | undefined;
-  #rs: Uint8Array | undefined;
-  #messageIndex = 0;
-  #failed = false;
-  #split = false;
+  private readonly provider: CryptoProvider;
+  private readonly symmetric: SymmetricState;
+  private readonly s: KeyPair;
+  private readonly fixedEphemeral: KeyPair | undefined;
+  private e: KeyPair | undefined;
+  private re: Uint8Array | undefined;
+  private rs: Uint8Array | undefined;
+  private messageIndex = 0;
+  private failed = false;
+  private splitDone = false;
 
   constructor(options: HandshakeOptions) {
     checkKeyPair(options.staticKeyPair, 'static');
@@ -93,49 +93,49 @@ export class HandshakeState {
       checkKeyPair(options.fixedEphemeralKeyPair, 'ephemeral');
     }
     this.role = options.role;
-    this.#provider = options.provider;
-    this.#s = options.staticKeyPair;
-    this.#fixedEphemeral = options.fixedEphemeralKeyPair;
-    this.#symmetric = new SymmetricState(options.provider, NOISE_PROTOCOL_NAME);
-    this.#symmetric.mixHash(options.prologue ?? PACKETCHAT_PROLOGUE);
+    this.provider = options.provider;
+    this.s = options.staticKeyPair;
+    this.fixedEphemeral = options.fixedEphemeralKeyPair;
+    this.symmetric = new SymmetricState(options.provider, NOISE_PROTOCOL_NAME);
+    this.symmetric.mixHash(options.prologue ?? PACKETCHAT_PROLOGUE);
   }
 
   get status(): HandshakeStatus {
-    if (this.#failed) return 'failed';
-    if (this.#messageIndex >= XX_PATTERN.length) return 'complete';
-    const initiatorWrites = this.#messageIndex % 2 === 0;
+    if (this.failed) return 'failed';
+    if (this.messageIndex >= XX_PATTERN.length) return 'complete';
+    const initiatorWrites = this.messageIndex % 2 === 0;
     return initiatorWrites === (this.role === 'initiator') ? 'write' : 'read';
   }
 
   /** The peer's static public key: the initiator learns it from message 2, the responder from 3. */
   get remoteStaticKey(): Uint8Array | undefined {
-    return this.#rs === undefined ? undefined : new Uint8Array(this.#rs);
+    return this.rs === undefined ? undefined : new Uint8Array(this.rs);
   }
 
   /** The handshake hash h for channel binding (rev 34 section 11.2); only once complete. */
   get handshakeHash(): Uint8Array | undefined {
-    return this.status === 'complete' ? this.#symmetric.handshakeHash : undefined;
+    return this.status === 'complete' ? this.symmetric.handshakeHash : undefined;
   }
 
   /** Next handshake message carrying `payload`. Throws NoiseError when it is not our turn. */
   writeMessage(payload: Uint8Array = new Uint8Array(0)): WriteResult {
-    this.#expect('write');
+    this.expect('write');
     const parts: Uint8Array[] = [];
     try {
-      for (const token of this.#currentPattern()) this.#writeToken(token, parts);
-      parts.push(this.#symmetric.encryptAndHash(payload));
+      for (const token of this.currentPattern()) this.writeToken(token, parts);
+      parts.push(this.symmetric.encryptAndHash(payload));
     } catch (error) {
-      this.#failed = true;
+      this.failed = true;
       if (error instanceof PeerFault && error.code === 'bad-public-key')
         return { ok: false, code: error.code };
       throw error;
     }
     const message = concatBytes(...parts);
     if (message.length > NOISE_MAX_MESSAGE_BYTES) {
-      this.#failed = true;
+      this.failed = true;
       throw new NoiseError('too-large', `handshake message of ${message.length} bytes`);
     }
-    this.#messageIndex += 1;
+    this.messageIndex += 1;
     return { ok: true, message };
   }
 
@@ -144,9 +144,9 @@ export class HandshakeState {
     const status = this.status;
     if (status === 'failed') return { ok: false, code: 'failed' };
     if (status !== 'read') return { ok: false, code: 'out-of-turn' };
-    const result = this.#read(message);
-    if (result.ok) this.#messageIndex += 1;
-    else this.#failed = true;
+    const result = this.read(message);
+    if (result.ok) this.messageIndex += 1;
+    else this.failed = true;
     return result;
   }
 
@@ -157,21 +157,21 @@ export class HandshakeState {
   split(): SplitResult {
     if (this.status !== 'complete')
       throw new NoiseError('not-complete', `handshake is ${this.status}`);
-    if (this.#split) throw new NoiseError('already-split', 'split() may be called once');
-    this.#split = true;
-    const [initiatorToResponder, responderToInitiator] = this.#symmetric.split();
-    this.#e?.privateKey.fill(0);
+    if (this.splitDone) throw new NoiseError('already-split', 'split() may be called once');
+    this.splitDone = true;
+    const [initiatorToResponder, responderToInitiator] = this.symmetric.split();
+    this.e?.privateKey.fill(0);
     return { initiatorToResponder, responderToInitiator };
   }
 
-  #read(message: Uint8Array): ReadResult {
+  private read(message: Uint8Array): ReadResult {
     if (message.length > NOISE_MAX_MESSAGE_BYTES) return { ok: false, code: 'too-large' };
     const reader = { message, offset: 0 };
     try {
-      for (const token of this.#currentPattern()) this.#readToken(token, reader);
+      for (const token of this.currentPattern()) this.readToken(token, reader);
       const rest = message.subarray(reader.offset);
-      if (this.#symmetric.hasKey() && rest.length < TAG_BYTES) throw new PeerFault('too-short');
-      const payload = this.#symmetric.decryptAndHash(rest);
+      if (this.symmetric.hasKey() && rest.length < TAG_BYTES) throw new PeerFault('too-short');
+      const payload = this.symmetric.decryptAndHash(rest);
       if (payload === undefined) throw new PeerFault('decrypt-failed');
       return { ok: true, payload: new Uint8Array(payload) };
     } catch (error) {
@@ -181,64 +181,64 @@ export class HandshakeState {
     }
   }
 
-  #writeToken(token: Token, parts: Uint8Array[]): void {
+  private writeToken(token: Token, parts: Uint8Array[]): void {
     switch (token) {
       case 'e': {
-        this.#e =
-          this.#fixedEphemeral === undefined
-            ? this.#provider.generateKeyPair()
-            : copyKeyPair(this.#fixedEphemeral);
-        parts.push(this.#e.publicKey);
-        this.#symmetric.mixHash(this.#e.publicKey);
+        this.e =
+          this.fixedEphemeral === undefined
+            ? this.provider.generateKeyPair()
+            : copyKeyPair(this.fixedEphemeral);
+        parts.push(this.e.publicKey);
+        this.symmetric.mixHash(this.e.publicKey);
         return;
       }
       case 's':
-        parts.push(this.#symmetric.encryptAndHash(this.#s.publicKey));
+        parts.push(this.symmetric.encryptAndHash(this.s.publicKey));
         return;
       default:
-        this.#mixDh(token);
+        this.mixDh(token);
     }
   }
 
-  #readToken(token: Token, reader: { message: Uint8Array; offset: number }): void {
+  private readToken(token: Token, reader: { message: Uint8Array; offset: number }): void {
     switch (token) {
       case 'e': {
-        this.#re = take(reader, X25519_KEY_BYTES);
-        this.#symmetric.mixHash(this.#re);
+        this.re = take(reader, X25519_KEY_BYTES);
+        this.symmetric.mixHash(this.re);
         return;
       }
       case 's': {
-        const sealed = take(reader, X25519_KEY_BYTES + (this.#symmetric.hasKey() ? TAG_BYTES : 0));
-        const rs = this.#symmetric.decryptAndHash(sealed);
+        const sealed = take(reader, X25519_KEY_BYTES + (this.symmetric.hasKey() ? TAG_BYTES : 0));
+        const rs = this.symmetric.decryptAndHash(sealed);
         if (rs === undefined) throw new PeerFault('decrypt-failed');
-        this.#rs = new Uint8Array(rs);
+        this.rs = new Uint8Array(rs);
         return;
       }
       default:
-        this.#mixDh(token);
+        this.mixDh(token);
     }
   }
 
   /** ee, es, se: which local and remote keys meet depends on the role (rev 34 section 5.3). */
-  #mixDh(token: 'ee' | 'es' | 'se'): void {
+  private mixDh(token: 'ee' | 'es' | 'se'): void {
     const initiator = this.role === 'initiator';
     const useEphemeral = token === 'ee' || (token === 'es' ? initiator : !initiator);
     const remoteEphemeral = token === 'ee' || (token === 'es' ? !initiator : initiator);
-    const local = useEphemeral ? this.#e : this.#s;
-    const remote = remoteEphemeral ? this.#re : this.#rs;
+    const local = useEphemeral ? this.e : this.s;
+    const remote = remoteEphemeral ? this.re : this.rs;
     if (local === undefined || remote === undefined)
       throw new NoiseError('failed', `${token} before its keys`);
-    const shared = this.#provider.dh(local.privateKey, remote);
+    const shared = this.provider.dh(local.privateKey, remote);
     if (shared === undefined) throw new PeerFault('bad-public-key');
-    this.#symmetric.mixKey(shared);
+    this.symmetric.mixKey(shared);
     shared.fill(0);
   }
 
-  #currentPattern(): readonly Token[] {
-    return XX_PATTERN[this.#messageIndex] ?? [];
+  private currentPattern(): readonly Token[] {
+    return XX_PATTERN[this.messageIndex] ?? [];
   }
 
-  #expect(action: 'write'): void {
+  private expect(action: 'write'): void {
     const status = this.status;
     if (status === action) return;
     const code = status === 'failed' ? 'failed' : 'out-of-turn';

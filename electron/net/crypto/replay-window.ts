@@ -29,47 +29,47 @@ export type ReplayVerdict =
   | 'over-limit';
 
 export class ReplayWindow {
-  readonly #ring = new Uint32Array(RING_BLOCKS);
-  readonly #limit: bigint;
+  private readonly ring = new Uint32Array(RING_BLOCKS);
+  private readonly limit: bigint;
   /** The newest accepted counter (0 before any: counter 0 is then still fresh, as in WireGuard). */
-  #last = 0n;
+  private last = 0n;
 
   constructor(limit: bigint = REJECT_AFTER_MESSAGES) {
-    this.#limit = limit;
+    this.limit = limit;
   }
 
   /** Whether `counter` would be accepted now. Changes nothing. */
   check(counter: bigint): ReplayVerdict {
-    if (counter < 0n || counter >= this.#limit) return 'over-limit';
-    if (counter > this.#last) return 'fresh';
-    if (this.#last - counter > WINDOW) return 'too-old';
-    return (this.#word(counter) & this.#bit(counter)) === 0 ? 'fresh' : 'replayed';
+    if (counter < 0n || counter >= this.limit) return 'over-limit';
+    if (counter > this.last) return 'fresh';
+    if (this.last - counter > WINDOW) return 'too-old';
+    return (this.word(counter) & this.bit(counter)) === 0 ? 'fresh' : 'replayed';
   }
 
   /** Marks `counter` as seen if it is fresh, sliding the window forward when it is the newest. */
   accept(counter: bigint): ReplayVerdict {
     const verdict = this.check(counter);
     if (verdict !== 'fresh') return verdict;
-    if (counter > this.#last) this.#slide(counter);
+    if (counter > this.last) this.slide(counter);
     const block = Number((counter >> BLOCK_SHIFT) & BLOCK_MASK);
-    this.#ring[block] = (this.#word(counter) | this.#bit(counter)) >>> 0;
+    this.ring[block] = (this.word(counter) | this.bit(counter)) >>> 0;
     return 'fresh';
   }
 
-  #slide(counter: bigint): void {
-    const current = this.#last >> BLOCK_SHIFT;
+  private slide(counter: bigint): void {
+    const current = this.last >> BLOCK_SHIFT;
     const distance = (counter >> BLOCK_SHIFT) - current;
     const clear = distance > BigInt(RING_BLOCKS) ? RING_BLOCKS : Number(distance);
     const start = Number(current & BLOCK_MASK);
-    for (let i = 1; i <= clear; i++) this.#ring[(start + i) % RING_BLOCKS] = 0;
-    this.#last = counter;
+    for (let i = 1; i <= clear; i++) this.ring[(start + i) % RING_BLOCKS] = 0;
+    this.last = counter;
   }
 
-  #word(counter: bigint): number {
-    return this.#ring[Number((counter >> BLOCK_SHIFT) & BLOCK_MASK)] ?? 0;
+  private word(counter: bigint): number {
+    return this.ring[Number((counter >> BLOCK_SHIFT) & BLOCK_MASK)] ?? 0;
   }
 
-  #bit(counter: bigint): number {
+  private bit(counter: bigint): number {
     return (1 << Number(counter & BIT_MASK)) >>> 0;
   }
 }

@@ -98,57 +98,54 @@ export interface TransportOptions {
 }
 
 class TransportSender implements Sender {
-  readonly #cipher: CipherState;
-  readonly #remoteIndex: number;
-  readonly #limit: bigint;
+  private readonly cipher: CipherState;
+  private readonly remoteIndexState: number;
+  private readonly limit: bigint;
 
   constructor(cipher: CipherState, remoteIndex: number, limit: bigint) {
-    this.#cipher = cipher;
-    this.#remoteIndex = remoteIndex;
-    this.#limit = limit;
+    this.cipher = cipher;
+    this.remoteIndexState = remoteIndex;
+    this.limit = limit;
   }
 
   get counter(): bigint {
-    return this.#cipher.nonce;
+    return this.cipher.nonce;
   }
 
   seal(inner: Uint8Array): SealResult {
     if (inner.length > MAX_RECORD_INNER_BYTES) return { ok: false, code: 'too-large' };
-    const counter = this.#cipher.nonce;
-    if (counter >= this.#limit) return { ok: false, code: 'exhausted' };
-    const header = encodeTransportHeader(this.#remoteIndex, counter);
+    const counter = this.cipher.nonce;
+    if (counter >= this.limit) return { ok: false, code: 'exhausted' };
+    const header = encodeTransportHeader(this.remoteIndexState, counter);
     // encryptWithAd uses nonce n = counter and then increments it: a counter is never used twice.
-    const sealed = this.#cipher.encryptWithAd(header, inner);
+    const sealed = this.cipher.encryptWithAd(header, inner);
     return { ok: true, record: concatBytes(header, sealed), counter };
   }
 }
 
 class TransportReceiver implements Receiver {
-  readonly #cipher: CipherState;
-  readonly #localIndex: number;
-  readonly #window: ReplayWindow;
+  private readonly cipher: CipherState;
+  private readonly localIndexState: number;
+  private readonly window: ReplayWindow;
 
   constructor(cipher: CipherState, localIndex: number, limit: bigint) {
-    this.#cipher = cipher;
-    this.#localIndex = localIndex;
-    this.#window = new ReplayWindow(limit);
+    this.cipher = cipher;
+    this.localIndexState = localIndex;
+    this.window = new ReplayWindow(limit);
   }
 
   open(record: Uint8Array): OpenResult {
     const decoded = decode(record);
     if (!decoded.ok || decoded.packet.type !== 'transport') return { ok: false, code: 'malformed' };
     const { receiverIndex, counter, ciphertext } = decoded.packet;
-    if (receiverIndex !== this.#localIndex) return { ok: false, code: 'wrong-index' };
-    const verdict = this.#window.check(counter);
+    if (receiverIndex !== this.localIndexState) return { ok: false, code: 'wrong-index' };
+    const verdict = this.window.check(counter);
     if (verdict !== 'fresh') return { ok: false, code: verdict };
-    this.#cipher.setNonce(counter);
-    const inner = this.#cipher.decryptWithAd(
-      record.subarray(0, TRANSPORT_HEADER_BYTES),
-      ciphertext,
-    );
+    this.cipher.setNonce(counter);
+    const inner = this.cipher.decryptWithAd(record.subarray(0, TRANSPORT_HEADER_BYTES), ciphertext);
     if (inner === undefined) return { ok: false, code: 'auth-failed' };
     // Only an authentic record moves the window (RFC 6479 section 3; WireGuard does the same).
-    this.#window.accept(counter);
+    this.window.accept(counter);
     return { ok: true, inner, counter };
   }
 }

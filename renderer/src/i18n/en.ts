@@ -198,6 +198,9 @@ export const en = {
       fragmentsSent: 'Fragments sent',
       fragmentsReceived: 'Fragments received',
       plainReceived: 'Plain datagrams received',
+      handshakesCompleted: 'Sessions opened (handshakes)',
+      recordsRejected: 'Sealed records rejected',
+      replaysRejected: 'Replays rejected',
     },
   },
   settings: {

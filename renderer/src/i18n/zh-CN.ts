@@ -195,6 +195,9 @@ export const zhCN: Resources = {
       fragmentsSent: '已发分片',
       fragmentsReceived: '已收分片',
       plainReceived: '收到的普通数据报',
+      handshakesCompleted: '已建立会话（握手）',
+      recordsRejected: '拒绝的加密记录',
+      replaysRejected: '拒绝的重放',
     },
   },
   settings: {

@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -70,32 +70,58 @@ describe('Session identity', () => {
     expect(restored.notices[0]?.message).toContain('no tables');
   });
 
-  it('takes the identity of a profile from before identity.json out of its database', async () => {
+  it('gives a profile from protocol v1 a key, and keeps its old random id as an alias', async () => {
     const dir = tempDir();
     const first = session(dir, 'hana');
-    const { nodeId } = first.self;
     await closed(first);
-    rmSync(join(dir, IDENTITY_FILE));
+    const oldId = 'c0ffee00'.repeat(4);
+    writeFileSync(
+      join(dir, IDENTITY_FILE),
+      JSON.stringify({ version: 1, nodeId: oldId, nick: 'hana', status: 'away' }),
+    );
     const second = session(dir);
-    expect(second.self).toMatchObject({ nodeId, nick: 'hana' });
+    expect(second.self).toMatchObject({ nick: 'hana', status: 'away', aliases: [oldId] });
+    expect(second.self.nodeId).not.toBe(oldId);
     expect(second.notices).toEqual([]);
+    const file = JSON.parse(readFileSync(join(dir, IDENTITY_FILE), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(file).toMatchObject({ version: 2, nodeId: second.self.nodeId, aliases: [oldId] });
     expect(statSync(join(dir, IDENTITY_FILE)).mode & 0o777).toBe(0o600);
+    // The key stays: the next start is the same node.
+    const { nodeId } = second.self;
+    await closed(second);
+    expect(session(dir).self.nodeId).toBe(nodeId);
   });
 
-  it('recovers the identity from the database when identity.json is unreadable', async () => {
+  it('never keeps the key in the message database', async () => {
+    const dir = tempDir();
+    const s = session(dir, 'ivan');
+    const file = JSON.parse(readFileSync(join(dir, IDENTITY_FILE), 'utf8')) as {
+      key: { privateKey: string };
+    };
+    await closed(s);
+    const database = readFileSync(join(dir, DATABASE_FILE));
+    expect(database.includes(Buffer.from(file.key.privateKey))).toBe(false);
+  });
+
+  it('makes a new key when identity.json is unreadable, says so, and names the old id as an alias', async () => {
     const dir = tempDir();
     const first = session(dir, 'frank');
     const { nodeId } = first.self;
     await closed(first);
-    writeFileSync(join(dir, IDENTITY_FILE), ''); // unreadable now; the database still knows
+    writeFileSync(join(dir, IDENTITY_FILE), '{"version":2,"nodeId":"broken"'); // the database still knows
     const second = session(dir);
-    expect(second.self).toMatchObject({ nodeId, nick: 'frank' });
-    expect(second.notices.map((n) => n.code)).toEqual(['identity-recovered']);
+    expect(second.self).toMatchObject({ nick: 'frank', aliases: [nodeId] });
+    expect(second.self.nodeId).not.toBe(nodeId);
+    expect(second.notices.map((n) => n.code)).toEqual(['identity-reset']);
     await closed(second);
     const db = new DatabaseSync(join(dir, DATABASE_FILE));
-    expect(db.prepare('SELECT node_id FROM identity').get()).toEqual({ node_id: nodeId });
+    expect(db.prepare('SELECT node_id FROM identity').get()).toEqual({
+      node_id: second.self.nodeId,
+    });
     db.close();
-    expect(JSON.parse(readFileSync(join(dir, IDENTITY_FILE), 'utf8'))).toMatchObject({ nodeId });
   });
 
   it('saves a new nickname to the identity file and the database', async () => {

@@ -3,6 +3,8 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createNode,
+  defaultCryptoProvider,
+  generateIdentity,
   type NodeOptions,
   type NodeWarning,
   type PacketChatNode,
@@ -10,6 +12,7 @@ import {
 import type { MessageStateChange, PeerChange, ChatMessage } from '../../../shared/domain';
 import { encodePacket } from '../../../shared/protocol/codec';
 import { LOOPBACK_BROADCAST, testPorts } from '../../helpers/ports';
+import { startUdpRelay } from '../../helpers/udp-relay';
 import { waitForEvent, waitUntil } from '../../helpers/wait';
 
 const open: PacketChatNode[] = [];
@@ -141,39 +144,46 @@ describe('nodes on loopback', () => {
 
   it('marks a silent peer offline after the peer timeout', async () => {
     const ports = testPorts();
-    const a = await startNode({ ...ports, peerTimeoutMs: 600, announceIntervalMs: 200 });
-    const ghost = await rawSocket();
-    const id = 'c0ffee00c0ffee00c0ffee00c0ffee00';
-    const announce = encodePacket({
-      kind: 'announce',
-      from: id,
-      nick: 'ghost',
-      host: 'h',
-      port: 1,
-      tcp: 0,
-      status: 'online',
-    });
-    const added = waitForEvent<PeerChange>(
-      a,
-      'peer',
-      (c) => c.peer.id === id && c.change === 'added',
-    );
-    await sendRaw(ghost, announce, ports.serverPort);
-    const seenAt = (await added).peer.lastSeen;
+    const quick = { ...ports, broadcast: [], peerTimeoutMs: 600, announceIntervalMs: 200 };
+    const b = await startNode(quick);
+    // a reaches b only through a relay, so b can fall silent without saying bye.
+    const relay = await startUdpRelay(b.info().clientPort);
+    const a = await startNode(quick);
+    a.addPeer(`127.0.0.1:${relay.port}`);
+    const added = await waitForEvent<PeerChange>(a, 'peer', (c) => c.peer.id === b.id);
+    relay.filter = () => false;
     const gone = await waitForEvent<PeerChange>(
       a,
       'peer',
-      (c) => c.peer.id === id && c.change === 'offline',
+      (c) => c.peer.id === b.id && c.change === 'offline',
       3_000,
     );
-    expect(Date.now() - seenAt).toBeGreaterThanOrEqual(600);
+    expect(Date.now() - added.peer.lastSeen).toBeGreaterThanOrEqual(600);
     expect(gone.peer.online).toBe(false);
+    await relay.close();
+  });
+
+  it('takes an announce only as a hint: a node that cannot complete a handshake is no peer', async () => {
+    const ports = testPorts();
+    const a = await startNode(ports);
+    const ghost = await rawSocket();
+    const id = 'c0ffee00c0ffee00c0ffee00c0ffee00';
+    const handshake = new Promise<Buffer>((resolve) => ghost.once('message', resolve));
+    await sendRaw(
+      ghost,
+      encodePacket({ kind: 'announce', from: id, port: 1, tcp: 0 }),
+      ports.serverPort,
+    );
+    // a asks whoever announced to prove who it is: a handshake initiation (first byte 0xF8).
+    expect((await handshake)[0]).toBe(0xf8);
+    expect(a.peerList()).toEqual([]);
   });
 
   it('reports a peer whose IP:port changed', async () => {
     const ports = testPorts();
     const a = await startNode(ports);
-    const b = await startNode(ports);
+    const bIdentity = generateIdentity(defaultCryptoProvider().provider);
+    const b = await startNode({ ...ports, identity: bIdentity });
     await waitUntil(() => seesPeer(a, b.id), 5_000, 'discovery');
     const oldPort = b.info().clientPort;
     await b.close();
@@ -182,7 +192,7 @@ describe('nodes on loopback', () => {
       'peer',
       (c) => c.change === 'moved' && c.peer.id === b.id,
     );
-    await startNode({ ...ports, nodeId: b.id, clientPort: ports.clientPort + 7 });
+    await startNode({ ...ports, identity: bIdentity, clientPort: ports.clientPort + 7 });
     const change = await moved;
     expect(change.previous).toEqual({ address: '127.0.0.1', port: oldPort });
     expect(change.peer.port).toBe(ports.clientPort + 7);
@@ -246,8 +256,9 @@ describe('nodes on loopback', () => {
     for (const port of [ports.serverPort, b.info().clientPort]) {
       for (const datagram of junk) await sendRaw(attacker, datagram, port);
     }
-    await waitUntil(() => b.info().counters.junkDropped >= 12, 3_000, 'junk to be counted');
-    expect(b.info().counters.unknownKindsIgnored).toBe(2);
+    await waitUntil(() => b.info().counters.junkDropped >= 14, 3_000, 'junk to be counted');
+    // Protocol v1 packets and future versions are dropped, never taken for a stranger's text.
+    expect(b.info().counters.unknownKindsIgnored).toBe(0);
     expect(b.info().counters.plainReceived).toBe(2); // the JSON array is text a person could send
     expect(warnings.some((w) => w.code === 'junk' && w.remote?.address === '127.0.0.1')).toBe(true);
     const got = waitForEvent<ChatMessage>(b, 'message', (m) => m.text === 'still here?');

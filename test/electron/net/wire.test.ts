@@ -53,7 +53,7 @@ describe('Wire', () => {
     h.send(encodePacket({ kind: 'bye', from: FROM }));
     h.send('hello from nc\n');
     h.send(Buffer.from([0xc3, 0x28, 0xff]));
-    h.send(JSON.stringify({ proto: 'pchat', v: 1, kind: 'future-kind', from: FROM }));
+    h.send(JSON.stringify({ proto: 'pchat', v: 2, kind: 'future-kind', from: FROM }));
     await waitUntil(() => h.counters.datagramsReceived === 4, 3_000, 'four datagrams');
     expect(h.inbound.map((i) => i.type)).toEqual(['packet', 'plain']);
     expect(h.counters).toMatchObject({ junkDropped: 1, unknownKindsIgnored: 1 });

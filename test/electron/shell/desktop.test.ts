@@ -151,7 +151,7 @@ const SELF: SelfInfo = {
   ],
   profile: 'default',
   appVersion: '0.1.0',
-  protocolVersion: 1,
+  protocolVersion: 2,
 };
 
 describe('desktop integration', () => {
@@ -238,7 +238,7 @@ describe('app menu', () => {
   it('About shows version, protocol version and my addresses', () => {
     const text = aboutDetail({ productName: 'PacketChat', appVersion: '0.1.0', self: SELF });
     expect(text).toContain('PacketChat 0.1.0');
-    expect(text).toContain('Protocol version 1');
+    expect(text).toContain('Protocol version 2');
     expect(text).toContain('My address: 192.168.1.23:4001');
     expect(text).toContain('eth0  192.168.1.23/255.255.255.0');
     expect(text).not.toContain('127.0.0.1');
@@ -247,7 +247,7 @@ describe('app menu', () => {
       appVersion: '0.1.0',
       self: undefined,
     });
-    expect(offline).toContain('Protocol version 1');
+    expect(offline).toContain('Protocol version 2');
     expect(offline).toContain('not running');
   });
 });

@@ -165,10 +165,10 @@ describe('composer', () => {
     const { user } = await openAlice();
     const send = screen.getByRole('button', { name: 'Send message' });
     composer().focus();
-    // A text packet's header takes about 200 of the 1,200 bytes: 998 ASCII bytes still fit.
-    await user.paste('a'.repeat(998));
+    // A sealed text packet's header takes about 230 of the 1,200 bytes: 969 ASCII bytes fit.
+    await user.paste('a'.repeat(969));
     const size = () => screen.getByRole('status', { name: 'Message size' });
-    expect(size().textContent).toContain('998 B / 1,200 B');
+    expect(size().textContent).toContain('969 B / 1,200 B');
     expect(size().textContent).toContain('UDP datagram');
     await user.paste('a');
     expect(size().textContent).toContain('Longer than one datagram: goes by TCP');

@@ -13,16 +13,8 @@ const enc = new TextEncoder();
 const bytes = (value: unknown): Uint8Array => enc.encode(JSON.stringify(value));
 
 const samples: Packet[] = [
-  {
-    kind: 'announce',
-    from: A,
-    nick: 'alice',
-    host: 'pc-1',
-    port: 4000,
-    tcp: 4000,
-    status: 'online',
-  },
-  { kind: 'announce-reply', from: A, nick: '小明', host: 'h', port: 4001, tcp: 0, status: 'busy' },
+  { kind: 'announce', from: A, port: 4000, tcp: 4000 },
+  { kind: 'hello', from: A, nick: '小明', host: 'h', port: 4001, tcp: 0, status: 'busy' },
   { kind: 'bye', from: A },
   {
     kind: 'text',
@@ -46,10 +38,11 @@ describe('codec round trip', () => {
 
   it('puts the marker and version first so captures are readable', () => {
     const text = new TextDecoder().decode(encodePacket({ kind: 'bye', from: A }));
-    expect(text).toBe(`{"proto":"pchat","v":1,"kind":"bye","from":"${A}"}`);
+    expect(text).toBe(`{"proto":"pchat","v":2,"kind":"bye","from":"${A}"}`);
   });
 
   it('refuses to encode a packet larger than one datagram', () => {
+    // (a sealed record adds 29 bytes: inner packets use MAX_INNER_DATAGRAM_BYTES)
     const big: Packet = {
       ...(samples[3] as Extract<Packet, { kind: 'text' }>),
       text: 'x'.repeat(1200),
@@ -60,16 +53,16 @@ describe('codec round trip', () => {
 
   it('ignores fields it does not know (newer peers may add them)', () => {
     const result = decodePacket(
-      bytes({ proto: 'pchat', v: 1, kind: 'bye', from: A, extra: [1, 2] }),
+      bytes({ proto: 'pchat', v: 2, kind: 'bye', from: A, extra: [1, 2] }),
     );
     expect(result).toEqual({ ok: true, packet: { kind: 'bye', from: A } });
   });
 
   it('reads an unknown status from a newer peer as online', () => {
-    const announce = {
+    const hello = {
       proto: 'pchat',
-      v: 1,
-      kind: 'announce',
+      v: 2,
+      kind: 'hello',
       from: A,
       nick: 'n',
       host: 'h',
@@ -77,14 +70,41 @@ describe('codec round trip', () => {
       tcp: 0,
       status: 'dnd',
     };
-    const result = decodePacket(bytes(announce));
-    expect(result.ok && result.packet.kind === 'announce' && result.packet.status).toBe('online');
+    const result = decodePacket(bytes(hello));
+    expect(result.ok && result.packet.kind === 'hello' && result.packet.status).toBe('online');
+  });
+
+  it('strips invisible format characters from names, so one name cannot pass for another', () => {
+    const hello = (nick: string) =>
+      bytes({
+        proto: 'pchat',
+        v: 2,
+        kind: 'hello',
+        from: A,
+        nick,
+        host: 'h',
+        port: 1,
+        tcp: 0,
+        status: 'online',
+      });
+    for (const [raw, shown] of [
+      ['\u202eecila', 'ecila'],
+      ['ali\u200bce', 'alice'],
+      ['bob\u202etxt.exe', 'bobtxt.exe'],
+      ['\u2066alice\u2069', 'alice'],
+      ['\ufeffalice\u200d', 'alice'],
+    ] as const) {
+      const result = decodePacket(hello(raw));
+      expect(result.ok && result.packet.kind === 'hello' && result.packet.nick).toBe(shown);
+    }
+    // Nothing but invisible characters is no name at all.
+    expect(decodePacket(hello('\u200b\u202e')).ok).toBe(false);
   });
 });
 
 const text = {
   proto: 'pchat',
-  v: 1,
+  v: 2,
   kind: 'text',
   from: A,
   id: 'm',
@@ -102,16 +122,18 @@ const malformed: [string, Uint8Array, string][] = [
   ['truncated JSON', enc.encode('{"proto":"pchat","v":1'), 'not-json'],
   ['JSON array', bytes([1, 2, 3]), 'not-protocol'],
   ['JSON without marker', bytes({ kind: 'bye', from: A }), 'not-protocol'],
-  ['wrong marker', bytes({ proto: 'qq', v: 1, kind: 'bye', from: A }), 'not-protocol'],
+  ['wrong marker', bytes({ proto: 'qq', v: 2, kind: 'bye', from: A }), 'not-protocol'],
   ['version 0', bytes({ proto: 'pchat', v: 0, kind: 'bye', from: A }), 'bad-field'],
-  ['version as string', bytes({ proto: 'pchat', v: '1', kind: 'bye', from: A }), 'bad-field'],
-  ['kind missing', bytes({ proto: 'pchat', v: 1, from: A }), 'bad-field'],
-  ['unknown kind', bytes({ proto: 'pchat', v: 1, kind: 'typing', from: A }), 'unknown-kind'],
-  ['kind __proto__', bytes({ proto: 'pchat', v: 1, kind: '__proto__', from: A }), 'unknown-kind'],
-  ['node id too short', bytes({ proto: 'pchat', v: 1, kind: 'bye', from: 'abc' }), 'bad-field'],
+  ['protocol v1', bytes({ proto: 'pchat', v: 1, kind: 'bye', from: A }), 'unsupported-version'],
+  ['protocol v3', bytes({ proto: 'pchat', v: 3, kind: 'bye', from: A }), 'unsupported-version'],
+  ['version as string', bytes({ proto: 'pchat', v: '2', kind: 'bye', from: A }), 'bad-field'],
+  ['kind missing', bytes({ proto: 'pchat', v: 2, from: A }), 'bad-field'],
+  ['unknown kind', bytes({ proto: 'pchat', v: 2, kind: 'typing', from: A }), 'unknown-kind'],
+  ['kind __proto__', bytes({ proto: 'pchat', v: 2, kind: '__proto__', from: A }), 'unknown-kind'],
+  ['node id too short', bytes({ proto: 'pchat', v: 2, kind: 'bye', from: 'abc' }), 'bad-field'],
   [
     'node id upper case',
-    bytes({ proto: 'pchat', v: 1, kind: 'bye', from: A.toUpperCase() }),
+    bytes({ proto: 'pchat', v: 2, kind: 'bye', from: A.toUpperCase() }),
     'bad-field',
   ],
   ['seq zero', bytes({ ...text, seq: 0 }), 'bad-field'],
@@ -124,8 +146,8 @@ const malformed: [string, Uint8Array, string][] = [
     'port 0',
     bytes({
       proto: 'pchat',
-      v: 1,
-      kind: 'announce',
+      v: 2,
+      kind: 'hello',
       from: A,
       nick: 'n',
       host: 'h',
@@ -139,8 +161,8 @@ const malformed: [string, Uint8Array, string][] = [
     'port 70000',
     bytes({
       proto: 'pchat',
-      v: 1,
-      kind: 'announce',
+      v: 2,
+      kind: 'hello',
       from: A,
       nick: 'n',
       host: 'h',
@@ -154,8 +176,8 @@ const malformed: [string, Uint8Array, string][] = [
     'nick with escape codes',
     bytes({
       proto: 'pchat',
-      v: 1,
-      kind: 'announce',
+      v: 2,
+      kind: 'hello',
       from: A,
       nick: '\u001b[2J',
       host: 'h',
@@ -169,8 +191,8 @@ const malformed: [string, Uint8Array, string][] = [
     'nick too long',
     bytes({
       proto: 'pchat',
-      v: 1,
-      kind: 'announce',
+      v: 2,
+      kind: 'hello',
       from: A,
       nick: 'n'.repeat(33),
       host: 'h',

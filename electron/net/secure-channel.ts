@@ -1,0 +1,521 @@
+import { formatEndpoint, type Endpoint } from '../../shared/address';
+import type { NodeCounters, Transport } from '../../shared/domain';
+import { handshakePayloadSchema, type HandshakePayload } from '../../shared/protocol/packets';
+import { nodeIdOf } from './crypto/identity';
+import { HandshakeState } from './crypto/noise';
+import type { CryptoProvider, KeyPair } from './crypto/primitives';
+import { createTransport, type TransportLimits, type TransportSession } from './crypto/transport';
+import { decode, encode, type V2Packet } from './crypto/wire-format';
+import { RateLimiter } from './rate-limiter';
+
+/** What the packet log shows of a v2 packet's header. */
+export interface SealedHeader {
+  readonly type: V2Packet['type'];
+  readonly index: number;
+  readonly counter?: string;
+}
+
+/** A record opened in an authenticated session. */
+export interface Opened {
+  readonly peerId: string;
+  readonly inner: Uint8Array;
+  readonly from: Endpoint;
+  readonly transport: Transport;
+  readonly header: SealedHeader;
+  /** For TCP: sends bytes back on the same connection. */
+  readonly reply?: (bytes: Uint8Array) => void;
+}
+
+export interface Established {
+  readonly peerId: string;
+  readonly staticKey: Uint8Array;
+  readonly profile: HandshakePayload;
+  /** Where the handshake's last message came from. */
+  readonly from: Endpoint;
+  readonly transport: Transport;
+  readonly initiator: boolean;
+}
+
+export type Rejection =
+  | 'malformed'
+  | 'no-session'
+  | 'replayed'
+  | 'forged'
+  | 'handshake-failed'
+  | 'identity-mismatch'
+  | 'rate-limited'
+  | 'too-many-identities';
+
+export interface SecureChannelDeps {
+  readonly provider: CryptoProvider;
+  readonly identity: KeyPair;
+  readonly nodeId: string;
+  readonly now: () => number;
+  readonly counters: NodeCounters;
+  readonly limits?: Partial<TransportLimits>;
+  /** This node's profile, sent in handshake messages 2 and 3. */
+  profile(): HandshakePayload;
+  /** Sends a handshake packet to `to` over `transport` (TCP: to the peer's TCP port). */
+  send(bytes: Uint8Array, to: Endpoint, transport: Transport, header: SealedHeader): void;
+  established(event: Established): void;
+  opened(event: Opened): void;
+  rejected(reason: Rejection, from: Endpoint, detail: string): void;
+}
+
+interface LiveSession {
+  readonly peerId: string;
+  readonly session: TransportSession;
+  readonly ip: string;
+}
+
+interface PeerSessions {
+  current: LiveSession | undefined;
+  previous: LiveSession | undefined;
+}
+
+interface Pending {
+  readonly state: HandshakeState;
+  readonly localIndex: number;
+  readonly remoteIndex?: number;
+  readonly to: Endpoint;
+  readonly transport: Transport;
+  readonly startedAt: number;
+  /** The id the initiator expects to find there (from an announce); another one is refused. */
+  readonly expectedId?: string;
+}
+
+/** Handshakes in progress, in all and per source IP; WireGuard-style load bounds. */
+const MAX_PENDING = 512;
+const MAX_PENDING_PER_IP = 16;
+const PENDING_TIMEOUT_MS = 10_000;
+/** A host runs a few copies at most: more identities from one IP are refused. */
+const MAX_IDENTITIES_PER_IP = 16;
+/** Handshake initiations we answer per source IP and in all (a flood costs bounded CPU). */
+const HANDSHAKES_PER_IP = { perSecond: 10, burst: 20 };
+const HANDSHAKES_TOTAL = { perSecond: 200, burst: 400 };
+/** A handshake in progress toward the same peer is not started again within this time. */
+const INITIATE_INTERVAL_MS = 1_000;
+const INITIATIONS_PER_IP = { perSecond: 5, burst: 10 };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Protocol v2 sessions (docs/PROTOCOL.md): Noise XX handshakes that authenticate both ends, then
+ * sealed records with per-direction keys, explicit counters and a replay window, as WireGuard.
+ * Holds the sessions by local index and by peer (current and previous, so records sealed before a
+ * rekey still open), bounds every table and rate-limits handshakes per source IP and in all.
+ * Nothing a remote sends throws out of `handle()`.
+ */
+export class SecureChannel {
+  private readonly byIndex = new Map<number, LiveSession>();
+  private readonly byPeer = new Map<string, PeerSessions>();
+  private readonly pending = new Map<number, Pending>();
+  /** Handshakes we start, per destination IP: announces cannot make us a packet cannon. */
+  private readonly initiations = new RateLimiter(
+    INITIATIONS_PER_IP.perSecond,
+    INITIATIONS_PER_IP.burst,
+    4_096,
+  );
+  private readonly perIp = new RateLimiter(
+    HANDSHAKES_PER_IP.perSecond,
+    HANDSHAKES_PER_IP.burst,
+    4_096,
+  );
+  private readonly total = new RateLimiter(HANDSHAKES_TOTAL.perSecond, HANDSHAKES_TOTAL.burst, 1);
+
+  constructor(private readonly deps: SecureChannelDeps) {}
+
+  hasSession(peerId: string): boolean {
+    const current = this.byPeer.get(peerId)?.current;
+    return current !== undefined && !current.session.expired(this.deps.now());
+  }
+
+  /** The local index and age of a peer's current session, for the inspector. */
+  sessionOf(peerId: string): { index: number; since: number } | undefined {
+    const current = this.byPeer.get(peerId)?.current;
+    return current === undefined
+      ? undefined
+      : { index: current.session.localIndex, since: current.session.createdAt };
+  }
+
+  /**
+   * Seals `inner` for `peerId`. Undefined when there is no usable session (the caller starts a
+   * handshake and sends again later) or the session's counter is spent.
+   */
+  seal(
+    peerId: string,
+    inner: Uint8Array,
+  ): { record: Uint8Array; header: SealedHeader } | undefined {
+    const current = this.byPeer.get(peerId)?.current;
+    if (current === undefined || current.session.expired(this.deps.now())) return undefined;
+    const sealed = current.session.sender.seal(inner);
+    if (!sealed.ok) return undefined;
+    return {
+      record: sealed.record,
+      header: {
+        type: 'transport',
+        index: current.session.remoteIndex,
+        counter: sealed.counter.toString(),
+      },
+    };
+  }
+
+  /** True when the peer's session is old enough that a new handshake should start. */
+  needsRekey(peerId: string): boolean {
+    const current = this.byPeer.get(peerId)?.current;
+    return current === undefined || current.session.needsRekey(this.deps.now());
+  }
+
+  /**
+   * Starts a handshake with whoever listens at `to`. With `expectedId` (an announce said who is
+   * there), a different identity answering is refused. At most one start per peer per second.
+   */
+  initiate(to: Endpoint, transport: Transport, expectedId?: string): void {
+    const now = this.deps.now();
+    if (this.inProgress(to, transport, expectedId, now)) return;
+    if (!this.initiations.take(to.address, now) || !this.makeRoom(to.address)) return;
+    const state = this.handshake('initiator');
+    const localIndex = this.newIndex();
+    const written = state.writeMessage();
+    if (!written.ok) return;
+    this.pending.set(localIndex, {
+      state,
+      localIndex,
+      to,
+      transport,
+      startedAt: now,
+      ...(expectedId === undefined ? {} : { expectedId }),
+    });
+    const packet: V2Packet = {
+      type: 'handshake-init',
+      senderIndex: localIndex,
+      noiseMessage: written.message,
+    };
+    this.deps.send(encode(packet), to, transport, { type: packet.type, index: localIndex });
+  }
+
+  /** A v2 packet from the network (first byte 0xF8 or above). Never throws. */
+  handle(
+    bytes: Uint8Array,
+    from: Endpoint,
+    transport: Transport,
+    reply?: (bytes: Uint8Array) => void,
+  ): void {
+    const decoded = decode(bytes);
+    if (!decoded.ok) {
+      this.deps.rejected('malformed', from, decoded.message);
+      return;
+    }
+    const packet = decoded.packet;
+    switch (packet.type) {
+      case 'handshake-init':
+        this.onInit(packet, from, transport, reply);
+        return;
+      case 'handshake-resp':
+        this.onResponse(packet, from, transport, reply);
+        return;
+      case 'handshake-final':
+        this.onFinal(packet, from, transport);
+        return;
+      case 'transport':
+        this.onRecord(bytes, packet.receiverIndex, from, transport, reply);
+        return;
+      case 'cookie-reply':
+        return; // this node never asks for cookies; a stray one means nothing
+    }
+  }
+
+  /** Drops expired sessions and abandoned handshakes. */
+  tick(): void {
+    const now = this.deps.now();
+    for (const [index, pending] of this.pending) {
+      if (now - pending.startedAt >= PENDING_TIMEOUT_MS) this.pending.delete(index);
+    }
+    for (const [peerId, sessions] of this.byPeer) {
+      for (const slot of ['previous', 'current'] as const) {
+        const live = sessions[slot];
+        if (live !== undefined && live.session.expired(now)) {
+          this.byIndex.delete(live.session.localIndex);
+          sessions[slot] = undefined;
+        }
+      }
+      if (sessions.current === undefined && sessions.previous === undefined)
+        this.byPeer.delete(peerId);
+    }
+  }
+
+  /** The peer said bye: its sessions are gone on its side, so they go here too. */
+  forget(peerId: string): void {
+    const sessions = this.byPeer.get(peerId);
+    if (sessions === undefined) return;
+    for (const live of [sessions.current, sessions.previous])
+      if (live !== undefined) this.byIndex.delete(live.session.localIndex);
+    this.byPeer.delete(peerId);
+  }
+
+  close(): void {
+    this.byIndex.clear();
+    this.byPeer.clear();
+    this.pending.clear();
+  }
+
+  private onInit(
+    packet: Extract<V2Packet, { type: 'handshake-init' }>,
+    from: Endpoint,
+    transport: Transport,
+    reply?: (bytes: Uint8Array) => void,
+  ): void {
+    const now = this.deps.now();
+    if (!this.perIp.take(from.address, now) || !this.total.take('all', now)) {
+      this.deps.rejected('rate-limited', from, 'handshake over the rate');
+      return;
+    }
+    if (!this.makeRoom(from.address)) {
+      this.deps.rejected('rate-limited', from, 'too many handshakes in progress');
+      return;
+    }
+    const state = this.handshake('responder');
+    const read = state.readMessage(packet.noiseMessage);
+    if (!read.ok) {
+      this.deps.rejected('handshake-failed', from, `handshake message 1: ${read.code}`);
+      return;
+    }
+    const written = state.writeMessage(this.payload());
+    if (!written.ok) return;
+    const localIndex = this.newIndex();
+    this.pending.set(localIndex, {
+      state,
+      localIndex,
+      remoteIndex: packet.senderIndex,
+      to: from,
+      transport,
+      startedAt: now,
+    });
+    const response: V2Packet = {
+      type: 'handshake-resp',
+      senderIndex: localIndex,
+      receiverIndex: packet.senderIndex,
+      noiseMessage: written.message,
+    };
+    this.answer(
+      encode(response),
+      from,
+      transport,
+      { type: response.type, index: localIndex },
+      reply,
+    );
+  }
+
+  private onResponse(
+    packet: Extract<V2Packet, { type: 'handshake-resp' }>,
+    from: Endpoint,
+    transport: Transport,
+    reply?: (bytes: Uint8Array) => void,
+  ): void {
+    const pending = this.pending.get(packet.receiverIndex);
+    if (pending?.state.role !== 'initiator' || pending.state.status !== 'read') {
+      this.deps.rejected('no-session', from, 'handshake response to no handshake of ours');
+      return;
+    }
+    this.pending.delete(packet.receiverIndex);
+    const read = pending.state.readMessage(packet.noiseMessage);
+    const profile = read.ok ? parsePayload(read.payload) : undefined;
+    const staticKey = pending.state.remoteStaticKey;
+    if (!read.ok || profile === undefined || staticKey === undefined) {
+      this.deps.rejected('handshake-failed', from, 'handshake message 2 did not verify');
+      return;
+    }
+    const peerId = nodeIdOf(staticKey, this.deps.provider);
+    if (pending.expectedId !== undefined && pending.expectedId !== peerId) {
+      // An announce named one node and another answered: never let it stand in for the first.
+      this.deps.rejected(
+        'identity-mismatch',
+        from,
+        `${pending.expectedId} was announced, ${peerId} answered`,
+      );
+      return;
+    }
+    const written = pending.state.writeMessage(this.payload());
+    if (!written.ok) return;
+    const final: V2Packet = {
+      type: 'handshake-final',
+      receiverIndex: packet.senderIndex,
+      noiseMessage: written.message,
+    };
+    const session = createTransport(pending.state, {
+      localIndex: pending.localIndex,
+      remoteIndex: packet.senderIndex,
+      now: this.deps.now(),
+      ...(this.deps.limits === undefined ? {} : { limits: this.deps.limits }),
+    });
+    if (!this.adopt(peerId, session, from)) return;
+    this.answer(
+      encode(final),
+      from,
+      transport,
+      { type: final.type, index: packet.senderIndex },
+      reply,
+    );
+    this.deps.established({ peerId, staticKey, profile, from, transport, initiator: true });
+  }
+
+  private onFinal(
+    packet: Extract<V2Packet, { type: 'handshake-final' }>,
+    from: Endpoint,
+    transport: Transport,
+  ): void {
+    const pending = this.pending.get(packet.receiverIndex);
+    if (pending?.state.role !== 'responder' || pending.remoteIndex === undefined) {
+      this.deps.rejected('no-session', from, 'handshake message 3 to no handshake of ours');
+      return;
+    }
+    this.pending.delete(packet.receiverIndex);
+    const read = pending.state.readMessage(packet.noiseMessage);
+    const profile = read.ok ? parsePayload(read.payload) : undefined;
+    const staticKey = pending.state.remoteStaticKey;
+    if (!read.ok || profile === undefined || staticKey === undefined) {
+      this.deps.rejected('handshake-failed', from, 'handshake message 3 did not verify');
+      return;
+    }
+    const peerId = nodeIdOf(staticKey, this.deps.provider);
+    const session = createTransport(pending.state, {
+      localIndex: pending.localIndex,
+      remoteIndex: pending.remoteIndex,
+      now: this.deps.now(),
+      ...(this.deps.limits === undefined ? {} : { limits: this.deps.limits }),
+    });
+    if (!this.adopt(peerId, session, from)) return;
+    this.deps.established({ peerId, staticKey, profile, from, transport, initiator: false });
+  }
+
+  private onRecord(
+    bytes: Uint8Array,
+    index: number,
+    from: Endpoint,
+    transport: Transport,
+    reply?: (bytes: Uint8Array) => void,
+  ): void {
+    const live = this.byIndex.get(index);
+    if (live === undefined) {
+      this.deps.counters.recordsRejected += 1;
+      this.deps.rejected('no-session', from, 'sealed record for no session of ours');
+      // The sender believes in a session we lost (we restarted): offer a new one, at most once a
+      // second per address (initiate() bounds it), and only over UDP where `from` is its socket.
+      if (transport === 'udp') this.initiate(from, 'udp');
+      return;
+    }
+    const opened = live.session.receiver.open(bytes);
+    if (!opened.ok) {
+      const replay = opened.code === 'replayed' || opened.code === 'too-old';
+      if (replay) this.deps.counters.replaysRejected += 1;
+      else this.deps.counters.recordsRejected += 1;
+      this.deps.rejected(replay ? 'replayed' : 'forged', from, `sealed record: ${opened.code}`);
+      return;
+    }
+    this.deps.opened({
+      peerId: live.peerId,
+      inner: opened.inner,
+      from,
+      transport,
+      header: { type: 'transport', index, counter: opened.counter.toString() },
+      ...(reply === undefined ? {} : { reply }),
+    });
+  }
+
+  /** Installs a new session as the peer's current one; the one before stays for stragglers. */
+  private adopt(peerId: string, session: TransportSession, from: Endpoint): boolean {
+    if (peerId === this.deps.nodeId) return false; // our own identity on another socket
+    if (!this.byPeer.has(peerId) && this.identitiesAt(from.address) >= MAX_IDENTITIES_PER_IP) {
+      this.deps.rejected('too-many-identities', from, 'too many node ids from one address');
+      return false;
+    }
+    const sessions = this.byPeer.get(peerId) ?? { current: undefined, previous: undefined };
+    if (sessions.previous !== undefined) this.byIndex.delete(sessions.previous.session.localIndex);
+    const live: LiveSession = { peerId, session, ip: from.address };
+    this.byPeer.set(peerId, { previous: sessions.current, current: live });
+    this.byIndex.set(session.localIndex, live);
+    this.deps.counters.handshakesCompleted += 1;
+    return true;
+  }
+
+  private identitiesAt(ip: string): number {
+    let count = 0;
+    for (const sessions of this.byPeer.values()) if (sessions.current?.ip === ip) count += 1;
+    return count;
+  }
+
+  /** A handshake of ours to the same peer (or the same address) started less than a second ago. */
+  private inProgress(
+    to: Endpoint,
+    transport: Transport,
+    expectedId: string | undefined,
+    now: number,
+  ): boolean {
+    const where = formatEndpoint(to);
+    for (const pending of this.pending.values()) {
+      if (pending.state.role !== 'initiator' || now - pending.startedAt >= INITIATE_INTERVAL_MS)
+        continue;
+      const same =
+        expectedId === undefined
+          ? pending.transport === transport && formatEndpoint(pending.to) === where
+          : pending.expectedId === expectedId;
+      if (same) return true;
+    }
+    return false;
+  }
+
+  /** Room for one more pending handshake from `ip`: the oldest one goes when the table is full. */
+  private makeRoom(ip: string): boolean {
+    let fromIp = 0;
+    for (const pending of this.pending.values()) if (pending.to.address === ip) fromIp += 1;
+    if (fromIp >= MAX_PENDING_PER_IP) return false;
+    if (this.pending.size >= MAX_PENDING) {
+      const oldest = this.pending.keys().next();
+      if (oldest.done !== true) this.pending.delete(oldest.value);
+    }
+    return true;
+  }
+
+  private answer(
+    bytes: Uint8Array,
+    to: Endpoint,
+    transport: Transport,
+    header: SealedHeader,
+    reply?: (bytes: Uint8Array) => void,
+  ): void {
+    if (reply !== undefined) reply(bytes);
+    else this.deps.send(bytes, to, transport, header);
+  }
+
+  private handshake(role: 'initiator' | 'responder'): HandshakeState {
+    return new HandshakeState({
+      provider: this.deps.provider,
+      role,
+      staticKeyPair: this.deps.identity,
+    });
+  }
+
+  private payload(): Uint8Array {
+    return encoder.encode(JSON.stringify(this.deps.profile()));
+  }
+
+  /** A random 32-bit index no live session or handshake uses (the tables hold far fewer). */
+  private newIndex(): number {
+    for (let attempt = 0; attempt < 64; attempt += 1) {
+      const bytes = this.deps.provider.randomBytes(4);
+      const index = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0);
+      if (!this.byIndex.has(index) && !this.pending.has(index)) return index;
+    }
+    throw new Error('no free session index after 64 random draws');
+  }
+}
+
+function parsePayload(bytes: Uint8Array): HandshakePayload | undefined {
+  try {
+    const parsed = handshakePayloadSchema.safeParse(JSON.parse(decoder.decode(bytes)));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined; // not UTF-8 or not JSON: the handshake fails like any bad message
+  }
+}
