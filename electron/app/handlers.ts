@@ -5,7 +5,8 @@ import {
   type SelfInfo,
 } from '../../shared/ipc/contract';
 import type { Settings } from '../../shared/ipc/schemas';
-import { NodeError } from '../net/index';
+import { isStrangerId } from '../../shared/stranger-id';
+import { NodeError, type PacketChatNode } from '../net/index';
 import type { StoredSettings } from '../store/store';
 import { contactList, resolveConversation } from './contacts';
 import type { Session } from './session';
@@ -47,6 +48,12 @@ function nodeCall<T>(call: () => T): T {
   }
 }
 
+/** A person opened this conversation: a stranger's messages are stored from now on. */
+function lookedAt(node: PacketChatNode, id: string): string {
+  if (isStrangerId(id)) node.keepStranger(id);
+  return id;
+}
+
 /** Every call a transport can make, answered from the session's node and store. */
 export function createHandlers(deps: HandlerDeps): CallHandlers {
   const running = (): Session => {
@@ -81,7 +88,8 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
     'conversations:list': () => running().store.reads.conversations(),
     'messages:history': ({ peerId, before, limit }) => {
       const { node, store } = running();
-      return store.reads.history(resolveConversation(node, peerId), {
+      const id = lookedAt(node, resolveConversation(node, peerId));
+      return store.reads.history(id, {
         limit,
         ...(before === undefined ? {} : { before }),
       });
@@ -93,7 +101,7 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
     },
     'messages:markRead': ({ peerId }) => {
       const { node, store } = running();
-      const id = resolveConversation(node, peerId);
+      const id = lookedAt(node, resolveConversation(node, peerId));
       store.markRead(id);
       const unread = store.reads.unreadTotal();
       deps.emit('unread', { total: unread });

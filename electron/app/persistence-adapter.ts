@@ -30,6 +30,7 @@ export function storePersistence(store: Store): NodePersistence {
     updateOutgoing: (change) => store.updateOutgoing(change),
     loadOutbox: () => store.listOutbox(),
     savePeer: (peer) => store.upsertPeer(peer),
+    hasConversation: (peerId) => store.reads.hasConversation(peerId),
     loadPeers: () => store.listPeers(),
   };
 }

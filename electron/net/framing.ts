@@ -1,6 +1,6 @@
 import { MAX_FRAME_BYTES } from '../../shared/protocol/constants';
 
-/** TCP framing: a 4-byte big-endian length, then that many bytes (one encoded packet). */
+/** TCP framing: a 4-byte big-endian length, then that many bytes (one v2 packet). */
 export const FRAME_HEADER_BYTES = 4;
 
 export function encodeFrame(payload: Uint8Array): Buffer {
@@ -13,7 +13,7 @@ export function encodeFrame(payload: Uint8Array): Buffer {
 export class FrameError extends Error {
   override readonly name = 'FrameError';
   constructor(
-    readonly code: 'frame-too-large' | 'empty-frame',
+    readonly code: 'frame-too-large' | 'empty-frame' | 'refused',
     message: string,
   ) {
     super(message);
@@ -21,47 +21,86 @@ export class FrameError extends Error {
 }
 
 /**
- * Reassembles frames from TCP chunks, whatever way the stream was split or coalesced. Never
- * buffers more than one maximum frame: a length above the limit is an error at once.
+ * Looks at the start of a frame before it is buffered: the first `bytes` of its payload and its
+ * length. False refuses the frame (and with it the connection).
+ */
+export type FrameScreen = (start: Buffer, length: number) => boolean;
+/** How much of a frame's payload the screen sees. */
+export const SCREEN_BYTES = 5;
+
+/**
+ * Reassembles frames from TCP chunks, whatever way the stream was split or coalesced, in time
+ * linear in the bytes (chunks are joined once per frame, not once per chunk). Never buffers more
+ * than one maximum frame: a length above the limit, or a start the screen refuses, is an error at
+ * once.
  */
 export class FrameDecoder {
   private chunks: Buffer[] = [];
   private buffered = 0;
+  /** The payload length of the frame being read, once its header is in. */
+  private expecting: number | undefined;
+  private screened = false;
 
-  constructor(private readonly maxFrameBytes = MAX_FRAME_BYTES) {}
+  constructor(
+    private readonly maxFrameBytes = MAX_FRAME_BYTES,
+    private readonly screen?: FrameScreen,
+  ) {}
 
   /** Bytes received that are not yet a whole frame (0 between frames). */
   get pendingBytes(): number {
     return this.buffered;
   }
 
-  /** Adds a chunk; returns the frames it completed. Throws FrameError on a bad length. */
+  /** Adds a chunk; returns the frames it completed. Throws FrameError on a bad frame. */
   push(chunk: Buffer): Buffer[] {
     this.chunks.push(chunk);
     this.buffered += chunk.byteLength;
     const frames: Buffer[] = [];
     for (;;) {
-      if (this.buffered < FRAME_HEADER_BYTES) return frames;
-      const data = this.flatten();
-      const length = data.readUInt32BE(0);
-      if (length === 0) throw new FrameError('empty-frame', 'zero-length frame');
-      if (length > this.maxFrameBytes) {
-        throw new FrameError(
-          'frame-too-large',
-          `frame of ${length} bytes, limit ${this.maxFrameBytes}`,
-        );
+      if (this.expecting === undefined) {
+        if (this.buffered < FRAME_HEADER_BYTES) return frames;
+        this.expecting = this.readLength();
+      }
+      const length = this.expecting;
+      if (!this.screened && this.screen !== undefined) {
+        const seen = Math.min(length, SCREEN_BYTES);
+        if (this.buffered < FRAME_HEADER_BYTES + seen) return frames;
+        const start = this.take(FRAME_HEADER_BYTES + seen, false).subarray(FRAME_HEADER_BYTES);
+        if (!this.screen(start, length)) throw new FrameError('refused', 'frame refused');
+        this.screened = true;
       }
       if (this.buffered < FRAME_HEADER_BYTES + length) return frames;
-      frames.push(Buffer.from(data.subarray(FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + length)));
-      const rest = data.subarray(FRAME_HEADER_BYTES + length);
-      this.chunks = rest.byteLength === 0 ? [] : [rest];
-      this.buffered = rest.byteLength;
+      const whole = this.take(FRAME_HEADER_BYTES + length, true);
+      frames.push(Buffer.from(whole.subarray(FRAME_HEADER_BYTES)));
+      this.expecting = undefined;
+      this.screened = false;
     }
   }
 
-  private flatten(): Buffer {
-    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks, this.buffered)];
-    const [only] = this.chunks;
-    return only ?? Buffer.alloc(0);
+  private readLength(): number {
+    const length = this.take(FRAME_HEADER_BYTES, false).readUInt32BE(0);
+    if (length === 0) throw new FrameError('empty-frame', 'zero-length frame');
+    if (length > this.maxFrameBytes) {
+      throw new FrameError('frame-too-large', `frame of ${length} bytes, limit ${this.maxFrameBytes}`);
+    }
+    return length;
+  }
+
+  /** The first `count` buffered bytes as one buffer; `consume` removes them. */
+  private take(count: number, consume: boolean): Buffer {
+    const first = this.chunks[0];
+    let joined: Buffer;
+    if (first !== undefined && first.byteLength >= count) {
+      joined = first;
+    } else {
+      joined = Buffer.concat(this.chunks, this.buffered);
+      this.chunks = [joined];
+    }
+    if (consume) {
+      const rest = joined.subarray(count);
+      this.chunks = rest.byteLength === 0 ? [] : [rest, ...this.chunks.slice(1)];
+      this.buffered -= count;
+    }
+    return joined.subarray(0, count);
   }
 }

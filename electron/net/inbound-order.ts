@@ -36,6 +36,19 @@ interface Stream {
 
 /** Gaps wider than this are not remembered individually when the floor jumps over them. */
 const MAX_SKIP_MEMORY = 1024;
+/**
+ * How far one packet may move the floor. A sender's floor is its oldest undelivered message, so
+ * it moves little at a time; a packet claiming a far floor cannot silence the stream's later
+ * messages as duplicates (the floor-poisoning attack of protocol v1): it moves the floor this far
+ * at most, and later packets move it further only if they keep claiming it.
+ */
+export const MAX_FLOOR_JUMP = 1024;
+/**
+ * A sender whose floor is this far below what we expect next is still waiting for messages we
+ * think we delivered: our state is wrong (restored from a bad store, say), so the stream starts
+ * again at the sender's floor. Already-delivered ids are still recognised as duplicates.
+ */
+export const RESYNC_GAP = 2 * MAX_REORDER_BUFFER;
 const EPOCHS_PER_PEER = 4;
 const NOTHING = (): void => undefined;
 
@@ -70,9 +83,10 @@ export class InboundOrder {
     if (this.delivered(packet.from, packet.id)) return duplicateOf(0);
     const known = this.peers.get(packet.from)?.get(packet.epoch);
     // First packet of a stream we have no state for: start where the sender says it stands.
-    const start = known?.expected ?? Math.min(packet.floor, packet.seq);
+    let start = known?.expected ?? Math.min(packet.floor, packet.seq);
+    if (start - packet.floor > RESYNC_GAP) start = packet.floor;
     const plan = new Plan(known, start);
-    plan.advanceTo(packet.floor);
+    plan.advanceTo(Math.min(packet.floor, start + MAX_FLOOR_JUMP));
 
     let ack = true;
     let duplicate = false;

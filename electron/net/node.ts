@@ -48,6 +48,8 @@ const EXPIRY_CHECKS_PER_TIMEOUT = 6;
 /** How long a TCP send waits for a handshake it started (UDP may be blocked). */
 const TCP_HANDSHAKE_WAIT_MS = 2_000;
 const SEALED_KINDS: ReadonlySet<Packet['kind']> = new Set(['hello', 'bye', 'text', 'frag', 'ack']);
+/** Handshake messages are a few hundred bytes (docs/PROTOCOL.md); more is not one. */
+const MAX_HANDSHAKE_FRAME_BYTES = 1_024;
 
 /** One PacketChat node: sockets, discovery, authenticated sessions, peers, strangers, text, log. */
 export class PacketChatNode extends EventEmitter<NodeEvents> {
@@ -94,6 +96,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       now: o.now,
       rateLimit: o.rateLimit,
       ...(options.tcpTimeouts === undefined ? {} : { tcpTimeouts: options.tcpTimeouts }),
+      screenFrame: (start, length) => this.screenFrame(start, length),
       onInbound: (inbound) => this.onInbound(inbound),
       onLogged: (entry) => this.emit('packet', entry),
       onWarning: (code, message, remote) => this.warn(code, message, remote),
@@ -324,6 +327,11 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     return this.plain.send(stranger, text);
   }
 
+  /** A person looked at a stranger's conversation: its messages are stored from now on. */
+  keepStranger(id: string): void {
+    this.plain.keep(id);
+  }
+
   /** Sends a pending message again now. */
   retry(messageId: string): void {
     if (!this.outgoing.retry(messageId)) {
@@ -341,6 +349,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       case 'sealed': {
         const reply = inbound.reply;
         this.pendingLog = inbound.log;
+        this.pendingAuth = inbound.authenticated;
         try {
           this.secure.handle(
             inbound.bytes,
@@ -350,6 +359,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
           );
         } finally {
           this.pendingLog = undefined;
+          this.pendingAuth = undefined;
         }
         return;
       }
@@ -361,6 +371,20 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
 
   /** Set while a sealed input is handled, so its log entry can name what it turned out to be. */
   private pendingLog: ((meta: SendMeta) => void) | undefined;
+  /** Set while a TCP frame is handled: called once it proves who sent it. */
+  private pendingAuth: (() => void) | undefined;
+
+  /**
+   * TCP frames are screened by their first bytes before they are buffered: a handshake message
+   * must be small, and a record must name a session of ours. A stranger's 512 KiB of garbage is
+   * refused after 9 bytes, not read and then rejected.
+   */
+  private screenFrame(start: Buffer, length: number): boolean {
+    const type = start[0];
+    if (type === 0xf8 || type === 0xf9 || type === 0xfa) return length <= MAX_HANDSHAKE_FRAME_BYTES;
+    if (type !== 0xfb || start.byteLength < 5) return false;
+    return this.secure.knowsIndex(start.readUInt32BE(1));
+  }
 
   private logInbound(meta: SendMeta): void {
     this.pendingLog?.(meta);
@@ -400,6 +424,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       event.transport === 'udp'
         ? event.from
         : { address: event.from.address, port: event.profile.port };
+    this.pendingAuth?.();
     this.logInbound({
       kind: 'handshake',
       summary: `${event.profile.nick}: session ${event.initiator ? 'opened' : 'accepted'}`,
@@ -425,6 +450,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       this.warn('junk', 'dropped a sealed record with a bad inner packet', event.from);
       return;
     }
+    this.pendingAuth?.();
     this.logInbound({ packet, peerId: event.peerId, sealed: event.header });
     const reply = event.reply === undefined ? undefined : this.tcpReply(event.peerId, event.reply);
     this.dispatch(packet, event, reply);

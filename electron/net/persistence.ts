@@ -74,5 +74,7 @@ export interface NodePersistence {
   /** Messages not yet delivered, in per-peer sequence order (plain text excluded). */
   loadOutbox(): readonly OutgoingRecord[];
   savePeer(peer: PeerInfo): void;
+  /** Whether any message with this contact is stored (a stranger with history is kept). */
+  hasConversation(peerId: string): boolean;
   loadPeers(): readonly PeerInfo[];
 }

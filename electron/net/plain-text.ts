@@ -53,7 +53,7 @@ export class PlainText {
     const now = this.deps.now();
     this.deps.counters.plainReceived += 1;
     const seen = this.strangers.observe(from, via, now);
-    if (seen.added) this.deps.stranger(seen);
+    if (seen.added) this.deps.stranger({ stranger: seen.stranger, added: true });
     const message: ChatMessage = {
       id: randomToken(),
       peerId: seen.stranger.id,
@@ -66,22 +66,41 @@ export class PlainText {
       receivedAt: now,
       remote: formatEndpoint(from),
     };
+    // Anyone can write from thousands of ports: nothing is stored until a person looks at the
+    // conversation or answers (keep()), or it already has stored history.
+    const id = seen.stranger.id;
+    if (seen.kept || this.deps.persistence?.hasConversation(id) === true) {
+      this.strangers.keep(id);
+      this.store([message]);
+    } else {
+      this.strangers.hold(id, message);
+    }
+    this.deps.received(message);
+  }
+
+  /** A person looked at the stranger's conversation: what it sent so far is stored, and from now on. */
+  keep(id: string): void {
+    this.store(this.strangers.keep(id));
+  }
+
+  private store(messages: readonly ChatMessage[]): void {
     const store = this.deps.persistence;
+    if (store === undefined) return;
     // Nothing waits for an ack here: a message that cannot be stored is still shown.
-    if (store !== undefined)
+    for (const message of messages)
       this.deps.storage.run('store a stranger’s message', () =>
         store.recordInbound({
           record: { ...message, epoch: PLAIN_EPOCH, held: false },
           released: [],
-          at: now,
+          at: message.receivedAt,
         }),
       );
-    this.deps.received(message);
   }
 
   /** Stores the message, then sends it as datagrams from the socket the stranger wrote to. */
   send(stranger: Stranger, text: string): ChatMessage {
     const now = this.deps.now();
+    this.keep(stranger.id); // answering is looking
     const message: ChatMessage = {
       id: randomToken(),
       peerId: stranger.id,

@@ -126,6 +126,11 @@ export class SecureChannel {
 
   constructor(private readonly deps: SecureChannelDeps) {}
 
+  /** Whether records to `index` could open here (a cheap screen for large TCP frames). */
+  knowsIndex(index: number): boolean {
+    return this.byIndex.has(index);
+  }
+
   hasSession(peerId: string): boolean {
     const current = this.byPeer.get(peerId)?.current;
     return current !== undefined && !current.session.expired(this.deps.now());

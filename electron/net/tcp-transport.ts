@@ -8,7 +8,7 @@ import {
   TCP_FRAME_TIMEOUT_MS,
   TCP_IDLE_TIMEOUT_MS,
 } from '../../shared/protocol/constants';
-import { encodeFrame, FrameDecoder, FrameError } from './framing';
+import { encodeFrame, FrameDecoder, FrameError, type FrameScreen } from './framing';
 
 export interface TcpTimeouts {
   readonly connectMs: number;
@@ -27,25 +27,35 @@ export interface TcpFrameContext<Tag> {
   readonly local: Endpoint;
   /** Writes a frame back on the same connection (acks go back the way the text came). */
   readonly reply: (payload: Uint8Array, tag: Tag) => void;
+  /** A frame on this connection proved who sent it: it is kept past the first-frame deadline. */
+  readonly authenticated: () => void;
 }
 
 export interface TcpTransportDeps<Tag> {
   onFrame(payload: Buffer, context: TcpFrameContext<Tag>): void;
   /** A frame was handed to the kernel; `tag` is what the sender passed along (for logging). */
-  onSent(payload: Uint8Array, context: Omit<TcpFrameContext<Tag>, 'reply'>, tag: Tag): void;
+  onSent(payload: Uint8Array, context: Pick<TcpFrameContext<Tag>, 'remote' | 'local'>, tag: Tag): void;
   onProblem(message: string, remote: Endpoint): void;
   readonly timeouts?: TcpTimeouts;
   readonly maxConnections?: number;
+  /** Looks at each frame's start before it is buffered (drops what can only be junk). */
+  readonly screen?: FrameScreen;
 }
 
 interface Connection {
   readonly socket: Socket;
   readonly direction: 'in' | 'out';
   readonly remote: Endpoint;
+  /** Carried a frame that opened in a session, or a handshake of ours. */
+  authenticated: boolean;
 }
 
 /** Bytes queued for a peer that does not read; past this the connection is dropped. */
 const MAX_WRITE_BACKLOG = 4 * MAX_FRAME_BYTES;
+/** Connections one IP may hold open to us: a host runs a few copies, not hundreds. */
+export const MAX_TCP_CONNECTIONS_PER_IP = 8;
+/** An accepted connection must carry an authenticated frame this soon, or it is closed. */
+export const FIRST_FRAME_DEADLINE_MS = 5_000;
 
 /**
  * The TCP fallback: length-prefixed frames over one connection per peer, reused while busy and
@@ -128,23 +138,53 @@ export class TcpTransport<Tag> {
 
   private accept(socket: Socket): void {
     const remote = { address: socket.remoteAddress ?? '0.0.0.0', port: socket.remotePort ?? 0 };
-    if (this.closed || this.live.size >= (this.deps.maxConnections ?? MAX_TCP_CONNECTIONS)) {
+    if (this.closed || !this.makeRoom(remote.address)) {
       this.deps.onProblem('too many TCP connections; refused one', remote);
       socket.destroy();
       return;
     }
-    this.adopt(socket, 'in', remote);
+    const connection = this.adopt(socket, 'in', remote);
+    // Silent or unauthenticated connections cost a slot only briefly.
+    const deadline = setTimeout(() => {
+      if (connection.authenticated) return;
+      this.deps.onProblem('TCP connection sent nothing authenticated in time; closed it', remote);
+      socket.destroy();
+    }, Math.min(FIRST_FRAME_DEADLINE_MS, this.timeouts.idleMs));
+    socket.once('close', () => clearTimeout(deadline));
+  }
+
+  /**
+   * Room for one more connection from `ip`: at most MAX_TCP_CONNECTIONS_PER_IP from one address;
+   * when all slots are taken, the oldest connection that never authenticated makes way.
+   */
+  private makeRoom(ip: string): boolean {
+    let fromIp = 0;
+    for (const c of this.live) if (c.remote.address === ip) fromIp += 1;
+    if (fromIp >= MAX_TCP_CONNECTIONS_PER_IP) return false;
+    if (this.live.size < (this.deps.maxConnections ?? MAX_TCP_CONNECTIONS)) return true;
+    for (const c of this.live) {
+      if (!c.authenticated && c.direction === 'in') {
+        c.socket.destroy();
+        this.live.delete(c);
+        return true;
+      }
+    }
+    return false;
   }
 
   private adopt(socket: Socket, direction: 'in' | 'out', remote: Endpoint): Connection {
-    const connection: Connection = { socket, direction, remote };
+    // Connections we open are to a peer we chose; accepted ones must prove themselves.
+    const connection: Connection = { socket, direction, remote, authenticated: direction === 'out' };
     const local = { address: socket.localAddress ?? '0.0.0.0', port: socket.localPort ?? 0 };
     this.live.add(connection);
     socket.setNoDelay(true);
     socket.setTimeout(this.timeouts.idleMs, () => socket.destroy()); // idle or half-open
-    const decoder = new FrameDecoder();
+    const decoder = new FrameDecoder(MAX_FRAME_BYTES, this.deps.screen);
     let frameTimer: ReturnType<typeof setTimeout> | undefined;
     const reply = (payload: Uint8Array, tag: Tag): void => this.write(connection, payload, tag);
+    const authenticated = (): void => {
+      connection.authenticated = true;
+    };
     socket.on('data', (chunk: Buffer) => {
       let frames: Buffer[];
       try {
@@ -155,7 +195,7 @@ export class TcpTransport<Tag> {
         socket.destroy();
         return;
       }
-      for (const frame of frames) this.deps.onFrame(frame, { remote, local, reply });
+      for (const frame of frames) this.deps.onFrame(frame, { remote, local, reply, authenticated });
       // A frame that starts must finish in time: a trickle of bytes cannot hold the socket open.
       if (decoder.pendingBytes === 0) {
         clearTimeout(frameTimer);

@@ -9,6 +9,7 @@ import type { Packet } from '../../shared/protocol/packets';
 import { packetFields, packetSummary, preview, type PacketLog } from './packet-log';
 import { RateLimiter } from './rate-limiter';
 import { closeTcp, closeUdp } from './sockets';
+import type { FrameScreen } from './framing';
 import { TcpTransport, type TcpFrameContext, type TcpTimeouts } from './tcp-transport';
 import type { WarningCode } from './types';
 
@@ -28,6 +29,8 @@ export type Inbound =
       readonly transport: Transport;
       /** For TCP: answer on the same connection. */
       readonly reply?: (bytes: Uint8Array, meta: SendMeta) => void;
+      /** For TCP: the frame proved who sent it (the connection is kept). */
+      readonly authenticated?: () => void;
       readonly log: (meta: SendMeta) => void;
     }
   | { readonly type: 'plain'; readonly text: string; readonly from: Endpoint; readonly via: Via };
@@ -38,6 +41,8 @@ export interface WireDeps {
   readonly now: () => number;
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
   readonly tcpTimeouts?: TcpTimeouts;
+  /** Looks at each TCP frame's first bytes before it is read (see FrameScreen). */
+  readonly screenFrame?: FrameScreen;
   onInbound(inbound: Inbound): void;
   onLogged(entry: PacketLogEntry): void;
   onWarning(code: WarningCode, message: string, remote?: Endpoint): void;
@@ -95,6 +100,7 @@ export class Wire {
     listen(sockets.client, 'client');
     this.tcp = new TcpTransport<SendMeta>(sockets.tcp, {
       ...(this.deps.tcpTimeouts === undefined ? {} : { timeouts: this.deps.tcpTimeouts }),
+      ...(this.deps.screenFrame === undefined ? {} : { screen: this.deps.screenFrame }),
       onFrame: (payload, context) => {
         this.guard(() => this.onFrame(payload, context), context.remote);
       },
@@ -280,6 +286,7 @@ export class Wire {
       from: remote,
       transport: 'tcp',
       reply: (bytes, meta) => context.reply(bytes, meta),
+      authenticated: context.authenticated,
       log: (meta) => this.logIn('tcp', payload.byteLength, local, remote, meta),
     });
   }

@@ -58,6 +58,10 @@ export class MessageReads {
     }));
   }
 
+  hasConversation(peerId: string): boolean {
+    return this.sql.get('SELECT 1 AS found FROM messages WHERE peer_id = ? LIMIT 1', peerId) !== undefined;
+  }
+
   unreadTotal(): number {
     const row = this.sql.get<{ total: number }>(
       `SELECT COUNT(*) AS total FROM messages m WHERE m.direction = 'in' AND m.position >

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InboundOrder, type InboundVerdict } from '../../../electron/net/inbound-order';
+import {
+  InboundOrder,
+  MAX_FLOOR_JUMP,
+  type InboundVerdict,
+} from '../../../electron/net/inbound-order';
 import type { TextPacket } from '../../../shared/protocol/packets';
 
 const FROM = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
@@ -113,5 +117,28 @@ describe('InboundOrder verdicts that are not committed (the store failed)', () =
     retry.commit();
     expect(order.accept(msg(3)).duplicate).toBe(true);
     expect(seqs(order.accept(msg(4)).deliver)).toEqual([4]);
+  });
+});
+
+describe('InboundOrder against a hostile or confused sender', () => {
+  it('moves the floor at most MAX_FLOOR_JUMP per packet: a far floor cannot silence a stream', () => {
+    const order = new Order();
+    order.accept(msg(1));
+    // A packet in the stream claiming a floor near 2^53 (the v1 floor-poisoning attack).
+    const poisoned = { ...msg(2), id: 'poison', floor: Number.MAX_SAFE_INTEGER - 1 };
+    order.accept(poisoned);
+    // The honest sender goes on: its next messages are delivered, not taken for duplicates.
+    const next = order.accept(msg(3, 3));
+    expect(next.duplicate).toBe(false);
+    expect(next.expected).toBeLessThanOrEqual(2 + MAX_FLOOR_JUMP + 1);
+  });
+
+  it('starts the stream again at the sender floor when its state is far ahead of the sender', () => {
+    const order = new Order();
+    order.restore([{ peerId: FROM, epoch: 'e1', expected: 1_000_000 }], []);
+    const verdict = order.accept(msg(5, 5));
+    expect(verdict.duplicate).toBe(false);
+    expect(seqs(verdict.deliver)).toEqual([5]);
+    expect(verdict.expected).toBe(6);
   });
 });

@@ -91,7 +91,7 @@ describe('nodes on loopback', () => {
   it('delivers a burst of messages exactly once and in order', async () => {
     const ports = testPorts();
     const [a, b] = await Promise.all([startNode(ports), startNode(ports)]);
-    await waitUntil(() => seesPeer(a, b.id), 5_000, 'discovery');
+    await waitUntil(() => seesPeer(a, b.id) && seesPeer(b, a.id), 5_000, 'discovery');
     const got: string[] = [];
     const acked = new Set<string>();
     b.on('message', (m) => got.push(m.text));
@@ -131,7 +131,7 @@ describe('nodes on loopback', () => {
   it('marks a peer offline at once when it says bye', async () => {
     const ports = testPorts();
     const [a, b] = await Promise.all([startNode(ports), startNode(ports)]);
-    await waitUntil(() => seesPeer(a, b.id), 5_000, 'discovery');
+    await waitUntil(() => seesPeer(a, b.id) && seesPeer(b, a.id), 5_000, 'discovery');
     const offline = waitForEvent<PeerChange>(
       a,
       'peer',
@@ -184,7 +184,7 @@ describe('nodes on loopback', () => {
     const a = await startNode(ports);
     const bIdentity = generateIdentity(defaultCryptoProvider().provider);
     const b = await startNode({ ...ports, identity: bIdentity });
-    await waitUntil(() => seesPeer(a, b.id), 5_000, 'discovery');
+    await waitUntil(() => seesPeer(a, b.id) && seesPeer(b, a.id), 5_000, 'discovery');
     const oldPort = b.info().clientPort;
     await b.close();
     const moved = waitForEvent<PeerChange>(
@@ -210,7 +210,7 @@ describe('nodes on loopback', () => {
   it('survives garbage and hostile datagrams and keeps chatting', async () => {
     const ports = testPorts();
     const [a, b] = await Promise.all([startNode(ports), startNode(ports)]);
-    await waitUntil(() => seesPeer(a, b.id), 5_000, 'discovery');
+    await waitUntil(() => seesPeer(a, b.id) && seesPeer(b, a.id), 5_000, 'discovery');
     const warnings: NodeWarning[] = [];
     b.on('warning', (w) => warnings.push(w));
     const attacker = await rawSocket();
@@ -272,7 +272,7 @@ describe('nodes on loopback', () => {
       startNode(ports),
       startNode({ ...ports, rateLimit: { perSecond: 100, burst: 100 } }),
     ]);
-    await waitUntil(() => seesPeer(a, b.id), 5_000, 'discovery');
+    await waitUntil(() => seesPeer(a, b.id) && seesPeer(b, a.id), 5_000, 'discovery');
     const flooder = await rawSocket();
     for (let i = 0; i < 1_000; i += 1) flooder.send('spam', b.info().clientPort, '127.0.0.1');
     await waitUntil(() => b.info().counters.rateLimited > 0, 3_000, 'rate limiting');

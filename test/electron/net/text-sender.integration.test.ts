@@ -89,7 +89,8 @@ describe('TCP fallback', () => {
     const a = await start({ ...ports, ...QUICK, tcpAckTimeoutMs: 300 });
     const bIdentity = generateIdentity(defaultCryptoProvider().provider);
     const b = await start({ ...ports, identity: bIdentity });
-    await waitUntil(() => online(a, b.id), 5_000, 'discovery');
+    // Both ends in session, so B's sealed bye reaches A.
+    await waitUntil(() => online(a, b.id) && online(b, a.id), 5_000, 'discovery');
     const bId = b.id;
     const bPort = b.info().clientPort;
     await b.close();
@@ -155,7 +156,7 @@ describe('64 KiB messages', () => {
   it('refuses text over 64 KiB with a clear error', async () => {
     const ports = testPorts();
     const [a, b] = await Promise.all([start(ports), start(ports)]);
-    await waitUntil(() => online(a, b.id), 5_000, 'discovery');
+    await waitUntil(() => online(a, b.id) && online(b, a.id), 5_000, 'discovery');
     expect(() => a.sendText(b.id, 'x'.repeat(65_537))).toThrow(/65537 bytes, limit 65536/);
   });
 
@@ -240,7 +241,7 @@ describe('hostile TCP input', () => {
     );
     // Still works.
     const a = await start(ports);
-    await waitUntil(() => online(a, b.id), 5_000, 'discovery');
+    await waitUntil(() => online(a, b.id) && online(b, a.id), 5_000, 'discovery');
     const sent = a.sendText(b.id, 'x'.repeat(3_000));
     expect((await statusOf(a, sent.id, 'delivered')).transport).toBe('tcp');
   });
