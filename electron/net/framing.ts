@@ -81,7 +81,10 @@ export class FrameDecoder {
     const length = this.take(FRAME_HEADER_BYTES, false).readUInt32BE(0);
     if (length === 0) throw new FrameError('empty-frame', 'zero-length frame');
     if (length > this.maxFrameBytes) {
-      throw new FrameError('frame-too-large', `frame of ${length} bytes, limit ${this.maxFrameBytes}`);
+      throw new FrameError(
+        'frame-too-large',
+        `frame of ${length} bytes, limit ${this.maxFrameBytes}`,
+      );
     }
     return length;
   }

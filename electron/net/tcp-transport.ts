@@ -34,7 +34,11 @@ export interface TcpFrameContext<Tag> {
 export interface TcpTransportDeps<Tag> {
   onFrame(payload: Buffer, context: TcpFrameContext<Tag>): void;
   /** A frame was handed to the kernel; `tag` is what the sender passed along (for logging). */
-  onSent(payload: Uint8Array, context: Pick<TcpFrameContext<Tag>, 'remote' | 'local'>, tag: Tag): void;
+  onSent(
+    payload: Uint8Array,
+    context: Pick<TcpFrameContext<Tag>, 'remote' | 'local'>,
+    tag: Tag,
+  ): void;
   onProblem(message: string, remote: Endpoint): void;
   readonly timeouts?: TcpTimeouts;
   readonly maxConnections?: number;
@@ -145,11 +149,14 @@ export class TcpTransport<Tag> {
     }
     const connection = this.adopt(socket, 'in', remote);
     // Silent or unauthenticated connections cost a slot only briefly.
-    const deadline = setTimeout(() => {
-      if (connection.authenticated) return;
-      this.deps.onProblem('TCP connection sent nothing authenticated in time; closed it', remote);
-      socket.destroy();
-    }, Math.min(FIRST_FRAME_DEADLINE_MS, this.timeouts.idleMs));
+    const deadline = setTimeout(
+      () => {
+        if (connection.authenticated) return;
+        this.deps.onProblem('TCP connection sent nothing authenticated in time; closed it', remote);
+        socket.destroy();
+      },
+      Math.min(FIRST_FRAME_DEADLINE_MS, this.timeouts.idleMs),
+    );
     socket.once('close', () => clearTimeout(deadline));
   }
 
@@ -174,7 +181,12 @@ export class TcpTransport<Tag> {
 
   private adopt(socket: Socket, direction: 'in' | 'out', remote: Endpoint): Connection {
     // Connections we open are to a peer we chose; accepted ones must prove themselves.
-    const connection: Connection = { socket, direction, remote, authenticated: direction === 'out' };
+    const connection: Connection = {
+      socket,
+      direction,
+      remote,
+      authenticated: direction === 'out',
+    };
     const local = { address: socket.localAddress ?? '0.0.0.0', port: socket.localPort ?? 0 };
     this.live.add(connection);
     socket.setNoDelay(true);

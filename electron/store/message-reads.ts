@@ -59,7 +59,10 @@ export class MessageReads {
   }
 
   hasConversation(peerId: string): boolean {
-    return this.sql.get('SELECT 1 AS found FROM messages WHERE peer_id = ? LIMIT 1', peerId) !== undefined;
+    return (
+      this.sql.get('SELECT 1 AS found FROM messages WHERE peer_id = ? LIMIT 1', peerId) !==
+      undefined
+    );
   }
 
   unreadTotal(): number {
