@@ -11,9 +11,10 @@ export type Transport = 'udp' | 'tcp';
 /**
  * Delivery state of a message this node sent. `delivered` means acknowledged by the peer; for a
  * plain-text stranger (nothing can acknowledge) it means only "handed to the network", and the UI
- * says "Sent".
+ * says "Sent". `held`: the contact's key changed and the user has not accepted the new one, so
+ * nothing is sent until they do.
  */
-export type DeliveryStatus = 'sending' | 'delivered' | 'pending' | 'failed';
+export type DeliveryStatus = 'sending' | 'delivered' | 'pending' | 'failed' | 'held';
 
 // --- peers and contacts --------------------------------------------------------------------------
 
@@ -29,6 +30,8 @@ export interface PeerInfo {
   readonly tcpPort: number | null;
   readonly status: PeerStatus;
   readonly online: boolean;
+  /** The X25519 public key the peer proved in its handshake (hex); the id is derived from it. */
+  readonly publicKey?: string;
   /** Milliseconds since the Unix epoch. */
   readonly firstSeen: number;
   readonly lastSeen: number;
@@ -46,11 +49,24 @@ export interface PeerChange {
 /** Which local socket a plain datagram arrived on; replies to a stranger leave from the same one. */
 export type Via = 'server' | 'client';
 
+/**
+ * How far a contact can be trusted (docs/PROTOCOL.md, "Trust"): `verified` (the user compared
+ * safety numbers), `encrypted` (a pinned key, trusted on first use), `not-encrypted` (a stranger:
+ * plain text), `key-changed` (someone with this contact's name or old id has a new key; messages
+ * to the contact are held until the user accepts it).
+ */
+export type TrustState = 'verified' | 'encrypted' | 'not-encrypted' | 'key-changed';
+
 /** A contact: a PacketChat peer, or a "stranger" (a plain UDP tool) known only by IP:port. */
 export interface Contact extends PeerInfo {
   readonly kind: 'peer' | 'stranger';
   /** Strangers: the local socket they wrote to. */
   readonly via?: Via;
+  readonly trust: TrustState;
+  /** The fingerprint of the pinned key (16 groups of 4 hex digits), for peers. */
+  readonly fingerprint?: string;
+  /** For `key-changed`: the node id and fingerprint the contact now uses. */
+  readonly keyChange?: { readonly to: string; readonly fingerprint: string };
 }
 
 // --- messages --------------------------------------------------------------------------------------

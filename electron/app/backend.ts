@@ -1,13 +1,20 @@
 // The main side of the app: one Session (profile, store, node) behind every call, and the node's
 // events turned into contract events. Electron-free: the Electron shell, the end-to-end tests and
 // the CLI all run it, each with its own transport in front of the same handlers.
-import type { CallHandlers, EventSink } from '../../shared/ipc/contract';
+import type { PeerInfo } from '../../shared/domain';
+import type {
+  CallHandlers,
+  EventChannel,
+  EventPayloads,
+  EventSink,
+} from '../../shared/ipc/contract';
 import type { StorageHealth } from '../net/index';
 import type { ProfileLock, ProfileRequest } from '../store/profiles';
 import { peerContactChange, selfInfo, strangerContact } from './contacts';
 import { createHandlers } from './handlers';
 import { Session, type SessionOptions } from './session';
 import { DEFAULT_SETTINGS } from './settings';
+import { Trust } from './trust';
 
 export interface BackendOptions {
   /** Which profile to lock (a directory, or a name; default: the first free automatic one). */
@@ -41,7 +48,20 @@ function storageNotice(health: StorageHealth) {
 }
 
 export function createBackend(options: BackendOptions): Backend {
+  /** A key change changes how two contacts show: tell the renderer again. */
+  function refreshContacts<E extends EventChannel>(event: E, payload: EventPayloads[E]): void {
+    if (event !== 'key-changed' || session === undefined || trust === undefined) return;
+    const { peer, to } = payload as EventPayloads['key-changed'];
+    for (const id of [peer, to]) {
+      const known = session.store.listPeers().find((p) => p.id === id);
+      const contact = known === undefined ? undefined : trust.contact(known);
+      if (contact !== undefined)
+        options.emit('contact', { change: 'updated', peer: contact, kind: 'peer' });
+    }
+  }
+
   let session: Session | undefined;
+  let trust: Trust | undefined;
   let starting: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
   let countersTimer: NodeJS.Timeout | undefined;
@@ -52,19 +72,19 @@ export function createBackend(options: BackendOptions): Backend {
     const s = current();
     return s === undefined
       ? undefined
-      : selfInfo(s.node.info(), s.profile.name, options.appVersion);
+      : selfInfo(s.node.info(), s.node.fingerprint, s.profile.name, options.appVersion);
   };
 
-  function wire(s: Session): void {
+  function wire(s: Session, t: Trust): void {
     const { node, store } = s;
-    node.on('peer', (change) => emit('contact', peerContactChange(change)));
+    const asContact = (peer: PeerInfo) => t.contact(peer);
+    node.on('peer', (change) => {
+      const event = peerContactChange(change, asContact);
+      if (event !== undefined) emit('contact', event);
+    });
+    node.on('session', (peerSession) => t.onSession(peerSession));
     node.on('stranger', ({ stranger }) =>
-      emit('contact', {
-        change: 'added',
-        peer: strangerContact(stranger, true),
-        kind: 'stranger',
-        via: stranger.via,
-      }),
+      emit('contact', { change: 'added', peer: strangerContact(stranger, true), kind: 'stranger' }),
     );
     node.on('message', (message) => {
       emit('message', message);
@@ -93,7 +113,12 @@ export function createBackend(options: BackendOptions): Backend {
       ...(options.node === undefined ? {} : { node: options.node }),
     });
     session = s;
-    wire(s);
+    trust = new Trust(s.store, s.node, (event, payload) => {
+      emit(event, payload);
+      refreshContacts(event, payload);
+    });
+    trust.restore();
+    wire(s, trust);
     for (const notice of s.notices) emit('notice', { level: 'warning', ...notice });
     const invalid = s.store.getSettings().invalid;
     if (invalid.length > 0)
@@ -115,7 +140,13 @@ export function createBackend(options: BackendOptions): Backend {
   }
 
   return {
-    handlers: createHandlers({ session: current, self, emit, defaults: DEFAULT_SETTINGS }),
+    handlers: createHandlers({
+      session: current,
+      trust: () => (current() === undefined ? undefined : trust),
+      self,
+      emit,
+      defaults: DEFAULT_SETTINGS,
+    }),
     start() {
       starting ??= start();
       return starting;

@@ -1,5 +1,5 @@
 import type { Contact, PeerChange, PeerInfo } from '../../shared/domain';
-import type { SelfInfo } from '../../shared/ipc/contract';
+import type { EventPayloads, SelfInfo } from '../../shared/ipc/contract';
 import { PROTOCOL_VERSION } from '../../shared/protocol/constants';
 import { conversationIdFor, strangerEndpoint } from '../../shared/stranger-id';
 import type { NodeInfo, PacketChatNode, Stranger } from '../net/index';
@@ -12,6 +12,7 @@ export function strangerContact(
 ): Contact {
   return {
     kind: 'stranger',
+    trust: 'not-encrypted',
     id: stranger.id,
     nick: `${stranger.address}:${String(stranger.port)}`,
     host: '',
@@ -34,10 +35,14 @@ export function contactList(
   node: PacketChatNode,
   stored: readonly PeerInfo[],
   conversations: readonly { peerId: string; at: number }[],
+  /** A peer as a contact; undefined for an id merged into another contact. */
+  asContact: (peer: PeerInfo) => Contact | undefined,
 ): Contact[] {
   const byId = new Map<string, Contact>();
-  for (const peer of stored) byId.set(peer.id, { ...peer, kind: 'peer' });
-  for (const peer of node.peerList()) byId.set(peer.id, { ...peer, kind: 'peer' });
+  for (const peer of [...stored, ...node.peerList()]) {
+    const contact = asContact(peer);
+    if (contact !== undefined) byId.set(peer.id, contact);
+  }
   for (const stranger of node.strangerList())
     byId.set(stranger.id, strangerContact(stranger, true));
   for (const { peerId, at } of conversations) {
@@ -57,8 +62,12 @@ export function resolveConversation(node: PacketChatNode, ref: string): string {
   return node.findPeer(ref)?.id ?? conversationIdFor(ref);
 }
 
-export function peerContactChange(change: PeerChange): PeerChange & { kind: 'peer' } {
-  return { ...change, kind: 'peer' };
+export function peerContactChange(
+  change: PeerChange,
+  asContact: (peer: PeerInfo) => Contact | undefined,
+): EventPayloads['contact'] | undefined {
+  const peer = asContact(change.peer);
+  return peer === undefined ? undefined : { ...change, peer, kind: 'peer' };
 }
 
 /** The address peers most likely reach us at: the first non-loopback IPv4, else loopback. */
@@ -66,10 +75,16 @@ function primaryAddress(interfaces: NodeInfo['interfaces']): string {
   return interfaces.find((i) => !i.internal)?.address ?? '127.0.0.1';
 }
 
-export function selfInfo(info: NodeInfo, profile: string, appVersion: string): SelfInfo {
+export function selfInfo(
+  info: NodeInfo,
+  fingerprint: string,
+  profile: string,
+  appVersion: string,
+): SelfInfo {
   const interfaces = info.interfaces;
   return {
     nodeId: info.nodeId,
+    fingerprint,
     nick: info.nick,
     status: info.status,
     host: info.host,

@@ -10,11 +10,13 @@ import { NodeError, type PacketChatNode } from '../net/index';
 import type { StoredSettings } from '../store/store';
 import { contactList, resolveConversation } from './contacts';
 import type { Session } from './session';
+import type { Trust } from './trust';
 import { fullSettings } from './settings';
 
 export interface HandlerDeps {
   /** The running session, or undefined before start and after close. */
   readonly session: () => Session | undefined;
+  readonly trust: () => Trust | undefined;
   readonly self: () => SelfInfo | undefined;
   readonly emit: EventSink;
   readonly defaults: StoredSettings;
@@ -62,6 +64,11 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       throw new IpcFailure('unavailable', 'the network node is not running');
     return session;
   };
+  const trusted = (): Trust => {
+    const trust = deps.trust();
+    if (trust === undefined) throw new IpcFailure('unavailable', 'the network node is not running');
+    return trust;
+  };
   const settings = (session: Session): Settings =>
     fullSettings(session.self, { ...deps.defaults, ...session.store.getSettings().values });
 
@@ -79,7 +86,8 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       const conversations = store.reads
         .conversations()
         .map((c) => ({ peerId: c.peerId, at: c.lastMessage?.receivedAt ?? 0 }));
-      return contactList(node, store.listPeers(), conversations);
+      const trust = trusted();
+      return contactList(node, store.listPeers(), conversations, (peer) => trust.contact(peer));
     },
     'contacts:add': ({ address }) => {
       const endpoint = nodeCall(() => running().node.addPeer(address));
@@ -127,6 +135,27 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
     },
     'app:openExternal': () => {
       throw new IpcFailure('unavailable', 'links are opened by the desktop shell');
+    },
+    'contacts:safetyNumber': ({ peerId }) =>
+      trusted().safetyNumber(resolveConversation(running().node, peerId)),
+    'contacts:verify': ({ peerId, verified }) => {
+      const { node, store } = running();
+      const id = resolveConversation(node, peerId);
+      trusted().verify(id, verified);
+      const peer = store.listPeers().find((p) => p.id === id);
+      const contact = peer === undefined ? undefined : trusted().contact(peer);
+      if (contact === undefined) throw new IpcFailure('not-found', `no such contact: ${peerId}`);
+      deps.emit('contact', { change: 'updated', peer: contact, kind: 'peer' });
+      return contact;
+    },
+    'contacts:acceptKey': ({ peerId }) => {
+      const accepted = trusted().accept(resolveConversation(running().node, peerId));
+      deps.emit('notice', {
+        level: 'info',
+        code: 'key-accepted',
+        message: 'The new key was accepted; held messages are being sent.',
+      });
+      return accepted;
     },
   };
 }

@@ -29,6 +29,8 @@ export function storePersistence(store: Store): NodePersistence {
     },
     updateOutgoing: (change) => store.updateOutgoing(change),
     loadOutbox: () => store.listOutbox(),
+    loadUndelivered: (peerId) => store.listUndelivered(peerId),
+    readdressOutgoing: (id, to, nextSeq) => store.readdressOutgoing(id, to, nextSeq),
     savePeer: (peer) => store.upsertPeer(peer),
     hasConversation: (peerId) => store.reads.hasConversation(peerId),
     loadPeers: () => store.listPeers(),

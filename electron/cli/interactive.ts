@@ -75,6 +75,11 @@ export function createInteractive(print: Print): CliTransport {
       if (e.payload.state === 'failed') print(`! message ${e.payload.id} was not delivered`);
       if (e.payload.state === 'pending')
         print(`… message ${e.payload.id} is waiting for the peer to come back`);
+    } else if (e.event === 'key-changed') {
+      const who = contacts.get(e.payload.peer)?.nick ?? e.payload.peer;
+      print(
+        `! ${who}'s key changed (was ${e.payload.previous}, now ${e.payload.fingerprint}). Messages to ${who} are held until you accept the new key.`,
+      );
     } else if (e.event === 'warning') {
       print(`(warning: ${e.payload.message})`);
     } else if (e.event === 'notice') {

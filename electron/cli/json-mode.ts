@@ -53,8 +53,8 @@ export function createJsonMode(write: Write): CliTransport {
         ready = true;
         return;
       case 'contact': {
-        const { change, peer, kind, previous, via } = e.payload;
-        contacts.set(peer.id, { ...peer, kind });
+        const { change, peer, kind, previous } = e.payload;
+        contacts.set(peer.id, peer);
         if (kind === 'stranger') {
           if (change === 'added')
             write({
@@ -63,7 +63,7 @@ export function createJsonMode(write: Write): CliTransport {
                 id: peer.id,
                 address: peer.address,
                 port: peer.port,
-                via: via ?? 'client',
+                via: peer.via ?? 'client',
                 firstSeen: peer.firstSeen,
                 lastSeen: peer.lastSeen,
               },
@@ -86,6 +86,9 @@ export function createJsonMode(write: Write): CliTransport {
         return;
       case 'warning':
         write({ type: 'warning', ...e.payload });
+        return;
+      case 'key-changed':
+        write({ type: 'key-changed', ...e.payload });
         return;
       case 'notice':
         if (e.payload.level === 'info')
@@ -203,6 +206,20 @@ async function runCommand(
     case 'read': {
       const { peerId, unread } = await call('messages:markRead', { peerId: command.with });
       write({ type: 'read', with: peerId, unread });
+      return;
+    }
+    case 'safety-number': {
+      const { digits } = await call('contacts:safetyNumber', { peerId: command.peer });
+      write({ type: 'safety-number', peer: command.peer, number: digits });
+      return;
+    }
+    case 'verify':
+      await call('contacts:verify', { peerId: command.peer, verified: true });
+      write({ type: 'verified', peer: command.peer });
+      return;
+    case 'accept-key': {
+      const { peerId } = await call('contacts:acceptKey', { peerId: command.peer });
+      write({ type: 'key-accepted', peer: command.peer, to: peerId });
       return;
     }
     case 'quit':

@@ -38,6 +38,9 @@ export const commandSchema = z.discriminatedUnion('cmd', [
   }),
   z.object({ cmd: z.literal('read'), with: z.string().min(1).max(80) }),
   z.object({ cmd: z.literal('nick'), nick: z.string().min(1).max(64) }),
+  z.object({ cmd: z.literal('safety-number'), peer: z.string().min(1).max(80) }),
+  z.object({ cmd: z.literal('verify'), peer: z.string().min(1).max(80) }),
+  z.object({ cmd: z.literal('accept-key'), peer: z.string().min(1).max(80) }),
   z.object({ cmd: z.literal('quit') }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
@@ -63,11 +66,20 @@ export function parseCommand(line: string): ParsedCommand {
 export type PeerJson = Pick<
   PeerInfo,
   'id' | 'nick' | 'host' | 'address' | 'port' | 'tcpPort' | 'status' | 'online' | 'lastSeen'
->;
+> & {
+  /** The fingerprint of the peer's key ('' before the first handshake). */
+  readonly fingerprint: string;
+  /** Everything to and from it is sealed in an authenticated session (false for strangers). */
+  readonly encrypted: boolean;
+  /** The user compared safety numbers and marked it verified. */
+  readonly verified: boolean;
+};
 
 export interface ReadyEvent {
   readonly type: 'ready';
   readonly nodeId: string;
+  /** The fingerprint of this node's key. */
+  readonly fingerprint: string;
   readonly nick: string;
   readonly host: string;
   readonly serverPort: number;
@@ -179,6 +191,31 @@ export interface ReadEvent {
   readonly with: string;
   readonly unread: number;
 }
+export interface SafetyNumberEvent {
+  readonly type: 'safety-number';
+  readonly peer: string;
+  /** 60 digits. */
+  readonly number: string;
+}
+export interface VerifiedEvent {
+  readonly type: 'verified';
+  readonly peer: string;
+}
+export interface KeyChangedEvent {
+  readonly type: 'key-changed';
+  /** The contact whose key changed (its messages are held). */
+  readonly peer: string;
+  readonly previous: string;
+  readonly fingerprint: string;
+  /** The node id of the new key. */
+  readonly to: string;
+}
+export interface KeyAcceptedEvent {
+  readonly type: 'key-accepted';
+  readonly peer: string;
+  /** The conversation continues under this id. */
+  readonly to: string;
+}
 
 /** Every line --json mode writes. */
 export type JsonEvent =
@@ -200,10 +237,17 @@ export type JsonEvent =
   | SocketsEvent
   | HistoryEvent
   | SearchEvent
-  | ReadEvent;
+  | ReadEvent
+  | SafetyNumberEvent
+  | VerifiedEvent
+  | KeyChangedEvent
+  | KeyAcceptedEvent;
 
-export function peerJson(peer: PeerInfo): PeerJson {
+export function peerJson(peer: Contact): PeerJson {
   return {
+    fingerprint: peer.fingerprint ?? '',
+    encrypted: peer.trust !== 'not-encrypted',
+    verified: peer.trust === 'verified',
     id: peer.id,
     nick: peer.nick,
     host: peer.host,
@@ -219,6 +263,7 @@ export function peerJson(peer: PeerInfo): PeerJson {
 export function readyFields(self: SelfInfo): Omit<ReadyEvent, 'type'> {
   return {
     nodeId: self.nodeId,
+    fingerprint: self.fingerprint,
     nick: self.nick,
     host: self.host,
     serverPort: self.serverPort,

@@ -54,6 +54,9 @@ export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
     'inspector:packets': gate(backend['inspector:packets']),
     'inspector:sockets': gate(backend['inspector:sockets']),
     'settings:get': gate(backend['settings:get']),
+    'contacts:safetyNumber': gate(backend['contacts:safetyNumber']),
+    'contacts:verify': gate(backend['contacts:verify']),
+    'contacts:acceptKey': gate(backend['contacts:acceptKey']),
     'settings:set': async (args) => {
       const settings = await gate(backend['settings:set'])(args);
       options.onSettings(settings);

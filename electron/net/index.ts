@@ -18,6 +18,7 @@ export { safetyNumberOf, formatSafetyNumber, safetyQrPayload } from './crypto/sa
 export { BindError } from './sockets';
 export type { InterfaceAddress } from './interfaces';
 export {
+  HELD_EPOCH,
   PLAIN_EPOCH,
   type IncomingRecord,
   type InboundChange,
@@ -31,6 +32,7 @@ export {
   type NodeEvents,
   type NodeInfo,
   type NodeWarning,
+  type PeerSession,
   type StorageHealth,
   type Stranger,
   type WarningCode,

@@ -20,7 +20,9 @@ import {
 } from '../../shared/protocol/constants';
 import type { AnnouncePacket, HandshakePayload, Packet } from '../../shared/protocol/packets';
 import { defaultCryptoProvider } from './crypto/default-provider';
+import { fromHex, toHex } from './crypto/bytes';
 import { fingerprintOf, generateIdentity, nodeIdOf } from './crypto/identity';
+import { safetyNumberOf, safetyQrPayload } from './crypto/safety-number';
 import type { CryptoProvider, KeyPair } from './crypto/primitives';
 import { Discovery } from './discovery';
 import { resolveOptions, type NodeOptions, type ResolvedOptions } from './node-options';
@@ -261,6 +263,27 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     return this.outgoing.rttMs(peerId);
   }
 
+  /**
+   * The 60-digit safety number with a peer (docs/PROTOCOL.md, "Verifying a contact"), the same on
+   * both sides, and the payload of the QR code that shows it.
+   */
+  safetyNumber(peerId: string, publicKeyHex: string): { digits: string; qr: string } {
+    const publicKey = fromHex(publicKeyHex);
+    if (publicKey === undefined) throw new NodeError('not-found', `no key for ${peerId}`);
+    const number = safetyNumberOf(
+      this.provider,
+      { publicKey: this.identity.publicKey, nodeId: this.id },
+      { publicKey, nodeId: peerId },
+    );
+    return { digits: number.digits, qr: safetyQrPayload(number) };
+  }
+
+  /** The fingerprint of a peer's key (hex). */
+  fingerprintOf(publicKeyHex: string): string | undefined {
+    const key = fromHex(publicKeyHex);
+    return key === undefined ? undefined : fingerprintOf(key, this.provider);
+  }
+
   /** True while an authenticated session with the peer is open. */
   isEncrypted(peerId: string): boolean {
     return this.secure.hasSession(peerId);
@@ -325,6 +348,18 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     const stranger = this.plain.resolve(to);
     if (stranger === undefined) throw new NodeError('unknown-peer', `no such peer: ${to}`);
     return this.plain.send(stranger, text);
+  }
+
+  /** The peer's key changed and the user has not accepted it: messages to it are held. */
+  holdPeer(peerId: string): void {
+    this.outgoing.hold(peerId);
+  }
+
+  /** The user accepted `to` as the contact `from` now is: held messages go out to it. */
+  releasePeer(from: string, to: string): void {
+    const peer = this.peers.get(to);
+    if (peer === undefined) throw new NodeError('unknown-peer', `no such peer: ${to}`);
+    this.outgoing.release(from, peer);
   }
 
   /** A person looked at a stranger's conversation: its messages are stored from now on. */
@@ -430,7 +465,18 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       summary: `${event.profile.nick}: session ${event.initiator ? 'opened' : 'accepted'}`,
       peerId: event.peerId,
     });
-    this.applyChanges(this.peers.observe(event.peerId, endpoint, now, detailsOf(event.profile)));
+    const publicKey = toHex(event.staticKey);
+    this.applyChanges(
+      this.peers.observe(event.peerId, endpoint, now, { ...detailsOf(event.profile), publicKey }),
+    );
+    this.emit('session', {
+      peerId: event.peerId,
+      publicKey,
+      fingerprint: fingerprintOf(event.staticKey, this.provider),
+      nick: event.profile.nick,
+      host: event.profile.host,
+      aliases: event.profile.aliases ?? [],
+    });
     const waiters = this.waiting.get(event.peerId);
     this.waiting.delete(event.peerId);
     for (const wake of waiters ?? []) wake();

@@ -7,6 +7,8 @@ export interface PeerDetails {
   readonly host: string;
   readonly tcpPort: number | null;
   readonly status: PeerStatus;
+  /** From a handshake: the key the peer proved. */
+  readonly publicKey?: string;
 }
 
 /**
@@ -60,6 +62,7 @@ export class PeerTable {
         online: true,
         firstSeen: now,
         lastSeen: now,
+        ...(details?.publicKey === undefined ? {} : { publicKey: details.publicKey }),
       };
       this.peers.set(id, peer);
       return [{ change: 'added', peer }];

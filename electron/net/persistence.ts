@@ -53,6 +53,8 @@ export interface InboundChange {
 
 /** Plain text has no sequence space: its records use this epoch and are never in the outbox. */
 export const PLAIN_EPOCH = 'plain';
+/** Messages held for a contact whose key changed are in no stream until they are released. */
+export const HELD_EPOCH = 'held';
 
 export interface NodePersistence {
   /**
@@ -71,8 +73,16 @@ export interface NodePersistence {
    */
   recordOutgoing(record: OutgoingRecord, nextSeq?: number): void;
   updateOutgoing(change: MessageStateChange): void;
-  /** Messages not yet delivered, in per-peer sequence order (plain text excluded). */
+  /** Messages not yet delivered, in per-peer sequence order (plain text and held excluded). */
   loadOutbox(): readonly OutgoingRecord[];
+  /** Undelivered messages to `peerId`, held ones included, in the order they were written. */
+  loadUndelivered(peerId: string): readonly OutgoingRecord[];
+  /** Moves an undelivered message to another peer's stream (a key change was accepted). */
+  readdressOutgoing(
+    id: string,
+    to: { peerId: string; epoch: string; seq: number; remote: string },
+    nextSeq: number,
+  ): void;
   savePeer(peer: PeerInfo): void;
   /** Whether any message with this contact is stored (a stranger with history is kept). */
   hasConversation(peerId: string): boolean;

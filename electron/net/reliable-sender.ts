@@ -71,10 +71,16 @@ export class ReliableSender {
    * The next message to `to`, numbered but not yet queued: the caller stores it, then calls
    * `start()`. Nothing changes if it never does.
    */
-  prepare(to: string, text: string, ts: number, mode: SendMode = 'udp'): OutboundMessage {
+  prepare(
+    to: string,
+    text: string,
+    ts: number,
+    mode: SendMode = 'udp',
+    id: string = randomToken(),
+  ): OutboundMessage {
     const stream = this.stream(to);
     return {
-      id: randomToken(),
+      id,
       mode,
       to,
       epoch: stream.epoch,
@@ -174,6 +180,17 @@ export class ReliableSender {
     this.report(message, 'sending');
     this.pump(stream);
     return true;
+  }
+
+  /** Forgets every open message to `peerId` (they were moved to another peer's stream). */
+  drop(peerId: string): void {
+    const stream = this.streams.get(peerId);
+    if (stream === undefined) return;
+    for (const message of stream.open.values()) {
+      clearTimeout(message.timer);
+      this.byId.delete(message.id);
+    }
+    stream.open.clear();
   }
 
   hasPending(peerId: string): boolean {

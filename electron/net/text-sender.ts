@@ -5,7 +5,7 @@ import { MAX_INNER_DATAGRAM_BYTES, TCP_ACK_TIMEOUT_MS } from '../../shared/proto
 import type { AckPacket, TextPacket } from '../../shared/protocol/packets';
 import { fragmentText } from './fragments';
 import type { ResolvedOptions } from './node-options';
-import type { NodePersistence, OutgoingRecord } from './persistence';
+import { HELD_EPOCH, type NodePersistence, type OutgoingRecord } from './persistence';
 import type { PeerTable } from './peer-table';
 import { ReliableSender, type OutboundMessage, type SendMode } from './reliable-sender';
 import type { StorageGuard } from './storage-guard';
@@ -33,6 +33,8 @@ export interface TextSenderDeps {
  */
 export class TextSender {
   private readonly sender: ReliableSender;
+  /** Peers whose key changed: messages to them are stored `held`, not sent (docs/PROTOCOL.md). */
+  private readonly held = new Set<string>();
 
   constructor(private readonly deps: TextSenderDeps) {
     const o = deps.options;
@@ -61,20 +63,21 @@ export class TextSender {
   send(peer: PeerInfo, text: string): ChatMessage {
     const o = this.deps.options;
     const message = this.sender.prepare(peer.id, text, o.now(), this.modeFor(peer, text));
+    const held = this.held.has(peer.id);
     const record: OutgoingRecord = {
       id: message.id,
       peerId: peer.id,
-      epoch: message.epoch,
-      seq: message.seq,
+      epoch: held ? HELD_EPOCH : message.epoch,
+      seq: held ? 0 : message.seq,
       text,
       sentAt: message.ts,
       remote: `${peer.address}:${String(peer.port)}`,
-      state: 'sending',
+      state: held ? 'held' : 'sending',
       transport: message.transport,
       attempts: 0,
     };
     try {
-      this.deps.persistence?.recordOutgoing(record, message.seq + 1);
+      this.deps.persistence?.recordOutgoing(record, held ? undefined : message.seq + 1);
     } catch (error) {
       this.deps.storage.fail('store a sent message', error);
       throw new NodeError('storage', `the message could not be stored: ${String(error)}`, {
@@ -82,14 +85,25 @@ export class TextSender {
       });
     }
     this.deps.counters.messagesSent += 1;
-    this.sender.start(message);
+    if (held) {
+      const change = {
+        id: record.id,
+        peerId: peer.id,
+        state: 'held' as const,
+        transport: record.transport,
+        attempts: 0,
+      };
+      queueMicrotask(() => this.deps.stateChanged(change));
+    } else {
+      this.sender.start(message);
+    }
     return {
       id: record.id,
       peerId: record.peerId,
       direction: 'out',
       text,
       transport: record.transport,
-      state: 'sending',
+      state: record.state,
       seq: record.seq,
       sentAt: record.sentAt,
       receivedAt: record.sentAt,
@@ -116,6 +130,43 @@ export class TextSender {
         };
       }),
     );
+  }
+
+  /** The peer's key changed: messages to it wait, stored as `held`, until release(). */
+  hold(peerId: string): void {
+    this.held.add(peerId);
+  }
+
+  /**
+   * The user accepted `to` as the contact `from` now is: every undelivered message to `from`
+   * (held ones and those pending on the old key) goes out to `to`, in order, in `to`'s stream.
+   */
+  release(from: string, to: PeerInfo): void {
+    this.held.delete(from);
+    this.sender.drop(from);
+    const store = this.deps.persistence;
+    if (store === undefined) return;
+    for (const record of store.loadUndelivered(from)) {
+      const mode = this.modeFor(to, record.text);
+      const message = this.sender.prepare(to.id, record.text, record.sentAt, mode, record.id);
+      const remote = `${to.address}:${String(to.port)}`;
+      const moved = this.deps.storage.run('move a held message', () =>
+        store.readdressOutgoing(
+          record.id,
+          { peerId: to.id, epoch: message.epoch, seq: message.seq, remote },
+          message.seq + 1,
+        ),
+      );
+      if (moved === undefined) return;
+      this.sender.start(message);
+      this.deps.stateChanged({
+        id: record.id,
+        peerId: to.id,
+        state: 'sending',
+        transport: message.transport,
+        attempts: 0,
+      });
+    }
   }
 
   acknowledge(ack: AckPacket): void {

@@ -46,6 +46,17 @@ export interface StorageHealth {
   readonly message: string;
 }
 
+export interface PeerSession {
+  readonly peerId: string;
+  /** The peer's X25519 public key, hex. */
+  readonly publicKey: string;
+  readonly fingerprint: string;
+  readonly nick: string;
+  readonly host: string;
+  /** Node ids the peer says it had before (its protocol v1 id). */
+  readonly aliases: readonly string[];
+}
+
 /** A plain-UDP correspondent (e.g. `nc -u`), known by IP:port. */
 export interface Stranger {
   readonly id: string;
@@ -67,6 +78,8 @@ export interface NodeEvents {
   'message-state': [MessageStateChange];
   warning: [NodeWarning];
   storage: [StorageHealth];
+  /** A handshake completed: the peer proved this key (its node id is derived from it). */
+  session: [PeerSession];
   packet: [PacketLogEntry];
 }
 

@@ -35,6 +35,7 @@ export interface PeerRow {
   status: PeerStatus;
   first_seen: number;
   last_seen: number;
+  public_key: string | null;
 }
 
 export function toChatMessage(row: MessageRow): ChatMessage {
@@ -97,6 +98,7 @@ export function toPeer(row: PeerRow): PeerInfo {
     online: false,
     firstSeen: row.first_seen,
     lastSeen: row.last_seen,
+    ...(row.public_key === null ? {} : { publicKey: row.public_key }),
   };
 }
 

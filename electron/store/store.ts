@@ -1,10 +1,11 @@
 import type { ZodType } from 'zod';
 import type { MessageStateChange, PeerInfo, PeerStatus } from '../../shared/domain';
 import { settingsSchema, type Settings } from '../../shared/ipc/schemas';
-import { PLAIN_EPOCH, type IncomingRecord, type OutgoingRecord } from '../net/index';
+import { HELD_EPOCH, PLAIN_EPOCH, type IncomingRecord, type OutgoingRecord } from '../net/index';
 import { MessageReads } from './message-reads';
 import { toIncoming, toOutgoing, toPeer, type MessageRow, type PeerRow } from './rows';
 import type { SqlDatabase } from './sql-database';
+import { TrustStore } from './trust-store';
 
 /** The database's copy of who this profile is (the key itself lives only in identity.json). */
 export interface StoredIdentity {
@@ -23,11 +24,13 @@ export type StoredSettings = Omit<Settings, 'nick' | 'status'>;
  */
 export class Store {
   readonly reads: MessageReads;
+  readonly trust: TrustStore;
   /** Next conversation position; the profile lock makes this process the only writer. */
   private nextPosition: number;
 
   constructor(readonly sql: SqlDatabase) {
     this.reads = new MessageReads(sql);
+    this.trust = new TrustStore(sql);
     this.nextPosition = this.lastPosition() + 1;
     sql.onRollback(() => {
       this.nextPosition = this.lastPosition() + 1;
@@ -109,11 +112,13 @@ export class Store {
 
   upsertPeer(peer: PeerInfo): void {
     this.sql.run(
-      `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen,
+         public_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET nick = excluded.nick, host = excluded.host,
          address = excluded.address, port = excluded.port, tcp_port = excluded.tcp_port,
-         status = excluded.status, last_seen = MAX(last_seen, excluded.last_seen)`,
+         status = excluded.status, last_seen = MAX(last_seen, excluded.last_seen),
+         public_key = COALESCE(public_key, excluded.public_key)`,
       peer.id,
       peer.nick,
       peer.host,
@@ -123,11 +128,14 @@ export class Store {
       peer.status,
       peer.firstSeen,
       peer.lastSeen,
+      peer.publicKey ?? null,
     );
   }
 
   listPeers(): PeerInfo[] {
-    return this.sql.all<PeerRow>('SELECT * FROM peers ORDER BY last_seen DESC').map(toPeer);
+    return this.sql
+      .all<PeerRow>('SELECT * FROM peers WHERE alias_of IS NULL ORDER BY last_seen DESC')
+      .map(toPeer);
   }
 
   // --- receiving ----------------------------------------------------------------------------------
@@ -260,11 +268,45 @@ export class Store {
   listOutbox(): OutgoingRecord[] {
     return this.sql
       .all<MessageRow>(
-        `SELECT * FROM messages WHERE direction = 'out' AND state <> 'delivered' AND epoch <> ?
+        `SELECT * FROM messages WHERE direction = 'out' AND state <> 'delivered'
+           AND epoch NOT IN (?, ?)
          ORDER BY peer_id, epoch, seq`,
+        PLAIN_EPOCH,
+        HELD_EPOCH,
+      )
+      .map(toOutgoing);
+  }
+
+  /** Undelivered messages to one peer, held ones included, oldest first. */
+  listUndelivered(peerId: string): OutgoingRecord[] {
+    return this.sql
+      .all<MessageRow>(
+        `SELECT * FROM messages WHERE direction = 'out' AND peer_id = ? AND state <> 'delivered'
+           AND epoch <> ?
+         ORDER BY position`,
+        peerId,
         PLAIN_EPOCH,
       )
       .map(toOutgoing);
+  }
+
+  readdressOutgoing(
+    id: string,
+    to: { peerId: string; epoch: string; seq: number; remote: string },
+    nextSeq: number,
+  ): void {
+    this.transaction(() => {
+      this.sql.run(
+        `UPDATE messages SET peer_id = ?, epoch = ?, seq = ?, remote = ?, state = 'sending',
+           attempts = 0 WHERE id = ? AND direction = 'out'`,
+        to.peerId,
+        to.epoch,
+        to.seq,
+        to.remote,
+        id,
+      );
+      this.saveOutboundStream(to.peerId, to.epoch, nextSeq);
+    });
   }
 
   markRead(peerId: string): void {

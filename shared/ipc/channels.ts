@@ -20,6 +20,9 @@ export const CALL_CHANNELS = [
   'settings:get',
   'settings:set',
   'app:openExternal',
+  'contacts:safetyNumber',
+  'contacts:verify',
+  'contacts:acceptKey',
 ] as const satisfies readonly CallChannel[];
 
 export const EVENT_CHANNELS = [
@@ -33,6 +36,7 @@ export const EVENT_CHANNELS = [
   'open-conversation',
   'notice',
   'warning',
+  'key-changed',
 ] as const satisfies readonly EventChannel[];
 
 type Exact<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;

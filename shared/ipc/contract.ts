@@ -23,6 +23,8 @@ import type { callSchemas, Settings } from './schemas';
 /** This node as the renderer shows it in "my card" and the About box. */
 export interface SelfInfo {
   readonly nodeId: string;
+  /** The fingerprint of this node's key (the node id is its first 32 hex digits). */
+  readonly fingerprint: string;
   readonly nick: string;
   readonly status: PeerStatus;
   readonly host: string;
@@ -59,6 +61,11 @@ export interface CallResults {
   'settings:get': Settings;
   'settings:set': Settings;
   'app:openExternal': null;
+  /** The 60-digit safety number and QR payload with a peer, and both keys' fingerprints. */
+  'contacts:safetyNumber': { digits: string; qr: string; fingerprint: string; mine: string };
+  'contacts:verify': Contact;
+  /** The contact's conversation now continues under this id. */
+  'contacts:acceptKey': { peerId: string };
 }
 
 export type CallChannel = keyof typeof callSchemas;
@@ -98,7 +105,24 @@ export interface NodeWarningPayload {
 
 /** Events: main -> renderer. */
 export interface EventPayloads {
-  contact: PeerChange & { readonly kind: Contact['kind']; readonly via?: Contact['via'] };
+  contact: {
+    readonly change: PeerChange['change'];
+    readonly peer: Contact;
+    readonly kind: Contact['kind'];
+    readonly previous?: PeerChange['previous'];
+  };
+  /**
+   * A contact's key changed: someone with its name or old id has a new key. Messages to it are
+   * held until the user accepts (`contacts:acceptKey`).
+   */
+  'key-changed': {
+    readonly peer: string;
+    /** Fingerprints of the pinned key and of the new one. */
+    readonly previous: string;
+    readonly fingerprint: string;
+    /** The node id of the new key. */
+    readonly to: string;
+  };
   /** A message was received and stored. (A sent one is the answer of `messages:send`.) */
   message: ChatMessage;
   /** A sent message changed state. */

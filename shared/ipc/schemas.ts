@@ -64,4 +64,7 @@ export const callSchemas = {
   'settings:get': none,
   'settings:set': settingsSchema.partial(),
   'app:openExternal': z.object({ url: z.url({ protocol: /^https?$/ }).max(2_048) }),
+  'contacts:safetyNumber': z.object({ peerId }),
+  'contacts:verify': z.object({ peerId, verified: z.boolean() }),
+  'contacts:acceptKey': z.object({ peerId }),
 } as const;

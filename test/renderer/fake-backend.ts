@@ -23,6 +23,7 @@ const HOUR = 60 * MINUTE;
 export function makeSelf(patch: Partial<SelfInfo> = {}): SelfInfo {
   return {
     nodeId: 'a'.repeat(32),
+    fingerprint: 'aaaa '.repeat(16).trim(),
     nick: 'Me',
     status: 'online',
     host: 'my-laptop',
@@ -73,6 +74,7 @@ export function makeContact(id: string, patch: Partial<Contact> = {}): Contact {
   return {
     id,
     kind: 'peer',
+    trust: patch.kind === 'stranger' ? 'not-encrypted' : 'encrypted',
     nick: id,
     host: `${id}-pc`,
     address: '192.168.1.30',
@@ -294,5 +296,13 @@ export function fakeHandlers(data: FakeData): CallHandlers {
       return data.settings;
     },
     'app:openExternal': () => null,
+    'contacts:safetyNumber': () => ({
+      digits: '1'.repeat(60),
+      qr: 'PACKETCHAT-SN:1:',
+      fingerprint: '',
+      mine: '',
+    }),
+    'contacts:verify': ({ peerId }) => ({ ...contact(peerId), trust: 'verified' }),
+    'contacts:acceptKey': ({ peerId }) => ({ peerId }),
   };
 }

@@ -86,6 +86,7 @@ export const en = {
       sending: 'Sending…',
       delivered: 'Delivered',
       sent: 'Sent',
+      held: 'Held: the contact’s key changed',
       pending: 'Pending: resent when the peer is back',
       failed: 'Not delivered',
       received: 'Received',

@@ -83,6 +83,7 @@ export const zhCN: Resources = {
       sending: '发送中…',
       delivered: '已送达',
       sent: '已发送',
+      held: '已暂缓：对方密钥已变更',
       pending: '待发送：对方上线后重发',
       failed: '发送失败',
       received: '已接收',

@@ -125,6 +125,7 @@ describe('tray and badge', () => {
 
 const SELF: SelfInfo = {
   nodeId: 'abc',
+  fingerprint: 'abcd',
   nick: 'alice',
   status: 'online',
   host: 'laptop',
@@ -184,6 +185,8 @@ describe('desktop integration', () => {
       kind: 'peer',
       peer: {
         id: 'peer-1',
+        kind: 'peer',
+        trust: 'encrypted',
         nick: 'Carol',
         host: 'h',
         address: '10.0.0.3',

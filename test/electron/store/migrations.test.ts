@@ -59,12 +59,26 @@ describe('migrations', () => {
          received_at, remote, position)
        VALUES ('old', 'p', 'in', 'e', 1, 'written before search existed', 'udp', 'received', 1, 1, 'x', 1)`,
     ).run();
-    expect(migrate(db)).toEqual([2]);
+    expect(migrate(db, 2)).toEqual([2]);
     expect(schemaVersion(db)).toBe(2);
     const hits = db
       .prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH \'"before search"\'')
       .all();
     expect(hits).toHaveLength(1);
+    db.close();
+  });
+
+  it('3 adds trust to peers (pinned key, verified, key change, alias), keeping the peers it had', () => {
+    const db = new DatabaseSync(join(tempDir(), 'v3.db'));
+    migrate(db, 2);
+    db.prepare(
+      `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen)
+       VALUES ('p', 'alice', 'h', '10.0.0.2', 4000, NULL, 'online', 1, 2)`,
+    ).run();
+    expect(migrate(db)).toEqual([3]);
+    expect(
+      db.prepare('SELECT id, public_key, verified, key_changed_to, alias_of FROM peers').all(),
+    ).toEqual([{ id: 'p', public_key: null, verified: 0, key_changed_to: null, alias_of: null }]);
     db.close();
   });
 
