@@ -62,8 +62,11 @@ export function parseCommand(line: string): ParsedCommand {
 
 export type PeerJson = Pick<
   PeerInfo,
-  'id' | 'nick' | 'host' | 'address' | 'port' | 'tcpPort' | 'status' | 'online' | 'lastSeen'
->;
+  'id' | 'nick' | 'host' | 'address' | 'port' | 'tcpPort' | 'online' | 'lastSeen'
+> & {
+  /** The peer's own status while online; `offline` when it is not (README). */
+  readonly status: PeerInfo['status'] | 'offline';
+};
 
 export interface ReadyEvent {
   readonly type: 'ready';
@@ -210,7 +213,7 @@ export function peerJson(peer: PeerInfo): PeerJson {
     address: peer.address,
     port: peer.port,
     tcpPort: peer.tcpPort,
-    status: peer.status,
+    status: peer.online ? peer.status : 'offline',
     online: peer.online,
     lastSeen: peer.lastSeen,
   };

@@ -21,7 +21,9 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${line}\n`);
   };
   const transport: CliTransport = options.json
-    ? createJsonMode((event) => writeLine(JSON.stringify(event)))
+    ? createJsonMode((event) => writeLine(JSON.stringify(event)), {
+        broadcastGiven: options.broadcast !== undefined,
+      })
     : createInteractive(writeLine);
   const report = (message: string, code: string): void => {
     if (options.json) writeLine(JSON.stringify(errorEvent(message, code)));
