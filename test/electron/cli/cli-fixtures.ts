@@ -1,6 +1,8 @@
 // Plain contract values for the CLI's unit tests.
 import type { ChatMessage, Contact } from '../../../shared/domain';
 import type { SelfInfo } from '../../../shared/ipc/contract';
+import type { Ui } from '../../../electron/cli/format';
+import { translator } from '../../../electron/cli/i18n';
 
 export function selfInfo(change: Partial<SelfInfo> = {}): SelfInfo {
   return {
@@ -72,3 +74,12 @@ export function message(change: Partial<ChatMessage> = {}): ChatMessage {
     ...change,
   };
 }
+
+/** English, no colours, a fixed clock: lines as a pipe shows them. */
+export const plainUi: Ui = { t: translator('en'), paint: (_, text) => text, clock: () => '12:00' };
+
+/** Colours visible as <colour>…</colour>, to see what is painted. */
+export const markedUi: Ui = {
+  ...plainUi,
+  paint: (colour, text) => `<${colour}>${text}</${colour}>`,
+};
