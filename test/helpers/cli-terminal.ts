@@ -5,7 +5,7 @@
  * deadline: no sleeps.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -26,9 +26,6 @@ export interface TerminalExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
 }
-
-/** script(1) from util-linux, for the pseudo-terminal runs. */
-export const hasScript = existsSync('/usr/bin/script');
 
 /** What the caller's environment must not decide: colours and language. */
 const OURS = new Set(['FORCE_COLOR', 'NO_COLOR', 'LC_ALL', 'LC_MESSAGES', 'LANG']);

@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCliNode, type CliNode } from '../../helpers/cli-node';
-import { CliTerminal, hasScript, type TerminalOptions } from '../../helpers/cli-terminal';
+import { CliTerminal, type TerminalOptions } from '../../helpers/cli-terminal';
 import { loopbackArgs, testPorts } from '../../helpers/ports';
+import { findTool, requireOrSkip, TOOLS } from '../../helpers/require-tool';
 
 const opened: (CliNode | CliTerminal | Socket)[] = [];
 const dirs: string[] = [];
@@ -119,8 +120,10 @@ describe('packet-chat interactive: terminal safety', () => {
   });
 });
 
-describe.skipIf(!hasScript)('packet-chat interactive on a terminal', () => {
-  it('keeps the prompt and the half-typed line when a message comes in; colours; Ctrl-D quits', async () => {
+describe('packet-chat interactive on a terminal', () => {
+  const script = findTool(TOOLS.script);
+  it('keeps the prompt and the half-typed line when a message comes in; colours; Ctrl-D quits', async (ctx) => {
+    requireOrSkip(ctx, script);
     const ports = testPorts();
     const peer = jsonNode(ports, '--nick', 'alice');
     await peer.ready();
@@ -145,7 +148,8 @@ describe.skipIf(!hasScript)('packet-chat interactive on a terminal', () => {
     expect(await term.exited).toEqual({ code: 0, signal: null });
   });
 
-  it('with NO_COLOR and a Chinese locale: no colours, Chinese words, the hint; Ctrl-C quits', async () => {
+  it('with NO_COLOR and a Chinese locale: no colours, Chinese words, the hint; Ctrl-C quits', async (ctx) => {
+    requireOrSkip(ctx, script);
     const term = terminal(testPorts(), {
       pty: true,
       env: { NO_COLOR: '1', LANG: 'zh_CN.UTF-8', PACKET_CHAT_DISCOVERY_HINT_MS: '0' },
