@@ -50,6 +50,8 @@ export function readlineOutput(rl: Interface, output: NodeJS.WriteStream): Termi
       cursorTo(output, 0);
       clearScreenDown(output);
       // readline moves up as many rows again before it redraws: give it those rows below the text.
+      // (After a paste it may believe the cursor is higher than it is and not move at all; then
+      // a blank line is left, which is better than its redraw covering the line just printed.)
       output.write(`${text}\n${'\n'.repeat(rows)}`);
       rl.prompt(true);
     },
