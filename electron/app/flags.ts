@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isIPv4, parseEndpoint, parsePort } from '../../shared/address';
-import { DEFAULT_SERVER_PORT } from '../../shared/protocol/constants';
+import { settingsSchema } from '../../shared/ipc/schemas';
+import { DEFAULT_SERVER_PORT, MAX_NICK_LENGTH } from '../../shared/protocol/constants';
 import { isProfileName, PROFILE_NAME_RULE } from '../store/profile-name';
 import type { ProfileRequest } from '../store/profiles';
 
@@ -112,7 +113,7 @@ export function parseNodeFlags(
   const broadcast = list('broadcast', isIPv4, 'an IPv4 address');
   if (broadcast !== undefined && broadcast.length > 0) node.broadcast = broadcast;
   if (typeof values['tcp'] === 'boolean') node.tcp = values['tcp'];
-  const nick = text('nick');
+  const nick = nickOf(text('nick'), errors);
   const extra = Object.fromEntries(
     Object.keys(options.extra ?? {}).map((name) => [name, values[name]]),
   );
@@ -125,6 +126,18 @@ export function parseNodeFlags(
     extra,
     errors,
   };
+}
+
+/** A nickname as the settings and every peer accept it; anything else is refused, not cleaned up. */
+function nickOf(value: string | undefined, errors: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  const parsed = settingsSchema.shape.nick.safeParse(value);
+  if (parsed.success) return parsed.data;
+  // JSON quoting shows control characters as \u0007, never raw on the terminal.
+  errors.push(
+    `--nick must be 1 to ${String(MAX_NICK_LENGTH)} characters without control characters, got ${JSON.stringify(value)}`,
+  );
+  return undefined;
 }
 
 function profileOf(

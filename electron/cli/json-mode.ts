@@ -1,16 +1,11 @@
 // --json mode: a transport over the same call handlers that Electron IPC uses. Commands from
 // stdin become calls (validated with the contract's schemas); contract events become the
 // README's JSON events on stdout.
-import type { Contact } from '../../shared/domain';
-import type {
-  CallChannel,
-  CallResults,
-  EventChannel,
-  EventPayloads,
-  IpcError,
-} from '../../shared/ipc/contract';
-import { invokeCall } from '../../shared/ipc/invoke';
+import type { Contact, PeerInfo } from '../../shared/domain';
+import type { EventChannel, EventPayloads, IpcError, SelfInfo } from '../../shared/ipc/contract';
 import { assertNever } from '../../shared/assert-never';
+import { CallError, callerFor, type Call } from './call';
+import { translator } from './i18n';
 import {
   errorEvent,
   messageEvent,
@@ -21,27 +16,32 @@ import {
   type Command,
   type JsonEvent,
 } from './json-protocol';
+import { LOOPBACK_BROADCAST, otherCopyNoter, usesLoopbackFallback } from './notes';
 import type { CliTransport } from './transport';
 
 export type Write = (event: JsonEvent) => void;
 
-class CallError extends Error {
-  constructor(readonly error: IpcError) {
-    super(error.message);
-  }
+export interface JsonModeOptions {
+  /** --broadcast was given, so discovery did not fall back to loopback by itself. */
+  readonly broadcastGiven: boolean;
 }
 
 /** The JSON error code for a failed call: the node's reason, or what the contract code means here. */
 function codeOf(error: IpcError): string {
   if (error.reason !== undefined) return error.reason;
-  if (error.code === 'invalid-argument')
-    return error.field === 'address' ? 'bad-address' : 'bad-command';
-  return error.code;
+  if (error.code !== 'invalid-argument') return error.code;
+  if (error.field === 'address') return 'bad-address';
+  if (error.field === 'nick') return 'bad-nick';
+  return 'bad-command';
 }
 
-export function createJsonMode(write: Write): CliTransport {
+/** Notices in English: scripts match their `code`, people read the `message`. */
+const english = translator('en');
+
+export function createJsonMode(write: Write, options: JsonModeOptions): CliTransport {
   const contacts = new Map<string, Contact>();
-  let ready = false;
+  const otherCopy = otherCopyNoter();
+  let self: SelfInfo | undefined;
 
   function onEvent<E extends EventChannel>(event: E, payload: EventPayloads[E]): void {
     const e = { event, payload } as {
@@ -49,8 +49,8 @@ export function createJsonMode(write: Write): CliTransport {
     }[EventChannel];
     switch (e.event) {
       case 'self':
-        if (!ready) write({ type: 'ready', ...readyFields(e.payload) });
-        ready = true;
+        if (self === undefined) onReady(e.payload);
+        self = e.payload;
         return;
       case 'contact': {
         const { change, peer, kind, previous } = e.payload;
@@ -76,6 +76,7 @@ export function createJsonMode(write: Write): CliTransport {
           peer: peerJson(peer),
           ...(previous === undefined ? {} : { previous }),
         });
+        if (self !== undefined && otherCopy(self, peer)) write(otherCopyNotice(self, peer));
         return;
       }
       case 'message':
@@ -105,18 +106,21 @@ export function createJsonMode(write: Write): CliTransport {
     }
   }
 
+  function onReady(info: SelfInfo): void {
+    write({ type: 'ready', ...readyFields(info) });
+    if (usesLoopbackFallback(info, options.broadcastGiven))
+      write({
+        type: 'notice',
+        code: 'loopback-discovery',
+        message: english('loopbackDiscovery', { address: LOOPBACK_BROADCAST }),
+      });
+  }
+
   return {
     emit: onEvent,
     run(handlers, lines, quit) {
-      const call = async <C extends CallChannel>(
-        channel: C,
-        args: unknown,
-      ): Promise<CallResults[C]> => {
-        const result = await invokeCall(handlers, channel, args);
-        if (!result.ok) throw new CallError(result.error);
-        return result.value as CallResults[C];
-      };
-      void call('contacts:list', undefined).then(
+      const call = callerFor(handlers);
+      void call('contacts:list').then(
         (list) => {
           for (const contact of list)
             if (!contacts.has(contact.id)) contacts.set(contact.id, contact);
@@ -140,7 +144,18 @@ export function createJsonMode(write: Write): CliTransport {
   };
 }
 
-type Call = <C extends CallChannel>(channel: C, args: unknown) => Promise<CallResults[C]>;
+function otherCopyNotice(self: SelfInfo, peer: PeerInfo): JsonEvent {
+  return {
+    type: 'notice',
+    code: 'other-copy',
+    message: english('otherCopy', {
+      peer: `${peer.nick} ${peer.address}:${String(peer.port)}`,
+      server: self.serverPort,
+      port: self.clientPort,
+      address: self.address,
+    }),
+  };
+}
 
 async function runCommand(
   command: Command,

@@ -65,8 +65,10 @@ export function parseCommand(line: string): ParsedCommand {
 
 export type PeerJson = Pick<
   PeerInfo,
-  'id' | 'nick' | 'host' | 'address' | 'port' | 'tcpPort' | 'status' | 'online' | 'lastSeen'
+  'id' | 'nick' | 'host' | 'address' | 'port' | 'tcpPort' | 'online' | 'lastSeen'
 > & {
+  /** The peer's own status while online; `offline` when it is not (README). */
+  readonly status: PeerInfo['status'] | 'offline';
   /** The fingerprint of the peer's key ('' before the first handshake). */
   readonly fingerprint: string;
   /** Everything to and from it is sealed in an authenticated session (false for strangers). */
@@ -254,7 +256,7 @@ export function peerJson(peer: Contact): PeerJson {
     address: peer.address,
     port: peer.port,
     tcpPort: peer.tcpPort,
-    status: peer.status,
+    status: peer.online ? peer.status : 'offline',
     online: peer.online,
     lastSeen: peer.lastSeen,
   };

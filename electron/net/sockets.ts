@@ -19,6 +19,13 @@ function errnoCode(error: unknown): string | undefined {
     : undefined;
 }
 
+/** Why a bind failed, for a person: the errno name (EADDRNOTAVAIL, …), not `Error: bind …`. */
+function reasonOf(error: unknown): string {
+  return errnoCode(error) ?? (error instanceof Error ? error.message : String(error));
+}
+
+const PORT_HINT = 'choose other ports with --server-port N and --client-port N';
+
 function bindUdp(socket: Socket, port: number, address: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => reject(error);
@@ -73,9 +80,19 @@ export async function bindServerSocket(port: number, address: string): Promise<S
     return socket;
   } catch (error) {
     await closeUdp(socket);
-    throw new BindError('bind-failed', `cannot bind UDP server port ${port}: ${String(error)}`, {
-      cause: error,
-    });
+    if (errnoCode(error) === 'EADDRINUSE') {
+      // Every PacketChat copy shares this port (SO_REUSEADDR); a program that did not ask to share holds it.
+      throw new BindError(
+        'server-port-in-use',
+        `UDP server port ${port} is in use by another program; choose another with --server-port N`,
+        { cause: error },
+      );
+    }
+    throw new BindError(
+      'bind-failed',
+      `cannot bind UDP server port ${port} (${reasonOf(error)}); ${PORT_HINT}`,
+      { cause: error },
+    );
   }
 }
 
@@ -102,9 +119,11 @@ export async function bindClientSockets(
     } catch (error) {
       await closeUdp(udp);
       if (isPortBusy(error)) continue;
-      throw new BindError('bind-failed', `cannot bind UDP port ${port}: ${String(error)}`, {
-        cause: error,
-      });
+      throw new BindError(
+        'bind-failed',
+        `cannot bind UDP port ${port} (${reasonOf(error)}); ${PORT_HINT}`,
+        { cause: error },
+      );
     }
     udp.setBroadcast(true);
     if (!withTcp) return { udp, tcp: undefined, port };
@@ -116,14 +135,16 @@ export async function bindClientSockets(
       await closeUdp(udp);
       await closeTcp(tcp);
       if (isPortBusy(error)) continue;
-      throw new BindError('bind-failed', `cannot listen on TCP port ${port}: ${String(error)}`, {
-        cause: error,
-      });
+      throw new BindError(
+        'bind-failed',
+        `cannot listen on TCP port ${port} (${reasonOf(error)}); ${PORT_HINT}`,
+        { cause: error },
+      );
     }
   }
   throw new BindError(
     'no-free-client-port',
-    `no free client port in ${basePort}..${Math.min(65_535, basePort + attempts - 1)}`,
+    `no free client port in ${basePort}..${Math.min(65_535, basePort + attempts - 1)}; choose another first port with --client-port N`,
   );
 }
 

@@ -84,7 +84,10 @@ function lockOrThrow(name: string, dir: string): ProfileLock {
   const holder = readLock(join(dir, LOCK_FILE));
   const who =
     holder === undefined ? 'another process' : `process ${String(holder.pid)} on ${holder.host}`;
-  throw new StoreError('profile-locked', `Profile "${name}" (${dir}) is in use by ${who}`);
+  throw new StoreError(
+    'profile-locked',
+    `Profile "${name}" (${dir}) is in use by ${who}; start with --profile NAME to use another profile`,
+  );
 }
 
 /** Creates the lock file exclusively; takes over a stale one once. */
@@ -110,10 +113,11 @@ function tryLock(name: string, dir: string): ProfileLock | undefined {
   return undefined;
 }
 
+/** Creates `file` only if it does not exist, readable by its owner only like the rest of the profile. */
 function createExclusive(file: string, content: string): boolean {
   let fd: number;
   try {
-    fd = openSync(file, 'wx');
+    fd = openSync(file, 'wx', 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new StoreError('unwritable', `Cannot create the lock file ${file}`, { cause: error });

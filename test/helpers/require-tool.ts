@@ -28,6 +28,8 @@ export const TOOLS = {
   ip: { command: 'ip', probe: ['-V'], debianPackage: 'iproute2' },
   /** iproute2: lists listening sockets, to see when `nc -l` has bound. */
   ss: { command: 'ss', probe: ['-V'], debianPackage: 'iproute2' },
+  /** util-linux's script(1): runs a program on a pseudo-terminal of its own (the terminal chat). */
+  script: { command: 'script', probe: ['-V'], debianPackage: 'bsdutils' },
 } as const satisfies Record<string, Tool>;
 
 /** Whether this run is CI: `CI` set to anything but empty, `0` or `false` (GitHub and .ci/run set `true`). */

@@ -71,4 +71,14 @@ describe('parseCliArgs', () => {
       'unexpected argument: extra',
     ]);
   });
+
+  it('refuses a nickname with control characters (the default nick is used), keeps a good one', () => {
+    const bad = parseCliArgs(['--nick', 'a\x07b']);
+    expect(bad.options.nick).toBeUndefined();
+    expect(bad.errors).toEqual([
+      '--nick must be 1 to 32 characters without control characters, got "a\\u0007b"',
+    ]);
+    expect(parseCliArgs(['--nick', '  Alice Li ']).options.nick).toBe('Alice Li');
+    expect(parseCliArgs(['--nick', 'x'.repeat(33)]).errors).toHaveLength(1);
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../../electron/cli/json-protocol';
+import { parseCommand, peerJson } from '../../../electron/cli/json-protocol';
+import { contact } from './cli-fixtures';
 
 describe('parseCommand', () => {
   it.each([
@@ -23,5 +24,18 @@ describe('parseCommand', () => {
     const result = parseCommand(line);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.message).toMatch(message);
+  });
+});
+
+describe('peerJson', () => {
+  it('reads offline when the peer is not online, and keeps its status while it is', () => {
+    expect(peerJson(contact('a', { status: 'away', online: false }))).toMatchObject({
+      status: 'offline',
+      online: false,
+    });
+    expect(peerJson(contact('a', { status: 'away' }))).toMatchObject({
+      status: 'away',
+      online: true,
+    });
   });
 });

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliCommand, REPO_ROOT, startCliNode, type CliNode } from '../../helpers/cli-node';
@@ -89,8 +90,92 @@ describe('packet-chat --json', () => {
       expect.objectContaining({ id: aliceReady.nodeId, port: ports.clientPort }),
     ]);
 
+    // Two copies on one host: each says once which port a netcat user should write to.
+    for (const [node, ready] of [
+      [alice, aliceReady],
+      [bob, bobReady],
+    ] as const) {
+      const notes = node.eventsOf('notice').filter((e) => e.code === 'other-copy');
+      expect(notes).toHaveLength(1);
+      expect(notes[0]?.message).toContain(
+        `to write to this one, use port ${String(ready.clientPort)}: nc -u `,
+      );
+    }
+
     await bob.stop();
-    await alice.waitForType('peer', (e) => e.change === 'offline' && e.peer.id === bobReady.nodeId);
+    const offline = await alice.waitForType(
+      'peer',
+      (e) => e.change === 'offline' && e.peer.id === bobReady.nodeId,
+    );
+    expect(offline.peer).toMatchObject({ status: 'offline', online: false });
+    alice.send({ cmd: 'peers' });
+    const after = await alice.waitForType('peers');
+    expect(after.peers).toEqual([
+      expect.objectContaining({ id: bobReady.nodeId, status: 'offline', online: false }),
+    ]);
+  });
+
+  it('refuses a bad nick (flag and command) and answers bad-address and empty with their codes', async () => {
+    const node = cli(testPorts(), '--nick', 'a\x07b');
+    const ready = await node.ready();
+    expect(ready.nick).toBe(userInfo().username);
+    expect(node.eventsOf('error')).toContainEqual({
+      type: 'error',
+      code: 'bad-flag',
+      message: '--nick must be 1 to 32 characters without control characters, got "a\\u0007b"',
+    });
+    node.send({ cmd: 'nick', nick: 'a\u0007' });
+    await node.waitForType('error', (e) => e.code === 'bad-nick');
+    node.send({ cmd: 'add', address: 'notanaddress' });
+    await node.waitForType('error', (e) => e.code === 'bad-address');
+    node.send({ cmd: 'send', to: 'anyone', text: '' });
+    await node.waitForType('error', (e) => e.code === 'empty');
+    node.send({ cmd: 'info' });
+    expect((await node.waitForType('info')).nick).toBe(userInfo().username);
+  });
+
+  it('ends quietly with exit 0 when its reader goes away (`| head -1`)', async () => {
+    const [command, args] = cliCommand(['--json', ...loopbackArgs(testPorts())]);
+    const child = spawn(command, args, {
+      cwd: REPO_ROOT,
+      env: { ...process.env, XDG_CONFIG_HOME: await tempDir() },
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (stderr += chunk));
+    child.stdin.on('error', () => undefined);
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    try {
+      const first = await new Promise<string>((resolve) =>
+        createInterface({ input: child.stdout }).once('line', resolve),
+      );
+      expect(first).toMatch(/^\{"type":"ready"/);
+      // As `head -1` does: read one line, close the pipe. The next line the node writes fails.
+      const closed = new Promise((resolve) => child.stdout.once('close', resolve));
+      child.stdout.destroy();
+      await closed;
+      child.stdin.write('{"cmd":"info"}\n');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(stderr).toBe('');
+  });
+
+  it('keeps its profile private: the directory 0700, every file in it 0600', async () => {
+    const parent = await tempDir();
+    const dir = join(parent, 'profile');
+    const node = cli(testPorts(), '--data-dir', dir);
+    await node.ready();
+    node.send({ cmd: 'nick', nick: 'private' });
+    await node.waitForType('nick');
+    const files = await readdir(dir);
+    expect(files).toEqual(
+      expect.arrayContaining(['packetchat.db', 'packetchat.lock', 'identity.json']),
+    );
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    for (const file of files)
+      expect([file, (await stat(join(dir, file))).mode & 0o777]).toEqual([file, 0o600]);
   });
 
   it('reports bad flags and bad command lines as error events and keeps running', async () => {

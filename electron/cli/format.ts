@@ -1,0 +1,170 @@
+// The terminal chat's lines, as pure functions of contract data. Every text that came from the
+// network (nicks, host names, addresses, message bodies, warning texts) passes through
+// terminal-text.ts here, before any colour of ours is added around it.
+import type { ChatMessage, Contact, MessageStateChange, PeerChange } from '../../shared/domain';
+import type { EventPayloads, SelfInfo } from '../../shared/ipc/contract';
+import { isStrangerId } from '../../shared/stranger-id';
+import type { Translate } from './i18n';
+import type { Paint } from './terminal-output';
+import { indentBody, safeName } from './terminal-text';
+
+export interface Ui {
+  readonly t: Translate;
+  readonly paint: Paint;
+  /** `HH:MM` of a time (local). */
+  readonly clock: (ms: number) => string;
+}
+
+/** Continuation lines of a message start under its text, past the `HH:MM ` of the header. */
+const BODY_INDENT = '      ';
+const SNIPPET_CHARS = 24;
+
+export function hhmm(ms: number): string {
+  const date = new Date(ms);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${two(date.getHours())}:${two(date.getMinutes())}`;
+}
+
+export const endpoint = (c: Pick<Contact, 'address' | 'port'>): string =>
+  `${safeName(c.address)}:${String(c.port)}`;
+
+export const peerLabel = (c: Pick<Contact, 'nick' | 'address' | 'port'>): string =>
+  `${safeName(c.nick)} ${endpoint(c)}`;
+
+/** A message named by its first words (`lunch at noon?…`), never by its id. */
+export function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = Array.from(flat);
+  if (chars.length <= SNIPPET_CHARS) return safeName(flat);
+  const cut = chars.slice(0, SNIPPET_CHARS).join('');
+  // End at a word boundary when one is near; a long word (or CJK text) is cut where it is.
+  const atWord = chars[SNIPPET_CHARS] === ' ' ? cut.length : cut.lastIndexOf(' ');
+  return `${safeName(atWord > cut.length / 2 ? cut.slice(0, atWord) : cut)}…`;
+}
+
+export function greeting(ui: Ui, self: SelfInfo): string {
+  const { t } = ui;
+  const sockets =
+    self.tcpPort === null
+      ? t('socketsNoTcp', { server: self.serverPort })
+      : t('socketsWithTcp', { server: self.serverPort, tcp: self.tcpPort });
+  const list = self.interfaces.map((i) => `${safeName(i.address)}:${String(self.clientPort)}`);
+  return [
+    t('greeting', { nick: ui.paint('bold', safeName(self.nick)), port: self.clientPort, sockets }),
+    t('addresses', { list: list.join('  ') }),
+    t('typeHelp'),
+  ].join('\n');
+}
+
+/** The line for a change of a PacketChat peer (`before`: what was known of it), if any. */
+export function peerChangeLine(
+  ui: Ui,
+  change: PeerChange,
+  before: Contact | undefined,
+): string | undefined {
+  const { t, paint } = ui;
+  const { peer, previous } = change;
+  switch (change.change) {
+    case 'added':
+    case 'online':
+      return paint('green', t('peerOnline', { peer: peerLabel(peer), host: safeName(peer.host) }));
+    case 'offline':
+      return paint('dim', t('peerOffline', { peer: peerLabel(peer) }));
+    case 'moved':
+      return previous === undefined
+        ? undefined
+        : t('peerMoved', {
+            nick: safeName(peer.nick),
+            from: endpoint(previous),
+            to: endpoint(peer),
+          });
+    case 'updated':
+      return before === undefined || before.nick === peer.nick
+        ? undefined
+        : t('peerRenamed', { old: safeName(before.nick), new: paint('bold', safeName(peer.nick)) });
+  }
+}
+
+export function strangerLine(ui: Ui, stranger: Contact): string {
+  return ui.paint('yellow', ui.t('strangerWrote', { address: endpoint(stranger) }));
+}
+
+/** `HH:MM [alice 192.168.1.5:4000] text`, continuation lines indented. */
+export function messageLine(ui: Ui, message: ChatMessage, sender: Contact | undefined): string {
+  const header =
+    message.direction === 'out'
+      ? `${ui.t('me')}${stateMark(message.state)}`
+      : `${isStrangerId(message.peerId) ? ui.t('stranger') : safeName(sender?.nick ?? '?')} ${safeName(message.remote)}`;
+  const colour = message.direction === 'out' ? 'dim' : 'cyan';
+  const at = message.direction === 'out' ? message.sentAt : message.receivedAt;
+  return `${ui.paint('dim', ui.clock(at))} ${ui.paint(colour, `[${header}]`)} ${indentBody(message.text, BODY_INDENT)}`;
+}
+
+function stateMark(state: ChatMessage['state']): string {
+  if (state === 'delivered') return ' ✓';
+  if (state === 'failed') return ' ✗';
+  if (state === 'received') return '';
+  return ' …';
+}
+
+/** What became of a message we sent, named by its first words; nothing for `sending`. */
+export function stateLine(
+  ui: Ui,
+  change: MessageStateChange,
+  text: string | undefined,
+  peer: Contact | undefined,
+): string | undefined {
+  const { t, paint } = ui;
+  const words = text === undefined ? t('someMessage') : snippet(text);
+  const name = peer === undefined ? '?' : safeName(peer.nick);
+  switch (change.state) {
+    case 'sending':
+      return undefined;
+    case 'delivered':
+      return paint(
+        'dim',
+        t(isStrangerId(change.peerId) ? 'sentPlain' : 'delivered', { text: words }),
+      );
+    case 'pending':
+      return paint('yellow', t('pending', { peer: name, text: words }));
+    case 'held':
+      return paint('yellow', t('held', { peer: name, text: words }));
+    case 'failed':
+      return paint('red', t('failed', { peer: name, text: words }));
+  }
+}
+
+export function keyChangedLine(
+  ui: Ui,
+  change: EventPayloads['key-changed'],
+  peer: Contact | undefined,
+): string {
+  return ui.paint(
+    'red',
+    ui.t('keyChanged', {
+      peer: safeName(peer?.nick ?? change.peer),
+      previous: safeName(change.previous),
+      fingerprint: safeName(change.fingerprint),
+    }),
+  );
+}
+
+export function peersList(ui: Ui, peers: readonly Contact[], current: string | undefined): string {
+  const { t } = ui;
+  if (peers.length === 0) return t('noPeers');
+  return peers
+    .map((p, i) => {
+      const state = p.online ? ui.paint('green', t('online')) : ui.paint('dim', t('offline'));
+      return `${String(i + 1)}. ${peerLabel(p)} ${state}${p.id === current ? ' <' : ''}`;
+    })
+    .join('\n');
+}
+
+export function warningLine(ui: Ui, warning: EventPayloads['warning']): string {
+  return ui.paint('dim', ui.t('warning', { message: safeName(warning.message) }));
+}
+
+export function noticeLine(ui: Ui, notice: EventPayloads['notice']): string {
+  const colour = notice.level === 'info' ? 'dim' : 'yellow';
+  return ui.paint(colour, ui.t('notice', { message: safeName(notice.message) }));
+}

@@ -1,0 +1,156 @@
+// What a typed line does in the terminal chat: a command (/peers, /to, /history, …) or a message
+// to the selected peer. Each command answers with the text to print, or nothing.
+import type { ChatMessage } from '../../shared/domain';
+import { MAX_NICK_LENGTH } from '../../shared/protocol/constants';
+import { CallError, type Call } from './call';
+import { messageLine, peerLabel, peersList, type Ui } from './format';
+import type { PeerDirectory } from './peer-directory';
+import { safeName } from './terminal-text';
+
+export const HISTORY_DEFAULT = 20;
+/** The contract's bound on one history page (shared/ipc/schemas.ts). */
+const HISTORY_MAX = 500;
+
+/** The chat's state as commands see it. */
+export interface ChatContext {
+  readonly ui: Ui;
+  readonly directory: PeerDirectory;
+  readonly call: Call;
+  /** The selected conversation: a peer id, or a stranger's IP:PORT. */
+  readonly current: () => string | undefined;
+  select(to: string): void;
+  /** A message we sent, so its delivery line can name it by its first words. */
+  remember(message: ChatMessage): void;
+  quit(): void;
+}
+
+type Command = (ctx: ChatContext, arg: string) => Promise<string | undefined> | string | undefined;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  '/quit': (ctx) => {
+    ctx.quit();
+    return undefined;
+  },
+  '/exit': (ctx) => {
+    ctx.quit();
+    return undefined;
+  },
+  '/help': (ctx) => ctx.ui.t('help'),
+  '/peers': (ctx) => peersList(ctx.ui, ctx.directory.peers(), ctx.current()),
+  '/to': selectPeer,
+  '/add': async (ctx, arg) => {
+    const added = await ctx.call('contacts:add', { address: arg });
+    return ctx.ui.t('announced', { address: `${added.address}:${String(added.port)}` });
+  },
+  '/nick': async (ctx, arg) => {
+    if (arg === '') return problem(ctx.ui, ctx.ui.t('nickNeeded'));
+    const settings = await ctx.call('settings:set', { nick: arg });
+    return ctx.ui.t('nickNow', { nick: safeName(settings.nick) });
+  },
+  '/history': history,
+};
+
+/** Runs one typed line (trimmed, not empty); resolves with what to print. */
+export async function runLine(ctx: ChatContext, line: string): Promise<string | undefined> {
+  const [, word = '', arg = ''] = /^(\S+)\s*([\s\S]*)$/.exec(line) ?? [];
+  try {
+    if (word.startsWith('@')) return await sendTo(ctx, word.slice(1), arg);
+    if (word.startsWith('/')) {
+      const command = COMMANDS[word.toLowerCase()];
+      if (command === undefined)
+        return problem(ctx.ui, ctx.ui.t('unknownCommand', { command: safeName(word) }));
+      return await command(ctx, arg.trim());
+    }
+    const current = ctx.current();
+    if (current === undefined) return problem(ctx.ui, ctx.ui.t('nobodySelected'));
+    await send(ctx, current, line);
+    return undefined;
+  } catch (error) {
+    return problem(ctx.ui, explain(ctx.ui, error, subjectOf(ctx, word, arg)));
+  }
+}
+
+/** What a failed line was about: the peer of `@peer`, a command's argument, or the selected peer. */
+function subjectOf(ctx: ChatContext, word: string, arg: string): string {
+  if (word.startsWith('@')) return word.slice(1);
+  if (word.startsWith('/')) return arg.trim();
+  const current = ctx.current() ?? '';
+  return ctx.directory.get(current)?.nick ?? current;
+}
+
+function problem(ui: Ui, text: string): string {
+  return ui.paint('red', text);
+}
+
+/** A failed call in words, with a hint; never a raw `Error: …`. */
+function explain(ui: Ui, error: unknown, subject: string): string {
+  const { t } = ui;
+  if (!(error instanceof CallError))
+    return t('failedCall', {
+      message: safeName(error instanceof Error ? error.message : String(error)),
+    });
+  const { code, reason, field, message } = error.error;
+  if (reason === 'unknown-peer') return t('noSuchPeer', { ref: safeName(subject) });
+  if (reason === 'too-long') return t('tooLong');
+  if (field === 'address') return t('badAddress', { address: safeName(subject) });
+  if (field === 'nick') return t('badNick', { max: MAX_NICK_LENGTH });
+  if (code === 'unavailable' && reason === undefined) return t('notRunning');
+  return t('failedCall', { message: safeName(message) });
+}
+
+async function send(ctx: ChatContext, to: string, text: string): Promise<void> {
+  ctx.remember(await ctx.call('messages:send', { peerId: to, text }));
+}
+
+/** The conversation a reference names, or the line that explains why there is none. */
+function target(ctx: ChatContext, ref: string): { to: string; label: string } | string {
+  const { t } = ctx.ui;
+  const found = ctx.directory.find(ref);
+  switch (found.kind) {
+    case 'contact':
+      return { to: found.contact.id, label: peerLabel(found.contact) };
+    case 'stranger':
+      return { to: found.to, label: `${t('stranger')} ${safeName(found.to)}` };
+    case 'ambiguous':
+      return problem(
+        ctx.ui,
+        t('ambiguousPeer', {
+          ref: safeName(ref),
+          list: found.matches.map((c) => peerLabel(c)).join(', '),
+        }),
+      );
+    case 'none':
+      return problem(ctx.ui, t('noSuchPeer', { ref: safeName(ref) }));
+  }
+}
+
+function selectPeer(ctx: ChatContext, ref: string): string {
+  const found = target(ctx, ref);
+  if (typeof found === 'string') return found;
+  ctx.select(found.to);
+  return ctx.ui.t('talkingTo', { peer: found.label });
+}
+
+async function sendTo(ctx: ChatContext, ref: string, text: string): Promise<string | undefined> {
+  const found = target(ctx, ref);
+  if (typeof found === 'string') return found;
+  if (text.trim() !== '') await send(ctx, found.to, text);
+  return undefined;
+}
+
+async function history(ctx: ChatContext, arg: string): Promise<string> {
+  const { t } = ctx.ui;
+  const count = arg === '' ? HISTORY_DEFAULT : Number(arg);
+  if (!Number.isInteger(count) || count < 1 || count > HISTORY_MAX)
+    return problem(ctx.ui, t('historyCount', { max: HISTORY_MAX }));
+  const current = ctx.current();
+  if (current === undefined) return problem(ctx.ui, t('nobodySelected'));
+  const page = await ctx.call('messages:history', { peerId: current, limit: count });
+  const contact = ctx.directory.get(current);
+  const name = contact === undefined ? safeName(current) : peerLabel(contact);
+  if (page.messages.length === 0) return t('historyNone', { peer: name });
+  return [
+    ctx.ui.paint('dim', t('historyHeader', { count: page.messages.length, peer: name })),
+    ...page.messages.map((m) => messageLine(ctx.ui, m, ctx.directory.get(m.peerId))),
+  ].join('\n');
+}

@@ -1,0 +1,71 @@
+// The terminal chat's view of its contacts, and how a typed reference finds one: a number from
+// /peers, a node id, IP:PORT or IP, or a nickname (any case, or its first letters when only one
+// peer's name starts with them).
+import type { Contact } from '../../shared/domain';
+
+export type Lookup =
+  | { readonly kind: 'contact'; readonly contact: Contact }
+  /** An IP:PORT that is no peer: plain UDP text to whatever listens there. */
+  | { readonly kind: 'stranger'; readonly to: string }
+  | { readonly kind: 'ambiguous'; readonly matches: readonly Contact[] }
+  | { readonly kind: 'none' };
+
+const IP_PORT = /^\d{1,3}(\.\d{1,3}){3}:\d{1,5}$/;
+
+export class PeerDirectory {
+  private readonly contacts = new Map<string, Contact>();
+
+  /** Stores a contact; returns what was known of it before. */
+  set(contact: Contact): Contact | undefined {
+    const before = this.contacts.get(contact.id);
+    this.contacts.set(contact.id, contact);
+    return before;
+  }
+
+  /** Adds a contact only when this run knows nothing newer of it (the start-up list). */
+  addKnown(contact: Contact): void {
+    if (!this.contacts.has(contact.id)) this.contacts.set(contact.id, contact);
+  }
+
+  get(id: string): Contact | undefined {
+    return this.contacts.get(id);
+  }
+
+  /** PacketChat peers in the order /peers numbers them: first seen first. */
+  peers(): Contact[] {
+    return [...this.contacts.values()]
+      .filter((c) => c.kind === 'peer')
+      .sort((a, b) => a.firstSeen - b.firstSeen || a.id.localeCompare(b.id));
+  }
+
+  hasOnlinePeer(): boolean {
+    return this.peers().some((p) => p.online);
+  }
+
+  find(ref: string): Lookup {
+    const peers = this.peers();
+    const byNumber = /^\d+$/.test(ref) ? peers[Number(ref) - 1] : undefined;
+    const exact =
+      byNumber ??
+      this.contacts.get(ref) ??
+      peers.find((p) => `${p.address}:${String(p.port)}` === ref || p.address === ref);
+    if (exact !== undefined) return { kind: 'contact', contact: exact };
+    const byName = matchName(peers, ref);
+    if (byName !== undefined) return byName;
+    if (IP_PORT.test(ref)) return { kind: 'stranger', to: ref };
+    return { kind: 'none' };
+  }
+}
+
+function matchName(peers: readonly Contact[], ref: string): Lookup | undefined {
+  const wanted = ref.toLowerCase();
+  if (wanted === '') return undefined;
+  const same = peers.filter((p) => p.nick.toLowerCase() === wanted);
+  const candidates =
+    same.length > 0 ? same : peers.filter((p) => p.nick.toLowerCase().startsWith(wanted));
+  if (candidates.length === 0) return undefined;
+  const [only] = candidates;
+  return candidates.length === 1 && only !== undefined
+    ? { kind: 'contact', contact: only }
+    : { kind: 'ambiguous', matches: candidates };
+}

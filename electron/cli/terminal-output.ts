@@ -1,0 +1,69 @@
+// Where the terminal chat's lines go. On a terminal, readline owns the input line: an incoming
+// line clears the prompt and what the user is typing, is printed, and readline draws the prompt
+// and the typed text again (rl.prompt(true) keeps the cursor where it was). Through a pipe, lines
+// are plain lines and there is no prompt.
+import { clearScreenDown, cursorTo, moveCursor, type Interface } from 'node:readline';
+import { styleText } from 'node:util';
+
+export type Colour = 'red' | 'green' | 'yellow' | 'cyan' | 'magenta' | 'dim' | 'bold';
+/** Colours a piece of text that is already safe (see terminal-text.ts). */
+export type Paint = (colour: Colour, text: string) => string;
+
+export interface TerminalOutput {
+  /** Prints a line (or several) above the input line. */
+  print(text: string): void;
+  /** The prompt, e.g. the selected peer's name; shown from the next redraw. */
+  setPrompt(prompt: string): void;
+  /** Shows the prompt again, after a line was handled. */
+  prompt(): void;
+}
+
+/**
+ * Colours only where they help: node:util styleText checks the stream (a terminal with colours,
+ * NO_COLOR unset, TERM not dumb; FORCE_COLOR wins), so pipes and NO_COLOR get plain text.
+ */
+export function paintFor(stream: NodeJS.WriteStream): Paint {
+  return (colour, text) => styleText(colour, text, { stream, validateStream: true });
+}
+
+export function plainOutput(write: (text: string) => void): TerminalOutput {
+  return {
+    print: (text) => write(`${text}\n`),
+    setPrompt: () => undefined,
+    prompt: () => undefined,
+  };
+}
+
+export function readlineOutput(rl: Interface, output: NodeJS.WriteStream): TerminalOutput {
+  let shown = false;
+  let closed = false; // readline throws on use after close (the last lines during /quit)
+  rl.once('close', () => (closed = true));
+  return {
+    print(text) {
+      if (!shown || closed) {
+        output.write(`${text}\n`);
+        return;
+      }
+      // Back to where the prompt starts (the typed text may wrap over several rows), clear it all.
+      const { rows } = rl.getCursorPos();
+      moveCursor(output, 0, -rows);
+      cursorTo(output, 0);
+      clearScreenDown(output);
+      // readline moves up as many rows again before it redraws: give it those rows below the text.
+      // (After a paste it may believe the cursor is higher than it is and not move at all; then
+      // a blank line is left, which is better than its redraw covering the line just printed.)
+      output.write(`${text}\n${'\n'.repeat(rows)}`);
+      rl.prompt(true);
+    },
+    setPrompt(prompt) {
+      if (closed) return;
+      rl.setPrompt(prompt);
+      if (shown) rl.prompt(true);
+    },
+    prompt() {
+      if (closed) return;
+      shown = true;
+      rl.prompt(true);
+    },
+  };
+}

@@ -1,0 +1,257 @@
+// The terminal chat as a transport: contract events in, lines out; typed lines in, calls out.
+// The backend is a stand-in with the calls each test needs; time is Vitest's fake clock.
+import { EventEmitter } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ChatMessage } from '../../../shared/domain';
+import { IpcFailure, type CallHandlers } from '../../../shared/ipc/contract';
+import { callSchemas } from '../../../shared/ipc/schemas';
+import { createInteractive } from '../../../electron/cli/interactive';
+import type { TerminalOutput } from '../../../electron/cli/terminal-output';
+import { translator } from '../../../electron/cli/i18n';
+import { contact, message, plainUi, selfInfo } from './cli-fixtures';
+
+function handlersWith(some: Partial<CallHandlers>): CallHandlers {
+  const missing = () => {
+    throw new IpcFailure('unavailable', 'not in this test');
+  };
+  return Object.fromEntries(
+    Object.keys(callSchemas).map((name) => [name, some[name as keyof CallHandlers] ?? missing]),
+  ) as CallHandlers;
+}
+
+interface Chat {
+  readonly printed: string[];
+  readonly prompts: string[];
+  readonly transport: ReturnType<typeof createInteractive>;
+  /** Types one line and waits until the chat is done with it. */
+  type(line: string): Promise<void>;
+  quit: ReturnType<typeof vi.fn>;
+}
+
+function startChat(handlers: Partial<CallHandlers> = {}, options = {}): Chat {
+  const printed: string[] = [];
+  const prompts: string[] = [];
+  let handled = 0;
+  const output: TerminalOutput = {
+    print: (text) => printed.push(text),
+    setPrompt: (prompt) => prompts.push(prompt),
+    prompt: () => (handled += 1),
+  };
+  const transport = createInteractive({
+    output,
+    ui: plainUi,
+    broadcastGiven: true,
+    hintAfterMs: 10_000,
+    ...options,
+  });
+  const lines = new EventEmitter();
+  const quit = vi.fn();
+  transport.run(handlersWith({ 'contacts:list': () => [], ...handlers }), lines, quit);
+  return {
+    printed,
+    prompts,
+    transport,
+    quit,
+    async type(line) {
+      const before = handled;
+      lines.emit('line', line);
+      await vi.waitFor(() => expect(handled).toBeGreaterThan(before));
+    },
+  };
+}
+
+const alice = contact('alice', { firstSeen: 1 });
+const alfred = contact('alfred', { firstSeen: 2, port: 4001 });
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('the terminal chat, start and discovery', () => {
+  it('greets, and after the quiet time with nobody found, says how to find peers', () => {
+    const chat = startChat();
+    chat.transport.emit('self', selfInfo());
+    expect(chat.printed[0]).toMatch(/^PacketChat: you are me, talking from port 4000/);
+    vi.advanceTimersByTime(9_999);
+    expect(chat.printed.join('\n')).not.toMatch(/No peers found/);
+    vi.advanceTimersByTime(1);
+    expect(chat.printed.at(-1)).toBe(
+      'No peers found yet. For a peer on another network: /add IP, or start with --peer IP or --broadcast ADDR.',
+    );
+  });
+
+  it('gives no hint once a peer is online', () => {
+    const chat = startChat();
+    chat.transport.emit('self', selfInfo());
+    chat.transport.emit('contact', { change: 'added', peer: alice, kind: 'peer' });
+    vi.advanceTimersByTime(10_000);
+    expect(chat.printed.join('\n')).not.toMatch(/No peers found/);
+  });
+
+  it('says so in one line when discovery fell back to loopback', () => {
+    const chat = startChat({}, { broadcastGiven: false });
+    chat.transport.emit('self', selfInfo({ discoveryTargets: ['127.255.255.255:8000'] }));
+    chat.transport.emit('self', selfInfo({ discoveryTargets: ['127.255.255.255:8000'] }));
+    const notes = chat.printed.filter((l) => l.includes('this machine only'));
+    expect(notes).toEqual([
+      'No network interface has a broadcast address: looking for peers on this machine only (127.255.255.255).',
+    ]);
+  });
+
+  it('tells once which port a netcat user should use when another copy runs here', () => {
+    const chat = startChat();
+    chat.transport.emit('self', selfInfo());
+    const near = contact('bob', { address: '127.0.0.1', port: 4001 });
+    chat.transport.emit('contact', { change: 'added', peer: near, kind: 'peer' });
+    chat.transport.emit('contact', { change: 'online', peer: near, kind: 'peer' });
+    const notes = chat.printed.filter((l) => l.startsWith('Another PacketChat'));
+    expect(notes).toEqual([
+      'Another PacketChat runs on this machine (bob 127.0.0.1:4001). A plain UDP tool writing to port 8000 reaches only the copy started last; to write to this one, use port 4000: nc -u 192.168.1.23 4000',
+    ]);
+  });
+
+  it('speaks Chinese with a Chinese dictionary', () => {
+    const printed: string[] = [];
+    const transport = createInteractive({
+      output: {
+        print: (t) => printed.push(t),
+        setPrompt: () => undefined,
+        prompt: () => undefined,
+      },
+      ui: { ...plainUi, t: translator('zh-CN') },
+      broadcastGiven: true,
+      hintAfterMs: 10_000,
+    });
+    transport.emit('self', selfInfo());
+    expect(printed[0]).toMatch(/^PacketChat：你是 me，从端口 4000 通信/);
+  });
+});
+
+describe('the terminal chat, peers and messages', () => {
+  it('selects the first peer online and shows it in the prompt; renames are shown', () => {
+    const chat = startChat();
+    chat.transport.emit('contact', { change: 'added', peer: alice, kind: 'peer' });
+    expect(chat.prompts.at(-1)).toBe('alice> ');
+    chat.transport.emit('contact', {
+      change: 'updated',
+      peer: { ...alice, nick: 'Alice Li' },
+      kind: 'peer',
+    });
+    expect(chat.printed.at(-1)).toBe('~ alice is now known as Alice Li');
+    expect(chat.prompts.at(-1)).toBe('Alice Li> ');
+  });
+
+  it('names delivered, pending and failed messages by their first words', async () => {
+    const sent: ChatMessage[] = [];
+    const chat = startChat({
+      'messages:send': ({ peerId, text }) => {
+        const m = message({
+          id: `m${String(sent.length)}`,
+          peerId,
+          text,
+          direction: 'out',
+          state: 'sending',
+        });
+        sent.push(m);
+        return m;
+      },
+    });
+    chat.transport.emit('contact', { change: 'added', peer: alice, kind: 'peer' });
+    await chat.type('lunch at noon?');
+    await chat.type('@alice are you there?');
+    expect(sent.map((m) => [m.peerId, m.text])).toEqual([
+      [alice.id, 'lunch at noon?'],
+      [alice.id, 'are you there?'],
+    ]);
+    const state = (id: string, s: 'delivered' | 'pending' | 'failed') =>
+      chat.transport.emit('message-state', {
+        id,
+        peerId: alice.id,
+        state: s,
+        transport: 'udp',
+        attempts: 1,
+      });
+    state('m0', 'delivered');
+    state('m1', 'pending');
+    state('m1', 'failed');
+    expect(chat.printed.slice(-3)).toEqual([
+      '✓ delivered: "lunch at noon?"',
+      '… alice is away; will send when it is back: "are you there?"',
+      '! not delivered to alice: "are you there?"',
+    ]);
+  });
+
+  it('/to takes a nickname in any case or its first letters, and lists an ambiguous one', async () => {
+    const chat = startChat();
+    for (const peer of [alice, alfred])
+      chat.transport.emit('contact', { change: 'added', peer, kind: 'peer' });
+    await chat.type('/to ALF');
+    expect(chat.printed.at(-1)).toBe('Talking to alfred 192.168.1.5:4001');
+    expect(chat.prompts.at(-1)).toBe('alfred> ');
+    await chat.type('/to al');
+    expect(chat.printed.at(-1)).toBe(
+      '! "al" matches several peers: alice 192.168.1.5:4000, alfred 192.168.1.5:4001; type more of the name, or the number',
+    );
+    await chat.type('/to carol');
+    expect(chat.printed.at(-1)).toBe('! no peer "carol"; /peers lists them');
+  });
+
+  it('/history [N] shows the last N of the selected conversation, 20 by default', async () => {
+    const asked: number[] = [];
+    const chat = startChat({
+      'messages:history': ({ limit }) => {
+        asked.push(limit);
+        return {
+          messages: [
+            message({ text: 'one' }),
+            message({ text: 'two', direction: 'out', state: 'delivered' }),
+          ],
+          nextCursor: null,
+        };
+      },
+    });
+    await chat.type('/history');
+    expect(chat.printed.at(-1)).toBe('! nobody selected yet: /peers, then /to N');
+    chat.transport.emit('contact', { change: 'added', peer: alice, kind: 'peer' });
+    await chat.type('/history');
+    await chat.type('/history 5');
+    await chat.type('/history lots');
+    expect(asked).toEqual([20, 5]);
+    expect(chat.printed.at(-2)).toBe(
+      '— the last 2 with alice 192.168.1.5:4000 —\n12:00 [alice 192.168.1.5:4000] one\n12:00 [me ✓] two',
+    );
+    expect(chat.printed.at(-1)).toBe('! /history takes a number from 1 to 500');
+  });
+
+  it('explains failures with a hint, never as a raw error', async () => {
+    const chat = startChat({
+      'messages:send': () => {
+        throw new IpcFailure('not-found', 'no such peer: 9', undefined, 'unknown-peer');
+      },
+      'settings:set': () => {
+        throw new IpcFailure('invalid-argument', 'nick: bad', 'nick');
+      },
+      'contacts:add': () => ({ address: '10.0.0.7', port: 8000 }),
+    });
+    chat.transport.emit('contact', { change: 'added', peer: alice, kind: 'peer' });
+    await chat.type('hello');
+    expect(chat.printed.at(-1)).toBe('! no peer "alice"; /peers lists them');
+    await chat.type('@nobody hi');
+    expect(chat.printed.at(-1)).toBe('! no peer "nobody"; /peers lists them');
+    await chat.type('/nick a\x07b');
+    expect(chat.printed.at(-1)).toBe(
+      '! a nickname is 1 to 32 characters, without control characters',
+    );
+    await chat.type('/add 1.2.3');
+    expect(chat.printed.at(-1)).toBe('! "1.2.3" is not an IPv4 address or IP:PORT');
+    await chat.type('/add 10.0.0.7');
+    expect(chat.printed.at(-1)).toBe('Announced to 10.0.0.7:8000');
+    await chat.type('/fly');
+    expect(chat.printed.at(-1)).toBe('! unknown command /fly; /help lists them');
+    await chat.type('/quit');
+    expect(chat.quit).toHaveBeenCalledOnce();
+  });
+});
