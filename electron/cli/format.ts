@@ -6,6 +6,7 @@ import type { EventPayloads, SelfInfo } from '../../shared/ipc/contract';
 import { isStrangerId } from '../../shared/stranger-id';
 import type { Translate } from './i18n';
 import type { Paint } from './terminal-output';
+import { taggedName } from '../../shared/names';
 import { indentBody, safeName } from './terminal-text';
 
 export interface Ui {
@@ -13,6 +14,8 @@ export interface Ui {
   readonly paint: Paint;
   /** `HH:MM` of a time (local). */
   readonly clock: (ms: number) => string;
+  /** The short fingerprint shown beside a name that looks like another (shared/names.ts). */
+  readonly tagOf?: (id: string) => string | undefined;
 }
 
 /** Continuation lines of a message start under its text, past the `HH:MM ` of the header. */
@@ -28,8 +31,12 @@ export function hhmm(ms: number): string {
 export const endpoint = (c: Pick<Contact, 'address' | 'port'>): string =>
   `${safeName(c.address)}:${String(c.port)}`;
 
-export const peerLabel = (c: Pick<Contact, 'nick' | 'address' | 'port'>): string =>
-  `${safeName(c.nick)} ${endpoint(c)}`;
+/** A contact's nick, safe for the terminal, with its short fingerprint when it has a look-alike. */
+export const nameOf = (ui: Ui, c: Pick<Contact, 'id' | 'nick'>): string =>
+  taggedName(safeName(c.nick), ui.tagOf?.(c.id));
+
+export const peerLabel = (ui: Ui, c: Pick<Contact, 'id' | 'nick' | 'address' | 'port'>): string =>
+  `${nameOf(ui, c)} ${endpoint(c)}`;
 
 /** A message named by its first words (`lunch at noon?…`), never by its id. */
 export function snippet(text: string): string {
@@ -67,21 +74,24 @@ export function peerChangeLine(
   switch (change.change) {
     case 'added':
     case 'online':
-      return paint('green', t('peerOnline', { peer: peerLabel(peer), host: safeName(peer.host) }));
+      return paint(
+        'green',
+        t('peerOnline', { peer: peerLabel(ui, peer), host: safeName(peer.host) }),
+      );
     case 'offline':
-      return paint('dim', t('peerOffline', { peer: peerLabel(peer) }));
+      return paint('dim', t('peerOffline', { peer: peerLabel(ui, peer) }));
     case 'moved':
       return previous === undefined
         ? undefined
         : t('peerMoved', {
-            nick: safeName(peer.nick),
+            nick: nameOf(ui, peer),
             from: endpoint(previous),
             to: endpoint(peer),
           });
     case 'updated':
       return before === undefined || before.nick === peer.nick
         ? undefined
-        : t('peerRenamed', { old: safeName(before.nick), new: paint('bold', safeName(peer.nick)) });
+        : t('peerRenamed', { old: nameOf(ui, before), new: paint('bold', nameOf(ui, peer)) });
   }
 }
 
@@ -94,7 +104,9 @@ export function messageLine(ui: Ui, message: ChatMessage, sender: Contact | unde
   const header =
     message.direction === 'out'
       ? `${ui.t('me')}${stateMark(message.state)}`
-      : `${isStrangerId(message.peerId) ? ui.t('stranger') : safeName(sender?.nick ?? '?')} ${safeName(message.remote)}`;
+      : isStrangerId(message.peerId)
+        ? `${ui.t('stranger')} ${safeName(message.remote)} · ${ui.t('notEncrypted')}`
+        : `${sender === undefined ? '?' : nameOf(ui, sender)} ${safeName(message.remote)}`;
   const colour = message.direction === 'out' ? 'dim' : 'cyan';
   const at = message.direction === 'out' ? message.sentAt : message.receivedAt;
   return `${ui.paint('dim', ui.clock(at))} ${ui.paint(colour, `[${header}]`)} ${indentBody(message.text, BODY_INDENT)}`;
@@ -116,7 +128,7 @@ export function stateLine(
 ): string | undefined {
   const { t, paint } = ui;
   const words = text === undefined ? t('someMessage') : snippet(text);
-  const name = peer === undefined ? '?' : safeName(peer.nick);
+  const name = peer === undefined ? '?' : nameOf(ui, peer);
   switch (change.state) {
     case 'sending':
       return undefined;
@@ -142,7 +154,7 @@ export function keyChangedLine(
   return ui.paint(
     'red',
     ui.t('keyChanged', {
-      peer: safeName(peer?.nick ?? change.peer),
+      peer: peer === undefined ? safeName(change.peer) : nameOf(ui, peer),
       previous: safeName(change.previous),
       fingerprint: safeName(change.fingerprint),
     }),
@@ -155,9 +167,24 @@ export function peersList(ui: Ui, peers: readonly Contact[], current: string | u
   return peers
     .map((p, i) => {
       const state = p.online ? ui.paint('green', t('online')) : ui.paint('dim', t('offline'));
-      return `${String(i + 1)}. ${peerLabel(p)} ${state}${p.id === current ? ' <' : ''}`;
+      const trust = trustMark(ui, p.trust);
+      return `${String(i + 1)}. ${peerLabel(ui, p)} ${state}${trust}${p.id === current ? ' <' : ''}`;
     })
     .join('\n');
+}
+
+/** Said only when it is news: verified, or a key change waiting for the user. */
+function trustMark(ui: Ui, trust: Contact['trust']): string {
+  switch (trust) {
+    case 'verified':
+      return ` ${ui.paint('green', ui.t('verifiedMark'))}`;
+    case 'key-changed':
+      return ` ${ui.paint('red', ui.t('keyChangedMark'))}`;
+    case 'not-encrypted':
+      return ` ${ui.paint('yellow', ui.t('notEncrypted'))}`;
+    case 'encrypted':
+      return '';
+  }
 }
 
 export function warningLine(ui: Ui, warning: EventPayloads['warning']): string {

@@ -108,7 +108,7 @@ function target(ctx: ChatContext, ref: string): { to: string; label: string } | 
   const found = ctx.directory.find(ref);
   switch (found.kind) {
     case 'contact':
-      return { to: found.contact.id, label: peerLabel(found.contact) };
+      return { to: found.contact.id, label: peerLabel(ctx.ui, found.contact) };
     case 'stranger':
       return { to: found.to, label: `${t('stranger')} ${safeName(found.to)}` };
     case 'ambiguous':
@@ -116,7 +116,7 @@ function target(ctx: ChatContext, ref: string): { to: string; label: string } | 
         ctx.ui,
         t('ambiguousPeer', {
           ref: safeName(ref),
-          list: found.matches.map((c) => peerLabel(c)).join(', '),
+          list: found.matches.map((c) => peerLabel(ctx.ui, c)).join(', '),
         }),
       );
     case 'none':
@@ -147,7 +147,7 @@ async function history(ctx: ChatContext, arg: string): Promise<string> {
   if (current === undefined) return problem(ctx.ui, t('nobodySelected'));
   const page = await ctx.call('messages:history', { peerId: current, limit: count });
   const contact = ctx.directory.get(current);
-  const name = contact === undefined ? safeName(current) : peerLabel(contact);
+  const name = contact === undefined ? safeName(current) : peerLabel(ctx.ui, contact);
   if (page.messages.length === 0) return t('historyNone', { peer: name });
   return [
     ctx.ui.paint('dim', t('historyHeader', { count: page.messages.length, peer: name })),

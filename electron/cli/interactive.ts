@@ -8,6 +8,8 @@ import {
   greeting,
   keyChangedLine,
   messageLine,
+  nameOf,
+  peerLabel,
   noticeLine,
   peerChangeLine,
   stateLine,
@@ -37,8 +39,9 @@ const REMEMBERED = 1_000;
 type AnyEvent = { [K in EventChannel]: { event: K; payload: EventPayloads[K] } }[EventChannel];
 
 export function createInteractive(options: InteractiveOptions): CliTransport {
-  const { output, ui } = options;
+  const { output } = options;
   const directory = new PeerDirectory();
+  const ui: Ui = { ...options.ui, tagOf: (id) => directory.tag(id) };
   const sentTexts = new Map<string, string>();
   const otherCopy = otherCopyNoter();
   let self: SelfInfo | undefined;
@@ -48,12 +51,13 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
   const select = (to: string): void => {
     current = to;
     const contact = directory.get(to);
-    output.setPrompt(`${safeName(contact?.nick ?? to)}> `);
+    output.setPrompt(`${contact === undefined ? safeName(to) : nameOf(ui, contact)}> `);
   };
 
   function onSelf(info: SelfInfo): void {
     const first = self === undefined;
     self = info;
+    directory.setSelfNick(info.nick);
     if (!first) return;
     output.print(greeting(ui, info));
     if (usesLoopbackFallback(info, options.broadcastGiven))
@@ -84,7 +88,7 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
 
   function otherCopyLine(me: SelfInfo, peer: Contact): string {
     return ui.t('otherCopy', {
-      peer: `${safeName(peer.nick)} ${safeName(peer.address)}:${String(peer.port)}`,
+      peer: peerLabel(ui, peer),
       server: me.serverPort,
       port: me.clientPort,
       address: safeName(me.address),

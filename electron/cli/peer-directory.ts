@@ -2,6 +2,7 @@
 // /peers, a node id, IP:PORT or IP, or a nickname (any case, or its first letters when only one
 // peer's name starts with them).
 import type { Contact } from '../../shared/domain';
+import { lookAlikeTags } from '../../shared/names';
 
 export type Lookup =
   | { readonly kind: 'contact'; readonly contact: Contact }
@@ -14,17 +15,35 @@ const IP_PORT = /^\d{1,3}(\.\d{1,3}){3}:\d{1,5}$/;
 
 export class PeerDirectory {
   private readonly contacts = new Map<string, Contact>();
+  private selfNick: string | undefined;
+  /** Look-alike names and their short fingerprints; worked out again after any change. */
+  private tags: ReadonlyMap<string, string> | undefined;
 
   /** Stores a contact; returns what was known of it before. */
   set(contact: Contact): Contact | undefined {
     const before = this.contacts.get(contact.id);
     this.contacts.set(contact.id, contact);
+    this.tags = undefined;
     return before;
   }
 
   /** Adds a contact only when this run knows nothing newer of it (the start-up list). */
   addKnown(contact: Contact): void {
-    if (!this.contacts.has(contact.id)) this.contacts.set(contact.id, contact);
+    if (this.contacts.has(contact.id)) return;
+    this.contacts.set(contact.id, contact);
+    this.tags = undefined;
+  }
+
+  /** The user's own nick: a contact whose name looks like it is tagged too. */
+  setSelfNick(nick: string): void {
+    this.selfNick = nick;
+    this.tags = undefined;
+  }
+
+  /** The short fingerprint to show beside this contact's name, when it looks like another. */
+  tag(id: string): string | undefined {
+    this.tags ??= lookAlikeTags(this.contacts.values(), this.selfNick);
+    return this.tags.get(id);
   }
 
   get(id: string): Contact | undefined {

@@ -1,6 +1,7 @@
 // Desktop integration fed by the backend's events: tray and badge follow the unread count and my
 // status, incoming messages raise a notification while the window is not focused.
 import type { PeerStatus } from '../../shared/domain';
+import { lookAlikeTags, taggedName, type NamedContact } from '../../shared/names';
 import type {
   CallHandlers,
   EventChannel,
@@ -28,6 +29,8 @@ export interface DesktopOptions {
 export interface Desktop {
   /** Sees every backend event (in addition to the renderer). */
   readonly observe: EventSink;
+  /** Contacts known before any event (the stored ones), for names in notifications. */
+  know(contacts: readonly NamedContact[]): void;
   setNotificationsEnabled(enabled: boolean): void;
   setUnread(total: number): void;
   setStatus(status: PeerStatus): void;
@@ -56,25 +59,37 @@ export function createDesktop(options: DesktopOptions): Desktop {
     tray?.setUnread(unread);
     badge.set(unread);
   };
-  const names = new Map<string, string>();
+  const contacts = new Map<string, NamedContact>();
+  let selfNick: string | undefined;
   const notifier = createNotifier({
     isWindowFocused: options.isWindowFocused,
     showWindow: options.showWindow,
     emit: options.emit,
-    nameOf: (peerId) => names.get(peerId),
+    // Look-alike names carry their short fingerprint here too (shared/names.ts).
+    nameOf: (peerId) => {
+      const contact = contacts.get(peerId);
+      if (contact === undefined || contact.nick === '') return undefined;
+      return taggedName(contact.nick, lookAlikeTags(contacts.values(), selfNick).get(peerId));
+    },
   });
+  const know = (contact: NamedContact): void => {
+    contacts.set(contact.id, { id: contact.id, nick: contact.nick, kind: contact.kind ?? 'peer' });
+  };
 
   const observe = <E extends EventChannel>(event: E, payload: EventPayloads[E]): void => {
     switch (event) {
       case 'unread':
         setUnread((payload as EventPayloads['unread']).total);
         break;
-      case 'self':
-        tray?.setStatus((payload as EventPayloads['self']).status);
+      case 'self': {
+        const self = payload as EventPayloads['self'];
+        tray?.setStatus(self.status);
+        selfNick = self.nick;
         break;
+      }
       case 'contact': {
-        const { peer } = payload as EventPayloads['contact'];
-        if (peer.nick !== '') names.set(peer.id, peer.nick);
+        const { peer, kind } = payload as EventPayloads['contact'];
+        know({ ...peer, kind });
         break;
       }
       case 'message':
@@ -87,6 +102,9 @@ export function createDesktop(options: DesktopOptions): Desktop {
 
   return {
     observe,
+    know: (list) => {
+      for (const contact of list) know(contact);
+    },
     setNotificationsEnabled: (enabled) => notifier.setEnabled(enabled),
     setUnread,
     setStatus: (status) => tray?.setStatus(status),
@@ -99,12 +117,14 @@ export function createDesktop(options: DesktopOptions): Desktop {
 
 /** Tray, badge and notifier start from the stored state (events keep them current after that). */
 export async function seedDesktop(desktop: Desktop, handlers: CallHandlers): Promise<void> {
-  const [settings, self, conversations] = await Promise.all([
+  const [settings, self, conversations, contacts] = await Promise.all([
     handlers['settings:get'](undefined),
     handlers['self:get'](undefined),
     handlers['conversations:list'](undefined),
+    handlers['contacts:list'](undefined),
   ]);
   desktop.setNotificationsEnabled(settings.notifications);
-  desktop.setStatus(self.status);
+  desktop.observe('self', self);
+  desktop.know(contacts);
   desktop.setUnread(conversations.reduce((sum, c) => sum + c.unread, 0));
 }

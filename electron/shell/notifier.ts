@@ -3,6 +3,7 @@
 import { Notification } from 'electron';
 import type { ChatMessage } from '../../shared/domain';
 import type { EventSink } from '../../shared/ipc/contract';
+import { isStrangerId } from '../../shared/stranger-id';
 
 export const NOTIFICATION_BODY_MAX = 140;
 
@@ -10,7 +11,7 @@ export interface NotifierOptions {
   readonly isWindowFocused: () => boolean;
   readonly showWindow: () => void;
   readonly emit: EventSink;
-  /** The contact's nickname, when known (strangers have none). */
+  /** The contact's nickname with its look-alike tag, when known (strangers have none). */
   readonly nameOf: (peerId: string) => string | undefined;
 }
 
@@ -35,7 +36,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
       if (!enabled || message.direction !== 'in' || options.isWindowFocused()) return;
       if (!Notification.isSupported()) return;
       const notification = new Notification({
-        title: options.nameOf(message.peerId) ?? message.remote,
+        title: isStrangerId(message.peerId)
+          ? `${message.remote} · not encrypted`
+          : (options.nameOf(message.peerId) ?? message.remote),
         body: notificationBody(message.text),
       });
       live.add(notification);

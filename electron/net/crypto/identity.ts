@@ -7,12 +7,11 @@
  */
 import { NODE_ID_HEX_LENGTH } from '../../../shared/protocol/constants';
 import { constantTimeEqual, fromHex, toHex } from './bytes';
+import { SHORT_FINGERPRINT_HEX } from '../../../shared/names';
 import { X25519_KEY_BYTES, type CryptoProvider, type KeyPair } from './primitives';
 
 export const IDENTITY_FORMAT_VERSION = 1;
 export const IDENTITY_KEY_TYPE = 'x25519';
-/** Hex digits of the short fingerprint shown next to look-alike nicknames. */
-export const SHORT_FINGERPRINT_HEX = 6;
 
 type Hasher = Pick<CryptoProvider, 'sha256'>;
 

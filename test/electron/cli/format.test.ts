@@ -77,7 +77,7 @@ describe('message lines', () => {
         message({ peerId: 'stranger:10.0.0.9:5000', remote: '10.0.0.9:5000' }),
         undefined,
       ),
-    ).toBe('12:00 [stranger 10.0.0.9:5000] hello');
+    ).toBe('12:00 [stranger 10.0.0.9:5000 · not encrypted] hello');
     expect(messageLine(plainUi, message({ direction: 'out', state: 'delivered' }), undefined)).toBe(
       '12:00 [me ✓] hello',
     );
@@ -92,6 +92,28 @@ describe('message lines', () => {
   it('use the local time as HH:MM', () => {
     expect(hhmm(new Date(2024, 0, 2, 7, 5).getTime())).toBe('07:05');
     expect(hhmm(new Date(2024, 0, 2, 23, 59, 59).getTime())).toBe('23:59');
+  });
+});
+
+describe('look-alike names', () => {
+  it('carry the short fingerprint wherever the name is shown, and trust marks in /peers', () => {
+    const real = contact('alice', { id: 'a'.repeat(32), trust: 'verified' });
+    const fake = contact('\u0430lice', { id: 'b'.repeat(32), trust: 'key-changed' });
+    const tags = new Map([
+      [real.id, 'aaaaaa'],
+      [fake.id, 'bbbbbb'],
+    ]);
+    const ui = { ...plainUi, tagOf: (id: string) => tags.get(id) };
+    expect(messageLine(ui, message({ peerId: fake.id, text: 'hi' }), fake)).toBe(
+      '12:00 [\u0430lice · bbbbbb 192.168.1.5:4000] hi',
+    );
+    expect(peerChangeLine(ui, { change: 'added', peer: fake }, undefined)).toContain(
+      '+ \u0430lice · bbbbbb 192.168.1.5:4000 is online',
+    );
+    expect(peersList(ui, [real, fake], undefined).split('\n')).toEqual([
+      '1. alice · aaaaaa 192.168.1.5:4000 online ✓ verified',
+      '2. \u0430lice · bbbbbb 192.168.1.5:4000 online ! key changed',
+    ]);
   });
 });
 

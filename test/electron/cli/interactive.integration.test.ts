@@ -114,7 +114,7 @@ describe('packet-chat interactive: terminal safety', () => {
     expect(text).toContain(
       '\\x9e\\x9f\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069:end',
     );
-    expect(text).toMatch(/\[stranger 127\.0\.0\.1:\d+\] stranger:\\x0d\\x80/);
+    expect(text).toMatch(/\[stranger 127\.0\.0\.1:\d+ · not encrypted\] stranger:\\x0d\\x80/);
     // The newline in the message starts an indented line, never one that passes for a header.
     expect(text).toMatch(/\t\n {6}\\x0b\\x0c\\x0d/);
   });

@@ -72,3 +72,23 @@ describe('PeerDirectory.find', () => {
     expect(directory(bob).hasOnlinePeer()).toBe(false);
   });
 });
+
+describe('PeerDirectory.tag', () => {
+  it("tags names that look like another contact's or the user's own, and follows renames", () => {
+    const directory = new PeerDirectory();
+    const alice = peer('alice', 4000, 1);
+    const carol = peer('carol', 4001, 2);
+    directory.set(alice);
+    directory.set(carol);
+    directory.setSelfNick('bob');
+    expect(directory.tag(alice.id)).toBeUndefined();
+    const fake = peer('ALICE', 4002, 3);
+    directory.set(fake);
+    expect(directory.tag(alice.id)).toBe(alice.id.slice(0, 6));
+    expect(directory.tag(fake.id)).toBe(fake.id.slice(0, 6));
+    directory.set({ ...fake, nick: 'mallory' });
+    expect(directory.tag(alice.id)).toBeUndefined();
+    directory.set({ ...carol, nick: 'B0B' });
+    expect(directory.tag(carol.id)).toBe(carol.id.slice(0, 6));
+  });
+});

@@ -68,7 +68,7 @@ describe('notifications', () => {
     const { notifier, emit, showWindow } = notifierSetUp(false);
     notifier.onMessage(message({ peerId: 'stranger:10.0.0.9:5555', remote: '10.0.0.9:5555' }));
     const shown = Notification.instances[0]!;
-    expect(shown.options.title).toBe('10.0.0.9:5555'); // a stranger has no nickname
+    expect(shown.options.title).toBe('10.0.0.9:5555 · not encrypted'); // a stranger has no nickname
     shown.emit('click');
     expect(showWindow).toHaveBeenCalledOnce();
     expect(emit).toHaveBeenCalledWith('open-conversation', { peerId: 'stranger:10.0.0.9:5555' });
@@ -203,6 +203,33 @@ describe('desktop integration', () => {
     desktop.destroy();
     expect(tray.destroyed).toBe(true);
     expect(app.badgeCount).toBe(0);
+  });
+
+  it('names a notification with the short fingerprint when the name looks like another', () => {
+    const { desktop } = setUp();
+    const peer = (id: string, nick: string) => ({
+      id,
+      kind: 'peer' as const,
+      trust: 'encrypted' as const,
+      nick,
+      host: 'h',
+      address: '10.0.0.3',
+      port: 4000,
+      tcpPort: null,
+      status: 'online' as const,
+      online: true,
+      firstSeen: 0,
+      lastSeen: 0,
+    });
+    desktop.know([peer('aaaaaaaa', 'Carol')]);
+    desktop.observe('contact', { change: 'added', kind: 'peer', peer: peer('bbbbbbbb', 'CAR0L') });
+    desktop.observe('message', message({ peerId: 'aaaaaaaa' }));
+    desktop.observe('message', message({ peerId: 'bbbbbbbb' }));
+    expect(Notification.instances.map((n) => n.options.title)).toEqual([
+      'Carol · aaaaaa',
+      'CAR0L · bbbbbb',
+    ]);
+    desktop.destroy();
   });
 
   it('works without a tray where the desktop has no status area', () => {

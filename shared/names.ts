@@ -1,0 +1,65 @@
+// Names that cannot impersonate. The codec already strips invisible characters from nicks
+// (shared/protocol/packets.ts); what is left can still look like another name: Cyrillic "а" for
+// Latin "a", "rn" for "m", "ALICE" for "alice", or the user's own nick. Two contacts whose names
+// look the same are told apart by a short fingerprint beside the name, as Element does for
+// Matrix display names (the same library: unhomoglyph, Unicode's confusables.txt).
+import unhomoglyph from 'unhomoglyph';
+
+/** Hex digits of the key's fingerprint shown beside a look-alike name (= the node id's first). */
+export const SHORT_FINGERPRINT_HEX = 6;
+
+/** Combining marks, invisible format characters and white space: none tells names apart. */
+const IGNORED = /[\p{Mn}\p{Me}\p{Cf}\s]/gu;
+
+/**
+ * What a name looks like, two ways, both case folded: Unicode TR39's skeleton of the name ("AIice"
+ * reads "Alice": capital I for l) and of the lower-cased name ("ALICE" reads "alice", where the
+ * skeleton alone would make its I an l). Two names that share either can be mistaken for each
+ * other. Not meant to be shown.
+ */
+export function nameSkeletons(name: string): readonly [string, string] {
+  const bare = name.normalize('NFKD').replace(IGNORED, '');
+  const lower = (s: string): string => s.toLowerCase();
+  return [lower(unhomoglyph(bare)), lower(unhomoglyph(lower(bare)))];
+}
+
+/** The part of a contact the rule needs. */
+export interface NamedContact {
+  readonly id: string;
+  readonly nick: string;
+  /** Strangers (plain UDP tools) are named by their IP:port, never by a nick. */
+  readonly kind?: 'peer' | 'stranger';
+}
+
+/**
+ * The contacts whose names look like another contact's or like the user's own nick, each with
+ * the short fingerprint to show beside the name. Everyone else is shown by name alone.
+ */
+export function lookAlikeTags(
+  contacts: Iterable<NamedContact>,
+  selfNick: string | undefined,
+): ReadonlyMap<string, string> {
+  const peers = [...contacts].filter((c) => c.kind !== 'stranger');
+  const keys = peers.map((c) => new Set(nameSkeletons(c.nick)));
+  const seen = new Map<string, number>();
+  for (const key of keys.flatMap((k) => [...k])) seen.set(key, (seen.get(key) ?? 0) + 1);
+  const mine = new Set(selfNick === undefined ? [] : nameSkeletons(selfNick));
+  const tags = new Map<string, string>();
+  peers.forEach((contact, i) => {
+    const looksLikeAnother = [...(keys[i] ?? [])].some(
+      (k) => (seen.get(k) ?? 0) > 1 || mine.has(k),
+    );
+    if (looksLikeAnother) tags.set(contact.id, shortId(contact.id));
+  });
+  return tags;
+}
+
+/** The short fingerprint of a peer: its node id is the first half of SHA-256(public key). */
+export function shortId(id: string): string {
+  return id.slice(0, SHORT_FINGERPRINT_HEX);
+}
+
+/** A name with its tag, for plain-text places (the terminal, notifications): "alice · 3f9a01". */
+export function taggedName(nick: string, tag: string | undefined): string {
+  return tag === undefined ? nick : `${nick} · ${tag}`;
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { lookAlikeTags, nameSkeletons, shortId, taggedName } from '../../shared/names';
+import { nickText } from '../../shared/protocol/packets';
+
+const id = (c: string): string => c.repeat(32);
+
+/** Whether two names share a skeleton, i.e. can be mistaken for each other. */
+const alike = (a: string, b: string): boolean =>
+  nameSkeletons(a).some((k) => nameSkeletons(b).includes(k));
+
+describe('nameSkeletons', () => {
+  it('share one for names that look the same', () => {
+    const alice = 'alice';
+    expect(alike('\u0430lice', alice)).toBe(true); // Cyrillic а
+    expect(alike('ALICE', alice)).toBe(true);
+    expect(alike('AIice', alice)).toBe(true); // capital I for l
+    expect(alike('a lice', alice)).toBe(true);
+    expect(alike('ａｌｉｃｅ', alice)).toBe(true); // full width
+    expect(alike('alic\u0435\u0301', 'alicé')).toBe(true);
+    expect(alike('rnallory', 'mallory')).toBe(true);
+  });
+
+  it('differ for names that look different', () => {
+    expect(alike('alice', 'alicia')).toBe(false);
+    expect(alike('张三', '李四')).toBe(false);
+    expect(alike('bob', 'bop')).toBe(false);
+  });
+});
+
+describe('lookAlikeTags', () => {
+  it('tags every contact whose name looks like another one, and only those', () => {
+    const tags = lookAlikeTags(
+      [
+        { id: id('a'), nick: 'alice' },
+        { id: id('b'), nick: '\u0430lice' },
+        { id: id('c'), nick: 'carol' },
+      ],
+      'me',
+    );
+    expect([...tags]).toEqual([
+      [id('a'), 'aaaaaa'],
+      [id('b'), 'bbbbbb'],
+    ]);
+  });
+
+  it("tags a contact that looks like the user's own nick", () => {
+    const tags = lookAlikeTags([{ id: id('d'), nick: 'B0B' }], 'bob');
+    expect(tags.get(id('d'))).toBe('dddddd');
+  });
+
+  it('never tags strangers, who are named by their IP:port', () => {
+    const tags = lookAlikeTags(
+      [
+        { id: 'stranger:1.2.3.4:5', nick: 'alice', kind: 'stranger' },
+        { id: id('a'), nick: 'alice', kind: 'peer' },
+      ],
+      undefined,
+    );
+    expect(tags.size).toBe(0);
+  });
+
+  it('catches every look-alike trick of the attack, after the codec', () => {
+    // What the attacker sent: RLO, a zero-width space, Cyrillic а, the victim's nick.
+    const sent = ['\u202Eecila', 'al\u200Bice', '\u0430lice', 'alice'];
+    const nicks = sent.map((n) => nickText.parse(n));
+    // RLO is stripped by the codec: "ecila" then reads as what it is, not as "alice".
+    expect(nicks[0]).toBe('ecila');
+    const contacts = nicks.map((nick, i) => ({ id: String(i).repeat(32), nick }));
+    const tags = lookAlikeTags([{ id: id('a'), nick: 'alice' }, ...contacts], 'bob');
+    expect(tags.has(id('a'))).toBe(true);
+    expect(tags.has(contacts[0]?.id ?? '')).toBe(false);
+    for (const c of contacts.slice(1)) expect(tags.get(c.id)).toBe(shortId(c.id));
+  });
+});
+
+describe('taggedName', () => {
+  it('puts the tag after the name, or nothing', () => {
+    expect(taggedName('alice', 'aaaaaa')).toBe('alice · aaaaaa');
+    expect(taggedName('alice', undefined)).toBe('alice');
+  });
+});
