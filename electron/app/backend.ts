@@ -90,7 +90,13 @@ export function createBackend(options: BackendOptions): Backend {
       emit('message', message);
       emit('unread', { total: store.reads.unreadTotal() });
     });
-    node.on('message-state', (change) => emit('message-state', change));
+    node.on('message-state', (change) => {
+      emit('message-state', change);
+      // A message of a multi-send: the batch's tally follows (one read by primary key).
+      const batch = change.recipients === undefined ? store.reads.batchOf(change.id) : undefined;
+      if (batch !== undefined) emit('batch', { batch, tally: store.reads.batchTally(batch) });
+    });
+    node.on('group', (change) => emit('group', change));
     node.on('packet', (entry) => emit('packets', [entry]));
     node.on('warning', (warning) => emit('warning', warning));
     node.on('storage', (health) => emit('notice', storageNotice(health)));

@@ -9,6 +9,7 @@ import { isStrangerId } from '../../shared/stranger-id';
 import { NodeError, type PacketChatNode } from '../net/index';
 import type { StoredSettings } from '../store/store';
 import { contactList, resolveConversation } from './contacts';
+import { createGroupCalls } from './group-calls';
 import type { Session } from './session';
 import type { Trust } from './trust';
 import { fullSettings } from './settings';
@@ -33,6 +34,8 @@ function mapNodeError(error: unknown): never {
       case 'empty':
       case 'too-long':
         throw new IpcFailure('invalid-argument', message, 'text', code);
+      case 'not-allowed':
+        throw new IpcFailure('invalid-argument', message, undefined, code);
       case 'not-started':
       case 'closed':
       case 'storage':
@@ -73,6 +76,7 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
     fullSettings(session.self, { ...deps.defaults, ...session.store.getSettings().values });
 
   return {
+    ...createGroupCalls({ running, nodeCall, emit: deps.emit }),
     'app:ready': () => null,
     'self:get': () => {
       running();

@@ -20,7 +20,10 @@ export interface SessionOptions {
   /** A nickname given on the command line; it is saved to the profile. */
   readonly nick?: string;
   /** Network overrides (ports, discovery, TCP, timers) for the node. */
-  readonly node?: Omit<NodeOptions, 'identity' | 'aliases' | 'nick' | 'status' | 'persistence'>;
+  readonly node?: Omit<
+    NodeOptions,
+    'identity' | 'signing' | 'aliases' | 'nick' | 'status' | 'persistence'
+  >;
 }
 
 /**
@@ -61,11 +64,12 @@ export class Session {
       try {
         const crypto = options.node?.crypto ?? defaultCryptoProvider().provider;
         const loaded = loadIdentity(profile.dir, store, crypto, options.nick);
-        const { keyPair, aliases, nick, status } = loaded.identity;
+        const { keyPair, signing, aliases, nick, status } = loaded.identity;
         const node = createNode({
           ...nodeOptions(store, options.node),
           crypto,
           identity: keyPair,
+          signing,
           aliases,
           nick,
           status,

@@ -57,6 +57,15 @@ export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
     'contacts:safetyNumber': gate(backend['contacts:safetyNumber']),
     'contacts:verify': gate(backend['contacts:verify']),
     'contacts:acceptKey': gate(backend['contacts:acceptKey']),
+    'messages:sendMany': gate(backend['messages:sendMany']),
+    'groups:list': gate(backend['groups:list']),
+    'groups:create': gate(backend['groups:create']),
+    'groups:add': gate(backend['groups:add']),
+    'groups:remove': gate(backend['groups:remove']),
+    'groups:leave': gate(backend['groups:leave']),
+    'groups:rename': gate(backend['groups:rename']),
+    'groups:makeAdmin': gate(backend['groups:makeAdmin']),
+    'groups:deliveries': gate(backend['groups:deliveries']),
     'settings:set': async (args) => {
       const settings = await gate(backend['settings:set'])(args);
       options.onSettings(settings);

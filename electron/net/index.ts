@@ -9,23 +9,36 @@ export {
   generateIdentity,
   nodeIdOf,
   parseIdentity,
+  parseSigningKey,
   serializeIdentity,
+  serializeSigningKey,
   shortFingerprintOf,
   type SerializedIdentity,
+  type SerializedSigningKey,
 } from './crypto/identity';
 export type { CryptoProvider, KeyPair } from './crypto/primitives';
 export { safetyNumberOf, formatSafetyNumber, safetyQrPayload } from './crypto/safety-number';
 export { BindError } from './sockets';
 export type { InterfaceAddress } from './interfaces';
 export {
+  GROUP_EPOCH,
   HELD_EPOCH,
   PLAIN_EPOCH,
+  type CarriedRecord,
   type IncomingRecord,
   type InboundChange,
   type InboundStream,
   type NodePersistence,
   type OutgoingRecord,
 } from './persistence';
+export type {
+  GroupArchive,
+  GroupRow,
+  OwnDelivery,
+  StoredPost,
+  StoredState,
+} from './groups/group-archive';
+export type { ChangeRequest } from './groups/group-rules';
 export {
   NodeError,
   type NodeErrorCode,

@@ -26,6 +26,8 @@ export interface NodeOptions {
    * absent (the app keeps one per profile in identity.json).
    */
   readonly identity?: KeyPair;
+  /** The Ed25519 key pair that signs group messages; a fresh one when absent. */
+  readonly signing?: KeyPair;
   /** Node ids this profile had before (a profile from protocol v1), told to peers. */
   readonly aliases?: readonly string[];
   /** The crypto implementation; by default node:crypto, checked by a self-test at start-up. */
@@ -56,6 +58,11 @@ export interface NodeOptions {
   readonly tcpTimeouts?: TcpTimeouts;
   /** How long the TCP attempt after the UDP retries waits for its ack. */
   readonly tcpAckTimeoutMs?: number;
+  /**
+   * How long a group message waits for what it depends on before it shows with a gap marker:
+   * messages of other members in its causal context, and the previous message of its sender.
+   */
+  readonly groupWaits?: { readonly causalMs: number; readonly senderMs: number };
   /** Durable storage for messages, streams and peers; without it everything lives in memory. */
   readonly persistence?: NodePersistence;
 }

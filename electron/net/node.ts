@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import { formatEndpoint, isIPv4, parseEndpoint, type Endpoint } from '../../shared/address';
 import type {
   ChatMessage,
+  GroupInfo,
+  MemberDelivery,
   PacketLogEntry,
   PeerChange,
   PeerInfo,
@@ -18,6 +20,7 @@ import {
   MAX_TEXT_BYTES,
   PACKET_LOG_SIZE,
 } from '../../shared/protocol/constants';
+import { groupIdOf } from '../../shared/protocol/groups';
 import type { AnnouncePacket, HandshakePayload, Packet } from '../../shared/protocol/packets';
 import { defaultCryptoProvider } from './crypto/default-provider';
 import { fromHex, toHex } from './crypto/bytes';
@@ -25,6 +28,10 @@ import { fingerprintOf, generateIdentity, nodeIdOf } from './crypto/identity';
 import { safetyNumberOf, safetyQrPayload } from './crypto/safety-number';
 import type { CryptoProvider, KeyPair } from './crypto/primitives';
 import { Discovery } from './discovery';
+import { MemoryGroupArchive } from './groups/group-archive';
+import { GroupCrypto } from './groups/group-crypto';
+import type { ChangeRequest } from './groups/group-rules';
+import { DEFAULT_GROUP_WAITS, Groups } from './groups/groups';
 import { resolveOptions, type NodeOptions, type ResolvedOptions } from './node-options';
 import { PacketLog } from './packet-log';
 import type { PeerLink } from './peer-link';
@@ -49,7 +56,15 @@ import { Wire, type Inbound, type SendMeta } from './wire';
 const EXPIRY_CHECKS_PER_TIMEOUT = 6;
 /** How long a TCP send waits for a handshake it started (UDP may be blocked). */
 const TCP_HANDSHAKE_WAIT_MS = 2_000;
-const SEALED_KINDS: ReadonlySet<Packet['kind']> = new Set(['hello', 'bye', 'text', 'frag', 'ack']);
+const SEALED_KINDS: ReadonlySet<Packet['kind']> = new Set([
+  'hello',
+  'bye',
+  'text',
+  'frag',
+  'ack',
+  'group-sync',
+  'group-want',
+]);
 /** Handshake messages are a few hundred bytes (docs/PROTOCOL.md); more is not one. */
 const MAX_HANDSHAKE_FRAME_BYTES = 1_024;
 
@@ -59,6 +74,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly persistence: NodeOptions['persistence'];
   private readonly provider: CryptoProvider;
   private readonly identity: KeyPair;
+  private readonly signing: KeyPair;
   private readonly aliases: readonly string[];
   private readonly peers = new PeerTable(MAX_PEERS);
   private readonly counters = emptyCounters();
@@ -71,6 +87,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly outgoing: TextSender;
   private readonly incoming: TextReceiver;
   private readonly plain: PlainText;
+  private readonly groups: Groups;
   private readonly storage: StorageGuard;
   private readonly waiting = new Map<string, Set<() => void>>();
   private clientPort = 0;
@@ -86,6 +103,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.setMaxListeners(50);
     this.provider = options.crypto ?? defaultCryptoProvider().provider;
     this.identity = options.identity ?? generateIdentity(this.provider);
+    this.signing = options.signing ?? this.provider.generateSigningKeyPair();
     this.aliases = options.aliases ?? [];
     const o = resolveOptions(options, nodeIdOf(this.identity.publicKey, this.provider));
     this.options = o;
@@ -139,6 +157,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
         ? {}
         : { tcpAckTimeoutMs: options.tcpAckTimeoutMs }),
       stateChanged: (change) => this.emit('message-state', change),
+      carriedState: (change) => this.groups.onDeliveryState(change),
       warn: (message, remote) => this.warn('tcp', message, remote),
     });
     this.incoming = new TextReceiver({
@@ -147,7 +166,30 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       nodeId: o.nodeId,
       now: o.now,
       received,
+      carried: (packet, arrival) => this.groups.prepare(packet, packet.from, arrival),
       warn: (message, remote) => this.warn('junk', message, remote),
+    });
+    this.groups = new Groups({
+      nodeId: o.nodeId,
+      crypto: new GroupCrypto(this.provider, this.signing),
+      archive: this.persistence?.groups ?? new MemoryGroupArchive(),
+      storage: this.storage,
+      timers: this.timers,
+      waits: options.groupWaits ?? DEFAULT_GROUP_WAITS,
+      now: o.now,
+      signingKeyOf: (id) => this.peers.get(id)?.signingKey,
+      isOnline: (id) => this.peers.get(id)?.online === true,
+      deliver: (peerId, item, relay) => this.outgoing.sendCarried(peerId, item, relay),
+      sendPacket: (peerId, packet) => {
+        const peer = this.peers.get(peerId);
+        if (peer !== undefined && this.started) this.link.send(peerId, peer, packet);
+      },
+      events: {
+        message: received,
+        state: (change) => this.emit('message-state', change),
+        group: (change) => this.emit('group', change),
+        warn: (message, peerId) => this.warn('junk', message, this.peers.get(peerId)),
+      },
     });
     this.plain = new PlainText({
       ...shared,
@@ -192,6 +234,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.peers.restore(this.persistence?.loadPeers() ?? []);
     this.outgoing.restore();
     this.incoming.restore();
+    this.groups.restore();
     this.started = true;
     this.discovery.start();
     const expiryEvery = Math.max(50, Math.floor(o.peerTimeoutMs / EXPIRY_CHECKS_PER_TIMEOUT));
@@ -213,6 +256,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private async shutdown(): Promise<void> {
     await this.starting?.catch(() => undefined);
     this.outgoing.close();
+    this.groups.close();
     this.timers.clear();
     await this.wire.close(async () => {
       if (!this.started) return;
@@ -343,11 +387,44 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     if (bytes > MAX_TEXT_BYTES) {
       throw new NodeError('too-long', `message is ${bytes} bytes, limit ${MAX_TEXT_BYTES}`);
     }
+    const groupId = groupIdOf(to);
+    if (groupId !== undefined) return this.groups.post(groupId, text);
     const peer = this.findPeer(to);
     if (peer !== undefined) return this.outgoing.send(peer, text);
     const stranger = this.plain.resolve(to);
     if (stranger === undefined) throw new NodeError('unknown-peer', `no such peer: ${to}`);
     return this.plain.send(stranger, text);
+  }
+
+  /** The groups this node is in, was in, or was removed from. */
+  groupList(): GroupInfo[] {
+    return this.groups.list();
+  }
+
+  group(groupId: string): GroupInfo | undefined {
+    return this.groups.get(groupId);
+  }
+
+  /** Makes a group of this node and `members` (peer ids met before) and tells each of them. */
+  createGroup(name: string, members: readonly string[]): GroupInfo {
+    this.mustRun();
+    return this.groups.create(name, members);
+  }
+
+  /** A membership change (add, remove, leave, rename, admin) made by this node. */
+  changeGroup(groupId: string, request: ChangeRequest): GroupInfo {
+    this.mustRun();
+    return this.groups.change(groupId, request);
+  }
+
+  /** Per member, how far one of our group messages got. */
+  groupDeliveries(messageId: string): readonly MemberDelivery[] {
+    return this.groups.deliveriesOf(messageId);
+  }
+
+  private mustRun(): void {
+    if (this.closing !== undefined) throw new NodeError('closed', 'node is closed');
+    if (!this.started) throw new NodeError('not-started', 'node is not started');
   }
 
   /** The peer's key changed and the user has not accepted it: messages to it are held. */
@@ -466,8 +543,13 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       peerId: event.peerId,
     });
     const publicKey = toHex(event.staticKey);
+    const signing = event.profile.sign === undefined ? {} : { signingKey: event.profile.sign };
     this.applyChanges(
-      this.peers.observe(event.peerId, endpoint, now, { ...detailsOf(event.profile), publicKey }),
+      this.peers.observe(event.peerId, endpoint, now, {
+        ...detailsOf(event.profile),
+        publicKey,
+        ...signing,
+      }),
     );
     this.emit('session', {
       peerId: event.peerId,
@@ -480,6 +562,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     const waiters = this.waiting.get(event.peerId);
     this.waiting.delete(event.peerId);
     for (const wake of waiters ?? []) wake();
+    if (this.started) this.groups.onSession(event.peerId);
   }
 
   private onOpened(event: Opened): void {
@@ -507,6 +590,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     switch (packet.kind) {
       case 'hello':
         this.touch(packet.from, event.from, event.transport, now, detailsOf(packet));
+        this.groups.onHello(packet.from);
         return;
       case 'bye':
         this.secure.forget(packet.from);
@@ -523,6 +607,14 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       case 'ack':
         this.touch(packet.from, event.from, event.transport, now);
         this.outgoing.acknowledge(packet);
+        return;
+      case 'group-sync':
+        this.touch(packet.from, event.from, event.transport, now);
+        this.groups.onSync(packet);
+        return;
+      case 'group-want':
+        this.touch(packet.from, event.from, event.transport, now);
+        this.groups.onWant(packet);
         return;
       case 'announce':
         return; // not sealed (filtered above)
@@ -576,11 +668,12 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       tcp: this.tcpPort ?? 0,
       status: this.status,
       ...(this.aliases.length === 0 ? {} : { aliases: [...this.aliases] }),
+      sign: toHex(this.signing.publicKey),
     };
   }
 
   private sendHello(peerId: string, to: Endpoint): void {
-    const { aliases: _aliases, ...profile } = this.profile();
+    const { aliases: _aliases, sign: _sign, ...profile } = this.profile();
     this.link.send(peerId, to, { kind: 'hello', from: this.id, ...profile });
   }
 

@@ -9,6 +9,8 @@ export interface PeerDetails {
   readonly status: PeerStatus;
   /** From a handshake: the key the peer proved. */
   readonly publicKey?: string;
+  /** From a handshake: the Ed25519 key it signs group messages with (pinned: never replaced). */
+  readonly signingKey?: string;
 }
 
 /**
@@ -63,6 +65,7 @@ export class PeerTable {
         firstSeen: now,
         lastSeen: now,
         ...(details?.publicKey === undefined ? {} : { publicKey: details.publicKey }),
+        ...(details?.signingKey === undefined ? {} : { signingKey: details.signingKey }),
       };
       this.peers.set(id, peer);
       return [{ change: 'added', peer }];
@@ -78,6 +81,7 @@ export class PeerTable {
     const peer: PeerInfo = {
       ...known,
       ...(details ?? {}),
+      ...(known.signingKey === undefined ? {} : { signingKey: known.signingKey }),
       address: from.address,
       port: from.port,
       online: true,

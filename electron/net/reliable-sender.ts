@@ -1,5 +1,6 @@
 import type { DeliveryStatus, MessageStateChange, Transport } from '../../shared/domain';
 import { MAX_UDP_TRANSMISSIONS } from '../../shared/protocol/constants';
+import type { GroupRef } from '../../shared/protocol/groups';
 import type { AckPacket } from '../../shared/protocol/packets';
 import { randomToken } from './ids';
 import { DEFAULT_RTO, retransmitDelay, RttEstimator, type RtoOptions } from './rtt-estimator';
@@ -15,6 +16,8 @@ export interface OutboundMessage {
   readonly seq: number;
   readonly text: string;
   readonly ts: number;
+  /** A group item travels in the text packet's `group` field (its text is the item's text). */
+  readonly group?: GroupRef;
   state: Exclude<DeliveryStatus, 'delivered' | 'failed'>;
   transport: Transport;
   /** UDP transmissions so far. */
@@ -118,6 +121,7 @@ export class ReliableSender {
       text: string;
       ts: number;
       mode: SendMode;
+      group?: GroupRef;
     }[],
   ): void {
     for (const m of messages) {

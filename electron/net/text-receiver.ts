@@ -7,6 +7,7 @@ import { InboundOrder, type InboundVerdict } from './inbound-order';
 import type { IncomingRecord, NodePersistence } from './persistence';
 import type { StorageGuard } from './storage-guard';
 import type { PeerLink } from './peer-link';
+import type { Arrival as GroupArrival, Prepared } from './groups/group-intake';
 
 export interface TextReceiverDeps {
   readonly nodeId: string;
@@ -17,6 +18,12 @@ export interface TextReceiverDeps {
   readonly storage: StorageGuard;
   /** A message became deliverable (stored first, when there is storage). */
   received(message: ChatMessage): void;
+  /**
+   * A packet carrying a group item arrived, new to its stream: what the groups store with the
+   * stream's state (before the ack) and do after it. Group items are taken when they arrive,
+   * whatever their place in the stream: the groups order them by writer, not by carrier.
+   */
+  carried?(packet: TextPacket, arrival: GroupArrival): Prepared | undefined;
   warn(message: string, remote: Endpoint): void;
 }
 
@@ -35,6 +42,8 @@ export class TextReceiver {
   private readonly order = new InboundOrder();
   private readonly reassembler = new Reassembler();
   private readonly arrivals = new BoundedMap<string, Arrival>(8_192);
+  /** Restored stream placeholders of group items (taken before the restart): shown by nobody. */
+  private readonly restoredCarried = new Set<string>();
 
   constructor(private readonly deps: TextReceiverDeps) {}
 
@@ -56,7 +65,10 @@ export class TextReceiver {
         text: r.text,
       })),
     );
-    for (const r of held) this.arrivals.set(r.id, { transport: r.transport, remote: r.remote });
+    for (const r of held) {
+      if (r.carried === true) this.restoredCarried.add(r.id);
+      else this.arrivals.set(r.id, { transport: r.transport, remote: r.remote });
+    }
   }
 
   receive(
@@ -69,12 +81,18 @@ export class TextReceiver {
     if (verdict.duplicate) this.deps.counters.duplicatesDropped += 1;
     const now = this.deps.now();
     const arrival: Arrival = { transport, remote: formatEndpoint(from) };
-    const shown = this.store(packet, verdict, arrival, now);
+    const isNew = verdict.ack && !verdict.duplicate;
+    const carried =
+      isNew && packet.group !== undefined ? this.deps.carried?.(packet, arrival) : undefined;
+    const shown = this.store(packet, verdict, arrival, now, carried);
     if (shown === undefined) return; // not stored: no ack, so the sender sends it again
     verdict.commit();
-    if (verdict.ack && !verdict.duplicate) this.arrivals.set(packet.id, arrival);
+    carried?.commit();
+    if (isNew && packet.group === undefined) this.arrivals.set(packet.id, arrival);
     if (verdict.ack) this.acknowledge(packet, from, reply);
     for (const message of shown) {
+      // A group item was taken when it arrived; its place in the stream is all that is left.
+      if (message.group !== undefined || this.restoredCarried.delete(message.id)) continue;
       this.deps.counters.messagesReceived += 1;
       const how = this.arrivals.get(message.id) ?? arrival;
       this.arrivals.delete(message.id);
@@ -114,34 +132,50 @@ export class TextReceiver {
     verdict: InboundVerdict,
     arrival: Arrival,
     now: number,
+    carried: Prepared | undefined,
   ): readonly TextPacket[] | undefined {
     const store = this.deps.persistence;
     const accepted = verdict.ack && !verdict.duplicate;
-    if (store === undefined || (!accepted && verdict.deliver.length === 0)) return verdict.deliver;
+    if (store === undefined) {
+      if (
+        carried !== undefined &&
+        this.deps.storage.run('take a group item', () => carried.write()) === undefined
+      )
+        return undefined;
+      return verdict.deliver;
+    }
+    if (!accepted && verdict.deliver.length === 0) return verdict.deliver;
     // The new message is inserted in place when it is the first to show; otherwise it is stored
-    // held and released with the rest, so stored order is exactly delivery order.
+    // held and released with the rest, so stored order is exactly delivery order. A group item
+    // is stored by the groups; held, it leaves an empty placeholder that keeps its stream place.
     const first = verdict.deliver[0]?.id === packet.id;
-    const record: IncomingRecord | undefined = accepted
-      ? {
-          id: packet.id,
-          peerId: packet.from,
-          epoch: packet.epoch,
-          seq: packet.seq,
-          text: packet.text,
-          transport: arrival.transport,
-          sentAt: packet.ts,
-          receivedAt: now,
-          remote: arrival.remote,
-          held: !first,
-        }
-      : undefined;
+    const isCarried = packet.group !== undefined;
+    const record: IncomingRecord | undefined =
+      accepted && !(isCarried && first)
+        ? {
+            id: packet.id,
+            peerId: packet.from,
+            epoch: packet.epoch,
+            seq: packet.seq,
+            text: isCarried ? '' : packet.text,
+            transport: arrival.transport,
+            sentAt: packet.ts,
+            receivedAt: now,
+            remote: arrival.remote,
+            held: !first,
+            ...(isCarried ? { carried: true } : {}),
+          }
+        : undefined;
     const released = verdict.deliver.filter((m) => !(first && m.id === packet.id)).map((m) => m.id);
     const stored = this.deps.storage.run('store received messages', () =>
-      store.recordInbound({
-        ...(record === undefined ? {} : { record }),
-        released,
-        stream: { peerId: packet.from, epoch: packet.epoch, expected: verdict.expected },
-        at: now,
+      store.transaction(() => {
+        carried?.write();
+        return store.recordInbound({
+          ...(record === undefined ? {} : { record }),
+          released,
+          stream: { peerId: packet.from, epoch: packet.epoch, expected: verdict.expected },
+          at: now,
+        });
       }),
     );
     if (stored === undefined) return undefined;

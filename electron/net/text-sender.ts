@@ -2,6 +2,7 @@ import type { Endpoint } from '../../shared/address';
 import type { ChatMessage, MessageStateChange, NodeCounters, PeerInfo } from '../../shared/domain';
 import { fitsOneDatagram } from '../../shared/protocol/codec';
 import { MAX_INNER_DATAGRAM_BYTES, TCP_ACK_TIMEOUT_MS } from '../../shared/protocol/constants';
+import type { GroupRef } from '../../shared/protocol/groups';
 import type { AckPacket, TextPacket } from '../../shared/protocol/packets';
 import { fragmentText } from './fragments';
 import type { ResolvedOptions } from './node-options';
@@ -12,6 +13,7 @@ import type { StorageGuard } from './storage-guard';
 import type { Timers } from './timers';
 import { NodeError } from './types';
 import type { PeerLink } from './peer-link';
+import type { CarriedItem } from './groups/group-runtime';
 
 export interface TextSenderDeps {
   readonly options: ResolvedOptions;
@@ -23,6 +25,8 @@ export interface TextSenderDeps {
   readonly persistence?: NodePersistence | undefined;
   readonly storage: StorageGuard;
   stateChanged(change: MessageStateChange): void;
+  /** A delivery of a group item changed state (these are no conversation's messages). */
+  carriedState(change: MessageStateChange): void;
   warn(message: string, remote: Endpoint): void;
 }
 
@@ -35,6 +39,8 @@ export class TextSender {
   private readonly sender: ReliableSender;
   /** Peers whose key changed: messages to them are stored `held`, not sent (docs/PROTOCOL.md). */
   private readonly held = new Set<string>();
+  /** Open deliveries of group items: their states go to the groups, not to a conversation. */
+  private readonly carried = new Set<string>();
 
   constructor(private readonly deps: TextSenderDeps) {
     const o = deps.options;
@@ -47,7 +53,13 @@ export class TextSender {
         // and the receiver's duplicate check answers for it.
         if (store !== undefined)
           deps.storage.run('record a delivery state', () => store.updateOutgoing(change));
-        deps.stateChanged(change);
+        if (!this.carried.has(change.id)) {
+          deps.stateChanged(change);
+          return;
+        }
+        if (change.state === 'delivered' || change.state === 'failed')
+          this.carried.delete(change.id);
+        deps.carriedState(change);
       },
       now: o.now,
       random: o.random,
@@ -111,6 +123,43 @@ export class TextSender {
     };
   }
 
+  /**
+   * Stores a delivery of a group item to one member and starts it, in that member's stream like
+   * any text (docs/PROTOCOL.md, "Groups"). Group items are never held for a key change: they go
+   * to the key the group lists. Returns the delivery id, or undefined when it could not be
+   * stored (the item itself is stored; repair sends it later).
+   */
+  sendCarried(peerId: string, item: CarriedItem, relay: boolean): string | undefined {
+    const peer = this.deps.peers.get(peerId);
+    const mode = this.modeFor(peer, item.text, item.ref);
+    const message: OutboundMessage = {
+      ...this.sender.prepare(peerId, item.text, item.ts, mode),
+      group: item.ref,
+    };
+    const record: OutgoingRecord = {
+      id: message.id,
+      peerId,
+      epoch: message.epoch,
+      seq: message.seq,
+      text: item.text,
+      sentAt: item.ts,
+      remote: peer === undefined ? '' : `${peer.address}:${String(peer.port)}`,
+      state: 'sending',
+      transport: message.transport,
+      attempts: 0,
+      carried: { groupId: item.groupId, kind: item.kind, item: item.item, relay, ref: item.ref },
+    };
+    try {
+      this.deps.persistence?.recordOutgoing(record, message.seq + 1);
+    } catch (error) {
+      this.deps.storage.fail('store a group delivery', error);
+      return undefined;
+    }
+    this.carried.add(message.id);
+    this.sender.start(message);
+    return message.id;
+  }
+
   /** After a restart: undelivered messages wait (pending) until their peers are heard from. */
   restore(): void {
     const store = this.deps.persistence;
@@ -118,8 +167,11 @@ export class TextSender {
     this.sender.restore(
       store.loadOutbox().map((r) => {
         const peer = this.deps.peers.get(r.peerId);
-        const mode: SendMode = peer === undefined ? 'udp' : this.modeFor(peer, r.text);
+        const group = r.carried?.ref;
+        if (group !== undefined) this.carried.add(r.id);
+        const mode: SendMode = this.modeFor(peer, r.text, group);
         return {
+          ...(group === undefined ? {} : { group }),
           id: r.id,
           to: r.peerId,
           epoch: r.epoch,
@@ -196,9 +248,11 @@ export class TextSender {
   }
 
   /** It fits a datagram, or TCP when both sides have it, or fragments. */
-  private modeFor(peer: PeerInfo, text: string): SendMode {
-    if (fitsOneDatagram(text)) return 'udp';
-    return this.deps.link.tcpEnabled() && peer.tcpPort !== null ? 'tcp' : 'fragments';
+  private modeFor(peer: PeerInfo | undefined, text: string, group?: GroupRef): SendMode {
+    if (fitsOneDatagram(text, group)) return 'udp';
+    return this.deps.link.tcpEnabled() && peer !== undefined && peer.tcpPort !== null
+      ? 'tcp'
+      : 'fragments';
   }
 
   private packetOf(message: OutboundMessage, floor: number): TextPacket {
@@ -211,6 +265,7 @@ export class TextSender {
       floor,
       ts: message.ts,
       text: message.text,
+      ...(message.group === undefined ? {} : { group: message.group }),
     };
   }
 

@@ -3,6 +3,7 @@
 import type { Endpoint } from '../../shared/address';
 import type {
   ChatMessage,
+  GroupChange,
   InterfaceInfo,
   MessageStateChange,
   NodeCounters,
@@ -81,10 +82,20 @@ export interface NodeEvents {
   /** A handshake completed: the peer proved this key (its node id is derived from it). */
   session: [PeerSession];
   packet: [PacketLogEntry];
+  /** A group's membership changed (made here or by another member), or we joined or left one. */
+  group: [GroupChange];
 }
 
 export type NodeErrorCode =
-  'not-started' | 'closed' | 'unknown-peer' | 'empty' | 'too-long' | 'not-found' | 'storage';
+  | 'not-started'
+  | 'closed'
+  | 'unknown-peer'
+  | 'empty'
+  | 'too-long'
+  | 'not-found'
+  | 'storage'
+  /** A group change this node may not make (not an admin, not a member any more, …). */
+  | 'not-allowed';
 
 export class NodeError extends Error {
   override readonly name = 'NodeError';

@@ -1,7 +1,14 @@
 import type { ZodType } from 'zod';
 import type { MessageStateChange, PeerInfo, PeerStatus } from '../../shared/domain';
 import { settingsSchema, type Settings } from '../../shared/ipc/schemas';
-import { HELD_EPOCH, PLAIN_EPOCH, type IncomingRecord, type OutgoingRecord } from '../net/index';
+import {
+  GROUP_EPOCH,
+  HELD_EPOCH,
+  PLAIN_EPOCH,
+  type IncomingRecord,
+  type OutgoingRecord,
+} from '../net/index';
+import { GroupStore } from './group-store';
 import { MessageReads } from './message-reads';
 import { toIncoming, toOutgoing, toPeer, type MessageRow, type PeerRow } from './rows';
 import type { SqlDatabase } from './sql-database';
@@ -25,12 +32,14 @@ export type StoredSettings = Omit<Settings, 'nick' | 'status'>;
 export class Store {
   readonly reads: MessageReads;
   readonly trust: TrustStore;
+  readonly groups: GroupStore;
   /** Next conversation position; the profile lock makes this process the only writer. */
   private nextPosition: number;
 
   constructor(readonly sql: SqlDatabase) {
     this.reads = new MessageReads(sql);
     this.trust = new TrustStore(sql);
+    this.groups = new GroupStore(sql, () => this.nextPosition++);
     this.nextPosition = this.lastPosition() + 1;
     sql.onRollback(() => {
       this.nextPosition = this.lastPosition() + 1;
@@ -113,12 +122,13 @@ export class Store {
   upsertPeer(peer: PeerInfo): void {
     this.sql.run(
       `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen,
-         public_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         public_key, signing_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET nick = excluded.nick, host = excluded.host,
          address = excluded.address, port = excluded.port, tcp_port = excluded.tcp_port,
          status = excluded.status, last_seen = MAX(last_seen, excluded.last_seen),
-         public_key = COALESCE(public_key, excluded.public_key)`,
+         public_key = COALESCE(public_key, excluded.public_key),
+         signing_key = COALESCE(signing_key, excluded.signing_key)`,
       peer.id,
       peer.nick,
       peer.host,
@@ -129,6 +139,7 @@ export class Store {
       peer.firstSeen,
       peer.lastSeen,
       peer.publicKey ?? null,
+      peer.signingKey ?? null,
     );
   }
 
@@ -183,8 +194,9 @@ export class Store {
   listHeld(): IncomingRecord[] {
     return this.sql
       .all<MessageRow>(
-        `SELECT * FROM messages WHERE position IS NULL AND direction = 'in'
+        `SELECT * FROM messages WHERE position IS NULL AND direction = 'in' AND epoch <> ?
        ORDER BY peer_id, epoch, seq`,
+        GROUP_EPOCH,
       )
       .map(toIncoming);
   }
@@ -269,10 +281,11 @@ export class Store {
     return this.sql
       .all<MessageRow>(
         `SELECT * FROM messages WHERE direction = 'out' AND state <> 'delivered'
-           AND epoch NOT IN (?, ?)
+           AND epoch NOT IN (?, ?, ?)
          ORDER BY peer_id, epoch, seq`,
         PLAIN_EPOCH,
         HELD_EPOCH,
+        GROUP_EPOCH,
       )
       .map(toOutgoing);
   }
@@ -282,10 +295,11 @@ export class Store {
     return this.sql
       .all<MessageRow>(
         `SELECT * FROM messages WHERE direction = 'out' AND peer_id = ? AND state <> 'delivered'
-           AND epoch <> ?
+           AND epoch NOT IN (?, ?)
          ORDER BY position`,
         peerId,
         PLAIN_EPOCH,
+        GROUP_EPOCH,
       )
       .map(toOutgoing);
   }
@@ -306,6 +320,18 @@ export class Store {
         id,
       );
       this.saveOutboundStream(to.peerId, to.epoch, nextSeq);
+    });
+  }
+
+  /** Marks messages as sent together by one multi-send (docs/STORAGE.md, "Multi-send"). */
+  setBatch(ids: readonly string[], batch: string): void {
+    this.transaction(() => {
+      for (const id of ids)
+        this.sql.run(
+          "UPDATE messages SET batch_id = ? WHERE id = ? AND direction = 'out'",
+          batch,
+          id,
+        );
     });
   }
 

@@ -23,6 +23,15 @@ export const CALL_CHANNELS = [
   'contacts:safetyNumber',
   'contacts:verify',
   'contacts:acceptKey',
+  'messages:sendMany',
+  'groups:list',
+  'groups:create',
+  'groups:add',
+  'groups:remove',
+  'groups:leave',
+  'groups:rename',
+  'groups:makeAdmin',
+  'groups:deliveries',
 ] as const satisfies readonly CallChannel[];
 
 export const EVENT_CHANNELS = [
@@ -37,6 +46,8 @@ export const EVENT_CHANNELS = [
   'notice',
   'warning',
   'key-changed',
+  'group',
+  'batch',
 ] as const satisfies readonly EventChannel[];
 
 type Exact<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;

@@ -8,13 +8,17 @@ import type {
   ChatMessage,
   Contact,
   ConversationSummary,
+  GroupChange,
+  GroupInfo,
   HistoryPage,
   InterfaceInfo,
+  MemberDelivery,
   MessageStateChange,
   NodeCounters,
   PacketLogEntry,
   PeerChange,
   PeerStatus,
+  RecipientTally,
   SearchHit,
   SocketsSnapshot,
 } from '../domain';
@@ -66,6 +70,29 @@ export interface CallResults {
   'contacts:verify': Contact;
   /** The contact's conversation now continues under this id. */
   'contacts:acceptKey': { peerId: string };
+  'messages:sendMany': MultiSendResult;
+  'groups:list': GroupInfo[];
+  /** The group as it is after the call; every member's node also gets a `group` event. */
+  'groups:create': GroupInfo;
+  'groups:add': GroupInfo;
+  'groups:remove': GroupInfo;
+  'groups:leave': GroupInfo;
+  'groups:rename': GroupInfo;
+  'groups:makeAdmin': GroupInfo;
+  'groups:deliveries': MemberDelivery[];
+}
+
+/**
+ * One compose action sent to several conversations: separate one-to-one messages (each with its
+ * own `message-state` events), tallied together by `batch` events.
+ */
+export interface MultiSendResult {
+  readonly batch: string;
+  /** The messages as stored, in state `sending`, in the order of `peerIds`. */
+  readonly messages: readonly ChatMessage[];
+  /** Recipients no message could be made for (unknown peer, …), with the reason's code. */
+  readonly failed: readonly { readonly peerId: string; readonly reason: string }[];
+  readonly tally: RecipientTally;
 }
 
 export type CallChannel = keyof typeof callSchemas;
@@ -125,8 +152,15 @@ export interface EventPayloads {
   };
   /** A message was received and stored. (A sent one is the answer of `messages:send`.) */
   message: ChatMessage;
-  /** A sent message changed state. */
+  /**
+   * A sent message changed state. For a group message (`peerId` is `group:ID`) `recipients`
+   * says how many members have it.
+   */
   'message-state': MessageStateChange;
+  /** A group's membership changed, or this node joined, left or was removed from one. */
+  group: GroupChange;
+  /** A message of a multi-send changed state: the whole batch's tally ("delivered to 5 of 6"). */
+  batch: { readonly batch: string; readonly tally: RecipientTally };
   /** Packet log entries, batched (at most a few batches per second). */
   packets: readonly PacketLogEntry[];
   counters: NodeCounters;

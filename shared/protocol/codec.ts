@@ -6,6 +6,7 @@ import {
   PROTOCOL_MARKER,
   PROTOCOL_VERSION,
 } from './constants';
+import type { GroupRef } from './groups';
 import { headerSchema, PACKET_KINDS, packetSchema, type Packet } from './packets';
 
 export type ProtocolErrorCode =
@@ -56,10 +57,11 @@ const LONGEST = Number.MAX_SAFE_INTEGER;
 
 /**
  * Whether a chat text fits one datagram as a sealed `text` packet with the longest header any
- * sender writes (32-hex id, 12-character message id, largest numbers). The node decides UDP or
- * TCP with this, and the composer shows the same answer before sending.
+ * sender writes (32-hex id, 12-character message id, largest numbers), and with its group
+ * descriptor when it is a group item. The node decides UDP or TCP with this, and the composer
+ * shows the same answer before sending.
  */
-export function fitsOneDatagram(text: string): boolean {
+export function fitsOneDatagram(text: string, group?: GroupRef): boolean {
   const probe: Packet = {
     kind: 'text',
     from: '0'.repeat(NODE_ID_HEX_LENGTH),
@@ -69,6 +71,7 @@ export function fitsOneDatagram(text: string): boolean {
     floor: LONGEST,
     ts: LONGEST,
     text,
+    ...(group === undefined ? {} : { group }),
   };
   return encodingLength(probe) <= MAX_INNER_DATAGRAM_BYTES;
 }

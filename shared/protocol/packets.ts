@@ -1,12 +1,7 @@
 import { z } from 'zod';
-import {
-  MAX_FRAGMENTS,
-  MAX_HOST_LENGTH,
-  MAX_ID_LENGTH,
-  MAX_NICK_LENGTH,
-  NODE_ID_HEX_LENGTH,
-  PROTOCOL_MARKER,
-} from './constants';
+import { MAX_FRAGMENTS, MAX_HOST_LENGTH, MAX_NICK_LENGTH, PROTOCOL_MARKER } from './constants';
+import { messageId, nodeId, seq, visibleLabel } from './fields';
+import { groupRefSchema, groupSyncSchema, groupWantSchema } from './groups';
 
 /**
  * The JSON packets of wire protocol v2. Every packet carries `proto`, `v`, `kind` and `from`
@@ -15,29 +10,7 @@ import {
  * Unknown fields are ignored so newer peers can add them.
  */
 
-const nodeId = z.string().regex(new RegExp(`^[0-9a-f]{${NODE_ID_HEX_LENGTH}}$`));
-const messageId = z
-  .string()
-  .min(1)
-  .max(MAX_ID_LENGTH)
-  .regex(/^[A-Za-z0-9_-]+$/);
 const port = z.number().int().min(1).max(65_535);
-const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
-// Control characters (C0, DEL, C1) would let a peer rewrite the terminal or fake UI lines.
-// eslint-disable-next-line no-control-regex
-const noControl = /^[^\u0000-\u001f\u007f-\u009f]*$/;
-/**
- * Invisible format characters (Unicode category Cf: bidi embeddings, overrides and isolates,
- * zero-width spaces and joiners, the BOM, …) make one name look like another ("bob\u202Etxt.exe"
- * reads "bobexe.txt"). Names are stored and shown without them.
- */
-const INVISIBLE = /\p{Cf}/gu;
-const visibleLabel = (max: number, min: number) =>
-  z
-    .string()
-    .max(max * 4)
-    .transform((s) => s.replace(INVISIBLE, '').trim())
-    .pipe(z.string().min(min).max(max).regex(noControl));
 /** A nickname as every peer accepts it on the wire (the settings use the same rule). */
 export const nickText = visibleLabel(MAX_NICK_LENGTH, 1);
 const nick = nickText;
@@ -90,6 +63,8 @@ export const textSchema = z.object({
   /** Sender's wall clock when the message was written (ms since the epoch). */
   ts: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   text: z.string().min(1).max(MAX_TEXT_CHARS),
+  /** A group item (a signed group message, or a membership snapshot in `text`): docs/PROTOCOL.md. */
+  group: groupRefSchema.optional(),
 });
 /** One piece of a text too long for a datagram, sent when TCP is off (see PROTOCOL.md). */
 export const fragSchema = z.object({
@@ -107,6 +82,8 @@ export const fragSchema = z.object({
     .max(MAX_FRAGMENTS - 1),
   count: z.number().int().min(2).max(MAX_FRAGMENTS),
   data: z.string().min(1),
+  /** As on `text`: every fragment of a group item carries it. */
+  group: groupRefSchema.optional(),
 });
 export const ackSchema = z.object({
   kind: z.literal('ack'),
@@ -123,6 +100,8 @@ export const packetSchema = z.discriminatedUnion('kind', [
   textSchema,
   fragSchema,
   ackSchema,
+  groupSyncSchema,
+  groupWantSchema,
 ]);
 
 export const headerSchema = z.object({
@@ -139,6 +118,11 @@ export const headerSchema = z.object({
 export const handshakePayloadSchema = z.object({
   ...profileFields,
   aliases: z.array(nodeId).max(4).optional(),
+  /** The Ed25519 public key (hex) this node signs group messages with. */
+  sign: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type HandshakePayload = z.output<typeof handshakePayloadSchema>;
 
@@ -148,6 +132,8 @@ export type ByePacket = z.output<typeof byeSchema>;
 export type TextPacket = z.output<typeof textSchema>;
 export type AckPacket = z.output<typeof ackSchema>;
 export type FragPacket = z.output<typeof fragSchema>;
+export type GroupSyncPacket = z.output<typeof groupSyncSchema>;
+export type GroupWantPacket = z.output<typeof groupWantSchema>;
 export type Packet = z.output<typeof packetSchema>;
 export type PacketKind = Packet['kind'];
 export const PACKET_KINDS: readonly PacketKind[] = packetSchema.options.map(

@@ -304,5 +304,21 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     }),
     'contacts:verify': ({ peerId }) => ({ ...contact(peerId), trust: 'verified' }),
     'contacts:acceptKey': ({ peerId }) => ({ peerId }),
+    // Groups and multi-send: the UI for them comes later; the fake answers as a node in no group.
+    'messages:sendMany': () => {
+      throw new IpcFailure('unavailable', 'the fake backend has no multi-send');
+    },
+    'groups:list': () => [],
+    'groups:create': noGroups,
+    'groups:add': noGroups,
+    'groups:remove': noGroups,
+    'groups:leave': noGroups,
+    'groups:rename': noGroups,
+    'groups:makeAdmin': noGroups,
+    'groups:deliveries': noGroups,
   };
+}
+
+function noGroups(): never {
+  throw new IpcFailure('not-found', 'the fake backend is in no group');
 }

@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { up as initial } from './001-initial';
 import { up as search } from './002-search';
 import { up as trust } from './003-trust';
+import { up as groups } from './005-groups';
 
 export interface Migration {
   /** The schema version this migration produces (PRAGMA user_version). */
@@ -10,14 +11,19 @@ export interface Migration {
   readonly up: (db: DatabaseSync) => void;
 }
 
-/** One migration per schema version, in order. Never edit a released one: add the next. */
+/**
+ * One migration per schema version, in increasing order. Never edit a released one: add the next.
+ * Versions may skip a number (branches developed side by side take numbers ahead of time); a
+ * database is at the version of the last migration applied to it.
+ */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', up: initial },
   { version: 2, name: 'search', up: search },
   { version: 3, name: 'trust', up: trust },
+  { version: 5, name: 'groups', up: groups },
 ];
 
-export const SCHEMA_VERSION = MIGRATIONS.length;
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
 export function schemaVersion(db: DatabaseSync): number {
   const row = db.prepare('PRAGMA user_version').get() as { user_version: number } | undefined;

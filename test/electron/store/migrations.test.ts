@@ -20,10 +20,11 @@ function tables(db: DatabaseSync): string[] {
 }
 
 describe('migrations', () => {
-  it('are numbered 1..N without gaps', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual(
-      Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1),
-    );
+  it('are numbered upward from 1, the last one being the schema version', () => {
+    const versions = MIGRATIONS.map((m) => m.version);
+    expect(versions[0]).toBe(1);
+    expect(versions.every((v, i) => i === 0 || v > (versions[i - 1] ?? 0))).toBe(true);
+    expect(versions.at(-1)).toBe(SCHEMA_VERSION);
   });
 
   it('1 creates identity, settings, peers, messages, streams and read state', () => {
@@ -75,10 +76,49 @@ describe('migrations', () => {
       `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen)
        VALUES ('p', 'alice', 'h', '10.0.0.2', 4000, NULL, 'online', 1, 2)`,
     ).run();
-    expect(migrate(db)).toEqual([3]);
+    expect(migrate(db, 3)).toEqual([3]);
     expect(
       db.prepare('SELECT id, public_key, verified, key_changed_to, alias_of FROM peers').all(),
     ).toEqual([{ id: 'p', public_key: null, verified: 0, key_changed_to: null, alias_of: null }]);
+    db.close();
+  });
+
+  it('5 adds groups, signing keys and batches, keeping peers and messages', () => {
+    const db = new DatabaseSync(join(tempDir(), 'v5.db'));
+    migrate(db, 3);
+    db.prepare(
+      `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen)
+       VALUES ('p', 'alice', 'h', '10.0.0.2', 4000, NULL, 'online', 1, 2)`,
+    ).run();
+    db.prepare(
+      `INSERT INTO messages (id, peer_id, direction, epoch, seq, text, transport, state, sent_at,
+         received_at, remote, position) VALUES ('m', 'p', 'in', 'e', 1, 't', 'udp', 'received', 1, 1, 'x', 1)`,
+    ).run();
+    expect(migrate(db)).toEqual([5]);
+    expect(schemaVersion(db)).toBe(5);
+    expect(tables(db)).toEqual(
+      expect.arrayContaining([
+        'group_deliveries',
+        'group_held',
+        'group_members',
+        'group_posts',
+        'group_states',
+        'groups',
+      ]),
+    );
+    expect(db.prepare('SELECT id, signing_key FROM peers').all()).toEqual([
+      { id: 'p', signing_key: null },
+    ]);
+    expect(db.prepare('SELECT id, batch_id FROM messages').all()).toEqual([
+      { id: 'm', batch_id: null },
+    ]);
+    // One message per writer and sequence number in a group: a second one is refused.
+    const post = db.prepare(
+      `INSERT INTO group_posts (message_id, group_id, origin, seq, version, prev_version, deps,
+         signature) VALUES (?, 'g', 'o', 1, 1, 0, '[]', 's')`,
+    );
+    post.run('a');
+    expect(() => post.run('b')).toThrow(/UNIQUE/);
     db.close();
   });
 
