@@ -62,7 +62,12 @@ export interface NodeOptions {
    * How long a group message waits for what it depends on before it shows with a gap marker:
    * messages of other members in its causal context, and the previous message of its sender.
    */
-  readonly groupWaits?: { readonly causalMs: number; readonly senderMs: number };
+  readonly groupWaits?: {
+    readonly causalMs: number;
+    readonly senderMs: number;
+    /** How long a gap in one writer's messages lasts before other members are asked for it. */
+    readonly repairMs?: number;
+  };
   /** Durable storage for messages, streams and peers; without it everything lives in memory. */
   readonly persistence?: NodePersistence;
 }

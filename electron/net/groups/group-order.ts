@@ -117,6 +117,48 @@ export class GroupOrder<P extends OrderedPost> {
     return oldest;
   }
 
+  /**
+   * Since when a message of `origin` has waited for an earlier one of the same sender (that
+   * earlier one is lost on the way here, or stuck behind a dead link), or undefined.
+   */
+  stalledSince(origin: string): number | undefined {
+    let oldest: number | undefined;
+    for (const { post, since } of this.waiting.values()) {
+      if (post.origin !== origin || this.senderReady(post)) continue;
+      if (oldest === undefined || since < oldest) oldest = since;
+    }
+    return oldest;
+  }
+
+  /**
+   * The sequence numbers of `origin` after what was shown, up to `upTo`, that are neither shown
+   * nor waiting here: what repair asks other members for. At most `limit` ranges.
+   */
+  missing(origin: string, upTo: number, limit: number): [number, number][] {
+    const have = new Set<number>();
+    for (const { post } of this.waiting.values()) if (post.origin === origin) have.add(post.seq);
+    const ranges: [number, number][] = [];
+    let start: number | undefined;
+    for (let seq = this.head(origin) + 1; seq <= upTo + 1; seq += 1) {
+      const gap = seq <= upTo && !have.has(seq);
+      if (gap && start === undefined) start = seq;
+      if (!gap && start !== undefined) {
+        ranges.push([start, seq - 1]);
+        start = undefined;
+        if (ranges.length >= limit) break;
+      }
+    }
+    return ranges;
+  }
+
+  /** The lowest sequence number of `origin` that waits here, if any. */
+  lowestWaiting(origin: string): number | undefined {
+    let lowest: number | undefined;
+    for (const { post } of this.waiting.values())
+      if (post.origin === origin && (lowest === undefined || post.seq < lowest)) lowest = post.seq;
+    return lowest;
+  }
+
   /** The newest message shown from up to `limit` other members, most recent first. */
   context(limit: number): [string, number, number][] {
     return [...this.latest.entries()]

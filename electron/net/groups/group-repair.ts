@@ -13,6 +13,12 @@ import { postItem, stateItem, type CarriedItem, type GroupRuntime } from './grou
 export const MAX_RELAYED_PER_WANT = 256;
 /** A range asked for is not asked for again (of anyone) sooner than this. */
 const WANT_RETRY_MS = 4_000;
+/**
+ * A message of a writer that is online is fetched from another member only when a later one has
+ * waited for it this long: until then the writer's own retransmissions are the road (a relay
+ * would double the traffic of every lossy link).
+ */
+export const DEFAULT_REPAIR_AFTER_MS = 5_000;
 /** The same snapshots are not pushed to the same member sooner than this. */
 const PUSH_RETRY_MS = 5_000;
 /** High-water marks are sent to one member at most this often, unless asked. */
@@ -22,6 +28,7 @@ export const UNKNOWN_STATE = '0'.repeat(32);
 
 export interface RepairHost {
   readonly nodeId: string;
+  readonly repairAfterMs: number;
   readonly archive: GroupArchive;
   now(): number;
   runtime(groupId: string): GroupRuntime | undefined;
@@ -124,17 +131,28 @@ export class GroupRepair {
     }
   }
 
+  /**
+   * What to fetch from `from`, given its high-water marks: everything we lack of a writer that
+   * is offline, and of one that is online only the gaps a later message has waited on for a
+   * while.
+   */
   private want(rt: GroupRuntime, from: string, heads: readonly [string, number][]): void {
     const now = this.host.now();
     const ranges: [string, number, number][] = [];
     for (const [origin, seq] of heads) {
-      const head = rt.order.head(origin);
-      if (origin === this.host.nodeId || seq <= head) continue;
+      if (origin === this.host.nodeId || origin === from || seq <= rt.order.head(origin)) continue;
+      let upTo = seq;
+      if (this.host.isOnline(origin)) {
+        const stalled = rt.order.stalledSince(origin);
+        if (stalled === undefined || now - stalled < this.host.repairAfterMs) continue;
+        upTo = Math.min(seq, (rt.order.lowestWaiting(origin) ?? seq + 1) - 1);
+      }
       const key = `${rt.row.id} ${origin}`;
       const last = this.wanted.get(key);
-      if (last !== undefined && last.upTo >= seq && now - last.at < WANT_RETRY_MS) continue;
-      this.wanted.set(key, { upTo: seq, at: now });
-      ranges.push([origin, head + 1, seq]);
+      if (last !== undefined && last.upTo >= upTo && now - last.at < WANT_RETRY_MS) continue;
+      this.wanted.set(key, { upTo, at: now });
+      for (const [first, end] of rt.order.missing(origin, upTo, MAX_WANT_RANGES))
+        ranges.push([origin, first, end]);
     }
     for (let i = 0; i < ranges.length; i += MAX_WANT_RANGES) {
       this.host.sendPacket(from, {

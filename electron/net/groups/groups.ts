@@ -27,7 +27,7 @@ import { GroupChain } from './group-chain';
 import type { GroupCrypto } from './group-crypto';
 import { GroupIntake, type Arrival, type Prepared } from './group-intake';
 import { GroupOrder, type OrderWaits, type Release } from './group-order';
-import { dependencies, GroupRepair, SYNC_EVERY_MS } from './group-repair';
+import { DEFAULT_REPAIR_AFTER_MS, dependencies, GroupRepair, SYNC_EVERY_MS } from './group-repair';
 import { childOf, genesis, isMember, type ChangeRequest, type Snapshot } from './group-rules';
 import { postItem, stateItem, type CarriedItem, type GroupRuntime } from './group-runtime';
 import { groupInfo, postMessage, tallyChange, withWinner } from './group-view';
@@ -35,12 +35,20 @@ import { groupInfo, postMessage, tallyChange, withWinner } from './group-view';
 export type { Arrival, Prepared } from './group-intake';
 export type { CarriedItem } from './group-runtime';
 
-/** A message waiting this long for something makes us ask every member how far it is. */
-const ASK_AFTER_MS = 1_000;
-/** …and not more often than this. */
-const ASK_EVERY_MS = 3_000;
+/** We ask every member how far it is at most this often (when a message waits for repair). */
+const ASK_EVERY_MS = 5_000;
 
-export const DEFAULT_GROUP_WAITS: OrderWaits = { causalMs: 3_000, senderMs: 30_000 };
+export interface GroupWaits extends OrderWaits {
+  /** How long a gap in one writer's messages lasts before other members are asked for them. */
+  readonly repairMs?: number;
+}
+
+export const DEFAULT_GROUP_WAITS: GroupWaits = {
+  causalMs: 3_000,
+  // Per-sender order is the guarantee: this is only the valve for a message no one can supply.
+  senderMs: 120_000,
+  repairMs: DEFAULT_REPAIR_AFTER_MS,
+};
 
 export interface GroupEvents {
   message(message: ChatMessage): void;
@@ -55,7 +63,7 @@ export interface GroupsDeps {
   readonly archive: GroupArchive;
   readonly storage: StorageGuard;
   readonly timers: Timers;
-  readonly waits: OrderWaits;
+  readonly waits: GroupWaits;
   readonly events: GroupEvents;
   now(): number;
   /** The signing key a peer proved in its handshake (pinned), hex. */
@@ -92,6 +100,7 @@ export class Groups {
   constructor(private readonly deps: GroupsDeps) {
     this.repair = new GroupRepair({
       nodeId: deps.nodeId,
+      repairAfterMs: deps.waits.repairMs ?? DEFAULT_REPAIR_AFTER_MS,
       archive: deps.archive,
       now: () => deps.now(),
       runtime: (id) => this.runtimes.get(id),
@@ -505,14 +514,15 @@ export class Groups {
     const oldest = rt.order.oldestWaitingSince();
     if (deadline === undefined || oldest === undefined) return;
     const now = this.deps.now();
-    const askAt = Math.max(oldest + ASK_AFTER_MS, rt.lastAskAt + ASK_EVERY_MS);
+    const repairMs = this.deps.waits.repairMs ?? DEFAULT_REPAIR_AFTER_MS;
+    const askAt = Math.max(oldest + repairMs, rt.lastAskAt + ASK_EVERY_MS);
     const at = Math.min(deadline, askAt);
     rt.timer = this.deps.timers.after(Math.max(10, at - now), () => {
       rt.timer = undefined;
       const time = this.deps.now();
+      // A message has waited long (for an earlier one of its writer): ask who has that one.
       if (
-        rt.order.waitingCount > 0 &&
-        time - (rt.order.oldestWaitingSince() ?? time) >= ASK_AFTER_MS &&
+        time - (rt.order.oldestWaitingSince() ?? time) >= repairMs &&
         time - rt.lastAskAt >= ASK_EVERY_MS
       )
         this.repair.askEveryone(rt);

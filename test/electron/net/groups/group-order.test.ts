@@ -80,4 +80,21 @@ describe('group display order', () => {
     ]);
     expect(order.context(1)).toEqual([[A, 2, 1]]);
   });
+
+  it('says what repair should ask for: the gaps of one sender, and since when it waits', () => {
+    const order = new GroupOrder<OrderedPost>(ME, WAITS);
+    order.offer(post(A, 1), 0);
+    order.offer(post(A, 4), 100);
+    order.offer(post(A, 5), 200);
+    order.offer(post(A, 8), 300);
+    expect(order.missing(A, 10, 16)).toEqual([
+      [2, 3],
+      [6, 7],
+      [9, 10],
+    ]);
+    expect(order.missing(A, 10, 1)).toEqual([[2, 3]]);
+    expect(order.lowestWaiting(A)).toBe(4);
+    expect(order.stalledSince(A)).toBe(100);
+    expect(order.stalledSince(B)).toBeUndefined();
+  });
 });
