@@ -10,6 +10,21 @@ describe('parseCommand', () => {
     ['{"cmd":"quit","extra":1}', { cmd: 'quit' }],
     // An empty text reaches the node, which refuses it with the code `empty`.
     ['{"cmd":"send","to":"abc","text":""}', { cmd: 'send', to: 'abc', text: '' }],
+    ['{"cmd":"groups"}', { cmd: 'groups' }],
+    [
+      '{"cmd":"group-create","name":"team","members":["a","b"]}',
+      { cmd: 'group-create', name: 'team', members: ['a', 'b'] },
+    ],
+    // A group is named by its id or by its conversation id.
+    ['{"cmd":"group-leave","group":"group:g1"}', { cmd: 'group-leave', group: 'g1' }],
+    [
+      '{"cmd":"group-add","group":"g1","member":"m"}',
+      { cmd: 'group-add', group: 'g1', member: 'm' },
+    ],
+    [
+      '{"cmd":"send-many","to":["a","b"],"text":"hi"}',
+      { cmd: 'send-many', to: ['a', 'b'], text: 'hi' },
+    ],
   ])('accepts %s', (line, command) => {
     expect(parseCommand(line)).toEqual({ ok: true, command });
   });
@@ -20,6 +35,8 @@ describe('parseCommand', () => {
     ['{"cmd":"launch"}', /^bad command \(cmd\)/],
     ['null', /^bad command/],
     ['[1]', /^bad command/],
+    ['{"cmd":"send-many","to":[],"text":"hi"}', /^bad command \(to\)/],
+    ['{"cmd":"group-create","name":"x"}', /^bad command \(members\)/],
   ])('rejects %s with a clear message', (line, message) => {
     const result = parseCommand(line);
     expect(result.ok).toBe(false);
