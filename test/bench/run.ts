@@ -2,7 +2,7 @@
  * `npm run bench`: every PacketChat figure next to its baseline, measured in the same run.
  * Prints a table and writes JSON (default test/bench/results/latest.json).
  *
- *   tsx test/bench/run.ts [--quick] [--only=rtt,stream,tcp,discovery,memory,storage,ui,cli]
+ *   tsx test/bench/run.ts [--quick] [--only=rtt,stream,tcp,discovery,memory,storage,ui,cli,groups]
  *                         [--out=path.json]
  *
  * Loopback only. Each figure runs in fresh worker processes that are stopped afterwards.
@@ -12,12 +12,23 @@ import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cliStartup } from './cli-bench';
+import { groupFanOut } from './group-bench';
 import { discovery, memory, roundTrip, tcpTransfer, throughput, type Sizes } from './net-bench';
 import { round, table, type Figure } from './stats';
 import { withWorkers } from './worker-pool';
 import type { StorageResult } from './storage-bench';
 
-const SECTIONS = ['rtt', 'stream', 'tcp', 'discovery', 'memory', 'storage', 'ui', 'cli'] as const;
+const SECTIONS = [
+  'rtt',
+  'stream',
+  'tcp',
+  'discovery',
+  'memory',
+  'storage',
+  'ui',
+  'cli',
+  'groups',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -293,6 +304,37 @@ async function main(): Promise<void> {
         range(m.rssMb, 'MiB'),
       );
     }
+  });
+
+  await runSection('groups', async () => {
+    const r = await groupFanOut(sizes);
+    details['groups'] = r;
+    const raw = `${r.members} raw unicast datagrams from one socket, each answered`;
+    const note = `${round(r.datagramsSentPerMessage)} datagrams sent and ${round(r.datagramsReceivedPerMessage)} received per message; ${r.retransmitted} retransmissions`;
+    time(
+      'groups',
+      `message to ${r.members} members, all acked p50`,
+      r.group.p50,
+      raw,
+      r.raw.p50,
+      note,
+    );
+    time('groups', `message to ${r.members} members, all acked p99`, r.group.p99, raw, r.raw.p99);
+    time(
+      'groups',
+      `same text as ${r.members} one-to-one messages p50`,
+      r.unicast.p50,
+      raw,
+      r.raw.p50,
+      'a multi-send: 50 streams, no signature',
+    );
+    time(
+      'groups',
+      `same text as ${r.members} one-to-one messages p99`,
+      r.unicast.p99,
+      raw,
+      r.raw.p99,
+    );
   });
 
   const machine = {

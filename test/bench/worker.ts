@@ -15,6 +15,7 @@ import type { MessageStateChange, ChatMessage } from '../../shared/domain';
 import { encodePacket } from '../../shared/protocol/codec';
 import type { Packet } from '../../shared/protocol/packets';
 import { LOOPBACK_BROADCAST } from '../helpers/ports';
+import { groupCommands } from './group-commands';
 import { openRawDatabase, type RawDatabase } from './raw-sqlite';
 
 interface Closable {
@@ -155,6 +156,7 @@ async function startNode(o: StartNodeOptions) {
 
 const commands = {
   startNode,
+  ...groupCommands({ nodes, closables, bindUdp, until, delivered, watchStatus }),
 
   storedBy() {
     return storedBy;
