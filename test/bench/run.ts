@@ -326,7 +326,7 @@ async function main(): Promise<void> {
       r.unicast.p50,
       raw,
       r.raw.p50,
-      'a multi-send: 50 streams, no signature',
+      'a multi-send from the same node',
     );
     time(
       'groups',

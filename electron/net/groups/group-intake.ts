@@ -60,7 +60,10 @@ interface Stray {
  * parent is missing) wait in bounded memory, and repair is asked for the rest.
  */
 export class GroupIntake {
-  private readonly early = new BoundedMap<string, { post: StoredPost; ref: GroupPostRef }[]>(64);
+  private readonly early = new BoundedMap<
+    string,
+    { post: StoredPost; ref: GroupPostRef; direct: boolean }[]
+  >(64);
   private readonly strays = new BoundedMap<string, Stray>(MAX_STRAY_GROUPS);
 
   constructor(private readonly host: IntakeHost) {}
@@ -84,10 +87,10 @@ export class GroupIntake {
     const waiting = this.early.get(rt.row.id);
     if (waiting === undefined) return;
     this.early.delete(rt.row.id);
-    for (const { post, ref } of waiting) {
+    for (const { post, ref, direct } of waiting) {
       if (this.host.archive.hasPost(post.mid) || rt.order.isWaiting(post.mid)) continue;
-      const verdict = this.checkPost(rt, ref, post);
-      if (verdict === 'early') this.keepEarly(post, ref);
+      const verdict = this.checkPost(rt, ref, post, direct);
+      if (verdict === 'early') this.keepEarly(post, ref, direct);
       else if (
         verdict === 'ok' &&
         this.host.archive.insertPost(post, undefined, 'received') === 'inserted'
@@ -119,16 +122,20 @@ export class GroupIntake {
       remote: arrival.remote,
       transport: arrival.transport,
     };
+    // From the writer's own session the packet is authenticated by the session (its seal is the
+    // writer's key); a relayed one only by the writer's signature.
+    const direct = from === ref.by;
     const rt = this.host.runtime(ref.id);
-    if (rt === undefined) return { write: nothing, commit: () => this.keepEarly(post, ref) };
+    if (rt === undefined)
+      return { write: nothing, commit: () => this.keepEarly(post, ref, direct) };
     if (rt.row.status !== 'member') return undefined; // removed: nothing more reaches us
     if (rt.order.isWaiting(ref.mid) || this.host.archive.hasPost(ref.mid)) return undefined;
-    const verdict = this.checkPost(rt, ref, post);
+    const verdict = this.checkPost(rt, ref, post, direct);
     if (verdict === 'early') {
       return {
         write: nothing,
         commit: () => {
-          this.keepEarly(post, ref);
+          this.keepEarly(post, ref, direct);
           this.host.askFrom(rt, from);
         },
       };
@@ -148,23 +155,28 @@ export class GroupIntake {
     };
   }
 
-  private checkPost(rt: GroupRuntime, ref: GroupPostRef, post: StoredPost): string {
+  private checkPost(
+    rt: GroupRuntime,
+    ref: GroupPostRef,
+    post: StoredPost,
+    direct: boolean,
+  ): string {
     const winner = rt.chain.winner.body;
     if (ref.v > winner.version) return 'early';
     const at = rt.chain.at(ref.v)?.body;
     const key = (at === undefined ? undefined : keyOf(at, ref.by)) ?? keyOf(winner, ref.by);
     if (key === undefined) return `a message from ${ref.by}, who is no member`;
-    if (!this.host.crypto.verifyPost(ref, post.ts, post.text, key))
+    if (!direct && !this.host.crypto.verifyPost(ref, post.ts, post.text, key))
       return `a message that ${ref.by} did not sign`;
     const forUs =
       (at !== undefined && isMember(at, this.host.nodeId)) || ref.v >= rt.row.joinedVersion;
     return forUs ? 'ok' : 'a message sent before this node was a member';
   }
 
-  private keepEarly(post: StoredPost, ref: GroupPostRef): void {
+  private keepEarly(post: StoredPost, ref: GroupPostRef, direct: boolean): void {
     const list = this.early.get(post.groupId) ?? [];
     if (list.length >= MAX_EARLY_PER_GROUP) list.shift();
-    list.push({ post, ref });
+    list.push({ post, ref, direct });
     this.early.set(post.groupId, list);
   }
 
