@@ -22,11 +22,11 @@ export function storePersistence(store: Store): NodePersistence {
       return store.transaction(() => {
         let result: 'inserted' | 'duplicate' | 'none' = 'none';
         const { record, stream } = change;
-        if (record?.carried === true) store.groups.insertHeld(record);
+        if (record?.carried === true) store.groupOutbox.insertHeld(record);
         else if (record !== undefined) result = store.insertIncoming(record);
         if (change.released.length > 0 && stream !== undefined) {
           store.releaseHeld(stream.peerId, change.released, change.at);
-          store.groups.releaseHeld(change.released);
+          store.groupOutbox.releaseHeld(change.released);
         }
         if (stream !== undefined)
           store.saveInboundStream(stream.peerId, stream.epoch, stream.expected);
@@ -35,20 +35,21 @@ export function storePersistence(store: Store): NodePersistence {
     },
     loadInbound: () => ({
       streams: store.getInboundStreams(),
-      held: [...store.listHeld(), ...store.groups.listHeld()],
+      held: [...store.listHeld(), ...store.groupOutbox.listHeld()],
     }),
     outboundStream: (peerId) => store.getOutboundStream(peerId),
     recordOutgoing(record, nextSeq) {
       store.transaction(() => {
         if (record.carried === undefined) store.insertOutgoing(record);
-        else store.groups.insertDelivery(record);
+        else store.groupOutbox.insertDelivery(record);
         if (nextSeq !== undefined) store.saveOutboundStream(record.peerId, record.epoch, nextSeq);
       });
     },
     updateOutgoing: (change) => {
-      if (!store.groups.updateDelivery(change)) store.updateOutgoing(change);
+      if (!store.groupOutbox.updateDelivery(change)) store.updateOutgoing(change);
     },
-    loadOutbox: () => [...store.listOutbox(), ...store.groups.listDeliveryOutbox()].sort(byStream),
+    loadOutbox: () =>
+      [...store.listOutbox(), ...store.groupOutbox.listDeliveryOutbox()].sort(byStream),
     loadUndelivered: (peerId) => store.listUndelivered(peerId),
     readdressOutgoing: (id, to, nextSeq) => store.readdressOutgoing(id, to, nextSeq),
     savePeer: (peer) => store.upsertPeer(peer),

@@ -8,6 +8,7 @@ import {
   type IncomingRecord,
   type OutgoingRecord,
 } from '../net/index';
+import { GroupOutboxStore } from './group-outbox-store';
 import { GroupStore } from './group-store';
 import { MessageReads } from './message-reads';
 import { toIncoming, toOutgoing, toPeer, type MessageRow, type PeerRow } from './rows';
@@ -33,6 +34,7 @@ export class Store {
   readonly reads: MessageReads;
   readonly trust: TrustStore;
   readonly groups: GroupStore;
+  readonly groupOutbox: GroupOutboxStore;
   /** Next conversation position; the profile lock makes this process the only writer. */
   private nextPosition: number;
 
@@ -40,6 +42,7 @@ export class Store {
     this.reads = new MessageReads(sql);
     this.trust = new TrustStore(sql);
     this.groups = new GroupStore(sql, () => this.nextPosition++);
+    this.groupOutbox = new GroupOutboxStore(sql);
     this.nextPosition = this.lastPosition() + 1;
     sql.onRollback(() => {
       this.nextPosition = this.lastPosition() + 1;

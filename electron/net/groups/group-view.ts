@@ -1,6 +1,8 @@
 import type {
   ChatMessage,
   DeliveryStatus,
+  GroupChangeKind,
+  GroupMembership,
   GroupInfo,
   MemberDelivery,
   MessageStateChange,
@@ -117,4 +119,18 @@ export function tallyChange(
     attempts: deliveries.reduce((most, d) => Math.max(most, d.attempts), 0),
     recipients,
   };
+}
+
+/**
+ * What a new winner means for this node: it made the group, joined it (made or added), was
+ * removed, left, or the group changed around it.
+ */
+export function changeKind(
+  before: GroupMembership | undefined,
+  now: GroupMembership,
+  madeHere: boolean,
+): GroupChangeKind {
+  if (before === undefined) return madeHere ? 'created' : 'joined';
+  if (before === 'member' && now !== 'member') return now === 'left' ? 'left' : 'removed';
+  return before !== 'member' && now === 'member' ? 'joined' : 'updated';
 }

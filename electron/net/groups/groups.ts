@@ -1,24 +1,15 @@
 import type {
   ChatMessage,
   GroupChange,
-  GroupChangeKind,
   GroupInfo,
   MemberDelivery,
   MessageStateChange,
 } from '../../../shared/domain';
-import {
-  groupNameText,
-  MAX_CAUSAL_DEPS,
-  MAX_GROUP_MEMBERS,
-  type GroupPostRef,
-} from '../../../shared/protocol/groups';
 import type {
   GroupSyncPacket,
   GroupWantPacket,
   TextPacket,
 } from '../../../shared/protocol/packets';
-import { BoundedMap } from '../bounded-set';
-import { randomToken } from '../ids';
 import type { StorageGuard } from '../storage-guard';
 import type { Timers } from '../timers';
 import { NodeError } from '../types';
@@ -26,17 +17,17 @@ import type { GroupArchive, GroupRow, StoredPost } from './group-archive';
 import { GroupChain } from './group-chain';
 import type { GroupCrypto } from './group-crypto';
 import { GroupIntake, type Arrival, type Prepared } from './group-intake';
-import { GroupOrder, type OrderWaits, type Release } from './group-order';
-import { DEFAULT_REPAIR_AFTER_MS, dependencies, GroupRepair, SYNC_EVERY_MS } from './group-repair';
-import { childOf, genesis, isMember, type ChangeRequest, type Snapshot } from './group-rules';
+import { GroupOrder, type OrderWaits } from './group-order';
+import { DEFAULT_REPAIR_AFTER_MS, GroupRepair, SYNC_EVERY_MS } from './group-repair';
+import { isMember, type ChangeRequest, type Snapshot } from './group-rules';
+import { changeRecipients, makeChange, makeGroup, makePost } from './group-making';
 import { postItem, stateItem, type CarriedItem, type GroupRuntime } from './group-runtime';
-import { groupInfo, postMessage, tallyChange, withWinner } from './group-view';
+import { GroupTallies } from './group-tallies';
+import { GroupDisplay } from './group-display';
+import { changeKind, groupInfo, postMessage, withWinner } from './group-view';
 
 export type { Arrival, Prepared } from './group-intake';
 export type { CarriedItem } from './group-runtime';
-
-/** We ask every member how far it is at most this often (when a message waits for repair). */
-const ASK_EVERY_MS = 5_000;
 
 export interface GroupWaits extends OrderWaits {
   /** How long a gap in one writer's messages lasts before other members are asked for them. */
@@ -75,12 +66,6 @@ export interface GroupsDeps {
   sendPacket(peerId: string, packet: GroupSyncPacket | GroupWantPacket): void;
 }
 
-/** The deliveries of one of our messages still under way. */
-interface Tally {
-  readonly groupId: string;
-  readonly members: Map<string, MemberDelivery>;
-}
-
 /**
  * Groups without a server (docs/PROTOCOL.md, "Groups"): membership snapshots signed by admins,
  * messages signed by their writers and sent to every member over the one-to-one reliable
@@ -89,13 +74,10 @@ interface Tally {
  */
 export class Groups {
   private readonly runtimes = new Map<string, GroupRuntime>();
-  private readonly tallies = new Map<string, Tally>();
-  /** Delivery id -> our message and its member, for the deliveries we count. */
-  private readonly deliveries = new Map<string, { mid: string; peerId: string }>();
-  /** Tallies of our messages that are complete, for "who got it" questions. */
-  private readonly finished = new BoundedMap<string, readonly MemberDelivery[]>(2_048);
+  private readonly tallies = new GroupTallies();
   private readonly repair: GroupRepair;
   private readonly intake: GroupIntake;
+  private readonly display: GroupDisplay;
 
   constructor(private readonly deps: GroupsDeps) {
     this.repair = new GroupRepair({
@@ -108,6 +90,15 @@ export class Groups {
       sendPacket: (peerId, packet) => deps.sendPacket(peerId, packet),
       isOnline: (peerId) => deps.isOnline(peerId),
     });
+    this.display = new GroupDisplay({
+      archive: deps.archive,
+      storage: deps.storage,
+      timers: deps.timers,
+      repairMs: deps.waits.repairMs ?? DEFAULT_REPAIR_AFTER_MS,
+      now: () => deps.now(),
+      message: (message) => deps.events.message(message),
+      askEveryone: (rt) => this.repair.askEveryone(rt),
+    });
     this.intake = new GroupIntake({
       nodeId: deps.nodeId,
       crypto: deps.crypto,
@@ -116,7 +107,7 @@ export class Groups {
       runtime: (id) => this.runtimes.get(id),
       adopt: (chain) => this.adopt(chain),
       accepted: (rt, snapshots) => this.onSnapshots(rt, snapshots),
-      offer: (rt, post) => this.show(rt, rt.order.offer(post, deps.now())),
+      offer: (rt, post) => this.display.show(rt, rt.order.offer(post, deps.now())),
       askFrom: (rt, peerId) => this.repair.sync(rt, peerId, true),
       reject: (reason, peerId) => deps.events.warn(`group item refused: ${reason}`, peerId),
     });
@@ -148,12 +139,11 @@ export class Groups {
       this.runtimes.get(head.groupId)?.order.restoreShown(head.origin, head.seq, head.v);
     for (const post of archive.loadWaiting()) {
       const rt = this.runtimes.get(post.groupId);
-      if (rt !== undefined) this.show(rt, rt.order.offer(post, this.deps.now(), post.receivedAt));
+      if (rt !== undefined)
+        this.display.show(rt, rt.order.offer(post, this.deps.now(), post.receivedAt));
     }
-    for (const d of archive.loadOpenDeliveries()) {
-      this.track(d.deliveryId, d.mid, d.groupId, d.peerId);
-      this.tallies.get(d.mid)?.members.set(d.peerId, d);
-    }
+    for (const d of archive.loadOpenDeliveries())
+      this.tallies.track(d.deliveryId, d.mid, d.groupId, d);
   }
 
   list(): GroupInfo[] {
@@ -167,18 +157,9 @@ export class Groups {
 
   /** Makes a group of this node and `members` (known peers), and sends it to each of them. */
   create(name: string, members: readonly string[]): GroupInfo {
-    const cleaned = groupNameText.safeParse(name);
-    if (!cleaned.success) throw new NodeError('empty', 'a group needs a name (1-64 characters)');
     const others = [...new Set(members)].filter((id) => id !== this.deps.nodeId);
-    if (others.length + 1 > MAX_GROUP_MEMBERS)
-      throw new NodeError('too-long', `a group has at most ${MAX_GROUP_MEMBERS} members`);
-    const keyed = others.map((id) => [id, this.keyOf(id)] as [string, string]);
-    const first = genesis(this.deps.crypto, {
-      name: cleaned.data,
-      creator: this.deps.nodeId,
-      members: [[this.deps.nodeId, this.deps.crypto.publicKey], ...keyed],
-      ts: this.deps.now(),
-    });
+    const keyed = others.map((id) => [id, this.keyOf(id)] as const);
+    const first = makeGroup(this.deps.crypto, this.deps.nodeId, name, keyed, this.deps.now());
     const chain = GroupChain.start(first, this.deps.crypto);
     if (chain === undefined) throw new Error('a group made here failed its own checks');
     this.storeStates([first]);
@@ -192,31 +173,20 @@ export class Groups {
     const rt = this.member(groupId);
     const memberKey =
       request.op === 'add' && request.member !== undefined ? this.keyOf(request.member) : undefined;
-    let name = request.name;
-    if (request.op === 'rename') {
-      const cleaned = groupNameText.safeParse(name ?? '');
-      if (!cleaned.success) throw new NodeError('empty', 'a group needs a name (1-64 characters)');
-      name = cleaned.data;
-    }
     const parent = rt.chain.winner;
-    const child = childOf(
-      parent,
-      {
-        op: request.op,
-        ...(request.member === undefined ? {} : { member: request.member }),
-        ...(memberKey === undefined ? {} : { memberKey }),
-        ...(name === undefined ? {} : { name }),
-      },
-      this.deps.nodeId,
-      this.deps.now(),
+    const child = makeChange(
       this.deps.crypto,
+      this.deps.nodeId,
+      parent,
+      memberKey === undefined ? request : { ...request, memberKey },
+      this.deps.now(),
     );
-    if (typeof child === 'string') throw new NodeError('not-allowed', child);
     if (request.op === 'leave') rt.row = { ...rt.row, leaving: true };
     this.storeStates([child]);
     rt.chain.add(child);
     this.applyWinner(rt);
-    this.sendChange(rt, parent, child);
+    for (const [id, snapshots] of changeRecipients(rt, parent, child, this.deps.nodeId))
+      for (const snapshot of snapshots) this.deps.deliver(id, stateItem(snapshot), false);
     return groupInfo(rt.row);
   }
 
@@ -224,32 +194,8 @@ export class Groups {
   post(groupId: string, text: string): ChatMessage {
     const rt = this.member(groupId);
     const now = this.deps.now();
+    const post = makePost(this.deps.crypto, this.deps.nodeId, rt, text, now);
     const winner = rt.chain.winner.body;
-    const fields: Omit<GroupPostRef, 'sig' | 'type'> = {
-      id: groupId,
-      mid: randomToken(),
-      by: this.deps.nodeId,
-      seq: rt.row.nextSeq,
-      v: winner.version,
-      pv: rt.row.lastVersion,
-      deps: dependencies(rt.order.context(MAX_CAUSAL_DEPS)),
-    };
-    const post: StoredPost = {
-      groupId,
-      mid: fields.mid,
-      origin: fields.by,
-      seq: fields.seq,
-      v: fields.v,
-      pv: fields.pv,
-      deps: fields.deps,
-      sig: this.deps.crypto.signPost(fields, now, text),
-      ts: now,
-      text,
-      direction: 'out',
-      receivedAt: now,
-      remote: '',
-      transport: 'udp',
-    };
     const recipients = winner.members.map(([id]) => id).filter((id) => id !== this.deps.nodeId);
     const state = recipients.length === 0 ? 'delivered' : 'sending';
     const row = { ...rt.row, nextSeq: rt.row.nextSeq + 1, lastVersion: winner.version };
@@ -270,8 +216,7 @@ export class Groups {
     for (const id of recipients) {
       const deliveryId = this.deps.deliver(id, item, false);
       if (deliveryId === undefined) continue;
-      this.track(deliveryId, post.mid, groupId, id);
-      this.tallies.get(post.mid)?.members.set(id, {
+      this.tallies.track(deliveryId, post.mid, groupId, {
         peerId: id,
         state: 'sending',
         transport: 'udp',
@@ -288,35 +233,17 @@ export class Groups {
 
   /** A delivery of a group item changed state: our own messages' tallies follow it. */
   onDeliveryState(change: MessageStateChange): void {
-    const entry = this.deliveries.get(change.id);
-    if (entry === undefined) return;
-    const tally = this.tallies.get(entry.mid);
-    if (tally === undefined) return;
-    tally.members.set(entry.peerId, {
-      peerId: entry.peerId,
-      state: change.state,
-      transport: change.transport,
-      attempts: change.attempts,
-    });
-    if (change.state === 'delivered' || change.state === 'failed')
-      this.deliveries.delete(change.id);
-    const list = [...tally.members.values()];
-    const summary = tallyChange(entry.mid, tally.groupId, list);
+    const summary = this.tallies.update(change);
+    if (summary === undefined) return;
     this.deps.storage.run('record a group delivery', () =>
-      this.deps.archive.setPostState(entry.mid, summary.state),
+      this.deps.archive.setPostState(summary.id, summary.state),
     );
-    if (summary.state === 'delivered' || summary.state === 'failed') {
-      this.tallies.delete(entry.mid);
-      this.finished.set(entry.mid, list);
-    }
     this.deps.events.state(summary);
   }
 
   /** Who has one of our group messages: per member, as far as this node knows. */
   deliveriesOf(messageId: string): readonly MemberDelivery[] {
-    const open = this.tallies.get(messageId);
-    if (open !== undefined) return [...open.members.values()];
-    return this.finished.get(messageId) ?? this.deps.archive.deliveriesOf(messageId);
+    return this.tallies.of(messageId) ?? this.deps.archive.deliveriesOf(messageId);
   }
 
   onSync(packet: GroupSyncPacket): void {
@@ -342,10 +269,7 @@ export class Groups {
   }
 
   close(): void {
-    for (const rt of this.runtimes.values()) {
-      if (rt.timer !== undefined) this.deps.timers.cancel(rt.timer);
-      rt.timer = undefined;
-    }
+    for (const rt of this.runtimes.values()) this.display.cancel(rt);
   }
 
   // --- internals -----------------------------------------------------------------------------------
@@ -439,21 +363,10 @@ export class Groups {
     rt.row = { ...withWinner(rt.row, winner, now), status, joinedVersion: joined };
     rt.order.joinedAt = joined;
     this.deps.storage.run('store a group', () => this.deps.archive.saveGroup(rt.row));
-    const change: GroupChangeKind =
-      before === undefined
-        ? winner.body.by === this.deps.nodeId && winner.body.version === 1
-          ? 'created'
-          : 'joined'
-        : before === 'member' && !member
-          ? status === 'left'
-            ? 'left'
-            : 'removed'
-          : before !== 'member' && member
-            ? 'joined'
-            : 'updated';
     const { op, member: subject } = winner.body.change;
+    const madeHere = winner.body.by === this.deps.nodeId && winner.body.version === 1;
     this.deps.events.group({
-      change,
+      change: changeKind(before, status, madeHere),
       group: groupInfo(rt.row),
       op,
       by: winner.body.by,
@@ -475,58 +388,5 @@ export class Groups {
         if (id !== this.deps.nodeId && this.deps.isOnline(id)) this.repair.sync(rt, id, true);
     }
     this.intake.retryEarly(rt);
-  }
-
-  private sendChange(rt: GroupRuntime, parent: Snapshot, child: Snapshot): void {
-    const before = new Set(parent.body.members.map(([id]) => id));
-    const after = child.body.members.map(([id]) => id);
-    const everyone = new Set([...before, ...after]);
-    everyone.delete(this.deps.nodeId);
-    for (const id of everyone) {
-      // A new member gets the whole chain, oldest first, to check this change from version 1.
-      const snapshots = before.has(id) ? [child] : rt.chain.path(child.hash);
-      for (const snapshot of snapshots) this.deps.deliver(id, stateItem(snapshot), false);
-    }
-  }
-
-  private track(deliveryId: string, mid: string, groupId: string, peerId: string): void {
-    this.deliveries.set(deliveryId, { mid, peerId });
-    if (!this.tallies.has(mid)) this.tallies.set(mid, { groupId, members: new Map() });
-  }
-
-  /** Messages released by the display order take their place in the conversation. */
-  private show(rt: GroupRuntime, released: readonly Release<StoredPost>[]): void {
-    const now = this.deps.now();
-    for (const { post, gap } of released) {
-      this.deps.storage.run('show a group message', () =>
-        this.deps.archive.showPost(post.mid, now, gap),
-      );
-      this.deps.events.message(postMessage(post, { receivedAt: now, gap }));
-    }
-    this.schedule(rt);
-  }
-
-  /** One timer per group: the next wait that runs out, or the moment to ask for help. */
-  private schedule(rt: GroupRuntime): void {
-    if (rt.timer !== undefined) this.deps.timers.cancel(rt.timer);
-    rt.timer = undefined;
-    const deadline = rt.order.nextDeadline();
-    const oldest = rt.order.oldestWaitingSince();
-    if (deadline === undefined || oldest === undefined) return;
-    const now = this.deps.now();
-    const repairMs = this.deps.waits.repairMs ?? DEFAULT_REPAIR_AFTER_MS;
-    const askAt = Math.max(oldest + repairMs, rt.lastAskAt + ASK_EVERY_MS);
-    const at = Math.min(deadline, askAt);
-    rt.timer = this.deps.timers.after(Math.max(10, at - now), () => {
-      rt.timer = undefined;
-      const time = this.deps.now();
-      // A message has waited long (for an earlier one of its writer): ask who has that one.
-      if (
-        time - (rt.order.oldestWaitingSince() ?? time) >= repairMs &&
-        time - rt.lastAskAt >= ASK_EVERY_MS
-      )
-        this.repair.askEveryone(rt);
-      this.show(rt, rt.order.tick(time));
-    });
   }
 }
