@@ -7,7 +7,12 @@ import { BoundedMap, BoundedSet } from '../bounded-set';
 interface Session {
   epoch: number;
   highest: number;
+  lastEntry: number;
+  lastEntryAt: number;
 }
+
+/** Copies of one BR_ENTRY (sent to several broadcast addresses) arrive within this. */
+const ENTRY_COPIES_MS = 2_000;
 
 export class DuplicateFilter {
   private readonly seen: BoundedSet<string>;
@@ -19,20 +24,22 @@ export class DuplicateFilter {
   }
 
   /** A BR_ENTRY from `address`: a restart when its number does not go up. */
-  entry(address: string, packetNo: number): void {
-    let session = this.sessions.get(address);
+  entry(address: string, packetNo: number, now: number): void {
+    const session = this.sessions.get(address);
     if (session === undefined) {
-      session = { epoch: 0, highest: packetNo };
-      this.sessions.set(address, session);
-    } else if (this.seen.has(this.key(address, session, packetNo))) {
-      return; // another copy of the same entry (it went to several broadcast addresses)
-    } else if (packetNo <= session.highest) {
-      session.epoch += 1;
-      session.highest = packetNo;
-    } else {
-      session.highest = packetNo;
+      this.sessions.set(address, {
+        epoch: 0,
+        highest: packetNo,
+        lastEntry: packetNo,
+        lastEntryAt: now,
+      });
+      return;
     }
-    this.seen.add(this.key(address, session, packetNo));
+    if (packetNo === session.lastEntry && now - session.lastEntryAt < ENTRY_COPIES_MS) return;
+    if (packetNo <= session.highest) session.epoch += 1; // numbers went down: it restarted
+    session.highest = packetNo;
+    session.lastEntry = packetNo;
+    session.lastEntryAt = now;
   }
 
   /** Whether this packet number was taken from `address` in its current session. */
@@ -45,7 +52,7 @@ export class DuplicateFilter {
   add(address: string, packetNo: number): void {
     let session = this.sessions.get(address);
     if (session === undefined) {
-      session = { epoch: 0, highest: packetNo };
+      session = { epoch: 0, highest: packetNo, lastEntry: -1, lastEntryAt: -Infinity };
       this.sessions.set(address, session);
     }
     session.highest = Math.max(session.highest, packetNo);

@@ -154,13 +154,13 @@ describe('duplicate suppression by (sender, packet number)', () => {
 
   it('starts a new session when a BR_ENTRY number does not go up (iptux restarted at 1)', () => {
     const filter = new DuplicateFilter(100, 10);
-    filter.entry('10.0.0.1', 1);
+    filter.entry('10.0.0.1', 1, 0);
     filter.add('10.0.0.1', 6);
-    filter.entry('10.0.0.1', 1); // the same entry again (it went to two broadcast addresses)
+    filter.entry('10.0.0.1', 1, 5); // the same entry again (it went to two broadcast addresses)
     expect(filter.has('10.0.0.1', 6)).toBe(true);
-    filter.entry('10.0.0.1', 7); // a refresh, still counting up: same run
+    filter.entry('10.0.0.1', 7, 60_000); // a refresh, still counting up: same run
     expect(filter.has('10.0.0.1', 6)).toBe(true);
-    filter.entry('10.0.0.1', 1); // lower than what we saw: a new run
+    filter.entry('10.0.0.1', 1, 90_000); // lower than what we saw: a new run
     expect(filter.has('10.0.0.1', 6)).toBe(false);
   });
 
