@@ -73,8 +73,9 @@ export const FileKind = {
   SYMLINK: 0x04,
 } as const;
 
-/** Extended file attributes in folder streams (`14=mtime`). */
+/** Extended file attributes in folder streams (`14=mtime`, `16=creation time`). */
 export const FILE_MTIME_ATTR = 0x14;
+export const FILE_CREATETIME_ATTR = 0x16;
 
 export const MODE_MASK = 0xff;
 
@@ -84,10 +85,12 @@ export const OWN_VERSION = '1_pchat';
 // --- limits ------------------------------------------------------------------------------------
 
 /**
- * Largest datagram we send. iptux reads 8192 bytes at most (MAX_UDPLEN) and cuts the rest; IP
- * Messenger 5 takes 32 KiB. Longer texts go out as several SENDMSG packets.
+ * Largest datagram we send. iptux reads 8192 bytes at most (MAX_UDPLEN), cuts the rest, and a
+ * datagram of exactly 8192 leaves its buffer without a terminating NUL; IP Messenger 5 takes
+ * 32 KiB. So one byte under iptux's limit: an 8,000-byte text fits. Longer texts go out as
+ * several SENDMSG packets.
  */
-export const MAX_SEND_DATAGRAM_BYTES = 8192;
+export const MAX_SEND_DATAGRAM_BYTES = 8191;
 /** Largest datagram we read; anything the kernel hands us beyond this is junk. */
 export const MAX_RECEIVE_DATAGRAM_BYTES = 65_507;
 export const MAX_FIELD_BYTES = 512;

@@ -5,7 +5,13 @@
 // contents, sizes and attributes are hex, and a ':' in a name is '::'. A DIR entry enters that
 // folder, RETPARENT (name ".") leaves it; the stream starts with the offered folder itself and
 // ends with the RETPARENT that leaves it. iptux writes `%.4x:%s:%.9llx:%lx:14=%lx:16=%lx:`.
-import { FILE_MTIME_ATTR, FileKind, MAX_DIR_HEADER_BYTES, MODE_MASK } from './constants';
+import {
+  FILE_CREATETIME_ATTR,
+  FILE_MTIME_ATTR,
+  FileKind,
+  MAX_DIR_HEADER_BYTES,
+  MODE_MASK,
+} from './constants';
 import { escapeName, parseHex, readName } from './file-list';
 
 export type DirEvent =
@@ -139,9 +145,9 @@ export interface DirHeader {
 export function formatDirHeader(header: DirHeader, encode: (text: string) => Buffer): Buffer {
   const hex = (n: number): string => Math.max(0, Math.floor(n)).toString(16);
   const name = header.attr === FileKind.RETPARENT ? '.' : escapeName(header.name);
-  const rest = encode(
-    `:${name}:${hex(header.size)}:${hex(header.attr)}:${hex(FILE_MTIME_ATTR)}=${hex(header.mtime)}:`,
-  );
+  // iptux reads two extended attributes after fileattr, so both are written (as iptux does).
+  const times = `${hex(FILE_MTIME_ATTR)}=${hex(header.mtime)}:${hex(FILE_CREATETIME_ATTR)}=${hex(header.mtime)}`;
+  const rest = encode(`:${name}:${hex(header.size)}:${hex(header.attr)}:${times}:`);
   for (let width = 4; width <= MAX_SIZE_DIGITS; width += 1) {
     const total = width + rest.byteLength;
     if (total.toString(16).length <= width) {

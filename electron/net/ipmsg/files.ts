@@ -103,8 +103,16 @@ export class IpmsgFiles {
     return offer.offerId;
   }
 
-  /** Offers files and folders to a peer with an optional text; they are served until released. */
-  async offer(peer: IpmsgPeer, paths: readonly string[], text: string): Promise<OutgoingOffer> {
+  /**
+   * Offers files and folders to a peer with an optional text; they are served until released.
+   * Folders are refused for iptux before 0.9.4, which crashes receiving one, unless `force`.
+   */
+  async offer(
+    peer: IpmsgPeer,
+    paths: readonly string[],
+    text: string,
+    force = false,
+  ): Promise<OutgoingOffer> {
     if (paths.length === 0 || paths.length > MAX_FILES_PER_OFFER) {
       throw new IpmsgError(
         'too-long',
@@ -112,6 +120,13 @@ export class IpmsgFiles {
       );
     }
     const files = await describeFiles(paths, 0);
+    if (!force && files.some((f) => f.kind === 'folder') && crashesOnFolders(peer.version)) {
+      const client = peer.version.replace(/^1_/, '');
+      throw new IpmsgError(
+        'unsupported',
+        `${peer.nick} runs ${client}, which crashes when it receives a folder (iptux bug #472, fixed in 0.9.4): send the files in it instead`,
+      );
+    }
     const list = files
       .map((f) =>
         formatFileEntry({
@@ -237,6 +252,18 @@ export class IpmsgFiles {
     if (final === undefined) throw new Error('transfer ended without a result'); // not reached
     return final;
   }
+}
+
+/**
+ * iptux 0.8.0 to 0.9.3: AnalogFS::mkdir calls g_mkdir, a macro for mkdir, i.e. itself, and
+ * overflows the stack on the first folder that does not exist yet (github.com/iptux-src/iptux
+ * issue #472, fixed by commit ec45ec3 in 0.9.4).
+ */
+export function crashesOnFolders(version: string): boolean {
+  const match = /iptux\s+(\d+)\.(\d+)\.(\d+)/i.exec(version);
+  if (match === null) return false;
+  const [major, minor, patch] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return major === 0 && (minor === 8 || (minor === 9 && patch < 4));
 }
 
 async function checkFolder(dir: string): Promise<void> {

@@ -130,9 +130,18 @@ export class IpmsgNode extends EventEmitter<IpmsgEvents> {
     return this.core.markRead(peerId);
   }
 
-  async offerFiles(to: string, paths: readonly string[], text = ''): Promise<OutgoingOffer> {
+  /**
+   * Offers files and folders (served over TCP until the peer fetches or releases them). `force`
+   * sends folders even to iptux before 0.9.4, which crashes receiving one it does not have yet.
+   */
+  async offerFiles(
+    to: string,
+    paths: readonly string[],
+    text = '',
+    options: { force?: boolean } = {},
+  ): Promise<OutgoingOffer> {
     const peer = this.peerFor(to, text === '' ? 'files' : text);
-    return this.core.files.offer(peer, paths, text);
+    return this.core.files.offer(peer, paths, text, options.force === true);
   }
 
   acceptFile(offerId: string, fileId: number, destDir: string): Promise<TransferProgress> {

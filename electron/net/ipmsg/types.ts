@@ -160,7 +160,14 @@ export interface IpmsgEvents {
 }
 
 export type IpmsgErrorCode =
-  'not-started' | 'closed' | 'unknown-peer' | 'empty' | 'too-long' | 'not-found' | 'bad-path';
+  | 'not-started'
+  | 'closed'
+  | 'unknown-peer'
+  | 'empty'
+  | 'too-long'
+  | 'not-found'
+  | 'bad-path'
+  | 'unsupported';
 
 export class IpmsgError extends Error {
   override readonly name = 'IpmsgError';

@@ -55,3 +55,15 @@ describe('attachment lists', () => {
     expect(parseFileList(many)).toHaveLength(256);
   });
 });
+
+describe('iptux versions that crash on folders', () => {
+  it('are 0.8.x to 0.9.3 (iptux issue #472, fixed in 0.9.4)', async () => {
+    const { crashesOnFolders } = await import('../../../../electron/net/ipmsg/files');
+    expect(crashesOnFolders('1_iptux 0.8.3')).toBe(true);
+    expect(crashesOnFolders('1_iptux 0.9.3')).toBe(true);
+    expect(crashesOnFolders('1_iptux 0.9.4')).toBe(false);
+    expect(crashesOnFolders('1_iptux 0.10.0')).toBe(false);
+    expect(crashesOnFolders('1_lbt6_0#128#000C29AABBCC#0#0#0#4001#9')).toBe(false);
+    expect(crashesOnFolders('1')).toBe(false);
+  });
+});
