@@ -5,6 +5,7 @@ export { createIpmsgNode, IpmsgNode, type SendTextOptions } from './ipmsg-node';
 export { IpmsgOptionsError, type IpmsgOptions } from './options';
 export { MemoryIpmsgPersistence, type IpmsgPersistence } from './persistence';
 export { ipmsgAddress, ipmsgPeerId, isIpmsgPeerId } from './ipmsg-id';
+export { packetChatTwin } from './merge';
 export { IPMSG_PORT } from './constants';
 export {
   ENCODING_SETTINGS,

@@ -45,6 +45,8 @@ export class IpmsgCore {
   readonly extraTargets: Endpoint[] = [];
   me: OwnIdentity;
   setting: EncodingSetting;
+  /** For each refresh under way: the addresses heard from since it started. */
+  readonly refreshes = new Set<Set<string>>();
   private readonly duplicates = new DuplicateFilter(DEDUPE_WINDOW, MAX_PEERS);
   private readonly receiver: MessageReceiver;
   private readonly inbound: InboundHandler;
@@ -136,6 +138,7 @@ export class IpmsgCore {
   }
 
   onPacket(packet: IpmsgPacket, from: Endpoint, size: number): void {
+    for (const heard of this.refreshes) heard.add(from.address);
     const peer = this.peers.byAddress(from.address);
     const utf8Flag = (packet.options & Option.UTF8OPT) !== 0;
     const body = this.decode(peer, packet.body, utf8Flag);

@@ -162,12 +162,15 @@ export class IpmsgNode extends EventEmitter<IpmsgEvents> {
   /** BR_ENTRY to every target now; peers that do not answer in time are marked offline. */
   refresh(): void {
     this.check();
-    const at = this.core.o.now();
+    const heard = new Set<string>();
+    this.core.refreshes.add(heard);
     this.core.presence.entry();
     this.timers.after(this.core.o.answerTimeoutMs, () => {
+      this.core.refreshes.delete(heard);
       for (const peer of this.core.peers.list()) {
-        if (peer.online && peer.lastSeen < at)
+        if (peer.online && !heard.has(peer.address)) {
           this.core.apply(this.core.peers.markOffline(peer.id));
+        }
       }
     });
   }
