@@ -3,6 +3,7 @@
 // inside; files are created exclusively and never through a symbolic link. The protocol has no
 // offset for folders: an interrupted folder is fetched again from the start into a new folder.
 import { constants } from 'node:fs';
+import type { Socket } from 'node:net';
 import { lstat, mkdir, open, utimes, type FileHandle } from 'node:fs/promises';
 import { MAX_DIR_DEPTH, MAX_DIR_ENTRIES } from './constants';
 import { DirStreamError, DirStreamParser, type DirEvent } from './dir-stream';
@@ -22,6 +23,7 @@ export interface FolderRequest {
   readonly connectTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly localAddress: string | undefined;
+  readonly sockets: Set<Socket>;
 }
 
 export interface FolderResult {

@@ -26,6 +26,8 @@ export interface DownloadRequest {
   readonly idleTimeoutMs: number;
   /** Our bound address, when we are bound to one: peers check where requests come from. */
   readonly localAddress: string | undefined;
+  /** Open connections are kept here while they last (closing the module destroys them). */
+  readonly sockets: Set<Socket>;
 }
 
 export interface DownloadResult {
@@ -134,6 +136,7 @@ export function connectTo(req: {
   connectTimeoutMs: number;
   idleTimeoutMs: number;
   localAddress: string | undefined;
+  sockets: Set<Socket>;
 }): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const where = { host: req.address, port: req.port };
@@ -144,6 +147,8 @@ export function connectTo(req: {
       () => socket.destroy(new Error(`no TCP connection to ${req.address}:${req.port}`)),
       req.connectTimeoutMs,
     );
+    req.sockets.add(socket);
+    socket.once('close', () => req.sockets.delete(socket));
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.setTimeout(req.idleTimeoutMs, () =>

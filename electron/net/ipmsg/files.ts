@@ -2,7 +2,7 @@
 // GETFILEDATA (files, resumable) and GETDIRFILES (folders), declined with RELEASEFILES.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Server } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import type { Endpoint } from '../../../shared/address';
 import type { ChatMessage } from '../../../shared/domain';
 import type { WarningCode } from '../types';
@@ -54,8 +54,10 @@ export interface FilesDeps {
 export class IpmsgFiles {
   private readonly outgoing = new OutgoingOffers(MAX_OFFERS, OFFER_TTL_MS);
   private readonly incoming = new IncomingOffers(MAX_INCOMING_OFFERS);
-  /** Peers seen to ignore the GETFILEDATA offset: no resume attempts for them. */
+  /** Peers seen to ignore the GETFILEDATA offset: no resume attempts for them. Bounded. */
   private readonly ignoresOffset = new Set<string>();
+  /** Connections of downloads under way, closed by close(). */
+  private readonly downloads = new Set<Socket>();
   private readonly server: FileServer;
 
   constructor(private readonly deps: FilesDeps) {
@@ -84,6 +86,8 @@ export class IpmsgFiles {
 
   close(): void {
     this.server.close();
+    for (const socket of this.downloads) socket.destroy();
+    this.downloads.clear();
   }
 
   /** An offer arrived with a message (MessageReceiver): remembered and reported. */
@@ -224,6 +228,7 @@ export class IpmsgFiles {
       connectTimeoutMs: this.deps.connectTimeoutMs,
       idleTimeoutMs: this.deps.idleTimeoutMs,
       localAddress: this.deps.localAddress,
+      sockets: this.downloads,
     };
     try {
       if (file.kind === 'file') {
@@ -235,7 +240,10 @@ export class IpmsgFiles {
           request: (offset) =>
             request(Command.GETFILEDATA, `${hex(offer.packetNo)}:${hex(fileId)}:${hex(offset)}:`),
         });
-        if (result.offsetHonoured === false) this.ignoresOffset.add(peer.address);
+        if (result.offsetHonoured === false) {
+          if (this.ignoresOffset.size >= MAX_INCOMING_OFFERS) this.ignoresOffset.clear();
+          this.ignoresOffset.add(peer.address);
+        }
         report.done(result.bytes, result.path);
       } else {
         const result = await downloadFolder({

@@ -30,6 +30,8 @@ import {
 import type { IpmsgClient, IpmsgEvents, IpmsgPeer, IpmsgPeerChange } from './types';
 import { emptyIpmsgCounters, UdpWire, type IpmsgCounters } from './udp-wire';
 
+const OWN_ADDRESSES_TTL_MS = 10_000;
+
 export type Emit = <K extends keyof IpmsgEvents>(event: K, ...args: IpmsgEvents[K]) => void;
 
 export class IpmsgCore {
@@ -52,6 +54,7 @@ export class IpmsgCore {
   private readonly inbound: InboundHandler;
   private readonly storage: StorageGuard;
   private readonly warnings = new WarningGate(1_000);
+  private own: { at: number; addresses: Set<string> } | undefined;
   /** What we last told each peer about us in its own encoding (so it is said once). */
   private readonly announcedTo = new Map<string, string>();
 
@@ -182,16 +185,24 @@ export class IpmsgCore {
   }
 
   private makeWire(): UdpWire {
-    const own = ownAddresses(this.o);
     return new UdpWire({
       now: this.o.now,
       rateLimit: this.o.rateLimit,
       counters: this.counters,
       log: this.log,
-      isSelf: (from) => from.port === this.o.port && own.has(from.address),
+      isSelf: (from) => from.port === this.o.port && this.ownAddresses().has(from.address),
       onPacket: (packet, from, size) => this.onPacket(packet, from, size),
       onWarning: (code, message, remote) => this.warn(code, message, remote),
     });
+  }
+
+  /** Our own addresses (our broadcasts come back from them), looked up again every 10 s. */
+  private ownAddresses(): Set<string> {
+    const now = this.o.now();
+    if (this.own === undefined || now - this.own.at > OWN_ADDRESSES_TTL_MS) {
+      this.own = { at: now, addresses: ownAddresses(this.o) };
+    }
+    return this.own.addresses;
   }
 
   private makePresence(): Presence {

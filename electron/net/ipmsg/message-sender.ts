@@ -12,6 +12,8 @@ import { splitText } from './split-text';
 import type { IpmsgPeer } from './types';
 import type { IpmsgCounters } from './udp-wire';
 
+const MAX_RTT_PEERS = 4096;
+
 export interface SendOptions {
   readonly multicast?: boolean;
   /** What goes on the wire when it differs from the stored text (a file offer's own words). */
@@ -224,7 +226,12 @@ export class MessageSender {
     if (this.queues.get(peerId)?.length === 0) this.queues.delete(peerId);
     this.size -= 1;
     this.deps.counters.messagesSent += 1;
-    if (head.rttMs !== undefined) this.lastRtt.set(peerId, head.rttMs);
+    if (head.rttMs !== undefined) {
+      this.lastRtt.delete(peerId);
+      this.lastRtt.set(peerId, head.rttMs);
+      if (this.lastRtt.size > MAX_RTT_PEERS)
+        this.lastRtt.delete(this.lastRtt.keys().next().value ?? '');
+    }
     this.change(head, 'delivered');
   }
 
