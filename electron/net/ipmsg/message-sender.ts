@@ -9,6 +9,7 @@ import { randomToken } from '../ids';
 import type { PacketComposer, Outgoing } from './compose';
 import { Command, MAX_SEND_DATAGRAM_BYTES, Option } from './constants';
 import { splitText } from './split-text';
+import type { IpmsgEncoding } from './text-encoding';
 import type { IpmsgPeer } from './types';
 import type { IpmsgCounters } from './udp-wire';
 
@@ -50,6 +51,8 @@ interface Part {
 
 interface Queued {
   message: ChatMessage;
+  /** The peer's encoding when the text was cut: its parts are always sent in it. */
+  encoding: IpmsgEncoding;
   readonly options: SendOptions;
   parts: Part[] | undefined;
   next: number;
@@ -151,6 +154,7 @@ export class MessageSender {
     const queue = this.queues.get(peerId) ?? [];
     queue.push({
       message,
+      encoding: 'utf-8', // set when the text is cut, from the peer's encoding then
       options,
       parts: undefined,
       next: 0,
@@ -169,7 +173,10 @@ export class MessageSender {
     const head = this.queues.get(peerId)?.[0];
     const peer = this.deps.peer(peerId);
     if (head === undefined || head.state !== 'sending' || peer === undefined) return;
-    head.parts ??= this.split(head, peer);
+    if (head.parts === undefined) {
+      head.encoding = peer.encoding;
+      head.parts = this.split(head, peer);
+    }
     const part = head.parts[head.next];
     if (part === undefined) return;
     part.transmissions = 0; // a new round; the packet number stays (nothing later went out)
@@ -187,7 +194,7 @@ export class MessageSender {
     const sections = head.next === 0 ? (head.options.sections ?? []) : [];
     const out = this.deps.composer.compose({
       command,
-      encoding: peer.encoding,
+      encoding: head.encoding,
       body: part.text,
       sections,
       ...(part.packetNo === undefined ? {} : { packetNo: part.packetNo }),
