@@ -59,6 +59,12 @@ export type MessageDirection = 'in' | 'out';
 /** Outgoing messages carry a delivery status; incoming ones are `received`. */
 export type MessageState = DeliveryStatus | 'received';
 
+/** A quoted message: what a reply answers (its id and a short excerpt of its text). */
+export interface MessageReply {
+  readonly id: string;
+  readonly excerpt: string;
+}
+
 /** One message as the node produces it, the store keeps it and the UI shows it. */
 export interface ChatMessage {
   readonly id: string;
@@ -76,6 +82,8 @@ export interface ChatMessage {
   readonly rttMs?: number;
   /** The IP:port the message came from or went to. */
   readonly remote: string;
+  /** The message this one answers, when it is a reply. */
+  readonly reply?: MessageReply;
 }
 
 /**

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { formatEndpoint, isIPv4, parseEndpoint, type Endpoint } from '../../shared/address';
 import type {
   ChatMessage,
+  MessageReply,
   PacketLogEntry,
   PeerChange,
   PeerInfo,
@@ -257,9 +258,10 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   /**
    * Stores and queues a text message to a peer (id, IP:PORT or IP) or a stranger
    * (`stranger:IP:PORT`, or an IP:PORT that is no peer). Returns the message in state `sending`;
-   * later states follow as `message-state` events.
+   * later states follow as `message-state` events. A reply names the message it answers (plain
+   * text to a stranger has no room for it).
    */
-  sendText(to: string, text: string): ChatMessage {
+  sendText(to: string, text: string, reply?: MessageReply): ChatMessage {
     if (this.closing !== undefined) throw new NodeError('closed', 'node is closed');
     if (!this.started) throw new NodeError('not-started', 'node is not started');
     if (text.length === 0) throw new NodeError('empty', 'message is empty');
@@ -268,7 +270,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       throw new NodeError('too-long', `message is ${bytes} bytes, limit ${MAX_TEXT_BYTES}`);
     }
     const peer = this.findPeer(to);
-    if (peer !== undefined) return this.outgoing.send(peer, text);
+    if (peer !== undefined) return this.outgoing.send(peer, text, reply);
     const stranger = this.plain.resolve(to);
     if (stranger === undefined) throw new NodeError('unknown-peer', `no such peer: ${to}`);
     return this.plain.send(stranger, text);

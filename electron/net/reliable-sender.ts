@@ -1,4 +1,9 @@
-import type { DeliveryStatus, MessageStateChange, Transport } from '../../shared/domain';
+import type {
+  DeliveryStatus,
+  MessageReply,
+  MessageStateChange,
+  Transport,
+} from '../../shared/domain';
 import { MAX_UDP_TRANSMISSIONS } from '../../shared/protocol/constants';
 import type { AckPacket } from '../../shared/protocol/packets';
 import { randomToken } from './ids';
@@ -15,6 +20,8 @@ export interface OutboundMessage {
   readonly seq: number;
   readonly text: string;
   readonly ts: number;
+  /** The message this one answers, carried in every transmission. */
+  readonly reply?: MessageReply;
   state: Exclude<DeliveryStatus, 'delivered' | 'failed'>;
   transport: Transport;
   /** UDP transmissions so far. */
@@ -71,9 +78,16 @@ export class ReliableSender {
    * The next message to `to`, numbered but not yet queued: the caller stores it, then calls
    * `start()`. Nothing changes if it never does.
    */
-  prepare(to: string, text: string, ts: number, mode: SendMode = 'udp'): OutboundMessage {
+  prepare(
+    to: string,
+    text: string,
+    ts: number,
+    mode: SendMode = 'udp',
+    reply?: MessageReply,
+  ): OutboundMessage {
     const stream = this.stream(to);
     return {
+      ...(reply === undefined ? {} : { reply }),
       id: randomToken(),
       mode,
       to,
@@ -112,6 +126,7 @@ export class ReliableSender {
       text: string;
       ts: number;
       mode: SendMode;
+      reply?: MessageReply;
     }[],
   ): void {
     for (const m of messages) {

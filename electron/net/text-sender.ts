@@ -1,5 +1,11 @@
 import type { Endpoint } from '../../shared/address';
-import type { ChatMessage, MessageStateChange, NodeCounters, PeerInfo } from '../../shared/domain';
+import type {
+  ChatMessage,
+  MessageReply,
+  MessageStateChange,
+  NodeCounters,
+  PeerInfo,
+} from '../../shared/domain';
 import { fitsOneDatagram } from '../../shared/protocol/codec';
 import { TCP_ACK_TIMEOUT_MS } from '../../shared/protocol/constants';
 import type { AckPacket, TextPacket } from '../../shared/protocol/packets';
@@ -58,9 +64,11 @@ export class TextSender {
   }
 
   /** Stores a new message to `peer` and starts sending it; throws NodeError('storage') if it cannot be stored. */
-  send(peer: PeerInfo, text: string): ChatMessage {
+  send(peer: PeerInfo, text: string, reply?: MessageReply): ChatMessage {
     const o = this.deps.options;
-    const message = this.sender.prepare(peer.id, text, o.now(), this.modeFor(peer, text));
+    const mode = this.modeFor(peer, text, reply);
+    const message = this.sender.prepare(peer.id, text, o.now(), mode, reply);
+    const replied = reply === undefined ? {} : { reply };
     const record: OutgoingRecord = {
       id: message.id,
       peerId: peer.id,
@@ -72,6 +80,7 @@ export class TextSender {
       state: 'sending',
       transport: message.transport,
       attempts: 0,
+      ...replied,
     };
     try {
       this.deps.persistence?.recordOutgoing(record, message.seq + 1);
@@ -94,6 +103,7 @@ export class TextSender {
       sentAt: record.sentAt,
       receivedAt: record.sentAt,
       remote: record.remote,
+      ...replied,
     };
   }
 
@@ -104,7 +114,7 @@ export class TextSender {
     this.sender.restore(
       store.loadOutbox().map((r) => {
         const peer = this.deps.peers.get(r.peerId);
-        const mode: SendMode = peer === undefined ? 'udp' : this.modeFor(peer, r.text);
+        const mode: SendMode = peer === undefined ? 'udp' : this.modeFor(peer, r.text, r.reply);
         return {
           id: r.id,
           to: r.peerId,
@@ -113,6 +123,7 @@ export class TextSender {
           text: r.text,
           ts: r.sentAt,
           mode,
+          ...(r.reply === undefined ? {} : { reply: r.reply }),
         };
       }),
     );
@@ -145,8 +156,8 @@ export class TextSender {
   }
 
   /** It fits a datagram, or TCP when both sides have it, or fragments. */
-  private modeFor(peer: PeerInfo, text: string): SendMode {
-    if (fitsOneDatagram(text)) return 'udp';
+  private modeFor(peer: PeerInfo, text: string, reply?: MessageReply): SendMode {
+    if (fitsOneDatagram(text, reply)) return 'udp';
     return this.deps.wire.tcpEnabled && peer.tcpPort !== null ? 'tcp' : 'fragments';
   }
 
@@ -160,6 +171,7 @@ export class TextSender {
       floor,
       ts: message.ts,
       text: message.text,
+      ...(message.reply === undefined ? {} : { reply: message.reply }),
     };
   }
 

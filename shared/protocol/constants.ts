@@ -45,6 +45,9 @@ export const RATE_LIMIT_PER_SECOND = 400;
 export const RATE_LIMIT_BURST = 800;
 export const MAX_RATE_LIMITED_SOURCES = 4096;
 
+/** Longest excerpt of a quoted message carried by a reply (UTF-16 units). */
+export const MAX_REPLY_EXCERPT = 140;
+
 /** Longest chat text, in UTF-8 bytes. Longer than one datagram goes over TCP or as fragments. */
 export const MAX_TEXT_BYTES = 65_536;
 

@@ -4,6 +4,7 @@ import {
   MAX_HOST_LENGTH,
   MAX_ID_LENGTH,
   MAX_NICK_LENGTH,
+  MAX_REPLY_EXCERPT,
   NODE_ID_HEX_LENGTH,
   PROTOCOL_MARKER,
 } from './constants';
@@ -40,6 +41,15 @@ const status = z
   );
 
 const header = { from: nodeId };
+
+/**
+ * The message a text answers (optional, protocol v1 compatible: older peers drop the field): its
+ * id and a short excerpt, so the quote shows even where the original was never received.
+ */
+export const replySchema = z.object({
+  id: messageId,
+  excerpt: z.string().max(MAX_REPLY_EXCERPT).regex(noControl),
+});
 /** UTF-16 units; the UTF-8 byte limit (MAX_TEXT_BYTES) is checked where text is written. */
 const MAX_TEXT_CHARS = 65_536;
 
@@ -74,6 +84,8 @@ export const textSchema = z.object({
   /** Sender's wall clock when the message was written (ms since the epoch). */
   ts: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   text: z.string().min(1).max(MAX_TEXT_CHARS),
+  /** A malformed reply is dropped, never the message it came with. */
+  reply: replySchema.optional().catch(undefined),
 });
 /** One piece of a text too long for a datagram, sent when TCP is off (see PROTOCOL.md). */
 export const fragSchema = z.object({
@@ -91,6 +103,8 @@ export const fragSchema = z.object({
     .max(MAX_FRAGMENTS - 1),
   count: z.number().int().min(2).max(MAX_FRAGMENTS),
   data: z.string().min(1),
+  /** Every fragment of a reply carries it, so the cuts do not depend on which piece is first. */
+  reply: replySchema.optional().catch(undefined),
 });
 export const ackSchema = z.object({
   kind: z.literal('ack'),
@@ -121,6 +135,7 @@ export type ByePacket = z.output<typeof byeSchema>;
 export type TextPacket = z.output<typeof textSchema>;
 export type AckPacket = z.output<typeof ackSchema>;
 export type FragPacket = z.output<typeof fragSchema>;
+export type TextReply = z.output<typeof replySchema>;
 export type Packet = z.output<typeof packetSchema>;
 export type PacketKind = Packet['kind'];
 export const PACKET_KINDS: readonly PacketKind[] = packetSchema.options.map(

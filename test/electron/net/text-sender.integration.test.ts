@@ -237,3 +237,22 @@ describe('hostile TCP input', () => {
     expect((await statusOf(a, sent.id, 'delivered')).transport).toBe('tcp');
   });
 });
+
+describe('replies', () => {
+  it('carries the quoted message to the receiver, in one datagram and in fragments', async () => {
+    const ports = testPorts();
+    const b = await start({ ...ports, tcp: false });
+    const a = await start({ ...ports, tcp: false });
+    await waitUntil(() => online(a, b.id) && online(b, a.id), 5_000, 'discovery');
+    const received: ChatMessage[] = [];
+    b.on('message', (m) => received.push(m));
+    const reply = { id: 'original-1', excerpt: 'Lunch at noon?' };
+    const short = a.sendText(b.id, 'Yes, noon works.', reply);
+    expect(short.reply).toEqual(reply);
+    const long = a.sendText(b.id, `${'a long answer '.repeat(200)}end`, reply);
+    await statusOf(a, short.id, 'delivered');
+    await statusOf(a, long.id, 'delivered');
+    expect(a.info().counters.fragmentsSent).toBeGreaterThan(1);
+    expect(received.map((m) => m.reply)).toEqual([reply, reply]);
+  });
+});

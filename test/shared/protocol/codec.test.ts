@@ -3,6 +3,7 @@ import {
   decodePacket,
   encodePacket,
   encodingLength,
+  fitsOneDatagram,
   ProtocolError,
 } from '../../../shared/protocol/codec';
 import { MAX_DATAGRAM_BYTES } from '../../../shared/protocol/constants';
@@ -204,5 +205,37 @@ describe('codec rejects malformed datagrams with a code, never a throw', () => {
       const input = Uint8Array.from({ length: next() % 64 }, () => next() % 256);
       expect(() => decodePacket(input)).not.toThrow();
     }
+  });
+});
+
+describe('replies on text packets', () => {
+  const text = {
+    kind: 'text' as const,
+    from: 'a'.repeat(32),
+    id: 'm1',
+    epoch: 'e1',
+    seq: 1,
+    floor: 1,
+    ts: 1,
+    text: 'yes',
+  };
+  it('round-trips a reply and drops a malformed one without losing the message', () => {
+    const reply = { id: 'orig', excerpt: 'Lunch at noon?' };
+    expect(decodePacket(encodePacket({ ...text, reply }))).toEqual({
+      ok: true,
+      packet: { ...text, reply },
+    });
+    const bad = new TextEncoder().encode(
+      JSON.stringify({ proto: 'pchat', v: 1, ...text, reply: { id: 'x', excerpt: 'a\u0007b' } }),
+    );
+    const decoded = decodePacket(bad);
+    expect(decoded.ok && decoded.packet.kind === 'text' && decoded.packet.reply).toBe(undefined);
+    expect(decoded.ok && decoded.packet.kind === 'text' && decoded.packet.text).toBe('yes');
+  });
+
+  it('counts the reply when deciding whether a text fits one datagram', () => {
+    const text900 = 'x'.repeat(900);
+    expect(fitsOneDatagram(text900)).toBe(true);
+    expect(fitsOneDatagram(text900, { id: 'orig', excerpt: '字'.repeat(140) })).toBe(false);
   });
 });
