@@ -11,9 +11,10 @@ export type Transport = 'udp' | 'tcp';
 /**
  * Delivery state of a message this node sent. `delivered` means acknowledged by the peer; for a
  * plain-text stranger (nothing can acknowledge) it means only "handed to the network", and the UI
- * says "Sent".
+ * says "Sent". `cancelled`: the user stopped it before an acknowledgement came; it is never sent
+ * again (an earlier transmission may still have arrived).
  */
-export type DeliveryStatus = 'sending' | 'delivered' | 'pending' | 'failed';
+export type DeliveryStatus = 'sending' | 'delivered' | 'pending' | 'failed' | 'cancelled';
 
 // --- peers and contacts --------------------------------------------------------------------------
 

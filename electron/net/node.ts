@@ -276,6 +276,16 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     return this.plain.send(stranger, text);
   }
 
+  /**
+   * Stops sending a message that is not delivered yet (sending or pending): it ends `cancelled`,
+   * the stream's floor moves past it, and it is never sent again.
+   */
+  cancel(messageId: string): void {
+    if (!this.outgoing.cancel(messageId)) {
+      throw new NodeError('not-found', `no undelivered message ${messageId}`);
+    }
+  }
+
   /** Sends a pending message again now. */
   retry(messageId: string): void {
     if (!this.outgoing.retry(messageId)) {
@@ -340,8 +350,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     for (const change of changes) {
       const store = this.persistence;
       if (store !== undefined) this.storage.run('store a peer', () => store.savePeer(change.peer));
-      if (change.change !== 'offline' && change.change !== 'updated')
-        this.outgoing.resume(change.peer.id);
+      if (change.change === 'offline') this.outgoing.park(change.peer.id);
+      else if (change.change !== 'updated') this.outgoing.resume(change.peer.id);
       this.emit('peer', change);
     }
   }

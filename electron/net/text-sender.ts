@@ -53,6 +53,7 @@ export class TextSender {
           deps.storage.run('record a delivery state', () => store.updateOutgoing(change));
         deps.stateChanged(change);
       },
+      reachable: (peerId) => deps.peers.get(peerId)?.online === true,
       now: o.now,
       random: o.random,
       rto: o.rto,
@@ -98,7 +99,8 @@ export class TextSender {
       direction: 'out',
       text,
       transport: record.transport,
-      state: 'sending',
+      // `pending` at once when the peer is known offline.
+      state: message.state,
       seq: record.seq,
       sentAt: record.sentAt,
       receivedAt: record.sentAt,
@@ -136,6 +138,16 @@ export class TextSender {
   /** The peer was heard from: its pending messages go out again. */
   resume(peerId: string): void {
     this.sender.resume(peerId);
+  }
+
+  /** The peer went offline: stop retransmitting to it until it is back. */
+  park(peerId: string): void {
+    this.sender.park(peerId);
+  }
+
+  /** Stops an undelivered message for good (`cancelled`); false when there is none. */
+  cancel(messageId: string): boolean {
+    return this.sender.cancel(messageId);
   }
 
   hasPending(peerId: string): boolean {

@@ -13,6 +13,7 @@ const STATE_ICON: Record<ChatMessage['state'], IconName> = {
   delivered: 'check',
   pending: 'clock',
   failed: 'alert',
+  cancelled: 'close',
   received: 'check',
 };
 

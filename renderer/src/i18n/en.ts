@@ -88,6 +88,7 @@ export const en = {
       sent: 'Sent',
       pending: 'Pending: resent when the peer is back',
       failed: 'Not delivered',
+      cancelled: 'Cancelled: not sent',
       received: 'Received',
     },
     retry: 'Retry',

@@ -85,6 +85,7 @@ export const zhCN: Resources = {
       sent: '已发送',
       pending: '待发送：对方上线后重发',
       failed: '发送失败',
+      cancelled: '已取消：未发送',
       received: '已接收',
     },
     retry: '重发',
