@@ -33,6 +33,11 @@ export interface PeerInfo {
   /** Milliseconds since the Unix epoch. */
   readonly firstSeen: number;
   readonly lastSeen: number;
+  /**
+   * False while an online peer leaves our messages unanswered (a crash, a cable pulled): set a few
+   * seconds after a transmission to it got no answer, cleared by its next packet. Absent otherwise.
+   */
+  readonly responding?: boolean;
 }
 
 export type PeerChangeKind = 'added' | 'updated' | 'online' | 'offline' | 'moved';

@@ -11,7 +11,12 @@ import type {
   Transport,
 } from '../../shared/domain';
 import { emptyCounters } from '../../shared/domain';
-import { MAX_PEERS, MAX_TEXT_BYTES, PACKET_LOG_SIZE } from '../../shared/protocol/constants';
+import {
+  MAX_PEERS,
+  MAX_TEXT_BYTES,
+  NOT_RESPONDING_AFTER_MS,
+  PACKET_LOG_SIZE,
+} from '../../shared/protocol/constants';
 import { encodePacket } from '../../shared/protocol/codec';
 import type { Packet } from '../../shared/protocol/packets';
 import { Discovery } from './discovery';
@@ -19,6 +24,7 @@ import { resolveOptions, type NodeOptions, type ResolvedOptions } from './node-o
 import { PacketLog } from './packet-log';
 import { PeerTable } from './peer-table';
 import { PlainText } from './plain-text';
+import { Responsiveness } from './responsiveness';
 import { bindClientSockets, bindServerSocket, closeUdp } from './sockets';
 import { StorageGuard } from './storage-guard';
 import { TextReceiver } from './text-receiver';
@@ -36,6 +42,7 @@ import { Wire, type Inbound } from './wire';
 
 const EXPIRY_CHECKS_PER_TIMEOUT = 6;
 const PROBE_INTERVAL_MS = 2_000;
+const RESPONSIVENESS_CHECK_MS = 250;
 
 /** One PacketChat node: the sockets, discovery, peers, strangers, reliable text and packet log. */
 export class PacketChatNode extends EventEmitter<NodeEvents> {
@@ -47,6 +54,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly timers = new Timers();
   private readonly warnings = new WarningGate(1_000);
   private readonly lastProbe = new Map<string, number>();
+  private readonly responsiveness = new Responsiveness(NOT_RESPONDING_AFTER_MS);
   private readonly wire: Wire;
   private readonly discovery: Discovery;
   private readonly outgoing: TextSender;
@@ -109,6 +117,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
         : { tcpAckTimeoutMs: options.tcpAckTimeoutMs }),
       stateChanged: (change) => this.emit('message-state', change),
       warn: (message, remote) => this.warn('tcp', message, remote),
+      transmitted: (peerId) => this.responsiveness.expect(peerId, o.now()),
     });
     this.incoming = new TextReceiver({
       ...shared,
@@ -160,6 +169,9 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.timers.every(expiryEvery, () =>
       this.applyChanges(this.peers.expire(o.now(), o.peerTimeoutMs)),
     );
+    this.timers.every(RESPONSIVENESS_CHECK_MS, () => {
+      for (const id of this.responsiveness.check(o.now())) this.reportResponding(id);
+    });
     const info = this.info();
     this.emit('ready', info);
     return info;
@@ -204,7 +216,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
 
   /** Peers heard from this run or loaded from storage (bounded by MAX_PEERS). */
   peerList(): PeerInfo[] {
-    return this.peers.list();
+    return this.peers.list().map((peer) => this.responsiveness.apply(peer));
   }
 
   strangerList(): Stranger[] {
@@ -248,7 +260,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   /** A peer by id, by `IP:PORT`, or by bare `IP` (the online one heard from last). */
   findPeer(to: string): PeerInfo | undefined {
     const byId = this.peers.get(to);
-    if (byId !== undefined) return byId;
+    if (byId !== undefined) return this.responsiveness.apply(byId);
     const trimmed = to.trim();
     if (isIPv4(trimmed)) return this.peers.findByEndpoint({ address: trimmed });
     const endpoint = parseEndpoint(trimmed, this.options.serverPort);
@@ -301,6 +313,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     const { packet, from, transport } = inbound;
     if (packet.from === this.id) return; // our own broadcast coming back
     const now = this.options.now();
+    if (this.responsiveness.heard(packet.from)) this.reportResponding(packet.from);
     switch (packet.kind) {
       case 'announce':
       case 'announce-reply':
@@ -346,8 +359,17 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     }
   }
 
+  /** The peer's "not responding" mark changed: an `updated` change, not stored (it is live state). */
+  private reportResponding(id: string): void {
+    const peer = this.peers.get(id);
+    if (peer?.online === true)
+      this.emit('peer', { change: 'updated', peer: this.responsiveness.apply(peer) });
+  }
+
   private applyChanges(changes: readonly PeerChange[]): void {
-    for (const change of changes) {
+    for (const raw of changes) {
+      if (raw.change === 'offline') this.responsiveness.forget(raw.peer.id);
+      const change = { ...raw, peer: this.responsiveness.apply(raw.peer) };
       const store = this.persistence;
       if (store !== undefined) this.storage.run('store a peer', () => store.savePeer(change.peer));
       if (change.change === 'offline') this.outgoing.park(change.peer.id);

@@ -30,6 +30,8 @@ export interface TextSenderDeps {
   readonly storage: StorageGuard;
   stateChanged(change: MessageStateChange): void;
   warn(message: string, remote: Endpoint): void;
+  /** A transmission that asks for an answer went to this peer (for "not responding"). */
+  transmitted?(peerId: string): void;
 }
 
 /**
@@ -191,6 +193,7 @@ export class TextSender {
     const peer = this.deps.peers.get(message.to);
     if (peer === undefined) return;
     if (message.attempts > 1) this.deps.counters.retransmitted += 1;
+    this.deps.transmitted?.(peer.id);
     const packet = this.packetOf(message, floor);
     if (message.mode === 'tcp' && peer.tcpPort !== null) {
       void this.viaTcp(packet, peer); // failures are warnings; the retransmission timer retries

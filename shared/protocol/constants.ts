@@ -23,6 +23,11 @@ export const MESSAGE_ID_LENGTH = 12;
 export const ANNOUNCE_INTERVAL_MS = 15_000;
 /** A peer not heard from for this long is offline: three missed announces, well within a minute. */
 export const PEER_TIMEOUT_MS = 45_000;
+/**
+ * A peer that sends nothing for this long after a transmission to it is shown "not responding",
+ * long before PEER_TIMEOUT_MS marks it offline (docs/PROTOCOL.md).
+ */
+export const NOT_RESPONDING_AFTER_MS = 2_500;
 /** Replies to an announce wait a random delay up to this, so a broadcast does not cause a reply storm. */
 export const ANNOUNCE_REPLY_MAX_DELAY_MS = 250;
 

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNode, type PacketChatNode } from '../../../electron/net/node';
 import type { NodeOptions } from '../../../electron/net/node-options';
-import type { MessageStateChange, ChatMessage } from '../../../shared/domain';
+import type { ChatMessage, MessageStateChange, PeerChange } from '../../../shared/domain';
 import { LOOPBACK_BROADCAST, testPorts } from '../../helpers/ports';
 import { kindOf, startUdpRelay, type UdpRelay } from '../../helpers/udp-relay';
 import { waitForEvent, waitUntil } from '../../helpers/wait';
@@ -257,5 +257,42 @@ describe('replies', () => {
     await statusOf(a, long.id, 'delivered');
     expect(a.info().counters.fragmentsSent).toBeGreaterThan(1);
     expect(received.map((m) => m.reply)).toEqual([reply, reply]);
+  });
+});
+
+describe('a peer that stops answering', () => {
+  it('is reported not responding within seconds of an unanswered message, and back on its next packet', async () => {
+    const { a, b, relay } = await filteredPair({ tcp: false, maxTransmissions: 7 });
+    const changes: PeerChange[] = [];
+    a.on('peer', (c) => {
+      if (c.peer.id === b.id) changes.push(c);
+    });
+    relay.filter = () => false; // B is gone without a bye, as after a crash or a pulled cable
+    const sentAt = Date.now();
+    const sent = a.sendText(b.id, 'hello?');
+    const pending = statusOf(a, sent.id, 'pending');
+    const silent = await waitForEvent<PeerChange>(
+      a,
+      'peer',
+      (c) => c.peer.id === b.id && c.peer.responding === false,
+      5_000,
+    );
+    expect(Date.now() - sentAt).toBeLessThan(4_000);
+    expect(silent.change).toBe('updated');
+    expect(silent.peer.online).toBe(true);
+    expect(a.peerList().find((p) => p.id === b.id)?.responding).toBe(false);
+    await pending;
+    relay.filter = () => true;
+    const delivered = statusOf(a, sent.id, 'delivered');
+    a.retry(sent.id); // the Retry button: the ack is B's next packet
+    const back = await waitForEvent<PeerChange>(
+      a,
+      'peer',
+      (c) => c.peer.id === b.id && c.peer.responding === undefined,
+      5_000,
+    );
+    expect(back.peer.online).toBe(true);
+    await delivered;
+    expect(changes.every((c) => c.change === 'updated')).toBe(true);
   });
 });
