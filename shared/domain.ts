@@ -29,6 +29,10 @@ export interface PeerInfo {
   /** TCP fallback port, or null when the peer has TCP off. */
   readonly tcpPort: number | null;
   readonly status: PeerStatus;
+  /** A custom status text the peer announces ("In a meeting"), when it has one. */
+  readonly statusText?: string;
+  /** The hue (0-359) of the avatar colour the peer chose, when it chose one. */
+  readonly avatarHue?: number;
   readonly online: boolean;
   /** Milliseconds since the Unix epoch. */
   readonly firstSeen: number;

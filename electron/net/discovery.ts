@@ -9,7 +9,14 @@ export interface DiscoveryDeps {
   readonly timers: Timers;
   send(packet: AnnouncePacket | AnnounceReplyPacket, to: Endpoint): void;
   /** What this node currently says about itself. */
-  self(): { nick: string; status: PeerStatus; clientPort: number; tcpPort: number | null };
+  self(): {
+    nick: string;
+    status: PeerStatus;
+    statusText: string;
+    avatarHue: number | undefined;
+    clientPort: number;
+    tcpPort: number | null;
+  };
 }
 
 /** Announces: at start, periodically with jitter, to every target; replies after a random delay. */
@@ -76,6 +83,8 @@ export class Discovery {
       port: self.clientPort,
       tcp: self.tcpPort ?? 0,
       status: self.status,
+      ...(self.statusText === '' ? {} : { statusText: self.statusText }),
+      ...(self.avatarHue === undefined ? {} : { hue: self.avatarHue }),
     };
   }
 }

@@ -18,11 +18,11 @@ import {
   PACKET_LOG_SIZE,
 } from '../../shared/protocol/constants';
 import { encodePacket } from '../../shared/protocol/codec';
-import type { Packet } from '../../shared/protocol/packets';
+import type { AnnouncePacket, AnnounceReplyPacket, Packet } from '../../shared/protocol/packets';
 import { Discovery } from './discovery';
 import { resolveOptions, type NodeOptions, type ResolvedOptions } from './node-options';
 import { PacketLog } from './packet-log';
-import { PeerTable } from './peer-table';
+import { PeerTable, type PeerDetails } from './peer-table';
 import { PlainText } from './plain-text';
 import { Responsiveness } from './responsiveness';
 import { bindClientSockets, bindServerSocket, closeUdp } from './sockets';
@@ -68,6 +68,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private closing: Promise<void> | undefined;
   private nick: string;
   private status: PeerStatus;
+  private statusText: string;
+  private avatarHue: number | undefined;
 
   constructor(options: NodeOptions = {}) {
     super();
@@ -77,6 +79,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.persistence = options.persistence;
     this.nick = o.nick;
     this.status = o.status;
+    this.statusText = options.statusText ?? '';
+    this.avatarHue = options.avatarHue;
     this.wire = new Wire({
       counters: this.counters,
       log: this.log,
@@ -94,6 +98,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       self: () => ({
         nick: this.nick,
         status: this.status,
+        statusText: this.statusText,
+        avatarHue: this.avatarHue,
         clientPort: this.clientPort,
         tcpPort: this.tcpPort,
       }),
@@ -205,6 +211,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       nick: this.nick,
       host: this.options.host,
       status: this.status,
+      statusText: this.statusText,
+      ...(this.avatarHue === undefined ? {} : { avatarHue: this.avatarHue }),
       serverPort: this.options.serverPort,
       clientPort: this.clientPort,
       tcpPort: this.tcpPort,
@@ -240,10 +248,17 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     };
   }
 
-  /** Changes nickname and status and tells the LAN at once. */
-  setProfile(profile: { nick?: string; status?: PeerStatus }): void {
+  /** Changes nickname, status, status text or avatar colour and tells the LAN at once. */
+  setProfile(profile: {
+    nick?: string;
+    status?: PeerStatus;
+    statusText?: string;
+    avatarHue?: number;
+  }): void {
     if (profile.nick !== undefined) this.nick = profile.nick;
     if (profile.status !== undefined) this.status = profile.status;
+    if (profile.statusText !== undefined) this.statusText = profile.statusText;
+    if (profile.avatarHue !== undefined) this.avatarHue = profile.avatarHue;
     if (this.started) this.discovery.announceAll();
   }
 
@@ -388,12 +403,14 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   }
 }
 
-function detailsOf(packet: { nick: string; host: string; tcp: number; status: PeerStatus }) {
+function detailsOf(packet: AnnouncePacket | AnnounceReplyPacket): PeerDetails {
   return {
     nick: packet.nick,
     host: packet.host,
     tcpPort: packet.tcp === 0 ? null : packet.tcp,
     status: packet.status,
+    statusText: packet.statusText,
+    avatarHue: packet.hue,
   };
 }
 

@@ -7,6 +7,16 @@ export interface PeerDetails {
   readonly host: string;
   readonly tcpPort: number | null;
   readonly status: PeerStatus;
+  readonly statusText?: string | undefined;
+  readonly avatarHue?: number | undefined;
+}
+
+/** The optional details as a peer has them: absent when the announce did not carry them. */
+function extras(details: PeerDetails): Pick<PeerInfo, 'statusText' | 'avatarHue'> {
+  return {
+    ...(details.statusText ? { statusText: details.statusText } : {}),
+    ...(details.avatarHue === undefined ? {} : { avatarHue: details.avatarHue }),
+  };
 }
 
 /**
@@ -57,6 +67,7 @@ export class PeerTable {
         port: from.port,
         tcpPort: details?.tcpPort ?? null,
         status: details?.status ?? 'online',
+        ...(details === undefined ? {} : extras(details)),
         online: true,
         firstSeen: now,
         lastSeen: now,
@@ -71,10 +82,21 @@ export class PeerTable {
       (details.nick !== known.nick ||
         details.host !== known.host ||
         details.tcpPort !== known.tcpPort ||
-        details.status !== known.status);
+        details.status !== known.status ||
+        (details.statusText ?? '') !== (known.statusText ?? '') ||
+        details.avatarHue !== known.avatarHue);
+    const { statusText: _text, avatarHue: _hue, ...base } = known;
     const peer: PeerInfo = {
-      ...known,
-      ...(details ?? {}),
+      ...(details === undefined ? known : base),
+      ...(details === undefined
+        ? {}
+        : {
+            nick: details.nick,
+            host: details.host,
+            tcpPort: details.tcpPort,
+            status: details.status,
+            ...extras(details),
+          }),
       address: from.address,
       port: from.port,
       online: true,

@@ -18,6 +18,9 @@ export interface NodeInfo {
   readonly nick: string;
   readonly host: string;
   readonly status: PeerStatus;
+  /** The custom status text ('' for none). */
+  readonly statusText: string;
+  readonly avatarHue?: number;
   readonly serverPort: number;
   readonly clientPort: number;
   readonly tcpPort: number | null;

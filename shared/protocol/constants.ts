@@ -14,6 +14,8 @@ export const CLIENT_PORT_ATTEMPTS = 100;
 
 export const MAX_NICK_LENGTH = 32;
 export const MAX_HOST_LENGTH = 64;
+/** A custom status ("In a meeting") as announces carry it. */
+export const MAX_STATUS_TEXT_LENGTH = 60;
 export const MAX_ID_LENGTH = 64;
 export const NODE_ID_HEX_LENGTH = 32;
 /** Message ids and stream epochs as this node writes them: 9 random bytes in base64url. */

@@ -5,6 +5,7 @@ import {
   MAX_ID_LENGTH,
   MAX_NICK_LENGTH,
   MAX_REPLY_EXCERPT,
+  MAX_STATUS_TEXT_LENGTH,
   NODE_ID_HEX_LENGTH,
   PROTOCOL_MARKER,
 } from './constants';
@@ -41,6 +42,8 @@ const status = z
   );
 
 const header = { from: nodeId };
+/** A custom status text as every peer accepts it (the settings use the same rule). */
+export const statusTextSchema = z.string().max(MAX_STATUS_TEXT_LENGTH).regex(noControl);
 
 /**
  * The message a text answers (optional, protocol v1 compatible: older peers drop the field): its
@@ -62,6 +65,10 @@ const announceFields = {
   /** The sender's TCP fallback port, or 0 when TCP is off. */
   tcp: z.number().int().min(0).max(65_535),
   status,
+  /** Optional: a custom status text ("In a meeting"); a malformed one is dropped. */
+  statusText: statusTextSchema.optional().catch(undefined),
+  /** Optional: the hue (0-359) of the sender's avatar colour; a malformed one is dropped. */
+  hue: z.number().int().min(0).max(359).optional().catch(undefined),
 };
 
 export const announceSchema = z.object({ kind: z.literal('announce'), ...announceFields });
