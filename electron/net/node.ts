@@ -16,6 +16,7 @@ import {
   MAX_TEXT_BYTES,
   NOT_RESPONDING_AFTER_MS,
   PACKET_LOG_SIZE,
+  TYPING_INTERVAL_MS,
 } from '../../shared/protocol/constants';
 import { encodePacket } from '../../shared/protocol/codec';
 import type { AnnouncePacket, AnnounceReplyPacket, Packet } from '../../shared/protocol/packets';
@@ -30,6 +31,7 @@ import { StorageGuard } from './storage-guard';
 import { TextReceiver } from './text-receiver';
 import { TextSender } from './text-sender';
 import { Timers } from './timers';
+import { TypingGate } from './typing-gate';
 import {
   NodeError,
   type NodeEvents,
@@ -55,6 +57,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly warnings = new WarningGate(1_000);
   private readonly lastProbe = new Map<string, number>();
   private readonly responsiveness = new Responsiveness(NOT_RESPONDING_AFTER_MS);
+  private readonly typingGate = new TypingGate(TYPING_INTERVAL_MS);
   private readonly wire: Wire;
   private readonly discovery: Discovery;
   private readonly outgoing: TextSender;
@@ -313,6 +316,18 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     }
   }
 
+  /**
+   * Tells an online peer that we are typing to it: one unreliable `typing` packet, at most one
+   * per TYPING_INTERVAL_MS per peer. True when a packet went out.
+   */
+  sendTyping(to: string): boolean {
+    if (!this.started || this.closing !== undefined) return false;
+    const peer = this.findPeer(to);
+    if (peer?.online !== true || !this.typingGate.pass(peer.id, this.options.now())) return false;
+    this.wire.sendPacket({ kind: 'typing', from: this.id }, peer, peer.id);
+    return true;
+  }
+
   /** Sends a pending message again now. */
   retry(messageId: string): void {
     if (!this.outgoing.retry(messageId)) {
@@ -350,6 +365,10 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       case 'ack':
         this.touch(packet.from, from, transport, now);
         this.outgoing.acknowledge(packet);
+        return;
+      case 'typing':
+        this.touch(packet.from, from, transport, now);
+        if (this.peers.get(packet.from) !== undefined) this.emit('typing', { peerId: packet.from });
         return;
     }
   }

@@ -57,6 +57,8 @@ export function packetSummary(packet: Packet): string {
       return `#${packet.seq} part ${packet.index + 1}/${packet.count}`;
     case 'ack':
       return `ack #${packet.seq}`;
+    case 'typing':
+      return 'typing…';
   }
 }
 

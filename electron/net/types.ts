@@ -68,6 +68,8 @@ export interface NodeEvents {
   /** A received message, stored (when the node has storage) before it is shown or acknowledged. */
   message: [ChatMessage];
   'message-state': [MessageStateChange];
+  /** A peer is typing to us (a `typing` packet; shown for TYPING_SHOWN_MS). */
+  typing: [{ readonly peerId: string }];
   warning: [NodeWarning];
   storage: [StorageHealth];
   packet: [PacketLogEntry];

@@ -33,6 +33,13 @@ export const NOT_RESPONDING_AFTER_MS = 2_500;
 /** Replies to an announce wait a random delay up to this, so a broadcast does not cause a reply storm. */
 export const ANNOUNCE_REPLY_MAX_DELAY_MS = 250;
 
+/**
+ * "Typing…": a `typing` packet goes at most this often per conversation (unreliable, never
+ * stored or acknowledged); the receiver shows it for TYPING_SHOWN_MS after the last one.
+ */
+export const TYPING_INTERVAL_MS = 3_000;
+export const TYPING_SHOWN_MS = 6_000;
+
 /** Reliable delivery (RFC 6298 style). */
 export const RTO_INITIAL_MS = 500;
 export const RTO_MIN_MS = 200;

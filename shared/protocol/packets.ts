@@ -77,6 +77,8 @@ export const announceReplySchema = z.object({
   ...announceFields,
 });
 export const byeSchema = z.object({ kind: z.literal('bye'), ...header });
+/** "I am typing to you": unreliable, not stored, not acknowledged; older peers ignore the kind. */
+export const typingSchema = z.object({ kind: z.literal('typing'), ...header });
 export const textSchema = z.object({
   kind: z.literal('text'),
   ...header,
@@ -128,6 +130,7 @@ export const packetSchema = z.discriminatedUnion('kind', [
   textSchema,
   fragSchema,
   ackSchema,
+  typingSchema,
 ]);
 
 export const headerSchema = z.object({

@@ -85,6 +85,7 @@ const packetArbitrary: fc.Arbitrary<Packet> = fc.oneof(
   fc.record({ kind: fc.constant('announce' as const), ...announceFields }),
   fc.record({ kind: fc.constant('announce-reply' as const), ...announceFields }),
   fc.record({ kind: fc.constant('bye' as const), from: nodeId }),
+  fc.record({ kind: fc.constant('typing' as const), from: nodeId }),
   fc.record({ kind: fc.constant('text' as const), ...stream, text: anyText }),
   fc.record({
     kind: fc.constant('frag' as const),
