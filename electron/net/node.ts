@@ -256,12 +256,13 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     nick?: string;
     status?: PeerStatus;
     statusText?: string;
-    avatarHue?: number;
+    /** null: back to the colour generated from the node id. */
+    avatarHue?: number | null;
   }): void {
     if (profile.nick !== undefined) this.nick = profile.nick;
     if (profile.status !== undefined) this.status = profile.status;
     if (profile.statusText !== undefined) this.statusText = profile.statusText;
-    if (profile.avatarHue !== undefined) this.avatarHue = profile.avatarHue;
+    if (profile.avatarHue !== undefined) this.avatarHue = profile.avatarHue ?? undefined;
     if (this.started) this.discovery.announceAll();
   }
 

@@ -107,7 +107,7 @@ const malformed: [string, Uint8Array, string][] = [
   ['version 0', bytes({ proto: 'pchat', v: 0, kind: 'bye', from: A }), 'bad-field'],
   ['version as string', bytes({ proto: 'pchat', v: '1', kind: 'bye', from: A }), 'bad-field'],
   ['kind missing', bytes({ proto: 'pchat', v: 1, from: A }), 'bad-field'],
-  ['unknown kind', bytes({ proto: 'pchat', v: 1, kind: 'typing', from: A }), 'unknown-kind'],
+  ['unknown kind', bytes({ proto: 'pchat', v: 1, kind: 'read-receipt', from: A }), 'unknown-kind'],
   ['kind __proto__', bytes({ proto: 'pchat', v: 1, kind: '__proto__', from: A }), 'unknown-kind'],
   ['node id too short', bytes({ proto: 'pchat', v: 1, kind: 'bye', from: 'abc' }), 'bad-field'],
   [
