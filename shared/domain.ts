@@ -114,7 +114,16 @@ export interface MessageStateChange {
 export interface ConversationSummary {
   readonly peerId: string;
   readonly unread: number;
+  /** The oldest unread message (where the "Unread messages" divider goes), or null. */
+  readonly firstUnreadId: string | null;
   readonly lastMessage: ChatMessage | null;
+}
+
+/** What was typed in a conversation's composer and not sent yet. */
+export interface Draft {
+  readonly peerId: string;
+  readonly text: string;
+  readonly updatedAt: number;
 }
 
 export interface HistoryPage {

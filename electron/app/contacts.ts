@@ -72,6 +72,8 @@ export function selfInfo(info: NodeInfo, profile: string, appVersion: string): S
     nodeId: info.nodeId,
     nick: info.nick,
     status: info.status,
+    statusText: info.statusText,
+    ...(info.avatarHue === undefined ? {} : { avatarHue: info.avatarHue }),
     host: info.host,
     address: primaryAddress(interfaces),
     clientPort: info.clientPort,

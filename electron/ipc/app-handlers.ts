@@ -49,10 +49,16 @@ export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
     'messages:history': gate(backend['messages:history']),
     'messages:send': gate(backend['messages:send']),
     'messages:retry': gate(backend['messages:retry']),
+    'messages:cancel': gate(backend['messages:cancel']),
+    'messages:delete': gate(backend['messages:delete']),
     'messages:markRead': gate(backend['messages:markRead']),
+    'messages:markReadUpTo': gate(backend['messages:markReadUpTo']),
+    'messages:typing': gate(backend['messages:typing']),
     'messages:search': gate(backend['messages:search']),
     'inspector:packets': gate(backend['inspector:packets']),
     'inspector:sockets': gate(backend['inspector:sockets']),
+    'drafts:list': gate(backend['drafts:list']),
+    'drafts:set': gate(backend['drafts:set']),
     'settings:get': gate(backend['settings:get']),
     'settings:set': async (args) => {
       const settings = await gate(backend['settings:set'])(args);

@@ -23,6 +23,8 @@ export interface MessageRow {
   attempts: number;
   rtt_ms: number | null;
   position: number | null;
+  reply_id: string | null;
+  reply_excerpt: string | null;
 }
 
 export interface PeerRow {
@@ -35,6 +37,15 @@ export interface PeerRow {
   status: PeerStatus;
   first_seen: number;
   last_seen: number;
+  status_text: string | null;
+  avatar_hue: number | null;
+}
+
+/** The quoted message of a reply, as the row keeps it. */
+function replyOf(row: MessageRow) {
+  return row.reply_id === null
+    ? {}
+    : { reply: { id: row.reply_id, excerpt: row.reply_excerpt ?? '' } };
 }
 
 export function toChatMessage(row: MessageRow): ChatMessage {
@@ -50,6 +61,7 @@ export function toChatMessage(row: MessageRow): ChatMessage {
     receivedAt: row.received_at,
     ...(row.rtt_ms === null ? {} : { rttMs: row.rtt_ms }),
     remote: row.remote,
+    ...replyOf(row),
   };
 }
 
@@ -65,6 +77,7 @@ export function toIncoming(row: MessageRow): IncomingRecord {
     receivedAt: row.received_at,
     remote: row.remote,
     held: row.position === null,
+    ...replyOf(row),
   };
 }
 
@@ -81,6 +94,7 @@ export function toOutgoing(row: MessageRow): OutgoingRecord {
     transport: row.transport,
     attempts: row.attempts,
     ...(row.rtt_ms === null ? {} : { rttMs: row.rtt_ms }),
+    ...replyOf(row),
   };
 }
 
@@ -94,6 +108,8 @@ export function toPeer(row: PeerRow): PeerInfo {
     port: row.port,
     tcpPort: row.tcp_port,
     status: row.status,
+    ...(row.status_text ? { statusText: row.status_text } : {}),
+    ...(row.avatar_hue === null ? {} : { avatarHue: row.avatar_hue }),
     online: false,
     firstSeen: row.first_seen,
     lastSeen: row.last_seen,

@@ -127,6 +127,7 @@ const SELF: SelfInfo = {
   nodeId: 'abc',
   nick: 'alice',
   status: 'online',
+  statusText: '',
   host: 'laptop',
   address: '192.168.1.23',
   clientPort: 4001,

@@ -59,12 +59,40 @@ describe('migrations', () => {
          received_at, remote, position)
        VALUES ('old', 'p', 'in', 'e', 1, 'written before search existed', 'udp', 'received', 1, 1, 'x', 1)`,
     ).run();
-    expect(migrate(db)).toEqual([2]);
+    expect(migrate(db, 2)).toEqual([2]);
     expect(schemaVersion(db)).toBe(2);
     const hits = db
       .prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH \'"before search"\'')
       .all();
     expect(hits).toHaveLength(1);
+    db.close();
+  });
+
+  it('3 adds replies, drafts, peers’ status text and colour, and keeps cancelled messages out of the outbox', () => {
+    const db = new DatabaseSync(join(tempDir(), 'v3.db'));
+    migrate(db, 2);
+    db.exec(`INSERT INTO identity (key, node_id, nick, status) VALUES (1, 'n', 'lin', 'online')`);
+    expect(migrate(db)).toEqual([3]);
+    expect(tables(db)).toContain('drafts');
+    // A profile from before the first-run dialog is not asked again.
+    expect(db.prepare("SELECT value FROM settings WHERE key = 'onboarded'").get()).toEqual({
+      value: 'true',
+    });
+    const columns = (table: string) =>
+      (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+    expect(columns('messages')).toEqual(expect.arrayContaining(['reply_id', 'reply_excerpt']));
+    expect(columns('peers')).toEqual(expect.arrayContaining(['status_text', 'avatar_hue']));
+    const index = db
+      .prepare("SELECT sql FROM sqlite_master WHERE name = 'messages_outbox'")
+      .get() as { sql: string };
+    expect(index.sql).toContain("NOT IN ('delivered', 'cancelled')");
+    db.close();
+  });
+
+  it('3 on a new database leaves the first-run questions to be asked', () => {
+    const db = new DatabaseSync(join(tempDir(), 'fresh.db'));
+    migrate(db);
+    expect(db.prepare("SELECT value FROM settings WHERE key = 'onboarded'").get()).toBeUndefined();
     db.close();
   });
 
