@@ -241,9 +241,18 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     'app:ready': () => null,
     'self:get': () => data.self,
     'contacts:list': () => data.contacts,
-    'contacts:add': ({ address }) => {
+    'contacts:add': ({ address, waitMs }) => {
       const [ip = '', port] = address.split(':');
-      return { address: ip, port: port === undefined ? data.self.serverPort : Number(port) };
+      const at = { address: ip, port: port === undefined ? data.self.serverPort : Number(port) };
+      if (waitMs === undefined) return at;
+      // A PacketChat node answers from its client port: a hello to the server port finds any.
+      const found = data.contacts.find(
+        (c) =>
+          c.kind === 'peer' &&
+          c.address === at.address &&
+          (at.port === data.self.serverPort || c.port === at.port),
+      );
+      return { ...at, peer: found ?? null };
     },
     'conversations:list': () =>
       data.contacts.map((c) => {

@@ -2,7 +2,8 @@ import type { PeerStatus } from '../../../shared/domain';
 import { avatarLook } from '../lib/avatar';
 import { Icon } from './Icon';
 
-export type Presence = PeerStatus | 'offline';
+/** `silent`: online, but our messages get no answer (not responding). */
+export type Presence = PeerStatus | 'offline' | 'silent';
 
 /**
  * Generated avatar (colours and initials from the id) with an optional presence dot. A stranger
@@ -12,10 +13,12 @@ export function Avatar(props: {
   id: string;
   name: string;
   size?: number;
-  presence?: Presence;
+  presence?: Presence | undefined;
   stranger?: boolean;
+  /** A colour the person chose (hue 0-359), instead of the one generated from the id. */
+  hue?: number | undefined;
 }) {
-  const look = avatarLook(props.id, props.name);
+  const look = avatarLook(props.id, props.name, props.hue);
   const size = props.size ?? 40;
   return (
     <span
