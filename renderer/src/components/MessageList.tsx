@@ -184,12 +184,16 @@ export function MessageList(props: { peerId: string; nick: string }) {
     if (landed.current || thread?.load.status !== 'ready' || !dividerLoaded) return;
     landed.current = true;
     const at = rows.findIndex((r) => r.kind === 'unread');
-    if (at >= 0 && at < rows.length - 2) {
-      setBottom(false);
-      virtualizer.scrollToIndex(at, { align: 'start' });
-    } else if (rows.length > 1) {
-      toBottom();
-    }
+    const onDivider = at >= 0 && at < rows.length - 2;
+    setBottom(!onDivider);
+    // Again on the next frame: on a remount the virtualizer only then knows its viewport.
+    const land = () => {
+      if (!scrollRef.current?.isConnected) return;
+      if (onDivider) virtualizer.scrollToIndex(at, { align: 'start' });
+      else if (rows.length > 1) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
+    };
+    land();
+    requestAnimationFrame(land);
     // Landing happens once per mount; later changes are handled below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [thread?.load.status, dividerLoaded, rows.length]);

@@ -7,8 +7,10 @@ export const SEARCH_LIMIT = 50;
 
 /** The window is on screen and has the focus (where messages count as read). */
 export function windowIsActive(): boolean {
-  if (typeof document === 'undefined') return true;
-  return document.visibilityState === 'visible' && document.hasFocus();
+  // Structural: the store also runs where there is no DOM (the Node tests and benchmarks).
+  const doc = (globalThis as { document?: { visibilityState: string; hasFocus(): boolean } })
+    .document;
+  return doc === undefined || (doc.visibilityState === 'visible' && doc.hasFocus());
 }
 
 export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => ({
