@@ -25,6 +25,7 @@ export function Avatar(props: {
       className={props.stranger ? 'avatar stranger' : 'avatar'}
       aria-hidden="true"
       translate="no"
+      data-initials={props.stranger ? undefined : look.initials}
       style={{
         width: size,
         height: size,
@@ -32,7 +33,8 @@ export function Avatar(props: {
         fontSize: Math.round(size * (look.initials.length > 1 ? 0.36 : 0.44)),
       }}
     >
-      {props.stranger ? <Icon name="user" size={Math.round(size * 0.55)} /> : look.initials}
+      {/* Initials are drawn by CSS (data-initials): decoration, never part of a row's text. */}
+      {props.stranger && <Icon name="user" size={Math.round(size * 0.55)} />}
       {props.presence && <span className={`presence presence-${props.presence}`} />}
     </span>
   );

@@ -24,14 +24,15 @@ function GroupHeader(props: { group: ContactGroup; focused: boolean; domId: stri
       id={props.domId}
       role="option"
       aria-selected={false}
-      aria-expanded={!collapsed}
-      aria-label={t('contacts.toggleGroup', { group: name, n: count })}
+      aria-label={t(collapsed ? 'contacts.expandGroup' : 'contacts.collapseGroup', {
+        group: name,
+        n: count,
+      })}
       className={props.focused ? 'group-header focused' : 'group-header'}
       onClick={() => toggle(props.group)}
     >
       <Icon name="chevron" size={14} className={collapsed ? 'chevron collapsed' : 'chevron'} />
-      <span>{name}</span>
-      <span className="group-count">{count}</span>
+      <span>{name}</span> <span className="group-count">{count}</span>
     </div>
   );
 }

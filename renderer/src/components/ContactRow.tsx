@@ -37,8 +37,22 @@ export const ContactRow = memo(function ContactRow(props: {
     .join(' ');
   // As in QQ and Telegram: a conversation with unsent text says so, except the open one.
   const showDraft = draft.trim() !== '' && !props.active;
+  const time = last ? formatListTime(last.receivedAt, now, i18n.language) : undefined;
+  const address =
+    contact.kind === 'stranger'
+      ? t('contacts.strangerHint')
+      : endpoint(contact.address, contact.port);
+  const silent = presence === 'silent' ? t('status.notResponding') : undefined;
+  const previewText = typing
+    ? t('conversation.typing')
+    : showDraft
+      ? `${t('contacts.draft')} ${draft.replace(/\s+/g, ' ').slice(0, 120)}`
+      : last
+        ? `${last.direction === 'out' ? t('contacts.you') : ''}${last.text.slice(0, 120)}`
+        : t('contacts.noMessages');
+  const badge = unread > 0 ? (unread > 99 ? '99+' : String(unread)) : undefined;
   let preview;
-  if (typing) preview = <span className="preview typing">{t('conversation.typing')}</span>;
+  if (typing) preview = <span className="preview typing">{previewText}</span>;
   else if (showDraft)
     preview = (
       <span className="preview">
@@ -49,21 +63,23 @@ export const ContactRow = memo(function ContactRow(props: {
   else
     preview = (
       <span className={last ? 'preview' : 'preview muted'} translate={last ? 'no' : undefined}>
-        {last
-          ? `${last.direction === 'out' ? t('contacts.you') : ''}${last.text.slice(0, 120)}`
-          : t('contacts.noMessages')}
+        {previewText}
       </span>
     );
   const state =
-    presence === undefined
-      ? ''
-      : `, ${presence === 'silent' ? t('status.notResponding') : t(`status.${presence}`)}`;
+    presence === undefined || presence === 'silent' ? '' : `, ${t(`status.${presence}`)}`;
+  // The name is what the row shows, in the same order, then what only a screen reader needs:
+  // the visible words stay part of the name (WCAG 2.5.3, axe's label-content-name-mismatch).
+  const shown = [contact.nick, address, silent, contact.statusText, time, previewText, badge]
+    .filter((part) => part !== undefined && part !== '')
+    .join(' ');
+  const label = `${shown}${state}${unread > 0 ? `, ${t('contacts.unread', { n: unread })}` : ''}`;
   return (
     <div
       id={props.domId}
       role="option"
       aria-selected={props.active}
-      aria-label={`${contact.nick} ${endpoint(contact.address, contact.port)}${state}${unread > 0 ? `, ${t('contacts.unread', { n: unread })}` : ''}${showDraft ? `, ${t('contacts.draft')}` : ''}`}
+      aria-label={label}
       className={className}
       onClick={() => open(contact.id)}
     >
@@ -76,39 +92,31 @@ export const ContactRow = memo(function ContactRow(props: {
         hue={contact.avatarHue}
       />
       <div className="contact-text">
-        <div className="contact-line">
-          <span className="nick" translate="no">
-            {contact.nick}
-          </span>
-          {last && (
-            <time className="list-time">{formatListTime(last.receivedAt, now, i18n.language)}</time>
-          )}
-        </div>
+        <span className="nick" translate="no">
+          {contact.nick}
+        </span>{' '}
         {contact.kind === 'stranger' ? (
-          <span className="endpoint-small muted">{t('contacts.strangerHint')}</span>
+          <span className="endpoint-small muted contact-address">{address}</span>
         ) : (
-          <span className="contact-line small-line">
+          <span className="contact-line small-line contact-address">
             <code className="mono endpoint-small" translate="no">
-              {endpoint(contact.address, contact.port)}
+              {address}
             </code>
-            {presence === 'silent' && (
-              <span className="silent-note">{t('status.notResponding')}</span>
-            )}
+            {silent && <span className="silent-note"> {silent}</span>}
             {contact.statusText && (
               <span className="status-text small" translate="no">
+                {' '}
                 {contact.statusText}
               </span>
             )}
           </span>
+        )}{' '}
+        {time && <time className="list-time">{time}</time>} {preview}{' '}
+        {badge && (
+          <span className="unread-badge" aria-hidden="true">
+            {badge}
+          </span>
         )}
-        <div className="contact-line">
-          {preview}
-          {unread > 0 && (
-            <span className="unread-badge" aria-hidden="true">
-              {unread > 99 ? '99+' : unread}
-            </span>
-          )}
-        </div>
       </div>
     </div>
   );

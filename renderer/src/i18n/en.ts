@@ -117,7 +117,8 @@ export const en = {
   contacts: {
     label: 'Contacts',
     groups: { online: 'Online', offline: 'Offline', strangers: 'Strangers' },
-    toggleGroup: '{{group}}, {{n}} contacts, click to expand or collapse',
+    expandGroup: '{{group}}, {{n}} contacts, collapsed: Enter shows them',
+    collapseGroup: '{{group}}, {{n}} contacts, expanded: Enter hides them',
     emptyTitle: 'No one here yet',
     lookingTitle: 'Looking for peers on the LAN…',
     emptyHint: 'Peers on your LAN appear here by themselves. You can also say hello to an IP.',

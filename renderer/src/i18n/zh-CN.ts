@@ -114,7 +114,8 @@ export const zhCN: Resources = {
   contacts: {
     label: '联系人',
     groups: { online: '在线', offline: '离线', strangers: '陌生人' },
-    toggleGroup: '{{group}}，{{n}} 位联系人，点击展开或收起',
+    expandGroup: '{{group}}，{{n}} 位联系人，已收起：按 Enter 展开',
+    collapseGroup: '{{group}}，{{n}} 位联系人，已展开：按 Enter 收起',
     emptyTitle: '这里还没有人',
     lookingTitle: '正在局域网中寻找好友…',
     emptyHint: '局域网里的好友会自动出现在这里，你也可以向某个 IP 打招呼。',
