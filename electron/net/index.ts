@@ -4,6 +4,7 @@
 export { createNode, PacketChatNode } from './node';
 export { newNodeId, cleanLabel, OptionsError, type NodeOptions } from './node-options';
 export { BindError } from './sockets';
+export type { LoggedPayload } from './packet-log';
 export type { InterfaceAddress } from './interfaces';
 export {
   PLAIN_EPOCH,

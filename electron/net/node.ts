@@ -22,7 +22,7 @@ import { encodePacket } from '../../shared/protocol/codec';
 import type { AnnouncePacket, AnnounceReplyPacket, Packet } from '../../shared/protocol/packets';
 import { Discovery } from './discovery';
 import { resolveOptions, type NodeOptions, type ResolvedOptions } from './node-options';
-import { PacketLog } from './packet-log';
+import { PacketLog, type LoggedPayload } from './packet-log';
 import { PeerTable, type PeerDetails } from './peer-table';
 import { PlainText } from './plain-text';
 import { Responsiveness } from './responsiveness';
@@ -241,6 +241,11 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   /** The newest `limit` packet log entries, oldest first. */
   packets(limit?: number): PacketLogEntry[] {
     return this.log.recent(limit);
+  }
+
+  /** The bytes of a logged datagram or frame (the inspector's payload view), while kept. */
+  payload(seq: number): LoggedPayload | undefined {
+    return this.log.payload(seq);
   }
 
   sockets(): SocketsSnapshot {

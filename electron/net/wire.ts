@@ -88,7 +88,7 @@ export class Wire {
         this.guard(() => this.onFrame(payload, context), context.remote);
       },
       onSent: (payload, context, meta) => {
-        this.logOut('tcp', payload.byteLength, context.local, context.remote, meta);
+        this.logOut('tcp', payload, context.local, context.remote, meta);
       },
       onProblem: (message, remote) => {
         this.deps.counters.junkDropped += 1;
@@ -134,7 +134,7 @@ export class Wire {
       try {
         socket.send(bytes, to.port, to.address, (error) => {
           if (error) fail(error.message);
-          else this.logOut('udp', bytes.byteLength, this.localOf(via), to, meta);
+          else this.logOut('udp', bytes, this.localOf(via), to, meta);
           resolve(!error);
         });
       } catch (error) {
@@ -198,21 +198,21 @@ export class Wire {
     const local = this.localOf(via);
     const result = decodePacket(bytes);
     if (result.ok) {
-      this.logIn('udp', bytes.byteLength, local, from, { packet: result.packet });
+      this.logIn('udp', bytes, local, from, { packet: result.packet });
       this.deps.onInbound({ type: 'packet', packet: result.packet, from, transport: 'udp', via });
       return;
     }
     const code = result.error.code;
     if (code === 'unknown-kind') {
       counters.unknownKindsIgnored += 1;
-      this.logIn('udp', bytes.byteLength, local, from, {
+      this.logIn('udp', bytes, local, from, {
         kind: 'unknown',
         summary: result.error.message,
       });
       return;
     }
     if (result.text !== undefined && !BINARY_CONTROL.test(result.text)) {
-      this.logIn('udp', bytes.byteLength, local, from, {
+      this.logIn('udp', bytes, local, from, {
         kind: 'plain',
         summary: preview(result.text),
       });
@@ -220,7 +220,7 @@ export class Wire {
       return;
     }
     counters.junkDropped += 1;
-    this.logIn('udp', bytes.byteLength, local, from, {
+    this.logIn('udp', bytes, local, from, {
       kind: 'junk',
       summary: result.error.message,
     });
@@ -234,14 +234,14 @@ export class Wire {
     const result = decodePacket(payload, MAX_FRAME_BYTES);
     if (!result.ok) {
       counters.junkDropped += 1;
-      this.logIn('tcp', payload.byteLength, context.local, context.remote, {
+      this.logIn('tcp', payload, context.local, context.remote, {
         kind: 'junk',
         summary: result.error.message,
       });
       this.deps.onWarning('junk', `dropped TCP frame: ${result.error.message}`, context.remote);
       return;
     }
-    this.logIn('tcp', payload.byteLength, context.local, context.remote, { packet: result.packet });
+    this.logIn('tcp', payload, context.local, context.remote, { packet: result.packet });
     const reply = (packet: Packet): void => {
       context.reply(encodePacket(packet, MAX_FRAME_BYTES), { packet });
     };
@@ -267,17 +267,17 @@ export class Wire {
 
   private logIn(
     transport: Transport,
-    size: number,
+    bytes: Uint8Array,
     local: Endpoint,
     remote: Endpoint,
     meta: SendMeta,
   ): void {
-    this.record('in', transport, size, local, remote, meta);
+    this.record('in', transport, bytes, local, remote, meta);
   }
 
   private logOut(
     transport: Transport,
-    size: number,
+    bytes: Uint8Array,
     local: Endpoint,
     remote: Endpoint,
     meta: SendMeta,
@@ -285,33 +285,38 @@ export class Wire {
     const counters = this.deps.counters;
     if (transport === 'udp') counters.datagramsSent += 1;
     else counters.tcpFramesSent += 1;
-    counters.bytesSent += size;
-    this.record('out', transport, size, local, remote, meta);
+    counters.bytesSent += bytes.byteLength;
+    this.record('out', transport, bytes, local, remote, meta);
   }
 
+  /** One log entry per datagram or frame, with its bytes for the inspector's payload view. */
   private record(
     direction: 'in' | 'out',
     transport: Transport,
-    size: number,
+    bytes: Uint8Array,
     local: Endpoint,
     remote: Endpoint,
     meta: SendMeta,
   ): void {
+    const size = bytes.byteLength;
     const packet = meta.packet;
     const peerId =
       meta.peerId ?? (packet !== undefined && direction === 'in' ? packet.from : undefined);
-    const entry = this.deps.log.add({
-      at: this.deps.now(),
-      direction,
-      transport,
-      local: formatEndpoint(local),
-      remote: formatEndpoint(remote),
-      size,
-      kind: packet?.kind ?? meta.kind ?? 'unknown',
-      summary: packet === undefined ? (meta.summary ?? '') : packetSummary(packet),
-      ...(packet === undefined ? {} : { fields: packetFields(packet) }),
-      ...(peerId === undefined ? {} : { peerId }),
-    });
+    const entry = this.deps.log.add(
+      {
+        at: this.deps.now(),
+        direction,
+        transport,
+        local: formatEndpoint(local),
+        remote: formatEndpoint(remote),
+        size,
+        kind: packet?.kind ?? meta.kind ?? 'unknown',
+        summary: packet === undefined ? (meta.summary ?? '') : packetSummary(packet),
+        ...(packet === undefined ? {} : { fields: packetFields(packet) }),
+        ...(peerId === undefined ? {} : { peerId }),
+      },
+      bytes,
+    );
     this.deps.onLogged(entry);
   }
 }
