@@ -149,6 +149,12 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
     },
     'messages:search': ({ query, limit }) => running().store.reads.search(query, limit),
     'inspector:packets': ({ limit }) => running().node.packets(limit),
+    'inspector:payload': ({ seq }) => {
+      const payload = running().node.payload(seq);
+      return payload === undefined
+        ? null
+        : { seq, base64: Buffer.from(payload.bytes).toString('base64'), size: payload.size };
+    },
     'inspector:sockets': () => running().node.sockets(),
     'drafts:list': () => running().store.listDrafts(),
     'drafts:set': ({ peerId, text }) => {

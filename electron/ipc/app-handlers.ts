@@ -56,6 +56,7 @@ export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
     'messages:typing': gate(backend['messages:typing']),
     'messages:search': gate(backend['messages:search']),
     'inspector:packets': gate(backend['inspector:packets']),
+    'inspector:payload': gate(backend['inspector:payload']),
     'inspector:sockets': gate(backend['inspector:sockets']),
     'drafts:list': gate(backend['drafts:list']),
     'drafts:set': gate(backend['drafts:set']),

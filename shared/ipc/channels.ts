@@ -20,6 +20,7 @@ export const CALL_CHANNELS = [
   'messages:typing',
   'messages:search',
   'inspector:packets',
+  'inspector:payload',
   'inspector:sockets',
   'drafts:list',
   'drafts:set',

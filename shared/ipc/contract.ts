@@ -69,6 +69,11 @@ export interface CallResults {
   'messages:typing': null;
   'messages:search': SearchHit[];
   'inspector:packets': PacketLogEntry[];
+  /**
+   * The packet's bytes in base64 (at most 8 KiB; `size` is the whole packet's), or null when the
+   * log no longer has them.
+   */
+  'inspector:payload': { seq: number; base64: string; size: number } | null;
   'inspector:sockets': SocketsSnapshot;
   'drafts:list': Draft[];
   'drafts:set': null;

@@ -85,6 +85,8 @@ export const callSchemas = {
     limit: z.number().int().min(1).max(200),
   }),
   'inspector:packets': z.object({ limit: z.number().int().min(1).max(5_000) }),
+  /** The bytes of one logged datagram or frame (`seq` from the packet log). */
+  'inspector:payload': z.object({ seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
   'inspector:sockets': none,
   'drafts:list': none,
   /** Saves what is typed in a conversation's composer; an empty text removes the draft. */

@@ -135,6 +135,29 @@ describe('axe-core finds no serious or critical violation', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('at 800×600: the packet log and its detail fit the window', async () => {
+    await page.setViewportSize({ width: 800, height: 600 });
+    try {
+      await page.getByRole('button', { name: 'Packet inspector' }).click();
+      await page.locator('.packet-row', { hasText: 'text' }).first().click();
+      const detail = page.getByRole('complementary', { name: 'Packet details' });
+      await detail.getByRole('region', { name: 'Payload' }).locator('pre').waitFor();
+      const fits = await page.evaluate(`(() => {
+        const head = document.querySelector('.packet-row.head');
+        const summary = head.lastElementChild.getBoundingClientRect();
+        const box = document.querySelector('.packet-detail').getBoundingClientRect();
+        return summary.right <= innerWidth && box.right <= innerWidth && box.bottom <= innerHeight
+          && box.height > 100 && head.scrollWidth <= head.clientWidth;
+      })()`);
+      expect(fits).toBe(true);
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+    } finally {
+      await page.setViewportSize({ width: 1180, height: 760 });
+    }
+  });
+
   it('in the status menu', async () => {
     await page.getByRole('button', { name: /^My status/ }).click();
     await page.getByRole('dialog', { name: 'My status' }).waitFor();

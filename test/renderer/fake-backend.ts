@@ -344,6 +344,13 @@ export function fakeHandlers(data: FakeData): CallHandlers {
           at: m.receivedAt,
         })),
     'inspector:packets': ({ limit }) => data.packets.slice(-limit),
+    'inspector:payload': ({ seq }) => {
+      const packet = data.packets.find((p) => p.seq === seq);
+      if (!packet) return null;
+      const text = JSON.stringify({ proto: 'pchat', v: 1, ...packet.fields });
+      const bytes = new TextEncoder().encode(text);
+      return { seq, base64: btoa(String.fromCharCode(...bytes)), size: bytes.byteLength };
+    },
     'inspector:sockets': () => data.sockets,
     'settings:get': () => data.settings,
     'settings:set': (patch) => {

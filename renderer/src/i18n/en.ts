@@ -259,6 +259,13 @@ export const en = {
     field: 'Field',
     value: 'Value',
     meta: '{{direction}} {{transport}} · {{size}} · {{local}} ⇄ {{remote}}',
+    peer: 'Peer: {{nick}}',
+    payload: 'Payload',
+    payloadView: 'Show the payload as',
+    asText: 'Text',
+    asHex: 'Hex',
+    payloadGone: 'No longer in the log',
+    payloadCut: 'The first {{shown}} of {{size}} bytes',
   },
   sockets: {
     sockets: 'Sockets',

@@ -256,6 +256,13 @@ export const zhCN: Resources = {
     field: '字段',
     value: '值',
     meta: '{{direction}} {{transport}} · {{size}} · {{local}} ⇄ {{remote}}',
+    peer: '好友：{{nick}}',
+    payload: '载荷',
+    payloadView: '载荷显示方式',
+    asText: '文本',
+    asHex: '十六进制',
+    payloadGone: '日志中已不存在',
+    payloadCut: '共 {{size}} 字节中的前 {{shown}} 字节',
   },
   sockets: {
     sockets: '套接字',

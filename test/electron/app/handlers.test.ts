@@ -186,6 +186,23 @@ describe('call handlers with a real peer', () => {
     expect(await value('drafts:list')).toEqual([]);
   });
 
+  it('gives the inspector a logged packet’s bytes', async () => {
+    const packets = await value<{ seq: number; kind: string; size: number }[]>(
+      'inspector:packets',
+      { limit: 2_000 },
+    );
+    const text = packets.find((p) => p.kind === 'text');
+    const payload = await value<{ base64: string; size: number }>('inspector:payload', {
+      seq: text?.seq,
+    });
+    expect(payload.size).toBe(text?.size);
+    expect(JSON.parse(Buffer.from(payload.base64, 'base64').toString('utf8'))).toMatchObject({
+      proto: 'pchat',
+      kind: 'text',
+    });
+    expect(await value('inspector:payload', { seq: 9_999_999 })).toBeNull();
+  });
+
   it('says whether anyone answered a hello', async () => {
     const answered = await value<{ peer: { id: string; nick: string } | null }>('contacts:add', {
       address: `127.0.0.1:${peer.info().clientPort}`,

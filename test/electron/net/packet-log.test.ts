@@ -32,7 +32,11 @@ describe('PacketLog', () => {
   it('keeps each entry’s bytes (a copy, cut at the limit) while the entry is in the ring', () => {
     const log = new PacketLog(3);
     const bytes = new Uint8Array([1, 2, 3]);
-    for (let i = 1; i <= 4; i += 1) log.add(entry(i), bytes.map((b) => b * i));
+    for (let i = 1; i <= 4; i += 1)
+      log.add(
+        entry(i),
+        bytes.map((b) => b * i),
+      );
     bytes[0] = 99;
     expect(log.payload(1)).toBeUndefined();
     expect(log.payload(2)).toEqual({ bytes: new Uint8Array([2, 4, 6]), size: 3 });
