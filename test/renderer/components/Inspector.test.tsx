@@ -115,7 +115,7 @@ describe('packet inspector', () => {
     const box = await within(payload).findByText(/"proto": "pchat"/);
     expect(box.textContent).toContain('x'.repeat(300));
     await user.click(within(payload).getByRole('radio', { name: 'Hex' }));
-    expect(box.textContent?.split('\n')[0]).toMatch(/^000000 {2}7b 22 70 72 6f 74 6f 22 {2}3a/);
+    expect(box.textContent.split('\n')[0]).toMatch(/^000000 {2}7b 22 70 72 6f 74 6f 22 {2}3a/);
   });
 
   it('shows sockets, interfaces and counters', async () => {
