@@ -66,7 +66,7 @@ describe('drafts', () => {
     await user.click(screen.getByRole('button', { name: 'Chats' }));
     await user.click(option(/^Alice/));
     expect(
-      (screen.getByRole('textbox', { name: 'Message to Alice' }) as HTMLTextAreaElement).value,
+      screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Message to Alice' }).value,
     ).toBe('see you at');
   });
 
