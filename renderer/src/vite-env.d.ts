@@ -6,3 +6,8 @@ interface ImportMeta {
     options: { query: '?url'; import: 'default'; eager: true },
   ): Record<string, T>;
 }
+
+declare module '*?raw' {
+  const text: string;
+  export default text;
+}

@@ -142,3 +142,21 @@ describe('message actions', () => {
     expect(screen.queryByRole('toolbar', { name: 'Selected messages' })).toBeNull();
   });
 });
+
+describe('emoji picker', () => {
+  it('searches, inserts at the cursor and remembers recent picks', async () => {
+    const { user } = await openAlice();
+    const composer = screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Message to Alice' });
+    await user.type(composer, 'nice ');
+    await user.click(screen.getByRole('button', { name: 'Emoji' }));
+    const picker = screen.getByRole('dialog', { name: 'Emoji' });
+    await user.type(within(picker).getByRole('searchbox', { name: 'Search emoji' }), 'thumbs up');
+    await user.click(await within(picker).findByRole('button', { name: 'thumbs up' }));
+    expect(composer.value).toBe('nice 👍\uFE0F');
+    await user.clear(within(picker).getByRole('searchbox', { name: 'Search emoji' }));
+    await user.click(within(picker).getByRole('tab', { name: 'Recent' }));
+    expect(within(picker).getByRole('button', { name: 'thumbs up' })).toBeTruthy();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog', { name: 'Emoji' })).toBeNull();
+  });
+});
