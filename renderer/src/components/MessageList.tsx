@@ -183,7 +183,8 @@ export function MessageList(props: { peerId: string; nick: string }) {
   useLayoutEffect(() => {
     if (landed.current || thread?.load.status !== 'ready' || !dividerLoaded) return;
     landed.current = true;
-    const at = rows.findIndex((r) => r.kind === 'unread');
+    // Only while there is something unread: coming back to a read conversation shows its end.
+    const at = unread > 0 ? rows.findIndex((r) => r.kind === 'unread') : -1;
     const onDivider = at >= 0 && at < rows.length - 2;
     setBottom(!onDivider);
     // Again on the next frame: on a remount the virtualizer only then knows its viewport.
