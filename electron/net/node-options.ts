@@ -33,6 +33,10 @@ export interface NodeOptions {
   readonly nick?: string;
   readonly host?: string;
   readonly status?: PeerStatus;
+  /** A custom status text announced with the status ('' for none). */
+  readonly statusText?: string;
+  /** The hue (0-359) of the avatar colour this user chose, announced to peers. */
+  readonly avatarHue?: number;
   readonly serverPort?: number;
   /** Base client port: the node takes the first free one at or above it. */
   readonly clientPort?: number;

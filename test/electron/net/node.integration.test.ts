@@ -309,4 +309,32 @@ describe('nodes on loopback', () => {
     await node.close();
     expect(holder.info().clientPort).toBe(ports.clientPort);
   });
+
+  it('tells a peer we are typing, at most once per interval, and carries the custom status', async () => {
+    const ports = testPorts();
+    const a = await startNode({
+      ...ports,
+      nick: 'alice',
+      statusText: 'In a meeting',
+      avatarHue: 120,
+    });
+    const b = await startNode({ ...ports, nick: 'bob' });
+    await waitUntil(() => seesPeer(a, b.id) && seesPeer(b, a.id), 5_000, 'discovery');
+    expect(b.peerList().find((p) => p.id === a.id)).toMatchObject({
+      statusText: 'In a meeting',
+      avatarHue: 120,
+    });
+    const typing = waitForEvent<{ peerId: string }>(b, 'typing', (t) => t.peerId === a.id);
+    expect(a.sendTyping(b.id)).toBe(true);
+    expect(a.sendTyping(b.id)).toBe(false);
+    await typing;
+    expect(a.packets().filter((p) => p.kind === 'typing' && p.direction === 'out')).toHaveLength(1);
+    const cleared = waitForEvent<PeerChange>(
+      b,
+      'peer',
+      (c) => c.peer.id === a.id && c.peer.statusText === undefined,
+    );
+    a.setProfile({ statusText: '' });
+    await cleared;
+  });
 });
