@@ -109,6 +109,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       nodeId: o.nodeId,
       now: o.now,
       counters: this.counters,
+      ...(options.transportLimits === undefined ? {} : { limits: options.transportLimits }),
       profile: () => this.profile(),
       send: (bytes, to, transport, header) => this.sendHandshake(bytes, to, transport, header),
       established: (event) => this.onEstablished(event),
