@@ -139,9 +139,20 @@ export async function startTrio(options: Partial<NodeOptions> = {}): Promise<Tri
       bobRejections,
       mallory,
       inject: async (node, port, datagrams) => {
-        const BATCH = 500;
-        for (let start = 0; start < datagrams.length; start += BATCH) {
-          const batch = datagrams.slice(start, start + BATCH);
+        // Batches small enough for the victim's receive buffer (about 200 KB by default, and
+        // each datagram costs about a kilobyte of it however small).
+        const BATCH_BYTES = 80_000;
+        const BATCH_COUNT = 128;
+        let start = 0;
+        while (start < datagrams.length) {
+          let end = start;
+          let bytes = 0;
+          while (end < datagrams.length && bytes < BATCH_BYTES && end - start < BATCH_COUNT) {
+            bytes += (datagrams[end]?.byteLength ?? 0) + 768;
+            end += 1;
+          }
+          const batch = datagrams.slice(start, end);
+          start = end;
           const before = inputs(node);
           await Promise.all(
             batch.map(
@@ -152,11 +163,14 @@ export async function startTrio(options: Partial<NodeOptions> = {}): Promise<Tri
             ),
           );
           // Every datagram is handled before the next batch: the kernel's buffer never drops one.
-          await waitUntil(
-            () => inputs(node) - before >= batch.length,
-            10_000,
-            `the victim to take in ${batch.length} datagrams`,
-          );
+          const deadline = Date.now() + 10_000;
+          while (inputs(node) - before < batch.length) {
+            if (Date.now() > deadline)
+              throw new Error(
+                `the victim took in ${inputs(node) - before} of ${batch.length} datagrams in 10 s`,
+              );
+            await new Promise((resolve) => setImmediate(resolve));
+          }
         }
       },
       restart: async (name) => {
