@@ -20,17 +20,15 @@ import { promisify } from 'node:util';
 import type { Endpoint } from '../../shared/address';
 import { startCliNode, type CliNode, type ReadyEvent } from '../helpers/cli-node';
 import { canUseNetns, createLan, type Lan, type LanHost } from '../helpers/netns';
-import { allOf, findTool, type Availability } from '../helpers/require-tool';
+import { allOf, findTool, TOOLS, type Availability } from '../helpers/require-tool';
 import { startHostileHost, type HostileHost } from './hostile-host';
 
 const run = promisify(execFile);
 
-export const NFT = { command: 'nft', probe: ['--version'], debianPackage: 'nftables' } as const;
-
 /** Root, iproute2 and a namespace that can really be made; nft for the spoofing tests. */
 export function canBuildAttackLan(options: { spoofing?: boolean } = {}): Availability {
   const netns = canUseNetns();
-  return options.spoofing === true ? allOf(netns, findTool(NFT)) : netns;
+  return options.spoofing === true ? allOf(netns, findTool(TOOLS.nft)) : netns;
 }
 
 export interface HonestNode {
@@ -165,9 +163,17 @@ async function spoof(
     '}',
   ].join('\n');
   // A fresh table each time: the old rules go with it.
-  await run('ip', ['netns', 'exec', netns, 'nft', 'delete', 'table', 'ip', 'spoof']).catch(
-    () => undefined,
-  );
+  await nft(netns, ['delete', 'table', 'ip', 'spoof']).catch(() => undefined);
+  await nftScript(netns, ruleset);
+}
+
+/** Runs `nft ARGS` inside a namespace. */
+export async function nft(netns: string, args: readonly string[]): Promise<void> {
+  await run('ip', ['netns', 'exec', netns, 'nft', ...args]);
+}
+
+/** Loads an nftables ruleset (`nft -f -`) inside a namespace. */
+export function nftScript(netns: string, ruleset: string): Promise<void> {
   const child = execFile('ip', ['netns', 'exec', netns, 'nft', '-f', '-']);
   const done = new Promise<void>((resolve, reject) => {
     let stderr = '';
@@ -177,5 +183,5 @@ async function spoof(
     );
   });
   child.stdin?.end(ruleset);
-  await done;
+  return done;
 }

@@ -47,7 +47,12 @@ function countReceived(bytes: Buffer): void {
 }
 
 const udpSockets: Socket[] = [];
+/** Sockets bound to a chosen port, reused by later commands (spoofing rules key on the port). */
+const byPort = new Map<string, Socket>();
 async function udpSocket(address: string | undefined, port = 0): Promise<Socket> {
+  const key = `${address ?? ''}:${port}`;
+  const known = port === 0 ? undefined : byPort.get(key);
+  if (known !== undefined) return known;
   const socket = createSocket('udp4');
   socket.on('message', countReceived);
   socket.on('error', () => undefined); // ICMP unreachable and the like: floods go on
@@ -60,6 +65,7 @@ async function udpSocket(address: string | undefined, port = 0): Promise<Socket>
   });
   socket.setSendBufferSize(4 * 1024 * 1024);
   udpSockets.push(socket);
+  if (port !== 0) byPort.set(key, socket);
   return socket;
 }
 
@@ -331,6 +337,7 @@ async function run(command: AgentCommand): Promise<unknown> {
     case 'close-all': {
       for (const socket of tcpSockets) socket.destroy();
       tcpSockets.clear();
+      byPort.clear();
       await Promise.all(
         udpSockets.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
       );

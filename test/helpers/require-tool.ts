@@ -28,6 +28,8 @@ export const TOOLS = {
   ip: { command: 'ip', probe: ['-V'], debianPackage: 'iproute2' },
   /** iproute2: lists listening sockets, to see when `nc -l` has bound. */
   ss: { command: 'ss', probe: ['-V'], debianPackage: 'iproute2' },
+  /** nftables: mallory's forged source addresses (source NAT) and deaf hosts in the attack tests. */
+  nft: { command: 'nft', probe: ['--version'], debianPackage: 'nftables' },
 } as const satisfies Record<string, Tool>;
 
 /** Whether this run is CI: `CI` set to anything but empty, `0` or `false` (GitHub and .ci/run set `true`). */
