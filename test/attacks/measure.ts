@@ -224,3 +224,43 @@ export function storedCounts(dataDir: string): {
     db.close();
   }
 }
+
+export interface UnderAttack<T> {
+  readonly attack: T;
+  readonly chat: ChatResult;
+  readonly victim: { peakRssMb: number; cpuSeconds: number; wallSeconds: number };
+}
+
+/**
+ * Runs `attack` while `chatter` chats honestly, sampling the victim process; prints the numbers
+ * and asserts the issue's bounds: no honest message lost, p99 message-to-ack < 1 s, RSS < 200 MB.
+ */
+export async function underAttack<T>(
+  name: string,
+  victimPid: number | undefined,
+  chatter: Chatter,
+  attack: () => Promise<T>,
+  options: { intervalMs?: number; minMessages?: number; extra?: () => Record<string, number> } = {},
+): Promise<UnderAttack<T>> {
+  if (victimPid === undefined) throw new Error('the victim has no pid');
+  const sampler = new ProcessSampler(victimPid);
+  const running = attack();
+  const chat = await chatDuring(chatter, running, { ...options, label: `honest (${name})` });
+  const result = await running;
+  const victim = sampler.stop();
+  report(name, {
+    ...latencySummary(chat),
+    victimPeakRssMb: victim.peakRssMb,
+    victimCpuSeconds: victim.cpuSeconds,
+    wallSeconds: victim.wallSeconds,
+    ...(options.extra?.() ?? {}),
+  });
+  if (chat.lost > 0) throw new Error(`${name}: ${chat.lost} of ${chat.sent} honest messages lost`);
+  if (percentile(chat.latencies, 99) >= P99_BOUND_MS)
+    throw new Error(
+      `${name}: honest p99 ${percentile(chat.latencies, 99)} ms, bound ${P99_BOUND_MS} ms`,
+    );
+  if (victim.peakRssMb >= RSS_BOUND_MB)
+    throw new Error(`${name}: victim RSS ${victim.peakRssMb} MB, bound ${RSS_BOUND_MB} MB`);
+  return { attack: result, chat, victim };
+}
