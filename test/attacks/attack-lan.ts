@@ -52,8 +52,10 @@ export interface AttackLan {
   spoof(
     rules: readonly { sourcePort: number | [number, number]; as: SpoofedSource }[],
   ): Promise<void>;
+  /** Gives mallory's host `count` more addresses on the LAN (from .50 on); returns them. */
+  addMalloryAddresses(count: number): Promise<string[]>;
   /** Starts an honest node again (same data directory, so the same identity). */
-  restart(name: string, args?: readonly string[]): Promise<HonestNode>;
+  restart(name: string): Promise<HonestNode>;
   destroy(): Promise<void>;
 }
 
@@ -122,20 +124,37 @@ export async function startAttackLan(
             `${b.ready.nick} online at ${a.ready.nick}`,
           );
     const agent = mallory;
+    let extraAddresses = 0;
     return {
       lan,
       honest,
       mallory: agent,
       malloryHost,
       spoof: (rules) => spoof(malloryHost.netns, rules),
-      restart: async (name, args) => {
+      addMalloryAddresses: async (count) => {
+        const first = 50 + extraAddresses;
+        extraAddresses += count;
+        const addresses = Array.from(
+          { length: count },
+          (_, i) => `${lan.subnetPrefix}.${first + i}`,
+        );
+        for (const address of addresses)
+          await run('ip', [
+            '-n',
+            malloryHost.netns,
+            'addr',
+            'add',
+            `${address}/24`,
+            'dev',
+            malloryHost.device,
+          ]);
+        return addresses;
+      },
+      restart: async (name) => {
         const old = honest[name];
         if (old === undefined) throw new Error(`no honest node ${name}`);
         await old.cli.stop();
-        const extra = args ?? [];
-        const node = await start(name, old.host, old.dataDir);
-        if (extra.length > 0) throw new Error('restart with other arguments is not supported');
-        return node;
+        return start(name, old.host, old.dataDir);
       },
       destroy,
     };

@@ -69,6 +69,14 @@ async function udpSocket(address: string | undefined, port = 0): Promise<Socket>
   return socket;
 }
 
+/**
+ * Real INITs (each with its own fresh ephemeral key), made once: making one costs two X25519 key
+ * generations, which would make mallory's CPU, not bob's, the bottleneck of a flood. The victim
+ * cannot tell a repeat (it keeps no state for an INIT it answered; WireGuard's cookies are what
+ * would), so each one costs it a full DH all the same.
+ */
+const initPool: Buffer[] = Array.from({ length: 512 }, () => Buffer.from(handshakeInit()));
+
 function sealedLooking(): Buffer {
   const bytes = randomBytes(1 + randomInt(1_200));
   bytes[0] = 0xf8 + randomInt(5);
@@ -81,7 +89,7 @@ function datagram(kind: DatagramKind, serial: number, raw: readonly Buffer[]): B
     case 'sealed-random':
       return sealedLooking();
     case 'init':
-      return Buffer.from(handshakeInit());
+      return initPool[serial % initPool.length] ?? Buffer.alloc(1);
     case 'announce-invented':
       return Buffer.from(
         encodePacket({ kind: 'announce', from: hex(16), port: 1 + randomInt(65_535), tcp: 0 }),
