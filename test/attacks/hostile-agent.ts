@@ -303,11 +303,16 @@ async function run(command: AgentCommand): Promise<unknown> {
     case 'tcp-garbage': {
       const size = Math.min(512 * 1024, command.frameBytes);
       const garbage = randomBytes(size);
+      // Random first bytes, and the two a screen must look past: a record and a handshake.
+      const starts = [garbage[0] ?? 0, 0xfb, 0xf8];
       return tcpStream(
         command.to,
         command.durationMs,
         MAX_COUNT,
-        () => frame(garbage),
+        (serial) => {
+          garbage[0] = starts[serial % starts.length] ?? 0;
+          return frame(garbage);
+        },
         command.bindAddress,
       );
     }
