@@ -73,6 +73,12 @@ export class HostilePeer {
   stray = 0;
   private readonly pending = new Map<number, PendingHandshake>();
   private readonly sessions = new Map<number, HostileSession>();
+  /** Handshakes others started with us, waiting for their message 3. */
+  private readonly answering = new Map<number, { state: HandshakeState; remoteIndex: number }>();
+  /** When set, INITs from others are answered with this profile (see `answerWith`). */
+  private answerProfile: HandshakePayload | undefined;
+  /** Sessions others opened with us by completing a handshake. */
+  readonly accepted: HostileSession[] = [];
   private readonly listener = (bytes: Buffer, rinfo: { address: string; port: number }): void =>
     this.onMessage(bytes, { address: rinfo.address, port: rinfo.port });
 
@@ -127,6 +133,11 @@ export class HostilePeer {
     });
   }
 
+  /** From now on, answers handshakes others start, telling them `profile` (any nick, any aliases). */
+  answerWith(profile: HandshakePayload): void {
+    this.answerProfile = profile;
+  }
+
   /** Seals an inner packet (bytes, or fields that get the protocol header) in `session`. */
   seal(session: HostileSession, inner: Uint8Array | Record<string, unknown>): Uint8Array {
     const bytes = inner instanceof Uint8Array ? inner : innerPacket(inner);
@@ -171,7 +182,61 @@ export class HostilePeer {
       }
       return;
     }
-    this.stray += 1; // an INIT from the victim, a FINAL, a cookie: not needed by the attacks
+    if (packet.type === 'handshake-init' && this.answerProfile !== undefined) {
+      this.onInit(packet.senderIndex, packet.noiseMessage, from, this.answerProfile);
+      return;
+    }
+    if (packet.type === 'handshake-final') {
+      this.onFinal(packet.receiverIndex, packet.noiseMessage, from);
+      return;
+    }
+    this.stray += 1; // an INIT we do not answer, a cookie: not needed by the attacks
+  }
+
+  private onInit(
+    remoteIndex: number,
+    message: Uint8Array,
+    from: Endpoint,
+    profile: HandshakePayload,
+  ): void {
+    const state = new HandshakeState({ provider, role: 'responder', staticKeyPair: this.identity });
+    if (!state.readMessage(message).ok) return;
+    const written = state.writeMessage(encoder.encode(JSON.stringify(profile)));
+    if (!written.ok) return;
+    const localIndex = randomIndex();
+    this.answering.set(localIndex, { state, remoteIndex });
+    const response = encode({
+      type: 'handshake-resp',
+      senderIndex: localIndex,
+      receiverIndex: remoteIndex,
+      noiseMessage: written.message,
+    });
+    this.socket.send(response, from.port, from.address);
+  }
+
+  private onFinal(localIndex: number, message: Uint8Array, from: Endpoint): void {
+    const answering = this.answering.get(localIndex);
+    this.answering.delete(localIndex);
+    const read = answering?.state.readMessage(message);
+    const remoteKey = answering?.state.remoteStaticKey;
+    if (answering === undefined || read?.ok !== true || remoteKey === undefined) {
+      this.stray += 1;
+      return;
+    }
+    let profile: HandshakePayload;
+    try {
+      profile = JSON.parse(decoder.decode(read.payload)) as HandshakePayload;
+    } catch {
+      return;
+    }
+    const transport = createTransport(answering.state, {
+      localIndex,
+      remoteIndex: answering.remoteIndex,
+      now: Date.now(),
+    });
+    const session = { peerId: nodeIdOf(remoteKey, provider), profile, remote: from, transport };
+    this.sessions.set(localIndex, session);
+    this.accepted.push(session);
   }
 
   private onResponse(
