@@ -33,7 +33,9 @@ describe('attack 12: floor poisoning by an authenticated peer', () => {
       const cli = startCliNode({
         args: [...loopbackArgs(ports), '--data-dir', dir, '--nick', 'bob'],
       });
-      cleanup.push(async () => void (await cli.stop()));
+      cleanup.push(async () => {
+        await cli.stop();
+      });
       await cli.ready();
       return cli;
     };

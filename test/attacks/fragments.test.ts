@@ -7,7 +7,7 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNode, type PacketChatNode } from '../../electron/net/node';
+import { createNode } from '../../electron/net/node';
 import type { ChatMessage } from '../../shared/domain';
 import { MAX_PARTIAL_MESSAGES } from '../../shared/protocol/constants';
 import { testPorts } from '../helpers/ports';

@@ -39,7 +39,9 @@ async function honest(
   const dir = await mkdtemp(join(tmpdir(), `pc-attack-${nick}-`));
   cleanup.push(() => rm(dir, { recursive: true, force: true }));
   const cli = startCliNode({ args: [...loopbackArgs(ports), '--data-dir', dir, '--nick', nick] });
-  cleanup.push(async () => void (await cli.stop()));
+  cleanup.push(async () => {
+    await cli.stop();
+  });
   return { cli, ready: await cli.ready() };
 }
 

@@ -22,9 +22,10 @@ import {
 } from './attack-lan';
 import { startHostileHost, type HostileHost } from './hostile-host';
 import { innerPacket } from './hostile-peer';
-import { cliChatter, chatDuring, latencySummary, report } from './measure';
+import { cliChatter, chatDuring, latencySummary, report, underAttack } from './measure';
 
 const check = canBuildAttackLan({ spoofing: true });
+const SOAK = process.env['PACKETCHAT_ATTACK_SOAK'] === '1';
 
 let lan: AttackLan | undefined;
 beforeAll(async () => {
@@ -269,4 +270,75 @@ describe(nameWithSkipReason('attacks with a third host and forged sources', chec
       await victim?.stop();
     }
   });
+
+  it('a flood forged from alice’s address: her session’s records still reach bob; the chat keeps its p99', async (ctx) => {
+    requireOrSkip(ctx, check);
+    const { honest, mallory, spoof } = ready();
+    const alice = honest['alice'];
+    const bob = honest['bob'];
+    if (alice === undefined || bob === undefined) throw new Error('no alice or bob');
+    await spoof([
+      { sourcePort: [42_000, 42_063], as: { address: alice.host.address, port: [7_000, 7_063] } },
+    ]);
+    // 10,000 INITs a second "from alice": her address's budget at bob is spent many times over.
+    await underAttack(
+      'INITs forged from alice’s address',
+      bob.cli.pid,
+      cliChatter(alice.cli, bob.ready.nodeId),
+      () =>
+        mallory.flood('init', bob.endpoint, 40_000, 4_000, {
+          sourcePorts: 64,
+          sourcePortBase: 42_000,
+        }),
+    );
+  });
+
+  it.runIf(SOAK)(
+    'known limit: a session that must be made during a flood forged from alice’s address waits for its end',
+    async (ctx) => {
+      requireOrSkip(ctx, check);
+      const l = ready();
+      const alice = l.honest['alice'];
+      if (alice === undefined) throw new Error('no alice');
+      await l.spoof([
+        { sourcePort: [42_000, 42_063], as: { address: alice.host.address, port: [7_000, 7_063] } },
+      ]);
+      const FLOOD_MS = 20_000;
+      const started = performance.now();
+      const flood = l.mallory.flood(
+        'init',
+        l.honest['bob']?.endpoint ?? alice.endpoint,
+        200_000,
+        FLOOD_MS,
+        {
+          sourcePorts: 64,
+          sourcePortBase: 42_000,
+        },
+      );
+      // Bob restarts: alice and bob need a new handshake while the flood goes on.
+      const bob = await l.restart('bob');
+      const before = alice.cli.events.length;
+      alice.cli.send({ cmd: 'send', to: bob.ready.nodeId, text: 'new session?' });
+      const sent = await alice.cli.waitForType(
+        'sent',
+        (e) => alice.cli.events.indexOf(e) >= before,
+      );
+      let floodOverAt = 0;
+      void flood.then(() => (floodOverAt = performance.now()));
+      await alice.cli.waitForType(
+        'status',
+        (e) => e.id === sent.id && e.status === 'delivered',
+        90_000,
+        'the message over a new session',
+      );
+      const deliveredAt = performance.now();
+      await flood;
+      report('known limit: handshake during a forged flood', {
+        floodSeconds: FLOOD_MS / 1000,
+        deliveredAfterStartSeconds: (deliveredAt - started) / 1000,
+        deliveredAfterFloodEndSeconds: floodOverAt === 0 ? -1 : (deliveredAt - floodOverAt) / 1000,
+      });
+    },
+    120_000,
+  );
 });
