@@ -99,8 +99,11 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       rateLimit: o.rateLimit,
       ...(options.tcpTimeouts === undefined ? {} : { tcpTimeouts: options.tcpTimeouts }),
       screenFrame: (start, length) => this.screenFrame(start, length),
-      inSession: (bytes) =>
-        bytes[0] === 0xfb && bytes.byteLength >= 5 && this.secure.knowsIndex(bytes.readUInt32BE(1)),
+      sessionBudget: (bytes) => {
+        if (bytes[0] !== 0xfb || bytes.byteLength < 5) return undefined;
+        const address = this.secure.addressOfIndex(bytes.readUInt32BE(1));
+        return address === undefined ? undefined : `session ${address}`;
+      },
       onInbound: (inbound) => this.onInbound(inbound),
       onLogged: (entry) => this.emit('packet', entry),
       onWarning: (code, message, remote) => this.warn(code, message, remote),
