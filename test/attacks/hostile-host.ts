@@ -108,15 +108,18 @@ export class HostileHost {
     } = {},
   ): Promise<FloodResult> {
     const { raw, ...rest } = options;
-    return this.call<FloodResult>({
-      cmd: 'udp-flood',
-      kind,
-      to: Array.isArray(to) ? to : [to as Endpoint],
-      count,
-      durationMs,
-      ...rest,
-      ...(raw === undefined ? {} : { raw: raw.map((b) => Buffer.from(b).toString('base64')) }),
-    });
+    return this.call<FloodResult>(
+      {
+        cmd: 'udp-flood',
+        kind,
+        to: Array.isArray(to) ? to : [to as Endpoint],
+        count,
+        durationMs,
+        ...rest,
+        ...(raw === undefined ? {} : { raw: raw.map((b) => Buffer.from(b).toString('base64')) }),
+      },
+      longEnoughFor(durationMs),
+    );
   }
 
   listen(port: number, address?: string): Promise<unknown> {
@@ -146,13 +149,16 @@ export class HostileHost {
     frameBytes: number,
     bindAddress?: string,
   ): Promise<TcpStreamResult> {
-    return this.call<TcpStreamResult>({
-      cmd: 'tcp-garbage',
-      to,
-      durationMs,
-      frameBytes,
-      ...(bindAddress === undefined ? {} : { bindAddress }),
-    });
+    return this.call<TcpStreamResult>(
+      {
+        cmd: 'tcp-garbage',
+        to,
+        durationMs,
+        frameBytes,
+        ...(bindAddress === undefined ? {} : { bindAddress }),
+      },
+      longEnoughFor(durationMs),
+    );
   }
 
   tcpTextFlood(
@@ -161,13 +167,16 @@ export class HostileHost {
     durationMs: number,
     bindAddress?: string,
   ): Promise<TcpStreamResult> {
-    return this.call<TcpStreamResult>({
-      cmd: 'tcp-text-flood',
-      to,
-      count,
-      durationMs,
-      ...(bindAddress === undefined ? {} : { bindAddress }),
-    });
+    return this.call<TcpStreamResult>(
+      {
+        cmd: 'tcp-text-flood',
+        to,
+        count,
+        durationMs,
+        ...(bindAddress === undefined ? {} : { bindAddress }),
+      },
+      longEnoughFor(durationMs),
+    );
   }
 
   identities(
@@ -198,6 +207,11 @@ export async function startHostileHost(options: HostileHostOptions = {}): Promis
     throw error;
   }
   return host;
+}
+
+/** An agent command that runs `durationMs` may take twice that on a loaded machine, and a bit. */
+function longEnoughFor(durationMs: number): number {
+  return 2 * durationMs + 30_000;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
