@@ -118,6 +118,11 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       rateLimit: o.rateLimit,
       ...(options.tcpTimeouts === undefined ? {} : { tcpTimeouts: options.tcpTimeouts }),
       screenFrame: (start, length) => this.screenFrame(start, length),
+      sessionBudget: (bytes) => {
+        if (bytes[0] !== 0xfb || bytes.byteLength < 5) return undefined;
+        const address = this.secure.addressOfIndex(bytes.readUInt32BE(1));
+        return address === undefined ? undefined : `session ${address}`;
+      },
       onInbound: (inbound) => this.onInbound(inbound),
       onLogged: (entry) => this.emit('packet', entry),
       onWarning: (code, message, remote) => this.warn(code, message, remote),
@@ -128,6 +133,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       nodeId: o.nodeId,
       now: o.now,
       counters: this.counters,
+      ...(options.transportLimits === undefined ? {} : { limits: options.transportLimits }),
       profile: () => this.profile(),
       send: (bytes, to, transport, header) => this.sendHandshake(bytes, to, transport, header),
       established: (event) => this.onEstablished(event),

@@ -43,6 +43,13 @@ export interface WireDeps {
   readonly tcpTimeouts?: TcpTimeouts;
   /** Looks at each TCP frame's first bytes before it is read (see FrameScreen). */
   readonly screenFrame?: FrameScreen;
+  /**
+   * The budget a datagram is charged to when it is not its source IP's: a sealed record to a
+   * live session of ours is charged to that session's own budget (keyed by the address the
+   * session was made from). So a flood forged from a peer's address cannot crowd out the peer's
+   * own records, and a host with many sessions still shares one budget.
+   */
+  readonly sessionBudget?: (bytes: Buffer) => string | undefined;
   onInbound(inbound: Inbound): void;
   onLogged(entry: PacketLogEntry): void;
   onWarning(code: WarningCode, message: string, remote?: Endpoint): void;
@@ -204,7 +211,8 @@ export class Wire {
     const from = { address: rinfo.address, port: rinfo.port };
     const counters = this.deps.counters;
     // Per source IP, not IP:port: a host rotating its source ports is still one source.
-    if (!this.limiter.take(from.address, this.deps.now())) {
+    const budget = this.deps.sessionBudget?.(bytes) ?? from.address;
+    if (!this.limiter.take(budget, this.deps.now())) {
       counters.rateLimited += 1; // not logged either: a flood must not wash out the packet log
       this.deps.onWarning('rate-limited', 'datagrams over the per-source rate were dropped', from);
       return;
