@@ -1,0 +1,137 @@
+/**
+ * Where each file of a manifest goes inside the target folder: safe names (shared/files/names.ts),
+ * siblings that would clash on a case-insensitive or normalising file system told apart with
+ * " (1)", top-level names that exist in the target folder avoided, and every path checked to stay
+ * inside the target. Files that cannot be made safe are skipped. The report lists both.
+ */
+import { mkdir, readdir } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { PART_SUFFIX } from '../../../shared/files/limits';
+import type { Manifest } from '../../../shared/files/manifest';
+import { clashName, nameKey, safeRelativePath } from '../../../shared/files/names';
+import type { PathIssue, PathIssueReason } from '../../../shared/files/types';
+
+export interface ReceivePlan {
+  /** Per manifest file: its safe path relative to the target, or undefined when skipped. */
+  readonly files: readonly (string | undefined)[];
+  /** Safe relative paths of the empty folders. */
+  readonly folders: readonly string[];
+  readonly renamed: readonly PathIssue[];
+  readonly skipped: readonly PathIssue[];
+}
+
+/** Assigns sibling names without clashes; `takenAtTop` says what the target folder already has. */
+export class NameAllocator {
+  private readonly used = new Map<string, Set<string>>();
+  private readonly folders = new Map<string, string>();
+
+  constructor(private readonly takenAtTop: (name: string) => boolean = () => false) {}
+
+  /** A folder: the same (parent, name) always gives the same folder. */
+  folder(parent: string, name: string): string {
+    const key = `${parent}\u0000${nameKey(name)}`;
+    const known = this.folders.get(key);
+    if (known !== undefined) return known;
+    const path = this.allocate(parent, name, true);
+    this.folders.set(key, path);
+    return path;
+  }
+
+  /** A file: always a name of its own. */
+  file(parent: string, name: string): string {
+    return this.allocate(parent, name, false);
+  }
+
+  private allocate(parent: string, name: string, isFolder: boolean): string {
+    let siblings = this.used.get(parent);
+    if (siblings === undefined) {
+      siblings = new Set();
+      this.used.set(parent, siblings);
+    }
+    for (let n = 0; ; n += 1) {
+      const candidate = clashName(name, n, isFolder);
+      if (siblings.has(nameKey(candidate))) continue;
+      if (parent === '' && this.takenAtTop(candidate)) continue;
+      siblings.add(nameKey(candidate));
+      return parent === '' ? candidate : `${parent}/${candidate}`;
+    }
+  }
+}
+
+export function isInside(root: string, candidate: string): boolean {
+  const rel = relative(root, resolve(root, candidate));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+function place(alloc: NameAllocator, components: readonly string[], asFolder: boolean): string {
+  let parent = '';
+  for (const [i, part] of components.entries()) {
+    const last = i === components.length - 1;
+    parent = last && !asFolder ? alloc.file(parent, part) : alloc.folder(parent, part);
+  }
+  return parent;
+}
+
+interface Placed {
+  readonly path: string;
+  readonly savedAs: string | undefined;
+  readonly reasons: readonly PathIssueReason[];
+}
+
+function placeOne(alloc: NameAllocator, target: string, path: string, asFolder: boolean): Placed {
+  const safe = safeRelativePath(path);
+  if (!safe.ok) return { path, savedAs: undefined, reasons: safe.reasons };
+  const savedAs = place(alloc, safe.components, asFolder);
+  if (!isInside(target, savedAs)) return { path, savedAs: undefined, reasons: ['traversal'] };
+  const reasons = savedAs === safe.path ? safe.reasons : [...safe.reasons, 'clash' as const];
+  return { path, savedAs, reasons };
+}
+
+function report(placed: Placed, renamed: PathIssue[], skipped: PathIssue[]): void {
+  if (placed.savedAs === undefined) skipped.push({ path: placed.path, reasons: placed.reasons });
+  else if (placed.reasons.length > 0)
+    renamed.push({ path: placed.path, reasons: placed.reasons, renamedTo: placed.savedAs });
+}
+
+/** The plan, pure given what the target folder holds at its top level. */
+export function planNames(
+  manifest: Manifest,
+  target: string,
+  existing: ReadonlySet<string>,
+): ReceivePlan {
+  const alloc = new NameAllocator(
+    (name) => existing.has(nameKey(name)) || existing.has(nameKey(name + PART_SUFFIX)),
+  );
+  const renamed: PathIssue[] = [];
+  const skipped: PathIssue[] = [];
+  const files = manifest.files.map((file) => {
+    const placed = placeOne(alloc, target, file.path, false);
+    report(placed, renamed, skipped);
+    return placed.savedAs;
+  });
+  const folders: string[] = [];
+  for (const path of manifest.folders) {
+    const placed = placeOne(alloc, target, path, true);
+    report(placed, renamed, skipped);
+    if (placed.savedAs !== undefined) folders.push(placed.savedAs);
+  }
+  return { files, folders, renamed, skipped };
+}
+
+/**
+ * Plans against the target folder as it is now, then creates the top-level folders at once so
+ * that another transfer planned meanwhile sees their names taken.
+ */
+export async function planReceive(manifest: Manifest, target: string): Promise<ReceivePlan> {
+  const existing = new Set((await readdir(target)).map(nameKey));
+  const plan = planNames(manifest, target, existing);
+  const tops = new Set<string>();
+  for (const path of [...plan.files, ...plan.folders]) {
+    if (path === undefined) continue;
+    const slash = path.indexOf('/');
+    if (slash > 0) tops.add(path.slice(0, slash));
+  }
+  for (const folder of plan.folders) if (!folder.includes('/')) tops.add(folder);
+  for (const top of tops) await mkdir(join(target, top), { recursive: true });
+  return plan;
+}
