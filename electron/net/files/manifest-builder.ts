@@ -5,7 +5,7 @@
  * will change are reported with the name they will get (the same rules, shared/files/names.ts).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Dirent } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { MAX_MANIFEST_FILES, MAX_PATH_DEPTH } from '../../../shared/files/limits';
@@ -82,16 +82,35 @@ async function walkFolder(
     if (walk.files.length > MAX_MANIFEST_FILES) return added;
     const childWire = `${wirePath}/${entry.name.normalize('NFC')}`;
     const childLocal = localRel === '' ? entry.name : `${localRel}/${entry.name}`;
-    const childAbs = join(absolute, entry.name);
-    if (entry.isSymbolicLink()) walk.skipped.push({ path: childWire, reasons: ['symlink'] });
-    else if (entry.isDirectory()) {
-      const inside = await walkFolder(walk, childAbs, childWire, childLocal, depth + 1);
-      if (inside === 0) walk.folders.push(childWire);
-    } else if (entry.isFile()) await addFile(walk, childAbs, childWire, childLocal);
-    else walk.skipped.push({ path: childWire, reasons: ['not-regular'] });
-    added += 1;
+    added += await walkEntry(walk, entry, join(absolute, entry.name), childWire, childLocal, depth);
   }
   return added;
+}
+
+/** One entry of a folder; 1 when it went into the manifest (as a file or a folder), else 0. */
+async function walkEntry(
+  walk: Walk,
+  entry: Dirent,
+  absolute: string,
+  wirePath: string,
+  localRel: string,
+  depth: number,
+): Promise<number> {
+  if (entry.isSymbolicLink()) {
+    walk.skipped.push({ path: wirePath, reasons: ['symlink'] });
+    return 0;
+  }
+  if (entry.isFile()) {
+    await addFile(walk, absolute, wirePath, localRel);
+    return 1;
+  }
+  if (!entry.isDirectory()) {
+    walk.skipped.push({ path: wirePath, reasons: ['not-regular'] });
+    return 0;
+  }
+  if ((await walkFolder(walk, absolute, wirePath, localRel, depth + 1)) === 0)
+    walk.folders.push(wirePath);
+  return 1;
 }
 
 async function walkRoot(walk: Walk, absolute: string, name: string): Promise<boolean> {
