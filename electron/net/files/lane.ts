@@ -95,7 +95,11 @@ export class Lane {
       return { kind: 'disk', error: error as NodeJS.ErrnoException };
     } finally {
       this.stream.close();
-      for (const job of this.jobs) this.host.returnJob(job);
+      for (const job of this.jobs) {
+        // Keep what arrived; if it cannot be written now it is simply fetched again.
+        await job.part.flush().catch(() => undefined);
+        this.host.returnJob(job);
+      }
       this.jobs.clear();
     }
   }
@@ -179,13 +183,17 @@ export class Lane {
     return undefined;
   }
 
-  private onFileEnd(head: Request, record: Extract<DataRecord, { type: 'file-end' }>): Step {
+  private async onFileEnd(
+    head: Request,
+    record: Extract<DataRecord, { type: 'file-end' }>,
+  ): Promise<Step> {
     const { job } = head;
     const whole = head.received === head.length && head.offset + head.length === job.size;
     if (record.file !== job.index || !whole || record.size !== job.size)
       return { kind: 'protocol', message: 'FILE_END does not match its request' };
     this.settle();
     if (job.abort !== undefined) return undefined;
+    await job.part.flush();
     this.jobs.delete(job);
     this.host.fileEnded(job, Buffer.from(record.sha256).toString('hex'));
     return undefined;

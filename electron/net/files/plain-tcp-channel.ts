@@ -6,8 +6,9 @@
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { MAX_DATA_RECORD_BYTES } from '../../../shared/files/limits';
-import { encodeFrame, FrameDecoder } from '../framing';
+import { encodeFrame } from '../framing';
 import type { DataChannel, Disposer, OpenResult, RecordStream } from './ports';
+import { RecordDecoder } from './record-decoder';
 import { createSocketRecordStream, socketErrorCode } from './socket-record-stream';
 
 const HELLO_PREFIX = 'pchat-files/1 ';
@@ -51,16 +52,15 @@ export function createPlainTcpChannel(options: PlainTcpChannelOptions): PlainTcp
 
   function accept(socket: Socket): void {
     track(socket);
-    const decoder = new FrameDecoder(MAX_DATA_RECORD_BYTES);
+    const decoder = new RecordDecoder(MAX_DATA_RECORD_BYTES);
     const timer = setTimeout(() => socket.destroy(), options.helloTimeoutMs ?? 5_000);
     const onData = (chunk: Buffer): void => {
-      let frames: Buffer[];
-      try {
-        frames = decoder.push(chunk);
-      } catch {
+      const step = decoder.push(chunk);
+      if ('error' in step) {
         socket.destroy(); // a bad length before the hello: not one of ours
         return;
       }
+      const frames = step.records;
       const [hello, ...rest] = frames;
       if (hello === undefined) return;
       clearTimeout(timer);

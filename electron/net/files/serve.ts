@@ -20,6 +20,8 @@ import {
   type RecordErrorCode,
 } from './records';
 
+/** Bytes read from disk at once; sent as DATA records of DATA_CHUNK_BYTES. */
+const READ_BLOCK_BYTES = 256 * 1024;
 /** Files one stream may hold open at once (the receiver needs far fewer). */
 const MAX_OPEN_PER_STREAM = 64;
 const NO_FOLLOW = (constants as Partial<typeof constants>).O_NOFOLLOW ?? 0;
@@ -128,23 +130,41 @@ class StreamServer {
   }
 
   private async send(get: Get, entry: ManifestFile, source: OpenSource): Promise<Outcome> {
-    const key = `${get.transfer}:${get.file}`;
     const end = get.offset + get.length;
-    while (source.position < end) {
-      const allowed = this.ctx.lookup(this.stream.peerId, get.transfer);
-      if (!allowed.ok) return this.error(get.transfer, get.file, allowed.code);
-      const at = source.position;
-      const chunk = await readChunk(source, Math.min(DATA_CHUNK_BYTES, end - at));
-      if (chunk === undefined) {
-        await this.drop(key);
+    let next = readAhead(source, end);
+    while (next !== undefined) {
+      const read = await next;
+      if (read === undefined) {
+        await this.drop(`${get.transfer}:${get.file}`);
         return this.error(get.transfer, get.file, 'source-changed');
       }
-      writeDataHeader(chunk, get.transfer, get.file, at);
-      if (!(await this.stream.write(chunk)).ok) return 'closed';
-      this.ctx.onServed(get.transfer, get.file, source.position);
+      next = readAhead(source, end); // the disk reads the next block while this one is sent
+      const outcome = await this.sendAllowed(get, read);
+      if (outcome !== 'ok') {
+        await next?.catch(() => undefined);
+        return outcome;
+      }
     }
     if (end < entry.size) return 'ok';
     return this.finishFile(get, entry, source);
+  }
+
+  private async sendAllowed(get: Get, read: Block): Promise<Outcome> {
+    const allowed = this.ctx.lookup(this.stream.peerId, get.transfer);
+    if (!allowed.ok) return this.error(get.transfer, get.file, allowed.code);
+    return this.sendBlock(get, read);
+  }
+
+  /** One block read from disk, already cut into DATA records; each write awaited. */
+  private async sendBlock(get: Get, read: Block): Promise<Outcome> {
+    let offset = read.at;
+    for (const record of read.records) {
+      writeDataHeader(record, get.transfer, get.file, offset);
+      offset += record.byteLength - DATA_HEADER_BYTES;
+      if (!(await this.stream.write(record)).ok) return 'closed';
+      this.ctx.onServed(get.transfer, get.file, offset);
+    }
+    return 'ok';
   }
 
   private async finishFile(get: Get, entry: ManifestFile, source: OpenSource): Promise<Outcome> {
@@ -184,14 +204,31 @@ function prefixMatches(hash: Hash, prefix: Uint8Array | undefined): boolean {
   return prefix === undefined || timingSafeEqual(hash.copy().digest(), prefix);
 }
 
-/** Reads the next chunk into a buffer with room for the DATA header in front; undefined on a short read. */
-async function readChunk(source: OpenSource, size: number): Promise<Buffer | undefined> {
-  const buf = Buffer.allocUnsafe(DATA_HEADER_BYTES + size);
-  const { bytesRead } = await source.handle.read(buf, DATA_HEADER_BYTES, size, source.position);
-  if (bytesRead !== size) return undefined;
-  source.hash.update(buf.subarray(DATA_HEADER_BYTES));
+interface Block {
+  readonly at: number;
+  /** DATA records with room for the header, the file's bytes already in place. */
+  readonly records: readonly Buffer[];
+}
+
+/**
+ * Starts reading the next block of the request straight into DATA records (one readv, no copy);
+ * undefined when the request is all read. Each read starts after the previous one finished, so
+ * the running hash sees the bytes in order. A short read (the file shrank) gives undefined.
+ */
+function readAhead(source: OpenSource, end: number): Promise<Block | undefined> | undefined {
+  const at = source.position;
+  if (at >= end) return undefined;
+  const size = Math.min(READ_BLOCK_BYTES, end - at);
   source.position += size;
-  return buf;
+  const records: Buffer[] = [];
+  for (let left = size; left > 0; left -= DATA_CHUNK_BYTES)
+    records.push(Buffer.allocUnsafe(DATA_HEADER_BYTES + Math.min(left, DATA_CHUNK_BYTES)));
+  const payloads = records.map((r) => r.subarray(DATA_HEADER_BYTES));
+  return source.handle.readv(payloads, at).then(({ bytesRead }) => {
+    if (bytesRead !== size) return undefined;
+    for (const payload of payloads) source.hash.update(payload);
+    return { at, records };
+  });
 }
 
 /** Opens the local file, checks it is still what was offered, and hashes up to the offset. */
@@ -226,7 +263,8 @@ async function openSource(
 }
 
 async function hashRange(handle: FileHandle, hash: Hash, length: number): Promise<void> {
-  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  if (length === 0) return;
+  const buffer = Buffer.allocUnsafe(Math.min(length, 1024 * 1024));
   for (let at = 0; at < length;) {
     const want = Math.min(buffer.byteLength, length - at);
     const { bytesRead } = await handle.read(buffer, 0, want, at);

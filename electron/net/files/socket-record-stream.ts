@@ -6,16 +6,19 @@
  */
 import type { Socket } from 'node:net';
 import { MAX_DATA_RECORD_BYTES } from '../../../shared/files/limits';
-import { FRAME_HEADER_BYTES, FrameDecoder } from '../framing';
+import { FRAME_HEADER_BYTES } from '../framing';
 import type { ChannelError, CloseInfo, RecordStream, WriteResult } from './ports';
+import { RecordDecoder } from './record-decoder';
 
 export const DEFAULT_READ_HIGH_WATER_BYTES = 1024 * 1024;
 const END_GRACE_MS = 2_000;
+/** write() resolves at once while less than this is queued in the socket. */
+export const WRITE_HIGH_WATER_BYTES = 512 * 1024;
 
 export interface SocketStreamOptions {
   readonly highWaterBytes?: number;
   /** Frames the handshake already took off the socket, to be delivered first. */
-  readonly decoder?: FrameDecoder;
+  readonly decoder?: RecordDecoder;
   readonly pending?: readonly Buffer[];
 }
 
@@ -29,7 +32,7 @@ class SocketRecordStream implements RecordStream {
   private drainWaiters: (() => void)[] = [];
   private info: CloseInfo | undefined;
   private settleClosed: (info: CloseInfo) => void = () => undefined;
-  private readonly decoder: FrameDecoder;
+  private readonly decoder: RecordDecoder;
   private readonly highWater: number;
 
   constructor(
@@ -38,7 +41,7 @@ class SocketRecordStream implements RecordStream {
     options: SocketStreamOptions,
   ) {
     this.closed = new Promise((resolve) => (this.settleClosed = resolve));
-    this.decoder = options.decoder ?? new FrameDecoder(MAX_DATA_RECORD_BYTES);
+    this.decoder = options.decoder ?? new RecordDecoder(MAX_DATA_RECORD_BYTES);
     this.highWater = options.highWaterBytes ?? DEFAULT_READ_HIGH_WATER_BYTES;
     for (const frame of options.pending ?? []) this.enqueue(frame);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -60,9 +63,10 @@ class SocketRecordStream implements RecordStream {
     header.writeUInt32BE(record.byteLength, 0);
     this.socket.cork();
     this.socket.write(header);
-    const below = this.socket.write(record);
+    this.socket.write(record);
     this.socket.uncork();
-    if (below) return Promise.resolve({ ok: true });
+    // Node's own mark (16 KiB) is below one record; ours lets a few records queue.
+    if (this.socket.writableLength < WRITE_HIGH_WATER_BYTES) return Promise.resolve({ ok: true });
     return new Promise((resolve) => {
       this.drainWaiters.push(() =>
         resolve(this.info === undefined ? { ok: true } : { ok: false, error: closedError }),
@@ -90,17 +94,14 @@ class SocketRecordStream implements RecordStream {
   }
 
   private onData(chunk: Buffer): void {
-    let frames: Buffer[];
-    try {
-      frames = this.decoder.push(chunk);
-    } catch (error) {
+    const step = this.decoder.push(chunk);
+    if ('error' in step) {
       // A bad length from the peer: the stream is unusable, but nothing may throw out of here.
-      const message = error instanceof Error ? error.message : String(error);
       this.socket.destroy();
-      this.finish({ by: 'error', error: { code: 'protocol', message } });
+      this.finish({ by: 'error', error: { code: 'protocol', message: step.error } });
       return;
     }
-    for (const frame of frames) this.enqueue(frame);
+    for (const record of step.records) this.enqueue(record);
     if (this.queuedBytes > this.highWater) this.socket.pause();
   }
 

@@ -86,7 +86,10 @@ export class ChildEndpoint extends EventEmitter {
 
   /** Spawns the process on `host` and resolves with its data address once it is ready. */
   async start(host = '127.0.0.1'): Promise<PeerAddress> {
+    // FILES_CHILD_PROF=DIR writes a CPU profile of every endpoint process into DIR.
+    const prof = process.env['FILES_CHILD_PROF'];
     const args = [
+      ...(prof === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${prof}`]),
       '--import',
       'tsx',
       SCRIPT,
