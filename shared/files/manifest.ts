@@ -118,7 +118,8 @@ export function topLevelNames(manifest: Manifest): string[] {
   const names = new Set<string>();
   for (const path of [...manifest.files.map((f) => f.path), ...manifest.folders]) {
     if (names.size >= MAX_OFFER_NAMES) break;
-    names.add(displayName(path.split('/')[0] ?? path));
+    const top = path.split('/')[0] ?? '';
+    if (top !== '') names.add(displayName(top));
   }
   return [...names];
 }

@@ -4,7 +4,7 @@
  * " (1)", top-level names that exist in the target folder avoided, and every path checked to stay
  * inside the target. Files that cannot be made safe are skipped. The report lists both.
  */
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, open, readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { PART_SUFFIX } from '../../../shared/files/limits';
 import type { Manifest } from '../../../shared/files/manifest';
@@ -118,20 +118,75 @@ export function planNames(
   return { files, folders, renamed, skipped };
 }
 
+/** A top-level name split off a planned path: "top/rest" → ["top", "/rest"]. */
+function splitTop(path: string): [string, string] {
+  const slash = path.indexOf('/');
+  return slash < 0 ? [path, ''] : [path.slice(0, slash), path.slice(slash)];
+}
+
 /**
- * Plans against the target folder as it is now, then creates the top-level folders at once so
- * that another transfer planned meanwhile sees their names taken.
+ * Claims a top-level name on disk, atomically: a folder by creating it, a file by creating its
+ * empty part. False when something took the name since the folder was read.
  */
+async function claim(target: string, name: string, isFolder: boolean): Promise<boolean> {
+  try {
+    if (isFolder) await mkdir(join(target, name));
+    else await (await open(join(target, name + PART_SUFFIX), 'wx')).close();
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+async function claimName(
+  target: string,
+  top: string,
+  isFolder: boolean,
+  taken: Set<string>,
+): Promise<string> {
+  if (await claim(target, top, isFolder)) return top;
+  for (let n = 1; ; n += 1) {
+    const name = clashName(top, n, isFolder);
+    if (taken.has(nameKey(name))) continue;
+    taken.add(nameKey(name));
+    if (await claim(target, name, isFolder)) return name;
+  }
+}
+
+/**
+ * Claims every top-level name of the plan, so that another transfer planned at the same time
+ * (into the same folder) cannot get it too; a name taken meanwhile moves on to " (n)".
+ */
+async function reserve(plan: ReceivePlan, target: string): Promise<ReceivePlan> {
+  const tops = new Map<string, boolean>(); // top-level name -> is a folder
+  for (const path of plan.files)
+    if (path !== undefined) tops.set(splitTop(path)[0], path.includes('/'));
+  for (const path of plan.folders) tops.set(splitTop(path)[0], true);
+  const taken = new Set([...tops.keys()].map(nameKey));
+  const moved = new Map<string, string>();
+  for (const [top, isFolder] of tops) {
+    const name = await claimName(target, top, isFolder, taken);
+    if (name !== top) moved.set(top, name);
+  }
+  if (moved.size === 0) return plan;
+  const rename = (path: string): string => {
+    const [top, rest] = splitTop(path);
+    return (moved.get(top) ?? top) + rest;
+  };
+  const renamed = plan.renamed.map((r) =>
+    r.renamedTo === undefined ? r : { ...r, renamedTo: rename(r.renamedTo) },
+  );
+  return {
+    ...plan,
+    files: plan.files.map((p) => (p === undefined ? p : rename(p))),
+    folders: plan.folders.map(rename),
+    renamed,
+  };
+}
+
+/** Plans against the target folder as it is now, then claims the top-level names on disk. */
 export async function planReceive(manifest: Manifest, target: string): Promise<ReceivePlan> {
   const existing = new Set((await readdir(target)).map(nameKey));
-  const plan = planNames(manifest, target, existing);
-  const tops = new Set<string>();
-  for (const path of [...plan.files, ...plan.folders]) {
-    if (path === undefined) continue;
-    const slash = path.indexOf('/');
-    if (slash > 0) tops.add(path.slice(0, slash));
-  }
-  for (const folder of plan.folders) if (!folder.includes('/')) tops.add(folder);
-  for (const top of tops) await mkdir(join(target, top), { recursive: true });
-  return plan;
+  return reserve(planNames(manifest, target, existing), target);
 }

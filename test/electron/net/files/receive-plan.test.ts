@@ -99,4 +99,18 @@ describe('planReceive', () => {
     expect(plan.files).toEqual(['photos (1)/new.jpg']);
     expect(readdirSync(dir).sort()).toEqual(['Photos', 'empty', 'photos (1)']);
   });
+
+  it('two transfers planned at once into one folder never share a name', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pc-plan-'));
+    const m = manifest(['album/1.jpg', 'notes.txt']);
+    const [a, b] = await Promise.all([planReceive(m, dir), planReceive(m, dir)]);
+    const names = [...a.files, ...b.files];
+    expect(new Set(names).size).toBe(4);
+    expect(readdirSync(dir).sort()).toEqual([
+      'album',
+      'album (1)',
+      'notes (1).txt.pchat-part',
+      'notes.txt.pchat-part',
+    ]);
+  });
 });
