@@ -44,6 +44,9 @@ interface PullSlot {
   done: Promise<void>;
 }
 
+/** How a pull can end: the Puller's ends, or a manifest that is not acceptable. */
+type Ending = PullEnd | { readonly kind: 'bad-manifest' };
+
 /** Read through a function: the flag changes while the pull awaits. */
 const isStopped = (slot: PullSlot): boolean => slot.stopped === true;
 
@@ -222,9 +225,20 @@ export class ReceiveSide {
     if (this.closed || this.pulls.has(entry.t.id)) return;
     const slot: PullSlot = { done: Promise.resolve() };
     this.pulls.set(entry.t.id, slot);
-    slot.done = this.pull(entry, slot)
-      .catch((error: unknown) => this.ended(entry, { kind: 'unwritable', message: String(error) }))
-      .finally(() => this.pulls.delete(entry.t.id));
+    slot.done = this.runPull(entry, slot);
+  }
+
+  /** The pull, then what its end means; the slot is gone first, so ended() may stop or restart. */
+  private async runPull(entry: Entry, slot: PullSlot): Promise<void> {
+    let end: Ending;
+    try {
+      end = await this.pull(entry, slot);
+    } catch (error) {
+      end = { kind: 'unwritable', message: String(error) };
+    } finally {
+      this.pulls.delete(entry.t.id);
+    }
+    await this.ended(entry, end);
   }
 
   private async stopPull(entry: Entry): Promise<void> {
@@ -235,29 +249,28 @@ export class ReceiveSide {
     await slot.done;
   }
 
-  private async pull(entry: Entry, slot: PullSlot): Promise<void> {
+  private async pull(entry: Entry, slot: PullSlot): Promise<Ending> {
     const manifest = await this.ensureManifest(entry, slot);
-    if (manifest === undefined || isStopped(slot)) return;
+    if ('kind' in manifest) return manifest;
+    if (isStopped(slot)) return { kind: 'stopped' };
     const target = entry.t.dir ?? '';
     if (entry.t.planned !== true) await this.plan(entry, manifest, target);
-    if (
-      totalBytes(manifest) - entry.bytesDone + this.o.spaceMarginBytes >
-      (await freeBytes(target))
-    )
-      return this.ended(entry, { kind: 'disk-full' });
+    const left = totalBytes(manifest) - entry.bytesDone + this.o.spaceMarginBytes;
+    if (left > (await freeBytes(target))) return { kind: 'disk-full' };
     await this.finishCommits(entry, target);
     const queue = entry.files
       .filter((f) => f.state === 'pending' || f.state === 'active')
       .map((f) => f.index);
     const puller = new Puller(this.pullHost(entry, manifest, target, queue));
     slot.puller = puller;
-    if (isStopped(slot)) return;
-    await this.ended(entry, await puller.run());
+    if (isStopped(slot)) return { kind: 'stopped' };
+    return puller.run();
   }
 
-  private async ensureManifest(entry: Entry, slot: PullSlot): Promise<Manifest | undefined> {
+  private async ensureManifest(entry: Entry, slot: PullSlot): Promise<Manifest | Ending> {
     let delay = this.o.pull.reconnectInitialMs;
-    while (entry.t.manifest === undefined && !isStopped(slot) && !this.closed) {
+    while (entry.t.manifest === undefined) {
+      if (isStopped(slot) || this.closed) return { kind: 'stopped' };
       const ref = {
         peerId: entry.t.peerId,
         transfer: entry.t.id,
@@ -272,12 +285,9 @@ export class ReceiveSide {
         });
         this.o.book.setFiles(entry, pendingFiles(result.manifest));
       } else if (result.refused !== undefined) {
-        await this.ended(entry, { kind: 'refused', code: result.refused });
-        return undefined;
+        return { kind: 'refused', code: result.refused };
       } else if (!result.retry) {
-        this.o.book.transition(entry, 'fail', { reason: 'bad-manifest' });
-        this.o.book.sendControl(entry, { type: 'file-cancel', transfer: entry.t.id });
-        return undefined;
+        return { kind: 'bad-manifest' };
       } else {
         entry.unreachable = true;
         this.o.book.emit(entry, true);
@@ -393,8 +403,12 @@ export class ReceiveSide {
     };
   }
 
-  private async ended(entry: Entry, end: PullEnd): Promise<void> {
+  private async ended(entry: Entry, end: Ending): Promise<void> {
     switch (end.kind) {
+      case 'bad-manifest':
+        this.o.book.transition(entry, 'fail', { reason: 'bad-manifest' });
+        this.o.book.sendControl(entry, { type: 'file-cancel', transfer: entry.t.id });
+        return;
       case 'complete':
         this.complete(entry);
         return;
