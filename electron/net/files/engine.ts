@@ -133,8 +133,10 @@ export class FileEngine extends EventEmitter<FileEngineEvents> {
     if (entry.t.state === 'done' || entry.t.state === 'declined' || entry.t.state === 'cancelled')
       return fail('wrong-state', `transfer is ${entry.t.state}`);
     if (entry.t.direction === 'receive') await this.receiving.cancel(entry, true);
-    else if (this.book.transition(entry, 'cancel'))
+    else if (this.book.transition(entry, 'cancel')) {
+      this.sending.forget(id);
       this.book.sendControl(entry, { type: 'file-cancel', transfer: id });
+    }
     return { ok: true, transfer: this.book.info(entry) };
   }
 
@@ -252,6 +254,7 @@ export class FileEngine extends EventEmitter<FileEngineEvents> {
       case 'file-cancel':
         if (receiving) return this.receiving.cancel(entry, false);
         this.book.transition(entry, 'cancel');
+        this.sending.forget(entry.t.id);
         return;
       case 'file-pause':
       case 'file-resume':

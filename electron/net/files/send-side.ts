@@ -82,13 +82,20 @@ export class SendSide {
         return;
       case 'file-decline':
         this.o.book.transition(entry, 'decline');
+        this.manifestCache.delete(entry.t.id);
         return;
       case 'file-done':
         this.onDone(entry, message);
+        this.manifestCache.delete(entry.t.id);
         return;
       default:
         return; // offers go to the receiving side; pause, resume, cancel to the engine
     }
+  }
+
+  /** The transfer is over here (cancelled): its encoded manifest need not stay in memory. */
+  forget(id: string): void {
+    this.manifestCache.delete(id);
   }
 
   private onDone(entry: Entry, message: Message<'file-done'>): void {
