@@ -1,22 +1,19 @@
 /**
- * The receiving side: storing offers, accepting into a folder (after a free-space check), and
- * running the pull: fetch the manifest when it was too big for the offer, plan safe names, then
- * the Puller. How a pull ends decides the state: done or failed, or paused with a reason.
+ * The receiving side: storing offers, accepting into a folder (after a free-space check), the
+ * operations on a received transfer, and what the end of a pull (receive-pull.ts) means for its
+ * state: done or failed, or paused with a reason (and, for a full disk, watching for space).
  */
 import type { EventEmitter } from 'node:events';
-import { mkdir, realpath, stat, statfs, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { realpath, stat, unlink } from 'node:fs/promises';
 import type { FileControlMessage } from '../../../shared/files/control';
 import { MAX_LISTED_FAILURES } from '../../../shared/files/control';
-import { MAX_PENDING_OFFERS_PER_PEER, PART_SUFFIX } from '../../../shared/files/limits';
-import { summarize, totalBytes, type Manifest } from '../../../shared/files/manifest';
+import { MAX_PENDING_OFFERS_PER_PEER } from '../../../shared/files/limits';
+import { summarize } from '../../../shared/files/manifest';
 import type { TransferReason } from '../../../shared/files/types';
 import type { AutoAcceptPolicy, FileEngineEvents, OperationResult } from './engine-types';
-import { finishCommit } from './commit';
-import { fetchManifest } from './manifest-fetch';
-import type { ControlChannel, DataChannel, StoredFile, StoredTransfer } from './ports';
-import { Puller, type PullEnd, type PullHost, type PullOptions } from './puller';
-import { isInside, planReceive } from './receive-plan';
+import type { ControlChannel, DataChannel, StoredTransfer } from './ports';
+import type { PullOptions } from './puller';
+import { freeBytes, partPath, pendingFiles, PullRunner, type Ending } from './receive-pull';
 import { doneEvent } from './send-side';
 import type { Entry, TransferBook } from './transfer-book';
 
@@ -38,38 +35,34 @@ export interface ReceiveSideOptions {
 type Offer = Extract<FileControlMessage, { type: 'file-offer' }>;
 type Fail = Extract<OperationResult, { ok: false }>;
 
-interface PullSlot {
-  puller?: Puller;
-  stopped?: boolean;
-  done: Promise<void>;
-}
-
-/** How a pull can end: the Puller's ends, or a manifest that is not acceptable. */
-type Ending = PullEnd | { readonly kind: 'bad-manifest' };
-
-/** Read through a function: the flag changes while the pull awaits. */
-const isStopped = (slot: PullSlot): boolean => slot.stopped === true;
-
 const pausedForDisk = (entry: Entry): boolean =>
   entry.t.state === 'paused' && entry.t.localPause === 'disk-full';
 
 const fail = (code: Fail['code'], message: string): Fail => ({ ok: false, code, message });
 
-export async function freeBytes(dir: string): Promise<number> {
-  const fs = await statfs(dir);
-  return fs.bavail * fs.bsize;
-}
-
-function pendingFiles(manifest: Manifest): StoredFile[] {
-  return manifest.files.map((_, index) => ({ index, state: 'pending', bytesDone: 0, attempts: 0 }));
-}
-
 export class ReceiveSide {
-  private readonly pulls = new Map<string, PullSlot>();
   private readonly diskTimers = new Map<string, NodeJS.Timeout>();
+  private readonly runner: PullRunner;
   private closed = false;
 
-  constructor(private readonly o: ReceiveSideOptions) {}
+  constructor(private readonly o: ReceiveSideOptions) {
+    this.runner = new PullRunner({
+      book: o.book,
+      events: o.events,
+      data: o.data,
+      options: o.pull,
+      spaceMarginBytes: o.spaceMarginBytes,
+      ended: (entry, end) => this.ended(entry, end),
+    });
+  }
+
+  startPull(entry: Entry): void {
+    if (!this.closed) this.runner.start(entry);
+  }
+
+  private stopPull(entry: Entry): Promise<void> {
+    return this.runner.stop(entry);
+  }
 
   // ---- offers --------------------------------------------------------------------------------
 
@@ -181,7 +174,7 @@ export class ReceiveSide {
     if (entry.t.state !== 'failed') return fail('wrong-state', `transfer is ${entry.t.state}`);
     for (const file of entry.files) {
       if (file.state !== 'failed' || file.savedAs === undefined) continue;
-      await unlink(this.partPath(entry, file.savedAs)).catch(() => undefined); // may not exist
+      await unlink(partPath(entry, file.savedAs)).catch(() => undefined); // may not exist
       this.o.book.setFile(entry, {
         index: file.index,
         state: 'pending',
@@ -208,128 +201,14 @@ export class ReceiveSide {
   }
 
   wake(peerId: string): void {
-    for (const [id, pull] of this.pulls)
-      if (this.o.book.get(id)?.t.peerId === peerId) pull.puller?.wake();
+    this.runner.wake(peerId);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     for (const timer of this.diskTimers.values()) clearTimeout(timer);
     this.diskTimers.clear();
-    for (const entry of this.o.book.all()) await this.stopPull(entry);
-  }
-
-  // ---- the pull ------------------------------------------------------------------------------
-
-  startPull(entry: Entry): void {
-    if (this.closed || this.pulls.has(entry.t.id)) return;
-    const slot: PullSlot = { done: Promise.resolve() };
-    this.pulls.set(entry.t.id, slot);
-    slot.done = this.runPull(entry, slot);
-  }
-
-  /** The pull, then what its end means; the slot is gone first, so ended() may stop or restart. */
-  private async runPull(entry: Entry, slot: PullSlot): Promise<void> {
-    let end: Ending;
-    try {
-      end = await this.pull(entry, slot);
-    } catch (error) {
-      end = { kind: 'unwritable', message: String(error) };
-    } finally {
-      this.pulls.delete(entry.t.id);
-    }
-    await this.ended(entry, end);
-  }
-
-  private async stopPull(entry: Entry): Promise<void> {
-    const slot = this.pulls.get(entry.t.id);
-    if (slot === undefined) return;
-    slot.puller?.stop();
-    slot.stopped = true;
-    await slot.done;
-  }
-
-  private async pull(entry: Entry, slot: PullSlot): Promise<Ending> {
-    const manifest = await this.ensureManifest(entry, slot);
-    if ('kind' in manifest) return manifest;
-    if (isStopped(slot)) return { kind: 'stopped' };
-    const target = entry.t.dir ?? '';
-    if (entry.t.planned !== true) await this.plan(entry, manifest, target);
-    const left = totalBytes(manifest) - entry.bytesDone + this.o.spaceMarginBytes;
-    if (left > (await freeBytes(target))) return { kind: 'disk-full' };
-    await this.finishCommits(entry, target);
-    const queue = entry.files
-      .filter((f) => f.state === 'pending' || f.state === 'active')
-      .map((f) => f.index);
-    const puller = new Puller(this.pullHost(entry, manifest, target, queue));
-    slot.puller = puller;
-    if (isStopped(slot)) return { kind: 'stopped' };
-    return puller.run();
-  }
-
-  private async ensureManifest(entry: Entry, slot: PullSlot): Promise<Manifest | Ending> {
-    let delay = this.o.pull.reconnectInitialMs;
-    while (entry.t.manifest === undefined) {
-      if (isStopped(slot) || this.closed) return { kind: 'stopped' };
-      const ref = {
-        peerId: entry.t.peerId,
-        transfer: entry.t.id,
-        bytes: entry.t.manifestBytes,
-        sha256: entry.t.manifestSha256,
-      };
-      const result = await fetchManifest(this.o.data, ref);
-      if (result.ok) {
-        this.o.book.update(entry, {
-          manifest: result.manifest,
-          summary: summarize(result.manifest),
-        });
-        this.o.book.setFiles(entry, pendingFiles(result.manifest));
-      } else if (result.refused !== undefined) {
-        return { kind: 'refused', code: result.refused };
-      } else if (!result.retry) {
-        return { kind: 'bad-manifest' };
-      } else {
-        entry.unreachable = true;
-        this.o.book.emit(entry, true);
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, this.o.pull.reconnectMaxMs);
-      }
-    }
-    return entry.t.manifest;
-  }
-
-  private async plan(entry: Entry, manifest: Manifest, target: string): Promise<void> {
-    const plan = await planReceive(manifest, target);
-    const files = plan.files.map((savedAs, index): StoredFile =>
-      savedAs === undefined
-        ? { index, state: 'skipped', bytesDone: 0, attempts: 0, error: 'unsafe-name' }
-        : { index, state: 'pending', bytesDone: 0, attempts: 0, savedAs },
-    );
-    for (const folder of plan.folders) {
-      const path = join(target, folder);
-      if (isInside(target, path)) await mkdir(path, { recursive: true });
-    }
-    this.o.book.setFiles(entry, files);
-    this.o.book.update(entry, { planned: true, folders: plan.folders });
-    if (plan.renamed.length > 0 || plan.skipped.length > 0)
-      this.o.events.emit('paths', {
-        transferId: entry.t.id,
-        side: 'receive',
-        renamed: plan.renamed,
-        skipped: plan.skipped,
-      });
-  }
-
-  /** Files stored as done whose move was cut short by a crash. */
-  private async finishCommits(entry: Entry, target: string): Promise<void> {
-    for (const file of entry.files) {
-      if (file.state !== 'done' || file.savedAs === undefined) continue;
-      await finishCommit(this.partPath(entry, file.savedAs), join(target, file.savedAs));
-    }
-  }
-
-  private partPath(entry: Entry, savedAs: string): string {
-    return join(entry.t.dir ?? '', savedAs + PART_SUFFIX);
+    await this.runner.close();
   }
 
   private remaining(entry: Entry): number {
@@ -340,67 +219,8 @@ export class ReceiveSide {
     for (const file of entry.files) {
       if (file.state === 'done' || file.savedAs === undefined || entry.t.dir === undefined)
         continue;
-      await unlink(this.partPath(entry, file.savedAs)).catch(() => undefined); // never created is fine
+      await unlink(partPath(entry, file.savedAs)).catch(() => undefined); // never created is fine
     }
-  }
-
-  private pullHost(entry: Entry, manifest: Manifest, target: string, queue: number[]): PullHost {
-    const book = this.o.book;
-    const file = (index: number): StoredFile =>
-      entry.files[index] ?? { index, state: 'pending', bytesDone: 0, attempts: 0 };
-    return {
-      transfer: entry.t.id,
-      peerId: entry.t.peerId,
-      target,
-      manifest,
-      channel: this.o.data,
-      options: this.o.pull,
-      queue,
-      savedAs: (index) => file(index).savedAs ?? '',
-      attempts: (index) => file(index).attempts,
-      connected: () => {
-        entry.unreachable = false;
-        if (!book.transition(entry, 'start')) book.emit(entry, false);
-      },
-      unreachable: () => {
-        if (entry.unreachable) return;
-        entry.unreachable = true;
-        book.emit(entry, true);
-      },
-      progress: (index, bytesDone) => {
-        book.setFile(entry, { ...file(index), state: 'active', bytesDone });
-        book.progress(entry);
-      },
-      markDone: (items) =>
-        book.saveFilesNow(
-          entry,
-          items.map((item) => ({
-            ...file(item.index),
-            state: 'done',
-            bytesDone: manifest.files[item.index]?.size ?? 0,
-            sha256: item.sha256,
-          })),
-        ),
-      committed: (index, savedAs) => {
-        if (savedAs !== file(index).savedAs) book.setFile(entry, { ...file(index), savedAs }, true);
-        book.progress(entry);
-      },
-      restarted: (index, attempts) =>
-        book.setFile(entry, { ...file(index), state: 'pending', bytesDone: 0, attempts }, true),
-      uncommitted: (index) => {
-        const { sha256: _sha, ...rest } = file(index);
-        book.setFile(entry, { ...rest, state: 'pending' }, true);
-      },
-      fileFailed: (index, code) =>
-        book.setFile(entry, { ...file(index), state: 'failed', error: code }, true),
-      warn: (message) =>
-        this.o.events.emit('warning', {
-          code: 'bad-record',
-          message,
-          peerId: entry.t.peerId,
-          transferId: entry.t.id,
-        }),
-    };
   }
 
   private async ended(entry: Entry, end: Ending): Promise<void> {
