@@ -96,7 +96,7 @@ export class FileEngine extends EventEmitter<FileEngineEvents> {
       if (entry.t.state === 'accepted' || entry.t.state === 'active')
         this.receiving.startPull(entry);
       if (entry.t.state === 'paused' && entry.t.localPause === 'disk-full')
-        void this.receiving.resume(entry); // checks the space; waits again when still full
+        this.receiving.watchDisk(entry);
     }
   }
 

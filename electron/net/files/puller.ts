@@ -293,8 +293,10 @@ export class Puller implements LaneHost {
     this.queue.push(job.index);
   }
 
+  /** A failed file leaves nothing behind: its part goes too (retry starts it afresh). */
   private async fail(job: ReceiveJob, code: FileErrorCode): Promise<void> {
     await job.part.close();
+    await unlink(job.part.path).catch(() => undefined); // already gone is fine
     this.host.fileFailed(job.index, code);
   }
 

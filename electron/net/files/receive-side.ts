@@ -267,7 +267,8 @@ export class ReceiveSide {
 
   // ---- a full disk ---------------------------------------------------------------------------
 
-  private watchDisk(entry: Entry): void {
+  /** Checks every diskRetryMs whether space was freed, then resumes (also after a restart). */
+  watchDisk(entry: Entry): void {
     this.clearDiskWatch(entry);
     const timer = setTimeout(() => {
       this.diskTimers.delete(entry.t.id);
