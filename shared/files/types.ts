@@ -73,6 +73,8 @@ export interface TransferInfo {
   readonly rate: number;
   /** The folder chosen when accepting (receiver). */
   readonly dir?: string;
+  /** Sender: the peer has the offer (its node acknowledged the control message). */
+  readonly delivered?: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
 }

@@ -198,6 +198,7 @@ export class TransferBook {
       bytesDone: entry.bytesDone,
       rate: t.state === 'active' ? entry.rate.rate(this.o.now()) : 0,
       ...(t.dir === undefined ? {} : { dir: t.dir }),
+      ...(t.offerDelivered === true ? { delivered: true } : {}),
       createdAt: t.createdAt,
       updatedAt: t.updatedAt,
     };

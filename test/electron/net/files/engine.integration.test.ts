@@ -63,6 +63,7 @@ describe('file engine over loopback TCP', () => {
     randomFile(join(src, 'tree', 'sub', 'b.bin'), 5);
     writeFile(join(src, 'tree', 'empty.txt'), '');
     const id = await offerAndWait(alice, bob, [join(src, 'tree')]);
+    await alice.waitFor((t) => t.id === id && t.delivered === true, 5_000, 'the offer delivered');
     const dst = net.tempDir();
     const done = new Promise((resolve) => bob.engine.once('done', resolve));
     expect(await bob.engine.accept(id, dst)).toMatchObject({ ok: true });
