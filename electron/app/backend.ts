@@ -97,6 +97,7 @@ export function createBackend(options: BackendOptions): Backend {
       if (batch !== undefined) emit('batch', { batch, tally: store.reads.batchTally(batch) });
     });
     node.on('group', (change) => emit('group', change));
+    node.on('typing', (typing) => emit('typing', typing));
     node.on('packet', (entry) => emit('packets', [entry]));
     node.on('warning', (warning) => emit('warning', warning));
     node.on('storage', (health) => emit('notice', storageNotice(health)));

@@ -156,7 +156,9 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
       case 'counters':
       case 'unread':
       case 'open-conversation':
-        return; // the inspector's and the desktop's business
+      case 'typing':
+      case 'message-deleted':
+        return; // the inspector's, the desktop's and the chat window's business
       default:
         assertNever(e, 'event');
     }

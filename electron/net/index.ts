@@ -19,6 +19,7 @@ export {
 export type { CryptoProvider, KeyPair } from './crypto/primitives';
 export { safetyNumberOf, formatSafetyNumber, safetyQrPayload } from './crypto/safety-number';
 export { BindError } from './sockets';
+export type { LoggedPayload } from './packet-log';
 export type { InterfaceAddress } from './interfaces';
 export {
   GROUP_EPOCH,

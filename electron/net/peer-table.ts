@@ -11,6 +11,25 @@ export interface PeerDetails {
   readonly publicKey?: string;
   /** From a handshake: the Ed25519 key it signs group messages with (pinned: never replaced). */
   readonly signingKey?: string;
+  readonly statusText?: string | undefined;
+  readonly avatarHue?: number | undefined;
+}
+
+/** The optional details as a peer has them: absent when its hello did not carry them. */
+function extras(details: PeerDetails): Pick<PeerInfo, 'statusText' | 'avatarHue'> {
+  return {
+    ...(details.statusText ? { statusText: details.statusText } : {}),
+    ...(details.avatarHue === undefined ? {} : { avatarHue: details.avatarHue }),
+  };
+}
+
+/** The signing key is pinned at the first handshake that told it: a later one never replaces it. */
+function pinnedSigningKey(
+  known: PeerInfo,
+  details: PeerDetails | undefined,
+): Pick<PeerInfo, 'signingKey'> {
+  const key = known.signingKey ?? details?.signingKey;
+  return key === undefined ? {} : { signingKey: key };
 }
 
 /**
@@ -46,8 +65,8 @@ export class PeerTable {
   }
 
   /**
-   * Records that `id` was heard from `from` at `now`. `details` comes with announces; other
-   * packets only refresh presence and address. Returns the changes, in the order they happened.
+   * Records that `id` was heard from `from` at `now`. `details` comes with a handshake or a
+   * hello; other packets only refresh presence and address. Returns the changes, in the order they happened.
    */
   observe(id: string, from: Endpoint, now: number, details?: PeerDetails): PeerChange[] {
     const known = this.peers.get(id);
@@ -61,6 +80,7 @@ export class PeerTable {
         port: from.port,
         tcpPort: details?.tcpPort ?? null,
         status: details?.status ?? 'online',
+        ...(details === undefined ? {} : extras(details)),
         online: true,
         firstSeen: now,
         lastSeen: now,
@@ -77,11 +97,23 @@ export class PeerTable {
       (details.nick !== known.nick ||
         details.host !== known.host ||
         details.tcpPort !== known.tcpPort ||
-        details.status !== known.status);
+        details.status !== known.status ||
+        (details.statusText ?? '') !== (known.statusText ?? '') ||
+        details.avatarHue !== known.avatarHue);
+    const { statusText: _text, avatarHue: _hue, ...base } = known;
     const peer: PeerInfo = {
-      ...known,
-      ...(details ?? {}),
-      ...(known.signingKey === undefined ? {} : { signingKey: known.signingKey }),
+      ...(details === undefined ? known : base),
+      ...(details === undefined
+        ? {}
+        : {
+            nick: details.nick,
+            host: details.host,
+            tcpPort: details.tcpPort,
+            status: details.status,
+            ...extras(details),
+            ...(details.publicKey === undefined ? {} : { publicKey: details.publicKey }),
+          }),
+      ...pinnedSigningKey(known, details),
       address: from.address,
       port: from.port,
       online: true,

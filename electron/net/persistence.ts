@@ -1,4 +1,10 @@
-import type { DeliveryStatus, MessageStateChange, PeerInfo, Transport } from '../../shared/domain';
+import type {
+  DeliveryStatus,
+  MessageReply,
+  MessageStateChange,
+  PeerInfo,
+  Transport,
+} from '../../shared/domain';
 import type { GroupRef } from '../../shared/protocol/groups';
 import type { GroupArchive } from './groups/group-archive';
 
@@ -21,6 +27,7 @@ export interface IncomingRecord {
   readonly remote: string;
   /** Waiting for an earlier message of its sender: not shown yet. */
   readonly held: boolean;
+  readonly reply?: MessageReply;
   /**
    * The packet carried a group item (stored by the group archive when it arrived); this record
    * only keeps its place in the stream while it waits for an earlier packet. Its text is empty.
@@ -53,6 +60,7 @@ export interface OutgoingRecord {
   readonly rttMs?: number;
   /** Set for a delivery of a group item to one member (the item itself is in the group archive). */
   readonly carried?: CarriedRecord;
+  readonly reply?: MessageReply;
 }
 
 export interface InboundStream {

@@ -63,6 +63,7 @@ export class TextReceiver {
         floor: r.seq,
         ts: r.sentAt,
         text: r.text,
+        ...(r.reply === undefined ? {} : { reply: r.reply }),
       })),
     );
     for (const r of held) {
@@ -107,6 +108,7 @@ export class TextReceiver {
         sentAt: message.ts,
         receivedAt: now,
         remote: how.remote,
+        ...(message.reply === undefined ? {} : { reply: message.reply }),
       });
     }
   }
@@ -164,6 +166,7 @@ export class TextReceiver {
             remote: arrival.remote,
             held: !first,
             ...(isCarried ? { carried: true } : {}),
+            ...(packet.reply === undefined || isCarried ? {} : { reply: packet.reply }),
           }
         : undefined;
     const released = verdict.deliver.filter((m) => !(first && m.id === packet.id)).map((m) => m.id);

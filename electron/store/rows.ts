@@ -23,6 +23,8 @@ export interface MessageRow {
   attempts: number;
   rtt_ms: number | null;
   position: number | null;
+  reply_id: string | null;
+  reply_excerpt: string | null;
   /** From `group_posts`, when the query joins it (a group message). */
   g_group?: string | null;
   g_origin?: string | null;
@@ -45,6 +47,15 @@ export interface PeerRow {
   last_seen: number;
   public_key: string | null;
   signing_key: string | null;
+  status_text: string | null;
+  avatar_hue: number | null;
+}
+
+/** The quoted message of a reply, as the row keeps it. */
+function replyOf(row: MessageRow) {
+  return row.reply_id === null
+    ? {}
+    : { reply: { id: row.reply_id, excerpt: row.reply_excerpt ?? '' } };
 }
 
 export function toChatMessage(row: MessageRow): ChatMessage {
@@ -63,6 +74,7 @@ export function toChatMessage(row: MessageRow): ChatMessage {
     ...(row.g_group == null || row.g_origin == null
       ? {}
       : { group: { groupId: row.g_group, sender: row.g_origin, gap: row.g_gap === 1 } }),
+    ...replyOf(row),
   };
 }
 
@@ -78,6 +90,7 @@ export function toIncoming(row: MessageRow): IncomingRecord {
     receivedAt: row.received_at,
     remote: row.remote,
     held: row.position === null,
+    ...replyOf(row),
   };
 }
 
@@ -94,6 +107,7 @@ export function toOutgoing(row: MessageRow): OutgoingRecord {
     transport: row.transport,
     attempts: row.attempts,
     ...(row.rtt_ms === null ? {} : { rttMs: row.rtt_ms }),
+    ...replyOf(row),
   };
 }
 
@@ -107,6 +121,8 @@ export function toPeer(row: PeerRow): PeerInfo {
     port: row.port,
     tcpPort: row.tcp_port,
     status: row.status,
+    ...(row.status_text ? { statusText: row.status_text } : {}),
+    ...(row.avatar_hue === null ? {} : { avatarHue: row.avatar_hue }),
     online: false,
     firstSeen: row.first_seen,
     lastSeen: row.last_seen,

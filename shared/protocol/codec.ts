@@ -7,7 +7,7 @@ import {
   PROTOCOL_VERSION,
 } from './constants';
 import type { GroupRef } from './groups';
-import { headerSchema, PACKET_KINDS, packetSchema, type Packet } from './packets';
+import { headerSchema, PACKET_KINDS, packetSchema, type Packet, type TextReply } from './packets';
 
 export type ProtocolErrorCode =
   | 'empty'
@@ -61,7 +61,7 @@ const LONGEST = Number.MAX_SAFE_INTEGER;
  * descriptor when it is a group item. The node decides UDP or TCP with this, and the composer
  * shows the same answer before sending.
  */
-export function fitsOneDatagram(text: string, group?: GroupRef): boolean {
+export function fitsOneDatagram(text: string, reply?: TextReply, group?: GroupRef): boolean {
   const probe: Packet = {
     kind: 'text',
     from: '0'.repeat(NODE_ID_HEX_LENGTH),
@@ -71,6 +71,7 @@ export function fitsOneDatagram(text: string, group?: GroupRef): boolean {
     floor: LONGEST,
     ts: LONGEST,
     text,
+    ...(reply === undefined ? {} : { reply }),
     ...(group === undefined ? {} : { group }),
   };
   return encodingLength(probe) <= MAX_INNER_DATAGRAM_BYTES;

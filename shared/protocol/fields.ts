@@ -13,7 +13,7 @@ export const timestamp = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 // Control characters (C0, DEL, C1) would let a peer rewrite the terminal or fake UI lines.
 // eslint-disable-next-line no-control-regex
-const noControl = /^[^\u0000-\u001f\u007f-\u009f]*$/;
+export const noControl = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 /**
  * Invisible format characters (Unicode category Cf: bidi embeddings, overrides and isolates,
  * zero-width spaces and joiners, the BOM, …) make one name look like another ("bob\u202Etxt.exe"

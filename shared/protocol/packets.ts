@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import { MAX_FRAGMENTS, MAX_HOST_LENGTH, MAX_NICK_LENGTH, PROTOCOL_MARKER } from './constants';
-import { messageId, nodeId, seq, visibleLabel } from './fields';
+import {
+  MAX_FRAGMENTS,
+  MAX_HOST_LENGTH,
+  MAX_NICK_LENGTH,
+  MAX_REPLY_EXCERPT,
+  MAX_STATUS_TEXT_LENGTH,
+  PROTOCOL_MARKER,
+} from './constants';
+import { messageId, noControl, nodeId, seq, visibleLabel } from './fields';
 import { groupRefSchema, groupSyncSchema, groupWantSchema } from './groups';
 
 /**
@@ -27,6 +34,20 @@ const status = z
   );
 
 const header = { from: nodeId };
+/**
+ * A custom status text as every peer accepts it (the settings use the same rule): shown beside
+ * the name, so invisible characters are stripped from it as from names.
+ */
+export const statusTextSchema = visibleLabel(MAX_STATUS_TEXT_LENGTH, 0);
+
+/**
+ * The message a text answers (optional): its id and a short excerpt, so the quote shows even
+ * where the original was never received.
+ */
+export const replySchema = z.object({
+  id: messageId,
+  excerpt: z.string().max(MAX_REPLY_EXCERPT).regex(noControl),
+});
 /** UTF-16 units; the UTF-8 byte limit (MAX_TEXT_BYTES) is checked where text is written. */
 const MAX_TEXT_CHARS = 65_536;
 
@@ -38,7 +59,16 @@ const ports = {
 };
 
 /** Who a node is, as it tells an authenticated peer (handshake payload and `hello`). */
-export const profileFields = { nick, host, ...ports, status };
+export const profileFields = {
+  nick,
+  host,
+  ...ports,
+  status,
+  /** Optional: a custom status text ("In a meeting"); a malformed one is dropped. */
+  statusText: statusTextSchema.optional().catch(undefined),
+  /** Optional: the hue (0-359) of the sender's avatar colour; a malformed one is dropped. */
+  hue: z.number().int().min(0).max(359).optional().catch(undefined),
+};
 
 /**
  * In the clear, to the broadcast address: "a node with this id listens here". Only a hint: the
@@ -49,6 +79,8 @@ export const announceSchema = z.object({ kind: z.literal('announce'), ...header,
 export const helloSchema = z.object({ kind: z.literal('hello'), ...header, ...profileFields });
 /** Sealed: the sender is leaving. */
 export const byeSchema = z.object({ kind: z.literal('bye'), ...header });
+/** "I am typing to you": unreliable, not stored, not acknowledged; older peers ignore the kind. */
+export const typingSchema = z.object({ kind: z.literal('typing'), ...header });
 export const textSchema = z.object({
   kind: z.literal('text'),
   ...header,
@@ -65,6 +97,8 @@ export const textSchema = z.object({
   text: z.string().min(1).max(MAX_TEXT_CHARS),
   /** A group item (a signed group message, or a membership snapshot in `text`): docs/PROTOCOL.md. */
   group: groupRefSchema.optional(),
+  /** A malformed reply is dropped, never the message it came with. */
+  reply: replySchema.optional().catch(undefined),
 });
 /** One piece of a text too long for a datagram, sent when TCP is off (see PROTOCOL.md). */
 export const fragSchema = z.object({
@@ -84,6 +118,8 @@ export const fragSchema = z.object({
   data: z.string().min(1),
   /** As on `text`: every fragment of a group item carries it. */
   group: groupRefSchema.optional(),
+  /** Every fragment of a reply carries it, so the cuts do not depend on which piece is first. */
+  reply: replySchema.optional().catch(undefined),
 });
 export const ackSchema = z.object({
   kind: z.literal('ack'),
@@ -100,6 +136,7 @@ export const packetSchema = z.discriminatedUnion('kind', [
   textSchema,
   fragSchema,
   ackSchema,
+  typingSchema,
   groupSyncSchema,
   groupWantSchema,
 ]);
@@ -134,6 +171,7 @@ export type AckPacket = z.output<typeof ackSchema>;
 export type FragPacket = z.output<typeof fragSchema>;
 export type GroupSyncPacket = z.output<typeof groupSyncSchema>;
 export type GroupWantPacket = z.output<typeof groupWantSchema>;
+export type TextReply = z.output<typeof replySchema>;
 export type Packet = z.output<typeof packetSchema>;
 export type PacketKind = Packet['kind'];
 export const PACKET_KINDS: readonly PacketKind[] = packetSchema.options.map(

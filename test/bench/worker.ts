@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNode, type PacketChatNode } from '../../electron/net/node';
 import type { NodeOptions } from '../../electron/net/node-options';
+import { createNodeCryptoProvider } from '../../electron/net/crypto/node-crypto';
+import { AEAD_TAG_BYTES, type CryptoProvider } from '../../electron/net/crypto/primitives';
 import type { MessageStateChange, ChatMessage } from '../../shared/domain';
 import { encodePacket } from '../../shared/protocol/codec';
 import type { Packet } from '../../shared/protocol/packets';
@@ -97,6 +99,31 @@ export interface StartNodeOptions {
   readonly rateLimit?: { perSecond: number; burst: number };
   /** Give the node SQLite storage (electron/store) as the app does. */
   readonly store?: boolean;
+  /**
+   * Protocol v2 with AES-256-GCM replaced by a copy and a zero tag (both ends must have it):
+   * what the same node costs without its cipher (protocol-bench.ts). Never outside benchmarks.
+   */
+  readonly nullCipher?: boolean;
+}
+
+/** The node's crypto with the AEAD swapped for a plain copy: sealing's cost minus the cipher. */
+function nullCipherProvider(): CryptoProvider {
+  const tag = new Uint8Array(AEAD_TAG_BYTES);
+  return {
+    ...createNodeCryptoProvider(),
+    aesGcm: () => ({
+      seal: (_nonce, _ad, plaintext) => {
+        const out = new Uint8Array(plaintext.length + AEAD_TAG_BYTES);
+        out.set(plaintext);
+        out.set(tag, plaintext.length);
+        return out;
+      },
+      open: (_nonce, _ad, ciphertext) =>
+        ciphertext.length < AEAD_TAG_BYTES
+          ? undefined
+          : ciphertext.slice(0, ciphertext.length - AEAD_TAG_BYTES),
+    }),
+  };
 }
 
 async function startNode(o: StartNodeOptions) {
@@ -143,6 +170,7 @@ async function startNode(o: StartNodeOptions) {
     clientPort: o.clientPort,
     broadcast: [],
     tcp: o.tcp ?? true,
+    ...(o.nullCipher === true ? { crypto: nullCipherProvider() } : {}),
     ...(o.rateLimit === undefined ? {} : { rateLimit: o.rateLimit }),
     ...(persistence === undefined ? {} : { persistence }),
   });

@@ -15,6 +15,10 @@ const SETTINGS: Settings = {
   language: 'system',
   theme: 'system',
   notifications: false,
+  statusText: '',
+  avatarHue: null,
+  autoAwayMinutes: 10,
+  onboarded: true,
 };
 
 function backend(): CallHandlers {
