@@ -5,6 +5,7 @@ import type { PacketChatApi } from '../../shared/ipc/contract';
 import { ConversationPane } from './components/ConversationPane';
 import { DeleteDialog } from './components/DeleteDialog';
 import { FirstRunDialog } from './components/FirstRunDialog';
+import { GroupDialogs } from './components/GroupDialogs';
 import { ForwardDialog } from './components/ForwardDialog';
 import { Inspector } from './components/Inspector';
 import { NavRail } from './components/NavRail';
@@ -48,6 +49,7 @@ function Shell(props: { store: AppStore; i18n: i18n }) {
       {settingsOpen && <SettingsDialog />}
       <ForwardDialog />
       <DeleteDialog />
+      <GroupDialogs />
       {firstRun && <FirstRunDialog />}
       <Toasts />
     </div>

@@ -374,7 +374,8 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     }),
     'contacts:verify': ({ peerId }) => ({ ...contact(peerId), trust: 'verified' }),
     'contacts:acceptKey': ({ peerId }) => ({ peerId }),
-    // Groups and multi-send: the UI for them comes later; the fake answers as a node in no group.
+    // Groups and multi-send: the fake answers as a node in no group (test/renderer/components/
+    // Groups.test.tsx replaces these handlers).
     'messages:sendMany': () => {
       throw new IpcFailure('unavailable', 'the fake backend has no multi-send');
     },

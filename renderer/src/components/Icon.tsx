@@ -26,6 +26,9 @@ const PATHS = {
   smile: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM8.5 14.5s1.3 2 3.5 2 3.5-2 3.5-2M9 9.5h.5M15 9.5h.5',
   down: 'M12 5v14M6 13l6 6 6-6',
   select: 'M4 4h16v16H4zM8 12l3 3 5-6',
+  group:
+    'M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20c.5-3.3 3.2-5 6.5-5s6 1.7 6.5 5M16 4.5a3.5 3.5 0 0 1 0 6.5M18 15c2 .6 3.3 2.3 3.5 5',
+  multi: 'M3 12l13-7-4 14-2-5.5L3 12zM17 17h5M19.5 14.5v5',
 } as const;
 
 export type IconName = keyof typeof PATHS;

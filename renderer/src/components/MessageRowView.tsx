@@ -35,6 +35,16 @@ function UnreadDivider() {
   );
 }
 
+function GapMarker() {
+  const { t } = useTranslation();
+  return (
+    <div className="gap-marker" role="separator" aria-label={t('groups.gap')}>
+      <Icon name="alert" size={14} />
+      <span>{t('groups.gap')}</span>
+    </div>
+  );
+}
+
 function NoticeRow(props: { id: string }) {
   const { t, i18n } = useTranslation();
   const notice = useAppStore((s) => s.notices[props.id]);
@@ -97,6 +107,8 @@ export function MessageRowView(props: {
       return <NoticeRow id={row.id} />;
     case 'unread':
       return <UnreadDivider />;
+    case 'gap':
+      return <GapMarker />;
     case 'message':
       return (
         <MessageBubble

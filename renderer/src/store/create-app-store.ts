@@ -3,6 +3,7 @@ import type { PacketChatApi } from '../../../shared/ipc/contract';
 import { createContactsSlice } from './contacts-slice';
 import { createConversationsSlice } from './conversations-slice';
 import { createDraftsSlice } from './drafts-slice';
+import { createGroupsSlice } from './groups-slice';
 import { createInspectorSlice } from './inspector-slice';
 import { createSelfSlice } from './self-slice';
 import { createSettingsSlice } from './settings-slice';
@@ -18,6 +19,7 @@ export function createAppStore(api: PacketChatApi): AppStore {
     ...createContactsSlice(api)(...a),
     ...createConversationsSlice(api)(...a),
     ...createDraftsSlice(api)(...a),
+    ...createGroupsSlice(api)(...a),
     ...createInspectorSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
     ...createUiSlice(api)(...a),

@@ -22,14 +22,7 @@ async function connected(data = sampleData(NOW)) {
  * Events the renderer has no use for: the unread total is summed from the conversations it holds,
  * node warnings are for logs and scripts, and a key change reaches it as the contact's `trust`.
  */
-// `group` and `batch`: the group and multi-send UI is not built yet.
-const IGNORED_EVENTS: ReadonlySet<EventChannel> = new Set([
-  'unread',
-  'warning',
-  'key-changed',
-  'group',
-  'batch',
-]);
+const IGNORED_EVENTS: ReadonlySet<EventChannel> = new Set(['unread', 'warning', 'key-changed']);
 
 describe('bridge', () => {
   it('subscribes to every event, says ready, loads the state, and disconnects with one call', async () => {
@@ -42,6 +35,7 @@ describe('bridge', () => {
         'self:get',
         'settings:get',
         'contacts:list',
+        'groups:list',
         'conversations:list',
         'inspector:packets',
       ]),
@@ -65,12 +59,12 @@ describe('bridge', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(store.getState().contacts['alice']?.online).toBe(false);
     expect(selectContactRows(store.getState())).toEqual([
-      'group:online',
+      'section:online',
       'xiaoming',
-      'group:offline',
+      'section:offline',
       'alice',
       'bob',
-      'group:strangers',
+      'section:strangers',
       'stranger:192.168.1.50:5555',
     ]);
   });
