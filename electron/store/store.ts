@@ -376,7 +376,10 @@ export class Store {
       const byPeer = new Map<string, string[]>();
       for (const id of ids) {
         const row = this.sql.get<{ peer_id: string }>(
-          'DELETE FROM messages WHERE id = ? AND position IS NOT NULL RETURNING peer_id',
+          // A group message stays: other members may ask this node for it (repair), and its
+          // deliveries to members are still under way (docs/STORAGE.md, "Groups").
+          `DELETE FROM messages WHERE id = ? AND position IS NOT NULL
+             AND id NOT IN (SELECT message_id FROM group_posts) RETURNING peer_id`,
           id,
         );
         if (row === undefined) continue;

@@ -186,7 +186,9 @@ export const MessageBubble = memo(function MessageBubble(props: {
       c: () => void actions.copy([m.id]),
       f: () => actions.forward([m.id]),
       s: () => actions.select(m.peerId, m.id),
-      delete: () => actions.remove([m.id]),
+      delete: () => {
+        if (!inGroup) actions.remove([m.id]);
+      },
       contextmenu: () => {
         const box = e.currentTarget.getBoundingClientRect();
         menuAt(box.left + 40, box.top + 20);

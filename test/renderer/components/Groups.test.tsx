@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, GroupInfo, MemberDelivery } from '../../../shared/domain';
 import { IpcFailure, type CallHandlers } from '../../../shared/ipc/contract';
@@ -137,6 +137,15 @@ describe('groups', () => {
     // The marker stands right before Bob's message, not before Alice's.
     expect(gap.parentElement?.nextElementSibling?.textContent).toContain('bob says g2');
     expect(within(log).getAllByRole('separator', { name: /Earlier messages/ })).toHaveLength(1);
+    // The menu of a group message: no reply (the protocol carries none), no delete (members may
+    // ask this node for it).
+    fireEvent.contextMenu(first);
+    const menu = await screen.findByRole('menu', { name: 'Message actions' });
+    const items = within(menu)
+      .getAllByRole('menuitem')
+      .map((i) => i.textContent ?? '');
+    expect(items.some((i) => i.startsWith('Copy'))).toBe(true);
+    expect(items.some((i) => i.startsWith('Reply') || i.startsWith('Delete'))).toBe(false);
   });
 
   it('says how many members have our message, from the node, and who is missing', async () => {
