@@ -11,6 +11,9 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   language: 'system',
   theme: 'system',
   notifications: true,
+  ipmsg: true,
+  ipmsgEncoding: 'auto',
+  ipmsgGroup: '',
 };
 
 export function fullSettings(identity: Identity, stored: Partial<StoredSettings>): Settings {

@@ -11,9 +11,13 @@ export function testPorts(): { serverPort: number; clientPort: number } {
 /** Discovery on loopback only: never the host's real broadcast addresses. */
 export const LOOPBACK_BROADCAST = '127.255.255.255';
 
-/** CLI flags that put a node on these ports with discovery on loopback only. */
+/**
+ * CLI flags that put a node on these ports with discovery on loopback only, and without the IPMsg
+ * bridge (it binds the one host-wide port 2425; tests of it ask for it with --ipmsg-port).
+ */
 export function loopbackArgs(ports: { serverPort: number; clientPort: number }): string[] {
   return [
+    '--no-ipmsg',
     '--server-port',
     String(ports.serverPort),
     '--client-port',

@@ -58,12 +58,20 @@ export class OutgoingOffers {
     return byId(parseHex(fileText)) ?? byId(parseDecimal(fileText));
   }
 
-  /** RELEASEFILES: the peer does not want them (or has them all). */
-  release(address: string, packetNo: number): boolean {
+  /** RELEASEFILES: the peer does not want them (or has them all). Returns the offer released. */
+  release(address: string, packetNo: number): ServedOffer | undefined {
     for (const [id, offer] of this.offers) {
-      if (offer.address === address && offer.packetNo === packetNo) return this.offers.delete(id);
+      if (offer.address === address && offer.packetNo === packetNo) {
+        this.offers.delete(id);
+        return offer;
+      }
     }
-    return false;
+    return undefined;
+  }
+
+  /** We take an offer back: later requests for its files are refused. */
+  delete(offerId: string): boolean {
+    return this.offers.delete(offerId);
   }
 }
 

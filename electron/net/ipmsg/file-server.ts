@@ -17,7 +17,7 @@ import { formatDirHeader } from './dir-stream';
 import { walkFolder } from './dir-walk';
 import type { OutgoingOffers, ServedFile } from './file-offers';
 import { parseHex } from './file-list';
-import { ipmsgPeerId } from './ipmsg-id';
+import { ipmsgPeerId } from '../../../shared/ipmsg-id';
 import { readRequest } from './tcp-request';
 import { TransferReport } from './transfer-report';
 import type { TransferProgress } from './types';

@@ -14,6 +14,9 @@ export interface Draft {
   readonly language: Settings['language'];
   readonly theme: Settings['theme'];
   readonly notifications: boolean;
+  readonly ipmsg: boolean;
+  readonly ipmsgEncoding: Settings['ipmsgEncoding'];
+  readonly ipmsgGroup: string;
 }
 
 export type ErrorKey =

@@ -15,6 +15,9 @@ const SETTINGS: Settings = {
   language: 'system',
   theme: 'system',
   notifications: false,
+  ipmsg: true,
+  ipmsgEncoding: 'auto',
+  ipmsgGroup: '',
 };
 
 function backend(): CallHandlers {
