@@ -19,7 +19,12 @@ import {
   type IpmsgTransferProgress,
 } from '../net/index';
 import { hashItem, MAX_HASHED_FILES } from './file-hashes';
-import { TransferError, type TransferRoute, type TransferSink } from './transfers';
+import {
+  TransferError,
+  type SendOptions,
+  type TransferRoute,
+  type TransferSink,
+} from './transfers';
 
 const PROGRESS_EVERY_MS = 500;
 const RATE_WINDOW_MS = 3_000;
@@ -110,10 +115,17 @@ export class IpmsgTransferRoute implements TransferRoute {
     return [...this.entries.values()].map((e) => this.info(e));
   }
 
-  async send(peerId: string, paths: readonly string[]): Promise<TransferInfo> {
-    const offer = await this.ipmsg.offerFiles(peerId, paths).catch((error: unknown) => {
-      throw transferError(error);
-    });
+  async send(
+    peerId: string,
+    paths: readonly string[],
+    options: SendOptions,
+  ): Promise<TransferInfo> {
+    const force = options.force === true;
+    const offer = await this.ipmsg
+      .offerFiles(peerId, paths, '', { force })
+      .catch((error: unknown) => {
+        throw transferError(error);
+      });
     const entry = this.add(
       offer.offerId,
       offer.peerId,
@@ -137,8 +149,12 @@ export class IpmsgTransferRoute implements TransferRoute {
       throw new TransferError('wrong-state', `${id} is ${entry.state}, not offered`);
     entry.dir = dir;
     this.change(entry, 'accepted');
-    void this.fetchAll(entry, dir);
-    return Promise.resolve(this.info(entry));
+    const accepted = this.info(entry);
+    this.fetchAll(entry, dir).catch((error: unknown) => {
+      // Not expected (every step catches its own errors), but never an unhandled rejection.
+      this.onFileFailed(entry.id, entry.slots[0]?.name ?? '', String(error));
+    });
+    return Promise.resolve(accepted);
   }
 
   decline(id: string): Promise<TransferInfo> {

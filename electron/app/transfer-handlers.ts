@@ -37,7 +37,8 @@ export function fileHandlers(transfers: () => Transfers): FileCalls {
     }
   };
   return {
-    'files:send': ({ peerId, paths }) => run((t) => t.send(peerId, paths)),
+    'files:send': ({ peerId, paths, force }) =>
+      run((t) => t.send(peerId, paths, force === undefined ? {} : { force })),
     'files:accept': ({ id, dir }) => run((t) => t.accept(id, dir)),
     'files:decline': ({ id }) => run((t) => t.decline(id)),
     'files:cancel': ({ id }) => run((t) => t.cancel(id)),

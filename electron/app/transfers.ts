@@ -25,6 +25,11 @@ export class TransferError extends Error {
   }
 }
 
+export interface SendOptions {
+  /** IPMsg: send folders even to a client known to crash on them (iptux before 0.9.4). */
+  readonly force?: boolean;
+}
+
 /** What a route reports: every state change, and progress at most every 500 ms. */
 export type TransferSink = (transfer: TransferInfo, files?: readonly TransferDoneFile[]) => void;
 
@@ -38,7 +43,7 @@ export interface TransferRoute {
   servesPeer(peerId: string): boolean;
   /** This route owns this transfer. */
   has(id: string): boolean;
-  send(peerId: string, paths: readonly string[]): Promise<TransferInfo>;
+  send(peerId: string, paths: readonly string[], options: SendOptions): Promise<TransferInfo>;
   accept(id: string, dir: string): Promise<TransferInfo>;
   decline(id: string): Promise<TransferInfo>;
   cancel(id: string): Promise<TransferInfo>;
@@ -70,11 +75,15 @@ export class Transfers {
     this.routes.push(route);
   }
 
-  async send(peerId: string, paths: readonly string[]): Promise<TransferInfo> {
+  async send(
+    peerId: string,
+    paths: readonly string[],
+    options: SendOptions = {},
+  ): Promise<TransferInfo> {
     const route = this.routes.find((r) => r.servesPeer(peerId));
     if (route === undefined)
       throw new TransferError('unknown-peer', `cannot send files to ${peerId} (no route for it)`);
-    return route.send(peerId, paths);
+    return route.send(peerId, paths, options);
   }
 
   async accept(id: string, dir: string): Promise<TransferInfo> {

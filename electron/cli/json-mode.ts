@@ -18,6 +18,7 @@ import {
   type JsonEvent,
 } from './json-protocol';
 import { LOOPBACK_BROADCAST, otherCopyNoter, usesLoopbackFallback } from './notes';
+import { TransferLines } from './transfer-lines';
 import type { CliTransport } from './transport';
 
 export type Write = (event: JsonEvent) => void;
@@ -45,29 +46,15 @@ const english = translator('en');
  */
 const NOTICE_WARNINGS: ReadonlySet<string> = new Set(['ipmsg-port']);
 
-/** Transfer lines remembered, so an answer and the event of the same change print once. */
-const TRANSFER_LINES_KEPT = 1_024;
-
 export function createJsonMode(write: Write, options: JsonModeOptions): CliTransport {
   const contacts = new Map<string, Contact>();
   const otherCopy = otherCopyNoter();
   let self: SelfInfo | undefined;
-  const transferLines = new Map<string, string>();
-  /** Writes a transfer line unless the same one was just written for that transfer. */
-  const writeTransfer: Write = (event) => {
-    if (event.type !== 'transfer') {
-      write(event);
-      return;
-    }
-    const text = JSON.stringify(event);
-    if (transferLines.get(event.transfer.id) === text) return;
-    transferLines.delete(event.transfer.id);
-    transferLines.set(event.transfer.id, text);
-    if (transferLines.size > TRANSFER_LINES_KEPT) {
-      const oldest = transferLines.keys().next();
-      if (oldest.done !== true) transferLines.delete(oldest.value);
-    }
-    write(event);
+  const transfers = new TransferLines(write);
+  /** Command answers: a transfer line only when that change was not written as an event. */
+  const answer: Write = (event) => {
+    if (event.type === 'transfer') transfers.answer(event);
+    else write(event);
   };
 
   function onEvent<E extends EventChannel>(event: E, payload: EventPayloads[E]): void {
@@ -132,7 +119,7 @@ export function createJsonMode(write: Write, options: JsonModeOptions): CliTrans
         });
         return;
       case 'transfer':
-        writeTransfer({ type: 'transfer', ...e.payload });
+        transfers.event({ type: 'transfer', ...e.payload });
         return;
       case 'notice':
         if (e.payload.level === 'info' || NOTICE_WARNINGS.has(e.payload.code))
@@ -177,7 +164,7 @@ export function createJsonMode(write: Write, options: JsonModeOptions): CliTrans
           write(errorEvent(parsed.message, 'bad-command'));
           return;
         }
-        runCommand(parsed.command, call, writeTransfer, quit).catch((error: unknown) => {
+        runCommand(parsed.command, call, answer, quit).catch((error: unknown) => {
           if (error instanceof CallError)
             write(errorEvent(error.error.message, codeOf(error.error)));
           else write(errorEvent(error instanceof Error ? error.message : String(error), 'failed'));
@@ -282,7 +269,11 @@ async function runCommand(
     }
     case 'send-file': {
       const paths = command.paths.map((p) => path.resolve(p));
-      const transfer = await call('files:send', { peerId: command.to, paths });
+      const transfer = await call('files:send', {
+        peerId: command.to,
+        paths,
+        ...(command.force === undefined ? {} : { force: command.force }),
+      });
       write({ type: 'transfer', transfer });
       return;
     }

@@ -49,6 +49,8 @@ export const commandSchema = z.discriminatedUnion('cmd', [
     cmd: z.literal('send-file'),
     to: z.string().min(1).max(80),
     paths: z.array(z.string().min(1).max(4_096)).min(1).max(256),
+    /** IPMsg: send folders even to a client known to crash on them (iptux before 0.9.4). */
+    force: z.boolean().optional(),
   }),
   z.object({
     cmd: z.literal('accept'),

@@ -91,7 +91,12 @@ export const callSchemas = {
   'contacts:acceptKey': z.object({ peerId }),
   // Paths are the local side's own files; main checks them (the renderer may name only what the
   // user picked in a dialog, electron/ipc/app-handlers.ts).
-  'files:send': z.object({ peerId, paths: z.array(localPath).min(1).max(256) }),
+  'files:send': z.object({
+    peerId,
+    paths: z.array(localPath).min(1).max(256),
+    /** IPMsg: send folders even to a client known to crash on them (iptux before 0.9.4). */
+    force: z.boolean().optional(),
+  }),
   'files:accept': z.object({ id: transferId, dir: localPath }),
   'files:decline': z.object({ id: transferId }),
   'files:cancel': z.object({ id: transferId }),
