@@ -104,6 +104,11 @@ describe('the IPMsg bridge in the app', () => {
       ipmsgEncoding: 'auto',
       ipmsgGroup: '',
     });
+    for (const bad of [{ ipmsgGroup: 'a\u0007b' }, { ipmsgEncoding: 'latin1' }, { ipmsg: 'no' }])
+      expect(await on.call('settings:set', bad)).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-argument' },
+      });
     valueOf(await on.call('settings:set', { ipmsg: false, ipmsgEncoding: 'gb18030' }));
     await on.backend.close();
 

@@ -135,6 +135,21 @@ describe('the IPMsg bridge behind the call handlers', () => {
     expect(valueOf(await app.call('ipmsg:refresh'))).toBeNull();
   });
 
+  it('contacts:add with a bare IP asks it on IPMsg too', async () => {
+    const [us, them] = loopbackHosts(2) as [LoopbackHost, LoopbackHost];
+    const app = await startBridgeBackend({ host: us, serverPort: testPorts().serverPort });
+    const peer = ipmsgNode(them, []);
+    await peer.node.start();
+    expect(valueOf(await app.call('contacts:add', { address: them.address }))).toMatchObject({
+      address: them.address,
+    });
+    await waitUntil(
+      () => app.of('contact').some((c) => c.peer.id === `ipmsg:${them.address}` && c.peer.online),
+      5_000,
+      'the IPMsg peer found by its address',
+    );
+  });
+
   it('keeps IPMsg peers, history and the outbox across a restart', async () => {
     const [us, them] = loopbackHosts(2) as [LoopbackHost, LoopbackHost];
     const serverPort = testPorts().serverPort;
