@@ -12,13 +12,14 @@ import type {
   TransferState,
 } from '../../shared/transfers';
 import {
-  IpmsgError,
   type IpmsgIncomingOffer,
   type IpmsgNode,
   type IpmsgOfferReleased,
   type IpmsgTransferProgress,
 } from '../net/index';
 import { hashItem, MAX_HASHED_FILES } from './file-hashes';
+import { transferError } from './ipmsg-transfer-error';
+import { RateMeter } from './rate-meter';
 import {
   TransferError,
   type SendOptions,
@@ -27,8 +28,6 @@ import {
 } from './transfers';
 
 const PROGRESS_EVERY_MS = 500;
-const RATE_WINDOW_MS = 3_000;
-const MAX_SAMPLES = 64;
 const MAX_NAMES = 20;
 /** Transfers remembered; beyond this the oldest finished ones are forgotten. */
 const MAX_TRANSFERS = 1_000;
@@ -58,34 +57,7 @@ interface Entry {
   dir?: string;
   updatedAt: number;
   lastProgressAt: number;
-  /** (time, bytes done) samples of the last few seconds, for the rate. */
-  samples: [number, number][];
-}
-
-/** An error of the IPMsg module or the file system as a TransferError. */
-function transferError(error: unknown): TransferError {
-  if (error instanceof TransferError) return error;
-  if (error instanceof IpmsgError) {
-    switch (error.code) {
-      case 'not-started':
-      case 'closed':
-        return new TransferError('closed', error.message);
-      case 'unknown-peer':
-        return new TransferError('unknown-peer', error.message);
-      case 'empty':
-      case 'too-long':
-        return new TransferError('too-many-files', error.message);
-      case 'not-found':
-        return new TransferError('not-found', error.message);
-      case 'bad-path':
-        return new TransferError('bad-path', error.message);
-      case 'unsupported':
-        return new TransferError('unsupported', error.message);
-    }
-  }
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return new TransferError(code === 'ENOENT' ? 'not-found' : 'bad-path', message);
+  readonly meter: RateMeter;
 }
 
 export class IpmsgTransferRoute implements TransferRoute {
@@ -305,7 +277,7 @@ export class IpmsgTransferRoute implements TransferRoute {
       updatedAt: now,
       state: 'offered',
       lastProgressAt: now,
-      samples: [[now, 0]],
+      meter: new RateMeter(now),
     };
     this.entries.set(id, entry);
     this.forgetOld();
@@ -366,16 +338,6 @@ export class IpmsgTransferRoute implements TransferRoute {
 
   /** Bytes per second over the last few seconds; 0 once the transfer has ended. */
   private rate(entry: Entry, bytesDone: number): number {
-    if (FINAL.has(entry.state)) return 0;
-    const now = this.now();
-    entry.samples.push([now, bytesDone]);
-    while (
-      entry.samples.length > MAX_SAMPLES ||
-      (entry.samples.length > 2 && now - (entry.samples[0]?.[0] ?? now) > RATE_WINDOW_MS)
-    )
-      entry.samples.shift();
-    const [at, bytes] = entry.samples[0] ?? [now, bytesDone];
-    const ms = now - at;
-    return ms <= 0 ? 0 : Math.max(0, Math.round(((bytesDone - bytes) * 1000) / ms));
+    return FINAL.has(entry.state) ? 0 : entry.meter.rate(this.now(), bytesDone);
   }
 }
