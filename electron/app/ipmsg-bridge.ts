@@ -188,10 +188,11 @@ export function withoutTwins(
 /**
  * One packet log for both protocols: the inspector orders and deduplicates entries by `seq`, so
  * while the bridge runs every entry (PacketChat's and IPMsg's) gets the next number of this log.
+ * `nodeSeq` maps a number back to the node's own (for the node's payload of that packet).
  */
 export class MergedPacketLog {
   private seq = 0;
-  private readonly entries: PacketLogEntry[] = [];
+  private readonly entries: { entry: PacketLogEntry; nodeSeq: number | undefined }[] = [];
 
   constructor(private readonly capacity = 4_000) {}
 
@@ -202,13 +203,19 @@ export class MergedPacketLog {
       seq: this.seq,
       ...(ipmsg ? { protocol: 'ipmsg' } : {}),
     };
-    this.entries.push(merged);
+    this.entries.push({ entry: merged, nodeSeq: ipmsg ? undefined : entry.seq });
     if (this.entries.length > this.capacity)
       this.entries.splice(0, this.entries.length - this.capacity);
     return merged;
   }
 
   recent(limit: number): PacketLogEntry[] {
-    return this.entries.slice(-limit);
+    return this.entries.slice(-limit).map((e) => e.entry);
+  }
+
+  /** The node's own number of a PacketChat entry; undefined for IPMsg ones and forgotten ones. */
+  nodeSeq(seq: number): number | undefined {
+    const first = this.entries[0]?.entry.seq ?? 0;
+    return this.entries[seq - first]?.nodeSeq;
   }
 }

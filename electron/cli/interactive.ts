@@ -146,7 +146,9 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
       case 'counters':
       case 'unread':
       case 'open-conversation':
-        return; // the inspector's and the desktop's business
+      case 'typing':
+      case 'message-deleted':
+        return; // the inspector's, the desktop's and the chat window's business
       case 'message-read':
       case 'transfer':
         return; // no terminal commands for files and read notices yet (/send, /accept: issue 14)

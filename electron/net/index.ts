@@ -16,6 +16,7 @@ export {
 export type { CryptoProvider, KeyPair } from './crypto/primitives';
 export { safetyNumberOf, formatSafetyNumber, safetyQrPayload } from './crypto/safety-number';
 export { BindError } from './sockets';
+export type { LoggedPayload } from './packet-log';
 export type { InterfaceAddress } from './interfaces';
 export {
   HELD_EPOCH,

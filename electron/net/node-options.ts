@@ -19,6 +19,7 @@ import { DEFAULT_RTO, type RtoOptions } from './rtt-estimator';
 import type { CryptoProvider, KeyPair } from './crypto/primitives';
 import type { NodePersistence } from './persistence';
 import type { TcpTimeouts } from './tcp-transport';
+import type { TransportLimits } from './crypto/transport';
 
 export interface NodeOptions {
   /**
@@ -33,6 +34,10 @@ export interface NodeOptions {
   readonly nick?: string;
   readonly host?: string;
   readonly status?: PeerStatus;
+  /** A custom status text announced with the status ('' for none). */
+  readonly statusText?: string;
+  /** The hue (0-359) of the avatar colour this user chose, announced to peers. */
+  readonly avatarHue?: number;
   readonly serverPort?: number;
   /** Base client port: the node takes the first free one at or above it. */
   readonly clientPort?: number;
@@ -56,6 +61,11 @@ export interface NodeOptions {
   readonly tcpTimeouts?: TcpTimeouts;
   /** How long the TCP attempt after the UDP retries waits for its ack. */
   readonly tcpAckTimeoutMs?: number;
+  /**
+   * TESTS ONLY: lower the session limits (docs/CRYPTO.md, "Rekey limits") so that a rekey or an
+   * expiry happens within a test. Values above WireGuard's are clamped to them.
+   */
+  readonly transportLimits?: Partial<TransportLimits>;
   /** Durable storage for messages, streams and peers; without it everything lives in memory. */
   readonly persistence?: NodePersistence;
 }

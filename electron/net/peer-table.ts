@@ -9,6 +9,16 @@ export interface PeerDetails {
   readonly status: PeerStatus;
   /** From a handshake: the key the peer proved. */
   readonly publicKey?: string;
+  readonly statusText?: string | undefined;
+  readonly avatarHue?: number | undefined;
+}
+
+/** The optional details as a peer has them: absent when its hello did not carry them. */
+function extras(details: PeerDetails): Pick<PeerInfo, 'statusText' | 'avatarHue'> {
+  return {
+    ...(details.statusText ? { statusText: details.statusText } : {}),
+    ...(details.avatarHue === undefined ? {} : { avatarHue: details.avatarHue }),
+  };
 }
 
 /**
@@ -44,8 +54,8 @@ export class PeerTable {
   }
 
   /**
-   * Records that `id` was heard from `from` at `now`. `details` comes with announces; other
-   * packets only refresh presence and address. Returns the changes, in the order they happened.
+   * Records that `id` was heard from `from` at `now`. `details` comes with a handshake or a
+   * hello; other packets only refresh presence and address. Returns the changes, in the order they happened.
    */
   observe(id: string, from: Endpoint, now: number, details?: PeerDetails): PeerChange[] {
     const known = this.peers.get(id);
@@ -59,6 +69,7 @@ export class PeerTable {
         port: from.port,
         tcpPort: details?.tcpPort ?? null,
         status: details?.status ?? 'online',
+        ...(details === undefined ? {} : extras(details)),
         online: true,
         firstSeen: now,
         lastSeen: now,
@@ -74,10 +85,22 @@ export class PeerTable {
       (details.nick !== known.nick ||
         details.host !== known.host ||
         details.tcpPort !== known.tcpPort ||
-        details.status !== known.status);
+        details.status !== known.status ||
+        (details.statusText ?? '') !== (known.statusText ?? '') ||
+        details.avatarHue !== known.avatarHue);
+    const { statusText: _text, avatarHue: _hue, ...base } = known;
     const peer: PeerInfo = {
-      ...known,
-      ...(details ?? {}),
+      ...(details === undefined ? known : base),
+      ...(details === undefined
+        ? {}
+        : {
+            nick: details.nick,
+            host: details.host,
+            tcpPort: details.tcpPort,
+            status: details.status,
+            ...extras(details),
+            ...(details.publicKey === undefined ? {} : { publicKey: details.publicKey }),
+          }),
       address: from.address,
       port: from.port,
       online: true,

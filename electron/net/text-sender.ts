@@ -1,5 +1,11 @@
 import type { Endpoint } from '../../shared/address';
-import type { ChatMessage, MessageStateChange, NodeCounters, PeerInfo } from '../../shared/domain';
+import type {
+  ChatMessage,
+  MessageReply,
+  MessageStateChange,
+  NodeCounters,
+  PeerInfo,
+} from '../../shared/domain';
 import { fitsOneDatagram } from '../../shared/protocol/codec';
 import { MAX_INNER_DATAGRAM_BYTES, TCP_ACK_TIMEOUT_MS } from '../../shared/protocol/constants';
 import type { AckPacket, TextPacket } from '../../shared/protocol/packets';
@@ -24,6 +30,8 @@ export interface TextSenderDeps {
   readonly storage: StorageGuard;
   stateChanged(change: MessageStateChange): void;
   warn(message: string, remote: Endpoint): void;
+  /** A transmission that asks for an answer went to this peer (for "not responding"). */
+  transmitted?(peerId: string): void;
 }
 
 /**
@@ -49,6 +57,7 @@ export class TextSender {
           deps.storage.run('record a delivery state', () => store.updateOutgoing(change));
         deps.stateChanged(change);
       },
+      reachable: (peerId) => deps.peers.get(peerId)?.online === true,
       now: o.now,
       random: o.random,
       rto: o.rto,
@@ -60,10 +69,12 @@ export class TextSender {
   }
 
   /** Stores a new message to `peer` and starts sending it; throws NodeError('storage') if it cannot be stored. */
-  send(peer: PeerInfo, text: string): ChatMessage {
+  send(peer: PeerInfo, text: string, reply?: MessageReply): ChatMessage {
     const o = this.deps.options;
-    const message = this.sender.prepare(peer.id, text, o.now(), this.modeFor(peer, text));
+    const mode = this.modeFor(peer, text, reply);
+    const message = this.sender.prepare(peer.id, text, o.now(), mode, reply);
     const held = this.held.has(peer.id);
+    const replied = reply === undefined ? {} : { reply };
     const record: OutgoingRecord = {
       id: message.id,
       peerId: peer.id,
@@ -75,6 +86,7 @@ export class TextSender {
       state: held ? 'held' : 'sending',
       transport: message.transport,
       attempts: 0,
+      ...replied,
     };
     try {
       this.deps.persistence?.recordOutgoing(record, held ? undefined : message.seq + 1);
@@ -103,11 +115,14 @@ export class TextSender {
       direction: 'out',
       text,
       transport: record.transport,
-      state: record.state,
+      // `held` until the user accepts a changed key; `pending` at once when the peer is known
+      // offline.
+      state: held ? 'held' : message.state,
       seq: record.seq,
       sentAt: record.sentAt,
       receivedAt: record.sentAt,
       remote: record.remote,
+      ...replied,
     };
   }
 
@@ -118,7 +133,7 @@ export class TextSender {
     this.sender.restore(
       store.loadOutbox().map((r) => {
         const peer = this.deps.peers.get(r.peerId);
-        const mode: SendMode = peer === undefined ? 'udp' : this.modeFor(peer, r.text);
+        const mode: SendMode = peer === undefined ? 'udp' : this.modeFor(peer, r.text, r.reply);
         return {
           id: r.id,
           to: r.peerId,
@@ -127,6 +142,7 @@ export class TextSender {
           text: r.text,
           ts: r.sentAt,
           mode,
+          ...(r.reply === undefined ? {} : { reply: r.reply }),
         };
       }),
     );
@@ -147,8 +163,15 @@ export class TextSender {
     const store = this.deps.persistence;
     if (store === undefined) return;
     for (const record of store.loadUndelivered(from)) {
-      const mode = this.modeFor(to, record.text);
-      const message = this.sender.prepare(to.id, record.text, record.sentAt, mode, record.id);
+      const mode = this.modeFor(to, record.text, record.reply);
+      const message = this.sender.prepare(
+        to.id,
+        record.text,
+        record.sentAt,
+        mode,
+        record.reply,
+        record.id,
+      );
       const remote = `${to.address}:${String(to.port)}`;
       const moved = this.deps.storage.run('move a held message', () =>
         store.readdressOutgoing(
@@ -178,6 +201,16 @@ export class TextSender {
     this.sender.resume(peerId);
   }
 
+  /** The peer went offline: stop retransmitting to it until it is back. */
+  park(peerId: string): void {
+    this.sender.park(peerId);
+  }
+
+  /** Stops an undelivered message for good (`cancelled`); false when there is none. */
+  cancel(messageId: string): boolean {
+    return this.sender.cancel(messageId);
+  }
+
   hasPending(peerId: string): boolean {
     return this.sender.hasPending(peerId);
   }
@@ -196,8 +229,8 @@ export class TextSender {
   }
 
   /** It fits a datagram, or TCP when both sides have it, or fragments. */
-  private modeFor(peer: PeerInfo, text: string): SendMode {
-    if (fitsOneDatagram(text)) return 'udp';
+  private modeFor(peer: PeerInfo, text: string, reply?: MessageReply): SendMode {
+    if (fitsOneDatagram(text, reply)) return 'udp';
     return this.deps.link.tcpEnabled() && peer.tcpPort !== null ? 'tcp' : 'fragments';
   }
 
@@ -211,6 +244,7 @@ export class TextSender {
       floor,
       ts: message.ts,
       text: message.text,
+      ...(message.reply === undefined ? {} : { reply: message.reply }),
     };
   }
 
@@ -218,6 +252,7 @@ export class TextSender {
     const peer = this.deps.peers.get(message.to);
     if (peer === undefined) return;
     if (message.attempts > 1) this.deps.counters.retransmitted += 1;
+    this.deps.transmitted?.(peer.id);
     const packet = this.packetOf(message, floor);
     if (message.mode === 'tcp' && peer.tcpPort !== null) {
       void this.viaTcp(packet, peer); // failures are warnings; the retransmission timer retries

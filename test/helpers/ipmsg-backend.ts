@@ -18,6 +18,7 @@ import type {
   IpcResult,
 } from '../../shared/ipc/contract';
 import { invokeCall } from '../../shared/ipc/invoke';
+import { testPorts } from './ports';
 
 export interface BridgeHost {
   /** 127.x.y.z: the node's and the bridge's address. */
@@ -77,7 +78,7 @@ export async function startBridgeBackend(options: BridgeBackendOptions): Promise
     ...(options.nick === undefined ? {} : { nick: options.nick }),
     node: {
       serverPort: options.serverPort,
-      clientPort: 30_000 + Math.floor(Math.random() * 20_000),
+      clientPort: testPorts().clientPort,
       bindAddress: options.host.address,
       broadcast: [],
       peers: [...(options.peers ?? [])],

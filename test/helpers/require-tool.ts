@@ -52,6 +52,8 @@ export const TOOLS = {
     debianPackage: 'python3-gi gir1.2-atspi-2.0 at-spi2-core',
     mustSucceed: true,
   },
+  /** nftables: mallory's forged source addresses (source NAT) and deaf hosts in the attack tests. */
+  nft: { command: 'nft', probe: ['--version'], debianPackage: 'nftables' },
 } as const satisfies Record<string, Tool>;
 
 /** Whether this run is CI: `CI` set to anything but empty, `0` or `false` (GitHub and .ci/run set `true`). */

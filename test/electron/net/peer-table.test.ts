@@ -81,4 +81,22 @@ describe('PeerTable', () => {
         .sort(),
     ).toEqual(['b', 'c']);
   });
+
+  it('keeps a custom status text and avatar hue from announces, and drops them when they stop', () => {
+    const table = new PeerTable(10);
+    table.observe('b', at('10.0.0.2', 4000), 1_000, details);
+    const set = table.observe('b', at('10.0.0.2', 4000), 2_000, {
+      ...details,
+      statusText: 'In a meeting',
+      avatarHue: 200,
+    });
+    expect(set.map((c) => c.change)).toEqual(['updated']);
+    expect(table.get('b')).toMatchObject({ statusText: 'In a meeting', avatarHue: 200 });
+    expect(table.observe('b', at('10.0.0.2', 4000), 2_500)).toEqual([]);
+    expect(table.get('b')?.statusText).toBe('In a meeting');
+    const cleared = table.observe('b', at('10.0.0.2', 4000), 3_000, details);
+    expect(cleared.map((c) => c.change)).toEqual(['updated']);
+    expect(table.get('b')).not.toHaveProperty('statusText');
+    expect(table.get('b')).not.toHaveProperty('avatarHue');
+  });
 });
