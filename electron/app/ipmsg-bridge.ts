@@ -6,6 +6,8 @@ import { parseEndpoint } from '../../shared/address';
 import type { Contact, PacketLogEntry, PeerChange, PeerInfo } from '../../shared/domain';
 import type { EventSink } from '../../shared/ipc/contract';
 import type { IpmsgEncodingSetting } from '../../shared/ipc/schemas';
+import { MAX_STATUS_TEXT_LENGTH } from '../../shared/protocol/constants';
+import { statusTextSchema } from '../../shared/protocol/packets';
 import {
   createIpmsgNode,
   IPMSG_PORT,
@@ -101,6 +103,23 @@ export interface LiveBridge {
   readonly contacts: IpmsgContacts;
 }
 
+/**
+ * An IPMsg peer's absence text ("In a meeting", iptux's `nick[Away]` suffix) as the contact's status
+ * text, under the rule PacketChat peers' status texts follow (statusTextSchema): control characters
+ * become spaces, whole characters are kept up to MAX_STATUS_TEXT_LENGTH UTF-16 units.
+ */
+function absenceText(absence: string | undefined): { statusText?: string } {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = (absence ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim();
+  let cut = '';
+  for (const char of cleaned) {
+    if (cut.length + char.length > MAX_STATUS_TEXT_LENGTH) break;
+    cut += char;
+  }
+  const parsed = statusTextSchema.safeParse(cut);
+  return parsed.success && parsed.data !== '' ? { statusText: parsed.data } : {};
+}
+
 /** An IPMsg peer as a contact: plain text on the wire, so always "not encrypted". */
 export function ipmsgContact(peer: IpmsgPeer): Contact {
   return {
@@ -115,6 +134,7 @@ export function ipmsgContact(peer: IpmsgPeer): Contact {
     port: peer.port,
     tcpPort: peer.tcpPort,
     status: peer.status,
+    ...absenceText(peer.absence),
     online: peer.online,
     firstSeen: peer.firstSeen,
     lastSeen: peer.lastSeen,

@@ -4,6 +4,7 @@ import { endpoint, formatListTime } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { presenceOf, useTyping } from './ConversationHeader';
+import { ProtocolMarks, useProtocolWords } from './ProtocolMarks';
 import { useNow } from './use-now';
 
 /** One contact in the list: it selects only its own contact, summary, draft and last message. */
@@ -24,6 +25,7 @@ export const ContactRow = memo(function ContactRow(props: {
     return lastId ? s.messages[lastId] : undefined;
   });
   const open = useAppStore((s) => s.openConversation);
+  const protocolWords = useProtocolWords(contact);
   if (!contact) return null;
   const unread = summary?.unread ?? 0;
   const presence = presenceOf(contact);
@@ -70,7 +72,16 @@ export const ContactRow = memo(function ContactRow(props: {
     presence === undefined || presence === 'silent' ? '' : `, ${t(`status.${presence}`)}`;
   // The name is what the row shows, in the same order, then what only a screen reader needs:
   // the visible words stay part of the name (WCAG 2.5.3, axe's label-content-name-mismatch).
-  const shown = [contact.nick, address, silent, contact.statusText, time, previewText, badge]
+  const shown = [
+    contact.nick,
+    ...protocolWords,
+    address,
+    silent,
+    contact.statusText,
+    time,
+    previewText,
+    badge,
+  ]
     .filter((part) => part !== undefined && part !== '')
     .join(' ');
   const label = `${shown}${state}${unread > 0 ? `, ${t('contacts.unread', { n: unread })}` : ''}`;
@@ -99,6 +110,7 @@ export const ContactRow = memo(function ContactRow(props: {
           <span className="endpoint-small muted contact-address">{address}</span>
         ) : (
           <span className="contact-line small-line contact-address">
+            <ProtocolMarks contact={contact} />
             <code className="mono endpoint-small" translate="no">
               {address}
             </code>

@@ -22,13 +22,12 @@ async function connected(data = sampleData(NOW)) {
  * Events the renderer has no use for: the unread total is summed from the conversations it holds,
  * node warnings are for logs and scripts, and a key change reaches it as the contact's `trust`.
  */
-/** `message-read` and `transfer` (IPMsg read notices, files) get their UI later (docs/IPMSG.md). */
+/** `message-read` (IPMsg read notices of sealed messages) gets its UI later (docs/IPMSG.md). */
 const IGNORED_EVENTS: ReadonlySet<EventChannel> = new Set([
   'unread',
   'warning',
   'key-changed',
   'message-read',
-  'transfer',
 ]);
 
 describe('bridge', () => {
