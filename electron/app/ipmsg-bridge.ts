@@ -108,6 +108,8 @@ export interface LiveBridge {
  * text, under the rule PacketChat peers' status texts follow (statusTextSchema): control characters
  * become spaces, whole characters are kept up to MAX_STATUS_TEXT_LENGTH UTF-16 units.
  */
+const BARE_ABSENCE = new Set(['away', 'busy', 'absent']);
+
 function absenceText(absence: string | undefined): { statusText?: string } {
   // eslint-disable-next-line no-control-regex
   const cleaned = (absence ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim();
@@ -117,7 +119,9 @@ function absenceText(absence: string | undefined): { statusText?: string } {
     cut += char;
   }
   const parsed = statusTextSchema.safeParse(cut);
-  return parsed.success && parsed.data !== '' ? { statusText: parsed.data } : {};
+  if (!parsed.success || parsed.data === '') return {};
+  // `nick[Away]`, `nick[Busy]` (IP Messenger's and our own default) say only what the status does.
+  return BARE_ABSENCE.has(parsed.data.toLowerCase()) ? {} : { statusText: parsed.data };
 }
 
 /** An IPMsg peer as a contact: plain text on the wire, so always "not encrypted". */

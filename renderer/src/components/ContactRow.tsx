@@ -4,7 +4,7 @@ import { endpoint, formatListTime } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { presenceOf, useTyping } from './ConversationHeader';
-import { ProtocolMarks, useProtocolWords } from './ProtocolMarks';
+import { ProtocolMarks } from './ProtocolMarks';
 import { useNow } from './use-now';
 
 /** One contact in the list: it selects only its own contact, summary, draft and last message. */
@@ -25,7 +25,6 @@ export const ContactRow = memo(function ContactRow(props: {
     return lastId ? s.messages[lastId] : undefined;
   });
   const open = useAppStore((s) => s.openConversation);
-  const protocolWords = useProtocolWords(contact);
   if (!contact) return null;
   const unread = summary?.unread ?? 0;
   const presence = presenceOf(contact);
@@ -74,7 +73,7 @@ export const ContactRow = memo(function ContactRow(props: {
   // the visible words stay part of the name (WCAG 2.5.3, axe's label-content-name-mismatch).
   const shown = [
     contact.nick,
-    ...protocolWords,
+    contact.protocol === 'ipmsg' ? t(`protocol.${contact.badge ?? 'IPMsg'}`) : undefined,
     address,
     silent,
     contact.statusText,
@@ -84,7 +83,9 @@ export const ContactRow = memo(function ContactRow(props: {
   ]
     .filter((part) => part !== undefined && part !== '')
     .join(' ');
-  const label = `${shown}${state}${unread > 0 ? `, ${t('contacts.unread', { n: unread })}` : ''}`;
+  // An IPMsg peer's padlock mark says it in words here (ProtocolMarks).
+  const plain = contact.protocol === 'ipmsg' ? `, ${t('contacts.notEncrypted')}` : '';
+  const label = `${shown}${state}${plain}${unread > 0 ? `, ${t('contacts.unread', { n: unread })}` : ''}`;
   return (
     <div
       id={props.domId}
@@ -110,7 +111,7 @@ export const ContactRow = memo(function ContactRow(props: {
           <span className="endpoint-small muted contact-address">{address}</span>
         ) : (
           <span className="contact-line small-line contact-address">
-            <ProtocolMarks contact={contact} />
+            <ProtocolMarks contact={contact} compact />
             <code className="mono endpoint-small" translate="no">
               {address}
             </code>

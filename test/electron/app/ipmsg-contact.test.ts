@@ -52,9 +52,14 @@ describe('ipmsgContact', () => {
     });
   });
 
-  it('has no status text without absence text, or with only blanks and control characters', () => {
+  it('has no status text without absence text, with only blanks, or with only the status word', () => {
     const { absence: _absence, ...present } = feiq;
     expect(ipmsgContact({ ...present, status: 'online' })).not.toHaveProperty('statusText');
+    // `nick[Away]` says no more than the status does.
+    expect(ipmsgContact({ ...feiq, absence: 'Away' })).not.toHaveProperty('statusText');
+    expect(ipmsgContact({ ...feiq, status: 'busy', absence: 'Busy' })).not.toHaveProperty(
+      'statusText',
+    );
     expect(ipmsgContact({ ...feiq, absence: ' \u0000\u001b\r\n\u0085 ' })).not.toHaveProperty(
       'statusText',
     );

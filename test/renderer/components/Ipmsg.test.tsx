@@ -81,16 +81,18 @@ describe('IPMsg peers', () => {
   it('show their protocol badge, IP:2425 and "Not encrypted" in the list; PacketChat peers do not', async () => {
     renderApp({ data: withIpmsgPeers() });
     const wang = await screen.findByRole('option', { name: /^Wang/ });
+    // The row shows "Not encrypted" as a padlock (room for IP:port); its name says the words.
     expect(wang.getAttribute('aria-label')).toMatch(
-      /^Wang IPMsg Not encrypted 192\.168\.1\.60:2425 /,
+      /^Wang IPMsg 192\.168\.1\.60:2425 .*, Online, Not encrypted$/,
     );
     expect(within(wang).getByText('IPMsg').className).toBe('protocol-badge');
-    expect(within(wang).getByText('Not encrypted').className).toBe('plain-mark');
+    expect(within(wang).getByTitle('Not encrypted').className).toBe('plain-mark');
     expect(within(wang).getByText('192.168.1.60:2425')).toBeTruthy();
     const feiq = within(list()).getByRole('option', { name: /^李雷/ });
     expect(within(feiq).getByText('FeiQ')).toBeTruthy();
     const alice = within(list()).getByRole('option', { name: /^Alice/ });
-    expect(within(alice).queryByText('Not encrypted')).toBeNull();
+    expect(within(alice).queryByTitle('Not encrypted')).toBeNull();
+    expect(alice.getAttribute('aria-label')).not.toContain('Not encrypted');
     expect(alice.querySelector('.protocol-badge')).toBeNull();
   });
 
@@ -117,7 +119,7 @@ describe('IPMsg peers', () => {
     const { fake, user } = renderApp({ data: withIpmsgPeers() });
     const feiq = await screen.findByRole('option', { name: /^李雷/ });
     expect(within(feiq).getByText('开会')).toBeTruthy();
-    expect(feiq.getAttribute('aria-label')).toMatch(/, Away$/);
+    expect(feiq.getAttribute('aria-label')).toMatch(/ 开会 .*, Away, Not encrypted$/);
     await user.click(feiq);
     const header = screen.getByRole('region', { name: 'About 李雷' });
     expect(within(header).getByText('Away')).toBeTruthy();
@@ -145,10 +147,12 @@ describe('IPMsg peers', () => {
     renderApp({ data: inChinese(withIpmsgPeers()), language: 'zh-CN' });
     const feiq = await screen.findByRole('option', { name: /^李雷/ });
     expect(within(feiq).getByText('飞秋')).toBeTruthy();
-    expect(within(feiq).getByText('未加密')).toBeTruthy();
+    expect(within(feiq).getByTitle('未加密')).toBeTruthy();
     const wang = screen.getByRole('option', { name: /^Wang/ });
     expect(within(wang).getByText('IPMsg')).toBeTruthy();
-    expect(wang.getAttribute('aria-label')).toMatch(/^Wang IPMsg 未加密 192\.168\.1\.60:2425 /);
+    expect(wang.getAttribute('aria-label')).toMatch(
+      /^Wang IPMsg 192\.168\.1\.60:2425 .*, 在线, 未加密$/,
+    );
   });
 
   it('leave the list when they turn out to be a PacketChat peer, and the open chat follows', async () => {
