@@ -39,6 +39,12 @@ export const CALL_CHANNELS = [
   'groups:rename',
   'groups:makeAdmin',
   'groups:deliveries',
+  'files:send',
+  'files:accept',
+  'files:decline',
+  'files:cancel',
+  'files:list',
+  'ipmsg:refresh',
 ] as const satisfies readonly CallChannel[];
 
 export const EVENT_CHANNELS = [
@@ -57,6 +63,8 @@ export const EVENT_CHANNELS = [
   'key-changed',
   'group',
   'batch',
+  'message-read',
+  'transfer',
 ] as const satisfies readonly EventChannel[];
 
 type Exact<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;

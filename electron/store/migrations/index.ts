@@ -4,6 +4,7 @@ import { up as search } from './002-search';
 import { up as trust } from './003-trust';
 import { up as chatWindow } from './004-chat-window';
 import { up as groups } from './005-groups';
+import { up as ipmsg } from './006-ipmsg';
 
 export interface Migration {
   /** The schema version this migration produces (PRAGMA user_version). */
@@ -14,8 +15,9 @@ export interface Migration {
 
 /**
  * One migration per schema version, in increasing order. Never edit a released one: add the next.
- * Versions may skip a number (branches developed side by side take numbers ahead of time); a
- * database is at the version of the last migration applied to it.
+ * Versions may have gaps while branches that each add one are merged; before a release they are
+ * numbered without gaps again, because a database migrated past a gap never runs a migration
+ * added into that gap later.
  */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', up: initial },
@@ -23,9 +25,11 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'trust', up: trust },
   { version: 4, name: 'chat-window', up: chatWindow },
   { version: 5, name: 'groups', up: groups },
+  { version: 6, name: 'ipmsg', up: ipmsg },
 ];
 
-export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+/** The newest schema this build reads and writes: the last migration's version. */
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
 export function schemaVersion(db: DatabaseSync): number {
   const row = db.prepare('PRAGMA user_version').get() as { user_version: number } | undefined;

@@ -7,12 +7,16 @@ import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { Dialog } from './Dialog';
 
-/** Peers (never strangers: they have no key), online first, then by name. */
-function usePeers(): readonly Contact[] {
+/**
+ * Peers, online first, by name: never strangers; IPMsg peers only for a multi-send (they have no
+ * signing key for groups).
+ */
+function usePeers(withIpmsg = false): readonly Contact[] {
   return useAppStore(
     useShallow((s) =>
       Object.values(s.contacts)
-        .filter((c) => c.kind === 'peer')
+        // IPMsg peers have no signing key: they can get a multi-send, never a group's messages.
+        .filter((c) => c.kind === 'peer' && (withIpmsg || (c.protocol ?? 'pchat') === 'pchat'))
         .sort((a, b) => Number(b.online) - Number(a.online) || a.nick.localeCompare(b.nick)),
     ),
   );
@@ -133,7 +137,7 @@ export function CreateGroupDialog(props: { onClose: () => void }) {
 
 export function MultiSendDialog(props: { onClose: () => void }) {
   const { t } = useTranslation();
-  const peers = usePeers();
+  const peers = usePeers(true);
   const sendMany = useAppStore((s) => s.sendMany);
   const [picked, setPicked] = useState<readonly string[]>([]);
   const [text, setText] = useState('');

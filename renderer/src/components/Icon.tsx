@@ -29,6 +29,7 @@ const PATHS = {
   group:
     'M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20c.5-3.3 3.2-5 6.5-5s6 1.7 6.5 5M16 4.5a3.5 3.5 0 0 1 0 6.5M18 15c2 .6 3.3 2.3 3.5 5',
   multi: 'M3 12l13-7-4 14-2-5.5L3 12zM17 17h5M19.5 14.5v5',
+  unlock: 'M5 11h14v10H5zM8 11V7a4 4 0 0 1 7.7-1.5',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -8,6 +8,7 @@ import { createInspectorSlice } from './inspector-slice';
 import { createSelfSlice } from './self-slice';
 import { createSettingsSlice } from './settings-slice';
 import type { AppState } from './state';
+import { createTransfersSlice } from './transfers-slice';
 import { createUiSlice } from './ui-slice';
 
 export type AppStore = StoreApi<AppState>;
@@ -22,6 +23,7 @@ export function createAppStore(api: PacketChatApi): AppStore {
     ...createGroupsSlice(api)(...a),
     ...createInspectorSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
+    ...createTransfersSlice(api)(...a),
     ...createUiSlice(api)(...a),
   }));
 }

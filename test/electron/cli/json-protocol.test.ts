@@ -25,6 +25,16 @@ describe('parseCommand', () => {
       '{"cmd":"send-many","to":["a","b"],"text":"hi"}',
       { cmd: 'send-many', to: ['a', 'b'], text: 'hi' },
     ],
+    [
+      '{"cmd":"send-file","to":"ipmsg:10.0.0.7","paths":["a.txt","/tmp/b"]}',
+      { cmd: 'send-file', to: 'ipmsg:10.0.0.7', paths: ['a.txt', '/tmp/b'] },
+    ],
+    [
+      '{"cmd":"accept","id":"ipmsg:10.0.0.7#42","dir":"inbox"}',
+      { cmd: 'accept', id: 'ipmsg:10.0.0.7#42', dir: 'inbox' },
+    ],
+    ['{"cmd":"decline","id":"x"}', { cmd: 'decline', id: 'x' }],
+    ['{"cmd":"cancel","id":"x"}', { cmd: 'cancel', id: 'x' }],
   ])('accepts %s', (line, command) => {
     expect(parseCommand(line)).toEqual({ ok: true, command });
   });
@@ -37,6 +47,8 @@ describe('parseCommand', () => {
     ['[1]', /^bad command/],
     ['{"cmd":"send-many","to":[],"text":"hi"}', /^bad command \(to\)/],
     ['{"cmd":"group-create","name":"x"}', /^bad command \(members\)/],
+    ['{"cmd":"send-file","to":"x","paths":[]}', /^bad command \(paths\)/],
+    ['{"cmd":"accept","id":"x"}', /^bad command \(dir\)/],
   ])('rejects %s with a clear message', (line, message) => {
     const result = parseCommand(line);
     expect(result.ok).toBe(false);
@@ -54,5 +66,15 @@ describe('peerJson', () => {
       status: 'away',
       online: true,
     });
+  });
+
+  it('says which protocol a peer speaks (pchat unless the contact says ipmsg) and its badge', () => {
+    expect(peerJson(contact('a'))).toMatchObject({ protocol: 'pchat' });
+    expect(peerJson(contact('a')).badge).toBeUndefined();
+    expect(
+      peerJson(
+        contact('ipmsg:10.0.0.7', { protocol: 'ipmsg', badge: 'FeiQ', trust: 'not-encrypted' }),
+      ),
+    ).toMatchObject({ protocol: 'ipmsg', badge: 'FeiQ', encrypted: false, verified: false });
   });
 });

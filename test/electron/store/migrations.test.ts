@@ -20,11 +20,12 @@ function tables(db: DatabaseSync): string[] {
 }
 
 describe('migrations', () => {
-  it('are numbered upward from 1, the last one being the schema version', () => {
+  it('are numbered upward from 1, and the schema version is the last one', () => {
     const versions = MIGRATIONS.map((m) => m.version);
     expect(versions[0]).toBe(1);
-    expect(versions.every((v, i) => i === 0 || v > (versions[i - 1] ?? 0))).toBe(true);
-    expect(versions.at(-1)).toBe(SCHEMA_VERSION);
+    for (const [i, version] of versions.entries())
+      if (i > 0) expect(version).toBeGreaterThan(versions[i - 1] ?? Infinity);
+    expect(SCHEMA_VERSION).toBe(versions.at(-1));
   });
 
   it('1 creates identity, settings, peers, messages, streams and read state', () => {
@@ -122,7 +123,7 @@ describe('migrations', () => {
       `INSERT INTO messages (id, peer_id, direction, epoch, seq, text, transport, state, sent_at,
          received_at, remote, position) VALUES ('m', 'p', 'in', 'e', 1, 't', 'udp', 'received', 1, 1, 'x', 1)`,
     ).run();
-    expect(migrate(db)).toEqual([5]);
+    expect(migrate(db, 5)).toEqual([5]);
     expect(schemaVersion(db)).toBe(5);
     expect(tables(db)).toEqual(
       expect.arrayContaining([
@@ -147,6 +148,32 @@ describe('migrations', () => {
     );
     post.run('a');
     expect(() => post.run('b')).toThrow(/UNIQUE/);
+    db.close();
+  });
+
+  it('6 adds IPMsg peers (protocol, details) and read receipts; earlier peers are PacketChat ones', () => {
+    const db = new DatabaseSync(join(tempDir(), 'v6.db'));
+    migrate(db, 4);
+    db.prepare(
+      `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen)
+       VALUES ('p', 'alice', 'h', '10.0.0.2', 4000, NULL, 'online', 1, 2)`,
+    ).run();
+    migrate(db, 5);
+    expect(migrate(db, 6)).toEqual([6]);
+    expect(schemaVersion(db)).toBe(6);
+    expect(db.prepare('SELECT id, protocol, details FROM peers').all()).toEqual([
+      { id: 'p', protocol: 'pchat', details: null },
+    ]);
+    expect(tables(db)).toContain('read_receipts');
+    db.close();
+  });
+
+  it('a database at a version inside a gap (5, of another branch) gets only the later ones', () => {
+    const db = new DatabaseSync(join(tempDir(), 'gap.db'));
+    migrate(db, 4);
+    db.exec('PRAGMA user_version = 5');
+    expect(migrate(db)).toEqual(MIGRATIONS.filter((m) => m.version > 5).map((m) => m.version));
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     db.close();
   });
 

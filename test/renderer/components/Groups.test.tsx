@@ -143,7 +143,7 @@ describe('groups', () => {
     const menu = await screen.findByRole('menu', { name: 'Message actions' });
     const items = within(menu)
       .getAllByRole('menuitem')
-      .map((i) => i.textContent ?? '');
+      .map((i) => i.textContent);
     expect(items.some((i) => i.startsWith('Copy'))).toBe(true);
     expect(items.some((i) => i.startsWith('Reply') || i.startsWith('Delete'))).toBe(false);
   });
