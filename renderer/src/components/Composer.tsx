@@ -8,6 +8,7 @@ import { excerptOf } from '../store/conversations-slice';
 import { useAppStore } from '../store/context';
 import { EmojiPicker } from './EmojiPicker';
 import { Icon } from './Icon';
+import { Isolated } from './PeerName';
 import { SizeIndicator, sizeLevel } from './SizeIndicator';
 
 /** The composer grows with its text up to this share of the conversation's height. */
@@ -29,7 +30,9 @@ function ReplyBar(props: { peerId: string; messageId: string }) {
     <div className="reply-bar" role="status">
       <Icon name="reply" size={16} />
       <div className="reply-bar-text">
-        <span className="quote-who">{t('composer.replyingTo', { nick: who ?? '' })}</span>
+        <span className="quote-who">
+          <Isolated text={(v) => t('composer.replyingTo', v)} names={{ nick: who ?? '' }} />
+        </span>
         <span className="quote-text" translate="no">
           {excerptOf(message.text)}
         </span>
@@ -152,7 +155,10 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
       {replyId !== null && <ReplyBar peerId={peerId} messageId={replyId} />}
       {offline && (
         <p className="composer-note" role="note">
-          {t('composer.offlineNote', { nick: props.nick })}
+          <Isolated
+            text={(v) => t('composer.offlineNote', v)}
+            names={{ nick: { id: peerId, nick: props.nick } }}
+          />
         </p>
       )}
       <textarea

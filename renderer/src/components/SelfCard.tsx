@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { endpoint } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
+import { Bdi } from './PeerName';
 
 /** My own card: avatar, nickname, status, my IP:port and my interfaces' addresses. */
 export function SelfCard() {
@@ -23,8 +24,8 @@ export function SelfCard() {
       <Avatar id={self.nodeId} name={self.nick} size={48} presence={self.status} />
       <div className="self-text">
         <div className="self-line">
-          <span className="self-nick" translate="no">
-            {self.nick}
+          <span className="self-nick">
+            <Bdi>{self.nick}</Bdi>
           </span>
           <span className={`status-chip status-${self.status}`}>{t(`status.${self.status}`)}</span>
         </div>
