@@ -22,6 +22,7 @@ export function KeyChangeBanner(props: { contact: Contact }) {
   if (contact.trust !== 'key-changed' || change === undefined) return null;
   const name = { id: contact.id, nick: contact.nick };
   const onAccept = async () => {
+    if (busy) return;
     setBusy(true);
     setError(null);
     const result = await accept(contact.id);
@@ -57,7 +58,8 @@ export function KeyChangeBanner(props: { contact: Contact }) {
         <button
           type="button"
           className="button primary"
-          disabled={busy}
+          // Not `disabled`: that would drop the focus to the page while main answers.
+          aria-disabled={busy}
           onClick={() => void onAccept()}
         >
           {t('trust.accept')}

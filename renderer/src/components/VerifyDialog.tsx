@@ -90,6 +90,7 @@ function VerifyBody(props: { peerId: string }) {
   if (contact === undefined) return null;
   const trust = trustOf(contact);
   const run = async (call: () => Promise<{ ok: boolean; error?: { message: string } }>) => {
+    if (busy) return false;
     setBusy(true);
     setError(null);
     const result = await call();
@@ -149,7 +150,10 @@ function VerifyBody(props: { peerId: string }) {
           <button
             type="button"
             className="button primary"
-            disabled={busy || answer.state !== 'ready'}
+            // Busy is aria-disabled, not disabled: a disabled button drops the focus out of the
+            // dialog, and Esc and Tab then no longer reach it.
+            aria-disabled={busy}
+            disabled={answer.state !== 'ready'}
             onClick={() =>
               void run(() => accept(props.peerId)).then((ok) => {
                 if (ok) close(null);
@@ -162,7 +166,8 @@ function VerifyBody(props: { peerId: string }) {
           <button
             type="button"
             className={verified ? 'button' : 'button primary'}
-            disabled={busy || answer.state !== 'ready'}
+            aria-disabled={busy}
+            disabled={answer.state !== 'ready'}
             onClick={() => void run(() => verify(props.peerId, !verified))}
           >
             {verified ? t('trust.clearVerified') : t('trust.markVerified')}
