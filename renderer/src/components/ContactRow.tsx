@@ -75,7 +75,7 @@ export const ContactRow = memo(function ContactRow(props: {
     presence === undefined || presence === 'silent' ? '' : `, ${t(`status.${presence}`)}`;
   // The name is what the row shows, in the same order, then what only a screen reader needs:
   // the visible words stay part of the name (WCAG 2.5.3, axe's label-content-name-mismatch).
-  const shown = [name, keyChanged, address, silent, contact.statusText, time, previewText, badge]
+  const shown = [name, address, keyChanged, silent, contact.statusText, time, previewText, badge]
     .filter((part) => part !== undefined && part !== '')
     .join(' ');
   const label = `${shown}${state}, ${t(`trust.state.${trust}`)}${unread > 0 ? `, ${t('contacts.unread', { n: unread })}` : ''}`;

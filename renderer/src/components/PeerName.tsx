@@ -43,10 +43,13 @@ export function PeerName(props: { id: string | undefined; nick: string; classNam
   );
 }
 
-/** The contact's nickname with its tag, as plain text (accessible names, titles). */
+/**
+ * The contact's nickname with its tag, as plain text for accessible names: "Alice 3f9a01", as it
+ * reads on screen (a name that differs from the visible words fails WCAG 2.5.3).
+ */
 export function useTaggedName(id: string | undefined, nick: string): string {
   const tag = useAppStore(selectNameTag(id));
-  return tag === undefined ? nick : `${nick} · ${tag}`;
+  return tag === undefined ? nick : `${nick} ${tag}`;
 }
 
 const OPEN = '\uE000';

@@ -151,7 +151,7 @@ describe('trust', () => {
     const ports = testPorts();
     const a = await harness(ports, undefined, 'alice');
     const b = await harness(ports, undefined, 'bob');
-    const [aSelf, bSelf] = [await self(a), await self(b)];
+    const bSelf = await self(b);
     await waitSees(a, bSelf.nodeId);
     await b.backend.close();
     await waitUntil(
