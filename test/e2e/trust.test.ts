@@ -154,6 +154,17 @@ describe('trust in Chromium with real nodes', () => {
     expect(await banner.textContent()).toContain(alice.fingerprint);
     const oldRow = contacts().getByRole('option', { name: /Key changed/ });
     expect(await oldRow.count()).toBe(1);
+    // The new key is online (main's contact update must not take the stored row's word for it).
+    const newRow = contacts().getByRole('option', {
+      name: new RegExp(`^Alice ${alice.id.slice(0, 6)} `),
+    });
+    await expect
+      .poll(() => newRow.getAttribute('aria-label'), { timeout: TIMEOUT })
+      .toMatch(/, Online, Encrypted/);
+    await page
+      .getByRole('note')
+      .getByText(/^What you send is held until you accept Alice.*’s new key\.$/)
+      .waitFor();
     for (const name of ['light', 'dark'] as const) {
       await page.evaluate(`document.documentElement.dataset.theme = '${name}'`);
       expect(await seriousViolations(), name).toEqual([]);

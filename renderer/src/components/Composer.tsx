@@ -65,9 +65,13 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
   const setReplyTo = useAppStore((s) => s.setReplyTo);
   const sendTyping = useAppStore((s) => s.sendTyping);
   const focusRequest = useAppStore((s) => s.composerFocus);
-  const offline = useAppStore((s) => {
+  /** What happens to a message sent now, when it does not simply go out. */
+  const note = useAppStore((s) => {
     const contact = s.contacts[peerId];
-    return contact?.kind === 'peer' && !contact.online;
+    if (contact?.kind !== 'peer') return null;
+    // A key change holds messages whether the contact is online or not (the banner says why).
+    if (contact.trust === 'key-changed') return 'trust.heldNote' as const;
+    return contact.online ? null : ('composer.offlineNote' as const);
   });
   const replyMessage = useAppStore((s) => (replyId === null ? undefined : s.messages[replyId]));
   const [sending, setSending] = useState(false);
@@ -153,12 +157,9 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
       }}
     >
       {replyId !== null && <ReplyBar peerId={peerId} messageId={replyId} />}
-      {offline && (
+      {note !== null && (
         <p className="composer-note" role="note">
-          <Isolated
-            text={(v) => t('composer.offlineNote', v)}
-            names={{ nick: { id: peerId, nick: props.nick } }}
-          />
+          <Isolated text={(v) => t(note, v)} names={{ nick: { id: peerId, nick: props.nick } }} />
         </p>
       )}
       <textarea

@@ -17,7 +17,7 @@ type Answer =
   | { readonly state: 'error'; readonly message: string }
   | { readonly state: 'ready'; readonly number: SafetyNumber };
 
-function SafetyNumberView(props: { number: SafetyNumber; nick: string }) {
+function SafetyNumberView(props: { number: SafetyNumber; nick: string; newKey: boolean }) {
   const { t } = useTranslation();
   const { number } = props;
   return (
@@ -40,7 +40,10 @@ function SafetyNumberView(props: { number: SafetyNumber; nick: string }) {
       </div>
       <dl className="fingerprints">
         <dt>
-          <Isolated text={(v) => t('trust.theirKey', v)} names={{ nick: props.nick }} />
+          <Isolated
+            text={(v) => t(props.newKey ? 'trust.newKey' : 'trust.theirKey', v)}
+            names={{ nick: props.nick }}
+          />
         </dt>
         <dd className="mono" translate="no">
           {number.fingerprint}
@@ -123,7 +126,9 @@ function VerifyBody(props: { peerId: string }) {
             {t('trust.error', { message: answer.message })}
           </p>
         )}
-        {answer.state === 'ready' && <SafetyNumberView number={answer.number} nick={nick} />}
+        {answer.state === 'ready' && (
+          <SafetyNumberView number={answer.number} nick={nick} newKey={changedTo !== undefined} />
+        )}
         <section className="verify-how" aria-label={t('trust.how')}>
           <h3 className="verify-heading">{t('trust.how')}</h3>
           <ul>

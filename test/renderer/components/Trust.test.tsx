@@ -159,6 +159,13 @@ describe('a key change', () => {
       ),
     ).toBeTruthy();
 
+    // Held, not "waits until Alice is back": the composer says what happens to a message now.
+    expect(
+      screen.getByText(
+        wholeText(/^What you send is held until you accept Alice( alice)?’s new key\.$/),
+      ),
+    ).toBeTruthy();
+    expect(screen.queryByText(/is offline/)).toBeNull();
     await user.type(screen.getByRole('textbox', { name: 'Message to Alice' }), 'really you?');
     await user.keyboard('{Enter}');
     const sent = await within(log).findByText('really you?');
@@ -239,6 +246,9 @@ describe('a key change', () => {
       args: { peerId: 'alice2' },
     });
     expect(within(dialog).queryByRole('button', { name: 'Mark as verified' })).toBeNull();
+    expect(
+      within(dialog).getByText(wholeText(/^New key claiming to be Alice( alice)?$/)),
+    ).toBeTruthy();
     await user.click(within(dialog).getByRole('button', { name: 'Accept new key' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(fake.calls).toContainEqual({ channel: 'contacts:acceptKey', args: { peerId: 'alice' } });
