@@ -2,6 +2,7 @@
 // view (the same safety number as the peer computes, a QR code, marking verified), a key change
 // (a peer that comes back with a new key under the same name and host: the warning, held
 // messages, accepting), the inspector's sealed packets, and axe on each of these views.
+import { createSocket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
@@ -66,6 +67,15 @@ async function seriousViolations(): Promise<unknown[]> {
       .map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })))`);
 }
 
+/** No serious or critical violation in the light theme, then in the dark one. */
+async function inBothThemes(): Promise<void> {
+  for (const name of ['light', 'dark'] as const) {
+    await page.evaluate(`document.documentElement.dataset.theme = '${name}'`);
+    expect(await seriousViolations(), name).toEqual([]);
+  }
+  await page.evaluate(`document.documentElement.dataset.theme = 'light'`);
+}
+
 const contacts = () => page.getByRole('listbox', { name: 'Contacts' });
 const header = () => page.getByRole('region', { name: /^About Alice/ });
 
@@ -90,11 +100,7 @@ describe('trust in Chromium with real nodes', () => {
     await dialog.getByRole('img', { name: 'QR code of the safety number' }).waitFor();
     expect(await dialog.getByText(alice.fingerprint, { exact: true }).count()).toBe(1);
     expect(await dialog.getByText(app.self.fingerprint, { exact: true }).count()).toBe(1);
-    for (const name of ['light', 'dark'] as const) {
-      await page.evaluate(`document.documentElement.dataset.theme = '${name}'`);
-      expect(await seriousViolations(), name).toEqual([]);
-    }
-    await page.evaluate(`document.documentElement.dataset.theme = 'light'`);
+    await inBothThemes();
 
     await dialog.getByRole('button', { name: 'Mark as verified' }).click();
     await dialog.getByText('You marked Alice as verified.').waitFor({ timeout: TIMEOUT });
@@ -128,8 +134,33 @@ describe('trust in Chromium with real nodes', () => {
     await detail.getByText('Decrypted inner packet').first().waitFor();
     const payload = detail.getByRole('region', { name: 'Payload' }).locator('pre');
     await expect.poll(() => payload.textContent(), { timeout: TIMEOUT }).toContain('sealed hello');
-    expect(await seriousViolations()).toEqual([]);
+    await inBothThemes();
     await page.getByRole('button', { name: 'Chats', exact: true }).click();
+  });
+
+  it('says Not encrypted for a stranger, in the list, the header and on each message', async () => {
+    const netcat = createSocket('udp4');
+    await new Promise<void>((resolve) => netcat.bind(0, '127.0.0.1', resolve));
+    try {
+      const port = netcat.address().port;
+      netcat.send('plain hello', app.self.clientPort, '127.0.0.1');
+      const row = contacts().getByRole('option', { name: new RegExp(`^127\\.0\\.0\\.1:${port} `) });
+      await expect
+        .poll(() => row.getAttribute('aria-label'), { timeout: TIMEOUT })
+        .toMatch(/, Not encrypted/);
+      await row.click();
+      const about = page.getByRole('region', { name: `About 127.0.0.1:${port}` });
+      await about.getByText('Not encrypted', { exact: true }).waitFor();
+      expect(await about.getByRole('button', { name: 'Verify…' }).count()).toBe(0);
+      const message = page.locator('.message.in', { hasText: 'plain hello' });
+      expect(await message.locator('.plain-mark').textContent()).toBe('Not encrypted');
+      await inBothThemes();
+    } finally {
+      netcat.close();
+    }
+    await contacts()
+      .getByRole('option', { name: /^Alice / })
+      .click();
   });
 
   it('warns when Alice comes back with a new key, holds messages, and sends them once accepted', async () => {
@@ -165,11 +196,7 @@ describe('trust in Chromium with real nodes', () => {
       .getByRole('note')
       .getByText(/^What you send is held until you accept Alice.*’s new key\.$/)
       .waitFor();
-    for (const name of ['light', 'dark'] as const) {
-      await page.evaluate(`document.documentElement.dataset.theme = '${name}'`);
-      expect(await seriousViolations(), name).toEqual([]);
-    }
-    await page.evaluate(`document.documentElement.dataset.theme = 'light'`);
+    await inBothThemes();
 
     const received: ChatMessage[] = [];
     alice.on('message', (m) => received.push(m));
