@@ -151,8 +151,10 @@ describe('trust', () => {
     const ports = testPorts();
     const a = await harness(ports, undefined, 'alice');
     const b = await harness(ports, undefined, 'bob');
-    const bSelf = await self(b);
+    const [aSelf, bSelf] = [await self(a), await self(b)];
+    // Both sides in session, so Bob's bye reaches Alice when he closes.
     await waitSees(a, bSelf.nodeId);
+    await waitSees(b, aSelf.nodeId);
     await b.backend.close();
     await waitUntil(
       () => a.of('contact').some((c) => c.peer.id === bSelf.nodeId && c.change === 'offline'),
