@@ -26,6 +26,8 @@ export interface OutboundMessage {
   transport: Transport;
   /** UDP transmissions so far. */
   attempts: number;
+  /** When the first transmission since the last (re)start went out. */
+  firstSentAt: number;
   lastSentAt: number;
   timer: ReturnType<typeof setTimeout> | undefined;
   /** True while the fallback (TCP attempt) decides; the message is not resumed meanwhile. */
@@ -53,6 +55,12 @@ export interface ReliableSenderDeps {
   reachable?(peerId: string): boolean;
   /** Messages in flight per peer; later ones wait their turn (still `sending`). */
   readonly window?: number;
+  /**
+   * Whether `exhausted` may run early, after EARLY_FALLBACK_TRANSMISSIONS unanswered UDP
+   * transmissions, when nothing has come back on the stream since the message first went out
+   * (UDP looks blocked and the peer has TCP). Without it, only after every UDP retry.
+   */
+  canFallBackEarly?(message: OutboundMessage): boolean;
   /** A peer's stream as stored (sequence numbers continue across restarts). */
   loadStream?(peerId: string): { epoch: string; nextSeq: number } | undefined;
 }
@@ -63,9 +71,13 @@ interface PeerStream {
   /** Unresolved messages in sequence order (Map keeps insertion order). */
   readonly open: Map<number, OutboundMessage>;
   readonly rtt: RttEstimator;
+  /** When the last ack on this stream came (-Infinity: never). */
+  lastAckAt: number;
 }
 
 const DEFAULT_WINDOW = 64;
+/** UDP transmissions left unanswered (about 1.5 s) before an early TCP fallback. */
+export const EARLY_FALLBACK_TRANSMISSIONS = 2;
 
 /**
  * Reliable, ordered text delivery over an unreliable datagram transport: per-peer sequence
@@ -104,6 +116,7 @@ export class ReliableSender {
       state: 'sending',
       transport: mode === 'tcp' ? 'tcp' : 'udp',
       attempts: 0,
+      firstSentAt: 0,
       lastSentAt: 0,
       timer: undefined,
       fallback: false,
@@ -176,6 +189,7 @@ export class ReliableSender {
         state: 'pending',
         transport: m.mode === 'tcp' ? 'tcp' : 'udp',
         attempts: 0,
+        firstSentAt: 0,
         lastSentAt: 0,
         timer: undefined,
         fallback: false,
@@ -192,13 +206,25 @@ export class ReliableSender {
     const message = stream?.open.get(ack.seq);
     if (stream === undefined || message === undefined) return undefined;
     if (message.id !== ack.id || message.epoch !== ack.epoch) return undefined;
+    stream.lastAckAt = this.deps.now();
     let rttMs: number | undefined;
     if (message.attempts === 1 && message.transport === 'udp') {
       rttMs = this.deps.now() - message.lastSentAt;
       stream.rtt.sample(rttMs);
     }
     this.resolve(stream, message, 'delivered', rttMs);
+    this.rearm(stream);
     return message;
+  }
+
+  /**
+   * Something authentic came from the peer: the path works. Messages that were backing off after
+   * unanswered transmissions go out again now, instead of each waiting out its own back-off (after
+   * a partition heals, all of them are delivered within a round trip or two, not over seconds).
+   */
+  pathWorks(peerId: string): void {
+    const stream = this.streams.get(peerId);
+    if (stream !== undefined) this.rearm(stream);
   }
 
   /** The peer was heard from: send its pending messages again, in order. */
@@ -278,6 +304,7 @@ export class ReliableSender {
         nextSeq: stored?.nextSeq ?? 1,
         open: new Map(),
         rtt: new RttEstimator(this.deps.rto ?? DEFAULT_RTO),
+        lastAckAt: -Infinity,
       };
       this.streams.set(to, stream);
     }
@@ -300,10 +327,26 @@ export class ReliableSender {
     }
   }
 
+  /**
+   * Re-sends every message retransmitted at least once and quiet for longer than the stream's
+   * RTO (so each is re-sent at most once per RTO, however many acks come).
+   */
+  private rearm(stream: PeerStream): void {
+    const now = this.deps.now();
+    for (const message of stream.open.values()) {
+      if (message.state !== 'sending' || message.fallback || message.timer === undefined) continue;
+      if (message.attempts < 2 || now - message.lastSentAt < stream.rtt.rtoMs) continue;
+      clearTimeout(message.timer);
+      message.timer = undefined;
+      this.transmit(stream, message);
+    }
+  }
+
   private transmit(stream: PeerStream, message: OutboundMessage): void {
     if (this.closed) return;
     message.attempts += 1;
     message.lastSentAt = this.deps.now();
+    if (message.attempts === 1) message.firstSentAt = message.lastSentAt;
     this.deps.transmit(message, this.floor(message.to, message.epoch));
     const random = (): number => this.deps.random();
     const delay = retransmitDelay(
@@ -318,7 +361,11 @@ export class ReliableSender {
   private onTimeout(stream: PeerStream, message: OutboundMessage): void {
     message.timer = undefined;
     if (this.closed || !stream.open.has(message.seq)) return;
-    if (message.attempts < (this.deps.maxTransmissions ?? MAX_UDP_TRANSMISSIONS)) {
+    const early =
+      message.attempts >= EARLY_FALLBACK_TRANSMISSIONS &&
+      stream.lastAckAt < message.firstSentAt &&
+      this.deps.canFallBackEarly?.(message) === true;
+    if (!early && message.attempts < (this.deps.maxTransmissions ?? MAX_UDP_TRANSMISSIONS)) {
       this.transmit(stream, message);
       return;
     }

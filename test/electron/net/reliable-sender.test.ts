@@ -65,6 +65,45 @@ describe('ReliableSender', () => {
     expect(updates.at(-1)).toMatchObject({ attempts: 4 });
   });
 
+  it('re-sends every backing-off message at once when an ack shows the path is back', async () => {
+    const { sender, sent, send } = harness();
+    const [m1] = [send(PEER, 'one'), send(PEER, 'two'), send(PEER, 'three')];
+    await vi.advanceTimersByTimeAsync(2_000); // sent at 0, 500, 1500; the next waits until 3500
+    expect(sent.filter((s) => s.seq === 2).map((s) => s.at)).toEqual([0, 500, 1500]);
+    sender.acknowledge({ kind: 'ack', from: PEER, id: m1.id, epoch: m1.epoch, seq: 1 });
+    expect(sent.filter((s) => s.at === 2_000).map((s) => s.seq)).toEqual([2, 3]);
+    // More signs of life within the RTO do not send them again.
+    sender.pathWorks(PEER);
+    expect(sent.filter((s) => s.at === 2_000)).toHaveLength(2);
+    // A message sent once is not re-sent early: it is not backing off.
+    const m4 = send(PEER, 'four');
+    await vi.advanceTimersByTimeAsync(100);
+    sender.pathWorks(PEER);
+    expect(sent.filter((s) => s.seq === m4.seq)).toHaveLength(1);
+  });
+
+  it('falls back early when nothing came back on the stream, if allowed', async () => {
+    const fellBack: { seq: number; at: number; attempts: number }[] = [];
+    const { sender, send } = harness({
+      canFallBackEarly: () => true,
+      exhausted: (m) => {
+        fellBack.push({ seq: m.seq, at: Date.now(), attempts: m.attempts });
+        return Promise.resolve('pending');
+      },
+    });
+    send(PEER, 'one');
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(fellBack).toEqual([{ seq: 1, at: 1_500, attempts: 2 }]);
+    // An ack since the message went out says UDP works: the whole ladder runs.
+    const m2 = send(PEER, 'two');
+    const m3 = send(PEER, 'three');
+    await vi.advanceTimersByTimeAsync(10);
+    sender.acknowledge({ kind: 'ack', from: PEER, id: m2.id, epoch: m2.epoch, seq: m2.seq });
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(fellBack.map((f) => f.seq)).toEqual([1]);
+    expect(m3.attempts).toBeGreaterThan(2);
+  });
+
   it('does not take an RTT sample from a retransmitted message (Karn)', () => {
     const { sender, updates, send } = harness();
     const m = send(PEER, 'hello');
