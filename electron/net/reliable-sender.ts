@@ -28,6 +28,8 @@ export interface OutboundMessage {
   attempts: number;
   /** When the first transmission since the last (re)start went out. */
   firstSentAt: number;
+  /** `attempts` when the path last proved to work: the back-off counts from there. */
+  backoffBase: number;
   lastSentAt: number;
   timer: ReturnType<typeof setTimeout> | undefined;
   /** True while the fallback (TCP attempt) decides; the message is not resumed meanwhile. */
@@ -117,6 +119,7 @@ export class ReliableSender {
       transport: mode === 'tcp' ? 'tcp' : 'udp',
       attempts: 0,
       firstSentAt: 0,
+      backoffBase: 0,
       lastSentAt: 0,
       timer: undefined,
       fallback: false,
@@ -190,6 +193,7 @@ export class ReliableSender {
         transport: m.mode === 'tcp' ? 'tcp' : 'udp',
         attempts: 0,
         firstSentAt: 0,
+        backoffBase: 0,
         lastSentAt: 0,
         timer: undefined,
         fallback: false,
@@ -236,6 +240,7 @@ export class ReliableSender {
         message.state = 'sending';
         message.transport = message.mode === 'tcp' ? 'tcp' : 'udp';
         message.attempts = 0;
+        message.backoffBase = 0;
         this.report(message, 'sending');
       }
     }
@@ -251,6 +256,7 @@ export class ReliableSender {
     message.state = 'sending';
     message.transport = message.mode === 'tcp' ? 'tcp' : 'udp';
     message.attempts = 0;
+    message.backoffBase = 0;
     this.report(message, 'sending');
     this.pump(stream);
     return true;
@@ -338,6 +344,7 @@ export class ReliableSender {
       if (message.attempts < 2 || now - message.lastSentAt < stream.rtt.rtoMs) continue;
       clearTimeout(message.timer);
       message.timer = undefined;
+      message.backoffBase = message.attempts;
       this.transmit(stream, message);
     }
   }
@@ -351,7 +358,7 @@ export class ReliableSender {
     const random = (): number => this.deps.random();
     const delay = retransmitDelay(
       stream.rtt.rtoMs,
-      message.attempts,
+      message.attempts - message.backoffBase,
       random,
       this.deps.rto ?? DEFAULT_RTO,
     );
@@ -365,7 +372,9 @@ export class ReliableSender {
       message.attempts >= EARLY_FALLBACK_TRANSMISSIONS &&
       stream.lastAckAt < message.firstSentAt &&
       this.deps.canFallBackEarly?.(message) === true;
-    if (!early && message.attempts < (this.deps.maxTransmissions ?? MAX_UDP_TRANSMISSIONS)) {
+    // The retries count from the last time the path proved to work (see rearm()).
+    const tries = message.attempts - message.backoffBase;
+    if (!early && tries < (this.deps.maxTransmissions ?? MAX_UDP_TRANSMISSIONS)) {
       this.transmit(stream, message);
       return;
     }

@@ -75,6 +75,9 @@ describe('ReliableSender', () => {
     // More signs of life within the RTO do not send them again.
     sender.pathWorks(PEER);
     expect(sent.filter((s) => s.at === 2_000)).toHaveLength(2);
+    // Their back-off starts again from the RTO: a lost re-send is tried again 500 ms later.
+    await vi.advanceTimersByTimeAsync(500);
+    expect(sent.filter((s) => s.at === 2_500).map((s) => s.seq)).toEqual([2, 3]);
     // A message sent once is not re-sent early: it is not backing off.
     const m4 = send(PEER, 'four');
     await vi.advanceTimersByTimeAsync(100);
