@@ -30,6 +30,8 @@ export interface OutboundMessage {
   firstSentAt: number;
   /** `attempts` when the path last proved to work: the back-off counts from there. */
   backoffBase: number;
+  /** The early fallback ran for this message (it runs once; then the UDP retries go on). */
+  triedEarly: boolean;
   lastSentAt: number;
   timer: ReturnType<typeof setTimeout> | undefined;
   /** True while the fallback (TCP attempt) decides; the message is not resumed meanwhile. */
@@ -120,6 +122,7 @@ export class ReliableSender {
       attempts: 0,
       firstSentAt: 0,
       backoffBase: 0,
+      triedEarly: false,
       lastSentAt: 0,
       timer: undefined,
       fallback: false,
@@ -194,6 +197,7 @@ export class ReliableSender {
         attempts: 0,
         firstSentAt: 0,
         backoffBase: 0,
+        triedEarly: false,
         lastSentAt: 0,
         timer: undefined,
         fallback: false,
@@ -241,6 +245,7 @@ export class ReliableSender {
         message.transport = message.mode === 'tcp' ? 'tcp' : 'udp';
         message.attempts = 0;
         message.backoffBase = 0;
+        message.triedEarly = false;
         this.report(message, 'sending');
       }
     }
@@ -257,6 +262,7 @@ export class ReliableSender {
     message.transport = message.mode === 'tcp' ? 'tcp' : 'udp';
     message.attempts = 0;
     message.backoffBase = 0;
+    message.triedEarly = false;
     this.report(message, 'sending');
     this.pump(stream);
     return true;
@@ -369,7 +375,8 @@ export class ReliableSender {
     message.timer = undefined;
     if (this.closed || !stream.open.has(message.seq)) return;
     const early =
-      message.attempts >= EARLY_FALLBACK_TRANSMISSIONS &&
+      !message.triedEarly &&
+      message.attempts - message.backoffBase >= EARLY_FALLBACK_TRANSMISSIONS &&
       stream.lastAckAt < message.firstSentAt &&
       this.deps.canFallBackEarly?.(message) === true;
     // The retries count from the last time the path proved to work (see rearm()).
@@ -380,9 +387,10 @@ export class ReliableSender {
     }
     message.state = 'pending'; // parked while the fallback decides; not reported yet
     message.fallback = true;
+    if (early) message.triedEarly = true;
     void this.deps.exhausted(message, this.floor(message.to, message.epoch)).then(
-      (next) => this.afterFallback(stream, message, next),
-      () => this.afterFallback(stream, message, 'failed'),
+      (next) => this.afterFallback(stream, message, next, early),
+      () => this.afterFallback(stream, message, 'failed', early),
     );
   }
 
@@ -390,9 +398,17 @@ export class ReliableSender {
     stream: PeerStream,
     message: OutboundMessage,
     next: 'failed' | 'pending' | 'delivered',
+    early: boolean,
   ): void {
     message.fallback = false;
     if (this.closed || !stream.open.has(message.seq) || message.state !== 'pending') return;
+    if (early && next !== 'delivered') {
+      // TCP did not get it through either (a partition, not blocked UDP): the UDP retries go on.
+      message.state = 'sending';
+      message.transport = 'udp';
+      this.transmit(stream, message);
+      return;
+    }
     if (next === 'pending') {
       this.report(message, 'pending');
       this.pump(stream);

@@ -107,6 +107,21 @@ describe('ReliableSender', () => {
     expect(m3.attempts).toBeGreaterThan(2);
   });
 
+  it('goes on with the UDP retries when the early fallback does not deliver', async () => {
+    const { sent, updates, send } = harness({
+      canFallBackEarly: () => true,
+      exhausted: () => Promise.resolve('pending'),
+      maxTransmissions: 4,
+    });
+    const m = send(PEER, 'one');
+    await vi.advanceTimersByTimeAsync(1_500); // sent at 0 and 500; the fallback at 1500
+    expect(sent.map((s) => s.at)).toEqual([0, 500, 1_500]);
+    await vi.advanceTimersByTimeAsync(2_000 + 4_000);
+    expect(sent).toHaveLength(4);
+    // Not reported pending while the early fallback ran; pending once the last retry is out.
+    expect(updates.filter((u) => u.id === m.id).map((u) => u.state)).toEqual(['pending']);
+  });
+
   it('does not take an RTT sample from a retransmitted message (Karn)', () => {
     const { sender, updates, send } = harness();
     const m = send(PEER, 'hello');
