@@ -14,6 +14,7 @@ import { fragmentText } from './fragments';
 import type { ResolvedOptions } from './node-options';
 import { HELD_EPOCH, type NodePersistence, type OutgoingRecord } from './persistence';
 import type { PeerTable } from './peer-table';
+import { DeliveryStateWriter } from './state-writer';
 import { ReliableSender, type OutboundMessage, type SendMode } from './reliable-sender';
 import type { StorageGuard } from './storage-guard';
 import type { Timers } from './timers';
@@ -47,6 +48,7 @@ export class TextSender {
   private readonly sender: ReliableSender;
   /** Peers whose key changed: messages to them are stored `held`, not sent (docs/PROTOCOL.md). */
   private readonly held = new Set<string>();
+  private readonly states: DeliveryStateWriter | undefined;
   /**
    * Peers reached over TCP after UDP went unanswered, with when a UDP probe last went to each:
    * their texts go over TCP at once, each second one also as a datagram; an ack that comes back
@@ -57,14 +59,15 @@ export class TextSender {
   constructor(private readonly deps: TextSenderDeps) {
     const o = deps.options;
     const store = deps.persistence;
+    const states = store === undefined ? undefined : new DeliveryStateWriter(store, deps.storage);
+    this.states = states;
     this.sender = new ReliableSender({
       transmit: (message, floor) => this.transmit(message, floor),
       exhausted: (message, floor) => this.fallback(message, floor),
       stateChanged: (change) => {
         // A state that cannot be stored is still true now; after a restart the message is resent
         // and the receiver's duplicate check answers for it.
-        if (store !== undefined)
-          deps.storage.run('record a delivery state', () => store.updateOutgoing(change));
+        states?.write(change);
         deps.stateChanged(change);
       },
       reachable: (peerId) => deps.peers.get(peerId)?.online === true,
@@ -141,6 +144,7 @@ export class TextSender {
   restore(): void {
     const store = this.deps.persistence;
     if (store === undefined) return;
+    this.states?.flush();
     this.sender.restore(
       store.loadOutbox().map((r) => {
         const peer = this.deps.peers.get(r.peerId);
@@ -173,6 +177,7 @@ export class TextSender {
     this.sender.drop(from);
     const store = this.deps.persistence;
     if (store === undefined) return;
+    this.states?.flush();
     for (const record of store.loadUndelivered(from)) {
       const mode = this.modeFor(to, record.text, record.reply);
       const message = this.sender.prepare(
@@ -246,6 +251,7 @@ export class TextSender {
 
   close(): void {
     this.sender.close();
+    this.states?.flush();
   }
 
   /** It fits a datagram, or TCP when both sides have it, or fragments. */
