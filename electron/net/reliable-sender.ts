@@ -208,20 +208,28 @@ export class ReliableSender {
     }
   }
 
-  /** Handles an ack; returns the delivered message, if the ack matched one that was open. */
-  acknowledge(ack: AckPacket): OutboundMessage | undefined {
+  /**
+   * Handles an ack that came over `via` (the receiver answers on the transport a copy reached it
+   * by, so that is how the message got there); returns the delivered message, if the ack matched
+   * one that was open.
+   */
+  acknowledge(ack: AckPacket, via?: Transport): OutboundMessage | undefined {
     const stream = this.streams.get(ack.from);
     const message = stream?.open.get(ack.seq);
     if (stream === undefined || message === undefined) return undefined;
     if (message.id !== ack.id || message.epoch !== ack.epoch) return undefined;
     stream.lastAckAt = this.deps.now();
+    if (via !== undefined) message.transport = via;
     let rttMs: number | undefined;
     if (message.attempts === 1 && message.transport === 'udp') {
       rttMs = this.deps.now() - message.lastSentAt;
       stream.rtt.sample(rttMs);
     }
     this.resolve(stream, message, 'delivered', rttMs);
-    this.rearm(stream);
+    // Whatever went out before the transmission just acknowledged and is still unanswered was
+    // lost (as TCP's fast retransmit reasons): after a partition, that is everything sent into it.
+    const answered = message.lastSentAt;
+    this.rearm(stream, (m) => m.lastSentAt < answered);
     return message;
   }
 
@@ -232,7 +240,9 @@ export class ReliableSender {
    */
   pathWorks(peerId: string): void {
     const stream = this.streams.get(peerId);
-    if (stream !== undefined) this.rearm(stream);
+    if (stream === undefined) return;
+    const quietSince = this.deps.now() - stream.rtt.rtoMs;
+    this.rearm(stream, (m) => m.lastSentAt <= quietSince);
   }
 
   /** The peer was heard from: send its pending messages again, in order. */
@@ -340,14 +350,23 @@ export class ReliableSender {
   }
 
   /**
-   * Re-sends every message retransmitted at least once and quiet for longer than the stream's
-   * RTO (so each is re-sent at most once per RTO, however many acks come).
+   * Re-sends every message retransmitted at least once whose last transmission looks `lost` (quiet
+   * for an RTO, or sent before the transmission an ack answered), so each is re-sent once per
+   * sign that it was lost, however many acks come.
    */
-  private rearm(stream: PeerStream): void {
-    const now = this.deps.now();
+  private rearm(stream: PeerStream, lost: (message: OutboundMessage) => boolean): void {
     for (const message of stream.open.values()) {
-      if (message.state !== 'sending' || message.fallback || message.timer === undefined) continue;
-      if (message.attempts < 2 || now - message.lastSentAt < stream.rtt.rtoMs) continue;
+      // A message whose early TCP attempt is still connecting (a partition drops SYNs too) goes
+      // out over UDP as well; the fallback's answer then changes nothing (afterFallback()).
+      const connecting = message.fallback && message.triedEarly && message.state === 'pending';
+      const waiting =
+        message.state === 'sending' && !message.fallback && message.timer !== undefined;
+      if (!connecting && !waiting) continue;
+      if (message.attempts < 2 || !lost(message)) continue;
+      if (connecting) {
+        message.state = 'sending';
+        message.transport = 'udp';
+      }
       clearTimeout(message.timer);
       message.timer = undefined;
       message.backoffBase = message.attempts;

@@ -210,7 +210,7 @@ export class TextSender {
 
   /** An ack came in over `transport`. */
   acknowledge(ack: AckPacket, transport: Transport = 'udp'): void {
-    const message = this.sender.acknowledge(ack);
+    const message = this.sender.acknowledge(ack, transport);
     if (transport === 'udp') this.overTcp.delete(ack.from);
     else if (message?.mode === 'udp' && message.transport === 'tcp')
       this.overTcp.set(ack.from, this.deps.options.now());

@@ -70,11 +70,13 @@ describe('ReliableSender', () => {
     const [m1] = [send(PEER, 'one'), send(PEER, 'two'), send(PEER, 'three')];
     await vi.advanceTimersByTimeAsync(2_000); // sent at 0, 500, 1500; the next waits until 3500
     expect(sent.filter((s) => s.seq === 2).map((s) => s.at)).toEqual([0, 500, 1500]);
+    // As the node does: the packet is a sign of life (pathWorks), then the ack is handled.
+    sender.pathWorks(PEER);
     sender.acknowledge({ kind: 'ack', from: PEER, id: m1.id, epoch: m1.epoch, seq: 1 });
-    expect(sent.filter((s) => s.at === 2_000).map((s) => s.seq)).toEqual([2, 3]);
+    expect(sent.filter((s) => s.at === 2_000).map((s) => s.seq)).toEqual([1, 2, 3]);
     // More signs of life within the RTO do not send them again.
     sender.pathWorks(PEER);
-    expect(sent.filter((s) => s.at === 2_000)).toHaveLength(2);
+    expect(sent.filter((s) => s.at === 2_000)).toHaveLength(3);
     // Their back-off starts again from the RTO: a lost re-send is tried again 500 ms later.
     await vi.advanceTimersByTimeAsync(500);
     expect(sent.filter((s) => s.at === 2_500).map((s) => s.seq)).toEqual([2, 3]);
@@ -120,6 +122,36 @@ describe('ReliableSender', () => {
     expect(sent).toHaveLength(4);
     // Not reported pending while the early fallback ran; pending once the last retry is out.
     expect(updates.filter((u) => u.id === m.id).map((u) => u.state)).toEqual(['pending']);
+  });
+
+  it('re-sends at once what went out before the transmission an ack answered', async () => {
+    const { sender, sent, send } = harness();
+    send(PEER, 'one');
+    await vi.advanceTimersByTimeAsync(500); // one is sent again at 500 (and lost, say)
+    await vi.advanceTimersByTimeAsync(10);
+    const two = send(PEER, 'two');
+    await vi.advanceTimersByTimeAsync(10);
+    sender.acknowledge({ kind: 'ack', from: PEER, id: two.id, epoch: two.epoch, seq: 2 });
+    expect(sent.map((s) => [s.seq, s.at])).toEqual([
+      [1, 0],
+      [1, 500],
+      [2, 510],
+      [1, 520],
+    ]);
+  });
+
+  it('re-sends a message over UDP when the path is back while its early TCP attempt still connects', async () => {
+    const { sender, sent, updates, send } = harness({
+      canFallBackEarly: () => true,
+      exhausted: () => new Promise(() => undefined), // TCP connecting into a partition
+    });
+    const m = send(PEER, 'one');
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(sent.map((s) => s.at)).toEqual([0, 500]);
+    sender.pathWorks(PEER);
+    expect(sent.map((s) => s.at)).toEqual([0, 500, 2_000]);
+    sender.acknowledge({ kind: 'ack', from: PEER, id: m.id, epoch: m.epoch, seq: 1 });
+    expect(updates.filter((u) => u.id === m.id).map((u) => u.state)).toEqual(['delivered']);
   });
 
   it('does not take an RTT sample from a retransmitted message (Karn)', () => {
