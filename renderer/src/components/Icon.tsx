@@ -26,6 +26,7 @@ const PATHS = {
   smile: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM8.5 14.5s1.3 2 3.5 2 3.5-2 3.5-2M9 9.5h.5M15 9.5h.5',
   down: 'M12 5v14M6 13l6 6 6-6',
   select: 'M4 4h16v16H4zM8 12l3 3 5-6',
+  unlock: 'M5 11h14v10H5zM8 11V7a4 4 0 0 1 7.7-1.5',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -7,6 +7,7 @@ import { createInspectorSlice } from './inspector-slice';
 import { createSelfSlice } from './self-slice';
 import { createSettingsSlice } from './settings-slice';
 import type { AppState } from './state';
+import { createTransfersSlice } from './transfers-slice';
 import { createUiSlice } from './ui-slice';
 
 export type AppStore = StoreApi<AppState>;
@@ -20,6 +21,7 @@ export function createAppStore(api: PacketChatApi): AppStore {
     ...createDraftsSlice(api)(...a),
     ...createInspectorSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
+    ...createTransfersSlice(api)(...a),
     ...createUiSlice(api)(...a),
   }));
 }

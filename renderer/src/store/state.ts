@@ -18,6 +18,8 @@ import type {
   SelfInfo,
 } from '../../../shared/ipc/contract';
 import type { Settings } from '../../../shared/ipc/schemas';
+import type { TransferEvent, TransferInfo } from '../../../shared/transfers';
+import type { en } from '../i18n/en';
 import type { Thread } from './history';
 import type { Load, LoadStatus } from './load';
 
@@ -30,6 +32,17 @@ export interface Toast {
   readonly level: EventPayloads['notice']['level'];
   readonly code: string;
   readonly message: string;
+  /** The renderer's own notices: shown as this translation instead of `message`. */
+  readonly text?: ToastText;
+}
+
+/** A transfer notice's text (transfers-slice.ts). */
+export type TransferTextKey = `transfer.${keyof (typeof en)['transfer']}`;
+
+/** An i18n key and its values (the toast is translated when shown, in the language of the moment). */
+export interface ToastText {
+  readonly key: TransferTextKey;
+  readonly values: { readonly nick: string; readonly names: string; readonly n: number };
 }
 
 /** Where a context menu opened, and for which message. */
@@ -93,7 +106,7 @@ export interface UiSlice {
   runSearch: (query: string) => Promise<void>;
   jumpToMessage: (hit: SearchHit) => Promise<void>;
   clearHighlight: () => void;
-  pushToast: (notice: EventPayloads['notice']) => void;
+  pushToast: (notice: EventPayloads['notice'] & { readonly text?: ToastText }) => void;
   dismissToast: (id: number) => void;
 }
 
@@ -140,6 +153,16 @@ export interface SettingsSlice {
   loadSettings: () => Promise<void>;
   /** Sends only already-validated fields; main validates again and answers with the whole set. */
   saveSettings: (patch: Partial<Settings>) => Promise<IpcResult<Settings>>;
+}
+
+/**
+ * File transfers as `transfer` events report them (IPMsg's today; PacketChat's file engine's once
+ * wired). There is no transfer view yet: each change of state is a notice (transfers-slice.ts).
+ */
+export interface TransfersSlice {
+  /** Every transfer seen since the window opened, by id, as last reported. */
+  transfers: Readonly<Record<string, TransferInfo>>;
+  applyTransfer: (event: TransferEvent) => void;
 }
 
 export interface ContactsSlice {
@@ -232,6 +255,7 @@ export type AppState = SelfSlice &
   DraftsSlice &
   InspectorSlice &
   SettingsSlice &
+  TransfersSlice &
   UiSlice;
 
 /** A slice gets the api it talks to; slices may read each other through `get()`. */
