@@ -63,7 +63,10 @@ export function createBackend(options: BackendOptions): Backend {
     if (event !== 'key-changed' || session === undefined || trust === undefined) return;
     const { peer, to } = payload as EventPayloads['key-changed'];
     for (const id of [peer, to]) {
-      const known = session.store.listPeers().find((p) => p.id === id);
+      // The live peer first: the stored row does not say whether the peer is online.
+      const known =
+        session.node.peerList().find((p) => p.id === id) ??
+        session.store.listPeers().find((p) => p.id === id);
       const contact = known === undefined ? undefined : trust.contact(known);
       if (contact !== undefined)
         options.emit('contact', { change: 'updated', peer: contact, kind: 'peer' });
@@ -106,11 +109,25 @@ export function createBackend(options: BackendOptions): Backend {
       emit('message', message);
       emit('unread', { total: store.reads.unreadTotal() });
     });
+    // Batches whose tally is due: counted after the turn, when the node has written the turn's
+    // delivery states (they are stored in one transaction after it, electron/net/state-writer.ts).
+    const dueBatches = new Set<string>();
     node.on('message-state', (change) => {
       emit('message-state', change);
       // A message of a multi-send: the batch's tally follows (one read by primary key).
       const batch = change.recipients === undefined ? store.reads.batchOf(change.id) : undefined;
-      if (batch !== undefined) emit('batch', { batch, tally: store.reads.batchTally(batch) });
+      if (batch === undefined) return;
+      if (dueBatches.size === 0)
+        setImmediate(() => {
+          const due = [...dueBatches];
+          dueBatches.clear();
+          try {
+            for (const id of due) emit('batch', { batch: id, tally: store.reads.batchTally(id) });
+          } catch {
+            // The session closed within the turn: nobody is listening any more.
+          }
+        });
+      dueBatches.add(batch);
     });
     node.on('group', (change) => emit('group', change));
     node.on('typing', (typing) => emit('typing', typing));

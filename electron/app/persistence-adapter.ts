@@ -48,6 +48,12 @@ export function storePersistence(store: Store): NodePersistence {
     updateOutgoing: (change) => {
       if (!store.groupOutbox.updateDelivery(change)) store.updateOutgoing(change);
     },
+    updateOutgoingMany(changes) {
+      store.transaction(() => {
+        for (const change of changes)
+          if (!store.groupOutbox.updateDelivery(change)) store.updateOutgoing(change);
+      });
+    },
     loadOutbox: () =>
       [...store.listOutbox(), ...store.groupOutbox.listDeliveryOutbox()].sort(byStream),
     loadUndelivered: (peerId) => store.listUndelivered(peerId),

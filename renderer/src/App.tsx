@@ -12,6 +12,7 @@ import { NavRail } from './components/NavRail';
 import { SettingsDialog } from './components/SettingsDialog';
 import { Sidebar } from './components/Sidebar';
 import { Toasts } from './components/Toasts';
+import { VerifyDialog } from './components/VerifyDialog';
 import {
   useAutoAway,
   useDocumentTitle,
@@ -50,6 +51,7 @@ function Shell(props: { store: AppStore; i18n: i18n }) {
       <ForwardDialog />
       <DeleteDialog />
       <GroupDialogs />
+      <VerifyDialog />
       {firstRun && <FirstRunDialog />}
       <Toasts />
     </div>

@@ -6,6 +6,7 @@ import { Composer } from './Composer';
 import { GroupConversation } from './GroupConversation';
 import { ConversationHeader } from './ConversationHeader';
 import { Icon } from './Icon';
+import { KeyChangeBanner } from './KeyChangeBanner';
 import { MessageList } from './MessageList';
 import { MessageMenu } from './MessageMenu';
 import { SelectionBar } from './SelectionBar';
@@ -39,6 +40,7 @@ export function ConversationPane() {
   return (
     <main className="conversation" aria-label={t('conversation.label', { nick: contact.nick })}>
       <ConversationHeader contact={contact} />
+      <KeyChangeBanner contact={contact} />
       <MessageList key={contact.id} peerId={contact.id} nick={contact.nick} />
       {selecting ? (
         <SelectionBar peerId={contact.id} />

@@ -29,7 +29,10 @@ const PATHS = {
   group:
     'M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20c.5-3.3 3.2-5 6.5-5s6 1.7 6.5 5M16 4.5a3.5 3.5 0 0 1 0 6.5M18 15c2 .6 3.3 2.3 3.5 5',
   multi: 'M3 12l13-7-4 14-2-5.5L3 12zM17 17h5M19.5 14.5v5',
-  unlock: 'M5 11h14v10H5zM8 11V7a4 4 0 0 1 7.7-1.5',
+  lock: 'M6 11h12v9H6zM8.5 11V8a3.5 3.5 0 0 1 7 0v3',
+  unlock: 'M6 11h12v9H6zM8.5 11V8a3.5 3.5 0 0 1 6.8-1.2',
+  verified: 'M12 3l7 3v5c0 4.5-3 8-7 10-4-2-7-5.5-7-10V6l7-3zM8.5 12l2.5 2.5 4.5-5',
+  warning: 'M12 4l9 16H3L12 4zM12 10v4.5M12 17.2v.3',
 } as const;
 
 export type IconName = keyof typeof PATHS;

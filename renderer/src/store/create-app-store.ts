@@ -7,6 +7,7 @@ import { createGroupsSlice } from './groups-slice';
 import { createInspectorSlice } from './inspector-slice';
 import { createSelfSlice } from './self-slice';
 import { createSettingsSlice } from './settings-slice';
+import { createTrustSlice } from './trust-slice';
 import type { AppState } from './state';
 import { createTransfersSlice } from './transfers-slice';
 import { createUiSlice } from './ui-slice';
@@ -24,6 +25,7 @@ export function createAppStore(api: PacketChatApi): AppStore {
     ...createInspectorSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
     ...createTransfersSlice(api)(...a),
+    ...createTrustSlice(api)(...a),
     ...createUiSlice(api)(...a),
   }));
 }
