@@ -22,6 +22,8 @@ export interface OutboundMessage {
   readonly ts: number;
   /** The message this one answers, carried in every transmission. */
   readonly reply?: MessageReply;
+  /** A control message for this consumer (the packet's `control`): `text` is its body. */
+  readonly control?: string;
   state: Exclude<DeliveryStatus, 'delivered' | 'failed' | 'cancelled'>;
   transport: Transport;
   /** UDP transmissions so far. */
@@ -166,6 +168,7 @@ export class ReliableSender {
       ts: number;
       mode: SendMode;
       reply?: MessageReply;
+      control?: string;
     }[],
   ): void {
     for (const m of messages) {
@@ -193,7 +196,8 @@ export class ReliableSender {
     if (stream === undefined || message === undefined) return undefined;
     if (message.id !== ack.id || message.epoch !== ack.epoch) return undefined;
     let rttMs: number | undefined;
-    if (message.attempts === 1 && message.transport === 'udp') {
+    // A control message is acknowledged once its consumer handled it: its ack says nothing of the path.
+    if (message.attempts === 1 && message.transport === 'udp' && message.control === undefined) {
       rttMs = this.deps.now() - message.lastSentAt;
       stream.rtt.sample(rttMs);
     }

@@ -59,7 +59,7 @@ const LONGEST = Number.MAX_SAFE_INTEGER;
  * sender writes (32-hex id, 12-character message id, largest numbers). The node decides UDP or
  * TCP with this, and the composer shows the same answer before sending.
  */
-export function fitsOneDatagram(text: string, reply?: TextReply): boolean {
+export function fitsOneDatagram(text: string, reply?: TextReply, control?: string): boolean {
   const probe: Packet = {
     kind: 'text',
     from: '0'.repeat(NODE_ID_HEX_LENGTH),
@@ -70,6 +70,7 @@ export function fitsOneDatagram(text: string, reply?: TextReply): boolean {
     ts: LONGEST,
     text,
     ...(reply === undefined ? {} : { reply }),
+    ...(control === undefined ? {} : { control }),
   };
   return encodingLength(probe) <= MAX_INNER_DATAGRAM_BYTES;
 }
