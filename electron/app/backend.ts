@@ -11,6 +11,7 @@ import type {
 import type { StorageHealth } from '../net/index';
 import type { ProfileLock, ProfileRequest } from '../store/profiles';
 import { peerContactChange, selfInfo, strangerContact } from './contacts';
+import { wireFileEvents } from './files';
 import { createHandlers } from './handlers';
 import { Session, type SessionOptions } from './session';
 import { DEFAULT_SETTINGS } from './settings';
@@ -26,6 +27,10 @@ export interface BackendOptions {
   readonly appVersion: string;
   /** Node overrides (ports, discovery, timers) from the command line or tests; they win over settings. */
   readonly node?: SessionOptions['node'];
+  /** File engine options (tests' timers). */
+  readonly files?: SessionOptions['files'];
+  /** The CLI's --accept-files DIR: every incoming file offer is accepted into DIR. */
+  readonly acceptFilesDir?: string;
   readonly emit: EventSink;
 }
 
@@ -91,6 +96,9 @@ export function createBackend(options: BackendOptions): Backend {
       emit('unread', { total: store.reads.unreadTotal() });
     });
     node.on('message-state', (change) => emit('message-state', change));
+    // A file offer we sent shows in the conversation as a card (it is no answer of messages:send).
+    node.on('card', (message) => emit('message', message));
+    wireFileEvents(s.files.engine, emit);
     node.on('typing', (typing) => emit('typing', typing));
     node.on('packet', (entry) => emit('packets', [entry]));
     node.on('warning', (warning) => emit('warning', warning));
@@ -112,6 +120,12 @@ export function createBackend(options: BackendOptions): Backend {
       ...(options.lock === undefined ? {} : { lock: options.lock }),
       ...(options.nick === undefined ? {} : { nick: options.nick }),
       ...(options.node === undefined ? {} : { node: options.node }),
+      files: {
+        ...options.files,
+        ...(options.acceptFilesDir === undefined
+          ? {}
+          : { autoAccept: () => ({ dir: options.acceptFilesDir ?? '' }) }),
+      },
     });
     session = s;
     trust = new Trust(s.store, s.node, (event, payload) => {
@@ -129,7 +143,7 @@ export function createBackend(options: BackendOptions): Backend {
         message: `Some stored settings were invalid and their defaults are used: ${invalid.join(', ')}`,
       });
     try {
-      await s.node.start();
+      await s.start();
     } catch (error) {
       clearInterval(countersTimer);
       await s.close();

@@ -9,6 +9,7 @@ import { isStrangerId } from '../../shared/stranger-id';
 import { NodeError, type PacketChatNode } from '../net/index';
 import type { StoredSettings } from '../store/store';
 import { contactList, resolveConversation } from './contacts';
+import { fileHandlers } from './files';
 import { sayHello } from './hello';
 import type { Session } from './session';
 import type { Trust } from './trust';
@@ -222,6 +223,7 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       deps.emit('contact', { change: 'updated', peer: contact, kind: 'peer' });
       return contact;
     },
+    ...fileHandlers(running),
     'contacts:acceptKey': ({ peerId }) => {
       const accepted = trusted().accept(resolveConversation(running().node, peerId));
       deps.emit('notice', {

@@ -1,7 +1,10 @@
 import type { PeerStatus } from '../../shared/domain';
 import {
   createNode,
+  createNodeFileEngine,
   defaultCryptoProvider,
+  type NodeFileEngine,
+  type NodeFileEngineOptions,
   type NodeOptions,
   type PacketChatNode,
 } from '../net/index';
@@ -21,6 +24,8 @@ export interface SessionOptions {
   readonly nick?: string;
   /** Network overrides (ports, discovery, TCP, timers) for the node. */
   readonly node?: Omit<NodeOptions, 'identity' | 'aliases' | 'nick' | 'status' | 'persistence'>;
+  /** File engine options (the CLI's --accept-files installs `autoAccept`; tests shorten timers). */
+  readonly files?: Omit<NodeFileEngineOptions, 'store'>;
 }
 
 /**
@@ -51,6 +56,8 @@ export class Session {
     readonly profile: ProfileLock,
     readonly store: Store,
     readonly node: PacketChatNode,
+    /** The file engine on the node (docs/FILES.md); started after the node, closed before it. */
+    readonly files: NodeFileEngine,
     readonly notices: readonly Notice[],
     private identity: Identity,
   ) {}
@@ -73,7 +80,15 @@ export class Session {
           status,
           persistence: storePersistence(store),
         });
-        return new Session(profile, store, node, [...notices, ...loaded.notices], loaded.identity);
+        const files = createNodeFileEngine(node, { ...options.files, store: store.transfers });
+        return new Session(
+          profile,
+          store,
+          node,
+          files,
+          [...notices, ...loaded.notices],
+          loaded.identity,
+        );
       } catch (error) {
         store.close();
         throw error;
@@ -96,10 +111,20 @@ export class Session {
     this.node.setProfile(change);
   }
 
-  /** Node first (bye, outbox kept), then the database, then the lock. Idempotent. */
+  /** Starts the node, then the file engine (it resumes transfers and serves lanes). */
+  async start(): Promise<void> {
+    await this.node.start();
+    this.files.engine.start();
+  }
+
+  /**
+   * The file engine first (parts and state stay), then the node (bye, outbox kept), then the
+   * database, then the lock. Idempotent.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
       try {
+        await this.files.close().catch(() => undefined);
         await this.node.close();
       } finally {
         this.store.close();

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { DEFAULT_CLIENT_PORT, DEFAULT_SERVER_PORT } from '../../shared/protocol/constants';
 import { parseNodeFlags } from '../app/flags';
 import type { ProfileRequest } from '../store/profiles';
@@ -10,6 +11,8 @@ export interface CliOptions {
   peers: string[];
   tcp: boolean;
   profile: ProfileRequest;
+  /** --accept-files DIR: every incoming file offer is accepted into DIR (absolute). */
+  acceptFiles: string | undefined;
   json: boolean;
   help: boolean;
 }
@@ -34,6 +37,7 @@ export const USAGE = `Usage: packet-chat [options]
   --no-tcp             turn the TCP fallback off
   --profile NAME       use this profile (default: the first free of default, default-2, …)
   --data-dir DIR       use this directory as the profile (identity, history, settings)
+  --accept-files DIR   accept every file offer into DIR (headless nodes and scripts)
   --json               one JSON object per line on stdout, one JSON command per line on stdin
   --help               this text
 
@@ -48,9 +52,18 @@ export function parseCliArgs(
 ): ParsedArgs {
   const { flags, extra, errors } = parseNodeFlags(argv, env, {
     strict: true,
-    extra: { json: { type: 'boolean' }, help: { type: 'boolean' } },
+    extra: {
+      json: { type: 'boolean' },
+      help: { type: 'boolean' },
+      'accept-files': { type: 'string' },
+    },
   });
   const { node } = flags;
+  const acceptFiles = extra['accept-files'];
+  const acceptErrors =
+    acceptFiles === true || (typeof acceptFiles === 'string' && acceptFiles.startsWith('--'))
+      ? ['--accept-files needs a folder']
+      : [];
   return {
     options: {
       nick: flags.nick,
@@ -60,9 +73,13 @@ export function parseCliArgs(
       peers: node.peers ?? [],
       tcp: node.tcp ?? true,
       profile: flags.profile,
+      acceptFiles:
+        typeof acceptFiles === 'string' && acceptErrors.length === 0
+          ? path.resolve(acceptFiles)
+          : undefined,
       json: extra['json'] === true,
       help: extra['help'] === true,
     },
-    errors,
+    errors: [...errors, ...acceptErrors],
   };
 }

@@ -142,7 +142,8 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
       case 'open-conversation':
       case 'typing':
       case 'message-deleted':
-        return; // the inspector's, the desktop's and the chat window's business
+      case 'transfer':
+        return; // the inspector's, the desktop's and the chat window's business (files: --json)
       default:
         assertNever(e, 'event');
     }

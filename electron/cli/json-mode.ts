@@ -1,6 +1,7 @@
 // --json mode: a transport over the same call handlers that Electron IPC uses. Commands from
 // stdin become calls (validated with the contract's schemas); contract events become the
 // README's JSON events on stdout.
+import path from 'node:path';
 import type { Contact, PeerInfo } from '../../shared/domain';
 import type { EventChannel, EventPayloads, IpcError, SelfInfo } from '../../shared/ipc/contract';
 import { assertNever } from '../../shared/assert-never';
@@ -17,6 +18,7 @@ import {
   type JsonEvent,
 } from './json-protocol';
 import { LOOPBACK_BROADCAST, otherCopyNoter, usesLoopbackFallback } from './notes';
+import { TransferLines } from './transfer-lines';
 import type { CliTransport } from './transport';
 
 export type Write = (event: JsonEvent) => void;
@@ -42,6 +44,12 @@ export function createJsonMode(write: Write, options: JsonModeOptions): CliTrans
   const contacts = new Map<string, Contact>();
   const otherCopy = otherCopyNoter();
   let self: SelfInfo | undefined;
+  const transfers = new TransferLines(write);
+  /** Command answers: a transfer line only when that change was not written as an event. */
+  const answer: Write = (event) => {
+    if (event.type === 'transfer') transfers.answer(event);
+    else write(event);
+  };
 
   function onEvent<E extends EventChannel>(event: E, payload: EventPayloads[E]): void {
     const e = { event, payload } as {
@@ -91,6 +99,9 @@ export function createJsonMode(write: Write, options: JsonModeOptions): CliTrans
       case 'key-changed':
         write({ type: 'key-changed', ...e.payload });
         return;
+      case 'transfer':
+        transfers.event({ type: 'transfer', ...e.payload });
+        return;
       case 'notice':
         if (e.payload.level === 'info')
           write({ type: 'notice', code: e.payload.code, message: e.payload.message });
@@ -136,7 +147,7 @@ export function createJsonMode(write: Write, options: JsonModeOptions): CliTrans
           write(errorEvent(parsed.message, 'bad-command'));
           return;
         }
-        runCommand(parsed.command, call, write, quit).catch((error: unknown) => {
+        runCommand(parsed.command, call, answer, quit).catch((error: unknown) => {
           if (error instanceof CallError)
             write(errorEvent(error.error.message, codeOf(error.error)));
           else write(errorEvent(error instanceof Error ? error.message : String(error), 'failed'));
@@ -239,6 +250,46 @@ async function runCommand(
       write({ type: 'key-accepted', peer: command.peer, to: peerId });
       return;
     }
+    case 'send-file': {
+      const paths = command.paths.map((p) => path.resolve(p));
+      const transfer = await call('files:send', {
+        peerId: command.to,
+        paths,
+        ...(command.force === undefined ? {} : { force: command.force }),
+      });
+      write({ type: 'transfer', transfer });
+      return;
+    }
+    case 'accept': {
+      const dir = path.resolve(command.dir);
+      write({ type: 'transfer', transfer: await call('files:accept', { id: command.id, dir }) });
+      return;
+    }
+    case 'decline':
+      write({ type: 'transfer', transfer: await call('files:decline', { id: command.id }) });
+      return;
+    case 'cancel':
+      write({ type: 'transfer', transfer: await call('files:cancel', { id: command.id }) });
+      return;
+    case 'pause':
+      write({ type: 'transfer', transfer: await call('files:pause', { id: command.id }) });
+      return;
+    case 'resume':
+      write({ type: 'transfer', transfer: await call('files:resume', { id: command.id }) });
+      return;
+    case 'retry-files':
+      write({ type: 'transfer', transfer: await call('files:retry', { id: command.id }) });
+      return;
+    case 'transfers':
+      write({ type: 'transfers', transfers: await call('files:list', undefined) });
+      return;
+    case 'files':
+      write({
+        type: 'files',
+        id: command.id,
+        files: await call('files:files', { id: command.id }),
+      });
+      return;
     case 'quit':
       quit();
       return;

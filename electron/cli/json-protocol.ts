@@ -14,6 +14,7 @@ import type {
   Transport,
 } from '../../shared/domain';
 import type { NodeWarningPayload, SelfInfo } from '../../shared/ipc/contract';
+import type { TransferDoneFile, TransferFileInfo, TransferInfo } from '../../shared/transfers';
 
 /** Commands accepted on stdin in --json mode, one JSON object per line. */
 export const commandSchema = z.discriminatedUnion('cmd', [
@@ -41,6 +42,26 @@ export const commandSchema = z.discriminatedUnion('cmd', [
   z.object({ cmd: z.literal('safety-number'), peer: z.string().min(1).max(80) }),
   z.object({ cmd: z.literal('verify'), peer: z.string().min(1).max(80) }),
   z.object({ cmd: z.literal('accept-key'), peer: z.string().min(1).max(80) }),
+  // Files (issue 14): paths and folders may be relative to the node's working directory.
+  z.object({
+    cmd: z.literal('send-file'),
+    to: z.string().min(1).max(80),
+    paths: z.array(z.string().min(1).max(4_096)).min(1).max(256),
+    /** IPMsg: send folders even to a client known to crash on them (iptux before 0.9.4). */
+    force: z.boolean().optional(),
+  }),
+  z.object({
+    cmd: z.literal('accept'),
+    id: z.string().min(1).max(128),
+    dir: z.string().min(1).max(4_096),
+  }),
+  z.object({ cmd: z.literal('decline'), id: z.string().min(1).max(128) }),
+  z.object({ cmd: z.literal('cancel'), id: z.string().min(1).max(128) }),
+  z.object({ cmd: z.literal('pause'), id: z.string().min(1).max(128) }),
+  z.object({ cmd: z.literal('resume'), id: z.string().min(1).max(128) }),
+  z.object({ cmd: z.literal('retry-files'), id: z.string().min(1).max(128) }),
+  z.object({ cmd: z.literal('transfers') }),
+  z.object({ cmd: z.literal('files'), id: z.string().min(1).max(128) }),
   z.object({ cmd: z.literal('quit') }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
@@ -219,6 +240,23 @@ export interface KeyAcceptedEvent {
   readonly to: string;
 }
 
+/** A file transfer: the answer to send-file, accept, decline, cancel, and every state change. */
+export interface TransferJsonEvent {
+  readonly type: 'transfer';
+  readonly transfer: TransferInfo;
+  /** With state `done`: each file kept, with its SHA-256. */
+  readonly files?: readonly TransferDoneFile[];
+}
+export interface TransfersEvent {
+  readonly type: 'transfers';
+  readonly transfers: readonly TransferInfo[];
+}
+export interface FilesEvent {
+  readonly type: 'files';
+  readonly id: string;
+  readonly files: readonly TransferFileInfo[];
+}
+
 /** Every line --json mode writes. */
 export type JsonEvent =
   | ReadyEvent
@@ -243,7 +281,10 @@ export type JsonEvent =
   | SafetyNumberEvent
   | VerifiedEvent
   | KeyChangedEvent
-  | KeyAcceptedEvent;
+  | KeyAcceptedEvent
+  | TransferJsonEvent
+  | TransfersEvent
+  | FilesEvent;
 
 export function peerJson(peer: Contact): PeerJson {
   return {

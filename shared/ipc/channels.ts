@@ -30,6 +30,15 @@ export const CALL_CHANNELS = [
   'contacts:safetyNumber',
   'contacts:verify',
   'contacts:acceptKey',
+  'files:send',
+  'files:accept',
+  'files:decline',
+  'files:cancel',
+  'files:list',
+  'files:pause',
+  'files:resume',
+  'files:retry',
+  'files:files',
 ] as const satisfies readonly CallChannel[];
 
 export const EVENT_CHANNELS = [
@@ -46,6 +55,7 @@ export const EVENT_CHANNELS = [
   'notice',
   'warning',
   'key-changed',
+  'transfer',
 ] as const satisfies readonly EventChannel[];
 
 type Exact<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;

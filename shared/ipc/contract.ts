@@ -19,6 +19,7 @@ import type {
   SearchHit,
   SocketsSnapshot,
 } from '../domain';
+import type { TransferEvent, TransferFileInfo, TransferInfo } from '../transfers';
 import type { callSchemas, Settings } from './schemas';
 
 /** This node as the renderer shows it in "my card" and the About box. */
@@ -91,6 +92,18 @@ export interface CallResults {
   'contacts:verify': Contact;
   /** The contact's conversation now continues under this id. */
   'contacts:acceptKey': { peerId: string };
+  /** The offer as made (state `offered`); later states come as `transfer` events. */
+  'files:send': TransferInfo;
+  'files:accept': TransferInfo;
+  'files:decline': TransferInfo;
+  'files:cancel': TransferInfo;
+  'files:list': TransferInfo[];
+  'files:pause': TransferInfo;
+  'files:resume': TransferInfo;
+  /** Fetches only the failed files of a failed transfer again (receiver). */
+  'files:retry': TransferInfo;
+  /** The files of one transfer (a folder may hold thousands: asked for, not sent with events). */
+  'files:files': TransferFileInfo[];
 }
 
 export type CallChannel = keyof typeof callSchemas;
@@ -152,6 +165,8 @@ export interface EventPayloads {
   message: ChatMessage;
   /** A sent message changed state. */
   'message-state': MessageStateChange;
+  /** A file transfer changed state or made progress (at most every 500 ms). */
+  transfer: TransferEvent;
   /** Messages were deleted from this computer (`messages:delete`). */
   'message-deleted': { readonly peerId: string; readonly ids: readonly string[] };
   /** A peer is typing to us: show it for TYPING_SHOWN_MS after the last one. */

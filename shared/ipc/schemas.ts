@@ -45,6 +45,15 @@ export type Settings = z.infer<typeof settingsSchema>;
 const peerId = z.string().min(1).max(80);
 const messageId = z.string().min(1).max(64);
 const none = z.undefined();
+const transferId = z.string().min(1).max(128);
+/** A path on this machine: absolute (POSIX or Windows), no NUL. */
+const localPath = z
+  .string()
+  .min(1)
+  .max(4_096)
+  .refine((p) => !p.includes('\0') && (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)), {
+    message: 'expected an absolute path',
+  });
 
 /** Calls: renderer -> main. Each entry is the argument schema; results are in contract.ts. */
 export const callSchemas = {
@@ -97,4 +106,20 @@ export const callSchemas = {
   'contacts:safetyNumber': z.object({ peerId }),
   'contacts:verify': z.object({ peerId, verified: z.boolean() }),
   'contacts:acceptKey': z.object({ peerId }),
+  // Paths are the local side's own files; main checks them (the desktop shell lets the renderer
+  // name only what the user picked in a dialog or dropped).
+  'files:send': z.object({
+    peerId,
+    paths: z.array(localPath).min(1).max(256),
+    /** IPMsg: send folders even to a client known to crash on them (iptux before 0.9.4). */
+    force: z.boolean().optional(),
+  }),
+  'files:accept': z.object({ id: transferId, dir: localPath }),
+  'files:decline': z.object({ id: transferId }),
+  'files:cancel': z.object({ id: transferId }),
+  'files:list': none,
+  'files:pause': z.object({ id: transferId }),
+  'files:resume': z.object({ id: transferId }),
+  'files:retry': z.object({ id: transferId }),
+  'files:files': z.object({ id: transferId }),
 } as const;

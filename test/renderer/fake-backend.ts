@@ -374,5 +374,30 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     }),
     'contacts:verify': ({ peerId }) => ({ ...contact(peerId), trust: 'verified' }),
     'contacts:acceptKey': ({ peerId }) => ({ peerId }),
+    'files:send': () => {
+      throw new IpcFailure('unavailable', 'no files in the fake backend');
+    },
+    'files:accept': ({ id }) => {
+      throw new IpcFailure('not-found', `no transfer ${id}`);
+    },
+    'files:decline': ({ id }) => {
+      throw new IpcFailure('not-found', `no transfer ${id}`);
+    },
+    'files:cancel': ({ id }) => {
+      throw new IpcFailure('not-found', `no transfer ${id}`);
+    },
+    'files:list': () => [],
+    'files:pause': ({ id }) => {
+      throw new IpcFailure('not-found', `no transfer ${id}`);
+    },
+    'files:resume': ({ id }) => {
+      throw new IpcFailure('not-found', `no transfer ${id}`);
+    },
+    'files:retry': ({ id }) => {
+      throw new IpcFailure('not-found', `no transfer ${id}`);
+    },
+    'files:files': ({ id }) => {
+      throw new IpcFailure('not-found', `no transfer ${id}`);
+    },
   };
 }

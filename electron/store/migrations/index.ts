@@ -3,6 +3,7 @@ import { up as initial } from './001-initial';
 import { up as search } from './002-search';
 import { up as trust } from './003-trust';
 import { up as chatWindow } from './004-chat-window';
+import { up as files } from './007-files';
 
 export interface Migration {
   /** The schema version this migration produces (PRAGMA user_version). */
@@ -11,15 +12,21 @@ export interface Migration {
   readonly up: (db: DatabaseSync) => void;
 }
 
-/** One migration per schema version, in order. Never edit a released one: add the next. */
+/**
+ * One migration per schema version, in increasing order. Never edit a released one: add the next.
+ * Versions may skip a number while branches that each take one ahead of time are merged (5 and 6
+ * are other branches'); a database is at the version of the last migration applied to it.
+ */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', up: initial },
   { version: 2, name: 'search', up: search },
   { version: 3, name: 'trust', up: trust },
   { version: 4, name: 'chat-window', up: chatWindow },
+  { version: 7, name: 'files', up: files },
 ];
 
-export const SCHEMA_VERSION = MIGRATIONS.length;
+/** The newest schema this build reads and writes: the last migration's version. */
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
 export function schemaVersion(db: DatabaseSync): number {
   const row = db.prepare('PRAGMA user_version').get() as { user_version: number } | undefined;

@@ -20,10 +20,12 @@ function tables(db: DatabaseSync): string[] {
 }
 
 describe('migrations', () => {
-  it('are numbered 1..N without gaps', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual(
-      Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1),
-    );
+  it('are numbered upward from 1, and the schema version is the last one', () => {
+    const versions = MIGRATIONS.map((m) => m.version);
+    expect(versions[0]).toBe(1);
+    for (const [i, version] of versions.entries())
+      if (i > 0) expect(version).toBeGreaterThan(versions[i - 1] ?? Infinity);
+    expect(SCHEMA_VERSION).toBe(versions.at(-1));
   });
 
   it('1 creates identity, settings, peers, messages, streams and read state', () => {
@@ -86,7 +88,7 @@ describe('migrations', () => {
     const db = new DatabaseSync(join(tempDir(), 'v4.db'));
     migrate(db, 3);
     db.exec(`INSERT INTO identity (key, node_id, nick, status) VALUES (1, 'n', 'lin', 'online')`);
-    expect(migrate(db)).toEqual([4]);
+    expect(migrate(db, 4)).toEqual([4]);
     expect(tables(db)).toContain('drafts');
     // A profile from before the first-run dialog is not asked again.
     expect(db.prepare("SELECT value FROM settings WHERE key = 'onboarded'").get()).toEqual({
@@ -100,6 +102,20 @@ describe('migrations', () => {
       .prepare("SELECT sql FROM sqlite_master WHERE name = 'messages_outbox'")
       .get() as { sql: string };
     expect(index.sql).toContain("NOT IN ('delivered', 'cancelled')");
+    db.close();
+  });
+
+  it('7 adds control messages, file cards and the file engine’s transfers, keeping messages', () => {
+    const db = new DatabaseSync(join(tempDir(), 'v7.db'));
+    migrate(db, 4);
+    db.exec(`INSERT INTO messages (id, peer_id, direction, epoch, seq, text, transport, state,
+      sent_at, received_at, remote, position) VALUES ('m1', 'p', 'in', 'e', 0, 'hi', 'udp',
+      'received', 1, 1, '127.0.0.1:1', 1)`);
+    expect(migrate(db)).toEqual([7]);
+    expect(tables(db)).toEqual(expect.arrayContaining(['transfers', 'transfer_files']));
+    expect(
+      db.prepare("SELECT text, control, file_card FROM messages WHERE id = 'm1'").get(),
+    ).toEqual({ text: 'hi', control: null, file_card: null });
     db.close();
   });
 
