@@ -18,6 +18,7 @@ type FileCalls = Pick<
   | 'files:resume'
   | 'files:retry'
   | 'files:files'
+  | 'files:pick'
 >;
 
 /** An engine refusal as an IPC error from the closed set; the engine's code is the reason. */
@@ -66,6 +67,10 @@ export function fileHandlers(running: () => Session): FileCalls {
     'files:files': ({ id }) => {
       known(id);
       return engine().files(id);
+    },
+    'files:pick': () => {
+      // Only the desktop shell has a file dialog (electron/ipc/app-handlers.ts); scripts name paths.
+      throw new IpcFailure('unavailable', 'there is no file dialog here: name the paths');
     },
   };
 }

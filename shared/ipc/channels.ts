@@ -39,6 +39,7 @@ export const CALL_CHANNELS = [
   'files:resume',
   'files:retry',
   'files:files',
+  'files:pick',
 ] as const satisfies readonly CallChannel[];
 
 export const EVENT_CHANNELS = [

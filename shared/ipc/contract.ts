@@ -104,6 +104,11 @@ export interface CallResults {
   'files:retry': TransferInfo;
   /** The files of one transfer (a folder may hold thousands: asked for, not sent with events). */
   'files:files': TransferFileInfo[];
+  /**
+   * What the user picked in main's file dialog (empty when cancelled). Only these paths may then
+   * be sent (`files:send`) or saved into (`files:accept`) by the renderer.
+   */
+  'files:pick': { paths: string[] };
 }
 
 export type CallChannel = keyof typeof callSchemas;

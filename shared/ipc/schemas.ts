@@ -122,4 +122,6 @@ export const callSchemas = {
   'files:resume': z.object({ id: transferId }),
   'files:retry': z.object({ id: transferId }),
   'files:files': z.object({ id: transferId }),
+  /** Opens main's file dialog: files (several) or a folder (one), for sending or saving. */
+  'files:pick': z.object({ kind: z.enum(['files', 'folders', 'folder']) }),
 } as const;

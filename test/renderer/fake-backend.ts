@@ -399,5 +399,8 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     'files:files': ({ id }) => {
       throw new IpcFailure('not-found', `no transfer ${id}`);
     },
+    'files:pick': () => {
+      throw new IpcFailure('unavailable', 'no file dialog in the fake backend');
+    },
   };
 }

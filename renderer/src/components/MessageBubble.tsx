@@ -8,6 +8,7 @@ import { Avatar } from './Avatar';
 import { Icon, type IconName } from './Icon';
 import { undelivered, useMessageActions } from './message-actions';
 import { MessageText } from './MessageText';
+import { TransferCard } from './TransferCard';
 
 /** What a sent message's ticks say: one tick "Sent" where nothing acknowledges, two "Delivered". */
 export function stateLabel(m: ChatMessage): ChatMessage['state'] | 'sent' {
@@ -256,9 +257,13 @@ export const MessageBubble = memo(function MessageBubble(props: {
             </time>
           </div>
         )}
-        <div className={`bubble ${m.state}`} title={details}>
+        <div className={`bubble ${m.state}${m.file ? ' file' : ''}`} title={details}>
           <Quote message={m} />
-          <MessageText text={m.text} />
+          {m.file ? (
+            <TransferCard card={m.file} peerId={m.peerId} />
+          ) : (
+            <MessageText text={m.text} />
+          )}
           {mine && (
             <span className="bubble-meta">
               {byTcp && (

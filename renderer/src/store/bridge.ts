@@ -19,6 +19,7 @@ export function connectBridge(store: AppStore, api: PacketChatApi): () => void {
     api.on('self', (self) => s().setSelf(self)),
     api.on('open-conversation', ({ peerId }) => s().openConversation(peerId)),
     api.on('notice', (notice) => s().pushToast(notice)),
+    api.on('transfer', (event) => s().applyTransfer(event)),
   ];
   void settle(() => api.appReady());
   void Promise.all([
@@ -28,6 +29,7 @@ export function connectBridge(store: AppStore, api: PacketChatApi): () => void {
     s().loadConversations(),
     s().loadPackets(),
     s().loadDrafts(),
+    s().loadTransfers(),
   ]);
   return () => {
     void s().flushDrafts();

@@ -6,6 +6,7 @@ import { createDraftsSlice } from './drafts-slice';
 import { createInspectorSlice } from './inspector-slice';
 import { createSelfSlice } from './self-slice';
 import { createSettingsSlice } from './settings-slice';
+import { createTransfersSlice } from './transfers-slice';
 import type { AppState } from './state';
 import { createUiSlice } from './ui-slice';
 
@@ -20,6 +21,7 @@ export function createAppStore(api: PacketChatApi): AppStore {
     ...createDraftsSlice(api)(...a),
     ...createInspectorSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
+    ...createTransfersSlice(api)(...a),
     ...createUiSlice(api)(...a),
   }));
 }

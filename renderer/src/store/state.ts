@@ -18,6 +18,7 @@ import type {
   SelfInfo,
 } from '../../../shared/ipc/contract';
 import type { Settings } from '../../../shared/ipc/schemas';
+import type { TransferEvent, TransferInfo } from '../../../shared/transfers';
 import type { Thread } from './history';
 import type { Load, LoadStatus } from './load';
 
@@ -226,7 +227,23 @@ export interface ConversationsSlice {
   ) => void;
 }
 
+export type TransferAction = 'decline' | 'cancel' | 'pause' | 'resume' | 'retry';
+
+export interface TransfersSlice {
+  /** Every file transfer by id (both directions), as its last `transfer` event said. */
+  transfers: Readonly<Record<string, TransferInfo>>;
+  transfersLoad: Load;
+  loadTransfers: () => Promise<void>;
+  applyTransfer: (event: TransferEvent) => void;
+  transferAction: (action: TransferAction, id: string) => Promise<IpcResult<TransferInfo>>;
+  /** Asks main's folder dialog where to save, then accepts; null when the dialog was cancelled. */
+  acceptTransfer: (id: string) => Promise<IpcResult<TransferInfo | null>>;
+  /** Asks main's file dialog what to send, then offers it; null when the dialog was cancelled. */
+  sendFiles: (peerId: string, kind: 'files' | 'folders') => Promise<IpcResult<TransferInfo | null>>;
+}
+
 export type AppState = SelfSlice &
+  TransfersSlice &
   ContactsSlice &
   ConversationsSlice &
   DraftsSlice &
