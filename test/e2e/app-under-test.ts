@@ -44,6 +44,8 @@ export interface AppOptions {
     readonly host: string;
     readonly interfaces: () => InterfaceAddress[];
   };
+  /** What main's file dialog "picks" (`files:pick`); without it there is no dialog. */
+  readonly pickPaths?: (kind: 'files' | 'folders' | 'folder') => Promise<readonly string[]>;
 }
 
 export interface AppUnderTest {
@@ -90,6 +92,7 @@ export async function launchApp(browser: Browser, options: AppOptions): Promise<
       onSettings: () => undefined,
       openInBrowser: () => Promise.resolve(),
       isSafeExternalUrl: (url) => /^https?:/.test(url),
+      ...(options.pickPaths === undefined ? {} : { pickPaths: options.pickPaths }),
     });
     context = await browser.newContext({
       viewport: options.viewport ?? VIEWPORT,
