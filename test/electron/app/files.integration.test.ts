@@ -112,6 +112,10 @@ describe('files:* over the backend', () => {
       const history = await h.backend.handlers['messages:history']({ peerId: peer, limit: 50 });
       expect(history.messages.map((m) => m.file?.transferId)).toEqual([id]);
     }
+    // Search finds what people typed, not the offer's control message.
+    expect(await b.backend.handlers['messages:search']({ query: 'file-offer', limit: 5 })).toEqual(
+      [],
+    );
     expect((await a.backend.handlers['files:list'](undefined)).map((t) => t.state)).toEqual([
       'done',
     ]);
