@@ -4,7 +4,7 @@
  *
  *   tsx test/bench/run.ts [--quick]
  *     [--only=rtt,protocol,crypto,stream,tcp,discovery,memory,storage,ui,cli]
- *                         [--out=path.json]
+ *                         [--out=path.json] [--compare=earlier.json]
  *
  * Loopback only. Each figure runs in fresh worker processes that are stopped afterwards.
  */
@@ -13,6 +13,7 @@ import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cliStartup } from './cli-bench';
+import { compareFigures, comparisonTable, readResults } from './compare';
 import { cryptoFigures } from './crypto-bench';
 import { protocolCost, V1_COMMIT } from './protocol-bench';
 import { discovery, memory, roundTrip, tcpTransfer, throughput, type Sizes } from './net-bench';
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     out: { type: 'string', default: 'test/bench/results/latest.json' },
+    compare: { type: 'string' },
   },
 });
 const quick = values.quick;
@@ -113,6 +115,8 @@ async function runSection(name: Section, fn: () => Promise<void>): Promise<void>
 
 async function main(): Promise<void> {
   const began = new Date();
+  // Read first: a wrong path fails before minutes of measuring, not after.
+  const earlier = values.compare === undefined ? undefined : readResults(resolve(values.compare));
   console.log(`PacketChat benchmarks${quick ? ' (quick: a tenth of the samples)' : ''}`);
 
   await runSection('rtt', async () => {
@@ -389,6 +393,10 @@ async function main(): Promise<void> {
     )}\n`,
   );
   console.log(`wrote ${out}`);
+  if (earlier !== undefined && values.compare !== undefined) {
+    console.log(`\ncompared with ${values.compare} (${earlier.started ?? 'undated'}):`);
+    console.log(comparisonTable(compareFigures(earlier.figures, figures)));
+  }
 }
 
 await main();
