@@ -88,6 +88,8 @@ export function createJsonMode(write: Write, options: JsonModeOptions): CliTrans
         return;
       }
       case 'message':
+        // A file offer we sent also comes as a message (its card): scripts get `transfer` lines.
+        if (e.payload.direction === 'out') return;
         write(messageEvent(e.payload, contacts.get(e.payload.peerId)));
         return;
       case 'message-state':

@@ -64,6 +64,12 @@ describe('packet-chat --json files', () => {
     expect(sha256Of(join(dest, 'big.bin'))).toBe(sha256Of(big));
     await alice.waitForType('transfer', (e) => e.transfer.id === id && e.transfer.state === 'done');
 
+    // Bob saw the offer as a message (its card, named by its files); Alice's own card is no
+    // message from Bob.
+    expect(bob.events.filter((e) => e.type === 'message').map((e) => e.message.text)).toEqual([
+      'big.bin, 笔记.txt',
+    ]);
+    expect(alice.events.filter((e) => e.type === 'message')).toEqual([]);
     bob.send({ cmd: 'transfers' });
     const list = await bob.waitForType('transfers');
     expect(list.transfers.map((t) => [t.id, t.direction, t.state])).toEqual([
