@@ -1,6 +1,8 @@
 // File transfers as the UI and the CLI see them, whichever protocol carries them (PacketChat's own
-// file engine, docs/FILES.md, or IPMsg's). The engine's shared types are the contract; this file
-// re-exports them and adds the `transfer` event's shape.
+// file engine, or IPMsg's GETFILEDATA/GETDIRFILES): the file engine's types (shared/files/types.ts,
+// issue 14), plus the `transfer` event that carries them to transports.
+import type { TransferDone, TransferInfo } from './files/types';
+
 export {
   TRANSFER_STATES,
   type TransferDirection,
@@ -9,19 +11,16 @@ export {
   type TransferState,
   type TransferFileInfo,
 } from './files/types';
-import type { TransferInfo } from './files/types';
 
-/** A file that arrived (receiver) or was sent whole (sender), with its verified SHA-256. */
-export interface TransferDoneFile {
-  /** Relative to the target folder (receiver: where it was saved), or the offered path (sender). */
-  readonly path: string;
-  readonly size: number;
-  readonly sha256: string;
-}
+/**
+ * A file that was kept, with its SHA-256. For IPMsg transfers `path` is relative to the target
+ * folder (receiver) or the local path (sender).
+ */
+export type TransferDoneFile = TransferDone['files'][number];
 
 /** The `transfer` event: every state change, and at most every 500 ms while bytes move. */
 export interface TransferEvent {
   readonly transfer: TransferInfo;
-  /** With state `done` (or `failed` with some files kept): every file kept, with its SHA-256. */
+  /** With state `done`: every file kept, with its SHA-256. */
   readonly files?: readonly TransferDoneFile[];
 }

@@ -5,6 +5,7 @@ import {
   defaultCryptoProvider,
   type NodeFileEngine,
   type NodeFileEngineOptions,
+  type IpmsgNode,
   type NodeOptions,
   type PacketChatNode,
 } from '../net/index';
@@ -13,6 +14,7 @@ import { openStore } from '../store/open-store';
 import { acquireProfile, type ProfileLock, type ProfileRequest } from '../store/profiles';
 import type { Store } from '../store/store';
 import { loadIdentity, saveIdentity } from './identity';
+import { createBridge, type IpmsgLaunch } from './ipmsg-bridge';
 import type { Notice } from './notice';
 import { storePersistence } from './persistence-adapter';
 
@@ -24,8 +26,13 @@ export interface SessionOptions {
   readonly nick?: string;
   /** Network overrides (ports, discovery, TCP, timers) for the node. */
   readonly node?: Omit<NodeOptions, 'identity' | 'aliases' | 'nick' | 'status' | 'persistence'>;
-  /** File engine options (the CLI's --accept-files installs `autoAccept`; tests shorten timers). */
+  /** File engine options (tests shorten its timers). */
   readonly files?: Omit<NodeFileEngineOptions, 'store'>;
+  /**
+   * The IPMsg bridge (docs/IPMSG.md): created when given, unless its `enabled` or else the
+   * profile's `ipmsg` setting (default on) says no. Without it there is no bridge.
+   */
+  readonly ipmsg?: IpmsgLaunch;
 }
 
 /**
@@ -58,6 +65,8 @@ export class Session {
     readonly node: PacketChatNode,
     /** The file engine on the node (docs/FILES.md); started after the node, closed before it. */
     readonly files: NodeFileEngine,
+    /** The IPMsg bridge on port 2425, when this session has one (it may still fail to bind). */
+    readonly ipmsg: IpmsgNode | undefined,
     readonly notices: readonly Notice[],
     private identity: Identity,
   ) {}
@@ -71,8 +80,9 @@ export class Session {
         const crypto = options.node?.crypto ?? defaultCryptoProvider().provider;
         const loaded = loadIdentity(profile.dir, store, crypto, options.nick);
         const { keyPair, aliases, nick, status } = loaded.identity;
+        const resolved = nodeOptions(store, options.node);
         const node = createNode({
-          ...nodeOptions(store, options.node),
+          ...resolved,
           crypto,
           identity: keyPair,
           aliases,
@@ -81,12 +91,17 @@ export class Session {
           persistence: storePersistence(store),
         });
         const files = createNodeFileEngine(node, { ...options.files, store: store.transfers });
+        const bridge =
+          options.ipmsg === undefined
+            ? { ipmsg: undefined, notices: [] }
+            : createBridge(store, profile.name, loaded.identity, resolved, options.ipmsg);
         return new Session(
           profile,
           store,
           node,
           files,
-          [...notices, ...loaded.notices],
+          bridge.ipmsg,
+          [...notices, ...loaded.notices, ...bridge.notices],
           loaded.identity,
         );
       } catch (error) {
@@ -109,6 +124,7 @@ export class Session {
     saveIdentity(this.profile.dir, this.store, next, this.identity);
     this.identity = next;
     this.node.setProfile(change);
+    this.ipmsg?.setProfile(change);
   }
 
   /** Starts the node, then the file engine (it resumes transfers and serves lanes). */
@@ -118,13 +134,15 @@ export class Session {
   }
 
   /**
-   * The file engine first (parts and state stay), then the node (bye, outbox kept), then the
-   * database, then the lock. Idempotent.
+   * The file engine first (parts and state stay), then the IPMsg bridge (its BR_EXIT goes out
+   * while the node still runs), then the node (bye, outbox kept), then the database, then the
+   * lock. Idempotent.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
       try {
         await this.files.close().catch(() => undefined);
+        await this.ipmsg?.close().catch(() => undefined); // the node must close regardless
         await this.node.close();
       } finally {
         this.store.close();

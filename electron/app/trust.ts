@@ -113,6 +113,7 @@ export class Trust {
     return {
       ...peer,
       kind: 'peer',
+      protocol: 'pchat',
       trust: stateOf(trust),
       ...(fingerprint === undefined ? {} : { fingerprint }),
       ...(to === undefined

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DEFAULT_CLIENT_PORT, DEFAULT_SERVER_PORT } from '../../shared/protocol/constants';
-import { parseNodeFlags } from '../app/flags';
+import { parseNodeFlags, type IpmsgOverrides } from '../app/flags';
 import type { ProfileRequest } from '../store/profiles';
 
 export interface CliOptions {
@@ -11,6 +11,7 @@ export interface CliOptions {
   peers: string[];
   tcp: boolean;
   profile: ProfileRequest;
+  ipmsg: IpmsgOverrides;
   /** --accept-files DIR: every incoming file offer is accepted into DIR (absolute). */
   acceptFiles: string | undefined;
   json: boolean;
@@ -37,6 +38,11 @@ export const USAGE = `Usage: packet-chat [options]
   --no-tcp             turn the TCP fallback off
   --profile NAME       use this profile (default: the first free of default, default-2, …)
   --data-dir DIR       use this directory as the profile (identity, history, settings)
+  --no-ipmsg           do not speak IP Messenger (IPMsg, FeiQ, iptux) on port 2425; --ipmsg
+                       turns it on again (default: on, unless the profile's setting says off)
+  --ipmsg-port N       IPMsg port (default 2425, the only one real IPMsg clients use; for tests)
+  --ipmsg-encoding E   how IPMsg text of unknown encoding is read and written: auto, utf-8,
+                       gb18030 (FeiQ, Chinese IP Messenger) or cp932 (Japanese); default auto
   --accept-files DIR   accept every file offer into DIR (headless nodes and scripts)
   --json               one JSON object per line on stdout, one JSON command per line on stdin
   --help               this text
@@ -73,6 +79,7 @@ export function parseCliArgs(
       peers: node.peers ?? [],
       tcp: node.tcp ?? true,
       profile: flags.profile,
+      ipmsg: flags.ipmsg,
       acceptFiles:
         typeof acceptFiles === 'string' && acceptErrors.length === 0
           ? path.resolve(acceptFiles)

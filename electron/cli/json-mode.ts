@@ -40,6 +40,12 @@ function codeOf(error: IpcError): string {
 /** Notices in English: scripts match their `code`, people read the `message`. */
 const english = translator('en');
 
+/**
+ * Warnings that are no error of the node: written as `notice`. (`ipmsg-port`: another program
+ * has port 2425; this node runs on without the IPMsg bridge.)
+ */
+const NOTICE_WARNINGS: ReadonlySet<string> = new Set(['ipmsg-port']);
+
 export function createJsonMode(write: Write, options: JsonModeOptions): CliTransport {
   const contacts = new Map<string, Contact>();
   const otherCopy = otherCopyNoter();
@@ -61,7 +67,12 @@ export function createJsonMode(write: Write, options: JsonModeOptions): CliTrans
         self = e.payload;
         return;
       case 'contact': {
-        const { change, peer, kind, previous } = e.payload;
+        const { change, peer, kind, previous, mergedInto } = e.payload;
+        if (mergedInto !== undefined) {
+          contacts.delete(peer.id);
+          write({ type: 'peer', change, peer: peerJson(peer), mergedInto });
+          return;
+        }
         contacts.set(peer.id, peer);
         if (kind === 'stranger') {
           if (change === 'added')
@@ -101,11 +112,19 @@ export function createJsonMode(write: Write, options: JsonModeOptions): CliTrans
       case 'key-changed':
         write({ type: 'key-changed', ...e.payload });
         return;
+      case 'message-read':
+        write({
+          type: 'message-read',
+          id: e.payload.messageId,
+          peer: e.payload.peerId,
+          at: e.payload.at,
+        });
+        return;
       case 'transfer':
         transfers.event({ type: 'transfer', ...e.payload });
         return;
       case 'notice':
-        if (e.payload.level === 'info')
+        if (e.payload.level === 'info' || NOTICE_WARNINGS.has(e.payload.code))
           write({ type: 'notice', code: e.payload.code, message: e.payload.message });
         else write(errorEvent(e.payload.message, e.payload.code));
         return;
@@ -291,6 +310,10 @@ async function runCommand(
         id: command.id,
         files: await call('files:files', { id: command.id }),
       });
+      return;
+    case 'ipmsg-refresh':
+      await call('ipmsg:refresh', undefined);
+      write({ type: 'ipmsg-refreshed' });
       return;
     case 'quit':
       quit();

@@ -5,10 +5,12 @@ import type {
   ChatMessage,
   Contact,
   DeliveryStatus,
+  IpmsgBadge,
   MessageStateChange,
   PacketLogEntry,
   PeerChange,
   PeerInfo,
+  PeerProtocol,
   SearchHit,
   SocketsSnapshot,
   Transport,
@@ -62,6 +64,7 @@ export const commandSchema = z.discriminatedUnion('cmd', [
   z.object({ cmd: z.literal('retry-files'), id: z.string().min(1).max(128) }),
   z.object({ cmd: z.literal('transfers') }),
   z.object({ cmd: z.literal('files'), id: z.string().min(1).max(128) }),
+  z.object({ cmd: z.literal('ipmsg-refresh') }),
   z.object({ cmd: z.literal('quit') }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
@@ -96,6 +99,10 @@ export type PeerJson = Pick<
   readonly encrypted: boolean;
   /** The user compared safety numbers and marked it verified. */
   readonly verified: boolean;
+  /** `pchat`, or `ipmsg` for IP Messenger, FeiQ and iptux users (id `ipmsg:IP`, port 2425). */
+  readonly protocol: PeerProtocol;
+  /** IPMsg peers: `IPMsg`, or `FeiQ`. */
+  readonly badge?: IpmsgBadge;
 };
 
 export interface ReadyEvent {
@@ -110,6 +117,8 @@ export interface ReadyEvent {
   readonly tcpPort: number | null;
   readonly addresses: readonly string[];
   readonly discoveryTargets: readonly string[];
+  /** The port the IPMsg bridge holds (2425), or null when it is off or the port is taken. */
+  readonly ipmsg: number | null;
 }
 export interface InfoEvent extends Omit<ReadyEvent, 'type'> {
   readonly type: 'info';
@@ -120,6 +129,8 @@ export interface PeerEvent {
   readonly change: PeerChange['change'];
   readonly peer: PeerJson;
   readonly previous?: { readonly address: string; readonly port: number };
+  /** With `offline`: this IPMsg peer is that PacketChat peer; it is shown as that from now on. */
+  readonly mergedInto?: string;
 }
 export interface MessageEvent {
   readonly type: 'message';
@@ -256,6 +267,16 @@ export interface FilesEvent {
   readonly id: string;
   readonly files: readonly TransferFileInfo[];
 }
+/** An IPMsg peer opened a sealed message we sent. */
+export interface MessageReadEvent {
+  readonly type: 'message-read';
+  readonly id: string;
+  readonly peer: string;
+  readonly at: number;
+}
+export interface RefreshedEvent {
+  readonly type: 'ipmsg-refreshed';
+}
 
 /** Every line --json mode writes. */
 export type JsonEvent =
@@ -284,7 +305,9 @@ export type JsonEvent =
   | KeyAcceptedEvent
   | TransferJsonEvent
   | TransfersEvent
-  | FilesEvent;
+  | FilesEvent
+  | MessageReadEvent
+  | RefreshedEvent;
 
 export function peerJson(peer: Contact): PeerJson {
   return {
@@ -300,6 +323,8 @@ export function peerJson(peer: Contact): PeerJson {
     status: peer.online ? peer.status : 'offline',
     online: peer.online,
     lastSeen: peer.lastSeen,
+    protocol: peer.protocol ?? 'pchat',
+    ...(peer.badge === undefined ? {} : { badge: peer.badge }),
   };
 }
 
@@ -314,6 +339,7 @@ export function readyFields(self: SelfInfo): Omit<ReadyEvent, 'type'> {
     tcpPort: self.tcpPort,
     addresses: self.interfaces.map((i) => i.address),
     discoveryTargets: self.discoveryTargets,
+    ipmsg: self.ipmsg?.port ?? null,
   };
 }
 

@@ -83,6 +83,7 @@ async function main(argv: readonly string[]): Promise<number> {
       tcp: options.tcp,
       ...(options.broadcast === undefined ? {} : { broadcast: options.broadcast }),
     },
+    ipmsg: options.ipmsg,
     ...(options.acceptFiles === undefined ? {} : { acceptFilesDir: options.acceptFiles }),
     emit: transport.emit,
   });

@@ -109,6 +109,7 @@ export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
       for (const path of paths) pickedPaths.add(path);
       return { paths };
     },
+    'ipmsg:refresh': gate(backend['ipmsg:refresh']),
     'settings:set': async (args) => {
       const settings = await gate(backend['settings:set'])(args);
       options.onSettings(settings);

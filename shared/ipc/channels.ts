@@ -40,6 +40,7 @@ export const CALL_CHANNELS = [
   'files:retry',
   'files:files',
   'files:pick',
+  'ipmsg:refresh',
 ] as const satisfies readonly CallChannel[];
 
 export const EVENT_CHANNELS = [
@@ -56,6 +57,7 @@ export const EVENT_CHANNELS = [
   'notice',
   'warning',
   'key-changed',
+  'message-read',
   'transfer',
 ] as const satisfies readonly EventChannel[];
 

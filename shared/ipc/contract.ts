@@ -47,6 +47,11 @@ export interface SelfInfo {
   readonly profile: string;
   readonly appVersion: string;
   readonly protocolVersion: number;
+  /**
+   * The IPMsg bridge (docs/IPMSG.md): the port it holds, or null with the reason (turned off, or
+   * the port is taken and by whom). Absent where the app runs without the bridge at all.
+   */
+  readonly ipmsg?: { readonly port: number | null; readonly reason?: string };
 }
 
 export interface CallResults {
@@ -109,6 +114,8 @@ export interface CallResults {
    * be sent (`files:send`) or saved into (`files:accept`) by the renderer.
    */
   'files:pick': { paths: string[] };
+  /** IPMsg: BR_ENTRY to everyone now; peers that do not answer are marked offline. */
+  'ipmsg:refresh': null;
 }
 
 export type CallChannel = keyof typeof callSchemas;
@@ -153,6 +160,11 @@ export interface EventPayloads {
     readonly peer: Contact;
     readonly kind: Contact['kind'];
     readonly previous?: PeerChange['previous'];
+    /**
+     * With `offline`: this contact (an IPMsg peer) turned out to be that PacketChat contact, and
+     * is shown as it from now on; drop it from the list.
+     */
+    readonly mergedInto?: string;
   };
   /**
    * A contact's key changed: someone with its name or old id has a new key. Messages to it are
@@ -170,12 +182,14 @@ export interface EventPayloads {
   message: ChatMessage;
   /** A sent message changed state. */
   'message-state': MessageStateChange;
-  /** A file transfer changed state or made progress (at most every 500 ms). */
-  transfer: TransferEvent;
   /** Messages were deleted from this computer (`messages:delete`). */
   'message-deleted': { readonly peerId: string; readonly ids: readonly string[] };
   /** A peer is typing to us: show it for TYPING_SHOWN_MS after the last one. */
   typing: { readonly peerId: string };
+  /** An IPMsg peer opened a sealed message we sent (READMSG). */
+  'message-read': { readonly messageId: string; readonly peerId: string; readonly at: number };
+  /** A file transfer changed state or made progress (at most every 500 ms). */
+  transfer: TransferEvent;
   /** Packet log entries, batched (at most a few batches per second). */
   packets: readonly PacketLogEntry[];
   counters: NodeCounters;

@@ -7,6 +7,9 @@ import { nickText, replySchema, statusTextSchema } from '../protocol/packets';
 
 export const LANGUAGES = ['system', 'zh-CN', 'en'] as const;
 export const THEMES = ['system', 'light', 'dark'] as const;
+/** How IPMsg text of unknown encoding is read and written (docs/IPMSG.md, "Encodings"). */
+export const IPMSG_ENCODINGS = ['auto', 'utf-8', 'gb18030', 'cp932'] as const;
+export type IpmsgEncodingSetting = (typeof IPMSG_ENCODINGS)[number];
 
 const port = z.number().int().min(1).max(65_535);
 /** An IPv4 address with an optional port, or an IPv4 broadcast address. */
@@ -38,6 +41,16 @@ export const settingsSchema = z.object({
   autoAwayMinutes: z.number().int().min(0).max(240),
   /** The first-run questions (nickname, colour) were answered. */
   onboarded: z.boolean(),
+  /** Speak IP Messenger on port 2425 too (iptux, FeiQ, IP Messenger); applied at the next start. */
+  ipmsg: z.boolean(),
+  ipmsgEncoding: z.enum(IPMSG_ENCODINGS),
+  /** The group name IPMsg clients show (empty: none). */
+  ipmsgGroup: z
+    .string()
+    .trim()
+    .max(MAX_NICK_LENGTH)
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'no control characters'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -106,8 +119,8 @@ export const callSchemas = {
   'contacts:safetyNumber': z.object({ peerId }),
   'contacts:verify': z.object({ peerId, verified: z.boolean() }),
   'contacts:acceptKey': z.object({ peerId }),
-  // Paths are the local side's own files; main checks them (the desktop shell lets the renderer
-  // name only what the user picked in a dialog or dropped).
+  // Paths are the local side's own files; main checks them (the renderer may name only what the
+  // user picked in a dialog, electron/ipc/app-handlers.ts).
   'files:send': z.object({
     peerId,
     paths: z.array(localPath).min(1).max(256),
@@ -124,4 +137,5 @@ export const callSchemas = {
   'files:files': z.object({ id: transferId }),
   /** Opens main's file dialog: files (several) or a folder (one), for sending or saving. */
   'files:pick': z.object({ kind: z.enum(['files', 'folders', 'folder']) }),
+  'ipmsg:refresh': none,
 } as const;

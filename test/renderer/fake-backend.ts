@@ -78,6 +78,9 @@ export function makeSettings(patch: Partial<Settings> = {}): Settings {
     avatarHue: null,
     autoAwayMinutes: 10,
     onboarded: true,
+    ipmsg: true,
+    ipmsgEncoding: 'auto',
+    ipmsgGroup: '',
     ...patch,
   };
 }
@@ -402,5 +405,6 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     'files:pick': () => {
       throw new IpcFailure('unavailable', 'no file dialog in the fake backend');
     },
+    'ipmsg:refresh': () => null,
   };
 }

@@ -4,6 +4,7 @@ import { endpoint, formatListTime } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { presenceOf, useTyping } from './ConversationHeader';
+import { ProtocolMarks } from './ProtocolMarks';
 import { useNow } from './use-now';
 
 /** One contact in the list: it selects only its own contact, summary, draft and last message. */
@@ -70,10 +71,21 @@ export const ContactRow = memo(function ContactRow(props: {
     presence === undefined || presence === 'silent' ? '' : `, ${t(`status.${presence}`)}`;
   // The name is what the row shows, in the same order, then what only a screen reader needs:
   // the visible words stay part of the name (WCAG 2.5.3, axe's label-content-name-mismatch).
-  const shown = [contact.nick, address, silent, contact.statusText, time, previewText, badge]
+  const shown = [
+    contact.nick,
+    contact.protocol === 'ipmsg' ? t(`protocol.${contact.badge ?? 'IPMsg'}`) : undefined,
+    address,
+    silent,
+    contact.statusText,
+    time,
+    previewText,
+    badge,
+  ]
     .filter((part) => part !== undefined && part !== '')
     .join(' ');
-  const label = `${shown}${state}${unread > 0 ? `, ${t('contacts.unread', { n: unread })}` : ''}`;
+  // An IPMsg peer's padlock mark says it in words here (ProtocolMarks).
+  const plain = contact.protocol === 'ipmsg' ? `, ${t('contacts.notEncrypted')}` : '';
+  const label = `${shown}${state}${plain}${unread > 0 ? `, ${t('contacts.unread', { n: unread })}` : ''}`;
   return (
     <div
       id={props.domId}
@@ -99,6 +111,7 @@ export const ContactRow = memo(function ContactRow(props: {
           <span className="endpoint-small muted contact-address">{address}</span>
         ) : (
           <span className="contact-line small-line contact-address">
+            <ProtocolMarks contact={contact} compact />
             <code className="mono endpoint-small" translate="no">
               {address}
             </code>

@@ -6,6 +6,7 @@ import { endpoint, formatDateTime } from '../lib/format';
 import type { AppState } from '../store/state';
 import { useAppStore } from '../store/context';
 import { Avatar, type Presence } from './Avatar';
+import { ProtocolMarks } from './ProtocolMarks';
 
 const RTT_SCAN = 200;
 
@@ -61,6 +62,7 @@ export function ConversationHeader(props: { contact: Contact }) {
           <h2 className="header-nick" translate="no">
             {c.nick}
           </h2>
+          <ProtocolMarks contact={c} />
           {presence && (
             <span className={`status-chip status-${presence}`}>
               {presence === 'silent' ? t('status.notResponding') : t(`status.${presence}`)}
@@ -81,6 +83,7 @@ export function ConversationHeader(props: { contact: Contact }) {
           <code className="mono fact" translate="no">
             {endpoint(c.address, c.port)}
           </code>
+          {c.protocol === 'ipmsg' && <span className="fact">{t('conversation.ipmsg')}</span>}
           {stranger ? (
             <span className="fact">{t('conversation.stranger')}</span>
           ) : (

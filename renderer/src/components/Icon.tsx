@@ -30,6 +30,7 @@ const PATHS = {
     'M16.5 7.5l-7.8 7.8a2 2 0 0 0 2.8 2.8l8-8a4 4 0 0 0-5.7-5.7l-8 8a6 6 0 0 0 8.5 8.5l6.2-6.2',
   folder: 'M3 6h6l2 2h10v11H3z',
   file: 'M6 3h8l4 4v14H6zM14 3v4h4',
+  unlock: 'M5 11h14v10H5zM8 11V7a4 4 0 0 1 7.7-1.5',
 } as const;
 
 export type IconName = keyof typeof PATHS;

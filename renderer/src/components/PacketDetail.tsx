@@ -138,6 +138,14 @@ export function PacketDetail() {
         })}
       </p>
       {peerNick !== undefined && <p className="small">{t('inspector.peer', { nick: peerNick })}</p>}
+      {packet.protocol === 'ipmsg' && (
+        <p className="small">
+          <span className="protocol-badge" translate="no">
+            {t('protocol.IPMsg')}
+          </span>{' '}
+          {t('inspector.ipmsg')}
+        </p>
+      )}
       <p className="detail-summary" translate="no">
         {packet.summary}
       </p>

@@ -22,7 +22,10 @@ function ToastItem(props: { toast: Toast }) {
     >
       <Icon name={toast.level === 'info' ? 'check' : 'alert'} size={16} />
       <span>
-        <strong>{t(`notice.${toast.level}`)}</strong> <span translate="no">{toast.message}</span>
+        <strong>{t(`notice.${toast.level}`)}</strong>{' '}
+        <span translate="no">
+          {toast.text === undefined ? toast.message : t(toast.text.key, toast.text.values)}
+        </span>
       </span>
       <button
         type="button"

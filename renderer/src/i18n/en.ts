@@ -97,6 +97,9 @@ export const en = {
     listening: 'Listening on UDP {{server}} · client {{client}}',
     tcp: 'TCP {{port}}',
     tcpOff: 'TCP off',
+    ipmsg: 'IPMsg {{port}}',
+    ipmsgOff: 'IPMsg off',
+    ipmsgTitle: 'IP Messenger, FeiQ and iptux users reach me on UDP and TCP {{port}}',
     loading: 'Loading my card…',
     error: 'Could not read my node: {{message}}',
   },
@@ -130,6 +133,7 @@ export const en = {
     noMessages: 'No messages yet',
     you: 'Me: ',
     strangerHint: 'Plain UDP sender',
+    notEncrypted: 'Not encrypted',
     add: 'Say hello to an IP',
     addPlaceholder: 'IP or IP:port',
     addSubmit: 'Add',
@@ -156,6 +160,7 @@ export const en = {
     rttUnknown: 'RTT –',
     lastSeen: 'Last seen {{time}}',
     stranger: 'Stranger · plain UDP text',
+    ipmsg: 'IP Messenger protocol: messages and files cross the LAN unencrypted',
     loading: 'Loading messages…',
     loadingOlder: 'Loading older messages…',
     beginning: 'Beginning of the conversation',
@@ -254,6 +259,7 @@ export const en = {
     logLabel: 'Packet log: arrow keys select a packet',
     detailTitle: 'Packet #{{seq}}',
     detailLabel: 'Packet details',
+    ipmsg: 'IP Messenger packet (port 2425): plain text on the wire, decoded below',
     closeDetail: 'Close details',
     selectHint: 'Select a packet to see its decoded fields',
     noFields: 'This packet did not decode',
@@ -416,6 +422,18 @@ export const en = {
     },
   },
   notice: { dismiss: 'Dismiss', info: 'Information', warning: 'Warning', error: 'Error' },
+  /** The badge of a peer that speaks another protocol than PacketChat's own. */
+  protocol: { IPMsg: 'IPMsg', FeiQ: 'FeiQ' },
+  /** Notices for file transfers, until the transfer view exists. */
+  transfer: {
+    offered: '{{nick}} offers {{names}}. Files cannot be accepted in this window yet.',
+    received: 'Received {{names}} from {{nick}}',
+    sent: '{{nick}} received {{names}}',
+    declined: '{{nick}} declined {{names}}',
+    declinedByMe: 'Declined {{names}} from {{nick}}',
+    cancelled: 'Transfer cancelled: {{names}} ({{nick}})',
+    failed: 'Transfer failed: {{names}} ({{nick}})',
+  },
 };
 
 /** Every language has exactly these keys, with string values. */

@@ -19,6 +19,7 @@ import type {
 } from '../../../shared/ipc/contract';
 import type { Settings } from '../../../shared/ipc/schemas';
 import type { TransferEvent, TransferInfo } from '../../../shared/transfers';
+import type { en } from '../i18n/en';
 import type { Thread } from './history';
 import type { Load, LoadStatus } from './load';
 
@@ -31,6 +32,17 @@ export interface Toast {
   readonly level: EventPayloads['notice']['level'];
   readonly code: string;
   readonly message: string;
+  /** The renderer's own notices: shown as this translation instead of `message`. */
+  readonly text?: ToastText;
+}
+
+/** A transfer notice's text (transfers-slice.ts). */
+export type TransferTextKey = `transfer.${keyof (typeof en)['transfer']}`;
+
+/** An i18n key and its values (the toast is translated when shown, in the language of the moment). */
+export interface ToastText {
+  readonly key: TransferTextKey;
+  readonly values: { readonly nick: string; readonly names: string; readonly n: number };
 }
 
 /** Where a context menu opened, and for which message. */
@@ -94,7 +106,7 @@ export interface UiSlice {
   runSearch: (query: string) => Promise<void>;
   jumpToMessage: (hit: SearchHit) => Promise<void>;
   clearHighlight: () => void;
-  pushToast: (notice: EventPayloads['notice']) => void;
+  pushToast: (notice: EventPayloads['notice'] & { readonly text?: ToastText }) => void;
   dismissToast: (id: number) => void;
 }
 
@@ -229,6 +241,11 @@ export interface ConversationsSlice {
 
 export type TransferAction = 'decline' | 'cancel' | 'pause' | 'resume' | 'retry';
 
+/**
+ * File transfers as `transfer` events report them, both protocols. PacketChat's show as cards in
+ * the conversation (TransferCard.tsx); every change of state worth knowing is also a notice
+ * (transfers-slice.ts), so IPMsg's, which have no card, are never silent.
+ */
 export interface TransfersSlice {
   /** Every file transfer by id (both directions), as its last `transfer` event said. */
   transfers: Readonly<Record<string, TransferInfo>>;
@@ -243,12 +260,12 @@ export interface TransfersSlice {
 }
 
 export type AppState = SelfSlice &
-  TransfersSlice &
   ContactsSlice &
   ConversationsSlice &
   DraftsSlice &
   InspectorSlice &
   SettingsSlice &
+  TransfersSlice &
   UiSlice;
 
 /** A slice gets the api it talks to; slices may read each other through `get()`. */

@@ -1,9 +1,53 @@
 import type { IpcResult } from '../../../shared/ipc/contract';
 import type { TransferInfo } from '../../../shared/transfers';
 import { failed, IDLE, LOADING, READY, settle } from './load';
-import type { SliceCreator, TransferAction, TransfersSlice } from './state';
+import type {
+  SliceCreator,
+  ToastText,
+  TransferAction,
+  TransferTextKey,
+  TransfersSlice,
+} from './state';
 
-/** File transfers by id, kept current by `transfer` events (docs/FILES.md, docs/UI.md). */
+/** How many of an offer's names a notice shows; the rest are counted ("+3"). */
+const NAMES_SHOWN = 3;
+
+export function offerNames(names: readonly string[]): string {
+  const shown = names.slice(0, NAMES_SHOWN).join(', ');
+  return names.length > NAMES_SHOWN ? `${shown} +${String(names.length - NAMES_SHOWN)}` : shown;
+}
+
+/**
+ * The notice a transfer's new state deserves, if any. Progress (`active`, `paused`) and our own
+ * steps (`accepted`, a send `offered`) say nothing: only an offer to us and how a transfer ended.
+ */
+function noticeKey(
+  t: TransferInfo,
+): { key: TransferTextKey; level: 'info' | 'warning' } | undefined {
+  const receive = t.direction === 'receive';
+  switch (t.state) {
+    case 'offered':
+      return receive ? { key: 'transfer.offered', level: 'info' } : undefined;
+    case 'done':
+      return { key: receive ? 'transfer.received' : 'transfer.sent', level: 'info' };
+    case 'declined':
+      return { key: receive ? 'transfer.declinedByMe' : 'transfer.declined', level: 'info' };
+    case 'cancelled':
+      return { key: 'transfer.cancelled', level: 'info' };
+    case 'failed':
+      return { key: 'transfer.failed', level: 'warning' };
+    case 'accepted':
+    case 'active':
+    case 'paused':
+      return undefined;
+  }
+}
+
+/**
+ * File transfers by id, kept current by `transfer` events (docs/FILES.md, docs/UI.md): the cards
+ * in the conversation read them, and every change of state worth knowing is also a notice, so an
+ * IPMsg transfer (no card) is never silent.
+ */
 export const createTransfersSlice: SliceCreator<TransfersSlice> = (api) => (set, get) => ({
   transfers: {},
   transfersLoad: IDLE,
@@ -21,9 +65,24 @@ export const createTransfersSlice: SliceCreator<TransfersSlice> = (api) => (set,
     set({ transfers: { ...transfers, ...known }, transfersLoad: READY });
   },
   applyTransfer: ({ transfer }) => {
-    const current = get().transfers[transfer.id];
-    if (current !== undefined && current.updatedAt > transfer.updatedAt) return;
-    set({ transfers: { ...get().transfers, [transfer.id]: transfer } });
+    const previous = get().transfers[transfer.id];
+    // An older report that arrives late (a call's answer after the event) changes nothing.
+    if (previous !== undefined && previous.updatedAt > transfer.updatedAt) return;
+    set((state) => ({ transfers: { ...state.transfers, [transfer.id]: transfer } }));
+    if (previous?.state === transfer.state) return;
+    const notice = noticeKey(transfer);
+    if (notice === undefined) return;
+    const nick = get().contacts[transfer.peerId]?.nick ?? transfer.peerId;
+    const text: ToastText = {
+      key: notice.key,
+      values: { nick, names: offerNames(transfer.names), n: transfer.files },
+    };
+    get().pushToast({
+      level: notice.level,
+      code: `transfer-${transfer.state}`,
+      message: `${transfer.state}: ${text.values.names} (${nick})`,
+      text,
+    });
   },
   transferAction: async (action: TransferAction, id: string) => {
     const call = (): Promise<IpcResult<TransferInfo>> => {

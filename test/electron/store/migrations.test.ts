@@ -107,7 +107,7 @@ describe('migrations', () => {
 
   it('7 adds control messages, file cards and the file engine’s transfers, keeping messages', () => {
     const db = new DatabaseSync(join(tempDir(), 'v7.db'));
-    migrate(db, 4);
+    migrate(db, 6);
     db.exec(`INSERT INTO messages (id, peer_id, direction, epoch, seq, text, transport, state,
       sent_at, received_at, remote, position) VALUES ('m1', 'p', 'in', 'e', 0, 'hi', 'udp',
       'received', 1, 1, '127.0.0.1:1', 1)`);
@@ -123,6 +123,31 @@ describe('migrations', () => {
     const db = new DatabaseSync(join(tempDir(), 'fresh.db'));
     migrate(db);
     expect(db.prepare("SELECT value FROM settings WHERE key = 'onboarded'").get()).toBeUndefined();
+    db.close();
+  });
+
+  it('6 adds IPMsg peers (protocol, details) and read receipts; earlier peers are PacketChat ones', () => {
+    const db = new DatabaseSync(join(tempDir(), 'v6.db'));
+    migrate(db, 4);
+    db.prepare(
+      `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen)
+       VALUES ('p', 'alice', 'h', '10.0.0.2', 4000, NULL, 'online', 1, 2)`,
+    ).run();
+    expect(migrate(db, 6)).toEqual([6]);
+    expect(schemaVersion(db)).toBe(6);
+    expect(db.prepare('SELECT id, protocol, details FROM peers').all()).toEqual([
+      { id: 'p', protocol: 'pchat', details: null },
+    ]);
+    expect(tables(db)).toContain('read_receipts');
+    db.close();
+  });
+
+  it('a database at a version inside a gap (5, of another branch) gets only the later ones', () => {
+    const db = new DatabaseSync(join(tempDir(), 'gap.db'));
+    migrate(db, 4);
+    db.exec('PRAGMA user_version = 5');
+    expect(migrate(db)).toEqual(MIGRATIONS.filter((m) => m.version > 5).map((m) => m.version));
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     db.close();
   });
 

@@ -1,0 +1,70 @@
+// The `files:*` calls: file transfers through Transfers (electron/app/transfers.ts), whichever
+// protocol carries them. Transfer errors become IPC errors with the transfer's code as reason.
+import { IpcFailure, type CallHandlers } from '../../shared/ipc/contract';
+import { TransferError, type Transfers } from './transfers';
+
+type FileCalls = Pick<
+  CallHandlers,
+  | 'files:send'
+  | 'files:accept'
+  | 'files:decline'
+  | 'files:cancel'
+  | 'files:list'
+  | 'files:pause'
+  | 'files:resume'
+  | 'files:retry'
+  | 'files:files'
+  | 'files:pick'
+>;
+
+function failure(error: unknown): never {
+  if (!(error instanceof TransferError)) throw error;
+  const { code, message } = error;
+  switch (code) {
+    case 'unknown-transfer':
+    case 'unknown-peer':
+    case 'not-found':
+      throw new IpcFailure('not-found', message, undefined, code);
+    case 'wrong-state':
+    case 'wrong-direction':
+    case 'unsupported':
+      throw new IpcFailure('invalid-argument', message, 'id', code);
+    case 'bad-path':
+    case 'too-many-files':
+    case 'nothing-to-send':
+      throw new IpcFailure('invalid-argument', message, 'paths', code);
+    case 'not-a-folder':
+    case 'no-space':
+      throw new IpcFailure('invalid-argument', message, 'dir', code);
+    case 'paused-by-peer':
+      throw new IpcFailure('invalid-argument', message, 'id', code);
+    case 'closed':
+      throw new IpcFailure('unavailable', message, undefined, code);
+  }
+}
+
+export function fileHandlers(transfers: () => Transfers): FileCalls {
+  const run = async <T>(call: (t: Transfers) => Promise<T>): Promise<T> => {
+    try {
+      return await call(transfers());
+    } catch (error) {
+      return failure(error);
+    }
+  };
+  return {
+    'files:send': ({ peerId, paths, force }) =>
+      run((t) => t.send(peerId, paths, force === undefined ? {} : { force })),
+    'files:accept': ({ id, dir }) => run((t) => t.accept(id, dir)),
+    'files:decline': ({ id }) => run((t) => t.decline(id)),
+    'files:cancel': ({ id }) => run((t) => t.cancel(id)),
+    'files:list': () => transfers().list(),
+    'files:pause': ({ id }) => run((t) => t.pause(id)),
+    'files:resume': ({ id }) => run((t) => t.resume(id)),
+    'files:retry': ({ id }) => run((t) => t.retry(id)),
+    'files:files': ({ id }) => run((t) => Promise.resolve().then(() => t.files(id))),
+    'files:pick': () => {
+      // Only the desktop shell has a file dialog (electron/ipc/app-handlers.ts); scripts name paths.
+      throw new IpcFailure('unavailable', 'there is no file dialog here: name the paths');
+    },
+  };
+}
