@@ -1,5 +1,5 @@
 // File transfers behind one interface, whatever carries them: each protocol is a route (the IPMsg
-// bridge's now, electron/app/ipmsg-transfers.ts; PacketChat's file engine beside it later). The
+// bridge's, electron/app/ipmsg-transfers.ts; PacketChat's file engine's, engine-transfers.ts). The
 // handlers and every transport (IPC, --json) see only this: transfer ids, TransferInfo and the
 // `transfer` event. Routes pick the peers they serve and the transfers they own.
 import type {
