@@ -66,7 +66,10 @@ export function createBackend(options: BackendOptions): Backend {
     if (event !== 'key-changed' || session === undefined || trust === undefined) return;
     const { peer, to } = payload as EventPayloads['key-changed'];
     for (const id of [peer, to]) {
-      const known = session.store.listPeers().find((p) => p.id === id);
+      // The live peer first: the stored row does not say whether the peer is online.
+      const known =
+        session.node.peerList().find((p) => p.id === id) ??
+        session.store.listPeers().find((p) => p.id === id);
       const contact = known === undefined ? undefined : trust.contact(known);
       if (contact !== undefined)
         options.emit('contact', { change: 'updated', peer: contact, kind: 'peer' });

@@ -251,7 +251,9 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       const { node, store } = running();
       const id = resolveConversation(node, peerId);
       trusted().verify(id, verified);
-      const peer = store.listPeers().find((p) => p.id === id);
+      // The live peer first: the stored row does not say whether the peer is online.
+      const peer =
+        node.peerList().find((p) => p.id === id) ?? store.listPeers().find((p) => p.id === id);
       const contact = peer === undefined ? undefined : trusted().contact(peer);
       if (contact === undefined) throw new IpcFailure('not-found', `no such contact: ${peerId}`);
       deps.emit('contact', { change: 'updated', peer: contact, kind: 'peer' });

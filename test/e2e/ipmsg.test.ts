@@ -68,7 +68,7 @@ describe('an IPMsg peer in the window', () => {
     });
     await row.waitFor({ timeout: TIMEOUT });
     await expect(row.locator('.protocol-badge').textContent()).resolves.toBe('IPMsg');
-    await expect(row.locator('.plain-mark').getAttribute('title')).resolves.toBe('Not encrypted');
+    await expect(row.locator('.trust-badge.trust-not-encrypted').count()).resolves.toBe(1);
     const card = page.getByRole('region', { name: 'My card' });
     await card.getByText(`IPMsg ${String(port)}`).waitFor({ timeout: TIMEOUT });
   });

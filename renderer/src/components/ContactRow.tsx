@@ -5,6 +5,8 @@ import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { presenceOf, useTyping } from './ConversationHeader';
 import { ProtocolMarks } from './ProtocolMarks';
+import { Bdi, PeerName, useTaggedName } from './PeerName';
+import { TrustBadge, trustOf } from './TrustBadge';
 import { useNow } from './use-now';
 
 /** One contact in the list: it selects only its own contact, summary, draft and last message. */
@@ -25,7 +27,10 @@ export const ContactRow = memo(function ContactRow(props: {
     return lastId ? s.messages[lastId] : undefined;
   });
   const open = useAppStore((s) => s.openConversation);
+  const name = useTaggedName(props.id, contact?.nick ?? '');
   if (!contact) return null;
+  const trust = trustOf(contact);
+  const keyChanged = trust === 'key-changed' ? t('trust.state.key-changed') : undefined;
   const unread = summary?.unread ?? 0;
   const presence = presenceOf(contact);
   const className = [
@@ -71,10 +76,13 @@ export const ContactRow = memo(function ContactRow(props: {
     presence === undefined || presence === 'silent' ? '' : `, ${t(`status.${presence}`)}`;
   // The name is what the row shows, in the same order, then what only a screen reader needs:
   // the visible words stay part of the name (WCAG 2.5.3, axe's label-content-name-mismatch).
+  const protocol =
+    contact.protocol === 'ipmsg' ? t(`protocol.${contact.badge ?? 'IPMsg'}`) : undefined;
   const shown = [
-    contact.nick,
-    contact.protocol === 'ipmsg' ? t(`protocol.${contact.badge ?? 'IPMsg'}`) : undefined,
+    name,
+    protocol,
     address,
+    keyChanged,
     silent,
     contact.statusText,
     time,
@@ -83,9 +91,7 @@ export const ContactRow = memo(function ContactRow(props: {
   ]
     .filter((part) => part !== undefined && part !== '')
     .join(' ');
-  // An IPMsg peer's padlock mark says it in words here (ProtocolMarks).
-  const plain = contact.protocol === 'ipmsg' ? `, ${t('contacts.notEncrypted')}` : '';
-  const label = `${shown}${state}${plain}${unread > 0 ? `, ${t('contacts.unread', { n: unread })}` : ''}`;
+  const label = `${shown}${state}, ${t(`trust.state.${trust}`)}${unread > 0 ? `, ${t('contacts.unread', { n: unread })}` : ''}`;
   return (
     <div
       id={props.domId}
@@ -104,23 +110,24 @@ export const ContactRow = memo(function ContactRow(props: {
         hue={contact.avatarHue}
       />
       <div className="contact-text">
-        <span className="nick" translate="no">
-          {contact.nick}
+        <span className="nick">
+          <PeerName id={contact.id} nick={contact.nick} /> <TrustBadge trust={trust} size={13} />
         </span>{' '}
         {contact.kind === 'stranger' ? (
           <span className="endpoint-small muted contact-address">{address}</span>
         ) : (
           <span className="contact-line small-line contact-address">
-            <ProtocolMarks contact={contact} compact />
+            <ProtocolMarks contact={contact} />
             <code className="mono endpoint-small" translate="no">
               {address}
             </code>
+            {keyChanged && <span className="key-changed-note"> {keyChanged}</span>}
             {silent && <span className="silent-note"> {silent}</span>}
             {contact.statusText && (
-              <span className="status-text small" translate="no">
+              <>
                 {' '}
-                {contact.statusText}
-              </span>
+                <Bdi className="status-text small">{contact.statusText}</Bdi>
+              </>
             )}
           </span>
         )}{' '}

@@ -30,7 +30,10 @@ const PATHS = {
     'M16.5 7.5l-7.8 7.8a2 2 0 0 0 2.8 2.8l8-8a4 4 0 0 0-5.7-5.7l-8 8a6 6 0 0 0 8.5 8.5l6.2-6.2',
   folder: 'M3 6h6l2 2h10v11H3z',
   file: 'M6 3h8l4 4v14H6zM14 3v4h4',
-  unlock: 'M5 11h14v10H5zM8 11V7a4 4 0 0 1 7.7-1.5',
+  lock: 'M6 11h12v9H6zM8.5 11V8a3.5 3.5 0 0 1 7 0v3',
+  unlock: 'M6 11h12v9H6zM8.5 11V8a3.5 3.5 0 0 1 6.8-1.2',
+  verified: 'M12 3l7 3v5c0 4.5-3 8-7 10-4-2-7-5.5-7-10V6l7-3zM8.5 12l2.5 2.5 4.5-5',
+  warning: 'M12 4l9 16H3L12 4zM12 10v4.5M12 17.2v.3',
 } as const;
 
 export type IconName = keyof typeof PATHS;

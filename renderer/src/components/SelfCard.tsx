@@ -3,6 +3,7 @@ import type { SelfInfo } from '../../../shared/ipc/contract';
 import { endpoint } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
+import { Bdi } from './PeerName';
 
 /** Whether the IPMsg bridge holds its port; when not, why (turned off, or taken and by whom). */
 function IpmsgChip(props: { ipmsg: NonNullable<SelfInfo['ipmsg']> }) {
@@ -42,8 +43,8 @@ export function SelfCard() {
       <Avatar id={self.nodeId} name={self.nick} size={48} presence={self.status} />
       <div className="self-text">
         <div className="self-line">
-          <span className="self-nick" translate="no">
-            {self.nick}
+          <span className="self-nick">
+            <Bdi>{self.nick}</Bdi>
           </span>
           <span className={`status-chip status-${self.status}`}>{t(`status.${self.status}`)}</span>
         </div>

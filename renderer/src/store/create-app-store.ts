@@ -6,8 +6,9 @@ import { createDraftsSlice } from './drafts-slice';
 import { createInspectorSlice } from './inspector-slice';
 import { createSelfSlice } from './self-slice';
 import { createSettingsSlice } from './settings-slice';
-import { createTransfersSlice } from './transfers-slice';
+import { createTrustSlice } from './trust-slice';
 import type { AppState } from './state';
+import { createTransfersSlice } from './transfers-slice';
 import { createUiSlice } from './ui-slice';
 
 export type AppStore = StoreApi<AppState>;
@@ -22,6 +23,7 @@ export function createAppStore(api: PacketChatApi): AppStore {
     ...createInspectorSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
     ...createTransfersSlice(api)(...a),
+    ...createTrustSlice(api)(...a),
     ...createUiSlice(api)(...a),
   }));
 }

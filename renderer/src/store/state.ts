@@ -12,6 +12,7 @@ import type {
   SocketsSnapshot,
 } from '../../../shared/domain';
 import type {
+  CallResults,
   EventPayloads,
   IpcResult,
   PacketChatApi,
@@ -186,15 +187,20 @@ export interface DraftsSlice {
   flushDrafts: () => Promise<void>;
 }
 
-/** Something that happened in a conversation that is not a message (the peer moved). */
-export interface ThreadNotice {
+/**
+ * Something that happened in a conversation that is not a message: the peer moved to another
+ * IP:port, its key changed, or the user accepted its new key.
+ */
+export type ThreadNoticeBody =
+  | { readonly kind: 'moved'; readonly from: string; readonly to: string }
+  | { readonly kind: 'key-changed'; readonly fingerprint: string }
+  | { readonly kind: 'key-accepted'; readonly fingerprint: string };
+
+export type ThreadNotice = ThreadNoticeBody & {
   readonly id: string;
   readonly peerId: string;
   readonly at: number;
-  readonly kind: 'moved';
-  readonly from: string;
-  readonly to: string;
-}
+};
 
 export interface ConversationsSlice {
   summaries: Record<string, Summary>;
@@ -237,6 +243,29 @@ export interface ConversationsSlice {
     previous: { address: string; port: number },
     now: { address: string; port: number },
   ) => void;
+  /** Puts a notice at the end of a conversation (kept even in one that was never opened). */
+  addNotice: (peerId: string, body: ThreadNoticeBody) => void;
+}
+
+/** The answer of `contacts:safetyNumber`. */
+export type SafetyNumber = CallResults['contacts:safetyNumber'];
+
+/** Trust on first use, verification and key changes (docs/PROTOCOL.md, "Trust"). */
+export interface TrustSlice {
+  /** The contact whose safety number the verify dialog shows, or null when it is closed. */
+  verifying: string | null;
+  openVerify: (peerId: string | null) => void;
+  /** The 60-digit safety number with a contact (for a key change: with its new key). */
+  safetyNumber: (peerId: string) => Promise<IpcResult<SafetyNumber>>;
+  /** Marks a contact verified or not; main's answer replaces the contact. */
+  verifyContact: (peerId: string, verified: boolean) => Promise<IpcResult<Contact>>;
+  /** A contact's key changed: it shows the warning at once, and the conversation says when. */
+  receiveKeyChange: (change: EventPayloads['key-changed']) => void;
+  /**
+   * Accepts a contact's new key: held messages go out, and the conversation continues under the
+   * new id (main merged the two; the old contact is gone).
+   */
+  acceptKey: (peerId: string) => Promise<IpcResult<{ peerId: string }>>;
 }
 
 export type TransferAction = 'decline' | 'cancel' | 'pause' | 'resume' | 'retry';
@@ -266,6 +295,7 @@ export type AppState = SelfSlice &
   InspectorSlice &
   SettingsSlice &
   TransfersSlice &
+  TrustSlice &
   UiSlice;
 
 /** A slice gets the api it talks to; slices may read each other through `get()`. */

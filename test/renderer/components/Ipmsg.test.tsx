@@ -81,12 +81,12 @@ describe('IPMsg peers', () => {
   it('show their protocol badge, IP:2425 and "Not encrypted" in the list; PacketChat peers do not', async () => {
     renderApp({ data: withIpmsgPeers() });
     const wang = await screen.findByRole('option', { name: /^Wang/ });
-    // The row shows "Not encrypted" as a padlock (room for IP:port); its name says the words.
+    // The row shows "Not encrypted" as the trust badge's open padlock; its name says the words.
     expect(wang.getAttribute('aria-label')).toMatch(
       /^Wang IPMsg 192\.168\.1\.60:2425 .*, Online, Not encrypted$/,
     );
     expect(within(wang).getByText('IPMsg').className).toBe('protocol-badge');
-    expect(within(wang).getByTitle('Not encrypted').className).toBe('plain-mark');
+    expect(wang.querySelector('.trust-badge.trust-not-encrypted')).not.toBeNull();
     expect(within(wang).getByText('192.168.1.60:2425')).toBeTruthy();
     const feiq = within(list()).getByRole('option', { name: /^李雷/ });
     expect(within(feiq).getByText('FeiQ')).toBeTruthy();
@@ -147,7 +147,7 @@ describe('IPMsg peers', () => {
     renderApp({ data: inChinese(withIpmsgPeers()), language: 'zh-CN' });
     const feiq = await screen.findByRole('option', { name: /^李雷/ });
     expect(within(feiq).getByText('飞秋')).toBeTruthy();
-    expect(within(feiq).getByTitle('未加密')).toBeTruthy();
+    expect(within(feiq).getByText('未加密')).toBeTruthy();
     const wang = screen.getByRole('option', { name: /^Wang/ });
     expect(within(wang).getByText('IPMsg')).toBeTruthy();
     expect(wang.getAttribute('aria-label')).toMatch(
@@ -197,7 +197,7 @@ describe('IPMsg packets in the inspector', () => {
     const table = screen.getByRole('table', { name: 'Packets' });
     await user.click(within(table).getByText('SENDMSG #1700000001 你好'));
     const detail = screen.getByRole('complementary', { name: 'Packet details' });
-    expect(within(detail).getByText('Peer: Wang')).toBeTruthy();
+    expect(within(detail).getByText((_, node) => node?.textContent === 'Peer: Wang')).toBeTruthy();
     expect(
       within(detail).getByText(/IP Messenger packet \(port 2425\): plain text on the wire/),
     ).toBeTruthy();

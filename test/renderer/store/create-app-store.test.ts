@@ -23,12 +23,7 @@ async function connected(data = sampleData(NOW)) {
  * node warnings are for logs and scripts, and a key change reaches it as the contact's `trust`.
  */
 /** `message-read` (IPMsg read notices of sealed messages) gets its UI later (docs/IPMSG.md). */
-const IGNORED_EVENTS: ReadonlySet<EventChannel> = new Set([
-  'unread',
-  'warning',
-  'key-changed',
-  'message-read',
-]);
+const IGNORED_EVENTS: ReadonlySet<EventChannel> = new Set(['unread', 'warning', 'message-read']);
 
 describe('bridge', () => {
   it('subscribes to every event, says ready, loads the state, and disconnects with one call', async () => {
