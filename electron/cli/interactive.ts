@@ -128,6 +128,8 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
         onContact(e.payload);
         return;
       case 'message': {
+        // A file offer we sent comes as a message too (its card); the send already said so.
+        if (e.payload.direction === 'out' && e.payload.file !== undefined) return;
         // A group message shows its writer (the conversation is the group).
         const from = e.payload.group?.sender ?? e.payload.peerId;
         output.print(messageLine(ui, e.payload, directory.get(from)));

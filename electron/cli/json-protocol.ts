@@ -20,7 +20,7 @@ import type {
   Transport,
 } from '../../shared/domain';
 import type { NodeWarningPayload, SelfInfo } from '../../shared/ipc/contract';
-import type { TransferDoneFile, TransferInfo } from '../../shared/transfers';
+import type { TransferDoneFile, TransferFileInfo, TransferInfo } from '../../shared/transfers';
 
 /** A group as a command names it: its id, or its conversation id `group:ID`. */
 const groupRef = z
@@ -87,7 +87,11 @@ export const commandSchema = z.discriminatedUnion('cmd', [
   }),
   z.object({ cmd: z.literal('decline'), id: z.string().min(1).max(128) }),
   z.object({ cmd: z.literal('cancel'), id: z.string().min(1).max(128) }),
+  z.object({ cmd: z.literal('pause'), id: z.string().min(1).max(128) }),
+  z.object({ cmd: z.literal('resume'), id: z.string().min(1).max(128) }),
+  z.object({ cmd: z.literal('retry-files'), id: z.string().min(1).max(128) }),
   z.object({ cmd: z.literal('transfers') }),
+  z.object({ cmd: z.literal('files'), id: z.string().min(1).max(128) }),
   z.object({ cmd: z.literal('ipmsg-refresh') }),
   z.object({ cmd: z.literal('quit') }),
 ]);
@@ -335,6 +339,11 @@ export interface TransfersEvent {
   readonly type: 'transfers';
   readonly transfers: readonly TransferInfo[];
 }
+export interface FilesEvent {
+  readonly type: 'files';
+  readonly id: string;
+  readonly files: readonly TransferFileInfo[];
+}
 /** An IPMsg peer opened a sealed message we sent. */
 export interface MessageReadEvent {
   readonly type: 'message-read';
@@ -378,6 +387,7 @@ export type JsonEvent =
   | GroupDeliveriesEvent
   | TransferJsonEvent
   | TransfersEvent
+  | FilesEvent
   | MessageReadEvent
   | RefreshedEvent;
 

@@ -22,6 +22,15 @@ export { BindError } from './sockets';
 export type { LoggedPayload } from './packet-log';
 export type { InterfaceAddress } from './interfaces';
 export {
+  createNodeFileEngine,
+  FILE_CONTROL,
+  nodeControlChannel,
+  type NodeFileEngine,
+  type NodeFileEngineOptions,
+} from './file-wire';
+export type { ControlConsumer, ControlMessage } from './control-inbox';
+export * from './files/index';
+export {
   GROUP_EPOCH,
   HELD_EPOCH,
   PLAIN_EPOCH,
@@ -29,6 +38,7 @@ export {
   type IncomingRecord,
   type InboundChange,
   type InboundStream,
+  type ControlTag,
   type NodePersistence,
   type OutgoingRecord,
 } from './persistence';

@@ -1,5 +1,6 @@
 import type {
   DeliveryStatus,
+  FileCard,
   MessageReply,
   MessageStateChange,
   PeerInfo,
@@ -7,6 +8,16 @@ import type {
 } from '../../shared/domain';
 import type { GroupRef } from '../../shared/protocol/groups';
 import type { GroupArchive } from './groups/group-archive';
+
+/**
+ * A control message in the reliable stream (docs/PROTOCOL.md, "Control messages"): the consumer
+ * it is for, and the card the conversation shows for it (a file offer). Without a card it is never
+ * shown: an incoming one is stored only while it is held for an earlier message.
+ */
+export interface ControlTag {
+  readonly name: string;
+  readonly card?: FileCard;
+}
 
 /**
  * What the node asks of durable storage. The node core stays storage-agnostic: the app wires a
@@ -33,6 +44,8 @@ export interface IncomingRecord {
    * only keeps its place in the stream while it waits for an earlier packet. Its text is empty.
    */
   readonly carried?: boolean;
+  /** A control message; `text` is its body. */
+  readonly control?: ControlTag;
 }
 
 /** A group item travelling in a one-to-one stream (docs/PROTOCOL.md, "Groups"). */
@@ -61,6 +74,8 @@ export interface OutgoingRecord {
   /** Set for a delivery of a group item to one member (the item itself is in the group archive). */
   readonly carried?: CarriedRecord;
   readonly reply?: MessageReply;
+  /** A control message; `text` is its body (shown only as a card, and only with one). */
+  readonly control?: ControlTag;
 }
 
 export interface InboundStream {
@@ -72,7 +87,10 @@ export interface InboundStream {
 export interface InboundChange {
   /** The packet just accepted (delivered now or held), when it is new to the in-memory state. */
   readonly record?: IncomingRecord;
-  /** Previously held messages that became deliverable with this packet, in order. */
+  /**
+   * Previously held messages that became deliverable with this packet, in order. A released
+   * control message without a card leaves the table (it was kept only while it waited).
+   */
   readonly released: readonly string[];
   /** The sender's stream after this packet (none for plain text, which has no stream). */
   readonly stream?: InboundStream;

@@ -2,9 +2,10 @@ import { formatEndpoint, type Endpoint } from '../../shared/address';
 import type { ChatMessage, NodeCounters, Transport } from '../../shared/domain';
 import type { AckPacket, FragPacket, Packet, TextPacket } from '../../shared/protocol/packets';
 import { BoundedMap } from './bounded-set';
+import { ControlInbox } from './control-inbox';
 import { Reassembler } from './fragments';
 import { InboundOrder, type InboundVerdict } from './inbound-order';
-import type { IncomingRecord, NodePersistence } from './persistence';
+import type { ControlTag, IncomingRecord, NodePersistence } from './persistence';
 import type { StorageGuard } from './storage-guard';
 import type { PeerLink } from './peer-link';
 import type { Arrival as GroupArrival, Prepared } from './groups/group-intake';
@@ -44,8 +45,14 @@ export class TextReceiver {
   private readonly arrivals = new BoundedMap<string, Arrival>(8_192);
   /** Restored stream placeholders of group items (taken before the restart): shown by nobody. */
   private readonly restoredCarried = new Set<string>();
+  /** Control messages: their consumers, and each one handled before its ack. */
+  readonly controls = new ControlInbox();
 
   constructor(private readonly deps: TextReceiverDeps) {}
+
+  close(): void {
+    this.controls.close();
+  }
 
   /** After a restart: streams continue where they were, held messages wait for their gaps. */
   restore(): void {
@@ -64,6 +71,7 @@ export class TextReceiver {
         ts: r.sentAt,
         text: r.text,
         ...(r.reply === undefined ? {} : { reply: r.reply }),
+        ...(r.control === undefined ? {} : { control: r.control.name }),
       })),
     );
     for (const r of held) {
@@ -78,7 +86,17 @@ export class TextReceiver {
     transport: Transport,
     reply?: (p: Packet) => void,
   ): void {
+    const again = (): void => this.receive(packet, from, transport, reply);
+    // A consumer is handling this peer's control messages: the stream waits for it.
+    if (this.controls.defer(packet.from, again)) return;
     const verdict = this.order.accept(packet);
+    // Control messages are handled in stream order before they are committed and acknowledged.
+    const waiting = verdict.deliver.filter((m) => !this.controls.ready(m));
+    if (waiting.length > 0) {
+      if (waiting.some((m) => this.controls.unserved(m))) return; // no ack: it comes again
+      this.controls.run(packet.from, waiting, again);
+      return;
+    }
     if (verdict.duplicate) this.deps.counters.duplicatesDropped += 1;
     const now = this.deps.now();
     const arrival: Arrival = { transport, remote: formatEndpoint(from) };
@@ -89,19 +107,22 @@ export class TextReceiver {
     if (shown === undefined) return; // not stored: no ack, so the sender sends it again
     verdict.commit();
     carried?.commit();
+    for (const message of verdict.deliver) this.controls.committed(message.id);
     if (isNew && packet.group === undefined) this.arrivals.set(packet.id, arrival);
     if (verdict.ack) this.acknowledge(packet, from, reply);
     for (const message of shown) {
       // A group item was taken when it arrived; its place in the stream is all that is left.
       if (message.group !== undefined || this.restoredCarried.delete(message.id)) continue;
-      this.deps.counters.messagesReceived += 1;
       const how = this.arrivals.get(message.id) ?? arrival;
       this.arrivals.delete(message.id);
+      const card = this.tagOf(message)?.card;
+      if (message.control !== undefined && card === undefined) continue; // never shown
+      this.deps.counters.messagesReceived += 1;
       this.deps.received({
         id: message.id,
         peerId: message.from,
         direction: 'in',
-        text: message.text,
+        text: card === undefined ? message.text : card.names.join(', '),
         transport: how.transport,
         state: 'received',
         seq: message.seq,
@@ -109,8 +130,17 @@ export class TextReceiver {
         receivedAt: now,
         remote: how.remote,
         ...(message.reply === undefined ? {} : { reply: message.reply }),
+        ...(card === undefined ? {} : { file: card }),
       });
     }
+  }
+
+  /** A control message's tag: its consumer's name and the card it shows as, if any. */
+  private tagOf(message: TextPacket): ControlTag | undefined {
+    const name = message.control;
+    if (name === undefined) return undefined;
+    const card = this.controls.consumer(name)?.card(message.text);
+    return card === undefined ? { name } : { name, card };
   }
 
   receiveFragment(fragment: FragPacket, from: Endpoint): void {
@@ -152,8 +182,12 @@ export class TextReceiver {
     // is stored by the groups; held, it leaves an empty placeholder that keeps its stream place.
     const first = verdict.deliver[0]?.id === packet.id;
     const isCarried = packet.group !== undefined;
+    const control = this.tagOf(packet);
+    // A control message is stored while it waits for an earlier one, or as a card; otherwise
+    // only its place in the stream is kept.
+    const kept = isCarried ? !first : control === undefined || !first || control.card !== undefined;
     const record: IncomingRecord | undefined =
-      accepted && !(isCarried && first)
+      accepted && kept
         ? {
             id: packet.id,
             peerId: packet.from,
@@ -167,6 +201,7 @@ export class TextReceiver {
             held: !first,
             ...(isCarried ? { carried: true } : {}),
             ...(packet.reply === undefined || isCarried ? {} : { reply: packet.reply }),
+            ...(control === undefined ? {} : { control }),
           }
         : undefined;
     const released = verdict.deliver.filter((m) => !(first && m.id === packet.id)).map((m) => m.id);

@@ -7,13 +7,18 @@ import type {
   PeerInfo,
   Transport,
 } from '../../shared/domain';
-import { fitsOneDatagram } from '../../shared/protocol/codec';
+import { fitsOneDatagram, type StreamRole } from '../../shared/protocol/codec';
 import { MAX_INNER_DATAGRAM_BYTES, TCP_ACK_TIMEOUT_MS } from '../../shared/protocol/constants';
 import type { GroupRef } from '../../shared/protocol/groups';
 import type { AckPacket, TextPacket } from '../../shared/protocol/packets';
 import { fragmentText } from './fragments';
 import type { ResolvedOptions } from './node-options';
-import { HELD_EPOCH, type NodePersistence, type OutgoingRecord } from './persistence';
+import {
+  HELD_EPOCH,
+  type ControlTag,
+  type NodePersistence,
+  type OutgoingRecord,
+} from './persistence';
 import type { PeerTable } from './peer-table';
 import { DeliveryStateWriter } from './state-writer';
 import { ReliableSender, type OutboundMessage, type SendMode } from './reliable-sender';
@@ -22,6 +27,15 @@ import type { Timers } from './timers';
 import { NodeError } from './types';
 import type { PeerLink } from './peer-link';
 import type { CarriedItem } from './groups/group-runtime';
+
+/** What a stream message is besides chat text (a group item wins: a record is never both). */
+function streamRole(
+  group: GroupRef | undefined,
+  control: string | undefined,
+): StreamRole | undefined {
+  if (group !== undefined) return { group };
+  return control === undefined ? undefined : { control };
+}
 
 /** How often a peer reached over TCP gets a text as a datagram too, to see whether UDP is back. */
 const UDP_PROBE_EVERY_MS = 1_000;
@@ -38,6 +52,8 @@ export interface TextSenderDeps {
   stateChanged(change: MessageStateChange): void;
   /** A delivery of a group item changed state (these are no conversation's messages). */
   carriedState(change: MessageStateChange): void;
+  /** A control message changed state (these are no conversation's messages, cards included). */
+  controlState?(change: MessageStateChange, control: string): void;
   warn(message: string, remote: Endpoint): void;
   /** A transmission that asks for an answer went to this peer (for "not responding"). */
   transmitted?(peerId: string): void;
@@ -54,6 +70,8 @@ export class TextSender {
   private readonly held = new Set<string>();
   /** Open deliveries of group items: their states go to the groups, not to a conversation. */
   private readonly carried = new Set<string>();
+  /** Open control messages (id → consumer): their states go to the consumer, not a conversation. */
+  private readonly controls = new Map<string, string>();
   private readonly states: DeliveryStateWriter | undefined;
   /**
    * Peers reached over TCP after UDP went unanswered, with when a UDP probe last went to each:
@@ -74,13 +92,20 @@ export class TextSender {
         // A state that cannot be stored is still true now; after a restart the message is resent
         // and the receiver's duplicate check answers for it.
         states?.write(change);
-        if (!this.carried.has(change.id)) {
+        if (this.carried.has(change.id)) {
+          if (change.state === 'delivered' || change.state === 'failed')
+            this.carried.delete(change.id);
+          deps.carriedState(change);
+          return;
+        }
+        const control = this.controls.get(change.id);
+        if (control === undefined) {
           deps.stateChanged(change);
           return;
         }
-        if (change.state === 'delivered' || change.state === 'failed')
-          this.carried.delete(change.id);
-        deps.carriedState(change);
+        if (change.state === 'delivered' || change.state === 'cancelled')
+          this.controls.delete(change.id);
+        deps.controlState?.(change, control);
       },
       reachable: (peerId) => deps.peers.get(peerId)?.online === true,
       canFallBackEarly: (message) => this.canUseTcp(message.to) && message.mode === 'udp',
@@ -94,11 +119,21 @@ export class TextSender {
     });
   }
 
+  /**
+   * Stores a control message to `peer` (its body in `text`, docs/PROTOCOL.md "Control
+   * messages") and starts sending it in the peer's stream, like any text. Throws
+   * NodeError('storage') if it cannot be stored.
+   */
+  sendControl(peer: PeerInfo, control: ControlTag, body: string): ChatMessage {
+    return this.send(peer, body, undefined, control);
+  }
+
   /** Stores a new message to `peer` and starts sending it; throws NodeError('storage') if it cannot be stored. */
-  send(peer: PeerInfo, text: string, reply?: MessageReply): ChatMessage {
+  send(peer: PeerInfo, text: string, reply?: MessageReply, control?: ControlTag): ChatMessage {
     const o = this.deps.options;
-    const mode = this.modeFor(peer, text, reply);
-    const message = this.sender.prepare(peer.id, text, o.now(), mode, reply);
+    const mode = this.modeFor(peer, text, reply, streamRole(undefined, control?.name));
+    const prepared = this.sender.prepare(peer.id, text, o.now(), mode, reply);
+    const message = control === undefined ? prepared : { ...prepared, control: control.name };
     const held = this.held.has(peer.id);
     const replied = reply === undefined ? {} : { reply };
     const record: OutgoingRecord = {
@@ -113,6 +148,7 @@ export class TextSender {
       transport: message.transport,
       attempts: 0,
       ...replied,
+      ...(control === undefined ? {} : { control }),
     };
     try {
       this.deps.persistence?.recordOutgoing(record, held ? undefined : message.seq + 1);
@@ -122,7 +158,8 @@ export class TextSender {
         cause: error,
       });
     }
-    this.deps.counters.messagesSent += 1;
+    if (control === undefined) this.deps.counters.messagesSent += 1;
+    else this.controls.set(record.id, control.name);
     if (held) {
       const change = {
         id: record.id,
@@ -131,7 +168,7 @@ export class TextSender {
         transport: record.transport,
         attempts: 0,
       };
-      queueMicrotask(() => this.deps.stateChanged(change));
+      if (control === undefined) queueMicrotask(() => this.deps.stateChanged(change));
     } else {
       this.sender.start(message);
     }
@@ -149,6 +186,7 @@ export class TextSender {
       receivedAt: record.sentAt,
       remote: record.remote,
       ...replied,
+      ...(control?.card === undefined ? {} : { file: control.card }),
     };
   }
 
@@ -160,7 +198,7 @@ export class TextSender {
    */
   sendCarried(peerId: string, item: CarriedItem, relay: boolean): string | undefined {
     const peer = this.deps.peers.get(peerId);
-    const mode = this.modeFor(peer, item.text, undefined, item.ref);
+    const mode = this.modeFor(peer, item.text, undefined, { group: item.ref });
     const message: OutboundMessage = {
       ...this.sender.prepare(peerId, item.text, item.ts, mode),
       group: item.ref,
@@ -198,10 +236,14 @@ export class TextSender {
       store.loadOutbox().map((r) => {
         const peer = this.deps.peers.get(r.peerId);
         const group = r.carried?.ref;
+        const control = r.control?.name;
         if (group !== undefined) this.carried.add(r.id);
-        const mode: SendMode = this.modeFor(peer, r.text, r.reply, group);
+        else if (control !== undefined) this.controls.set(r.id, control);
+        const role = streamRole(group, control);
+        const mode: SendMode = this.modeFor(peer, r.text, r.reply, role);
         return {
           ...(group === undefined ? {} : { group }),
+          ...(control === undefined || group !== undefined ? {} : { control }),
           id: r.id,
           to: r.peerId,
           epoch: r.epoch,
@@ -231,8 +273,9 @@ export class TextSender {
     if (store === undefined) return;
     this.states?.flush();
     for (const record of store.loadUndelivered(from)) {
-      const mode = this.modeFor(to, record.text, record.reply);
-      const message = this.sender.prepare(
+      const control = record.control?.name;
+      const mode = this.modeFor(to, record.text, record.reply, streamRole(undefined, control));
+      const prepared = this.sender.prepare(
         to.id,
         record.text,
         record.sentAt,
@@ -240,6 +283,7 @@ export class TextSender {
         record.reply,
         record.id,
       );
+      const message = control === undefined ? prepared : { ...prepared, control };
       const remote = `${to.address}:${String(to.port)}`;
       const moved = this.deps.storage.run('move a held message', () =>
         store.readdressOutgoing(
@@ -250,6 +294,10 @@ export class TextSender {
       );
       if (moved === undefined) return;
       this.sender.start(message);
+      if (control !== undefined) {
+        this.controls.set(record.id, control);
+        continue;
+      }
       this.deps.stateChanged({
         id: record.id,
         peerId: to.id,
@@ -311,10 +359,10 @@ export class TextSender {
     peer: PeerInfo | undefined,
     text: string,
     reply?: MessageReply,
-    group?: GroupRef,
+    role?: StreamRole,
   ): SendMode {
     if (peer !== undefined && this.overTcp.has(peer.id) && this.canUseTcp(peer.id)) return 'tcp';
-    if (fitsOneDatagram(text, reply, group)) return 'udp';
+    if (fitsOneDatagram(text, reply, role)) return 'udp';
     return this.deps.link.tcpEnabled() && peer !== undefined && peer.tcpPort !== null
       ? 'tcp'
       : 'fragments';
@@ -336,6 +384,7 @@ export class TextSender {
       text: message.text,
       ...(message.group === undefined ? {} : { group: message.group }),
       ...(message.reply === undefined ? {} : { reply: message.reply }),
+      ...(message.control === undefined ? {} : { control: message.control }),
     };
   }
 
@@ -362,7 +411,8 @@ export class TextSender {
     const probed = this.overTcp.get(peer.id);
     const now = this.deps.options.now();
     if (probed === undefined || now - probed < UDP_PROBE_EVERY_MS) return;
-    if (!fitsOneDatagram(packet.text, packet.reply)) return;
+    if (!fitsOneDatagram(packet.text, packet.reply, streamRole(packet.group, packet.control)))
+      return;
     this.overTcp.set(peer.id, now);
     this.deps.link.send(peer.id, peer, packet);
   }

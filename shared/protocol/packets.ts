@@ -51,6 +51,28 @@ export const replySchema = z.object({
 /** UTF-16 units; the UTF-8 byte limit (MAX_TEXT_BYTES) is checked where text is written. */
 const MAX_TEXT_CHARS = 65_536;
 
+/**
+ * The consumers of control messages (docs/PROTOCOL.md, "Control messages"): a reliable message
+ * whose `control` names one of them carries that consumer's message in `text`, not chat text.
+ */
+export const CONTROL_NAMES = ['file'] as const;
+export type ControlName = (typeof CONTROL_NAMES)[number];
+/**
+ * Optional `control` on `text` and `frag`. Any name of up to 32 characters passes (a newer peer's
+ * consumer is acknowledged and ignored, so its stream never stalls); a value that is no such
+ * string reads as `?`, which no consumer has: never as chat text.
+ */
+const control = z.string().min(1).max(32).optional().catch('?');
+
+/**
+ * A stream message is a chat text, a group item (`group`) or a control message (`control`),
+ * never two at once: a packet carrying both is refused whole.
+ */
+function oneRole(packet: { group?: unknown; control?: unknown }): boolean {
+  return packet.group === undefined || packet.control === undefined;
+}
+const ONE_ROLE = { message: 'a group item cannot be a control message' };
+
 const ports = {
   /** The sender's client port: where it sends from and wants replies. */
   port,
@@ -81,46 +103,54 @@ export const helloSchema = z.object({ kind: z.literal('hello'), ...header, ...pr
 export const byeSchema = z.object({ kind: z.literal('bye'), ...header });
 /** "I am typing to you": unreliable, not stored, not acknowledged; older peers ignore the kind. */
 export const typingSchema = z.object({ kind: z.literal('typing'), ...header });
-export const textSchema = z.object({
-  kind: z.literal('text'),
-  ...header,
-  /** Unique message id, chosen by the sender. */
-  id: messageId,
-  /** Identifies the sender's sequence space; a new epoch restarts sequence numbers at 1. */
-  epoch: messageId,
-  /** Per-sender (per destination) sequence number, from 1. */
-  seq,
-  /** Lowest sequence number the sender still tries to deliver; lower gaps will never be filled. */
-  floor: seq,
-  /** Sender's wall clock when the message was written (ms since the epoch). */
-  ts: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  text: z.string().min(1).max(MAX_TEXT_CHARS),
-  /** A group item (a signed group message, or a membership snapshot in `text`): docs/PROTOCOL.md. */
-  group: groupRefSchema.optional(),
-  /** A malformed reply is dropped, never the message it came with. */
-  reply: replySchema.optional().catch(undefined),
-});
+export const textSchema = z
+  .object({
+    kind: z.literal('text'),
+    ...header,
+    /** Unique message id, chosen by the sender. */
+    id: messageId,
+    /** Identifies the sender's sequence space; a new epoch restarts sequence numbers at 1. */
+    epoch: messageId,
+    /** Per-sender (per destination) sequence number, from 1. */
+    seq,
+    /** Lowest sequence number the sender still tries to deliver; lower gaps will never be filled. */
+    floor: seq,
+    /** Sender's wall clock when the message was written (ms since the epoch). */
+    ts: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    text: z.string().min(1).max(MAX_TEXT_CHARS),
+    /** A group item (a signed group message, or a membership snapshot in `text`): docs/PROTOCOL.md. */
+    group: groupRefSchema.optional(),
+    /** A malformed reply is dropped, never the message it came with. */
+    reply: replySchema.optional().catch(undefined),
+    /** Set: `text` is a control message for this consumer (file transfers: `file`), not chat. */
+    control,
+  })
+  .refine(oneRole, ONE_ROLE);
 /** One piece of a text too long for a datagram, sent when TCP is off (see PROTOCOL.md). */
-export const fragSchema = z.object({
-  kind: z.literal('frag'),
-  ...header,
-  id: messageId,
-  epoch: messageId,
-  seq,
-  floor: seq,
-  ts: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  index: z
-    .number()
-    .int()
-    .min(0)
-    .max(MAX_FRAGMENTS - 1),
-  count: z.number().int().min(2).max(MAX_FRAGMENTS),
-  data: z.string().min(1),
-  /** As on `text`: every fragment of a group item carries it. */
-  group: groupRefSchema.optional(),
-  /** Every fragment of a reply carries it, so the cuts do not depend on which piece is first. */
-  reply: replySchema.optional().catch(undefined),
-});
+export const fragSchema = z
+  .object({
+    kind: z.literal('frag'),
+    ...header,
+    id: messageId,
+    epoch: messageId,
+    seq,
+    floor: seq,
+    ts: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    index: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_FRAGMENTS - 1),
+    count: z.number().int().min(2).max(MAX_FRAGMENTS),
+    data: z.string().min(1),
+    /** As on `text`: every fragment of a group item carries it. */
+    group: groupRefSchema.optional(),
+    /** Every fragment of a reply carries it, so the cuts do not depend on which piece is first. */
+    reply: replySchema.optional().catch(undefined),
+    /** As on `text`: every fragment of a control message carries it. */
+    control,
+  })
+  .refine(oneRole, ONE_ROLE);
 export const ackSchema = z.object({
   kind: z.literal('ack'),
   ...header,
@@ -128,6 +158,13 @@ export const ackSchema = z.object({
   epoch: messageId,
   seq,
 });
+
+/**
+ * Sealed, over TCP only, as the first frame of a new connection: "this connection carries file
+ * data records from now on" (a data lane, docs/PROTOCOL.md "File data"). The accepting node
+ * answers with the same packet on it; every later frame is a sealed data record.
+ */
+export const laneSchema = z.object({ kind: z.literal('lane'), ...header });
 
 export const packetSchema = z.discriminatedUnion('kind', [
   announceSchema,
@@ -139,6 +176,7 @@ export const packetSchema = z.discriminatedUnion('kind', [
   typingSchema,
   groupSyncSchema,
   groupWantSchema,
+  laneSchema,
 ]);
 
 export const headerSchema = z.object({
@@ -171,6 +209,7 @@ export type AckPacket = z.output<typeof ackSchema>;
 export type FragPacket = z.output<typeof fragSchema>;
 export type GroupSyncPacket = z.output<typeof groupSyncSchema>;
 export type GroupWantPacket = z.output<typeof groupWantSchema>;
+export type LanePacket = z.output<typeof laneSchema>;
 export type TextReply = z.output<typeof replySchema>;
 export type Packet = z.output<typeof packetSchema>;
 export type PacketKind = Packet['kind'];

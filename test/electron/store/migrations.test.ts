@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import {
+  appliedVersions,
   migrate,
   MIGRATIONS,
   SCHEMA_VERSION,
@@ -17,6 +18,12 @@ function tables(db: DatabaseSync): string[] {
       name: string;
     }[]
   ).map((r) => r.name);
+}
+
+/** A database as the runner left it before it recorded applied versions: only user_version. */
+function legacy(db: DatabaseSync, versions: readonly number[]): void {
+  for (const version of versions) MIGRATIONS.find((m) => m.version === version)?.up(db);
+  db.exec(`PRAGMA user_version = ${String(Math.max(...versions))}`);
 }
 
 describe('migrations', () => {
@@ -105,6 +112,20 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('7 adds control messages, file cards and the file engine’s transfers, keeping messages', () => {
+    const db = new DatabaseSync(join(tempDir(), 'v7.db'));
+    migrate(db, 6);
+    db.exec(`INSERT INTO messages (id, peer_id, direction, epoch, seq, text, transport, state,
+      sent_at, received_at, remote, position) VALUES ('m1', 'p', 'in', 'e', 0, 'hi', 'udp',
+      'received', 1, 1, '127.0.0.1:1', 1)`);
+    expect(migrate(db)).toEqual([7]);
+    expect(tables(db)).toEqual(expect.arrayContaining(['transfers', 'transfer_files']));
+    expect(
+      db.prepare("SELECT text, control, file_card FROM messages WHERE id = 'm1'").get(),
+    ).toEqual({ text: 'hi', control: null, file_card: null });
+    db.close();
+  });
+
   it('4 on a new database leaves the first-run questions to be asked', () => {
     const db = new DatabaseSync(join(tempDir(), 'fresh.db'));
     migrate(db);
@@ -168,12 +189,50 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('a database at a version inside a gap (5, of another branch) gets only the later ones', () => {
-    const db = new DatabaseSync(join(tempDir(), 'gap.db'));
-    migrate(db, 4);
-    db.exec('PRAGMA user_version = 5');
+  it('a database migrated before applied versions were recorded, at 5 with 5 applied, gets only the later ones', () => {
+    const db = new DatabaseSync(join(tempDir(), 'gap5.db'));
+    legacy(db, [1, 2, 3, 4, 5]);
     expect(migrate(db)).toEqual(MIGRATIONS.filter((m) => m.version > 5).map((m) => m.version));
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    expect([...appliedVersions(db)].sort((a, b) => a - b)).toEqual(
+      MIGRATIONS.map((m) => m.version),
+    );
+    db.close();
+  });
+
+  it('a database at {1..4, 6, 7} (5 merged into the gap later) gets 5, and keeps its version', () => {
+    const db = new DatabaseSync(join(tempDir(), 'gap-main.db'));
+    legacy(db, [1, 2, 3, 4, 6, 7]);
+    db.prepare(
+      `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen)
+       VALUES ('p', 'alice', 'h', '10.0.0.2', 4000, NULL, 'online', 1, 2)`,
+    ).run();
+    expect(migrate(db)).toEqual([5]);
+    expect(schemaVersion(db)).toBe(7);
+    expect(tables(db)).toEqual(expect.arrayContaining(['groups', 'group_posts', 'transfers']));
+    expect(db.prepare('SELECT id, protocol, signing_key FROM peers').all()).toEqual([
+      { id: 'p', protocol: 'pchat', signing_key: null },
+    ]);
+    expect([...appliedVersions(db)].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(migrate(db)).toEqual([]);
+    db.close();
+  });
+
+  it('a recorded database missing a version below its highest gets that one', () => {
+    const db = new DatabaseSync(join(tempDir(), 'gap-recorded.db'));
+    migrate(db, 4);
+    // As a build without 5 would leave it: 6 and 7 recorded, 5 never run.
+    for (const version of [6, 7]) {
+      const migration = MIGRATIONS.find((m) => m.version === version);
+      migration?.up(db);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 1)').run(
+        version,
+        migration?.name ?? '',
+      );
+    }
+    db.exec('PRAGMA user_version = 7');
+    expect(migrate(db)).toEqual([5]);
+    expect(schemaVersion(db)).toBe(7);
     db.close();
   });
 
