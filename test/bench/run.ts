@@ -3,18 +3,20 @@
  * Prints a table and writes JSON (default test/bench/results/latest.json).
  *
  *   tsx test/bench/run.ts [--quick]
- *     [--only=rtt,protocol,crypto,stream,tcp,paths,scaling,discovery,memory,storage,ui,cli]
+ *     [--only=rtt,protocol,crypto,stream,tcp,paths,scaling,discovery,memory,storage,ui,cli,files]
  *                         [--out=path.json] [--compare=earlier.json]
  *
  * Loopback only. Each figure runs in fresh worker processes that are stopped afterwards.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { arch, cpus, platform, release, totalmem } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { arch, cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
 import { cliStartup } from './cli-bench';
 import { compareFigures, comparisonTable, readResults } from './compare';
 import { cryptoFigures } from './crypto-bench';
+import type { FilesFigure } from './files-bench';
 import { pathsBench } from './paths-bench';
 import { protocolCost, V1_COMMIT } from './protocol-bench';
 import {
@@ -43,6 +45,7 @@ const SECTIONS = [
   'storage',
   'ui',
   'cli',
+  'files',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -427,6 +430,41 @@ async function main(): Promise<void> {
         m.rssMb.median / bare.rssMb.median,
         range(m.rssMb, 'MiB'),
       );
+    }
+  });
+
+  await runSection('files', async () => {
+    // test/bench/files-bench.ts in its own process (its two ends are child processes of it): the
+    // engine against a raw TCP copy between the same two processes. Quick: 256 MiB and 2,000
+    // files, one round; full: 1 GiB and 10,000 files, one round (its own script runs three).
+    const dir = mkdtempSync(join(tmpdir(), 'pc-bench-files-'));
+    try {
+      const out = join(dir, 'files.json');
+      await promisify(execFile)(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          resolve(import.meta.dirname, 'files-bench.ts'),
+          ...(quick ? ['--quick'] : []),
+          '--rounds=1',
+          '--only=big,small',
+          `--out=${out}`,
+        ],
+        { timeout: 1_800_000, maxBuffer: 1 << 22 },
+      );
+      const { figures: rows } = JSON.parse(readFileSync(out, 'utf8')) as {
+        figures: FilesFigure[];
+      };
+      details['files'] = rows;
+      const raw = 'raw TCP copy, same two processes';
+      for (const row of rows) {
+        if (row.baseline !== undefined) rate('files', row.figure, row.value, raw, row.baseline);
+        else if (row.unit === 'MiB')
+          add('files', row.figure, 'MiB', row.value, 'goal: under', 150, row.value / 150);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
