@@ -1,5 +1,5 @@
 import { DEFAULT_CLIENT_PORT, DEFAULT_SERVER_PORT } from '../../shared/protocol/constants';
-import { parseNodeFlags } from '../app/flags';
+import { parseNodeFlags, type RelayOverrides } from '../app/flags';
 import type { ProfileRequest } from '../store/profiles';
 
 export interface CliOptions {
@@ -9,6 +9,7 @@ export interface CliOptions {
   broadcast: string[] | undefined;
   peers: string[];
   tcp: boolean;
+  relay: RelayOverrides | undefined;
   profile: ProfileRequest;
   json: boolean;
   help: boolean;
@@ -32,6 +33,12 @@ export const USAGE = `Usage: packet-chat [options]
                        interface has one)
   --peer IP[:PORT]     also announce to this address (PORT defaults to the server port); repeatable
   --no-tcp             turn the TCP fallback off
+  --relay URL          an MQTT broker that reaches other subnets and sites, mqtt://HOST[:PORT]
+                       or mqtts://HOST[:PORT] (TLS); repeatable; replaces the profile's relays
+  --relay-user NAME    user name for the relays (or in the URL: mqtt://NAME:PASSWORD@HOST)
+  --relay-password P   password for the relays (better: PACKET_CHAT_RELAY_PASSWORD in the env)
+  --relay-ca FILE      PEM file with the CA of the relays' certificates (mqtts)
+  --no-relay-directory do not subscribe to the relays' directory (large deployments)
   --profile NAME       use this profile (default: the first free of default, default-2, …)
   --data-dir DIR       use this directory as the profile (identity, history, settings)
   --json               one JSON object per line on stdout, one JSON command per line on stdin
@@ -59,6 +66,7 @@ export function parseCliArgs(
       broadcast: node.broadcast,
       peers: node.peers ?? [],
       tcp: node.tcp ?? true,
+      relay: node.relay,
       profile: flags.profile,
       json: extra['json'] === true,
       help: extra['help'] === true,

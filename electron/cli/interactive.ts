@@ -140,7 +140,8 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
       case 'counters':
       case 'unread':
       case 'open-conversation':
-        return; // the inspector's and the desktop's business
+      case 'directory':
+        return; // the inspector's and the desktop's business; /find lists the directory
       default:
         assertNever(e, 'event');
     }

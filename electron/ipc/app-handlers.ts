@@ -57,6 +57,8 @@ export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
     'contacts:safetyNumber': gate(backend['contacts:safetyNumber']),
     'contacts:verify': gate(backend['contacts:verify']),
     'contacts:acceptKey': gate(backend['contacts:acceptKey']),
+    'directory:search': gate(backend['directory:search']),
+    'directory:add': gate(backend['directory:add']),
     'settings:set': async (args) => {
       const settings = await gate(backend['settings:set'])(args);
       options.onSettings(settings);

@@ -13,6 +13,12 @@ import type { Timers } from './timers';
 import { NodeError } from './types';
 import type { PeerLink } from './peer-link';
 
+/**
+ * Transmissions of one message that may go unanswered before the relay is tried (about 3.5 s
+ * with the default timers; a relay that reaches the peer takes the rest, docs/RELAY.md).
+ */
+export const UNANSWERED_BEFORE_RELAY = 3;
+
 export interface TextSenderDeps {
   readonly options: ResolvedOptions;
   readonly counters: NodeCounters;
@@ -63,6 +69,7 @@ export class TextSender {
   send(peer: PeerInfo, text: string): ChatMessage {
     const o = this.deps.options;
     const message = this.sender.prepare(peer.id, text, o.now(), this.modeFor(peer, text));
+    if (this.deps.link.viaRelay(peer.id)) message.transport = 'relay';
     const held = this.held.has(peer.id);
     const record: OutgoingRecord = {
       id: message.id,
@@ -71,7 +78,7 @@ export class TextSender {
       seq: held ? 0 : message.seq,
       text,
       sentAt: message.ts,
-      remote: `${peer.address}:${String(peer.port)}`,
+      remote: this.deps.link.remoteOf(peer),
       state: held ? 'held' : 'sending',
       transport: message.transport,
       attempts: 0,
@@ -149,7 +156,7 @@ export class TextSender {
     for (const record of store.loadUndelivered(from)) {
       const mode = this.modeFor(to, record.text);
       const message = this.sender.prepare(to.id, record.text, record.sentAt, mode, record.id);
-      const remote = `${to.address}:${String(to.port)}`;
+      const remote = this.deps.link.remoteOf(to);
       const moved = this.deps.storage.run('move a held message', () =>
         store.readdressOutgoing(
           record.id,
@@ -218,6 +225,10 @@ export class TextSender {
     const peer = this.deps.peers.get(message.to);
     if (peer === undefined) return;
     if (message.attempts > 1) this.deps.counters.retransmitted += 1;
+    if (message.attempts > UNANSWERED_BEFORE_RELAY) this.deps.link.unanswered(peer.id);
+    if (this.deps.link.viaRelay(peer.id)) message.transport = 'relay';
+    else if (message.transport === 'relay')
+      message.transport = message.mode === 'tcp' ? 'tcp' : 'udp';
     const packet = this.packetOf(message, floor);
     if (message.mode === 'tcp' && peer.tcpPort !== null) {
       void this.viaTcp(packet, peer); // failures are warnings; the retransmission timer retries

@@ -23,6 +23,8 @@ export const CALL_CHANNELS = [
   'contacts:safetyNumber',
   'contacts:verify',
   'contacts:acceptKey',
+  'directory:search',
+  'directory:add',
 ] as const satisfies readonly CallChannel[];
 
 export const EVENT_CHANNELS = [
@@ -37,6 +39,7 @@ export const EVENT_CHANNELS = [
   'notice',
   'warning',
   'key-changed',
+  'directory',
 ] as const satisfies readonly EventChannel[];
 
 type Exact<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;

@@ -8,6 +8,7 @@ import type {
   ChatMessage,
   Contact,
   ConversationSummary,
+  DirectoryEntry,
   HistoryPage,
   InterfaceInfo,
   MessageStateChange,
@@ -15,6 +16,7 @@ import type {
   PacketLogEntry,
   PeerChange,
   PeerStatus,
+  RelayStatus,
   SearchHit,
   SocketsSnapshot,
 } from '../domain';
@@ -38,6 +40,8 @@ export interface SelfInfo {
   readonly interfaces: readonly InterfaceInfo[];
   /** Where announces go (broadcast addresses and configured peers), as IP:PORT. */
   readonly discoveryTargets: readonly string[];
+  /** The relay brokers and the connection to each ('self' is emitted again when one changes). */
+  readonly relays: readonly RelayStatus[];
   readonly profile: string;
   readonly appVersion: string;
   readonly protocolVersion: number;
@@ -66,6 +70,8 @@ export interface CallResults {
   'contacts:verify': Contact;
   /** The contact's conversation now continues under this id. */
   'contacts:acceptKey': { peerId: string };
+  'directory:search': DirectoryEntry[];
+  'directory:add': null;
 }
 
 export type CallChannel = keyof typeof callSchemas;
@@ -110,6 +116,8 @@ export interface EventPayloads {
     readonly peer: Contact;
     readonly kind: Contact['kind'];
     readonly previous?: PeerChange['previous'];
+    /** For `path`: how the contact was reached before. */
+    readonly previousPath?: PeerChange['previousPath'];
   };
   /**
    * A contact's key changed: someone with its name or old id has a new key. Messages to it are
@@ -141,6 +149,8 @@ export interface EventPayloads {
     readonly message: string;
   };
   warning: NodeWarningPayload;
+  /** A node was listed (or renamed) in a relay directory: someone to search for, not a contact. */
+  directory: DirectoryEntry;
 }
 
 export type EventChannel = keyof EventPayloads;

@@ -32,6 +32,7 @@ export function makeSelf(patch: Partial<SelfInfo> = {}): SelfInfo {
     serverPort: 8000,
     tcpPort: 4000,
     discoveryTargets: ['192.168.1.255:8000'],
+    relays: [],
     interfaces: [
       {
         name: 'lo',
@@ -63,6 +64,8 @@ export function makeSettings(patch: Partial<Settings> = {}): Settings {
     clientPort: 4000,
     tcpFallback: true,
     discoveryTargets: [],
+    relays: [],
+    relayDirectory: true,
     language: 'en',
     theme: 'light',
     notifications: true,
@@ -85,6 +88,11 @@ export function makeContact(id: string, patch: Partial<Contact> = {}): Contact {
     firstSeen: 0,
     lastSeen: 0,
     ...patch,
+    path: patch.path ?? {
+      kind: 'lan',
+      address: patch.address ?? '192.168.1.30',
+      port: patch.port ?? 4000,
+    },
   };
 }
 
@@ -230,6 +238,8 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     'app:ready': () => null,
     'self:get': () => data.self,
     'contacts:list': () => data.contacts,
+    'directory:search': () => [],
+    'directory:add': () => null,
     'contacts:add': ({ address }) => {
       const [ip = '', port] = address.split(':');
       return { address: ip, port: port === undefined ? data.self.serverPort : Number(port) };

@@ -170,6 +170,7 @@ export const en = {
       'udp-client': 'UDP client',
       'tcp-listener': 'TCP listener',
       'tcp-connection': 'TCP connection',
+      relay: 'Relay (MQTT)',
     },
     columns: {
       role: 'Role',
@@ -202,6 +203,8 @@ export const en = {
       handshakesCompleted: 'Sessions opened (handshakes)',
       recordsRejected: 'Sealed records rejected',
       replaysRejected: 'Replays rejected',
+      relaySent: 'Relay messages sent',
+      relayReceived: 'Relay messages received',
     },
   },
   settings: {

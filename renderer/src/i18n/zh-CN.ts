@@ -167,6 +167,7 @@ export const zhCN: Resources = {
       'udp-client': 'UDP 客户端',
       'tcp-listener': 'TCP 监听',
       'tcp-connection': 'TCP 连接',
+      relay: '中继（MQTT）',
     },
     columns: {
       role: '角色',
@@ -199,6 +200,8 @@ export const zhCN: Resources = {
       handshakesCompleted: '已建立会话（握手）',
       recordsRejected: '拒绝的加密记录',
       replaysRejected: '拒绝的重放',
+      relaySent: '经中继发出',
+      relayReceived: '经中继收到',
     },
   },
   settings: {

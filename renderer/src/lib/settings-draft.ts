@@ -11,6 +11,9 @@ export interface Draft {
   readonly clientPort: string;
   readonly tcpFallback: boolean;
   readonly discoveryTargets: string;
+  /** Relay brokers, kept as they are (the form has no relay fields yet). */
+  readonly relays: Settings['relays'];
+  readonly relayDirectory: boolean;
   readonly language: Settings['language'];
   readonly theme: Settings['theme'];
   readonly notifications: boolean;

@@ -134,6 +134,7 @@ const SELF: SelfInfo = {
   serverPort: 8000,
   tcpPort: 4001,
   discoveryTargets: ['192.168.1.255:8000'],
+  relays: [],
   interfaces: [
     {
       name: 'lo',
@@ -191,6 +192,7 @@ describe('desktop integration', () => {
         host: 'h',
         address: '10.0.0.3',
         port: 4000,
+        path: { kind: 'lan', address: '10.0.0.3', port: 4000 },
         tcpPort: null,
         status: 'online',
         online: true,
@@ -215,6 +217,7 @@ describe('desktop integration', () => {
       host: 'h',
       address: '10.0.0.3',
       port: 4000,
+      path: { kind: 'lan' as const, address: '10.0.0.3', port: 4000 },
       tcpPort: null,
       status: 'online' as const,
       online: true,
