@@ -755,12 +755,14 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   /** Seals and sends one packet to `route`; false when there is no session (a handshake starts). */
   private sendSealed(peerId: string, route: Endpoint, packet: Packet): boolean {
     const relayed = isRelayRoute(route);
+    // A relay peer with no broker connected now: no way to it (the retransmission tries again).
+    if (!relayed && route.port === 0) return false;
     const sealed = this.sealFor(peerId, packet, MAX_INNER_DATAGRAM_BYTES);
     if (sealed === undefined || this.secure.needsRekey(peerId))
       this.secure.initiate(route, relayed ? 'relay' : 'udp', peerId);
     if (sealed === undefined) return false;
     if (relayed) void this.relay.send(sealed.record, route, sealed.meta);
-    else if (route.port !== 0) this.wire.sendUdp(sealed.record, route, sealed.meta);
+    else this.wire.sendUdp(sealed.record, route, sealed.meta);
     return true;
   }
 
