@@ -106,13 +106,14 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     const started = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = started;
     trackBroker(started);
+    const from = output.length; // a restart must see its own "running", not the last one
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new Error(`mosquitto did not start within ${READY_TIMEOUT_MS} ms:\n${output}`));
       }, READY_TIMEOUT_MS);
       const onData = (chunk: Buffer): void => {
         output += chunk.toString('utf8');
-        if (/mosquitto version \S+ running/.test(output.slice(-4_000))) {
+        if (/mosquitto version \S+ running/.test(output.slice(from))) {
           clearTimeout(timer);
           resolve();
         }

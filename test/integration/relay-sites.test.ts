@@ -154,53 +154,57 @@ describe(suiteName, () => {
     expect(back.message.text).toBe('hello from site 2');
   });
 
-  it(`delivers what was sent while a node was gone (${OFFLINE_MS} ms) once it is back`, async (ctx) => {
-    requireOrSkip(ctx, check);
-    if (sites === undefined) throw new Error('no sites');
-    const ann = at(nodes, 0);
-    const [annId, beaId] = [at(ready, 0).nodeId, at(ready, 2).nodeId];
-    const site = at(sites.sites, 1);
-    let from = ann.events.length;
-    await at(nodes, 2).stop();
-    await ann.waitForType(
-      'peer',
-      (e) => after(ann, from)(e) && e.peer.id === beaId && !e.peer.online,
-      WAIT_MS,
-      'bea offline',
-    );
-
-    const texts = ['one while away', 'two while away', 'three while away'];
-    const ids: string[] = [];
-    for (const text of texts) {
-      from = ann.events.length;
-      ann.send({ cmd: 'send', to: beaId, text });
-      ids.push((await ann.waitForType('sent', (e) => after(ann, from)(e), WAIT_MS)).id);
-    }
-    // The wait is real: the sender keeps them (pending) while the node is gone.
-    await new Promise((resolve) => setTimeout(resolve, OFFLINE_MS));
-    expect(
-      ann.eventsOf('status').filter((e) => ids.includes(e.id) && e.status === 'delivered'),
-    ).toEqual([]);
-
-    const bea = start(2, 'bea', site.gateway, at(site.hosts, 0).netns, at(dataDirs, 2));
-    await bea.ready(WAIT_MS);
-    const received: string[] = [];
-    for (const _ of texts) {
-      const got = await bea.waitForType(
-        'message',
-        (e) => e.message.from === annId && !received.includes(e.message.text),
-        WAIT_MS * 2,
-        'a message sent while away',
+  it(
+    `delivers what was sent while a node was gone (${OFFLINE_MS} ms) once it is back`,
+    async (ctx) => {
+      requireOrSkip(ctx, check);
+      if (sites === undefined) throw new Error('no sites');
+      const ann = at(nodes, 0);
+      const [annId, beaId] = [at(ready, 0).nodeId, at(ready, 2).nodeId];
+      const site = at(sites.sites, 1);
+      let from = ann.events.length;
+      await at(nodes, 2).stop();
+      await ann.waitForType(
+        'peer',
+        (e) => after(ann, from)(e) && e.peer.id === beaId && !e.peer.online,
+        WAIT_MS,
+        'bea offline',
       );
-      received.push(got.message.text);
-    }
-    expect(received).toEqual(texts);
-    for (const id of ids)
-      await ann.waitForType('status', (e) => e.id === id && e.status === 'delivered', WAIT_MS);
-    // Exactly once: the history holds each text one time.
-    bea.send({ cmd: 'history', with: annId, limit: 50 });
-    const history = await bea.waitForType('history', () => true, WAIT_MS);
-    for (const text of texts)
-      expect(history.messages.filter((m) => m.text === text)).toHaveLength(1);
-  }, OFFLINE_MS + 90_000);
+
+      const texts = ['one while away', 'two while away', 'three while away'];
+      const ids: string[] = [];
+      for (const text of texts) {
+        from = ann.events.length;
+        ann.send({ cmd: 'send', to: beaId, text });
+        ids.push((await ann.waitForType('sent', (e) => after(ann, from)(e), WAIT_MS)).id);
+      }
+      // The wait is real: the sender keeps them (pending) while the node is gone.
+      await new Promise((resolve) => setTimeout(resolve, OFFLINE_MS));
+      expect(
+        ann.eventsOf('status').filter((e) => ids.includes(e.id) && e.status === 'delivered'),
+      ).toEqual([]);
+
+      const bea = start(2, 'bea', site.gateway, at(site.hosts, 0).netns, at(dataDirs, 2));
+      await bea.ready(WAIT_MS);
+      const received: string[] = [];
+      for (const _ of texts) {
+        const got = await bea.waitForType(
+          'message',
+          (e) => e.message.from === annId && !received.includes(e.message.text),
+          WAIT_MS * 2,
+          'a message sent while away',
+        );
+        received.push(got.message.text);
+      }
+      expect(received).toEqual(texts);
+      for (const id of ids)
+        await ann.waitForType('status', (e) => e.id === id && e.status === 'delivered', WAIT_MS);
+      // Exactly once: the history holds each text one time.
+      bea.send({ cmd: 'history', with: annId, limit: 50 });
+      const history = await bea.waitForType('history', () => true, WAIT_MS);
+      for (const text of texts)
+        expect(history.messages.filter((m) => m.text === text)).toHaveLength(1);
+    },
+    OFFLINE_MS + 90_000,
+  );
 });
