@@ -246,6 +246,9 @@ export class RelayConnection {
 
   private onConnect(client: MqttClient, connack: IConnackPacket): void {
     if (this.client !== client) return;
+    // Without it Nagle's algorithm and the peer's delayed ACK hold small packets back about
+    // 40 ms each way (measured: a QoS 1 round trip of 44 ms instead of 0.2 ms on loopback).
+    (client.stream as { setNoDelay?: (noDelay: boolean) => unknown }).setNoDelay?.(true);
     this.attempt = 0;
     this.lastError = undefined;
     const fresh = !this.everConnected || !connack.sessionPresent;
