@@ -26,7 +26,14 @@ export interface RelayBenchResult {
   readonly nodes: number;
   readonly contacts: number;
   readonly workers: number;
-  readonly presence: { relayMs: number; rawMs: number; observerMs: number };
+  readonly presence: {
+    relayMs: number;
+    rawMs: number;
+    observerMs: number;
+    /** CPU seconds the broker spent meanwhile (it is one thread). */
+    brokerCpuS: number;
+    rawBrokerCpuS: number;
+  };
   readonly brokerMb: { idle: number; withNodes: number; rawNodes: number };
   readonly rtt: {
     readonly node: { p50: number; p99: number; samples: number };
@@ -34,12 +41,18 @@ export interface RelayBenchResult {
     readonly perSecond: number;
     readonly bytes: number;
   };
-  readonly restart: { backMs: number; observerMs: number; downMs: number };
+  readonly restart: { backMs: number; observerMs: number; downMs: number; brokerCpuS: number };
 }
 
 const MB = 1024 * 1024;
 const PER_TICK = 50;
-const BROKER_EXTRA = ['max_queued_messages 1000', 'set_tcp_nodelay true'];
+/**
+ * As docs/relay/mosquitto.conf, except the queue: the observer below takes every node's presence
+ * in one burst, and a broker drops what exceeds a client's queue (1,000 in the shipped config).
+ */
+const BROKER_EXTRA = ['max_queued_messages 20000', 'set_tcp_nodelay true'];
+/** The observer gives up after this long and reports what it saw. */
+const OBSERVER_TIMEOUT_MS = 120_000;
 
 /** Made-up node ids for simulated nodes: 32 hex digits, distinct. */
 function simIds(count: number, prefix: string): string[] {
@@ -73,12 +86,24 @@ async function observer(url: string, filter: string, online: (payload: Buffer) =
   return {
     client,
     seen,
-    /** Resolves with Date.now() when `count` nodes are online (now, if they are). */
+    /**
+     * Resolves with Date.now() when `count` nodes are online (now, if they are), or NaN when
+     * they are not within OBSERVER_TIMEOUT_MS.
+     */
     waitFor(count: number): Promise<number> {
       target = count;
       if (seen.size >= count) return Promise.resolve(Date.now());
       return new Promise((resolve) => {
-        reached = resolve;
+        const timer = setTimeout(() => {
+          console.log(
+            `  observer: ${seen.size} of ${count} online after ${OBSERVER_TIMEOUT_MS} ms`,
+          );
+          resolve(Number.NaN);
+        }, OBSERVER_TIMEOUT_MS);
+        reached = (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        };
       });
     },
   };
@@ -93,7 +118,7 @@ async function swarm(
 ): Promise<number> {
   const slice = Math.ceil(ids.length / workers.length);
   const started = Date.now();
-  const results = await Promise.all(
+  const done = Promise.all(
     workers.map((w, i) => {
       const mine = ids.slice(i * slice, (i + 1) * slice);
       const own: Record<string, string[]> = {};
@@ -101,7 +126,30 @@ async function swarm(
       return w.call('swarmStart', { url, ids: mine, contacts: own, mode, perTick: PER_TICK });
     }),
   );
+  const results = await reportWhileWaiting(workers, done, `${mode} swarm`);
   return Math.max(...results.map((r) => r.doneAt)) - started;
+}
+
+/** Prints the swarm's progress every 10 s while `done` is pending. */
+async function reportWhileWaiting<T>(
+  workers: readonly Worker[],
+  done: Promise<T>,
+  what: string,
+): Promise<T> {
+  const settled = done.then(
+    () => 'done' as const,
+    () => 'done' as const,
+  );
+  for (;;) {
+    const tick = new Promise<'tick'>((resolve) => setTimeout(() => resolve('tick'), 10_000));
+    if ((await Promise.race([settled, tick])) === 'done') return done;
+    const all = await Promise.all(workers.map((w) => w.call('swarmStatus')));
+    const sum = (k: 'nodes' | 'connected' | 'complete') => all.reduce((n, s) => n + s[k], 0);
+    const sample = all.flatMap((s) => s.sample).slice(0, 3);
+    console.log(
+      `  … ${what}: ${sum('connected')}/${sum('nodes')} connected, ${sum('complete')} see every contact; ${sample.join('; ')}`,
+    );
+  }
 }
 
 const summary = (samples: readonly number[]) => ({
@@ -119,10 +167,12 @@ export async function relayBench(o: RelayBenchOptions): Promise<RelayBenchResult
       const rawIds = simIds(o.nodes, 'ee');
       const names = Array.from({ length: workerCount }, (_, i) => `relay-raw-${i}`);
       return await withWorkers(names, async (workers) => {
+        const cpu = rawBroker.cpuSeconds() ?? 0;
         const rawMs = await swarm(workers, rawBroker.url, rawIds, ring(rawIds, o.contacts), 'raw');
         const rss = (rawBroker.rss() ?? 0) / MB;
+        const cpuS = (rawBroker.cpuSeconds() ?? 0) - cpu;
         await Promise.all(workers.map((w) => w.call('swarmStop')));
-        return { rawMs, rss };
+        return { rawMs, rss, cpuS };
       });
     } finally {
       await rawBroker.stop();
@@ -142,8 +192,10 @@ export async function relayBench(o: RelayBenchOptions): Promise<RelayBenchResult
       );
       const observed = watch.waitFor(o.nodes);
       const startedAt = Date.now();
+      const cpuBefore = broker.cpuSeconds() ?? 0;
       const relayMs = await swarm(sims, broker.url, ids, ring(ids, o.contacts), 'relay');
       const observerMs = (await observed) - startedAt;
+      const brokerCpuS = (broker.cpuSeconds() ?? 0) - cpuBefore;
       const withNodes = (broker.rss() ?? 0) / MB;
 
       // Two real nodes, full crypto, reaching each other only through the loaded broker.
@@ -174,17 +226,29 @@ export async function relayBench(o: RelayBenchOptions): Promise<RelayBenchResult
       const down = Date.now();
       await broker.restart();
       const upAt = Date.now();
+      const cpuAtRestart = broker.cpuSeconds() ?? 0;
       const observedBack = watch.waitFor(o.nodes);
-      const back = await Promise.all(sims.map((w) => w.call('swarmBack')));
+      const back = await reportWhileWaiting(
+        sims,
+        Promise.all(sims.map((w) => w.call('swarmBack'))),
+        'after the restart',
+      );
       const backMs = Math.max(...back.map((r) => r.doneAt)) - upAt;
       const observerBackMs = (await observedBack) - upAt;
+      const restartCpuS = (broker.cpuSeconds() ?? 0) - cpuAtRestart;
       await watch.client.endAsync(true);
       await Promise.all(sims.map((w) => w.call('swarmStop')));
       return {
         nodes: o.nodes,
         contacts: o.contacts,
         workers: workerCount,
-        presence: { relayMs, rawMs: raw.rawMs, observerMs },
+        presence: {
+          relayMs,
+          rawMs: raw.rawMs,
+          observerMs,
+          brokerCpuS,
+          rawBrokerCpuS: raw.cpuS,
+        },
         brokerMb: { idle, withNodes, rawNodes: raw.rss },
         rtt: {
           node: summary(nodeSamples),
@@ -192,7 +256,12 @@ export async function relayBench(o: RelayBenchOptions): Promise<RelayBenchResult
           perSecond: o.perSecond,
           bytes,
         },
-        restart: { backMs, observerMs: observerBackMs, downMs: upAt - down },
+        restart: {
+          backMs,
+          observerMs: observerBackMs,
+          downMs: upAt - down,
+          brokerCpuS: restartCpuS,
+        },
       };
     });
   } finally {

@@ -182,6 +182,29 @@ export function swarmForget(): boolean {
   return true;
 }
 
+/** Progress, for the parent's report while it waits: how many nodes are connected and complete. */
+export function swarmStatus(): {
+  nodes: number;
+  connected: number;
+  complete: number;
+  /** A few nodes still missing a contact, with what they miss. */
+  sample: string[];
+} {
+  let connected = 0;
+  let complete = 0;
+  const sample: string[] = [];
+  for (const node of swarm) {
+    if (node.connected) connected += 1;
+    const missing = [...node.contacts].filter((c) => !node.online.has(c));
+    if (node.connected && missing.length === 0) complete += 1;
+    else if (sample.length < 3)
+      sample.push(
+        `${node.id.slice(0, 10)} ${node.connected ? '' : 'offline '}misses ${missing.map((m) => m.slice(0, 10)).join(',')}`,
+      );
+  }
+  return { nodes: swarm.length, connected, complete, sample };
+}
+
 export async function swarmStop(): Promise<boolean> {
   const all = swarm;
   swarm = [];

@@ -326,7 +326,7 @@ async function main(): Promise<void> {
       r.presence.relayMs,
       'bare MQTT.js clients, same connect/will/publish/subscribe',
       r.presence.rawMs,
-      `${crowd}; an observer saw all presence in ${round(r.presence.observerMs)} ms`,
+      `${crowd}; an observer saw all presence in ${round(r.presence.observerMs)} ms; broker CPU ${round(r.presence.brokerCpuS)} s (bare: ${round(r.presence.rawBrokerCpuS)} s)`,
     );
     const rtt = `raw MQTT publish + echo, ${r.rtt.bytes} bytes, QoS 1, same broker and rate`;
     const load = `${r.rtt.perSecond} msgs/s, ${r.rtt.node.samples} messages, broker holding ${n} nodes`;
@@ -362,7 +362,7 @@ async function main(): Promise<void> {
       r.restart.backMs,
       'observer sees every presence online again',
       r.restart.observerMs,
-      `from the restarted broker's start; it was down ${round(r.restart.downMs)} ms (SIGTERM saves)`,
+      `from the restarted broker's start; it was down ${round(r.restart.downMs)} ms (SIGTERM saves); broker CPU ${round(r.restart.brokerCpuS)} s`,
     );
   });
 

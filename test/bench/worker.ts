@@ -263,6 +263,11 @@ const commands = {
     return swarmBack();
   },
 
+  async swarmStatus() {
+    const { swarmStatus } = await import('./relay-swarm');
+    return swarmStatus();
+  },
+
   async swarmStop() {
     const { swarmStop } = await import('./relay-swarm');
     return swarmStop();

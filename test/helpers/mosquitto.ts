@@ -39,6 +39,8 @@ export interface Broker {
   pid(): number | undefined;
   /** The broker's resident memory in bytes (VmRSS), or undefined when it is not running. */
   rss(): number | undefined;
+  /** CPU seconds (user + system) the running broker process has used so far. */
+  cpuSeconds(): number | undefined;
   /** Everything the broker logged so far. */
   log(): string;
   /** SIGTERM (Mosquitto saves its persistence file then), then start it again on the same port. */
@@ -162,6 +164,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     dir,
     pid: () => child?.pid,
     rss: () => rssOf(child?.pid),
+    cpuSeconds: () => cpuOf(child?.pid),
     log: () => output,
     restart: async () => {
       if (stopped) throw new Error('the broker was stopped');
@@ -184,6 +187,19 @@ export function rssOf(pid: number | undefined): number | undefined {
     const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
     const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
     return kb === undefined ? undefined : Number(kb) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime of a process (Linux, /proc/PID/stat fields 14 and 15, in 1/100 s). */
+export function cpuOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    // The command may contain spaces: the fields start after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return undefined;
   }
