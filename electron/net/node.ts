@@ -343,10 +343,20 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   seek(nodeId: string): void {
     if (!this.relay.enabled) throw new NodeError('no-relay', 'no relay broker is configured');
     if (nodeId === this.id) throw new NodeError('unknown-peer', 'that is this node');
-    this.sought.add(nodeId);
-    this.relay.watch([nodeId]);
+    this.watch([nodeId]);
     const route = this.relay.presenceOf(nodeId) === true ? this.relay.routeTo(nodeId) : undefined;
     if (route !== undefined) this.secure.initiate(route, 'relay', nodeId);
+  }
+
+  /**
+   * Nodes to keep in touch with through the relays (group members who are no contacts yet):
+   * their presence is watched, and a handshake runs through a relay when one says online. Does
+   * nothing without a relay. Contacts are watched anyway.
+   */
+  watch(nodeIds: Iterable<string>): void {
+    const ids = [...nodeIds].filter((id) => id !== this.id);
+    for (const id of ids) this.sought.add(id);
+    this.relay.watch(ids);
   }
 
   /** Relay directory entries matching `query` (nick or node id prefix). */

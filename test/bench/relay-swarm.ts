@@ -113,18 +113,16 @@ function rawNode(url: string, id: string, contacts: readonly string[]): SimNode 
     connected: false,
     close: () => client.endAsync(true).then(() => undefined),
   };
+  let subscribed = false; // until the broker acknowledged, as the relay client does
   client.on('connect', (connack) => {
     noDelay(client);
     node.connected = true;
     void client.publishAsync(`raw/${id}`, presence('online'), { qos: 1, retain: true });
-    if (!connack.sessionPresent) {
-      void client.subscribeAsync(relayTopics.inboxFilter(id).replace('pchat/v2', 'raw'), {
-        qos: 1,
+    if (!subscribed || !connack.sessionPresent) {
+      const inbox = relayTopics.inboxFilter(id).replace('pchat/v2', 'raw');
+      client.subscribe([inbox, ...contacts.map((c) => `raw/${c}`)], { qos: 1 }, (error) => {
+        if (error === null) subscribed = true;
       });
-      void client.subscribeAsync(
-        contacts.map((c) => `raw/${c}`),
-        { qos: 1 },
-      );
     }
     check();
   });
