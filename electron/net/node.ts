@@ -33,6 +33,7 @@ import type { PeerLink } from './peer-link';
 import { PeerTable, type PeerDetails } from './peer-table';
 import { PlainText } from './plain-text';
 import { Relay } from './relay/relay';
+import { RelayPresence } from './relay/relay-presence';
 import { describeRoute, isRelayRoute, type RelayRoute } from './relay/route';
 import { SecureChannel, type Established, type Opened, type Rejection } from './secure-channel';
 import { bindClientSockets, bindServerSocket, closeUdp } from './sockets';
@@ -76,13 +77,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly incoming: TextReceiver;
   private readonly plain: PlainText;
   private readonly relay: Relay;
-  /** Node ids the user added by id (from the relay directory): a handshake runs when online. */
-  private readonly sought = new Set<string>();
-  /**
-   * Relay peers that proved their key while their retained presence said online: they stay
-   * online while it does (the broker's presence stands in for LAN announces, docs/RELAY.md).
-   */
-  private readonly vouched = new Set<string>();
+  private readonly relayPresence: RelayPresence;
   private readonly storage: StorageGuard;
   private readonly waiting = new Map<string, Set<() => void>>();
   private clientPort = 0;
@@ -134,6 +129,14 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       self: () => ({ clientPort: this.clientPort, tcpPort: this.tcpPort }),
     });
     this.relay = this.createRelay(options);
+    this.relayPresence = new RelayPresence({
+      relay: this.relay,
+      peers: this.peers,
+      lanFreshMs: o.peerTimeoutMs,
+      hasSession: (peerId) => this.secure.hasSession(peerId),
+      initiate: (route, peerId) => this.secure.initiate(route, 'relay', peerId),
+      applyChanges: (changes) => this.applyChanges(changes),
+    });
     this.storage = new StorageGuard((health) => this.emit('storage', health));
     const link = this.link;
     const shared = {
@@ -216,7 +219,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.relay.start();
     const expiryEvery = Math.max(50, Math.floor(o.peerTimeoutMs / EXPIRY_CHECKS_PER_TIMEOUT));
     this.timers.every(expiryEvery, () => {
-      this.keepRelayPeers(o.now());
+      this.relayPresence.keepAlive(o.now());
       this.applyChanges(this.peers.expire(o.now(), o.peerTimeoutMs));
       this.secure.tick();
     });
@@ -354,9 +357,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
    * nothing without a relay. Contacts are watched anyway.
    */
   watch(nodeIds: Iterable<string>): void {
-    const ids = [...nodeIds].filter((id) => id !== this.id);
-    for (const id of ids) this.sought.add(id);
-    this.relay.watch(ids);
+    this.relayPresence.seek([...nodeIds].filter((id) => id !== this.id));
   }
 
   /** Relay directory entries matching `query` (nick or node id prefix). */
@@ -523,7 +524,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     const details = { ...detailsOf(event.profile), publicKey };
     const from = event.from;
     if (isRelayRoute(from)) {
-      this.observedOnRelay(event.peerId, from, now, details);
+      this.relayPresence.observed(event.peerId, from, now, details);
     } else {
       // Over TCP the source port is ephemeral: the peer's address is its IP and its client port.
       const endpoint =
@@ -610,7 +611,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     details?: PeerDetails,
   ): void {
     if (isRelayRoute(from)) {
-      this.observedOnRelay(id, from, now, details);
+      this.relayPresence.observed(id, from, now, details);
     } else {
       const known = this.peers.get(id);
       const endpoint =
@@ -619,45 +620,6 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     }
     // Proof the path works again: messages that ran out of retries go out now.
     if (this.outgoing.hasPending(id)) this.outgoing.resume(id);
-  }
-
-  private observedOnRelay(
-    id: string,
-    from: RelayRoute,
-    now: number,
-    details: PeerDetails | undefined,
-  ): void {
-    if (this.relay.presenceOf(id) === true) this.vouched.add(id);
-    const lanFresh = this.options.peerTimeoutMs;
-    this.applyChanges(this.peers.observeRelay(id, from.broker, now, lanFresh, details));
-  }
-
-  /** A relay peer that proved its key stays online while the broker's presence says so. */
-  private keepRelayPeers(now: number): void {
-    for (const id of this.vouched) {
-      const peer = this.peers.get(id);
-      if (peer?.online !== true || peer.path.kind !== 'relay') continue;
-      if (this.relay.presenceOf(id) === true) this.peers.refresh(id, now);
-    }
-  }
-
-  /** A watched node's retained presence changed on a broker. */
-  private onRelayPresence(peerId: string, online: boolean, route: RelayRoute): void {
-    const known = this.peers.get(peerId);
-    if (!online) {
-      this.vouched.delete(peerId);
-      if (known?.online === true && known.path.kind === 'relay')
-        this.applyChanges(this.peers.markOffline(peerId));
-      return;
-    }
-    if (known === undefined && !this.sought.has(peerId)) return;
-    if (known?.online === true && known.path.kind === 'lan') return; // the LAN has it
-    if (known !== undefined && this.secure.hasSession(peerId)) {
-      // The key is proven and the broker says it is connected: online again through the relay.
-      this.observedOnRelay(peerId, route, this.options.now(), undefined);
-      return;
-    }
-    this.secure.initiate(route, 'relay', peerId);
   }
 
   private applyChanges(changes: readonly PeerChange[]): void {
@@ -845,7 +807,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       },
       inbound: (bytes, from, log) =>
         this.onInbound({ type: 'sealed', bytes, from, transport: 'relay', log }),
-      presence: (peerId, online, route) => this.onRelayPresence(peerId, online, route),
+      presence: (peerId, online, route) =>
+        this.relayPresence.changed(peerId, online, route, this.options.now()),
       directoryEntry: (entry) => this.emit('directory', entry),
       stateChanged: (statuses) => this.emit('relay', statuses),
       logged: (entry) => this.emit('packet', entry),
