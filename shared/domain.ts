@@ -12,9 +12,10 @@ export type Transport = 'udp' | 'tcp' | 'relay';
  * Delivery state of a message this node sent. `delivered` means acknowledged by the peer; for a
  * plain-text stranger (nothing can acknowledge) it means only "handed to the network", and the UI
  * says "Sent". `held`: the contact's key changed and the user has not accepted the new one, so
- * nothing is sent until they do.
+ * nothing is sent until they do. `cancelled`: the user stopped it before an acknowledgement came;
+ * it is never sent again (an earlier transmission may still have arrived).
  */
-export type DeliveryStatus = 'sending' | 'delivered' | 'pending' | 'failed' | 'held';
+export type DeliveryStatus = 'sending' | 'delivered' | 'pending' | 'failed' | 'held' | 'cancelled';
 
 // --- peers and contacts --------------------------------------------------------------------------
 
@@ -47,12 +48,21 @@ export interface PeerInfo {
   /** TCP fallback port, or null when the peer has TCP off. */
   readonly tcpPort: number | null;
   readonly status: PeerStatus;
+  /** A custom status text the peer announces ("In a meeting"), when it has one. */
+  readonly statusText?: string;
+  /** The hue (0-359) of the avatar colour the peer chose, when it chose one. */
+  readonly avatarHue?: number;
   readonly online: boolean;
   /** The X25519 public key the peer proved in its handshake (hex); the id is derived from it. */
   readonly publicKey?: string;
   /** Milliseconds since the Unix epoch. */
   readonly firstSeen: number;
   readonly lastSeen: number;
+  /**
+   * False while an online peer leaves our messages unanswered (a crash, a cable pulled): set a few
+   * seconds after a transmission to it got no answer, cleared by its next packet. Absent otherwise.
+   */
+  readonly responding?: boolean;
 }
 
 /** `path`: the peer is now reached another way (LAN to relay, or back). */
@@ -96,6 +106,12 @@ export type MessageDirection = 'in' | 'out';
 /** Outgoing messages carry a delivery status; incoming ones are `received`. */
 export type MessageState = DeliveryStatus | 'received';
 
+/** A quoted message: what a reply answers (its id and a short excerpt of its text). */
+export interface MessageReply {
+  readonly id: string;
+  readonly excerpt: string;
+}
+
 /** One message as the node produces it, the store keeps it and the UI shows it. */
 export interface ChatMessage {
   readonly id: string;
@@ -113,6 +129,8 @@ export interface ChatMessage {
   readonly rttMs?: number;
   /** The IP:port the message came from or went to. */
   readonly remote: string;
+  /** The message this one answers, when it is a reply. */
+  readonly reply?: MessageReply;
 }
 
 /**
@@ -133,7 +151,16 @@ export interface MessageStateChange {
 export interface ConversationSummary {
   readonly peerId: string;
   readonly unread: number;
+  /** The oldest unread message (where the "Unread messages" divider goes), or null. */
+  readonly firstUnreadId: string | null;
   readonly lastMessage: ChatMessage | null;
+}
+
+/** What was typed in a conversation's composer and not sent yet. */
+export interface Draft {
+  readonly peerId: string;
+  readonly text: string;
+  readonly updatedAt: number;
 }
 
 export interface HistoryPage {

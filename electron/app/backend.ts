@@ -91,6 +91,7 @@ export function createBackend(options: BackendOptions): Backend {
       emit('unread', { total: store.reads.unreadTotal() });
     });
     node.on('message-state', (change) => emit('message-state', change));
+    node.on('typing', (typing) => emit('typing', typing));
     node.on('packet', (entry) => emit('packets', [entry]));
     node.on('warning', (warning) => emit('warning', warning));
     node.on('storage', (health) => emit('notice', storageNotice(health)));

@@ -88,6 +88,8 @@ export function selfInfo(
     fingerprint,
     nick: info.nick,
     status: info.status,
+    statusText: info.statusText,
+    ...(info.avatarHue === undefined ? {} : { avatarHue: info.avatarHue }),
     host: info.host,
     address: primaryAddress(interfaces),
     clientPort: info.clientPort,

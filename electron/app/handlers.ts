@@ -9,6 +9,7 @@ import { isStrangerId } from '../../shared/stranger-id';
 import { NodeError, type PacketChatNode } from '../net/index';
 import type { StoredSettings } from '../store/store';
 import { contactList, resolveConversation } from './contacts';
+import { sayHello } from './hello';
 import type { Session } from './session';
 import type { Trust } from './trust';
 import { fullSettings } from './settings';
@@ -41,6 +42,15 @@ function mapNodeError(error: unknown): never {
     }
   }
   throw error;
+}
+
+/** A node call whose "there is no such message" is expected and harmless. */
+function ignoreNotFound(call: () => void): void {
+  try {
+    call();
+  } catch (error) {
+    if (!(error instanceof NodeError && error.code === 'not-found')) throw error;
+  }
 }
 
 function nodeCall<T>(call: () => T): T {
@@ -90,9 +100,19 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       const trust = trusted();
       return contactList(node, store.listPeers(), conversations, (peer) => trust.contact(peer));
     },
-    'contacts:add': ({ address }) => {
-      const endpoint = nodeCall(() => running().node.addPeer(address));
-      return { address: endpoint.address, port: endpoint.port };
+    'contacts:add': async ({ address, waitMs }) => {
+      const { node } = running();
+      if (waitMs === undefined) {
+        const endpoint = nodeCall(() => node.addPeer(address));
+        return { address: endpoint.address, port: endpoint.port };
+      }
+      const hello = await sayHello(node, address, waitMs).catch(mapNodeError);
+      const { endpoint, peer } = hello;
+      return {
+        address: endpoint.address,
+        port: endpoint.port,
+        peer: peer === undefined ? null : (trusted().contact(peer) ?? null),
+      };
     },
     'conversations:list': () => running().store.reads.conversations(),
     'messages:history': ({ peerId, before, limit }) => {
@@ -103,10 +123,24 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
         ...(before === undefined ? {} : { before }),
       });
     },
-    'messages:send': ({ peerId, text }) => nodeCall(() => running().node.sendText(peerId, text)),
+    'messages:send': ({ peerId, text, reply }) =>
+      nodeCall(() => running().node.sendText(peerId, text, reply)),
     'messages:retry': ({ messageId }) => {
       nodeCall(() => running().node.retry(messageId));
       return null;
+    },
+    'messages:cancel': ({ messageId }) => {
+      nodeCall(() => running().node.cancel(messageId));
+      return null;
+    },
+    'messages:delete': ({ messageIds }) => {
+      const { node, store } = running();
+      // An undelivered message stops first: deleting it must not leave it sending in the background.
+      for (const id of messageIds) nodeCall(() => ignoreNotFound(() => node.cancel(id)));
+      const deleted = store.deleteMessages(messageIds);
+      for (const group of deleted) deps.emit('message-deleted', group);
+      if (deleted.length > 0) deps.emit('unread', { total: store.reads.unreadTotal() });
+      return { deleted: deleted.flatMap((g) => g.ids) };
     },
     'messages:markRead': ({ peerId }) => {
       const { node, store } = running();
@@ -116,22 +150,62 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       deps.emit('unread', { total: unread });
       return { peerId: id, unread };
     },
+    'messages:markReadUpTo': ({ peerId, messageId }) => {
+      const { node, store } = running();
+      const id = resolveConversation(node, peerId);
+      if (!store.markReadUpTo(id, messageId))
+        throw new IpcFailure('not-found', `no message ${messageId} with ${id}`, 'messageId');
+      const total = store.reads.unreadTotal();
+      // Tray and taskbar badge follow this event (electron/shell/desktop.ts).
+      deps.emit('unread', { total });
+      return { peerId: id, unread: store.reads.unreadIn(id), total };
+    },
+    'messages:typing': ({ peerId }) => {
+      running().node.sendTyping(peerId);
+      return null;
+    },
     'messages:search': ({ query, limit }) => running().store.reads.search(query, limit),
     'inspector:packets': ({ limit }) => running().node.packets(limit),
+    'inspector:payload': ({ seq }) => {
+      const payload = running().node.payload(seq);
+      return payload === undefined
+        ? null
+        : {
+            seq,
+            base64: Buffer.from(payload.bytes).toString('base64'),
+            size: payload.size,
+            decrypted: payload.decrypted,
+          };
+    },
     'inspector:sockets': () => running().node.sockets(),
+    'drafts:list': () => running().store.listDrafts(),
+    'drafts:set': ({ peerId, text }) => {
+      running().store.setDraft(peerId, text, Date.now());
+      return null;
+    },
     'settings:get': () => settings(running()),
     'settings:set': (change) => {
       const session = running();
       const { nick, status, ...rest } = change;
+      const { statusText, avatarHue } = rest;
       if (nick !== undefined || status !== undefined) {
         session.setProfile({
           ...(nick === undefined ? {} : { nick }),
           ...(status === undefined ? {} : { status }),
         });
+      }
+      // Announced at once; kept with the settings, from which the next start reads them.
+      if (statusText !== undefined || avatarHue !== undefined) {
+        session.node.setProfile({
+          ...(statusText === undefined ? {} : { statusText }),
+          ...(avatarHue === undefined ? {} : { avatarHue }),
+        });
+      }
+      session.store.saveSettings(rest);
+      if ([nick, status, statusText, avatarHue].some((v) => v !== undefined)) {
         const self = deps.self();
         if (self !== undefined) deps.emit('self', self);
       }
-      session.store.saveSettings(rest);
       return settings(session);
     },
     'app:openExternal': () => {

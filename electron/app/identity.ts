@@ -1,4 +1,4 @@
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { MAX_NICK_LENGTH } from '../../shared/protocol/constants';
 import { cleanLabel, generateIdentity, nodeIdOf, type CryptoProvider } from '../net/index';
 import {
@@ -10,12 +10,12 @@ import {
 import type { Store } from '../store/store';
 import type { Notice } from './notice';
 
+/**
+ * The host name, as the README promises and QQ-style LANs show machines; never the OS login name
+ * (`root` on a server). The desktop app asks for a nickname on first start anyway.
+ */
 function defaultNick(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return hostname(); // no passwd entry for this uid (some containers)
-  }
+  return hostname();
 }
 
 /**

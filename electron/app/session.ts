@@ -39,6 +39,8 @@ function nodeOptions(store: Store, explicit: SessionOptions['node']): NodeOption
     ...(values.serverPort === undefined ? {} : { serverPort: values.serverPort }),
     ...(values.clientPort === undefined ? {} : { clientPort: values.clientPort }),
     ...(values.tcpFallback === undefined ? {} : { tcp: values.tcpFallback }),
+    ...(values.statusText ? { statusText: values.statusText } : {}),
+    ...(values.avatarHue == null ? {} : { avatarHue: values.avatarHue }),
     ...rest,
     peers: [...(values.discoveryTargets ?? []), ...(explicit?.peers ?? [])],
     relay: {

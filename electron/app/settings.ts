@@ -13,6 +13,10 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   language: 'system',
   theme: 'system',
   notifications: true,
+  statusText: '',
+  avatarHue: null,
+  autoAwayMinutes: 10,
+  onboarded: false,
 };
 
 export function fullSettings(identity: Identity, stored: Partial<StoredSettings>): Settings {

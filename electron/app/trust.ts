@@ -28,15 +28,16 @@ export class Trust {
   onSession(session: PeerSession): void {
     const before = this.store.trust.get(session.peerId);
     this.store.trust.pin(session.peerId, session.publicKey);
-    for (const alias of session.aliases) this.onAlias(alias, session);
+    // A contact that is online proves its own key right now: nobody else can be it.
+    const online = new Set(
+      this.node
+        .peerList()
+        .filter((p) => p.online)
+        .map((p) => p.id),
+    );
+    for (const alias of session.aliases) if (!online.has(alias)) this.onAlias(alias, session);
     if (before?.publicKey === undefined) {
       // First time this key is seen: is it a known contact, away, under a new key?
-      const online = new Set(
-        this.node
-          .peerList()
-          .filter((p) => p.online)
-          .map((p) => p.id),
-      );
       for (const known of this.store.trust.findPinned(session.nick, session.host)) {
         if (
           known.id !== session.peerId &&

@@ -164,6 +164,8 @@ export function stateLine(
       return paint('yellow', t('pending', { peer: name, text: words }));
     case 'held':
       return paint('yellow', t('held', { peer: name, text: words }));
+    case 'cancelled':
+      return paint('dim', t('cancelled', { text: words }));
     case 'failed':
       return paint('red', t('failed', { peer: name, text: words }));
   }

@@ -141,7 +141,9 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
       case 'unread':
       case 'open-conversation':
       case 'directory':
-        return; // the inspector's and the desktop's business; /find lists the directory
+      case 'typing':
+      case 'message-deleted':
+        return; // the inspector's, the desktop's and the chat window's business; /find lists the directory
       default:
         assertNever(e, 'event');
     }

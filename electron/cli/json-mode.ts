@@ -107,6 +107,8 @@ export function createJsonMode(write: Write, options: JsonModeOptions): CliTrans
       case 'counters':
       case 'unread':
       case 'open-conversation':
+      case 'typing':
+      case 'message-deleted':
         return; // the inspector's and the desktop's business; scripts ask for them
       default:
         assertNever(e, 'event');

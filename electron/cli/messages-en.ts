@@ -42,6 +42,7 @@ export const EN = {
   held: '! held until you accept {peer}\'s new key: "{text}"',
   keyChanged:
     "! {peer}'s key changed (was {previous}, now {fingerprint}). Messages to {peer} are held until you accept the new key.",
+  cancelled: '✗ cancelled, will not be sent: "{text}"',
   someMessage: 'a message',
   warning: '(warning: {message})',
   notice: '! {message}',

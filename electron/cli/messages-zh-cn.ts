@@ -44,6 +44,7 @@ export const ZH_CN: Messages = {
   held: '! 等待你接受 {peer} 的新密钥后再发送：“{text}”',
   keyChanged:
     '! {peer} 的密钥变了（原为 {previous}，现为 {fingerprint}）。在你接受新密钥之前，发给 {peer} 的消息会暂缓发送。',
+  cancelled: '✗ 已取消，不会发送：“{text}”',
   someMessage: '一条消息',
   warning: '（警告：{message}）',
   notice: '! {message}',

@@ -150,13 +150,31 @@ export class Reassembler {
     return dropped;
   }
 
+  /**
+   * Room for one more partial message from `from`, or why not. When every slot is taken, the peer
+   * holding the most gives up its oldest, if it holds more than `from` does: otherwise one host
+   * with a few authenticated identities (8 slots each) could keep every slot and starve the long
+   * messages of everyone else. Max-min fair, so a peer's partial message is only ever evicted by
+   * a peer that holds fewer.
+   */
   private refuseNew(from: string): string | undefined {
-    if (this.partials.size >= this.limits.maxMessages) return 'too many partial messages';
-    let fromPeer = 0;
-    for (const partial of this.partials.values()) if (partial.first.from === from) fromPeer += 1;
-    return fromPeer >= this.limits.maxPerPeer
-      ? 'too many partial messages from this peer'
-      : undefined;
+    const held = new Map<string, { count: number; oldest: string }>();
+    for (const [key, partial] of this.partials) {
+      const peer = partial.first.from;
+      const entry = held.get(peer);
+      // Map order is insertion order: the first key seen per peer is its oldest.
+      if (entry === undefined) held.set(peer, { count: 1, oldest: key });
+      else entry.count += 1;
+    }
+    const mine = held.get(from)?.count ?? 0;
+    if (mine >= this.limits.maxPerPeer) return 'too many partial messages from this peer';
+    if (this.partials.size < this.limits.maxMessages) return undefined;
+    // Among peers holding equally many, the one whose oldest partial message is oldest.
+    let busiest: { count: number; oldest: string } | undefined;
+    for (const entry of held.values()) if (entry.count > (busiest?.count ?? 0)) busiest = entry;
+    if (busiest === undefined || busiest.count <= mine) return 'too many partial messages';
+    this.drop(busiest.oldest);
+    return undefined;
   }
 
   private drop(key: string): void {

@@ -82,11 +82,14 @@ export class InboundOrder {
   accept(packet: TextPacket): InboundVerdict {
     if (this.delivered(packet.from, packet.id)) return duplicateOf(0);
     const known = this.peers.get(packet.from)?.get(packet.epoch);
+    // The sender is still delivering this very packet, so its floor is at most its seq; a higher
+    // one is a bug or an attack, and believing it would skip (and so silence) later messages.
+    const floor = Math.min(packet.floor, packet.seq);
     // First packet of a stream we have no state for: start where the sender says it stands.
-    let start = known?.expected ?? Math.min(packet.floor, packet.seq);
-    if (start - packet.floor > RESYNC_GAP) start = packet.floor;
+    let start = known?.expected ?? floor;
+    if (start - floor > RESYNC_GAP) start = floor;
     const plan = new Plan(known, start);
-    plan.advanceTo(Math.min(packet.floor, start + MAX_FLOOR_JUMP));
+    plan.advanceTo(Math.min(floor, start + MAX_FLOOR_JUMP));
 
     let ack = true;
     let duplicate = false;

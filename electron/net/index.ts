@@ -18,6 +18,7 @@ export { safetyNumberOf, formatSafetyNumber, safetyQrPayload } from './crypto/sa
 export { BindError } from './sockets';
 export type { RelayOptions } from './relay/relay';
 export { parseRelayUrl, publicUrl, type RelayConfig } from './relay/relay-connection';
+export type { LoggedPayload } from './packet-log';
 export type { InterfaceAddress } from './interfaces';
 export {
   HELD_EPOCH,

@@ -20,6 +20,7 @@ import type { CryptoProvider, KeyPair } from './crypto/primitives';
 import type { NodePersistence } from './persistence';
 import type { RelayOptions } from './relay/relay';
 import type { TcpTimeouts } from './tcp-transport';
+import type { TransportLimits } from './crypto/transport';
 
 export interface NodeOptions {
   /**
@@ -34,6 +35,10 @@ export interface NodeOptions {
   readonly nick?: string;
   readonly host?: string;
   readonly status?: PeerStatus;
+  /** A custom status text announced with the status ('' for none). */
+  readonly statusText?: string;
+  /** The hue (0-359) of the avatar colour this user chose, announced to peers. */
+  readonly avatarHue?: number;
   readonly serverPort?: number;
   /** Base client port: the node takes the first free one at or above it. */
   readonly clientPort?: number;
@@ -57,6 +62,11 @@ export interface NodeOptions {
   readonly tcpTimeouts?: TcpTimeouts;
   /** How long the TCP attempt after the UDP retries waits for its ack. */
   readonly tcpAckTimeoutMs?: number;
+  /**
+   * TESTS ONLY: lower the session limits (docs/CRYPTO.md, "Rekey limits") so that a rekey or an
+   * expiry happens within a test. Values above WireGuard's are clamped to them.
+   */
+  readonly transportLimits?: Partial<TransportLimits>;
   /** Durable storage for messages, streams and peers; without it everything lives in memory. */
   readonly persistence?: NodePersistence;
   /** MQTT brokers that reach other subnets and sites (docs/RELAY.md); none by default. */

@@ -3,6 +3,7 @@ import { formatEndpoint, isIPv4, parseEndpoint, type Endpoint } from '../../shar
 import type {
   ChatMessage,
   DirectoryEntry,
+  MessageReply,
   PacketLogEntry,
   PeerChange,
   PeerInfo,
@@ -18,7 +19,9 @@ import {
   MAX_INNER_FRAME_BYTES,
   MAX_PEERS,
   MAX_TEXT_BYTES,
+  NOT_RESPONDING_AFTER_MS,
   PACKET_LOG_SIZE,
+  TYPING_INTERVAL_MS,
 } from '../../shared/protocol/constants';
 import type { AnnouncePacket, HandshakePayload, Packet } from '../../shared/protocol/packets';
 import { defaultCryptoProvider } from './crypto/default-provider';
@@ -28,19 +31,21 @@ import { safetyNumberOf, safetyQrPayload } from './crypto/safety-number';
 import type { CryptoProvider, KeyPair } from './crypto/primitives';
 import { Discovery } from './discovery';
 import { resolveOptions, type NodeOptions, type ResolvedOptions } from './node-options';
-import { PacketLog } from './packet-log';
+import { PacketLog, type LoggedPayload } from './packet-log';
 import type { PeerLink } from './peer-link';
 import { PeerTable, type PeerDetails } from './peer-table';
 import { PlainText } from './plain-text';
 import { Relay } from './relay/relay';
 import { RelayPresence } from './relay/relay-presence';
 import { describeRoute, isRelayRoute, type RelayRoute } from './relay/route';
+import { Responsiveness } from './responsiveness';
 import { SecureChannel, type Established, type Opened, type Rejection } from './secure-channel';
 import { bindClientSockets, bindServerSocket, closeUdp } from './sockets';
 import { StorageGuard } from './storage-guard';
 import { TextReceiver } from './text-receiver';
 import { TextSender } from './text-sender';
 import { Timers } from './timers';
+import { TypingGate } from './typing-gate';
 import {
   NodeError,
   type NodeEvents,
@@ -54,9 +59,17 @@ import { Wire, type Inbound, type SendMeta } from './wire';
 const EXPIRY_CHECKS_PER_TIMEOUT = 6;
 /** How long a TCP send waits for a handshake it started (UDP may be blocked). */
 const TCP_HANDSHAKE_WAIT_MS = 2_000;
-const SEALED_KINDS: ReadonlySet<Packet['kind']> = new Set(['hello', 'bye', 'text', 'frag', 'ack']);
+const SEALED_KINDS: ReadonlySet<Packet['kind']> = new Set([
+  'hello',
+  'bye',
+  'text',
+  'frag',
+  'ack',
+  'typing',
+]);
 /** Handshake messages are a few hundred bytes (docs/PROTOCOL.md); more is not one. */
 const MAX_HANDSHAKE_FRAME_BYTES = 1_024;
+const RESPONSIVENESS_CHECK_MS = 250;
 
 /** One PacketChat node: sockets, discovery, authenticated sessions, peers, strangers, text, log. */
 export class PacketChatNode extends EventEmitter<NodeEvents> {
@@ -70,6 +83,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly log = new PacketLog(PACKET_LOG_SIZE);
   private readonly timers = new Timers();
   private readonly warnings = new WarningGate(1_000);
+  private readonly responsiveness = new Responsiveness(NOT_RESPONDING_AFTER_MS);
+  private readonly typingGate = new TypingGate(TYPING_INTERVAL_MS);
   private readonly wire: Wire;
   private readonly secure: SecureChannel;
   private readonly discovery: Discovery;
@@ -87,6 +102,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private closing: Promise<void> | undefined;
   private nick: string;
   private status: PeerStatus;
+  private statusText: string;
+  private avatarHue: number | undefined;
 
   constructor(options: NodeOptions = {}) {
     super();
@@ -99,6 +116,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.persistence = options.persistence;
     this.nick = o.nick;
     this.status = o.status;
+    this.statusText = options.statusText ?? '';
+    this.avatarHue = options.avatarHue;
     this.wire = new Wire({
       counters: this.counters,
       log: this.log,
@@ -106,6 +125,11 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       rateLimit: o.rateLimit,
       ...(options.tcpTimeouts === undefined ? {} : { tcpTimeouts: options.tcpTimeouts }),
       screenFrame: (start, length) => this.screenFrame(start, length),
+      sessionBudget: (bytes) => {
+        if (bytes[0] !== 0xfb || bytes.byteLength < 5) return undefined;
+        const address = this.secure.addressOfIndex(bytes.readUInt32BE(1));
+        return address === undefined ? undefined : `session ${address}`;
+      },
       onInbound: (inbound) => this.onInbound(inbound),
       onLogged: (entry) => this.emit('packet', entry),
       onWarning: (code, message, remote) => this.warn(code, message, remote),
@@ -116,6 +140,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       nodeId: o.nodeId,
       now: o.now,
       counters: this.counters,
+      ...(options.transportLimits === undefined ? {} : { limits: options.transportLimits }),
       profile: () => this.profile(),
       send: (bytes, to, transport, header) => this.sendHandshake(bytes, to, transport, header),
       established: (event) => this.onEstablished(event),
@@ -156,6 +181,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
         : { tcpAckTimeoutMs: options.tcpAckTimeoutMs }),
       stateChanged: (change) => this.emit('message-state', change),
       warn: (message, remote) => this.warn('tcp', message, remote),
+      transmitted: (peerId) => this.responsiveness.expect(peerId, o.now()),
     });
     this.incoming = new TextReceiver({
       ...shared,
@@ -223,6 +249,9 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       this.applyChanges(this.peers.expire(o.now(), o.peerTimeoutMs));
       this.secure.tick();
     });
+    this.timers.every(RESPONSIVENESS_CHECK_MS, () => {
+      for (const id of this.responsiveness.check(o.now())) this.reportResponding(id);
+    });
     const info = this.info();
     this.emit('ready', info);
     return info;
@@ -267,6 +296,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       nick: this.nick,
       host: this.options.host,
       status: this.status,
+      statusText: this.statusText,
+      ...(this.avatarHue === undefined ? {} : { avatarHue: this.avatarHue }),
       serverPort: this.options.serverPort,
       clientPort: this.clientPort,
       tcpPort: this.tcpPort,
@@ -279,7 +310,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
 
   /** Authenticated peers heard from this run or loaded from storage (bounded by MAX_PEERS). */
   peerList(): PeerInfo[] {
-    return this.peers.list();
+    return this.peers.list().map((peer) => this.responsiveness.apply(peer));
   }
 
   strangerList(): Stranger[] {
@@ -321,6 +352,11 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     return this.log.recent(limit);
   }
 
+  /** The bytes of a logged datagram or frame (the inspector's payload view), while kept. */
+  payload(seq: number): LoggedPayload | undefined {
+    return this.log.payload(seq);
+  }
+
   sockets(): SocketsSnapshot {
     return {
       sockets: [...this.wire.socketInfo(), ...this.relay.sockets()],
@@ -329,11 +365,19 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     };
   }
 
-  /** Changes nickname and status and tells every peer in session at once. */
-  setProfile(profile: { nick?: string; status?: PeerStatus }): void {
+  /** Changes nickname, status, status text or avatar colour and tells every peer in session. */
+  setProfile(profile: {
+    nick?: string;
+    status?: PeerStatus;
+    statusText?: string;
+    /** null: back to the colour generated from the node id. */
+    avatarHue?: number | null;
+  }): void {
     const renamed = profile.nick !== undefined && profile.nick !== this.nick;
     if (profile.nick !== undefined) this.nick = profile.nick;
     if (profile.status !== undefined) this.status = profile.status;
+    if (profile.statusText !== undefined) this.statusText = profile.statusText;
+    if (profile.avatarHue !== undefined) this.avatarHue = profile.avatarHue ?? undefined;
     if (!this.started) return;
     for (const peer of this.peers.list()) if (peer.online) this.sendHello(peer.id, peer);
     if (renamed) this.relay.profileChanged();
@@ -382,7 +426,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   /** A peer by id, by `IP:PORT`, or by bare `IP` (the online one heard from last). */
   findPeer(to: string): PeerInfo | undefined {
     const byId = this.peers.get(to);
-    if (byId !== undefined) return byId;
+    if (byId !== undefined) return this.responsiveness.apply(byId);
     const trimmed = to.trim();
     if (isIPv4(trimmed)) return this.peers.findByEndpoint({ address: trimmed });
     const endpoint = parseEndpoint(trimmed, this.options.serverPort);
@@ -392,9 +436,10 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   /**
    * Stores and queues a text message to a peer (id, IP:PORT or IP) or a stranger
    * (`stranger:IP:PORT`, or an IP:PORT that is no peer). Returns the message in state `sending`;
-   * later states follow as `message-state` events.
+   * later states follow as `message-state` events. A reply names the message it answers (plain
+   * text to a stranger has no room for it).
    */
-  sendText(to: string, text: string): ChatMessage {
+  sendText(to: string, text: string, reply?: MessageReply): ChatMessage {
     if (this.closing !== undefined) throw new NodeError('closed', 'node is closed');
     if (!this.started) throw new NodeError('not-started', 'node is not started');
     if (text.length === 0) throw new NodeError('empty', 'message is empty');
@@ -403,7 +448,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       throw new NodeError('too-long', `message is ${bytes} bytes, limit ${MAX_TEXT_BYTES}`);
     }
     const peer = this.findPeer(to);
-    if (peer !== undefined) return this.outgoing.send(peer, text);
+    if (peer !== undefined) return this.outgoing.send(peer, text, reply);
     const stranger = this.plain.resolve(to);
     if (stranger === undefined) throw new NodeError('unknown-peer', `no such peer: ${to}`);
     return this.plain.send(stranger, text);
@@ -424,6 +469,28 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   /** A person looked at a stranger's conversation: its messages are stored from now on. */
   keepStranger(id: string): void {
     this.plain.keep(id);
+  }
+
+  /**
+   * Stops sending a message that is not delivered yet (sending or pending): it ends `cancelled`,
+   * the stream's floor moves past it, and it is never sent again.
+   */
+  cancel(messageId: string): void {
+    if (!this.outgoing.cancel(messageId)) {
+      throw new NodeError('not-found', `no undelivered message ${messageId}`);
+    }
+  }
+
+  /**
+   * Tells an online peer that we are typing to it: one unreliable `typing` packet, at most one
+   * per TYPING_INTERVAL_MS per peer. True when a packet went out.
+   */
+  sendTyping(to: string): boolean {
+    if (!this.started || this.closing !== undefined) return false;
+    const peer = this.findPeer(to);
+    if (peer?.online !== true || !this.typingGate.pass(peer.id, this.options.now())) return false;
+    this.link.send(peer.id, peer, { kind: 'typing', from: this.id });
+    return true;
   }
 
   /** Sends a pending message again now. */
@@ -559,7 +626,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       return;
     }
     this.pendingAuth?.();
-    this.logInbound({ packet, peerId: event.peerId, sealed: event.header });
+    if (this.responsiveness.heard(packet.from)) this.reportResponding(packet.from);
+    this.logInbound({ packet, peerId: event.peerId, sealed: event.header, inner: event.inner });
     const reply = event.reply === undefined ? undefined : this.tcpReply(event.peerId, event.reply);
     this.dispatch(packet, event, reply);
   }
@@ -585,6 +653,10 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       case 'ack':
         this.touch(packet.from, event.from, event.transport, now);
         this.outgoing.acknowledge(packet);
+        return;
+      case 'typing':
+        this.touch(packet.from, event.from, event.transport, now);
+        this.emit('typing', { peerId: packet.from });
         return;
       case 'announce':
         return; // not sealed (filtered above)
@@ -622,13 +694,22 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     if (this.outgoing.hasPending(id)) this.outgoing.resume(id);
   }
 
+  /** The peer's "not responding" mark changed: an `updated` change, not stored (it is live state). */
+  private reportResponding(id: string): void {
+    const peer = this.peers.get(id);
+    if (peer?.online === true)
+      this.emit('peer', { change: 'updated', peer: this.responsiveness.apply(peer) });
+  }
+
   private applyChanges(changes: readonly PeerChange[]): void {
-    for (const change of changes) {
+    for (const raw of changes) {
+      if (raw.change === 'offline') this.responsiveness.forget(raw.peer.id);
+      const change = { ...raw, peer: this.responsiveness.apply(raw.peer) };
       const store = this.persistence;
       if (store !== undefined) this.storage.run('store a peer', () => store.savePeer(change.peer));
       if (change.change === 'added') this.relay.watch([change.peer.id]);
-      if (change.change !== 'offline' && change.change !== 'updated')
-        this.outgoing.resume(change.peer.id);
+      if (change.change === 'offline') this.outgoing.park(change.peer.id);
+      else if (change.change !== 'updated') this.outgoing.resume(change.peer.id);
       this.emit('peer', change);
     }
   }
@@ -642,6 +723,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       port: this.clientPort,
       tcp: this.tcpPort ?? 0,
       status: this.status,
+      ...(this.statusText === '' ? {} : { statusText: this.statusText }),
+      ...(this.avatarHue === undefined ? {} : { hue: this.avatarHue }),
       ...(this.aliases.length === 0 ? {} : { aliases: [...this.aliases] }),
     };
   }
@@ -661,10 +744,11 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     packet: Packet,
     maxInner: number,
   ): { record: Uint8Array; meta: SendMeta } | undefined {
-    const sealed = this.secure.seal(peerId, encodePacket(packet, maxInner));
+    const inner = encodePacket(packet, maxInner);
+    const sealed = this.secure.seal(peerId, inner);
     return sealed === undefined
       ? undefined
-      : { record: sealed.record, meta: { packet, peerId, sealed: sealed.header } };
+      : { record: sealed.record, meta: { packet, peerId, sealed: sealed.header, inner } };
   }
 
   private sendHandshake(
@@ -837,12 +921,16 @@ function detailsOf(profile: {
   host: string;
   tcp: number;
   status: PeerStatus;
+  statusText?: string | undefined;
+  hue?: number | undefined;
 }): PeerDetails {
   return {
     nick: profile.nick,
     host: profile.host,
     tcpPort: profile.tcp === 0 ? null : profile.tcp,
     status: profile.status,
+    statusText: profile.statusText,
+    avatarHue: profile.hue,
   };
 }
 

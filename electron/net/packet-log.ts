@@ -3,22 +3,56 @@ import type { Packet } from '../../shared/protocol/packets';
 
 export type LogInput = Omit<PacketLogEntry, 'seq'>;
 
+/**
+ * Bytes kept per entry for the inspector's payload view: a datagram whole (1,200 bytes at most),
+ * the start of a long TCP frame. 2,000 entries keep at most 16 MiB, usually far less.
+ */
+export const MAX_PAYLOAD_KEPT = 8 * 1024;
+
+/** An entry's bytes as the log kept them. */
+export interface LoggedPayload {
+  readonly bytes: Uint8Array;
+  /** The whole datagram's or frame's size (more than `bytes` when it was cut). */
+  readonly size: number;
+  /** The inner packet of a sealed record, decrypted (the wire carried ciphertext). */
+  readonly decrypted: boolean;
+}
+
 /** A bounded ring of recent datagrams and TCP frames, oldest first when read. */
 export class PacketLog {
   private readonly entries: (PacketLogEntry | undefined)[];
+  private readonly payloads: (LoggedPayload | undefined)[];
   private next = 0;
   private seq = 0;
 
   constructor(private readonly capacity: number) {
     this.entries = new Array<PacketLogEntry | undefined>(capacity);
+    this.payloads = new Array<LoggedPayload | undefined>(capacity);
   }
 
-  add(input: LogInput): PacketLogEntry {
+  add(input: LogInput, bytes?: Uint8Array, decrypted = false): PacketLogEntry {
     this.seq += 1;
     const entry: PacketLogEntry = { seq: this.seq, ...input };
     this.entries[this.next] = entry;
+    // A copy: the socket's buffer may be reused.
+    this.payloads[this.next] =
+      bytes === undefined
+        ? undefined
+        : {
+            bytes: Uint8Array.from(bytes.subarray(0, MAX_PAYLOAD_KEPT)),
+            size: bytes.byteLength,
+            decrypted,
+          };
     this.next = (this.next + 1) % this.capacity;
     return entry;
+  }
+
+  /** The bytes of entry `seq`, while it is still in the ring. */
+  payload(seq: number): LoggedPayload | undefined {
+    const age = this.seq - seq;
+    if (seq < 1 || age < 0 || age >= this.capacity) return undefined;
+    const slot = (this.next - 1 - age + this.capacity * 2) % this.capacity;
+    return this.entries[slot]?.seq === seq ? this.payloads[slot] : undefined;
   }
 
   /** The newest `limit` entries, oldest first. */
@@ -58,6 +92,8 @@ export function packetSummary(packet: Packet): string {
       return `#${packet.seq} part ${packet.index + 1}/${packet.count}`;
     case 'ack':
       return `ack #${packet.seq}`;
+    case 'typing':
+      return 'typing…';
   }
 }
 

@@ -9,6 +9,31 @@ export interface PeerDetails {
   readonly status: PeerStatus;
   /** From a handshake: the key the peer proved. */
   readonly publicKey?: string;
+  readonly statusText?: string | undefined;
+  readonly avatarHue?: number | undefined;
+}
+
+/** The optional details as a peer has them: absent when its hello did not carry them. */
+function extras(details: PeerDetails): Pick<PeerInfo, 'statusText' | 'avatarHue'> {
+  return {
+    ...(details.statusText ? { statusText: details.statusText } : {}),
+    ...(details.avatarHue === undefined ? {} : { avatarHue: details.avatarHue }),
+  };
+}
+
+/** `known` with the details of a handshake or hello; status text and avatar go when they are left out. */
+function withDetails(known: PeerInfo, details: PeerDetails | undefined): PeerInfo {
+  if (details === undefined) return known;
+  const { statusText: _text, avatarHue: _hue, ...base } = known;
+  return {
+    ...base,
+    nick: details.nick,
+    host: details.host,
+    tcpPort: details.tcpPort,
+    status: details.status,
+    ...extras(details),
+    ...(details.publicKey === undefined ? {} : { publicKey: details.publicKey }),
+  };
 }
 
 /**
@@ -46,8 +71,8 @@ export class PeerTable {
   }
 
   /**
-   * Records that `id` was heard from `from` at `now`. `details` comes with announces; other
-   * packets only refresh presence and address. Returns the changes, in the order they happened.
+   * Records that `id` was heard from `from` at `now`. `details` comes with a handshake or a
+   * hello; other packets only refresh presence and address. Returns the changes, in the order they happened.
    */
   observe(id: string, from: Endpoint, now: number, details?: PeerDetails): PeerChange[] {
     const known = this.peers.get(id);
@@ -64,6 +89,7 @@ export class PeerTable {
         path,
         tcpPort: details?.tcpPort ?? null,
         status: details?.status ?? 'online',
+        ...(details === undefined ? {} : extras(details)),
         online: true,
         firstSeen: now,
         lastSeen: now,
@@ -76,8 +102,7 @@ export class PeerTable {
     const moved =
       known.address !== '' && (known.address !== from.address || known.port !== from.port);
     const peer: PeerInfo = {
-      ...known,
-      ...(details ?? {}),
+      ...withDetails(known, details),
       address: from.address,
       port: from.port,
       path,
@@ -123,6 +148,7 @@ export class PeerTable {
         path,
         tcpPort: details?.tcpPort ?? null,
         status: details?.status ?? 'online',
+        ...(details === undefined ? {} : extras(details)),
         online: true,
         firstSeen: now,
         lastSeen: now,
@@ -135,8 +161,7 @@ export class PeerTable {
     const keepLan =
       known.online && known.path.kind === 'lan' && lanAt !== undefined && now - lanAt < lanFreshMs;
     const peer: PeerInfo = {
-      ...known,
-      ...(details ?? {}),
+      ...withDetails(known, details),
       path: keepLan ? known.path : path,
       online: true,
       lastSeen: Math.max(known.lastSeen, now),
@@ -168,7 +193,9 @@ export class PeerTable {
       (details.nick !== known.nick ||
         details.host !== known.host ||
         details.tcpPort !== known.tcpPort ||
-        details.status !== known.status);
+        details.status !== known.status ||
+        (details.statusText ?? '') !== (known.statusText ?? '') ||
+        details.avatarHue !== known.avatarHue);
     const changes: PeerChange[] = [];
     if (!known.online) changes.push({ change: 'online', peer });
     if (detailsChanged) changes.push({ change: 'updated', peer });

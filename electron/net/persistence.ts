@@ -1,4 +1,10 @@
-import type { DeliveryStatus, MessageStateChange, PeerInfo, Transport } from '../../shared/domain';
+import type {
+  DeliveryStatus,
+  MessageReply,
+  MessageStateChange,
+  PeerInfo,
+  Transport,
+} from '../../shared/domain';
 
 /**
  * What the node asks of durable storage. The node core stays storage-agnostic: the app wires a
@@ -19,6 +25,7 @@ export interface IncomingRecord {
   readonly remote: string;
   /** Waiting for an earlier message of its sender: not shown yet. */
   readonly held: boolean;
+  readonly reply?: MessageReply;
 }
 
 export interface OutgoingRecord {
@@ -33,6 +40,7 @@ export interface OutgoingRecord {
   readonly transport: Transport;
   readonly attempts: number;
   readonly rttMs?: number;
+  readonly reply?: MessageReply;
 }
 
 export interface InboundStream {

@@ -1,4 +1,9 @@
-import type { DeliveryStatus, MessageStateChange, Transport } from '../../shared/domain';
+import type {
+  DeliveryStatus,
+  MessageReply,
+  MessageStateChange,
+  Transport,
+} from '../../shared/domain';
 import { MAX_UDP_TRANSMISSIONS } from '../../shared/protocol/constants';
 import type { AckPacket } from '../../shared/protocol/packets';
 import { randomToken } from './ids';
@@ -15,7 +20,9 @@ export interface OutboundMessage {
   readonly seq: number;
   readonly text: string;
   readonly ts: number;
-  state: Exclude<DeliveryStatus, 'delivered' | 'failed'>;
+  /** The message this one answers, carried in every transmission. */
+  readonly reply?: MessageReply;
+  state: Exclude<DeliveryStatus, 'delivered' | 'failed' | 'cancelled'>;
   transport: Transport;
   /** UDP transmissions so far. */
   attempts: number;
@@ -39,6 +46,11 @@ export interface ReliableSenderDeps {
   random(): number;
   readonly rto?: RtoOptions;
   readonly maxTransmissions?: number;
+  /**
+   * Whether the peer is known to be there. A message to a peer known offline waits (`pending`)
+   * without using its retries, and goes out when the peer is heard from (`resume`).
+   */
+  reachable?(peerId: string): boolean;
   /** Messages in flight per peer; later ones wait their turn (still `sending`). */
   readonly window?: number;
   /** A peer's stream as stored (sequence numbers continue across restarts). */
@@ -76,10 +88,12 @@ export class ReliableSender {
     text: string,
     ts: number,
     mode: SendMode = 'udp',
+    reply?: MessageReply,
     id: string = randomToken(),
   ): OutboundMessage {
     const stream = this.stream(to);
     return {
+      ...(reply === undefined ? {} : { reply }),
       id,
       mode,
       to,
@@ -102,7 +116,40 @@ export class ReliableSender {
     stream.nextSeq = message.seq + 1;
     stream.open.set(message.seq, message);
     this.byId.set(message.id, message);
+    if (this.deps.reachable?.(message.to) === false) {
+      message.state = 'pending';
+      this.report(message, 'pending');
+      return;
+    }
     this.pump(stream);
+  }
+
+  /**
+   * The peer is known to be gone (it said bye, or timed out): messages still being retransmitted
+   * to it stop and wait (`pending`) until it is heard from again.
+   */
+  park(peerId: string): void {
+    const stream = this.streams.get(peerId);
+    if (stream === undefined) return;
+    for (const message of stream.open.values()) {
+      if (message.state !== 'sending' || message.fallback) continue;
+      clearTimeout(message.timer);
+      message.timer = undefined;
+      message.state = 'pending';
+      this.report(message, 'pending');
+    }
+  }
+
+  /**
+   * Stops a message that is not delivered yet: it leaves its stream, so the floor moves past it
+   * and the receiver stops waiting for it, and it ends `cancelled`. False when it is not open.
+   */
+  cancel(id: string): boolean {
+    const message = this.byId.get(id);
+    const stream = message === undefined ? undefined : this.streams.get(message.to);
+    if (message === undefined || stream === undefined) return false;
+    this.resolve(stream, message, 'cancelled', undefined);
+    return true;
   }
 
   /**
@@ -118,6 +165,7 @@ export class ReliableSender {
       text: string;
       ts: number;
       mode: SendMode;
+      reply?: MessageReply;
     }[],
   ): void {
     for (const m of messages) {
@@ -300,7 +348,7 @@ export class ReliableSender {
   private resolve(
     stream: PeerStream,
     message: OutboundMessage,
-    state: 'delivered' | 'failed',
+    state: 'delivered' | 'failed' | 'cancelled',
     rttMs: number | undefined,
   ): void {
     clearTimeout(message.timer);

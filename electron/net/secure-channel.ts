@@ -134,6 +134,11 @@ export class SecureChannel {
     return this.byIndex.has(index);
   }
 
+  /** The address the session at `index` was made from, if there is one. */
+  addressOfIndex(index: number): string | undefined {
+    return this.byIndex.get(index)?.ip;
+  }
+
   hasSession(peerId: string): boolean {
     const current = this.byPeer.get(peerId)?.current;
     return current !== undefined && !current.session.expired(this.deps.now());

@@ -55,6 +55,7 @@ export class TextReceiver {
         floor: r.seq,
         ts: r.sentAt,
         text: r.text,
+        ...(r.reply === undefined ? {} : { reply: r.reply }),
       })),
     );
     for (const r of held) this.arrivals.set(r.id, { transport: r.transport, remote: r.remote });
@@ -93,6 +94,7 @@ export class TextReceiver {
         sentAt: message.ts,
         receivedAt: now,
         remote: how.remote,
+        ...(message.reply === undefined ? {} : { reply: message.reply }),
       });
     }
   }
@@ -137,6 +139,7 @@ export class TextReceiver {
           receivedAt: now,
           remote: arrival.remote,
           held: !first,
+          ...(packet.reply === undefined ? {} : { reply: packet.reply }),
         }
       : undefined;
     const released = verdict.deliver.filter((m) => !(first && m.id === packet.id)).map((m) => m.id);

@@ -1,5 +1,11 @@
 import type { Endpoint } from '../../shared/address';
-import type { ChatMessage, MessageStateChange, NodeCounters, PeerInfo } from '../../shared/domain';
+import type {
+  ChatMessage,
+  MessageReply,
+  MessageStateChange,
+  NodeCounters,
+  PeerInfo,
+} from '../../shared/domain';
 import { fitsOneDatagram } from '../../shared/protocol/codec';
 import { MAX_INNER_DATAGRAM_BYTES, TCP_ACK_TIMEOUT_MS } from '../../shared/protocol/constants';
 import type { AckPacket, TextPacket } from '../../shared/protocol/packets';
@@ -30,6 +36,8 @@ export interface TextSenderDeps {
   readonly storage: StorageGuard;
   stateChanged(change: MessageStateChange): void;
   warn(message: string, remote: Endpoint): void;
+  /** A transmission that asks for an answer went to this peer (for "not responding"). */
+  transmitted?(peerId: string): void;
 }
 
 /**
@@ -55,6 +63,7 @@ export class TextSender {
           deps.storage.run('record a delivery state', () => store.updateOutgoing(change));
         deps.stateChanged(change);
       },
+      reachable: (peerId) => deps.peers.get(peerId)?.online === true,
       now: o.now,
       random: o.random,
       rto: o.rto,
@@ -66,11 +75,13 @@ export class TextSender {
   }
 
   /** Stores a new message to `peer` and starts sending it; throws NodeError('storage') if it cannot be stored. */
-  send(peer: PeerInfo, text: string): ChatMessage {
+  send(peer: PeerInfo, text: string, reply?: MessageReply): ChatMessage {
     const o = this.deps.options;
-    const message = this.sender.prepare(peer.id, text, o.now(), this.modeFor(peer, text));
+    const mode = this.modeFor(peer, text, reply);
+    const message = this.sender.prepare(peer.id, text, o.now(), mode, reply);
     if (this.deps.link.viaRelay(peer.id)) message.transport = 'relay';
     const held = this.held.has(peer.id);
+    const replied = reply === undefined ? {} : { reply };
     const record: OutgoingRecord = {
       id: message.id,
       peerId: peer.id,
@@ -82,6 +93,7 @@ export class TextSender {
       state: held ? 'held' : 'sending',
       transport: message.transport,
       attempts: 0,
+      ...replied,
     };
     try {
       this.deps.persistence?.recordOutgoing(record, held ? undefined : message.seq + 1);
@@ -110,11 +122,14 @@ export class TextSender {
       direction: 'out',
       text,
       transport: record.transport,
-      state: record.state,
+      // `held` until the user accepts a changed key; `pending` at once when the peer is known
+      // offline.
+      state: held ? 'held' : message.state,
       seq: record.seq,
       sentAt: record.sentAt,
       receivedAt: record.sentAt,
       remote: record.remote,
+      ...replied,
     };
   }
 
@@ -125,7 +140,7 @@ export class TextSender {
     this.sender.restore(
       store.loadOutbox().map((r) => {
         const peer = this.deps.peers.get(r.peerId);
-        const mode: SendMode = peer === undefined ? 'udp' : this.modeFor(peer, r.text);
+        const mode: SendMode = peer === undefined ? 'udp' : this.modeFor(peer, r.text, r.reply);
         return {
           id: r.id,
           to: r.peerId,
@@ -134,6 +149,7 @@ export class TextSender {
           text: r.text,
           ts: r.sentAt,
           mode,
+          ...(r.reply === undefined ? {} : { reply: r.reply }),
         };
       }),
     );
@@ -154,8 +170,15 @@ export class TextSender {
     const store = this.deps.persistence;
     if (store === undefined) return;
     for (const record of store.loadUndelivered(from)) {
-      const mode = this.modeFor(to, record.text);
-      const message = this.sender.prepare(to.id, record.text, record.sentAt, mode, record.id);
+      const mode = this.modeFor(to, record.text, record.reply);
+      const message = this.sender.prepare(
+        to.id,
+        record.text,
+        record.sentAt,
+        mode,
+        record.reply,
+        record.id,
+      );
       const remote = this.deps.link.remoteOf(to);
       const moved = this.deps.storage.run('move a held message', () =>
         store.readdressOutgoing(
@@ -185,6 +208,16 @@ export class TextSender {
     this.sender.resume(peerId);
   }
 
+  /** The peer went offline: stop retransmitting to it until it is back. */
+  park(peerId: string): void {
+    this.sender.park(peerId);
+  }
+
+  /** Stops an undelivered message for good (`cancelled`); false when there is none. */
+  cancel(messageId: string): boolean {
+    return this.sender.cancel(messageId);
+  }
+
   hasPending(peerId: string): boolean {
     return this.sender.hasPending(peerId);
   }
@@ -203,8 +236,8 @@ export class TextSender {
   }
 
   /** It fits a datagram, or TCP when both sides have it, or fragments. */
-  private modeFor(peer: PeerInfo, text: string): SendMode {
-    if (fitsOneDatagram(text)) return 'udp';
+  private modeFor(peer: PeerInfo, text: string, reply?: MessageReply): SendMode {
+    if (fitsOneDatagram(text, reply)) return 'udp';
     return this.deps.link.tcpEnabled() && peer.tcpPort !== null ? 'tcp' : 'fragments';
   }
 
@@ -218,6 +251,7 @@ export class TextSender {
       floor,
       ts: message.ts,
       text: message.text,
+      ...(message.reply === undefined ? {} : { reply: message.reply }),
     };
   }
 
@@ -229,6 +263,7 @@ export class TextSender {
     if (this.deps.link.viaRelay(peer.id)) message.transport = 'relay';
     else if (message.transport === 'relay')
       message.transport = message.mode === 'tcp' ? 'tcp' : 'udp';
+    this.deps.transmitted?.(peer.id);
     const packet = this.packetOf(message, floor);
     if (message.mode === 'tcp' && peer.tcpPort !== null) {
       void this.viaTcp(packet, peer); // failures are warnings; the retransmission timer retries

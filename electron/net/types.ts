@@ -20,6 +20,9 @@ export interface NodeInfo {
   readonly nick: string;
   readonly host: string;
   readonly status: PeerStatus;
+  /** The custom status text ('' for none). */
+  readonly statusText: string;
+  readonly avatarHue?: number;
   readonly serverPort: number;
   readonly clientPort: number;
   readonly tcpPort: number | null;
@@ -81,6 +84,8 @@ export interface NodeEvents {
   /** A received message, stored (when the node has storage) before it is shown or acknowledged. */
   message: [ChatMessage];
   'message-state': [MessageStateChange];
+  /** A peer is typing to us (a `typing` packet; shown for TYPING_SHOWN_MS). */
+  typing: [{ readonly peerId: string }];
   warning: [NodeWarning];
   storage: [StorageHealth];
   /** A handshake completed: the peer proved this key (its node id is derived from it). */

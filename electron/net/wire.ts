@@ -43,6 +43,13 @@ export interface WireDeps {
   readonly tcpTimeouts?: TcpTimeouts;
   /** Looks at each TCP frame's first bytes before it is read (see FrameScreen). */
   readonly screenFrame?: FrameScreen;
+  /**
+   * The budget a datagram is charged to when it is not its source IP's: a sealed record to a
+   * live session of ours is charged to that session's own budget (keyed by the address the
+   * session was made from). So a flood forged from a peer's address cannot crowd out the peer's
+   * own records, and a host with many sessions still shares one budget.
+   */
+  readonly sessionBudget?: (bytes: Buffer) => string | undefined;
   onInbound(inbound: Inbound): void;
   onLogged(entry: PacketLogEntry): void;
   onWarning(code: WarningCode, message: string, remote?: Endpoint): void;
@@ -63,6 +70,8 @@ export interface SendMeta {
   readonly peerId?: string;
   /** A v2 packet's header; `packet` is then the inner packet, shown decrypted. */
   readonly sealed?: { readonly type: string; readonly index: number; readonly counter?: string };
+  /** The inner packet's bytes of a sealed record: the inspector's payload view shows these. */
+  readonly inner?: Uint8Array;
 }
 
 // Plain text from a UDP tool: printable text, tabs and newlines; other control bytes mean binary.
@@ -105,7 +114,7 @@ export class Wire {
         this.guard(() => this.onFrame(payload, context), context.remote);
       },
       onSent: (payload, context, meta) => {
-        this.logOut('tcp', payload.byteLength, context.local, context.remote, meta);
+        this.logOut('tcp', payload, context.local, context.remote, meta);
       },
       onProblem: (message, remote) => {
         this.deps.counters.junkDropped += 1;
@@ -147,7 +156,7 @@ export class Wire {
       try {
         socket.send(bytes, to.port, to.address, (error) => {
           if (error) fail(error.message);
-          else this.logOut('udp', bytes.byteLength, this.localOf(via), to, meta);
+          else this.logOut('udp', bytes, this.localOf(via), to, meta);
           resolve(!error);
         });
       } catch (error) {
@@ -202,7 +211,8 @@ export class Wire {
     const from = { address: rinfo.address, port: rinfo.port };
     const counters = this.deps.counters;
     // Per source IP, not IP:port: a host rotating its source ports is still one source.
-    if (!this.limiter.take(from.address, this.deps.now())) {
+    const budget = this.deps.sessionBudget?.(bytes) ?? from.address;
+    if (!this.limiter.take(budget, this.deps.now())) {
       counters.rateLimited += 1; // not logged either: a flood must not wash out the packet log
       this.deps.onWarning('rate-limited', 'datagrams over the per-source rate were dropped', from);
       return;
@@ -211,13 +221,13 @@ export class Wire {
     counters.bytesReceived += bytes.byteLength;
     const local = this.localOf(via);
     if (isV2Packet(bytes)) {
-      const log = (meta: SendMeta): void => this.logIn('udp', bytes.byteLength, local, from, meta);
+      const log = (meta: SendMeta): void => this.logIn('udp', bytes, local, from, meta);
       this.deps.onInbound({ type: 'sealed', bytes, from, transport: 'udp', log });
       return;
     }
     const result = decodePacket(bytes);
     if (result.ok) {
-      this.logIn('udp', bytes.byteLength, local, from, { packet: result.packet });
+      this.logIn('udp', bytes, local, from, { packet: result.packet });
       this.deps.onInbound({ type: 'packet', packet: result.packet, from, via });
       return;
     }
@@ -225,7 +235,7 @@ export class Wire {
     if (code === 'unsupported-version') {
       // An older PacketChat: tell the user once in a while, never show it as a stranger's text.
       counters.junkDropped += 1;
-      this.logIn('udp', bytes.byteLength, local, from, {
+      this.logIn('udp', bytes, local, from, {
         kind: 'old-version',
         summary: result.error.message,
       });
@@ -234,14 +244,14 @@ export class Wire {
     }
     if (code === 'unknown-kind') {
       counters.unknownKindsIgnored += 1;
-      this.logIn('udp', bytes.byteLength, local, from, {
+      this.logIn('udp', bytes, local, from, {
         kind: 'unknown',
         summary: result.error.message,
       });
       return;
     }
     if (result.text !== undefined && !BINARY_CONTROL.test(result.text)) {
-      this.logIn('udp', bytes.byteLength, local, from, {
+      this.logIn('udp', bytes, local, from, {
         kind: 'plain',
         summary: preview(result.text),
       });
@@ -249,7 +259,7 @@ export class Wire {
       return;
     }
     counters.junkDropped += 1;
-    this.logIn('udp', bytes.byteLength, local, from, {
+    this.logIn('udp', bytes, local, from, {
       kind: 'junk',
       summary: result.error.message,
     });
@@ -273,7 +283,7 @@ export class Wire {
     counters.bytesReceived += payload.byteLength;
     if (!isV2Packet(payload)) {
       counters.junkDropped += 1;
-      this.logIn('tcp', payload.byteLength, local, remote, {
+      this.logIn('tcp', payload, local, remote, {
         kind: 'junk',
         summary: 'not a v2 frame',
       });
@@ -287,7 +297,7 @@ export class Wire {
       transport: 'tcp',
       reply: (bytes, meta) => context.reply(bytes, meta),
       authenticated: context.authenticated,
-      log: (meta) => this.logIn('tcp', payload.byteLength, local, remote, meta),
+      log: (meta) => this.logIn('tcp', payload, local, remote, meta),
     });
   }
 
@@ -303,17 +313,17 @@ export class Wire {
 
   private logIn(
     transport: Transport,
-    size: number,
+    bytes: Uint8Array,
     local: Endpoint,
     remote: Endpoint,
     meta: SendMeta,
   ): void {
-    this.record('in', transport, size, local, remote, meta);
+    this.record('in', transport, bytes, local, remote, meta);
   }
 
   private logOut(
     transport: Transport,
-    size: number,
+    bytes: Uint8Array,
     local: Endpoint,
     remote: Endpoint,
     meta: SendMeta,
@@ -321,34 +331,44 @@ export class Wire {
     const counters = this.deps.counters;
     if (transport === 'udp') counters.datagramsSent += 1;
     else counters.tcpFramesSent += 1;
-    counters.bytesSent += size;
-    this.record('out', transport, size, local, remote, meta);
+    counters.bytesSent += bytes.byteLength;
+    this.record('out', transport, bytes, local, remote, meta);
   }
 
+  /**
+   * One log entry per datagram or frame, with its bytes for the inspector's payload view (for a
+   * sealed record: the inner packet it carried, decrypted).
+   */
   private record(
     direction: 'in' | 'out',
     transport: Transport,
-    size: number,
+    bytes: Uint8Array,
     local: Endpoint,
     remote: Endpoint,
     meta: SendMeta,
   ): void {
+    const size = bytes.byteLength;
     const packet = meta.packet;
     const peerId =
       meta.peerId ?? (packet !== undefined && direction === 'in' ? packet.from : undefined);
-    const entry = this.deps.log.add({
-      at: this.deps.now(),
-      direction,
-      transport,
-      local: formatEndpoint(local),
-      remote: formatEndpoint(remote),
-      size,
-      kind: packet?.kind ?? meta.kind ?? 'unknown',
-      summary: packet === undefined ? (meta.summary ?? '') : packetSummary(packet),
-      ...(packet === undefined ? {} : { fields: packetFields(packet) }),
-      ...(peerId === undefined ? {} : { peerId }),
-      ...(meta.sealed === undefined ? {} : { sealed: meta.sealed }),
-    });
+    const entry = this.deps.log.add(
+      {
+        at: this.deps.now(),
+        direction,
+        transport,
+        local: formatEndpoint(local),
+        remote: formatEndpoint(remote),
+        size,
+        kind: packet?.kind ?? meta.kind ?? 'unknown',
+        summary: packet === undefined ? (meta.summary ?? '') : packetSummary(packet),
+        ...(packet === undefined ? {} : { fields: packetFields(packet) }),
+        ...(peerId === undefined ? {} : { peerId }),
+        ...(meta.sealed === undefined ? {} : { sealed: meta.sealed }),
+      },
+      // A sealed record's payload is shown decrypted: its inner packet, marked as such.
+      meta.inner ?? bytes,
+      meta.inner !== undefined,
+    );
     this.deps.onLogged(entry);
   }
 }

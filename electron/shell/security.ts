@@ -76,10 +76,19 @@ export function lockDownContents(contents: LockableContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
-/** Only notifications, and only for our own window; camera, geolocation, clipboard… are refused. */
+/**
+ * What our own window may do: notifications, and write plain text to the clipboard (a message's
+ * Copy). Camera, geolocation, reading the clipboard… are refused, and everything for any other
+ * contents.
+ */
+const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set([
+  'notifications',
+  'clipboard-sanitized-write',
+]);
+
 export function createPermissionPolicy(isOurContents: (contents: unknown) => boolean) {
   const allowed = (contents: unknown, permission: string) =>
-    permission === 'notifications' && isOurContents(contents);
+    ALLOWED_PERMISSIONS.has(permission) && isOurContents(contents);
   return {
     request: (contents: unknown, permission: string, done: (granted: boolean) => void) => {
       done(allowed(contents, permission));

@@ -37,23 +37,31 @@ export class MessageReads {
     };
   }
 
-  /** Every conversation with its unread count and last message, most recent first. */
+  /**
+   * Every conversation with its unread count, its oldest unread message and its last message,
+   * most recent first.
+   */
   conversations(): ConversationSummary[] {
-    const rows = this.sql.all<MessageRow & { unread: number }>(
+    const rows = this.sql.all<MessageRow & { unread: number; first_unread: string | null }>(
       `WITH last AS (
          SELECT peer_id, MAX(position) AS position FROM messages
          WHERE position IS NOT NULL GROUP BY peer_id
+       ), unread AS (
+         SELECT u.peer_id, COUNT(*) AS unread, MIN(u.position) AS first FROM messages u
+         WHERE u.direction = 'in' AND u.position >
+           COALESCE((SELECT last_read FROM read_state r WHERE r.peer_id = u.peer_id), 0)
+         GROUP BY u.peer_id
        )
-       SELECT m.*, (
-         SELECT COUNT(*) FROM messages u WHERE u.peer_id = m.peer_id AND u.direction = 'in'
-           AND u.position > COALESCE((SELECT last_read FROM read_state r WHERE r.peer_id = m.peer_id), 0)
-       ) AS unread
+       SELECT m.*, COALESCE(unread.unread, 0) AS unread,
+         (SELECT f.id FROM messages f WHERE f.position = unread.first) AS first_unread
        FROM last JOIN messages m ON m.position = last.position
+       LEFT JOIN unread ON unread.peer_id = m.peer_id
        ORDER BY m.position DESC`,
     );
     return rows.map((row) => ({
       peerId: row.peer_id,
       unread: row.unread,
+      firstUnreadId: row.first_unread,
       lastMessage: toChatMessage(row),
     }));
   }
@@ -63,6 +71,17 @@ export class MessageReads {
       this.sql.get('SELECT 1 AS found FROM messages WHERE peer_id = ? LIMIT 1', peerId) !==
       undefined
     );
+  }
+
+  /** Unread messages in one conversation. */
+  unreadIn(peerId: string): number {
+    const row = this.sql.get<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM messages WHERE peer_id = ? AND direction = 'in' AND position >
+         COALESCE((SELECT last_read FROM read_state WHERE peer_id = ?), 0)`,
+      peerId,
+      peerId,
+    );
+    return row?.n ?? 0;
   }
 
   unreadTotal(): number {

@@ -23,6 +23,8 @@ export interface MessageRow {
   attempts: number;
   rtt_ms: number | null;
   position: number | null;
+  reply_id: string | null;
+  reply_excerpt: string | null;
 }
 
 export interface PeerRow {
@@ -36,6 +38,15 @@ export interface PeerRow {
   first_seen: number;
   last_seen: number;
   public_key: string | null;
+  status_text: string | null;
+  avatar_hue: number | null;
+}
+
+/** The quoted message of a reply, as the row keeps it. */
+function replyOf(row: MessageRow) {
+  return row.reply_id === null
+    ? {}
+    : { reply: { id: row.reply_id, excerpt: row.reply_excerpt ?? '' } };
 }
 
 export function toChatMessage(row: MessageRow): ChatMessage {
@@ -51,6 +62,7 @@ export function toChatMessage(row: MessageRow): ChatMessage {
     receivedAt: row.received_at,
     ...(row.rtt_ms === null ? {} : { rttMs: row.rtt_ms }),
     remote: row.remote,
+    ...replyOf(row),
   };
 }
 
@@ -66,6 +78,7 @@ export function toIncoming(row: MessageRow): IncomingRecord {
     receivedAt: row.received_at,
     remote: row.remote,
     held: row.position === null,
+    ...replyOf(row),
   };
 }
 
@@ -82,6 +95,7 @@ export function toOutgoing(row: MessageRow): OutgoingRecord {
     transport: row.transport,
     attempts: row.attempts,
     ...(row.rtt_ms === null ? {} : { rttMs: row.rtt_ms }),
+    ...replyOf(row),
   };
 }
 
@@ -100,6 +114,8 @@ export function toPeer(row: PeerRow): PeerInfo {
         : { kind: 'lan', address: row.address, port: row.port },
     tcpPort: row.tcp_port,
     status: row.status,
+    ...(row.status_text ? { statusText: row.status_text } : {}),
+    ...(row.avatar_hue === null ? {} : { avatarHue: row.avatar_hue }),
     online: false,
     firstSeen: row.first_seen,
     lastSeen: row.last_seen,

@@ -1,5 +1,5 @@
 import type { ZodType } from 'zod';
-import type { MessageStateChange, PeerInfo, PeerStatus } from '../../shared/domain';
+import type { Draft, MessageStateChange, PeerInfo, PeerStatus } from '../../shared/domain';
 import { settingsSchema, type Settings } from '../../shared/ipc/schemas';
 import { HELD_EPOCH, PLAIN_EPOCH, type IncomingRecord, type OutgoingRecord } from '../net/index';
 import { MessageReads } from './message-reads';
@@ -113,12 +113,13 @@ export class Store {
   upsertPeer(peer: PeerInfo): void {
     this.sql.run(
       `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen,
-         public_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         public_key, status_text, avatar_hue)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET nick = excluded.nick, host = excluded.host,
          address = excluded.address, port = excluded.port, tcp_port = excluded.tcp_port,
          status = excluded.status, last_seen = MAX(last_seen, excluded.last_seen),
-         public_key = COALESCE(public_key, excluded.public_key)`,
+         public_key = COALESCE(public_key, excluded.public_key),
+         status_text = excluded.status_text, avatar_hue = excluded.avatar_hue`,
       peer.id,
       peer.nick,
       peer.host,
@@ -129,6 +130,8 @@ export class Store {
       peer.firstSeen,
       peer.lastSeen,
       peer.publicKey ?? null,
+      peer.statusText ?? null,
+      peer.avatarHue ?? null,
     );
   }
 
@@ -145,8 +148,8 @@ export class Store {
     const position = record.held ? null : this.nextPosition;
     const result = this.sql.run(
       `INSERT INTO messages (id, peer_id, direction, epoch, seq, text, transport, state, sent_at,
-         received_at, remote, attempts, position)
-       VALUES (?, ?, 'in', ?, ?, ?, ?, 'received', ?, ?, ?, 1, ?) ON CONFLICT (id) DO NOTHING`,
+         received_at, remote, attempts, position, reply_id, reply_excerpt)
+       VALUES (?, ?, 'in', ?, ?, ?, ?, 'received', ?, ?, ?, 1, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
       record.id,
       record.peerId,
       record.epoch,
@@ -157,6 +160,8 @@ export class Store {
       record.receivedAt,
       record.remote,
       position,
+      record.reply?.id ?? null,
+      record.reply?.excerpt ?? null,
     );
     if (result.changes === 0) return 'duplicate';
     if (position !== null) this.nextPosition += 1;
@@ -230,8 +235,8 @@ export class Store {
   insertOutgoing(record: OutgoingRecord): void {
     this.sql.run(
       `INSERT INTO messages (id, peer_id, direction, epoch, seq, text, transport, state, sent_at,
-         received_at, remote, attempts, rtt_ms, position)
-       VALUES (?, ?, 'out', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         received_at, remote, attempts, rtt_ms, position, reply_id, reply_excerpt)
+       VALUES (?, ?, 'out', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       record.id,
       record.peerId,
       record.epoch,
@@ -245,6 +250,8 @@ export class Store {
       record.attempts,
       record.rttMs ?? null,
       this.nextPosition,
+      record.reply?.id ?? null,
+      record.reply?.excerpt ?? null,
     );
     this.nextPosition += 1;
   }
@@ -263,12 +270,14 @@ export class Store {
 
   /**
    * Sent messages not yet delivered (sending, pending or failed), per peer in sequence order.
-   * Plain text to strangers is never resent: nothing could tell whether it arrived.
+   * Plain text to strangers is never resent: nothing could tell whether it arrived. Cancelled
+   * messages are never sent again.
    */
   listOutbox(): OutgoingRecord[] {
     return this.sql
       .all<MessageRow>(
-        `SELECT * FROM messages WHERE direction = 'out' AND state <> 'delivered'
+        `SELECT * FROM messages
+         WHERE direction = 'out' AND state NOT IN ('delivered', 'cancelled')
            AND epoch NOT IN (?, ?)
          ORDER BY peer_id, epoch, seq`,
         PLAIN_EPOCH,
@@ -281,8 +290,8 @@ export class Store {
   listUndelivered(peerId: string): OutgoingRecord[] {
     return this.sql
       .all<MessageRow>(
-        `SELECT * FROM messages WHERE direction = 'out' AND peer_id = ? AND state <> 'delivered'
-           AND epoch <> ?
+        `SELECT * FROM messages WHERE direction = 'out' AND peer_id = ?
+           AND state NOT IN ('delivered', 'cancelled') AND epoch <> ?
          ORDER BY position`,
         peerId,
         PLAIN_EPOCH,
@@ -307,6 +316,68 @@ export class Store {
       );
       this.saveOutboundStream(to.peerId, to.epoch, nextSeq);
     });
+  }
+
+  /**
+   * Read up to and including `messageId` (never backwards). False when the message is not in
+   * that conversation (deleted meanwhile, or another conversation's).
+   */
+  markReadUpTo(peerId: string, messageId: string): boolean {
+    const row = this.sql.get<{ position: number | null }>(
+      'SELECT position FROM messages WHERE id = ? AND peer_id = ?',
+      messageId,
+      peerId,
+    );
+    if (row?.position == null) return false;
+    this.sql.run(
+      `INSERT INTO read_state (peer_id, last_read) VALUES (?, ?)
+       ON CONFLICT (peer_id) DO UPDATE SET last_read = MAX(last_read, excluded.last_read)`,
+      peerId,
+      row.position,
+    );
+    return true;
+  }
+
+  /**
+   * Deletes messages from this computer (never held ones: they are not shown yet). Returns what
+   * was deleted, per conversation. Search forgets them through the FTS delete trigger.
+   */
+  deleteMessages(ids: readonly string[]): { peerId: string; ids: string[] }[] {
+    return this.transaction(() => {
+      const byPeer = new Map<string, string[]>();
+      for (const id of ids) {
+        const row = this.sql.get<{ peer_id: string }>(
+          'DELETE FROM messages WHERE id = ? AND position IS NOT NULL RETURNING peer_id',
+          id,
+        );
+        if (row === undefined) continue;
+        byPeer.set(row.peer_id, [...(byPeer.get(row.peer_id) ?? []), id]);
+      }
+      return [...byPeer].map(([peerId, deleted]) => ({ peerId, ids: deleted }));
+    });
+  }
+
+  listDrafts(): Draft[] {
+    return this.sql
+      .all<{ peer_id: string; text: string; updated_at: number }>(
+        'SELECT peer_id, text, updated_at FROM drafts ORDER BY updated_at DESC',
+      )
+      .map((r) => ({ peerId: r.peer_id, text: r.text, updatedAt: r.updated_at }));
+  }
+
+  /** Keeps what is typed in a conversation's composer; an empty text removes the draft. */
+  setDraft(peerId: string, text: string, at: number): void {
+    if (text === '') {
+      this.sql.run('DELETE FROM drafts WHERE peer_id = ?', peerId);
+      return;
+    }
+    this.sql.run(
+      `INSERT INTO drafts (peer_id, text, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (peer_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
+      peerId,
+      text,
+      at,
+    );
   }
 
   markRead(peerId: string): void {

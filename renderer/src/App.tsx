@@ -3,12 +3,21 @@ import { useCallback } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { PacketChatApi } from '../../shared/ipc/contract';
 import { ConversationPane } from './components/ConversationPane';
+import { DeleteDialog } from './components/DeleteDialog';
+import { FirstRunDialog } from './components/FirstRunDialog';
+import { ForwardDialog } from './components/ForwardDialog';
 import { Inspector } from './components/Inspector';
 import { NavRail } from './components/NavRail';
 import { SettingsDialog } from './components/SettingsDialog';
 import { Sidebar } from './components/Sidebar';
 import { Toasts } from './components/Toasts';
-import { useDocumentTitle, usePreferences, useShortcuts, useWindowVisibility } from './hooks';
+import {
+  useAutoAway,
+  useDocumentTitle,
+  usePreferences,
+  useShortcuts,
+  useWindowActivity,
+} from './hooks';
 import { StoreProvider, useAppStore } from './store/context';
 import type { AppStore } from './store/create-app-store';
 
@@ -16,9 +25,11 @@ function Shell(props: { store: AppStore; i18n: i18n }) {
   const { t } = useTranslation();
   const view = useAppStore((s) => s.view);
   const settingsOpen = useAppStore((s) => s.settingsOpen);
+  const firstRun = useAppStore((s) => s.settings?.onboarded === false && s.self !== null);
   usePreferences(props.i18n);
   useShortcuts(props.store);
-  useWindowVisibility(props.store);
+  useWindowActivity(props.store);
+  useAutoAway(props.store);
   useDocumentTitle(
     t('app.name'),
     useCallback((n: number) => t('app.unreadTitle', { n }), [t]),
@@ -35,6 +46,9 @@ function Shell(props: { store: AppStore; i18n: i18n }) {
         <Inspector />
       )}
       {settingsOpen && <SettingsDialog />}
+      <ForwardDialog />
+      <DeleteDialog />
+      {firstRun && <FirstRunDialog />}
       <Toasts />
     </div>
   );

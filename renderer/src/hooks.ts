@@ -4,6 +4,7 @@ import { resolveLanguage } from './i18n';
 import { useAppStore } from './store/context';
 import { selectUnreadTotal } from './store/selectors';
 import type { AppStore } from './store/create-app-store';
+import { windowIsActive } from './store/ui-slice';
 import { SEARCH_INPUT_ID } from './components/SearchBox';
 
 const DARK_QUERY = '(prefers-color-scheme: dark)';
@@ -41,13 +42,57 @@ export function useDocumentTitle(name: string, unreadTitle: (n: number) => strin
   }, [unread, name, unreadTitle]);
 }
 
-/** A hidden window counts incoming messages as unread even in the open conversation. */
-export function useWindowVisibility(store: AppStore): void {
+/**
+ * Messages count as read only while the window is visible and focused: hidden, minimised or in
+ * the background, what arrives stays unread (and the title and badge say so).
+ */
+export function useWindowActivity(store: AppStore): void {
   useEffect(() => {
-    const update = () => store.getState().setWindowHidden(document.hidden);
+    const update = () => store.getState().setWindowActive(windowIsActive());
+    update();
     document.addEventListener('visibilitychange', update);
-    return () => document.removeEventListener('visibilitychange', update);
+    window.addEventListener('focus', update);
+    window.addEventListener('blur', update);
+    return () => {
+      document.removeEventListener('visibilitychange', update);
+      window.removeEventListener('focus', update);
+      window.removeEventListener('blur', update);
+    };
   }, [store]);
+}
+
+const ACTIVITY_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'focus'] as const;
+const IDLE_CHECK_MS = 15_000;
+
+/**
+ * Auto-away: after `settings.autoAwayMinutes` without input, Online becomes Away; the next input
+ * brings Online back. Away or Busy chosen by hand are left alone.
+ */
+export function useAutoAway(store: AppStore): void {
+  const minutes = useAppStore((s) => s.settings?.autoAwayMinutes ?? 0);
+  useEffect(() => {
+    if (minutes <= 0) return;
+    let lastInput = Date.now();
+    const onInput = () => {
+      lastInput = Date.now();
+      const s = store.getState();
+      if (!s.autoAway) return;
+      s.setAutoAway(false);
+      if (s.self?.status === 'away') void s.saveSettings({ status: 'online' });
+    };
+    const timer = setInterval(() => {
+      const s = store.getState();
+      if (s.autoAway || s.self?.status !== 'online') return;
+      if (Date.now() - lastInput < minutes * 60_000) return;
+      s.setAutoAway(true);
+      void s.saveSettings({ status: 'away' });
+    }, IDLE_CHECK_MS);
+    for (const name of ACTIVITY_EVENTS) window.addEventListener(name, onInput, { passive: true });
+    return () => {
+      clearInterval(timer);
+      for (const name of ACTIVITY_EVENTS) window.removeEventListener(name, onInput);
+    };
+  }, [store, minutes]);
 }
 
 export function focusSearch(): void {
@@ -74,6 +119,7 @@ export function useShortcuts(store: AppStore): void {
       }
       if (e.key !== 'Escape' || e.defaultPrevented) return;
       if (s.settingsOpen) s.setSettingsOpen(false);
+      else if (s.selection !== null) s.clearSelection();
       else if (s.view === 'inspector' && s.selectedSeq !== null) s.selectPacket(null);
       else if (s.view === 'inspector') s.setView('chats');
       else if (s.searchQuery !== '') s.setSearchQuery('');

@@ -9,7 +9,9 @@ import './styles/states.css';
 import './styles/conversation.css';
 import './styles/inspector.css';
 import './styles/settings.css';
+import './styles/actions.css';
 import { createI18n, resolveLanguage } from './i18n';
+import { installEmojiFont } from './lib/emoji-font';
 import { connectBridge } from './store/bridge';
 import { createAppStore } from './store/create-app-store';
 
@@ -17,6 +19,7 @@ const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
 
 const i18n = createI18n(resolveLanguage('system', navigator.language));
+installEmojiFont();
 const api = window.packetChat;
 
 if (api) {

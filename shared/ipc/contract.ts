@@ -9,6 +9,7 @@ import type {
   Contact,
   ConversationSummary,
   DirectoryEntry,
+  Draft,
   HistoryPage,
   InterfaceInfo,
   MessageStateChange,
@@ -29,6 +30,10 @@ export interface SelfInfo {
   readonly fingerprint: string;
   readonly nick: string;
   readonly status: PeerStatus;
+  /** My custom status text ('' for none). */
+  readonly statusText: string;
+  /** The hue of my chosen avatar colour, when I chose one. */
+  readonly avatarHue?: number;
   readonly host: string;
   /** The IPv4 address peers on the LAN most likely reach us at (127.0.0.1 when offline). */
   readonly address: string;
@@ -51,17 +56,37 @@ export interface CallResults {
   'app:ready': null;
   'self:get': SelfInfo;
   'contacts:list': Contact[];
-  'contacts:add': { address: string; port: number };
+  /**
+   * Where the hello went. With `waitMs`: `peer` is who answered in time, or null when nobody did.
+   */
+  'contacts:add': { address: string; port: number; peer?: Contact | null };
   'conversations:list': ConversationSummary[];
   'messages:history': HistoryPage;
   /** The message as stored, in state `sending`; later states come as `message-state` events. */
   'messages:send': ChatMessage;
   'messages:retry': null;
+  'messages:cancel': null;
+  /** The ids that were deleted (unknown ones are skipped). */
+  'messages:delete': { deleted: string[] };
   /** The conversation marked read, and the unread total left. */
   'messages:markRead': { peerId: string; unread: number };
+  /** The conversation's unread count left, and the total left. */
+  'messages:markReadUpTo': { peerId: string; unread: number; total: number };
+  'messages:typing': null;
   'messages:search': SearchHit[];
   'inspector:packets': PacketLogEntry[];
+  /**
+   * The packet's bytes in base64 (at most 8 KiB; `size` is the whole packet's), or null when the
+   * log no longer has them.
+   */
+  /**
+   * A logged packet's bytes; for a sealed record the inner packet, decrypted (`decrypted`), whose
+   * size is the record's minus its 29 bytes of header and tag.
+   */
+  'inspector:payload': { seq: number; base64: string; size: number; decrypted: boolean } | null;
   'inspector:sockets': SocketsSnapshot;
+  'drafts:list': Draft[];
+  'drafts:set': null;
   'settings:get': Settings;
   'settings:set': Settings;
   'app:openExternal': null;
@@ -135,6 +160,10 @@ export interface EventPayloads {
   message: ChatMessage;
   /** A sent message changed state. */
   'message-state': MessageStateChange;
+  /** Messages were deleted from this computer (`messages:delete`). */
+  'message-deleted': { readonly peerId: string; readonly ids: readonly string[] };
+  /** A peer is typing to us: show it for TYPING_SHOWN_MS after the last one. */
+  typing: { readonly peerId: string };
   /** Packet log entries, batched (at most a few batches per second). */
   packets: readonly PacketLogEntry[];
   counters: NodeCounters;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { PEER_STATUSES } from '../domain';
 import { MAX_NICK_LENGTH, MAX_TEXT_BYTES } from '../protocol/constants';
-import { nickText } from '../protocol/packets';
+import { nickText, replySchema, statusTextSchema } from '../protocol/packets';
 
 export const LANGUAGES = ['system', 'zh-CN', 'en'] as const;
 export const THEMES = ['system', 'light', 'dark'] as const;
@@ -57,11 +57,20 @@ export const settingsSchema = z.object({
   language: z.enum(LANGUAGES),
   theme: z.enum(THEMES),
   notifications: z.boolean(),
+  /** A custom status text peers see next to the status ('' for none). */
+  statusText: z.string().trim().pipe(statusTextSchema),
+  /** The hue (0-359) of my avatar colour; null: the colour generated from my node id. */
+  avatarHue: z.number().int().min(0).max(359).nullable(),
+  /** Minutes without input before the status turns Away by itself; 0: never. */
+  autoAwayMinutes: z.number().int().min(0).max(240),
+  /** The first-run questions (nickname, colour) were answered. */
+  onboarded: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
 /** A conversation: a peer id, `stranger:IP:PORT`, or an `IP[:PORT]` that main resolves. */
 const peerId = z.string().min(1).max(80);
+const messageId = z.string().min(1).max(64);
 const none = z.undefined();
 
 /** Calls: renderer -> main. Each entry is the argument schema; results are in contract.ts. */
@@ -70,7 +79,11 @@ export const callSchemas = {
   'app:ready': none,
   'self:get': none,
   'contacts:list': none,
-  'contacts:add': z.object({ address: endpointText }),
+  /** `waitMs`: wait that long for an answer and say whether one came (the UI's "Say hello"). */
+  'contacts:add': z.object({
+    address: endpointText,
+    waitMs: z.number().int().min(0).max(10_000).optional(),
+  }),
   'conversations:list': none,
   'messages:history': z.object({
     peerId,
@@ -79,15 +92,32 @@ export const callSchemas = {
   }),
   // Empty and over-long texts reach the node, which refuses them with the reason (`empty`,
   // `too-long`); the bound here only keeps absurd payloads out (4 bytes per UTF-16 unit at most).
-  'messages:send': z.object({ peerId, text: z.string().max(MAX_TEXT_BYTES * 4) }),
-  'messages:retry': z.object({ messageId: z.string().min(1).max(64) }),
+  'messages:send': z.object({
+    peerId,
+    text: z.string().max(MAX_TEXT_BYTES * 4),
+    reply: replySchema.optional(),
+  }),
+  'messages:retry': z.object({ messageId }),
+  /** Stops an undelivered message for good (state `cancelled`). */
+  'messages:cancel': z.object({ messageId }),
+  /** Deletes messages from this computer only (pending ones are cancelled first). */
+  'messages:delete': z.object({ messageIds: z.array(messageId).min(1).max(500) }),
   'messages:markRead': z.object({ peerId }),
+  /** Read up to and including this message (it was seen): what the UI calls as you read. */
+  'messages:markReadUpTo': z.object({ peerId, messageId }),
+  /** "I am typing" to this conversation (the node sends at most one packet per 3 s). */
+  'messages:typing': z.object({ peerId }),
   'messages:search': z.object({
     query: z.string().trim().min(1).max(200),
     limit: z.number().int().min(1).max(200),
   }),
   'inspector:packets': z.object({ limit: z.number().int().min(1).max(5_000) }),
+  /** The bytes of one logged datagram or frame (`seq` from the packet log). */
+  'inspector:payload': z.object({ seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
   'inspector:sockets': none,
+  'drafts:list': none,
+  /** Saves what is typed in a conversation's composer; an empty text removes the draft. */
+  'drafts:set': z.object({ peerId, text: z.string().max(MAX_TEXT_BYTES * 4) }),
   'settings:get': none,
   'settings:set': settingsSchema.partial(),
   'app:openExternal': z.object({ url: z.url({ protocol: /^https?$/ }).max(2_048) }),

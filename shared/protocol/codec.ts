@@ -6,7 +6,7 @@ import {
   PROTOCOL_MARKER,
   PROTOCOL_VERSION,
 } from './constants';
-import { headerSchema, PACKET_KINDS, packetSchema, type Packet } from './packets';
+import { headerSchema, PACKET_KINDS, packetSchema, type Packet, type TextReply } from './packets';
 
 export type ProtocolErrorCode =
   | 'empty'
@@ -59,7 +59,7 @@ const LONGEST = Number.MAX_SAFE_INTEGER;
  * sender writes (32-hex id, 12-character message id, largest numbers). The node decides UDP or
  * TCP with this, and the composer shows the same answer before sending.
  */
-export function fitsOneDatagram(text: string): boolean {
+export function fitsOneDatagram(text: string, reply?: TextReply): boolean {
   const probe: Packet = {
     kind: 'text',
     from: '0'.repeat(NODE_ID_HEX_LENGTH),
@@ -69,6 +69,7 @@ export function fitsOneDatagram(text: string): boolean {
     floor: LONGEST,
     ts: LONGEST,
     text,
+    ...(reply === undefined ? {} : { reply }),
   };
   return encodingLength(probe) <= MAX_INNER_DATAGRAM_BYTES;
 }

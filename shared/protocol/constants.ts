@@ -21,6 +21,8 @@ export const CLIENT_PORT_ATTEMPTS = 100;
 
 export const MAX_NICK_LENGTH = 32;
 export const MAX_HOST_LENGTH = 64;
+/** A custom status ("In a meeting") as announces carry it. */
+export const MAX_STATUS_TEXT_LENGTH = 60;
 export const MAX_ID_LENGTH = 64;
 export const NODE_ID_HEX_LENGTH = 32;
 /** Message ids and stream epochs as this node writes them: 9 random bytes in base64url. */
@@ -30,8 +32,20 @@ export const MESSAGE_ID_LENGTH = 12;
 export const ANNOUNCE_INTERVAL_MS = 15_000;
 /** A peer not heard from for this long is offline: three missed announces, well within a minute. */
 export const PEER_TIMEOUT_MS = 45_000;
+/**
+ * A peer that sends nothing for this long after a transmission to it is shown "not responding",
+ * long before PEER_TIMEOUT_MS marks it offline (docs/PROTOCOL.md).
+ */
+export const NOT_RESPONDING_AFTER_MS = 2_500;
 /** Replies to an announce wait a random delay up to this, so a broadcast does not cause a reply storm. */
 export const ANNOUNCE_REPLY_MAX_DELAY_MS = 250;
+
+/**
+ * "Typing…": a `typing` packet goes at most this often per conversation (unreliable, never
+ * stored or acknowledged); the receiver shows it for TYPING_SHOWN_MS after the last one.
+ */
+export const TYPING_INTERVAL_MS = 3_000;
+export const TYPING_SHOWN_MS = 6_000;
 
 /** Reliable delivery (RFC 6298 style). */
 export const RTO_INITIAL_MS = 500;
@@ -51,6 +65,9 @@ export const MAX_PEERS = 4096;
 export const RATE_LIMIT_PER_SECOND = 400;
 export const RATE_LIMIT_BURST = 800;
 export const MAX_RATE_LIMITED_SOURCES = 4096;
+
+/** Longest excerpt of a quoted message carried by a reply (UTF-16 units). */
+export const MAX_REPLY_EXCERPT = 140;
 
 /** Longest chat text, in UTF-8 bytes. Longer than one datagram goes over TCP or as fragments. */
 export const MAX_TEXT_BYTES = 65_536;

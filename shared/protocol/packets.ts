@@ -4,6 +4,8 @@ import {
   MAX_HOST_LENGTH,
   MAX_ID_LENGTH,
   MAX_NICK_LENGTH,
+  MAX_REPLY_EXCERPT,
+  MAX_STATUS_TEXT_LENGTH,
   NODE_ID_HEX_LENGTH,
   PROTOCOL_MARKER,
 } from './constants';
@@ -54,6 +56,20 @@ const status = z
   );
 
 const header = { from: nodeId };
+/**
+ * A custom status text as every peer accepts it (the settings use the same rule): shown beside
+ * the name, so invisible characters are stripped from it as from names.
+ */
+export const statusTextSchema = visibleLabel(MAX_STATUS_TEXT_LENGTH, 0);
+
+/**
+ * The message a text answers (optional): its id and a short excerpt, so the quote shows even
+ * where the original was never received.
+ */
+export const replySchema = z.object({
+  id: messageId,
+  excerpt: z.string().max(MAX_REPLY_EXCERPT).regex(noControl),
+});
 /** UTF-16 units; the UTF-8 byte limit (MAX_TEXT_BYTES) is checked where text is written. */
 const MAX_TEXT_CHARS = 65_536;
 
@@ -65,7 +81,16 @@ const ports = {
 };
 
 /** Who a node is, as it tells an authenticated peer (handshake payload and `hello`). */
-export const profileFields = { nick, host, ...ports, status };
+export const profileFields = {
+  nick,
+  host,
+  ...ports,
+  status,
+  /** Optional: a custom status text ("In a meeting"); a malformed one is dropped. */
+  statusText: statusTextSchema.optional().catch(undefined),
+  /** Optional: the hue (0-359) of the sender's avatar colour; a malformed one is dropped. */
+  hue: z.number().int().min(0).max(359).optional().catch(undefined),
+};
 
 /**
  * In the clear, to the broadcast address: "a node with this id listens here". Only a hint: the
@@ -76,6 +101,8 @@ export const announceSchema = z.object({ kind: z.literal('announce'), ...header,
 export const helloSchema = z.object({ kind: z.literal('hello'), ...header, ...profileFields });
 /** Sealed: the sender is leaving. */
 export const byeSchema = z.object({ kind: z.literal('bye'), ...header });
+/** "I am typing to you": unreliable, not stored, not acknowledged; older peers ignore the kind. */
+export const typingSchema = z.object({ kind: z.literal('typing'), ...header });
 export const textSchema = z.object({
   kind: z.literal('text'),
   ...header,
@@ -90,6 +117,8 @@ export const textSchema = z.object({
   /** Sender's wall clock when the message was written (ms since the epoch). */
   ts: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   text: z.string().min(1).max(MAX_TEXT_CHARS),
+  /** A malformed reply is dropped, never the message it came with. */
+  reply: replySchema.optional().catch(undefined),
 });
 /** One piece of a text too long for a datagram, sent when TCP is off (see PROTOCOL.md). */
 export const fragSchema = z.object({
@@ -107,6 +136,8 @@ export const fragSchema = z.object({
     .max(MAX_FRAGMENTS - 1),
   count: z.number().int().min(2).max(MAX_FRAGMENTS),
   data: z.string().min(1),
+  /** Every fragment of a reply carries it, so the cuts do not depend on which piece is first. */
+  reply: replySchema.optional().catch(undefined),
 });
 export const ackSchema = z.object({
   kind: z.literal('ack'),
@@ -123,6 +154,7 @@ export const packetSchema = z.discriminatedUnion('kind', [
   textSchema,
   fragSchema,
   ackSchema,
+  typingSchema,
 ]);
 
 export const headerSchema = z.object({
@@ -148,6 +180,7 @@ export type ByePacket = z.output<typeof byeSchema>;
 export type TextPacket = z.output<typeof textSchema>;
 export type AckPacket = z.output<typeof ackSchema>;
 export type FragPacket = z.output<typeof fragSchema>;
+export type TextReply = z.output<typeof replySchema>;
 export type Packet = z.output<typeof packetSchema>;
 export type PacketKind = Packet['kind'];
 export const PACKET_KINDS: readonly PacketKind[] = packetSchema.options.map(

@@ -1,7 +1,8 @@
 /**
  * Protocol v2 crypto figures next to their baseline, measured in the same run:
  *
- *   npx tsx test/bench/crypto-bench.ts [--quick]
+ *   npx tsx test/bench/crypto-bench.ts [--quick]     (this table alone)
+ *   npm run bench -- --only=crypto                   (the main rows, next to their baselines)
  *
  * - seal and open per second of transport records (100- and 1,171-byte inner packets) with the
  *   node:crypto and @noble providers, against bare createCipheriv/createDecipheriv AES-256-GCM
@@ -18,6 +19,7 @@ import {
 } from 'node:crypto';
 import { cpus, platform, release } from 'node:os';
 import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { createNobleCryptoProvider } from '../../electron/net/crypto/noble-crypto';
 import { createNodeCryptoProvider } from '../../electron/net/crypto/node-crypto';
 import { HandshakeState } from '../../electron/net/crypto/noise';
@@ -26,11 +28,10 @@ import { createTransport, type TransportSession } from '../../electron/net/crypt
 import { MAX_DATAGRAM_INNER_BYTES } from '../../electron/net/crypto/wire-format';
 import { percentile, round, table } from './stats';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 /** Each rate is measured in this many rounds, interleaved with the others; the best round counts. */
-const ROUNDS = values.quick ? 2 : 5;
-const BUDGET_MS = values.quick ? 150 : 400;
-const HANDSHAKES = values.quick ? 50 : 200;
+let ROUNDS = 5;
+let BUDGET_MS = 400;
+let HANDSHAKES = 200;
 const SIZES = [100, MAX_DATAGRAM_INNER_BYTES] as const;
 
 /** Runs `batch()` (which does `size` operations) until the budget is spent; operations per second. */
@@ -187,37 +188,101 @@ function bestRates(figures: readonly (() => number)[]): number[] {
   return best;
 }
 
-const rows: string[][] = [];
-for (const size of SIZES) {
-  const [nodeSeal, nodeOpen, nobleSeal, nobleOpen, rawSeal, rawOpen, keySeal, keyOpen] = bestRates([
-    ...providers.flatMap(([, provider, batch]) => [
-      () => sealRate(provider, size, batch),
-      () => openRate(provider, size, batch),
-    ]),
-    () => rawRate('seal', size, false),
-    () => rawRate('open', size, false),
-    () => rawRate('seal', size, true),
-    () => rawRate('open', size, true),
-  ]).map(kilo);
-  rows.push([`seal ${size} B`, nodeSeal!, nobleSeal!, rawSeal!, keySeal!]);
-  rows.push([`open ${size} B`, nodeOpen!, nobleOpen!, rawOpen!, keyOpen!]);
+/** Raw X25519 work of one XX handshake, both sides: 2 ephemeral key pairs and 6 DH. */
+function rawHandshakeMs(): number {
+  const node = createNodeCryptoProvider();
+  const statics = [node.generateKeyPair(), node.generateKeyPair()] as const;
+  const samples: number[] = [];
+  for (let i = 0; i < HANDSHAKES + 5; i++) {
+    const started = performance.now();
+    const e1 = node.generateKeyPair();
+    const e2 = node.generateKeyPair();
+    node.dh(e1.privateKey, e2.publicKey); // ee, both sides
+    node.dh(e2.privateKey, e1.publicKey);
+    node.dh(e1.privateKey, statics[1].publicKey); // es
+    node.dh(statics[1].privateKey, e1.publicKey);
+    node.dh(statics[0].privateKey, e2.publicKey); // se
+    node.dh(e2.privateKey, statics[0].publicKey);
+    if (i >= 5) samples.push(performance.now() - started);
+  }
+  return percentile(samples, 50);
 }
-const handshakes = providers.map(([, provider]) => handshakeTimes(provider));
-rows.push(['XX handshake p50', ...handshakes.map(([p50]) => `${round(p50)} ms`), '', '']);
-rows.push(['XX handshake p99', ...handshakes.map(([, p99]) => `${round(p99)} ms`), '', '']);
-const x25519 = bestRates(
-  providers.flatMap(([, provider, batch]) => [
-    () => x25519Rate('keygen', provider, Math.max(5, batch / 10)),
-    () => x25519Rate('dh', provider, Math.max(5, batch / 10)),
-  ]),
-).map(kilo);
-rows.push(['X25519 keygen', x25519[0]!, x25519[2]!, '', '']);
-rows.push(['X25519 DH', x25519[1]!, x25519[3]!, '', '']);
 
-const cpu = cpus()[0]?.model ?? 'unknown CPU';
-console.log(
-  `${cpu}, ${cpus().length} cores, ${platform()} ${release()}, Node ${process.versions.node}`,
-);
-console.log(
-  table(['figure', 'node:crypto', '@noble', 'raw GCM, Buffer key', 'raw GCM, KeyObject'], rows),
-);
+export interface CryptoResult {
+  /** Per size: records sealed and opened per second, node:crypto provider and bare AES-GCM. */
+  readonly records: readonly {
+    readonly size: number;
+    readonly seal: number;
+    readonly open: number;
+    readonly rawSeal: number;
+    readonly rawOpen: number;
+  }[];
+  readonly handshake: { readonly p50: number; readonly p99: number; readonly rawP50: number };
+}
+
+/** The rows `npm run bench` shows: node:crypto against bare createCipheriv with a KeyObject. */
+export function cryptoFigures(quick: boolean): CryptoResult {
+  configure(quick);
+  const node = createNodeCryptoProvider();
+  const records = SIZES.map((size) => {
+    const [seal, open, rawSeal, rawOpen] = bestRates([
+      () => sealRate(node, size, 1_000),
+      () => openRate(node, size, 1_000),
+      () => rawRate('seal', size, true),
+      () => rawRate('open', size, true),
+    ]);
+    return { size, seal: seal!, open: open!, rawSeal: rawSeal!, rawOpen: rawOpen! };
+  });
+  const [p50, p99] = handshakeTimes(node);
+  return { records, handshake: { p50, p99, rawP50: rawHandshakeMs() } };
+}
+
+function configure(quick: boolean): void {
+  ROUNDS = quick ? 2 : 5;
+  BUDGET_MS = quick ? 150 : 400;
+  HANDSHAKES = quick ? 50 : 200;
+}
+
+function printTable(): void {
+  const rows: string[][] = [];
+  for (const size of SIZES) {
+    const [nodeSeal, nodeOpen, nobleSeal, nobleOpen, rawSeal, rawOpen, keySeal, keyOpen] =
+      bestRates([
+        ...providers.flatMap(([, provider, batch]) => [
+          () => sealRate(provider, size, batch),
+          () => openRate(provider, size, batch),
+        ]),
+        () => rawRate('seal', size, false),
+        () => rawRate('open', size, false),
+        () => rawRate('seal', size, true),
+        () => rawRate('open', size, true),
+      ]).map(kilo);
+    rows.push([`seal ${size} B`, nodeSeal!, nobleSeal!, rawSeal!, keySeal!]);
+    rows.push([`open ${size} B`, nodeOpen!, nobleOpen!, rawOpen!, keyOpen!]);
+  }
+  const handshakes = providers.map(([, provider]) => handshakeTimes(provider));
+  rows.push(['XX handshake p50', ...handshakes.map(([p50]) => `${round(p50)} ms`), '', '']);
+  rows.push(['XX handshake p99', ...handshakes.map(([, p99]) => `${round(p99)} ms`), '', '']);
+  const x25519 = bestRates(
+    providers.flatMap(([, provider, batch]) => [
+      () => x25519Rate('keygen', provider, Math.max(5, batch / 10)),
+      () => x25519Rate('dh', provider, Math.max(5, batch / 10)),
+    ]),
+  ).map(kilo);
+  rows.push(['X25519 keygen', x25519[0]!, x25519[2]!, '', '']);
+  rows.push(['X25519 DH', x25519[1]!, x25519[3]!, '', '']);
+
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(
+    `${cpu}, ${cpus().length} cores, ${platform()} ${release()}, Node ${process.versions.node}`,
+  );
+  console.log(
+    table(['figure', 'node:crypto', '@noble', 'raw GCM, Buffer key', 'raw GCM, KeyObject'], rows),
+  );
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+  configure(values.quick);
+  printTable();
+}

@@ -3,6 +3,7 @@
  * in the same run. Everything runs on 127.0.0.1 (discovery: the loopback broadcast address).
  */
 import { randomInt } from 'node:crypto';
+import { TRANSPORT_OVERHEAD_BYTES } from '../../electron/net/crypto/wire-format';
 import { encodingLength } from '../../shared/protocol/codec';
 import { MAX_FRAME_BYTES, MAX_TEXT_BYTES } from '../../shared/protocol/constants';
 import type { AckPacket, TextPacket } from '../../shared/protocol/packets';
@@ -19,7 +20,10 @@ export interface Sizes {
 export const BENCH_TEXT = 'benchmark message: lunch at 12? 午饭十二点? 👍';
 const NO_LIMIT = { perSecond: 1_000_000, burst: 1_000_000 };
 
-/** Bytes on the wire of a text packet carrying `text`, and of its ack: the raw baselines send these. */
+/**
+ * Bytes on the wire of a sealed text packet carrying `text`, and of its sealed ack (inner packet
+ * plus the transport header and tag): the raw baselines send these.
+ */
 export function wireSizes(text: string): { request: number; response: number } {
   const from = 'f'.repeat(32);
   const text_: TextPacket = {
@@ -39,11 +43,14 @@ export function wireSizes(text: string): { request: number; response: number } {
     epoch: 'y'.repeat(8),
     seq: 1_000,
   };
-  return { request: encodingLength(text_), response: encodingLength(ack) };
+  return {
+    request: encodingLength(text_) + TRANSPORT_OVERHEAD_BYTES,
+    response: encodingLength(ack) + TRANSPORT_OVERHEAD_BYTES,
+  };
 }
 
 /** Starts a node on each worker and introduces them; returns their ids. */
-async function pair(
+export async function pair(
   a: Worker,
   b: Worker,
   options: Omit<StartNodeOptions, 'serverPort' | 'clientPort'> = {},

@@ -2,8 +2,9 @@
  * `npm run bench`: every PacketChat figure next to its baseline, measured in the same run.
  * Prints a table and writes JSON (default test/bench/results/latest.json).
  *
- *   tsx test/bench/run.ts [--quick] [--only=rtt,stream,tcp,discovery,memory,storage,ui,cli,relay]
- *                         [--relay-nodes=N] [--out=path.json]
+ *   tsx test/bench/run.ts [--quick]
+ *     [--only=rtt,protocol,crypto,stream,tcp,discovery,memory,storage,ui,cli,relay]
+ *                         [--relay-nodes=N] [--out=path.json] [--compare=earlier.json]
  *
  * Loopback only. Each figure runs in fresh worker processes that are stopped afterwards.
  */
@@ -12,6 +13,9 @@ import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cliStartup } from './cli-bench';
+import { compareFigures, comparisonTable, readResults } from './compare';
+import { cryptoFigures } from './crypto-bench';
+import { protocolCost, V1_COMMIT } from './protocol-bench';
 import { discovery, memory, roundTrip, tcpTransfer, throughput, type Sizes } from './net-bench';
 import { round, table, type Figure } from './stats';
 import { withWorkers } from './worker-pool';
@@ -19,6 +23,8 @@ import type { StorageResult } from './storage-bench';
 
 const SECTIONS = [
   'rtt',
+  'protocol',
+  'crypto',
   'stream',
   'tcp',
   'discovery',
@@ -37,6 +43,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'test/bench/results/latest.json' },
     /** Simulated nodes on the relay's broker (docs/BENCHMARKS.md): 1,000 by default. */
     'relay-nodes': { type: 'string' },
+    compare: { type: 'string' },
   },
 });
 const quick = values.quick;
@@ -111,6 +118,8 @@ async function runSection(name: Section, fn: () => Promise<void>): Promise<void>
 
 async function main(): Promise<void> {
   const began = new Date();
+  // Read first: a wrong path fails before minutes of measuring, not after.
+  const earlier = values.compare === undefined ? undefined : readResults(resolve(values.compare));
   console.log(`PacketChat benchmarks${quick ? ' (quick: a tenth of the samples)' : ''}`);
 
   await runSection('rtt', async () => {
@@ -119,6 +128,48 @@ async function main(): Promise<void> {
     const base = 'raw node:dgram ping-pong, same processes';
     time('latency', 'message-to-ack RTT p50', r.node.p50, base, r.raw.p50);
     time('latency', 'message-to-ack RTT p99', r.node.p99, base, r.raw.p99);
+  });
+
+  await runSection('protocol', async () => {
+    const r = await protocolCost(sizes);
+    details['protocol'] = r;
+    const v1 = `protocol v1 (git ${V1_COMMIT}), same run`;
+    if (r.v1 === undefined) console.log(`  v1 skipped: ${r.v1Skipped ?? ''}`);
+    else {
+      time('protocol', 'v2 message-to-ack RTT p50', r.v2.p50, v1, r.v1.p50);
+      time('protocol', 'v2 message-to-ack RTT p99', r.v2.p99, v1, r.v1.p99);
+      if (r.rate.v1 !== undefined)
+        rate('protocol', 'v2 acked msgs/s (limit lifted)', r.rate.v2, v1, r.rate.v1);
+    }
+    const plain = 'v2 with a null cipher (AES-GCM replaced by a copy)';
+    time('protocol', 'v2 RTT p50: the cipher alone', r.v2.p50, plain, r.v2NullCipher.p50);
+    rate('protocol', 'v2 acked msgs/s: the cipher alone', r.rate.v2, plain, r.rate.v2NullCipher);
+    time(
+      'protocol',
+      'v2 message-to-ack RTT p50 vs raw',
+      r.v2.p50,
+      'raw node:dgram ping-pong, sealed sizes',
+      r.raw.p50,
+    );
+  });
+
+  await runSection('crypto', () => {
+    const r = cryptoFigures(quick);
+    details['crypto'] = r;
+    for (const x of r.records) {
+      const base = 'bare AES-256-GCM (createCipheriv, KeyObject)';
+      rate('crypto', `seal ${x.size}-byte records/s`, x.seal, base, x.rawSeal);
+      rate('crypto', `open ${x.size}-byte records/s`, x.open, base, x.rawOpen);
+    }
+    time(
+      'crypto',
+      'Noise XX handshake, both sides, p50',
+      r.handshake.p50,
+      'its X25519 work alone (2 key pairs, 6 DH)',
+      r.handshake.rawP50,
+      `p99 ${round(r.handshake.p99)} ms`,
+    );
+    return Promise.resolve();
   });
 
   await runSection('stream', async () => {
@@ -404,6 +455,10 @@ async function main(): Promise<void> {
     )}\n`,
   );
   console.log(`wrote ${out}`);
+  if (earlier !== undefined && values.compare !== undefined) {
+    console.log(`\ncompared with ${values.compare} (${earlier.started ?? 'undated'}):`);
+    console.log(comparisonTable(compareFigures(earlier.figures, figures)));
+  }
 }
 
 await main();

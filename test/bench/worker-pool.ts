@@ -27,9 +27,16 @@ const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 /** No single command may take longer than this; a stuck worker fails the run instead of hanging. */
 const CALL_TIMEOUT_MS = 180_000;
 
-/** `execArgv` adds Node flags, e.g. `--cpu-prof` (profile.ts). */
-export async function startWorker(name: string, execArgv: readonly string[] = []): Promise<Worker> {
-  const child: ChildProcess = fork(WORKER, [name], {
+/**
+ * `execArgv` adds Node flags, e.g. `--cpu-prof` (profile.ts); `workerFile` runs another copy of
+ * worker.ts (an older PacketChat's, for side-by-side figures: protocol-bench.ts).
+ */
+export async function startWorker(
+  name: string,
+  execArgv: readonly string[] = [],
+  workerFile: string = WORKER,
+): Promise<Worker> {
+  const child: ChildProcess = fork(workerFile, [name], {
     execArgv: ['--import', 'tsx', '--expose-gc', ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -96,10 +103,11 @@ export async function withWorkers<T>(
   names: readonly string[],
   fn: (workers: Worker[]) => Promise<T>,
   execArgv: readonly string[] = [],
+  workerFile: string = WORKER,
 ): Promise<T> {
   const workers: Worker[] = [];
   try {
-    for (const name of names) workers.push(await startWorker(name, execArgv));
+    for (const name of names) workers.push(await startWorker(name, execArgv, workerFile));
     return await fn(workers);
   } finally {
     await Promise.all(workers.map((w) => w.close()));

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNode, type PacketChatNode } from '../../electron/net/node';
 import type { NodeOptions } from '../../electron/net/node-options';
+import { createNodeCryptoProvider } from '../../electron/net/crypto/node-crypto';
+import { AEAD_TAG_BYTES, type CryptoProvider } from '../../electron/net/crypto/primitives';
 import type { MessageStateChange, ChatMessage } from '../../shared/domain';
 import { encodePacket } from '../../shared/protocol/codec';
 import type { Packet } from '../../shared/protocol/packets';
@@ -98,6 +100,31 @@ export interface StartNodeOptions {
   readonly store?: boolean;
   /** A relay broker's URL: the node reaches its peer only through it (no broadcast, no TCP). */
   readonly relay?: string;
+  /**
+   * Protocol v2 with AES-256-GCM replaced by a copy and a zero tag (both ends must have it):
+   * what the same node costs without its cipher (protocol-bench.ts). Never outside benchmarks.
+   */
+  readonly nullCipher?: boolean;
+}
+
+/** The node's crypto with the AEAD swapped for a plain copy: sealing's cost minus the cipher. */
+function nullCipherProvider(): CryptoProvider {
+  const tag = new Uint8Array(AEAD_TAG_BYTES);
+  return {
+    ...createNodeCryptoProvider(),
+    aesGcm: () => ({
+      seal: (_nonce, _ad, plaintext) => {
+        const out = new Uint8Array(plaintext.length + AEAD_TAG_BYTES);
+        out.set(plaintext);
+        out.set(tag, plaintext.length);
+        return out;
+      },
+      open: (_nonce, _ad, ciphertext) =>
+        ciphertext.length < AEAD_TAG_BYTES
+          ? undefined
+          : ciphertext.slice(0, ciphertext.length - AEAD_TAG_BYTES),
+    }),
+  };
 }
 
 async function startNode(o: StartNodeOptions) {
@@ -145,6 +172,7 @@ async function startNode(o: StartNodeOptions) {
     broadcast: [],
     tcp: o.tcp ?? true,
     ...(o.relay === undefined ? {} : { relay: { brokers: [{ url: o.relay }], directory: false } }),
+    ...(o.nullCipher === true ? { crypto: nullCipherProvider() } : {}),
     ...(o.rateLimit === undefined ? {} : { rateLimit: o.rateLimit }),
     ...(persistence === undefined ? {} : { persistence }),
   });

@@ -151,7 +151,7 @@ describe('bin/packet-chat.js on an older Node', () => {
     const argv = [older!.path, BIN, '--json', ...loopbackArgs(testPorts())];
     argv.push('--data-dir', tempDir('pc-bin-'));
     const [command, ...args] = inTerminal
-      ? ['script', '-qec', argv.map((arg) => `'${arg}'`).join(' '), '/dev/null']
+      ? ['script', '-qec', `exec ${argv.map((arg) => `'${arg}'`).join(' ')}`, '/dev/null']
       : argv;
     const child = spawn(command!, args, {
       env: withoutOurs(process.env),

@@ -7,11 +7,16 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PeerStatus } from '../../shared/domain';
 import type { Settings } from '../../shared/ipc/schemas';
-import type { SelfInfo } from '../../shared/ipc/contract';
+import type { EventChannel, EventSink, SelfInfo } from '../../shared/ipc/contract';
 import { createBackend, type Backend } from '../../electron/app/backend';
 import { createAppHandlers } from '../../electron/ipc/app-handlers';
 import { createEmitter } from '../../electron/ipc/emitter';
-import { createNode, type InterfaceAddress, type PacketChatNode } from '../../electron/net/index';
+import {
+  createNode,
+  type InterfaceAddress,
+  type NodeOptions,
+  type PacketChatNode,
+} from '../../electron/net/index';
 import { LOOPBACK_BROADCAST } from '../helpers/ports';
 import { installBridge, type PageBridge } from './page-bridge';
 
@@ -20,8 +25,14 @@ export const VIEWPORT = { width: 1180, height: 760 };
 export interface AppOptions {
   readonly url: string;
   readonly ports: { readonly serverPort: number; readonly clientPort: number };
-  /** Applied through the backend before the page loads (nickname, language, theme, …). */
+  /**
+   * Applied through the backend before the page loads (nickname, language, theme, …). The
+   * first-run questions count as answered unless `onboarded: false` is given here.
+   */
   readonly settings?: Partial<Settings>;
+  readonly viewport?: { readonly width: number; readonly height: number };
+  /** Node options for this app (a test's quick retries). */
+  readonly node?: Pick<NodeOptions, 'maxTransmissions' | 'rto' | 'tcpAckTimeoutMs'>;
   /** The "OS" language and colour scheme the page sees. */
   readonly locale?: string;
   readonly colorScheme?: 'light' | 'dark';
@@ -40,6 +51,8 @@ export interface AppUnderTest {
   readonly backend: Backend;
   readonly bridge: PageBridge;
   readonly self: SelfInfo;
+  /** Every event main sent, as the shell (tray, badge) sees them. */
+  readonly events: readonly { readonly event: EventChannel; readonly payload: unknown }[];
   close(): Promise<void>;
 }
 
@@ -47,22 +60,29 @@ export async function launchApp(browser: Browser, options: AppOptions): Promise<
   const dataDir = await mkdtemp(path.join(tmpdir(), 'packet-chat-e2e-'));
   let bridge: PageBridge | undefined;
   const emitter = createEmitter({ send: (wire, payload) => bridge?.send(wire, payload) ?? false });
+  const events: { event: EventChannel; payload: unknown }[] = [];
+  // What electron/main.ts does: the desktop (tray, badge) observes every event, then the window.
+  const emit: EventSink = (event, payload) => {
+    events.push({ event, payload });
+    emitter.emit(event, payload);
+  };
   const backend = createBackend({
     profile: { dataDir },
     appVersion: '0.0.0-e2e',
     node: {
       ...options.machine,
+      ...options.node,
       serverPort: options.ports.serverPort,
       clientPort: options.ports.clientPort,
       broadcast: [LOOPBACK_BROADCAST],
     },
-    emit: emitter.emit,
+    emit,
   });
   let context: BrowserContext | undefined;
   try {
     const started = backend.start();
     await started;
-    if (options.settings) await backend.handlers['settings:set'](options.settings);
+    await backend.handlers['settings:set']({ onboarded: true, ...options.settings });
     const handlers = createAppHandlers({
       backend: backend.handlers,
       started,
@@ -72,7 +92,7 @@ export async function launchApp(browser: Browser, options: AppOptions): Promise<
       isSafeExternalUrl: (url) => /^https?:/.test(url),
     });
     context = await browser.newContext({
-      viewport: VIEWPORT,
+      viewport: options.viewport ?? VIEWPORT,
       deviceScaleFactor: 1,
       locale: options.locale ?? 'en-US',
       colorScheme: options.colorScheme ?? 'light',
@@ -88,6 +108,7 @@ export async function launchApp(browser: Browser, options: AppOptions): Promise<
       backend,
       bridge: pageBridge,
       self,
+      events,
       close: async () => {
         pageBridge.close();
         emitter.close();

@@ -161,7 +161,7 @@ describe('PacketChat in Chromium with a real node behind it', () => {
       const row = contacts().getByRole('option', { name: new RegExp(`^127\\.0\\.0\\.1:${port}`) });
       await row.waitFor({ timeout: TIMEOUT });
       expect(await text(contacts().getByRole('option', { name: /^Strangers, 1 contacts/ }))).toBe(
-        'Strangers1',
+        'Strangers 1',
       );
       expect(await text(row)).toContain('hello from netcat');
       await row.click();

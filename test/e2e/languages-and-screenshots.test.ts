@@ -42,13 +42,33 @@ const LONG_TEXT =
   'retransmission bug easy to see: the ack came back from the wrong port. Thanks ' +
   'again for the quick fix, and see you at lunch on Friday.';
 /** Data shown as is in every language: nicknames, host names, message texts. */
-const DATA = ['Lin Yi', 'Alice', 'Bob', '小明', 'alice-pc', 'bob-pc', 'peer-pc', LONG_TEXT];
+const GROUPED = 'The installers are in the shared folder too.';
+const XIAOMING = [
+  '下午三点开会，别忘了带电脑。',
+  '收到，三点见。',
+  '会议室换到 3 楼了。',
+  '投影仪的线我来带 👍',
+];
+/** Data, the same in every language (a contact row's name repeats its last message). */
+const DATA = [
+  ...XIAOMING,
+  'Lin Yi',
+  'Alice',
+  'Bob',
+  '小明',
+  'alice-pc',
+  'bob-pc',
+  'peer-pc',
+  LONG_TEXT,
+  GROUPED,
+];
 
 let browser: Browser;
 let build: RendererBuild;
 let server: StaticServer;
 let app: AppUnderTest;
 let page: Page;
+let xiaomingNode: PacketChatNode;
 const closers = closeAfterAll();
 screenshotOnFailure(() => page);
 
@@ -75,7 +95,9 @@ async function buildTheLan(): Promise<void> {
   await say(LONG_TEXT);
   await page.locator('.message.out').last().getByTitle('Went over TCP').waitFor();
   await hear(alice, 'Got it, thanks! It went over TCP, I see.');
-  xiaoming.sendText(me, '下午三点开会，别忘了带电脑。');
+  await hear(alice, GROUPED); // a second message in a row: one group, one avatar
+  xiaomingNode = xiaoming;
+  xiaoming.sendText(me, XIAOMING[0] ?? '');
   const netcat = createSocket('udp4');
   await new Promise<void>((resolve, reject) => {
     netcat.once('error', reject);
@@ -102,7 +124,7 @@ async function say(text: string): Promise<void> {
   await composer.fill(text);
   await composer.press('Enter');
   const bubble = page.locator('.message.out').last();
-  await bubble.locator('.delivery-delivered').waitFor({ timeout: TIMEOUT });
+  await bubble.locator('.ticks-delivered').waitFor({ timeout: TIMEOUT });
 }
 
 async function hear(peer: PacketChatNode, text: string): Promise<void> {
@@ -129,10 +151,63 @@ beforeAll(async () => {
   await buildTheLan();
 }, 60_000);
 
+/** The emoji font's slices load when a text needs them: wait, or the glyphs are blank. */
+async function fontsLoaded(): Promise<void> {
+  await page.evaluate('document.fonts.ready.then(() => undefined)');
+}
+
+/** The new pictures of the chat window: grouped messages, the divider, the menu, emoji. */
+async function shootChatWindow(): Promise<void> {
+  await page.getByRole('button', { name: 'Chats', exact: true }).click();
+  await page.getByRole('option', { name: /^Alice / }).click();
+  await page.locator('.message.in', { hasText: GROUPED }).waitFor();
+  await fontsLoaded();
+  await page.locator('.conversation').screenshot({
+    path: path.join(target.dir, 'grouped-light-en.png'),
+    caret: 'hide',
+  });
+  await page.locator('.message.in', { hasText: GROUPED }).click({ button: 'right' });
+  await page.getByRole('menu', { name: 'Message actions' }).waitFor();
+  await fontsLoaded();
+  await page.screenshot({
+    path: path.join(target.dir, 'context-menu-light-en.png'),
+    caret: 'hide',
+  });
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Emoji' }).click();
+  await page
+    .getByRole('dialog', { name: 'Emoji' })
+    .getByRole('button', { name: 'grinning face', exact: true })
+    .waitFor();
+  await fontsLoaded();
+  await page.screenshot({
+    path: path.join(target.dir, 'emoji-picker-light-en.png'),
+    caret: 'hide',
+  });
+  await page.keyboard.press('Escape');
+  // 小明: a reply read, then two messages while Alice's chat is open: the divider between.
+  await page.getByRole('option', { name: /^小明 / }).click();
+  const composer = page.getByRole('textbox', { name: 'Message to 小明' });
+  await composer.fill(XIAOMING[1] ?? '');
+  await composer.press('Enter');
+  await page
+    .locator('.message.out')
+    .last()
+    .locator('.ticks-delivered')
+    .waitFor({ timeout: TIMEOUT });
+  await page.getByRole('option', { name: /^Alice / }).click();
+  xiaomingNode.sendText(app.self.nodeId, XIAOMING[2] ?? '');
+  xiaomingNode.sendText(app.self.nodeId, XIAOMING[3] ?? '');
+  await page.getByRole('option', { name: /^小明 .*2 unread/ }).click({ timeout: TIMEOUT });
+  await page.getByRole('separator', { name: 'Unread messages' }).waitFor();
+  await shoot('unread-divider-light-en');
+}
+
 async function shoot(name: string): Promise<void> {
   // No focus ring from the last key press; let the last row measure itself.
   await page.evaluate('document.activeElement?.blur()');
   await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+  await fontsLoaded();
   await page.screenshot({ path: path.join(target.dir, `${name}.png`), caret: 'hide' });
 }
 
@@ -246,7 +321,9 @@ describe('languages, themes and screenshots', () => {
       .click();
     await page.locator('.packet-detail').waitFor();
     await shoot('inspector-light-en');
-  });
+    await page.keyboard.press('Escape');
+    await shootChatWindow();
+  }, 60_000);
 
   it('follows the OS language and colour scheme by default', async () => {
     const other = await launchApp(browser, {

@@ -6,7 +6,7 @@
 // finds there, also a half-written one or one of another version. Parallel test files would race
 // on it, so the binary is unpacked here instead: into node_modules/.cache (per checkout and
 // version), through a temporary file and a rename, so a reader sees a whole binary or none.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -77,25 +77,31 @@ async function unpackFile(source: string, target: string): Promise<void> {
   }
 }
 
-/** Unpacks a `.tar.br` of the package into `target` with the system's tar. */
+/**
+ * Unpacks a `.tar.br` of the package into `target` with the system's tar. The archive is
+ * decompressed to a file first: tar stops reading at the end-of-archive block, and a pipe into it
+ * would then fail with "Premature close" while the padding after that block is still being written.
+ */
 async function unpackTar(source: string, target: string): Promise<void> {
   if (existsSync(target)) return;
   const partial = `${target}.partial-${process.pid}`;
+  const archive = `${partial}.tar`;
   await mkdir(partial, { recursive: true });
   try {
-    const tar = spawn('tar', ['-x', '-C', partial], { stdio: ['pipe', 'ignore', 'inherit'] });
-    const exited = new Promise<number | null>((resolve, reject) => {
-      tar.once('error', reject);
-      tar.once('close', resolve);
+    await pipeline(createReadStream(source), createBrotliDecompress(), createWriteStream(archive));
+    const tar = spawnSync('tar', ['-x', '-f', archive, '-C', partial], {
+      encoding: 'utf8',
+      timeout: 120_000,
     });
-    await pipeline(createReadStream(source), createBrotliDecompress(), tar.stdin);
-    const code = await exited;
-    if (code !== 0) throw new Error(`tar exited with ${String(code)} unpacking ${source}`);
+    if (tar.status !== 0) {
+      throw new Error(`tar exited with ${String(tar.status)} unpacking ${source}: ${tar.stderr}`);
+    }
     await rename(partial, target).catch((error: unknown) => {
       // Another process finished the same folder first: theirs is as good as ours.
       if (!existsSync(target)) throw error;
     });
   } finally {
+    await rm(archive, { force: true });
     await rm(partial, { recursive: true, force: true });
   }
 }

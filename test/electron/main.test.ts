@@ -62,6 +62,7 @@ vi.mock('../../electron/app/backend', () => ({
         protocolVersion: 1,
       })),
       'conversations:list': vi.fn(() => [{ unread: 2 }, { unread: 1 }]),
+      'contacts:list': vi.fn(() => []),
     };
     return { handlers: fakes.handlers, start: fakes.start, close: fakes.close };
   },

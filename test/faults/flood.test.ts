@@ -165,9 +165,11 @@ describe('junk flood from one source while a real peer chats', () => {
         }),
       );
       expect(real).toEqual([...quietSent, ...floodSent]); // every real message, once, in order
-      expect(junkSent).toBe(FLOOD_DATAGRAMS);
-      // The flood really reached the node, and the per-source limit took the brunt of it.
-      expect(counters.rateLimited).toBeGreaterThan(FLOOD_DATAGRAMS / 2);
+      // The flooder stops at FLOOD_DATAGRAMS or after FLOOD_MS, whichever comes first (a busy
+      // machine sends fewer): it was a flood, it reached the node, and the per-source limit took
+      // the brunt of it.
+      expect(junkSent).toBeGreaterThan(FLOOD_DATAGRAMS / 4);
+      expect(counters.rateLimited).toBeGreaterThan(junkSent / 2);
       expect(counters.junkDropped).toBeGreaterThan(100);
       // Generous bounds (the machine is shared); the printed figures are the measurement.
       expect(during.p99, 'event-loop delay p99 during the flood (ms)').toBeLessThan(250);

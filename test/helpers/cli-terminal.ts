@@ -32,6 +32,9 @@ const OURS = new Set(['FORCE_COLOR', 'NO_COLOR', 'LC_ALL', 'LC_MESSAGES', 'LANG'
 
 const quote = (arg: string): string => `'${arg.replaceAll("'", `'\\''`)}'`;
 
+/** What decides colours besides the terminal itself (node:tty getColorDepth). */
+const COLOUR_KNOBS = new Set(['CI', 'NO_COLOR', 'FORCE_COLOR', 'NODE_DISABLE_COLORS']);
+
 export class CliTerminal {
   readonly exited: Promise<TerminalExit>;
   private readonly child: ChildProcessByStdio<Writable, Readable, Readable>;
@@ -44,7 +47,10 @@ export class CliTerminal {
     this.home = mkdtempSync(join(tmpdir(), 'pc-term-'));
     const [node, args] = cliCommand(options.args);
     const env: NodeJS.ProcessEnv = {
-      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !OURS.has(name))),
+      // A person's terminal: not CI's (Node turns colours off when CI is set) and no colour knobs.
+      ...Object.fromEntries(
+        Object.entries(process.env).filter(([name]) => !OURS.has(name) && !COLOUR_KNOBS.has(name)),
+      ),
       XDG_CONFIG_HOME: this.home,
       TERM: 'xterm-256color',
       LANG: 'C.UTF-8',

@@ -16,8 +16,10 @@ export interface Tool {
   readonly command: string;
   /** Arguments for a quick, harmless run; the tool counts as present when it starts at all. */
   readonly probe: readonly string[];
-  /** The Debian package that provides it (what .ci/run installs). */
+  /** The Debian package that provides it (what .ci/run installs); several separated by spaces. */
   readonly debianPackage: string;
+  /** The probe must also exit 0 (a program that starts but lacks a part, e.g. a Python module). */
+  readonly mustSucceed?: boolean;
 }
 
 /** The tools the tests use today. Add new ones here, with their Debian package. */
@@ -36,6 +38,28 @@ export const TOOLS = {
   mosquittoPasswd: { command: 'mosquitto_passwd', probe: ['-h'], debianPackage: 'mosquitto' },
   /** Makes the test CA and broker certificate for the relay's TLS test. */
   openssl: { command: 'openssl', probe: ['version'], debianPackage: 'openssl' },
+  /** iptux 0.8.3, the IP Messenger client the IPMsg module is tested against (test/integration/iptux.test.ts). */
+  iptux: { command: 'iptux', probe: ['--version'], debianPackage: 'iptux' },
+  /** The X server iptux's window lives in, headless. */
+  xvfb: { command: 'Xvfb', probe: ['-help'], debianPackage: 'xvfb xauth' },
+  /** A private D-Bus session bus for iptux (GtkApplication actions, accessibility). */
+  dbusRunSession: {
+    command: 'dbus-run-session',
+    probe: ['--version'],
+    debianPackage: 'dbus-daemon',
+  },
+  /**
+   * Debian's Python with the AT-SPI bindings: test/helpers/iptux/atspi-driver.py clicks iptux's
+   * buttons and fills its text fields through its accessibility tree.
+   */
+  atspi: {
+    command: '/usr/bin/python3',
+    probe: ['-c', 'import gi; gi.require_version("Atspi", "2.0"); from gi.repository import Atspi'],
+    debianPackage: 'python3-gi gir1.2-atspi-2.0 at-spi2-core',
+    mustSucceed: true,
+  },
+  /** nftables: mallory's forged source addresses (source NAT) and deaf hosts in the attack tests. */
+  nft: { command: 'nft', probe: ['--version'], debianPackage: 'nftables' },
 } as const satisfies Record<string, Tool>;
 
 /** Whether this run is CI: `CI` set to anything but empty, `0` or `false` (GitHub and .ci/run set `true`). */
@@ -52,12 +76,15 @@ export function findTool(tool: Tool): Availability {
   if (known !== undefined) return known;
   const probe = spawnSync(tool.command, [...tool.probe], { stdio: 'ignore', timeout: 5_000 });
   const code = probe.error === undefined ? undefined : errorCode(probe.error);
+  const failed = code === undefined && tool.mustSucceed === true && probe.status !== 0;
   const result: Availability =
-    code === undefined
+    code === undefined && !failed
       ? { ok: true }
       : {
           ok: false,
-          reason: `needs \`${tool.command}\`, which did not start (${code}): apt-get install -y ${tool.debianPackage}`,
+          reason: failed
+            ? `needs \`${tool.command}\` with ${tool.debianPackage}, whose probe failed (exit ${String(probe.status)}): apt-get install -y ${tool.debianPackage}`
+            : `needs \`${tool.command}\`, which did not start (${code ?? '?'}): apt-get install -y ${tool.debianPackage}`,
         };
   found.set(tool.command, result);
   return result;

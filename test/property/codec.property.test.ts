@@ -87,6 +87,7 @@ const packetArbitrary: fc.Arbitrary<Packet> = fc.oneof(
   fc.record({ kind: fc.constant('announce' as const), from: nodeId, ...portFields }),
   fc.record({ kind: fc.constant('hello' as const), ...helloFields }),
   fc.record({ kind: fc.constant('bye' as const), from: nodeId }),
+  fc.record({ kind: fc.constant('typing' as const), from: nodeId }),
   fc.record({ kind: fc.constant('text' as const), ...stream, text: anyText }),
   fc.record({
     kind: fc.constant('frag' as const),

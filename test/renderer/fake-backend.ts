@@ -1,7 +1,13 @@
 // An in-memory stand-in for main's handlers: the component tests (through fakeApi) and the
 // Chromium scale test use it where a real node is not the point. It answers like the real backend
 // (same channel map, same result shapes) but keeps everything in plain arrays.
-import type { ChatMessage, Contact, PacketLogEntry, SocketsSnapshot } from '../../shared/domain';
+import type {
+  ChatMessage,
+  Contact,
+  Draft,
+  PacketLogEntry,
+  SocketsSnapshot,
+} from '../../shared/domain';
 import { settingsSchema, type Settings } from '../../shared/ipc/schemas';
 import { IpcFailure, type CallHandlers, type SelfInfo } from '../../shared/ipc/contract';
 import { emptyCounters } from '../../shared/domain';
@@ -15,6 +21,7 @@ export interface FakeData {
   unread: Record<string, number>;
   packets: PacketLogEntry[];
   sockets: SocketsSnapshot;
+  drafts: Draft[];
 }
 
 const MINUTE = 60_000;
@@ -26,6 +33,7 @@ export function makeSelf(patch: Partial<SelfInfo> = {}): SelfInfo {
     fingerprint: 'aaaa '.repeat(16).trim(),
     nick: 'Me',
     status: 'online',
+    statusText: '',
     host: 'my-laptop',
     address: '192.168.1.20',
     clientPort: 4000,
@@ -69,6 +77,10 @@ export function makeSettings(patch: Partial<Settings> = {}): Settings {
     language: 'en',
     theme: 'light',
     notifications: true,
+    statusText: '',
+    avatarHue: null,
+    autoAwayMinutes: 10,
+    onboarded: true,
     ...patch,
   };
 }
@@ -203,6 +215,7 @@ export function sampleData(now: number): FakeData {
       interfaces: makeSelf().interfaces,
       counters: { ...emptyCounters(), datagramsSent: 12, datagramsReceived: 30, bytesSent: 4096 },
     },
+    drafts: [],
   };
 }
 
@@ -240,23 +253,37 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     'contacts:list': () => data.contacts,
     'directory:search': () => [],
     'directory:add': () => null,
-    'contacts:add': ({ address }) => {
+    'contacts:add': ({ address, waitMs }) => {
       const [ip = '', port] = address.split(':');
-      return { address: ip, port: port === undefined ? data.self.serverPort : Number(port) };
+      const at = { address: ip, port: port === undefined ? data.self.serverPort : Number(port) };
+      if (waitMs === undefined) return at;
+      // A PacketChat node answers from its client port: a hello to the server port finds any.
+      const found = data.contacts.find(
+        (c) =>
+          c.kind === 'peer' &&
+          c.address === at.address &&
+          (at.port === data.self.serverPort || c.port === at.port),
+      );
+      return { ...at, peer: found ?? null };
     },
     'conversations:list': () =>
-      data.contacts.map((c) => ({
-        peerId: c.id,
-        unread: data.unread[c.id] ?? 0,
-        lastMessage: historyOf(data, c.id).at(-1) ?? null,
-      })),
+      data.contacts.map((c) => {
+        const unread = data.unread[c.id] ?? 0;
+        const incoming = historyOf(data, c.id).filter((m) => m.direction === 'in');
+        return {
+          peerId: c.id,
+          unread,
+          firstUnreadId: unread === 0 ? null : (incoming.at(-unread)?.id ?? null),
+          lastMessage: historyOf(data, c.id).at(-1) ?? null,
+        };
+      }),
     'messages:history': ({ peerId, before, limit }) => {
       const all = historyOf(data, peerId);
       const end = before === undefined ? all.length : Number(before);
       const start = Math.max(0, end - limit);
       return { messages: all.slice(start, end), nextCursor: start === 0 ? null : String(start) };
     },
-    'messages:send': ({ peerId, text }) => {
+    'messages:send': ({ peerId, text, reply }) => {
       const to = contact(peerId);
       sentCounter += 1;
       const at = Date.now();
@@ -271,6 +298,7 @@ export function fakeHandlers(data: FakeData): CallHandlers {
         sentAt: at,
         receivedAt: at,
         remote: `${to.address}:${to.port}`,
+        ...(reply === undefined ? {} : { reply }),
       };
       data.messages.push(message);
       return message;
@@ -281,9 +309,38 @@ export function fakeHandlers(data: FakeData): CallHandlers {
       }
       return null;
     },
+    'messages:cancel': ({ messageId }) => {
+      if (!data.messages.some((m) => m.id === messageId)) {
+        throw new IpcFailure('not-found', `no message ${messageId}`, 'messageId');
+      }
+      return null;
+    },
+    'messages:delete': ({ messageIds }) => {
+      const deleted = data.messages.filter((m) => messageIds.includes(m.id)).map((m) => m.id);
+      data.messages = data.messages.filter((m) => !messageIds.includes(m.id));
+      return { deleted };
+    },
     'messages:markRead': ({ peerId }) => {
       data.unread[peerId] = 0;
       return { peerId, unread: Object.values(data.unread).reduce((a, b) => a + b, 0) };
+    },
+    'messages:markReadUpTo': ({ peerId, messageId }) => {
+      const incoming = historyOf(data, peerId).filter((m) => m.direction === 'in');
+      const index = historyOf(data, peerId).findIndex((m) => m.id === messageId);
+      if (index < 0) throw new IpcFailure('not-found', `no message ${messageId}`, 'messageId');
+      const after = historyOf(data, peerId)
+        .slice(index + 1)
+        .filter((m) => m.direction === 'in').length;
+      data.unread[peerId] = Math.min(data.unread[peerId] ?? 0, after, incoming.length);
+      const total = Object.values(data.unread).reduce((a, b) => a + b, 0);
+      return { peerId, unread: data.unread[peerId] ?? 0, total };
+    },
+    'messages:typing': () => null,
+    'drafts:list': () => data.drafts,
+    'drafts:set': ({ peerId, text }) => {
+      data.drafts = data.drafts.filter((d) => d.peerId !== peerId);
+      if (text !== '') data.drafts.push({ peerId, text, updatedAt: Date.now() });
+      return null;
     },
     'messages:search': ({ query, limit }) =>
       data.messages
@@ -299,6 +356,19 @@ export function fakeHandlers(data: FakeData): CallHandlers {
           at: m.receivedAt,
         })),
     'inspector:packets': ({ limit }) => data.packets.slice(-limit),
+    'inspector:payload': ({ seq }) => {
+      const packet = data.packets.find((p) => p.seq === seq);
+      if (!packet) return null;
+      const text = JSON.stringify({ proto: 'pchat', v: 2, ...packet.fields });
+      const bytes = new TextEncoder().encode(text);
+      const decrypted = packet.sealed !== undefined;
+      return {
+        seq,
+        base64: btoa(String.fromCharCode(...bytes)),
+        size: bytes.byteLength,
+        decrypted,
+      };
+    },
     'inspector:sockets': () => data.sockets,
     'settings:get': () => data.settings,
     'settings:set': (patch) => {

@@ -38,6 +38,77 @@ Element.prototype.scrollTo = function scrollTo(this: Element, options?: ScrollTo
 };
 Element.prototype.scrollIntoView = () => undefined;
 
+// --- what is on screen, and whether the window has the focus ---------------------------------
+// jsdom has no layout, so no IntersectionObserver. This one says an observed element is on
+// screen when `viewport` says so: by default everything rendered is (a tall window); a test
+// that scrolls "up" names the message ids it can see, then calls `showMessages` again.
+type Viewport = { readonly all: true } | { readonly ids: ReadonlySet<string> };
+let viewport: Viewport = { all: true };
+const observers = new Set<FakeIntersectionObserver>();
+
+function seen(element: Element): boolean {
+  if ('all' in viewport) return true;
+  const id = (element as HTMLElement).dataset['seenId'];
+  return id !== undefined && viewport.ids.has(id);
+}
+
+class FakeIntersectionObserver {
+  readonly root = null;
+  readonly rootMargin = '0px';
+  readonly thresholds = [0];
+  private readonly elements = new Set<Element>();
+  constructor(private readonly callback: IntersectionObserverCallback) {
+    observers.add(this);
+  }
+  observe(element: Element): void {
+    this.elements.add(element);
+    queueMicrotask(() => this.report([element]));
+  }
+  unobserve(element: Element): void {
+    this.elements.delete(element);
+  }
+  disconnect(): void {
+    this.elements.clear();
+    observers.delete(this);
+  }
+  takeRecords(): IntersectionObserverEntry[] {
+    return [];
+  }
+  report(elements: Iterable<Element> = this.elements): void {
+    const entries = [...elements]
+      .filter((e) => this.elements.has(e))
+      .map((target) => {
+        const visible = seen(target);
+        const rect = target.getBoundingClientRect();
+        return {
+          target,
+          isIntersecting: visible,
+          intersectionRatio: visible ? 1 : 0,
+          intersectionRect: visible ? rect : new DOMRect(),
+          boundingClientRect: rect,
+          rootBounds: null,
+          time: 0,
+        };
+      });
+    if (entries.length > 0) this.callback(entries, this);
+  }
+}
+Object.assign(globalThis, { IntersectionObserver: FakeIntersectionObserver });
+
+/** Which messages are on screen: every rendered one (`'all'`) or only these ids. */
+export function showMessages(ids: 'all' | readonly string[]): void {
+  viewport = ids === 'all' ? { all: true } : { ids: new Set(ids) };
+  for (const observer of observers) observer.report();
+}
+
+let focused = true;
+document.hasFocus = () => focused;
+/** The window gains or loses the focus (as alt-tabbing away does). */
+export function setWindowFocus(value: boolean): void {
+  focused = value;
+  window.dispatchEvent(new Event(value ? 'focus' : 'blur'));
+}
+
 /** `prefers-color-scheme: dark` answers `systemDark`; tests flip it with setSystemDark. */
 let systemDark = false;
 const mediaListeners = new Set<() => void>();
@@ -75,6 +146,9 @@ const disposers: (() => void)[] = [];
 afterEach(() => {
   cleanup();
   for (const dispose of disposers.splice(0)) dispose();
+  viewport = { all: true };
+  focused = true;
+  localStorage.clear();
 });
 
 /** The whole renderer against a fake main: store, bridge, i18n and <App>, as main.tsx builds them. */

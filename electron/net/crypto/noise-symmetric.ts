@@ -40,15 +40,30 @@ export class NoiseError extends Error {
 
 /** The AESGCM nonce for counter n: 32 zero bits, then n as 64-bit big-endian (rev 34 section 12.4). */
 export function noiseNonce(n: bigint): Uint8Array {
-  const nonce = new Uint8Array(12);
-  new DataView(nonce.buffer).setBigUint64(4, n);
-  return nonce;
+  return writeNonce(new Uint8Array(12), n);
+}
+
+/** Writes nonce n into `into` (12 bytes, the first 4 zero); returns it. */
+function writeNonce(into: Uint8Array, n: bigint): Uint8Array {
+  const high = Number(n >> 32n);
+  const low = Number(n & 0xffff_ffffn);
+  into[4] = high >>> 24;
+  into[5] = (high >>> 16) & 0xff;
+  into[6] = (high >>> 8) & 0xff;
+  into[7] = high & 0xff;
+  into[8] = low >>> 24;
+  into[9] = (low >>> 16) & 0xff;
+  into[10] = (low >>> 8) & 0xff;
+  into[11] = low & 0xff;
+  return into;
 }
 
 /** A key `k` (possibly empty) and a 64-bit nonce `n` (rev 34 section 5.1). */
 export class CipherState {
   private key: AeadKey | undefined;
   private n = 0n;
+  /** Reused for every record: both AEAD implementations read the nonce only during the call. */
+  private readonly nonceBytes = new Uint8Array(12);
 
   constructor(provider: Pick<CryptoProvider, 'aesGcm'>, key?: Uint8Array) {
     this.key = key === undefined ? undefined : provider.aesGcm(key);
@@ -73,7 +88,11 @@ export class CipherState {
   encryptWithAd(associatedData: Uint8Array, plaintext: Uint8Array): Uint8Array {
     if (this.key === undefined) return plaintext;
     if (this.n >= NOISE_RESERVED_NONCE) throw new NoiseError('nonce-exhausted', 'nonce exhausted');
-    const ciphertext = this.key.seal(noiseNonce(this.n), associatedData, plaintext);
+    const ciphertext = this.key.seal(
+      writeNonce(this.nonceBytes, this.n),
+      associatedData,
+      plaintext,
+    );
     this.n += 1n;
     return ciphertext;
   }
@@ -82,7 +101,11 @@ export class CipherState {
   decryptWithAd(associatedData: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined {
     if (this.key === undefined) return ciphertext;
     if (this.n >= NOISE_RESERVED_NONCE) return undefined;
-    const plaintext = this.key.open(noiseNonce(this.n), associatedData, ciphertext);
+    const plaintext = this.key.open(
+      writeNonce(this.nonceBytes, this.n),
+      associatedData,
+      ciphertext,
+    );
     if (plaintext !== undefined) this.n += 1n;
     return plaintext;
   }

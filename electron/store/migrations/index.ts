@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { up as initial } from './001-initial';
 import { up as search } from './002-search';
 import { up as trust } from './003-trust';
+import { up as chatWindow } from './004-chat-window';
 
 export interface Migration {
   /** The schema version this migration produces (PRAGMA user_version). */
@@ -15,6 +16,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', up: initial },
   { version: 2, name: 'search', up: search },
   { version: 3, name: 'trust', up: trust },
+  { version: 4, name: 'chat-window', up: chatWindow },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,7 +6,7 @@ import { useAppStore } from '../store/context';
 import { GROUP_ROW_PREFIX, selectContactRows, selectGroupedContacts } from '../store/selectors';
 import type { ContactGroup } from '../store/state';
 import { ContactRow } from './ContactRow';
-import { EmptyView, StateView } from './StateView';
+import { StateView } from './StateView';
 import { Icon } from './Icon';
 
 const GROUP_HEIGHT = 32;
@@ -24,20 +24,21 @@ function GroupHeader(props: { group: ContactGroup; focused: boolean; domId: stri
       id={props.domId}
       role="option"
       aria-selected={false}
-      aria-expanded={!collapsed}
-      aria-label={t('contacts.toggleGroup', { group: name, n: count })}
+      aria-label={t(collapsed ? 'contacts.expandGroup' : 'contacts.collapseGroup', {
+        group: name,
+        n: count,
+      })}
       className={props.focused ? 'group-header focused' : 'group-header'}
       onClick={() => toggle(props.group)}
     >
       <Icon name="chevron" size={14} className={collapsed ? 'chevron collapsed' : 'chevron'} />
-      <span>{name}</span>
-      <span className="group-count">{count}</span>
+      <span>{name}</span> <span className="group-count">{count}</span>
     </div>
   );
 }
 
 /** Online / Offline / Strangers, virtualized; arrow keys move, Enter opens, Home/End jump. */
-export function ContactList() {
+export function ContactList(props: { onAdd: () => void }) {
   const { t } = useTranslation();
   const rows = useAppStore(useShallow(selectContactRows));
   const total = useAppStore((s) => Object.keys(s.contacts).length);
@@ -68,7 +69,17 @@ export function ContactList() {
     );
   }
   if (total === 0)
-    return <EmptyView title={t('contacts.emptyTitle')} hint={t('contacts.emptyHint')} />;
+    return (
+      <div className="empty-view" role="status">
+        <span className="spinner" aria-hidden="true" />
+        <p className="empty-title">{t('contacts.lookingTitle')}</p>
+        <p className="empty-hint">{t('contacts.emptyHint')}</p>
+        <button type="button" className="button primary" onClick={props.onAdd}>
+          <Icon name="plus" size={15} />
+          {t('contacts.add')}
+        </button>
+      </div>
+    );
 
   const move = (index: number) => {
     const next = Math.max(0, Math.min(rows.length - 1, index));

@@ -3,9 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { endpoint, formatListTime } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
+import { presenceOf, useTyping } from './ConversationHeader';
 import { useNow } from './use-now';
 
-/** One contact in the list: it selects only its own contact, summary and last message. */
+/** One contact in the list: it selects only its own contact, summary, draft and last message. */
 export const ContactRow = memo(function ContactRow(props: {
   id: string;
   active: boolean;
@@ -16,6 +17,8 @@ export const ContactRow = memo(function ContactRow(props: {
   const now = useNow();
   const contact = useAppStore((s) => s.contacts[props.id]);
   const summary = useAppStore((s) => s.summaries[props.id]);
+  const draft = useAppStore((s) => s.drafts[props.id] ?? '');
+  const typing = useTyping(props.id);
   const last = useAppStore((s) => {
     const lastId = s.summaries[props.id]?.lastMessageId;
     return lastId ? s.messages[lastId] : undefined;
@@ -23,8 +26,7 @@ export const ContactRow = memo(function ContactRow(props: {
   const open = useAppStore((s) => s.openConversation);
   if (!contact) return null;
   const unread = summary?.unread ?? 0;
-  const presence =
-    contact.kind === 'stranger' ? undefined : contact.online ? contact.status : 'offline';
+  const presence = presenceOf(contact);
   const className = [
     'contact-row',
     props.active && 'active',
@@ -33,15 +35,51 @@ export const ContactRow = memo(function ContactRow(props: {
   ]
     .filter(Boolean)
     .join(' ');
-  const preview = last
-    ? `${last.direction === 'out' ? t('contacts.you') : ''}${last.text.slice(0, 120)}`
-    : t('contacts.noMessages');
+  // As in QQ and Telegram: a conversation with unsent text says so, except the open one.
+  const showDraft = draft.trim() !== '' && !props.active;
+  const time = last ? formatListTime(last.receivedAt, now, i18n.language) : undefined;
+  const address =
+    contact.kind === 'stranger'
+      ? t('contacts.strangerHint')
+      : endpoint(contact.address, contact.port);
+  const silent = presence === 'silent' ? t('status.notResponding') : undefined;
+  const previewText = typing
+    ? t('conversation.typing')
+    : showDraft
+      ? `${t('contacts.draft')} ${draft.replace(/\s+/g, ' ').slice(0, 120)}`
+      : last
+        ? `${last.direction === 'out' ? t('contacts.you') : ''}${last.text.slice(0, 120)}`
+        : t('contacts.noMessages');
+  const badge = unread > 0 ? (unread > 99 ? '99+' : String(unread)) : undefined;
+  let preview;
+  if (typing) preview = <span className="preview typing">{previewText}</span>;
+  else if (showDraft)
+    preview = (
+      <span className="preview">
+        <span className="draft-mark">{t('contacts.draft')}</span>{' '}
+        <span translate="no">{draft.replace(/\s+/g, ' ').slice(0, 120)}</span>
+      </span>
+    );
+  else
+    preview = (
+      <span className={last ? 'preview' : 'preview muted'} translate={last ? 'no' : undefined}>
+        {previewText}
+      </span>
+    );
+  const state =
+    presence === undefined || presence === 'silent' ? '' : `, ${t(`status.${presence}`)}`;
+  // The name is what the row shows, in the same order, then what only a screen reader needs:
+  // the visible words stay part of the name (WCAG 2.5.3, axe's label-content-name-mismatch).
+  const shown = [contact.nick, address, silent, contact.statusText, time, previewText, badge]
+    .filter((part) => part !== undefined && part !== '')
+    .join(' ');
+  const label = `${shown}${state}${unread > 0 ? `, ${t('contacts.unread', { n: unread })}` : ''}`;
   return (
     <div
       id={props.domId}
       role="option"
       aria-selected={props.active}
-      aria-label={`${contact.nick} ${endpoint(contact.address, contact.port)}${unread > 0 ? `, ${t('contacts.unread', { n: unread })}` : ''}`}
+      aria-label={label}
       className={className}
       onClick={() => open(contact.id)}
     >
@@ -50,34 +88,35 @@ export const ContactRow = memo(function ContactRow(props: {
         name={contact.nick}
         size={42}
         stranger={contact.kind === 'stranger'}
-        {...(presence ? { presence } : {})}
+        presence={presence}
+        hue={contact.avatarHue}
       />
       <div className="contact-text">
-        <div className="contact-line">
-          <span className="nick" translate="no">
-            {contact.nick}
-          </span>
-          {last && (
-            <time className="list-time">{formatListTime(last.receivedAt, now, i18n.language)}</time>
-          )}
-        </div>
+        <span className="nick" translate="no">
+          {contact.nick}
+        </span>{' '}
         {contact.kind === 'stranger' ? (
-          <span className="endpoint-small muted">{t('contacts.strangerHint')}</span>
+          <span className="endpoint-small muted contact-address">{address}</span>
         ) : (
-          <code className="mono endpoint-small" translate="no">
-            {endpoint(contact.address, contact.port)}
-          </code>
-        )}
-        <div className="contact-line">
-          <span className={last ? 'preview' : 'preview muted'} translate={last ? 'no' : undefined}>
-            {preview}
+          <span className="contact-line small-line contact-address">
+            <code className="mono endpoint-small" translate="no">
+              {address}
+            </code>
+            {silent && <span className="silent-note"> {silent}</span>}
+            {contact.statusText && (
+              <span className="status-text small" translate="no">
+                {' '}
+                {contact.statusText}
+              </span>
+            )}
           </span>
-          {unread > 0 && (
-            <span className="unread-badge" aria-label={t('contacts.unread', { n: unread })}>
-              {unread > 99 ? '99+' : unread}
-            </span>
-          )}
-        </div>
+        )}{' '}
+        {time && <time className="list-time">{time}</time>} {preview}{' '}
+        {badge && (
+          <span className="unread-badge" aria-hidden="true">
+            {badge}
+          </span>
+        )}
       </div>
     </div>
   );

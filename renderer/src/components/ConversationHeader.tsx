@@ -1,9 +1,11 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Contact } from '../../../shared/domain';
+import { TYPING_SHOWN_MS } from '../../../shared/protocol/constants';
 import { endpoint, formatDateTime } from '../lib/format';
 import type { AppState } from '../store/state';
 import { useAppStore } from '../store/context';
-import { Avatar } from './Avatar';
+import { Avatar, type Presence } from './Avatar';
 
 const RTT_SCAN = 200;
 
@@ -17,12 +19,33 @@ const selectLastRtt = (peerId: string) => (s: AppState) => {
   return undefined;
 };
 
+/** "typing…" for TYPING_SHOWN_MS after the peer's last typing notice. */
+export function useTyping(peerId: string): boolean {
+  const at = useAppStore((s) => s.typing[peerId]);
+  /** The notice whose time is up (each notice has its own `at`). */
+  const [expired, setExpired] = useState<number | undefined>(undefined);
+  useEffect(() => {
+    if (at === undefined) return;
+    const timer = setTimeout(() => setExpired(at), Math.max(0, at + TYPING_SHOWN_MS - Date.now()));
+    return () => clearTimeout(timer);
+  }, [at]);
+  return at !== undefined && expired !== at;
+}
+
+/** Online, Away, Busy, Offline, or "Not responding" (online, but our messages get no answer). */
+export function presenceOf(c: Contact): Presence | undefined {
+  if (c.kind === 'stranger') return undefined;
+  if (!c.online) return 'offline';
+  return c.responding === false ? 'silent' : c.status;
+}
+
 export function ConversationHeader(props: { contact: Contact }) {
   const { t, i18n } = useTranslation();
   const c = props.contact;
   const rtt = useAppStore(selectLastRtt(c.id));
+  const typing = useTyping(c.id);
   const stranger = c.kind === 'stranger';
-  const presence = stranger ? undefined : c.online ? c.status : 'offline';
+  const presence = presenceOf(c);
   return (
     <section className="conversation-header" aria-label={t('conversation.about', { nick: c.nick })}>
       <Avatar
@@ -30,7 +53,8 @@ export function ConversationHeader(props: { contact: Contact }) {
         name={c.nick}
         size={40}
         stranger={stranger}
-        {...(presence ? { presence } : {})}
+        presence={presence}
+        hue={c.avatarHue}
       />
       <div className="header-text">
         <div className="header-line">
@@ -38,7 +62,19 @@ export function ConversationHeader(props: { contact: Contact }) {
             {c.nick}
           </h2>
           {presence && (
-            <span className={`status-chip status-${presence}`}>{t(`status.${presence}`)}</span>
+            <span className={`status-chip status-${presence}`}>
+              {presence === 'silent' ? t('status.notResponding') : t(`status.${presence}`)}
+            </span>
+          )}
+          {c.statusText && (
+            <span className="status-text" translate="no">
+              {c.statusText}
+            </span>
+          )}
+          {typing && (
+            <span className="typing" role="status">
+              {t('conversation.typing')}
+            </span>
           )}
         </div>
         <div className="header-facts">

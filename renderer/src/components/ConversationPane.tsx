@@ -5,20 +5,30 @@ import { Composer } from './Composer';
 import { ConversationHeader } from './ConversationHeader';
 import { Icon } from './Icon';
 import { MessageList } from './MessageList';
+import { MessageMenu } from './MessageMenu';
+import { SelectionBar } from './SelectionBar';
 import { EmptyView } from './StateView';
 
 /** The right side: header, messages and composer of the open conversation. */
 export function ConversationPane() {
   const { t } = useTranslation();
   const contact = useAppStore(selectActiveContact);
+  const setAdding = useAppStore((s) => s.setAddingContact);
+  const selecting = useAppStore(
+    (s) => s.selection !== null && s.selection.peerId === s.activePeerId,
+  );
   if (!contact) {
     return (
-      <main className="conversation empty">
+      <main className="conversation empty" aria-label={t('conversation.emptyLabel')}>
         <EmptyView
           icon={<Icon name="chat" size={56} className="empty-icon" />}
           title={t('conversation.emptyTitle')}
           hint={t('conversation.emptyHint')}
         />
+        <button type="button" className="button" onClick={() => setAdding(true)}>
+          <Icon name="plus" size={15} />
+          {t('contacts.add')}
+        </button>
       </main>
     );
   }
@@ -26,12 +36,17 @@ export function ConversationPane() {
     <main className="conversation" aria-label={t('conversation.label', { nick: contact.nick })}>
       <ConversationHeader contact={contact} />
       <MessageList key={contact.id} peerId={contact.id} nick={contact.nick} />
-      <Composer
-        key={`composer-${contact.id}`}
-        peerId={contact.id}
-        nick={contact.nick}
-        stranger={contact.kind === 'stranger'}
-      />
+      {selecting ? (
+        <SelectionBar peerId={contact.id} />
+      ) : (
+        <Composer
+          key={`composer-${contact.id}`}
+          peerId={contact.id}
+          nick={contact.nick}
+          stranger={contact.kind === 'stranger'}
+        />
+      )}
+      <MessageMenu />
     </main>
   );
 }

@@ -18,6 +18,14 @@ const PATHS = {
   chevron: 'M8 10l4 4 4-4',
   arrows: 'M7 7h11l-3-3M17 17H6l3 3',
   user: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4.5 20c.6-3.6 3.7-5.5 7.5-5.5s6.9 1.9 7.5 5.5',
+  reply: 'M10 9V5l-7 7 7 7v-4.1c5 0 8.5 1.6 11 5.1-1-5-4-10-11-11z',
+  copy: 'M9 9h11v11H9zM5 15V4h11',
+  forward: 'M14 9V5l7 7-7 7v-4.1c-5 0-8.5 1.6-11 5.1 1-5 4-10 11-11z',
+  more: 'M5 12h.5M11.75 12h.5M18.5 12h.5',
+  checks: 'M1.5 12.5l4.5 4.5L15.5 7.5M11 16.5l.5.5L21 7.5',
+  smile: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM8.5 14.5s1.3 2 3.5 2 3.5-2 3.5-2M9 9.5h.5M15 9.5h.5',
+  down: 'M12 5v14M6 13l6 6 6-6',
+  select: 'M4 4h16v16H4zM8 12l3 3 5-6',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -1,4 +1,4 @@
-import { memo, useState } from 'react';
+import { memo, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '../../../shared/domain';
 import { isStrangerId } from '../../../shared/stranger-id';
@@ -6,100 +6,305 @@ import { formatClock, formatDateTime } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { Icon, type IconName } from './Icon';
+import { undelivered, useMessageActions } from './message-actions';
 import { MessageText } from './MessageText';
 
-const STATE_ICON: Record<ChatMessage['state'], IconName> = {
+/** What a sent message's ticks say: one tick "Sent" where nothing acknowledges, two "Delivered". */
+export function stateLabel(m: ChatMessage): ChatMessage['state'] | 'sent' {
+  // Nothing acknowledges plain text to a stranger: `delivered` there means only "handed to the
+  // network", so it reads "Sent", never "Delivered".
+  return m.state === 'delivered' && isStrangerId(m.peerId) ? 'sent' : m.state;
+}
+
+const TICK_ICON: Record<ReturnType<typeof stateLabel>, IconName> = {
   sending: 'clock',
-  delivered: 'check',
+  sent: 'check',
+  delivered: 'checks',
   pending: 'clock',
   failed: 'alert',
   held: 'alert',
+  cancelled: 'close',
   received: 'check',
 };
 
-function DeliveryState(props: { message: ChatMessage }) {
+/** The ticks inside a sent bubble, with their words for screen readers and on hover. */
+function Ticks(props: { message: ChatMessage }) {
   const { t } = useTranslation();
-  const retry = useAppStore((s) => s.retryMessage);
+  const label = stateLabel(props.message);
+  const text = t(`message.state.${label}`);
+  // Waiting, failed and cancelled say it in words under the bubble (StatusLine).
+  const spoken = label === 'sending' || label === 'sent' || label === 'delivered';
+  return (
+    <span className={`ticks ticks-${label}`} title={text}>
+      <Icon name={TICK_ICON[label]} size={15} />
+      {spoken && <span className="sr-only">{text}</span>}
+    </span>
+  );
+}
+
+/** Under a sent bubble whose state needs words or a decision: waiting, failed, cancelled. */
+function StatusLine(props: { message: ChatMessage; nick: string; responding: boolean }) {
+  const { t } = useTranslation();
+  const actions = useMessageActions();
   const [error, setError] = useState<string | null>(null);
   const m = props.message;
-  // Nothing acknowledges plain text to a stranger: `delivered` there means only "handed to the
-  // network", so it reads "Sent", never "Delivered".
-  const label = m.state === 'delivered' && isStrangerId(m.peerId) ? 'sent' : m.state;
+  const run = (call: () => Promise<{ ok: boolean; error?: { message: string } }>) => {
+    setError(null);
+    void call().then((r) => {
+      if (!r.ok) setError(t('message.actionFailed', { message: r.error?.message ?? '' }));
+    });
+  };
+  let text: string | undefined;
+  if (m.state === 'pending') text = t('message.waiting', { nick: props.nick });
+  else if (m.state === 'failed') text = t('message.state.failed');
+  else if (m.state === 'cancelled') text = t('message.cancelledNote');
+  else if (m.state === 'sending' && !props.responding)
+    text = t('message.notResponding', { nick: props.nick });
+  if (text === undefined) return null;
+  const button = (label: string, onClick: () => void, name: string) => (
+    <button type="button" className="link-button" aria-label={name} onClick={onClick}>
+      {label}
+    </button>
+  );
   return (
-    <span className={`delivery delivery-${m.state}`}>
-      <Icon name={STATE_ICON[m.state]} size={13} />
-      <span>{t(`message.state.${label}`)}</span>
-      {m.state === 'failed' && (
-        <button
-          type="button"
-          className="link-button"
-          aria-label={t('message.retryLabel')}
-          onClick={() => {
-            setError(null);
-            void retry(m.id).then((r) => {
-              if (!r.ok) setError(t('message.retryFailed', { message: r.error.message }));
-            });
-          }}
-        >
-          {t('message.retry')}
-        </button>
-      )}
+    <div className={`message-status status-${m.state}`} role="status">
+      <span>{text}</span>
+      {(m.state === 'pending' || m.state === 'failed') &&
+        button(
+          m.state === 'pending' ? t('message.retryNow') : t('message.retry'),
+          () => run(() => actions.retry(m.id)),
+          t('message.retryLabel'),
+        )}
+      {undelivered(m) &&
+        button(
+          t('message.cancel'),
+          () => run(() => actions.cancel(m.id)),
+          t('message.cancelLabel'),
+        )}
+      {m.state !== 'sending' &&
+        button(t('actions.delete'), () => actions.remove([m.id]), t('message.deleteLabel'))}
       {error && (
         <span className="field-error" role="alert">
           {error}
         </span>
       )}
-    </span>
+    </div>
   );
 }
 
-/** One message: avatar, bubble, time, TCP mark and (for mine) delivery state with retry. */
+function Quote(props: { message: ChatMessage }) {
+  const { t } = useTranslation();
+  const reply = props.message.reply;
+  const original = useAppStore((s) => (reply ? s.messages[reply.id] : undefined));
+  const who = useAppStore((s) => {
+    if (!original) return undefined;
+    return original.direction === 'out'
+      ? (s.self?.nick ?? t('message.fromMe'))
+      : s.contacts[original.peerId]?.nick;
+  });
+  const jump = useAppStore((s) => s.jumpToMessage);
+  if (!reply) return null;
+  return (
+    <button
+      type="button"
+      className="quote"
+      title={t('message.quoteJump')}
+      onClick={() =>
+        void jump({ peerId: props.message.peerId, messageId: reply.id, snippet: '', at: 0 })
+      }
+    >
+      {who && <span className="quote-who">{who}</span>}
+      <span className="quote-text" translate="no">
+        {reply.excerpt}
+      </span>
+    </button>
+  );
+}
+
+/**
+ * One message. The first of a group shows the avatar and the name and time line; every bubble
+ * carries its ticks inside; time, round-trip time and address are on hover. Right-click opens the
+ * menu, the hover bar has Reply, Copy and More; keys work on the focused message (docs/UI.md).
+ */
 export const MessageBubble = memo(function MessageBubble(props: {
   id: string;
+  first: boolean;
+  last: boolean;
   highlighted: boolean;
 }) {
   const { t, i18n } = useTranslation();
   const m = useAppStore((s) => s.messages[props.id]);
-  const nick = useAppStore((s) => (m ? s.contacts[m.peerId]?.nick : undefined));
+  const contact = useAppStore((s) => (m ? s.contacts[m.peerId] : undefined));
   const self = useAppStore((s) => s.self);
+  const selecting = useAppStore((s) => (m ? s.selection?.peerId === m.peerId : false));
+  const selected = useAppStore((s) => s.selection?.ids.includes(props.id) ?? false);
+  const openMenu = useAppStore((s) => s.openMenu);
+  const actions = useMessageActions();
   if (!m) return null;
   const mine = m.direction === 'out';
+  const stranger = isStrangerId(m.peerId);
+  const nick = contact?.nick ?? m.remote;
   const who = mine
-    ? { id: self?.nodeId ?? 'me', name: self?.nick ?? t('message.fromMe') }
-    : { id: m.peerId, name: nick ?? m.remote };
-  const details = t('message.details', {
-    sent: formatDateTime(m.sentAt, i18n.language),
-    received: formatDateTime(m.receivedAt, i18n.language),
-    remote: m.remote,
-  });
+    ? {
+        id: self?.nodeId ?? 'me',
+        name: self?.nick ?? t('message.fromMe'),
+        hue: self?.avatarHue,
+      }
+    : { id: m.peerId, name: nick, hue: contact?.avatarHue };
+  const details = [
+    t('message.details', {
+      sent: formatDateTime(m.sentAt, i18n.language),
+      received: formatDateTime(m.receivedAt, i18n.language),
+      remote: m.remote,
+    }),
+    m.rttMs === undefined ? '' : t('message.rttDetail', { ms: Math.round(m.rttMs) }),
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  // How it actually went: only an acknowledged message says TCP, never an attempt.
+  const byTcp = mine && m.state === 'delivered' && m.transport === 'tcp' && !stranger;
+  const menuAt = (x: number, y: number) => openMenu({ messageId: m.id, x, y });
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.target !== e.currentTarget || e.altKey || e.metaKey) return;
+    const key = e.key.toLowerCase();
+    const handled: Record<string, () => void> = {
+      r: () => actions.reply(m.id),
+      c: () => void actions.copy([m.id]),
+      f: () => actions.forward([m.id]),
+      s: () => actions.select(m.peerId, m.id),
+      delete: () => actions.remove([m.id]),
+      contextmenu: () => {
+        const box = e.currentTarget.getBoundingClientRect();
+        menuAt(box.left + 40, box.top + 20);
+      },
+    };
+    const action =
+      e.key === 'F10' && e.shiftKey
+        ? handled['contextmenu']
+        : e.ctrlKey
+          ? key === 'c'
+            ? handled['c']
+            : undefined
+          : e.key === 'Enter'
+            ? handled['contextmenu']
+            : handled[key];
+    if (!action) return;
+    e.preventDefault();
+    action();
+  };
+  const className = [
+    'message',
+    mine ? 'out' : 'in',
+    props.first ? 'first' : 'cont',
+    props.last && 'last',
+    props.highlighted && 'highlight',
+    selected && 'selected',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
     <div
-      className={['message', mine ? 'out' : 'in', props.highlighted && 'highlight']
-        .filter(Boolean)
-        .join(' ')}
+      className={className}
       data-message-id={m.id}
       data-state={m.state}
+      tabIndex={-1}
+      aria-label={t('message.label', {
+        who: who.name,
+        time: formatClock(m.receivedAt, i18n.language),
+      })}
+      onKeyDown={onKeyDown}
+      onContextMenu={(e) => {
+        e.preventDefault();
+        menuAt(e.clientX, e.clientY);
+      }}
+      onClick={(e) => {
+        if (!selecting || (e.target as HTMLElement).closest('a, button')) return;
+        actions.select(m.peerId, m.id);
+      }}
     >
-      <Avatar id={who.id} name={who.name} size={34} stranger={!mine && isStrangerId(m.peerId)} />
+      {selecting && (
+        <span
+          className="select-box"
+          role="checkbox"
+          aria-checked={selected}
+          aria-label={t('actions.selectMessage')}
+        >
+          {selected && <Icon name="check" size={14} />}
+        </span>
+      )}
+      <div className="avatar-slot">
+        {props.first && (
+          <Avatar
+            id={who.id}
+            name={who.name}
+            size={34}
+            stranger={!mine && stranger}
+            {...(who.hue === undefined ? {} : { hue: who.hue })}
+          />
+        )}
+      </div>
       <div className="message-body">
+        {props.first && (
+          <div className="message-head">
+            {!mine && (
+              <span className="sender" translate="no">
+                {who.name}
+              </span>
+            )}
+            <time dateTime={new Date(m.receivedAt).toISOString()}>
+              {formatClock(m.receivedAt, i18n.language)}
+            </time>
+          </div>
+        )}
         <div className={`bubble ${m.state}`} title={details}>
+          <Quote message={m} />
           <MessageText text={m.text} />
-        </div>
-        <div className="message-meta">
-          <time dateTime={new Date(m.receivedAt).toISOString()}>
-            {formatClock(m.receivedAt, i18n.language)}
-          </time>
-          {m.transport === 'tcp' && (
-            <span className="tcp-mark" title={t('message.tcpTitle')}>
-              {t('message.tcp')}
+          {mine && (
+            <span className="bubble-meta">
+              {byTcp && (
+                <span className="tcp-mark" title={t('message.tcpTitle')}>
+                  {t('message.tcp')}
+                </span>
+              )}
+              <Ticks message={m} />
             </span>
           )}
-          {m.rttMs !== undefined && (
-            <span className="rtt">{t('message.rtt', { ms: Math.round(m.rttMs) })}</span>
-          )}
-          {mine && <DeliveryState message={m} />}
         </div>
+        {mine && <StatusLine message={m} nick={nick} responding={contact?.responding !== false} />}
       </div>
+      {!selecting && (
+        <div className="hover-actions" aria-hidden="true">
+          {!stranger && (
+            <button
+              type="button"
+              tabIndex={-1}
+              title={t('actions.reply')}
+              onClick={() => actions.reply(m.id)}
+            >
+              <Icon name="reply" size={15} />
+            </button>
+          )}
+          <button
+            type="button"
+            tabIndex={-1}
+            title={t('actions.copy')}
+            onClick={() => void actions.copy([m.id])}
+          >
+            <Icon name="copy" size={15} />
+          </button>
+          <button
+            type="button"
+            tabIndex={-1}
+            title={t('actions.more')}
+            onClick={(e) => {
+              const box = e.currentTarget.getBoundingClientRect();
+              menuAt(box.left, box.bottom + 4);
+            }}
+          >
+            <Icon name="more" size={15} />
+          </button>
+        </div>
+      )}
     </div>
   );
 });

@@ -1,15 +1,28 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
 import { useTranslation } from 'react-i18next';
-import { useAppStore } from '../store/context';
-import { buildMessageRows } from './message-rows';
-import { MessageRowView } from './MessageRowView';
+import { useAppStore, useAppStoreApi } from '../store/context';
+import { Icon } from './Icon';
+import { buildMessageRows, type MessageRow } from './message-rows';
+import { MessageRowView, useDayLabel } from './MessageRowView';
 
 const NO_ITEMS: readonly string[] = [];
 /** Start fetching the next older page this close to the top. */
 const LOAD_MARGIN_PX = 400;
 const BOTTOM_SLACK_PX = 48;
 const HIGHLIGHT_MS = 2_500;
+/** The floating date chip stays this long after the last scroll. */
+const FLOATING_DAY_MS = 1_200;
+/** A message counts as seen when this share of it is on screen (or it fills half the list). */
+const SEEN_RATIO = 0.5;
 
 interface Anchor {
   readonly firstKey: string | undefined;
@@ -17,9 +30,91 @@ interface Anchor {
   readonly scrollTop: number;
 }
 
+function FloatingDay(props: { at: number }) {
+  const label = useDayLabel(props.at);
+  return (
+    <div className="floating-day" aria-hidden="true">
+      <span>{label}</span>
+    </div>
+  );
+}
+
 /**
- * The conversation, virtualized. Scrolling near the top pages older history in; the view keeps its
- * place while rows are added above. New messages scroll into view only when already at the bottom.
+ * Tracks which messages are on screen (IntersectionObserver) and marks the conversation read up
+ * to the newest of them while the window is visible and focused, as Telegram does: a message
+ * that arrives while you look elsewhere, or scrolled up, stays unread until you see it.
+ */
+function useReadTracking(peerId: string, indexOf: ReadonlyMap<string, number>) {
+  const store = useAppStoreApi();
+  const visible = useRef(new Set<string>());
+  const observer = useRef<IntersectionObserver | null>(null);
+  const index = useRef(indexOf);
+  useEffect(() => {
+    index.current = indexOf;
+  }, [indexOf]);
+
+  const markSeen = useCallback(() => {
+    const s = store.getState();
+    if (!s.windowActive || s.view !== 'chats' || s.activePeerId !== peerId) return;
+    if ((s.summaries[peerId]?.unread ?? 0) === 0) return;
+    let newest: string | undefined;
+    let at = -1;
+    for (const id of visible.current) {
+      const i = index.current.get(id) ?? -1;
+      if (i > at) [newest, at] = [id, i];
+    }
+    if (newest !== undefined) s.markReadUpTo(peerId, newest);
+  }, [store, peerId]);
+
+  const observe = (element: HTMLElement | null) => {
+    if (element === null || typeof IntersectionObserver === 'undefined') return undefined;
+    // No root: the viewport, clipped by the scrolling list, is what the eye sees.
+    observer.current ??= new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          const id = (entry.target as HTMLElement).dataset['seenId'];
+          if (id === undefined) continue;
+          const tall = entry.intersectionRect.height >= window.innerHeight * SEEN_RATIO;
+          if (entry.isIntersecting && (entry.intersectionRatio >= SEEN_RATIO || tall))
+            visible.current.add(id);
+          else visible.current.delete(id);
+        }
+        markSeen();
+      },
+      { threshold: [0, SEEN_RATIO, 1] },
+    );
+    const io = observer.current;
+    io.observe(element);
+    return () => {
+      io.unobserve(element);
+      const id = element.dataset['seenId'];
+      if (id !== undefined) visible.current.delete(id);
+    };
+  };
+
+  // Coming back to the window (or the unread count growing under the eyes) re-checks.
+  const active = useAppStore((s) => s.windowActive);
+  const unread = useAppStore((s) => s.summaries[peerId]?.unread ?? 0);
+  useEffect(() => {
+    if (active && unread > 0) markSeen();
+  }, [active, unread, markSeen]);
+  useEffect(() => () => observer.current?.disconnect(), []);
+  return observe;
+}
+
+/** The message elements in the list, in order (what ↑ and ↓ move between). */
+function messageElements(list: HTMLElement): HTMLElement[] {
+  const found = [...list.querySelectorAll<HTMLElement>('.message[data-message-id]')];
+  const position = (el: HTMLElement) =>
+    Number(el.closest<HTMLElement>('[data-index]')?.dataset['index'] ?? 0);
+  return found.sort((a, b) => position(a) - position(b));
+}
+
+/**
+ * The conversation, virtualized. It lands on the first unread message (with the divider) or at
+ * the bottom; scrolling near the top pages older history in, keeping the view in place; new
+ * messages scroll into view only when already at the bottom, and otherwise a "↓ N" button says
+ * how many are unread. The view stays at the bottom when the window or composer changes size.
  */
 export function MessageList(props: { peerId: string; nick: string }) {
   const { t } = useTranslation();
@@ -27,28 +122,45 @@ export function MessageList(props: { peerId: string; nick: string }) {
   const items = useAppStore((s) => s.threads[peerId]?.items ?? NO_ITEMS);
   const messages = useAppStore((s) => s.messages);
   const notices = useAppStore((s) => s.notices);
-  const canLoad = useAppStore((s) => {
-    const thread = s.threads[peerId];
-    return thread !== undefined && !thread.complete && thread.load.status === 'ready';
-  });
+  const divider = useAppStore((s) => s.dividers[peerId] ?? null);
+  const thread = useAppStore((s) => s.threads[peerId]);
+  const canLoad = thread !== undefined && !thread.complete && thread.load.status === 'ready';
   const loadOlder = useAppStore((s) => s.loadOlder);
+  const loadUntil = useAppStore((s) => s.loadUntil);
   const highlightId = useAppStore((s) => s.highlightMessageId);
   const clearHighlight = useAppStore((s) => s.clearHighlight);
+  const atBottomState = useAppStore((s) => s.listAtBottom);
+  const setListAtBottom = useAppStore((s) => s.setListAtBottom);
+  const unread = useAppStore((s) => s.summaries[peerId]?.unread ?? 0);
   const rows = useMemo(
-    () => buildMessageRows(items, messages, notices),
-    [items, messages, notices],
+    () => buildMessageRows(items, messages, notices, divider),
+    [items, messages, notices, divider],
   );
+  const indexOf = useMemo(() => new Map(items.map((id, i) => [id, i])), [items]);
+  const observe = useReadTracking(peerId, indexOf);
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
+  const landed = useRef(false);
   const anchor = useRef<Anchor | null>(null);
+  const [floating, setFloating] = useState<number | null>(null);
+  const floatingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render only, as documented
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => (rows[i]?.kind === 'message' ? 76 : 40),
+    estimateSize: (i) => estimate(rows[i]),
     getItemKey: (i) => rows[i]?.key ?? i,
     overscan: 8,
   });
+
+  const setBottom = (value: boolean) => {
+    atBottom.current = value;
+    setListAtBottom(value);
+  };
+  const toBottom = () => {
+    setBottom(true);
+    virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
+  };
 
   const requestOlder = () => {
     const el = scrollRef.current;
@@ -60,6 +172,32 @@ export function MessageList(props: { peerId: string; nick: string }) {
     };
     void loadOlder(peerId);
   };
+
+  // More unread messages than the first page holds: page back to the first of them.
+  const dividerLoaded = divider === null || indexOf.has(divider) || thread?.complete === true;
+  useEffect(() => {
+    if (!dividerLoaded && canLoad) void loadUntil(peerId, divider);
+  }, [dividerLoaded, divider, canLoad, loadUntil, peerId]);
+
+  // Land once: on the divider when there are unread messages, else at the newest message.
+  useLayoutEffect(() => {
+    if (landed.current || thread?.load.status !== 'ready' || !dividerLoaded) return;
+    landed.current = true;
+    // Only while there is something unread: coming back to a read conversation shows its end.
+    const at = unread > 0 ? rows.findIndex((r) => r.kind === 'unread') : -1;
+    const onDivider = at >= 0 && at < rows.length - 2;
+    setBottom(!onDivider);
+    // Again on the next frame: on a remount the virtualizer only then knows its viewport.
+    const land = () => {
+      if (!scrollRef.current?.isConnected) return;
+      if (onDivider) virtualizer.scrollToIndex(at, { align: 'start' });
+      else if (rows.length > 1) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
+    };
+    land();
+    requestAnimationFrame(land);
+    // Landing happens once per mount; later changes are handled below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [thread?.load.status, dividerLoaded, rows.length]);
 
   const firstKey = items[0];
   const lastKey = items.at(-1);
@@ -74,52 +212,133 @@ export function MessageList(props: { peerId: string; nick: string }) {
   }, [firstKey, virtualizer]);
 
   useLayoutEffect(() => {
-    if (atBottom.current && rows.length > 1)
+    if (landed.current && atBottom.current && rows.length > 1)
       virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
     // Only a new last row matters here, not every re-render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [lastKey, virtualizer]);
 
+  // Pinned to the bottom across resizes (the window, or the composer growing).
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const resized = new ResizeObserver(() => {
+      if (atBottom.current) el.scrollTop = el.scrollHeight;
+    });
+    resized.observe(el);
+    return () => resized.disconnect();
+  }, []);
+
   useEffect(() => {
     if (highlightId === null) return;
     const index = rows.findIndex((r) => r.kind === 'message' && r.id === highlightId);
     if (index < 0) return;
-    atBottom.current = false;
+    setBottom(false);
     virtualizer.scrollToIndex(index, { align: 'center' });
     const timer = setTimeout(clearHighlight, HIGHLIGHT_MS);
     return () => clearTimeout(timer);
+    // setBottom only writes; the highlight and rows decide.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [highlightId, rows, virtualizer, clearHighlight]);
 
+  useEffect(() => () => clearTimeout(floatingTimer.current), []);
+
+  const showFloatingDay = (el: HTMLElement) => {
+    const top = virtualizer.getVirtualItems().find((v) => v.end > el.scrollTop);
+    const row = top === undefined ? undefined : rows[top.index];
+    // Over a real day separator the chip would say the same thing twice.
+    const at = row?.kind === 'message' ? messages[row.id]?.receivedAt : undefined;
+    setFloating(at ?? null);
+    clearTimeout(floatingTimer.current);
+    floatingTimer.current = setTimeout(() => setFloating(null), FLOATING_DAY_MS);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const list = scrollRef.current;
+    if (!list || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+    const elements = messageElements(list);
+    const current = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>(
+      '.message',
+    );
+    const at = current ? elements.indexOf(current) : -1;
+    const next =
+      at < 0
+        ? e.key === 'ArrowUp'
+          ? elements.at(-1)
+          : elements[0]
+        : elements[at + (e.key === 'ArrowUp' ? -1 : 1)];
+    if (!next) return;
+    e.preventDefault();
+    next.focus();
+    next.scrollIntoView({ block: 'nearest' });
+  };
+
   return (
-    <div
-      ref={scrollRef}
-      className="message-list"
-      role="log"
-      tabIndex={0}
-      aria-label={t('conversation.label', { nick: props.nick })}
-      onScroll={(e) => {
-        const el = e.currentTarget;
-        atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK_PX;
-        if (el.scrollTop < LOAD_MARGIN_PX) requestOlder();
-      }}
-    >
-      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-        {virtualizer.getVirtualItems().map((item) => {
-          const row = rows[item.index];
-          if (!row) return null;
-          return (
-            <div
-              key={item.key}
-              data-index={item.index}
-              ref={virtualizer.measureElement}
-              className="virtual-row"
-              style={{ transform: `translateY(${item.start}px)` }}
-            >
-              <MessageRowView row={row} peerId={peerId} highlightId={highlightId} />
-            </div>
-          );
-        })}
+    <div className="message-list-frame">
+      <div
+        ref={scrollRef}
+        className="message-list"
+        role="log"
+        tabIndex={0}
+        aria-label={t('conversation.label', { nick: props.nick })}
+        onKeyDown={onKeyDown}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK_PX;
+          if (bottom !== atBottom.current) setBottom(bottom);
+          if (el.scrollTop < LOAD_MARGIN_PX) requestOlder();
+          if (landed.current) showFloatingDay(el);
+        }}
+      >
+        <div
+          className="message-column"
+          style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+        >
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index];
+            if (!row) return null;
+            const messageId = row.kind === 'message' ? row.id : undefined;
+            const incoming = messageId !== undefined && messages[messageId]?.direction === 'in';
+            return (
+              <div
+                key={item.key}
+                data-index={item.index}
+                data-seen-id={messageId}
+                ref={(el) => {
+                  virtualizer.measureElement(el);
+                  return messageId === undefined ? undefined : observe(el);
+                }}
+                className={incoming ? 'virtual-row incoming' : 'virtual-row'}
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
+                <MessageRowView row={row} peerId={peerId} highlightId={highlightId} />
+              </div>
+            );
+          })}
+        </div>
       </div>
+      {floating !== null && <FloatingDay at={floating} />}
+      {!atBottomState && (
+        <button
+          type="button"
+          className="to-bottom"
+          aria-label={
+            unread > 0
+              ? t('conversation.toBottomUnread', { n: unread })
+              : t('conversation.toBottom')
+          }
+          title={t('conversation.toBottom')}
+          onClick={toBottom}
+        >
+          <Icon name="down" size={18} />
+          {unread > 0 && <span className="to-bottom-count">{unread > 99 ? '99+' : unread}</span>}
+        </button>
+      )}
     </div>
   );
+}
+
+function estimate(row: MessageRow | undefined): number {
+  if (row?.kind !== 'message') return 36;
+  return row.first ? 64 : 40;
 }

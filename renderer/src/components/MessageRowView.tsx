@@ -6,18 +6,31 @@ import type { MessageRow } from './message-rows';
 import { Icon } from './Icon';
 import { useNow } from './use-now';
 
-function DaySeparator(props: { at: number }) {
+/** Today, Yesterday, or the date. */
+export function useDayLabel(at: number): string {
   const { t, i18n } = useTranslation();
   const now = useNow();
-  const label =
-    dayKey(props.at) === dayKey(now)
-      ? t('conversation.today')
-      : dayKey(props.at) === dayKey(now - 86_400_000)
-        ? t('conversation.yesterday')
-        : formatDay(props.at, i18n.language);
+  return dayKey(at) === dayKey(now)
+    ? t('conversation.today')
+    : dayKey(at) === dayKey(now - 86_400_000)
+      ? t('conversation.yesterday')
+      : formatDay(at, i18n.language);
+}
+
+function DaySeparator(props: { at: number }) {
+  const label = useDayLabel(props.at);
   return (
     <div className="day-separator" role="separator" aria-label={label}>
       <span>{label}</span>
+    </div>
+  );
+}
+
+function UnreadDivider() {
+  const { t } = useTranslation();
+  return (
+    <div className="unread-divider" role="separator" aria-label={t('conversation.unreadDivider')}>
+      <span>{t('conversation.unreadDivider')}</span>
     </div>
   );
 }
@@ -82,7 +95,16 @@ export function MessageRowView(props: {
       return <DaySeparator at={row.at} />;
     case 'notice':
       return <NoticeRow id={row.id} />;
+    case 'unread':
+      return <UnreadDivider />;
     case 'message':
-      return <MessageBubble id={row.id} highlighted={row.id === props.highlightId} />;
+      return (
+        <MessageBubble
+          id={row.id}
+          first={row.first}
+          last={row.last}
+          highlighted={row.id === props.highlightId}
+        />
+      );
   }
 }

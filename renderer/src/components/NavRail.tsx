@@ -3,6 +3,7 @@ import { useAppStore } from '../store/context';
 import { selectUnreadTotal } from '../store/selectors';
 import { Avatar } from './Avatar';
 import { Icon } from './Icon';
+import { StatusMenu } from './StatusMenu';
 
 /** The narrow bar on the far left, as in QQ: me, chats, inspector, settings. */
 export function NavRail() {
@@ -12,15 +13,34 @@ export function NavRail() {
   const setSettingsOpen = useAppStore((s) => s.setSettingsOpen);
   const unread = useAppStore(selectUnreadTotal);
   const self = useAppStore((s) => s.self);
+  const menuOpen = useAppStore((s) => s.statusMenuOpen);
+  const setMenuOpen = useAppStore((s) => s.setStatusMenuOpen);
   return (
     <nav className="nav-rail" aria-label={t('nav.label')}>
-      <div className="nav-me">
-        {self ? (
-          <Avatar id={self.nodeId} name={self.nick} size={38} presence={self.status} />
-        ) : (
+      {self ? (
+        <button
+          type="button"
+          className="nav-me"
+          aria-label={t('statusMenu.open', { status: t(`status.${self.status}`) })}
+          aria-haspopup="dialog"
+          aria-expanded={menuOpen}
+          title={t('statusMenu.open', { status: t(`status.${self.status}`) })}
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          <Avatar
+            id={self.nodeId}
+            name={self.nick}
+            size={38}
+            presence={self.status}
+            hue={self.avatarHue}
+          />
+        </button>
+      ) : (
+        <span className="nav-me">
           <span className="avatar placeholder" style={{ width: 38, height: 38 }} />
-        )}
-      </div>
+        </span>
+      )}
+      {menuOpen && <StatusMenu />}
       <button
         type="button"
         className={view === 'chats' ? 'nav-button active' : 'nav-button'}

@@ -1,13 +1,116 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { PacketLogEntry } from '../../../shared/domain';
 import { formatDateTime } from '../lib/format';
-import { useAppStore } from '../store/context';
-import { selectSelectedPacket } from '../store/selectors';
+import { hexDump, payloadText } from '../lib/payload';
+import { useApi, useAppStore } from '../store/context';
+import { settle } from '../store/load';
+import type { AppState } from '../store/state';
 import { Icon } from './Icon';
 
-/** The decoded fields of the selected packet. */
+/** Fields that hold a time (ms since the epoch) and read better as a date. */
+const TIME_FIELDS = new Set(['ts']);
+/** Fields that hold a node id: shown with the peer's nickname. */
+const NODE_FIELDS = new Set(['from']);
+
+type Payload =
+  | { readonly state: 'loading' }
+  | { readonly state: 'gone' }
+  | { readonly state: 'ready'; readonly bytes: Uint8Array; readonly size: number };
+
+function decodeBase64(base64: string): Uint8Array {
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+/** The packet's bytes, as text (JSON indented) or as a hex dump, in a scrolling box. */
+function PayloadView(props: { packet: PacketLogEntry }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const [payload, setPayload] = useState<Payload>({ state: 'loading' });
+  const [view, setView] = useState<'text' | 'hex'>('text');
+  const seq = props.packet.seq;
+  useEffect(() => {
+    let live = true;
+    void settle(() => api.inspectorPayload({ seq })).then((result) => {
+      if (!live) return;
+      setPayload(
+        result.ok && result.value
+          ? { state: 'ready', bytes: decodeBase64(result.value.base64), size: result.value.size }
+          : { state: 'gone' },
+      );
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, seq]);
+  return (
+    <section className="payload" aria-label={t('inspector.payload')}>
+      <div className="payload-head">
+        <h4>{t('inspector.payload')}</h4>
+        <div className="segmented small" role="radiogroup" aria-label={t('inspector.payloadView')}>
+          {(['text', 'hex'] as const).map((name) => (
+            <button
+              key={name}
+              type="button"
+              role="radio"
+              aria-checked={view === name}
+              className={view === name ? 'segment active' : 'segment'}
+              onClick={() => setView(name)}
+            >
+              {name === 'text' ? t('inspector.asText') : t('inspector.asHex')}
+            </button>
+          ))}
+        </div>
+      </div>
+      {payload.state === 'loading' && <p className="muted small">{t('inspector.loading')}</p>}
+      {payload.state === 'gone' && <p className="muted small">{t('inspector.payloadGone')}</p>}
+      {payload.state === 'ready' && (
+        <>
+          <pre className="payload-box mono" tabIndex={0} translate="no">
+            {view === 'text' ? payloadText(payload.bytes) : hexDump(payload.bytes)}
+          </pre>
+          {payload.size > payload.bytes.byteLength && (
+            <p className="muted small">
+              {t('inspector.payloadCut', { shown: payload.bytes.byteLength, size: payload.size })}
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+const nickOf = (id: string) => (s: AppState) => s.contacts[id]?.nick;
+
+function FieldValue(props: { name: string; value: string | number | boolean | null }) {
+  const { i18n } = useTranslation();
+  const { name, value } = props;
+  const nick = useAppStore(nickOf(typeof value === 'string' ? value : ''));
+  if (value === null) return <>null</>;
+  if (TIME_FIELDS.has(name) && typeof value === 'number')
+    return (
+      <>
+        {formatDateTime(value, i18n.language)} <span className="muted">({value})</span>
+      </>
+    );
+  if (NODE_FIELDS.has(name) && nick !== undefined)
+    return (
+      <>
+        <strong>{nick}</strong> <span className="muted">{String(value)}</span>
+      </>
+    );
+  return <>{String(value)}</>;
+}
+
+/** The decoded fields of the selected packet, with nicknames and dates, and its bytes. */
 export function PacketDetail() {
   const { t, i18n } = useTranslation();
-  const packet = useAppStore(selectSelectedPacket);
+  const packet = useAppStore((s) =>
+    s.selectedSeq === null ? undefined : s.packets.find((p) => p.seq === s.selectedSeq),
+  );
+  const peerNick = useAppStore((s) =>
+    packet?.peerId ? s.contacts[packet.peerId]?.nick : undefined,
+  );
   const select = useAppStore((s) => s.selectPacket);
   if (!packet) return null;
   const fields = Object.entries(packet.fields ?? {});
@@ -34,6 +137,7 @@ export function PacketDetail() {
           remote: packet.remote,
         })}
       </p>
+      {peerNick !== undefined && <p className="small">{t('inspector.peer', { nick: peerNick })}</p>}
       <p className="detail-summary" translate="no">
         {packet.summary}
       </p>
@@ -54,13 +158,14 @@ export function PacketDetail() {
                   {name}
                 </th>
                 <td className="mono" translate="no">
-                  {value === null ? 'null' : String(value)}
+                  <FieldValue name={name} value={value} />
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      <PayloadView key={packet.seq} packet={packet} />
     </aside>
   );
 }

@@ -13,6 +13,9 @@ const PacketRow = memo(function PacketRow(props: { packet: PacketLogEntry; selec
   const { t, i18n } = useTranslation();
   const select = useAppStore((s) => s.selectPacket);
   const p = props.packet;
+  const nick = useAppStore((s) =>
+    p.peerId === undefined ? undefined : s.contacts[p.peerId]?.nick,
+  );
   return (
     <div
       role="row"
@@ -32,8 +35,9 @@ const PacketRow = memo(function PacketRow(props: { packet: PacketLogEntry; selec
       <span role="cell" className="mono" translate="no">
         {p.local}
       </span>
-      <span role="cell" className="mono" translate="no">
+      <span role="cell" className="mono" translate="no" title={nick}>
         {p.remote}
+        {nick && <span className="peer-nick"> {nick}</span>}
       </span>
       <span role="cell" className="mono num" translate="no">
         {p.size}

@@ -14,6 +14,9 @@ import {
 import { useAppStore } from '../store/context';
 import { describedBy, FieldRow, Segmented, Switch } from './SettingsFields';
 
+/** Minutes of idleness before Away; 0: never. */
+const AUTO_AWAY_CHOICES = [0, 5, 10, 15, 30, 60] as const;
+
 type Errors = Partial<Record<FieldName, FieldError | undefined>>;
 type Outcome = 'none' | 'saving' | 'saved' | 'invalid' | { readonly failed: string };
 
@@ -21,6 +24,7 @@ type Outcome = 'none' | 'saving' | 'saved' | 'invalid' | { readonly failed: stri
 export function SettingsForm(props: { settings: Settings; onClose: () => void }) {
   const { t } = useTranslation();
   const save = useAppStore((s) => s.saveSettings);
+  const self = useAppStore((s) => s.self);
   const [draft, setDraft] = useState<Draft>(() => toDraft(props.settings));
   const [errors, setErrors] = useState<Errors>({});
   const [outcome, setOutcome] = useState<Outcome>('none');
@@ -87,6 +91,40 @@ export function SettingsForm(props: { settings: Settings; onClose: () => void })
             options={PEER_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
           />
         </FieldRow>
+        <FieldRow
+          id="settings-statusText"
+          label={t('settings.statusText')}
+          hint={t('statusMenu.hint')}
+          error={errors.statusText}
+        >
+          <input
+            id="settings-statusText"
+            className="input"
+            value={draft.statusText}
+            placeholder={t('statusMenu.placeholder')}
+            onChange={(e) => change('statusText', e.target.value)}
+            {...describedBy('settings-statusText', errors.statusText, true)}
+          />
+        </FieldRow>
+        <FieldRow
+          id="settings-autoAwayMinutes"
+          label={t('settings.autoAway')}
+          hint={t('settings.autoAwayHint')}
+        >
+          <select
+            id="settings-autoAwayMinutes"
+            className="select"
+            value={draft.autoAwayMinutes}
+            aria-describedby="settings-autoAwayMinutes-hint"
+            onChange={(e) => change('autoAwayMinutes', Number(e.target.value))}
+          >
+            {AUTO_AWAY_CHOICES.map((m) => (
+              <option key={m} value={m}>
+                {m === 0 ? t('settings.autoAwayNever') : t('settings.autoAwayAfter', { n: m })}
+              </option>
+            ))}
+          </select>
+        </FieldRow>
         <h3 className="section-title">{t('settings.network')}</h3>
         <FieldRow
           id="settings-serverPort"
@@ -103,7 +141,15 @@ export function SettingsForm(props: { settings: Settings; onClose: () => void })
           {text('clientPort')}
         </FieldRow>
         <p className="settings-note" role="note">
-          {t('settings.portsNote')}
+          {t('settings.portsNote')}{' '}
+          {self &&
+            (self.tcpPort === null
+              ? t('settings.portsInUseNoTcp', { server: self.serverPort, client: self.clientPort })
+              : t('settings.portsInUse', {
+                  server: self.serverPort,
+                  client: self.clientPort,
+                  tcp: self.tcpPort,
+                }))}
         </p>
         <FieldRow
           id="settings-tcpFallback"

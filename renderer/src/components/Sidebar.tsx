@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { useAppStore } from '../store/context';
 import { AddContact } from './AddContact';
 import { ContactList } from './ContactList';
@@ -9,13 +8,14 @@ import { SelfCard } from './SelfCard';
 /** The left column: my card, search, and the contact list (or search results). */
 export function Sidebar() {
   const searching = useAppStore((s) => s.searchQuery.trim() !== '');
-  const [adding, setAdding] = useState(false);
+  const adding = useAppStore((s) => s.addingContact);
+  const setAdding = useAppStore((s) => s.setAddingContact);
   return (
     <aside className="sidebar">
       <SelfCard />
-      <SearchBox onAdd={() => setAdding((a) => !a)} />
+      <SearchBox onAdd={() => setAdding(!adding)} />
       {adding && <AddContact onClose={() => setAdding(false)} />}
-      {searching ? <SearchResults /> : <ContactList />}
+      {searching ? <SearchResults /> : <ContactList onAdd={() => setAdding(true)} />}
     </aside>
   );
 }

@@ -27,13 +27,19 @@ export function initialsOf(name: string): string {
   return letters.join('').toUpperCase() || first.toUpperCase();
 }
 
-export function avatarLook(id: string, name: string): AvatarLook {
+/** The hue generated from an id (what a person gets until they choose one). */
+export function defaultHue(id: string): number {
+  return hashText(id) % 360;
+}
+
+export function avatarLook(id: string, name: string, chosenHue?: number): AvatarLook {
   const hash = hashText(id);
-  const hue = hash % 360;
+  const hue = chosenHue ?? hash % 360;
   const shift = 25 + ((hash >>> 9) % 30);
   return {
     initials: initialsOf(name),
-    background: `linear-gradient(135deg, hsl(${hue} 70% 58%), hsl(${(hue + shift) % 360} 75% 45%))`,
+    // Dark enough behind white initials (WCAG AA for large text at every hue).
+    background: `linear-gradient(135deg, hsl(${hue} 65% 42%), hsl(${(hue + shift) % 360} 70% 34%))`,
     foreground: '#ffffff',
   };
 }

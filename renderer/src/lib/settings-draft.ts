@@ -4,20 +4,14 @@ import { endpointText, settingsSchema, type Settings } from '../../../shared/ipc
 
 export type FieldName = keyof Settings;
 
-export interface Draft {
-  readonly nick: string;
-  readonly status: Settings['status'];
-  readonly serverPort: string;
-  readonly clientPort: string;
-  readonly tcpFallback: boolean;
-  readonly discoveryTargets: string;
-  /** Relay brokers, kept as they are (the form has no relay fields yet). */
-  readonly relays: Settings['relays'];
-  readonly relayDirectory: boolean;
-  readonly language: Settings['language'];
-  readonly theme: Settings['theme'];
-  readonly notifications: boolean;
-}
+/** The settings with ports and targets as the text fields hold them. */
+export type Draft = Readonly<
+  Omit<Settings, 'serverPort' | 'clientPort' | 'discoveryTargets'> & {
+    serverPort: string;
+    clientPort: string;
+    discoveryTargets: string;
+  }
+>;
 
 export type ErrorKey =
   'required' | 'tooLong' | 'port' | 'target' | 'targetPort' | 'tooMany' | 'invalid';

@@ -12,6 +12,8 @@ export function connectBridge(store: AppStore, api: PacketChatApi): () => void {
     api.on('contact', (change) => s().applyContactChange(change)),
     api.on('message', (message) => s().receiveMessage(message)),
     api.on('message-state', (update) => s().applyMessageState(update)),
+    api.on('message-deleted', ({ peerId, ids }) => s().removeMessages(peerId, ids)),
+    api.on('typing', ({ peerId }) => s().receiveTyping(peerId)),
     api.on('packets', (batch) => s().receivePackets(batch)),
     api.on('counters', (counters) => s().setCounters(counters)),
     api.on('self', (self) => s().setSelf(self)),
@@ -25,8 +27,10 @@ export function connectBridge(store: AppStore, api: PacketChatApi): () => void {
     s().loadContacts(),
     s().loadConversations(),
     s().loadPackets(),
+    s().loadDrafts(),
   ]);
   return () => {
+    void s().flushDrafts();
     for (const dispose of disposers) dispose();
   };
 }

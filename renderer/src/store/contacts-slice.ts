@@ -24,5 +24,6 @@ export const createContactsSlice: SliceCreator<ContactsSlice> = (api) => (set, g
       get().addMovedNotice(contact.id, change.previous, contact);
     }
   },
-  addContact: (address) => settle(() => api.contactsAdd({ address })),
+  addContact: (address, waitMs) =>
+    settle(() => api.contactsAdd(waitMs === undefined ? { address } : { address, waitMs })),
 });

@@ -33,3 +33,8 @@ export function useAppStore<T>(selector: (state: AppState) => T): T {
 export function useApi(): PacketChatApi {
   return useServices().api;
 }
+
+/** The store itself, for event handlers that read the state when they run (no re-render). */
+export function useAppStoreApi(): AppStore {
+  return useServices().store;
+}

@@ -1,7 +1,10 @@
 import type { ChatMessage, MessageStateChange } from '../../../shared/domain';
+import { TYPING_INTERVAL_MS } from '../../../shared/protocol/constants';
+import { isStrangerId } from '../../../shared/stranger-id';
 import { fetchPages, prependPages, type Fetched, type Thread } from './history';
 import { failed, IDLE, LOADING, READY, settle } from './load';
-import type { ConversationsSlice, SliceCreator, ThreadNotice } from './state';
+import { firstUnread, unreadAfter } from './read-state';
+import type { AppState, ConversationsSlice, SliceCreator, ThreadNotice } from './state';
 
 export type { Thread } from './history';
 
@@ -36,9 +39,24 @@ function withMessage(
   return { ...threads, [message.peerId]: { ...thread, items: [...thread.items, message.id] } };
 }
 
+/** Whether the user looks at this conversation's newest messages right now. */
+function watching(s: AppState, peerId: string): boolean {
+  return s.activePeerId === peerId && s.view === 'chats' && s.windowActive && s.listAtBottom;
+}
+
+/** One line of a quote: the start of the text, on one line. */
+export function excerptOf(text: string, max = 100): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const points = Array.from(flat);
+  return points.length > max ? `${points.slice(0, max).join('')}…` : flat;
+}
+
 export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) => (set, get) => {
   /** The history request on its way, per conversation: one at a time. */
   const inflight = new Map<string, Promise<void>>();
+  /** The newest read request per conversation: older answers are stale. */
+  const readRequests = new Map<string, number>();
+  const lastTypingSent = new Map<string, number>();
 
   function setThread(peerId: string, patch: Partial<Thread>): void {
     set((state) => {
@@ -83,6 +101,8 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
     messages: {},
     threads: {},
     notices: {},
+    replyTo: {},
+    typing: {},
     loadConversations: async () => {
       set({ conversationsLoad: LOADING });
       const result = await settle(() => api.conversationsList());
@@ -98,6 +118,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
           if (last) messages[last.id] = messages[last.id] ?? last;
           summaries[c.peerId] = {
             unread: c.unread,
+            firstUnreadId: c.firstUnreadId,
             lastMessageId: last?.id ?? null,
             lastAt: last?.receivedAt ?? 0,
           };
@@ -123,26 +144,34 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
       return get().threads[peerId]?.items.includes(messageId) ?? false;
     },
     receiveMessage: (message) => {
-      const isOpen =
-        get().activePeerId === message.peerId && get().view === 'chats' && !get().windowHidden;
-      const known = get().messages[message.id];
-      const unreadBump = message.direction === 'in' && !isOpen && !known ? 1 : 0;
-      set((state) => {
-        const summary = state.summaries[message.peerId];
-        return {
-          messages: { ...state.messages, [message.id]: message },
-          threads: withMessage(state.threads, message),
-          summaries: {
-            ...state.summaries,
-            [message.peerId]: {
-              unread: (summary?.unread ?? 0) + unreadBump,
-              lastMessageId: message.id,
-              lastAt: message.receivedAt,
-            },
+      const s = get();
+      const known = s.messages[message.id] !== undefined;
+      const incoming = message.direction === 'in' && !known;
+      const summary = s.summaries[message.peerId];
+      const unread = summary?.unread ?? 0;
+      // Counted unread until it has been on screen in a focused window (MessageList marks it).
+      // A divider goes before the first one nobody watched arrive.
+      const divider =
+        incoming && unread === 0 && !watching(s, message.peerId) ? message.id : undefined;
+      set((state) => ({
+        messages: { ...state.messages, [message.id]: message },
+        threads: withMessage(state.threads, message),
+        summaries: {
+          ...state.summaries,
+          [message.peerId]: {
+            unread: unread + (incoming ? 1 : 0),
+            firstUnreadId: summary?.firstUnreadId ?? (incoming && unread === 0 ? message.id : null),
+            lastMessageId: message.id,
+            lastAt: message.receivedAt,
           },
-        };
-      });
-      if (message.direction === 'in' && isOpen) get().markRead(message.peerId);
+        },
+        ...(divider === undefined
+          ? {}
+          : { dividers: { ...state.dividers, [message.peerId]: divider } }),
+        ...(incoming && state.typing[message.peerId] !== undefined
+          ? { typing: omit(state.typing, message.peerId) }
+          : {}),
+      }));
     },
     applyMessageState: (change) => {
       // A message not loaded here (its conversation was never opened) is read from the store,
@@ -154,21 +183,144 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
           : {};
       });
     },
-    sendMessage: async (peerId, text) => {
-      const result = await settle(() => api.messagesSend({ peerId, text }));
+    sendMessage: async (peerId, text, reply) => {
+      const args = reply === undefined ? { peerId, text } : { peerId, text, reply };
+      const result = await settle(() => api.messagesSend(args));
       if (result.ok) get().receiveMessage(result.value);
       return result;
     },
     retryMessage: (messageId) => settle(() => api.messagesRetry({ messageId })),
+    cancelMessage: (messageId) => settle(() => api.messagesCancel({ messageId })),
+    deleteMessages: async (messageIds) => {
+      const result = await settle(() => api.messagesDelete({ messageIds: [...messageIds] }));
+      if (result.ok) {
+        const byPeer = new Map<string, string[]>();
+        for (const id of result.value.deleted) {
+          const peerId = get().messages[id]?.peerId;
+          if (peerId !== undefined) byPeer.set(peerId, [...(byPeer.get(peerId) ?? []), id]);
+        }
+        for (const [peerId, ids] of byPeer) get().removeMessages(peerId, ids);
+      }
+      return result;
+    },
+    removeMessages: (peerId, ids) => {
+      const gone = new Set(ids);
+      set((state) => {
+        const thread = state.threads[peerId];
+        const messages = Object.fromEntries(
+          Object.entries(state.messages).filter(([id]) => !gone.has(id)),
+        );
+        const summary = state.summaries[peerId];
+        const items = thread?.items.filter((id) => !gone.has(id)) ?? [];
+        const lastId = [...items].reverse().find((id) => messages[id] !== undefined) ?? null;
+        const unread =
+          summary === undefined
+            ? 0
+            : Math.max(
+                0,
+                summary.unread - ids.filter((id) => state.messages[id]?.direction === 'in').length,
+              );
+        return {
+          messages,
+          threads:
+            thread === undefined
+              ? state.threads
+              : { ...state.threads, [peerId]: { ...thread, items } },
+          summaries:
+            summary === undefined
+              ? state.summaries
+              : {
+                  ...state.summaries,
+                  [peerId]: {
+                    ...summary,
+                    unread,
+                    firstUnreadId: gone.has(summary.firstUnreadId ?? '')
+                      ? firstUnread(items, messages, unread)
+                      : unread === 0
+                        ? null
+                        : summary.firstUnreadId,
+                    lastMessageId: gone.has(summary.lastMessageId ?? '')
+                      ? lastId
+                      : summary.lastMessageId,
+                  },
+                },
+          selection:
+            state.selection === null
+              ? null
+              : { ...state.selection, ids: state.selection.ids.filter((id) => !gone.has(id)) },
+        };
+      });
+    },
+    forwardMessages: async (messageIds, toPeerId) => {
+      const texts = messageIds
+        .map((id) => get().messages[id])
+        .filter((m): m is ChatMessage => m !== undefined)
+        .sort((a, b) => a.receivedAt - b.receivedAt)
+        .map((m) => m.text);
+      for (const text of texts) {
+        const result = await get().sendMessage(toPeerId, text);
+        if (!result.ok) return false;
+      }
+      return texts.length > 0;
+    },
+    setReplyTo: (peerId, messageId) =>
+      set((state) => ({ replyTo: { ...state.replyTo, [peerId]: messageId } })),
+    receiveTyping: (peerId) =>
+      set((state) => ({ typing: { ...state.typing, [peerId]: Date.now() } })),
+    sendTyping: (peerId) => {
+      if (isStrangerId(peerId)) return; // plain UDP text has no way to say it
+      const now = Date.now();
+      if (now - (lastTypingSent.get(peerId) ?? -Infinity) < TYPING_INTERVAL_MS) return;
+      lastTypingSent.set(peerId, now);
+      void settle(() => api.messagesTyping({ peerId }));
+    },
     markRead: (peerId) => {
       const summary = get().summaries[peerId];
       if (summary && summary.unread > 0) {
         set((state) => ({
-          summaries: { ...state.summaries, [peerId]: { ...summary, unread: 0 } },
+          summaries: {
+            ...state.summaries,
+            [peerId]: { ...summary, unread: 0, firstUnreadId: null },
+          },
         }));
       }
       // Errors are not shown: the badge is already cleared and main recounts on the next message.
       void settle(() => api.messagesMarkRead({ peerId }));
+    },
+    markReadUpTo: (peerId, messageId) => {
+      const s = get();
+      const summary = s.summaries[peerId];
+      if (summary === undefined || summary.unread === 0) return;
+      const items = s.threads[peerId]?.items ?? [];
+      const local = unreadAfter(items, s.messages, messageId);
+      // Never backwards: a message before the oldest unread changes nothing.
+      if (local.unread >= summary.unread) return;
+      set((state) => ({
+        summaries: {
+          ...state.summaries,
+          [peerId]: { ...summary, unread: local.unread, firstUnreadId: local.first },
+        },
+      }));
+      const request = (readRequests.get(peerId) ?? 0) + 1;
+      readRequests.set(peerId, request);
+      void settle(() => api.messagesMarkReadUpTo({ peerId, messageId })).then((result) => {
+        // Main counts what this window has not loaded; only the newest answer counts.
+        if (!result.ok || readRequests.get(peerId) !== request) return;
+        const now = get().summaries[peerId];
+        if (now === undefined || now.unread === result.value.unread) return;
+        const newer = Math.max(0, now.unread - local.unread);
+        const unread = result.value.unread + newer;
+        set((state) => ({
+          summaries: {
+            ...state.summaries,
+            [peerId]: {
+              ...now,
+              unread,
+              firstUnreadId: unread === 0 ? null : now.firstUnreadId,
+            },
+          },
+        }));
+      });
     },
     addMovedNotice: (peerId, previous, now) => {
       noticeCounter += 1;
@@ -192,3 +344,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
     },
   };
 };
+
+function omit<T>(record: Readonly<Record<string, T>>, key: string): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
+}

@@ -36,9 +36,17 @@ export interface GroupedContacts {
 }
 
 const groupContacts = memoize(
-  (contacts: Record<string, Contact>, summaries: Record<string, Summary>): GroupedContacts => {
+  (
+    contacts: Record<string, Contact>,
+    summaries: Record<string, Summary>,
+    pinned: AppState['pinnedGroup'],
+  ): GroupedContacts => {
     const groups: Record<ContactGroup, Contact[]> = { online: [], offline: [], strangers: [] };
-    for (const contact of Object.values(contacts)) groups[groupOf(contact)].push(contact);
+    for (const contact of Object.values(contacts)) {
+      // The open contact stays where it was when opened: its row never moves under the mouse.
+      const group = pinned?.id === contact.id ? pinned.group : groupOf(contact);
+      groups[group].push(contact);
+    }
     const order = byRecency(summaries);
     const ids = (list: Contact[]) => list.sort(order).map((c) => c.id);
     return {
@@ -50,7 +58,7 @@ const groupContacts = memoize(
 );
 
 export const selectGroupedContacts = (s: AppState): GroupedContacts =>
-  groupContacts(s.contacts, s.summaries);
+  groupContacts(s.contacts, s.summaries, s.pinnedGroup);
 
 const contactRows = memoize(
   (grouped: GroupedContacts, collapsed: AppState['collapsedGroups']): readonly string[] => {

@@ -4,6 +4,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type {
   ChatMessage,
   Contact,
+  MessageReply,
   MessageStateChange,
   NodeCounters,
   PacketLogEntry,
@@ -31,12 +32,42 @@ export interface Toast {
   readonly message: string;
 }
 
+/** Where a context menu opened, and for which message. */
+export interface MessageMenu {
+  readonly messageId: string;
+  readonly x: number;
+  readonly y: number;
+}
+
 export interface UiSlice {
   view: View;
   settingsOpen: boolean;
   activePeerId: string | null;
-  /** The window is hidden or blurred: incoming messages count as unread. */
-  windowHidden: boolean;
+  /**
+   * The window is visible and focused: only then does a message on screen count as read (as in
+   * Telegram). Hidden, minimised or in the background, messages stay unread.
+   */
+  windowActive: boolean;
+  /** The open conversation's list shows its newest message (new ones then scroll into view). */
+  listAtBottom: boolean;
+  /** The contact opened last keeps the group it had then, so its row never jumps away. */
+  pinnedGroup: { readonly id: string; readonly group: ContactGroup } | null;
+  /** Bumped when a conversation opens: the composer takes focus. */
+  composerFocus: number;
+  /** Per conversation: the message the "Unread messages" divider stands before. */
+  dividers: Readonly<Record<string, string | null>>;
+  /** Messages picked in selection mode (one conversation at a time). */
+  selection: { readonly peerId: string; readonly ids: readonly string[] } | null;
+  menu: MessageMenu | null;
+  /** Messages waiting for a contact in the forward picker. */
+  forwarding: readonly string[] | null;
+  /** Messages waiting for the "delete for me" confirmation. */
+  confirmingDelete: readonly string[] | null;
+  /** The status was set to Away by idleness (and goes back to Online on activity). */
+  autoAway: boolean;
+  statusMenuOpen: boolean;
+  /** The "Say hello to an IP" form is open. */
+  addingContact: boolean;
   collapsedGroups: Readonly<Record<ContactGroup, boolean>>;
   searchQuery: string;
   searchHits: readonly SearchHit[];
@@ -47,7 +78,16 @@ export interface UiSlice {
   setView: (view: View) => void;
   setSettingsOpen: (open: boolean) => void;
   openConversation: (peerId: string) => void;
-  setWindowHidden: (hidden: boolean) => void;
+  setWindowActive: (active: boolean) => void;
+  setListAtBottom: (atBottom: boolean) => void;
+  toggleSelected: (peerId: string, messageId: string) => void;
+  clearSelection: () => void;
+  openMenu: (menu: MessageMenu | null) => void;
+  startForward: (messageIds: readonly string[] | null) => void;
+  askDelete: (messageIds: readonly string[] | null) => void;
+  setAutoAway: (autoAway: boolean) => void;
+  setStatusMenuOpen: (open: boolean) => void;
+  setAddingContact: (open: boolean) => void;
   toggleGroup: (group: ContactGroup) => void;
   setSearchQuery: (query: string) => void;
   runSearch: (query: string) => Promise<void>;
@@ -108,13 +148,29 @@ export interface ContactsSlice {
   contactsLoad: Load;
   loadContacts: () => Promise<void>;
   applyContactChange: (change: EventPayloads['contact']) => void;
-  addContact: (address: string) => Promise<IpcResult<{ address: string; port: number }>>;
+  /** Says hello; with `waitMs`, waits that long for an answer (`peer`, or null for none). */
+  addContact: (
+    address: string,
+    waitMs?: number,
+  ) => Promise<IpcResult<{ address: string; port: number; peer?: Contact | null }>>;
 }
 
 export interface Summary {
   readonly unread: number;
+  /** The oldest unread message, when known. */
+  readonly firstUnreadId: string | null;
   readonly lastMessageId: string | null;
   readonly lastAt: number;
+}
+
+export interface DraftsSlice {
+  /** What is typed in each conversation's composer, by conversation. */
+  drafts: Readonly<Record<string, string>>;
+  loadDrafts: () => Promise<void>;
+  /** Updates at once; written to main after a pause in typing (and on flush). */
+  setDraft: (peerId: string, text: string) => void;
+  /** Writes every draft change not written yet. */
+  flushDrafts: () => Promise<void>;
 }
 
 /** Something that happened in a conversation that is not a message (the peer moved). */
@@ -138,11 +194,31 @@ export interface ConversationsSlice {
   loadOlder: (peerId: string) => Promise<void>;
   /** Pages back until `messageId` is loaded; true when found. */
   loadUntil: (peerId: string, messageId: string) => Promise<boolean>;
+  /** Per conversation: the message the composer answers (a reply), if any. */
+  replyTo: Readonly<Record<string, string | null>>;
+  /** Per peer: when its last "typing" notice came (ms since the epoch). */
+  typing: Readonly<Record<string, number>>;
   receiveMessage: (message: ChatMessage) => void;
   applyMessageState: (change: MessageStateChange) => void;
-  sendMessage: (peerId: string, text: string) => Promise<IpcResult<ChatMessage>>;
+  sendMessage: (
+    peerId: string,
+    text: string,
+    reply?: MessageReply,
+  ) => Promise<IpcResult<ChatMessage>>;
   retryMessage: (messageId: string) => Promise<IpcResult<null>>;
+  cancelMessage: (messageId: string) => Promise<IpcResult<null>>;
+  deleteMessages: (messageIds: readonly string[]) => Promise<IpcResult<{ deleted: string[] }>>;
+  /** Main deleted these (this window or another transport asked). */
+  removeMessages: (peerId: string, ids: readonly string[]) => void;
+  /** Sends the texts of these messages, in order, to another conversation. */
+  forwardMessages: (messageIds: readonly string[], toPeerId: string) => Promise<boolean>;
+  setReplyTo: (peerId: string, messageId: string | null) => void;
+  receiveTyping: (peerId: string) => void;
+  /** Tells the peer we are typing (at most once per TYPING_INTERVAL_MS). */
+  sendTyping: (peerId: string) => void;
   markRead: (peerId: string) => void;
+  /** The message was seen in a focused window: it and everything before it are read. */
+  markReadUpTo: (peerId: string, messageId: string) => void;
   addMovedNotice: (
     peerId: string,
     previous: { address: string; port: number },
@@ -153,6 +229,7 @@ export interface ConversationsSlice {
 export type AppState = SelfSlice &
   ContactsSlice &
   ConversationsSlice &
+  DraftsSlice &
   InspectorSlice &
   SettingsSlice &
   UiSlice;

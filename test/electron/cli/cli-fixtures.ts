@@ -10,6 +10,7 @@ export function selfInfo(change: Partial<SelfInfo> = {}): SelfInfo {
     fingerprint: 'abcd efgh ijkl mnop',
     nick: 'me',
     status: 'online',
+    statusText: '',
     host: 'box',
     address: '192.168.1.23',
     clientPort: 4000,

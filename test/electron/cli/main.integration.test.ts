@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DatabaseSync } from 'node:sqlite';
@@ -118,7 +118,7 @@ describe('packet-chat --json', () => {
   it('refuses a bad nick (flag and command) and answers bad-address and empty with their codes', async () => {
     const node = cli(testPorts(), '--nick', 'a\x07b');
     const ready = await node.ready();
-    expect(ready.nick).toBe(userInfo().username);
+    expect(ready.nick).toBe(hostname());
     expect(node.eventsOf('error')).toContainEqual({
       type: 'error',
       code: 'bad-flag',
@@ -131,7 +131,7 @@ describe('packet-chat --json', () => {
     node.send({ cmd: 'send', to: 'anyone', text: '' });
     await node.waitForType('error', (e) => e.code === 'empty');
     node.send({ cmd: 'info' });
-    expect((await node.waitForType('info')).nick).toBe(userInfo().username);
+    expect((await node.waitForType('info')).nick).toBe(hostname());
   });
 
   it('ends quietly with exit 0 when its reader goes away (`| head -1`)', async () => {

@@ -17,6 +17,10 @@ const SETTINGS: Settings = {
   language: 'system',
   theme: 'system',
   notifications: false,
+  statusText: '',
+  avatarHue: null,
+  autoAwayMinutes: 10,
+  onboarded: true,
 };
 
 function backend(): CallHandlers {

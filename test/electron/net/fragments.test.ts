@@ -77,6 +77,38 @@ describe('Reassembler', () => {
     expect(refused.status === 'rejected' && refused.reason).toMatch(/from this peer/);
   });
 
+  it('when every slot is taken, the busiest peer gives way to one that holds fewer', () => {
+    const r = new Reassembler();
+    const frag = (from: string, id: string, index = 0): FragPacket => ({
+      kind: 'frag',
+      from,
+      id,
+      epoch: 'ep',
+      seq: 1,
+      floor: 1,
+      ts: 5,
+      index,
+      count: 2,
+      data: `${id} part ${index}`,
+    });
+    // Sixteen identities of one host, four partial messages each: all 64 slots.
+    const hostile = Array.from({ length: 16 }, (_, i) => i.toString(16).repeat(32));
+    hostile.forEach((from, i) => {
+      for (let m = 0; m < 4; m += 1)
+        expect(r.accept(frag(from, `h${m}`), i).status).toBe('partial');
+    });
+    expect(r.size).toBe(64);
+    // An honest peer still gets a slot: the oldest partial message of a busiest peer goes.
+    expect(r.accept(frag(FROM, 'honest'), 20).status).toBe('partial');
+    expect(r.size).toBe(64);
+    expect(r.accept(frag(hostile[0] ?? '', 'h0', 1), 21).status).toBe('partial'); // it went
+    // A peer holding as many as the busiest cannot push out anyone.
+    const greedy = r.accept(frag(hostile[5] ?? '', 'more'), 22);
+    expect(greedy.status === 'rejected' && greedy.reason).toBe('too many partial messages');
+    // The honest partial message is intact: its other fragment completes it.
+    expect(r.accept(frag(FROM, 'honest', 1), 23).status).toBe('complete');
+  });
+
   it('rejects fragments that contradict each other or point past the end', () => {
     const r = new Reassembler();
     const [first, second] = fragments as [FragPacket, FragPacket];

@@ -133,6 +133,19 @@ describe('InboundOrder against a hostile or confused sender', () => {
     expect(next.expected).toBeLessThanOrEqual(2 + MAX_FLOOR_JUMP + 1);
   });
 
+  it('never takes a floor above the packet’s own seq: a sender stuck on a far floor loses nothing', () => {
+    const order = new Order();
+    order.accept(msg(1));
+    // A buggy or hostile sender that keeps claiming a floor near 2^53 on every message.
+    const stuck = Number.MAX_SAFE_INTEGER - 7;
+    for (let seq = 2; seq <= 5; seq += 1) {
+      const verdict = order.accept({ ...msg(seq), id: `stuck${seq}`, floor: stuck });
+      expect(verdict.duplicate).toBe(false);
+      expect(seqs(verdict.deliver)).toEqual([seq]);
+    }
+    expect(seqs(order.accept(msg(6, 6)).deliver)).toEqual([6]);
+  });
+
   it('starts the stream again at the sender floor when its state is far ahead of the sender', () => {
     const order = new Order();
     order.restore([{ peerId: FROM, epoch: 'e1', expected: 1_000_000 }], []);

@@ -280,6 +280,30 @@ describe('nodes on loopback', () => {
     await delivered(a, sent.id);
   });
 
+  it('does not charge records of a live session to their source IP’s budget', async () => {
+    const ports = testPorts();
+    const [a, b] = await Promise.all([
+      startNode(ports),
+      startNode({ ...ports, rateLimit: { perSecond: 1, burst: 20 } }),
+    ]);
+    await waitUntil(() => b.isEncrypted(a.id) && seesPeer(a, b.id), 5_000, 'a session');
+    // Junk from alice's own address (127.0.0.1) spends that address's budget at bob, and goes on.
+    const flooder = await rawSocket();
+    const flood = setInterval(() => {
+      for (let i = 0; i < 20; i += 1) flooder.send('spam', b.info().clientPort, '127.0.0.1');
+    }, 10);
+    try {
+      await waitUntil(() => b.info().counters.rateLimited > 100, 3_000, 'rate limiting');
+      const acked = new Set<string>();
+      a.on('message-state', (u) => u.state === 'delivered' && acked.add(u.id));
+      const ids = Array.from({ length: 20 }, (_, i) => a.sendText(b.id, `through ${i}`).id);
+      await waitUntil(() => ids.every((id) => acked.has(id)), 5_000, 'every message acked');
+      expect(a.info().counters.retransmitted).toBe(0);
+    } finally {
+      clearInterval(flood);
+    }
+  });
+
   it('frees every port on close, and close is idempotent', async () => {
     const ports = testPorts();
     const node = await startNode(ports);
@@ -308,5 +332,33 @@ describe('nodes on loopback', () => {
     await expect(node.start()).rejects.toMatchObject({ code: 'no-free-client-port' });
     await node.close();
     expect(holder.info().clientPort).toBe(ports.clientPort);
+  });
+
+  it('tells a peer we are typing, at most once per interval, and carries the custom status', async () => {
+    const ports = testPorts();
+    const a = await startNode({
+      ...ports,
+      nick: 'alice',
+      statusText: 'In a meeting',
+      avatarHue: 120,
+    });
+    const b = await startNode({ ...ports, nick: 'bob' });
+    await waitUntil(() => seesPeer(a, b.id) && seesPeer(b, a.id), 5_000, 'discovery');
+    expect(b.peerList().find((p) => p.id === a.id)).toMatchObject({
+      statusText: 'In a meeting',
+      avatarHue: 120,
+    });
+    const typing = waitForEvent<{ peerId: string }>(b, 'typing', (t) => t.peerId === a.id);
+    expect(a.sendTyping(b.id)).toBe(true);
+    expect(a.sendTyping(b.id)).toBe(false);
+    await typing;
+    expect(a.packets().filter((p) => p.kind === 'typing' && p.direction === 'out')).toHaveLength(1);
+    const cleared = waitForEvent<PeerChange>(
+      b,
+      'peer',
+      (c) => c.peer.id === a.id && c.peer.statusText === undefined,
+    );
+    a.setProfile({ statusText: '' });
+    await cleared;
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { PacketLog, packetFields, packetSummary } from '../../../electron/net/packet-log';
+import {
+  MAX_PAYLOAD_KEPT,
+  PacketLog,
+  packetFields,
+  packetSummary,
+} from '../../../electron/net/packet-log';
 
 const entry = (n: number) => ({
   at: n,
@@ -22,6 +27,28 @@ describe('PacketLog', () => {
       [5, 5],
     ]);
     expect(log.recent(2).map((e) => e.seq)).toEqual([4, 5]);
+  });
+
+  it('keeps each entry’s bytes (a copy, cut at the limit) while the entry is in the ring', () => {
+    const log = new PacketLog(3);
+    const bytes = new Uint8Array([1, 2, 3]);
+    for (let i = 1; i <= 4; i += 1)
+      log.add(
+        entry(i),
+        bytes.map((b) => b * i),
+      );
+    bytes[0] = 99;
+    expect(log.payload(1)).toBeUndefined();
+    expect(log.payload(2)).toEqual({ bytes: new Uint8Array([2, 4, 6]), size: 3, decrypted: false });
+    expect(log.payload(4)).toEqual({
+      bytes: new Uint8Array([4, 8, 12]),
+      size: 3,
+      decrypted: false,
+    });
+    expect(log.payload(5)).toBeUndefined();
+    log.add(entry(5), new Uint8Array(MAX_PAYLOAD_KEPT + 10));
+    expect(log.payload(5)).toMatchObject({ size: MAX_PAYLOAD_KEPT + 10 });
+    expect(log.payload(5)?.bytes.byteLength).toBe(MAX_PAYLOAD_KEPT);
   });
 
   it('summarises and flattens packets for the inspector', () => {

@@ -142,5 +142,35 @@ describe('PeerTable', () => {
       expect(table.expire(60_000, LAN_FRESH)).toEqual([]);
       expect(table.get('b')?.lastSeen).toBe(50_000);
     });
+
+    it('takes status text and avatar hue from a hello through the relay', () => {
+      const table = new PeerTable(10);
+      table.observeRelay('b', 'broker:1883', 1_000, LAN_FRESH, details);
+      const set = table.observeRelay('b', 'broker:1883', 2_000, LAN_FRESH, {
+        ...details,
+        statusText: 'Away',
+        avatarHue: 30,
+      });
+      expect(set.map((c) => c.change)).toEqual(['updated']);
+      expect(table.get('b')).toMatchObject({ statusText: 'Away', avatarHue: 30 });
+    });
+  });
+
+  it('keeps a custom status text and avatar hue from announces, and drops them when they stop', () => {
+    const table = new PeerTable(10);
+    table.observe('b', at('10.0.0.2', 4000), 1_000, details);
+    const set = table.observe('b', at('10.0.0.2', 4000), 2_000, {
+      ...details,
+      statusText: 'In a meeting',
+      avatarHue: 200,
+    });
+    expect(set.map((c) => c.change)).toEqual(['updated']);
+    expect(table.get('b')).toMatchObject({ statusText: 'In a meeting', avatarHue: 200 });
+    expect(table.observe('b', at('10.0.0.2', 4000), 2_500)).toEqual([]);
+    expect(table.get('b')?.statusText).toBe('In a meeting');
+    const cleared = table.observe('b', at('10.0.0.2', 4000), 3_000, details);
+    expect(cleared.map((c) => c.change)).toEqual(['updated']);
+    expect(table.get('b')).not.toHaveProperty('statusText');
+    expect(table.get('b')).not.toHaveProperty('avatarHue');
   });
 });

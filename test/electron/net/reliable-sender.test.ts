@@ -130,4 +130,45 @@ describe('ReliableSender', () => {
     expect(sent).toHaveLength(1);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('cancels an undelivered message for good: the floor moves past it and nothing resends it', () => {
+    const { sender, sent, updates, send } = harness();
+    const m1 = send(PEER, 'one');
+    const m2 = send(PEER, 'two');
+    expect(sender.cancel(m1.id)).toBe(true);
+    expect(updates.at(-1)).toMatchObject({ id: m1.id, state: 'cancelled' });
+    expect(sender.floor(PEER)).toBe(2);
+    const before = sent.length;
+    vi.advanceTimersByTime(60_000);
+    expect(sent.slice(before).every((s) => s.seq === m2.seq && s.floor === 2)).toBe(true);
+    expect(sender.cancel(m1.id)).toBe(false);
+    sender.acknowledge({ kind: 'ack', from: PEER, id: m1.id, epoch: m1.epoch, seq: 1 });
+    expect(updates.filter((u) => u.id === m1.id).map((u) => u.state)).toEqual(['cancelled']);
+  });
+
+  it('queues a message to a peer known offline at once, without using retries', () => {
+    let online = false;
+    const { sender, sent, updates, send } = harness({ reachable: () => online });
+    const m1 = send(PEER, 'while you were out');
+    expect(sent).toEqual([]);
+    expect(updates).toEqual([
+      expect.objectContaining({ id: m1.id, state: 'pending', attempts: 0 }),
+    ]);
+    vi.advanceTimersByTime(60_000);
+    expect(sent).toEqual([]);
+    online = true;
+    sender.resume(PEER);
+    expect(sent.map((s) => s.seq)).toEqual([1]);
+    expect(updates.at(-1)).toMatchObject({ state: 'sending' });
+  });
+
+  it('parks messages in flight when their peer goes offline', () => {
+    const { sender, sent, updates, send } = harness();
+    const m1 = send(PEER, 'one');
+    sender.park(PEER);
+    expect(updates.at(-1)).toMatchObject({ id: m1.id, state: 'pending' });
+    const before = sent.length;
+    vi.advanceTimersByTime(60_000);
+    expect(sent.length).toBe(before);
+  });
 });

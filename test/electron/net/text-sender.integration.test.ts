@@ -7,7 +7,7 @@ import {
   type NodeOptions,
   type PacketChatNode,
 } from '../../../electron/net/index';
-import type { MessageStateChange, ChatMessage } from '../../../shared/domain';
+import type { ChatMessage, MessageStateChange, PeerChange } from '../../../shared/domain';
 import { LOOPBACK_BROADCAST, testPorts } from '../../helpers/ports';
 import { kindOf, startUdpRelay, type UdpRelay } from '../../helpers/udp-relay';
 import { waitForEvent, waitUntil } from '../../helpers/wait';
@@ -95,8 +95,11 @@ describe('TCP fallback', () => {
     const bPort = b.info().clientPort;
     await b.close();
     await waitUntil(() => !online(a, bId), 2_000, 'B offline');
+    const datagramsBefore = a.info().counters.datagramsSent;
     const sent = a.sendText(bId, 'are you there?');
-    await statusOf(a, sent.id, 'pending');
+    // B is known offline: the message waits at once instead of using its retries.
+    expect(sent.state).toBe('pending');
+    expect(a.info().counters.datagramsSent).toBe(datagramsBefore);
     const back = await start({ ...ports, clientPort: bPort, identity: bIdentity });
     const got = waitForEvent<ChatMessage>(back, 'message', (m) => m.text === 'are you there?');
     const done = await statusOf(a, sent.id, 'delivered');
@@ -244,5 +247,61 @@ describe('hostile TCP input', () => {
     await waitUntil(() => online(a, b.id) && online(b, a.id), 5_000, 'discovery');
     const sent = a.sendText(b.id, 'x'.repeat(3_000));
     expect((await statusOf(a, sent.id, 'delivered')).transport).toBe('tcp');
+  });
+});
+
+describe('replies', () => {
+  it('carries the quoted message to the receiver, in one datagram and in fragments', async () => {
+    const ports = testPorts();
+    const b = await start({ ...ports, tcp: false });
+    const a = await start({ ...ports, tcp: false });
+    await waitUntil(() => online(a, b.id) && online(b, a.id), 5_000, 'discovery');
+    const received: ChatMessage[] = [];
+    b.on('message', (m) => received.push(m));
+    const reply = { id: 'original-1', excerpt: 'Lunch at noon?' };
+    const short = a.sendText(b.id, 'Yes, noon works.', reply);
+    expect(short.reply).toEqual(reply);
+    const long = a.sendText(b.id, `${'a long answer '.repeat(200)}end`, reply);
+    await statusOf(a, short.id, 'delivered');
+    await statusOf(a, long.id, 'delivered');
+    expect(a.info().counters.fragmentsSent).toBeGreaterThan(1);
+    expect(received.map((m) => m.reply)).toEqual([reply, reply]);
+  });
+});
+
+describe('a peer that stops answering', () => {
+  it('is reported not responding within seconds of an unanswered message, and back on its next packet', async () => {
+    const { a, b, relay } = await filteredPair({ tcp: false, maxTransmissions: 7 });
+    const changes: PeerChange[] = [];
+    a.on('peer', (c) => {
+      if (c.peer.id === b.id) changes.push(c);
+    });
+    relay.filter = () => false; // B is gone without a bye, as after a crash or a pulled cable
+    const sentAt = Date.now();
+    const sent = a.sendText(b.id, 'hello?');
+    const pending = statusOf(a, sent.id, 'pending');
+    const silent = await waitForEvent<PeerChange>(
+      a,
+      'peer',
+      (c) => c.peer.id === b.id && c.peer.responding === false,
+      5_000,
+    );
+    expect(Date.now() - sentAt).toBeLessThan(4_000);
+    expect(silent.change).toBe('updated');
+    expect(silent.peer.online).toBe(true);
+    expect(a.peerList().find((p) => p.id === b.id)?.responding).toBe(false);
+    await pending;
+    relay.filter = () => true;
+    const delivered = statusOf(a, sent.id, 'delivered');
+    a.retry(sent.id); // the Retry button: the ack is B's next packet
+    const back = await waitForEvent<PeerChange>(
+      a,
+      'peer',
+      (c) => c.peer.id === b.id && c.peer.responding === undefined,
+      5_000,
+    );
+    expect(back.peer.online).toBe(true);
+    await delivered;
+    expect(changes.every((c) => c.change === 'updated')).toBe(true);
   });
 });

@@ -128,6 +128,7 @@ const SELF: SelfInfo = {
   fingerprint: 'abcd',
   nick: 'alice',
   status: 'online',
+  statusText: '',
   host: 'laptop',
   address: '192.168.1.23',
   clientPort: 4001,

@@ -59,6 +59,11 @@ describe('permission policy', () => {
     expect(policy.check(ours, permission)).toBe(false);
   });
 
+  it('allows writing text to the clipboard (Copy) for our own window only', () => {
+    expect(policy.check(ours, 'clipboard-sanitized-write')).toBe(true);
+    expect(policy.check({ id: 2 }, 'clipboard-sanitized-write')).toBe(false);
+  });
+
   it('allows notifications for our own window only', () => {
     const done = vi.fn();
     policy.request(ours, 'notifications', done);

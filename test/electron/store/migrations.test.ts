@@ -75,10 +75,38 @@ describe('migrations', () => {
       `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen)
        VALUES ('p', 'alice', 'h', '10.0.0.2', 4000, NULL, 'online', 1, 2)`,
     ).run();
-    expect(migrate(db)).toEqual([3]);
+    expect(migrate(db, 3)).toEqual([3]);
     expect(
       db.prepare('SELECT id, public_key, verified, key_changed_to, alias_of FROM peers').all(),
     ).toEqual([{ id: 'p', public_key: null, verified: 0, key_changed_to: null, alias_of: null }]);
+    db.close();
+  });
+
+  it('4 adds replies, drafts, peers’ status text and colour, and keeps cancelled messages out of the outbox', () => {
+    const db = new DatabaseSync(join(tempDir(), 'v4.db'));
+    migrate(db, 3);
+    db.exec(`INSERT INTO identity (key, node_id, nick, status) VALUES (1, 'n', 'lin', 'online')`);
+    expect(migrate(db)).toEqual([4]);
+    expect(tables(db)).toContain('drafts');
+    // A profile from before the first-run dialog is not asked again.
+    expect(db.prepare("SELECT value FROM settings WHERE key = 'onboarded'").get()).toEqual({
+      value: 'true',
+    });
+    const columns = (table: string) =>
+      (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+    expect(columns('messages')).toEqual(expect.arrayContaining(['reply_id', 'reply_excerpt']));
+    expect(columns('peers')).toEqual(expect.arrayContaining(['status_text', 'avatar_hue']));
+    const index = db
+      .prepare("SELECT sql FROM sqlite_master WHERE name = 'messages_outbox'")
+      .get() as { sql: string };
+    expect(index.sql).toContain("NOT IN ('delivered', 'cancelled')");
+    db.close();
+  });
+
+  it('4 on a new database leaves the first-run questions to be asked', () => {
+    const db = new DatabaseSync(join(tempDir(), 'fresh.db'));
+    migrate(db);
+    expect(db.prepare("SELECT value FROM settings WHERE key = 'onboarded'").get()).toBeUndefined();
     db.close();
   });
 

@@ -210,4 +210,52 @@ describe('Store', () => {
       ]);
     });
   });
+
+  it('marks read up to a message, never backwards, and tells the oldest unread', () => {
+    withStore((store) => {
+      for (let i = 1; i <= 4; i += 1) store.insertIncoming(incoming(`i${i}`, i));
+      expect(store.reads.conversations()[0]).toMatchObject({ unread: 4, firstUnreadId: 'i1' });
+      expect(store.markReadUpTo('bob', 'i2')).toBe(true);
+      expect(store.reads.unreadIn('bob')).toBe(2);
+      expect(store.reads.conversations()[0]).toMatchObject({ unread: 2, firstUnreadId: 'i3' });
+      expect(store.markReadUpTo('bob', 'i1')).toBe(true);
+      expect(store.reads.unreadIn('bob')).toBe(2);
+      expect(store.markReadUpTo('carol', 'i4')).toBe(false);
+      expect(store.markReadUpTo('bob', 'i4')).toBe(true);
+      expect(store.reads.conversations()[0]).toMatchObject({ unread: 0, firstUnreadId: null });
+    });
+  });
+
+  it('deletes messages for me: gone from history, search and unread counts', () => {
+    withStore((store) => {
+      store.insertIncoming(incoming('i1', 1, 'keep this one'));
+      store.insertIncoming(incoming('i2', 2, 'delete this one'));
+      expect(store.deleteMessages(['i2', 'nope'])).toEqual([{ peerId: 'bob', ids: ['i2'] }]);
+      expect(store.reads.history('bob', { limit: 10 }).messages.map((m) => m.id)).toEqual(['i1']);
+      expect(store.reads.search('delete', 10)).toEqual([]);
+      expect(store.reads.unreadTotal()).toBe(1);
+    });
+  });
+
+  it('keeps replies, drafts, and leaves cancelled messages out of the outbox', () => {
+    withStore((store) => {
+      const reply = { id: 'i0', excerpt: 'Lunch?' };
+      store.insertIncoming({ ...incoming('i1', 1), reply });
+      store.insertOutgoing({ ...outgoing('o1', 1), reply });
+      store.insertOutgoing(outgoing('o2', 2));
+      store.updateOutgoing({
+        id: 'o2',
+        peerId: 'bob',
+        state: 'cancelled',
+        transport: 'udp',
+        attempts: 1,
+      });
+      expect(store.reads.getMessage('i1')?.reply).toEqual(reply);
+      expect(store.listOutbox().map((r) => [r.id, r.reply])).toEqual([['o1', reply]]);
+      store.setDraft('bob', 'half a thought', 5);
+      store.setDraft('carol', 'x', 6);
+      store.setDraft('carol', '', 7);
+      expect(store.listDrafts()).toEqual([{ peerId: 'bob', text: 'half a thought', updatedAt: 5 }]);
+    });
+  });
 });

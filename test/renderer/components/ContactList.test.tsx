@@ -39,7 +39,7 @@ describe('contact list', () => {
       .getAllByRole('option')
       .filter((o) => o.classList.contains('group-header'))
       .map((o) => o.textContent);
-    expect(groups).toEqual(['Online2', 'Offline1', 'Strangers1']);
+    expect(groups).toEqual(['Online 2', 'Offline 1', 'Strangers 1']);
     const alice = option(/^Alice 192\.168\.1\.31:4000/);
     expect(within(alice).getByText('Lunch at noon?')).toBeTruthy();
     expect(within(alice).getByText('192.168.1.31:4000').tagName).toBe('CODE');
@@ -50,22 +50,25 @@ describe('contact list', () => {
   });
 
   it('counts unread messages in a badge and clears it when the conversation opens', async () => {
-    const { fake, user } = renderApp();
+    const { fake, user, data } = renderApp();
     const alice = await screen.findByRole('option', { name: /^Alice.*1 unread/ });
-    act(() =>
-      fake.emit(
-        'message',
-        makeMessage('new1', 'alice', { text: 'still there?', receivedAt: NOW + 1000 }),
-      ),
-    );
-    expect(within(option(/^Alice/)).getByLabelText('2 unread').textContent).toBe('2');
+    const new1 = makeMessage('new1', 'alice', { text: 'still there?', receivedAt: NOW + 1000 });
+    data.messages.push(new1); // main stores before it tells: history has it too
+    data.unread['alice'] = 2;
+    act(() => fake.emit('message', new1));
+    expect(option(/^Alice/).getAttribute('aria-label')).toContain('2 unread');
+    expect(option(/^Alice/).querySelector('.unread-badge')?.textContent).toBe('2');
     expect(screen.getByRole('button', { name: 'Chats' }).textContent).toContain('4');
     await user.click(alice);
+    // Opening shows them (the whole conversation fits here): read up to the newest one seen.
     await waitFor(() => expect(option(/^Alice/).getAttribute('aria-label')).not.toMatch(/unread/));
-    expect(fake.calls).toContainEqual({ channel: 'messages:markRead', args: { peerId: 'alice' } });
-    // A message into the open conversation is read at once.
+    expect(fake.calls).toContainEqual({
+      channel: 'messages:markReadUpTo',
+      args: { peerId: 'alice', messageId: 'new1' },
+    });
+    // A message into the open conversation, on screen in a focused window, is read as it shows.
     act(() => fake.emit('message', makeMessage('new2', 'alice', { receivedAt: NOW + 2000 })));
-    expect(option(/^Alice/).getAttribute('aria-label')).not.toMatch(/unread/);
+    await waitFor(() => expect(option(/^Alice/).getAttribute('aria-label')).not.toMatch(/unread/));
   });
 
   it('moves a contact between groups on presence events and adds new ones', async () => {
@@ -88,8 +91,15 @@ describe('contact list', () => {
     await user.keyboard('{ArrowDown}{ArrowDown}{Enter}');
     // Rows by recency: 小明 (2 min ago), then Alice.
     expect(await screen.findByRole('heading', { name: 'Alice' })).toBeTruthy();
+    // The opened conversation takes the focus: the composer is ready to type in.
+    await waitFor(() =>
+      expect(document.activeElement).toBe(
+        screen.getByRole('textbox', { name: 'Message to Alice' }),
+      ),
+    );
+    list().focus();
     await user.keyboard('{Home}{Enter}');
-    expect(option(/^Online, 2 contacts/).getAttribute('aria-expanded')).toBe('false');
+    expect(option(/^Online, 2 contacts/).getAttribute('aria-label')).toContain('collapsed');
     expect(within(list()).queryByRole('option', { name: /^Alice/ })).toBeNull();
   });
 
@@ -108,7 +118,10 @@ describe('contact list', () => {
     });
     expect(await screen.findByRole('alert')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Try again' }));
-    expect(await screen.findByText('No one here yet')).toBeTruthy();
+    expect(await screen.findByText('Looking for peers on the LAN…')).toBeTruthy();
+    // The empty list offers the way in that does not need broadcast.
+    await user.click(screen.getAllByRole('button', { name: 'Say hello to an IP' }).at(-1)!);
+    expect(screen.getByRole('textbox', { name: 'Say hello to an IP' })).toBeTruthy();
   });
 
   it('shows a loading state while the list is on its way', async () => {
@@ -128,10 +141,10 @@ describe('contact list', () => {
 });
 
 describe('say hello to an IP', () => {
-  it('explains an invalid address inline and says hello to a valid one', async () => {
+  it('explains an invalid address inline, waits for an answer and says whether one came', async () => {
     const { fake, user } = renderApp();
     await screen.findByRole('option', { name: /^Alice/ });
-    await user.click(screen.getByRole('button', { name: 'Say hello to an IP' }));
+    await user.click(screen.getAllByRole('button', { name: 'Say hello to an IP' })[0]!);
     const input = screen.getByRole('textbox', { name: 'Say hello to an IP' });
     await user.type(input, '10.0.0{Enter}');
     expect(screen.getByRole('alert').textContent).toBe(
@@ -140,8 +153,18 @@ describe('say hello to an IP', () => {
     expect(fake.calls.some((c) => c.channel === 'contacts:add')).toBe(false);
     await user.clear(input);
     await user.type(input, '10.0.0.7{Enter}');
-    expect((await screen.findByRole('status')).textContent).toBe('Said hello to 10.0.0.7:8000');
-    expect(fake.calls).toContainEqual({ channel: 'contacts:add', args: { address: '10.0.0.7' } });
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'No answer from 10.0.0.7:8000 within 4 s',
+    );
+    expect(fake.calls).toContainEqual({
+      channel: 'contacts:add',
+      args: { address: '10.0.0.7', waitMs: 4_000 },
+    });
+    await user.clear(input);
+    await user.type(input, '192.168.1.31:4000{Enter}');
+    expect((await screen.findByText(/Alice answered/)).textContent).toContain(
+      'Alice answered and is in your contacts.',
+    );
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('textbox', { name: 'Say hello to an IP' })).toBeNull();
   });

@@ -32,7 +32,8 @@ describe('conversation', () => {
     const separators = within(log)
       .getAllByRole('separator')
       .map((s) => s.textContent);
-    expect(separators).toEqual(['Yesterday', 'Today']);
+    // Alice's newest message is unread: the divider stands before it.
+    expect(separators).toEqual(['Yesterday', 'Today', 'Unread messages']);
     const mine = bubble(log, 'Yes, port 4000 as always');
     expect(mine.className).toContain('out');
     expect(within(mine).getByText('Delivered')).toBeTruthy();

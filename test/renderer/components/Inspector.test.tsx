@@ -43,7 +43,7 @@ describe('packet inspector', () => {
       '→ Out',
       'TCP',
       '0.0.0.0:4000',
-      '192.168.1.30:4000',
+      '192.168.1.30:4000 Alice',
       '1500',
       'text',
       'text to Alice',
@@ -91,6 +91,31 @@ describe('packet inspector', () => {
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('table', { name: 'Packets' })).toBeNull();
     expect(screen.getByRole('listbox', { name: 'Contacts' })).toBeTruthy();
+  });
+
+  it('shows nicknames beside node ids, dates for times, and the whole payload as text and hex', async () => {
+    const data = sampleData(NOW);
+    data.packets = [
+      makePacket(1, {
+        kind: 'text',
+        summary: '#1 a long one',
+        peerId: 'alice',
+        fields: { kind: 'text', from: 'alice', ts: NOW, text: 'x'.repeat(300) },
+      }),
+    ];
+    const { user } = await openInspector({ data });
+    await user.click(within(table()).getByText('#1 a long one'));
+    const detail = screen.getByRole('complementary', { name: 'Packet details' });
+    expect(within(detail).getByText('Peer: Alice')).toBeTruthy();
+    const row = (name: string) =>
+      within(detail).getByRole('rowheader', { name }).closest('tr')?.textContent ?? '';
+    expect(row('from')).toBe('fromAlice alice');
+    expect(row('ts')).toBe(`ts${new Date(NOW).toLocaleString('en')} (${NOW})`);
+    const payload = within(detail).getByRole('region', { name: 'Payload' });
+    const box = await within(payload).findByText(/"proto": "pchat"/);
+    expect(box.textContent).toContain('x'.repeat(300));
+    await user.click(within(payload).getByRole('radio', { name: 'Hex' }));
+    expect(box.textContent.split('\n')[0]).toMatch(/^000000 {2}7b 22 70 72 6f 74 6f 22 {2}3a/);
   });
 
   it('shows sockets, interfaces and counters', async () => {

@@ -32,8 +32,9 @@ describe('settings', () => {
     expect(within(dialog).getByRole('radiogroup', { name: 'Theme' })).toBeTruthy();
     expect(within(dialog).getByRole('switch', { name: 'TCP fallback' })).toBeTruthy();
     expect(within(dialog).getByRole('switch', { name: 'Notifications' })).toBeTruthy();
+    // The ports in use, next to the stored ones they may differ from (4000 taken: 4001).
     expect(within(dialog).getByRole('note').textContent).toBe(
-      'Port changes take effect after PacketChat restarts.',
+      'Port changes take effect after PacketChat restarts. In use now: UDP 8000 (server), UDP 4000 (client), TCP 4000.',
     );
   });
 

@@ -22,7 +22,12 @@ async function connected(data = sampleData(NOW)) {
  * Events the renderer has no use for: the unread total is summed from the conversations it holds,
  * node warnings are for logs and scripts, and a key change reaches it as the contact's `trust`.
  */
-const IGNORED_EVENTS: ReadonlySet<EventChannel> = new Set(['unread', 'warning', 'key-changed']);
+const IGNORED_EVENTS: ReadonlySet<EventChannel> = new Set([
+  'unread',
+  'warning',
+  'key-changed',
+  'directory',
+]);
 
 describe('bridge', () => {
   it('subscribes to every event, says ready, loads the state, and disconnects with one call', async () => {
@@ -70,21 +75,39 @@ describe('bridge', () => {
 });
 
 describe('conversations slice', () => {
-  it('counts unread only for conversations not in view, once per message', async () => {
+  it('counts every incoming message unread once, until it is seen: read up to, never back', async () => {
     const { store } = await connected();
     const s = store.getState;
     s().receiveMessage(makeMessage('n1', 'bob', { receivedAt: NOW }));
     s().receiveMessage(makeMessage('n1', 'bob', { receivedAt: NOW }));
-    expect(s().summaries['bob']?.unread).toBe(1);
+    expect(s().summaries['bob']).toMatchObject({ unread: 1, firstUnreadId: 'n1' });
+    // Opening is not reading: what is on screen is (MessageList reports it).
     s().openConversation('bob');
-    expect(s().summaries['bob']?.unread).toBe(0);
-    s().receiveMessage(makeMessage('n2', 'bob', { receivedAt: NOW + 1 }));
-    expect(s().summaries['bob']?.unread).toBe(0);
-    s().setWindowHidden(true);
-    s().receiveMessage(makeMessage('n3', 'bob', { receivedAt: NOW + 2 }));
+    await s().loadOlder('bob');
     expect(s().summaries['bob']?.unread).toBe(1);
-    s().setWindowHidden(false);
-    expect(s().summaries['bob']?.unread).toBe(0);
+    expect(s().dividers['bob']).toBe('n1');
+    s().receiveMessage(makeMessage('n2', 'bob', { receivedAt: NOW + 1 }));
+    s().receiveMessage(makeMessage('n3', 'bob', { receivedAt: NOW + 2 }));
+    expect(s().summaries['bob']).toMatchObject({ unread: 3, firstUnreadId: 'n1' });
+    s().markReadUpTo('bob', 'n2');
+    expect(s().summaries['bob']).toMatchObject({ unread: 1, firstUnreadId: 'n3' });
+    s().markReadUpTo('bob', 'n1');
+    expect(s().summaries['bob']?.unread).toBe(1);
+  });
+
+  it('puts a divider before the first message nobody watched arrive', async () => {
+    const { store } = await connected();
+    const s = store.getState;
+    s().openConversation('bob');
+    await s().loadOlder('bob');
+    s().setWindowActive(true);
+    s().setListAtBottom(true);
+    s().receiveMessage(makeMessage('w1', 'bob', { receivedAt: NOW }));
+    expect(s().dividers['bob']).toBeNull();
+    s().markReadUpTo('bob', 'w1');
+    s().setWindowActive(false);
+    s().receiveMessage(makeMessage('w2', 'bob', { receivedAt: NOW + 1 }));
+    expect(s().dividers['bob']).toBe('w2');
   });
 
   it('applies state changes to a message it holds and ignores ones it never loaded', async () => {

@@ -3,6 +3,7 @@ import {
   decodePacket,
   encodePacket,
   encodingLength,
+  fitsOneDatagram,
   ProtocolError,
 } from '../../../shared/protocol/codec';
 import { MAX_DATAGRAM_BYTES } from '../../../shared/protocol/constants';
@@ -128,7 +129,7 @@ const malformed: [string, Uint8Array, string][] = [
   ['protocol v3', bytes({ proto: 'pchat', v: 3, kind: 'bye', from: A }), 'unsupported-version'],
   ['version as string', bytes({ proto: 'pchat', v: '2', kind: 'bye', from: A }), 'bad-field'],
   ['kind missing', bytes({ proto: 'pchat', v: 2, from: A }), 'bad-field'],
-  ['unknown kind', bytes({ proto: 'pchat', v: 2, kind: 'typing', from: A }), 'unknown-kind'],
+  ['unknown kind', bytes({ proto: 'pchat', v: 2, kind: 'read-receipt', from: A }), 'unknown-kind'],
   ['kind __proto__', bytes({ proto: 'pchat', v: 2, kind: '__proto__', from: A }), 'unknown-kind'],
   ['node id too short', bytes({ proto: 'pchat', v: 2, kind: 'bye', from: 'abc' }), 'bad-field'],
   [
@@ -226,5 +227,37 @@ describe('codec rejects malformed datagrams with a code, never a throw', () => {
       const input = Uint8Array.from({ length: next() % 64 }, () => next() % 256);
       expect(() => decodePacket(input)).not.toThrow();
     }
+  });
+});
+
+describe('replies on text packets', () => {
+  const text = {
+    kind: 'text' as const,
+    from: 'a'.repeat(32),
+    id: 'm1',
+    epoch: 'e1',
+    seq: 1,
+    floor: 1,
+    ts: 1,
+    text: 'yes',
+  };
+  it('round-trips a reply and drops a malformed one without losing the message', () => {
+    const reply = { id: 'orig', excerpt: 'Lunch at noon?' };
+    expect(decodePacket(encodePacket({ ...text, reply }))).toEqual({
+      ok: true,
+      packet: { ...text, reply },
+    });
+    const bad = new TextEncoder().encode(
+      JSON.stringify({ proto: 'pchat', v: 2, ...text, reply: { id: 'x', excerpt: 'a\u0007b' } }),
+    );
+    const decoded = decodePacket(bad);
+    expect(decoded.ok && decoded.packet.kind === 'text' && decoded.packet.reply).toBe(undefined);
+    expect(decoded.ok && decoded.packet.kind === 'text' && decoded.packet.text).toBe('yes');
+  });
+
+  it('counts the reply when deciding whether a text fits one datagram', () => {
+    const text900 = 'x'.repeat(900);
+    expect(fitsOneDatagram(text900)).toBe(true);
+    expect(fitsOneDatagram(text900, { id: 'orig', excerpt: '字'.repeat(140) })).toBe(false);
   });
 });

@@ -1,0 +1,156 @@
+/**
+ * A RecordStream over one TCP socket: each record is one length-prefixed frame (framing.ts).
+ * Back-pressure both ways: write() resolves when the socket's buffer is below its high-water
+ * mark; incoming records queue up to `highWaterBytes`, then the socket is paused until the reader
+ * catches up. Errors become the `closed` value; nothing here throws.
+ */
+import type { Socket } from 'node:net';
+import { MAX_DATA_RECORD_BYTES } from '../../../shared/files/limits';
+import { FRAME_HEADER_BYTES } from '../framing';
+import type { ChannelError, CloseInfo, RecordStream, WriteResult } from './ports';
+import { RecordDecoder } from './record-decoder';
+
+export const DEFAULT_READ_HIGH_WATER_BYTES = 1024 * 1024;
+const END_GRACE_MS = 2_000;
+/** write() resolves at once while less than this is queued in the socket. */
+export const WRITE_HIGH_WATER_BYTES = 512 * 1024;
+
+export interface SocketStreamOptions {
+  readonly highWaterBytes?: number;
+  /** Frames the handshake already took off the socket, to be delivered first. */
+  readonly decoder?: RecordDecoder;
+  readonly pending?: readonly Buffer[];
+}
+
+const closedError: ChannelError = { code: 'closed', message: 'stream closed' };
+
+class SocketRecordStream implements RecordStream {
+  readonly closed: Promise<CloseInfo>;
+  private readonly queue: Buffer[] = [];
+  private queuedBytes = 0;
+  private reader: ((record: Uint8Array | undefined) => void) | undefined;
+  private drainWaiters: (() => void)[] = [];
+  private info: CloseInfo | undefined;
+  private settleClosed: (info: CloseInfo) => void = () => undefined;
+  private readonly decoder: RecordDecoder;
+  private readonly highWater: number;
+
+  constructor(
+    private readonly socket: Socket,
+    readonly peerId: string,
+    options: SocketStreamOptions,
+  ) {
+    this.closed = new Promise((resolve) => (this.settleClosed = resolve));
+    this.decoder = options.decoder ?? new RecordDecoder(MAX_DATA_RECORD_BYTES);
+    this.highWater = options.highWaterBytes ?? DEFAULT_READ_HIGH_WATER_BYTES;
+    for (const frame of options.pending ?? []) this.enqueue(frame);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.wakeWriters());
+    socket.on('end', () => this.finish({ by: 'remote' }));
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      this.finish({ by: 'error', error: { code: errorCode(error), message: error.message } }),
+    );
+    socket.on('close', () => this.finish({ by: 'remote' }));
+  }
+
+  write(record: Uint8Array): Promise<WriteResult> {
+    if (this.info !== undefined) return Promise.resolve({ ok: false, error: closedError });
+    if (record.byteLength === 0 || record.byteLength > MAX_DATA_RECORD_BYTES) {
+      const message = `record of ${record.byteLength} bytes`;
+      return Promise.resolve({ ok: false, error: { code: 'too-large', message } });
+    }
+    const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
+    header.writeUInt32BE(record.byteLength, 0);
+    this.socket.cork();
+    this.socket.write(header);
+    this.socket.write(record);
+    this.socket.uncork();
+    // Node's own mark (16 KiB) is below one record; ours lets a few records queue.
+    if (this.socket.writableLength < WRITE_HIGH_WATER_BYTES) return Promise.resolve({ ok: true });
+    return new Promise((resolve) => {
+      this.drainWaiters.push(() =>
+        resolve(this.info === undefined ? { ok: true } : { ok: false, error: closedError }),
+      );
+    });
+  }
+
+  read(): Promise<Uint8Array | undefined> {
+    const next = this.queue.shift();
+    if (next !== undefined) {
+      this.queuedBytes -= next.byteLength;
+      if (this.queuedBytes <= this.highWater / 2 && this.info === undefined) this.socket.resume();
+      return Promise.resolve(next);
+    }
+    if (this.info !== undefined) return Promise.resolve(undefined);
+    return new Promise((resolve) => (this.reader = resolve));
+  }
+
+  close(): void {
+    if (this.info !== undefined) return;
+    // end() flushes what was written (an ERROR record, say); destroy if the peer never closes.
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), END_GRACE_MS).unref();
+    this.finish({ by: 'local' });
+  }
+
+  private onData(chunk: Buffer): void {
+    const step = this.decoder.push(chunk);
+    if ('error' in step) {
+      // A bad length from the peer: the stream is unusable, but nothing may throw out of here.
+      this.socket.destroy();
+      this.finish({ by: 'error', error: { code: 'protocol', message: step.error } });
+      return;
+    }
+    for (const record of step.records) this.enqueue(record);
+    if (this.queuedBytes > this.highWater) this.socket.pause();
+  }
+
+  private enqueue(frame: Buffer): void {
+    const reader = this.reader;
+    if (reader !== undefined) {
+      this.reader = undefined;
+      reader(frame);
+      return;
+    }
+    this.queue.push(frame);
+    this.queuedBytes += frame.byteLength;
+  }
+
+  private wakeWriters(): void {
+    for (const wake of this.drainWaiters.splice(0)) wake();
+  }
+
+  private finish(info: CloseInfo): void {
+    if (this.info !== undefined) return;
+    this.info = info;
+    if (info.by !== 'local') this.socket.destroy();
+    this.wakeWriters();
+    const reader = this.reader;
+    this.reader = undefined;
+    reader?.(undefined);
+    this.settleClosed(info);
+  }
+}
+
+function errorCode(error: NodeJS.ErrnoException): ChannelError['code'] {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'unreachable';
+    case 'ETIMEDOUT':
+      return 'timeout';
+    default:
+      return 'reset';
+  }
+}
+
+export function createSocketRecordStream(
+  socket: Socket,
+  peerId: string,
+  options: SocketStreamOptions = {},
+): RecordStream {
+  return new SocketRecordStream(socket, peerId, options);
+}
+
+export { errorCode as socketErrorCode };
