@@ -4,6 +4,7 @@
 import type {
   ChatMessage,
   Contact,
+  DirectoryEntry,
   Draft,
   PacketLogEntry,
   SocketsSnapshot,
@@ -22,6 +23,8 @@ export interface FakeData {
   packets: PacketLogEntry[];
   sockets: SocketsSnapshot;
   drafts: Draft[];
+  /** What the relay directories list (none without a relay). */
+  directory?: DirectoryEntry[];
 }
 
 const MINUTE = 60_000;
@@ -251,8 +254,20 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     'app:ready': () => null,
     'self:get': () => data.self,
     'contacts:list': () => data.contacts,
-    'directory:search': () => [],
-    'directory:add': () => null,
+    'directory:search': ({ query, limit }) => {
+      if (data.self.relays.length === 0) return [];
+      const q = query.toLowerCase();
+      return (data.directory ?? [])
+        .filter((e) => e.nick.toLowerCase().includes(q) || e.nodeId.startsWith(q))
+        .slice(0, limit);
+    },
+    'directory:add': ({ nodeId }) => {
+      if (data.self.relays.length === 0)
+        throw new IpcFailure('unavailable', 'no relay broker is configured');
+      if (!(data.directory ?? []).some((e) => e.nodeId === nodeId))
+        throw new IpcFailure('not-found', `not in the directory: ${nodeId}`, 'nodeId');
+      return null;
+    },
     'contacts:add': ({ address, waitMs }) => {
       const [ip = '', port] = address.split(':');
       const at = { address: ip, port: port === undefined ? data.self.serverPort : Number(port) };

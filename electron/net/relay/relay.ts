@@ -220,7 +220,7 @@ export class Relay {
       const counters = this.deps.counters;
       counters.relaySent += 1;
       counters.bytesSent += bytes.byteLength;
-      this.record('out', bytes.byteLength, connection.broker, topic, meta);
+      this.record('out', bytes, connection.broker, topic, meta);
       return true;
     });
   }
@@ -318,7 +318,7 @@ export class Relay {
     counters.bytesReceived += payload.byteLength;
     if (!isV2Packet(payload)) {
       counters.junkDropped += 1;
-      this.record('in', payload.byteLength, connection.broker, topic, {
+      this.record('in', payload, connection.broker, topic, {
         kind: 'junk',
         summary: 'not a v2 packet',
       });
@@ -327,7 +327,7 @@ export class Relay {
     this.seenOn.set(from, index);
     const route = relayRoute(index, connection.broker, from);
     const log = (meta: SendMeta): void =>
-      this.record('in', payload.byteLength, connection.broker, topic, meta);
+      this.record('in', payload, connection.broker, topic, meta);
     this.deps.inbound(payload, route, log);
   }
 
@@ -401,9 +401,10 @@ export class Relay {
     }
   }
 
+  /** One log entry per MQTT payload, with its bytes (a sealed record's inner packet, decrypted). */
   private record(
     direction: 'in' | 'out',
-    size: number,
+    bytes: Uint8Array,
     broker: string,
     topic: string,
     meta: SendMeta,
@@ -411,19 +412,23 @@ export class Relay {
     const packet = meta.packet;
     const peerId =
       meta.peerId ?? (packet !== undefined && direction === 'in' ? packet.from : undefined);
-    const entry = this.deps.log.add({
-      at: this.deps.now(),
-      direction,
-      transport: 'relay',
-      local: broker,
-      remote: topic,
-      size,
-      kind: packet?.kind ?? meta.kind ?? 'unknown',
-      summary: packet === undefined ? (meta.summary ?? '') : packetSummary(packet),
-      ...(packet === undefined ? {} : { fields: packetFields(packet) }),
-      ...(peerId === undefined ? {} : { peerId }),
-      ...(meta.sealed === undefined ? {} : { sealed: meta.sealed }),
-    });
+    const entry = this.deps.log.add(
+      {
+        at: this.deps.now(),
+        direction,
+        transport: 'relay',
+        local: broker,
+        remote: topic,
+        size: bytes.byteLength,
+        kind: packet?.kind ?? meta.kind ?? 'unknown',
+        summary: packet === undefined ? (meta.summary ?? '') : packetSummary(packet),
+        ...(packet === undefined ? {} : { fields: packetFields(packet) }),
+        ...(peerId === undefined ? {} : { peerId }),
+        ...(meta.sealed === undefined ? {} : { sealed: meta.sealed }),
+      },
+      meta.inner ?? bytes,
+      meta.inner !== undefined,
+    );
     this.deps.logged(entry);
   }
 }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PacketLogEntry } from '../../../shared/domain';
 import { formatDateTime } from '../lib/format';
+import { pathText } from '../lib/path';
 import { hexDump, payloadText } from '../lib/payload';
 import { useApi, useAppStore } from '../store/context';
 import { settle } from '../store/load';
@@ -108,9 +109,7 @@ export function PacketDetail() {
   const packet = useAppStore((s) =>
     s.selectedSeq === null ? undefined : s.packets.find((p) => p.seq === s.selectedSeq),
   );
-  const peerNick = useAppStore((s) =>
-    packet?.peerId ? s.contacts[packet.peerId]?.nick : undefined,
-  );
+  const peer = useAppStore((s) => (packet?.peerId ? s.contacts[packet.peerId] : undefined));
   const select = useAppStore((s) => s.selectPacket);
   if (!packet) return null;
   const fields = Object.entries(packet.fields ?? {});
@@ -137,7 +136,19 @@ export function PacketDetail() {
           remote: packet.remote,
         })}
       </p>
-      {peerNick !== undefined && <p className="small">{t('inspector.peer', { nick: peerNick })}</p>}
+      {peer !== undefined && (
+        <p className="small">
+          <span>{t('inspector.peer', { nick: peer.nick })}</span>
+          {' · '}
+          <span
+            className={peer.path.kind === 'relay' ? 'mono path-relay' : 'mono'}
+            title={t('conversation.path')}
+            translate="no"
+          >
+            {pathText(t, peer)}
+          </span>
+        </p>
+      )}
       <p className="detail-summary" translate="no">
         {packet.summary}
       </p>

@@ -19,6 +19,7 @@ export function connectBridge(store: AppStore, api: PacketChatApi): () => void {
     api.on('self', (self) => s().setSelf(self)),
     api.on('open-conversation', ({ peerId }) => s().openConversation(peerId)),
     api.on('notice', (notice) => s().pushToast(notice)),
+    api.on('directory', (entry) => s().receiveDirectoryEntry(entry)),
   ];
   void settle(() => api.appReady());
   void Promise.all([
