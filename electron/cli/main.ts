@@ -84,6 +84,8 @@ async function main(argv: readonly string[]): Promise<number> {
       ...(options.broadcast === undefined ? {} : { broadcast: options.broadcast }),
       ...(options.relay === undefined ? {} : { relay: options.relay }),
     },
+    ipmsg: options.ipmsg,
+    ...(options.acceptFiles === undefined ? {} : { acceptFilesDir: options.acceptFiles }),
     emit: transport.emit,
   });
   const done = new Promise<void>((resolve) => {

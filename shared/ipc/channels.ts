@@ -32,6 +32,12 @@ export const CALL_CHANNELS = [
   'contacts:acceptKey',
   'directory:search',
   'directory:add',
+  'files:send',
+  'files:accept',
+  'files:decline',
+  'files:cancel',
+  'files:list',
+  'ipmsg:refresh',
 ] as const satisfies readonly CallChannel[];
 
 export const EVENT_CHANNELS = [
@@ -49,6 +55,8 @@ export const EVENT_CHANNELS = [
   'warning',
   'key-changed',
   'directory',
+  'message-read',
+  'transfer',
 ] as const satisfies readonly EventChannel[];
 
 type Exact<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;

@@ -3,9 +3,9 @@ import type { TFunction } from 'i18next';
 import type { Contact, RelayStatus } from '../../../shared/domain';
 import { endpoint } from './format';
 
-/** The path of a peer; a stranger (plain UDP) is only ever its IP:port. */
+/** The path of a peer; a stranger (plain UDP) or an IPMsg peer (LAN only) is its IP:port. */
 export function pathText(t: TFunction, c: Contact): string {
-  if (c.kind === 'stranger') return endpoint(c.address, c.port);
+  if (c.kind === 'stranger' || c.protocol === 'ipmsg') return endpoint(c.address, c.port);
   return c.path.kind === 'relay'
     ? t('path.relay', { broker: c.path.broker })
     : t('path.lan', { address: endpoint(c.path.address, c.path.port) });
