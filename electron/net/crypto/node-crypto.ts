@@ -129,17 +129,26 @@ function x25519(): Pick<CryptoProvider, 'generateKeyPair' | 'keyPairFromPrivateK
 function aesGcm(key: Uint8Array): AeadKey {
   if (key.length !== AES_KEY_BYTES) throw new RangeError('AES-256-GCM key: 32 bytes');
   const keyObject = createSecretKey(key);
+  const sealParts = (
+    nonce: Uint8Array,
+    associatedData: Uint8Array,
+    plaintext: Uint8Array,
+  ): readonly [Uint8Array, Uint8Array] => {
+    if (nonce.length !== AEAD_NONCE_BYTES) throw new RangeError('AES-GCM nonce: 12 bytes');
+    const cipher = createCipheriv('aes-256-gcm', keyObject, nonce, {
+      authTagLength: AEAD_TAG_BYTES,
+    });
+    cipher.setAAD(associatedData);
+    const body = cipher.update(plaintext);
+    const tail = cipher.final(); // empty for GCM, which is a stream mode
+    return [tail.length === 0 ? body : Buffer.concat([body, tail]), cipher.getAuthTag()];
+  };
   return {
     seal(nonce, associatedData, plaintext) {
-      if (nonce.length !== AEAD_NONCE_BYTES) throw new RangeError('AES-GCM nonce: 12 bytes');
-      const cipher = createCipheriv('aes-256-gcm', keyObject, nonce, {
-        authTagLength: AEAD_TAG_BYTES,
-      });
-      cipher.setAAD(associatedData);
-      const body = cipher.update(plaintext);
-      const tail = cipher.final();
-      return plain(Buffer.concat([body, tail, cipher.getAuthTag()]));
+      const [body, tag] = sealParts(nonce, associatedData, plaintext);
+      return plain(Buffer.concat([body, tag]));
     },
+    sealParts,
     open(nonce, associatedData, ciphertext) {
       if (nonce.length !== AEAD_NONCE_BYTES || ciphertext.length < AEAD_TAG_BYTES) return undefined;
       const split = ciphertext.length - AEAD_TAG_BYTES;

@@ -25,6 +25,16 @@ export interface KeyPair {
 export interface AeadKey {
   /** Ciphertext followed by the 16-byte tag. Throws only on a wrong nonce length (a bug). */
   seal(nonce: Uint8Array, associatedData: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /**
+   * The same as `seal`, as the ciphertext and the tag apart, so a caller writing them out (a TCP
+   * frame) need not join them: `seal` is `sealParts` concatenated. Optional: without it, callers
+   * cut `seal`'s result.
+   */
+  sealParts?(
+    nonce: Uint8Array,
+    associatedData: Uint8Array,
+    plaintext: Uint8Array,
+  ): readonly [ciphertext: Uint8Array, tag: Uint8Array];
   /** The plaintext, or undefined when authentication fails or any input is malformed. Never throws. */
   open(
     nonce: Uint8Array,
