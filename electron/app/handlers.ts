@@ -46,6 +46,7 @@ function mapNodeError(error: unknown): never {
       case 'not-started':
       case 'closed':
       case 'storage':
+      case 'no-relay':
         throw new IpcFailure('unavailable', message, undefined, code);
     }
   }
@@ -258,6 +259,11 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       if (contact === undefined) throw new IpcFailure('not-found', `no such contact: ${peerId}`);
       deps.emit('contact', { change: 'updated', peer: contact, kind: 'peer' });
       return contact;
+    },
+    'directory:search': ({ query, limit }) => running().node.directory(query, limit),
+    'directory:add': ({ nodeId }) => {
+      nodeCall(() => running().node.seek(nodeId));
+      return null;
     },
     'contacts:acceptKey': ({ peerId }) => {
       const accepted = trusted().accept(resolveConversation(running().node, peerId));

@@ -3,8 +3,8 @@
  * Prints a table and writes JSON (default test/bench/results/latest.json).
  *
  *   tsx test/bench/run.ts [--quick]
- *     [--only=rtt,protocol,crypto,stream,tcp,paths,scaling,discovery,memory,storage,ui,cli]
- *                         [--out=path.json] [--compare=earlier.json]
+ *     [--only=rtt,protocol,crypto,stream,tcp,paths,scaling,discovery,memory,storage,ui,cli,relay]
+ *                         [--relay-nodes=N] [--out=path.json] [--compare=earlier.json]
  *
  * Loopback only. Each figure runs in fresh worker processes that are stopped afterwards.
  */
@@ -43,6 +43,7 @@ const SECTIONS = [
   'storage',
   'ui',
   'cli',
+  'relay',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -51,6 +52,8 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     out: { type: 'string', default: 'test/bench/results/latest.json' },
+    /** Simulated nodes on the relay's broker (docs/BENCHMARKS.md): 1,000 by default. */
+    'relay-nodes': { type: 'string' },
     compare: { type: 'string' },
   },
 });
@@ -428,6 +431,65 @@ async function main(): Promise<void> {
         range(m.rssMb, 'MiB'),
       );
     }
+  });
+
+  await runSection('relay', async () => {
+    const { relayBench } = await import('./relay-bench');
+    const nodes = Number(values['relay-nodes'] ?? (quick ? 200 : 1_000));
+    if (!Number.isInteger(nodes) || nodes < 10) throw new Error(`bad --relay-nodes: ${nodes}`);
+    const r = await relayBench({
+      nodes,
+      contacts: 10,
+      messages: quick ? 200 : 1_000,
+      perSecond: 100,
+    });
+    details['relay'] = r;
+    const n = nodes.toLocaleString('en');
+    const crowd = `${n} nodes, ${r.contacts} contacts each, ${r.workers} worker processes`;
+    time(
+      'relay',
+      `${n} nodes: every node sees its contacts online`,
+      r.presence.relayMs,
+      'bare MQTT.js clients, same connect/will/publish/subscribe',
+      r.presence.rawMs,
+      `${crowd}; an observer saw all presence in ${round(r.presence.observerMs)} ms; broker CPU ${round(r.presence.brokerCpuS)} s (bare: ${round(r.presence.rawBrokerCpuS)} s)`,
+    );
+    const rtt = `raw MQTT publish + echo, ${r.rtt.bytes} bytes, QoS 1, same broker and rate`;
+    const load = `${r.rtt.perSecond} msgs/s, ${r.rtt.node.samples} messages, broker holding ${n} nodes`;
+    time(
+      'relay',
+      'message-to-ack RTT p50 through the broker',
+      r.rtt.node.p50,
+      rtt,
+      r.rtt.raw.p50,
+      load,
+    );
+    time(
+      'relay',
+      'message-to-ack RTT p99 through the broker',
+      r.rtt.node.p99,
+      rtt,
+      r.rtt.raw.p99,
+      load,
+    );
+    add(
+      'relay',
+      `broker RSS with ${n} nodes`,
+      'MiB',
+      r.brokerMb.withNodes,
+      'same broker, bare MQTT.js clients',
+      r.brokerMb.rawNodes,
+      r.brokerMb.withNodes / r.brokerMb.rawNodes,
+      `idle broker ${round(r.brokerMb.idle)} MiB`,
+    );
+    time(
+      'relay',
+      `broker restart: all ${n} back, contacts online`,
+      r.restart.backMs,
+      'observer sees every presence online again',
+      r.restart.observerMs,
+      `from the restarted broker's start; it was down ${round(r.restart.downMs)} ms (SIGTERM saves); broker CPU ${round(r.restart.brokerCpuS)} s`,
+    );
   });
 
   const machine = {

@@ -49,6 +49,11 @@ function fillProfile(dir: string, contacts: number, messages: number): void {
           host: `host-${i}`,
           address: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`,
           port: 4000 + (i % 3),
+          path: {
+            kind: 'lan',
+            address: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+            port: 4000 + (i % 3),
+          },
           tcpPort: 4000 + (i % 3),
           status: 'online',
           online: false,

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { endpoint, formatListTime } from '../lib/format';
+import { formatListTime } from '../lib/format';
+import { rowAddress } from '../lib/path';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { presenceOf, useTyping } from './ConversationHeader';
@@ -44,10 +45,8 @@ export const ContactRow = memo(function ContactRow(props: {
   // As in QQ and Telegram: a conversation with unsent text says so, except the open one.
   const showDraft = draft.trim() !== '' && !props.active;
   const time = last ? formatListTime(last.receivedAt, now, i18n.language) : undefined;
-  const address =
-    contact.kind === 'stranger'
-      ? t('contacts.strangerHint')
-      : endpoint(contact.address, contact.port);
+  const address = contact.kind === 'stranger' ? t('contacts.strangerHint') : rowAddress(t, contact);
+  const relayed = contact.kind !== 'stranger' && contact.path.kind === 'relay';
   const silent = presence === 'silent' ? t('status.notResponding') : undefined;
   const previewText = typing
     ? t('conversation.typing')
@@ -118,7 +117,10 @@ export const ContactRow = memo(function ContactRow(props: {
         ) : (
           <span className="contact-line small-line contact-address">
             <ProtocolMarks contact={contact} />
-            <code className="mono endpoint-small" translate="no">
+            <code
+              className={relayed ? 'mono endpoint-small path-relay' : 'mono endpoint-small'}
+              translate="no"
+            >
               {address}
             </code>
             {keyChanged && <span className="key-changed-note"> {keyChanged}</span>}
