@@ -96,8 +96,7 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       const conversations = store.reads
         .conversations()
         .map((c) => ({ peerId: c.peerId, at: c.lastMessage?.receivedAt ?? 0 }));
-      const trust = trusted();
-      return contactList(node, store.listPeers(), conversations, (peer) => trust.contact(peer));
+      return contactList(node, store.listPeers(), conversations, trusted().contacts());
     },
     'contacts:add': async ({ address, waitMs }) => {
       const { node } = running();
