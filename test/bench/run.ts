@@ -3,7 +3,7 @@
  * Prints a table and writes JSON (default test/bench/results/latest.json).
  *
  *   tsx test/bench/run.ts [--quick]
- *     [--only=rtt,protocol,crypto,stream,tcp,discovery,memory,storage,ui,cli]
+ *     [--only=rtt,protocol,crypto,stream,tcp,discovery,memory,storage,ui,scaling,cli]
  *                         [--out=path.json] [--compare=earlier.json]
  *
  * Loopback only. Each figure runs in fresh worker processes that are stopped afterwards.
@@ -31,6 +31,7 @@ const SECTIONS = [
   'memory',
   'storage',
   'ui',
+  'scaling',
   'cli',
 ] as const;
 type Section = (typeof SECTIONS)[number];
@@ -313,6 +314,18 @@ async function main(): Promise<void> {
     for (const f of r.figures) figures.push(f);
     for (const f of r.figures)
       console.log(`  ${f.figure}: ${f.value} ${f.unit} (${f.baseline}: ${f.baselineValue})`);
+  });
+
+  await runSection('scaling', async () => {
+    const { scalingBench } = await import('./scaling-bench');
+    const r = await scalingBench({ quick });
+    details['scaling'] = r.rows;
+    for (const f of r.figures) {
+      figures.push(f);
+      console.log(
+        `  ${f.figure}: ${f.value} ${f.unit} (${f.baseline}: ${f.baselineValue}, x${f.factor})`,
+      );
+    }
   });
 
   await runSection('cli', async () => {

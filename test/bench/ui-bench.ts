@@ -24,7 +24,7 @@ import { LOOPBACK_BROADCAST, testPorts } from '../helpers/ports';
 import type { Figure } from './stats';
 import { median, percentile, round } from './stats';
 
-const VIEWPORT = { width: 1180, height: 760 };
+export const VIEWPORT = { width: 1180, height: 760 };
 const BUSY_PEER = 'a'.repeat(32);
 const BUSY_NICK = 'Aaron (all the history)';
 /** How long each scroll runs, and how far it moves per frame (a fast flick on a trackpad). */
@@ -183,7 +183,7 @@ export interface UiResult {
 }
 
 /** The renderer built as `buildRenderer()` does, but not minified, so profiles name functions. */
-async function buildReadable(): Promise<RendererBuild> {
+export async function buildReadable(): Promise<RendererBuild> {
   const { build } = await import('vite');
   const dir = mkdtempSync(join(tmpdir(), 'packetchat-bench-ui-build-'));
   await build({
