@@ -145,6 +145,9 @@ export function MessageList(props: { peerId: string; nick: string }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const landed = useRef(false);
+  // Rendered once landed: the first render with the history in would otherwise lay out the
+  // oldest rows at the top, only to replace them with the newest a moment later.
+  const [landedState, setLandedState] = useState(false);
   const anchor = useRef<Anchor | null>(null);
   const [floating, setFloating] = useState<number | null>(null);
   const floatingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -194,6 +197,8 @@ export function MessageList(props: { peerId: string; nick: string }) {
     if (!dividerLoaded && canLoad) void loadUntil(peerId, divider);
   }, [dividerLoaded, divider, canLoad, loadUntil, peerId]);
 
+  const landing = thread?.load.status === 'ready' && dividerLoaded && !landedState;
+
   // Land once: on the divider when there are unread messages, else at the newest message.
   useLayoutEffect(() => {
     if (landed.current || thread?.load.status !== 'ready' || !dividerLoaded) return;
@@ -209,6 +214,7 @@ export function MessageList(props: { peerId: string; nick: string }) {
       else if (rows.length > 1) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
     };
     land();
+    setLandedState(true);
     requestAnimationFrame(land);
     // Landing happens once per mount; later changes are handled below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -309,7 +315,7 @@ export function MessageList(props: { peerId: string; nick: string }) {
           className="message-column"
           style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
         >
-          {virtualizer.getVirtualItems().map((item) => {
+          {(landing ? [] : virtualizer.getVirtualItems()).map((item) => {
             const row = rows[item.index];
             if (!row) return null;
             const messageId = row.kind === 'message' ? row.id : undefined;
