@@ -23,7 +23,7 @@ export interface ParsedArgs {
 export const USAGE = `Usage: packet-chat [options]
 
   --nick NAME          nickname shown to peers, 1-32 characters (default: the profile's, else
-                       your user name)
+                       the host name)
   --server-port N      UDP server port, shared by every copy on a host (default ${DEFAULT_SERVER_PORT})
   --client-port N      first client port to try; the node takes the first free one at or
                        above it (default ${DEFAULT_CLIENT_PORT})

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ANNOUNCE_INTERVAL_MS } from '../../shared/protocol/constants';
 import type { ChatMessage, ConversationSummary } from '../../shared/domain';
 import type { PacketChatNode } from '../../electron/net/node';
 import { startCliNode, type CliNode } from '../helpers/cli-node';
@@ -205,12 +206,16 @@ describe('a peer that was killed', () => {
     carol = startCarol();
     closers.add(() => carol.stop());
     expect((await carol.ready()).nodeId).toBe(carolId);
+    // Carol announces at start and then every 15 s: on a loaded machine the first may come before
+    // the app's node is ready for it, so the wait covers one announce interval more.
     await expect
-      .poll(() => row('Carol').getAttribute('aria-label'), { timeout: TIMEOUT })
+      .poll(() => row('Carol').getAttribute('aria-label'), {
+        timeout: TIMEOUT + ANNOUNCE_INTERVAL_MS * 1.1,
+      })
       .toContain('Online');
     await composer('Carol').fill('after the restart');
     await composer('Carol').press('Enter');
     await carol.waitForType('message', (e) => e.message.text === 'after the restart', TIMEOUT);
     expect(carol.eventsOf('message').map((e) => e.message.text)).toEqual(['after the restart']);
-  });
+  }, 90_000);
 });
