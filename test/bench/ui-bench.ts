@@ -128,7 +128,7 @@ async function scrollFrames(page: Page, selector: string, step: number): Promise
  * Installs, in the app's page, a timer from the next click to the frame after an element with
  * `text` appears in the message list; the result lands in `window.__openTimed` (a promise).
  */
-function openTimer(text: string): string {
+export function openTimer(text: string): string {
   return `window.__openTimed = new Promise((resolve) => {
     let at = 0;
     document.addEventListener('click', () => { at = performance.now(); }, { capture: true, once: true });
