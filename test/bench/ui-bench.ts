@@ -300,8 +300,9 @@ interface TraceEvent {
 async function pageTracer(page: Page) {
   const cdp = await page.context().newCDPSession(page);
   const events: TraceEvent[] = [];
-  cdp.on('Tracing.dataCollected', (e: { value: TraceEvent[] }) => {
-    events.push(...e.value);
+  cdp.on('Tracing.dataCollected', (e) => {
+    // The protocol types trace events as string maps; these fields are what Chromium sends.
+    events.push(...(e.value as unknown as TraceEvent[]));
   });
   return {
     start: async () => {
