@@ -127,6 +127,7 @@ async function run(options: LaunchOptions, profile: ProfileLock): Promise<void> 
     lock: profile, // taken before ready (see prepare); the backend releases it on close
     appVersion: app.getVersion(),
     node: options.node,
+    ipmsg: options.ipmsg,
     emit: (event, payload) => {
       emitter.emit(event, payload);
       desktop.observe(event, payload);

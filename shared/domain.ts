@@ -19,6 +19,15 @@ export type DeliveryStatus = 'sending' | 'delivered' | 'pending' | 'failed' | 'h
 
 // --- peers and contacts --------------------------------------------------------------------------
 
+/**
+ * Which protocol a peer speaks: PacketChat's own (`pchat`, encrypted sessions) or IP Messenger's
+ * (`ipmsg`: IP Messenger, FeiQ, iptux on port 2425, plain text; docs/IPMSG.md).
+ */
+export type PeerProtocol = 'pchat' | 'ipmsg';
+
+/** What the UI shows next to an IPMsg peer's name: "IPMsg", or "FeiQ" when its version says so. */
+export type IpmsgBadge = 'IPMsg' | 'FeiQ';
+
 export interface PeerInfo {
   readonly id: string;
   readonly nick: string;
@@ -45,6 +54,10 @@ export interface PeerInfo {
    * seconds after a transmission to it got no answer, cleared by its next packet. Absent otherwise.
    */
   readonly responding?: boolean;
+  /** Absent means `pchat`; the backend sets it on every contact it reports. */
+  readonly protocol?: PeerProtocol;
+  /** IPMsg peers only. */
+  readonly badge?: IpmsgBadge;
 }
 
 export type PeerChangeKind = 'added' | 'updated' | 'online' | 'offline' | 'moved';
@@ -61,13 +74,16 @@ export type Via = 'server' | 'client';
 
 /**
  * How far a contact can be trusted (docs/PROTOCOL.md, "Trust"): `verified` (the user compared
- * safety numbers), `encrypted` (a pinned key, trusted on first use), `not-encrypted` (a stranger:
- * plain text), `key-changed` (someone with this contact's name or old id has a new key; messages
+ * safety numbers), `encrypted` (a pinned key, trusted on first use), `not-encrypted` (a stranger
+ * or an IPMsg peer: plain text), `key-changed` (someone with this contact's name or old id has a new key; messages
  * to the contact are held until the user accepts it).
  */
 export type TrustState = 'verified' | 'encrypted' | 'not-encrypted' | 'key-changed';
 
-/** A contact: a PacketChat peer, or a "stranger" (a plain UDP tool) known only by IP:port. */
+/**
+ * A contact: a PacketChat peer, an IPMsg peer (`kind: 'peer'`, `protocol: 'ipmsg'`, id
+ * `ipmsg:IP`), or a "stranger" (a plain UDP tool) known only by IP:port.
+ */
 export interface Contact extends PeerInfo {
   readonly kind: 'peer' | 'stranger';
   /** Strangers: the local socket they wrote to. */
@@ -94,7 +110,7 @@ export interface MessageReply {
 /** One message as the node produces it, the store keeps it and the UI shows it. */
 export interface ChatMessage {
   readonly id: string;
-  /** The contact this message belongs to (peer id, or `stranger:IP:PORT`). */
+  /** The contact this message belongs to (peer id, `ipmsg:IP`, or `stranger:IP:PORT`). */
   readonly peerId: string;
   readonly direction: MessageDirection;
   readonly text: string;
@@ -190,6 +206,11 @@ export interface PacketLogEntry {
    * record's inner packet is then shown decrypted in `kind`, `summary` and `fields`.
    */
   readonly sealed?: { readonly type: string; readonly index: number; readonly counter?: string };
+  /**
+   * `ipmsg` for an IP Messenger packet (port 2425): `kind` is its command name and `fields` hold
+   * the packet number, option names, decoded text and encoding. Absent for PacketChat's own.
+   */
+  readonly protocol?: PeerProtocol;
 }
 
 export type SocketRole = 'udp-server' | 'udp-client' | 'tcp-listener' | 'tcp-connection';

@@ -8,12 +8,15 @@ import type {
   EventPayloads,
   EventSink,
 } from '../../shared/ipc/contract';
-import type { StorageHealth } from '../net/index';
+import type { IpmsgNode, StorageHealth } from '../net/index';
 import type { ProfileLock, ProfileRequest } from '../store/profiles';
 import { peerContactChange, selfInfo, strangerContact } from './contacts';
 import { createHandlers } from './handlers';
+import { IpmsgContacts, MergedPacketLog, type IpmsgLaunch, type LiveBridge } from './ipmsg-bridge';
+import { IpmsgTransferRoute } from './ipmsg-transfers';
 import { Session, type SessionOptions } from './session';
 import { DEFAULT_SETTINGS } from './settings';
+import { Transfers } from './transfers';
 import { Trust } from './trust';
 
 export interface BackendOptions {
@@ -26,6 +29,13 @@ export interface BackendOptions {
   readonly appVersion: string;
   /** Node overrides (ports, discovery, timers) from the command line or tests; they win over settings. */
   readonly node?: SessionOptions['node'];
+  /**
+   * The IPMsg bridge on port 2425 (docs/IPMSG.md). The CLI and the desktop app always pass it
+   * (the `ipmsg` setting, default on, decides unless a flag does); without it there is none.
+   */
+  readonly ipmsg?: IpmsgLaunch;
+  /** `--accept-files DIR`: accept every incoming file offer into this folder. */
+  readonly acceptFilesDir?: string;
   readonly emit: EventSink;
 }
 
@@ -53,7 +63,10 @@ export function createBackend(options: BackendOptions): Backend {
     if (event !== 'key-changed' || session === undefined || trust === undefined) return;
     const { peer, to } = payload as EventPayloads['key-changed'];
     for (const id of [peer, to]) {
-      const known = session.store.listPeers().find((p) => p.id === id);
+      // The live peer first: the stored row does not say whether the peer is online.
+      const known =
+        session.node.peerList().find((p) => p.id === id) ??
+        session.store.listPeers().find((p) => p.id === id);
       const contact = known === undefined ? undefined : trust.contact(known);
       if (contact !== undefined)
         options.emit('contact', { change: 'updated', peer: contact, kind: 'peer' });
@@ -62,6 +75,12 @@ export function createBackend(options: BackendOptions): Backend {
 
   let session: Session | undefined;
   let trust: Trust | undefined;
+  let transfers: Transfers | undefined;
+  let bridge: LiveBridge | undefined;
+  /** What `self.ipmsg` says: the port held, or why there is none. */
+  let ipmsgState: { port: number | null; reason?: string } | undefined;
+  /** One log for both protocols while a bridge exists (see MergedPacketLog). */
+  let packetLog: MergedPacketLog | undefined;
   let starting: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
   let countersTimer: NodeJS.Timeout | undefined;
@@ -70,9 +89,9 @@ export function createBackend(options: BackendOptions): Backend {
   const current = (): Session | undefined => (closing === undefined ? session : undefined);
   const self = () => {
     const s = current();
-    return s === undefined
-      ? undefined
-      : selfInfo(s.node.info(), s.node.fingerprint, s.profile.name, options.appVersion);
+    if (s === undefined) return undefined;
+    const info = selfInfo(s.node.info(), s.node.fingerprint, s.profile.name, options.appVersion);
+    return ipmsgState === undefined ? info : { ...info, ipmsg: ipmsgState };
   };
 
   function wire(s: Session, t: Trust): void {
@@ -92,7 +111,7 @@ export function createBackend(options: BackendOptions): Backend {
     });
     node.on('message-state', (change) => emit('message-state', change));
     node.on('typing', (typing) => emit('typing', typing));
-    node.on('packet', (entry) => emit('packets', [entry]));
+    node.on('packet', (entry) => emit('packets', [packetLog?.add(entry, false) ?? entry]));
     node.on('warning', (warning) => emit('warning', warning));
     node.on('storage', (health) => emit('notice', storageNotice(health)));
     let lastCounters = '';
@@ -106,12 +125,80 @@ export function createBackend(options: BackendOptions): Backend {
     countersTimer.unref();
   }
 
+  /** The bridge's events, the same way as the node's (docs/IPMSG.md, "Wiring", step 5). */
+  function wireIpmsg(s: Session, ipmsg: IpmsgNode, log: MergedPacketLog): IpmsgContacts {
+    const contacts = new IpmsgContacts(ipmsg, s.node, emit);
+    ipmsg.on('peer', (change) => contacts.onIpmsgPeer(change));
+    s.node.on('peer', (change) => contacts.onPacketChatPeer(change));
+    ipmsg.on('message', (message) => {
+      emit('message', message);
+      emit('unread', { total: s.store.reads.unreadTotal() });
+    });
+    ipmsg.on('message-state', (change) => emit('message-state', change));
+    ipmsg.on('message-read', (read) => emit('message-read', read));
+    ipmsg.on('packet', (entry) => emit('packets', [log.add(entry, true)]));
+    ipmsg.on('warning', (warning) => emit('warning', warning));
+    ipmsg.on('storage', (health) => emit('notice', storageNotice(health)));
+    return contacts;
+  }
+
+  /** Binds 2425 after the node runs; a taken port is a notice, and the app runs on without it. */
+  async function startIpmsg(ipmsg: IpmsgNode, contacts: IpmsgContacts): Promise<void> {
+    const result = await ipmsg.start().catch((error: unknown) => ({
+      ok: false as const,
+      unavailable: { message: error instanceof Error ? error.message : String(error) },
+    }));
+    if (result.ok) {
+      bridge = { node: ipmsg, contacts };
+      ipmsgState = { port: result.info.port };
+      return;
+    }
+    ipmsgState = { port: null, reason: result.unavailable.message };
+    emit('notice', { level: 'warning', code: 'ipmsg-port', message: result.unavailable.message });
+  }
+
+  function createTransfers(): Transfers {
+    const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+    return new Transfers({
+      emit: (event) => emit('transfer', event),
+      ...(options.acceptFilesDir === undefined ? {} : { autoAcceptDir: options.acceptFilesDir }),
+      onAutoAcceptError: (id, error) =>
+        emit('notice', {
+          level: 'warning',
+          code: 'accept-failed',
+          message: `Could not accept ${id}: ${reason(error)}`,
+        }),
+    });
+  }
+
+  /** The bridge's side of start(): one packet log, its events, its transfer route. */
+  function attachIpmsg(s: Session, t: Transfers): IpmsgContacts | undefined {
+    if (s.ipmsg === undefined) {
+      if (options.ipmsg !== undefined) ipmsgState = { port: null, reason: 'IPMsg is turned off' };
+      return undefined;
+    }
+    packetLog = new MergedPacketLog();
+    t.add(
+      new IpmsgTransferRoute(s.ipmsg, t.report, (id, name, error) =>
+        emit('notice', {
+          level: 'warning',
+          code: 'transfer-file-failed',
+          message: `${name} (${id}) did not arrive: ${error}`,
+        }),
+      ),
+    );
+    return wireIpmsg(s, s.ipmsg, packetLog);
+  }
+
   async function start(): Promise<void> {
     const s = Session.open({
       ...(options.profile === undefined ? {} : { profile: options.profile }),
       ...(options.lock === undefined ? {} : { lock: options.lock }),
       ...(options.nick === undefined ? {} : { nick: options.nick }),
       ...(options.node === undefined ? {} : { node: options.node }),
+      ...(options.ipmsg === undefined
+        ? {}
+        : { ipmsg: { appVersion: options.appVersion, ...options.ipmsg } }),
     });
     session = s;
     trust = new Trust(s.store, s.node, (event, payload) => {
@@ -120,6 +207,8 @@ export function createBackend(options: BackendOptions): Backend {
     });
     trust.restore();
     wire(s, trust);
+    transfers = createTransfers();
+    const ipmsgContacts = attachIpmsg(s, transfers);
     for (const notice of s.notices) emit('notice', { level: 'warning', ...notice });
     const invalid = s.store.getSettings().invalid;
     if (invalid.length > 0)
@@ -136,6 +225,8 @@ export function createBackend(options: BackendOptions): Backend {
       session = undefined;
       throw error;
     }
+    if (s.ipmsg !== undefined && ipmsgContacts !== undefined)
+      await startIpmsg(s.ipmsg, ipmsgContacts);
     const info = self();
     if (info !== undefined) emit('self', info);
   }
@@ -144,6 +235,9 @@ export function createBackend(options: BackendOptions): Backend {
     handlers: createHandlers({
       session: current,
       trust: () => (current() === undefined ? undefined : trust),
+      bridge: () => (current() === undefined ? undefined : bridge),
+      transfers: () => (current() === undefined ? undefined : transfers),
+      packetLog: () => packetLog,
       self,
       emit,
       defaults: DEFAULT_SETTINGS,

@@ -1,7 +1,11 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isIPv4, parseEndpoint, parsePort } from '../../shared/address';
-import { settingsSchema } from '../../shared/ipc/schemas';
+import {
+  IPMSG_ENCODINGS,
+  settingsSchema,
+  type IpmsgEncodingSetting,
+} from '../../shared/ipc/schemas';
 import { DEFAULT_SERVER_PORT, MAX_NICK_LENGTH } from '../../shared/protocol/constants';
 import { isProfileName, PROFILE_NAME_RULE } from '../store/profile-name';
 import type { ProfileRequest } from '../store/profiles';
@@ -20,6 +24,9 @@ export const NODE_FLAGS = {
   tcp: { type: 'boolean' },
   profile: { type: 'string' },
   'data-dir': { type: 'string' },
+  ipmsg: { type: 'boolean' },
+  'ipmsg-port': { type: 'string' },
+  'ipmsg-encoding': { type: 'string' },
 } as const;
 
 export interface NodeOverrides {
@@ -30,9 +37,19 @@ export interface NodeOverrides {
   tcp?: boolean;
 }
 
+/** IPMsg bridge flags; each wins over the profile's setting (docs/IPMSG.md). */
+export interface IpmsgOverrides {
+  /** --ipmsg / --no-ipmsg. */
+  enabled?: boolean;
+  /** --ipmsg-port N (tests; real IPMsg clients only ever use 2425). */
+  port?: number;
+  encoding?: IpmsgEncodingSetting;
+}
+
 export interface NodeFlags {
   readonly profile: ProfileRequest;
   readonly node: NodeOverrides;
+  readonly ipmsg: IpmsgOverrides;
   readonly nick?: string;
 }
 
@@ -114,6 +131,7 @@ export function parseNodeFlags(
   if (broadcast !== undefined && broadcast.length > 0) node.broadcast = broadcast;
   if (typeof values['tcp'] === 'boolean') node.tcp = values['tcp'];
   const nick = nickOf(text('nick'), errors);
+  const ipmsg = ipmsgOf(values['ipmsg'], text('ipmsg-port'), text('ipmsg-encoding'), errors);
   const extra = Object.fromEntries(
     Object.keys(options.extra ?? {}).map((name) => [name, values[name]]),
   );
@@ -121,11 +139,37 @@ export function parseNodeFlags(
     flags: {
       profile: profileOf(text('profile'), text('data-dir'), errors),
       node,
+      ipmsg,
       ...(nick === undefined ? {} : { nick }),
     },
     extra,
     errors,
   };
+}
+
+function ipmsgOf(
+  enabled: unknown,
+  portText: string | undefined,
+  encoding: string | undefined,
+  errors: string[],
+): IpmsgOverrides {
+  const ipmsg: IpmsgOverrides = {};
+  if (typeof enabled === 'boolean') ipmsg.enabled = enabled;
+  if (portText !== undefined) {
+    const port = parsePort(portText);
+    if (port === undefined)
+      errors.push(`--ipmsg-port must be a port number 1..65535, got "${portText}"`);
+    else ipmsg.port = port;
+  }
+  if (encoding !== undefined) {
+    const known = IPMSG_ENCODINGS.find((e) => e === encoding.toLowerCase());
+    if (known === undefined)
+      errors.push(
+        `--ipmsg-encoding must be one of ${IPMSG_ENCODINGS.join(', ')}, got "${encoding}"`,
+      );
+    else ipmsg.encoding = known;
+  }
+  return ipmsg;
 }
 
 /** A nickname as the settings and every peer accept it; anything else is refused, not cleaned up. */

@@ -10,7 +10,11 @@ import { NodeError, type PacketChatNode } from '../net/index';
 import type { StoredSettings } from '../store/store';
 import { contactList, resolveConversation } from './contacts';
 import { sayHello } from './hello';
+import { ipmsgCalls, type IpmsgRouting } from './ipmsg-handlers';
+import type { LiveBridge, MergedPacketLog } from './ipmsg-bridge';
 import type { Session } from './session';
+import { fileHandlers } from './transfer-handlers';
+import type { Transfers } from './transfers';
 import type { Trust } from './trust';
 import { fullSettings } from './settings';
 
@@ -18,6 +22,11 @@ export interface HandlerDeps {
   /** The running session, or undefined before start and after close. */
   readonly session: () => Session | undefined;
   readonly trust: () => Trust | undefined;
+  /** The IPMsg bridge while it holds its port. */
+  readonly bridge: () => LiveBridge | undefined;
+  readonly transfers: () => Transfers | undefined;
+  /** The one log of both protocols, while a bridge exists. */
+  readonly packetLog: () => MergedPacketLog | undefined;
   readonly self: () => SelfInfo | undefined;
   readonly emit: EventSink;
   readonly defaults: StoredSettings;
@@ -81,6 +90,16 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
   };
   const settings = (session: Session): Settings =>
     fullSettings(session.self, { ...deps.defaults, ...session.store.getSettings().values });
+  const ipmsg: IpmsgRouting = ipmsgCalls(running, deps.bridge);
+  const transfers = (): Transfers => {
+    running();
+    const t = deps.transfers();
+    if (t === undefined) throw new IpcFailure('unavailable', 'the network node is not running');
+    return t;
+  };
+  /** What a user typed as a conversation id: a PacketChat peer, an IPMsg peer, a stranger. */
+  const resolve = (node: PacketChatNode, ref: string): string =>
+    node.findPeer(ref)?.id ?? ipmsg.resolve(ref) ?? resolveConversation(node, ref);
 
   return {
     'app:ready': () => null,
@@ -96,10 +115,12 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       const conversations = store.reads
         .conversations()
         .map((c) => ({ peerId: c.peerId, at: c.lastMessage?.receivedAt ?? 0 }));
-      return contactList(node, store.listPeers(), conversations, trusted().contacts());
+      const contacts = contactList(node, store.listPeers(), conversations, trusted().contacts());
+      return [...contacts, ...ipmsg.contacts()];
     },
     'contacts:add': async ({ address, waitMs }) => {
       const { node } = running();
+      ipmsg.addTarget(address);
       if (waitMs === undefined) {
         const endpoint = nodeCall(() => node.addPeer(address));
         return { address: endpoint.address, port: endpoint.port };
@@ -115,16 +136,22 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
     'conversations:list': () => running().store.reads.conversations(),
     'messages:history': ({ peerId, before, limit }) => {
       const { node, store } = running();
-      const id = lookedAt(node, resolveConversation(node, peerId));
+      const id = lookedAt(node, resolve(node, peerId));
       return store.reads.history(id, {
         limit,
         ...(before === undefined ? {} : { before }),
       });
     },
     'messages:send': ({ peerId, text, reply }) =>
-      nodeCall(() => running().node.sendText(peerId, text, reply)),
+      ipmsg.sendText(peerId, text) ?? nodeCall(() => running().node.sendText(peerId, text, reply)),
     'messages:retry': ({ messageId }) => {
-      nodeCall(() => running().node.retry(messageId));
+      try {
+        running().node.retry(messageId);
+      } catch (error) {
+        // Not one of the node's: an IPMsg message, or the node's error stands.
+        if (!(error instanceof NodeError && error.code === 'not-found' && ipmsg.retry(messageId)))
+          mapNodeError(error);
+      }
       return null;
     },
     'messages:cancel': ({ messageId }) => {
@@ -142,8 +169,9 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
     },
     'messages:markRead': ({ peerId }) => {
       const { node, store } = running();
-      const id = lookedAt(node, resolveConversation(node, peerId));
+      const id = lookedAt(node, resolve(node, peerId));
       store.markRead(id);
+      ipmsg.markRead(id);
       const unread = store.reads.unreadTotal();
       deps.emit('unread', { total: unread });
       return { peerId: id, unread };
@@ -163,9 +191,13 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       return null;
     },
     'messages:search': ({ query, limit }) => running().store.reads.search(query, limit),
-    'inspector:packets': ({ limit }) => running().node.packets(limit),
+    'inspector:packets': ({ limit }) =>
+      deps.packetLog()?.recent(limit) ?? running().node.packets(limit),
     'inspector:payload': ({ seq }) => {
-      const payload = running().node.payload(seq);
+      // While the bridge exists the log is renumbered (MergedPacketLog); IPMsg packets keep no
+      // payload bytes.
+      const own = deps.packetLog() === undefined ? seq : deps.packetLog()?.nodeSeq(seq);
+      const payload = own === undefined ? undefined : running().node.payload(own);
       return payload === undefined
         ? null
         : {
@@ -175,7 +207,7 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
             decrypted: payload.decrypted,
           };
     },
-    'inspector:sockets': () => running().node.sockets(),
+    'inspector:sockets': () => ipmsg.sockets(running().node.sockets()),
     'drafts:list': () => running().store.listDrafts(),
     'drafts:set': ({ peerId, text }) => {
       running().store.setDraft(peerId, text, Date.now());
@@ -204,6 +236,7 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
         const self = deps.self();
         if (self !== undefined) deps.emit('self', self);
       }
+      ipmsg.applySettings(rest);
       return settings(session);
     },
     'app:openExternal': () => {
@@ -215,7 +248,9 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       const { node, store } = running();
       const id = resolveConversation(node, peerId);
       trusted().verify(id, verified);
-      const peer = store.listPeers().find((p) => p.id === id);
+      // The live peer first: the stored row does not say whether the peer is online.
+      const peer =
+        node.peerList().find((p) => p.id === id) ?? store.listPeers().find((p) => p.id === id);
       const contact = peer === undefined ? undefined : trusted().contact(peer);
       if (contact === undefined) throw new IpcFailure('not-found', `no such contact: ${peerId}`);
       deps.emit('contact', { change: 'updated', peer: contact, kind: 'peer' });
@@ -229,6 +264,11 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
         message: 'The new key was accepted; held messages are being sent.',
       });
       return accepted;
+    },
+    ...fileHandlers(transfers),
+    'ipmsg:refresh': () => {
+      ipmsg.refresh();
+      return null;
     },
   };
 }

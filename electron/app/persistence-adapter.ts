@@ -28,6 +28,11 @@ export function storePersistence(store: Store): NodePersistence {
       });
     },
     updateOutgoing: (change) => store.updateOutgoing(change),
+    updateOutgoingMany(changes) {
+      store.transaction(() => {
+        for (const change of changes) store.updateOutgoing(change);
+      });
+    },
     loadOutbox: () => store.listOutbox(),
     loadUndelivered: (peerId) => store.listUndelivered(peerId),
     readdressOutgoing: (id, to, nextSeq) => store.readdressOutgoing(id, to, nextSeq),

@@ -2,6 +2,7 @@ import type { PeerStatus } from '../../shared/domain';
 import {
   createNode,
   defaultCryptoProvider,
+  type IpmsgNode,
   type NodeOptions,
   type PacketChatNode,
 } from '../net/index';
@@ -10,6 +11,7 @@ import { openStore } from '../store/open-store';
 import { acquireProfile, type ProfileLock, type ProfileRequest } from '../store/profiles';
 import type { Store } from '../store/store';
 import { loadIdentity, saveIdentity } from './identity';
+import { createBridge, type IpmsgLaunch } from './ipmsg-bridge';
 import type { Notice } from './notice';
 import { storePersistence } from './persistence-adapter';
 
@@ -21,6 +23,11 @@ export interface SessionOptions {
   readonly nick?: string;
   /** Network overrides (ports, discovery, TCP, timers) for the node. */
   readonly node?: Omit<NodeOptions, 'identity' | 'aliases' | 'nick' | 'status' | 'persistence'>;
+  /**
+   * The IPMsg bridge (docs/IPMSG.md): created when given, unless its `enabled` or else the
+   * profile's `ipmsg` setting (default on) says no. Without it there is no bridge.
+   */
+  readonly ipmsg?: IpmsgLaunch;
 }
 
 /**
@@ -51,6 +58,8 @@ export class Session {
     readonly profile: ProfileLock,
     readonly store: Store,
     readonly node: PacketChatNode,
+    /** The IPMsg bridge on port 2425, when this session has one (it may still fail to bind). */
+    readonly ipmsg: IpmsgNode | undefined,
     readonly notices: readonly Notice[],
     private identity: Identity,
   ) {}
@@ -64,8 +73,9 @@ export class Session {
         const crypto = options.node?.crypto ?? defaultCryptoProvider().provider;
         const loaded = loadIdentity(profile.dir, store, crypto, options.nick);
         const { keyPair, aliases, nick, status } = loaded.identity;
+        const resolved = nodeOptions(store, options.node);
         const node = createNode({
-          ...nodeOptions(store, options.node),
+          ...resolved,
           crypto,
           identity: keyPair,
           aliases,
@@ -73,7 +83,18 @@ export class Session {
           status,
           persistence: storePersistence(store),
         });
-        return new Session(profile, store, node, [...notices, ...loaded.notices], loaded.identity);
+        const bridge =
+          options.ipmsg === undefined
+            ? { ipmsg: undefined, notices: [] }
+            : createBridge(store, profile.name, loaded.identity, resolved, options.ipmsg);
+        return new Session(
+          profile,
+          store,
+          node,
+          bridge.ipmsg,
+          [...notices, ...loaded.notices, ...bridge.notices],
+          loaded.identity,
+        );
       } catch (error) {
         store.close();
         throw error;
@@ -94,12 +115,17 @@ export class Session {
     saveIdentity(this.profile.dir, this.store, next, this.identity);
     this.identity = next;
     this.node.setProfile(change);
+    this.ipmsg?.setProfile(change);
   }
 
-  /** Node first (bye, outbox kept), then the database, then the lock. Idempotent. */
+  /**
+   * The IPMsg bridge first (its BR_EXIT goes out while the node still runs), then the node (bye,
+   * outbox kept), then the database, then the lock. Idempotent.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
       try {
+        await this.ipmsg?.close().catch(() => undefined); // the node must close regardless
         await this.node.close();
       } finally {
         this.store.close();

@@ -15,6 +15,9 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   avatarHue: null,
   autoAwayMinutes: 10,
   onboarded: false,
+  ipmsg: true,
+  ipmsgEncoding: 'auto',
+  ipmsgGroup: '',
 };
 
 export function fullSettings(identity: Identity, stored: Partial<StoredSettings>): Settings {

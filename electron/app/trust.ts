@@ -39,7 +39,7 @@ export class Trust {
         .map((p) => p.id),
     );
     for (const alias of session.aliases) if (!online.has(alias)) this.onAlias(alias, session);
-    if (before?.publicKey === undefined) {
+    if (before?.publicKey === undefined || this.firstSeenNow(session.peerId)) {
       // First time this key is seen: is it a known contact, away, under a new key?
       for (const known of this.store.trust.findPinned(session.nick, session.host)) {
         if (
@@ -50,6 +50,16 @@ export class Trust {
           this.keyChanged(known, session);
       }
     }
+  }
+
+  /**
+   * Whether this handshake is the first time the peer was ever seen. The node stores a peer, key
+   * included, before it reports the session, so the pin alone cannot tell: a row that this
+   * handshake created was first seen when it was last seen.
+   */
+  private firstSeenNow(peerId: string): boolean {
+    const stored = this.store.listPeers().find((p) => p.id === peerId);
+    return stored !== undefined && stored.firstSeen === stored.lastSeen;
   }
 
   private onAlias(alias: string, session: PeerSession): void {
@@ -143,6 +153,7 @@ export class Trust {
     return {
       ...peer,
       kind: 'peer',
+      protocol: 'pchat',
       trust: stateOf(trust),
       ...(fingerprint === undefined ? {} : { fingerprint }),
       ...(to === undefined

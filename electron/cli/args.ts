@@ -1,5 +1,6 @@
+import path from 'node:path';
 import { DEFAULT_CLIENT_PORT, DEFAULT_SERVER_PORT } from '../../shared/protocol/constants';
-import { parseNodeFlags } from '../app/flags';
+import { parseNodeFlags, type IpmsgOverrides } from '../app/flags';
 import type { ProfileRequest } from '../store/profiles';
 
 export interface CliOptions {
@@ -10,6 +11,9 @@ export interface CliOptions {
   peers: string[];
   tcp: boolean;
   profile: ProfileRequest;
+  ipmsg: IpmsgOverrides;
+  /** --accept-files DIR: every incoming file offer is accepted into DIR (absolute). */
+  acceptFiles: string | undefined;
   json: boolean;
   help: boolean;
 }
@@ -34,6 +38,12 @@ export const USAGE = `Usage: packet-chat [options]
   --no-tcp             turn the TCP fallback off
   --profile NAME       use this profile (default: the first free of default, default-2, …)
   --data-dir DIR       use this directory as the profile (identity, history, settings)
+  --no-ipmsg           do not speak IP Messenger (IPMsg, FeiQ, iptux) on port 2425; --ipmsg
+                       turns it on again (default: on, unless the profile's setting says off)
+  --ipmsg-port N       IPMsg port (default 2425, the only one real IPMsg clients use; for tests)
+  --ipmsg-encoding E   how IPMsg text of unknown encoding is read and written: auto, utf-8,
+                       gb18030 (FeiQ, Chinese IP Messenger) or cp932 (Japanese); default auto
+  --accept-files DIR   accept every file offer into DIR (headless nodes and scripts)
   --json               one JSON object per line on stdout, one JSON command per line on stdin
   --help               this text
 
@@ -48,9 +58,18 @@ export function parseCliArgs(
 ): ParsedArgs {
   const { flags, extra, errors } = parseNodeFlags(argv, env, {
     strict: true,
-    extra: { json: { type: 'boolean' }, help: { type: 'boolean' } },
+    extra: {
+      json: { type: 'boolean' },
+      help: { type: 'boolean' },
+      'accept-files': { type: 'string' },
+    },
   });
   const { node } = flags;
+  const acceptFiles = extra['accept-files'];
+  const acceptErrors =
+    acceptFiles === true || (typeof acceptFiles === 'string' && acceptFiles.startsWith('--'))
+      ? ['--accept-files needs a folder']
+      : [];
   return {
     options: {
       nick: flags.nick,
@@ -60,9 +79,14 @@ export function parseCliArgs(
       peers: node.peers ?? [],
       tcp: node.tcp ?? true,
       profile: flags.profile,
+      ipmsg: flags.ipmsg,
+      acceptFiles:
+        typeof acceptFiles === 'string' && acceptErrors.length === 0
+          ? path.resolve(acceptFiles)
+          : undefined,
       json: extra['json'] === true,
       help: extra['help'] === true,
     },
-    errors,
+    errors: [...errors, ...acceptErrors],
   };
 }

@@ -70,6 +70,12 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
 
   function onContact(payload: EventPayloads['contact']): void {
     const { kind, change: what, peer, previous } = payload;
+    if (payload.mergedInto !== undefined) {
+      // An IPMsg peer that is a PacketChat peer too: shown once, as the PacketChat peer.
+      directory.remove(peer.id);
+      if (current === peer.id) select(payload.mergedInto);
+      return;
+    }
     const change: PeerChange =
       previous === undefined ? { change: what, peer } : { change: what, peer, previous };
     const contact: Contact = { ...peer, kind };
@@ -143,6 +149,9 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
       case 'typing':
       case 'message-deleted':
         return; // the inspector's, the desktop's and the chat window's business
+      case 'message-read':
+      case 'transfer':
+        return; // no terminal commands for files and read notices yet (/send, /accept: issue 14)
       default:
         assertNever(e, 'event');
     }

@@ -1,6 +1,7 @@
 // --json mode: a transport over the same call handlers that Electron IPC uses. Commands from
 // stdin become calls (validated with the contract's schemas); contract events become the
 // README's JSON events on stdout.
+import path from 'node:path';
 import type { Contact, PeerInfo } from '../../shared/domain';
 import type { EventChannel, EventPayloads, IpcError, SelfInfo } from '../../shared/ipc/contract';
 import { assertNever } from '../../shared/assert-never';
@@ -17,6 +18,7 @@ import {
   type JsonEvent,
 } from './json-protocol';
 import { LOOPBACK_BROADCAST, otherCopyNoter, usesLoopbackFallback } from './notes';
+import { TransferLines } from './transfer-lines';
 import type { CliTransport } from './transport';
 
 export type Write = (event: JsonEvent) => void;
@@ -38,10 +40,22 @@ function codeOf(error: IpcError): string {
 /** Notices in English: scripts match their `code`, people read the `message`. */
 const english = translator('en');
 
+/**
+ * Warnings that are no error of the node: written as `notice`. (`ipmsg-port`: another program
+ * has port 2425; this node runs on without the IPMsg bridge.)
+ */
+const NOTICE_WARNINGS: ReadonlySet<string> = new Set(['ipmsg-port']);
+
 export function createJsonMode(write: Write, options: JsonModeOptions): CliTransport {
   const contacts = new Map<string, Contact>();
   const otherCopy = otherCopyNoter();
   let self: SelfInfo | undefined;
+  const transfers = new TransferLines(write);
+  /** Command answers: a transfer line only when that change was not written as an event. */
+  const answer: Write = (event) => {
+    if (event.type === 'transfer') transfers.answer(event);
+    else write(event);
+  };
 
   function onEvent<E extends EventChannel>(event: E, payload: EventPayloads[E]): void {
     const e = { event, payload } as {
@@ -53,7 +67,12 @@ export function createJsonMode(write: Write, options: JsonModeOptions): CliTrans
         self = e.payload;
         return;
       case 'contact': {
-        const { change, peer, kind, previous } = e.payload;
+        const { change, peer, kind, previous, mergedInto } = e.payload;
+        if (mergedInto !== undefined) {
+          contacts.delete(peer.id);
+          write({ type: 'peer', change, peer: peerJson(peer), mergedInto });
+          return;
+        }
         contacts.set(peer.id, peer);
         if (kind === 'stranger') {
           if (change === 'added')
@@ -91,8 +110,19 @@ export function createJsonMode(write: Write, options: JsonModeOptions): CliTrans
       case 'key-changed':
         write({ type: 'key-changed', ...e.payload });
         return;
+      case 'message-read':
+        write({
+          type: 'message-read',
+          id: e.payload.messageId,
+          peer: e.payload.peerId,
+          at: e.payload.at,
+        });
+        return;
+      case 'transfer':
+        transfers.event({ type: 'transfer', ...e.payload });
+        return;
       case 'notice':
-        if (e.payload.level === 'info')
+        if (e.payload.level === 'info' || NOTICE_WARNINGS.has(e.payload.code))
           write({ type: 'notice', code: e.payload.code, message: e.payload.message });
         else write(errorEvent(e.payload.message, e.payload.code));
         return;
@@ -136,7 +166,7 @@ export function createJsonMode(write: Write, options: JsonModeOptions): CliTrans
           write(errorEvent(parsed.message, 'bad-command'));
           return;
         }
-        runCommand(parsed.command, call, write, quit).catch((error: unknown) => {
+        runCommand(parsed.command, call, answer, quit).catch((error: unknown) => {
           if (error instanceof CallError)
             write(errorEvent(error.error.message, codeOf(error.error)));
           else write(errorEvent(error instanceof Error ? error.message : String(error), 'failed'));
@@ -239,6 +269,34 @@ async function runCommand(
       write({ type: 'key-accepted', peer: command.peer, to: peerId });
       return;
     }
+    case 'send-file': {
+      const paths = command.paths.map((p) => path.resolve(p));
+      const transfer = await call('files:send', {
+        peerId: command.to,
+        paths,
+        ...(command.force === undefined ? {} : { force: command.force }),
+      });
+      write({ type: 'transfer', transfer });
+      return;
+    }
+    case 'accept': {
+      const dir = path.resolve(command.dir);
+      write({ type: 'transfer', transfer: await call('files:accept', { id: command.id, dir }) });
+      return;
+    }
+    case 'decline':
+      write({ type: 'transfer', transfer: await call('files:decline', { id: command.id }) });
+      return;
+    case 'cancel':
+      write({ type: 'transfer', transfer: await call('files:cancel', { id: command.id }) });
+      return;
+    case 'transfers':
+      write({ type: 'transfers', transfers: await call('files:list', undefined) });
+      return;
+    case 'ipmsg-refresh':
+      await call('ipmsg:refresh', undefined);
+      write({ type: 'ipmsg-refreshed' });
+      return;
     case 'quit':
       quit();
       return;

@@ -5,15 +5,18 @@ import type {
   ChatMessage,
   Contact,
   DeliveryStatus,
+  IpmsgBadge,
   MessageStateChange,
   PacketLogEntry,
   PeerChange,
   PeerInfo,
+  PeerProtocol,
   SearchHit,
   SocketsSnapshot,
   Transport,
 } from '../../shared/domain';
 import type { NodeWarningPayload, SelfInfo } from '../../shared/ipc/contract';
+import type { TransferDoneFile, TransferInfo } from '../../shared/transfers';
 
 /** Commands accepted on stdin in --json mode, one JSON object per line. */
 export const commandSchema = z.discriminatedUnion('cmd', [
@@ -41,6 +44,23 @@ export const commandSchema = z.discriminatedUnion('cmd', [
   z.object({ cmd: z.literal('safety-number'), peer: z.string().min(1).max(80) }),
   z.object({ cmd: z.literal('verify'), peer: z.string().min(1).max(80) }),
   z.object({ cmd: z.literal('accept-key'), peer: z.string().min(1).max(80) }),
+  // Files (issue 14): paths and folders may be relative to the node's working directory.
+  z.object({
+    cmd: z.literal('send-file'),
+    to: z.string().min(1).max(80),
+    paths: z.array(z.string().min(1).max(4_096)).min(1).max(256),
+    /** IPMsg: send folders even to a client known to crash on them (iptux before 0.9.4). */
+    force: z.boolean().optional(),
+  }),
+  z.object({
+    cmd: z.literal('accept'),
+    id: z.string().min(1).max(128),
+    dir: z.string().min(1).max(4_096),
+  }),
+  z.object({ cmd: z.literal('decline'), id: z.string().min(1).max(128) }),
+  z.object({ cmd: z.literal('cancel'), id: z.string().min(1).max(128) }),
+  z.object({ cmd: z.literal('transfers') }),
+  z.object({ cmd: z.literal('ipmsg-refresh') }),
   z.object({ cmd: z.literal('quit') }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
@@ -75,6 +95,10 @@ export type PeerJson = Pick<
   readonly encrypted: boolean;
   /** The user compared safety numbers and marked it verified. */
   readonly verified: boolean;
+  /** `pchat`, or `ipmsg` for IP Messenger, FeiQ and iptux users (id `ipmsg:IP`, port 2425). */
+  readonly protocol: PeerProtocol;
+  /** IPMsg peers: `IPMsg`, or `FeiQ`. */
+  readonly badge?: IpmsgBadge;
 };
 
 export interface ReadyEvent {
@@ -89,6 +113,8 @@ export interface ReadyEvent {
   readonly tcpPort: number | null;
   readonly addresses: readonly string[];
   readonly discoveryTargets: readonly string[];
+  /** The port the IPMsg bridge holds (2425), or null when it is off or the port is taken. */
+  readonly ipmsg: number | null;
 }
 export interface InfoEvent extends Omit<ReadyEvent, 'type'> {
   readonly type: 'info';
@@ -99,6 +125,8 @@ export interface PeerEvent {
   readonly change: PeerChange['change'];
   readonly peer: PeerJson;
   readonly previous?: { readonly address: string; readonly port: number };
+  /** With `offline`: this IPMsg peer is that PacketChat peer; it is shown as that from now on. */
+  readonly mergedInto?: string;
 }
 export interface MessageEvent {
   readonly type: 'message';
@@ -219,6 +247,28 @@ export interface KeyAcceptedEvent {
   readonly to: string;
 }
 
+/** A file transfer: the answer to send-file, accept, decline, cancel, and every state change. */
+export interface TransferJsonEvent {
+  readonly type: 'transfer';
+  readonly transfer: TransferInfo;
+  /** With state `done`: each file kept, with its SHA-256. */
+  readonly files?: readonly TransferDoneFile[];
+}
+export interface TransfersEvent {
+  readonly type: 'transfers';
+  readonly transfers: readonly TransferInfo[];
+}
+/** An IPMsg peer opened a sealed message we sent. */
+export interface MessageReadEvent {
+  readonly type: 'message-read';
+  readonly id: string;
+  readonly peer: string;
+  readonly at: number;
+}
+export interface RefreshedEvent {
+  readonly type: 'ipmsg-refreshed';
+}
+
 /** Every line --json mode writes. */
 export type JsonEvent =
   | ReadyEvent
@@ -243,7 +293,11 @@ export type JsonEvent =
   | SafetyNumberEvent
   | VerifiedEvent
   | KeyChangedEvent
-  | KeyAcceptedEvent;
+  | KeyAcceptedEvent
+  | TransferJsonEvent
+  | TransfersEvent
+  | MessageReadEvent
+  | RefreshedEvent;
 
 export function peerJson(peer: Contact): PeerJson {
   return {
@@ -259,6 +313,8 @@ export function peerJson(peer: Contact): PeerJson {
     status: peer.online ? peer.status : 'offline',
     online: peer.online,
     lastSeen: peer.lastSeen,
+    protocol: peer.protocol ?? 'pchat',
+    ...(peer.badge === undefined ? {} : { badge: peer.badge }),
   };
 }
 
@@ -273,6 +329,7 @@ export function readyFields(self: SelfInfo): Omit<ReadyEvent, 'type'> {
     tcpPort: self.tcpPort,
     addresses: self.interfaces.map((i) => i.address),
     discoveryTargets: self.discoveryTargets,
+    ipmsg: self.ipmsg?.port ?? null,
   };
 }
 

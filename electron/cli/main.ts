@@ -83,6 +83,8 @@ async function main(argv: readonly string[]): Promise<number> {
       tcp: options.tcp,
       ...(options.broadcast === undefined ? {} : { broadcast: options.broadcast }),
     },
+    ipmsg: options.ipmsg,
+    ...(options.acceptFiles === undefined ? {} : { acceptFilesDir: options.acceptFiles }),
     emit: transport.emit,
   });
   const done = new Promise<void>((resolve) => {

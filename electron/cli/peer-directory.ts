@@ -27,6 +27,11 @@ export class PeerDirectory {
     return before;
   }
 
+  /** Forgets a contact (an IPMsg peer that turned out to be a PacketChat peer). */
+  remove(id: string): void {
+    if (this.contacts.delete(id)) this.tags = undefined;
+  }
+
   /** Adds a contact only when this run knows nothing newer of it (the start-up list). */
   addKnown(contact: Contact): void {
     if (this.contacts.has(contact.id)) return;

@@ -13,6 +13,12 @@ export interface AppHandlerOptions {
   /** Opens an http(s) URL in the system browser (shell.openExternal in main). */
   readonly openInBrowser: (url: string) => Promise<void>;
   readonly isSafeExternalUrl: (url: string) => boolean;
+  /**
+   * True for a path the user picked in a main-process file dialog in this run. The renderer may
+   * send only those files and save only into such a folder, never a path it made up (issue 14).
+   * There is no dialog yet, so without this no path is accepted.
+   */
+  readonly isPickedPath?: (path: string) => boolean;
 }
 
 function startFailure(error: unknown): IpcFailure {
@@ -22,6 +28,16 @@ function startFailure(error: unknown): IpcFailure {
 
 export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
   const { backend, started } = options;
+  const picked = (paths: readonly string[], field: string): void => {
+    const check = options.isPickedPath ?? (() => false);
+    if (!paths.every(check))
+      throw new IpcFailure(
+        'invalid-argument',
+        'only files and folders picked in the file dialog can be used',
+        field,
+        'not-picked',
+      );
+  };
   /** Every backend call waits for start; after a failed start it answers `unavailable`. */
   const gate =
     <A, R>(handler: (args: A) => R | Promise<R>) =>
@@ -64,6 +80,18 @@ export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
     'contacts:safetyNumber': gate(backend['contacts:safetyNumber']),
     'contacts:verify': gate(backend['contacts:verify']),
     'contacts:acceptKey': gate(backend['contacts:acceptKey']),
+    'files:send': async (args) => {
+      picked(args.paths, 'paths');
+      return gate(backend['files:send'])(args);
+    },
+    'files:accept': async (args) => {
+      picked([args.dir], 'dir');
+      return gate(backend['files:accept'])(args);
+    },
+    'files:decline': gate(backend['files:decline']),
+    'files:cancel': gate(backend['files:cancel']),
+    'files:list': gate(backend['files:list']),
+    'ipmsg:refresh': gate(backend['ipmsg:refresh']),
     'settings:set': async (args) => {
       const settings = await gate(backend['settings:set'])(args);
       options.onSettings(settings);

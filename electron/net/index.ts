@@ -38,3 +38,31 @@ export {
   type Stranger,
   type WarningCode,
 } from './types';
+// The IPMsg bridge (IP Messenger, FeiQ, iptux on port 2425): docs/IPMSG.md. Its generic names get
+// an `Ipmsg` prefix here so they never collide with the PacketChat file engine's.
+export {
+  createIpmsgNode,
+  ENCODING_SETTINGS,
+  IPMSG_EPOCH,
+  IPMSG_PORT,
+  IpmsgError,
+  IpmsgNode,
+  IpmsgOptionsError,
+  packetChatTwin,
+  type EncodingSetting,
+  type IncomingFile as IpmsgIncomingFile,
+  type IncomingOffer as IpmsgIncomingOffer,
+  type IpmsgErrorCode,
+  type IpmsgInfo,
+  type IpmsgMessageMeta,
+  type IpmsgOptions,
+  type IpmsgPeer,
+  type IpmsgPeerChange,
+  type IpmsgPersistence,
+  type IpmsgStartResult,
+  type MessageRead as IpmsgMessageRead,
+  type OfferReleased as IpmsgOfferReleased,
+  type OutgoingOffer as IpmsgOutgoingOffer,
+  type PortUnavailable as IpmsgPortUnavailable,
+  type TransferProgress as IpmsgTransferProgress,
+} from './ipmsg/index';

@@ -590,7 +590,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
         return;
       case 'ack':
         this.touch(packet.from, event.from, event.transport, now);
-        this.outgoing.acknowledge(packet);
+        this.outgoing.acknowledge(packet, event.transport);
         return;
       case 'typing':
         this.touch(packet.from, event.from, event.transport, now);
@@ -624,8 +624,9 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     const endpoint =
       transport === 'tcp' ? { address: from.address, port: known?.port ?? from.port } : from;
     this.applyChanges(this.peers.observe(id, endpoint, now, details));
-    // Proof the path works again: messages that ran out of retries go out now.
+    // Proof the path works again: messages that ran out of retries or are backing off go out now.
     if (this.outgoing.hasPending(id)) this.outgoing.resume(id);
+    this.outgoing.pathWorks(id);
   }
 
   /** The peer's "not responding" mark changed: an `updated` change, not stored (it is live state). */

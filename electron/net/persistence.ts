@@ -81,6 +81,13 @@ export interface NodePersistence {
    */
   recordOutgoing(record: OutgoingRecord, nextSeq?: number): void;
   updateOutgoing(change: MessageStateChange): void;
+  /**
+   * Several state changes in one transaction (one fsync instead of one each). Optional: without
+   * it, each change is written with updateOutgoing. The node batches the changes of one
+   * event-loop turn; a state lost in a crash is harmless (the message is sent again after the
+   * restart and the receiver answers the duplicate by id).
+   */
+  updateOutgoingMany?(changes: readonly MessageStateChange[]): void;
   /** Messages not yet delivered, in per-peer sequence order (plain text and held excluded). */
   loadOutbox(): readonly OutgoingRecord[];
   /** Undelivered messages to `peerId`, held ones included, in the order they were written. */

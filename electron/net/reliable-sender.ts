@@ -26,6 +26,12 @@ export interface OutboundMessage {
   transport: Transport;
   /** UDP transmissions so far. */
   attempts: number;
+  /** When the first transmission since the last (re)start went out. */
+  firstSentAt: number;
+  /** `attempts` when the path last proved to work: the back-off counts from there. */
+  backoffBase: number;
+  /** The early fallback ran for this message (it runs once; then the UDP retries go on). */
+  triedEarly: boolean;
   lastSentAt: number;
   timer: ReturnType<typeof setTimeout> | undefined;
   /** True while the fallback (TCP attempt) decides; the message is not resumed meanwhile. */
@@ -53,6 +59,12 @@ export interface ReliableSenderDeps {
   reachable?(peerId: string): boolean;
   /** Messages in flight per peer; later ones wait their turn (still `sending`). */
   readonly window?: number;
+  /**
+   * Whether `exhausted` may run early, after EARLY_FALLBACK_TRANSMISSIONS unanswered UDP
+   * transmissions, when nothing has come back on the stream since the message first went out
+   * (UDP looks blocked and the peer has TCP). Without it, only after every UDP retry.
+   */
+  canFallBackEarly?(message: OutboundMessage): boolean;
   /** A peer's stream as stored (sequence numbers continue across restarts). */
   loadStream?(peerId: string): { epoch: string; nextSeq: number } | undefined;
 }
@@ -63,9 +75,13 @@ interface PeerStream {
   /** Unresolved messages in sequence order (Map keeps insertion order). */
   readonly open: Map<number, OutboundMessage>;
   readonly rtt: RttEstimator;
+  /** When the last ack on this stream came (-Infinity: never). */
+  lastAckAt: number;
 }
 
 const DEFAULT_WINDOW = 64;
+/** UDP transmissions left unanswered (about 1.5 s) before an early TCP fallback. */
+export const EARLY_FALLBACK_TRANSMISSIONS = 2;
 
 /**
  * Reliable, ordered text delivery over an unreliable datagram transport: per-peer sequence
@@ -104,6 +120,9 @@ export class ReliableSender {
       state: 'sending',
       transport: mode === 'tcp' ? 'tcp' : 'udp',
       attempts: 0,
+      firstSentAt: 0,
+      backoffBase: 0,
+      triedEarly: false,
       lastSentAt: 0,
       timer: undefined,
       fallback: false,
@@ -176,6 +195,9 @@ export class ReliableSender {
         state: 'pending',
         transport: m.mode === 'tcp' ? 'tcp' : 'udp',
         attempts: 0,
+        firstSentAt: 0,
+        backoffBase: 0,
+        triedEarly: false,
         lastSentAt: 0,
         timer: undefined,
         fallback: false,
@@ -186,19 +208,41 @@ export class ReliableSender {
     }
   }
 
-  /** Handles an ack; returns the delivered message, if the ack matched one that was open. */
-  acknowledge(ack: AckPacket): OutboundMessage | undefined {
+  /**
+   * Handles an ack that came over `via` (the receiver answers on the transport a copy reached it
+   * by, so that is how the message got there); returns the delivered message, if the ack matched
+   * one that was open.
+   */
+  acknowledge(ack: AckPacket, via?: Transport): OutboundMessage | undefined {
     const stream = this.streams.get(ack.from);
     const message = stream?.open.get(ack.seq);
     if (stream === undefined || message === undefined) return undefined;
     if (message.id !== ack.id || message.epoch !== ack.epoch) return undefined;
+    stream.lastAckAt = this.deps.now();
+    if (via !== undefined) message.transport = via;
     let rttMs: number | undefined;
     if (message.attempts === 1 && message.transport === 'udp') {
       rttMs = this.deps.now() - message.lastSentAt;
       stream.rtt.sample(rttMs);
     }
     this.resolve(stream, message, 'delivered', rttMs);
+    // Whatever went out before the transmission just acknowledged and is still unanswered was
+    // lost (as TCP's fast retransmit reasons): after a partition, that is everything sent into it.
+    const answered = message.lastSentAt;
+    this.rearm(stream, (m) => m.lastSentAt < answered);
     return message;
+  }
+
+  /**
+   * Something authentic came from the peer: the path works. Messages that were backing off after
+   * unanswered transmissions go out again now, instead of each waiting out its own back-off (after
+   * a partition heals, all of them are delivered within a round trip or two, not over seconds).
+   */
+  pathWorks(peerId: string): void {
+    const stream = this.streams.get(peerId);
+    if (stream === undefined) return;
+    const quietSince = this.deps.now() - stream.rtt.rtoMs;
+    this.rearm(stream, (m) => m.lastSentAt <= quietSince);
   }
 
   /** The peer was heard from: send its pending messages again, in order. */
@@ -210,6 +254,8 @@ export class ReliableSender {
         message.state = 'sending';
         message.transport = message.mode === 'tcp' ? 'tcp' : 'udp';
         message.attempts = 0;
+        message.backoffBase = 0;
+        message.triedEarly = false;
         this.report(message, 'sending');
       }
     }
@@ -225,6 +271,8 @@ export class ReliableSender {
     message.state = 'sending';
     message.transport = message.mode === 'tcp' ? 'tcp' : 'udp';
     message.attempts = 0;
+    message.backoffBase = 0;
+    message.triedEarly = false;
     this.report(message, 'sending');
     this.pump(stream);
     return true;
@@ -278,6 +326,7 @@ export class ReliableSender {
         nextSeq: stored?.nextSeq ?? 1,
         open: new Map(),
         rtt: new RttEstimator(this.deps.rto ?? DEFAULT_RTO),
+        lastAckAt: -Infinity,
       };
       this.streams.set(to, stream);
     }
@@ -300,15 +349,41 @@ export class ReliableSender {
     }
   }
 
+  /**
+   * Re-sends every message retransmitted at least once whose last transmission looks `lost` (quiet
+   * for an RTO, or sent before the transmission an ack answered), so each is re-sent once per
+   * sign that it was lost, however many acks come.
+   */
+  private rearm(stream: PeerStream, lost: (message: OutboundMessage) => boolean): void {
+    for (const message of stream.open.values()) {
+      // A message whose early TCP attempt is still connecting (a partition drops SYNs too) goes
+      // out over UDP as well; the fallback's answer then changes nothing (afterFallback()).
+      const connecting = message.fallback && message.triedEarly && message.state === 'pending';
+      const waiting =
+        message.state === 'sending' && !message.fallback && message.timer !== undefined;
+      if (!connecting && !waiting) continue;
+      if (message.attempts < 2 || !lost(message)) continue;
+      if (connecting) {
+        message.state = 'sending';
+        message.transport = 'udp';
+      }
+      clearTimeout(message.timer);
+      message.timer = undefined;
+      message.backoffBase = message.attempts;
+      this.transmit(stream, message);
+    }
+  }
+
   private transmit(stream: PeerStream, message: OutboundMessage): void {
     if (this.closed) return;
     message.attempts += 1;
     message.lastSentAt = this.deps.now();
+    if (message.attempts === 1) message.firstSentAt = message.lastSentAt;
     this.deps.transmit(message, this.floor(message.to, message.epoch));
     const random = (): number => this.deps.random();
     const delay = retransmitDelay(
       stream.rtt.rtoMs,
-      message.attempts,
+      message.attempts - message.backoffBase,
       random,
       this.deps.rto ?? DEFAULT_RTO,
     );
@@ -318,15 +393,23 @@ export class ReliableSender {
   private onTimeout(stream: PeerStream, message: OutboundMessage): void {
     message.timer = undefined;
     if (this.closed || !stream.open.has(message.seq)) return;
-    if (message.attempts < (this.deps.maxTransmissions ?? MAX_UDP_TRANSMISSIONS)) {
+    const early =
+      !message.triedEarly &&
+      message.attempts - message.backoffBase >= EARLY_FALLBACK_TRANSMISSIONS &&
+      stream.lastAckAt < message.firstSentAt &&
+      this.deps.canFallBackEarly?.(message) === true;
+    // The retries count from the last time the path proved to work (see rearm()).
+    const tries = message.attempts - message.backoffBase;
+    if (!early && tries < (this.deps.maxTransmissions ?? MAX_UDP_TRANSMISSIONS)) {
       this.transmit(stream, message);
       return;
     }
     message.state = 'pending'; // parked while the fallback decides; not reported yet
     message.fallback = true;
+    if (early) message.triedEarly = true;
     void this.deps.exhausted(message, this.floor(message.to, message.epoch)).then(
-      (next) => this.afterFallback(stream, message, next),
-      () => this.afterFallback(stream, message, 'failed'),
+      (next) => this.afterFallback(stream, message, next, early),
+      () => this.afterFallback(stream, message, 'failed', early),
     );
   }
 
@@ -334,9 +417,17 @@ export class ReliableSender {
     stream: PeerStream,
     message: OutboundMessage,
     next: 'failed' | 'pending' | 'delivered',
+    early: boolean,
   ): void {
     message.fallback = false;
     if (this.closed || !stream.open.has(message.seq) || message.state !== 'pending') return;
+    if (early && next !== 'delivered') {
+      // TCP did not get it through either (a partition, not blocked UDP): the UDP retries go on.
+      message.state = 'sending';
+      message.transport = 'udp';
+      this.transmit(stream, message);
+      return;
+    }
     if (next === 'pending') {
       this.report(message, 'pending');
       this.pump(stream);

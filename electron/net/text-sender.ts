@@ -5,6 +5,7 @@ import type {
   MessageStateChange,
   NodeCounters,
   PeerInfo,
+  Transport,
 } from '../../shared/domain';
 import { fitsOneDatagram } from '../../shared/protocol/codec';
 import { MAX_INNER_DATAGRAM_BYTES, TCP_ACK_TIMEOUT_MS } from '../../shared/protocol/constants';
@@ -13,11 +14,15 @@ import { fragmentText } from './fragments';
 import type { ResolvedOptions } from './node-options';
 import { HELD_EPOCH, type NodePersistence, type OutgoingRecord } from './persistence';
 import type { PeerTable } from './peer-table';
+import { DeliveryStateWriter } from './state-writer';
 import { ReliableSender, type OutboundMessage, type SendMode } from './reliable-sender';
 import type { StorageGuard } from './storage-guard';
 import type { Timers } from './timers';
 import { NodeError } from './types';
 import type { PeerLink } from './peer-link';
+
+/** How often a peer reached over TCP gets a text as a datagram too, to see whether UDP is back. */
+const UDP_PROBE_EVERY_MS = 1_000;
 
 export interface TextSenderDeps {
   readonly options: ResolvedOptions;
@@ -43,21 +48,30 @@ export class TextSender {
   private readonly sender: ReliableSender;
   /** Peers whose key changed: messages to them are stored `held`, not sent (docs/PROTOCOL.md). */
   private readonly held = new Set<string>();
+  private readonly states: DeliveryStateWriter | undefined;
+  /**
+   * Peers reached over TCP after UDP went unanswered, with when a UDP probe last went to each:
+   * their texts go over TCP at once, each second one also as a datagram; an ack that comes back
+   * over UDP ends this (docs/PROTOCOL.md, "UDP blocked").
+   */
+  private readonly overTcp = new Map<string, number>();
 
   constructor(private readonly deps: TextSenderDeps) {
     const o = deps.options;
     const store = deps.persistence;
+    const states = store === undefined ? undefined : new DeliveryStateWriter(store, deps.storage);
+    this.states = states;
     this.sender = new ReliableSender({
       transmit: (message, floor) => this.transmit(message, floor),
       exhausted: (message, floor) => this.fallback(message, floor),
       stateChanged: (change) => {
         // A state that cannot be stored is still true now; after a restart the message is resent
         // and the receiver's duplicate check answers for it.
-        if (store !== undefined)
-          deps.storage.run('record a delivery state', () => store.updateOutgoing(change));
+        states?.write(change);
         deps.stateChanged(change);
       },
       reachable: (peerId) => deps.peers.get(peerId)?.online === true,
+      canFallBackEarly: (message) => this.canUseTcp(message.to) && message.mode === 'udp',
       now: o.now,
       random: o.random,
       rto: o.rto,
@@ -130,6 +144,7 @@ export class TextSender {
   restore(): void {
     const store = this.deps.persistence;
     if (store === undefined) return;
+    this.states?.flush();
     this.sender.restore(
       store.loadOutbox().map((r) => {
         const peer = this.deps.peers.get(r.peerId);
@@ -162,6 +177,7 @@ export class TextSender {
     this.sender.drop(from);
     const store = this.deps.persistence;
     if (store === undefined) return;
+    this.states?.flush();
     for (const record of store.loadUndelivered(from)) {
       const mode = this.modeFor(to, record.text, record.reply);
       const message = this.sender.prepare(
@@ -192,8 +208,17 @@ export class TextSender {
     }
   }
 
-  acknowledge(ack: AckPacket): void {
-    this.sender.acknowledge(ack);
+  /** An ack came in over `transport`. */
+  acknowledge(ack: AckPacket, transport: Transport = 'udp'): void {
+    const message = this.sender.acknowledge(ack, transport);
+    if (transport === 'udp') this.overTcp.delete(ack.from);
+    else if (message?.mode === 'udp' && message.transport === 'tcp')
+      this.overTcp.set(ack.from, this.deps.options.now());
+  }
+
+  /** Something authentic came from the peer: messages backing off go out again now. */
+  pathWorks(peerId: string): void {
+    this.sender.pathWorks(peerId);
   }
 
   /** The peer was heard from: its pending messages go out again. */
@@ -226,12 +251,18 @@ export class TextSender {
 
   close(): void {
     this.sender.close();
+    this.states?.flush();
   }
 
   /** It fits a datagram, or TCP when both sides have it, or fragments. */
   private modeFor(peer: PeerInfo, text: string, reply?: MessageReply): SendMode {
+    if (this.overTcp.has(peer.id) && this.canUseTcp(peer.id)) return 'tcp';
     if (fitsOneDatagram(text, reply)) return 'udp';
     return this.deps.link.tcpEnabled() && peer.tcpPort !== null ? 'tcp' : 'fragments';
+  }
+
+  private canUseTcp(peerId: string): boolean {
+    return this.deps.link.tcpEnabled() && this.deps.peers.get(peerId)?.tcpPort != null;
   }
 
   private packetOf(message: OutboundMessage, floor: number): TextPacket {
@@ -256,6 +287,7 @@ export class TextSender {
     const packet = this.packetOf(message, floor);
     if (message.mode === 'tcp' && peer.tcpPort !== null) {
       void this.viaTcp(packet, peer); // failures are warnings; the retransmission timer retries
+      this.probeUdp(packet, peer);
     } else if (message.mode === 'udp') {
       this.deps.link.send(peer.id, peer, packet);
     } else {
@@ -263,6 +295,16 @@ export class TextSender {
       this.deps.counters.fragmentsSent += fragments.length;
       for (const fragment of fragments) this.deps.link.send(peer.id, peer, fragment);
     }
+  }
+
+  /** While a peer is reached over TCP because UDP was not answered: a datagram once a second. */
+  private probeUdp(packet: TextPacket, peer: PeerInfo): void {
+    const probed = this.overTcp.get(peer.id);
+    const now = this.deps.options.now();
+    if (probed === undefined || now - probed < UDP_PROBE_EVERY_MS) return;
+    if (!fitsOneDatagram(packet.text, packet.reply)) return;
+    this.overTcp.set(peer.id, now);
+    this.deps.link.send(peer.id, peer, packet);
   }
 
   private viaTcp(packet: TextPacket, peer: PeerInfo): Promise<boolean> {

@@ -86,6 +86,7 @@ export class Wire {
   private readonly limiter: RateLimiter;
   private sockets: BoundSockets | undefined;
   private tcp: TcpTransport<SendMeta> | undefined;
+  private readonly locals = new WeakMap<Socket, Endpoint>();
 
   constructor(private readonly deps: WireDeps) {
     this.limiter = new RateLimiter(
@@ -301,11 +302,17 @@ export class Wire {
     });
   }
 
+  /** A bound socket's address never changes: one `getsockname` per socket, not per datagram. */
   private localOf(via: Via): Endpoint {
     const socket = via === 'server' ? this.sockets?.server : this.sockets?.client;
+    if (socket === undefined) return { address: '0.0.0.0', port: 0 };
+    const known = this.locals.get(socket);
+    if (known !== undefined) return known;
     try {
-      const address = socket?.address();
-      return { address: address?.address ?? '0.0.0.0', port: address?.port ?? 0 };
+      const address = socket.address();
+      const local = { address: address.address, port: address.port };
+      this.locals.set(socket, local);
+      return local;
     } catch {
       return { address: '0.0.0.0', port: 0 }; // socket already closed
     }

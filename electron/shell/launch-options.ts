@@ -1,9 +1,10 @@
-import { parseNodeFlags, type NodeOverrides } from '../app/flags';
+import { parseNodeFlags, type IpmsgOverrides, type NodeOverrides } from '../app/flags';
 import type { ProfileRequest } from '../store/profiles';
 
 export interface LaunchOptions {
   readonly profile: ProfileRequest;
   readonly node: NodeOverrides;
+  readonly ipmsg: IpmsgOverrides;
 }
 
 export class LaunchOptionError extends Error {
@@ -22,5 +23,5 @@ export function readLaunchOptions(
   const { flags, errors } = parseNodeFlags(argv, env, { strict: false });
   const [first] = errors;
   if (first !== undefined) throw new LaunchOptionError(first);
-  return { profile: flags.profile, node: flags.node };
+  return { profile: flags.profile, node: flags.node, ipmsg: flags.ipmsg };
 }

@@ -1,7 +1,14 @@
 import type { ZodType } from 'zod';
 import type { Draft, MessageStateChange, PeerInfo, PeerStatus } from '../../shared/domain';
 import { settingsSchema, type Settings } from '../../shared/ipc/schemas';
-import { HELD_EPOCH, PLAIN_EPOCH, type IncomingRecord, type OutgoingRecord } from '../net/index';
+import {
+  HELD_EPOCH,
+  IPMSG_EPOCH,
+  PLAIN_EPOCH,
+  type IncomingRecord,
+  type OutgoingRecord,
+} from '../net/index';
+import { IpmsgStore } from './ipmsg-store';
 import { MessageReads } from './message-reads';
 import { toIncoming, toOutgoing, toPeer, type MessageRow, type PeerRow } from './rows';
 import type { SqlDatabase } from './sql-database';
@@ -25,12 +32,14 @@ export type StoredSettings = Omit<Settings, 'nick' | 'status'>;
 export class Store {
   readonly reads: MessageReads;
   readonly trust: TrustStore;
+  readonly ipmsg: IpmsgStore;
   /** Next conversation position; the profile lock makes this process the only writer. */
   private nextPosition: number;
 
   constructor(readonly sql: SqlDatabase) {
     this.reads = new MessageReads(sql);
     this.trust = new TrustStore(sql);
+    this.ipmsg = new IpmsgStore(sql);
     this.nextPosition = this.lastPosition() + 1;
     sql.onRollback(() => {
       this.nextPosition = this.lastPosition() + 1;
@@ -135,9 +144,13 @@ export class Store {
     );
   }
 
+  /** PacketChat peers (IPMsg peers are `ipmsg.listPeers()`). */
   listPeers(): PeerInfo[] {
     return this.sql
-      .all<PeerRow>('SELECT * FROM peers WHERE alias_of IS NULL ORDER BY last_seen DESC')
+      .all<PeerRow>(
+        `SELECT * FROM peers WHERE alias_of IS NULL AND protocol = 'pchat'
+         ORDER BY last_seen DESC`,
+      )
       .map(toPeer);
   }
 
@@ -271,17 +284,18 @@ export class Store {
   /**
    * Sent messages not yet delivered (sending, pending or failed), per peer in sequence order.
    * Plain text to strangers is never resent: nothing could tell whether it arrived. Cancelled
-   * messages are never sent again.
+   * messages are never sent again. IPMsg messages are the bridge's (`ipmsg.listOutbox()`).
    */
   listOutbox(): OutgoingRecord[] {
     return this.sql
       .all<MessageRow>(
         `SELECT * FROM messages
          WHERE direction = 'out' AND state NOT IN ('delivered', 'cancelled')
-           AND epoch NOT IN (?, ?)
+           AND epoch NOT IN (?, ?, ?)
          ORDER BY peer_id, epoch, seq`,
         PLAIN_EPOCH,
         HELD_EPOCH,
+        IPMSG_EPOCH,
       )
       .map(toOutgoing);
   }

@@ -30,6 +30,12 @@ export const CALL_CHANNELS = [
   'contacts:safetyNumber',
   'contacts:verify',
   'contacts:acceptKey',
+  'files:send',
+  'files:accept',
+  'files:decline',
+  'files:cancel',
+  'files:list',
+  'ipmsg:refresh',
 ] as const satisfies readonly CallChannel[];
 
 export const EVENT_CHANNELS = [
@@ -46,6 +52,8 @@ export const EVENT_CHANNELS = [
   'notice',
   'warning',
   'key-changed',
+  'message-read',
+  'transfer',
 ] as const satisfies readonly EventChannel[];
 
 type Exact<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;

@@ -19,6 +19,7 @@ import type {
   SearchHit,
   SocketsSnapshot,
 } from '../domain';
+import type { TransferEvent, TransferInfo } from '../transfers';
 import type { callSchemas, Settings } from './schemas';
 
 /** This node as the renderer shows it in "my card" and the About box. */
@@ -46,6 +47,11 @@ export interface SelfInfo {
   readonly profile: string;
   readonly appVersion: string;
   readonly protocolVersion: number;
+  /**
+   * The IPMsg bridge (docs/IPMSG.md): the port it holds, or null with the reason (turned off, or
+   * the port is taken and by whom). Absent where the app runs without the bridge at all.
+   */
+  readonly ipmsg?: { readonly port: number | null; readonly reason?: string };
 }
 
 export interface CallResults {
@@ -91,6 +97,14 @@ export interface CallResults {
   'contacts:verify': Contact;
   /** The contact's conversation now continues under this id. */
   'contacts:acceptKey': { peerId: string };
+  /** The offer as made (state `offered`); later states come as `transfer` events. */
+  'files:send': TransferInfo;
+  'files:accept': TransferInfo;
+  'files:decline': TransferInfo;
+  'files:cancel': TransferInfo;
+  'files:list': TransferInfo[];
+  /** IPMsg: BR_ENTRY to everyone now; peers that do not answer are marked offline. */
+  'ipmsg:refresh': null;
 }
 
 export type CallChannel = keyof typeof callSchemas;
@@ -135,6 +149,11 @@ export interface EventPayloads {
     readonly peer: Contact;
     readonly kind: Contact['kind'];
     readonly previous?: PeerChange['previous'];
+    /**
+     * With `offline`: this contact (an IPMsg peer) turned out to be that PacketChat contact, and
+     * is shown as it from now on; drop it from the list.
+     */
+    readonly mergedInto?: string;
   };
   /**
    * A contact's key changed: someone with its name or old id has a new key. Messages to it are
@@ -156,6 +175,10 @@ export interface EventPayloads {
   'message-deleted': { readonly peerId: string; readonly ids: readonly string[] };
   /** A peer is typing to us: show it for TYPING_SHOWN_MS after the last one. */
   typing: { readonly peerId: string };
+  /** An IPMsg peer opened a sealed message we sent (READMSG). */
+  'message-read': { readonly messageId: string; readonly peerId: string; readonly at: number };
+  /** A file transfer changed state or made progress (at most every 500 ms). */
+  transfer: TransferEvent;
   /** Packet log entries, batched (at most a few batches per second). */
   packets: readonly PacketLogEntry[];
   counters: NodeCounters;

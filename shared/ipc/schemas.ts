@@ -7,6 +7,9 @@ import { nickText, replySchema, statusTextSchema } from '../protocol/packets';
 
 export const LANGUAGES = ['system', 'zh-CN', 'en'] as const;
 export const THEMES = ['system', 'light', 'dark'] as const;
+/** How IPMsg text of unknown encoding is read and written (docs/IPMSG.md, "Encodings"). */
+export const IPMSG_ENCODINGS = ['auto', 'utf-8', 'gb18030', 'cp932'] as const;
+export type IpmsgEncodingSetting = (typeof IPMSG_ENCODINGS)[number];
 
 const port = z.number().int().min(1).max(65_535);
 /** An IPv4 address with an optional port, or an IPv4 broadcast address. */
@@ -38,6 +41,16 @@ export const settingsSchema = z.object({
   autoAwayMinutes: z.number().int().min(0).max(240),
   /** The first-run questions (nickname, colour) were answered. */
   onboarded: z.boolean(),
+  /** Speak IP Messenger on port 2425 too (iptux, FeiQ, IP Messenger); applied at the next start. */
+  ipmsg: z.boolean(),
+  ipmsgEncoding: z.enum(IPMSG_ENCODINGS),
+  /** The group name IPMsg clients show (empty: none). */
+  ipmsgGroup: z
+    .string()
+    .trim()
+    .max(MAX_NICK_LENGTH)
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'no control characters'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -45,6 +58,15 @@ export type Settings = z.infer<typeof settingsSchema>;
 const peerId = z.string().min(1).max(80);
 const messageId = z.string().min(1).max(64);
 const none = z.undefined();
+const transferId = z.string().min(1).max(128);
+/** A path on this machine: absolute (POSIX or Windows), no NUL. */
+const localPath = z
+  .string()
+  .min(1)
+  .max(4_096)
+  .refine((p) => !p.includes('\0') && (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)), {
+    message: 'expected an absolute path',
+  });
 
 /** Calls: renderer -> main. Each entry is the argument schema; results are in contract.ts. */
 export const callSchemas = {
@@ -97,4 +119,17 @@ export const callSchemas = {
   'contacts:safetyNumber': z.object({ peerId }),
   'contacts:verify': z.object({ peerId, verified: z.boolean() }),
   'contacts:acceptKey': z.object({ peerId }),
+  // Paths are the local side's own files; main checks them (the renderer may name only what the
+  // user picked in a dialog, electron/ipc/app-handlers.ts).
+  'files:send': z.object({
+    peerId,
+    paths: z.array(localPath).min(1).max(256),
+    /** IPMsg: send folders even to a client known to crash on them (iptux before 0.9.4). */
+    force: z.boolean().optional(),
+  }),
+  'files:accept': z.object({ id: transferId, dir: localPath }),
+  'files:decline': z.object({ id: transferId }),
+  'files:cancel': z.object({ id: transferId }),
+  'files:list': none,
+  'ipmsg:refresh': none,
 } as const;

@@ -60,6 +60,22 @@ const LONGEST = Number.MAX_SAFE_INTEGER;
  * TCP with this, and the composer shows the same answer before sending.
  */
 export function fitsOneDatagram(text: string, reply?: TextReply): boolean {
+  // Without encoding where the length decides: JSON takes at least one byte and at most six
+  // (a \u escape) per UTF-16 unit.
+  if (text.length > MAX_INNER_DATAGRAM_BYTES) return false;
+  if (reply === undefined && text.length * 6 + emptyTextBytes() <= MAX_INNER_DATAGRAM_BYTES)
+    return true;
+  return probeLength(text, reply) <= MAX_INNER_DATAGRAM_BYTES;
+}
+
+let emptyText: number | undefined;
+/** The probe's length with an empty text: the envelope every text packet pays. */
+function emptyTextBytes(): number {
+  emptyText ??= probeLength('');
+  return emptyText;
+}
+
+function probeLength(text: string, reply?: TextReply): number {
   const probe: Packet = {
     kind: 'text',
     from: '0'.repeat(NODE_ID_HEX_LENGTH),
@@ -71,7 +87,7 @@ export function fitsOneDatagram(text: string, reply?: TextReply): boolean {
     text,
     ...(reply === undefined ? {} : { reply }),
   };
-  return encodingLength(probe) <= MAX_INNER_DATAGRAM_BYTES;
+  return encodingLength(probe);
 }
 
 /** Encodes a packet; throws ProtocolError('too-large') if it does not fit one datagram. */

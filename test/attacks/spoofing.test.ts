@@ -210,7 +210,13 @@ describe(nameWithSkipReason('attacks with a third host and forged sources', chec
           ),
         ),
       );
-      const atBob = new Set(bob.cli.eventsOf('message').map((e) => e.message.id));
+      // Bob's events come on another pipe than alice's: give them the time to be read.
+      const heardAtBob = (): Set<string> =>
+        new Set(bob.cli.eventsOf('message').map((e) => e.message.id));
+      await bob.cli
+        .waitFor(() => ids.every((id) => heardAtBob().has(id)), 5_000, 'the messages at bob')
+        .catch(() => undefined); // the assertion below names what is missing
+      const atBob = heardAtBob();
       const deliveredNotReceived = ids.filter((id) => !atBob.has(id));
       expect(deliveredNotReceived).toEqual([]);
       report('2 forged acks', {

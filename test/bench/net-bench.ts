@@ -257,3 +257,52 @@ export async function discovery(total: number, processes: number): Promise<Disco
     };
   });
 }
+
+export interface ScalingRow {
+  readonly peers: number;
+  readonly rtt: { p50: number; p99: number; samples: number };
+  /** The sending node's process: CPU microseconds per message (its peers run elsewhere). */
+  readonly cpuUsPerMessage: number;
+  readonly meetMs: number;
+}
+
+/**
+ * One node talking to 1, 10, 100 and 1,000 peers (the peers are real nodes in two other
+ * processes): message-to-ack RTT, one message at a time to each peer in turn, and the sender's
+ * CPU per message. Flat is right: nothing on the message path should grow with the peer count.
+ */
+export async function scaling(counts: readonly number[], sizes: Sizes): Promise<ScalingRow[]> {
+  const rows: ScalingRow[] = [];
+  for (const peers of counts) {
+    rows.push(
+      await withWorkers(['scale-hub', 'scale-peers-1', 'scale-peers-2'], async ([hub, p1, p2]) => {
+        const ports = testPorts();
+        const peerPorts = { serverPort: ports.serverPort + 1, clientPort: ports.clientPort + 1 };
+        await hub!.call('startNode', {
+          ...ports,
+          tcp: false,
+          rateLimit: NO_LIMIT,
+        });
+        const half = Math.ceil(peers / 2);
+        const [first, second] = await Promise.all([
+          p1!.call('startPeers', { first: 0, count: half, ...peerPorts }),
+          p2!.call('startPeers', { first: half, count: peers - half, ...peerPorts }),
+        ]);
+        const all = [...first, ...second];
+        const met = performance.now();
+        await hub!.call('meetPeers', all, 60_000);
+        const meetMs = performance.now() - met;
+        const ids = all.map((p) => p.id);
+        await hub!.call('spreadRtt', ids, Math.min(200, peers * 2), BENCH_TEXT); // warm-up
+        const r = await hub!.call(
+          'spreadRtt',
+          ids,
+          sizes.count(Math.max(1_000, peers)),
+          BENCH_TEXT,
+        );
+        return { peers, rtt: summary(r.samples), cpuUsPerMessage: r.cpuUsPerMessage, meetMs };
+      }),
+    );
+  }
+  return rows;
+}

@@ -3,7 +3,8 @@
  * Prints a table and writes JSON (default test/bench/results/latest.json).
  *
  *   tsx test/bench/run.ts [--quick]
- *     [--only=rtt,protocol,crypto,stream,tcp,discovery,memory,storage,ui,scaling,cli]
+ *     [--only=rtt,protocol,crypto,stream,tcp,paths,scaling,discovery,memory,storage,ui,
+ *             scaling-open,cli]
  *                         [--out=path.json] [--compare=earlier.json]
  *
  * Loopback only. Each figure runs in fresh worker processes that are stopped afterwards.
@@ -15,8 +16,17 @@ import { parseArgs } from 'node:util';
 import { cliStartup } from './cli-bench';
 import { compareFigures, comparisonTable, readResults } from './compare';
 import { cryptoFigures } from './crypto-bench';
+import { pathsBench } from './paths-bench';
 import { protocolCost, V1_COMMIT } from './protocol-bench';
-import { discovery, memory, roundTrip, tcpTransfer, throughput, type Sizes } from './net-bench';
+import {
+  discovery,
+  memory,
+  roundTrip,
+  scaling,
+  tcpTransfer,
+  throughput,
+  type Sizes,
+} from './net-bench';
 import { round, table, type Figure } from './stats';
 import { withWorkers } from './worker-pool';
 import type { StorageResult } from './storage-bench';
@@ -27,11 +37,13 @@ const SECTIONS = [
   'crypto',
   'stream',
   'tcp',
+  'paths',
+  'scaling',
   'discovery',
   'memory',
   'storage',
   'ui',
-  'scaling',
+  'scaling-open',
   'cli',
 ] as const;
 type Section = (typeof SECTIONS)[number];
@@ -215,6 +227,70 @@ async function main(): Promise<void> {
     );
   });
 
+  await runSection('paths', async () => {
+    const r = await pathsBench(quick);
+    details['paths'] = r;
+    if ('skipped' in r) {
+      console.log(`  skipped: ${r.skipped}`);
+      return;
+    }
+    const goal = (ms: number): string => `goal: ${ms.toLocaleString('en')} ms`;
+    time(
+      'paths',
+      'UDP blocked, TCP open: first message delivered',
+      r.udpBlocked.firstMs,
+      goal(2_000),
+      2_000,
+      'own network namespace, nftables drops UDP',
+    );
+    time(
+      'paths',
+      'UDP blocked: later messages p50',
+      r.udpBlocked.laterP50Ms,
+      'same pair before the block, over UDP, p50 (goal x2)',
+      r.udpBlocked.nodeUdpP50Ms,
+      `over ${r.udpBlocked.laterTransport}; raw TCP ping-pong in one process ${round(r.udpBlocked.rawTcpP50Ms)} ms; back on UDP ${r.udpBlocked.backToUdpMs === null ? 'not within 5 s' : `${round(r.udpBlocked.backToUdpMs)} ms`} after the unblock`,
+    );
+    time(
+      'paths',
+      `partition healed: first to all ${r.partition.messages} pending delivered`,
+      Math.max(r.partition.firstToAllMs, 0.001),
+      goal(2_000),
+      2_000,
+      `${r.partition.partitionMs / 1_000} s partition; heal to first delivered ${round(r.partition.healToFirstMs)} ms, to all ${round(r.partition.healToAllMs)} ms`,
+    );
+    time(
+      'paths',
+      'crashed peer shown "not responding" after a message',
+      r.notResponding.ms,
+      goal(3_000),
+      3_000,
+      'peer traffic dropped by nftables',
+    );
+  });
+
+  await runSection('scaling', async () => {
+    const rows = await scaling(quick ? [1, 10, 100] : [1, 10, 100, 1_000], sizes);
+    details['scaling'] = rows;
+    const one = rows[0];
+    if (one === undefined) return;
+    for (const row of rows) {
+      const n = `${row.peers.toLocaleString('en')} peer${row.peers === 1 ? '' : 's'}`;
+      const note = `${row.rtt.samples} messages to each peer in turn; meeting all took ${round(row.meetMs)} ms`;
+      time('scaling', `RTT p50, ${n}`, row.rtt.p50, 'same, 1 peer', one.rtt.p50, note);
+      time('scaling', `RTT p99, ${n}`, row.rtt.p99, 'same, 1 peer', one.rtt.p99);
+      add(
+        'scaling',
+        `sender CPU per message, ${n}`,
+        'µs',
+        row.cpuUsPerMessage,
+        'same, 1 peer',
+        one.cpuUsPerMessage,
+        row.cpuUsPerMessage / one.cpuUsPerMessage,
+      );
+    }
+  });
+
   await runSection('discovery', async () => {
     for (const total of quick ? [50] : [50, 200]) {
       const r = await discovery(total, 4);
@@ -316,10 +392,12 @@ async function main(): Promise<void> {
       console.log(`  ${f.figure}: ${f.value} ${f.unit} (${f.baseline}: ${f.baselineValue})`);
   });
 
-  await runSection('scaling', async () => {
+  // The scaling view's second half (section `scaling` is the first), after the UI: opening
+  // conversations of growing size, the store's read and the app's first paint.
+  await runSection('scaling-open', async () => {
     const { scalingBench } = await import('./scaling-bench');
     const r = await scalingBench({ quick });
-    details['scaling'] = r.rows;
+    details['scalingOpen'] = r.rows;
     for (const f of r.figures) {
       figures.push(f);
       console.log(

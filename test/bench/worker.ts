@@ -544,6 +544,73 @@ const commands = {
     return { boundMs, allMs: now() - started };
   },
 
+  // --- scaling: one node talking to many peers --------------------------------------------------
+
+  /**
+   * Starts `count` quiet nodes (no discovery, TCP off), each on its own loopback address
+   * (127.10.0.1, 127.10.0.2, ...; number `first` onwards): one host per peer, as on a LAN, so
+   * the per-IP budgets of a node see what they would see there.
+   */
+  async startPeers(o: { first: number; count: number; serverPort: number; clientPort: number }) {
+    const started: { id: string; address: string; clientPort: number }[] = [];
+    for (let i = 0; i < o.count; i += 1) {
+      const k = o.first + i;
+      const address = `127.${10 + Math.floor(k / 250)}.0.${(k % 250) + 1}`;
+      const node = createNode({
+        nick: `peer-${k}`,
+        bindAddress: address,
+        serverPort: o.serverPort,
+        clientPort: o.clientPort,
+        broadcast: [],
+        tcp: false,
+        rateLimit: { perSecond: 1_000_000, burst: 1_000_000 },
+      });
+      nodes.push(node);
+      closables.push(node);
+      const info = await node.start();
+      started.push({ id: node.id, address, clientPort: info.clientPort });
+    }
+    return started;
+  },
+
+  /** The first node meets every peer in `peers` (paced); resolves when all are online. */
+  async meetPeers(peers: { id: string; address: string; clientPort: number }[], timeoutMs: number) {
+    const node = onlyNode();
+    for (const [i, peer] of peers.entries()) {
+      node.addPeer(`${peer.address}:${peer.clientPort}`);
+      // Below the node's budget of 200 handshakes a second (secure-channel.ts).
+      if (i % 25 === 24) await new Promise((r) => setTimeout(r, 200));
+    }
+    const ids = new Set(peers.map((p) => p.id));
+    await until<true>(`${peers.length} peers online`, timeoutMs, (done) => {
+      const check = (): void => {
+        const online = node.peerList().filter((p) => p.online && ids.has(p.id)).length;
+        if (online === ids.size) done(true);
+        else setTimeout(check, 20);
+      };
+      check();
+    });
+    return true;
+  },
+
+  /**
+   * One message at a time, to each peer in turn: the RTT samples, and this process's CPU time
+   * (user + system) per message, in microseconds.
+   */
+  async spreadRtt(ids: string[], count: number, text: string) {
+    const node = onlyNode();
+    const samples: number[] = [];
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < count; i += 1) {
+      const started = now();
+      const { id } = node.sendText(ids[i % ids.length]!, text);
+      await delivered(id);
+      samples.push(now() - started);
+    }
+    const used = process.cpuUsage(cpu);
+    return { samples, cpuUsPerMessage: (used.user + used.system) / count };
+  },
+
   // --- storage -----------------------------------------------------------------------------------
 
   async storage(o: { messages: number; durable: number }) {

@@ -2,14 +2,13 @@
 // every view: the main window in both themes, the inspector, settings, and the chat window's
 // menus and dialogs. No serious or critical violation is allowed: colour contrast (WCAG AA,
 // 4.5:1 for text), names, roles, focusable content.
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PacketChatNode } from '../../electron/net/node';
 import { waitForPeer } from '../helpers/peers';
 import { testPorts } from '../helpers/ports';
 import { launchApp, startPeer, type AppUnderTest } from './app-under-test';
+import { seriousViolations } from './axe';
 import { launchChromium } from './chromium';
 import { closeAfterAll, screenshotOnFailure } from './lifecycle';
 import { buildRenderer } from './renderer-build';
@@ -22,40 +21,11 @@ let server: StaticServer;
 let app: AppUnderTest;
 let page: Page;
 let alice: PacketChatNode;
-let axeSource: string;
 
 const closers = closeAfterAll();
 screenshotOnFailure(() => page);
 
-interface Violation {
-  readonly id: string;
-  readonly impact: string;
-  readonly help: string;
-  readonly nodes: readonly string[];
-}
-
-/**
- * Runs axe on the page (injected with `evaluate`, which the page's CSP does not govern) and
- * returns the serious and critical violations, each with the elements it found.
- */
-async function seriousViolations(on: Page): Promise<Violation[]> {
-  await on.evaluate(axeSource);
-  await on.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
-  return on.evaluate(`axe
-    .run(document, { resultTypes: ['violations'] })
-    .then((result) => result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ': ' + n.failureSummary),
-      })))`);
-}
-
 beforeAll(async () => {
-  const require = createRequire(import.meta.url);
-  axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
   browser = await launchChromium();
   closers.add(() => browser.close());
   const build = await buildRenderer();

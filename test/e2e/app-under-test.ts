@@ -9,6 +9,7 @@ import type { PeerStatus } from '../../shared/domain';
 import type { Settings } from '../../shared/ipc/schemas';
 import type { EventChannel, EventSink, SelfInfo } from '../../shared/ipc/contract';
 import { createBackend, type Backend } from '../../electron/app/backend';
+import type { IpmsgLaunch } from '../../electron/app/ipmsg-bridge';
 import { createAppHandlers } from '../../electron/ipc/app-handlers';
 import { createEmitter } from '../../electron/ipc/emitter';
 import {
@@ -44,6 +45,14 @@ export interface AppOptions {
     readonly host: string;
     readonly interfaces: () => InterfaceAddress[];
   };
+  /**
+   * The IPMsg bridge (docs/IPMSG.md), bound with the node to `bindAddress` (a 127.x.y.z of the
+   * test's own), asking only `peers` (IPs): no broadcast at all. Without it there is no bridge.
+   */
+  readonly ipmsg?: IpmsgLaunch & {
+    readonly bindAddress: string;
+    readonly peers: readonly string[];
+  };
 }
 
 export interface AppUnderTest {
@@ -75,7 +84,16 @@ export async function launchApp(browser: Browser, options: AppOptions): Promise<
       serverPort: options.ports.serverPort,
       clientPort: options.ports.clientPort,
       broadcast: [LOOPBACK_BROADCAST],
+      ...(options.ipmsg === undefined
+        ? {}
+        : {
+            bindAddress: options.ipmsg.bindAddress,
+            peers: [...options.ipmsg.peers],
+            broadcast: [],
+            interfaces: () => [],
+          }),
     },
+    ...(options.ipmsg === undefined ? {} : { ipmsg: options.ipmsg }),
     emit,
   });
   let context: BrowserContext | undefined;

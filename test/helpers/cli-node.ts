@@ -19,9 +19,14 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
  */
 export const CLI_BUNDLE = join(REPO_ROOT, 'dist-cli', 'packet-chat.js');
 
+/** Flags that ask for the IPMsg bridge; without one, test nodes get `--no-ipmsg`. */
+const IPMSG_FLAGS = ['--ipmsg', '--no-ipmsg', '--ipmsg-port'];
+
 /**
  * Program and arguments that run the built CLI with `args`, on the Node running the tests (the
- * project's Node 24). For spawn(): `spawn(...cliCommand(['--json']))`.
+ * project's Node 24). For spawn(): `spawn(...cliCommand(['--json']))`. The IPMsg bridge (on by
+ * default) binds the one host-wide port 2425 and shows every other bridge on the LAN as a peer,
+ * so a test node runs without it unless the test asks for it (`--ipmsg`, `--ipmsg-port N`).
  */
 export function cliCommand(args: readonly string[]): [string, string[]] {
   if (!existsSync(CLI_BUNDLE)) {
@@ -29,7 +34,8 @@ export function cliCommand(args: readonly string[]): [string, string[]] {
       `${CLI_BUNDLE} is missing: run the tests with vitest.config.ts (its globalSetup builds it) or \`npm run build:cli\` first.`,
     );
   }
-  return [process.execPath, [CLI_BUNDLE, ...args]];
+  const ipmsg = args.some((a) => IPMSG_FLAGS.includes(a.split('=')[0] ?? a)) ? [] : ['--no-ipmsg'];
+  return [process.execPath, [CLI_BUNDLE, ...args, ...ipmsg]];
 }
 
 /** Every line --json mode writes: the CLI's own typed union (electron/cli/json-protocol.ts). */

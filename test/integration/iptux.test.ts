@@ -7,20 +7,20 @@
  * "Pals Online" count and the files it saved. Without root, iproute2, iptux, Xvfb, dbus or
  * Python's AT-SPI bindings every test is skipped with the reason (a failure in CI).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IpmsgHost } from '../helpers/ipmsg-host/ipmsg-host';
+import {
+  makeFolder,
+  mirrorFolders,
+  sha256,
+  sizeOf,
+  tree,
+  waitUntilAsync,
+} from '../helpers/iptux/files';
 import { canRunIptux, Iptux } from '../helpers/iptux/iptux';
 import { createLan, type Lan, type LanHost } from '../helpers/netns';
 import { nameWithSkipReason, requireOrSkip } from '../helpers/require-tool';
@@ -44,45 +44,6 @@ const FROM_IPTUX = [
   '表情 🚀🐧 测试',
   eightKilobytes('中文🚀'),
 ];
-
-function sha256(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
-}
-
-function tree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const full = path.join(dir, name);
-      const key = path.relative(root, full);
-      if (statSync(full).isDirectory()) {
-        out[`${key}/`] = 'dir';
-        walk(full);
-      } else out[key] = sha256(full);
-    }
-  };
-  walk(root);
-  return out;
-}
-
-function makeFolder(parent: string, name: string): string {
-  const folder = path.join(parent, name);
-  mkdirSync(path.join(folder, '子目录', 'deeper'), { recursive: true });
-  writeFileSync(path.join(folder, 'readme.txt'), 'hello\n');
-  writeFileSync(path.join(folder, '说明.md'), '# 你好\n');
-  writeFileSync(path.join(folder, '子目录', 'data.bin'), randomBytes(300_000));
-  writeFileSync(path.join(folder, '子目录', 'deeper', 'more.bin'), randomBytes(70_000));
-  return folder;
-}
-
-/** The folders (only) of `from`, made under `to`. */
-function mirrorFolders(from: string, to: string): void {
-  mkdirSync(to, { recursive: true });
-  for (const name of readdirSync(from)) {
-    const full = path.join(from, name);
-    if (statSync(full).isDirectory()) mirrorFolders(full, path.join(to, name));
-  }
-}
 
 function at<T>(items: readonly T[] | undefined, i: number): T {
   const item = items?.[i];
@@ -290,25 +251,3 @@ describe(
     );
   },
 );
-
-function sizeOf(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return -1;
-  }
-}
-
-/** Polls an asynchronous condition (a question to iptux's window) until it holds. */
-async function waitUntilAsync(
-  condition: () => Promise<boolean>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

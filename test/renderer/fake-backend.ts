@@ -78,6 +78,9 @@ export function makeSettings(patch: Partial<Settings> = {}): Settings {
     avatarHue: null,
     autoAwayMinutes: 10,
     onboarded: true,
+    ipmsg: true,
+    ipmsgEncoding: 'auto',
+    ipmsgGroup: '',
     ...patch,
   };
 }
@@ -374,5 +377,19 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     }),
     'contacts:verify': ({ peerId }) => ({ ...contact(peerId), trust: 'verified' }),
     'contacts:acceptKey': ({ peerId }) => ({ peerId }),
+    'files:send': () => {
+      throw new IpcFailure('unavailable', 'no files in the fake backend');
+    },
+    'files:accept': ({ id }) => {
+      throw new IpcFailure('not-found', `no transfer ${id}`);
+    },
+    'files:decline': ({ id }) => {
+      throw new IpcFailure('not-found', `no transfer ${id}`);
+    },
+    'files:cancel': ({ id }) => {
+      throw new IpcFailure('not-found', `no transfer ${id}`);
+    },
+    'files:list': () => [],
+    'ipmsg:refresh': () => null,
   };
 }

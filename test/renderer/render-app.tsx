@@ -167,3 +167,14 @@ export function renderApp(options: RenderOptions = {}) {
 export function never<T>(): Promise<T> {
   return new Promise<T>(() => undefined);
 }
+
+/**
+ * A text matcher for a sentence with names in it: names from other machines sit in their own
+ * <bdi> (bidi isolation), so the sentence is the whole text of the element that holds it.
+ */
+export function wholeText(text: string | RegExp) {
+  const matches = (element: Element) =>
+    typeof text === 'string' ? element.textContent === text : text.test(element.textContent);
+  return (_content: string, element: Element | null): boolean =>
+    element !== null && matches(element) && ![...element.children].some(matches);
+}

@@ -46,8 +46,16 @@ export class OutgoingOffers {
     return this.offers.get(offerId);
   }
 
-  /** The file a TCP request names: packet number and file id in hex, iptux-style decimal id too. */
-  find(address: string, packetText: string, fileText: string, now: number): ServedFile | undefined {
+  /**
+   * The file a TCP request names (packet number and file id in hex, iptux-style decimal id too),
+   * with the id of the offer it belongs to.
+   */
+  find(
+    address: string,
+    packetText: string,
+    fileText: string,
+    now: number,
+  ): { readonly offerId: string; readonly file: ServedFile } | undefined {
     const packetNo = parseHex(packetText);
     const offer = [...this.offers.values()].find(
       (o) => o.address === address && o.packetNo === packetNo && now - o.createdAt < this.ttlMs,
@@ -55,15 +63,24 @@ export class OutgoingOffers {
     if (offer === undefined) return undefined;
     const byId = (id: number | undefined): ServedFile | undefined =>
       id === undefined ? undefined : offer.files.find((f) => f.fileId === id);
-    return byId(parseHex(fileText)) ?? byId(parseDecimal(fileText));
+    const file = byId(parseHex(fileText)) ?? byId(parseDecimal(fileText));
+    return file === undefined ? undefined : { offerId: offer.offerId, file };
   }
 
-  /** RELEASEFILES: the peer does not want them (or has them all). */
-  release(address: string, packetNo: number): boolean {
+  /** RELEASEFILES: the peer does not want them (or has them all). Returns the offer released. */
+  release(address: string, packetNo: number): ServedOffer | undefined {
     for (const [id, offer] of this.offers) {
-      if (offer.address === address && offer.packetNo === packetNo) return this.offers.delete(id);
+      if (offer.address === address && offer.packetNo === packetNo) {
+        this.offers.delete(id);
+        return offer;
+      }
     }
-    return false;
+    return undefined;
+  }
+
+  /** We take an offer back: later requests for its files are refused. */
+  delete(offerId: string): boolean {
+    return this.offers.delete(offerId);
   }
 }
 

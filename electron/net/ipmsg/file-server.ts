@@ -17,7 +17,7 @@ import { formatDirHeader } from './dir-stream';
 import { walkFolder } from './dir-walk';
 import type { OutgoingOffers, ServedFile } from './file-offers';
 import { parseHex } from './file-list';
-import { ipmsgPeerId } from './ipmsg-id';
+import { ipmsgPeerId } from '../../../shared/ipmsg-id';
 import { readRequest } from './tcp-request';
 import { TransferReport } from './transfer-report';
 import type { TransferProgress } from './types';
@@ -87,7 +87,8 @@ export class FileServer {
     const [packetText = '', fileText = '', offsetText = '0'] = Buffer.from(packet.body)
       .toString('latin1')
       .split(':');
-    const file = this.deps.offers.find(remote.address, packetText, fileText, this.deps.now());
+    const found = this.deps.offers.find(remote.address, packetText, fileText, this.deps.now());
+    const file = found?.file;
     const wanted = packet.mode === Command.GETDIRFILES ? 'folder' : 'file';
     if (
       file === undefined ||
@@ -102,7 +103,7 @@ export class FileServer {
       socket.destroy();
       return;
     }
-    const report = this.report(remote.address, packetText, file);
+    const report = this.report(remote.address, packetText, found?.offerId ?? '', file);
     try {
       const bytes =
         wanted === 'file'
@@ -122,13 +123,18 @@ export class FileServer {
     }
   }
 
-  private report(address: string, packetText: string, file: ServedFile): TransferReport {
+  private report(
+    address: string,
+    packetText: string,
+    offerId: string,
+    file: ServedFile,
+  ): TransferReport {
     const peerId = ipmsgPeerId(address);
     const base = {
       transferId: `send:${peerId}#${packetText}:${file.fileId}:${this.deps.now()}`,
       direction: 'send' as const,
       peerId,
-      offerId: `${peerId}#${parseHex(packetText) ?? packetText}`,
+      offerId,
       fileId: file.fileId,
       name: file.name,
     };

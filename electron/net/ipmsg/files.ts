@@ -29,6 +29,7 @@ import {
   IpmsgError,
   type IncomingOffer,
   type IpmsgPeer,
+  type OfferReleased,
   type OutgoingOffer,
   type TransferProgress,
 } from './types';
@@ -46,6 +47,8 @@ export interface FilesDeps {
   reply(to: Endpoint, peer: IpmsgPeer, command: number, body: string): void;
   logRequest(packet: IpmsgPacket, local: Endpoint, remote: Endpoint, size: number): void;
   offered(offer: IncomingOffer): void;
+  /** A peer sent RELEASEFILES for one of our offers. */
+  released(release: OfferReleased): void;
   report(progress: TransferProgress): void;
   counted(direction: 'send' | 'receive'): void;
   warn(code: WarningCode, message: string, remote?: Endpoint): void;
@@ -175,9 +178,15 @@ export class IpmsgFiles {
     this.deps.reply(peer, peer, Command.IPTUX_ASKSHARED, '');
   }
 
-  /** RELEASEFILES from a peer: it will not fetch that offer. */
+  /** RELEASEFILES from a peer: it will not fetch that offer (any more). */
   released(address: string, packetNo: number): void {
-    this.outgoing.release(address, packetNo);
+    const offer = this.outgoing.release(address, packetNo);
+    if (offer !== undefined) this.deps.released({ offerId: offer.offerId, peerId: offer.peerId });
+  }
+
+  /** Takes one of our offers back; false when it is not (or no longer) offered. */
+  withdraw(offerId: string): boolean {
+    return this.outgoing.delete(offerId);
   }
 
   decline(offerId: string): void {

@@ -3,8 +3,8 @@
 // the net core (plus iconv-lite for GB18030/CP932). docs/IPMSG.md describes it and its wiring.
 export { createIpmsgNode, IpmsgNode, type SendTextOptions } from './ipmsg-node';
 export { IpmsgOptionsError, type IpmsgOptions } from './options';
-export { MemoryIpmsgPersistence, type IpmsgPersistence } from './persistence';
-export { ipmsgAddress, ipmsgPeerId, isIpmsgPeerId } from './ipmsg-id';
+export { IPMSG_EPOCH, MemoryIpmsgPersistence, type IpmsgPersistence } from './persistence';
+export { ipmsgAddress, ipmsgPeerId, isIpmsgPeerId } from '../../../shared/ipmsg-id';
 export { packetChatTwin } from './merge';
 export { IPMSG_PORT } from './constants';
 export {
@@ -28,6 +28,7 @@ export {
   type IpmsgPeerChange,
   type IpmsgStartResult,
   type MessageRead,
+  type OfferReleased,
   type OutgoingOffer,
   type PortUnavailable,
   type TransferProgress,

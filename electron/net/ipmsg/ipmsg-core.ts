@@ -252,6 +252,7 @@ export class IpmsgCore {
         this.logIn(packet, remote, size, this.decode(peer, packet.body, false), 'tcp', local);
       },
       offered: (offer) => this.emit('file-offer', offer),
+      released: (release) => this.emit('offer-released', release),
       report: (progress) => this.emit('transfer', progress),
       counted: (direction) => {
         if (direction === 'send') this.counters.filesSent += 1;

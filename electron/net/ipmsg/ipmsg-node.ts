@@ -7,7 +7,7 @@ import type { ChatMessage, PacketLogEntry, PeerStatus } from '../../../shared/do
 import { Timers } from '../timers';
 import { Command, IPMSG_PORT, MAX_TEXT_BYTES, Option } from './constants';
 import { IpmsgCore, type Emit } from './ipmsg-core';
-import { ipmsgAddress } from './ipmsg-id';
+import { ipmsgAddress } from '../../../shared/ipmsg-id';
 import { entryTargets, resolveIpmsgOptions, type IpmsgOptions } from './options';
 import { findHolder } from './port-holder';
 import {
@@ -78,6 +78,7 @@ export class IpmsgNode extends EventEmitter<IpmsgEvents> {
       host: me.host,
       group: me.group,
       port: o.port,
+      bindAddress: o.bindAddress,
       addresses: o.interfaces().map((i) => i.address),
       targets: entryTargets(o, this.core.extraTargets).map(formatEndpoint),
     };
@@ -152,6 +153,13 @@ export class IpmsgNode extends EventEmitter<IpmsgEvents> {
   declineOffer(offerId: string): void {
     this.check();
     this.core.files.decline(offerId);
+  }
+
+  /** Takes back an offer of ours: the peer can no longer fetch it (IPMsg cannot tell it so). */
+  withdrawOffer(offerId: string): void {
+    this.check();
+    if (!this.core.files.withdraw(offerId))
+      throw new IpmsgError('not-found', `no offer ${offerId}`);
   }
 
   /** iptux's shared files: the answer arrives as a `file-offer` with `shared: true`. */

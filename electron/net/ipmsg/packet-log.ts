@@ -5,7 +5,7 @@ import type { PacketLogEntry, Transport } from '../../../shared/domain';
 import { PacketLog } from '../packet-log';
 import { commandName, optionNames } from './codec';
 import { MODE_MASK } from './constants';
-import { ipmsgPeerId } from './ipmsg-id';
+import { ipmsgPeerId } from '../../../shared/ipmsg-id';
 
 const MAX_FIELD_CHARS = 200;
 const PREVIEW_CHARS = 60;

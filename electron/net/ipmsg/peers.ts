@@ -4,7 +4,7 @@
 import type { Announce } from './announce';
 import { badgeOf, clientOf } from './announce';
 import { IPMSG_PORT } from './constants';
-import { ipmsgPeerId } from './ipmsg-id';
+import { ipmsgPeerId } from '../../../shared/ipmsg-id';
 import type { IpmsgEncoding } from './text-encoding';
 import type { IpmsgClient, IpmsgPeer, IpmsgPeerChange } from './types';
 

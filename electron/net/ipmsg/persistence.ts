@@ -19,6 +19,12 @@ export interface IpmsgPersistence {
   loadPeers(): readonly IpmsgPeer[];
 }
 
+/**
+ * The `epoch` of IPMsg messages in the app's message table (seq = the IPMsg packet number). The
+ * PacketChat node's outbox leaves them out; the bridge resends them itself.
+ */
+export const IPMSG_EPOCH = 'ipmsg';
+
 const MAX_MEMORY_MESSAGES = 100_000;
 
 /** Everything in memory, bounded: for tests and for running without a profile. */

@@ -2,6 +2,7 @@
 // shapes (shared/domain.ts), so the backend attaches both with the same code.
 import type {
   ChatMessage,
+  IpmsgBadge,
   MessageStateChange,
   PacketLogEntry,
   PeerChangeKind,
@@ -13,8 +14,7 @@ import type { IpmsgEncoding } from './text-encoding';
 /** The program on the other side, from its version string. */
 export type IpmsgClient = 'iptux' | 'feiq' | 'pchat' | 'ipmsg';
 
-/** What the UI shows next to the name: "IPMsg", or "FeiQ" when the version says so. */
-export type IpmsgBadge = 'IPMsg' | 'FeiQ';
+export type { IpmsgBadge };
 
 /** An IPMsg peer: a PeerInfo (id `ipmsg:IP`, port 2425) with what IPMsg tells about it. */
 export interface IpmsgPeer extends PeerInfo {
@@ -99,6 +99,12 @@ export interface OutgoingOffer {
   readonly message: ChatMessage;
 }
 
+/** The peer sent RELEASEFILES for one of our offers: it declined it, or has fetched it all. */
+export interface OfferReleased {
+  readonly offerId: string;
+  readonly peerId: string;
+}
+
 export type TransferDirection = 'receive' | 'send';
 export type TransferState = 'running' | 'done' | 'failed';
 
@@ -137,6 +143,8 @@ export interface IpmsgInfo {
   readonly host: string;
   readonly group: string;
   readonly port: number;
+  /** The address its sockets are bound to (`0.0.0.0`: every interface). */
+  readonly bindAddress: string;
   readonly addresses: readonly string[];
   readonly targets: readonly string[];
 }
@@ -153,6 +161,7 @@ export interface IpmsgEvents {
   'message-state': [MessageStateChange];
   'message-read': [MessageRead];
   'file-offer': [IncomingOffer];
+  'offer-released': [OfferReleased];
   transfer: [TransferProgress];
   warning: [NodeWarning];
   storage: [StorageHealth];

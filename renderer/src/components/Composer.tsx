@@ -8,6 +8,7 @@ import { excerptOf } from '../store/conversations-slice';
 import { useAppStore } from '../store/context';
 import { EmojiPicker } from './EmojiPicker';
 import { Icon } from './Icon';
+import { Isolated } from './PeerName';
 import { SizeIndicator, sizeLevel } from './SizeIndicator';
 
 /** The composer grows with its text up to this share of the conversation's height. */
@@ -29,7 +30,9 @@ function ReplyBar(props: { peerId: string; messageId: string }) {
     <div className="reply-bar" role="status">
       <Icon name="reply" size={16} />
       <div className="reply-bar-text">
-        <span className="quote-who">{t('composer.replyingTo', { nick: who ?? '' })}</span>
+        <span className="quote-who">
+          <Isolated text={(v) => t('composer.replyingTo', v)} names={{ nick: who ?? '' }} />
+        </span>
         <span className="quote-text" translate="no">
           {excerptOf(message.text)}
         </span>
@@ -62,9 +65,13 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
   const setReplyTo = useAppStore((s) => s.setReplyTo);
   const sendTyping = useAppStore((s) => s.sendTyping);
   const focusRequest = useAppStore((s) => s.composerFocus);
-  const offline = useAppStore((s) => {
+  /** What happens to a message sent now, when it does not simply go out. */
+  const note = useAppStore((s) => {
     const contact = s.contacts[peerId];
-    return contact?.kind === 'peer' && !contact.online;
+    if (contact?.kind !== 'peer') return null;
+    // A key change holds messages whether the contact is online or not (the banner says why).
+    if (contact.trust === 'key-changed') return 'trust.heldNote' as const;
+    return contact.online ? null : ('composer.offlineNote' as const);
   });
   const replyMessage = useAppStore((s) => (replyId === null ? undefined : s.messages[replyId]));
   const [sending, setSending] = useState(false);
@@ -150,9 +157,9 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
       }}
     >
       {replyId !== null && <ReplyBar peerId={peerId} messageId={replyId} />}
-      {offline && (
+      {note !== null && (
         <p className="composer-note" role="note">
-          {t('composer.offlineNote', { nick: props.nick })}
+          <Isolated text={(v) => t(note, v)} names={{ nick: { id: peerId, nick: props.nick } }} />
         </p>
       )}
       <textarea

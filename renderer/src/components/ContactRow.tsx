@@ -3,6 +3,9 @@ import { endpoint, formatListTime } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { presenceOf, useTyping } from './ConversationHeader';
+import { ProtocolMarks } from './ProtocolMarks';
+import { Bdi, PeerName, useTaggedName } from './PeerName';
+import { TrustBadge, trustOf } from './TrustBadge';
 import { useNow } from './use-now';
 import { useText } from '../i18n/text';
 
@@ -24,7 +27,10 @@ export const ContactRow = memo(function ContactRow(props: {
     return lastId ? s.messages[lastId] : undefined;
   });
   const open = useAppStore((s) => s.openConversation);
+  const name = useTaggedName(props.id, contact?.nick ?? '');
   if (!contact) return null;
+  const trust = trustOf(contact);
+  const keyChanged = trust === 'key-changed' ? t('trust.state.key-changed') : undefined;
   const unread = summary?.unread ?? 0;
   const presence = presenceOf(contact);
   const className = [
@@ -70,10 +76,22 @@ export const ContactRow = memo(function ContactRow(props: {
     presence === undefined || presence === 'silent' ? '' : `, ${t(`status.${presence}`)}`;
   // The name is what the row shows, in the same order, then what only a screen reader needs:
   // the visible words stay part of the name (WCAG 2.5.3, axe's label-content-name-mismatch).
-  const shown = [contact.nick, address, silent, contact.statusText, time, previewText, badge]
+  const protocol =
+    contact.protocol === 'ipmsg' ? t(`protocol.${contact.badge ?? 'IPMsg'}`) : undefined;
+  const shown = [
+    name,
+    protocol,
+    address,
+    keyChanged,
+    silent,
+    contact.statusText,
+    time,
+    previewText,
+    badge,
+  ]
     .filter((part) => part !== undefined && part !== '')
     .join(' ');
-  const label = `${shown}${state}${unread > 0 ? `, ${t('contacts.unread', { n: unread })}` : ''}`;
+  const label = `${shown}${state}, ${t(`trust.state.${trust}`)}${unread > 0 ? `, ${t('contacts.unread', { n: unread })}` : ''}`;
   return (
     <div
       id={props.domId}
@@ -92,22 +110,24 @@ export const ContactRow = memo(function ContactRow(props: {
         hue={contact.avatarHue}
       />
       <div className="contact-text">
-        <span className="nick" translate="no">
-          {contact.nick}
+        <span className="nick">
+          <PeerName id={contact.id} nick={contact.nick} /> <TrustBadge trust={trust} size={13} />
         </span>{' '}
         {contact.kind === 'stranger' ? (
           <span className="endpoint-small muted contact-address">{address}</span>
         ) : (
           <span className="contact-line small-line contact-address">
+            <ProtocolMarks contact={contact} />
             <code className="mono endpoint-small" translate="no">
               {address}
             </code>
+            {keyChanged && <span className="key-changed-note"> {keyChanged}</span>}
             {silent && <span className="silent-note"> {silent}</span>}
             {contact.statusText && (
-              <span className="status-text small" translate="no">
+              <>
                 {' '}
-                {contact.statusText}
-              </span>
+                <Bdi className="status-text small">{contact.statusText}</Bdi>
+              </>
             )}
           </span>
         )}{' '}

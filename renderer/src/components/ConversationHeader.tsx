@@ -6,6 +6,10 @@ import { endpoint, formatDateTime } from '../lib/format';
 import type { AppState } from '../store/state';
 import { useAppStore } from '../store/context';
 import { Avatar, type Presence } from './Avatar';
+import { ProtocolMarks } from './ProtocolMarks';
+import { Icon } from './Icon';
+import { Bdi, Isolated, PeerName, useTaggedName } from './PeerName';
+import { TrustBadge, trustOf } from './TrustBadge';
 
 const RTT_SCAN = 200;
 
@@ -46,8 +50,11 @@ export function ConversationHeader(props: { contact: Contact }) {
   const typing = useTyping(c.id);
   const stranger = c.kind === 'stranger';
   const presence = presenceOf(c);
+  const openVerify = useAppStore((s) => s.openVerify);
+  const name = useTaggedName(c.id, c.nick);
+  const trust = trustOf(c);
   return (
-    <section className="conversation-header" aria-label={t('conversation.about', { nick: c.nick })}>
+    <section className="conversation-header" aria-label={t('conversation.about', { nick: name })}>
       <Avatar
         id={c.id}
         name={c.nick}
@@ -58,19 +65,17 @@ export function ConversationHeader(props: { contact: Contact }) {
       />
       <div className="header-text">
         <div className="header-line">
-          <h2 className="header-nick" translate="no">
-            {c.nick}
+          <h2 className="header-nick">
+            <PeerName id={c.id} nick={c.nick} />
           </h2>
+          <ProtocolMarks contact={c} />
+          <TrustBadge trust={trust} showText />
           {presence && (
             <span className={`status-chip status-${presence}`}>
               {presence === 'silent' ? t('status.notResponding') : t(`status.${presence}`)}
             </span>
           )}
-          {c.statusText && (
-            <span className="status-text" translate="no">
-              {c.statusText}
-            </span>
-          )}
+          {c.statusText && <Bdi className="status-text">{c.statusText}</Bdi>}
           {typing && (
             <span className="typing" role="status">
               {t('conversation.typing')}
@@ -81,12 +86,15 @@ export function ConversationHeader(props: { contact: Contact }) {
           <code className="mono fact" translate="no">
             {endpoint(c.address, c.port)}
           </code>
+          {c.protocol === 'ipmsg' && <span className="fact">{t('conversation.ipmsg')}</span>}
           {stranger ? (
             <span className="fact">{t('conversation.stranger')}</span>
           ) : (
             <>
               {c.host !== '' && (
-                <span className="fact">{t('conversation.host', { host: c.host })}</span>
+                <span className="fact">
+                  <Isolated text={(v) => t('conversation.host', v)} names={{ host: c.host }} />
+                </span>
               )}
               <span className="fact" title={t('conversation.transport')}>
                 {c.tcpPort === null
@@ -107,6 +115,17 @@ export function ConversationHeader(props: { contact: Contact }) {
           )}
         </div>
       </div>
+      {!stranger && (
+        <button
+          type="button"
+          className="button header-verify"
+          aria-haspopup="dialog"
+          onClick={() => openVerify(c.id)}
+        >
+          <Icon name={trust === 'verified' ? 'verified' : 'lock'} size={15} />
+          {trust === 'verified' ? t('trust.safetyNumberButton') : t('trust.verify')}
+        </button>
+      )}
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { selectActiveContact } from '../store/selectors';
 import { Composer } from './Composer';
 import { ConversationHeader } from './ConversationHeader';
 import { Icon } from './Icon';
+import { KeyChangeBanner } from './KeyChangeBanner';
 import { MessageList } from './MessageList';
 import { MessageMenu } from './MessageMenu';
 import { SelectionBar } from './SelectionBar';
@@ -35,6 +36,7 @@ export function ConversationPane() {
   return (
     <main className="conversation" aria-label={t('conversation.label', { nick: contact.nick })}>
       <ConversationHeader contact={contact} />
+      <KeyChangeBanner contact={contact} />
       <MessageList key={contact.id} peerId={contact.id} nick={contact.nick} />
       {selecting ? (
         <SelectionBar peerId={contact.id} />

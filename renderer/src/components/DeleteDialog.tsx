@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../store/context';
 import { Dialog } from './Dialog';
+import { Isolated } from './PeerName';
 
 /** "Delete for me": says plainly that the other side keeps its copy. */
 export function DeleteDialog() {
@@ -34,7 +35,11 @@ export function DeleteDialog() {
       onClose={() => close(null)}
     >
       <p className="dialog-text">
-        {t('actions.deleteNote', { nick: nick ?? t('actions.theOtherSide') })}
+        {nick === undefined ? (
+          t('actions.deleteNote', { nick: t('actions.theOtherSide') })
+        ) : (
+          <Isolated text={(v) => t('actions.deleteNote', v)} names={{ nick }} />
+        )}
       </p>
       <footer className="dialog-footer">
         <button type="button" className="button" onClick={() => close(null)}>

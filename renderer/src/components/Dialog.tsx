@@ -8,7 +8,7 @@ import { useModalFocus } from './use-modal-focus';
  * backdrop close it, and focus returns to where it was.
  */
 export function Dialog(props: {
-  title: string;
+  title: ReactNode;
   onClose: () => void;
   children: ReactNode;
   className?: string;

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../store/context';
 import { endpoint } from '../lib/format';
 import { Avatar } from './Avatar';
+import { PeerName } from './PeerName';
 import { Dialog } from './Dialog';
 
 /** Picks the contact to forward messages to; the conversation with them opens afterwards. */
@@ -67,8 +68,8 @@ export function ForwardDialog() {
                 presence={c.kind === 'stranger' ? undefined : c.online ? c.status : 'offline'}
                 {...(c.avatarHue === undefined ? {} : { hue: c.avatarHue })}
               />
-              <span className="pick-name" translate="no">
-                {c.nick}
+              <span className="pick-name">
+                <PeerName id={c.id} nick={c.nick} />
               </span>
               <code className="mono pick-endpoint" translate="no">
                 {endpoint(c.address, c.port)}

@@ -26,6 +26,10 @@ const PATHS = {
   smile: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM8.5 14.5s1.3 2 3.5 2 3.5-2 3.5-2M9 9.5h.5M15 9.5h.5',
   down: 'M12 5v14M6 13l6 6 6-6',
   select: 'M4 4h16v16H4zM8 12l3 3 5-6',
+  lock: 'M6 11h12v9H6zM8.5 11V8a3.5 3.5 0 0 1 7 0v3',
+  unlock: 'M6 11h12v9H6zM8.5 11V8a3.5 3.5 0 0 1 6.8-1.2',
+  verified: 'M12 3l7 3v5c0 4.5-3 8-7 10-4-2-7-5.5-7-10V6l7-3zM8.5 12l2.5 2.5 4.5-5',
+  warning: 'M12 4l9 16H3L12 4zM12 10v4.5M12 17.2v.3',
 } as const;
 
 export type IconName = keyof typeof PATHS;

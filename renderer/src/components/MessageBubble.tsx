@@ -1,4 +1,4 @@
-import { memo, useState, type KeyboardEvent } from 'react';
+import { memo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { ChatMessage } from '../../../shared/domain';
 import { isStrangerId } from '../../../shared/stranger-id';
 import { formatClock, formatDateTime } from '../lib/format';
@@ -7,6 +7,7 @@ import { Avatar } from './Avatar';
 import { Icon, type IconName } from './Icon';
 import { undelivered, useMessageActions } from './message-actions';
 import { MessageText } from './MessageText';
+import { Bdi, Isolated, PeerName } from './PeerName';
 import { useText } from '../i18n/text';
 
 /** What a sent message's ticks say: one tick "Sent" where nothing acknowledges, two "Delivered". */
@@ -43,7 +44,11 @@ function Ticks(props: { message: ChatMessage }) {
 }
 
 /** Under a sent bubble whose state needs words or a decision: waiting, failed, cancelled. */
-function StatusLine(props: { message: ChatMessage; nick: string; responding: boolean }) {
+function StatusLine(props: {
+  message: ChatMessage;
+  name: { readonly id: string; readonly nick: string };
+  responding: boolean;
+}) {
   const { t } = useText();
   const actions = useMessageActions();
   const [error, setError] = useState<string | null>(null);
@@ -54,12 +59,15 @@ function StatusLine(props: { message: ChatMessage; nick: string; responding: boo
       if (!r.ok) setError(t('message.actionFailed', { message: r.error?.message ?? '' }));
     });
   };
-  let text: string | undefined;
-  if (m.state === 'pending') text = t('message.waiting', { nick: props.nick });
+  const named = (key: 'message.waiting' | 'message.notResponding' | 'trust.held') => (
+    <Isolated text={(v) => t(key, v)} names={{ nick: props.name }} />
+  );
+  let text: ReactNode;
+  if (m.state === 'pending') text = named('message.waiting');
+  else if (m.state === 'held') text = named('trust.held');
   else if (m.state === 'failed') text = t('message.state.failed');
   else if (m.state === 'cancelled') text = t('message.cancelledNote');
-  else if (m.state === 'sending' && !props.responding)
-    text = t('message.notResponding', { nick: props.nick });
+  else if (m.state === 'sending' && !props.responding) text = named('message.notResponding');
   if (text === undefined) return null;
   const button = (label: string, onClick: () => void, name: string) => (
     <button type="button" className="link-button" aria-label={name} onClick={onClick}>
@@ -113,7 +121,7 @@ function Quote(props: { message: ChatMessage }) {
         void jump({ peerId: props.message.peerId, messageId: reply.id, snippet: '', at: 0 })
       }
     >
-      {who && <span className="quote-who">{who}</span>}
+      {who && <Bdi className="quote-who">{who}</Bdi>}
       <span className="quote-text" translate="no">
         {reply.excerpt}
       </span>
@@ -247,13 +255,19 @@ export const MessageBubble = memo(function MessageBubble(props: {
         {props.first && (
           <div className="message-head">
             {!mine && (
-              <span className="sender" translate="no">
-                {who.name}
+              <span className="sender">
+                <PeerName id={m.peerId} nick={who.name} />
               </span>
             )}
             <time dateTime={new Date(m.receivedAt).toISOString()}>
               {formatClock(m.receivedAt, language)}
             </time>
+            {stranger && (
+              <span className="plain-mark" title={t('trust.plainTitle')}>
+                <Icon name="unlock" size={12} />
+                {t('trust.plain')}
+              </span>
+            )}
           </div>
         )}
         <div className={`bubble ${m.state}`} title={details}>
@@ -270,7 +284,13 @@ export const MessageBubble = memo(function MessageBubble(props: {
             </span>
           )}
         </div>
-        {mine && <StatusLine message={m} nick={nick} responding={contact?.responding !== false} />}
+        {mine && (
+          <StatusLine
+            message={m}
+            name={{ id: m.peerId, nick }}
+            responding={contact?.responding !== false}
+          />
+        )}
       </div>
       {!selecting && (
         <div className="hover-actions" aria-hidden="true">

@@ -2,7 +2,8 @@ import { dayKey, formatClock, formatDay } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { MessageBubble } from './MessageBubble';
 import type { MessageRow } from './message-rows';
-import { Icon } from './Icon';
+import { Icon, type IconName } from './Icon';
+import { Isolated } from './PeerName';
 import { useNow } from './use-now';
 import { useText } from '../i18n/text';
 
@@ -40,12 +41,31 @@ function NoticeRow(props: { id: string }) {
   const notice = useAppStore((s) => s.notices[props.id]);
   const nick = useAppStore((s) => (notice ? s.contacts[notice.peerId]?.nick : undefined));
   if (!notice) return null;
+  const name = { id: notice.peerId, nick: nick ?? notice.peerId };
+  let icon: IconName = 'arrows';
+  let text;
+  switch (notice.kind) {
+    case 'moved':
+      text = (
+        <Isolated
+          text={(v) => t('conversation.moved', { ...v, from: notice.from, to: notice.to })}
+          names={{ nick: name }}
+        />
+      );
+      break;
+    case 'key-changed':
+      icon = 'warning';
+      text = <Isolated text={(v) => t('trust.noticeChanged', v)} names={{ nick: name }} />;
+      break;
+    case 'key-accepted':
+      icon = 'lock';
+      text = <Isolated text={(v) => t('trust.noticeAccepted', v)} names={{ nick: name }} />;
+      break;
+  }
   return (
-    <div className="thread-notice" role="note">
-      <Icon name="arrows" size={14} />
-      <span>
-        {t('conversation.moved', { nick: nick ?? notice.peerId, from: notice.from, to: notice.to })}
-      </span>
+    <div className={`thread-notice notice-${notice.kind}`} role="note">
+      <Icon name={icon} size={14} />
+      <span>{text}</span>
       <time>{formatClock(notice.at, language)}</time>
     </div>
   );

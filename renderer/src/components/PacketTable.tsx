@@ -5,6 +5,8 @@ import type { PacketLogEntry } from '../../../shared/domain';
 import { formatClockSeconds } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { selectVisiblePackets } from '../store/selectors';
+import { Icon } from './Icon';
+import { PeerName } from './PeerName';
 import { StateView } from './StateView';
 
 const ROW_HEIGHT = 30;
@@ -37,12 +39,23 @@ const PacketRow = memo(function PacketRow(props: { packet: PacketLogEntry; selec
       </span>
       <span role="cell" className="mono" translate="no" title={nick}>
         {p.remote}
-        {nick && <span className="peer-nick"> {nick}</span>}
+        {nick && (
+          <span className="peer-nick">
+            {' '}
+            <PeerName id={p.peerId} nick={nick} />
+          </span>
+        )}
       </span>
       <span role="cell" className="mono num" translate="no">
         {p.size}
       </span>
       <span role="cell">
+        {p.sealed !== undefined && (
+          <span className="sealed-mark" title={t('inspector.sealed')}>
+            <Icon name="lock" size={11} />
+            <span className="sr-only">{t('inspector.sealed')}</span>
+          </span>
+        )}
         <span className={`kind-chip kind-${p.kind}`} translate="no">
           {p.kind}
         </span>

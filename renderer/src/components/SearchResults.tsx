@@ -5,6 +5,7 @@ import { endpoint, formatListTime } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { matchContacts } from '../store/selectors';
 import { Avatar } from './Avatar';
+import { PeerName } from './PeerName';
 import { useNow } from './use-now';
 
 const MAX_CONTACTS_SHOWN = 30;
@@ -42,8 +43,8 @@ function HitRow(props: { hit: SearchHit }) {
         />
         <span className="result-text">
           <span className="result-title">
-            <span className="nick" translate="no">
-              {nick}
+            <span className="nick">
+              <PeerName id={props.hit.peerId} nick={nick} />
             </span>
             <time className="list-time">{formatListTime(props.hit.at, now, i18n.language)}</time>
           </span>
@@ -81,8 +82,8 @@ function ContactHit(props: { id: string }) {
             : { presence: contact.online ? contact.status : 'offline' })}
         />
         <span className="result-text">
-          <span className="nick" translate="no">
-            {contact.nick}
+          <span className="nick">
+            <PeerName id={contact.id} nick={contact.nick} />
           </span>
           <code className="mono small" translate="no">
             {endpoint(contact.address, contact.port)}

@@ -6,6 +6,10 @@ import { Icon } from './Icon';
 
 const INFO_MS = 6_000;
 
+/** Notices from main that the UI says in its own language (main's text is English). */
+const KNOWN = { 'key-accepted': 'notice.known.key-accepted' } as const;
+const isKnown = (code: string): code is keyof typeof KNOWN => Object.hasOwn(KNOWN, code);
+
 function ToastItem(props: { toast: Toast }) {
   const { t } = useTranslation();
   const dismiss = useAppStore((s) => s.dismissToast);
@@ -22,7 +26,14 @@ function ToastItem(props: { toast: Toast }) {
     >
       <Icon name={toast.level === 'info' ? 'check' : 'alert'} size={16} />
       <span>
-        <strong>{t(`notice.${toast.level}`)}</strong> <span translate="no">{toast.message}</span>
+        <strong>{t(`notice.${toast.level}`)}</strong>{' '}
+        {toast.text !== undefined ? (
+          <span>{t(toast.text.key, toast.text.values)}</span>
+        ) : isKnown(toast.code) ? (
+          <span>{t(KNOWN[toast.code])}</span>
+        ) : (
+          <span translate="no">{toast.message}</span>
+        )}
       </span>
       <button
         type="button"

@@ -97,6 +97,9 @@ export const en = {
     listening: 'Listening on UDP {{server}} · client {{client}}',
     tcp: 'TCP {{port}}',
     tcpOff: 'TCP off',
+    ipmsg: 'IPMsg {{port}}',
+    ipmsgOff: 'IPMsg off',
+    ipmsgTitle: 'IP Messenger, FeiQ and iptux users reach me on UDP and TCP {{port}}',
     loading: 'Loading my card…',
     error: 'Could not read my node: {{message}}',
   },
@@ -130,6 +133,7 @@ export const en = {
     noMessages: 'No messages yet',
     you: 'Me: ',
     strangerHint: 'Plain UDP sender',
+    notEncrypted: 'Not encrypted',
     add: 'Say hello to an IP',
     addPlaceholder: 'IP or IP:port',
     addSubmit: 'Add',
@@ -156,6 +160,7 @@ export const en = {
     rttUnknown: 'RTT –',
     lastSeen: 'Last seen {{time}}',
     stranger: 'Stranger · plain UDP text',
+    ipmsg: 'IP Messenger protocol: messages and files cross the LAN unencrypted',
     loading: 'Loading messages…',
     loadingOlder: 'Loading older messages…',
     beginning: 'Beginning of the conversation',
@@ -254,6 +259,7 @@ export const en = {
     logLabel: 'Packet log: arrow keys select a packet',
     detailTitle: 'Packet #{{seq}}',
     detailLabel: 'Packet details',
+    ipmsg: 'IP Messenger packet (port 2425): plain text on the wire, decoded below',
     closeDetail: 'Close details',
     selectHint: 'Select a packet to see its decoded fields',
     noFields: 'This packet did not decode',
@@ -267,6 +273,28 @@ export const en = {
     asHex: 'Hex',
     payloadGone: 'No longer in the log',
     payloadCut: 'The first {{shown}} of {{size}} bytes',
+    decrypted: 'Decrypted inner packet',
+    decryptedNote: 'The wire carried it encrypted; this is what the record held, opened here.',
+    sealed: 'Sealed',
+    sealedLabel: 'Protocol v2 header',
+    header: {
+      type: 'Type',
+      senderIndex: 'Sender index',
+      receiverIndex: 'Receiver index',
+      counter: 'Counter (nonce)',
+    },
+    handshake: {
+      'handshake-init':
+        'Noise XX message 1 of 3 (→ e): the initiator’s ephemeral key, in the clear. Nobody is authenticated yet.',
+      'handshake-resp':
+        'Noise XX message 2 of 3 (← e, ee, s, es): the responder’s ephemeral key, then its long-term key and profile, encrypted.',
+      'handshake-final':
+        'Noise XX message 3 of 3 (→ s, se): the initiator’s long-term key and profile, encrypted. The session is set up.',
+      'cookie-reply': 'Cookie reply (reserved; this version never sends one).',
+      transport:
+        'An AES-256-GCM record in a session: the fields below are its inner packet, decrypted.',
+    },
+    handshakeDone: 'A handshake message that set up a session: {{nick}} proved its key.',
   },
   sockets: {
     sockets: 'Sockets',
@@ -363,7 +391,77 @@ export const en = {
       invalid: 'Invalid value',
     },
   },
-  notice: { dismiss: 'Dismiss', info: 'Information', warning: 'Warning', error: 'Error' },
+  notice: {
+    dismiss: 'Dismiss',
+    info: 'Information',
+    warning: 'Warning',
+    error: 'Error',
+    known: { 'key-accepted': 'The new key was accepted; held messages are being sent.' },
+  },
+  /** The badge of a peer that speaks another protocol than PacketChat's own. */
+  protocol: { IPMsg: 'IPMsg', FeiQ: 'FeiQ' },
+  /** Notices for file transfers, until the transfer view exists. */
+  transfer: {
+    offered: '{{nick}} offers {{names}}. Files cannot be accepted in this window yet.',
+    received: 'Received {{names}} from {{nick}}',
+    sent: '{{nick}} received {{names}}',
+    declined: '{{nick}} declined {{names}}',
+    declinedByMe: 'Declined {{names}} from {{nick}}',
+    cancelled: 'Transfer cancelled: {{names}} ({{nick}})',
+    failed: 'Transfer failed: {{names}} ({{nick}})',
+  },
+  trust: {
+    state: {
+      verified: 'Verified',
+      encrypted: 'Encrypted',
+      'not-encrypted': 'Not encrypted',
+      'key-changed': 'Key changed',
+    },
+    explain: {
+      verified: 'End-to-end encrypted, and you compared safety numbers',
+      encrypted: 'End-to-end encrypted. Compare safety numbers to verify who is at the other end',
+      'not-encrypted':
+        'Plain UDP text: anyone on the LAN can read it or send it under this address',
+      'key-changed': 'The key changed: messages you send are held until you accept the new key',
+    },
+    tagTitle: 'Short fingerprint: tells apart contacts whose names look alike',
+    verify: 'Verify…',
+    safetyNumberButton: 'Safety number…',
+    title: 'Verify {{nick}}',
+    intro:
+      'If {{nick}} sees the same safety number, nobody is in between: what you send reaches {{nick}} and nobody else.',
+    newKeyIntro:
+      'This is the safety number with the new key. Accept it only if {{nick}} sees the same number.',
+    safetyNumber: 'Safety number',
+    qr: 'QR code of the safety number',
+    qrNote:
+      'For a phone to scan. Each side’s code starts with its own key, so the two codes differ.',
+    how: 'How to compare',
+    inPerson:
+      'In person: open this view on both computers and check that all 12 groups of digits are the same.',
+    byPhone:
+      'Over the phone: read the groups aloud to each other. A voice you know is hard to fake; a message sent over this LAN is no check.',
+    fingerprints: 'Fingerprints',
+    theirKey: 'Key of {{nick}}',
+    newKey: 'New key claiming to be {{nick}}',
+    myKey: 'My key',
+    markVerified: 'Mark as verified',
+    clearVerified: 'Clear verification',
+    isVerified: 'You marked {{nick}} as verified.',
+    loading: 'Computing the safety number…',
+    error: 'Could not get the safety number: {{message}}',
+    failed: 'That did not work: {{message}}',
+    bannerTitle: '{{nick}}’s key changed',
+    bannerText:
+      'Someone with {{nick}}’s name now uses a new key (fingerprint {{fingerprint}}). {{nick}} may have reinstalled PacketChat, or someone else may be posing as {{nick}}. Messages you send are held until you accept the new key.',
+    accept: 'Accept new key',
+    held: 'Held until you accept {{nick}}’s new key',
+    heldNote: 'What you send is held until you accept {{nick}}’s new key.',
+    noticeChanged: '{{nick}}’s key changed: messages you send are held until you accept it',
+    noticeAccepted: 'You accepted the new key of {{nick}}',
+    plain: 'Not encrypted',
+    plainTitle: 'Plain UDP text: anyone on the LAN can read it or send it under this address',
+  },
 };
 
 /** Every language has exactly these keys, with string values. */

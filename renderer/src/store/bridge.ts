@@ -10,6 +10,7 @@ export function connectBridge(store: AppStore, api: PacketChatApi): () => void {
   const s = store.getState;
   const disposers = [
     api.on('contact', (change) => s().applyContactChange(change)),
+    api.on('key-changed', (change) => s().receiveKeyChange(change)),
     api.on('message', (message) => s().receiveMessage(message)),
     api.on('message-state', (update) => s().applyMessageState(update)),
     api.on('message-deleted', ({ peerId, ids }) => s().removeMessages(peerId, ids)),
@@ -19,6 +20,7 @@ export function connectBridge(store: AppStore, api: PacketChatApi): () => void {
     api.on('self', (self) => s().setSelf(self)),
     api.on('open-conversation', ({ peerId }) => s().openConversation(peerId)),
     api.on('notice', (notice) => s().pushToast(notice)),
+    api.on('transfer', (event) => s().applyTransfer(event)),
   ];
   void settle(() => api.appReady());
   void Promise.all([

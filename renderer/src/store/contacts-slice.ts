@@ -18,6 +18,13 @@ export const createContactsSlice: SliceCreator<ContactsSlice> = (api) => (set, g
     set((state) => ({ contacts: { ...byId, ...state.contacts }, contactsLoad: READY }));
   },
   applyContactChange: (change) => {
+    if (change.mergedInto !== undefined) {
+      // An IPMsg peer that is a PacketChat peer too: shown once, as the PacketChat contact.
+      const { [change.peer.id]: _merged, ...rest } = get().contacts;
+      set({ contacts: rest });
+      if (get().activePeerId === change.peer.id) get().openConversation(change.mergedInto);
+      return;
+    }
     const contact: Contact = { ...change.peer, kind: change.kind };
     set((state) => ({ contacts: { ...state.contacts, [contact.id]: contact } }));
     if (change.change === 'moved' && change.previous) {

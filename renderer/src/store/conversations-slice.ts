@@ -22,6 +22,8 @@ let noticeCounter = 0;
 function withState(message: ChatMessage, change: MessageStateChange): ChatMessage {
   return {
     ...message,
+    // A held message released to a contact's new key goes on under the new id.
+    peerId: change.peerId,
     state: change.state,
     transport: change.transport,
     ...(change.rttMs === undefined ? {} : { rttMs: change.rttMs }),
@@ -322,15 +324,19 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
         }));
       });
     },
-    addMovedNotice: (peerId, previous, now) => {
-      noticeCounter += 1;
-      const notice: ThreadNotice = {
-        id: `${NOTICE_PREFIX}${noticeCounter}`,
-        peerId,
-        at: Date.now(),
+    addMovedNotice: (peerId, previous, now) =>
+      get().addNotice(peerId, {
         kind: 'moved',
         from: `${previous.address}:${previous.port}`,
         to: `${now.address}:${now.port}`,
+      }),
+    addNotice: (peerId, body) => {
+      noticeCounter += 1;
+      const notice: ThreadNotice = {
+        ...body,
+        id: `${NOTICE_PREFIX}${noticeCounter}`,
+        peerId,
+        at: Date.now(),
       };
       set((state) => {
         // Kept even in an unopened conversation: its first history page goes in front of it.

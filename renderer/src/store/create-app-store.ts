@@ -6,7 +6,9 @@ import { createDraftsSlice } from './drafts-slice';
 import { createInspectorSlice } from './inspector-slice';
 import { createSelfSlice } from './self-slice';
 import { createSettingsSlice } from './settings-slice';
+import { createTrustSlice } from './trust-slice';
 import type { AppState } from './state';
+import { createTransfersSlice } from './transfers-slice';
 import { createUiSlice } from './ui-slice';
 
 export type AppStore = StoreApi<AppState>;
@@ -20,6 +22,8 @@ export function createAppStore(api: PacketChatApi): AppStore {
     ...createDraftsSlice(api)(...a),
     ...createInspectorSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
+    ...createTransfersSlice(api)(...a),
+    ...createTrustSlice(api)(...a),
     ...createUiSlice(api)(...a),
   }));
 }

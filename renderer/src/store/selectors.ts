@@ -1,4 +1,5 @@
 import type { Contact, PacketLogEntry } from '../../../shared/domain';
+import { lookAlikeTags } from '../../../shared/names';
 import type { AppState, ContactGroup, Summary } from './state';
 
 export const GROUPS: readonly ContactGroup[] = ['online', 'offline', 'strangers'];
@@ -129,3 +130,18 @@ const peerOptions = memoize((contacts: Record<string, Contact>) =>
 );
 /** Contacts for the inspector's peer filter, by nickname. */
 export const selectPeerOptions = (s: AppState) => peerOptions(s.contacts);
+
+const nameTags = memoize(
+  (contacts: Record<string, Contact>, selfNick: string | undefined): ReadonlyMap<string, string> =>
+    lookAlikeTags(Object.values(contacts), selfNick),
+);
+/**
+ * The short fingerprint shown beside each name that looks like another contact's or like mine
+ * (shared/names.ts): contacts absent from the map are shown by name alone.
+ */
+export const selectNameTags = (s: AppState): ReadonlyMap<string, string> =>
+  nameTags(s.contacts, s.self?.nick);
+export const selectNameTag =
+  (id: string | undefined) =>
+  (s: AppState): string | undefined =>
+    id === undefined ? undefined : selectNameTags(s).get(id);

@@ -12,12 +12,15 @@ import type {
   SocketsSnapshot,
 } from '../../../shared/domain';
 import type {
+  CallResults,
   EventPayloads,
   IpcResult,
   PacketChatApi,
   SelfInfo,
 } from '../../../shared/ipc/contract';
 import type { Settings } from '../../../shared/ipc/schemas';
+import type { TransferEvent, TransferInfo } from '../../../shared/transfers';
+import type { en } from '../i18n/en';
 import type { Thread } from './history';
 import type { Load, LoadStatus } from './load';
 
@@ -30,6 +33,17 @@ export interface Toast {
   readonly level: EventPayloads['notice']['level'];
   readonly code: string;
   readonly message: string;
+  /** The renderer's own notices: shown as this translation instead of `message`. */
+  readonly text?: ToastText;
+}
+
+/** A transfer notice's text (transfers-slice.ts). */
+export type TransferTextKey = `transfer.${keyof (typeof en)['transfer']}`;
+
+/** An i18n key and its values (the toast is translated when shown, in the language of the moment). */
+export interface ToastText {
+  readonly key: TransferTextKey;
+  readonly values: { readonly nick: string; readonly names: string; readonly n: number };
 }
 
 /** Where a context menu opened, and for which message. */
@@ -93,7 +107,7 @@ export interface UiSlice {
   runSearch: (query: string) => Promise<void>;
   jumpToMessage: (hit: SearchHit) => Promise<void>;
   clearHighlight: () => void;
-  pushToast: (notice: EventPayloads['notice']) => void;
+  pushToast: (notice: EventPayloads['notice'] & { readonly text?: ToastText }) => void;
   dismissToast: (id: number) => void;
 }
 
@@ -142,6 +156,16 @@ export interface SettingsSlice {
   saveSettings: (patch: Partial<Settings>) => Promise<IpcResult<Settings>>;
 }
 
+/**
+ * File transfers as `transfer` events report them (IPMsg's today; PacketChat's file engine's once
+ * wired). There is no transfer view yet: each change of state is a notice (transfers-slice.ts).
+ */
+export interface TransfersSlice {
+  /** Every transfer seen since the window opened, by id, as last reported. */
+  transfers: Readonly<Record<string, TransferInfo>>;
+  applyTransfer: (event: TransferEvent) => void;
+}
+
 export interface ContactsSlice {
   /** Every contact by id (peer id, or `stranger:IP:PORT`). */
   contacts: Record<string, Contact>;
@@ -173,15 +197,20 @@ export interface DraftsSlice {
   flushDrafts: () => Promise<void>;
 }
 
-/** Something that happened in a conversation that is not a message (the peer moved). */
-export interface ThreadNotice {
+/**
+ * Something that happened in a conversation that is not a message: the peer moved to another
+ * IP:port, its key changed, or the user accepted its new key.
+ */
+export type ThreadNoticeBody =
+  | { readonly kind: 'moved'; readonly from: string; readonly to: string }
+  | { readonly kind: 'key-changed'; readonly fingerprint: string }
+  | { readonly kind: 'key-accepted'; readonly fingerprint: string };
+
+export type ThreadNotice = ThreadNoticeBody & {
   readonly id: string;
   readonly peerId: string;
   readonly at: number;
-  readonly kind: 'moved';
-  readonly from: string;
-  readonly to: string;
-}
+};
 
 export interface ConversationsSlice {
   summaries: Record<string, Summary>;
@@ -224,6 +253,29 @@ export interface ConversationsSlice {
     previous: { address: string; port: number },
     now: { address: string; port: number },
   ) => void;
+  /** Puts a notice at the end of a conversation (kept even in one that was never opened). */
+  addNotice: (peerId: string, body: ThreadNoticeBody) => void;
+}
+
+/** The answer of `contacts:safetyNumber`. */
+export type SafetyNumber = CallResults['contacts:safetyNumber'];
+
+/** Trust on first use, verification and key changes (docs/PROTOCOL.md, "Trust"). */
+export interface TrustSlice {
+  /** The contact whose safety number the verify dialog shows, or null when it is closed. */
+  verifying: string | null;
+  openVerify: (peerId: string | null) => void;
+  /** The 60-digit safety number with a contact (for a key change: with its new key). */
+  safetyNumber: (peerId: string) => Promise<IpcResult<SafetyNumber>>;
+  /** Marks a contact verified or not; main's answer replaces the contact. */
+  verifyContact: (peerId: string, verified: boolean) => Promise<IpcResult<Contact>>;
+  /** A contact's key changed: it shows the warning at once, and the conversation says when. */
+  receiveKeyChange: (change: EventPayloads['key-changed']) => void;
+  /**
+   * Accepts a contact's new key: held messages go out, and the conversation continues under the
+   * new id (main merged the two; the old contact is gone).
+   */
+  acceptKey: (peerId: string) => Promise<IpcResult<{ peerId: string }>>;
 }
 
 export type AppState = SelfSlice &
@@ -232,6 +284,8 @@ export type AppState = SelfSlice &
   DraftsSlice &
   InspectorSlice &
   SettingsSlice &
+  TransfersSlice &
+  TrustSlice &
   UiSlice;
 
 /** A slice gets the api it talks to; slices may read each other through `get()`. */

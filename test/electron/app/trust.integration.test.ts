@@ -147,6 +147,40 @@ describe('trust', () => {
     expect((await contacts(a)).some((c) => c.id === bSelf.nodeId)).toBe(false);
   });
 
+  it('flags a known name and host that comes back under a new key without naming the old id', async () => {
+    const ports = testPorts();
+    const a = await harness(ports, undefined, 'alice');
+    const b = await harness(ports, undefined, 'bob');
+    const [aSelf, bSelf] = [await self(a), await self(b)];
+    // Both sides in session, so Bob's bye reaches Alice when he closes.
+    await waitSees(a, bSelf.nodeId);
+    await waitSees(b, aSelf.nodeId);
+    await b.backend.close();
+    await waitUntil(
+      () => a.of('contact').some((c) => c.peer.id === bSelf.nodeId && c.change === 'offline'),
+      5_000,
+      'bob offline',
+    );
+    // A new profile (a reinstall, or someone else) with Bob's nick on Bob's host: no alias.
+    const b2 = await harness(ports, undefined, 'bob');
+    const b2Self = await self(b2);
+    expect(b2Self.host).toBe(bSelf.host);
+    await waitUntil(() => a.of('key-changed').length > 0, 5_000, 'the key change');
+    expect(a.of('key-changed')).toEqual([
+      {
+        peer: bSelf.nodeId,
+        to: b2Self.nodeId,
+        previous: bSelf.fingerprint,
+        fingerprint: b2Self.fingerprint,
+      },
+    ]);
+    // Bob coming back with his own key is no key change, and flags nobody.
+    await b2.backend.close();
+    const b3 = await harness(ports, b.dir);
+    await waitSees(a, (await self(b3)).nodeId);
+    expect(a.of('key-changed')).toHaveLength(1);
+  });
+
   it('takes a contact from protocol v1 over to its new key without a warning', async () => {
     const ports = testPorts();
     const a = await harness(ports, undefined, 'alice');

@@ -12,6 +12,9 @@ describe('parseCliArgs', () => {
       json: false,
       peers: [],
       broadcast: undefined,
+      // The IPMsg bridge follows the profile's setting (on by default) unless a flag says.
+      ipmsg: {},
+      acceptFiles: undefined,
     });
   });
 
@@ -34,6 +37,13 @@ describe('parseCliArgs', () => {
       '--no-tcp',
       '--data-dir',
       '/tmp/x',
+      '--no-ipmsg',
+      '--ipmsg-port',
+      '12425',
+      '--ipmsg-encoding',
+      'GB18030',
+      '--accept-files',
+      '/tmp/inbox',
       '--json',
     ]);
     expect(errors).toEqual([]);
@@ -45,9 +55,13 @@ describe('parseCliArgs', () => {
       peers: ['10.0.0.7', '10.0.0.8:4001'],
       tcp: false,
       profile: { dataDir: '/tmp/x' },
+      ipmsg: { enabled: false, port: 12425, encoding: 'gb18030' },
+      acceptFiles: '/tmp/inbox',
       json: true,
       help: false,
     });
+    expect(parseCliArgs(['--ipmsg']).options.ipmsg).toEqual({ enabled: true });
+    expect(parseCliArgs(['--accept-files', 'in']).options.acceptFiles).toBe(`${process.cwd()}/in`);
   });
 
   it('explains each bad flag and falls back to the default', () => {
@@ -59,13 +73,23 @@ describe('parseCliArgs', () => {
       'extra',
       '--broadcast',
       'everyone',
+      '--ipmsg-port',
+      '0',
+      '--ipmsg-encoding',
+      'latin1',
+      '--accept-files',
     ]);
     expect(options.serverPort).toBe(8000);
     // No valid broadcast address given: the default targets stay (every interface's broadcast).
     expect(options.broadcast).toBeUndefined();
     expect(options.nick).toBeUndefined();
+    expect(options.ipmsg).toEqual({});
+    expect(options.acceptFiles).toBeUndefined();
     expect([...errors].sort()).toEqual([
+      '--accept-files needs a folder',
       '--broadcast must be an IPv4 address, got "everyone"',
+      '--ipmsg-encoding must be one of auto, utf-8, gb18030, cp932, got "latin1"',
+      '--ipmsg-port must be a port number 1..65535, got "0"',
       '--nick needs a value, got the flag "--bogus"',
       '--server-port must be a port number 1..65535, got "70000"',
       'unexpected argument: extra',

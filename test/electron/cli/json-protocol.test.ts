@@ -10,6 +10,16 @@ describe('parseCommand', () => {
     ['{"cmd":"quit","extra":1}', { cmd: 'quit' }],
     // An empty text reaches the node, which refuses it with the code `empty`.
     ['{"cmd":"send","to":"abc","text":""}', { cmd: 'send', to: 'abc', text: '' }],
+    [
+      '{"cmd":"send-file","to":"ipmsg:10.0.0.7","paths":["a.txt","/tmp/b"]}',
+      { cmd: 'send-file', to: 'ipmsg:10.0.0.7', paths: ['a.txt', '/tmp/b'] },
+    ],
+    [
+      '{"cmd":"accept","id":"ipmsg:10.0.0.7#42","dir":"inbox"}',
+      { cmd: 'accept', id: 'ipmsg:10.0.0.7#42', dir: 'inbox' },
+    ],
+    ['{"cmd":"decline","id":"x"}', { cmd: 'decline', id: 'x' }],
+    ['{"cmd":"cancel","id":"x"}', { cmd: 'cancel', id: 'x' }],
   ])('accepts %s', (line, command) => {
     expect(parseCommand(line)).toEqual({ ok: true, command });
   });
@@ -20,6 +30,8 @@ describe('parseCommand', () => {
     ['{"cmd":"launch"}', /^bad command \(cmd\)/],
     ['null', /^bad command/],
     ['[1]', /^bad command/],
+    ['{"cmd":"send-file","to":"x","paths":[]}', /^bad command \(paths\)/],
+    ['{"cmd":"accept","id":"x"}', /^bad command \(dir\)/],
   ])('rejects %s with a clear message', (line, message) => {
     const result = parseCommand(line);
     expect(result.ok).toBe(false);
@@ -37,5 +49,15 @@ describe('peerJson', () => {
       status: 'away',
       online: true,
     });
+  });
+
+  it('says which protocol a peer speaks (pchat unless the contact says ipmsg) and its badge', () => {
+    expect(peerJson(contact('a'))).toMatchObject({ protocol: 'pchat' });
+    expect(peerJson(contact('a')).badge).toBeUndefined();
+    expect(
+      peerJson(
+        contact('ipmsg:10.0.0.7', { protocol: 'ipmsg', badge: 'FeiQ', trust: 'not-encrypted' }),
+      ),
+    ).toMatchObject({ protocol: 'ipmsg', badge: 'FeiQ', encrypted: false, verified: false });
   });
 });

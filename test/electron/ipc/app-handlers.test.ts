@@ -19,6 +19,9 @@ const SETTINGS: Settings = {
   avatarHue: null,
   autoAwayMinutes: 10,
   onboarded: true,
+  ipmsg: true,
+  ipmsgEncoding: 'auto',
+  ipmsgGroup: '',
 };
 
 function backend(): CallHandlers {

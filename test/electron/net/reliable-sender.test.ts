@@ -65,6 +65,95 @@ describe('ReliableSender', () => {
     expect(updates.at(-1)).toMatchObject({ attempts: 4 });
   });
 
+  it('re-sends every backing-off message at once when an ack shows the path is back', async () => {
+    const { sender, sent, send } = harness();
+    const [m1] = [send(PEER, 'one'), send(PEER, 'two'), send(PEER, 'three')];
+    await vi.advanceTimersByTimeAsync(2_000); // sent at 0, 500, 1500; the next waits until 3500
+    expect(sent.filter((s) => s.seq === 2).map((s) => s.at)).toEqual([0, 500, 1500]);
+    // As the node does: the packet is a sign of life (pathWorks), then the ack is handled.
+    sender.pathWorks(PEER);
+    sender.acknowledge({ kind: 'ack', from: PEER, id: m1.id, epoch: m1.epoch, seq: 1 });
+    expect(sent.filter((s) => s.at === 2_000).map((s) => s.seq)).toEqual([1, 2, 3]);
+    // More signs of life within the RTO do not send them again.
+    sender.pathWorks(PEER);
+    expect(sent.filter((s) => s.at === 2_000)).toHaveLength(3);
+    // Their back-off starts again from the RTO: a lost re-send is tried again 500 ms later.
+    await vi.advanceTimersByTimeAsync(500);
+    expect(sent.filter((s) => s.at === 2_500).map((s) => s.seq)).toEqual([2, 3]);
+    // A message sent once is not re-sent early: it is not backing off.
+    const m4 = send(PEER, 'four');
+    await vi.advanceTimersByTimeAsync(100);
+    sender.pathWorks(PEER);
+    expect(sent.filter((s) => s.seq === m4.seq)).toHaveLength(1);
+  });
+
+  it('falls back early when nothing came back on the stream, if allowed', async () => {
+    const fellBack: { seq: number; at: number; attempts: number }[] = [];
+    const { sender, send } = harness({
+      canFallBackEarly: () => true,
+      exhausted: (m) => {
+        fellBack.push({ seq: m.seq, at: Date.now(), attempts: m.attempts });
+        return Promise.resolve('pending');
+      },
+    });
+    send(PEER, 'one');
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(fellBack).toEqual([{ seq: 1, at: 1_500, attempts: 2 }]);
+    // An ack since the message went out says UDP works: the whole ladder runs.
+    const m2 = send(PEER, 'two');
+    const m3 = send(PEER, 'three');
+    await vi.advanceTimersByTimeAsync(10);
+    sender.acknowledge({ kind: 'ack', from: PEER, id: m2.id, epoch: m2.epoch, seq: m2.seq });
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(fellBack.map((f) => f.seq)).toEqual([1]);
+    expect(m3.attempts).toBeGreaterThan(2);
+  });
+
+  it('goes on with the UDP retries when the early fallback does not deliver', async () => {
+    const { sent, updates, send } = harness({
+      canFallBackEarly: () => true,
+      exhausted: () => Promise.resolve('pending'),
+      maxTransmissions: 4,
+    });
+    const m = send(PEER, 'one');
+    await vi.advanceTimersByTimeAsync(1_500); // sent at 0 and 500; the fallback at 1500
+    expect(sent.map((s) => s.at)).toEqual([0, 500, 1_500]);
+    await vi.advanceTimersByTimeAsync(2_000 + 4_000);
+    expect(sent).toHaveLength(4);
+    // Not reported pending while the early fallback ran; pending once the last retry is out.
+    expect(updates.filter((u) => u.id === m.id).map((u) => u.state)).toEqual(['pending']);
+  });
+
+  it('re-sends at once what went out before the transmission an ack answered', async () => {
+    const { sender, sent, send } = harness();
+    send(PEER, 'one');
+    await vi.advanceTimersByTimeAsync(500); // one is sent again at 500 (and lost, say)
+    await vi.advanceTimersByTimeAsync(10);
+    const two = send(PEER, 'two');
+    await vi.advanceTimersByTimeAsync(10);
+    sender.acknowledge({ kind: 'ack', from: PEER, id: two.id, epoch: two.epoch, seq: 2 });
+    expect(sent.map((s) => [s.seq, s.at])).toEqual([
+      [1, 0],
+      [1, 500],
+      [2, 510],
+      [1, 520],
+    ]);
+  });
+
+  it('re-sends a message over UDP when the path is back while its early TCP attempt still connects', async () => {
+    const { sender, sent, updates, send } = harness({
+      canFallBackEarly: () => true,
+      exhausted: () => new Promise(() => undefined), // TCP connecting into a partition
+    });
+    const m = send(PEER, 'one');
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(sent.map((s) => s.at)).toEqual([0, 500]);
+    sender.pathWorks(PEER);
+    expect(sent.map((s) => s.at)).toEqual([0, 500, 2_000]);
+    sender.acknowledge({ kind: 'ack', from: PEER, id: m.id, epoch: m.epoch, seq: 1 });
+    expect(updates.filter((u) => u.id === m.id).map((u) => u.state)).toEqual(['delivered']);
+  });
+
   it('does not take an RTT sample from a retransmitted message (Karn)', () => {
     const { sender, updates, send } = harness();
     const m = send(PEER, 'hello');

@@ -16,6 +16,7 @@ describe('readLaunchOptions', () => {
       '--peer=10.0.0.3:4001',
       '--broadcast',
       '10.0.1.255',
+      '--ipmsg-encoding=cp932',
     ];
     expect(readLaunchOptions(argv, {})).toEqual({
       profile: {},
@@ -25,7 +26,9 @@ describe('readLaunchOptions', () => {
         peers: ['10.0.0.2', '10.0.0.3:4001'],
         broadcast: ['10.0.1.255'],
       },
+      ipmsg: { encoding: 'cp932' },
     });
+    expect(readLaunchOptions(['--no-ipmsg'], {}).ipmsg).toEqual({ enabled: false });
   });
 
   it('falls back to the environment for ports, flags winning', () => {

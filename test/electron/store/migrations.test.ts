@@ -20,10 +20,12 @@ function tables(db: DatabaseSync): string[] {
 }
 
 describe('migrations', () => {
-  it('are numbered 1..N without gaps', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual(
-      Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1),
-    );
+  it('are numbered upward from 1, and the schema version is the last one', () => {
+    const versions = MIGRATIONS.map((m) => m.version);
+    expect(versions[0]).toBe(1);
+    for (const [i, version] of versions.entries())
+      if (i > 0) expect(version).toBeGreaterThan(versions[i - 1] ?? Infinity);
+    expect(SCHEMA_VERSION).toBe(versions.at(-1));
   });
 
   it('1 creates identity, settings, peers, messages, streams and read state', () => {
@@ -86,7 +88,7 @@ describe('migrations', () => {
     const db = new DatabaseSync(join(tempDir(), 'v4.db'));
     migrate(db, 3);
     db.exec(`INSERT INTO identity (key, node_id, nick, status) VALUES (1, 'n', 'lin', 'online')`);
-    expect(migrate(db)).toEqual([4]);
+    expect(migrate(db, 4)).toEqual([4]);
     expect(tables(db)).toContain('drafts');
     // A profile from before the first-run dialog is not asked again.
     expect(db.prepare("SELECT value FROM settings WHERE key = 'onboarded'").get()).toEqual({
@@ -107,6 +109,31 @@ describe('migrations', () => {
     const db = new DatabaseSync(join(tempDir(), 'fresh.db'));
     migrate(db);
     expect(db.prepare("SELECT value FROM settings WHERE key = 'onboarded'").get()).toBeUndefined();
+    db.close();
+  });
+
+  it('6 adds IPMsg peers (protocol, details) and read receipts; earlier peers are PacketChat ones', () => {
+    const db = new DatabaseSync(join(tempDir(), 'v6.db'));
+    migrate(db, 4);
+    db.prepare(
+      `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen)
+       VALUES ('p', 'alice', 'h', '10.0.0.2', 4000, NULL, 'online', 1, 2)`,
+    ).run();
+    expect(migrate(db, 6)).toEqual([6]);
+    expect(schemaVersion(db)).toBe(6);
+    expect(db.prepare('SELECT id, protocol, details FROM peers').all()).toEqual([
+      { id: 'p', protocol: 'pchat', details: null },
+    ]);
+    expect(tables(db)).toContain('read_receipts');
+    db.close();
+  });
+
+  it('a database at a version inside a gap (5, of another branch) gets only the later ones', () => {
+    const db = new DatabaseSync(join(tempDir(), 'gap.db'));
+    migrate(db, 4);
+    db.exec('PRAGMA user_version = 5');
+    expect(migrate(db)).toEqual(MIGRATIONS.filter((m) => m.version > 5).map((m) => m.version));
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     db.close();
   });
 

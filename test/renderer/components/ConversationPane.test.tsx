@@ -3,7 +3,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../shared/domain';
 import { makeContact, makeMessage, sampleData } from '../fake-backend';
-import { NOW, renderApp } from '../render-app';
+import { NOW, renderApp, wholeText } from '../render-app';
 
 async function openAlice(options: Parameters<typeof renderApp>[0] = {}) {
   const app = renderApp(options);
@@ -22,7 +22,7 @@ describe('conversation', () => {
     const header = screen.getByRole('region', { name: 'About Alice' });
     expect(within(header).getByRole('heading', { name: 'Alice' })).toBeTruthy();
     for (const fact of ['192.168.1.31:4000', 'Host alice-pc', 'UDP + TCP 4000', 'RTT 3 ms']) {
-      expect(within(header).getByText(fact)).toBeTruthy();
+      expect(within(header).getByText(wholeText(fact))).toBeTruthy();
     }
   });
 

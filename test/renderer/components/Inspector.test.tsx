@@ -2,7 +2,7 @@
 import { act, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { makePacket, sampleData } from '../fake-backend';
-import { never, NOW, renderApp } from '../render-app';
+import { never, NOW, renderApp, wholeText } from '../render-app';
 
 async function openInspector(options: Parameters<typeof renderApp>[0] = {}) {
   const app = renderApp(options);
@@ -106,7 +106,7 @@ describe('packet inspector', () => {
     const { user } = await openInspector({ data });
     await user.click(within(table()).getByText('#1 a long one'));
     const detail = screen.getByRole('complementary', { name: 'Packet details' });
-    expect(within(detail).getByText('Peer: Alice')).toBeTruthy();
+    expect(within(detail).getByText(wholeText('Peer: Alice'))).toBeTruthy();
     const row = (name: string) =>
       within(detail).getByRole('rowheader', { name }).closest('tr')?.textContent ?? '';
     expect(row('from')).toBe('fromAlice alice');

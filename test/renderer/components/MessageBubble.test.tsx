@@ -3,7 +3,7 @@ import { act, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, MessageStateChange } from '../../../shared/domain';
 import { makeContact, makeMessage } from '../fake-backend';
-import { NOW, renderApp } from '../render-app';
+import { NOW, renderApp, wholeText } from '../render-app';
 
 async function openAlice() {
   const app = renderApp();
@@ -42,7 +42,7 @@ describe('delivery states say what is known', () => {
     const s1 = bubbleOf(log, 's1');
     expect(within(s1).queryByTitle('Went over TCP')).toBeNull();
     expect(within(s1).queryByText('Delivered')).toBeNull();
-    expect(within(s1).getByText('Will be delivered when Alice is back')).toBeTruthy();
+    expect(within(s1).getByText(wholeText('Will be delivered when Alice is back'))).toBeTruthy();
     for (const name of [
       'Retry sending this message',
       'Cancel sending this message',
@@ -81,7 +81,7 @@ describe('delivery states say what is known', () => {
       }),
     );
     expect(
-      within(bubbleOf(log, 's2')).getByText('Alice is not responding; still trying'),
+      within(bubbleOf(log, 's2')).getByText(wholeText('Alice is not responding; still trying')),
     ).toBeTruthy();
     expect(
       within(screen.getByRole('region', { name: 'About Alice' })).getByText('Not responding'),
@@ -106,7 +106,7 @@ describe('message actions', () => {
         .map((i) => i.textContent),
     ).toEqual(['ReplyR', 'CopyCtrl+C', 'Forward…F', 'SelectS', 'Delete for meDel']);
     await user.click(within(menu).getByRole('menuitem', { name: /Reply/ }));
-    expect(screen.getByText('Replying to Alice')).toBeTruthy();
+    expect(screen.getByText(wholeText('Replying to Alice'))).toBeTruthy();
     await user.keyboard('Sure, noon.{Enter}');
     expect(fake.calls).toContainEqual({
       channel: 'messages:send',

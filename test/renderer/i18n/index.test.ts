@@ -31,6 +31,9 @@ const SAME_IN_BOTH = new Set([
   'settings.languages.zh-CN',
   'settings.languages.en',
   'inspector.meta',
+  // The IPMsg bridge's port and the protocol's own name (FeiQ is 飞秋 in Chinese).
+  'self.ipmsg',
+  'protocol.IPMsg',
 ]);
 
 describe('translations', () => {

@@ -6,7 +6,7 @@ import {
   fitsOneDatagram,
   ProtocolError,
 } from '../../../shared/protocol/codec';
-import { MAX_DATAGRAM_BYTES } from '../../../shared/protocol/constants';
+import { MAX_DATAGRAM_BYTES, MAX_INNER_DATAGRAM_BYTES } from '../../../shared/protocol/constants';
 import type { Packet } from '../../../shared/protocol/packets';
 
 const A = '0123456789abcdef0123456789abcdef';
@@ -253,6 +253,28 @@ describe('replies on text packets', () => {
     const decoded = decodePacket(bad);
     expect(decoded.ok && decoded.packet.kind === 'text' && decoded.packet.reply).toBe(undefined);
     expect(decoded.ok && decoded.packet.kind === 'text' && decoded.packet.text).toBe('yes');
+  });
+
+  it('decides "fits one datagram" exactly at the limit, escapes and wide characters included', () => {
+    const longest = Number.MAX_SAFE_INTEGER;
+    const length = (text: string): number =>
+      encodingLength({
+        kind: 'text',
+        from: '0'.repeat(32),
+        id: 'x'.repeat(12),
+        epoch: 'x'.repeat(12),
+        seq: longest,
+        floor: longest,
+        ts: longest,
+        text,
+      });
+    for (const unit of ['a', '\u0001', '"', '字', '😀', '\ud800']) {
+      // The longest text of this unit that fits, found by encoding; one more unit does not fit.
+      let n = 0;
+      while (length(unit.repeat(n + 1)) <= MAX_INNER_DATAGRAM_BYTES) n += 1;
+      expect(fitsOneDatagram(unit.repeat(n)), `${n} x ${JSON.stringify(unit)}`).toBe(true);
+      expect(fitsOneDatagram(unit.repeat(n + 1)), `${n + 1} x ${JSON.stringify(unit)}`).toBe(false);
+    }
   });
 
   it('counts the reply when deciding whether a text fits one datagram', () => {

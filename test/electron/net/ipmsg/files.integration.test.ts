@@ -230,13 +230,14 @@ describe('IPMsg files and folders between two nodes', () => {
     const file = path.join(tempDir(), 'p.bin');
     writeFileSync(file, randomBytes(100_000));
     const offered = waitForEvent<IncomingOffer>(b.node, 'file-offer');
-    await a.node.offerFiles(b.id, [file]);
+    const ours = await a.node.offerFiles(b.id, [file]);
     const incoming = await offered;
     const sent = waitForEvent<TransferProgress>(a.node, 'transfer', (p) => p.state === 'done');
     await b.node.acceptFile(incoming.offerId, 0, tempDir());
     expect(await sent).toMatchObject({
       direction: 'send',
       peerId: b.id,
+      offerId: ours.offerId,
       name: 'p.bin',
       bytes: 100_000,
     });

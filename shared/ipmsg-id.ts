@@ -1,7 +1,7 @@
 // IPMsg peers are contacts named by their IP address: every IPMsg client on a host shares port
 // 2425, so the address alone is the peer. Their id is `ipmsg:IP`; these helpers are the only place
 // that spells the format out (like shared/stranger-id.ts for strangers).
-import { isIPv4 } from '../../../shared/address';
+import { isIPv4 } from './address';
 
 const PREFIX = 'ipmsg:';
 

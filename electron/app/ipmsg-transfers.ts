@@ -1,0 +1,343 @@
+// IPMsg file transfers as TransferInfo (shared/transfers.ts), the route of the IPMsg bridge in
+// Transfers. An IPMsg offer (files and folders in one SENDMSG) is one transfer; its id is the
+// module's offer id (`ipmsg:IP#packetNo` received, `ipmsg:IP#out-…` sent). Accepting fetches
+// every item in turn (GETFILEDATA / GETDIRFILES); the sender's side follows the peer's fetches.
+import path from 'node:path';
+import { isIpmsgPeerId } from '../../shared/ipmsg-id';
+import type {
+  TransferDoneFile,
+  TransferDirection,
+  TransferInfo,
+  TransferReason,
+  TransferState,
+} from '../../shared/transfers';
+import {
+  type IpmsgIncomingOffer,
+  type IpmsgNode,
+  type IpmsgOfferReleased,
+  type IpmsgTransferProgress,
+} from '../net/index';
+import { hashItem, MAX_HASHED_FILES } from './file-hashes';
+import { transferError } from './ipmsg-transfer-error';
+import { RateMeter } from './rate-meter';
+import {
+  TransferError,
+  type SendOptions,
+  type TransferRoute,
+  type TransferSink,
+} from './transfers';
+
+const PROGRESS_EVERY_MS = 500;
+const MAX_NAMES = 20;
+/** Transfers remembered; beyond this the oldest finished ones are forgotten. */
+const MAX_TRANSFERS = 1_000;
+const FINAL: ReadonlySet<TransferState> = new Set(['done', 'failed', 'declined', 'cancelled']);
+
+type SlotState = 'pending' | 'active' | 'done' | 'failed';
+
+interface Slot {
+  readonly fileId: number;
+  readonly name: string;
+  readonly kind: 'file' | 'folder' | 'other';
+  readonly size: number;
+  bytesDone: number;
+  state: SlotState;
+  /** Where it was written (receive) or is read from (send). */
+  path?: string;
+}
+
+interface Entry {
+  readonly id: string;
+  readonly peerId: string;
+  readonly direction: TransferDirection;
+  readonly slots: Slot[];
+  readonly createdAt: number;
+  state: TransferState;
+  reason?: TransferReason;
+  dir?: string;
+  updatedAt: number;
+  lastProgressAt: number;
+  readonly meter: RateMeter;
+}
+
+export class IpmsgTransferRoute implements TransferRoute {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly ipmsg: IpmsgNode,
+    private readonly report: TransferSink,
+    /** An item of an accepted offer failed; the transfer goes on with the others. */
+    private readonly onFileFailed: (id: string, name: string, error: string) => void,
+    private readonly now: () => number = Date.now,
+  ) {
+    ipmsg.on('file-offer', (offer) => this.offered(offer));
+    ipmsg.on('transfer', (progress) => this.progress(progress));
+    ipmsg.on('offer-released', (release) => this.released(release));
+  }
+
+  servesPeer(peerId: string): boolean {
+    return isIpmsgPeerId(peerId);
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  list(): TransferInfo[] {
+    return [...this.entries.values()].map((e) => this.info(e));
+  }
+
+  async send(
+    peerId: string,
+    paths: readonly string[],
+    options: SendOptions,
+  ): Promise<TransferInfo> {
+    const force = options.force === true;
+    const offer = await this.ipmsg
+      .offerFiles(peerId, paths, '', { force })
+      .catch((error: unknown) => {
+        throw transferError(error);
+      });
+    const entry = this.add(
+      offer.offerId,
+      offer.peerId,
+      'send',
+      offer.files.map((f) => ({
+        fileId: f.fileId,
+        name: path.basename(f.path),
+        kind: f.kind,
+        size: f.size,
+        bytesDone: 0,
+        state: 'pending',
+        path: f.path,
+      })),
+    );
+    return this.info(entry);
+  }
+
+  accept(id: string, dir: string): Promise<TransferInfo> {
+    const entry = this.entry(id, 'receive');
+    if (entry.state !== 'offered')
+      throw new TransferError('wrong-state', `${id} is ${entry.state}, not offered`);
+    entry.dir = dir;
+    this.change(entry, 'accepted');
+    const accepted = this.info(entry);
+    this.fetchAll(entry, dir).catch((error: unknown) => {
+      // Not expected (every step catches its own errors), but never an unhandled rejection.
+      this.onFileFailed(entry.id, entry.slots[0]?.name ?? '', String(error));
+    });
+    return Promise.resolve(accepted);
+  }
+
+  decline(id: string): Promise<TransferInfo> {
+    const entry = this.entry(id, 'receive');
+    if (entry.state !== 'offered')
+      throw new TransferError('wrong-state', `${id} is ${entry.state}, not offered`);
+    this.release(entry);
+    this.change(entry, 'declined');
+    return Promise.resolve(this.info(entry));
+  }
+
+  /**
+   * An offer not yet accepted is declined (RELEASEFILES); one of ours is withdrawn, so the peer
+   * can no longer fetch it. A download under way cannot be stopped halfway: IPMsg has no way to,
+   * and the module finishes the item it is fetching.
+   */
+  cancel(id: string): Promise<TransferInfo> {
+    const entry = this.entry(id);
+    if (FINAL.has(entry.state))
+      throw new TransferError('wrong-state', `${id} is ${entry.state} already`);
+    if (entry.direction === 'receive') {
+      if (entry.state !== 'offered')
+        throw new TransferError(
+          'unsupported',
+          `${id} is being fetched; an IPMsg download cannot be stopped halfway`,
+        );
+      this.release(entry);
+    } else {
+      try {
+        this.ipmsg.withdrawOffer(id);
+      } catch {
+        // Released by the peer or expired already: nothing is served either way.
+      }
+    }
+    this.change(entry, 'cancelled');
+    return Promise.resolve(this.info(entry));
+  }
+
+  private release(entry: Entry): void {
+    try {
+      this.ipmsg.declineOffer(entry.id);
+    } catch (error) {
+      throw transferError(error);
+    }
+  }
+
+  private offered(offer: IpmsgIncomingOffer): void {
+    if (offer.shared) return; // iptux's list of shared files answers askShared(): not an offer
+    this.add(
+      offer.offerId,
+      offer.peerId,
+      'receive',
+      offer.files.map((f) => ({
+        fileId: f.fileId,
+        name: f.name,
+        kind: f.kind,
+        size: f.size,
+        bytesDone: 0,
+        state: 'pending',
+      })),
+    );
+  }
+
+  private async fetchAll(entry: Entry, dir: string): Promise<void> {
+    for (const slot of entry.slots) {
+      if (slot.kind === 'other') {
+        slot.state = 'failed';
+        this.onFileFailed(entry.id, slot.name, 'neither a file nor a folder');
+        continue;
+      }
+      slot.state = 'active';
+      if (entry.state === 'accepted') this.change(entry, 'active');
+      try {
+        const final = await this.ipmsg.acceptFile(entry.id, slot.fileId, dir);
+        slot.state = final.state === 'done' ? 'done' : 'failed';
+        slot.bytesDone = final.bytes;
+        if (final.path !== undefined) slot.path = final.path;
+        if (final.state !== 'done') this.onFileFailed(entry.id, slot.name, final.error ?? 'failed');
+      } catch (error) {
+        slot.state = 'failed';
+        this.onFileFailed(entry.id, slot.name, transferError(error).message);
+      }
+    }
+    await this.finish(entry);
+  }
+
+  /** Progress of one item, as the module reports it (running at most 4/s, then done or failed). */
+  private progress(progress: IpmsgTransferProgress): void {
+    const entry = this.entries.get(progress.offerId);
+    const slot = entry?.slots.find((s) => s.fileId === progress.fileId);
+    if (entry === undefined || slot === undefined || FINAL.has(entry.state)) return;
+    slot.bytesDone = progress.bytes;
+    if (progress.path !== undefined) slot.path ??= progress.path;
+    if (entry.direction === 'receive') {
+      this.progressed(entry);
+      return; // the item's end is what acceptFile() resolves with (fetchAll)
+    }
+    if (progress.state === 'running') slot.state = 'active';
+    else slot.state = progress.state === 'done' ? 'done' : 'failed';
+    if (progress.state === 'failed')
+      this.onFileFailed(entry.id, slot.name, progress.error ?? 'failed');
+    if (entry.slots.every((s) => s.state === 'done')) {
+      void this.finish(entry);
+      return;
+    }
+    if (entry.state === 'offered') this.change(entry, 'active');
+    else this.progressed(entry);
+  }
+
+  /** RELEASEFILES for one of our offers: declined, unless the peer had fetched something. */
+  private released(release: IpmsgOfferReleased): void {
+    const entry = this.entries.get(release.offerId);
+    if (entry === undefined || FINAL.has(entry.state)) return;
+    if (entry.slots.every((s) => s.state === 'pending' && s.bytesDone === 0))
+      this.change(entry, 'declined');
+  }
+
+  private async finish(entry: Entry): Promise<void> {
+    if (FINAL.has(entry.state)) return;
+    const done = entry.slots.filter((s) => s.state === 'done');
+    const budget = { left: MAX_HASHED_FILES };
+    const files: TransferDoneFile[] = [];
+    for (const slot of done) {
+      if (slot.path === undefined) continue;
+      const base = entry.dir;
+      const name = (full: string) => (base === undefined ? full : path.relative(base, full));
+      files.push(...(await hashItem(slot.path, name, budget)));
+    }
+    if (done.length === entry.slots.length) {
+      entry.state = 'done';
+      delete entry.reason;
+    } else {
+      entry.state = 'failed';
+      entry.reason = 'files-failed';
+    }
+    entry.updatedAt = this.now();
+    this.report(this.info(entry), files);
+  }
+
+  private add(id: string, peerId: string, direction: TransferDirection, slots: Slot[]): Entry {
+    const now = this.now();
+    const entry: Entry = {
+      id,
+      peerId,
+      direction,
+      slots,
+      createdAt: now,
+      updatedAt: now,
+      state: 'offered',
+      lastProgressAt: now,
+      meter: new RateMeter(now),
+    };
+    this.entries.set(id, entry);
+    this.forgetOld();
+    this.report(this.info(entry));
+    return entry;
+  }
+
+  private forgetOld(): void {
+    for (const [id, entry] of this.entries) {
+      if (this.entries.size <= MAX_TRANSFERS) return;
+      if (FINAL.has(entry.state)) this.entries.delete(id);
+    }
+  }
+
+  private change(entry: Entry, state: TransferState): void {
+    entry.state = state;
+    entry.updatedAt = this.now();
+    this.report(this.info(entry));
+  }
+
+  private progressed(entry: Entry): void {
+    const now = this.now();
+    entry.updatedAt = now;
+    if (now - entry.lastProgressAt < PROGRESS_EVERY_MS) return;
+    entry.lastProgressAt = now;
+    this.report(this.info(entry));
+  }
+
+  private entry(id: string, direction?: TransferDirection): Entry {
+    const entry = this.entries.get(id);
+    if (entry === undefined) throw new TransferError('unknown-transfer', `no transfer ${id}`);
+    if (direction !== undefined && entry.direction !== direction)
+      throw new TransferError('wrong-direction', `${id} is a transfer we ${entry.direction}`);
+    return entry;
+  }
+
+  private info(entry: Entry): TransferInfo {
+    const bytesDone = entry.slots.reduce((sum, s) => sum + s.bytesDone, 0);
+    return {
+      id: entry.id,
+      peerId: entry.peerId,
+      direction: entry.direction,
+      state: entry.state,
+      ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+      files: entry.slots.length,
+      filesDone: entry.slots.filter((s) => s.state === 'done').length,
+      filesFailed: entry.slots.filter((s) => s.state === 'failed').length,
+      folders: 0,
+      names: entry.slots.slice(0, MAX_NAMES).map((s) => s.name),
+      bytes: entry.slots.reduce((sum, s) => sum + s.size, 0),
+      bytesDone,
+      rate: this.rate(entry, bytesDone),
+      ...(entry.dir === undefined ? {} : { dir: entry.dir }),
+      createdAt: entry.createdAt,
+      updatedAt: entry.updatedAt,
+    };
+  }
+
+  /** Bytes per second over the last few seconds; 0 once the transfer has ended. */
+  private rate(entry: Entry, bytesDone: number): number {
+    return FINAL.has(entry.state) ? 0 : entry.meter.rate(this.now(), bytesDone);
+  }
+}

@@ -1,0 +1,124 @@
+// File transfers behind one interface, whatever carries them: each protocol is a route (the IPMsg
+// bridge's now, electron/app/ipmsg-transfers.ts; PacketChat's file engine beside it later). The
+// handlers and every transport (IPC, --json) see only this: transfer ids, TransferInfo and the
+// `transfer` event. Routes pick the peers they serve and the transfers they own.
+import type { TransferDoneFile, TransferEvent, TransferInfo } from '../../shared/transfers';
+
+export type TransferErrorCode =
+  | 'unknown-transfer'
+  | 'unknown-peer'
+  | 'wrong-state'
+  | 'wrong-direction'
+  | 'not-found'
+  | 'bad-path'
+  | 'too-many-files'
+  | 'unsupported'
+  | 'closed';
+
+export class TransferError extends Error {
+  override readonly name = 'TransferError';
+  constructor(
+    readonly code: TransferErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface SendOptions {
+  /** IPMsg: send folders even to a client known to crash on them (iptux before 0.9.4). */
+  readonly force?: boolean;
+}
+
+/** What a route reports: every state change, and progress at most every 500 ms. */
+export type TransferSink = (transfer: TransferInfo, files?: readonly TransferDoneFile[]) => void;
+
+/**
+ * One protocol's transfers. Methods throw TransferError. PacketChat's file engine fits as: sendFiles
+ * → send, accept/decline/cancel as they are, its `transfer` events (except `done`) and its `done`
+ * event (transfer and files) into the sink.
+ */
+export interface TransferRoute {
+  /** This route carries transfers with this peer. */
+  servesPeer(peerId: string): boolean;
+  /** This route owns this transfer. */
+  has(id: string): boolean;
+  send(peerId: string, paths: readonly string[], options: SendOptions): Promise<TransferInfo>;
+  accept(id: string, dir: string): Promise<TransferInfo>;
+  decline(id: string): Promise<TransferInfo>;
+  cancel(id: string): Promise<TransferInfo>;
+  list(): readonly TransferInfo[];
+}
+
+export interface TransfersOptions {
+  readonly emit: (event: TransferEvent) => void;
+  /** `--accept-files DIR`: every incoming offer is accepted into this folder at once. */
+  readonly autoAcceptDir?: string;
+  /** An auto-accept that failed (the offer then waits for the user). */
+  readonly onAutoAcceptError: (id: string, error: unknown) => void;
+}
+
+export class Transfers {
+  private readonly routes: TransferRoute[] = [];
+  /** Offers auto-accepted already (bounded: ids of finished transfers are forgotten). */
+  private readonly autoAccepted = new Set<string>();
+
+  constructor(private readonly options: TransfersOptions) {}
+
+  /** The sink a route reports into. */
+  readonly report: TransferSink = (transfer, files) => {
+    this.options.emit(files === undefined ? { transfer } : { transfer, files });
+    this.autoAccept(transfer);
+  };
+
+  add(route: TransferRoute): void {
+    this.routes.push(route);
+  }
+
+  async send(
+    peerId: string,
+    paths: readonly string[],
+    options: SendOptions = {},
+  ): Promise<TransferInfo> {
+    const route = this.routes.find((r) => r.servesPeer(peerId));
+    if (route === undefined)
+      throw new TransferError('unknown-peer', `cannot send files to ${peerId} (no route for it)`);
+    return route.send(peerId, paths, options);
+  }
+
+  async accept(id: string, dir: string): Promise<TransferInfo> {
+    return this.owner(id).accept(id, dir);
+  }
+
+  async decline(id: string): Promise<TransferInfo> {
+    return this.owner(id).decline(id);
+  }
+
+  async cancel(id: string): Promise<TransferInfo> {
+    return this.owner(id).cancel(id);
+  }
+
+  list(): TransferInfo[] {
+    return this.routes.flatMap((r) => r.list()).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  private owner(id: string): TransferRoute {
+    const route = this.routes.find((r) => r.has(id));
+    if (route === undefined) throw new TransferError('unknown-transfer', `no transfer ${id}`);
+    return route;
+  }
+
+  private autoAccept(transfer: TransferInfo): void {
+    const dir = this.options.autoAcceptDir;
+    if (dir === undefined || transfer.direction !== 'receive') return;
+    if (transfer.state !== 'offered') {
+      this.autoAccepted.delete(transfer.id);
+      return;
+    }
+    if (this.autoAccepted.has(transfer.id)) return;
+    this.autoAccepted.add(transfer.id);
+    this.accept(transfer.id, dir).catch((error: unknown) => {
+      this.options.onAutoAcceptError(transfer.id, error);
+    });
+  }
+}
