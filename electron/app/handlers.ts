@@ -116,10 +116,7 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       const conversations = store.reads
         .conversations()
         .map((c) => ({ peerId: c.peerId, at: c.lastMessage?.receivedAt ?? 0 }));
-      const trust = trusted();
-      const contacts = contactList(node, store.listPeers(), conversations, (peer) =>
-        trust.contact(peer),
-      );
+      const contacts = contactList(node, store.listPeers(), conversations, trusted().contacts());
       return [...contacts, ...ipmsg.contacts()];
     },
     'contacts:add': async ({ address, waitMs }) => {

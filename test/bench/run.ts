@@ -3,7 +3,8 @@
  * Prints a table and writes JSON (default test/bench/results/latest.json).
  *
  *   tsx test/bench/run.ts [--quick]
- *     [--only=rtt,protocol,crypto,stream,tcp,paths,scaling,discovery,memory,storage,ui,cli,relay]
+ *     [--only=rtt,protocol,crypto,stream,tcp,paths,scaling,discovery,memory,storage,ui,
+ *             scaling-open,cli,relay]
  *                         [--relay-nodes=N] [--out=path.json] [--compare=earlier.json]
  *
  * Loopback only. Each figure runs in fresh worker processes that are stopped afterwards.
@@ -42,6 +43,7 @@ const SECTIONS = [
   'memory',
   'storage',
   'ui',
+  'scaling-open',
   'cli',
   'relay',
 ] as const;
@@ -302,7 +304,7 @@ async function main(): Promise<void> {
         r.nodeMs,
         'raw broadcast hello + immediate unicast reply',
         r.rawMs,
-        `4 processes; announce replies wait 0-250 ms by design; binding took ${round(r.nodeBoundMs)} ms`,
+        `4 processes, one loopback address per node, announces by unicast to every node; each pair completes a Noise XX handshake; announce replies wait 0-250 ms by design; binding took ${round(r.nodeBoundMs)} ms`,
       );
     }
   });
@@ -391,6 +393,20 @@ async function main(): Promise<void> {
     for (const f of r.figures) figures.push(f);
     for (const f of r.figures)
       console.log(`  ${f.figure}: ${f.value} ${f.unit} (${f.baseline}: ${f.baselineValue})`);
+  });
+
+  // The scaling view's second half (section `scaling` is the first), after the UI: opening
+  // conversations of growing size, the store's read and the app's first paint.
+  await runSection('scaling-open', async () => {
+    const { scalingBench } = await import('./scaling-bench');
+    const r = await scalingBench({ quick });
+    details['scalingOpen'] = r.rows;
+    for (const f of r.figures) {
+      figures.push(f);
+      console.log(
+        `  ${f.figure}: ${f.value} ${f.unit} (${f.baseline}: ${f.baselineValue}, x${f.factor})`,
+      );
+    }
   });
 
   await runSection('cli', async () => {

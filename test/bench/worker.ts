@@ -571,15 +571,30 @@ const commands = {
 
   // --- many nodes (discovery) --------------------------------------------------------------------
 
-  /** Creates nodes `first`..`first + count - 1` of `total` (not started yet). */
-  prepareMany(o: { first: number; count: number; serverPort: number; clientBase: number }) {
+  /**
+   * Creates nodes `first`..`first + count - 1` of `total` (not started yet), each on its own
+   * loopback address (127.0.1.1, 127.0.1.2, ...): protocol v2 admits at most 16 identities and
+   * 10 handshakes a second from one IP, as from one host. A socket bound to one address does not
+   * hear broadcasts, so each node announces to every node's address by unicast instead.
+   */
+  prepareMany(o: {
+    first: number;
+    count: number;
+    total: number;
+    serverPort: number;
+    clientBase: number;
+  }) {
+    const address = (i: number) => `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`;
+    const everyone = Array.from({ length: o.total }, (_, i) => `${address(i)}:${o.serverPort}`);
     for (let i = 0; i < o.count; i += 1) {
       const node = createNode({
         nick: `node-${o.first + i}`,
         serverPort: o.serverPort,
         clientPort: o.clientBase + o.first + i,
         clientPortAttempts: 1_000,
-        broadcast: [LOOPBACK_BROADCAST],
+        bindAddress: address(o.first + i),
+        broadcast: [],
+        peers: everyone,
         tcp: false,
       });
       nodes.push(node);

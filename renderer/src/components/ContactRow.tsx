@@ -1,5 +1,4 @@
 import { memo } from 'react';
-import { useTranslation } from 'react-i18next';
 import { formatListTime } from '../lib/format';
 import { rowAddress } from '../lib/path';
 import { useAppStore } from '../store/context';
@@ -9,6 +8,7 @@ import { ProtocolMarks } from './ProtocolMarks';
 import { Bdi, PeerName, useTaggedName } from './PeerName';
 import { TrustBadge, trustOf } from './TrustBadge';
 import { useNow } from './use-now';
+import { useText } from '../i18n/text';
 
 /** One contact in the list: it selects only its own contact, summary, draft and last message. */
 export const ContactRow = memo(function ContactRow(props: {
@@ -17,7 +17,7 @@ export const ContactRow = memo(function ContactRow(props: {
   focused: boolean;
   domId: string;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useText();
   const now = useNow();
   const contact = useAppStore((s) => s.contacts[props.id]);
   const summary = useAppStore((s) => s.summaries[props.id]);
@@ -44,7 +44,7 @@ export const ContactRow = memo(function ContactRow(props: {
     .join(' ');
   // As in QQ and Telegram: a conversation with unsent text says so, except the open one.
   const showDraft = draft.trim() !== '' && !props.active;
-  const time = last ? formatListTime(last.receivedAt, now, i18n.language) : undefined;
+  const time = last ? formatListTime(last.receivedAt, now, language) : undefined;
   const address = contact.kind === 'stranger' ? t('contacts.strangerHint') : rowAddress(t, contact);
   const relayed = contact.kind !== 'stranger' && contact.path.kind === 'relay';
   const silent = presence === 'silent' ? t('status.notResponding') : undefined;
