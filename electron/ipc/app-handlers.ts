@@ -97,6 +97,8 @@ export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
     'groups:rename': gate(backend['groups:rename']),
     'groups:makeAdmin': gate(backend['groups:makeAdmin']),
     'groups:deliveries': gate(backend['groups:deliveries']),
+    'directory:search': gate(backend['directory:search']),
+    'directory:add': gate(backend['directory:add']),
     'files:send': async (args) => {
       picked(args.paths, 'paths');
       return gate(backend['files:send'])(args);

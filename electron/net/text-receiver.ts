@@ -9,6 +9,7 @@ import type { ControlTag, IncomingRecord, NodePersistence } from './persistence'
 import type { StorageGuard } from './storage-guard';
 import type { PeerLink } from './peer-link';
 import type { Arrival as GroupArrival, Prepared } from './groups/group-intake';
+import { isRelayRoute } from './relay/route';
 
 export interface TextReceiverDeps {
   readonly nodeId: string;
@@ -99,7 +100,10 @@ export class TextReceiver {
     }
     if (verdict.duplicate) this.deps.counters.duplicatesDropped += 1;
     const now = this.deps.now();
-    const arrival: Arrival = { transport, remote: formatEndpoint(from) };
+    const arrival: Arrival = {
+      transport,
+      remote: isRelayRoute(from) ? `relay ${from.broker}` : formatEndpoint(from),
+    };
     const isNew = verdict.ack && !verdict.duplicate;
     const carried =
       isNew && packet.group !== undefined ? this.deps.carried?.(packet, arrival) : undefined;
@@ -143,7 +147,7 @@ export class TextReceiver {
     return card === undefined ? { name } : { name, card };
   }
 
-  receiveFragment(fragment: FragPacket, from: Endpoint): void {
+  receiveFragment(fragment: FragPacket, from: Endpoint, transport: Transport = 'udp'): void {
     this.deps.counters.fragmentsReceived += 1;
     if (this.order.delivered(fragment.from, fragment.id)) {
       this.deps.counters.duplicatesDropped += 1;
@@ -151,7 +155,7 @@ export class TextReceiver {
       return;
     }
     const result = this.reassembler.accept(fragment, this.deps.now());
-    if (result.status === 'complete') this.receive(result.packet, from, 'udp');
+    if (result.status === 'complete') this.receive(result.packet, from, transport);
     if (result.status === 'rejected') this.deps.warn(`dropped fragment: ${result.reason}`, from);
   }
 

@@ -4,12 +4,14 @@ import type { Endpoint } from '../../shared/address';
 import type {
   ChatMessage,
   GroupChange,
+  DirectoryEntry,
   InterfaceInfo,
   MessageStateChange,
   NodeCounters,
   PacketLogEntry,
   PeerChange,
   PeerStatus,
+  RelayStatus,
   Transport,
   Via,
 } from '../../shared/domain';
@@ -27,10 +29,13 @@ export interface NodeInfo {
   readonly tcpPort: number | null;
   readonly interfaces: readonly InterfaceInfo[];
   readonly discoveryTargets: readonly string[];
+  /** The relay brokers and the connection to each (none without --relay). */
+  readonly relays: readonly RelayStatus[];
   readonly counters: Readonly<NodeCounters>;
 }
 
-export type WarningCode = 'junk' | 'rate-limited' | 'send-failed' | 'socket-error' | 'tcp';
+export type WarningCode =
+  'junk' | 'rate-limited' | 'send-failed' | 'socket-error' | 'tcp' | 'relay';
 
 export interface NodeWarning {
   readonly code: WarningCode;
@@ -93,6 +98,10 @@ export interface NodeEvents {
   packet: [PacketLogEntry];
   /** A group's membership changed (made here or by another member), or we joined or left one. */
   group: [GroupChange];
+  /** A relay connection changed state (connecting, connected, offline): every broker's status. */
+  relay: [readonly RelayStatus[]];
+  /** A node was listed (or renamed) in a relay's directory: a hint, not a contact. */
+  directory: [DirectoryEntry];
 }
 
 export type NodeErrorCode =
@@ -103,6 +112,7 @@ export type NodeErrorCode =
   | 'too-long'
   | 'not-found'
   | 'storage'
+  | 'no-relay'
   /** A group change this node may not make (not an admin, not a member any more, …). */
   | 'not-allowed';
 

@@ -39,6 +39,8 @@ export const CALL_CHANNELS = [
   'groups:rename',
   'groups:makeAdmin',
   'groups:deliveries',
+  'directory:search',
+  'directory:add',
   'files:send',
   'files:accept',
   'files:decline',
@@ -68,6 +70,7 @@ export const EVENT_CHANNELS = [
   'key-changed',
   'group',
   'batch',
+  'directory',
   'message-read',
   'transfer',
 ] as const satisfies readonly EventChannel[];

@@ -10,6 +10,7 @@ import type {
   ConversationSummary,
   GroupChange,
   GroupInfo,
+  DirectoryEntry,
   Draft,
   HistoryPage,
   InterfaceInfo,
@@ -20,6 +21,7 @@ import type {
   PeerChange,
   PeerStatus,
   RecipientTally,
+  RelayStatus,
   SearchHit,
   SocketsSnapshot,
 } from '../domain';
@@ -48,6 +50,8 @@ export interface SelfInfo {
   readonly interfaces: readonly InterfaceInfo[];
   /** Where announces go (broadcast addresses and configured peers), as IP:PORT. */
   readonly discoveryTargets: readonly string[];
+  /** The relay brokers and the connection to each ('self' is emitted again when one changes). */
+  readonly relays: readonly RelayStatus[];
   readonly profile: string;
   readonly appVersion: string;
   readonly protocolVersion: number;
@@ -101,6 +105,8 @@ export interface CallResults {
   'contacts:verify': Contact;
   /** The contact's conversation now continues under this id. */
   'contacts:acceptKey': { peerId: string };
+  'directory:search': DirectoryEntry[];
+  'directory:add': null;
   /** The offer as made (state `offered`); later states come as `transfer` events. */
   'files:send': TransferInfo;
   'files:accept': TransferInfo;
@@ -187,6 +193,8 @@ export interface EventPayloads {
     readonly peer: Contact;
     readonly kind: Contact['kind'];
     readonly previous?: PeerChange['previous'];
+    /** For `path`: how the contact was reached before. */
+    readonly previousPath?: PeerChange['previousPath'];
     /**
      * With `offline`: this contact (an IPMsg peer) turned out to be that PacketChat contact, and
      * is shown as it from now on; drop it from the list.
@@ -238,6 +246,8 @@ export interface EventPayloads {
     readonly message: string;
   };
   warning: NodeWarningPayload;
+  /** A node was listed (or renamed) in a relay directory: someone to search for, not a contact. */
+  directory: DirectoryEntry;
 }
 
 export type EventChannel = keyof EventPayloads;

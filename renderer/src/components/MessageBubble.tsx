@@ -1,5 +1,4 @@
 import { memo, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '../../../shared/domain';
 import { isStrangerId } from '../../../shared/stranger-id';
 import { formatClock, formatDateTime } from '../lib/format';
@@ -12,6 +11,7 @@ import { undelivered, useMessageActions } from './message-actions';
 import { MessageText } from './MessageText';
 import { TransferCard } from './TransferCard';
 import { Bdi, Isolated, PeerName } from './PeerName';
+import { useText } from '../i18n/text';
 
 /** What a sent message's ticks say: one tick "Sent" where nothing acknowledges, two "Delivered". */
 export function stateLabel(m: ChatMessage): ChatMessage['state'] | 'sent' {
@@ -33,7 +33,7 @@ const TICK_ICON: Record<ReturnType<typeof stateLabel>, IconName> = {
 
 /** The ticks inside a sent bubble, with their words for screen readers and on hover. */
 function Ticks(props: { message: ChatMessage }) {
-  const { t } = useTranslation();
+  const { t } = useText();
   const label = stateLabel(props.message);
   const text = t(`message.state.${label}`);
   // Waiting, failed and cancelled say it in words under the bubble (StatusLine).
@@ -52,7 +52,7 @@ function StatusLine(props: {
   name: { readonly id: string; readonly nick: string };
   responding: boolean;
 }) {
-  const { t } = useTranslation();
+  const { t } = useText();
   const actions = useMessageActions();
   const [error, setError] = useState<string | null>(null);
   const m = props.message;
@@ -104,7 +104,7 @@ function StatusLine(props: {
 }
 
 function Quote(props: { message: ChatMessage }) {
-  const { t } = useTranslation();
+  const { t } = useText();
   const reply = props.message.reply;
   const original = useAppStore((s) => (reply ? s.messages[reply.id] : undefined));
   const who = useAppStore((s) => {
@@ -143,7 +143,7 @@ export const MessageBubble = memo(function MessageBubble(props: {
   last: boolean;
   highlighted: boolean;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useText();
   const m = useAppStore((s) => s.messages[props.id]);
   const contact = useAppStore((s) => (m ? s.contacts[m.peerId] : undefined));
   // In a group, the writer (whose signature was checked) is the person shown.
@@ -174,8 +174,8 @@ export const MessageBubble = memo(function MessageBubble(props: {
   const writerTrust = inGroup && !mine ? trustOf(writer) : undefined;
   const details = [
     t('message.details', {
-      sent: formatDateTime(m.sentAt, i18n.language),
-      received: formatDateTime(m.receivedAt, i18n.language),
+      sent: formatDateTime(m.sentAt, language),
+      received: formatDateTime(m.receivedAt, language),
       remote: m.remote,
     }),
     m.rttMs === undefined ? '' : t('message.rttDetail', { ms: Math.round(m.rttMs) }),
@@ -235,7 +235,7 @@ export const MessageBubble = memo(function MessageBubble(props: {
       tabIndex={-1}
       aria-label={t('message.label', {
         who: who.name,
-        time: formatClock(m.receivedAt, i18n.language),
+        time: formatClock(m.receivedAt, language),
       })}
       onKeyDown={onKeyDown}
       onContextMenu={(e) => {
@@ -282,7 +282,7 @@ export const MessageBubble = memo(function MessageBubble(props: {
               </span>
             )}
             <time dateTime={new Date(m.receivedAt).toISOString()}>
-              {formatClock(m.receivedAt, i18n.language)}
+              {formatClock(m.receivedAt, language)}
             </time>
             {stranger && (
               <span className="plain-mark" title={t('trust.plainTitle')}>
