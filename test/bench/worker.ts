@@ -111,10 +111,11 @@ function nullCipherProvider(): CryptoProvider {
   return {
     ...createNodeCryptoProvider(),
     aesGcm: () => ({
-      seal: (_nonce, _ad, plaintext) => {
-        const out = new Uint8Array(plaintext.length + AEAD_TAG_BYTES);
-        out.set(plaintext);
-        out.set(tag, plaintext.length);
+      seal: (_nonce, _ad, plaintext, prefix = new Uint8Array(0)) => {
+        const out = new Uint8Array(prefix.length + plaintext.length + AEAD_TAG_BYTES);
+        out.set(prefix);
+        out.set(plaintext, prefix.length);
+        out.set(tag, prefix.length + plaintext.length);
         return out;
       },
       open: (_nonce, _ad, ciphertext) =>

@@ -130,15 +130,23 @@ function aesGcm(key: Uint8Array): AeadKey {
   if (key.length !== AES_KEY_BYTES) throw new RangeError('AES-256-GCM key: 32 bytes');
   const keyObject = createSecretKey(key);
   return {
-    seal(nonce, associatedData, plaintext) {
+    seal(nonce, associatedData, plaintext, prefix) {
       if (nonce.length !== AEAD_NONCE_BYTES) throw new RangeError('AES-GCM nonce: 12 bytes');
+      // A GCM cipher object takes one nonce (node has no re-init), so one per record; the
+      // output is written once into its final array (docs/BENCHMARKS.md, "Crypto per record").
       const cipher = createCipheriv('aes-256-gcm', keyObject, nonce, {
         authTagLength: AEAD_TAG_BYTES,
       });
       cipher.setAAD(associatedData);
       const body = cipher.update(plaintext);
-      const tail = cipher.final();
-      return plain(Buffer.concat([body, tail, cipher.getAuthTag()]));
+      const tail = cipher.final(); // empty for GCM
+      const start = prefix?.length ?? 0;
+      const out = new Uint8Array(start + body.length + tail.length + AEAD_TAG_BYTES);
+      if (prefix !== undefined) out.set(prefix);
+      out.set(body, start);
+      out.set(tail, start + body.length);
+      out.set(cipher.getAuthTag(), start + body.length + tail.length);
+      return out;
     },
     open(nonce, associatedData, ciphertext) {
       if (nonce.length !== AEAD_NONCE_BYTES || ciphertext.length < AEAD_TAG_BYTES) return undefined;
