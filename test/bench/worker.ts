@@ -207,6 +207,12 @@ const commands = {
   },
 
   /** One message at a time: milliseconds from sendText() to its `delivered` state. */
+  /** This process's CPU time so far (user + system), in microseconds. */
+  cpuMicros() {
+    const used = process.cpuUsage();
+    return used.user + used.system;
+  },
+
   async nodeRtt(to: string, count: number, text: string) {
     const node = onlyNode();
     const samples: number[] = [];
