@@ -141,6 +141,20 @@ async function run(options: LaunchOptions, profile: ProfileLock): Promise<void> 
     onSettings: (settings) => desktop.setNotificationsEnabled(settings.notifications),
     openInBrowser: (url) => shell.openExternal(url),
     isSafeExternalUrl,
+    pickPaths: async (kind) => {
+      const properties: ('openFile' | 'openDirectory' | 'multiSelections' | 'createDirectory')[] =
+        kind === 'files'
+          ? ['openFile', 'multiSelections']
+          : kind === 'folders'
+            ? ['openDirectory', 'multiSelections']
+            : ['openDirectory', 'createDirectory'];
+      const target = liveWindow();
+      const result =
+        target === undefined
+          ? await dialog.showOpenDialog({ properties })
+          : await dialog.showOpenDialog(target, { properties });
+      return result.canceled ? [] : result.filePaths;
+    },
   });
   registerCalls({
     handlers,

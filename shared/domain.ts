@@ -107,6 +107,20 @@ export interface MessageReply {
   readonly excerpt: string;
 }
 
+/**
+ * A file offer as the conversation shows it: a card for the transfer (docs/FILES.md). What it
+ * offers comes from the offer itself, so the card shows even where the transfer was forgotten.
+ */
+export interface FileCard {
+  readonly transferId: string;
+  /** Top-level names (at most 20). */
+  readonly names: readonly string[];
+  readonly files: number;
+  /** Empty folders in the offer. */
+  readonly folders: number;
+  readonly bytes: number;
+}
+
 /** One message as the node produces it, the store keeps it and the UI shows it. */
 export interface ChatMessage {
   readonly id: string;
@@ -126,6 +140,8 @@ export interface ChatMessage {
   readonly remote: string;
   /** The message this one answers, when it is a reply. */
   readonly reply?: MessageReply;
+  /** A file offer, shown as a card; `text` then lists its names (for search results and the CLI). */
+  readonly file?: FileCard;
 }
 
 /**

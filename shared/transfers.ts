@@ -9,6 +9,7 @@ export {
   type TransferInfo,
   type TransferReason,
   type TransferState,
+  type TransferFileInfo,
 } from './files/types';
 
 /**

@@ -11,6 +11,7 @@ import type {
 import type { IpmsgNode, StorageHealth } from '../net/index';
 import type { ProfileLock, ProfileRequest } from '../store/profiles';
 import { peerContactChange, selfInfo, strangerContact } from './contacts';
+import { EngineTransferRoute } from './engine-transfers';
 import { createHandlers } from './handlers';
 import { IpmsgContacts, MergedPacketLog, type IpmsgLaunch, type LiveBridge } from './ipmsg-bridge';
 import { IpmsgTransferRoute } from './ipmsg-transfers';
@@ -29,6 +30,8 @@ export interface BackendOptions {
   readonly appVersion: string;
   /** Node overrides (ports, discovery, timers) from the command line or tests; they win over settings. */
   readonly node?: SessionOptions['node'];
+  /** File engine options (tests' timers). */
+  readonly files?: SessionOptions['files'];
   /**
    * The IPMsg bridge on port 2425 (docs/IPMSG.md). The CLI and the desktop app always pass it
    * (the `ipmsg` setting, default on, decides unless a flag does); without it there is none.
@@ -110,6 +113,8 @@ export function createBackend(options: BackendOptions): Backend {
       emit('unread', { total: store.reads.unreadTotal() });
     });
     node.on('message-state', (change) => emit('message-state', change));
+    // A file offer we sent shows in the conversation as a card (it is no answer of messages:send).
+    node.on('card', (message) => emit('message', message));
     node.on('typing', (typing) => emit('typing', typing));
     node.on('packet', (entry) => emit('packets', [packetLog?.add(entry, false) ?? entry]));
     node.on('warning', (warning) => emit('warning', warning));
@@ -196,6 +201,7 @@ export function createBackend(options: BackendOptions): Backend {
       ...(options.lock === undefined ? {} : { lock: options.lock }),
       ...(options.nick === undefined ? {} : { nick: options.nick }),
       ...(options.node === undefined ? {} : { node: options.node }),
+      ...(options.files === undefined ? {} : { files: options.files }),
       ...(options.ipmsg === undefined
         ? {}
         : { ipmsg: { appVersion: options.appVersion, ...options.ipmsg } }),
@@ -208,6 +214,8 @@ export function createBackend(options: BackendOptions): Backend {
     trust.restore();
     wire(s, trust);
     transfers = createTransfers();
+    // PacketChat peers' transfers go through the file engine; IPMsg peers' through the bridge.
+    transfers.add(new EngineTransferRoute(s.node, s.files.engine, transfers.report));
     const ipmsgContacts = attachIpmsg(s, transfers);
     for (const notice of s.notices) emit('notice', { level: 'warning', ...notice });
     const invalid = s.store.getSettings().invalid;
@@ -218,7 +226,7 @@ export function createBackend(options: BackendOptions): Backend {
         message: `Some stored settings were invalid and their defaults are used: ${invalid.join(', ')}`,
       });
     try {
-      await s.node.start();
+      await s.start();
     } catch (error) {
       clearInterval(countersTimer);
       await s.close();

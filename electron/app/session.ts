@@ -1,7 +1,10 @@
 import type { PeerStatus } from '../../shared/domain';
 import {
   createNode,
+  createNodeFileEngine,
   defaultCryptoProvider,
+  type NodeFileEngine,
+  type NodeFileEngineOptions,
   type IpmsgNode,
   type NodeOptions,
   type PacketChatNode,
@@ -23,6 +26,8 @@ export interface SessionOptions {
   readonly nick?: string;
   /** Network overrides (ports, discovery, TCP, timers) for the node. */
   readonly node?: Omit<NodeOptions, 'identity' | 'aliases' | 'nick' | 'status' | 'persistence'>;
+  /** File engine options (tests shorten its timers). */
+  readonly files?: Omit<NodeFileEngineOptions, 'store'>;
   /**
    * The IPMsg bridge (docs/IPMSG.md): created when given, unless its `enabled` or else the
    * profile's `ipmsg` setting (default on) says no. Without it there is no bridge.
@@ -58,6 +63,8 @@ export class Session {
     readonly profile: ProfileLock,
     readonly store: Store,
     readonly node: PacketChatNode,
+    /** The file engine on the node (docs/FILES.md); started after the node, closed before it. */
+    readonly files: NodeFileEngine,
     /** The IPMsg bridge on port 2425, when this session has one (it may still fail to bind). */
     readonly ipmsg: IpmsgNode | undefined,
     readonly notices: readonly Notice[],
@@ -83,6 +90,7 @@ export class Session {
           status,
           persistence: storePersistence(store),
         });
+        const files = createNodeFileEngine(node, { ...options.files, store: store.transfers });
         const bridge =
           options.ipmsg === undefined
             ? { ipmsg: undefined, notices: [] }
@@ -91,6 +99,7 @@ export class Session {
           profile,
           store,
           node,
+          files,
           bridge.ipmsg,
           [...notices, ...loaded.notices, ...bridge.notices],
           loaded.identity,
@@ -118,13 +127,21 @@ export class Session {
     this.ipmsg?.setProfile(change);
   }
 
+  /** Starts the node, then the file engine (it resumes transfers and serves lanes). */
+  async start(): Promise<void> {
+    await this.node.start();
+    this.files.engine.start();
+  }
+
   /**
-   * The IPMsg bridge first (its BR_EXIT goes out while the node still runs), then the node (bye,
-   * outbox kept), then the database, then the lock. Idempotent.
+   * The file engine first (parts and state stay), then the IPMsg bridge (its BR_EXIT goes out
+   * while the node still runs), then the node (bye, outbox kept), then the database, then the
+   * lock. Idempotent.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
       try {
+        await this.files.close().catch(() => undefined);
         await this.ipmsg?.close().catch(() => undefined); // the node must close regardless
         await this.node.close();
       } finally {

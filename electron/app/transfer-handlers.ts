@@ -5,7 +5,16 @@ import { TransferError, type Transfers } from './transfers';
 
 type FileCalls = Pick<
   CallHandlers,
-  'files:send' | 'files:accept' | 'files:decline' | 'files:cancel' | 'files:list'
+  | 'files:send'
+  | 'files:accept'
+  | 'files:decline'
+  | 'files:cancel'
+  | 'files:list'
+  | 'files:pause'
+  | 'files:resume'
+  | 'files:retry'
+  | 'files:files'
+  | 'files:pick'
 >;
 
 function failure(error: unknown): never {
@@ -22,7 +31,13 @@ function failure(error: unknown): never {
       throw new IpcFailure('invalid-argument', message, 'id', code);
     case 'bad-path':
     case 'too-many-files':
+    case 'nothing-to-send':
       throw new IpcFailure('invalid-argument', message, 'paths', code);
+    case 'not-a-folder':
+    case 'no-space':
+      throw new IpcFailure('invalid-argument', message, 'dir', code);
+    case 'paused-by-peer':
+      throw new IpcFailure('invalid-argument', message, 'id', code);
     case 'closed':
       throw new IpcFailure('unavailable', message, undefined, code);
   }
@@ -43,5 +58,13 @@ export function fileHandlers(transfers: () => Transfers): FileCalls {
     'files:decline': ({ id }) => run((t) => t.decline(id)),
     'files:cancel': ({ id }) => run((t) => t.cancel(id)),
     'files:list': () => transfers().list(),
+    'files:pause': ({ id }) => run((t) => t.pause(id)),
+    'files:resume': ({ id }) => run((t) => t.resume(id)),
+    'files:retry': ({ id }) => run((t) => t.retry(id)),
+    'files:files': ({ id }) => run((t) => Promise.resolve().then(() => t.files(id))),
+    'files:pick': () => {
+      // Only the desktop shell has a file dialog (electron/ipc/app-handlers.ts); scripts name paths.
+      throw new IpcFailure('unavailable', 'there is no file dialog here: name the paths');
+    },
   };
 }

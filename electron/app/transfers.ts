@@ -1,8 +1,13 @@
 // File transfers behind one interface, whatever carries them: each protocol is a route (the IPMsg
-// bridge's now, electron/app/ipmsg-transfers.ts; PacketChat's file engine beside it later). The
+// bridge's, electron/app/ipmsg-transfers.ts; PacketChat's file engine's, engine-transfers.ts). The
 // handlers and every transport (IPC, --json) see only this: transfer ids, TransferInfo and the
 // `transfer` event. Routes pick the peers they serve and the transfers they own.
-import type { TransferDoneFile, TransferEvent, TransferInfo } from '../../shared/transfers';
+import type {
+  TransferDoneFile,
+  TransferEvent,
+  TransferFileInfo,
+  TransferInfo,
+} from '../../shared/transfers';
 
 export type TransferErrorCode =
   | 'unknown-transfer'
@@ -13,6 +18,10 @@ export type TransferErrorCode =
   | 'bad-path'
   | 'too-many-files'
   | 'unsupported'
+  | 'not-a-folder'
+  | 'no-space'
+  | 'paused-by-peer'
+  | 'nothing-to-send'
   | 'closed';
 
 export class TransferError extends Error {
@@ -47,6 +56,12 @@ export interface TransferRoute {
   accept(id: string, dir: string): Promise<TransferInfo>;
   decline(id: string): Promise<TransferInfo>;
   cancel(id: string): Promise<TransferInfo>;
+  /** Optional: a route without them answers `unsupported`. */
+  pause?(id: string): Promise<TransferInfo>;
+  resume?(id: string): Promise<TransferInfo>;
+  /** Fetches only the failed files of a failed transfer again (receiver). */
+  retry?(id: string): Promise<TransferInfo>;
+  files?(id: string): TransferFileInfo[];
   list(): readonly TransferInfo[];
 }
 
@@ -98,6 +113,30 @@ export class Transfers {
     return this.owner(id).cancel(id);
   }
 
+  async pause(id: string): Promise<TransferInfo> {
+    const route = this.owner(id);
+    if (route.pause === undefined) throw unsupported('pause', id);
+    return route.pause(id);
+  }
+
+  async resume(id: string): Promise<TransferInfo> {
+    const route = this.owner(id);
+    if (route.resume === undefined) throw unsupported('resume', id);
+    return route.resume(id);
+  }
+
+  async retry(id: string): Promise<TransferInfo> {
+    const route = this.owner(id);
+    if (route.retry === undefined) throw unsupported('retry', id);
+    return route.retry(id);
+  }
+
+  files(id: string): TransferFileInfo[] {
+    const route = this.owner(id);
+    if (route.files === undefined) throw unsupported('list the files of', id);
+    return route.files(id);
+  }
+
   list(): TransferInfo[] {
     return this.routes.flatMap((r) => r.list()).sort((a, b) => a.createdAt - b.createdAt);
   }
@@ -121,4 +160,8 @@ export class Transfers {
       this.options.onAutoAcceptError(transfer.id, error);
     });
   }
+}
+
+function unsupported(what: string, id: string): TransferError {
+  return new TransferError('unsupported', `cannot ${what} ${id}: its protocol has no such step`);
 }

@@ -128,6 +128,7 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
         onContact(e.payload);
         return;
       case 'message':
+        if (e.payload.direction === 'out') return; // a file offer we sent (its card)
         output.print(messageLine(ui, e.payload, directory.get(e.payload.peerId)));
         return;
       case 'message-state':

@@ -99,6 +99,8 @@ export function createJsonMode(write: Write, options: JsonModeOptions): CliTrans
         return;
       }
       case 'message':
+        // A file offer we sent also comes as a message (its card): scripts get `transfer` lines.
+        if (e.payload.direction === 'out') return;
         write(messageEvent(e.payload, contacts.get(e.payload.peerId)));
         return;
       case 'message-state':
@@ -290,8 +292,24 @@ async function runCommand(
     case 'cancel':
       write({ type: 'transfer', transfer: await call('files:cancel', { id: command.id }) });
       return;
+    case 'pause':
+      write({ type: 'transfer', transfer: await call('files:pause', { id: command.id }) });
+      return;
+    case 'resume':
+      write({ type: 'transfer', transfer: await call('files:resume', { id: command.id }) });
+      return;
+    case 'retry-files':
+      write({ type: 'transfer', transfer: await call('files:retry', { id: command.id }) });
+      return;
     case 'transfers':
       write({ type: 'transfers', transfers: await call('files:list', undefined) });
+      return;
+    case 'files':
+      write({
+        type: 'files',
+        id: command.id,
+        files: await call('files:files', { id: command.id }),
+      });
       return;
     case 'ipmsg-refresh':
       await call('ipmsg:refresh', undefined);

@@ -16,7 +16,7 @@ import type {
   Transport,
 } from '../../shared/domain';
 import type { NodeWarningPayload, SelfInfo } from '../../shared/ipc/contract';
-import type { TransferDoneFile, TransferInfo } from '../../shared/transfers';
+import type { TransferDoneFile, TransferFileInfo, TransferInfo } from '../../shared/transfers';
 
 /** Commands accepted on stdin in --json mode, one JSON object per line. */
 export const commandSchema = z.discriminatedUnion('cmd', [
@@ -59,7 +59,11 @@ export const commandSchema = z.discriminatedUnion('cmd', [
   }),
   z.object({ cmd: z.literal('decline'), id: z.string().min(1).max(128) }),
   z.object({ cmd: z.literal('cancel'), id: z.string().min(1).max(128) }),
+  z.object({ cmd: z.literal('pause'), id: z.string().min(1).max(128) }),
+  z.object({ cmd: z.literal('resume'), id: z.string().min(1).max(128) }),
+  z.object({ cmd: z.literal('retry-files'), id: z.string().min(1).max(128) }),
   z.object({ cmd: z.literal('transfers') }),
+  z.object({ cmd: z.literal('files'), id: z.string().min(1).max(128) }),
   z.object({ cmd: z.literal('ipmsg-refresh') }),
   z.object({ cmd: z.literal('quit') }),
 ]);
@@ -258,6 +262,11 @@ export interface TransfersEvent {
   readonly type: 'transfers';
   readonly transfers: readonly TransferInfo[];
 }
+export interface FilesEvent {
+  readonly type: 'files';
+  readonly id: string;
+  readonly files: readonly TransferFileInfo[];
+}
 /** An IPMsg peer opened a sealed message we sent. */
 export interface MessageReadEvent {
   readonly type: 'message-read';
@@ -296,6 +305,7 @@ export type JsonEvent =
   | KeyAcceptedEvent
   | TransferJsonEvent
   | TransfersEvent
+  | FilesEvent
   | MessageReadEvent
   | RefreshedEvent;
 

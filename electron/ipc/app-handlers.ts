@@ -19,6 +19,11 @@ export interface AppHandlerOptions {
    * There is no dialog yet, so without this no path is accepted.
    */
   readonly isPickedPath?: (path: string) => boolean;
+  /**
+   * Main's file dialog (Electron's dialog.showOpenDialog): the paths picked, none when cancelled.
+   * Picked paths are remembered for this run: the renderer may then send or save into them.
+   */
+  readonly pickPaths?: (kind: 'files' | 'folders' | 'folder') => Promise<readonly string[]>;
 }
 
 function startFailure(error: unknown): IpcFailure {
@@ -28,8 +33,11 @@ function startFailure(error: unknown): IpcFailure {
 
 export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
   const { backend, started } = options;
+  /** Paths picked in this run's dialogs. */
+  const pickedPaths = new Set<string>();
   const picked = (paths: readonly string[], field: string): void => {
-    const check = options.isPickedPath ?? (() => false);
+    const check = (path: string): boolean =>
+      pickedPaths.has(path) || (options.isPickedPath?.(path) ?? false);
     if (!paths.every(check))
       throw new IpcFailure(
         'invalid-argument',
@@ -91,6 +99,16 @@ export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
     'files:decline': gate(backend['files:decline']),
     'files:cancel': gate(backend['files:cancel']),
     'files:list': gate(backend['files:list']),
+    'files:pause': gate(backend['files:pause']),
+    'files:resume': gate(backend['files:resume']),
+    'files:retry': gate(backend['files:retry']),
+    'files:files': gate(backend['files:files']),
+    'files:pick': async ({ kind }) => {
+      if (options.pickPaths === undefined) return backend['files:pick']({ kind });
+      const paths = [...(await options.pickPaths(kind))];
+      for (const path of paths) pickedPaths.add(path);
+      return { paths };
+    },
     'ipmsg:refresh': gate(backend['ipmsg:refresh']),
     'settings:set': async (args) => {
       const settings = await gate(backend['settings:set'])(args);

@@ -186,5 +186,11 @@ export class Reassembler {
 }
 
 function sameMessage(a: FragPacket, b: FragPacket): boolean {
-  return a.epoch === b.epoch && a.seq === b.seq && a.count === b.count && a.ts === b.ts;
+  return (
+    a.epoch === b.epoch &&
+    a.seq === b.seq &&
+    a.count === b.count &&
+    a.ts === b.ts &&
+    a.control === b.control
+  );
 }

@@ -51,6 +51,19 @@ export class FrameDecoder {
     return this.buffered;
   }
 
+  /**
+   * Takes back the bytes received after the last whole frame (they start at a frame boundary),
+   * for a connection that changes hands (a file data lane). The decoder is empty afterwards.
+   */
+  drain(): Buffer[] {
+    const rest = this.chunks;
+    this.chunks = [];
+    this.buffered = 0;
+    this.expecting = undefined;
+    this.screened = false;
+    return rest;
+  }
+
   /** Adds a chunk; returns the frames it completed. Throws FrameError on a bad frame. */
   push(chunk: Buffer): Buffer[] {
     this.chunks.push(chunk);

@@ -19,11 +19,21 @@ export { BindError } from './sockets';
 export type { LoggedPayload } from './packet-log';
 export type { InterfaceAddress } from './interfaces';
 export {
+  createNodeFileEngine,
+  FILE_CONTROL,
+  nodeControlChannel,
+  type NodeFileEngine,
+  type NodeFileEngineOptions,
+} from './file-wire';
+export type { ControlConsumer, ControlMessage } from './control-inbox';
+export * from './files/index';
+export {
   HELD_EPOCH,
   PLAIN_EPOCH,
   type IncomingRecord,
   type InboundChange,
   type InboundStream,
+  type ControlTag,
   type NodePersistence,
   type OutgoingRecord,
 } from './persistence';

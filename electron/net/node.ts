@@ -27,7 +27,10 @@ import { fromHex, toHex } from './crypto/bytes';
 import { fingerprintOf, generateIdentity, nodeIdOf } from './crypto/identity';
 import { safetyNumberOf, safetyQrPayload } from './crypto/safety-number';
 import type { CryptoProvider, KeyPair } from './crypto/primitives';
+import type { ControlConsumer } from './control-inbox';
 import { Discovery } from './discovery';
+import { Lanes } from './lanes';
+import type { ControlTag } from './persistence';
 import { resolveOptions, type NodeOptions, type ResolvedOptions } from './node-options';
 import { PacketLog, type LoggedPayload } from './packet-log';
 import type { PeerLink } from './peer-link';
@@ -61,6 +64,7 @@ const SEALED_KINDS: ReadonlySet<Packet['kind']> = new Set([
   'frag',
   'ack',
   'typing',
+  'lane',
 ]);
 /** Handshake messages are a few hundred bytes (docs/PROTOCOL.md); more is not one. */
 const MAX_HANDSHAKE_FRAME_BYTES = 1_024;
@@ -87,6 +91,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly incoming: TextReceiver;
   private readonly plain: PlainText;
   private readonly storage: StorageGuard;
+  /** File data lanes: the file engine's DataChannel over this node's sessions. */
+  readonly lanes: Lanes;
   private readonly waiting = new Map<string, Set<() => void>>();
   private clientPort = 0;
   private tcpPort: number | null = null;
@@ -165,6 +171,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
         ? {}
         : { tcpAckTimeoutMs: options.tcpAckTimeoutMs }),
       stateChanged: (change) => this.emit('message-state', change),
+      controlState: (change, control) => this.emit('control-state', { change, control }),
       warn: (message, remote) => this.warn('tcp', message, remote),
       transmitted: (peerId) => this.responsiveness.expect(peerId, o.now()),
     });
@@ -175,6 +182,26 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       now: o.now,
       received,
       warn: (message, remote) => this.warn('junk', message, remote),
+    });
+    this.lanes = new Lanes({
+      nodeId: o.nodeId,
+      secure: this.secure,
+      counters: this.counters,
+      peerTcp: (peerId) => {
+        const peer = this.peers.get(peerId);
+        return peer?.tcpPort == null ? undefined : { address: peer.address, port: peer.tcpPort };
+      },
+      ensureSession: async (peerId, to, timeoutMs) => {
+        if (this.secure.hasSession(peerId)) return true;
+        this.secure.initiate(to, 'tcp', peerId);
+        return this.sessionWith(peerId, timeoutMs);
+      },
+      rekey: (peerId) => {
+        const peer = this.peers.get(peerId);
+        if (peer !== undefined) this.secure.initiate(peer, 'udp', peerId);
+      },
+      log: (direction, size, local, remote, meta, bytes) =>
+        this.wire.logLane(direction, size, local, remote, meta, bytes),
     });
     this.plain = new PlainText({
       ...shared,
@@ -242,6 +269,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
 
   private async shutdown(): Promise<void> {
     await this.starting?.catch(() => undefined);
+    this.lanes.close();
+    this.incoming.close();
     this.outgoing.close();
     this.timers.clear();
     await this.wire.close(async () => {
@@ -333,7 +362,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
 
   sockets(): SocketsSnapshot {
     return {
-      sockets: this.wire.socketInfo(),
+      sockets: [...this.wire.socketInfo(), ...this.lanes.sockets()],
       interfaces: this.options.interfaces(),
       counters: { ...this.counters },
     };
@@ -396,6 +425,34 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     return this.plain.send(stranger, text);
   }
 
+  /**
+   * Stores a control message for a consumer on the peer's side and sends it in the peer's
+   * reliable stream, like a text (docs/PROTOCOL.md, "Control messages"): exactly once, in order,
+   * across restarts. Its states come as `control-state` events; a card (a file offer) also shows
+   * in the conversation (`card` event). Returns the stored message.
+   */
+  sendControl(peerId: string, control: ControlTag, body: string): ChatMessage {
+    if (this.closing !== undefined) throw new NodeError('closed', 'node is closed');
+    if (!this.started) throw new NodeError('not-started', 'node is not started');
+    if (body.length === 0) throw new NodeError('empty', 'control message is empty');
+    const bytes = Buffer.byteLength(body, 'utf8');
+    if (bytes > MAX_TEXT_BYTES)
+      throw new NodeError('too-long', `control message is ${bytes} bytes, limit ${MAX_TEXT_BYTES}`);
+    const peer = this.peers.get(peerId);
+    if (peer === undefined) throw new NodeError('unknown-peer', `no such peer: ${peerId}`);
+    const message = this.outgoing.sendControl(peer, control, body);
+    if (message.file !== undefined) queueMicrotask(() => this.emit('card', message));
+    return message;
+  }
+
+  /**
+   * Hands incoming control messages named `name` to `consumer`, in each sender's order; each is
+   * acknowledged once the consumer handled it. Returns the function that unregisters it.
+   */
+  onControl(name: string, consumer: ControlConsumer): () => void {
+    return this.incoming.controls.register(name, consumer);
+  }
+
   /** The peer's key changed and the user has not accepted it: messages to it are held. */
   holdPeer(peerId: string): void {
     this.outgoing.hold(peerId);
@@ -453,6 +510,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
         const reply = inbound.reply;
         this.pendingLog = inbound.log;
         this.pendingAuth = inbound.authenticated;
+        this.pendingDetach = inbound.detach;
         try {
           this.secure.handle(
             inbound.bytes,
@@ -463,6 +521,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
         } finally {
           this.pendingLog = undefined;
           this.pendingAuth = undefined;
+          this.pendingDetach = undefined;
         }
         return;
       }
@@ -476,6 +535,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private pendingLog: ((meta: SendMeta) => void) | undefined;
   /** Set while a TCP frame is handled: called once it proves who sent it. */
   private pendingAuth: (() => void) | undefined;
+  /** Set while a TCP frame is handled: hands its connection over (a file data lane). */
+  private pendingDetach: Extract<Inbound, { type: 'sealed' }>['detach'];
 
   /**
    * TCP frames are screened by their first bytes before they are buffered: a handshake message
@@ -597,6 +658,17 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
         this.touch(packet.from, event.from, event.transport, now);
         this.emit('typing', { peerId: packet.from });
         return;
+      case 'lane': {
+        // Only as the first frame of a connection the peer opened to us (docs/PROTOCOL.md).
+        const detach = this.pendingDetach;
+        if (event.transport !== 'tcp' || detach === undefined) {
+          this.warn('junk', 'a lane packet outside a new TCP connection', event.from);
+          return;
+        }
+        this.touch(packet.from, event.from, event.transport, now);
+        this.lanes.accept(packet.from, detach);
+        return;
+      }
       case 'announce':
         return; // not sealed (filtered above)
     }

@@ -133,14 +133,26 @@ export function packetSummary(packet: Packet): string {
     case 'bye':
       return 'leaving';
     case 'text':
-      return `#${packet.seq} ${preview(packet.text)}`;
+      return packet.control === undefined
+        ? `#${packet.seq} ${preview(packet.text)}`
+        : `#${packet.seq} ${packet.control}: ${controlPreview(packet.text)}`;
     case 'frag':
-      return `#${packet.seq} part ${packet.index + 1}/${packet.count}`;
+      return `#${packet.seq} part ${packet.index + 1}/${packet.count}${packet.control === undefined ? '' : ` (${packet.control})`}`;
     case 'ack':
       return `ack #${packet.seq}`;
     case 'typing':
       return 'typing…';
+    case 'lane':
+      return 'file data lane';
   }
+}
+
+/** A control message's type and transfer (`file-offer 3fa0…`), not its whole JSON. */
+function controlPreview(text: string): string {
+  const type = /"type":"([a-z-]{1,32})"/.exec(text)?.[1];
+  const transfer = /"transfer":"([0-9a-f]{8})/.exec(text)?.[1];
+  if (type === undefined) return preview(text, 40);
+  return transfer === undefined ? type : `${type} ${transfer}…`;
 }
 
 export function preview(text: string, max = 60): string {

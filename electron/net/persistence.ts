@@ -1,10 +1,21 @@
 import type {
   DeliveryStatus,
+  FileCard,
   MessageReply,
   MessageStateChange,
   PeerInfo,
   Transport,
 } from '../../shared/domain';
+
+/**
+ * A control message in the reliable stream (docs/PROTOCOL.md, "Control messages"): the consumer
+ * it is for, and the card the conversation shows for it (a file offer). Without a card it is never
+ * shown: an incoming one is stored only while it is held for an earlier message.
+ */
+export interface ControlTag {
+  readonly name: string;
+  readonly card?: FileCard;
+}
 
 /**
  * What the node asks of durable storage. The node core stays storage-agnostic: the app wires a
@@ -26,6 +37,8 @@ export interface IncomingRecord {
   /** Waiting for an earlier message of its sender: not shown yet. */
   readonly held: boolean;
   readonly reply?: MessageReply;
+  /** A control message; `text` is its body. */
+  readonly control?: ControlTag;
 }
 
 export interface OutgoingRecord {
@@ -41,6 +54,8 @@ export interface OutgoingRecord {
   readonly attempts: number;
   readonly rttMs?: number;
   readonly reply?: MessageReply;
+  /** A control message; `text` is its body (shown only as a card, and only with one). */
+  readonly control?: ControlTag;
 }
 
 export interface InboundStream {
@@ -52,7 +67,10 @@ export interface InboundStream {
 export interface InboundChange {
   /** The packet just accepted (delivered now or held), when it is new to the in-memory state. */
   readonly record?: IncomingRecord;
-  /** Previously held messages that became deliverable with this packet, in order. */
+  /**
+   * Previously held messages that became deliverable with this packet, in order. A released
+   * control message without a card leaves the table (it was kept only while it waited).
+   */
   readonly released: readonly string[];
   /** The sender's stream after this packet (none for plain text, which has no stream). */
   readonly stream?: InboundStream;

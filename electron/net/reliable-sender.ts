@@ -22,6 +22,8 @@ export interface OutboundMessage {
   readonly ts: number;
   /** The message this one answers, carried in every transmission. */
   readonly reply?: MessageReply;
+  /** A control message for this consumer (the packet's `control`): `text` is its body. */
+  readonly control?: string;
   state: Exclude<DeliveryStatus, 'delivered' | 'failed' | 'cancelled'>;
   transport: Transport;
   /** UDP transmissions so far. */
@@ -185,6 +187,7 @@ export class ReliableSender {
       ts: number;
       mode: SendMode;
       reply?: MessageReply;
+      control?: string;
     }[],
   ): void {
     for (const m of messages) {
@@ -221,7 +224,8 @@ export class ReliableSender {
     stream.lastAckAt = this.deps.now();
     if (via !== undefined) message.transport = via;
     let rttMs: number | undefined;
-    if (message.attempts === 1 && message.transport === 'udp') {
+    // A control message is acknowledged once its consumer handled it: its ack says nothing of the path.
+    if (message.attempts === 1 && message.transport === 'udp' && message.control === undefined) {
       rttMs = this.deps.now() - message.lastSentAt;
       stream.rtt.sample(rttMs);
     }

@@ -171,6 +171,48 @@ export class SecureChannel {
     };
   }
 
+  /**
+   * Seals `inner` for `peerId` as a record in three parts (header, ciphertext, tag), which a TCP
+   * writer sends as one frame without joining them. Undefined as for `seal`.
+   */
+  sealParts(
+    peerId: string,
+    inner: Uint8Array,
+  ): { header: Uint8Array; ciphertext: Uint8Array; tag: Uint8Array } | undefined {
+    const current = this.byPeer.get(peerId)?.current;
+    if (current === undefined || current.session.expired(this.deps.now())) return undefined;
+    const sealed = current.session.sender.sealParts(inner);
+    return sealed.ok ? sealed : undefined;
+  }
+
+  /**
+   * Opens a record that must come from `peerId` (a file data lane is that peer's alone): its
+   * index must be one of the peer's sessions, and it passes the same replay window as every
+   * record of that session. Never throws.
+   */
+  openFrom(
+    peerId: string,
+    bytes: Uint8Array,
+  ): { ok: true; inner: Uint8Array } | { ok: false; code: 'auth' | 'replayed' | 'malformed' } {
+    if (bytes.byteLength < 5 || bytes[0] !== 0xfb) return { ok: false, code: 'malformed' };
+    const index = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(1);
+    const live = this.byIndex.get(index);
+    if (live?.peerId !== peerId) return { ok: false, code: 'auth' };
+    const opened = live.session.receiver.open(bytes);
+    if (opened.ok) return { ok: true, inner: opened.inner };
+    if (opened.code === 'replayed' || opened.code === 'too-old') {
+      this.deps.counters.replaysRejected += 1;
+      return { ok: false, code: 'replayed' };
+    }
+    this.deps.counters.recordsRejected += 1;
+    return { ok: false, code: opened.code === 'malformed' ? 'malformed' : 'auth' };
+  }
+
+  /** Whether `index` is a session of `peerId` (a data lane's frames are screened with it). */
+  isIndexOf(peerId: string, index: number): boolean {
+    return this.byIndex.get(index)?.peerId === peerId;
+  }
+
   /** True when the peer's session is old enough that a new handshake should start. */
   needsRekey(peerId: string): boolean {
     const current = this.byPeer.get(peerId)?.current;

@@ -29,6 +29,13 @@ export interface TcpFrameContext<Tag> {
   readonly reply: (payload: Uint8Array, tag: Tag) => void;
   /** A frame on this connection proved who sent it: it is kept past the first-frame deadline. */
   readonly authenticated: () => void;
+  /**
+   * Hands the connection over (a file data lane, docs/PROTOCOL.md): only on the first frame of an
+   * accepted connection. Right after this frame's handler returns, the transport lets go of the
+   * socket (its timers, listeners and slot) and calls `take` with it and the bytes received after
+   * the frame. False when the connection cannot change hands.
+   */
+  readonly detach: (take: (socket: Socket, rest: Buffer[]) => void) => boolean;
 }
 
 export interface TcpTransportDeps<Tag> {
@@ -52,6 +59,8 @@ interface Connection {
   readonly remote: Endpoint;
   /** Carried a frame that opened in a session, or a handshake of ours. */
   authenticated: boolean;
+  /** Called when the connection changes hands (its first-frame deadline no longer applies). */
+  detached?: () => void;
 }
 
 /** Bytes queued for a peer that does not read; past this the connection is dropped. */
@@ -157,6 +166,7 @@ export class TcpTransport<Tag> {
       },
       Math.min(FIRST_FRAME_DEADLINE_MS, this.timeouts.idleMs),
     );
+    connection.detached = () => clearTimeout(deadline);
     socket.once('close', () => clearTimeout(deadline));
   }
 
@@ -197,7 +207,14 @@ export class TcpTransport<Tag> {
     const authenticated = (): void => {
       connection.authenticated = true;
     };
-    socket.on('data', (chunk: Buffer) => {
+    let framesSeen = 0;
+    let taker: ((socket: Socket, rest: Buffer[]) => void) | undefined;
+    const detach = (take: (socket: Socket, rest: Buffer[]) => void): boolean => {
+      if (direction !== 'in' || framesSeen !== 1 || taker !== undefined) return false;
+      taker = take;
+      return true;
+    };
+    const onData = (chunk: Buffer): void => {
       let frames: Buffer[];
       try {
         frames = decoder.push(chunk);
@@ -207,7 +224,14 @@ export class TcpTransport<Tag> {
         socket.destroy();
         return;
       }
-      for (const frame of frames) this.deps.onFrame(frame, { remote, local, reply, authenticated });
+      for (const [i, frame] of frames.entries()) {
+        framesSeen += 1;
+        this.deps.onFrame(frame, { remote, local, reply, authenticated, detach });
+        if (taker === undefined) continue;
+        const rest = [...frames.slice(i + 1).map((f) => encodeFrame(f)), ...decoder.drain()];
+        handOver(taker, rest);
+        return;
+      }
       // A frame that starts must finish in time: a trickle of bytes cannot hold the socket open.
       if (decoder.pendingBytes === 0) {
         clearTimeout(frameTimer);
@@ -218,13 +242,26 @@ export class TcpTransport<Tag> {
           socket.destroy();
         }, this.timeouts.frameMs);
       }
-    });
-    socket.on('error', () => socket.destroy()); // reset or refused: 'close' cleans up
-    socket.on('close', () => {
+    };
+    const onError = (): void => void socket.destroy(); // reset or refused: 'close' cleans up
+    const onClose = (): void => {
       clearTimeout(frameTimer);
       this.live.delete(connection);
       if (decoder.pendingBytes > 0) this.deps.onProblem('TCP connection closed mid-frame', remote);
-    });
+    };
+    const handOver = (take: (socket: Socket, rest: Buffer[]) => void, rest: Buffer[]): void => {
+      clearTimeout(frameTimer);
+      socket.off('data', onData);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      socket.setTimeout(0);
+      this.live.delete(connection);
+      connection.detached?.();
+      take(socket, rest);
+    };
+    socket.on('data', onData);
+    socket.on('error', onError);
+    socket.on('close', onClose);
     return connection;
   }
 

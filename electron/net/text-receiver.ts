@@ -2,9 +2,10 @@ import { formatEndpoint, type Endpoint } from '../../shared/address';
 import type { ChatMessage, NodeCounters, Transport } from '../../shared/domain';
 import type { AckPacket, FragPacket, Packet, TextPacket } from '../../shared/protocol/packets';
 import { BoundedMap } from './bounded-set';
+import { ControlInbox } from './control-inbox';
 import { Reassembler } from './fragments';
 import { InboundOrder, type InboundVerdict } from './inbound-order';
-import type { IncomingRecord, NodePersistence } from './persistence';
+import type { ControlTag, IncomingRecord, NodePersistence } from './persistence';
 import type { StorageGuard } from './storage-guard';
 import type { PeerLink } from './peer-link';
 
@@ -35,8 +36,14 @@ export class TextReceiver {
   private readonly order = new InboundOrder();
   private readonly reassembler = new Reassembler();
   private readonly arrivals = new BoundedMap<string, Arrival>(8_192);
+  /** Control messages: their consumers, and each one handled before its ack. */
+  readonly controls = new ControlInbox();
 
   constructor(private readonly deps: TextReceiverDeps) {}
+
+  close(): void {
+    this.controls.close();
+  }
 
   /** After a restart: streams continue where they were, held messages wait for their gaps. */
   restore(): void {
@@ -55,6 +62,7 @@ export class TextReceiver {
         ts: r.sentAt,
         text: r.text,
         ...(r.reply === undefined ? {} : { reply: r.reply }),
+        ...(r.control === undefined ? {} : { control: r.control.name }),
       })),
     );
     for (const r of held) this.arrivals.set(r.id, { transport: r.transport, remote: r.remote });
@@ -66,24 +74,37 @@ export class TextReceiver {
     transport: Transport,
     reply?: (p: Packet) => void,
   ): void {
+    const again = (): void => this.receive(packet, from, transport, reply);
+    // A consumer is handling this peer's control messages: the stream waits for it.
+    if (this.controls.defer(packet.from, again)) return;
     const verdict = this.order.accept(packet);
+    // Control messages are handled in stream order before they are committed and acknowledged.
+    const waiting = verdict.deliver.filter((m) => !this.controls.ready(m));
+    if (waiting.length > 0) {
+      if (waiting.some((m) => this.controls.unserved(m))) return; // no ack: it comes again
+      this.controls.run(packet.from, waiting, again);
+      return;
+    }
     if (verdict.duplicate) this.deps.counters.duplicatesDropped += 1;
     const now = this.deps.now();
     const arrival: Arrival = { transport, remote: formatEndpoint(from) };
     const shown = this.store(packet, verdict, arrival, now);
     if (shown === undefined) return; // not stored: no ack, so the sender sends it again
     verdict.commit();
+    for (const message of verdict.deliver) this.controls.committed(message.id);
     if (verdict.ack && !verdict.duplicate) this.arrivals.set(packet.id, arrival);
     if (verdict.ack) this.acknowledge(packet, from, reply);
     for (const message of shown) {
-      this.deps.counters.messagesReceived += 1;
       const how = this.arrivals.get(message.id) ?? arrival;
       this.arrivals.delete(message.id);
+      const card = this.tagOf(message)?.card;
+      if (message.control !== undefined && card === undefined) continue; // never shown
+      this.deps.counters.messagesReceived += 1;
       this.deps.received({
         id: message.id,
         peerId: message.from,
         direction: 'in',
-        text: message.text,
+        text: card === undefined ? message.text : card.names.join(', '),
         transport: how.transport,
         state: 'received',
         seq: message.seq,
@@ -91,8 +112,17 @@ export class TextReceiver {
         receivedAt: now,
         remote: how.remote,
         ...(message.reply === undefined ? {} : { reply: message.reply }),
+        ...(card === undefined ? {} : { file: card }),
       });
     }
+  }
+
+  /** A control message's tag: its consumer's name and the card it shows as, if any. */
+  private tagOf(message: TextPacket): ControlTag | undefined {
+    const name = message.control;
+    if (name === undefined) return undefined;
+    const card = this.controls.consumer(name)?.card(message.text);
+    return card === undefined ? { name } : { name, card };
   }
 
   receiveFragment(fragment: FragPacket, from: Endpoint): void {
@@ -123,21 +153,27 @@ export class TextReceiver {
     // The new message is inserted in place when it is the first to show; otherwise it is stored
     // held and released with the rest, so stored order is exactly delivery order.
     const first = verdict.deliver[0]?.id === packet.id;
-    const record: IncomingRecord | undefined = accepted
-      ? {
-          id: packet.id,
-          peerId: packet.from,
-          epoch: packet.epoch,
-          seq: packet.seq,
-          text: packet.text,
-          transport: arrival.transport,
-          sentAt: packet.ts,
-          receivedAt: now,
-          remote: arrival.remote,
-          held: !first,
-          ...(packet.reply === undefined ? {} : { reply: packet.reply }),
-        }
-      : undefined;
+    const control = this.tagOf(packet);
+    // A control message is stored while it waits for an earlier one, or as a card; otherwise
+    // only its place in the stream is kept.
+    const kept = control === undefined || !first || control.card !== undefined;
+    const record: IncomingRecord | undefined =
+      accepted && kept
+        ? {
+            id: packet.id,
+            peerId: packet.from,
+            epoch: packet.epoch,
+            seq: packet.seq,
+            text: packet.text,
+            transport: arrival.transport,
+            sentAt: packet.ts,
+            receivedAt: now,
+            remote: arrival.remote,
+            held: !first,
+            ...(packet.reply === undefined ? {} : { reply: packet.reply }),
+            ...(control === undefined ? {} : { control }),
+          }
+        : undefined;
     const released = verdict.deliver.filter((m) => !(first && m.id === packet.id)).map((m) => m.id);
     const stored = this.deps.storage.run('store received messages', () =>
       store.recordInbound({

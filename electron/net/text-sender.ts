@@ -12,7 +12,12 @@ import { MAX_INNER_DATAGRAM_BYTES, TCP_ACK_TIMEOUT_MS } from '../../shared/proto
 import type { AckPacket, TextPacket } from '../../shared/protocol/packets';
 import { fragmentText } from './fragments';
 import type { ResolvedOptions } from './node-options';
-import { HELD_EPOCH, type NodePersistence, type OutgoingRecord } from './persistence';
+import {
+  HELD_EPOCH,
+  type ControlTag,
+  type NodePersistence,
+  type OutgoingRecord,
+} from './persistence';
 import type { PeerTable } from './peer-table';
 import { DeliveryStateWriter } from './state-writer';
 import { ReliableSender, type OutboundMessage, type SendMode } from './reliable-sender';
@@ -34,6 +39,8 @@ export interface TextSenderDeps {
   readonly persistence?: NodePersistence | undefined;
   readonly storage: StorageGuard;
   stateChanged(change: MessageStateChange): void;
+  /** A control message changed state (these are no conversation's messages, cards included). */
+  controlState?(change: MessageStateChange, control: string): void;
   warn(message: string, remote: Endpoint): void;
   /** A transmission that asks for an answer went to this peer (for "not responding"). */
   transmitted?(peerId: string): void;
@@ -48,6 +55,8 @@ export class TextSender {
   private readonly sender: ReliableSender;
   /** Peers whose key changed: messages to them are stored `held`, not sent (docs/PROTOCOL.md). */
   private readonly held = new Set<string>();
+  /** Open control messages (id → consumer): their states go to the consumer, not a conversation. */
+  private readonly controls = new Map<string, string>();
   private readonly states: DeliveryStateWriter | undefined;
   /**
    * Peers reached over TCP after UDP went unanswered, with when a UDP probe last went to each:
@@ -68,7 +77,14 @@ export class TextSender {
         // A state that cannot be stored is still true now; after a restart the message is resent
         // and the receiver's duplicate check answers for it.
         states?.write(change);
-        deps.stateChanged(change);
+        const control = this.controls.get(change.id);
+        if (control === undefined) {
+          deps.stateChanged(change);
+          return;
+        }
+        if (change.state === 'delivered' || change.state === 'cancelled')
+          this.controls.delete(change.id);
+        deps.controlState?.(change, control);
       },
       reachable: (peerId) => deps.peers.get(peerId)?.online === true,
       canFallBackEarly: (message) => this.canUseTcp(message.to) && message.mode === 'udp',
@@ -82,11 +98,21 @@ export class TextSender {
     });
   }
 
+  /**
+   * Stores a control message to `peer` (its body in `text`, docs/PROTOCOL.md "Control
+   * messages") and starts sending it in the peer's stream, like any text. Throws
+   * NodeError('storage') if it cannot be stored.
+   */
+  sendControl(peer: PeerInfo, control: ControlTag, body: string): ChatMessage {
+    return this.send(peer, body, undefined, control);
+  }
+
   /** Stores a new message to `peer` and starts sending it; throws NodeError('storage') if it cannot be stored. */
-  send(peer: PeerInfo, text: string, reply?: MessageReply): ChatMessage {
+  send(peer: PeerInfo, text: string, reply?: MessageReply, control?: ControlTag): ChatMessage {
     const o = this.deps.options;
-    const mode = this.modeFor(peer, text, reply);
-    const message = this.sender.prepare(peer.id, text, o.now(), mode, reply);
+    const mode = this.modeFor(peer, text, reply, control?.name);
+    const prepared = this.sender.prepare(peer.id, text, o.now(), mode, reply);
+    const message = control === undefined ? prepared : { ...prepared, control: control.name };
     const held = this.held.has(peer.id);
     const replied = reply === undefined ? {} : { reply };
     const record: OutgoingRecord = {
@@ -101,6 +127,7 @@ export class TextSender {
       transport: message.transport,
       attempts: 0,
       ...replied,
+      ...(control === undefined ? {} : { control }),
     };
     try {
       this.deps.persistence?.recordOutgoing(record, held ? undefined : message.seq + 1);
@@ -110,7 +137,8 @@ export class TextSender {
         cause: error,
       });
     }
-    this.deps.counters.messagesSent += 1;
+    if (control === undefined) this.deps.counters.messagesSent += 1;
+    else this.controls.set(record.id, control.name);
     if (held) {
       const change = {
         id: record.id,
@@ -119,7 +147,7 @@ export class TextSender {
         transport: record.transport,
         attempts: 0,
       };
-      queueMicrotask(() => this.deps.stateChanged(change));
+      if (control === undefined) queueMicrotask(() => this.deps.stateChanged(change));
     } else {
       this.sender.start(message);
     }
@@ -137,6 +165,7 @@ export class TextSender {
       receivedAt: record.sentAt,
       remote: record.remote,
       ...replied,
+      ...(control?.card === undefined ? {} : { file: control.card }),
     };
   }
 
@@ -148,8 +177,12 @@ export class TextSender {
     this.sender.restore(
       store.loadOutbox().map((r) => {
         const peer = this.deps.peers.get(r.peerId);
-        const mode: SendMode = peer === undefined ? 'udp' : this.modeFor(peer, r.text, r.reply);
+        const control = r.control?.name;
+        if (control !== undefined) this.controls.set(r.id, control);
+        const mode: SendMode =
+          peer === undefined ? 'udp' : this.modeFor(peer, r.text, r.reply, control);
         return {
+          ...(control === undefined ? {} : { control }),
           id: r.id,
           to: r.peerId,
           epoch: r.epoch,
@@ -179,8 +212,9 @@ export class TextSender {
     if (store === undefined) return;
     this.states?.flush();
     for (const record of store.loadUndelivered(from)) {
-      const mode = this.modeFor(to, record.text, record.reply);
-      const message = this.sender.prepare(
+      const control = record.control?.name;
+      const mode = this.modeFor(to, record.text, record.reply, control);
+      const prepared = this.sender.prepare(
         to.id,
         record.text,
         record.sentAt,
@@ -188,6 +222,7 @@ export class TextSender {
         record.reply,
         record.id,
       );
+      const message = control === undefined ? prepared : { ...prepared, control };
       const remote = `${to.address}:${String(to.port)}`;
       const moved = this.deps.storage.run('move a held message', () =>
         store.readdressOutgoing(
@@ -198,6 +233,10 @@ export class TextSender {
       );
       if (moved === undefined) return;
       this.sender.start(message);
+      if (control !== undefined) {
+        this.controls.set(record.id, control);
+        continue;
+      }
       this.deps.stateChanged({
         id: record.id,
         peerId: to.id,
@@ -255,9 +294,9 @@ export class TextSender {
   }
 
   /** It fits a datagram, or TCP when both sides have it, or fragments. */
-  private modeFor(peer: PeerInfo, text: string, reply?: MessageReply): SendMode {
+  private modeFor(peer: PeerInfo, text: string, reply?: MessageReply, control?: string): SendMode {
     if (this.overTcp.has(peer.id) && this.canUseTcp(peer.id)) return 'tcp';
-    if (fitsOneDatagram(text, reply)) return 'udp';
+    if (fitsOneDatagram(text, reply, control)) return 'udp';
     return this.deps.link.tcpEnabled() && peer.tcpPort !== null ? 'tcp' : 'fragments';
   }
 
@@ -276,6 +315,7 @@ export class TextSender {
       ts: message.ts,
       text: message.text,
       ...(message.reply === undefined ? {} : { reply: message.reply }),
+      ...(message.control === undefined ? {} : { control: message.control }),
     };
   }
 

@@ -83,6 +83,10 @@ export interface NodeEvents {
   typing: [{ readonly peerId: string }];
   warning: [NodeWarning];
   storage: [StorageHealth];
+  /** A control message we sent changed state (`delivered`: the peer's consumer handled it). */
+  'control-state': [{ readonly change: MessageStateChange; readonly control: string }];
+  /** A control message we sent shows in the conversation as a card (a file offer). */
+  card: [ChatMessage];
   /** A handshake completed: the peer proved this key (its node id is derived from it). */
   session: [PeerSession];
   packet: [PacketLogEntry];

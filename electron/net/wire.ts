@@ -31,6 +31,8 @@ export type Inbound =
       readonly reply?: (bytes: Uint8Array, meta: SendMeta) => void;
       /** For TCP: the frame proved who sent it (the connection is kept). */
       readonly authenticated?: () => void;
+      /** For TCP: hands the connection over after this frame (a file data lane). */
+      readonly detach?: TcpFrameContext<SendMeta>['detach'];
       readonly log: (meta: SendMeta) => void;
     }
   | { readonly type: 'plain'; readonly text: string; readonly from: Endpoint; readonly via: Via };
@@ -169,6 +171,21 @@ export class Wire {
     });
   }
 
+  /**
+   * Logs what a file data lane carried (lanes write their own sockets and count their own frames;
+   * electron/net/lanes.ts): one entry per lane and second, not one per record.
+   */
+  logLane(
+    direction: 'in' | 'out',
+    size: number,
+    local: Endpoint,
+    remote: Endpoint,
+    meta: SendMeta,
+    bytes: Uint8Array = new Uint8Array(0),
+  ): void {
+    this.record(direction, 'tcp', bytes, local, remote, meta, size);
+  }
+
   /** Sends one frame over TCP to `to` (the peer's TCP port). Rejects when it cannot connect. */
   async sendTcp(bytes: Uint8Array, to: Endpoint, meta: SendMeta): Promise<void> {
     if (this.tcp === undefined || !this.tcp.enabled) throw new Error('TCP is off');
@@ -300,6 +317,7 @@ export class Wire {
       transport: 'tcp',
       reply: (bytes, meta) => context.reply(bytes, meta),
       authenticated: context.authenticated,
+      detach: context.detach,
       log: (meta) => this.logIn('tcp', payload, local, remote, meta),
     });
   }
@@ -355,8 +373,9 @@ export class Wire {
     local: Endpoint,
     remote: Endpoint,
     meta: SendMeta,
+    wholeSize?: number,
   ): void {
-    const size = bytes.byteLength;
+    const size = wholeSize ?? bytes.byteLength;
     const at = this.deps.now();
     const log = this.deps.log;
     // Built when read: formatting every datagram cost more than sealing it (issue 18).

@@ -92,7 +92,10 @@ export class MessageReads {
     return row?.total ?? 0;
   }
 
-  /** Newest matches first; each hit names its conversation and message. */
+  /**
+   * Newest matches first; each hit names its conversation and message. File cards are left out:
+   * their stored text is the offer's control message (JSON), not words anyone typed.
+   */
   search(query: string, limit: number): SearchHit[] {
     const text = query.trim();
     if (text === '') return [];
@@ -103,14 +106,14 @@ export class MessageReads {
         ? this.sql.all<Hit>(
             `SELECT m.id, m.peer_id, m.received_at, m.text
              FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
-             WHERE messages_fts MATCH ? AND m.position IS NOT NULL
+             WHERE messages_fts MATCH ? AND m.position IS NOT NULL AND m.control IS NULL
              ORDER BY m.position DESC LIMIT ?`,
             `"${text.replace(/"/g, '""')}"`,
             limit,
           )
         : this.sql.all<Hit>(
             `SELECT id, peer_id, received_at, text FROM messages
-             WHERE text LIKE ? ESCAPE '\\' AND position IS NOT NULL
+             WHERE text LIKE ? ESCAPE '\\' AND position IS NOT NULL AND control IS NULL
              ORDER BY position DESC LIMIT ?`,
             likePattern(text),
             limit,

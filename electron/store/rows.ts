@@ -1,11 +1,12 @@
 import type {
   ChatMessage,
   DeliveryStatus,
+  FileCard,
   PeerInfo,
   PeerStatus,
   Transport,
 } from '../../shared/domain';
-import type { IncomingRecord, OutgoingRecord } from '../net/index';
+import type { ControlTag, IncomingRecord, OutgoingRecord } from '../net/index';
 
 /** Row shapes as SQLite returns them, and their mapping to the app's types. */
 export interface MessageRow {
@@ -25,6 +26,9 @@ export interface MessageRow {
   position: number | null;
   reply_id: string | null;
   reply_excerpt: string | null;
+  /** Migration 7: a control message's consumer, and the card it shows as (JSON). */
+  control: string | null;
+  file_card: string | null;
 }
 
 export interface PeerRow {
@@ -49,12 +53,49 @@ function replyOf(row: MessageRow) {
     : { reply: { id: row.reply_id, excerpt: row.reply_excerpt ?? '' } };
 }
 
+/** The card of a stored file offer; a row this build cannot read shows as text. */
+function cardOf(row: MessageRow): FileCard | undefined {
+  if (row.file_card === null) return undefined;
+  try {
+    const card = JSON.parse(row.file_card) as Partial<FileCard> | null;
+    if (
+      typeof card?.transferId !== 'string' ||
+      !Array.isArray(card.names) ||
+      typeof card.files !== 'number' ||
+      typeof card.folders !== 'number' ||
+      typeof card.bytes !== 'number'
+    )
+      return undefined;
+    return {
+      transferId: card.transferId,
+      names: card.names.filter((n): n is string => typeof n === 'string'),
+      files: card.files,
+      folders: card.folders,
+      bytes: card.bytes,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function controlOf(row: MessageRow): { control?: ControlTag } {
+  if (row.control === null) return {};
+  const card = cardOf(row);
+  return { control: card === undefined ? { name: row.control } : { name: row.control, card } };
+}
+
+/** The text a row shows: a file offer's names, not its control message. */
+function shownText(row: MessageRow, card: FileCard | undefined): string {
+  return row.control === null ? row.text : (card?.names.join(', ') ?? '');
+}
+
 export function toChatMessage(row: MessageRow): ChatMessage {
+  const card = cardOf(row);
   return {
     id: row.id,
     peerId: row.peer_id,
     direction: row.direction,
-    text: row.text,
+    text: shownText(row, card),
     transport: row.transport,
     state: row.direction === 'in' ? 'received' : (row.state as DeliveryStatus),
     seq: row.seq,
@@ -63,6 +104,7 @@ export function toChatMessage(row: MessageRow): ChatMessage {
     ...(row.rtt_ms === null ? {} : { rttMs: row.rtt_ms }),
     remote: row.remote,
     ...replyOf(row),
+    ...(card === undefined ? {} : { file: card }),
   };
 }
 
@@ -79,6 +121,7 @@ export function toIncoming(row: MessageRow): IncomingRecord {
     remote: row.remote,
     held: row.position === null,
     ...replyOf(row),
+    ...controlOf(row),
   };
 }
 
@@ -96,6 +139,7 @@ export function toOutgoing(row: MessageRow): OutgoingRecord {
     attempts: row.attempts,
     ...(row.rtt_ms === null ? {} : { rttMs: row.rtt_ms }),
     ...replyOf(row),
+    ...controlOf(row),
   };
 }
 

@@ -5,6 +5,7 @@ import {
   HELD_EPOCH,
   IPMSG_EPOCH,
   PLAIN_EPOCH,
+  type ControlTag,
   type IncomingRecord,
   type OutgoingRecord,
 } from '../net/index';
@@ -12,6 +13,7 @@ import { IpmsgStore } from './ipmsg-store';
 import { MessageReads } from './message-reads';
 import { toIncoming, toOutgoing, toPeer, type MessageRow, type PeerRow } from './rows';
 import type { SqlDatabase } from './sql-database';
+import { SqlTransferStore } from './transfer-store';
 import { TrustStore } from './trust-store';
 
 /** The database's copy of who this profile is (the key itself lives only in identity.json). */
@@ -32,6 +34,8 @@ export type StoredSettings = Omit<Settings, 'nick' | 'status'>;
 export class Store {
   readonly reads: MessageReads;
   readonly trust: TrustStore;
+  /** The file engine's transfers (migration 7). */
+  readonly transfers: SqlTransferStore;
   readonly ipmsg: IpmsgStore;
   /** Next conversation position; the profile lock makes this process the only writer. */
   private nextPosition: number;
@@ -39,6 +43,7 @@ export class Store {
   constructor(readonly sql: SqlDatabase) {
     this.reads = new MessageReads(sql);
     this.trust = new TrustStore(sql);
+    this.transfers = new SqlTransferStore(sql);
     this.ipmsg = new IpmsgStore(sql);
     this.nextPosition = this.lastPosition() + 1;
     sql.onRollback(() => {
@@ -161,8 +166,9 @@ export class Store {
     const position = record.held ? null : this.nextPosition;
     const result = this.sql.run(
       `INSERT INTO messages (id, peer_id, direction, epoch, seq, text, transport, state, sent_at,
-         received_at, remote, attempts, position, reply_id, reply_excerpt)
-       VALUES (?, ?, 'in', ?, ?, ?, ?, 'received', ?, ?, ?, 1, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+         received_at, remote, attempts, position, reply_id, reply_excerpt, control, file_card)
+       VALUES (?, ?, 'in', ?, ?, ?, ?, 'received', ?, ?, ?, 1, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO NOTHING`,
       record.id,
       record.peerId,
       record.epoch,
@@ -175,16 +181,27 @@ export class Store {
       position,
       record.reply?.id ?? null,
       record.reply?.excerpt ?? null,
+      ...controlColumns(record.control),
     );
     if (result.changes === 0) return 'duplicate';
     if (position !== null) this.nextPosition += 1;
     return 'inserted';
   }
 
-  /** Held messages became deliverable: they take their place in the conversation, in order. */
+  /**
+   * Held messages became deliverable: they take their place in the conversation, in order. A
+   * control message without a card was kept only while it waited: it leaves the table.
+   */
   releaseHeld(peerId: string, ids: readonly string[], at: number): void {
     this.transaction(() => {
       for (const id of ids) {
+        const hidden = this.sql.run(
+          `DELETE FROM messages WHERE id = ? AND peer_id = ? AND position IS NULL
+             AND direction = 'in' AND control IS NOT NULL AND file_card IS NULL`,
+          id,
+          peerId,
+        );
+        if (hidden.changes > 0) continue;
         const result = this.sql.run(
           `UPDATE messages SET position = ?, received_at = ?
            WHERE id = ? AND peer_id = ? AND position IS NULL AND direction = 'in'`,
@@ -245,11 +262,14 @@ export class Store {
     );
   }
 
+  /** A control message without a card gets no position: it is sent, never shown. */
   insertOutgoing(record: OutgoingRecord): void {
+    const shown = record.control === undefined || record.control.card !== undefined;
     this.sql.run(
       `INSERT INTO messages (id, peer_id, direction, epoch, seq, text, transport, state, sent_at,
-         received_at, remote, attempts, rtt_ms, position, reply_id, reply_excerpt)
-       VALUES (?, ?, 'out', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         received_at, remote, attempts, rtt_ms, position, reply_id, reply_excerpt, control,
+         file_card)
+       VALUES (?, ?, 'out', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       record.id,
       record.peerId,
       record.epoch,
@@ -262,11 +282,12 @@ export class Store {
       record.remote,
       record.attempts,
       record.rttMs ?? null,
-      this.nextPosition,
+      shown ? this.nextPosition : null,
       record.reply?.id ?? null,
       record.reply?.excerpt ?? null,
+      ...controlColumns(record.control),
     );
-    this.nextPosition += 1;
+    if (shown) this.nextPosition += 1;
   }
 
   updateOutgoing(change: MessageStateChange): void {
@@ -300,13 +321,13 @@ export class Store {
       .map(toOutgoing);
   }
 
-  /** Undelivered messages to one peer, held ones included, oldest first. */
+  /** Undelivered messages to one peer, held ones included, oldest first (control messages too). */
   listUndelivered(peerId: string): OutgoingRecord[] {
     return this.sql
       .all<MessageRow>(
         `SELECT * FROM messages WHERE direction = 'out' AND peer_id = ?
            AND state NOT IN ('delivered', 'cancelled') AND epoch <> ?
-         ORDER BY position`,
+         ORDER BY rowid`,
         peerId,
         PLAIN_EPOCH,
       )
@@ -403,4 +424,10 @@ export class Store {
       peerId,
     );
   }
+}
+
+/** The `control` and `file_card` columns of a message (migration 7). */
+function controlColumns(control: ControlTag | undefined): [string | null, string | null] {
+  if (control === undefined) return [null, null];
+  return [control.name, control.card === undefined ? null : JSON.stringify(control.card)];
 }

@@ -35,6 +35,11 @@ export const CALL_CHANNELS = [
   'files:decline',
   'files:cancel',
   'files:list',
+  'files:pause',
+  'files:resume',
+  'files:retry',
+  'files:files',
+  'files:pick',
   'ipmsg:refresh',
 ] as const satisfies readonly CallChannel[];
 

@@ -19,7 +19,7 @@ import type {
   SearchHit,
   SocketsSnapshot,
 } from '../domain';
-import type { TransferEvent, TransferInfo } from '../transfers';
+import type { TransferEvent, TransferFileInfo, TransferInfo } from '../transfers';
 import type { callSchemas, Settings } from './schemas';
 
 /** This node as the renderer shows it in "my card" and the About box. */
@@ -103,6 +103,17 @@ export interface CallResults {
   'files:decline': TransferInfo;
   'files:cancel': TransferInfo;
   'files:list': TransferInfo[];
+  'files:pause': TransferInfo;
+  'files:resume': TransferInfo;
+  /** Fetches only the failed files of a failed transfer again (receiver). */
+  'files:retry': TransferInfo;
+  /** The files of one transfer (a folder may hold thousands: asked for, not sent with events). */
+  'files:files': TransferFileInfo[];
+  /**
+   * What the user picked in main's file dialog (empty when cancelled). Only these paths may then
+   * be sent (`files:send`) or saved into (`files:accept`) by the renderer.
+   */
+  'files:pick': { paths: string[] };
   /** IPMsg: BR_ENTRY to everyone now; peers that do not answer are marked offline. */
   'ipmsg:refresh': null;
 }

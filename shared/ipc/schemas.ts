@@ -131,5 +131,11 @@ export const callSchemas = {
   'files:decline': z.object({ id: transferId }),
   'files:cancel': z.object({ id: transferId }),
   'files:list': none,
+  'files:pause': z.object({ id: transferId }),
+  'files:resume': z.object({ id: transferId }),
+  'files:retry': z.object({ id: transferId }),
+  'files:files': z.object({ id: transferId }),
+  /** Opens main's file dialog: files (several) or a folder (one), for sending or saving. */
+  'files:pick': z.object({ kind: z.enum(['files', 'folders', 'folder']) }),
   'ipmsg:refresh': none,
 } as const;

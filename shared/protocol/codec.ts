@@ -59,13 +59,17 @@ const LONGEST = Number.MAX_SAFE_INTEGER;
  * sender writes (32-hex id, 12-character message id, largest numbers). The node decides UDP or
  * TCP with this, and the composer shows the same answer before sending.
  */
-export function fitsOneDatagram(text: string, reply?: TextReply): boolean {
+export function fitsOneDatagram(text: string, reply?: TextReply, control?: string): boolean {
   // Without encoding where the length decides: JSON takes at least one byte and at most six
-  // (a \u escape) per UTF-16 unit.
+  // (a \u escape) per UTF-16 unit. A control message (docs/PROTOCOL.md) is always probed.
   if (text.length > MAX_INNER_DATAGRAM_BYTES) return false;
-  if (reply === undefined && text.length * 6 + emptyTextBytes() <= MAX_INNER_DATAGRAM_BYTES)
+  if (
+    reply === undefined &&
+    control === undefined &&
+    text.length * 6 + emptyTextBytes() <= MAX_INNER_DATAGRAM_BYTES
+  )
     return true;
-  return probeLength(text, reply) <= MAX_INNER_DATAGRAM_BYTES;
+  return probeLength(text, reply, control) <= MAX_INNER_DATAGRAM_BYTES;
 }
 
 let emptyText: number | undefined;
@@ -75,7 +79,7 @@ function emptyTextBytes(): number {
   return emptyText;
 }
 
-function probeLength(text: string, reply?: TextReply): number {
+function probeLength(text: string, reply?: TextReply, control?: string): number {
   const probe: Packet = {
     kind: 'text',
     from: '0'.repeat(NODE_ID_HEX_LENGTH),
@@ -86,6 +90,7 @@ function probeLength(text: string, reply?: TextReply): number {
     ts: LONGEST,
     text,
     ...(reply === undefined ? {} : { reply }),
+    ...(control === undefined ? {} : { control }),
   };
   return encodingLength(probe);
 }

@@ -73,6 +73,19 @@ export const replySchema = z.object({
 /** UTF-16 units; the UTF-8 byte limit (MAX_TEXT_BYTES) is checked where text is written. */
 const MAX_TEXT_CHARS = 65_536;
 
+/**
+ * The consumers of control messages (docs/PROTOCOL.md, "Control messages"): a reliable message
+ * whose `control` names one of them carries that consumer's message in `text`, not chat text.
+ */
+export const CONTROL_NAMES = ['file'] as const;
+export type ControlName = (typeof CONTROL_NAMES)[number];
+/**
+ * Optional `control` on `text` and `frag`. Any name of up to 32 characters passes (a newer peer's
+ * consumer is acknowledged and ignored, so its stream never stalls); a value that is no such
+ * string reads as `?`, which no consumer has: never as chat text.
+ */
+const control = z.string().min(1).max(32).optional().catch('?');
+
 const ports = {
   /** The sender's client port: where it sends from and wants replies. */
   port,
@@ -119,6 +132,8 @@ export const textSchema = z.object({
   text: z.string().min(1).max(MAX_TEXT_CHARS),
   /** A malformed reply is dropped, never the message it came with. */
   reply: replySchema.optional().catch(undefined),
+  /** Set: `text` is a control message for this consumer (file transfers: `file`), not chat. */
+  control,
 });
 /** One piece of a text too long for a datagram, sent when TCP is off (see PROTOCOL.md). */
 export const fragSchema = z.object({
@@ -138,6 +153,8 @@ export const fragSchema = z.object({
   data: z.string().min(1),
   /** Every fragment of a reply carries it, so the cuts do not depend on which piece is first. */
   reply: replySchema.optional().catch(undefined),
+  /** As on `text`: every fragment of a control message carries it. */
+  control,
 });
 export const ackSchema = z.object({
   kind: z.literal('ack'),
@@ -147,6 +164,13 @@ export const ackSchema = z.object({
   seq,
 });
 
+/**
+ * Sealed, over TCP only, as the first frame of a new connection: "this connection carries file
+ * data records from now on" (a data lane, docs/PROTOCOL.md "File data"). The accepting node
+ * answers with the same packet on it; every later frame is a sealed data record.
+ */
+export const laneSchema = z.object({ kind: z.literal('lane'), ...header });
+
 export const packetSchema = z.discriminatedUnion('kind', [
   announceSchema,
   helloSchema,
@@ -155,6 +179,7 @@ export const packetSchema = z.discriminatedUnion('kind', [
   fragSchema,
   ackSchema,
   typingSchema,
+  laneSchema,
 ]);
 
 export const headerSchema = z.object({
@@ -180,6 +205,7 @@ export type ByePacket = z.output<typeof byeSchema>;
 export type TextPacket = z.output<typeof textSchema>;
 export type AckPacket = z.output<typeof ackSchema>;
 export type FragPacket = z.output<typeof fragSchema>;
+export type LanePacket = z.output<typeof laneSchema>;
 export type TextReply = z.output<typeof replySchema>;
 export type Packet = z.output<typeof packetSchema>;
 export type PacketKind = Packet['kind'];

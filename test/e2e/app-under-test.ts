@@ -45,6 +45,8 @@ export interface AppOptions {
     readonly host: string;
     readonly interfaces: () => InterfaceAddress[];
   };
+  /** What main's file dialog "picks" (`files:pick`); without it there is no dialog. */
+  readonly pickPaths?: (kind: 'files' | 'folders' | 'folder') => Promise<readonly string[]>;
   /**
    * The IPMsg bridge (docs/IPMSG.md), bound with the node to `bindAddress` (a 127.x.y.z of the
    * test's own), asking only `peers` (IPs): no broadcast at all. Without it there is no bridge.
@@ -108,6 +110,7 @@ export async function launchApp(browser: Browser, options: AppOptions): Promise<
       onSettings: () => undefined,
       openInBrowser: () => Promise.resolve(),
       isSafeExternalUrl: (url) => /^https?:/.test(url),
+      ...(options.pickPaths === undefined ? {} : { pickPaths: options.pickPaths }),
     });
     context = await browser.newContext({
       viewport: options.viewport ?? VIEWPORT,

@@ -390,6 +390,21 @@ export function fakeHandlers(data: FakeData): CallHandlers {
       throw new IpcFailure('not-found', `no transfer ${id}`);
     },
     'files:list': () => [],
+    'files:pause': ({ id }) => {
+      throw new IpcFailure('not-found', `no transfer ${id}`);
+    },
+    'files:resume': ({ id }) => {
+      throw new IpcFailure('not-found', `no transfer ${id}`);
+    },
+    'files:retry': ({ id }) => {
+      throw new IpcFailure('not-found', `no transfer ${id}`);
+    },
+    'files:files': ({ id }) => {
+      throw new IpcFailure('not-found', `no transfer ${id}`);
+    },
+    'files:pick': () => {
+      throw new IpcFailure('unavailable', 'no file dialog in the fake backend');
+    },
     'ipmsg:refresh': () => null,
   };
 }

@@ -129,25 +129,33 @@ function x25519(): Pick<CryptoProvider, 'generateKeyPair' | 'keyPairFromPrivateK
 function aesGcm(key: Uint8Array): AeadKey {
   if (key.length !== AES_KEY_BYTES) throw new RangeError('AES-256-GCM key: 32 bytes');
   const keyObject = createSecretKey(key);
+  const sealParts = (
+    nonce: Uint8Array,
+    associatedData: Uint8Array,
+    plaintext: Uint8Array,
+  ): readonly [Uint8Array, Uint8Array] => {
+    if (nonce.length !== AEAD_NONCE_BYTES) throw new RangeError('AES-GCM nonce: 12 bytes');
+    const cipher = createCipheriv('aes-256-gcm', keyObject, nonce, {
+      authTagLength: AEAD_TAG_BYTES,
+    });
+    cipher.setAAD(associatedData);
+    const body = cipher.update(plaintext);
+    const tail = cipher.final(); // empty for GCM, which is a stream mode
+    return [tail.length === 0 ? body : Buffer.concat([body, tail]), cipher.getAuthTag()];
+  };
   return {
     seal(nonce, associatedData, plaintext, prefix) {
-      if (nonce.length !== AEAD_NONCE_BYTES) throw new RangeError('AES-GCM nonce: 12 bytes');
       // A GCM cipher object takes one nonce (node has no re-init), so one per record; the
       // output is written once into its final array (docs/BENCHMARKS.md, "Crypto per record").
-      const cipher = createCipheriv('aes-256-gcm', keyObject, nonce, {
-        authTagLength: AEAD_TAG_BYTES,
-      });
-      cipher.setAAD(associatedData);
-      const body = cipher.update(plaintext);
-      const tail = cipher.final(); // empty for GCM
+      const [body, tag] = sealParts(nonce, associatedData, plaintext);
       const start = prefix?.length ?? 0;
-      const out = new Uint8Array(start + body.length + tail.length + AEAD_TAG_BYTES);
+      const out = new Uint8Array(start + body.length + tag.length);
       if (prefix !== undefined) out.set(prefix);
       out.set(body, start);
-      out.set(tail, start + body.length);
-      out.set(cipher.getAuthTag(), start + body.length + tail.length);
+      out.set(tag, start + body.length);
       return out;
     },
+    sealParts,
     open(nonce, associatedData, ciphertext) {
       if (nonce.length !== AEAD_NONCE_BYTES || ciphertext.length < AEAD_TAG_BYTES) return undefined;
       const split = ciphertext.length - AEAD_TAG_BYTES;

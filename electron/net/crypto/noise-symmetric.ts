@@ -3,7 +3,7 @@
  * 5.1 and 5.2) for the AESGCM cipher and the SHA256 hash. HandshakeState is in noise.ts.
  */
 import { concatBytes } from './bytes';
-import { noiseHkdf, type AeadKey, type CryptoProvider } from './primitives';
+import { AEAD_TAG_BYTES, noiseHkdf, type AeadKey, type CryptoProvider } from './primitives';
 
 /** Largest Noise message (rev 34 section 3). */
 export const NOISE_MAX_MESSAGE_BYTES = 65_535;
@@ -102,6 +102,29 @@ export class CipherState {
     );
     this.n += 1n;
     return ciphertext;
+  }
+
+  /**
+   * encryptWithAd with the ciphertext and tag apart (a transport record written as parts).
+   * Only for a keyed state: transport records are always sealed.
+   */
+  encryptWithAdParts(
+    associatedData: Uint8Array,
+    plaintext: Uint8Array,
+  ): readonly [Uint8Array, Uint8Array] {
+    const key = this.key;
+    if (key === undefined) throw new NoiseError('invalid-argument', 'no key');
+    if (this.n >= NOISE_RESERVED_NONCE) throw new NoiseError('nonce-exhausted', 'nonce exhausted');
+    const nonce = writeNonce(this.nonceBytes, this.n);
+    let parts: readonly [Uint8Array, Uint8Array];
+    if (key.sealParts !== undefined) parts = key.sealParts(nonce, associatedData, plaintext);
+    else {
+      const sealed = key.seal(nonce, associatedData, plaintext);
+      const split = sealed.length - AEAD_TAG_BYTES;
+      parts = [sealed.subarray(0, split), sealed.subarray(split)];
+    }
+    this.n += 1n;
+    return parts;
   }
 
   /** The plaintext, or undefined on an authentication failure (then n is not incremented). */

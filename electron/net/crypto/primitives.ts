@@ -33,6 +33,16 @@ export interface AeadKey {
     plaintext: Uint8Array,
     prefix?: Uint8Array,
   ): Uint8Array;
+  /**
+   * The same as `seal`, as the ciphertext and the tag apart, so a caller writing them out (a TCP
+   * frame) need not join them: `seal` is `sealParts` concatenated. Optional: without it, callers
+   * cut `seal`'s result.
+   */
+  sealParts?(
+    nonce: Uint8Array,
+    associatedData: Uint8Array,
+    plaintext: Uint8Array,
+  ): readonly [ciphertext: Uint8Array, tag: Uint8Array];
   /** The plaintext, or undefined when authentication fails or any input is malformed. Never throws. */
   open(
     nonce: Uint8Array,

@@ -57,11 +57,27 @@ export type OpenResult =
   | { readonly ok: true; readonly inner: Uint8Array; readonly counter: bigint }
   | { readonly ok: false; readonly code: OpenErrorCode };
 
+export type SealPartsResult =
+  | {
+      readonly ok: true;
+      /** The record is `header`, `ciphertext` and `tag`, in this order. */
+      readonly header: Uint8Array;
+      readonly ciphertext: Uint8Array;
+      readonly tag: Uint8Array;
+      readonly counter: bigint;
+    }
+  | { readonly ok: false; readonly code: 'exhausted' | 'too-large' };
+
 export interface Sender {
   /** The counter the next record will carry (= records sealed so far). */
   readonly counter: bigint;
   /** Seals one inner packet into a TRANSPORT record. A datagram fits MAX_DATAGRAM_INNER_BYTES. */
   seal(inner: Uint8Array): SealResult;
+  /**
+   * The same record in its three parts, for a writer that sends them as one (a TCP frame):
+   * nothing is copied to join them. The same counter rules as `seal`.
+   */
+  sealParts(inner: Uint8Array): SealPartsResult;
 }
 
 export interface Receiver {
@@ -120,6 +136,15 @@ class TransportSender implements Sender {
     // The header is both the associated data and the record's start: sealed behind it in place.
     const record = this.cipher.encryptWithAd(header, inner, header);
     return { ok: true, record, counter };
+  }
+
+  sealParts(inner: Uint8Array): SealPartsResult {
+    if (inner.length > MAX_RECORD_INNER_BYTES) return { ok: false, code: 'too-large' };
+    const counter = this.cipher.nonce;
+    if (counter >= this.limit) return { ok: false, code: 'exhausted' };
+    const header = encodeTransportHeader(this.remoteIndexState, counter);
+    const [ciphertext, tag] = this.cipher.encryptWithAdParts(header, inner);
+    return { ok: true, header, ciphertext, tag, counter };
   }
 }
 

@@ -149,6 +149,8 @@ export interface StoredTransfer {
   readonly planned?: boolean;
   /** Sender: the peer has acknowledged the offer. */
   readonly offerDelivered?: boolean;
+  /** Sender: the control channel's id of the offer, so its delivery is known after a restart. */
+  readonly offerMessageId?: string;
   /** Control messages decided but not yet handed to the control channel. */
   readonly outbox: readonly FileControlMessage[];
 }

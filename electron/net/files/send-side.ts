@@ -59,7 +59,10 @@ export class SendSide {
     this.manifestCache.set(id, encoded);
     this.o.book.update(entry, { outbox: [offer] });
     const [messageId] = this.o.book.flushOutbox(entry);
-    if (messageId !== undefined) this.offerIds.set(messageId, id);
+    if (messageId !== undefined) {
+      this.offerIds.set(messageId, id);
+      this.o.book.update(entry, { offerMessageId: messageId });
+    }
     this.o.book.emit(entry, true);
     if (renamed.length > 0 || skipped.length > 0)
       this.o.events.emit('paths', { transferId: id, side: 'send', renamed, skipped });
@@ -69,8 +72,14 @@ export class SendSide {
   delivered(messageId: string): void {
     const id = this.offerIds.get(messageId);
     this.offerIds.delete(messageId);
-    const entry = id === undefined ? undefined : this.o.book.get(id);
-    if (entry === undefined) return;
+    // After a restart the map is empty: the stored offer's message id still names it.
+    const entry =
+      id === undefined
+        ? this.o.book
+            .all()
+            .find((e) => e.t.direction === 'send' && e.t.offerMessageId === messageId)
+        : this.o.book.get(id);
+    if (entry === undefined || entry.t.offerDelivered === true) return;
     this.o.book.update(entry, { offerDelivered: true });
     this.o.book.emit(entry, true);
   }

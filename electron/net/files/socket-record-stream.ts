@@ -15,18 +15,45 @@ const END_GRACE_MS = 2_000;
 /** write() resolves at once while less than this is queued in the socket. */
 export const WRITE_HIGH_WATER_BYTES = 512 * 1024;
 
+/**
+ * What a frame carries around a record: nothing (the plain channel), or a sealed v2 transport
+ * record (electron/net/lanes.ts). Failures are values; nothing here may throw.
+ */
+export interface RecordCodec {
+  /** The largest frame a peer may send (a bigger length ends the stream). */
+  readonly maxFrameBytes: number;
+  /** The bytes of one frame carrying `record`, length header first, written as one. */
+  frame(record: Uint8Array): readonly Uint8Array[] | ChannelError;
+  /** The record inside a frame, or why the stream must end. */
+  record(frame: Buffer): Uint8Array | ChannelError;
+}
+
+export const PLAIN_CODEC: RecordCodec = {
+  maxFrameBytes: MAX_DATA_RECORD_BYTES,
+  frame(record) {
+    const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
+    header.writeUInt32BE(record.byteLength, 0);
+    return [header, record];
+  },
+  record: (frame) => frame,
+};
+
 export interface SocketStreamOptions {
   readonly highWaterBytes?: number;
   /** Frames the handshake already took off the socket, to be delivered first. */
   readonly decoder?: RecordDecoder;
-  readonly pending?: readonly Buffer[];
+  readonly pending?: readonly Uint8Array[];
+  /** Bytes received before the stream took the socket (they start at a frame boundary). */
+  readonly received?: readonly Buffer[];
+  /** Default: plain frames (PLAIN_CODEC). */
+  readonly codec?: RecordCodec;
 }
 
 const closedError: ChannelError = { code: 'closed', message: 'stream closed' };
 
 class SocketRecordStream implements RecordStream {
   readonly closed: Promise<CloseInfo>;
-  private readonly queue: Buffer[] = [];
+  private readonly queue: Uint8Array[] = [];
   private queuedBytes = 0;
   private reader: ((record: Uint8Array | undefined) => void) | undefined;
   private drainWaiters: (() => void)[] = [];
@@ -34,6 +61,7 @@ class SocketRecordStream implements RecordStream {
   private settleClosed: (info: CloseInfo) => void = () => undefined;
   private readonly decoder: RecordDecoder;
   private readonly highWater: number;
+  private readonly codec: RecordCodec;
 
   constructor(
     private readonly socket: Socket,
@@ -41,9 +69,11 @@ class SocketRecordStream implements RecordStream {
     options: SocketStreamOptions,
   ) {
     this.closed = new Promise((resolve) => (this.settleClosed = resolve));
-    this.decoder = options.decoder ?? new RecordDecoder(MAX_DATA_RECORD_BYTES);
+    this.codec = options.codec ?? PLAIN_CODEC;
+    this.decoder = options.decoder ?? new RecordDecoder(this.codec.maxFrameBytes);
     this.highWater = options.highWaterBytes ?? DEFAULT_READ_HIGH_WATER_BYTES;
     for (const frame of options.pending ?? []) this.enqueue(frame);
+    for (const chunk of options.received ?? []) this.onData(chunk);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.wakeWriters());
     socket.on('end', () => this.finish({ by: 'remote' }));
@@ -59,11 +89,15 @@ class SocketRecordStream implements RecordStream {
       const message = `record of ${record.byteLength} bytes`;
       return Promise.resolve({ ok: false, error: { code: 'too-large', message } });
     }
-    const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
-    header.writeUInt32BE(record.byteLength, 0);
+    const parts = this.codec.frame(record);
+    if (!Array.isArray(parts)) {
+      const error = parts as ChannelError;
+      this.socket.destroy();
+      this.finish({ by: 'error', error });
+      return Promise.resolve({ ok: false, error });
+    }
     this.socket.cork();
-    this.socket.write(header);
-    this.socket.write(record);
+    for (const part of parts as readonly Uint8Array[]) this.socket.write(part);
     this.socket.uncork();
     // Node's own mark (16 KiB) is below one record; ours lets a few records queue.
     if (this.socket.writableLength < WRITE_HIGH_WATER_BYTES) return Promise.resolve({ ok: true });
@@ -94,18 +128,30 @@ class SocketRecordStream implements RecordStream {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.info !== undefined) return;
     const step = this.decoder.push(chunk);
     if ('error' in step) {
       // A bad length from the peer: the stream is unusable, but nothing may throw out of here.
-      this.socket.destroy();
-      this.finish({ by: 'error', error: { code: 'protocol', message: step.error } });
+      this.fail({ code: 'protocol', message: step.error });
       return;
     }
-    for (const record of step.records) this.enqueue(record);
+    for (const frame of step.records) {
+      const record = this.codec.record(frame);
+      if (!(record instanceof Uint8Array)) {
+        this.fail(record);
+        return;
+      }
+      this.enqueue(record);
+    }
     if (this.queuedBytes > this.highWater) this.socket.pause();
   }
 
-  private enqueue(frame: Buffer): void {
+  private fail(error: ChannelError): void {
+    this.socket.destroy();
+    this.finish({ by: 'error', error });
+  }
+
+  private enqueue(frame: Uint8Array): void {
     const reader = this.reader;
     if (reader !== undefined) {
       this.reader = undefined;

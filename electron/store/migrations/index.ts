@@ -4,6 +4,7 @@ import { up as search } from './002-search';
 import { up as trust } from './003-trust';
 import { up as chatWindow } from './004-chat-window';
 import { up as ipmsg } from './006-ipmsg';
+import { up as files } from './007-files';
 
 export interface Migration {
   /** The schema version this migration produces (PRAGMA user_version). */
@@ -15,7 +16,7 @@ export interface Migration {
 /**
  * One migration per schema version, in increasing order. Never edit a released one: add the next.
  * Versions may have gaps while branches that each add one are merged (5 is taken by another
- * branch); before a release they are numbered without gaps again, because a database migrated
+ * branch; 7 is the file transfers'); before a release they are numbered without gaps again, because a database migrated
  * past a gap never runs a migration added into that gap later.
  */
 export const MIGRATIONS: readonly Migration[] = [
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'trust', up: trust },
   { version: 4, name: 'chat-window', up: chatWindow },
   { version: 6, name: 'ipmsg', up: ipmsg },
+  { version: 7, name: 'files', up: files },
 ];
 
 /** The newest schema this build reads and writes: the last migration's version. */

@@ -58,6 +58,7 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
   const { t } = useTranslation();
   const { peerId } = props;
   const send = useAppStore((s) => s.sendMessage);
+  const sendFiles = useAppStore((s) => s.sendFiles);
   const text = useAppStore((s) => s.drafts[peerId] ?? NO_DRAFT);
   const setDraft = useAppStore((s) => s.setDraft);
   const flushDrafts = useAppStore((s) => s.flushDrafts);
@@ -137,6 +138,13 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
     e.preventDefault();
     void submit();
   };
+  /** Main's file dialog, then the offer: its card arrives as a message. */
+  const offerFiles = (kind: 'files' | 'folders') => {
+    setError(null);
+    void sendFiles(peerId, kind).then((result) => {
+      if (!result.ok) setError(t('files.sendFailed', { message: result.error.message }));
+    });
+  };
   const insert = (emoji: string) => {
     const el = input.current;
     const start = el?.selectionStart ?? text.length;
@@ -196,6 +204,28 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
             />
           )}
         </div>
+        {!props.stranger && (
+          <>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={t('files.sendFilesLabel', { nick: props.nick })}
+              title={t('files.sendFiles')}
+              onClick={() => offerFiles('files')}
+            >
+              <Icon name="paperclip" size={20} />
+            </button>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={t('files.sendFolderLabel', { nick: props.nick })}
+              title={t('files.sendFolder')}
+              onClick={() => offerFiles('folders')}
+            >
+              <Icon name="folder" size={20} />
+            </button>
+          </>
+        )}
         <SizeIndicator bytes={bytes} fits={fits} stranger={props.stranger} />
         {error && (
           <span className="field-error" role="alert">

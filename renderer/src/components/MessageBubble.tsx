@@ -8,6 +8,7 @@ import { Avatar } from './Avatar';
 import { Icon, type IconName } from './Icon';
 import { undelivered, useMessageActions } from './message-actions';
 import { MessageText } from './MessageText';
+import { TransferCard } from './TransferCard';
 import { Bdi, Isolated, PeerName } from './PeerName';
 
 /** What a sent message's ticks say: one tick "Sent" where nothing acknowledges, two "Delivered". */
@@ -270,9 +271,13 @@ export const MessageBubble = memo(function MessageBubble(props: {
             )}
           </div>
         )}
-        <div className={`bubble ${m.state}`} title={details}>
+        <div className={`bubble ${m.state}${m.file ? ' file' : ''}`} title={details}>
           <Quote message={m} />
-          <MessageText text={m.text} />
+          {m.file ? (
+            <TransferCard card={m.file} peerId={m.peerId} />
+          ) : (
+            <MessageText text={m.text} />
+          )}
           {mine && (
             <span className="bubble-meta">
               {byTcp && (

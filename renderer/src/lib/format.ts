@@ -47,7 +47,19 @@ export function formatBytes(bytes: number, locale: string): string {
   if (bytes < 1024) return `${bytes.toLocaleString(locale)} B`;
   if (bytes < 1024 * 1024)
     return `${(bytes / 1024).toLocaleString(locale, { maximumFractionDigits: 1 })} KiB`;
-  return `${(bytes / 1024 / 1024).toLocaleString(locale, { maximumFractionDigits: 1 })} MiB`;
+  if (bytes < 1024 * 1024 * 1024)
+    return `${(bytes / 1024 / 1024).toLocaleString(locale, { maximumFractionDigits: 1 })} MiB`;
+  return `${(bytes / 1024 ** 3).toLocaleString(locale, { maximumFractionDigits: 2 })} GiB`;
+}
+
+/** A duration for "time left": `2 h 5 min`, `3 min 20 s`, `12 s`. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.ceil(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h > 0) return `${String(h)} h ${String(m)} min`;
+  if (m > 0) return `${String(m)} min ${String(s % 60)} s`;
+  return `${String(s)} s`;
 }
 
 export function formatNumber(value: number, locale: string): string {

@@ -30,6 +30,7 @@ export function connectBridge(store: AppStore, api: PacketChatApi): () => void {
     s().loadConversations(),
     s().loadPackets(),
     s().loadDrafts(),
+    s().loadTransfers(),
   ]);
   return () => {
     void s().flushDrafts();

@@ -156,16 +156,6 @@ export interface SettingsSlice {
   saveSettings: (patch: Partial<Settings>) => Promise<IpcResult<Settings>>;
 }
 
-/**
- * File transfers as `transfer` events report them (IPMsg's today; PacketChat's file engine's once
- * wired). There is no transfer view yet: each change of state is a notice (transfers-slice.ts).
- */
-export interface TransfersSlice {
-  /** Every transfer seen since the window opened, by id, as last reported. */
-  transfers: Readonly<Record<string, TransferInfo>>;
-  applyTransfer: (event: TransferEvent) => void;
-}
-
 export interface ContactsSlice {
   /** Every contact by id (peer id, or `stranger:IP:PORT`). */
   contacts: Record<string, Contact>;
@@ -276,6 +266,26 @@ export interface TrustSlice {
    * new id (main merged the two; the old contact is gone).
    */
   acceptKey: (peerId: string) => Promise<IpcResult<{ peerId: string }>>;
+}
+
+export type TransferAction = 'decline' | 'cancel' | 'pause' | 'resume' | 'retry';
+
+/**
+ * File transfers as `transfer` events report them, both protocols. PacketChat's show as cards in
+ * the conversation (TransferCard.tsx); every change of state worth knowing is also a notice
+ * (transfers-slice.ts), so IPMsg's, which have no card, are never silent.
+ */
+export interface TransfersSlice {
+  /** Every file transfer by id (both directions), as its last `transfer` event said. */
+  transfers: Readonly<Record<string, TransferInfo>>;
+  transfersLoad: Load;
+  loadTransfers: () => Promise<void>;
+  applyTransfer: (event: TransferEvent) => void;
+  transferAction: (action: TransferAction, id: string) => Promise<IpcResult<TransferInfo>>;
+  /** Asks main's folder dialog where to save, then accepts; null when the dialog was cancelled. */
+  acceptTransfer: (id: string) => Promise<IpcResult<TransferInfo | null>>;
+  /** Asks main's file dialog what to send, then offers it; null when the dialog was cancelled. */
+  sendFiles: (peerId: string, kind: 'files' | 'folders') => Promise<IpcResult<TransferInfo | null>>;
 }
 
 export type AppState = SelfSlice &

@@ -1,5 +1,13 @@
+import type { IpcResult } from '../../../shared/ipc/contract';
 import type { TransferInfo } from '../../../shared/transfers';
-import type { SliceCreator, ToastText, TransferTextKey, TransfersSlice } from './state';
+import { failed, IDLE, LOADING, READY, settle } from './load';
+import type {
+  SliceCreator,
+  ToastText,
+  TransferAction,
+  TransferTextKey,
+  TransfersSlice,
+} from './state';
 
 /** How many of an offer's names a notice shows; the rest are counted ("+3"). */
 const NAMES_SHOWN = 3;
@@ -36,13 +44,30 @@ function noticeKey(
 }
 
 /**
- * `transfer` events into the store. Until the transfer view exists (the file engine's UI), every
- * change of state worth knowing is a plain notice, so files from an IPMsg peer are never silent.
+ * File transfers by id, kept current by `transfer` events (docs/FILES.md, docs/UI.md): the cards
+ * in the conversation read them, and every change of state worth knowing is also a notice, so an
+ * IPMsg transfer (no card) is never silent.
  */
-export const createTransfersSlice: SliceCreator<TransfersSlice> = () => (set, get) => ({
+export const createTransfersSlice: SliceCreator<TransfersSlice> = (api) => (set, get) => ({
   transfers: {},
+  transfersLoad: IDLE,
+  loadTransfers: async () => {
+    set({ transfersLoad: LOADING });
+    const result = await settle(() => api.filesList());
+    if (!result.ok) {
+      set({ transfersLoad: failed(result.error.message) });
+      return;
+    }
+    // Events that came while loading are newer than the list: they win.
+    const known = get().transfers;
+    const transfers: Record<string, TransferInfo> = {};
+    for (const t of result.value) transfers[t.id] = t;
+    set({ transfers: { ...transfers, ...known }, transfersLoad: READY });
+  },
   applyTransfer: ({ transfer }) => {
     const previous = get().transfers[transfer.id];
+    // An older report that arrives late (a call's answer after the event) changes nothing.
+    if (previous !== undefined && previous.updatedAt > transfer.updatedAt) return;
     set((state) => ({ transfers: { ...state.transfers, [transfer.id]: transfer } }));
     if (previous?.state === transfer.state) return;
     const notice = noticeKey(transfer);
@@ -58,5 +83,43 @@ export const createTransfersSlice: SliceCreator<TransfersSlice> = () => (set, ge
       message: `${transfer.state}: ${text.values.names} (${nick})`,
       text,
     });
+  },
+  transferAction: async (action: TransferAction, id: string) => {
+    const call = (): Promise<IpcResult<TransferInfo>> => {
+      switch (action) {
+        case 'decline':
+          return api.filesDecline({ id });
+        case 'cancel':
+          return api.filesCancel({ id });
+        case 'pause':
+          return api.filesPause({ id });
+        case 'resume':
+          return api.filesResume({ id });
+        case 'retry':
+          return api.filesRetry({ id });
+      }
+    };
+    const result = await settle(call);
+    if (result.ok) get().applyTransfer({ transfer: result.value });
+    return result;
+  },
+  acceptTransfer: async (id) => {
+    const picked = await settle(() => api.filesPick({ kind: 'folder' }));
+    if (!picked.ok) return picked;
+    const [dir] = picked.value.paths;
+    if (dir === undefined) return { ok: true, value: null };
+    const result = await settle(() => api.filesAccept({ id, dir }));
+    if (!result.ok) return result;
+    get().applyTransfer({ transfer: result.value });
+    return { ok: true, value: result.value };
+  },
+  sendFiles: async (peerId, kind) => {
+    const picked = await settle(() => api.filesPick({ kind }));
+    if (!picked.ok) return picked;
+    if (picked.value.paths.length === 0) return { ok: true, value: null };
+    const result = await settle(() => api.filesSend({ peerId, paths: picked.value.paths }));
+    if (!result.ok) return result;
+    get().applyTransfer({ transfer: result.value });
+    return { ok: true, value: result.value };
   },
 });

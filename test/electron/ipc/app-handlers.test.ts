@@ -89,4 +89,27 @@ describe('createAppHandlers', () => {
     );
     expect(options.openInBrowser).toHaveBeenCalledOnce();
   });
+
+  it('lets the renderer send and save only what the user picked in main’s dialog', async () => {
+    const { options } = setUp(Promise.resolve());
+    const picks: string[][] = [['/home/me/a.txt'], ['/home/me/Downloads']];
+    const handlers = createAppHandlers({
+      ...options,
+      pickPaths: () => Promise.resolve(picks.shift() ?? []),
+    });
+    const made = { peerId: 'p', paths: ['/etc/passwd'] };
+    await expect(handlers['files:send'](made)).rejects.toMatchObject({
+      code: 'invalid-argument',
+      reason: 'not-picked',
+    });
+    await expect(handlers['files:accept']({ id: 'x', dir: '/home/me/Downloads' })).rejects.toThrow(
+      IpcFailure,
+    );
+    expect(await handlers['files:pick']({ kind: 'files' })).toEqual({ paths: ['/home/me/a.txt'] });
+    await handlers['files:send']({ peerId: 'p', paths: ['/home/me/a.txt'] });
+    await handlers['files:pick']({ kind: 'folder' });
+    await handlers['files:accept']({ id: 'x', dir: '/home/me/Downloads' });
+    expect(options.backend['files:send']).toHaveBeenCalledTimes(1);
+    expect(options.backend['files:accept']).toHaveBeenCalledTimes(1);
+  });
 });

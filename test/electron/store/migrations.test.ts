@@ -105,6 +105,20 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('7 adds control messages, file cards and the file engine’s transfers, keeping messages', () => {
+    const db = new DatabaseSync(join(tempDir(), 'v7.db'));
+    migrate(db, 6);
+    db.exec(`INSERT INTO messages (id, peer_id, direction, epoch, seq, text, transport, state,
+      sent_at, received_at, remote, position) VALUES ('m1', 'p', 'in', 'e', 0, 'hi', 'udp',
+      'received', 1, 1, '127.0.0.1:1', 1)`);
+    expect(migrate(db)).toEqual([7]);
+    expect(tables(db)).toEqual(expect.arrayContaining(['transfers', 'transfer_files']));
+    expect(
+      db.prepare("SELECT text, control, file_card FROM messages WHERE id = 'm1'").get(),
+    ).toEqual({ text: 'hi', control: null, file_card: null });
+    db.close();
+  });
+
   it('4 on a new database leaves the first-run questions to be asked', () => {
     const db = new DatabaseSync(join(tempDir(), 'fresh.db'));
     migrate(db);
