@@ -5,8 +5,8 @@ import type { PeerStatus } from './protocol/packets';
 
 export { PEER_STATUSES, type PeerStatus } from './protocol/packets';
 
-/** How a message or packet travelled. */
-export type Transport = 'udp' | 'tcp';
+/** How a message or packet travelled: `relay` is through an MQTT broker (docs/RELAY.md). */
+export type Transport = 'udp' | 'tcp' | 'relay';
 
 /**
  * Delivery state of a message this node sent. `delivered` means acknowledged by the peer; for a
@@ -18,6 +18,19 @@ export type Transport = 'udp' | 'tcp';
 export type DeliveryStatus = 'sending' | 'delivered' | 'pending' | 'failed' | 'held' | 'cancelled';
 
 // --- peers and contacts --------------------------------------------------------------------------
+
+/**
+ * How a peer is reached now: directly on the LAN at an IP:port, or through a relay broker (named
+ * by its host:port). A peer seen both ways is one contact; the LAN is preferred.
+ */
+export type PeerPath =
+  | { readonly kind: 'lan'; readonly address: string; readonly port: number }
+  | { readonly kind: 'relay'; readonly broker: string };
+
+/** A path as messages and logs name it: `10.0.0.5:4000` on the LAN, `relay broker:8883` else. */
+export function describePath(path: PeerPath): string {
+  return path.kind === 'lan' ? `${path.address}:${String(path.port)}` : `relay ${path.broker}`;
+}
 
 /**
  * Which protocol a peer speaks: PacketChat's own (`pchat`, encrypted sessions) or IP Messenger's
@@ -32,10 +45,15 @@ export interface PeerInfo {
   readonly id: string;
   readonly nick: string;
   readonly host: string;
-  /** The IP the peer talks from (as seen on the wire, not as claimed). */
+  /**
+   * The IP the peer talks from on the LAN (as seen on the wire, not as claimed); '' for a peer
+   * only ever reached through a relay.
+   */
   readonly address: string;
-  /** The peer's client port: where its datagrams come from and where we send to. */
+  /** The peer's client port: where its datagrams come from and where we send to (0: none). */
   readonly port: number;
+  /** The path in use: the LAN address above, or a relay. */
+  readonly path: PeerPath;
   /** TCP fallback port, or null when the peer has TCP off. */
   readonly tcpPort: number | null;
   readonly status: PeerStatus;
@@ -60,13 +78,16 @@ export interface PeerInfo {
   readonly badge?: IpmsgBadge;
 }
 
-export type PeerChangeKind = 'added' | 'updated' | 'online' | 'offline' | 'moved';
+/** `path`: the peer is now reached another way (LAN to relay, or back). */
+export type PeerChangeKind = 'added' | 'updated' | 'online' | 'offline' | 'moved' | 'path';
 
 export interface PeerChange {
   readonly change: PeerChangeKind;
   readonly peer: PeerInfo;
   /** For `moved`: the IP:port the peer used before. */
   readonly previous?: { readonly address: string; readonly port: number };
+  /** For `path`: the path before. */
+  readonly previousPath?: PeerPath;
 }
 
 /** Which local socket a plain datagram arrived on; replies to a stranger leave from the same one. */
@@ -229,7 +250,8 @@ export interface PacketLogEntry {
   readonly protocol?: PeerProtocol;
 }
 
-export type SocketRole = 'udp-server' | 'udp-client' | 'tcp-listener' | 'tcp-connection';
+/** `relay`: the connection to an MQTT broker (local address, the broker as remote). */
+export type SocketRole = 'udp-server' | 'udp-client' | 'tcp-listener' | 'tcp-connection' | 'relay';
 
 export interface SocketInfo {
   readonly role: SocketRole;
@@ -261,6 +283,36 @@ export interface NodeCounters {
   recordsRejected: number;
   /** Sealed records refused by the replay window. */
   replaysRejected: number;
+  /** v2 packets published to and received from relay brokers. */
+  relaySent: number;
+  relayReceived: number;
+}
+
+/** One configured relay broker and the node's connection to it. */
+export interface RelayStatus {
+  /** `host:port`, as paths name it. */
+  readonly broker: string;
+  /** The URL without credentials (`mqtts://host:8883`). */
+  readonly url: string;
+  readonly state: 'connecting' | 'connected' | 'offline';
+  /** Why the last attempt failed, when it did. */
+  readonly error?: string;
+  /** When the state last changed (ms since the Unix epoch). */
+  readonly since: number;
+}
+
+/**
+ * A node listed in a relay's directory: a hint (like an announce) of who can be reached there. It
+ * becomes a contact only once a handshake proves its key.
+ */
+export interface DirectoryEntry {
+  readonly nodeId: string;
+  readonly nick: string;
+  /** Of the key the entry names (the node id is its first 32 hex digits). */
+  readonly fingerprint: string;
+  /** The broker's retained presence: true online, false offline, null not watched. */
+  readonly online: boolean | null;
+  readonly broker: string;
 }
 
 export interface SocketsSnapshot {
@@ -291,5 +343,7 @@ export function emptyCounters(): NodeCounters {
     handshakesCompleted: 0,
     recordsRejected: 0,
     replaysRejected: 0,
+    relaySent: 0,
+    relayReceived: 0,
   };
 }

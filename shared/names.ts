@@ -2,11 +2,29 @@
 // (shared/protocol/packets.ts); what is left can still look like another name: Cyrillic "а" for
 // Latin "a", "rn" for "m", "ALICE" for "alice", or the user's own nick. Two contacts whose names
 // look the same are told apart by a short fingerprint beside the name, as Element does for
-// Matrix display names (the same library: unhomoglyph, Unicode's confusables.txt).
-import unhomoglyph from 'unhomoglyph';
+// Matrix display names (the same data: unhomoglyph's table of Unicode's confusables.txt).
+import confusables from 'unhomoglyph/data.json';
 
 /** Hex digits of the key's fingerprint shown beside a look-alike name (= the node id's first). */
 export const SHORT_FINGERPRINT_HEX = 6;
+
+const table: Readonly<Record<string, string>> = confusables;
+let confusable: RegExp | undefined;
+
+/**
+ * Each confusable character or sequence replaced by its base (unhomoglyph's function). The
+ * pattern of its 6,000 entries is built on first use: a node that never compares names (an idle
+ * command-line node) does not pay for it.
+ */
+function unhomoglyph(text: string): string {
+  confusable ??= new RegExp(
+    Object.keys(table)
+      .map((key) => key.replace(/[.?*+^$[\]\\(){}|-]/g, '\\$&'))
+      .join('|'),
+    'g',
+  );
+  return text.replace(confusable, (match) => table[match] ?? match);
+}
 
 /** Combining marks, invisible format characters and white space: none tells names apart. */
 const IGNORED = /[\p{Mn}\p{Me}\p{Cf}\s]/gu;

@@ -119,6 +119,11 @@ export function createBackend(options: BackendOptions): Backend {
     node.on('packet', (entry) => emit('packets', [packetLog?.add(entry, false) ?? entry]));
     node.on('warning', (warning) => emit('warning', warning));
     node.on('storage', (health) => emit('notice', storageNotice(health)));
+    node.on('directory', (entry) => emit('directory', entry));
+    node.on('relay', () => {
+      const info = self();
+      if (info !== undefined) emit('self', info);
+    });
     let lastCounters = '';
     countersTimer = setInterval(() => {
       const counters = node.info().counters;

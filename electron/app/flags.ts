@@ -3,9 +3,11 @@ import { parseArgs } from 'node:util';
 import { isIPv4, parseEndpoint, parsePort } from '../../shared/address';
 import {
   IPMSG_ENCODINGS,
+  relayUrlText,
   settingsSchema,
   type IpmsgEncodingSetting,
 } from '../../shared/ipc/schemas';
+import type { RelayConfig } from '../net/index';
 import { DEFAULT_SERVER_PORT, MAX_NICK_LENGTH } from '../../shared/protocol/constants';
 import { isProfileName, PROFILE_NAME_RULE } from '../store/profile-name';
 import type { ProfileRequest } from '../store/profiles';
@@ -24,10 +26,23 @@ export const NODE_FLAGS = {
   tcp: { type: 'boolean' },
   profile: { type: 'string' },
   'data-dir': { type: 'string' },
+  relay: { type: 'string', multiple: true },
+  'relay-user': { type: 'string' },
+  'relay-password': { type: 'string' },
+  'relay-ca': { type: 'string' },
+  'relay-directory': { type: 'boolean' },
   ipmsg: { type: 'boolean' },
   'ipmsg-port': { type: 'string' },
   'ipmsg-encoding': { type: 'string' },
 } as const;
+
+/** What the relay flags override; the rest comes from the profile's settings. */
+export interface RelayOverrides {
+  /** `--relay` (repeatable) replaces the stored brokers for this run. */
+  brokers?: RelayConfig[];
+  /** `--no-relay-directory`. */
+  directory?: boolean;
+}
 
 export interface NodeOverrides {
   serverPort?: number;
@@ -35,6 +50,7 @@ export interface NodeOverrides {
   peers?: string[];
   broadcast?: string[];
   tcp?: boolean;
+  relay?: RelayOverrides;
 }
 
 /** IPMsg bridge flags; each wins over the profile's setting (docs/IPMSG.md). */
@@ -62,6 +78,9 @@ export interface ParsedFlags {
   /** Each problem in one sentence; the flag it concerns is ignored (its default applies). */
   readonly errors: readonly string[];
 }
+
+/** A password on the command line is visible to every user of the machine (`ps`): the env is not. */
+const RELAY_PASSWORD_ENV = 'PACKET_CHAT_RELAY_PASSWORD';
 
 const PORT_ENV = {
   'server-port': 'PACKET_CHAT_SERVER_PORT',
@@ -130,6 +149,8 @@ export function parseNodeFlags(
   const broadcast = list('broadcast', isIPv4, 'an IPv4 address');
   if (broadcast !== undefined && broadcast.length > 0) node.broadcast = broadcast;
   if (typeof values['tcp'] === 'boolean') node.tcp = values['tcp'];
+  const relay = relayOf(values, text, env, errors);
+  if (relay !== undefined) node.relay = relay;
   const nick = nickOf(text('nick'), errors);
   const ipmsg = ipmsgOf(values['ipmsg'], text('ipmsg-port'), text('ipmsg-encoding'), errors);
   const extra = Object.fromEntries(
@@ -144,6 +165,41 @@ export function parseNodeFlags(
     },
     extra,
     errors,
+  };
+}
+
+/** `--relay URL` (repeatable) with `--relay-user`, `--relay-password`, `--relay-ca` for each. */
+function relayOf(
+  values: Readonly<Record<string, unknown>>,
+  text: (name: string) => string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  errors: string[],
+): RelayOverrides | undefined {
+  const given = values['relay'];
+  const urls = Array.isArray(given) ? given.filter((v): v is string => typeof v === 'string') : [];
+  const username = text('relay-user');
+  const password = text('relay-password') ?? env[RELAY_PASSWORD_ENV];
+  const caFile = text('relay-ca');
+  const brokers: RelayConfig[] = [];
+  for (const url of urls) {
+    if (!relayUrlText.safeParse(url).success) {
+      errors.push(`--relay must be mqtt://HOST[:PORT] or mqtts://HOST[:PORT], got "${url}"`);
+      continue;
+    }
+    brokers.push({
+      url: url.trim(),
+      ...(username === undefined ? {} : { username }),
+      ...(password === undefined ? {} : { password }),
+      ...(caFile === undefined ? {} : { caFile: path.resolve(caFile) }),
+    });
+  }
+  if (urls.length === 0 && (username !== undefined || caFile !== undefined))
+    errors.push('--relay-user and --relay-ca need a --relay URL');
+  const directory = values['relay-directory'];
+  if (brokers.length === 0 && typeof directory !== 'boolean') return undefined;
+  return {
+    ...(brokers.length === 0 ? {} : { brokers }),
+    ...(typeof directory === 'boolean' ? { directory } : {}),
   };
 }
 

@@ -46,6 +46,7 @@ function mapNodeError(error: unknown): never {
       case 'not-started':
       case 'closed':
       case 'storage':
+      case 'no-relay':
         throw new IpcFailure('unavailable', message, undefined, code);
     }
   }
@@ -115,10 +116,7 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       const conversations = store.reads
         .conversations()
         .map((c) => ({ peerId: c.peerId, at: c.lastMessage?.receivedAt ?? 0 }));
-      const trust = trusted();
-      const contacts = contactList(node, store.listPeers(), conversations, (peer) =>
-        trust.contact(peer),
-      );
+      const contacts = contactList(node, store.listPeers(), conversations, trusted().contacts());
       return [...contacts, ...ipmsg.contacts()];
     },
     'contacts:add': async ({ address, waitMs }) => {
@@ -258,6 +256,11 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       if (contact === undefined) throw new IpcFailure('not-found', `no such contact: ${peerId}`);
       deps.emit('contact', { change: 'updated', peer: contact, kind: 'peer' });
       return contact;
+    },
+    'directory:search': ({ query, limit }) => running().node.directory(query, limit),
+    'directory:add': ({ nodeId }) => {
+      nodeCall(() => running().node.seek(nodeId));
+      return null;
     },
     'contacts:acceptKey': ({ peerId }) => {
       const accepted = trusted().accept(resolveConversation(running().node, peerId));

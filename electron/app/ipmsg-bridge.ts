@@ -136,6 +136,7 @@ export function ipmsgContact(peer: IpmsgPeer): Contact {
     host: peer.host,
     address: peer.address,
     port: peer.port,
+    path: { kind: 'lan', address: peer.address, port: peer.port },
     tcpPort: peer.tcpPort,
     status: peer.status,
     ...absenceText(peer.absence),

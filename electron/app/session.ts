@@ -14,6 +14,7 @@ import { openStore } from '../store/open-store';
 import { acquireProfile, type ProfileLock, type ProfileRequest } from '../store/profiles';
 import type { Store } from '../store/store';
 import { loadIdentity, saveIdentity } from './identity';
+import type { RelayOverrides } from './flags';
 import { createBridge, type IpmsgLaunch } from './ipmsg-bridge';
 import type { Notice } from './notice';
 import { storePersistence } from './persistence-adapter';
@@ -24,8 +25,11 @@ export interface SessionOptions {
   readonly lock?: ProfileLock;
   /** A nickname given on the command line; it is saved to the profile. */
   readonly nick?: string;
-  /** Network overrides (ports, discovery, TCP, timers) for the node. */
-  readonly node?: Omit<NodeOptions, 'identity' | 'aliases' | 'nick' | 'status' | 'persistence'>;
+  /** Network overrides (ports, discovery, TCP, timers, relays) for the node. */
+  readonly node?: Omit<
+    NodeOptions,
+    'identity' | 'aliases' | 'nick' | 'status' | 'persistence' | 'relay'
+  > & { readonly relay?: RelayOverrides };
   /** File engine options (tests shorten its timers). */
   readonly files?: Omit<NodeFileEngineOptions, 'store'>;
   /**
@@ -36,19 +40,30 @@ export interface SessionOptions {
 }
 
 /**
- * Ports, TCP and extra discovery targets from the profile's settings, read at start. Explicit
- * options win, except that their peers are added to the stored targets.
+ * Ports, TCP, extra discovery targets and relays from the profile's settings, read at start.
+ * Explicit options win, except that their peers are added to the stored targets.
  */
 function nodeOptions(store: Store, explicit: SessionOptions['node']): NodeOptions {
   const { values } = store.getSettings();
+  const { relay, ...rest } = explicit ?? {};
+  const brokers = relay?.brokers ?? values.relays ?? [];
   return {
     ...(values.serverPort === undefined ? {} : { serverPort: values.serverPort }),
     ...(values.clientPort === undefined ? {} : { clientPort: values.clientPort }),
     ...(values.tcpFallback === undefined ? {} : { tcp: values.tcpFallback }),
     ...(values.statusText ? { statusText: values.statusText } : {}),
     ...(values.avatarHue == null ? {} : { avatarHue: values.avatarHue }),
-    ...explicit,
+    ...rest,
     peers: [...(values.discoveryTargets ?? []), ...(explicit?.peers ?? [])],
+    relay: {
+      brokers: brokers.map((b) => ({
+        url: b.url,
+        ...(b.username === undefined ? {} : { username: b.username }),
+        ...(b.password === undefined ? {} : { password: b.password }),
+        ...(b.caFile === undefined ? {} : { caFile: b.caFile }),
+      })),
+      directory: relay?.directory ?? values.relayDirectory ?? true,
+    },
   };
 }
 

@@ -8,6 +8,8 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   clientPort: DEFAULT_CLIENT_PORT,
   tcpFallback: true,
   discoveryTargets: [],
+  relays: [],
+  relayDirectory: true,
   language: 'system',
   theme: 'system',
   notifications: true,

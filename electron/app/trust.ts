@@ -11,6 +11,9 @@ import type { PeerTrust } from '../store/trust-store';
  * its nickname and host while it is away. Messages to that contact are then held until the user
  * accepts the new key, which merges the two.
  */
+/** Keys whose fingerprints are kept (more than a profile's contacts ever are). */
+const FINGERPRINT_CACHE = 16_384;
+
 export class Trust {
   constructor(
     private readonly store: Store,
@@ -112,14 +115,41 @@ export class Trust {
     };
   }
 
+  /** Fingerprints by key: a hash each, asked for every contact each time the list is read. */
+  private readonly fingerprints = new Map<string, string | undefined>();
+
+  private fingerprintOf(key: string): string | undefined {
+    if (this.fingerprints.has(key)) return this.fingerprints.get(key);
+    if (this.fingerprints.size >= FINGERPRINT_CACHE) this.fingerprints.clear();
+    const fingerprint = this.node.fingerprintOf(key);
+    this.fingerprints.set(key, fingerprint);
+    return fingerprint;
+  }
+
   /** A peer as a contact, with what is known of its key; undefined once merged into another. */
   contact(peer: PeerInfo): Contact | undefined {
-    const trust = this.store.trust.get(peer.id);
+    return this.contactFrom(peer, (id) => this.store.trust.get(id));
+  }
+
+  /**
+   * A function making contacts of many peers, with every trust record read once up front (one
+   * query for a list of thousands, not one per peer).
+   */
+  contacts(): (peer: PeerInfo) => Contact | undefined {
+    const all = this.store.trust.all();
+    return (peer) => this.contactFrom(peer, (id) => all.get(id));
+  }
+
+  private contactFrom(
+    peer: PeerInfo,
+    trustOf: (id: string) => PeerTrust | undefined,
+  ): Contact | undefined {
+    const trust = trustOf(peer.id);
     if (trust?.aliasOf !== undefined) return undefined;
     const key = trust?.publicKey ?? peer.publicKey;
-    const fingerprint = key === undefined ? undefined : this.node.fingerprintOf(key);
+    const fingerprint = key === undefined ? undefined : this.fingerprintOf(key);
     const to = trust?.keyChangedTo;
-    const newKey = to === undefined ? undefined : this.store.trust.get(to)?.publicKey;
+    const newKey = to === undefined ? undefined : trustOf(to)?.publicKey;
     return {
       ...peer,
       kind: 'peer',
@@ -131,7 +161,7 @@ export class Trust {
         : {
             keyChange: {
               to,
-              fingerprint: newKey === undefined ? '' : (this.node.fingerprintOf(newKey) ?? ''),
+              fingerprint: newKey === undefined ? '' : (this.fingerprintOf(newKey) ?? ''),
             },
           }),
     };

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DEFAULT_CLIENT_PORT, DEFAULT_SERVER_PORT } from '../../shared/protocol/constants';
-import { parseNodeFlags, type IpmsgOverrides } from '../app/flags';
+import { parseNodeFlags, type IpmsgOverrides, type RelayOverrides } from '../app/flags';
 import type { ProfileRequest } from '../store/profiles';
 
 export interface CliOptions {
@@ -10,6 +10,7 @@ export interface CliOptions {
   broadcast: string[] | undefined;
   peers: string[];
   tcp: boolean;
+  relay: RelayOverrides | undefined;
   profile: ProfileRequest;
   ipmsg: IpmsgOverrides;
   /** --accept-files DIR: every incoming file offer is accepted into DIR (absolute). */
@@ -36,6 +37,12 @@ export const USAGE = `Usage: packet-chat [options]
                        interface has one)
   --peer IP[:PORT]     also announce to this address (PORT defaults to the server port); repeatable
   --no-tcp             turn the TCP fallback off
+  --relay URL          an MQTT broker that reaches other subnets and sites, mqtt://HOST[:PORT]
+                       or mqtts://HOST[:PORT] (TLS); repeatable; replaces the profile's relays
+  --relay-user NAME    user name for the relays (or in the URL: mqtt://NAME:PASSWORD@HOST)
+  --relay-password P   password for the relays (better: PACKET_CHAT_RELAY_PASSWORD in the env)
+  --relay-ca FILE      PEM file with the CA of the relays' certificates (mqtts)
+  --no-relay-directory do not subscribe to the relays' directory (large deployments)
   --profile NAME       use this profile (default: the first free of default, default-2, …)
   --data-dir DIR       use this directory as the profile (identity, history, settings)
   --no-ipmsg           do not speak IP Messenger (IPMsg, FeiQ, iptux) on port 2425; --ipmsg
@@ -78,6 +85,7 @@ export function parseCliArgs(
       broadcast: node.broadcast,
       peers: node.peers ?? [],
       tcp: node.tcp ?? true,
+      relay: node.relay,
       profile: flags.profile,
       ipmsg: flags.ipmsg,
       acceptFiles:

@@ -1,7 +1,13 @@
 // The terminal chat's lines, as pure functions of contract data. Every text that came from the
 // network (nicks, host names, addresses, message bodies, warning texts) passes through
 // terminal-text.ts here, before any colour of ours is added around it.
-import type { ChatMessage, Contact, MessageStateChange, PeerChange } from '../../shared/domain';
+import type {
+  ChatMessage,
+  Contact,
+  MessageStateChange,
+  PeerChange,
+  PeerPath,
+} from '../../shared/domain';
 import type { EventPayloads, SelfInfo } from '../../shared/ipc/contract';
 import { isStrangerId } from '../../shared/stranger-id';
 import type { Translate } from './i18n';
@@ -35,8 +41,17 @@ export const endpoint = (c: Pick<Contact, 'address' | 'port'>): string =>
 export const nameOf = (ui: Ui, c: Pick<Contact, 'id' | 'nick'>): string =>
   taggedName(safeName(c.nick), ui.tagOf?.(c.id));
 
-export const peerLabel = (ui: Ui, c: Pick<Contact, 'id' | 'nick' | 'address' | 'port'>): string =>
-  `${nameOf(ui, c)} ${endpoint(c)}`;
+/** Where a contact is reached: its IP:port, or `via relay broker:port`. */
+export const pathText = (
+  ui: Ui,
+  c: Pick<Contact, 'address' | 'port'> & { path?: PeerPath },
+): string =>
+  c.path?.kind === 'relay' ? ui.t('pathRelay', { broker: safeName(c.path.broker) }) : endpoint(c);
+
+export const peerLabel = (
+  ui: Ui,
+  c: Pick<Contact, 'id' | 'nick' | 'address' | 'port'> & { path?: PeerPath },
+): string => `${nameOf(ui, c)} ${pathText(ui, c)}`;
 
 /** A message named by its first words (`lunch at noon?…`), never by its id. */
 export function snippet(text: string): string {
@@ -88,6 +103,14 @@ export function peerChangeLine(
             from: endpoint(previous),
             to: endpoint(peer),
           });
+    case 'path':
+      return t('peerPath', {
+        nick: nameOf(ui, peer),
+        path:
+          peer.path.kind === 'relay'
+            ? t('pathRelay', { broker: safeName(peer.path.broker) })
+            : t('pathLan', { address: endpoint(peer) }),
+      });
     case 'updated':
       return before === undefined || before.nick === peer.nick
         ? undefined

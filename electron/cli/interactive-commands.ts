@@ -2,6 +2,7 @@
 // to the selected peer. Each command answers with the text to print, or nothing.
 import type { ChatMessage } from '../../shared/domain';
 import { MAX_NICK_LENGTH } from '../../shared/protocol/constants';
+import { isNodeId } from '../../shared/protocol/relay';
 import { CallError, type Call } from './call';
 import { messageLine, peerLabel, peersList, type Ui } from './format';
 import type { PeerDirectory } from './peer-directory';
@@ -39,8 +40,26 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   '/peers': (ctx) => peersList(ctx.ui, ctx.directory.peers(), ctx.current()),
   '/to': selectPeer,
   '/add': async (ctx, arg) => {
+    if (isNodeId(arg)) {
+      await ctx.call('directory:add', { nodeId: arg });
+      return ctx.ui.t('seeking', { id: arg });
+    }
     const added = await ctx.call('contacts:add', { address: arg });
     return ctx.ui.t('announced', { address: `${added.address}:${String(added.port)}` });
+  },
+  '/find': async (ctx, arg) => {
+    const entries = await ctx.call('directory:search', { query: arg, limit: 50 });
+    if (entries.length === 0) return ctx.ui.t('directoryEmpty');
+    return entries
+      .map((entry, i) =>
+        ctx.ui.t('directoryEntry', {
+          n: i + 1,
+          nick: safeName(entry.nick),
+          id: entry.nodeId,
+          state: entry.online === true ? 'online' : entry.online === false ? 'offline' : '',
+        }),
+      )
+      .join('\n');
   },
   '/nick': async (ctx, arg) => {
     if (arg === '') return problem(ctx.ui, ctx.ui.t('nickNeeded'));

@@ -147,9 +147,10 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
       case 'counters':
       case 'unread':
       case 'open-conversation':
+      case 'directory':
       case 'typing':
       case 'message-deleted':
-        return; // the inspector's, the desktop's and the chat window's business
+        return; // the inspector's, the desktop's and the chat window's business; /find lists the directory
       case 'message-read':
       case 'transfer':
         return; // no terminal commands for files and read notices yet (/send, /accept: issue 14)

@@ -20,6 +20,7 @@ import {
 import { LOOPBACK_BROADCAST, otherCopyNoter, usesLoopbackFallback } from './notes';
 import { TransferLines } from './transfer-lines';
 import type { CliTransport } from './transport';
+import { isNodeId } from '../../shared/protocol/relay';
 
 export type Write = (event: JsonEvent) => void;
 
@@ -64,10 +65,12 @@ export function createJsonMode(write: Write, options: JsonModeOptions): CliTrans
     switch (e.event) {
       case 'self':
         if (self === undefined) onReady(e.payload);
+        else if (JSON.stringify(self.relays) !== JSON.stringify(e.payload.relays))
+          write({ type: 'relay', relays: e.payload.relays });
         self = e.payload;
         return;
       case 'contact': {
-        const { change, peer, kind, previous, mergedInto } = e.payload;
+        const { change, peer, kind, previous, previousPath, mergedInto } = e.payload;
         if (mergedInto !== undefined) {
           contacts.delete(peer.id);
           write({ type: 'peer', change, peer: peerJson(peer), mergedInto });
@@ -94,6 +97,7 @@ export function createJsonMode(write: Write, options: JsonModeOptions): CliTrans
           change,
           peer: peerJson(peer),
           ...(previous === undefined ? {} : { previous }),
+          ...(previousPath === undefined ? {} : { previousPath }),
         });
         if (self !== undefined && otherCopy(self, peer)) write(otherCopyNotice(self, peer));
         return;
@@ -127,6 +131,9 @@ export function createJsonMode(write: Write, options: JsonModeOptions): CliTrans
         if (e.payload.level === 'info' || NOTICE_WARNINGS.has(e.payload.code))
           write({ type: 'notice', code: e.payload.code, message: e.payload.message });
         else write(errorEvent(e.payload.message, e.payload.code));
+        return;
+      case 'directory':
+        write({ type: 'listed', entry: e.payload });
         return;
       case 'packets':
       case 'counters':
@@ -222,10 +229,21 @@ async function runCommand(
       return;
     }
     case 'add': {
+      if (isNodeId(command.address)) {
+        await call('directory:add', { nodeId: command.address });
+        write({ type: 'seeking', nodeId: command.address });
+        return;
+      }
       const { address, port } = await call('contacts:add', { address: command.address });
       write({ type: 'added', address, port });
       return;
     }
+    case 'directory':
+      write({
+        type: 'directory',
+        entries: await call('directory:search', { query: command.query, limit: command.limit }),
+      });
+      return;
     case 'info': {
       const self = await call('self:get', undefined);
       const { counters } = await call('inspector:sockets', undefined);

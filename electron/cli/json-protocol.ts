@@ -5,11 +5,14 @@ import type {
   ChatMessage,
   Contact,
   DeliveryStatus,
+  DirectoryEntry,
   IpmsgBadge,
   MessageStateChange,
   PacketLogEntry,
   PeerChange,
   PeerInfo,
+  PeerPath,
+  RelayStatus,
   PeerProtocol,
   SearchHit,
   SocketsSnapshot,
@@ -23,7 +26,13 @@ export const commandSchema = z.discriminatedUnion('cmd', [
   // Empty and over-long texts are refused by the node with their own codes (`empty`, `too-long`).
   z.object({ cmd: z.literal('send'), to: z.string().min(1).max(80), text: z.string() }),
   z.object({ cmd: z.literal('peers') }),
+  /** An IP[:PORT] to announce to, or a node id from a relay directory to reach. */
   z.object({ cmd: z.literal('add'), address: z.string().min(1).max(32) }),
+  z.object({
+    cmd: z.literal('directory'),
+    query: z.string().trim().max(200).default(''),
+    limit: z.number().int().min(1).max(500).default(50),
+  }),
   z.object({ cmd: z.literal('info') }),
   z.object({ cmd: z.literal('retry'), id: z.string().min(1).max(64) }),
   z.object({ cmd: z.literal('packets'), limit: z.number().int().min(1).max(5_000).optional() }),
@@ -99,6 +108,8 @@ export type PeerJson = Pick<
   readonly encrypted: boolean;
   /** The user compared safety numbers and marked it verified. */
   readonly verified: boolean;
+  /** How it is reached: `{kind:"lan",address,port}` or `{kind:"relay",broker}`. */
+  readonly path: PeerPath;
   /** `pchat`, or `ipmsg` for IP Messenger, FeiQ and iptux users (id `ipmsg:IP`, port 2425). */
   readonly protocol: PeerProtocol;
   /** IPMsg peers: `IPMsg`, or `FeiQ`. */
@@ -117,6 +128,8 @@ export interface ReadyEvent {
   readonly tcpPort: number | null;
   readonly addresses: readonly string[];
   readonly discoveryTargets: readonly string[];
+  /** Relay brokers (`--relay`) and the state of the connection to each. */
+  readonly relays: readonly RelayStatus[];
   /** The port the IPMsg bridge holds (2425), or null when it is off or the port is taken. */
   readonly ipmsg: number | null;
 }
@@ -129,6 +142,8 @@ export interface PeerEvent {
   readonly change: PeerChange['change'];
   readonly peer: PeerJson;
   readonly previous?: { readonly address: string; readonly port: number };
+  /** For `path`: how it was reached before. */
+  readonly previousPath?: PeerPath;
   /** With `offline`: this IPMsg peer is that PacketChat peer; it is shown as that from now on. */
   readonly mergedInto?: string;
 }
@@ -195,6 +210,26 @@ export interface AddedEvent {
   readonly type: 'added';
   readonly address: string;
   readonly port: number;
+}
+/** `add` with a node id: the node is looked for through the relay. */
+export interface SeekingEvent {
+  readonly type: 'seeking';
+  readonly nodeId: string;
+}
+/** The answer to `directory`: matching relay directory entries. */
+export interface DirectoryEvent {
+  readonly type: 'directory';
+  readonly entries: readonly DirectoryEntry[];
+}
+/** A node was listed (or renamed) in a relay directory: a hint, not a contact. */
+export interface ListedEvent {
+  readonly type: 'listed';
+  readonly entry: DirectoryEntry;
+}
+/** A relay connection changed state. */
+export interface RelayEvent {
+  readonly type: 'relay';
+  readonly relays: readonly RelayStatus[];
 }
 export interface NickEvent {
   readonly type: 'nick';
@@ -292,6 +327,10 @@ export type JsonEvent =
   | SentEvent
   | PeersEvent
   | AddedEvent
+  | SeekingEvent
+  | DirectoryEvent
+  | ListedEvent
+  | RelayEvent
   | NickEvent
   | RetriedEvent
   | PacketsEvent
@@ -323,6 +362,7 @@ export function peerJson(peer: Contact): PeerJson {
     status: peer.online ? peer.status : 'offline',
     online: peer.online,
     lastSeen: peer.lastSeen,
+    path: peer.path,
     protocol: peer.protocol ?? 'pchat',
     ...(peer.badge === undefined ? {} : { badge: peer.badge }),
   };
@@ -339,6 +379,7 @@ export function readyFields(self: SelfInfo): Omit<ReadyEvent, 'type'> {
     tcpPort: self.tcpPort,
     addresses: self.interfaces.map((i) => i.address),
     discoveryTargets: self.discoveryTargets,
+    relays: self.relays,
     ipmsg: self.ipmsg?.port ?? null,
   };
 }

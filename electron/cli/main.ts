@@ -82,6 +82,7 @@ async function main(argv: readonly string[]): Promise<number> {
       peers: options.peers,
       tcp: options.tcp,
       ...(options.broadcast === undefined ? {} : { broadcast: options.broadcast }),
+      ...(options.relay === undefined ? {} : { relay: options.relay }),
     },
     ipmsg: options.ipmsg,
     ...(options.acceptFiles === undefined ? {} : { acceptFilesDir: options.acceptFiles }),

@@ -88,6 +88,8 @@ export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
     'contacts:safetyNumber': gate(backend['contacts:safetyNumber']),
     'contacts:verify': gate(backend['contacts:verify']),
     'contacts:acceptKey': gate(backend['contacts:acceptKey']),
+    'directory:search': gate(backend['directory:search']),
+    'directory:add': gate(backend['directory:add']),
     'files:send': async (args) => {
       picked(args.paths, 'paths');
       return gate(backend['files:send'])(args);

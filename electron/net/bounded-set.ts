@@ -59,4 +59,13 @@ export class BoundedMap<K, V> {
   get size(): number {
     return this.items.size;
   }
+
+  /** Every entry, least recently used first, without touching their order. */
+  entries(): IterableIterator<[K, V]> {
+    return this.items.entries();
+  }
+
+  has(key: K): boolean {
+    return this.items.has(key);
+  }
 }

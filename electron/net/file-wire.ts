@@ -112,6 +112,7 @@ function sendFailure(error: unknown): ControlSendResult {
     case 'not-started':
     case 'closed':
     case 'not-found':
+    case 'no-relay':
       return { ok: false, code: 'closed', message };
   }
 }

@@ -16,6 +16,8 @@ export {
 export type { CryptoProvider, KeyPair } from './crypto/primitives';
 export { safetyNumberOf, formatSafetyNumber, safetyQrPayload } from './crypto/safety-number';
 export { BindError } from './sockets';
+export type { RelayOptions } from './relay/relay';
+export { parseRelayUrl, publicUrl, type RelayConfig } from './relay/relay-connection';
 export type { LoggedPayload } from './packet-log';
 export type { InterfaceAddress } from './interfaces';
 export {

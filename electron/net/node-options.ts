@@ -18,6 +18,7 @@ import { defaultBroadcastTargets, listIPv4Interfaces, type InterfaceAddress } fr
 import { DEFAULT_RTO, type RtoOptions } from './rtt-estimator';
 import type { CryptoProvider, KeyPair } from './crypto/primitives';
 import type { NodePersistence } from './persistence';
+import type { RelayOptions } from './relay/relay';
 import type { TcpTimeouts } from './tcp-transport';
 import type { TransportLimits } from './crypto/transport';
 
@@ -68,6 +69,8 @@ export interface NodeOptions {
   readonly transportLimits?: Partial<TransportLimits>;
   /** Durable storage for messages, streams and peers; without it everything lives in memory. */
   readonly persistence?: NodePersistence;
+  /** MQTT brokers that reach other subnets and sites (docs/RELAY.md); none by default. */
+  readonly relay?: RelayOptions;
 }
 
 export interface ResolvedOptions {

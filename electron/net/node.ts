@@ -2,15 +2,17 @@ import { EventEmitter } from 'node:events';
 import { formatEndpoint, isIPv4, parseEndpoint, type Endpoint } from '../../shared/address';
 import type {
   ChatMessage,
+  DirectoryEntry,
   MessageReply,
   PacketLogEntry,
   PeerChange,
   PeerInfo,
   PeerStatus,
+  RelayStatus,
   SocketsSnapshot,
   Transport,
 } from '../../shared/domain';
-import { emptyCounters } from '../../shared/domain';
+import { describePath, emptyCounters } from '../../shared/domain';
 import { decodePacket, encodePacket } from '../../shared/protocol/codec';
 import {
   MAX_INNER_DATAGRAM_BYTES,
@@ -36,6 +38,9 @@ import { PacketLog, type LoggedPayload } from './packet-log';
 import type { PeerLink } from './peer-link';
 import { PeerTable, type PeerDetails } from './peer-table';
 import { PlainText } from './plain-text';
+import { Relay } from './relay/relay';
+import { RelayPresence } from './relay/relay-presence';
+import { describeRoute, isRelayRoute, type RelayRoute } from './relay/route';
 import { Responsiveness } from './responsiveness';
 import { SecureChannel, type Established, type Opened, type Rejection } from './secure-channel';
 import { bindClientSockets, bindServerSocket, closeUdp } from './sockets';
@@ -90,6 +95,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly outgoing: TextSender;
   private readonly incoming: TextReceiver;
   private readonly plain: PlainText;
+  private readonly relay: Relay;
+  private readonly relayPresence: RelayPresence;
   private readonly storage: StorageGuard;
   /** File data lanes: the file engine's DataChannel over this node's sessions. */
   readonly lanes: Lanes;
@@ -152,6 +159,15 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       timers: this.timers,
       send: (packet, to) => this.wire.sendPacket(packet, to),
       self: () => ({ clientPort: this.clientPort, tcpPort: this.tcpPort }),
+    });
+    this.relay = this.createRelay(options);
+    this.relayPresence = new RelayPresence({
+      relay: this.relay,
+      peers: this.peers,
+      lanFreshMs: o.peerTimeoutMs,
+      hasSession: (peerId) => this.secure.hasSession(peerId),
+      initiate: (route, peerId) => this.secure.initiate(route, 'relay', peerId),
+      applyChanges: (changes) => this.applyChanges(changes),
     });
     this.storage = new StorageGuard((health) => this.emit('storage', health));
     const link = this.link;
@@ -243,13 +259,21 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.clientPort = client.port;
     this.tcpPort = client.tcp === undefined ? null : client.port;
     this.wire.attach({ server, client: client.udp, tcp: client.tcp, clientPort: client.port });
-    this.peers.restore(this.persistence?.loadPeers() ?? []);
+    const broker = this.relay.statuses()[0]?.broker ?? '';
+    this.peers.restore(
+      (this.persistence?.loadPeers() ?? []).map((peer) =>
+        peer.path.kind === 'relay' ? { ...peer, path: { kind: 'relay', broker } } : peer,
+      ),
+    );
     this.outgoing.restore();
     this.incoming.restore();
     this.started = true;
     this.discovery.start();
+    this.relay.watch(this.peers.list().map((p) => p.id));
+    this.relay.start();
     const expiryEvery = Math.max(50, Math.floor(o.peerTimeoutMs / EXPIRY_CHECKS_PER_TIMEOUT));
     this.timers.every(expiryEvery, () => {
+      this.relayPresence.keepAlive(o.now());
       this.applyChanges(this.peers.expire(o.now(), o.peerTimeoutMs));
       this.secure.tick();
     });
@@ -284,12 +308,14 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
             { kind: 'bye', from: this.id },
             MAX_INNER_DATAGRAM_BYTES,
           );
-          return sealed === undefined
-            ? Promise.resolve(true)
-            : this.wire.sendUdpAsync(sealed.record, peer, sealed.meta, 'client', true);
+          if (sealed === undefined) return Promise.resolve(true);
+          const route = this.routeFor(peer.id, peer);
+          if (isRelayRoute(route)) return this.relay.send(sealed.record, route, sealed.meta);
+          return this.wire.sendUdpAsync(sealed.record, route, sealed.meta, 'client', true);
         });
       await Promise.all(byes);
     });
+    await this.relay.close();
     this.secure.close();
     this.started = false;
   }
@@ -307,6 +333,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       tcpPort: this.tcpPort,
       interfaces: this.options.interfaces(),
       discoveryTargets: this.discovery.targets().map(formatEndpoint),
+      relays: this.relay.statuses(),
       counters: { ...this.counters },
     };
   }
@@ -362,7 +389,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
 
   sockets(): SocketsSnapshot {
     return {
-      sockets: [...this.wire.socketInfo(), ...this.lanes.sockets()],
+      sockets: [...this.wire.socketInfo(), ...this.lanes.sockets(), ...this.relay.sockets()],
       interfaces: this.options.interfaces(),
       counters: { ...this.counters },
     };
@@ -376,12 +403,44 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     /** null: back to the colour generated from the node id. */
     avatarHue?: number | null;
   }): void {
+    const renamed = profile.nick !== undefined && profile.nick !== this.nick;
     if (profile.nick !== undefined) this.nick = profile.nick;
     if (profile.status !== undefined) this.status = profile.status;
     if (profile.statusText !== undefined) this.statusText = profile.statusText;
     if (profile.avatarHue !== undefined) this.avatarHue = profile.avatarHue ?? undefined;
     if (!this.started) return;
     for (const peer of this.peers.list()) if (peer.online) this.sendHello(peer.id, peer);
+    if (renamed) this.relay.profileChanged();
+  }
+
+  /**
+   * Someone found in a relay's directory (or told by id): their presence is watched, and when
+   * it says online a handshake runs through the relay; a contact appears once it completes.
+   */
+  seek(nodeId: string): void {
+    if (!this.relay.enabled) throw new NodeError('no-relay', 'no relay broker is configured');
+    if (nodeId === this.id) throw new NodeError('unknown-peer', 'that is this node');
+    this.watch([nodeId]);
+    const route = this.relay.presenceOf(nodeId) === true ? this.relay.routeTo(nodeId) : undefined;
+    if (route !== undefined) this.secure.initiate(route, 'relay', nodeId);
+  }
+
+  /**
+   * Nodes to keep in touch with through the relays (group members who are no contacts yet):
+   * their presence is watched, and a handshake runs through a relay when one says online. Does
+   * nothing without a relay. Contacts are watched anyway.
+   */
+  watch(nodeIds: Iterable<string>): void {
+    this.relayPresence.seek([...nodeIds].filter((id) => id !== this.id));
+  }
+
+  /** Relay directory entries matching `query` (nick or node id prefix). */
+  directory(query: string, limit: number): DirectoryEntry[] {
+    return this.relay.search(query, limit);
+  }
+
+  relays(): RelayStatus[] {
+    return this.relay.statuses();
   }
 
   /** Adds a discovery target by hand (`IP` means the server port) and announces to it now. */
@@ -575,7 +634,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     const sameAddress = known?.address === from.address && known.port === from.port;
     if (sameAddress && this.secure.hasSession(peerId) && !this.secure.needsRekey(peerId)) {
       // Known and in session: prove we are still here (the peer learns it from a sealed hello).
-      this.discovery.scheduleReply(peerId, () => this.sendHello(peerId, from));
+      this.discovery.scheduleReply(peerId, () => this.sendHello(peerId, from, true));
       return;
     }
     this.discovery.scheduleReply(peerId, () => this.secure.initiate(from, 'udp', peerId));
@@ -584,10 +643,6 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private onEstablished(event: Established): void {
     const now = this.options.now();
     // Over TCP the source port is ephemeral: the peer's address is its IP and its client port.
-    const endpoint =
-      event.transport === 'udp'
-        ? event.from
-        : { address: event.from.address, port: event.profile.port };
     this.pendingAuth?.();
     this.logInbound({
       kind: 'handshake',
@@ -595,9 +650,16 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       peerId: event.peerId,
     });
     const publicKey = toHex(event.staticKey);
-    this.applyChanges(
-      this.peers.observe(event.peerId, endpoint, now, { ...detailsOf(event.profile), publicKey }),
-    );
+    const details = { ...detailsOf(event.profile), publicKey };
+    const from = event.from;
+    if (isRelayRoute(from)) {
+      this.relayPresence.observed(event.peerId, from, now, details);
+    } else {
+      // Over TCP the source port is ephemeral: the peer's address is its IP and its client port.
+      const endpoint =
+        event.transport === 'udp' ? from : { address: from.address, port: event.profile.port };
+      this.applyChanges(this.peers.observe(event.peerId, endpoint, now, details));
+    }
     this.emit('session', {
       peerId: event.peerId,
       publicKey,
@@ -648,7 +710,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
         return;
       case 'frag':
         this.touch(packet.from, event.from, event.transport, now);
-        this.incoming.receiveFragment(packet, event.from);
+        this.incoming.receiveFragment(packet, event.from, event.transport);
         return;
       case 'ack':
         this.touch(packet.from, event.from, event.transport, now);
@@ -693,10 +755,14 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     now: number,
     details?: PeerDetails,
   ): void {
-    const known = this.peers.get(id);
-    const endpoint =
-      transport === 'tcp' ? { address: from.address, port: known?.port ?? from.port } : from;
-    this.applyChanges(this.peers.observe(id, endpoint, now, details));
+    if (isRelayRoute(from)) {
+      this.relayPresence.observed(id, from, now, details);
+    } else {
+      const known = this.peers.get(id);
+      const endpoint =
+        transport === 'tcp' ? { address: from.address, port: known?.port ?? from.port } : from;
+      this.applyChanges(this.peers.observe(id, endpoint, now, details));
+    }
     // Proof the path works again: messages that ran out of retries or are backing off go out now.
     if (this.outgoing.hasPending(id)) this.outgoing.resume(id);
     this.outgoing.pathWorks(id);
@@ -715,6 +781,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       const change = { ...raw, peer: this.responsiveness.apply(raw.peer) };
       const store = this.persistence;
       if (store !== undefined) this.storage.run('store a peer', () => store.savePeer(change.peer));
+      if (change.change === 'added') this.relay.watch([change.peer.id]);
       if (change.change === 'offline') this.outgoing.park(change.peer.id);
       else if (change.change !== 'updated') this.outgoing.resume(change.peer.id);
       this.emit('peer', change);
@@ -736,9 +803,14 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     };
   }
 
-  private sendHello(peerId: string, to: Endpoint): void {
+  /** `lan`: the answer to an announce goes over the LAN whatever the path, to probe it. */
+  private sendHello(peerId: string, to: Endpoint, lan = false): void {
     const { aliases: _aliases, ...profile } = this.profile();
-    this.link.send(peerId, to, { kind: 'hello', from: this.id, ...profile });
+    this.sendSealed(peerId, lan ? to : this.routeFor(peerId, to), {
+      kind: 'hello',
+      from: this.id,
+      ...profile,
+    });
   }
 
   private sealFor(
@@ -760,6 +832,10 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     header: { type: string; index: number },
   ): void {
     const meta: SendMeta = { kind: header.type, summary: 'handshake', sealed: header };
+    if (transport === 'relay') {
+      if (isRelayRoute(to)) void this.relay.send(bytes, to, meta);
+      return;
+    }
     if (transport === 'udp') {
       this.wire.sendUdp(bytes, to, meta);
       return;
@@ -795,18 +871,49 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     });
   }
 
-  /** Text's road to a peer: every packet sealed in the peer's session. */
+  /**
+   * Where a packet to `peerId` goes: a relay route given as `to` (an answer to a packet that came
+   * through the relay), the relay when it is the peer's path, else the LAN address `to`.
+   */
+  private routeFor(peerId: string, to: Endpoint): Endpoint {
+    if (isRelayRoute(to)) return this.relay.routeTo(to.address) ?? to;
+    const peer = this.peers.get(peerId);
+    if (peer?.path.kind === 'relay' || to.port === 0) return this.relay.routeTo(peerId) ?? to;
+    return to;
+  }
+
+  /** Seals and sends one packet to `route`; false when there is no session (a handshake starts). */
+  private sendSealed(peerId: string, route: Endpoint, packet: Packet): boolean {
+    const relayed = isRelayRoute(route);
+    // A relay peer with no broker connected now: no way to it (the retransmission tries again).
+    if (!relayed && route.port === 0) return false;
+    const sealed = this.sealFor(peerId, packet, MAX_INNER_DATAGRAM_BYTES);
+    if (sealed === undefined || this.secure.needsRekey(peerId))
+      this.secure.initiate(route, relayed ? 'relay' : 'udp', peerId);
+    if (sealed === undefined) return false;
+    if (relayed) void this.relay.send(sealed.record, route, sealed.meta);
+    else this.wire.sendUdp(sealed.record, route, sealed.meta);
+    return true;
+  }
+
+  /** Text's road to a peer: every packet sealed in the peer's session, on the peer's path. */
   private readonly link: PeerLink = {
     tcpEnabled: () => this.wire.tcpEnabled,
-    send: (peerId, to, packet) => {
-      const sealed = this.sealFor(peerId, packet, MAX_INNER_DATAGRAM_BYTES);
-      if (sealed === undefined || this.secure.needsRekey(peerId))
-        this.secure.initiate(to, 'udp', peerId);
-      if (sealed === undefined) return false;
-      this.wire.sendUdp(sealed.record, to, sealed.meta);
-      return true;
+    send: (peerId, to, packet) => this.sendSealed(peerId, this.routeFor(peerId, to), packet),
+    viaRelay: (peerId) => this.peers.get(peerId)?.path.kind === 'relay',
+    remoteOf: (peer) => describePath(this.peers.get(peer.id)?.path ?? peer.path),
+    unanswered: (peerId) => {
+      const peer = this.peers.get(peerId);
+      if (peer?.path.kind !== 'lan' || !this.relay.reaches(peerId)) return;
+      const route = this.relay.routeTo(peerId);
+      if (route !== undefined) this.applyChanges(this.peers.useRelay(peerId, route.broker));
     },
     sendTcp: async (peerId, to, packet) => {
+      const route = this.routeFor(peerId, to);
+      if (isRelayRoute(route)) {
+        await this.sendRecordByRelay(peerId, route, packet);
+        return;
+      }
       if (!this.secure.hasSession(peerId)) {
         this.secure.initiate(to, 'tcp', peerId);
         if (!(await this.sessionWith(peerId, TCP_HANDSHAKE_WAIT_MS)))
@@ -818,11 +925,65 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     },
   };
 
+  /** One record of up to a TCP frame's size through the relay (a relay carries whole records). */
+  private async sendRecordByRelay(
+    peerId: string,
+    route: RelayRoute,
+    packet: Packet,
+  ): Promise<void> {
+    if (!this.secure.hasSession(peerId)) {
+      this.secure.initiate(route, 'relay', peerId);
+      if (!(await this.sessionWith(peerId, TCP_HANDSHAKE_WAIT_MS)))
+        throw new Error('no session: the handshake through the relay did not complete');
+    }
+    const sealed = this.sealFor(peerId, packet, MAX_INNER_FRAME_BYTES);
+    if (sealed === undefined) throw new Error('no session to seal with');
+    if (!(await this.relay.send(sealed.record, route, sealed.meta)))
+      throw new Error(`the relay ${route.broker} did not take the message`);
+  }
+
+  private createRelay(options: NodeOptions): Relay {
+    const o = this.options;
+    return new Relay({
+      nodeId: o.nodeId,
+      publicKey: toHex(this.identity.publicKey),
+      options: options.relay ?? { brokers: [] },
+      counters: this.counters,
+      log: this.log,
+      now: o.now,
+      random: o.random,
+      rateLimit: o.rateLimit,
+      nick: () => this.nick,
+      keyInfo: (hex) => {
+        const key = fromHex(hex);
+        return key === undefined || key.byteLength !== 32
+          ? undefined
+          : {
+              nodeId: nodeIdOf(key, this.provider),
+              fingerprint: fingerprintOf(key, this.provider),
+            };
+      },
+      inbound: (bytes, from, log) =>
+        this.onInbound({ type: 'sealed', bytes, from, transport: 'relay', log }),
+      presence: (peerId, online, route) =>
+        this.relayPresence.changed(peerId, online, route, this.options.now()),
+      directoryEntry: (entry) => this.emit('directory', entry),
+      stateChanged: (statuses) => this.emit('relay', statuses),
+      logged: (entry) => this.emit('packet', entry),
+      warn: (message) => this.warn('relay', message),
+    });
+  }
+
   private warn(code: WarningCode, message: string, remote?: Endpoint): void {
     // Per kind and source IP: a host rotating its source ports is still one source.
     const key = `${code} ${remote?.address ?? ''}`;
     const suppressed = this.warnings.pass(key, this.options.now());
     if (suppressed < 0) return;
+    if (remote !== undefined && isRelayRoute(remote)) {
+      // A relay route is no IP:port: the message names it instead.
+      this.emit('warning', { code, message: `${message} (${describeRoute(remote)})`, suppressed });
+      return;
+    }
     const where =
       remote === undefined ? {} : { remote: { address: remote.address, port: remote.port } };
     this.emit('warning', { code, message, suppressed, ...where });

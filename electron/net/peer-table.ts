@@ -1,4 +1,4 @@
-import type { PeerChange, PeerInfo, PeerStatus } from '../../shared/domain';
+import type { PeerChange, PeerInfo, PeerPath, PeerStatus } from '../../shared/domain';
 import type { Endpoint } from '../../shared/address';
 
 /** What an announce (or announce reply) tells about its sender. */
@@ -21,12 +21,29 @@ function extras(details: PeerDetails): Pick<PeerInfo, 'statusText' | 'avatarHue'
   };
 }
 
+/** `known` with the details of a handshake or hello; status text and avatar go when they are left out. */
+function withDetails(known: PeerInfo, details: PeerDetails | undefined): PeerInfo {
+  if (details === undefined) return known;
+  const { statusText: _text, avatarHue: _hue, ...base } = known;
+  return {
+    ...base,
+    nick: details.nick,
+    host: details.host,
+    tcpPort: details.tcpPort,
+    status: details.status,
+    ...extras(details),
+    ...(details.publicKey === undefined ? {} : { publicKey: details.publicKey }),
+  };
+}
+
 /**
  * The peers this node knows, keyed by node id. Pure: every method takes the current time and
  * returns the changes it made, so expiry and address changes are tested with plain numbers.
  */
 export class PeerTable {
   private readonly peers = new Map<string, PeerInfo>();
+  /** When each peer last sent an authenticated packet over the LAN (UDP or TCP). */
+  private readonly lanSeen = new Map<string, number>();
 
   constructor(private readonly maxPeers: number) {}
 
@@ -59,6 +76,8 @@ export class PeerTable {
    */
   observe(id: string, from: Endpoint, now: number, details?: PeerDetails): PeerChange[] {
     const known = this.peers.get(id);
+    const path: PeerPath = { kind: 'lan', address: from.address, port: from.port };
+    this.lanSeen.set(id, now);
     if (known === undefined) {
       if (!this.makeRoom()) return [];
       const peer: PeerInfo = {
@@ -67,6 +86,7 @@ export class PeerTable {
         host: details?.host ?? '',
         address: from.address,
         port: from.port,
+        path,
         tcpPort: details?.tcpPort ?? null,
         status: details?.status ?? 'online',
         ...(details === undefined ? {} : extras(details)),
@@ -78,8 +98,96 @@ export class PeerTable {
       this.peers.set(id, peer);
       return [{ change: 'added', peer }];
     }
+    // A peer first met through a relay has no LAN address yet: finding one is no move.
+    const moved =
+      known.address !== '' && (known.address !== from.address || known.port !== from.port);
+    const peer: PeerInfo = {
+      ...withDetails(known, details),
+      address: from.address,
+      port: from.port,
+      path,
+      online: true,
+      lastSeen: Math.max(known.lastSeen, now),
+    };
+    this.peers.set(id, peer);
     const changes: PeerChange[] = [];
-    const moved = known.address !== from.address || known.port !== from.port;
+    if (moved) {
+      changes.push({
+        change: 'moved',
+        peer,
+        previous: { address: known.address, port: known.port },
+      });
+    }
+    if (known.path.kind === 'relay' && known.online)
+      changes.push({ change: 'path', peer, previousPath: known.path });
+    return [...changes, ...this.statusChanges(known, peer, details)];
+  }
+
+  /**
+   * Records an authenticated packet from `id` through the relay `broker` at `now`. The peer's LAN
+   * address stays as it was. The path turns to the relay unless the LAN is in use and was heard
+   * within `lanFreshMs` (the LAN is preferred; useRelay() switches when it stops answering).
+   */
+  observeRelay(
+    id: string,
+    broker: string,
+    now: number,
+    lanFreshMs: number,
+    details?: PeerDetails,
+  ): PeerChange[] {
+    const known = this.peers.get(id);
+    const path: PeerPath = { kind: 'relay', broker };
+    if (known === undefined) {
+      if (!this.makeRoom()) return [];
+      const peer: PeerInfo = {
+        id,
+        nick: details?.nick ?? `peer-${id.slice(0, 6)}`,
+        host: details?.host ?? '',
+        address: '',
+        port: 0,
+        path,
+        tcpPort: details?.tcpPort ?? null,
+        status: details?.status ?? 'online',
+        ...(details === undefined ? {} : extras(details)),
+        online: true,
+        firstSeen: now,
+        lastSeen: now,
+        ...(details?.publicKey === undefined ? {} : { publicKey: details.publicKey }),
+      };
+      this.peers.set(id, peer);
+      return [{ change: 'added', peer }];
+    }
+    const lanAt = this.lanSeen.get(id);
+    const keepLan =
+      known.online && known.path.kind === 'lan' && lanAt !== undefined && now - lanAt < lanFreshMs;
+    const peer: PeerInfo = {
+      ...withDetails(known, details),
+      path: keepLan ? known.path : path,
+      online: true,
+      lastSeen: Math.max(known.lastSeen, now),
+    };
+    this.peers.set(id, peer);
+    const switched = !samePath(known.path, peer.path) && known.online;
+    const changes: PeerChange[] = switched
+      ? [{ change: 'path', peer, previousPath: known.path }]
+      : [];
+    return [...changes, ...this.statusChanges(known, peer, details)];
+  }
+
+  /** The LAN stopped answering: the peer is reached through `broker` from now on. */
+  useRelay(id: string, broker: string): PeerChange[] {
+    const known = this.peers.get(id);
+    if (known === undefined || known.path.kind === 'relay') return [];
+    const peer: PeerInfo = { ...known, path: { kind: 'relay', broker } };
+    this.peers.set(id, peer);
+    return [{ change: 'path', peer, previousPath: known.path }];
+  }
+
+  private statusChanges(
+    known: PeerInfo,
+    peer: PeerInfo,
+    details: PeerDetails | undefined,
+  ): PeerChange[] {
     const detailsChanged =
       details !== undefined &&
       (details.nick !== known.nick ||
@@ -88,35 +196,17 @@ export class PeerTable {
         details.status !== known.status ||
         (details.statusText ?? '') !== (known.statusText ?? '') ||
         details.avatarHue !== known.avatarHue);
-    const { statusText: _text, avatarHue: _hue, ...base } = known;
-    const peer: PeerInfo = {
-      ...(details === undefined ? known : base),
-      ...(details === undefined
-        ? {}
-        : {
-            nick: details.nick,
-            host: details.host,
-            tcpPort: details.tcpPort,
-            status: details.status,
-            ...extras(details),
-            ...(details.publicKey === undefined ? {} : { publicKey: details.publicKey }),
-          }),
-      address: from.address,
-      port: from.port,
-      online: true,
-      lastSeen: Math.max(known.lastSeen, now),
-    };
-    this.peers.set(id, peer);
-    if (moved) {
-      changes.push({
-        change: 'moved',
-        peer,
-        previous: { address: known.address, port: known.port },
-      });
-    }
+    const changes: PeerChange[] = [];
     if (!known.online) changes.push({ change: 'online', peer });
     if (detailsChanged) changes.push({ change: 'updated', peer });
     return changes;
+  }
+
+  /** The peer is still there (a relay presence vouches for it): only `lastSeen` moves. */
+  refresh(id: string, now: number): void {
+    const known = this.peers.get(id);
+    if (known !== undefined)
+      this.peers.set(id, { ...known, lastSeen: Math.max(known.lastSeen, now) });
   }
 
   /** Loads peers seen in earlier runs, as offline, without reporting them as changes. */
@@ -157,8 +247,15 @@ export class PeerTable {
     }
     if (victim === undefined) return false;
     this.peers.delete(victim.id);
+    this.lanSeen.delete(victim.id);
     return true;
   }
+}
+
+function samePath(a: PeerPath, b: PeerPath): boolean {
+  if (a.kind === 'lan' && b.kind === 'lan') return a.address === b.address && a.port === b.port;
+  if (a.kind === 'relay' && b.kind === 'relay') return a.broker === b.broker;
+  return false;
 }
 
 /** Online peers beat offline ones; among equals, the one heard from last. */

@@ -80,7 +80,10 @@ interface Pending {
   readonly to: Endpoint;
   readonly transport: Transport;
   readonly startedAt: number;
-  /** The id the initiator expects to find there (from an announce); another one is refused. */
+  /**
+   * The id expected at the other end (an announce or a relay topic named it); a handshake that
+   * proves another key is refused.
+   */
   readonly expectedId?: string;
 }
 
@@ -336,6 +339,9 @@ export class SecureChannel {
     const written = state.writeMessage(this.payload());
     if (!written.ok) return;
     const localIndex = this.newIndex();
+    // Through a relay the sender named its id in the topic, and we answer to that id's inbox:
+    // the key that completes the handshake must be that id's (docs/RELAY.md).
+    const claimed = transport === 'relay' ? from.address : undefined;
     this.pending.set(localIndex, {
       state,
       localIndex,
@@ -343,6 +349,7 @@ export class SecureChannel {
       to: from,
       transport,
       startedAt: now,
+      ...(claimed === undefined ? {} : { expectedId: claimed }),
     });
     const response: V2Packet = {
       type: 'handshake-resp',
@@ -431,6 +438,14 @@ export class SecureChannel {
       return;
     }
     const peerId = nodeIdOf(staticKey, this.deps.provider);
+    if (pending.expectedId !== undefined && pending.expectedId !== peerId) {
+      this.deps.rejected(
+        'identity-mismatch',
+        from,
+        `${pending.expectedId} was named, ${peerId} answered`,
+      );
+      return;
+    }
     const session = createTransport(pending.state, {
       localIndex: pending.localIndex,
       remoteIndex: pending.remoteIndex,
@@ -453,8 +468,10 @@ export class SecureChannel {
       this.deps.counters.recordsRejected += 1;
       this.deps.rejected('no-session', from, 'sealed record for no session of ours');
       // The sender believes in a session we lost (we restarted): offer a new one, at most once a
-      // second per address (initiate() bounds it), and only over UDP where `from` is its socket.
+      // second per address (initiate() bounds it), over UDP where `from` is its socket, or to the
+      // inbox of the id a relay sender named (and only that id may answer).
       if (transport === 'udp') this.initiate(from, 'udp');
+      else if (transport === 'relay') this.initiate(from, 'relay', from.address);
       return;
     }
     const opened = live.session.receiver.open(bytes);

@@ -8,6 +8,7 @@ import { InboundOrder, type InboundVerdict } from './inbound-order';
 import type { ControlTag, IncomingRecord, NodePersistence } from './persistence';
 import type { StorageGuard } from './storage-guard';
 import type { PeerLink } from './peer-link';
+import { isRelayRoute } from './relay/route';
 
 export interface TextReceiverDeps {
   readonly nodeId: string;
@@ -87,7 +88,10 @@ export class TextReceiver {
     }
     if (verdict.duplicate) this.deps.counters.duplicatesDropped += 1;
     const now = this.deps.now();
-    const arrival: Arrival = { transport, remote: formatEndpoint(from) };
+    const arrival: Arrival = {
+      transport,
+      remote: isRelayRoute(from) ? `relay ${from.broker}` : formatEndpoint(from),
+    };
     const shown = this.store(packet, verdict, arrival, now);
     if (shown === undefined) return; // not stored: no ack, so the sender sends it again
     verdict.commit();
@@ -125,7 +129,7 @@ export class TextReceiver {
     return card === undefined ? { name } : { name, card };
   }
 
-  receiveFragment(fragment: FragPacket, from: Endpoint): void {
+  receiveFragment(fragment: FragPacket, from: Endpoint, transport: Transport = 'udp'): void {
     this.deps.counters.fragmentsReceived += 1;
     if (this.order.delivered(fragment.from, fragment.id)) {
       this.deps.counters.duplicatesDropped += 1;
@@ -133,7 +137,7 @@ export class TextReceiver {
       return;
     }
     const result = this.reassembler.accept(fragment, this.deps.now());
-    if (result.status === 'complete') this.receive(result.packet, from, 'udp');
+    if (result.status === 'complete') this.receive(result.packet, from, transport);
     if (result.status === 'rejected') this.deps.warn(`dropped fragment: ${result.reason}`, from);
   }
 

@@ -26,6 +26,12 @@ import type { Timers } from './timers';
 import { NodeError } from './types';
 import type { PeerLink } from './peer-link';
 
+/**
+ * Transmissions of one message that may go unanswered before the relay is tried (about 3.5 s
+ * with the default timers; a relay that reaches the peer takes the rest, docs/RELAY.md).
+ */
+export const UNANSWERED_BEFORE_RELAY = 3;
+
 /** How often a peer reached over TCP gets a text as a datagram too, to see whether UDP is back. */
 const UDP_PROBE_EVERY_MS = 1_000;
 
@@ -113,6 +119,7 @@ export class TextSender {
     const mode = this.modeFor(peer, text, reply, control?.name);
     const prepared = this.sender.prepare(peer.id, text, o.now(), mode, reply);
     const message = control === undefined ? prepared : { ...prepared, control: control.name };
+    if (this.deps.link.viaRelay(peer.id)) message.transport = 'relay';
     const held = this.held.has(peer.id);
     const replied = reply === undefined ? {} : { reply };
     const record: OutgoingRecord = {
@@ -122,7 +129,7 @@ export class TextSender {
       seq: held ? 0 : message.seq,
       text,
       sentAt: message.ts,
-      remote: `${peer.address}:${String(peer.port)}`,
+      remote: this.deps.link.remoteOf(peer),
       state: held ? 'held' : 'sending',
       transport: message.transport,
       attempts: 0,
@@ -223,7 +230,7 @@ export class TextSender {
         record.id,
       );
       const message = control === undefined ? prepared : { ...prepared, control };
-      const remote = `${to.address}:${String(to.port)}`;
+      const remote = this.deps.link.remoteOf(to);
       const moved = this.deps.storage.run('move a held message', () =>
         store.readdressOutgoing(
           record.id,
@@ -323,6 +330,10 @@ export class TextSender {
     const peer = this.deps.peers.get(message.to);
     if (peer === undefined) return;
     if (message.attempts > 1) this.deps.counters.retransmitted += 1;
+    if (message.attempts > UNANSWERED_BEFORE_RELAY) this.deps.link.unanswered(peer.id);
+    if (this.deps.link.viaRelay(peer.id)) message.transport = 'relay';
+    else if (message.transport === 'relay')
+      message.transport = message.mode === 'tcp' ? 'tcp' : 'udp';
     this.deps.transmitted?.(peer.id);
     const packet = this.packetOf(message, floor);
     if (message.mode === 'tcp' && peer.tcpPort !== null) {

@@ -3,12 +3,14 @@
 import type { Endpoint } from '../../shared/address';
 import type {
   ChatMessage,
+  DirectoryEntry,
   InterfaceInfo,
   MessageStateChange,
   NodeCounters,
   PacketLogEntry,
   PeerChange,
   PeerStatus,
+  RelayStatus,
   Transport,
   Via,
 } from '../../shared/domain';
@@ -26,10 +28,13 @@ export interface NodeInfo {
   readonly tcpPort: number | null;
   readonly interfaces: readonly InterfaceInfo[];
   readonly discoveryTargets: readonly string[];
+  /** The relay brokers and the connection to each (none without --relay). */
+  readonly relays: readonly RelayStatus[];
   readonly counters: Readonly<NodeCounters>;
 }
 
-export type WarningCode = 'junk' | 'rate-limited' | 'send-failed' | 'socket-error' | 'tcp';
+export type WarningCode =
+  'junk' | 'rate-limited' | 'send-failed' | 'socket-error' | 'tcp' | 'relay';
 
 export interface NodeWarning {
   readonly code: WarningCode;
@@ -90,10 +95,21 @@ export interface NodeEvents {
   /** A handshake completed: the peer proved this key (its node id is derived from it). */
   session: [PeerSession];
   packet: [PacketLogEntry];
+  /** A relay connection changed state (connecting, connected, offline): every broker's status. */
+  relay: [readonly RelayStatus[]];
+  /** A node was listed (or renamed) in a relay's directory: a hint, not a contact. */
+  directory: [DirectoryEntry];
 }
 
 export type NodeErrorCode =
-  'not-started' | 'closed' | 'unknown-peer' | 'empty' | 'too-long' | 'not-found' | 'storage';
+  | 'not-started'
+  | 'closed'
+  | 'unknown-peer'
+  | 'empty'
+  | 'too-long'
+  | 'not-found'
+  | 'storage'
+  | 'no-relay';
 
 export class NodeError extends Error {
   override readonly name = 'NodeError';

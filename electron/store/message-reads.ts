@@ -43,19 +43,26 @@ export class MessageReads {
    */
   conversations(): ConversationSummary[] {
     const rows = this.sql.all<MessageRow & { unread: number; first_unread: string | null }>(
-      `WITH last AS (
-         SELECT peer_id, MAX(position) AS position FROM messages
-         WHERE position IS NOT NULL GROUP BY peer_id
-       ), unread AS (
-         SELECT u.peer_id, COUNT(*) AS unread, MIN(u.position) AS first FROM messages u
-         WHERE u.direction = 'in' AND u.position >
-           COALESCE((SELECT last_read FROM read_state r WHERE r.peer_id = u.peer_id), 0)
-         GROUP BY u.peer_id
+      // Every read walks the (peer_id, position) index: the distinct peers by skipping from one
+      // to the next, then each one's newest position and its unread range. Grouping the whole
+      // table instead read every message (about 100 ms for 100,000).
+      `WITH RECURSIVE peer(id) AS (
+         SELECT MIN(peer_id) FROM messages
+         UNION ALL
+         SELECT (SELECT MIN(peer_id) FROM messages WHERE peer_id > peer.id) FROM peer
+         WHERE peer.id IS NOT NULL
+       ), last AS (
+         SELECT peer.id AS peer_id,
+           (SELECT MAX(position) FROM messages l WHERE l.peer_id = peer.id) AS position,
+           COALESCE((SELECT last_read FROM read_state r WHERE r.peer_id = peer.id), 0) AS last_read
+         FROM peer WHERE peer.id IS NOT NULL
        )
-       SELECT m.*, COALESCE(unread.unread, 0) AS unread,
-         (SELECT f.id FROM messages f WHERE f.position = unread.first) AS first_unread
+       SELECT m.*,
+         (SELECT COUNT(*) FROM messages u WHERE u.peer_id = last.peer_id AND u.direction = 'in'
+            AND u.position > last.last_read) AS unread,
+         (SELECT f.id FROM messages f WHERE f.peer_id = last.peer_id AND f.direction = 'in'
+            AND f.position > last.last_read ORDER BY f.position LIMIT 1) AS first_unread
        FROM last JOIN messages m ON m.position = last.position
-       LEFT JOIN unread ON unread.peer_id = m.peer_id
        ORDER BY m.position DESC`,
     );
     return rows.map((row) => ({

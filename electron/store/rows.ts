@@ -151,6 +151,11 @@ export function toPeer(row: PeerRow): PeerInfo {
     host: row.host,
     address: row.address,
     port: row.port,
+    // A peer only ever met through a relay has no LAN address; which broker is learned again.
+    path:
+      row.address === ''
+        ? { kind: 'relay', broker: '' }
+        : { kind: 'lan', address: row.address, port: row.port },
     tcpPort: row.tcp_port,
     status: row.status,
     ...(row.status_text ? { statusText: row.status_text } : {}),

@@ -1,6 +1,7 @@
 import type { i18n } from 'i18next';
 import { useCallback } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
+import { TextProvider } from './i18n/text';
 import type { PacketChatApi } from '../../shared/ipc/contract';
 import { ConversationPane } from './components/ConversationPane';
 import { DeleteDialog } from './components/DeleteDialog';
@@ -61,7 +62,9 @@ export function App(props: { store: AppStore; api: PacketChatApi; i18n: i18n }) 
   return (
     <StoreProvider store={props.store} api={props.api}>
       <I18nextProvider i18n={props.i18n}>
-        <Shell store={props.store} i18n={props.i18n} />
+        <TextProvider>
+          <Shell store={props.store} i18n={props.i18n} />
+        </TextProvider>
       </I18nextProvider>
     </StoreProvider>
   );

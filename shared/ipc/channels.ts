@@ -30,6 +30,8 @@ export const CALL_CHANNELS = [
   'contacts:safetyNumber',
   'contacts:verify',
   'contacts:acceptKey',
+  'directory:search',
+  'directory:add',
   'files:send',
   'files:accept',
   'files:decline',
@@ -57,6 +59,7 @@ export const EVENT_CHANNELS = [
   'notice',
   'warning',
   'key-changed',
+  'directory',
   'message-read',
   'transfer',
 ] as const satisfies readonly EventChannel[];

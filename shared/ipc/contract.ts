@@ -8,6 +8,7 @@ import type {
   ChatMessage,
   Contact,
   ConversationSummary,
+  DirectoryEntry,
   Draft,
   HistoryPage,
   InterfaceInfo,
@@ -16,6 +17,7 @@ import type {
   PacketLogEntry,
   PeerChange,
   PeerStatus,
+  RelayStatus,
   SearchHit,
   SocketsSnapshot,
 } from '../domain';
@@ -44,6 +46,8 @@ export interface SelfInfo {
   readonly interfaces: readonly InterfaceInfo[];
   /** Where announces go (broadcast addresses and configured peers), as IP:PORT. */
   readonly discoveryTargets: readonly string[];
+  /** The relay brokers and the connection to each ('self' is emitted again when one changes). */
+  readonly relays: readonly RelayStatus[];
   readonly profile: string;
   readonly appVersion: string;
   readonly protocolVersion: number;
@@ -97,6 +101,8 @@ export interface CallResults {
   'contacts:verify': Contact;
   /** The contact's conversation now continues under this id. */
   'contacts:acceptKey': { peerId: string };
+  'directory:search': DirectoryEntry[];
+  'directory:add': null;
   /** The offer as made (state `offered`); later states come as `transfer` events. */
   'files:send': TransferInfo;
   'files:accept': TransferInfo;
@@ -160,6 +166,8 @@ export interface EventPayloads {
     readonly peer: Contact;
     readonly kind: Contact['kind'];
     readonly previous?: PeerChange['previous'];
+    /** For `path`: how the contact was reached before. */
+    readonly previousPath?: PeerChange['previousPath'];
     /**
      * With `offline`: this contact (an IPMsg peer) turned out to be that PacketChat contact, and
      * is shown as it from now on; drop it from the list.
@@ -204,6 +212,8 @@ export interface EventPayloads {
     readonly message: string;
   };
   warning: NodeWarningPayload;
+  /** A node was listed (or renamed) in a relay directory: someone to search for, not a contact. */
+  directory: DirectoryEntry;
 }
 
 export type EventChannel = keyof EventPayloads;

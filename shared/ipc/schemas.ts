@@ -21,6 +21,29 @@ export const endpointText = z
     'expected IPv4 address or IP:PORT',
   );
 
+/**
+ * A relay broker's URL: `mqtt://host[:port]` or `mqtts://host[:port]` (TLS), a host name, an
+ * IPv4 address or a bracketed IPv6 address; a `user:password@` may come before the host.
+ */
+export const relayUrlText = z
+  .string()
+  .trim()
+  .max(1_024)
+  .regex(
+    /^mqtts?:\/\/([^/@\s]+@)?([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?\/?$/,
+    'expected mqtt://host[:port] or mqtts://host[:port]',
+  );
+
+/** One relay broker (docs/RELAY.md). User and password may also be in the URL. */
+export const relaySettingSchema = z.object({
+  url: relayUrlText,
+  username: z.string().max(256).optional(),
+  password: z.string().max(1_024).optional(),
+  /** A PEM file with the CA that signed the broker's certificate (mqtts), else the system's. */
+  caFile: z.string().min(1).max(4_096).optional(),
+});
+export type RelaySetting = z.infer<typeof relaySettingSchema>;
+
 export const settingsSchema = z.object({
   /** The same rule every peer applies to a nick on the wire: what we send, they accept. */
   nick: z.string().trim().min(1).max(MAX_NICK_LENGTH).pipe(nickText),
@@ -30,6 +53,10 @@ export const settingsSchema = z.object({
   tcpFallback: z.boolean(),
   /** Extra discovery targets: unicast IP[:PORT] or another subnet's broadcast address. */
   discoveryTargets: z.array(endpointText).max(64),
+  /** MQTT brokers that reach other subnets and sites; empty: the LAN only. Read at start. */
+  relays: z.array(relaySettingSchema).max(8),
+  /** Subscribe to the relays' directory (for search); a deployment of thousands turns it off. */
+  relayDirectory: z.boolean(),
   language: z.enum(LANGUAGES),
   theme: z.enum(THEMES),
   notifications: z.boolean(),
@@ -119,6 +146,13 @@ export const callSchemas = {
   'contacts:safetyNumber': z.object({ peerId }),
   'contacts:verify': z.object({ peerId, verified: z.boolean() }),
   'contacts:acceptKey': z.object({ peerId }),
+  /** Relay directory entries whose nickname (or node id) contains the query; '' lists them. */
+  'directory:search': z.object({
+    query: z.string().trim().max(200),
+    limit: z.number().int().min(1).max(500),
+  }),
+  /** Reach a node found in the directory: its presence is watched and a handshake runs. */
+  'directory:add': z.object({ nodeId: z.string().regex(/^[0-9a-f]{32}$/, 'expected a node id') }),
   // Paths are the local side's own files; main checks them (the renderer may name only what the
   // user picked in a dialog, electron/ipc/app-handlers.ts).
   'files:send': z.object({

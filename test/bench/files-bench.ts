@@ -26,7 +26,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { cpus, release, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TransferInfo } from '../../shared/files/types';
 import {
@@ -42,6 +42,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string', default: 'big,small,lanes' },
     rounds: { type: 'string', default: '3' },
+    out: { type: 'string', default: join(import.meta.dirname, 'results', 'files.json') },
   },
 });
 const MIB = 1024 * 1024;
@@ -168,10 +169,26 @@ function fresh(root: string, name: string): string {
   return dir;
 }
 
+/** One figure as `npm run bench` (run.ts, section files) reads it from the results file. */
+export interface FilesFigure {
+  readonly figure: string;
+  readonly value: number;
+  readonly unit: string;
+  /** The raw TCP copy's figure in the same unit, where the row is measured against it. */
+  readonly baseline?: number;
+}
+
 const rows: string[][] = [];
 const results: Record<string, number> = {};
+const figures: FilesFigure[] = [];
 function record(figure: string, value: number, unit: string, baseline?: number, cpu = ''): void {
   results[figure] = round(value);
+  figures.push({
+    figure,
+    value: round(value),
+    unit,
+    ...(baseline === undefined ? {} : { baseline: round(baseline) }),
+  });
   const share = baseline === undefined ? '' : `${round((value / baseline) * 100)} %`;
   rows.push([figure, `${round(value)} ${unit}`, share, cpu]);
 }
@@ -316,10 +333,10 @@ async function main(): Promise<void> {
     `\nPacketChat files benchmark: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Linux ${release()}, Node ${process.versions.node}, best of ${ROUNDS}, ${round(seconds)} s\n`,
   );
   console.log(table(['figure', 'value', 'of raw', 'CPU, both ends'], rows));
-  mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
+  mkdirSync(dirname(values.out), { recursive: true });
   writeFileSync(
-    join(import.meta.dirname, 'results', 'files.json'),
-    `${JSON.stringify({ at: new Date().toISOString(), seconds: round(seconds), results }, null, 2)}\n`,
+    values.out,
+    `${JSON.stringify({ at: new Date().toISOString(), seconds: round(seconds), results, figures }, null, 2)}\n`,
   );
 }
 

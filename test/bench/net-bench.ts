@@ -235,7 +235,7 @@ export async function discovery(total: number, processes: number): Promise<Disco
     const serverPort = randomInt(20_000, 29_000);
     const clientBase = randomInt(30_000, 50_000);
     await Promise.all(
-      workers.map((w, i) => w.call('prepareMany', { ...share(i), serverPort, clientBase })),
+      workers.map((w, i) => w.call('prepareMany', { ...share(i), total, serverPort, clientBase })),
     );
     let started = performance.now();
     const results = await Promise.all(workers.map((w) => w.call('goMany', total, 120_000)));

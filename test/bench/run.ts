@@ -3,18 +3,21 @@
  * Prints a table and writes JSON (default test/bench/results/latest.json).
  *
  *   tsx test/bench/run.ts [--quick]
- *     [--only=rtt,protocol,crypto,stream,tcp,paths,scaling,discovery,memory,storage,ui,cli]
- *                         [--out=path.json] [--compare=earlier.json]
+ *     [--only=rtt,protocol,crypto,stream,tcp,paths,scaling,discovery,memory,storage,ui,
+ *             scaling-open,cli,relay,files]
+ *                         [--relay-nodes=N] [--out=path.json] [--compare=earlier.json]
  *
  * Loopback only. Each figure runs in fresh worker processes that are stopped afterwards.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { arch, cpus, platform, release, totalmem } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { arch, cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
 import { cliStartup } from './cli-bench';
 import { compareFigures, comparisonTable, readResults } from './compare';
 import { cryptoFigures } from './crypto-bench';
+import type { FilesFigure } from './files-bench';
 import { pathsBench } from './paths-bench';
 import { protocolCost, V1_COMMIT } from './protocol-bench';
 import {
@@ -42,7 +45,10 @@ const SECTIONS = [
   'memory',
   'storage',
   'ui',
+  'scaling-open',
   'cli',
+  'relay',
+  'files',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -51,6 +57,8 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     out: { type: 'string', default: 'test/bench/results/latest.json' },
+    /** Simulated nodes on the relay's broker (docs/BENCHMARKS.md): 1,000 by default. */
+    'relay-nodes': { type: 'string' },
     compare: { type: 'string' },
   },
 });
@@ -299,7 +307,7 @@ async function main(): Promise<void> {
         r.nodeMs,
         'raw broadcast hello + immediate unicast reply',
         r.rawMs,
-        `4 processes; announce replies wait 0-250 ms by design; binding took ${round(r.nodeBoundMs)} ms`,
+        `4 processes, one loopback address per node, announces by unicast to every node; each pair completes a Noise XX handshake; announce replies wait 0-250 ms by design; binding took ${round(r.nodeBoundMs)} ms`,
       );
     }
   });
@@ -390,6 +398,20 @@ async function main(): Promise<void> {
       console.log(`  ${f.figure}: ${f.value} ${f.unit} (${f.baseline}: ${f.baselineValue})`);
   });
 
+  // The scaling view's second half (section `scaling` is the first), after the UI: opening
+  // conversations of growing size, the store's read and the app's first paint.
+  await runSection('scaling-open', async () => {
+    const { scalingBench } = await import('./scaling-bench');
+    const r = await scalingBench({ quick });
+    details['scalingOpen'] = r.rows;
+    for (const f of r.figures) {
+      figures.push(f);
+      console.log(
+        `  ${f.figure}: ${f.value} ${f.unit} (${f.baseline}: ${f.baselineValue}, x${f.factor})`,
+      );
+    }
+  });
+
   await runSection('cli', async () => {
     const r = await cliStartup({ runs: quick ? 3 : 10, idleMs: 3_000 });
     details['cli'] = r;
@@ -428,6 +450,100 @@ async function main(): Promise<void> {
         range(m.rssMb, 'MiB'),
       );
     }
+  });
+
+  await runSection('files', async () => {
+    // test/bench/files-bench.ts in its own process (its two ends are child processes of it): the
+    // engine against a raw TCP copy between the same two processes. Quick: 256 MiB and 2,000
+    // files, one round; full: 1 GiB and 10,000 files, one round (its own script runs three).
+    const dir = mkdtempSync(join(tmpdir(), 'pc-bench-files-'));
+    try {
+      const out = join(dir, 'files.json');
+      await promisify(execFile)(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          resolve(import.meta.dirname, 'files-bench.ts'),
+          ...(quick ? ['--quick'] : []),
+          '--rounds=1',
+          '--only=big,small',
+          `--out=${out}`,
+        ],
+        { timeout: 1_800_000, maxBuffer: 1 << 22 },
+      );
+      const { figures: rows } = JSON.parse(readFileSync(out, 'utf8')) as {
+        figures: FilesFigure[];
+      };
+      details['files'] = rows;
+      const raw = 'raw TCP copy, same two processes';
+      for (const row of rows) {
+        if (row.baseline !== undefined) rate('files', row.figure, row.value, raw, row.baseline);
+        else if (row.unit === 'MiB')
+          add('files', row.figure, 'MiB', row.value, 'goal: under', 150, row.value / 150);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  await runSection('relay', async () => {
+    const { relayBench } = await import('./relay-bench');
+    const nodes = Number(values['relay-nodes'] ?? (quick ? 200 : 1_000));
+    if (!Number.isInteger(nodes) || nodes < 10) throw new Error(`bad --relay-nodes: ${nodes}`);
+    const r = await relayBench({
+      nodes,
+      contacts: 10,
+      messages: quick ? 200 : 1_000,
+      perSecond: 100,
+    });
+    details['relay'] = r;
+    const n = nodes.toLocaleString('en');
+    const crowd = `${n} nodes, ${r.contacts} contacts each, ${r.workers} worker processes`;
+    time(
+      'relay',
+      `${n} nodes: every node sees its contacts online`,
+      r.presence.relayMs,
+      'bare MQTT.js clients, same connect/will/publish/subscribe',
+      r.presence.rawMs,
+      `${crowd}; an observer saw all presence in ${round(r.presence.observerMs)} ms; broker CPU ${round(r.presence.brokerCpuS)} s (bare: ${round(r.presence.rawBrokerCpuS)} s)`,
+    );
+    const rtt = `raw MQTT publish + echo, ${r.rtt.bytes} bytes, QoS 1, same broker and rate`;
+    const load = `${r.rtt.perSecond} msgs/s, ${r.rtt.node.samples} messages, broker holding ${n} nodes`;
+    time(
+      'relay',
+      'message-to-ack RTT p50 through the broker',
+      r.rtt.node.p50,
+      rtt,
+      r.rtt.raw.p50,
+      load,
+    );
+    time(
+      'relay',
+      'message-to-ack RTT p99 through the broker',
+      r.rtt.node.p99,
+      rtt,
+      r.rtt.raw.p99,
+      load,
+    );
+    add(
+      'relay',
+      `broker RSS with ${n} nodes`,
+      'MiB',
+      r.brokerMb.withNodes,
+      'same broker, bare MQTT.js clients',
+      r.brokerMb.rawNodes,
+      r.brokerMb.withNodes / r.brokerMb.rawNodes,
+      `idle broker ${round(r.brokerMb.idle)} MiB`,
+    );
+    time(
+      'relay',
+      `broker restart: all ${n} back, contacts online`,
+      r.restart.backMs,
+      'observer sees every presence online again',
+      r.restart.observerMs,
+      `from the restarted broker's start; it was down ${round(r.restart.downMs)} ms (SIGTERM saves); broker CPU ${round(r.restart.brokerCpuS)} s`,
+    );
   });
 
   const machine = {

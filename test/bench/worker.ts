@@ -98,6 +98,8 @@ export interface StartNodeOptions {
   readonly rateLimit?: { perSecond: number; burst: number };
   /** Give the node SQLite storage (electron/store) as the app does. */
   readonly store?: boolean;
+  /** A relay broker's URL: the node reaches its peer only through it (no broadcast, no TCP). */
+  readonly relay?: string;
   /**
    * Protocol v2 with AES-256-GCM replaced by a copy and a zero tag (both ends must have it):
    * what the same node costs without its cipher (protocol-bench.ts). Never outside benchmarks.
@@ -170,6 +172,7 @@ async function startNode(o: StartNodeOptions) {
     clientPort: o.clientPort,
     broadcast: [],
     tcp: o.tcp ?? true,
+    ...(o.relay === undefined ? {} : { relay: { brokers: [{ url: o.relay }], directory: false } }),
     ...(o.nullCipher === true ? { crypto: nullCipherProvider() } : {}),
     ...(o.rateLimit === undefined ? {} : { rateLimit: o.rateLimit }),
     ...(persistence === undefined ? {} : { persistence }),
@@ -184,6 +187,120 @@ async function startNode(o: StartNodeOptions) {
 
 const commands = {
   startNode,
+
+  seek(id: string) {
+    onlyNode().seek(id);
+    return true;
+  },
+
+  async waitRelay(timeoutMs: number) {
+    const node = onlyNode();
+    await until<true>('relay connected', timeoutMs, (done) => {
+      const test = (): void => {
+        if (node.relays()[0]?.state === 'connected') done(true);
+        else setTimeout(test, 10);
+      };
+      test();
+    });
+    return true;
+  },
+
+  /**
+   * Messages at a steady rate (`perSecond`), each timed from sendText() to its `delivered`
+   * state, however many are in flight. Returns the samples in milliseconds.
+   */
+  async nodeRttPaced(to: string, count: number, text: string, perSecond: number) {
+    const node = onlyNode();
+    const samples: number[] = [];
+    const all: Promise<void>[] = [];
+    const gap = 1_000 / perSecond;
+    const started = now();
+    for (let i = 0; i < count; i += 1) {
+      const due = started + i * gap;
+      const wait = due - now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const sentAt = now();
+      const { id } = node.sendText(to, text);
+      all.push(delivered(id).then(() => void samples.push(now() - sentAt)));
+    }
+    await Promise.all(all);
+    return samples;
+  },
+
+  /** Raw MQTT baseline, answering side: echoes `bench/ping/#` to `bench/pong` (QoS 1). */
+  async mqttEcho(url: string) {
+    const { connectAsync } = await import('mqtt');
+    const { noDelay } = await import('./relay-swarm');
+    const client = await connectAsync(url, { protocolVersion: 5, reconnectPeriod: 0 });
+    noDelay(client);
+    closables.push({ close: () => client.end(true) });
+    client.on('message', (_topic, payload) => {
+      void client.publishAsync('bench/pong', payload, { qos: 1 });
+    });
+    await client.subscribeAsync('bench/ping', { qos: 1 });
+    return true;
+  },
+
+  /** Raw MQTT baseline, asking side: `count` pings of `bytes` at `perSecond`, QoS 1 both ways. */
+  async mqttRtt(url: string, count: number, bytes: number, perSecond: number) {
+    const { connectAsync } = await import('mqtt');
+    const { noDelay } = await import('./relay-swarm');
+    const client = await connectAsync(url, { protocolVersion: 5, reconnectPeriod: 0 });
+    noDelay(client);
+    closables.push({ close: () => client.end(true) });
+    const sentAt = new Map<number, number>();
+    const samples: number[] = [];
+    let resolveAll: () => void = () => undefined;
+    const allBack = new Promise<void>((resolve) => {
+      resolveAll = resolve;
+    });
+    client.on('message', (_topic, payload) => {
+      const i = payload.readUInt32BE(0);
+      const at = sentAt.get(i);
+      if (at === undefined) return;
+      sentAt.delete(i);
+      samples.push(now() - at);
+      if (samples.length === count) resolveAll();
+    });
+    await client.subscribeAsync('bench/pong', { qos: 1 });
+    const gap = 1_000 / perSecond;
+    const started = now();
+    for (let i = 0; i < count; i += 1) {
+      const wait = started + i * gap - now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const payload = Buffer.alloc(bytes);
+      payload.writeUInt32BE(i, 0);
+      sentAt.set(i, now());
+      void client.publishAsync('bench/ping', payload, { qos: 1 });
+    }
+    await until<true>('every pong', 60_000, (done) => void allBack.then(() => done(true)));
+    return samples;
+  },
+
+  async swarmStart(o: import('./relay-swarm').SwarmOptions) {
+    const { swarmStart } = await import('./relay-swarm');
+    return swarmStart(o);
+  },
+
+  async swarmForget() {
+    const { swarmForget } = await import('./relay-swarm');
+    return swarmForget();
+  },
+
+  async swarmBack() {
+    const { swarmBack } = await import('./relay-swarm');
+    return swarmBack();
+  },
+
+  async swarmStatus() {
+    const { swarmStatus } = await import('./relay-swarm');
+    return swarmStatus();
+  },
+
+  async swarmStop() {
+    const { swarmStop } = await import('./relay-swarm');
+    return swarmStop();
+  },
 
   storedBy() {
     return storedBy;
@@ -461,15 +578,30 @@ const commands = {
 
   // --- many nodes (discovery) --------------------------------------------------------------------
 
-  /** Creates nodes `first`..`first + count - 1` of `total` (not started yet). */
-  prepareMany(o: { first: number; count: number; serverPort: number; clientBase: number }) {
+  /**
+   * Creates nodes `first`..`first + count - 1` of `total` (not started yet), each on its own
+   * loopback address (127.0.1.1, 127.0.1.2, ...): protocol v2 admits at most 16 identities and
+   * 10 handshakes a second from one IP, as from one host. A socket bound to one address does not
+   * hear broadcasts, so each node announces to every node's address by unicast instead.
+   */
+  prepareMany(o: {
+    first: number;
+    count: number;
+    total: number;
+    serverPort: number;
+    clientBase: number;
+  }) {
+    const address = (i: number) => `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`;
+    const everyone = Array.from({ length: o.total }, (_, i) => `${address(i)}:${o.serverPort}`);
     for (let i = 0; i < o.count; i += 1) {
       const node = createNode({
         nick: `node-${o.first + i}`,
         serverPort: o.serverPort,
         clientPort: o.clientBase + o.first + i,
         clientPortAttempts: 1_000,
-        broadcast: [LOOPBACK_BROADCAST],
+        bindAddress: address(o.first + i),
+        broadcast: [],
+        peers: everyone,
         tcp: false,
       });
       nodes.push(node);

@@ -216,6 +216,22 @@ describe('bin/packet-chat.js on an older Node', () => {
   });
 });
 
+describe('the built bundle', () => {
+  // Node keeps an ASCII-only script in one byte per character; one other character doubles the
+  // memory its source takes (vite.cli.config.ts escapes them).
+  it('is ASCII only', () => {
+    const text = readFileSync(CLI_BUNDLE, 'utf8');
+    expect(text.length).toBeGreaterThan(0);
+    expect(text.match(/[^\t\n\r\x20-\x7e]/u)).toBeNull();
+  });
+
+  // Large JSON (the confusables table) stays JSON for JSON.parse, not one getter per key.
+  it('keeps the confusables table as a JSON string', () => {
+    const text = readFileSync(CLI_BUNDLE, 'utf8');
+    expect(text).toMatch(/JSON\.parse\("\{\\"0\\":\\"O\\"/u);
+  });
+});
+
 describe('the bundle bin/packet-chat.js runs', () => {
   /** A copy of what the bundle is built from, with this checkout's node_modules linked in. */
   function checkout(): string {

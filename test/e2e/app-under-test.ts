@@ -9,6 +9,7 @@ import type { PeerStatus } from '../../shared/domain';
 import type { Settings } from '../../shared/ipc/schemas';
 import type { EventChannel, EventSink, SelfInfo } from '../../shared/ipc/contract';
 import { createBackend, type Backend } from '../../electron/app/backend';
+import type { RelayOverrides } from '../../electron/app/flags';
 import type { IpmsgLaunch } from '../../electron/app/ipmsg-bridge';
 import { createAppHandlers } from '../../electron/ipc/app-handlers';
 import { createEmitter } from '../../electron/ipc/emitter';
@@ -32,8 +33,10 @@ export interface AppOptions {
    */
   readonly settings?: Partial<Settings>;
   readonly viewport?: { readonly width: number; readonly height: number };
-  /** Node options for this app (a test's quick retries). */
-  readonly node?: Pick<NodeOptions, 'maxTransmissions' | 'rto' | 'tcpAckTimeoutMs'>;
+  /** Node options for this app (a test's quick retries, relay brokers as `--relay` gives them). */
+  readonly node?: Pick<NodeOptions, 'maxTransmissions' | 'rto' | 'tcpAckTimeoutMs'> & {
+    readonly relay?: RelayOverrides;
+  };
   /** The "OS" language and colour scheme the page sees. */
   readonly locale?: string;
   readonly colorScheme?: 'light' | 'dark';

@@ -32,6 +32,12 @@ export const TOOLS = {
   ss: { command: 'ss', probe: ['-V'], debianPackage: 'iproute2' },
   /** util-linux's script(1): runs a program on a pseudo-terminal of its own (the terminal chat). */
   script: { command: 'script', probe: ['-V'], debianPackage: 'bsdutils' },
+  /** The MQTT broker the relay tests start on a port of their own (docs/RELAY.md). */
+  mosquitto: { command: 'mosquitto', probe: ['-h'], debianPackage: 'mosquitto' },
+  /** mosquitto_passwd, for the shipped config's per-node users. */
+  mosquittoPasswd: { command: 'mosquitto_passwd', probe: ['-h'], debianPackage: 'mosquitto' },
+  /** Makes the test CA and broker certificate for the relay's TLS test. */
+  openssl: { command: 'openssl', probe: ['version'], debianPackage: 'openssl' },
   /** iptux 0.8.3, the IP Messenger client the IPMsg module is tested against (test/integration/iptux.test.ts). */
   iptux: { command: 'iptux', probe: ['--version'], debianPackage: 'iptux' },
   /** The X server iptux's window lives in, headless. */

@@ -4,6 +4,7 @@
 import type {
   ChatMessage,
   Contact,
+  DirectoryEntry,
   Draft,
   PacketLogEntry,
   SocketsSnapshot,
@@ -22,6 +23,8 @@ export interface FakeData {
   packets: PacketLogEntry[];
   sockets: SocketsSnapshot;
   drafts: Draft[];
+  /** What the relay directories list (none without a relay). */
+  directory?: DirectoryEntry[];
 }
 
 const MINUTE = 60_000;
@@ -40,6 +43,7 @@ export function makeSelf(patch: Partial<SelfInfo> = {}): SelfInfo {
     serverPort: 8000,
     tcpPort: 4000,
     discoveryTargets: ['192.168.1.255:8000'],
+    relays: [],
     interfaces: [
       {
         name: 'lo',
@@ -71,6 +75,8 @@ export function makeSettings(patch: Partial<Settings> = {}): Settings {
     clientPort: 4000,
     tcpFallback: true,
     discoveryTargets: [],
+    relays: [],
+    relayDirectory: true,
     language: 'en',
     theme: 'light',
     notifications: true,
@@ -100,6 +106,11 @@ export function makeContact(id: string, patch: Partial<Contact> = {}): Contact {
     firstSeen: 0,
     lastSeen: 0,
     ...patch,
+    path: patch.path ?? {
+      kind: 'lan',
+      address: patch.address ?? '192.168.1.30',
+      port: patch.port ?? 4000,
+    },
   };
 }
 
@@ -246,6 +257,20 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     'app:ready': () => null,
     'self:get': () => data.self,
     'contacts:list': () => data.contacts,
+    'directory:search': ({ query, limit }) => {
+      if (data.self.relays.length === 0) return [];
+      const q = query.toLowerCase();
+      return (data.directory ?? [])
+        .filter((e) => e.nick.toLowerCase().includes(q) || e.nodeId.startsWith(q))
+        .slice(0, limit);
+    },
+    'directory:add': ({ nodeId }) => {
+      if (data.self.relays.length === 0)
+        throw new IpcFailure('unavailable', 'no relay broker is configured');
+      if (!(data.directory ?? []).some((e) => e.nodeId === nodeId))
+        throw new IpcFailure('not-found', `not in the directory: ${nodeId}`, 'nodeId');
+      return null;
+    },
     'contacts:add': ({ address, waitMs }) => {
       const [ip = '', port] = address.split(':');
       const at = { address: ip, port: port === undefined ? data.self.serverPort : Number(port) };

@@ -107,6 +107,7 @@ export class IpmsgPeerTable {
       host: announce?.host ?? '',
       address,
       port: port === 0 ? IPMSG_PORT : port,
+      path: { kind: 'lan', address, port: port === 0 ? IPMSG_PORT : port },
       tcpPort: null,
       status: announce?.status ?? 'online',
       online: true,
@@ -128,7 +129,13 @@ export class IpmsgPeerTable {
   }
 
   private merge(known: IpmsgPeer, port: number, now: number, announce?: Announce): IpmsgPeer {
-    const base = { ...known, port, online: true, lastSeen: Math.max(known.lastSeen, now) };
+    const base = {
+      ...known,
+      port,
+      path: { kind: 'lan' as const, address: known.address, port },
+      online: true,
+      lastSeen: Math.max(known.lastSeen, now),
+    };
     if (announce === undefined) return base;
     const client = clientOf(announce.version);
     const utf8Capable = known.utf8Capable || announce.utf8Capable;

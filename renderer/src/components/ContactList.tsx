@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useText } from '../i18n/text';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../store/context';
 import { GROUP_ROW_PREFIX, selectContactRows, selectGroupedContacts } from '../store/selectors';
@@ -14,7 +15,7 @@ const ROW_HEIGHT = 68;
 const rowDomId = (index: number) => `contact-row-${index}`;
 
 function GroupHeader(props: { group: ContactGroup; focused: boolean; domId: string }) {
-  const { t } = useTranslation();
+  const { t } = useText();
   const count = useAppStore((s) => selectGroupedContacts(s)[props.group].length);
   const collapsed = useAppStore((s) => s.collapsedGroups[props.group]);
   const toggle = useAppStore((s) => s.toggleGroup);

@@ -1,6 +1,6 @@
 import { memo } from 'react';
-import { useTranslation } from 'react-i18next';
-import { endpoint, formatListTime } from '../lib/format';
+import { formatListTime } from '../lib/format';
+import { rowAddress } from '../lib/path';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { presenceOf, useTyping } from './ConversationHeader';
@@ -8,6 +8,7 @@ import { ProtocolMarks } from './ProtocolMarks';
 import { Bdi, PeerName, useTaggedName } from './PeerName';
 import { TrustBadge, trustOf } from './TrustBadge';
 import { useNow } from './use-now';
+import { useText } from '../i18n/text';
 
 /** One contact in the list: it selects only its own contact, summary, draft and last message. */
 export const ContactRow = memo(function ContactRow(props: {
@@ -16,7 +17,7 @@ export const ContactRow = memo(function ContactRow(props: {
   focused: boolean;
   domId: string;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useText();
   const now = useNow();
   const contact = useAppStore((s) => s.contacts[props.id]);
   const summary = useAppStore((s) => s.summaries[props.id]);
@@ -43,11 +44,9 @@ export const ContactRow = memo(function ContactRow(props: {
     .join(' ');
   // As in QQ and Telegram: a conversation with unsent text says so, except the open one.
   const showDraft = draft.trim() !== '' && !props.active;
-  const time = last ? formatListTime(last.receivedAt, now, i18n.language) : undefined;
-  const address =
-    contact.kind === 'stranger'
-      ? t('contacts.strangerHint')
-      : endpoint(contact.address, contact.port);
+  const time = last ? formatListTime(last.receivedAt, now, language) : undefined;
+  const address = contact.kind === 'stranger' ? t('contacts.strangerHint') : rowAddress(t, contact);
+  const relayed = contact.kind !== 'stranger' && contact.path.kind === 'relay';
   const silent = presence === 'silent' ? t('status.notResponding') : undefined;
   const previewText = typing
     ? t('conversation.typing')
@@ -118,7 +117,10 @@ export const ContactRow = memo(function ContactRow(props: {
         ) : (
           <span className="contact-line small-line contact-address">
             <ProtocolMarks contact={contact} />
-            <code className="mono endpoint-small" translate="no">
+            <code
+              className={relayed ? 'mono endpoint-small path-relay' : 'mono endpoint-small'}
+              translate="no"
+            >
               {address}
             </code>
             {keyChanged && <span className="key-changed-note"> {keyChanged}</span>}

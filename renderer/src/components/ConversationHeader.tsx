@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Contact } from '../../../shared/domain';
 import { TYPING_SHOWN_MS } from '../../../shared/protocol/constants';
-import { endpoint, formatDateTime } from '../lib/format';
+import { formatDateTime } from '../lib/format';
+import { pathText } from '../lib/path';
 import type { AppState } from '../store/state';
 import { useAppStore } from '../store/context';
 import { Avatar, type Presence } from './Avatar';
@@ -83,8 +84,12 @@ export function ConversationHeader(props: { contact: Contact }) {
           )}
         </div>
         <div className="header-facts">
-          <code className="mono fact" translate="no">
-            {endpoint(c.address, c.port)}
+          <code
+            className={c.path.kind === 'relay' && !stranger ? 'mono fact path-relay' : 'mono fact'}
+            title={t('conversation.path')}
+            translate="no"
+          >
+            {pathText(t, c)}
           </code>
           {c.protocol === 'ipmsg' && <span className="fact">{t('conversation.ipmsg')}</span>}
           {stranger ? (
@@ -97,9 +102,11 @@ export function ConversationHeader(props: { contact: Contact }) {
                 </span>
               )}
               <span className="fact" title={t('conversation.transport')}>
-                {c.tcpPort === null
-                  ? t('conversation.transportUdp')
-                  : t('conversation.transportUdpTcp', { port: c.tcpPort })}
+                {c.path.kind === 'relay'
+                  ? t('conversation.viaRelayTransport')
+                  : c.tcpPort === null
+                    ? t('conversation.transportUdp')
+                    : t('conversation.transportUdpTcp', { port: c.tcpPort })}
               </span>
               <span className="fact">
                 {rtt === undefined

@@ -1,5 +1,4 @@
 import { memo, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '../../../shared/domain';
 import { isStrangerId } from '../../../shared/stranger-id';
 import { formatClock, formatDateTime } from '../lib/format';
@@ -10,6 +9,7 @@ import { undelivered, useMessageActions } from './message-actions';
 import { MessageText } from './MessageText';
 import { TransferCard } from './TransferCard';
 import { Bdi, Isolated, PeerName } from './PeerName';
+import { useText } from '../i18n/text';
 
 /** What a sent message's ticks say: one tick "Sent" where nothing acknowledges, two "Delivered". */
 export function stateLabel(m: ChatMessage): ChatMessage['state'] | 'sent' {
@@ -31,7 +31,7 @@ const TICK_ICON: Record<ReturnType<typeof stateLabel>, IconName> = {
 
 /** The ticks inside a sent bubble, with their words for screen readers and on hover. */
 function Ticks(props: { message: ChatMessage }) {
-  const { t } = useTranslation();
+  const { t } = useText();
   const label = stateLabel(props.message);
   const text = t(`message.state.${label}`);
   // Waiting, failed and cancelled say it in words under the bubble (StatusLine).
@@ -50,7 +50,7 @@ function StatusLine(props: {
   name: { readonly id: string; readonly nick: string };
   responding: boolean;
 }) {
-  const { t } = useTranslation();
+  const { t } = useText();
   const actions = useMessageActions();
   const [error, setError] = useState<string | null>(null);
   const m = props.message;
@@ -102,7 +102,7 @@ function StatusLine(props: {
 }
 
 function Quote(props: { message: ChatMessage }) {
-  const { t } = useTranslation();
+  const { t } = useText();
   const reply = props.message.reply;
   const original = useAppStore((s) => (reply ? s.messages[reply.id] : undefined));
   const who = useAppStore((s) => {
@@ -141,7 +141,7 @@ export const MessageBubble = memo(function MessageBubble(props: {
   last: boolean;
   highlighted: boolean;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useText();
   const m = useAppStore((s) => s.messages[props.id]);
   const contact = useAppStore((s) => (m ? s.contacts[m.peerId] : undefined));
   const self = useAppStore((s) => s.self);
@@ -162,8 +162,8 @@ export const MessageBubble = memo(function MessageBubble(props: {
     : { id: m.peerId, name: nick, hue: contact?.avatarHue };
   const details = [
     t('message.details', {
-      sent: formatDateTime(m.sentAt, i18n.language),
-      received: formatDateTime(m.receivedAt, i18n.language),
+      sent: formatDateTime(m.sentAt, language),
+      received: formatDateTime(m.receivedAt, language),
       remote: m.remote,
     }),
     m.rttMs === undefined ? '' : t('message.rttDetail', { ms: Math.round(m.rttMs) }),
@@ -219,7 +219,7 @@ export const MessageBubble = memo(function MessageBubble(props: {
       tabIndex={-1}
       aria-label={t('message.label', {
         who: who.name,
-        time: formatClock(m.receivedAt, i18n.language),
+        time: formatClock(m.receivedAt, language),
       })}
       onKeyDown={onKeyDown}
       onContextMenu={(e) => {
@@ -261,7 +261,7 @@ export const MessageBubble = memo(function MessageBubble(props: {
               </span>
             )}
             <time dateTime={new Date(m.receivedAt).toISOString()}>
-              {formatClock(m.receivedAt, i18n.language)}
+              {formatClock(m.receivedAt, language)}
             </time>
             {stranger && (
               <span className="plain-mark" title={t('trust.plainTitle')}>

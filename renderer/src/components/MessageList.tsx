@@ -66,31 +66,35 @@ function useReadTracking(peerId: string, indexOf: ReadonlyMap<string, number>) {
     if (newest !== undefined) s.markReadUpTo(peerId, newest);
   }, [store, peerId]);
 
-  const observe = (element: HTMLElement | null) => {
-    if (element === null || typeof IntersectionObserver === 'undefined') return undefined;
-    // No root: the viewport, clipped by the scrolling list, is what the eye sees.
-    observer.current ??= new IntersectionObserver(
-      (entries) => {
-        for (const entry of entries) {
-          const id = (entry.target as HTMLElement).dataset['seenId'];
-          if (id === undefined) continue;
-          const tall = entry.intersectionRect.height >= window.innerHeight * SEEN_RATIO;
-          if (entry.isIntersecting && (entry.intersectionRatio >= SEEN_RATIO || tall))
-            visible.current.add(id);
-          else visible.current.delete(id);
-        }
-        markSeen();
-      },
-      { threshold: [0, SEEN_RATIO, 1] },
-    );
-    const io = observer.current;
-    io.observe(element);
-    return () => {
-      io.unobserve(element);
-      const id = element.dataset['seenId'];
-      if (id !== undefined) visible.current.delete(id);
-    };
-  };
+  // Stable, so React attaches each row once rather than on every render of the list.
+  const observe = useCallback(
+    (element: HTMLElement | null) => {
+      if (element === null || typeof IntersectionObserver === 'undefined') return undefined;
+      // No root: the viewport, clipped by the scrolling list, is what the eye sees.
+      observer.current ??= new IntersectionObserver(
+        (entries) => {
+          for (const entry of entries) {
+            const id = (entry.target as HTMLElement).dataset['seenId'];
+            if (id === undefined) continue;
+            const tall = entry.intersectionRect.height >= window.innerHeight * SEEN_RATIO;
+            if (entry.isIntersecting && (entry.intersectionRatio >= SEEN_RATIO || tall))
+              visible.current.add(id);
+            else visible.current.delete(id);
+          }
+          markSeen();
+        },
+        { threshold: [0, SEEN_RATIO, 1] },
+      );
+      const io = observer.current;
+      io.observe(element);
+      return () => {
+        io.unobserve(element);
+        const id = element.dataset['seenId'];
+        if (id !== undefined) visible.current.delete(id);
+      };
+    },
+    [markSeen],
+  );
 
   // Coming back to the window (or the unread count growing under the eyes) re-checks.
   const active = useAppStore((s) => s.windowActive);
@@ -141,6 +145,9 @@ export function MessageList(props: { peerId: string; nick: string }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const landed = useRef(false);
+  // Rendered once landed: the first render with the history in would otherwise lay out the
+  // oldest rows at the top, only to replace them with the newest a moment later.
+  const [landedState, setLandedState] = useState(false);
   const anchor = useRef<Anchor | null>(null);
   const [floating, setFloating] = useState<number | null>(null);
   const floatingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -152,6 +159,17 @@ export function MessageList(props: { peerId: string; nick: string }) {
     getItemKey: (i) => rows[i]?.key ?? i,
     overscan: 8,
   });
+
+  // One callback for every row, so a re-render (each scroll step) does not detach and re-attach
+  // them all: measured once when it appears (then by the virtualizer's ResizeObserver), watched
+  // for being seen while it is there.
+  const rowRef = useCallback(
+    (el: HTMLDivElement | null) => {
+      virtualizer.measureElement(el);
+      return el?.dataset['seenId'] === undefined ? undefined : observe(el);
+    },
+    [virtualizer, observe],
+  );
 
   const setBottom = (value: boolean) => {
     atBottom.current = value;
@@ -179,6 +197,8 @@ export function MessageList(props: { peerId: string; nick: string }) {
     if (!dividerLoaded && canLoad) void loadUntil(peerId, divider);
   }, [dividerLoaded, divider, canLoad, loadUntil, peerId]);
 
+  const landing = thread?.load.status === 'ready' && dividerLoaded && !landedState;
+
   // Land once: on the divider when there are unread messages, else at the newest message.
   useLayoutEffect(() => {
     if (landed.current || thread?.load.status !== 'ready' || !dividerLoaded) return;
@@ -194,6 +214,7 @@ export function MessageList(props: { peerId: string; nick: string }) {
       else if (rows.length > 1) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
     };
     land();
+    setLandedState(true);
     requestAnimationFrame(land);
     // Landing happens once per mount; later changes are handled below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -294,7 +315,7 @@ export function MessageList(props: { peerId: string; nick: string }) {
           className="message-column"
           style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
         >
-          {virtualizer.getVirtualItems().map((item) => {
+          {(landing ? [] : virtualizer.getVirtualItems()).map((item) => {
             const row = rows[item.index];
             if (!row) return null;
             const messageId = row.kind === 'message' ? row.id : undefined;
@@ -304,10 +325,7 @@ export function MessageList(props: { peerId: string; nick: string }) {
                 key={item.key}
                 data-index={item.index}
                 data-seen-id={messageId}
-                ref={(el) => {
-                  virtualizer.measureElement(el);
-                  return messageId === undefined ? undefined : observe(el);
-                }}
+                ref={rowRef}
                 className={incoming ? 'virtual-row incoming' : 'virtual-row'}
                 style={{ transform: `translateY(${item.start}px)` }}
               >

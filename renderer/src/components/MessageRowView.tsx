@@ -1,4 +1,3 @@
-import { useTranslation } from 'react-i18next';
 import { dayKey, formatClock, formatDay } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { MessageBubble } from './MessageBubble';
@@ -6,16 +5,17 @@ import type { MessageRow } from './message-rows';
 import { Icon, type IconName } from './Icon';
 import { Isolated } from './PeerName';
 import { useNow } from './use-now';
+import { useText } from '../i18n/text';
 
 /** Today, Yesterday, or the date. */
 export function useDayLabel(at: number): string {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useText();
   const now = useNow();
   return dayKey(at) === dayKey(now)
     ? t('conversation.today')
     : dayKey(at) === dayKey(now - 86_400_000)
       ? t('conversation.yesterday')
-      : formatDay(at, i18n.language);
+      : formatDay(at, language);
 }
 
 function DaySeparator(props: { at: number }) {
@@ -28,7 +28,7 @@ function DaySeparator(props: { at: number }) {
 }
 
 function UnreadDivider() {
-  const { t } = useTranslation();
+  const { t } = useText();
   return (
     <div className="unread-divider" role="separator" aria-label={t('conversation.unreadDivider')}>
       <span>{t('conversation.unreadDivider')}</span>
@@ -37,7 +37,7 @@ function UnreadDivider() {
 }
 
 function NoticeRow(props: { id: string }) {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useText();
   const notice = useAppStore((s) => s.notices[props.id]);
   const nick = useAppStore((s) => (notice ? s.contacts[notice.peerId]?.nick : undefined));
   if (!notice) return null;
@@ -66,13 +66,13 @@ function NoticeRow(props: { id: string }) {
     <div className={`thread-notice notice-${notice.kind}`} role="note">
       <Icon name={icon} size={14} />
       <span>{text}</span>
-      <time>{formatClock(notice.at, i18n.language)}</time>
+      <time>{formatClock(notice.at, language)}</time>
     </div>
   );
 }
 
 function TopRow(props: { peerId: string }) {
-  const { t } = useTranslation();
+  const { t } = useText();
   const thread = useAppStore((s) => s.threads[props.peerId]);
   const loadOlder = useAppStore((s) => s.loadOlder);
   if (thread?.load.status === 'error') {

@@ -1,10 +1,10 @@
-import { useTranslation } from 'react-i18next';
 import { splitLinks } from '../lib/links';
 import { useApi } from '../store/context';
+import { useText } from '../i18n/text';
 
 /** Message text with http(s) links that open in the system browser, never in the app window. */
 export function MessageText(props: { text: string }) {
-  const { t } = useTranslation();
+  const { t } = useText();
   const api = useApi();
   return (
     <div className="message-text" translate="no">

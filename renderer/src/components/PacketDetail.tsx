@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PacketLogEntry } from '../../../shared/domain';
 import { formatDateTime } from '../lib/format';
+import { pathText } from '../lib/path';
 import { hexDump, payloadText } from '../lib/payload';
 import { useApi, useAppStore } from '../store/context';
 import { settle } from '../store/load';
@@ -230,9 +231,8 @@ export function PacketDetail() {
   const packet = useAppStore((s) =>
     s.selectedSeq === null ? undefined : s.packets.find((p) => p.seq === s.selectedSeq),
   );
-  const peerNick = useAppStore((s) =>
-    packet?.peerId ? s.contacts[packet.peerId]?.nick : undefined,
-  );
+  const contact = useAppStore((s) => (packet?.peerId ? s.contacts[packet.peerId] : undefined));
+  const peerNick = contact?.nick;
   const select = useAppStore((s) => s.selectPacket);
   if (!packet) return null;
   const fields = Object.entries(packet.fields ?? {});
@@ -263,9 +263,21 @@ export function PacketDetail() {
           remote: packet.remote,
         })}
       </p>
-      {peer !== undefined && peerNick !== undefined && (
+      {peer !== undefined && contact !== undefined && (
         <p className="small">
           <Isolated text={(v) => t('inspector.peer', v)} names={{ nick: peer }} />
+        </p>
+      )}
+      {contact !== undefined && (
+        <p className="small">
+          {t('inspector.path')}{' '}
+          <span
+            className={contact.path.kind === 'relay' ? 'mono path-relay' : 'mono'}
+            title={t('conversation.path')}
+            translate="no"
+          >
+            {pathText(t, contact)}
+          </span>
         </p>
       )}
       {packet.protocol === 'ipmsg' && (

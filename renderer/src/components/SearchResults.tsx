@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { SearchHit } from '../../../shared/domain';
 import { isStrangerId } from '../../../shared/stranger-id';
-import { endpoint, formatListTime } from '../lib/format';
+import { formatListTime } from '../lib/format';
+import { rowAddress } from '../lib/path';
 import { useAppStore } from '../store/context';
 import { matchContacts } from '../store/selectors';
 import { Avatar } from './Avatar';
@@ -58,6 +59,7 @@ function HitRow(props: { hit: SearchHit }) {
 }
 
 function ContactHit(props: { id: string }) {
+  const { t } = useTranslation();
   const contact = useAppStore((s) => s.contacts[props.id]);
   const open = useAppStore((s) => s.openConversation);
   const setQuery = useAppStore((s) => s.setSearchQuery);
@@ -86,11 +88,102 @@ function ContactHit(props: { id: string }) {
             <PeerName id={contact.id} nick={contact.nick} />
           </span>
           <code className="mono small" translate="no">
-            {endpoint(contact.address, contact.port)}
+            {rowAddress(t, contact)}
           </code>
         </span>
       </button>
     </li>
+  );
+}
+
+function DirectoryHit(props: { nodeId: string }) {
+  const { t } = useTranslation();
+  const entry = useAppStore((s) => s.directory[props.nodeId]);
+  const add = useAppStore((s) => s.addFromDirectory);
+  const adding = useAppStore((s) => s.directoryAdds[props.nodeId]);
+  const known = useAppStore((s) => s.contacts[props.nodeId] !== undefined);
+  if (!entry || known) return null;
+  const presence =
+    entry.online === null
+      ? t('search.directoryUnknown')
+      : entry.online
+        ? t('search.directoryOnline')
+        : t('search.directoryOffline');
+  return (
+    <li className="directory-row">
+      <Avatar
+        id={entry.nodeId}
+        name={entry.nick}
+        size={34}
+        {...(entry.online === null ? {} : { presence: entry.online ? 'online' : 'offline' })}
+      />
+      <span className="result-text">
+        <span className="result-title">
+          <span className="nick" translate="no">
+            {entry.nick}
+          </span>
+          <span className="small muted">{presence}</span>
+        </span>
+        <span className="mono small muted" translate="no">
+          {t('search.directoryWhere', {
+            fingerprint: entry.fingerprint.slice(0, 19),
+            broker: entry.broker,
+          })}
+        </span>
+        {adding === 'added' && (
+          <span className="small" role="status">
+            {t('search.directoryAdded', { nick: entry.nick })}
+          </span>
+        )}
+        {typeof adding === 'object' && (
+          <span className="small field-error" role="alert">
+            {t('search.directoryAddFailed', { message: adding.failed })}
+          </span>
+        )}
+      </span>
+      <button
+        type="button"
+        className="button"
+        aria-label={t('search.directoryAddLabel', { nick: entry.nick })}
+        disabled={adding === 'adding' || adding === 'added'}
+        onClick={() => void add(entry.nodeId)}
+      >
+        {adding === 'adding' ? t('search.directoryAdding') : t('search.directoryAdd')}
+      </button>
+    </li>
+  );
+}
+
+/** People the relay directories list who are no contacts yet (only with a relay). */
+function DirectoryResults() {
+  const { t } = useTranslation();
+  const relayed = useAppStore((s) => (s.self?.relays.length ?? 0) > 0);
+  const hits = useAppStore((s) => s.directoryHits);
+  const status = useAppStore((s) => s.directoryStatus);
+  const strangers = useAppStore((s) => s.directoryHits.filter((id) => !(id in s.contacts)).length);
+  if (!relayed) return null;
+  return (
+    <>
+      <h3 className="group-title">{t('search.directory')}</h3>
+      {status === 'loading' && hits.length === 0 && (
+        <p className="muted pad" role="status">
+          {t('search.directorySearching')}
+        </p>
+      )}
+      {status === 'error' && (
+        <p className="error pad" role="alert">
+          {t('search.directoryError')}
+        </p>
+      )}
+      {status === 'ready' && strangers === 0 && (
+        <p className="muted pad">{t('search.directoryNone')}</p>
+      )}
+      <ul className="plain-list">
+        {hits.map((id) => (
+          <DirectoryHit key={id} nodeId={id} />
+        ))}
+      </ul>
+    </>
   );
 }
 
@@ -140,6 +233,7 @@ export function SearchResults() {
           <HitRow key={hit.messageId} hit={hit} />
         ))}
       </ul>
+      <DirectoryResults />
     </div>
   );
 }

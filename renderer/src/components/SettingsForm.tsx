@@ -12,6 +12,7 @@ import {
   type FieldName,
 } from '../lib/settings-draft';
 import { useAppStore } from '../store/context';
+import { RelaySettings } from './RelaySettings';
 import { describedBy, FieldRow, Segmented, Switch } from './SettingsFields';
 
 /** Minutes of idleness before Away; 0: never. */
@@ -179,6 +180,13 @@ export function SettingsForm(props: { settings: Settings; onClose: () => void })
             {...describedBy('settings-discoveryTargets', errors.discoveryTargets, true)}
           />
         </FieldRow>
+        <RelaySettings
+          relays={draft.relays}
+          directory={draft.relayDirectory}
+          error={errors.relays}
+          onRelays={(relays) => change('relays', relays)}
+          onDirectory={(on) => change('relayDirectory', on)}
+        />
         <h3 className="section-title">{t('settings.appearance')}</h3>
         <FieldRow id="settings-language" label={t('settings.language')}>
           <select

@@ -4,6 +4,7 @@ import type { NodeCounters } from '../../../shared/domain';
 import { formatBytes, formatNumber } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { Icon } from './Icon';
+import { RelayState } from './RelaySettings';
 import { StateView } from './StateView';
 
 const REFRESH_MS = 3_000;
@@ -29,6 +30,28 @@ function Counters() {
           </div>
         ))}
       </dl>
+    </section>
+  );
+}
+
+/** Each relay broker and the node's connection to it, as main reports it (none: no card). */
+function RelayBrokers() {
+  const { t } = useTranslation();
+  const relays = useAppStore((s) => s.self?.relays ?? []);
+  if (relays.length === 0) return null;
+  return (
+    <section className="card" aria-label={t('sockets.relays')}>
+      <h3>{t('sockets.relays')}</h3>
+      <ul className="plain-list">
+        {relays.map((r) => (
+          <li key={r.url}>
+            <code className="mono" translate="no">
+              {r.url}
+            </code>{' '}
+            <RelayState status={r} />
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
@@ -103,6 +126,7 @@ export function SocketsView() {
           </table>
         )}
       </section>
+      <RelayBrokers />
       <section className="card" aria-label={t('sockets.interfaces')}>
         <h3>{t('sockets.interfaces')}</h3>
         <table className="data-table">

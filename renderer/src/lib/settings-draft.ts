@@ -1,20 +1,48 @@
 /** Settings as the form edits them (ports and targets as text) and their field-by-field checks. */
 import { parsePort } from '../../../shared/address';
-import { endpointText, settingsSchema, type Settings } from '../../../shared/ipc/schemas';
+import {
+  endpointText,
+  relaySettingSchema,
+  relayUrlText,
+  settingsSchema,
+  type RelaySetting,
+  type Settings,
+} from '../../../shared/ipc/schemas';
 
 export type FieldName = keyof Settings;
 
-/** The settings with ports and targets as the text fields hold them. */
+/** One relay broker as its text fields hold it ('' for a field left empty). */
+export interface RelayDraft {
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+  readonly caFile: string;
+}
+
+/** The settings with ports, targets and relay brokers as the text fields hold them. */
 export type Draft = Readonly<
-  Omit<Settings, 'serverPort' | 'clientPort' | 'discoveryTargets'> & {
+  Omit<Settings, 'serverPort' | 'clientPort' | 'discoveryTargets' | 'relays'> & {
     serverPort: string;
     clientPort: string;
     discoveryTargets: string;
+    relays: readonly RelayDraft[];
   }
 >;
 
+export const EMPTY_RELAY: RelayDraft = { url: '', username: '', password: '', caFile: '' };
+
 export type ErrorKey =
-  'required' | 'tooLong' | 'port' | 'target' | 'targetPort' | 'tooMany' | 'invalid';
+  | 'required'
+  | 'tooLong'
+  | 'port'
+  | 'target'
+  | 'targetPort'
+  | 'tooMany'
+  | 'invalid'
+  | 'relayUrl'
+  | 'relayTooMany'
+  | 'relayTooLong'
+  | 'relayCaPlain';
 
 /** A problem with one field: a message key with its values, or a server's own words. */
 export type FieldError =
@@ -30,7 +58,44 @@ export function toDraft(s: Settings): Draft {
     serverPort: String(s.serverPort),
     clientPort: String(s.clientPort),
     discoveryTargets: s.discoveryTargets.join('\n'),
+    relays: s.relays.map((r) => ({
+      url: r.url,
+      username: r.username ?? '',
+      password: r.password ?? '',
+      caFile: r.caFile ?? '',
+    })),
   };
+}
+
+/** The schema's limit, repeated here only for the message. */
+const MAX_RELAYS = 8;
+
+/**
+ * Checks the relay rows with the schema main uses. A row left wholly empty is dropped; an error
+ * names its row (`params.n`, from 1) so the form marks that row.
+ */
+function checkRelays(rows: readonly RelayDraft[]): Checked<RelaySetting[]> {
+  const relays: RelaySetting[] = [];
+  for (const [i, row] of rows.entries()) {
+    const n = i + 1;
+    if ([row.url, row.username, row.password, row.caFile].every((v) => v.trim() === '')) continue;
+    if (!relayUrlText.safeParse(row.url).success)
+      return { ok: false, error: { key: 'relayUrl', params: { n } } };
+    const caFile = row.caFile.trim();
+    if (caFile !== '' && !row.url.trim().startsWith('mqtts://'))
+      return { ok: false, error: { key: 'relayCaPlain', params: { n } } };
+    const parsed = relaySettingSchema.safeParse({
+      url: row.url,
+      ...(row.username === '' ? {} : { username: row.username }),
+      ...(row.password === '' ? {} : { password: row.password }),
+      ...(caFile === '' ? {} : { caFile }),
+    });
+    if (!parsed.success) return { ok: false, error: { key: 'relayTooLong', params: { n } } };
+    relays.push(parsed.data);
+  }
+  if (relays.length > MAX_RELAYS)
+    return { ok: false, error: { key: 'relayTooMany', params: { max: MAX_RELAYS } } };
+  return { ok: true, value: relays };
 }
 
 function checkPort(text: string): Checked<number> {
@@ -80,6 +145,8 @@ export function checkField(draft: Draft, field: FieldName): Checked<Settings[Fie
       return checkPort(draft[field]);
     case 'discoveryTargets':
       return checkTargets(draft.discoveryTargets);
+    case 'relays':
+      return checkRelays(draft.relays);
     default: {
       const parsed = settingsSchema.shape[field].safeParse(draft[field]);
       return parsed.success

@@ -20,6 +20,7 @@ export function connectBridge(store: AppStore, api: PacketChatApi): () => void {
     api.on('self', (self) => s().setSelf(self)),
     api.on('open-conversation', ({ peerId }) => s().openConversation(peerId)),
     api.on('notice', (notice) => s().pushToast(notice)),
+    api.on('directory', (entry) => s().receiveDirectoryEntry(entry)),
     api.on('transfer', (event) => s().applyTransfer(event)),
   ];
   void settle(() => api.appReady());

@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { PacketChatApi } from '../../../shared/ipc/contract';
 import { createContactsSlice } from './contacts-slice';
 import { createConversationsSlice } from './conversations-slice';
+import { createDirectorySlice } from './directory-slice';
 import { createDraftsSlice } from './drafts-slice';
 import { createInspectorSlice } from './inspector-slice';
 import { createSelfSlice } from './self-slice';
@@ -20,6 +21,7 @@ export function createAppStore(api: PacketChatApi): AppStore {
     ...createContactsSlice(api)(...a),
     ...createConversationsSlice(api)(...a),
     ...createDraftsSlice(api)(...a),
+    ...createDirectorySlice(api)(...a),
     ...createInspectorSlice(api)(...a),
     ...createSettingsSlice(api)(...a),
     ...createTransfersSlice(api)(...a),

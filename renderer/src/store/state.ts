@@ -4,6 +4,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type {
   ChatMessage,
   Contact,
+  DirectoryEntry,
   MessageReply,
   MessageStateChange,
   NodeCounters,
@@ -156,6 +157,21 @@ export interface SettingsSlice {
   saveSettings: (patch: Partial<Settings>) => Promise<IpcResult<Settings>>;
 }
 
+/** Who the relay directories list (docs/RELAY.md): found by search, reached with `directory:add`. */
+export interface DirectorySlice {
+  /** Entries by node id: from the last search, kept current by `directory` events. */
+  directory: Readonly<Record<string, DirectoryEntry>>;
+  /** Node ids the last search answered, in its order. */
+  directoryHits: readonly string[];
+  directoryStatus: LoadStatus;
+  /** Per node id: a `directory:add` under way, done, or failed with main's words. */
+  directoryAdds: Readonly<Record<string, 'adding' | 'added' | { readonly failed: string }>>;
+  /** Searches the relays' directories; does nothing without a relay. */
+  searchDirectory: (query: string) => Promise<void>;
+  receiveDirectoryEntry: (entry: DirectoryEntry) => void;
+  addFromDirectory: (nodeId: string) => Promise<void>;
+}
+
 export interface ContactsSlice {
   /** Every contact by id (peer id, or `stranger:IP:PORT`). */
   contacts: Record<string, Contact>;
@@ -292,6 +308,7 @@ export type AppState = SelfSlice &
   ContactsSlice &
   ConversationsSlice &
   DraftsSlice &
+  DirectorySlice &
   InspectorSlice &
   SettingsSlice &
   TransfersSlice &

@@ -103,11 +103,13 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => ({
     })),
   setSearchQuery: (searchQuery) => {
     set({ searchQuery });
-    if (searchQuery.trim() === '') set({ searchHits: [], searchStatus: 'idle' });
+    if (searchQuery.trim() === '')
+      set({ searchHits: [], searchStatus: 'idle', directoryHits: [], directoryStatus: 'idle' });
   },
   runSearch: async (query) => {
     const trimmed = query.trim();
     if (trimmed === '') return;
+    void get().searchDirectory(trimmed);
     set({ searchStatus: 'loading' });
     const result = await settle(() => api.messagesSearch({ query: trimmed, limit: SEARCH_LIMIT }));
     // A newer query may have been typed meanwhile: only its answer counts.

@@ -26,6 +26,7 @@ const feiq: IpmsgPeer = {
   host: 'PC-WANG',
   address: '10.0.0.7',
   port: 2425,
+  path: { kind: 'lan', address: '10.0.0.7', port: 2425 },
   tcpPort: null,
   status: 'away',
   online: true,

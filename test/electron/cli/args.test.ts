@@ -105,4 +105,58 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['--nick', '  Alice Li ']).options.nick).toBe('Alice Li');
     expect(parseCliArgs(['--nick', 'x'.repeat(33)]).errors).toHaveLength(1);
   });
+
+  describe('relay flags', () => {
+    it('reads brokers with a user, a CA file and the password from the environment', () => {
+      const { options, errors } = parseCliArgs(
+        [
+          '--relay',
+          'mqtts://relay.example.org:8883',
+          '--relay',
+          'mqtt://10.0.0.9',
+          '--relay-user',
+          'abc',
+          '--relay-ca',
+          '/etc/ca.crt',
+          '--no-relay-directory',
+        ],
+        { PACKET_CHAT_RELAY_PASSWORD: 'secret' },
+      );
+      expect(errors).toEqual([]);
+      const each = { username: 'abc', password: 'secret', caFile: '/etc/ca.crt' };
+      expect(options.relay).toEqual({
+        brokers: [
+          { url: 'mqtts://relay.example.org:8883', ...each },
+          { url: 'mqtt://10.0.0.9', ...each },
+        ],
+        directory: false,
+      });
+    });
+
+    it('a --relay-password flag wins over the environment', () => {
+      const { options } = parseCliArgs(['--relay', 'mqtt://h', '--relay-password', 'flag'], {
+        PACKET_CHAT_RELAY_PASSWORD: 'env',
+      });
+      expect(options.relay?.brokers?.[0]?.password).toBe('flag');
+    });
+
+    it.each([
+      ['http://relay.example.org'],
+      ['mqtt://'],
+      ['mqtt://host/path'],
+      ['relay.example.org:1883'],
+      ['mqtt://bad host'],
+    ])('refuses %s and starts without it', (url) => {
+      const { options, errors } = parseCliArgs(['--relay', url]);
+      expect(errors).toEqual([
+        `--relay must be mqtt://HOST[:PORT] or mqtts://HOST[:PORT], got "${url}"`,
+      ]);
+      expect(options.relay).toBeUndefined();
+    });
+
+    it('says a user or CA without a broker is meaningless', () => {
+      const { errors } = parseCliArgs(['--relay-user', 'abc']);
+      expect(errors).toEqual(['--relay-user and --relay-ca need a --relay URL']);
+    });
+  });
 });

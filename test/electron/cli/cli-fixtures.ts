@@ -33,6 +33,7 @@ export function selfInfo(change: Partial<SelfInfo> = {}): SelfInfo {
       },
     ],
     discoveryTargets: ['192.168.1.255:8000'],
+    relays: [],
     profile: 'default',
     appVersion: '0.1.0',
     protocolVersion: 2,
@@ -59,6 +60,11 @@ export function contact(nick: string, change: Partial<Contact> = {}): Contact {
     lastSeen: 1,
     trust: 'encrypted',
     ...change,
+    path: change.path ?? {
+      kind: 'lan',
+      address: change.address ?? '192.168.1.5',
+      port: change.port ?? 4000,
+    },
   };
 }
 

@@ -29,6 +29,11 @@ describe('every line with text from the network', () => {
     peerChangeLine(plainUi, { change: 'offline', peer: evil }, undefined),
     peerChangeLine(plainUi, { change: 'moved', peer: evil, previous: evil }, undefined),
     peerChangeLine(plainUi, { change: 'updated', peer: evil }, contact(`old${NASTY}`)),
+    peerChangeLine(
+      plainUi,
+      { change: 'path', peer: { ...evil, path: { kind: 'relay', broker: NASTY } } },
+      undefined,
+    ),
     strangerLine(plainUi, evil),
     messageLine(plainUi, message({ text: NASTY, remote: NASTY }), evil),
     stateLine(
@@ -156,6 +161,22 @@ describe('delivery lines', () => {
 
 describe('peer changes', () => {
   const alice = contact('alice');
+  it('show a change of path, and a relay peer by its broker', () => {
+    const relayed = {
+      ...alice,
+      path: { kind: 'relay', broker: 'relay.example.org:8883' },
+    } as const;
+    expect(peerChangeLine(plainUi, { change: 'path', peer: relayed }, alice)).toBe(
+      '~ alice is reached via relay relay.example.org:8883',
+    );
+    expect(peerChangeLine(plainUi, { change: 'path', peer: alice }, relayed)).toBe(
+      '~ alice is reached on the LAN at 192.168.1.5:4000',
+    );
+    expect(peerChangeLine(plainUi, { change: 'online', peer: relayed }, undefined)).toBe(
+      '+ alice via relay relay.example.org:8883 is online (alice-host)',
+    );
+  });
+
   it('show renames, and nothing for other updates', () => {
     const renamed = { ...alice, nick: 'Alice Li' };
     expect(peerChangeLine(plainUi, { change: 'updated', peer: renamed }, alice)).toBe(

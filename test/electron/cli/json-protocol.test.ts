@@ -8,6 +8,8 @@ describe('parseCommand', () => {
     ['{"cmd":"peers"}', { cmd: 'peers' }],
     ['{"cmd":"add","address":"10.0.0.2:4000"}', { cmd: 'add', address: '10.0.0.2:4000' }],
     ['{"cmd":"quit","extra":1}', { cmd: 'quit' }],
+    ['{"cmd":"directory"}', { cmd: 'directory', query: '', limit: 50 }],
+    ['{"cmd":"directory","query":" ann ","limit":5}', { cmd: 'directory', query: 'ann', limit: 5 }],
     // An empty text reaches the node, which refuses it with the code `empty`.
     ['{"cmd":"send","to":"abc","text":""}', { cmd: 'send', to: 'abc', text: '' }],
     [
@@ -48,6 +50,24 @@ describe('peerJson', () => {
     expect(peerJson(contact('a', { status: 'away' }))).toMatchObject({
       status: 'away',
       online: true,
+    });
+  });
+
+  it('names the path: the LAN address, or the relay broker', () => {
+    expect(peerJson(contact('a')).path).toEqual({
+      kind: 'lan',
+      address: '192.168.1.5',
+      port: 4000,
+    });
+    const relayed = contact('b', {
+      address: '',
+      port: 0,
+      path: { kind: 'relay', broker: 'relay.example.org:8883' },
+    });
+    expect(peerJson(relayed)).toMatchObject({
+      address: '',
+      port: 0,
+      path: { kind: 'relay', broker: 'relay.example.org:8883' },
     });
   });
 

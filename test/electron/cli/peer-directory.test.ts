@@ -10,6 +10,7 @@ function peer(nick: string, port: number, firstSeen: number, online = true): Con
     host: 'h',
     address: '10.0.0.2',
     port,
+    path: { kind: 'lan', address: '10.0.0.2', port },
     tcpPort: port,
     status: 'online',
     online,

@@ -12,6 +12,8 @@ const SETTINGS: Settings = {
   clientPort: 4000,
   tcpFallback: true,
   discoveryTargets: [],
+  relays: [],
+  relayDirectory: true,
   language: 'system',
   theme: 'system',
   notifications: false,

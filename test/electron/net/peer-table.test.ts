@@ -82,6 +82,80 @@ describe('PeerTable', () => {
     ).toEqual(['b', 'c']);
   });
 
+  describe('paths', () => {
+    const LAN_FRESH = 45_000;
+
+    it('adds a peer met through a relay without a LAN address', () => {
+      const table = new PeerTable(10);
+      const changes = table.observeRelay('b', 'broker:1883', 1_000, LAN_FRESH, details);
+      expect(changes.map((c) => c.change)).toEqual(['added']);
+      expect(table.get('b')).toMatchObject({
+        address: '',
+        port: 0,
+        path: { kind: 'relay', broker: 'broker:1883' },
+        online: true,
+      });
+    });
+
+    it('keeps a fresh LAN path when a packet comes through the relay', () => {
+      const table = new PeerTable(10);
+      table.observe('b', at('10.0.0.2', 4000), 1_000, details);
+      expect(table.observeRelay('b', 'broker:1883', 2_000, LAN_FRESH)).toEqual([]);
+      expect(table.get('b')?.path).toEqual({ kind: 'lan', address: '10.0.0.2', port: 4000 });
+      // once the LAN has been silent for the timeout, the relay is the path
+      const later = table.observeRelay('b', 'broker:1883', 1_000 + LAN_FRESH, LAN_FRESH);
+      expect(later).toEqual([
+        expect.objectContaining({
+          change: 'path',
+          previousPath: { kind: 'lan', address: '10.0.0.2', port: 4000 },
+        }),
+      ]);
+    });
+
+    it('turns to the relay when asked and back to the LAN on the next LAN packet', () => {
+      const table = new PeerTable(10);
+      table.observe('b', at('10.0.0.2', 4000), 1_000, details);
+      expect(table.useRelay('b', 'broker:1883').map((c) => c.change)).toEqual(['path']);
+      expect(table.useRelay('b', 'broker:1883')).toEqual([]); // once
+      expect(table.get('b')).toMatchObject({ address: '10.0.0.2', port: 4000 });
+      const back = table.observe('b', at('10.0.0.2', 4000), 2_000);
+      expect(back).toEqual([
+        expect.objectContaining({
+          change: 'path',
+          previousPath: { kind: 'relay', broker: 'broker:1883' },
+        }),
+      ]);
+      expect(table.get('b')?.path).toEqual({ kind: 'lan', address: '10.0.0.2', port: 4000 });
+    });
+
+    it('finding a LAN address for a relay peer is no move', () => {
+      const table = new PeerTable(10);
+      table.observeRelay('b', 'broker:1883', 1_000, LAN_FRESH, details);
+      const changes = table.observe('b', at('10.0.0.2', 4000), 2_000);
+      expect(changes.map((c) => c.change)).toEqual(['path']);
+    });
+
+    it('refresh moves only lastSeen', () => {
+      const table = new PeerTable(10);
+      table.observeRelay('b', 'broker:1883', 1_000, LAN_FRESH, details);
+      table.refresh('b', 50_000);
+      expect(table.expire(60_000, LAN_FRESH)).toEqual([]);
+      expect(table.get('b')?.lastSeen).toBe(50_000);
+    });
+
+    it('takes status text and avatar hue from a hello through the relay', () => {
+      const table = new PeerTable(10);
+      table.observeRelay('b', 'broker:1883', 1_000, LAN_FRESH, details);
+      const set = table.observeRelay('b', 'broker:1883', 2_000, LAN_FRESH, {
+        ...details,
+        statusText: 'Away',
+        avatarHue: 30,
+      });
+      expect(set.map((c) => c.change)).toEqual(['updated']);
+      expect(table.get('b')).toMatchObject({ statusText: 'Away', avatarHue: 30 });
+    });
+  });
+
   it('keeps a custom status text and avatar hue from announces, and drops them when they stop', () => {
     const table = new PeerTable(10);
     table.observe('b', at('10.0.0.2', 4000), 1_000, details);

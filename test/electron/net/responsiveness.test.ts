@@ -8,6 +8,7 @@ const peer = (id: string, online = true): PeerInfo => ({
   host: '',
   address: '127.0.0.1',
   port: 4000,
+  path: { kind: 'lan', address: '127.0.0.1', port: 4000 },
   tcpPort: null,
   status: 'online',
   online,

@@ -135,6 +135,7 @@ const SELF: SelfInfo = {
   serverPort: 8000,
   tcpPort: 4001,
   discoveryTargets: ['192.168.1.255:8000'],
+  relays: [],
   interfaces: [
     {
       name: 'lo',
@@ -192,6 +193,7 @@ describe('desktop integration', () => {
         host: 'h',
         address: '10.0.0.3',
         port: 4000,
+        path: { kind: 'lan', address: '10.0.0.3', port: 4000 },
         tcpPort: null,
         status: 'online',
         online: true,
@@ -216,6 +218,7 @@ describe('desktop integration', () => {
       host: 'h',
       address: '10.0.0.3',
       port: 4000,
+      path: { kind: 'lan' as const, address: '10.0.0.3', port: 4000 },
       tcpPort: null,
       status: 'online' as const,
       online: true,

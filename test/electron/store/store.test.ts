@@ -195,6 +195,7 @@ describe('Store', () => {
         host: 'bob-pc',
         address: '10.0.0.2',
         port: 4000,
+        path: { kind: 'lan' as const, address: '10.0.0.2', port: 4000 },
         tcpPort: 4000,
         status: 'online' as const,
         online: true,
@@ -202,9 +203,10 @@ describe('Store', () => {
         lastSeen: 5,
       };
       store.upsertPeer(peer);
-      store.upsertPeer({ ...peer, address: '10.0.0.9', port: 4001, lastSeen: 9 });
+      const moved = { kind: 'lan' as const, address: '10.0.0.9', port: 4001 };
+      store.upsertPeer({ ...peer, address: '10.0.0.9', port: 4001, path: moved, lastSeen: 9 });
       expect(store.listPeers()).toEqual([
-        { ...peer, address: '10.0.0.9', port: 4001, lastSeen: 9, online: false },
+        { ...peer, address: '10.0.0.9', port: 4001, path: moved, lastSeen: 9, online: false },
       ]);
     });
   });

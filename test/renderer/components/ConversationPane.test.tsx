@@ -21,7 +21,7 @@ describe('conversation', () => {
     await openAlice();
     const header = screen.getByRole('region', { name: 'About Alice' });
     expect(within(header).getByRole('heading', { name: 'Alice' })).toBeTruthy();
-    for (const fact of ['192.168.1.31:4000', 'Host alice-pc', 'UDP + TCP 4000', 'RTT 3 ms']) {
+    for (const fact of ['LAN 192.168.1.31:4000', 'Host alice-pc', 'UDP + TCP 4000', 'RTT 3 ms']) {
       expect(within(header).getByText(wholeText(fact))).toBeTruthy();
     }
   });
@@ -90,7 +90,9 @@ describe('conversation', () => {
     const note = within(log).getByRole('note');
     expect(note.textContent).toContain('Alice moved from 192.168.1.31:4000 to 192.168.1.99:4001');
     expect(
-      within(screen.getByRole('region', { name: 'About Alice' })).getByText('192.168.1.99:4001'),
+      within(screen.getByRole('region', { name: 'About Alice' })).getByText(
+        'LAN 192.168.1.99:4001',
+      ),
     ).toBeTruthy();
   });
 

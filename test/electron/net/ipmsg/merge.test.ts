@@ -9,6 +9,7 @@ const pchat = (over: Partial<PeerInfo>): PeerInfo => ({
   host: 'alice-pc',
   address: '10.0.0.5',
   port: 4000,
+  path: { kind: 'lan', address: '10.0.0.5', port: 4000 },
   tcpPort: 4000,
   status: 'online',
   online: true,

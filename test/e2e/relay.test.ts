@@ -1,0 +1,127 @@
+// The relay in the real UI: the app and a peer on loopback that cannot find each other on the LAN
+// (each announces only to its own server port) meet through a real Mosquitto broker on loopback.
+// In real Chromium: the broker's state in settings, the peer found in the relay directory,
+// connected, its path "via relay 127.0.0.1:PORT" in the row, the header and the inspector, a
+// message delivered through the broker; then the broker stops and settings say so.
+import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createNode, type PacketChatNode } from '../../electron/net/index';
+import { startBroker, type Broker } from '../helpers/mosquitto';
+import { LOOPBACK_BROADCAST, testPorts } from '../helpers/ports';
+import { findTool, requireOrSkip, TOOLS } from '../helpers/require-tool';
+import { launchApp, type AppUnderTest } from './app-under-test';
+import { launchChromium } from './chromium';
+import { closeAfterAll, screenshotOnFailure } from './lifecycle';
+import { buildRenderer } from './renderer-build';
+import { serveDirectory } from './static-server';
+
+const mosquitto = findTool(TOOLS.mosquitto);
+const TIMEOUT = 15_000;
+let browser: Browser;
+let broker: Broker;
+let app: AppUnderTest;
+let page: Page;
+let dora: PacketChatNode;
+
+const closers = closeAfterAll();
+screenshotOnFailure(() => page);
+
+describe('the relay in the UI', () => {
+  beforeAll(async () => {
+    // Without Mosquitto each test skips (outside CI) or fails (in CI) through requireOrSkip.
+    if (!mosquitto.ok) return;
+    broker = await startBroker();
+    closers.add(() => broker.stop());
+    browser = await launchChromium();
+    closers.add(() => browser.close());
+    const build = await buildRenderer();
+    closers.add(() => build.remove());
+    const server = await serveDirectory(build.dir);
+    closers.add(() => server.close());
+    app = await launchApp(browser, {
+      url: server.url,
+      ports: testPorts(),
+      settings: { nick: 'Lin', language: 'en', theme: 'light' },
+      node: { relay: { brokers: [{ url: broker.url }], directory: true } },
+    });
+    closers.add(() => app.close());
+    page = app.page;
+    // Another server port: the app's announces never reach Dora, only the broker joins them.
+    dora = createNode({
+      ...testPorts(),
+      nick: 'Dora',
+      host: 'dora-pc',
+      broadcast: [LOOPBACK_BROADCAST],
+      relay: { brokers: [{ url: broker.url }], directory: true },
+    });
+    closers.add(() => dora.close());
+    await dora.start();
+  }, 60_000);
+
+  const brokerName = () => `${broker.host}:${String(broker.port)}`;
+
+  it('shows the broker connected in settings', async (ctx) => {
+    requireOrSkip(ctx, mosquitto);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    const now = dialog.getByRole('region', { name: 'Connections now' });
+    await now.getByText(broker.url).waitFor({ timeout: TIMEOUT });
+    await now.getByText('Connected', { exact: true }).waitFor({ timeout: TIMEOUT });
+    await page.keyboard.press('Escape');
+  });
+
+  it('finds Dora in the directory, connects, and chats through the broker', async (ctx) => {
+    requireOrSkip(ctx, mosquitto);
+    await page.getByRole('searchbox', { name: 'Search contacts and messages' }).fill('Dor');
+    const results = page.getByRole('region', { name: 'Search results' });
+    const connect = results.getByRole('button', { name: 'Connect to Dora through the relay' });
+    // The directory entry may arrive after the first search: search again until it is listed.
+    for (let i = 0; i < 30 && !(await connect.isVisible()); i += 1) {
+      await page.getByRole('searchbox', { name: 'Search contacts and messages' }).fill('');
+      await page.getByRole('searchbox', { name: 'Search contacts and messages' }).fill('Dor');
+      await connect.waitFor({ timeout: 500 }).catch(() => undefined);
+    }
+    await connect.click();
+    await page.getByRole('searchbox', { name: 'Search contacts and messages' }).fill('');
+    const row = page.getByRole('option', { name: /^Dora / });
+    await row.waitFor({ timeout: TIMEOUT });
+    expect(await row.textContent()).toContain(`via relay ${brokerName()}`);
+    await row.click();
+    const header = page.getByRole('region', { name: 'About Dora' });
+    await header.getByText(`via relay ${brokerName()}`).waitFor();
+    await header.getByText('Sealed through the relay (MQTT)').waitFor();
+    const composer = page.getByRole('textbox', { name: 'Message to Dora' });
+    await composer.fill('Hello across sites');
+    await composer.press('Enter');
+    await page.locator('.message.out').getByText('Delivered').waitFor({ timeout: TIMEOUT });
+
+    await page.getByRole('button', { name: 'Packet inspector' }).click();
+    const relayRow = page
+      .locator('.packet-row:not(.head)')
+      .filter({ hasText: 'RELAY' })
+      .filter({ hasText: 'Hello across sites' })
+      .first();
+    await relayRow.click({ timeout: TIMEOUT });
+    const detail = page.getByRole('complementary', { name: 'Packet details' });
+    await detail.getByText(`via relay ${brokerName()}`).waitFor();
+    // The inspector keeps a relayed packet's bytes as it does a datagram's: the inner packet.
+    const payload = detail.getByRole('region', { name: 'Payload' });
+    await payload.getByText(/Hello across sites/).waitFor();
+    await page.getByRole('button', { name: 'Chats', exact: true }).click();
+  }, 60_000);
+
+  it('says when the broker is gone', async (ctx) => {
+    requireOrSkip(ctx, mosquitto);
+    await broker.stop();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const now = page.getByRole('dialog', { name: 'Settings' }).getByRole('region', {
+      name: 'Connections now',
+    });
+    await now
+      .getByText(/^(Not connected|Connecting…)$/)
+      .first()
+      .waitFor({ timeout: TIMEOUT });
+    expect(await now.getByText('Connected', { exact: true }).count()).toBe(0);
+    await page.keyboard.press('Escape');
+  });
+});
