@@ -140,6 +140,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       },
       onInbound: (inbound) => this.onInbound(inbound),
       onLogged: (entry) => this.emit('packet', entry),
+      logWatched: () => this.listenerCount('packet') > 0,
       onWarning: (code, message, remote) => this.warn(code, message, remote),
     });
     this.secure = new SecureChannel({
