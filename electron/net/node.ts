@@ -83,6 +83,8 @@ const SEALED_KINDS: ReadonlySet<Packet['kind']> = new Set([
 /** Handshake messages are a few hundred bytes (docs/PROTOCOL.md); more is not one. */
 const MAX_HANDSHAKE_FRAME_BYTES = 1_024;
 const RESPONSIVENESS_CHECK_MS = 250;
+/** How long a new peer's own handshake with us is waited for before we start ours (answerAnnounce). */
+const ANSWER_WAIT_MS = 1_000;
 
 /** One PacketChat node: sockets, discovery, authenticated sessions, peers, strangers, text, log. */
 export class PacketChatNode extends EventEmitter<NodeEvents> {
@@ -150,6 +152,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       },
       onInbound: (inbound) => this.onInbound(inbound),
       onLogged: (entry) => this.emit('packet', entry),
+      logWatched: () => this.listenerCount('packet') > 0,
       onWarning: (code, message, remote) => this.warn(code, message, remote),
     });
     this.secure = new SecureChannel({
@@ -706,7 +709,27 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       this.discovery.scheduleReply(peerId, () => this.sendHello(peerId, from, true));
       return;
     }
-    this.discovery.scheduleReply(peerId, () => this.secure.initiate(from, 'udp', peerId));
+    if (this.secure.hasSession(peerId)) {
+      this.discovery.scheduleReply(peerId, () => this.secure.initiate(from, 'udp', peerId));
+      return;
+    }
+    this.discovery.scheduleReply(peerId, () => this.answerAnnounce(from, peerId, true));
+  }
+
+  /**
+   * Starts a handshake with a new peer that announced itself, unless that peer has meanwhile
+   * started one with us: both sides of a pair usually hear each other's announce, and one session
+   * is enough (two cost each side twice the key agreements, the bulk of a discovery's CPU). The
+   * peer's handshake is waited for only a moment: if no session comes of it (an init forged from
+   * the peer's address, say), this side starts its own.
+   */
+  private answerAnnounce(from: Endpoint, peerId: string, wait: boolean): void {
+    if (this.closing !== undefined || !this.started || this.secure.hasSession(peerId)) return;
+    if (wait && this.secure.answering(from, 'udp')) {
+      this.timers.after(ANSWER_WAIT_MS, () => this.answerAnnounce(from, peerId, false));
+      return;
+    }
+    this.secure.initiate(from, 'udp', peerId);
   }
 
   private onEstablished(event: Established): void {

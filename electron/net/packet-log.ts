@@ -18,47 +18,93 @@ export interface LoggedPayload {
   readonly decrypted: boolean;
 }
 
-/** A bounded ring of recent datagrams and TCP frames, oldest first when read. */
+/**
+ * A bounded ring of recent datagrams and TCP frames, oldest first when read. An entry may be added
+ * as a function that builds it: it is then built only when read (the inspector, the CLI, a
+ * listener), so a node that nobody watches does not format every datagram it sends or receives.
+ */
 export class PacketLog {
-  private readonly entries: (PacketLogEntry | undefined)[];
+  private readonly entries: (PacketLogEntry | (() => LogInput) | undefined)[];
+  private readonly seqs: number[];
   private readonly payloads: (LoggedPayload | undefined)[];
   private next = 0;
   private seq = 0;
 
   constructor(private readonly capacity: number) {
-    this.entries = new Array<PacketLogEntry | undefined>(capacity);
+    this.entries = new Array<PacketLogEntry | (() => LogInput) | undefined>(capacity);
+    this.seqs = new Array<number>(capacity).fill(0);
     this.payloads = new Array<LoggedPayload | undefined>(capacity);
   }
 
   add(input: LogInput, bytes?: Uint8Array, decrypted = false): PacketLogEntry {
+    const entry: PacketLogEntry = { seq: this.seq + 1, ...input };
+    this.put(entry, bytes, decrypted);
+    return entry;
+  }
+
+  /** Adds what builds an entry on its first read; returns the entry's `seq`. */
+  addLazy(build: () => LogInput, bytes?: Uint8Array, decrypted = false): number {
+    this.put(build, bytes, decrypted);
+    return this.seq;
+  }
+
+  private put(
+    held: PacketLogEntry | (() => LogInput),
+    bytes: Uint8Array | undefined,
+    decrypted: boolean,
+  ): void {
     this.seq += 1;
-    const entry: PacketLogEntry = { seq: this.seq, ...input };
-    this.entries[this.next] = entry;
-    // A copy: the socket's buffer may be reused.
-    this.payloads[this.next] =
+    const slot = this.next;
+    this.seqs[slot] = this.seq;
+    this.entries[slot] = held;
+    // A copy (one memcpy): the socket's buffer may be reused.
+    this.payloads[slot] =
       bytes === undefined
         ? undefined
         : {
-            bytes: Uint8Array.from(bytes.subarray(0, MAX_PAYLOAD_KEPT)),
+            bytes: new Uint8Array(bytes.subarray(0, MAX_PAYLOAD_KEPT)),
             size: bytes.byteLength,
             decrypted,
           };
-    this.next = (this.next + 1) % this.capacity;
-    return entry;
+    this.next = (slot + 1) % this.capacity;
+  }
+
+  /** Entry `seq`, while it is still in the ring. */
+  entry(seq: number): PacketLogEntry | undefined {
+    const slot = this.slotOf(seq);
+    return slot === undefined ? undefined : this.built(slot);
   }
 
   /** The bytes of entry `seq`, while it is still in the ring. */
   payload(seq: number): LoggedPayload | undefined {
-    const age = this.seq - seq;
-    if (seq < 1 || age < 0 || age >= this.capacity) return undefined;
-    const slot = (this.next - 1 - age + this.capacity * 2) % this.capacity;
-    return this.entries[slot]?.seq === seq ? this.payloads[slot] : undefined;
+    const slot = this.slotOf(seq);
+    return slot === undefined ? undefined : this.payloads[slot];
   }
 
   /** The newest `limit` entries, oldest first. */
   recent(limit = this.capacity): PacketLogEntry[] {
-    const ordered = [...this.entries.slice(this.next), ...this.entries.slice(0, this.next)];
-    return ordered.filter((e): e is PacketLogEntry => e !== undefined).slice(-limit);
+    const out: PacketLogEntry[] = [];
+    const count = Math.min(Math.max(limit, 0), this.capacity, this.seq);
+    for (let seq = this.seq - count + 1; seq <= this.seq; seq += 1) {
+      const entry = this.entry(seq);
+      if (entry !== undefined) out.push(entry);
+    }
+    return out;
+  }
+
+  private slotOf(seq: number): number | undefined {
+    const age = this.seq - seq;
+    if (seq < 1 || age < 0 || age >= this.capacity) return undefined;
+    const slot = (this.next - 1 - age + this.capacity * 2) % this.capacity;
+    return this.seqs[slot] === seq ? slot : undefined;
+  }
+
+  private built(slot: number): PacketLogEntry | undefined {
+    const held = this.entries[slot];
+    if (typeof held !== 'function') return held;
+    const entry: PacketLogEntry = { seq: this.seqs[slot] ?? 0, ...held() };
+    this.entries[slot] = entry;
+    return entry;
   }
 }
 

@@ -534,6 +534,21 @@ export class SecureChannel {
     return false;
   }
 
+  /**
+   * Whether whoever is at `from` started a handshake with us within the last second that is not
+   * finished yet (we answered it and wait for its last message).
+   */
+  answering(from: Endpoint, transport: Transport): boolean {
+    const now = this.deps.now();
+    const where = formatEndpoint(from);
+    for (const pending of this.pending.values()) {
+      if (pending.state.role !== 'responder' || now - pending.startedAt >= INITIATE_INTERVAL_MS)
+        continue;
+      if (pending.transport === transport && formatEndpoint(pending.to) === where) return true;
+    }
+    return false;
+  }
+
   /** Room for one more pending handshake from `ip`: the oldest one goes when the table is full. */
   private makeRoom(ip: string): boolean {
     let fromIp = 0;

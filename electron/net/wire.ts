@@ -54,6 +54,8 @@ export interface WireDeps {
   readonly sessionBudget?: (bytes: Buffer) => string | undefined;
   onInbound(inbound: Inbound): void;
   onLogged(entry: PacketLogEntry): void;
+  /** False while nobody listens to `onLogged`: entries are then built only when read. */
+  logWatched?(): boolean;
   onWarning(code: WarningCode, message: string, remote?: Endpoint): void;
 }
 
@@ -374,27 +376,35 @@ export class Wire {
     wholeSize?: number,
   ): void {
     const size = wholeSize ?? bytes.byteLength;
-    const packet = meta.packet;
-    const peerId =
-      meta.peerId ?? (packet !== undefined && direction === 'in' ? packet.from : undefined);
-    const entry = this.deps.log.add(
-      {
-        at: this.deps.now(),
-        direction,
-        transport,
-        local: formatEndpoint(local),
-        remote: formatEndpoint(remote),
-        size,
-        kind: packet?.kind ?? meta.kind ?? 'unknown',
-        summary: packet === undefined ? (meta.summary ?? '') : packetSummary(packet),
-        ...(packet === undefined ? {} : { fields: packetFields(packet) }),
-        ...(peerId === undefined ? {} : { peerId }),
-        ...(meta.sealed === undefined ? {} : { sealed: meta.sealed }),
+    const at = this.deps.now();
+    const log = this.deps.log;
+    // Built when read: formatting every datagram cost more than sealing it (issue 18).
+    const seq = log.addLazy(
+      () => {
+        const packet = meta.packet;
+        const peerId =
+          meta.peerId ?? (packet !== undefined && direction === 'in' ? packet.from : undefined);
+        return {
+          at,
+          direction,
+          transport,
+          local: formatEndpoint(local),
+          remote: formatEndpoint(remote),
+          size,
+          kind: packet?.kind ?? meta.kind ?? 'unknown',
+          summary: packet === undefined ? (meta.summary ?? '') : packetSummary(packet),
+          ...(packet === undefined ? {} : { fields: packetFields(packet) }),
+          ...(peerId === undefined ? {} : { peerId }),
+          ...(meta.sealed === undefined ? {} : { sealed: meta.sealed }),
+        };
       },
       // A sealed record's payload is shown decrypted: its inner packet, marked as such.
       meta.inner ?? bytes,
       meta.inner !== undefined,
     );
-    this.deps.onLogged(entry);
+    if (this.deps.logWatched?.() !== false) {
+      const entry = log.entry(seq);
+      if (entry !== undefined) this.deps.onLogged(entry);
+    }
   }
 }

@@ -2,7 +2,11 @@
  * Where the time goes: runs one benchmark with both worker processes under `--cpu-prof`, then
  * prints each process's functions by self time (ours first), so a slow figure points at code.
  *
- *   tsx test/bench/profile.ts rtt|stream|stream-stored|tcp|ui [--keep]
+ *   tsx test/bench/profile.ts rtt|stream|stream-stored|tcp|ui [--keep] [--cpu-only]
+ *
+ * Each side's CPU time per message (user + system, start-up excluded) is printed first; with
+ * --cpu-only the processes run without the profiler and only that is printed (steadier than
+ * wall-clock figures on a loaded machine).
  *
  * Loopback only; the profiles go to a temporary folder (kept with --keep).
  */
@@ -30,7 +34,11 @@ interface CpuProfile {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { keep: { type: 'boolean', default: false }, top: { type: 'string', default: '25' } },
+  options: {
+    keep: { type: 'boolean', default: false },
+    top: { type: 'string', default: '25' },
+    'cpu-only': { type: 'boolean', default: false },
+  },
 });
 const what = positionals[0] ?? 'rtt';
 const dir = mkdtempSync(join(tmpdir(), 'packetchat-prof-'));
@@ -60,11 +68,23 @@ await withWorkers(
     });
     await a!.call('addPeer', `127.0.0.1:${nb.clientPort}`);
     await Promise.all([a!.call('waitPeer', nb.id, 10_000), b!.call('waitPeer', na.id, 10_000)]);
-    if (what === 'rtt') await a!.call('nodeRtt', nb.id, 5_000, BENCH_TEXT);
-    else if (what === 'tcp') await a!.call('nodeRtt', nb.id, 500, 'a'.repeat(MAX_TEXT_BYTES));
-    else await a!.call('nodeStream', nb.id, what === 'stream' ? 30_000 : 3_000, BENCH_TEXT, 128);
+    const cpu = async (): Promise<number[]> => [
+      await a!.call('cpuMicros'),
+      await b!.call('cpuMicros'),
+    ];
+    const before = await cpu();
+    const count =
+      what === 'rtt' ? 5_000 : what === 'tcp' ? 500 : what === 'stream' ? 30_000 : 3_000;
+    if (what === 'rtt') await a!.call('nodeRtt', nb.id, count, BENCH_TEXT);
+    else if (what === 'tcp') await a!.call('nodeRtt', nb.id, count, 'a'.repeat(MAX_TEXT_BYTES));
+    else await a!.call('nodeStream', nb.id, count, BENCH_TEXT, 128);
+    const after = await cpu();
+    const perMessage = (i: number) => round(((after[i] ?? 0) - (before[i] ?? 0)) / count);
+    console.log(
+      `CPU per message (${count} messages): sender ${perMessage(0)} µs, receiver ${perMessage(1)} µs`,
+    );
   },
-  ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+  values['cpu-only'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`],
 );
 
 const frameName = (frame: ProfileNode['callFrame']): string => {

@@ -114,10 +114,11 @@ function nullCipherProvider(): CryptoProvider {
   return {
     ...createNodeCryptoProvider(),
     aesGcm: () => ({
-      seal: (_nonce, _ad, plaintext) => {
-        const out = new Uint8Array(plaintext.length + AEAD_TAG_BYTES);
-        out.set(plaintext);
-        out.set(tag, plaintext.length);
+      seal: (_nonce, _ad, plaintext, prefix = new Uint8Array(0)) => {
+        const out = new Uint8Array(prefix.length + plaintext.length + AEAD_TAG_BYTES);
+        out.set(prefix);
+        out.set(plaintext, prefix.length);
+        out.set(tag, prefix.length + plaintext.length);
         return out;
       },
       open: (_nonce, _ad, ciphertext) =>
@@ -325,6 +326,12 @@ const commands = {
   },
 
   /** One message at a time: milliseconds from sendText() to its `delivered` state. */
+  /** This process's CPU time so far (user + system), in microseconds. */
+  cpuMicros() {
+    const used = process.cpuUsage();
+    return used.user + used.system;
+  },
+
   async nodeRtt(to: string, count: number, text: string) {
     const node = onlyNode();
     const samples: number[] = [];

@@ -9,7 +9,7 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
-import { isAllZero } from './bytes';
+import { concatBytes, isAllZero } from './bytes';
 import {
   AEAD_NONCE_BYTES,
   AEAD_TAG_BYTES,
@@ -63,9 +63,10 @@ function aesGcm(key: Uint8Array): AeadKey {
   if (key.length !== AES_KEY_BYTES) throw new RangeError('AES-256-GCM key: 32 bytes');
   const copy = new Uint8Array(key);
   return {
-    seal(nonce, associatedData, plaintext) {
+    seal(nonce, associatedData, plaintext, prefix) {
       if (nonce.length !== AEAD_NONCE_BYTES) throw new RangeError('AES-GCM nonce: 12 bytes');
-      return gcm(copy, nonce, associatedData).encrypt(plaintext);
+      const sealed = gcm(copy, nonce, associatedData).encrypt(plaintext);
+      return prefix === undefined ? sealed : concatBytes(prefix, sealed);
     },
     open(nonce, associatedData, ciphertext) {
       if (nonce.length !== AEAD_NONCE_BYTES || ciphertext.length < AEAD_TAG_BYTES) return undefined;

@@ -210,9 +210,16 @@ function aesGcm(key: Uint8Array): AeadKey {
     return [tail.length === 0 ? body : Buffer.concat([body, tail]), cipher.getAuthTag()];
   };
   return {
-    seal(nonce, associatedData, plaintext) {
+    seal(nonce, associatedData, plaintext, prefix) {
+      // A GCM cipher object takes one nonce (node has no re-init), so one per record; the
+      // output is written once into its final array (docs/BENCHMARKS.md, "Crypto per record").
       const [body, tag] = sealParts(nonce, associatedData, plaintext);
-      return plain(Buffer.concat([body, tag]));
+      const start = prefix?.length ?? 0;
+      const out = new Uint8Array(start + body.length + tag.length);
+      if (prefix !== undefined) out.set(prefix);
+      out.set(body, start);
+      out.set(tag, start + body.length);
+      return out;
     },
     sealParts,
     open(nonce, associatedData, ciphertext) {

@@ -85,13 +85,20 @@ export class CipherState {
   }
 
   /** Throws NoiseError('nonce-exhausted') once n reaches the reserved value. */
-  encryptWithAd(associatedData: Uint8Array, plaintext: Uint8Array): Uint8Array {
-    if (this.key === undefined) return plaintext;
+  encryptWithAd(
+    associatedData: Uint8Array,
+    plaintext: Uint8Array,
+    prefix?: Uint8Array,
+  ): Uint8Array {
+    if (this.key === undefined) {
+      return prefix === undefined ? plaintext : concatBytes(prefix, plaintext);
+    }
     if (this.n >= NOISE_RESERVED_NONCE) throw new NoiseError('nonce-exhausted', 'nonce exhausted');
     const ciphertext = this.key.seal(
       writeNonce(this.nonceBytes, this.n),
       associatedData,
       plaintext,
+      prefix,
     );
     this.n += 1n;
     return ciphertext;

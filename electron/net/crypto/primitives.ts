@@ -27,8 +27,16 @@ export interface KeyPair {
 
 /** One AES-256-GCM key, prepared once (a cached KeyObject makes node's AES-GCM ~4x faster). */
 export interface AeadKey {
-  /** Ciphertext followed by the 16-byte tag. Throws only on a wrong nonce length (a bug). */
-  seal(nonce: Uint8Array, associatedData: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /**
+   * Ciphertext followed by the 16-byte tag, after `prefix` when one is given (a record's header:
+   * one array, no second copy). Throws only on a wrong nonce length (a bug).
+   */
+  seal(
+    nonce: Uint8Array,
+    associatedData: Uint8Array,
+    plaintext: Uint8Array,
+    prefix?: Uint8Array,
+  ): Uint8Array;
   /**
    * The same as `seal`, as the ciphertext and the tag apart, so a caller writing them out (a TCP
    * frame) need not join them: `seal` is `sealParts` concatenated. Optional: without it, callers

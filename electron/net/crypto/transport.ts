@@ -16,7 +16,6 @@ import {
   REKEY_AFTER_TIME_MS,
 } from './limits';
 import type { CipherState, HandshakeState, Role } from './noise';
-import { concatBytes } from './bytes';
 import {
   decode,
   encodeTransportHeader,
@@ -134,8 +133,9 @@ class TransportSender implements Sender {
     if (counter >= this.limit) return { ok: false, code: 'exhausted' };
     const header = encodeTransportHeader(this.remoteIndexState, counter);
     // encryptWithAd uses nonce n = counter and then increments it: a counter is never used twice.
-    const sealed = this.cipher.encryptWithAd(header, inner);
-    return { ok: true, record: concatBytes(header, sealed), counter };
+    // The header is both the associated data and the record's start: sealed behind it in place.
+    const record = this.cipher.encryptWithAd(header, inner, header);
+    return { ok: true, record, counter };
   }
 
   sealParts(inner: Uint8Array): SealPartsResult {

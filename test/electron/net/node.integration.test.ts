@@ -88,6 +88,30 @@ describe('nodes on loopback', () => {
     await delivered(c, back.id);
   });
 
+  it('makes one session of a pair that heard each other announce, not two', async () => {
+    const ports = testPorts();
+    // Bob starts first and announces every ~55 ms, so alice hears him soon after her own start
+    // announce reached him. Alice answers an announce at once, bob at the end of his 100 ms reply
+    // window: by then alice's handshake with him is under way or done, and he starts none.
+    const replyMaxDelayMs = 100;
+    const fast = { ...ports, replyMaxDelayMs, announceIntervalMs: 50 };
+    const b = await startNode({ ...fast, nick: 'bob', random: () => 0.99 });
+    const a = await startNode({ ...fast, nick: 'alice', random: () => 0 });
+    await waitUntil(
+      () => seesPeer(a, b.id) && seesPeer(b, a.id),
+      5_000,
+      'alice and bob to see each other',
+    );
+    // Past bob's reply window and the wait that follows it (answerAnnounce).
+    await new Promise((resolve) => setTimeout(resolve, 2 * replyMaxDelayMs + 1_200));
+    const inits = (node: PacketChatNode) =>
+      node.packets().filter((p) => p.direction === 'out' && p.sealed?.type === 'handshake-init');
+    expect(inits(a)).toHaveLength(1);
+    expect(inits(b)).toHaveLength(0);
+    const sent = b.sendText(a.id, 'one session');
+    await delivered(b, sent.id);
+  });
+
   it('delivers a burst of messages exactly once and in order', async () => {
     const ports = testPorts();
     const [a, b] = await Promise.all([startNode(ports), startNode(ports)]);

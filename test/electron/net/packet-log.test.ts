@@ -51,6 +51,27 @@ describe('PacketLog', () => {
     expect(log.payload(5)?.bytes.byteLength).toBe(MAX_PAYLOAD_KEPT);
   });
 
+  it('builds an entry added as a function only when read, once, with its number', () => {
+    const log = new PacketLog(2);
+    let built = 0;
+    const lazy = (n: number) => () => {
+      built += 1;
+      return entry(n);
+    };
+    expect(log.addLazy(lazy(1))).toBe(1);
+    expect(log.addLazy(lazy(2))).toBe(2);
+    expect(log.addLazy(lazy(3))).toBe(3);
+    expect(built).toBe(0);
+    expect(log.entry(1)).toBeUndefined();
+    expect(log.entry(3)).toMatchObject({ seq: 3, size: 3 });
+    expect(log.recent().map((e) => [e.seq, e.size])).toEqual([
+      [2, 2],
+      [3, 3],
+    ]);
+    expect(log.recent()).toEqual(log.recent());
+    expect(built).toBe(2);
+  });
+
   it('summarises and flattens packets for the inspector', () => {
     const text = {
       kind: 'text' as const,

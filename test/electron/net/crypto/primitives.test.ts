@@ -71,6 +71,15 @@ describe.each(PROVIDERS)('%s provider', (_name, provider) => {
     expect(hex(key.open(v.nonce, v.associatedData, v.sealed)!)).toBe(hex(v.plaintext));
   });
 
+  it('seals behind a prefix into one array: the prefix, then exactly what seal returns', () => {
+    const v = GCM_CASE_16;
+    const key = provider.aesGcm(v.key);
+    const prefix = new Uint8Array([0xfb, 1, 2, 3]);
+    expect(hex(key.seal(v.nonce, v.associatedData, v.plaintext, prefix))).toBe(
+      hex(prefix) + hex(v.sealed),
+    );
+  });
+
   it('copies the AES key, so wiping the caller array changes nothing', () => {
     const raw = new Uint8Array(GCM_CASE_16.key);
     const key = provider.aesGcm(raw);

@@ -48,9 +48,9 @@ export function recordingProvider(inner: CryptoProvider): {
       const keyHex = hex(key);
       const real = inner.aesGcm(key);
       return {
-        seal: (nonce, ad, plaintext) => {
+        seal: (nonce, ad, plaintext, prefix) => {
           uses.push(`${keyHex}/${hex(nonce)}`);
-          return real.seal(nonce, ad, plaintext);
+          return real.seal(nonce, ad, plaintext, prefix);
         },
         open: real.open,
       };
