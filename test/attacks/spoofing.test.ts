@@ -82,11 +82,13 @@ describe(nameWithSkipReason('attacks with a third host and forged sources', chec
     ]).flat();
     await mallory.listen(CLIENT_PORT);
     await mallory.flood('raw', bob.endpoint, lies.length, 500, { raw: lies });
-    // The same lies from alice's own address (mallory's source port 40001 leaves as alice:4000).
-    await spoof([{ sourcePort: 40001, as: { address: alice.host.address, port: CLIENT_PORT } }]);
+    // The same lies from alice's own address (mallory's source port 25001 leaves as alice:4000).
+    // Forged source ports stay below Linux's ephemeral range (32768-60999): a socket the kernel
+    // numbered earlier in mallory's namespace could hold one of them (EADDRINUSE, seen once).
+    await spoof([{ sourcePort: 25_001, as: { address: alice.host.address, port: CLIENT_PORT } }]);
     await mallory.flood('raw', bob.endpoint, lies.length, 500, {
       raw: lies,
-      sourcePortBase: 40001,
+      sourcePortBase: 25_001,
     });
 
     const chat = await chatDuring(
@@ -185,11 +187,11 @@ describe(nameWithSkipReason('attacks with a third host and forged sources', chec
         bytes[0] = 0xfb;
         return bytes;
       });
-      await spoof([{ sourcePort: 40002, as: { address: bob.host.address, port: CLIENT_PORT } }]);
+      await spoof([{ sourcePort: 25_002, as: { address: bob.host.address, port: CLIENT_PORT } }]);
       for (let round = 0; round < 10; round += 1) {
         await mallory.flood('raw', alice.endpoint, acks.length * 2, 100, {
           raw: [...acks, ...sealedLooking],
-          sourcePortBase: 40002,
+          sourcePortBase: 25_002,
         });
         await mallory.flood('raw', alice.endpoint, acks.length, 100, { raw: acks });
       }
@@ -245,7 +247,7 @@ describe(nameWithSkipReason('attacks with a third host and forged sources', chec
       for (let i = 0; i < PORTS; i += 1) await victim.listen(6_000 + i);
       await spoof([
         {
-          sourcePort: [41_000, 41_000 + PORTS - 1],
+          sourcePort: [26_000, 26_000 + PORTS - 1],
           as: { address: alice.host.address, port: [6_000, 6_000 + PORTS - 1] },
         },
       ]);
@@ -255,7 +257,7 @@ describe(nameWithSkipReason('attacks with a third host and forged sources', chec
         [{ address: bob.host.address, port: 8_000 }, bob.endpoint],
         4_000,
         SECONDS * 1_000,
-        { sourcePorts: PORTS, sourcePortBase: 41_000 },
+        { sourcePorts: PORTS, sourcePortBase: 26_000 },
       );
       await new Promise((r) => setTimeout(r, 1_000)); // replies wait up to 250 ms
       const reflected = await victim.received();
@@ -284,7 +286,7 @@ describe(nameWithSkipReason('attacks with a third host and forged sources', chec
     const bob = honest['bob'];
     if (alice === undefined || bob === undefined) throw new Error('no alice or bob');
     await spoof([
-      { sourcePort: [42_000, 42_063], as: { address: alice.host.address, port: [7_000, 7_063] } },
+      { sourcePort: [27_000, 27_063], as: { address: alice.host.address, port: [7_000, 7_063] } },
     ]);
     // 10,000 INITs a second "from alice": her address's budget at bob is spent many times over.
     await underAttack(
@@ -294,7 +296,7 @@ describe(nameWithSkipReason('attacks with a third host and forged sources', chec
       () =>
         mallory.flood('init', bob.endpoint, 40_000, 4_000, {
           sourcePorts: 64,
-          sourcePortBase: 42_000,
+          sourcePortBase: 27_000,
         }),
     );
   });
@@ -307,7 +309,7 @@ describe(nameWithSkipReason('attacks with a third host and forged sources', chec
       const alice = l.honest['alice'];
       if (alice === undefined) throw new Error('no alice');
       await l.spoof([
-        { sourcePort: [42_000, 42_063], as: { address: alice.host.address, port: [7_000, 7_063] } },
+        { sourcePort: [27_000, 27_063], as: { address: alice.host.address, port: [7_000, 7_063] } },
       ]);
       const FLOOD_MS = 20_000;
       const started = performance.now();
@@ -318,7 +320,7 @@ describe(nameWithSkipReason('attacks with a third host and forged sources', chec
         FLOOD_MS,
         {
           sourcePorts: 64,
-          sourcePortBase: 42_000,
+          sourcePortBase: 27_000,
         },
       );
       // Bob restarts: alice and bob need a new handshake while the flood goes on.
