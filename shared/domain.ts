@@ -1,6 +1,7 @@
 // The app's domain types: what the networking core produces, the store keeps and the UI shows.
 // Plain ECMAScript, shared by every runtime. The IPC contract (shared/ipc/) and the wire protocol
 // (shared/protocol/) are typed against these.
+import type { GroupChangeOp } from './protocol/groups';
 import type { PeerStatus } from './protocol/packets';
 
 export { PEER_STATUSES, type PeerStatus } from './protocol/packets';
@@ -64,6 +65,11 @@ export interface PeerInfo {
   readonly online: boolean;
   /** The X25519 public key the peer proved in its handshake (hex); the id is derived from it. */
   readonly publicKey?: string;
+  /**
+   * The Ed25519 key the peer signs group messages with (hex), told inside its handshake and
+   * pinned at the first one.
+   */
+  readonly signingKey?: string;
   /** Milliseconds since the Unix epoch. */
   readonly firstSeen: number;
   readonly lastSeen: number;
@@ -122,6 +128,19 @@ export type MessageDirection = 'in' | 'out';
 /** Outgoing messages carry a delivery status; incoming ones are `received`. */
 export type MessageState = DeliveryStatus | 'received';
 
+/** What a message in a group conversation (`group:ID`) says besides a one-to-one message. */
+export interface GroupMessageInfo {
+  readonly groupId: string;
+  /** Who wrote it (its signature was checked against this member's key). */
+  readonly sender: string;
+  /**
+   * Shown before everything it depends on had arrived (an earlier message of its sender, or one
+   * it answers), because the bounded wait ran out, or it arrived after later ones were shown: the
+   * UI marks a gap here.
+   */
+  readonly gap: boolean;
+}
+
 /** A quoted message: what a reply answers (its id and a short excerpt of its text). */
 export interface MessageReply {
   readonly id: string;
@@ -159,10 +178,22 @@ export interface ChatMessage {
   readonly rttMs?: number;
   /** The IP:port the message came from or went to. */
   readonly remote: string;
+  /** Set on messages of a group conversation (`peerId` is then `group:ID`). */
+  readonly group?: GroupMessageInfo;
   /** The message this one answers, when it is a reply. */
   readonly reply?: MessageReply;
   /** A file offer, shown as a card; `text` then lists its names (for search results and the CLI). */
   readonly file?: FileCard;
+}
+
+/** How far one group message (or one multi-send) got: "delivered to 5 of 6, waiting for carol". */
+export interface RecipientTally {
+  readonly delivered: number;
+  readonly total: number;
+  /** Recipients that have not acknowledged yet (node ids, or conversation ids for a multi-send). */
+  readonly waiting: readonly string[];
+  /** Recipients whose message could not be sent at all. */
+  readonly failed: readonly string[];
 }
 
 /**
@@ -178,6 +209,56 @@ export interface MessageStateChange {
   readonly attempts: number;
   /** Round-trip time of the acknowledged transmission, when it could be measured (Karn's rule). */
   readonly rttMs?: number;
+  /**
+   * For a group message: how many members acknowledged it. `state` is then `delivered` once every
+   * member did, `pending` while any waits for its member to come back, else `sending`.
+   */
+  readonly recipients?: RecipientTally;
+}
+
+// --- groups ---------------------------------------------------------------------------------------
+
+/** Whether this node is in a group: a member, removed by an admin, or gone by its own choice. */
+export type GroupMembership = 'member' | 'removed' | 'left';
+
+export interface GroupMember {
+  readonly id: string;
+  /** The Ed25519 key the member's messages are checked against (hex). */
+  readonly signingKey: string;
+  readonly admin: boolean;
+}
+
+/** A group as the current (winning) membership snapshot describes it (docs/PROTOCOL.md). */
+export interface GroupInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly creator: string;
+  readonly admins: readonly string[];
+  readonly members: readonly GroupMember[];
+  /** Membership version: every change adds one. */
+  readonly version: number;
+  readonly status: GroupMembership;
+  readonly updatedAt: number;
+}
+
+export type GroupChangeKind = 'created' | 'joined' | 'updated' | 'removed' | 'left';
+
+/** The current membership of a group changed (any change, made here or by another member). */
+export interface GroupChange {
+  readonly change: GroupChangeKind;
+  readonly group: GroupInfo;
+  /** The change that made the current snapshot, and who made it. */
+  readonly op: GroupChangeOp;
+  readonly by: string;
+  readonly member?: string;
+}
+
+/** One member's delivery of one group message ("waiting for carol"). */
+export interface MemberDelivery {
+  readonly peerId: string;
+  readonly state: DeliveryStatus;
+  readonly transport: Transport;
+  readonly attempts: number;
 }
 
 export interface ConversationSummary {

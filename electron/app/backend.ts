@@ -112,7 +112,27 @@ export function createBackend(options: BackendOptions): Backend {
       emit('message', message);
       emit('unread', { total: store.reads.unreadTotal() });
     });
-    node.on('message-state', (change) => emit('message-state', change));
+    // Batches whose tally is due: counted after the turn, when the node has written the turn's
+    // delivery states (they are stored in one transaction after it, electron/net/state-writer.ts).
+    const dueBatches = new Set<string>();
+    node.on('message-state', (change) => {
+      emit('message-state', change);
+      // A message of a multi-send: the batch's tally follows (one read by primary key).
+      const batch = change.recipients === undefined ? store.reads.batchOf(change.id) : undefined;
+      if (batch === undefined) return;
+      if (dueBatches.size === 0)
+        setImmediate(() => {
+          const due = [...dueBatches];
+          dueBatches.clear();
+          try {
+            for (const id of due) emit('batch', { batch: id, tally: store.reads.batchTally(id) });
+          } catch {
+            // The session closed within the turn: nobody is listening any more.
+          }
+        });
+      dueBatches.add(batch);
+    });
+    node.on('group', (change) => emit('group', change));
     // A file offer we sent shows in the conversation as a card (it is no answer of messages:send).
     node.on('card', (message) => emit('message', message));
     node.on('typing', (typing) => emit('typing', typing));

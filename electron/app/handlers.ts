@@ -9,6 +9,7 @@ import { isStrangerId } from '../../shared/stranger-id';
 import { NodeError, type PacketChatNode } from '../net/index';
 import type { StoredSettings } from '../store/store';
 import { contactList, resolveConversation } from './contacts';
+import { createGroupCalls } from './group-calls';
 import { sayHello } from './hello';
 import { ipmsgCalls, type IpmsgRouting } from './ipmsg-handlers';
 import type { LiveBridge, MergedPacketLog } from './ipmsg-bridge';
@@ -43,6 +44,8 @@ function mapNodeError(error: unknown): never {
       case 'empty':
       case 'too-long':
         throw new IpcFailure('invalid-argument', message, 'text', code);
+      case 'not-allowed':
+        throw new IpcFailure('invalid-argument', message, undefined, code);
       case 'not-started':
       case 'closed':
       case 'storage':
@@ -103,6 +106,7 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
     node.findPeer(ref)?.id ?? ipmsg.resolve(ref) ?? resolveConversation(node, ref);
 
   return {
+    ...createGroupCalls({ running, nodeCall, emit: deps.emit }),
     'app:ready': () => null,
     'self:get': () => {
       running();

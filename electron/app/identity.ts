@@ -39,6 +39,16 @@ export function loadIdentity(
     saveIdentity(dir, store, identity, read.identity);
     return { identity, notices };
   }
+  if (read.state === 'no-signing-key') {
+    // A file from before groups: same node, and a signing key from now on (written at once).
+    const identity = {
+      ...read.identity,
+      nick: chosen || read.identity.nick,
+      signing: provider.generateSigningKeyPair(),
+    };
+    saveIdentity(dir, store, identity);
+    return { identity, notices };
+  }
   if (read.state === 'unreadable') {
     const movedTo = moveIdentityAside(dir);
     notices.push({
@@ -51,6 +61,7 @@ export function loadIdentity(
   const nodeId = nodeIdOf(keyPair.publicKey, provider);
   const identity: Identity = {
     keyPair,
+    signing: provider.generateSigningKeyPair(),
     nodeId,
     nick:
       chosen || previous?.nick || cleanLabel(defaultNick(), MAX_NICK_LENGTH) || 'PacketChat user',

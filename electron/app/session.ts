@@ -28,7 +28,7 @@ export interface SessionOptions {
   /** Network overrides (ports, discovery, TCP, timers, relays) for the node. */
   readonly node?: Omit<
     NodeOptions,
-    'identity' | 'aliases' | 'nick' | 'status' | 'persistence' | 'relay'
+    'identity' | 'signing' | 'aliases' | 'nick' | 'status' | 'persistence' | 'relay'
   > & { readonly relay?: RelayOverrides };
   /** File engine options (tests shorten its timers). */
   readonly files?: Omit<NodeFileEngineOptions, 'store'>;
@@ -94,12 +94,13 @@ export class Session {
       try {
         const crypto = options.node?.crypto ?? defaultCryptoProvider().provider;
         const loaded = loadIdentity(profile.dir, store, crypto, options.nick);
-        const { keyPair, aliases, nick, status } = loaded.identity;
+        const { keyPair, signing, aliases, nick, status } = loaded.identity;
         const resolved = nodeOptions(store, options.node);
         const node = createNode({
           ...resolved,
           crypto,
           identity: keyPair,
+          signing,
           aliases,
           nick,
           status,

@@ -127,10 +127,27 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
       case 'contact':
         onContact(e.payload);
         return;
-      case 'message':
-        if (e.payload.direction === 'out') return; // a file offer we sent (its card)
-        output.print(messageLine(ui, e.payload, directory.get(e.payload.peerId)));
+      case 'message': {
+        // A file offer we sent comes as a message too (its card); the send already said so.
+        if (e.payload.direction === 'out' && e.payload.file !== undefined) return;
+        // A group message shows its writer (the conversation is the group).
+        const from = e.payload.group?.sender ?? e.payload.peerId;
+        output.print(messageLine(ui, e.payload, directory.get(from)));
         return;
+      }
+      case 'group': {
+        const { group, change } = e.payload;
+        output.print(
+          noticeLine(ui, {
+            level: 'info',
+            code: 'group',
+            message: `group ${group.name} (${group.id}): ${change}, ${group.members.length} members`,
+          }),
+        );
+        return;
+      }
+      case 'batch':
+        return; // each message of a multi-send has its own delivery line
       case 'message-state':
         onState(e.payload);
         return;

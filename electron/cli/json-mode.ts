@@ -9,6 +9,8 @@ import { CallError, callerFor, type Call } from './call';
 import { translator } from './i18n';
 import {
   errorEvent,
+  groupEvent,
+  groupJson,
   messageEvent,
   parseCommand,
   peerJson,
@@ -104,8 +106,14 @@ export function createJsonMode(write: Write, options: JsonModeOptions): CliTrans
       }
       case 'message':
         // A file offer we sent also comes as a message (its card): scripts get `transfer` lines.
-        if (e.payload.direction === 'out') return;
-        write(messageEvent(e.payload, contacts.get(e.payload.peerId)));
+        if (e.payload.direction === 'out' && e.payload.file !== undefined) return;
+        write(messageEvent(e.payload, contacts.get(e.payload.group?.sender ?? e.payload.peerId)));
+        return;
+      case 'group':
+        write(groupEvent(e.payload));
+        return;
+      case 'batch':
+        write({ type: 'batch', batch: e.payload.batch, ...e.payload.tally });
         return;
       case 'message-state':
         write(statusEvent(e.payload));
@@ -289,6 +297,47 @@ async function runCommand(
       write({ type: 'key-accepted', peer: command.peer, to: peerId });
       return;
     }
+    case 'send-many': {
+      const sent = await call('messages:sendMany', { peerIds: command.to, text: command.text });
+      write({
+        type: 'sent-many',
+        batch: sent.batch,
+        messages: sent.messages.map((m) => ({ id: m.id, to: m.peerId })),
+        failed: sent.failed.map((f) => ({ to: f.peerId, code: f.reason })),
+        delivered: sent.tally.delivered,
+        total: sent.tally.total,
+      });
+      return;
+    }
+    case 'groups':
+      write({ type: 'groups', groups: (await call('groups:list', undefined)).map(groupJson) });
+      return;
+    // A change is answered by the `group` event it makes (written before the call returns).
+    case 'group-create':
+      await call('groups:create', { name: command.name, members: command.members });
+      return;
+    case 'group-add':
+      await call('groups:add', { groupId: command.group, member: command.member });
+      return;
+    case 'group-remove':
+      await call('groups:remove', { groupId: command.group, member: command.member });
+      return;
+    case 'group-leave':
+      await call('groups:leave', { groupId: command.group });
+      return;
+    case 'group-rename':
+      await call('groups:rename', { groupId: command.group, name: command.name });
+      return;
+    case 'group-admin':
+      await call('groups:makeAdmin', { groupId: command.group, member: command.member });
+      return;
+    case 'group-deliveries':
+      write({
+        type: 'group-deliveries',
+        id: command.id,
+        deliveries: await call('groups:deliveries', { messageId: command.id }),
+      });
+      return;
     case 'send-file': {
       const paths = command.paths.map((p) => path.resolve(p));
       const transfer = await call('files:send', {

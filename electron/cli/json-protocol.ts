@@ -5,12 +5,16 @@ import type {
   ChatMessage,
   Contact,
   DeliveryStatus,
+  GroupChange,
+  GroupInfo,
+  MemberDelivery,
   DirectoryEntry,
   IpmsgBadge,
   MessageStateChange,
   PacketLogEntry,
   PeerChange,
   PeerInfo,
+  RecipientTally,
   PeerPath,
   RelayStatus,
   PeerProtocol,
@@ -20,6 +24,13 @@ import type {
 } from '../../shared/domain';
 import type { NodeWarningPayload, SelfInfo } from '../../shared/ipc/contract';
 import type { TransferDoneFile, TransferFileInfo, TransferInfo } from '../../shared/transfers';
+
+/** A group as a command names it: its id, or its conversation id `group:ID`. */
+const groupRef = z
+  .string()
+  .min(1)
+  .max(80)
+  .transform((s) => (s.startsWith('group:') ? s.slice('group:'.length) : s));
 
 /** Commands accepted on stdin in --json mode, one JSON object per line. */
 export const commandSchema = z.discriminatedUnion('cmd', [
@@ -53,6 +64,23 @@ export const commandSchema = z.discriminatedUnion('cmd', [
   z.object({ cmd: z.literal('safety-number'), peer: z.string().min(1).max(80) }),
   z.object({ cmd: z.literal('verify'), peer: z.string().min(1).max(80) }),
   z.object({ cmd: z.literal('accept-key'), peer: z.string().min(1).max(80) }),
+  z.object({
+    cmd: z.literal('send-many'),
+    to: z.array(z.string().min(1).max(80)).min(1).max(256),
+    text: z.string(),
+  }),
+  z.object({ cmd: z.literal('groups') }),
+  z.object({
+    cmd: z.literal('group-create'),
+    name: z.string().max(256),
+    members: z.array(z.string().min(1).max(80)).max(127),
+  }),
+  z.object({ cmd: z.literal('group-add'), group: groupRef, member: z.string().min(1).max(80) }),
+  z.object({ cmd: z.literal('group-remove'), group: groupRef, member: z.string().min(1).max(80) }),
+  z.object({ cmd: z.literal('group-leave'), group: groupRef }),
+  z.object({ cmd: z.literal('group-rename'), group: groupRef, name: z.string().max(256) }),
+  z.object({ cmd: z.literal('group-admin'), group: groupRef, member: z.string().min(1).max(80) }),
+  z.object({ cmd: z.literal('group-deliveries'), id: z.string().min(1).max(64) }),
   // Files (issue 14): paths and folders may be relative to the node's working directory.
   z.object({
     cmd: z.literal('send-file'),
@@ -151,7 +179,12 @@ export interface MessageEvent {
   readonly type: 'message';
   readonly message: {
     readonly id: string;
+    /** The writer (in a group too: the member who wrote it, checked by its signature). */
     readonly from: string;
+    /** The group id, for a message of a group conversation. */
+    readonly group?: string;
+    /** A group message shown before what it depends on had arrived (a gap before it). */
+    readonly gap?: boolean;
     readonly nick: string;
     readonly address: string;
     readonly port: number;
@@ -170,6 +203,8 @@ export interface StatusEvent {
   readonly transport: Transport;
   readonly attempts: number;
   readonly rttMs?: number;
+  /** A group message: how many members acknowledged it, and who has not yet. */
+  readonly recipients?: RecipientTally;
 }
 export interface StrangerEvent {
   readonly type: 'stranger';
@@ -286,6 +321,48 @@ export interface KeyAcceptedEvent {
   readonly to: string;
 }
 
+/** A group as --json shows it: members and admins as node ids. */
+export interface GroupJson {
+  readonly id: string;
+  readonly name: string;
+  readonly creator: string;
+  readonly members: readonly string[];
+  readonly admins: readonly string[];
+  readonly version: number;
+  /** `member`, or `removed` / `left`: this node is out of it. */
+  readonly status: GroupInfo['status'];
+}
+/** A group was made, joined, changed or left: the answer to every group command, too. */
+export interface GroupEvent {
+  readonly type: 'group';
+  readonly change: GroupChange['change'];
+  /** What the change that made this version was, and who made it. */
+  readonly op: GroupChange['op'];
+  readonly by: string;
+  readonly member?: string;
+  readonly group: GroupJson;
+}
+export interface GroupsEvent {
+  readonly type: 'groups';
+  readonly groups: readonly GroupJson[];
+}
+export interface SentManyEvent {
+  readonly type: 'sent-many';
+  readonly batch: string;
+  readonly messages: readonly { readonly id: string; readonly to: string }[];
+  readonly failed: readonly { readonly to: string; readonly code: string }[];
+  readonly delivered: number;
+  readonly total: number;
+}
+export interface BatchEvent extends RecipientTally {
+  readonly type: 'batch';
+  readonly batch: string;
+}
+export interface GroupDeliveriesEvent {
+  readonly type: 'group-deliveries';
+  readonly id: string;
+  readonly deliveries: readonly MemberDelivery[];
+}
 /** A file transfer: the answer to send-file, accept, decline, cancel, and every state change. */
 export interface TransferJsonEvent {
   readonly type: 'transfer';
@@ -342,11 +419,39 @@ export type JsonEvent =
   | VerifiedEvent
   | KeyChangedEvent
   | KeyAcceptedEvent
+  | GroupEvent
+  | GroupsEvent
+  | SentManyEvent
+  | BatchEvent
+  | GroupDeliveriesEvent
   | TransferJsonEvent
   | TransfersEvent
   | FilesEvent
   | MessageReadEvent
   | RefreshedEvent;
+
+export function groupJson(group: GroupInfo): GroupJson {
+  return {
+    id: group.id,
+    name: group.name,
+    creator: group.creator,
+    members: group.members.map((m) => m.id),
+    admins: [...group.admins],
+    version: group.version,
+    status: group.status,
+  };
+}
+
+export function groupEvent(change: GroupChange): GroupEvent {
+  return {
+    type: 'group',
+    change: change.change,
+    op: change.op,
+    by: change.by,
+    ...(change.member === undefined ? {} : { member: change.member }),
+    group: groupJson(change.group),
+  };
+}
 
 export function peerJson(peer: Contact): PeerJson {
   return {
@@ -386,11 +491,13 @@ export function readyFields(self: SelfInfo): Omit<ReadyEvent, 'type'> {
 
 export function messageEvent(message: ChatMessage, sender: Contact | undefined): MessageEvent {
   const [address = '', port = '0'] = message.remote.split(/:(?=\d+$)/);
+  const group = message.group;
   return {
     type: 'message',
     message: {
       id: message.id,
-      from: message.peerId,
+      from: group?.sender ?? message.peerId,
+      ...(group === undefined ? {} : { group: group.groupId, gap: group.gap }),
       nick: sender?.nick ?? '',
       address: sender?.address ?? address,
       port: sender?.port ?? Number(port),
@@ -412,6 +519,7 @@ export function statusEvent(change: MessageStateChange): StatusEvent {
     transport: change.transport,
     attempts: change.attempts,
     ...(change.rttMs === undefined ? {} : { rttMs: change.rttMs }),
+    ...(change.recipients === undefined ? {} : { recipients: change.recipients }),
   };
 }
 

@@ -114,5 +114,7 @@ function sendFailure(error: unknown): ControlSendResult {
     case 'not-found':
     case 'no-relay':
       return { ok: false, code: 'closed', message };
+    case 'not-allowed': // a group's refusal: a control message never gets it
+      return { ok: false, code: 'storage', message };
   }
 }

@@ -9,9 +9,12 @@ export {
   generateIdentity,
   nodeIdOf,
   parseIdentity,
+  parseSigningKey,
   serializeIdentity,
+  serializeSigningKey,
   shortFingerprintOf,
   type SerializedIdentity,
+  type SerializedSigningKey,
 } from './crypto/identity';
 export type { CryptoProvider, KeyPair } from './crypto/primitives';
 export { safetyNumberOf, formatSafetyNumber, safetyQrPayload } from './crypto/safety-number';
@@ -30,8 +33,10 @@ export {
 export type { ControlConsumer, ControlMessage } from './control-inbox';
 export * from './files/index';
 export {
+  GROUP_EPOCH,
   HELD_EPOCH,
   PLAIN_EPOCH,
+  type CarriedRecord,
   type IncomingRecord,
   type InboundChange,
   type InboundStream,
@@ -39,6 +44,14 @@ export {
   type NodePersistence,
   type OutgoingRecord,
 } from './persistence';
+export type {
+  GroupArchive,
+  GroupRow,
+  OwnDelivery,
+  StoredPost,
+  StoredState,
+} from './groups/group-archive';
+export type { ChangeRequest } from './groups/group-rules';
 export {
   NodeError,
   type NodeErrorCode,

@@ -28,6 +28,8 @@ export interface NodeOptions {
    * absent (the app keeps one per profile in identity.json).
    */
   readonly identity?: KeyPair;
+  /** The Ed25519 key pair that signs group messages; a fresh one when absent. */
+  readonly signing?: KeyPair;
   /** Node ids this profile had before (a profile from protocol v1), told to peers. */
   readonly aliases?: readonly string[];
   /** The crypto implementation; by default node:crypto, checked by a self-test at start-up. */
@@ -62,6 +64,16 @@ export interface NodeOptions {
   readonly tcpTimeouts?: TcpTimeouts;
   /** How long the TCP attempt after the UDP retries waits for its ack. */
   readonly tcpAckTimeoutMs?: number;
+  /**
+   * How long a group message waits for what it depends on before it shows with a gap marker:
+   * messages of other members in its causal context, and the previous message of its sender.
+   */
+  readonly groupWaits?: {
+    readonly causalMs: number;
+    readonly senderMs: number;
+    /** How long a gap in one writer's messages lasts before other members are asked for it. */
+    readonly repairMs?: number;
+  };
   /**
    * TESTS ONLY: lower the session limits (docs/CRYPTO.md, "Rekey limits") so that a rekey or an
    * expiry happens within a test. Values above WireGuard's are clamped to them.

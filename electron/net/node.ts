@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import { formatEndpoint, isIPv4, parseEndpoint, type Endpoint } from '../../shared/address';
 import type {
   ChatMessage,
+  GroupInfo,
+  MemberDelivery,
   DirectoryEntry,
   MessageReply,
   PacketLogEntry,
@@ -23,6 +25,7 @@ import {
   PACKET_LOG_SIZE,
   TYPING_INTERVAL_MS,
 } from '../../shared/protocol/constants';
+import { groupIdOf } from '../../shared/protocol/groups';
 import type { AnnouncePacket, HandshakePayload, Packet } from '../../shared/protocol/packets';
 import { defaultCryptoProvider } from './crypto/default-provider';
 import { fromHex, toHex } from './crypto/bytes';
@@ -31,6 +34,10 @@ import { safetyNumberOf, safetyQrPayload } from './crypto/safety-number';
 import type { CryptoProvider, KeyPair } from './crypto/primitives';
 import type { ControlConsumer } from './control-inbox';
 import { Discovery } from './discovery';
+import { MemoryGroupArchive } from './groups/group-archive';
+import { GroupCrypto } from './groups/group-crypto';
+import type { ChangeRequest } from './groups/group-rules';
+import { DEFAULT_GROUP_WAITS, Groups } from './groups/groups';
 import { Lanes } from './lanes';
 import type { ControlTag } from './persistence';
 import { resolveOptions, type NodeOptions, type ResolvedOptions } from './node-options';
@@ -68,6 +75,8 @@ const SEALED_KINDS: ReadonlySet<Packet['kind']> = new Set([
   'text',
   'frag',
   'ack',
+  'group-sync',
+  'group-want',
   'typing',
   'lane',
 ]);
@@ -83,6 +92,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly persistence: NodeOptions['persistence'];
   private readonly provider: CryptoProvider;
   private readonly identity: KeyPair;
+  private readonly signing: KeyPair;
   private readonly aliases: readonly string[];
   private readonly peers = new PeerTable(MAX_PEERS);
   private readonly counters = emptyCounters();
@@ -97,6 +107,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly outgoing: TextSender;
   private readonly incoming: TextReceiver;
   private readonly plain: PlainText;
+  private readonly groups: Groups;
   private readonly relay: Relay;
   private readonly relayPresence: RelayPresence;
   private readonly storage: StorageGuard;
@@ -118,6 +129,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.setMaxListeners(50);
     this.provider = options.crypto ?? defaultCryptoProvider().provider;
     this.identity = options.identity ?? generateIdentity(this.provider);
+    this.signing = options.signing ?? this.provider.generateSigningKeyPair();
     this.aliases = options.aliases ?? [];
     const o = resolveOptions(options, nodeIdOf(this.identity.publicKey, this.provider));
     this.options = o;
@@ -189,6 +201,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
         ? {}
         : { tcpAckTimeoutMs: options.tcpAckTimeoutMs }),
       stateChanged: (change) => this.emit('message-state', change),
+      carriedState: (change) => this.groups.onDeliveryState(change),
       controlState: (change, control) => this.emit('control-state', { change, control }),
       warn: (message, remote) => this.warn('tcp', message, remote),
       transmitted: (peerId) => this.responsiveness.expect(peerId, o.now()),
@@ -199,7 +212,30 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       nodeId: o.nodeId,
       now: o.now,
       received,
+      carried: (packet, arrival) => this.groups.prepare(packet, packet.from, arrival),
       warn: (message, remote) => this.warn('junk', message, remote),
+    });
+    this.groups = new Groups({
+      nodeId: o.nodeId,
+      crypto: new GroupCrypto(this.provider, this.signing),
+      archive: this.persistence?.groups ?? new MemoryGroupArchive(),
+      storage: this.storage,
+      timers: this.timers,
+      waits: options.groupWaits ?? DEFAULT_GROUP_WAITS,
+      now: o.now,
+      signingKeyOf: (id) => this.peers.get(id)?.signingKey,
+      isOnline: (id) => this.peers.get(id)?.online === true,
+      deliver: (peerId, item, relay) => this.outgoing.sendCarried(peerId, item, relay),
+      sendPacket: (peerId, packet) => {
+        const peer = this.peers.get(peerId);
+        if (peer !== undefined && this.started) this.link.send(peerId, peer, packet);
+      },
+      events: {
+        message: received,
+        state: (change) => this.emit('message-state', change),
+        group: (change) => this.emit('group', change),
+        warn: (message, peerId) => this.warn('junk', message, this.peers.get(peerId)),
+      },
     });
     this.lanes = new Lanes({
       nodeId: o.nodeId,
@@ -269,6 +305,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     );
     this.outgoing.restore();
     this.incoming.restore();
+    this.groups.restore();
     this.started = true;
     this.discovery.start();
     this.relay.watch(this.peers.list().map((p) => p.id));
@@ -298,6 +335,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.lanes.close();
     this.incoming.close();
     this.outgoing.close();
+    this.groups.close();
     this.timers.clear();
     await this.wire.close(async () => {
       if (!this.started) return;
@@ -479,11 +517,44 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     if (bytes > MAX_TEXT_BYTES) {
       throw new NodeError('too-long', `message is ${bytes} bytes, limit ${MAX_TEXT_BYTES}`);
     }
+    const groupId = groupIdOf(to);
+    if (groupId !== undefined) return this.groups.post(groupId, text);
     const peer = this.findPeer(to);
     if (peer !== undefined) return this.outgoing.send(peer, text, reply);
     const stranger = this.plain.resolve(to);
     if (stranger === undefined) throw new NodeError('unknown-peer', `no such peer: ${to}`);
     return this.plain.send(stranger, text);
+  }
+
+  /** The groups this node is in, was in, or was removed from. */
+  groupList(): GroupInfo[] {
+    return this.groups.list();
+  }
+
+  group(groupId: string): GroupInfo | undefined {
+    return this.groups.get(groupId);
+  }
+
+  /** Makes a group of this node and `members` (peer ids met before) and tells each of them. */
+  createGroup(name: string, members: readonly string[]): GroupInfo {
+    this.mustRun();
+    return this.groups.create(name, members);
+  }
+
+  /** A membership change (add, remove, leave, rename, admin) made by this node. */
+  changeGroup(groupId: string, request: ChangeRequest): GroupInfo {
+    this.mustRun();
+    return this.groups.change(groupId, request);
+  }
+
+  /** Per member, how far one of our group messages got. */
+  groupDeliveries(messageId: string): readonly MemberDelivery[] {
+    return this.groups.deliveriesOf(messageId);
+  }
+
+  private mustRun(): void {
+    if (this.closing !== undefined) throw new NodeError('closed', 'node is closed');
+    if (!this.started) throw new NodeError('not-started', 'node is not started');
   }
 
   /**
@@ -493,8 +564,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
    * in the conversation (`card` event). Returns the stored message.
    */
   sendControl(peerId: string, control: ControlTag, body: string): ChatMessage {
-    if (this.closing !== undefined) throw new NodeError('closed', 'node is closed');
-    if (!this.started) throw new NodeError('not-started', 'node is not started');
+    this.mustRun();
     if (body.length === 0) throw new NodeError('empty', 'control message is empty');
     const bytes = Buffer.byteLength(body, 'utf8');
     if (bytes > MAX_TEXT_BYTES)
@@ -664,7 +734,6 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
 
   private onEstablished(event: Established): void {
     const now = this.options.now();
-    // Over TCP the source port is ephemeral: the peer's address is its IP and its client port.
     this.pendingAuth?.();
     this.logInbound({
       kind: 'handshake',
@@ -672,7 +741,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       peerId: event.peerId,
     });
     const publicKey = toHex(event.staticKey);
-    const details = { ...detailsOf(event.profile), publicKey };
+    const signing = event.profile.sign === undefined ? {} : { signingKey: event.profile.sign };
+    const details = { ...detailsOf(event.profile), publicKey, ...signing };
     const from = event.from;
     if (isRelayRoute(from)) {
       this.relayPresence.observed(event.peerId, from, now, details);
@@ -693,6 +763,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     const waiters = this.waiting.get(event.peerId);
     this.waiting.delete(event.peerId);
     for (const wake of waiters ?? []) wake();
+    if (this.started) this.groups.onSession(event.peerId);
   }
 
   private onOpened(event: Opened): void {
@@ -721,6 +792,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     switch (packet.kind) {
       case 'hello':
         this.touch(packet.from, event.from, event.transport, now, detailsOf(packet));
+        this.groups.onHello(packet.from);
         return;
       case 'bye':
         this.secure.forget(packet.from);
@@ -737,6 +809,14 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       case 'ack':
         this.touch(packet.from, event.from, event.transport, now);
         this.outgoing.acknowledge(packet, event.transport);
+        return;
+      case 'group-sync':
+        this.touch(packet.from, event.from, event.transport, now);
+        this.groups.onSync(packet);
+        return;
+      case 'group-want':
+        this.touch(packet.from, event.from, event.transport, now);
+        this.groups.onWant(packet);
         return;
       case 'typing':
         this.touch(packet.from, event.from, event.transport, now);
@@ -822,12 +902,13 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       ...(this.statusText === '' ? {} : { statusText: this.statusText }),
       ...(this.avatarHue === undefined ? {} : { hue: this.avatarHue }),
       ...(this.aliases.length === 0 ? {} : { aliases: [...this.aliases] }),
+      sign: toHex(this.signing.publicKey),
     };
   }
 
   /** `lan`: the answer to an announce goes over the LAN whatever the path, to probe it. */
   private sendHello(peerId: string, to: Endpoint, lan = false): void {
-    const { aliases: _aliases, ...profile } = this.profile();
+    const { aliases: _aliases, sign: _sign, ...profile } = this.profile();
     this.sendSealed(peerId, lan ? to : this.routeFor(peerId, to), {
       kind: 'hello',
       from: this.id,

@@ -120,6 +120,12 @@ export function packetFields(packet: Packet): Record<string, string | number | b
       fields[key] = value;
     }
   }
+  // A group item's descriptor is an object: the inspector gets the group id to filter by.
+  if ((packet.kind === 'text' || packet.kind === 'frag') && packet.group !== undefined) {
+    fields['group'] = packet.group.id;
+    fields['groupItem'] = packet.group.type;
+    if (packet.group.type === 'post') fields['groupSender'] = packet.group.by;
+  }
   return fields;
 }
 
@@ -133,6 +139,10 @@ export function packetSummary(packet: Packet): string {
     case 'bye':
       return 'leaving';
     case 'text':
+      if (packet.group?.type === 'state')
+        return `#${packet.seq} group ${packet.group.id.slice(0, 8)} membership`;
+      if (packet.group?.type === 'post')
+        return `#${packet.seq} group ${packet.group.id.slice(0, 8)} ${packet.group.by.slice(0, 8)}#${packet.group.seq} ${preview(packet.text)}`;
       return packet.control === undefined
         ? `#${packet.seq} ${preview(packet.text)}`
         : `#${packet.seq} ${packet.control}: ${controlPreview(packet.text)}`;
@@ -140,6 +150,10 @@ export function packetSummary(packet: Packet): string {
       return `#${packet.seq} part ${packet.index + 1}/${packet.count}${packet.control === undefined ? '' : ` (${packet.control})`}`;
     case 'ack':
       return `ack #${packet.seq}`;
+    case 'group-sync':
+      return `group ${packet.group.slice(0, 8)} sync v${packet.version}, ${packet.heads.length} senders${packet.ask ? ', asks back' : ''}`;
+    case 'group-want':
+      return `group ${packet.group.slice(0, 8)} wants ${packet.ranges.length} ranges`;
     case 'typing':
       return 'typing…';
     case 'lane':

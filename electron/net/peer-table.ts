@@ -9,6 +9,8 @@ export interface PeerDetails {
   readonly status: PeerStatus;
   /** From a handshake: the key the peer proved. */
   readonly publicKey?: string;
+  /** From a handshake: the Ed25519 key it signs group messages with (pinned: never replaced). */
+  readonly signingKey?: string;
   readonly statusText?: string | undefined;
   readonly avatarHue?: number | undefined;
 }
@@ -19,6 +21,15 @@ function extras(details: PeerDetails): Pick<PeerInfo, 'statusText' | 'avatarHue'
     ...(details.statusText ? { statusText: details.statusText } : {}),
     ...(details.avatarHue === undefined ? {} : { avatarHue: details.avatarHue }),
   };
+}
+
+/** The signing key is pinned at the first handshake that told it: a later one never replaces it. */
+function pinnedSigningKey(
+  known: PeerInfo,
+  details: PeerDetails | undefined,
+): Pick<PeerInfo, 'signingKey'> {
+  const key = known.signingKey ?? details?.signingKey;
+  return key === undefined ? {} : { signingKey: key };
 }
 
 /** `known` with the details of a handshake or hello; status text and avatar go when they are left out. */
@@ -33,6 +44,7 @@ function withDetails(known: PeerInfo, details: PeerDetails | undefined): PeerInf
     status: details.status,
     ...extras(details),
     ...(details.publicKey === undefined ? {} : { publicKey: details.publicKey }),
+    ...pinnedSigningKey(known, details),
   };
 }
 
@@ -94,6 +106,7 @@ export class PeerTable {
         firstSeen: now,
         lastSeen: now,
         ...(details?.publicKey === undefined ? {} : { publicKey: details.publicKey }),
+        ...(details?.signingKey === undefined ? {} : { signingKey: details.signingKey }),
       };
       this.peers.set(id, peer);
       return [{ change: 'added', peer }];
@@ -153,6 +166,7 @@ export class PeerTable {
         firstSeen: now,
         lastSeen: now,
         ...(details?.publicKey === undefined ? {} : { publicKey: details.publicKey }),
+        ...(details?.signingKey === undefined ? {} : { signingKey: details.signingKey }),
       };
       this.peers.set(id, peer);
       return [{ change: 'added', peer }];

@@ -6,6 +6,8 @@ import type {
   PeerInfo,
   Transport,
 } from '../../shared/domain';
+import type { GroupRef } from '../../shared/protocol/groups';
+import type { GroupArchive } from './groups/group-archive';
 
 /**
  * A control message in the reliable stream (docs/PROTOCOL.md, "Control messages"): the consumer
@@ -37,8 +39,24 @@ export interface IncomingRecord {
   /** Waiting for an earlier message of its sender: not shown yet. */
   readonly held: boolean;
   readonly reply?: MessageReply;
+  /**
+   * The packet carried a group item (stored by the group archive when it arrived); this record
+   * only keeps its place in the stream while it waits for an earlier packet. Its text is empty.
+   */
+  readonly carried?: boolean;
   /** A control message; `text` is its body. */
   readonly control?: ControlTag;
+}
+
+/** A group item travelling in a one-to-one stream (docs/PROTOCOL.md, "Groups"). */
+export interface CarriedRecord {
+  readonly groupId: string;
+  readonly kind: 'post' | 'state';
+  /** The group message's id, or the snapshot's hash. */
+  readonly item: string;
+  /** Repair: a message of another writer, or snapshots a member lacked. Not counted in tallies. */
+  readonly relay: boolean;
+  readonly ref: GroupRef;
 }
 
 export interface OutgoingRecord {
@@ -53,6 +71,8 @@ export interface OutgoingRecord {
   readonly transport: Transport;
   readonly attempts: number;
   readonly rttMs?: number;
+  /** Set for a delivery of a group item to one member (the item itself is in the group archive). */
+  readonly carried?: CarriedRecord;
   readonly reply?: MessageReply;
   /** A control message; `text` is its body (shown only as a card, and only with one). */
   readonly control?: ControlTag;
@@ -81,8 +101,17 @@ export interface InboundChange {
 export const PLAIN_EPOCH = 'plain';
 /** Messages held for a contact whose key changed are in no stream until they are released. */
 export const HELD_EPOCH = 'held';
+/**
+ * Group messages are in no one-to-one stream (their sequence numbers are their writer's in the
+ * group): their conversation rows use this epoch and are never in the outbox.
+ */
+export const GROUP_EPOCH = 'group';
 
 export interface NodePersistence {
+  /** Runs `fn` in one transaction (nested calls join it): a group item and its stream's state. */
+  transaction<T>(fn: () => T): T;
+  /** Groups: snapshots, messages, standing (electron/net/groups/group-archive.ts). */
+  readonly groups: GroupArchive;
   /**
    * Stores what one received packet changed, in one transaction, before it is acknowledged.
    * Returns `duplicate` when the record's id was already stored (it must not be shown twice).

@@ -5,6 +5,7 @@ import type {
   Transport,
 } from '../../shared/domain';
 import { MAX_UDP_TRANSMISSIONS } from '../../shared/protocol/constants';
+import type { GroupRef } from '../../shared/protocol/groups';
 import type { AckPacket } from '../../shared/protocol/packets';
 import { randomToken } from './ids';
 import { DEFAULT_RTO, retransmitDelay, RttEstimator, type RtoOptions } from './rtt-estimator';
@@ -20,6 +21,8 @@ export interface OutboundMessage {
   readonly seq: number;
   readonly text: string;
   readonly ts: number;
+  /** A group item travels in the text packet's `group` field (its text is the item's text). */
+  readonly group?: GroupRef;
   /** The message this one answers, carried in every transmission. */
   readonly reply?: MessageReply;
   /** A control message for this consumer (the packet's `control`): `text` is its body. */
@@ -186,6 +189,7 @@ export class ReliableSender {
       text: string;
       ts: number;
       mode: SendMode;
+      group?: GroupRef;
       reply?: MessageReply;
       control?: string;
     }[],

@@ -8,6 +8,7 @@ import { InboundOrder, type InboundVerdict } from './inbound-order';
 import type { ControlTag, IncomingRecord, NodePersistence } from './persistence';
 import type { StorageGuard } from './storage-guard';
 import type { PeerLink } from './peer-link';
+import type { Arrival as GroupArrival, Prepared } from './groups/group-intake';
 import { isRelayRoute } from './relay/route';
 
 export interface TextReceiverDeps {
@@ -19,6 +20,12 @@ export interface TextReceiverDeps {
   readonly storage: StorageGuard;
   /** A message became deliverable (stored first, when there is storage). */
   received(message: ChatMessage): void;
+  /**
+   * A packet carrying a group item arrived, new to its stream: what the groups store with the
+   * stream's state (before the ack) and do after it. Group items are taken when they arrive,
+   * whatever their place in the stream: the groups order them by writer, not by carrier.
+   */
+  carried?(packet: TextPacket, arrival: GroupArrival): Prepared | undefined;
   warn(message: string, remote: Endpoint): void;
 }
 
@@ -37,6 +44,8 @@ export class TextReceiver {
   private readonly order = new InboundOrder();
   private readonly reassembler = new Reassembler();
   private readonly arrivals = new BoundedMap<string, Arrival>(8_192);
+  /** Restored stream placeholders of group items (taken before the restart): shown by nobody. */
+  private readonly restoredCarried = new Set<string>();
   /** Control messages: their consumers, and each one handled before its ack. */
   readonly controls = new ControlInbox();
 
@@ -66,7 +75,10 @@ export class TextReceiver {
         ...(r.control === undefined ? {} : { control: r.control.name }),
       })),
     );
-    for (const r of held) this.arrivals.set(r.id, { transport: r.transport, remote: r.remote });
+    for (const r of held) {
+      if (r.carried === true) this.restoredCarried.add(r.id);
+      else this.arrivals.set(r.id, { transport: r.transport, remote: r.remote });
+    }
   }
 
   receive(
@@ -92,13 +104,19 @@ export class TextReceiver {
       transport,
       remote: isRelayRoute(from) ? `relay ${from.broker}` : formatEndpoint(from),
     };
-    const shown = this.store(packet, verdict, arrival, now);
+    const isNew = verdict.ack && !verdict.duplicate;
+    const carried =
+      isNew && packet.group !== undefined ? this.deps.carried?.(packet, arrival) : undefined;
+    const shown = this.store(packet, verdict, arrival, now, carried);
     if (shown === undefined) return; // not stored: no ack, so the sender sends it again
     verdict.commit();
+    carried?.commit();
     for (const message of verdict.deliver) this.controls.committed(message.id);
-    if (verdict.ack && !verdict.duplicate) this.arrivals.set(packet.id, arrival);
+    if (isNew && packet.group === undefined) this.arrivals.set(packet.id, arrival);
     if (verdict.ack) this.acknowledge(packet, from, reply);
     for (const message of shown) {
+      // A group item was taken when it arrived; its place in the stream is all that is left.
+      if (message.group !== undefined || this.restoredCarried.delete(message.id)) continue;
       const how = this.arrivals.get(message.id) ?? arrival;
       this.arrivals.delete(message.id);
       const card = this.tagOf(message)?.card;
@@ -150,17 +168,28 @@ export class TextReceiver {
     verdict: InboundVerdict,
     arrival: Arrival,
     now: number,
+    carried: Prepared | undefined,
   ): readonly TextPacket[] | undefined {
     const store = this.deps.persistence;
     const accepted = verdict.ack && !verdict.duplicate;
-    if (store === undefined || (!accepted && verdict.deliver.length === 0)) return verdict.deliver;
+    if (store === undefined) {
+      if (
+        carried !== undefined &&
+        this.deps.storage.run('take a group item', () => carried.write()) === undefined
+      )
+        return undefined;
+      return verdict.deliver;
+    }
+    if (!accepted && verdict.deliver.length === 0) return verdict.deliver;
     // The new message is inserted in place when it is the first to show; otherwise it is stored
-    // held and released with the rest, so stored order is exactly delivery order.
+    // held and released with the rest, so stored order is exactly delivery order. A group item
+    // is stored by the groups; held, it leaves an empty placeholder that keeps its stream place.
     const first = verdict.deliver[0]?.id === packet.id;
+    const isCarried = packet.group !== undefined;
     const control = this.tagOf(packet);
     // A control message is stored while it waits for an earlier one, or as a card; otherwise
     // only its place in the stream is kept.
-    const kept = control === undefined || !first || control.card !== undefined;
+    const kept = isCarried ? !first : control === undefined || !first || control.card !== undefined;
     const record: IncomingRecord | undefined =
       accepted && kept
         ? {
@@ -168,23 +197,27 @@ export class TextReceiver {
             peerId: packet.from,
             epoch: packet.epoch,
             seq: packet.seq,
-            text: packet.text,
+            text: isCarried ? '' : packet.text,
             transport: arrival.transport,
             sentAt: packet.ts,
             receivedAt: now,
             remote: arrival.remote,
             held: !first,
-            ...(packet.reply === undefined ? {} : { reply: packet.reply }),
+            ...(isCarried ? { carried: true } : {}),
+            ...(packet.reply === undefined || isCarried ? {} : { reply: packet.reply }),
             ...(control === undefined ? {} : { control }),
           }
         : undefined;
     const released = verdict.deliver.filter((m) => !(first && m.id === packet.id)).map((m) => m.id);
     const stored = this.deps.storage.run('store received messages', () =>
-      store.recordInbound({
-        ...(record === undefined ? {} : { record }),
-        released,
-        stream: { peerId: packet.from, epoch: packet.epoch, expected: verdict.expected },
-        at: now,
+      store.transaction(() => {
+        carried?.write();
+        return store.recordInbound({
+          ...(record === undefined ? {} : { record }),
+          released,
+          stream: { peerId: packet.from, epoch: packet.epoch, expected: verdict.expected },
+          at: now,
+        });
       }),
     );
     if (stored === undefined) return undefined;

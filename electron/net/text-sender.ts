@@ -7,8 +7,9 @@ import type {
   PeerInfo,
   Transport,
 } from '../../shared/domain';
-import { fitsOneDatagram } from '../../shared/protocol/codec';
+import { fitsOneDatagram, type StreamRole } from '../../shared/protocol/codec';
 import { MAX_INNER_DATAGRAM_BYTES, TCP_ACK_TIMEOUT_MS } from '../../shared/protocol/constants';
+import type { GroupRef } from '../../shared/protocol/groups';
 import type { AckPacket, TextPacket } from '../../shared/protocol/packets';
 import { fragmentText } from './fragments';
 import type { ResolvedOptions } from './node-options';
@@ -25,6 +26,16 @@ import type { StorageGuard } from './storage-guard';
 import type { Timers } from './timers';
 import { NodeError } from './types';
 import type { PeerLink } from './peer-link';
+import type { CarriedItem } from './groups/group-runtime';
+
+/** What a stream message is besides chat text (a group item wins: a record is never both). */
+function streamRole(
+  group: GroupRef | undefined,
+  control: string | undefined,
+): StreamRole | undefined {
+  if (group !== undefined) return { group };
+  return control === undefined ? undefined : { control };
+}
 
 /**
  * Transmissions of one message that may go unanswered before the relay is tried (about 3.5 s
@@ -45,6 +56,8 @@ export interface TextSenderDeps {
   readonly persistence?: NodePersistence | undefined;
   readonly storage: StorageGuard;
   stateChanged(change: MessageStateChange): void;
+  /** A delivery of a group item changed state (these are no conversation's messages). */
+  carriedState(change: MessageStateChange): void;
   /** A control message changed state (these are no conversation's messages, cards included). */
   controlState?(change: MessageStateChange, control: string): void;
   warn(message: string, remote: Endpoint): void;
@@ -61,6 +74,8 @@ export class TextSender {
   private readonly sender: ReliableSender;
   /** Peers whose key changed: messages to them are stored `held`, not sent (docs/PROTOCOL.md). */
   private readonly held = new Set<string>();
+  /** Open deliveries of group items: their states go to the groups, not to a conversation. */
+  private readonly carried = new Set<string>();
   /** Open control messages (id → consumer): their states go to the consumer, not a conversation. */
   private readonly controls = new Map<string, string>();
   private readonly states: DeliveryStateWriter | undefined;
@@ -83,6 +98,12 @@ export class TextSender {
         // A state that cannot be stored is still true now; after a restart the message is resent
         // and the receiver's duplicate check answers for it.
         states?.write(change);
+        if (this.carried.has(change.id)) {
+          if (change.state === 'delivered' || change.state === 'failed')
+            this.carried.delete(change.id);
+          deps.carriedState(change);
+          return;
+        }
         const control = this.controls.get(change.id);
         if (control === undefined) {
           deps.stateChanged(change);
@@ -116,7 +137,7 @@ export class TextSender {
   /** Stores a new message to `peer` and starts sending it; throws NodeError('storage') if it cannot be stored. */
   send(peer: PeerInfo, text: string, reply?: MessageReply, control?: ControlTag): ChatMessage {
     const o = this.deps.options;
-    const mode = this.modeFor(peer, text, reply, control?.name);
+    const mode = this.modeFor(peer, text, reply, streamRole(undefined, control?.name));
     const prepared = this.sender.prepare(peer.id, text, o.now(), mode, reply);
     const message = control === undefined ? prepared : { ...prepared, control: control.name };
     if (this.deps.link.viaRelay(peer.id)) message.transport = 'relay';
@@ -176,6 +197,43 @@ export class TextSender {
     };
   }
 
+  /**
+   * Stores a delivery of a group item to one member and starts it, in that member's stream like
+   * any text (docs/PROTOCOL.md, "Groups"). Group items are never held for a key change: they go
+   * to the key the group lists. Returns the delivery id, or undefined when it could not be
+   * stored (the item itself is stored; repair sends it later).
+   */
+  sendCarried(peerId: string, item: CarriedItem, relay: boolean): string | undefined {
+    const peer = this.deps.peers.get(peerId);
+    const mode = this.modeFor(peer, item.text, undefined, { group: item.ref });
+    const message: OutboundMessage = {
+      ...this.sender.prepare(peerId, item.text, item.ts, mode),
+      group: item.ref,
+    };
+    const record: OutgoingRecord = {
+      id: message.id,
+      peerId,
+      epoch: message.epoch,
+      seq: message.seq,
+      text: item.text,
+      sentAt: item.ts,
+      remote: peer === undefined ? '' : `${peer.address}:${String(peer.port)}`,
+      state: 'sending',
+      transport: message.transport,
+      attempts: 0,
+      carried: { groupId: item.groupId, kind: item.kind, item: item.item, relay, ref: item.ref },
+    };
+    try {
+      this.deps.persistence?.recordOutgoing(record, message.seq + 1);
+    } catch (error) {
+      this.deps.storage.fail('store a group delivery', error);
+      return undefined;
+    }
+    this.carried.add(message.id);
+    this.sender.start(message);
+    return message.id;
+  }
+
   /** After a restart: undelivered messages wait (pending) until their peers are heard from. */
   restore(): void {
     const store = this.deps.persistence;
@@ -184,12 +242,15 @@ export class TextSender {
     this.sender.restore(
       store.loadOutbox().map((r) => {
         const peer = this.deps.peers.get(r.peerId);
+        const group = r.carried?.ref;
         const control = r.control?.name;
-        if (control !== undefined) this.controls.set(r.id, control);
-        const mode: SendMode =
-          peer === undefined ? 'udp' : this.modeFor(peer, r.text, r.reply, control);
+        if (group !== undefined) this.carried.add(r.id);
+        else if (control !== undefined) this.controls.set(r.id, control);
+        const role = streamRole(group, control);
+        const mode: SendMode = this.modeFor(peer, r.text, r.reply, role);
         return {
-          ...(control === undefined ? {} : { control }),
+          ...(group === undefined ? {} : { group }),
+          ...(control === undefined || group !== undefined ? {} : { control }),
           id: r.id,
           to: r.peerId,
           epoch: r.epoch,
@@ -220,7 +281,7 @@ export class TextSender {
     this.states?.flush();
     for (const record of store.loadUndelivered(from)) {
       const control = record.control?.name;
-      const mode = this.modeFor(to, record.text, record.reply, control);
+      const mode = this.modeFor(to, record.text, record.reply, streamRole(undefined, control));
       const prepared = this.sender.prepare(
         to.id,
         record.text,
@@ -301,10 +362,17 @@ export class TextSender {
   }
 
   /** It fits a datagram, or TCP when both sides have it, or fragments. */
-  private modeFor(peer: PeerInfo, text: string, reply?: MessageReply, control?: string): SendMode {
-    if (this.overTcp.has(peer.id) && this.canUseTcp(peer.id)) return 'tcp';
-    if (fitsOneDatagram(text, reply, control)) return 'udp';
-    return this.deps.link.tcpEnabled() && peer.tcpPort !== null ? 'tcp' : 'fragments';
+  private modeFor(
+    peer: PeerInfo | undefined,
+    text: string,
+    reply?: MessageReply,
+    role?: StreamRole,
+  ): SendMode {
+    if (peer !== undefined && this.overTcp.has(peer.id) && this.canUseTcp(peer.id)) return 'tcp';
+    if (fitsOneDatagram(text, reply, role)) return 'udp';
+    return this.deps.link.tcpEnabled() && peer !== undefined && peer.tcpPort !== null
+      ? 'tcp'
+      : 'fragments';
   }
 
   private canUseTcp(peerId: string): boolean {
@@ -321,6 +389,7 @@ export class TextSender {
       floor,
       ts: message.ts,
       text: message.text,
+      ...(message.group === undefined ? {} : { group: message.group }),
       ...(message.reply === undefined ? {} : { reply: message.reply }),
       ...(message.control === undefined ? {} : { control: message.control }),
     };
@@ -353,7 +422,8 @@ export class TextSender {
     const probed = this.overTcp.get(peer.id);
     const now = this.deps.options.now();
     if (probed === undefined || now - probed < UDP_PROBE_EVERY_MS) return;
-    if (!fitsOneDatagram(packet.text, packet.reply)) return;
+    if (!fitsOneDatagram(packet.text, packet.reply, streamRole(packet.group, packet.control)))
+      return;
     this.overTcp.set(peer.id, now);
     this.deps.link.send(peer.id, peer, packet);
   }

@@ -3,6 +3,7 @@
 import type { Endpoint } from '../../shared/address';
 import type {
   ChatMessage,
+  GroupChange,
   DirectoryEntry,
   InterfaceInfo,
   MessageStateChange,
@@ -95,6 +96,8 @@ export interface NodeEvents {
   /** A handshake completed: the peer proved this key (its node id is derived from it). */
   session: [PeerSession];
   packet: [PacketLogEntry];
+  /** A group's membership changed (made here or by another member), or we joined or left one. */
+  group: [GroupChange];
   /** A relay connection changed state (connecting, connected, offline): every broker's status. */
   relay: [readonly RelayStatus[]];
   /** A node was listed (or renamed) in a relay's directory: a hint, not a contact. */
@@ -109,7 +112,9 @@ export type NodeErrorCode =
   | 'too-long'
   | 'not-found'
   | 'storage'
-  | 'no-relay';
+  | 'no-relay'
+  /** A group change this node may not make (not an admin, not a member any more, …). */
+  | 'not-allowed';
 
 export class NodeError extends Error {
   override readonly name = 'NodeError';

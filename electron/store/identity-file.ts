@@ -14,7 +14,9 @@ import { PEER_STATUSES, type PeerStatus } from '../../shared/domain';
 import {
   nodeIdOf,
   parseIdentity,
+  parseSigningKey,
   serializeIdentity,
+  serializeSigningKey,
   type CryptoProvider,
   type KeyPair,
 } from '../net/index';
@@ -30,6 +32,8 @@ export const IDENTITY_FILE = 'identity.json';
 
 export interface Identity {
   readonly keyPair: KeyPair;
+  /** The Ed25519 key pair that signs group messages and membership changes. */
+  readonly signing: KeyPair;
   readonly nodeId: string;
   readonly nick: string;
   readonly status: PeerStatus;
@@ -49,12 +53,16 @@ const v2Schema = z.object({
   version: z.literal(2),
   ...common,
   key: z.unknown(),
+  /** Absent in files written before groups: the profile gets one at its next start. */
+  signing: z.unknown().optional(),
   aliases: z.array(nodeIdText).max(4).default([]),
 });
 
 export type IdentityRead =
   | { readonly state: 'missing' }
   | { readonly state: 'ok'; readonly identity: Identity }
+  /** A file from before groups: everything but the signing key, which is made now. */
+  | { readonly state: 'no-signing-key'; readonly identity: Omit<Identity, 'signing'> }
   /** A profile from protocol v1: its id becomes an alias of a new key's id. */
   | {
       readonly state: 'v1';
@@ -84,7 +92,11 @@ export function readIdentityFile(dir: string, provider: CryptoProvider): Identit
   if (nodeId !== v2.data.nodeId)
     return { state: 'unreadable', problem: 'the node id is not the key’s' };
   const { nick, status, aliases } = v2.data;
-  return { state: 'ok', identity: { keyPair: key.keyPair, nodeId, nick, status, aliases } };
+  const identity = { keyPair: key.keyPair, nodeId, nick, status, aliases };
+  if (v2.data.signing === undefined) return { state: 'no-signing-key', identity };
+  const signing = parseSigningKey(v2.data.signing, provider);
+  if (!signing.ok) return { state: 'unreadable', problem: `signing key: ${signing.message}` };
+  return { state: 'ok', identity: { ...identity, signing: signing.keyPair } };
 }
 
 export function writeIdentityFile(dir: string, identity: Identity): void {
@@ -97,6 +109,7 @@ export function writeIdentityFile(dir: string, identity: Identity): void {
     status: identity.status,
     aliases: identity.aliases,
     key: serializeIdentity(identity.keyPair),
+    signing: serializeSigningKey(identity.signing),
   };
   try {
     const fd = openSync(temp, 'wx', 0o600);

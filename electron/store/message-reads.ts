@@ -1,5 +1,18 @@
-import type { ChatMessage, ConversationSummary, HistoryPage, SearchHit } from '../../shared/domain';
-import { likePattern, snippetAround, toChatMessage, type MessageRow } from './rows';
+import type {
+  ChatMessage,
+  ConversationSummary,
+  HistoryPage,
+  RecipientTally,
+  SearchHit,
+} from '../../shared/domain';
+import {
+  JOIN_GROUP,
+  likePattern,
+  MESSAGE_WITH_GROUP,
+  snippetAround,
+  toChatMessage,
+  type MessageRow,
+} from './rows';
 import { SqlDatabase } from './sql-database';
 
 /** FTS5's trigram tokenizer needs three characters; shorter queries use LIKE. */
@@ -10,7 +23,10 @@ export class MessageReads {
   constructor(private readonly sql: SqlDatabase) {}
 
   getMessage(id: string): ChatMessage | undefined {
-    const row = this.sql.get<MessageRow>('SELECT * FROM messages WHERE id = ?', id);
+    const row = this.sql.get<MessageRow>(
+      `SELECT ${MESSAGE_WITH_GROUP} FROM messages m ${JOIN_GROUP} WHERE m.id = ?`,
+      id,
+    );
     return row === undefined || row.position === null ? undefined : toChatMessage(row);
   }
 
@@ -22,8 +38,9 @@ export class MessageReads {
     const before = options.before === undefined ? Number.MAX_SAFE_INTEGER : Number(options.before);
     const limit = Math.max(1, Math.min(options.limit, 500));
     const rows = this.sql.all<MessageRow>(
-      `SELECT * FROM messages WHERE peer_id = ? AND position IS NOT NULL AND position < ?
-       ORDER BY position DESC LIMIT ?`,
+      `SELECT ${MESSAGE_WITH_GROUP} FROM messages m ${JOIN_GROUP}
+       WHERE m.peer_id = ? AND m.position IS NOT NULL AND m.position < ?
+       ORDER BY m.position DESC LIMIT ?`,
       peerId,
       Number.isFinite(before) ? before : Number.MAX_SAFE_INTEGER,
       limit + 1,
@@ -57,12 +74,12 @@ export class MessageReads {
            COALESCE((SELECT last_read FROM read_state r WHERE r.peer_id = peer.id), 0) AS last_read
          FROM peer WHERE peer.id IS NOT NULL
        )
-       SELECT m.*,
+       SELECT ${MESSAGE_WITH_GROUP},
          (SELECT COUNT(*) FROM messages u WHERE u.peer_id = last.peer_id AND u.direction = 'in'
             AND u.position > last.last_read) AS unread,
          (SELECT f.id FROM messages f WHERE f.peer_id = last.peer_id AND f.direction = 'in'
             AND f.position > last.last_read ORDER BY f.position LIMIT 1) AS first_unread
-       FROM last JOIN messages m ON m.position = last.position
+       FROM last JOIN messages m ON m.position = last.position ${JOIN_GROUP}
        ORDER BY m.position DESC`,
     );
     return rows.map((row) => ({
@@ -78,6 +95,36 @@ export class MessageReads {
       this.sql.get('SELECT 1 AS found FROM messages WHERE peer_id = ? LIMIT 1', peerId) !==
       undefined
     );
+  }
+
+  /** The multi-send a sent message belongs to, if any. */
+  batchOf(messageId: string): string | undefined {
+    return (
+      this.sql.get<{ batch_id: string | null }>(
+        'SELECT batch_id FROM messages WHERE id = ?',
+        messageId,
+      )?.batch_id ?? undefined
+    );
+  }
+
+  /** How far the messages of one multi-send got ("delivered to 5 of 6"), by conversation. */
+  batchTally(batch: string): RecipientTally {
+    const rows = this.sql.all<{ peer_id: string; state: string }>(
+      'SELECT peer_id, state FROM messages WHERE batch_id = ? ORDER BY position',
+      batch,
+    );
+    // A cancelled message will never arrive: it counts as failed.
+    const ended = (state: string) => state === 'failed' || state === 'cancelled';
+    const failed = rows.filter((r) => ended(r.state)).map((r) => r.peer_id);
+    const waiting = rows
+      .filter((r) => r.state !== 'delivered' && !ended(r.state))
+      .map((r) => r.peer_id);
+    return {
+      delivered: rows.length - failed.length - waiting.length,
+      total: rows.length,
+      waiting,
+      failed,
+    };
   }
 
   /** Unread messages in one conversation. */

@@ -29,7 +29,15 @@ export interface MessageRow {
   /** Migration 7: a control message's consumer, and the card it shows as (JSON). */
   control: string | null;
   file_card: string | null;
+  /** From `group_posts`, when the query joins it (a group message). */
+  g_group?: string | null;
+  g_origin?: string | null;
+  g_gap?: number | null;
 }
+
+/** Columns of a message with its group fields, for queries over `messages m`. */
+export const MESSAGE_WITH_GROUP = `m.*, gp.group_id AS g_group, gp.origin AS g_origin, gp.gap AS g_gap`;
+export const JOIN_GROUP = 'LEFT JOIN group_posts gp ON gp.message_id = m.id';
 
 export interface PeerRow {
   id: string;
@@ -42,6 +50,7 @@ export interface PeerRow {
   first_seen: number;
   last_seen: number;
   public_key: string | null;
+  signing_key: string | null;
   status_text: string | null;
   avatar_hue: number | null;
 }
@@ -103,6 +112,9 @@ export function toChatMessage(row: MessageRow): ChatMessage {
     receivedAt: row.received_at,
     ...(row.rtt_ms === null ? {} : { rttMs: row.rtt_ms }),
     remote: row.remote,
+    ...(row.g_group == null || row.g_origin == null
+      ? {}
+      : { group: { groupId: row.g_group, sender: row.g_origin, gap: row.g_gap === 1 } }),
     ...replyOf(row),
     ...(card === undefined ? {} : { file: card }),
   };
@@ -164,6 +176,7 @@ export function toPeer(row: PeerRow): PeerInfo {
     firstSeen: row.first_seen,
     lastSeen: row.last_seen,
     ...(row.public_key === null ? {} : { publicKey: row.public_key }),
+    ...(row.signing_key === null ? {} : { signingKey: row.signing_key }),
   };
 }
 

@@ -2,6 +2,7 @@ import type { ZodType } from 'zod';
 import type { Draft, MessageStateChange, PeerInfo, PeerStatus } from '../../shared/domain';
 import { settingsSchema, type Settings } from '../../shared/ipc/schemas';
 import {
+  GROUP_EPOCH,
   HELD_EPOCH,
   IPMSG_EPOCH,
   PLAIN_EPOCH,
@@ -9,6 +10,8 @@ import {
   type IncomingRecord,
   type OutgoingRecord,
 } from '../net/index';
+import { GroupOutboxStore } from './group-outbox-store';
+import { GroupStore } from './group-store';
 import { IpmsgStore } from './ipmsg-store';
 import { MessageReads } from './message-reads';
 import { toIncoming, toOutgoing, toPeer, type MessageRow, type PeerRow } from './rows';
@@ -34,6 +37,8 @@ export type StoredSettings = Omit<Settings, 'nick' | 'status'>;
 export class Store {
   readonly reads: MessageReads;
   readonly trust: TrustStore;
+  readonly groups: GroupStore;
+  readonly groupOutbox: GroupOutboxStore;
   /** The file engine's transfers (migration 7). */
   readonly transfers: SqlTransferStore;
   readonly ipmsg: IpmsgStore;
@@ -43,6 +48,8 @@ export class Store {
   constructor(readonly sql: SqlDatabase) {
     this.reads = new MessageReads(sql);
     this.trust = new TrustStore(sql);
+    this.groups = new GroupStore(sql, () => this.nextPosition++);
+    this.groupOutbox = new GroupOutboxStore(sql);
     this.transfers = new SqlTransferStore(sql);
     this.ipmsg = new IpmsgStore(sql);
     this.nextPosition = this.lastPosition() + 1;
@@ -127,12 +134,13 @@ export class Store {
   upsertPeer(peer: PeerInfo): void {
     this.sql.run(
       `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen,
-         public_key, status_text, avatar_hue)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         public_key, signing_key, status_text, avatar_hue)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET nick = excluded.nick, host = excluded.host,
          address = excluded.address, port = excluded.port, tcp_port = excluded.tcp_port,
          status = excluded.status, last_seen = MAX(last_seen, excluded.last_seen),
          public_key = COALESCE(public_key, excluded.public_key),
+         signing_key = COALESCE(signing_key, excluded.signing_key),
          status_text = excluded.status_text, avatar_hue = excluded.avatar_hue`,
       peer.id,
       peer.nick,
@@ -144,6 +152,7 @@ export class Store {
       peer.firstSeen,
       peer.lastSeen,
       peer.publicKey ?? null,
+      peer.signingKey ?? null,
       peer.statusText ?? null,
       peer.avatarHue ?? null,
     );
@@ -218,8 +227,9 @@ export class Store {
   listHeld(): IncomingRecord[] {
     return this.sql
       .all<MessageRow>(
-        `SELECT * FROM messages WHERE position IS NULL AND direction = 'in'
+        `SELECT * FROM messages WHERE position IS NULL AND direction = 'in' AND epoch <> ?
        ORDER BY peer_id, epoch, seq`,
+        GROUP_EPOCH,
       )
       .map(toIncoming);
   }
@@ -312,10 +322,11 @@ export class Store {
       .all<MessageRow>(
         `SELECT * FROM messages
          WHERE direction = 'out' AND state NOT IN ('delivered', 'cancelled')
-           AND epoch NOT IN (?, ?, ?)
+           AND epoch NOT IN (?, ?, ?, ?)
          ORDER BY peer_id, epoch, seq`,
         PLAIN_EPOCH,
         HELD_EPOCH,
+        GROUP_EPOCH,
         IPMSG_EPOCH,
       )
       .map(toOutgoing);
@@ -326,10 +337,11 @@ export class Store {
     return this.sql
       .all<MessageRow>(
         `SELECT * FROM messages WHERE direction = 'out' AND peer_id = ?
-           AND state NOT IN ('delivered', 'cancelled') AND epoch <> ?
+           AND state NOT IN ('delivered', 'cancelled') AND epoch NOT IN (?, ?)
          ORDER BY rowid`,
         peerId,
         PLAIN_EPOCH,
+        GROUP_EPOCH,
       )
       .map(toOutgoing);
   }
@@ -350,6 +362,18 @@ export class Store {
         id,
       );
       this.saveOutboundStream(to.peerId, to.epoch, nextSeq);
+    });
+  }
+
+  /** Marks messages as sent together by one multi-send (docs/STORAGE.md, "Multi-send"). */
+  setBatch(ids: readonly string[], batch: string): void {
+    this.transaction(() => {
+      for (const id of ids)
+        this.sql.run(
+          "UPDATE messages SET batch_id = ? WHERE id = ? AND direction = 'out'",
+          batch,
+          id,
+        );
     });
   }
 
@@ -382,7 +406,10 @@ export class Store {
       const byPeer = new Map<string, string[]>();
       for (const id of ids) {
         const row = this.sql.get<{ peer_id: string }>(
-          'DELETE FROM messages WHERE id = ? AND position IS NOT NULL RETURNING peer_id',
+          // A group message stays: other members may ask this node for it (repair), and its
+          // deliveries to members are still under way (docs/STORAGE.md, "Groups").
+          `DELETE FROM messages WHERE id = ? AND position IS NOT NULL
+             AND id NOT IN (SELECT message_id FROM group_posts) RETURNING peer_id`,
           id,
         );
         if (row === undefined) continue;

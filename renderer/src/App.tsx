@@ -6,6 +6,7 @@ import type { PacketChatApi } from '../../shared/ipc/contract';
 import { ConversationPane } from './components/ConversationPane';
 import { DeleteDialog } from './components/DeleteDialog';
 import { FirstRunDialog } from './components/FirstRunDialog';
+import { GroupDialogs } from './components/GroupDialogs';
 import { ForwardDialog } from './components/ForwardDialog';
 import { Inspector } from './components/Inspector';
 import { NavRail } from './components/NavRail';
@@ -50,6 +51,7 @@ function Shell(props: { store: AppStore; i18n: i18n }) {
       {settingsOpen && <SettingsDialog />}
       <ForwardDialog />
       <DeleteDialog />
+      <GroupDialogs />
       <VerifyDialog />
       {firstRun && <FirstRunDialog />}
       <Toasts />

@@ -10,6 +10,7 @@ import './styles/conversation.css';
 import './styles/inspector.css';
 import './styles/settings.css';
 import './styles/actions.css';
+import './styles/groups.css';
 import './styles/trust.css';
 import { createI18n, resolveLanguage } from './i18n';
 import { installEmojiFont } from './lib/emoji-font';

@@ -8,15 +8,19 @@ import type {
   ChatMessage,
   Contact,
   ConversationSummary,
+  GroupChange,
+  GroupInfo,
   DirectoryEntry,
   Draft,
   HistoryPage,
   InterfaceInfo,
+  MemberDelivery,
   MessageStateChange,
   NodeCounters,
   PacketLogEntry,
   PeerChange,
   PeerStatus,
+  RecipientTally,
   RelayStatus,
   SearchHit,
   SocketsSnapshot,
@@ -122,6 +126,29 @@ export interface CallResults {
   'files:pick': { paths: string[] };
   /** IPMsg: BR_ENTRY to everyone now; peers that do not answer are marked offline. */
   'ipmsg:refresh': null;
+  'messages:sendMany': MultiSendResult;
+  'groups:list': GroupInfo[];
+  /** The group as it is after the call; every member's node also gets a `group` event. */
+  'groups:create': GroupInfo;
+  'groups:add': GroupInfo;
+  'groups:remove': GroupInfo;
+  'groups:leave': GroupInfo;
+  'groups:rename': GroupInfo;
+  'groups:makeAdmin': GroupInfo;
+  'groups:deliveries': MemberDelivery[];
+}
+
+/**
+ * One compose action sent to several conversations: separate one-to-one messages (each with its
+ * own `message-state` events), tallied together by `batch` events.
+ */
+export interface MultiSendResult {
+  readonly batch: string;
+  /** The messages as stored, in state `sending`, in the order of `peerIds`. */
+  readonly messages: readonly ChatMessage[];
+  /** Recipients no message could be made for (unknown peer, …), with the reason's code. */
+  readonly failed: readonly { readonly peerId: string; readonly reason: string }[];
+  readonly tally: RecipientTally;
 }
 
 export type CallChannel = keyof typeof callSchemas;
@@ -188,8 +215,15 @@ export interface EventPayloads {
   };
   /** A message was received and stored. (A sent one is the answer of `messages:send`.) */
   message: ChatMessage;
-  /** A sent message changed state. */
+  /**
+   * A sent message changed state. For a group message (`peerId` is `group:ID`) `recipients`
+   * says how many members have it.
+   */
   'message-state': MessageStateChange;
+  /** A group's membership changed, or this node joined, left or was removed from one. */
+  group: GroupChange;
+  /** A message of a multi-send changed state: the whole batch's tally ("delivered to 5 of 6"). */
+  batch: { readonly batch: string; readonly tally: RecipientTally };
   /** Messages were deleted from this computer (`messages:delete`). */
   'message-deleted': { readonly peerId: string; readonly ids: readonly string[] };
   /** A peer is typing to us: show it for TYPING_SHOWN_MS after the last one. */

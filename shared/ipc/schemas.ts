@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { PEER_STATUSES } from '../domain';
 import { MAX_NICK_LENGTH, MAX_TEXT_BYTES } from '../protocol/constants';
+import { groupIdSchema, MAX_GROUP_MEMBERS, MAX_GROUP_NAME_LENGTH } from '../protocol/groups';
 import { nickText, replySchema, statusTextSchema } from '../protocol/packets';
 
 export const LANGUAGES = ['system', 'zh-CN', 'en'] as const;
@@ -85,6 +86,14 @@ export type Settings = z.infer<typeof settingsSchema>;
 const peerId = z.string().min(1).max(80);
 const messageId = z.string().min(1).max(64);
 const none = z.undefined();
+/** A group's id (32 hex digits; `group:ID` is its conversation). */
+const groupId = groupIdSchema;
+/** A member: a peer id, or a peer's IP[:PORT] that main resolves. */
+const member = peerId;
+/** Names are checked by the node (the wire's rule); this only keeps absurd payloads out. */
+const groupName = z.string().max(MAX_GROUP_NAME_LENGTH * 4);
+/** Most recipients of one multi-send. */
+export const MAX_MULTI_SEND = 256;
 const transferId = z.string().min(1).max(128);
 /** A path on this machine: absolute (POSIX or Windows), no NUL. */
 const localPath = z
@@ -146,6 +155,23 @@ export const callSchemas = {
   'contacts:safetyNumber': z.object({ peerId }),
   'contacts:verify': z.object({ peerId, verified: z.boolean() }),
   'contacts:acceptKey': z.object({ peerId }),
+  /** The same text to several conversations, as separate one-to-one messages (a multi-send). */
+  'messages:sendMany': z.object({
+    peerIds: z.array(peerId).min(1).max(MAX_MULTI_SEND),
+    text: z.string().max(MAX_TEXT_BYTES * 4),
+  }),
+  'groups:list': none,
+  'groups:create': z.object({
+    name: groupName,
+    members: z.array(member).max(MAX_GROUP_MEMBERS - 1),
+  }),
+  'groups:add': z.object({ groupId, member }),
+  'groups:remove': z.object({ groupId, member }),
+  'groups:leave': z.object({ groupId }),
+  'groups:rename': z.object({ groupId, name: groupName }),
+  'groups:makeAdmin': z.object({ groupId, member }),
+  /** Per member, how far one of our group messages got ("waiting for carol, dave"). */
+  'groups:deliveries': z.object({ messageId: z.string().min(1).max(64) }),
   /** Relay directory entries whose nickname (or node id) contains the query; '' lists them. */
   'directory:search': z.object({
     query: z.string().trim().max(200),

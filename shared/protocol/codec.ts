@@ -6,6 +6,7 @@ import {
   PROTOCOL_MARKER,
   PROTOCOL_VERSION,
 } from './constants';
+import type { GroupRef } from './groups';
 import { headerSchema, PACKET_KINDS, packetSchema, type Packet, type TextReply } from './packets';
 
 export type ProtocolErrorCode =
@@ -54,22 +55,26 @@ export function encodingLength(packet: Packet): number {
 
 const LONGEST = Number.MAX_SAFE_INTEGER;
 
+/** What a stream message is besides chat text: a group item or a control message, never both. */
+export type StreamRole = { readonly group: GroupRef } | { readonly control: string };
+
 /**
  * Whether a chat text fits one datagram as a sealed `text` packet with the longest header any
- * sender writes (32-hex id, 12-character message id, largest numbers). The node decides UDP or
- * TCP with this, and the composer shows the same answer before sending.
+ * sender writes (32-hex id, 12-character message id, largest numbers), with its group descriptor
+ * when it is a group item or its consumer's name when it is a control message. The node decides
+ * UDP or TCP with this, and the composer shows the same answer before sending.
  */
-export function fitsOneDatagram(text: string, reply?: TextReply, control?: string): boolean {
+export function fitsOneDatagram(text: string, reply?: TextReply, role?: StreamRole): boolean {
   // Without encoding where the length decides: JSON takes at least one byte and at most six
-  // (a \u escape) per UTF-16 unit. A control message (docs/PROTOCOL.md) is always probed.
+  // (a \u escape) per UTF-16 unit. A group item or a control message is always probed.
   if (text.length > MAX_INNER_DATAGRAM_BYTES) return false;
   if (
     reply === undefined &&
-    control === undefined &&
+    role === undefined &&
     text.length * 6 + emptyTextBytes() <= MAX_INNER_DATAGRAM_BYTES
   )
     return true;
-  return probeLength(text, reply, control) <= MAX_INNER_DATAGRAM_BYTES;
+  return probeLength(text, reply, role) <= MAX_INNER_DATAGRAM_BYTES;
 }
 
 let emptyText: number | undefined;
@@ -79,7 +84,7 @@ function emptyTextBytes(): number {
   return emptyText;
 }
 
-function probeLength(text: string, reply?: TextReply, control?: string): number {
+function probeLength(text: string, reply?: TextReply, role?: StreamRole): number {
   const probe: Packet = {
     kind: 'text',
     from: '0'.repeat(NODE_ID_HEX_LENGTH),
@@ -90,7 +95,11 @@ function probeLength(text: string, reply?: TextReply, control?: string): number 
     ts: LONGEST,
     text,
     ...(reply === undefined ? {} : { reply }),
-    ...(control === undefined ? {} : { control }),
+    ...(role === undefined
+      ? {}
+      : 'group' in role
+        ? { group: role.group }
+        : { control: role.control }),
   };
   return encodingLength(probe);
 }

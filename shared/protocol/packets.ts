@@ -2,13 +2,13 @@ import { z } from 'zod';
 import {
   MAX_FRAGMENTS,
   MAX_HOST_LENGTH,
-  MAX_ID_LENGTH,
   MAX_NICK_LENGTH,
   MAX_REPLY_EXCERPT,
   MAX_STATUS_TEXT_LENGTH,
-  NODE_ID_HEX_LENGTH,
   PROTOCOL_MARKER,
 } from './constants';
+import { messageId, noControl, nodeId, seq, visibleLabel } from './fields';
+import { groupRefSchema, groupSyncSchema, groupWantSchema } from './groups';
 
 /**
  * The JSON packets of wire protocol v2. Every packet carries `proto`, `v`, `kind` and `from`
@@ -17,29 +17,7 @@ import {
  * Unknown fields are ignored so newer peers can add them.
  */
 
-const nodeId = z.string().regex(new RegExp(`^[0-9a-f]{${NODE_ID_HEX_LENGTH}}$`));
-const messageId = z
-  .string()
-  .min(1)
-  .max(MAX_ID_LENGTH)
-  .regex(/^[A-Za-z0-9_-]+$/);
 const port = z.number().int().min(1).max(65_535);
-const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
-// Control characters (C0, DEL, C1) would let a peer rewrite the terminal or fake UI lines.
-// eslint-disable-next-line no-control-regex
-const noControl = /^[^\u0000-\u001f\u007f-\u009f]*$/;
-/**
- * Invisible format characters (Unicode category Cf: bidi embeddings, overrides and isolates,
- * zero-width spaces and joiners, the BOM, …) make one name look like another ("bob\u202Etxt.exe"
- * reads "bobexe.txt"). Names are stored and shown without them.
- */
-const INVISIBLE = /\p{Cf}/gu;
-const visibleLabel = (max: number, min: number) =>
-  z
-    .string()
-    .max(max * 4)
-    .transform((s) => s.replace(INVISIBLE, '').trim())
-    .pipe(z.string().min(min).max(max).regex(noControl));
 /** A nickname as every peer accepts it on the wire (the settings use the same rule). */
 export const nickText = visibleLabel(MAX_NICK_LENGTH, 1);
 const nick = nickText;
@@ -86,6 +64,15 @@ export type ControlName = (typeof CONTROL_NAMES)[number];
  */
 const control = z.string().min(1).max(32).optional().catch('?');
 
+/**
+ * A stream message is a chat text, a group item (`group`) or a control message (`control`),
+ * never two at once: a packet carrying both is refused whole.
+ */
+function oneRole(packet: { group?: unknown; control?: unknown }): boolean {
+  return packet.group === undefined || packet.control === undefined;
+}
+const ONE_ROLE = { message: 'a group item cannot be a control message' };
+
 const ports = {
   /** The sender's client port: where it sends from and wants replies. */
   port,
@@ -116,46 +103,54 @@ export const helloSchema = z.object({ kind: z.literal('hello'), ...header, ...pr
 export const byeSchema = z.object({ kind: z.literal('bye'), ...header });
 /** "I am typing to you": unreliable, not stored, not acknowledged; older peers ignore the kind. */
 export const typingSchema = z.object({ kind: z.literal('typing'), ...header });
-export const textSchema = z.object({
-  kind: z.literal('text'),
-  ...header,
-  /** Unique message id, chosen by the sender. */
-  id: messageId,
-  /** Identifies the sender's sequence space; a new epoch restarts sequence numbers at 1. */
-  epoch: messageId,
-  /** Per-sender (per destination) sequence number, from 1. */
-  seq,
-  /** Lowest sequence number the sender still tries to deliver; lower gaps will never be filled. */
-  floor: seq,
-  /** Sender's wall clock when the message was written (ms since the epoch). */
-  ts: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  text: z.string().min(1).max(MAX_TEXT_CHARS),
-  /** A malformed reply is dropped, never the message it came with. */
-  reply: replySchema.optional().catch(undefined),
-  /** Set: `text` is a control message for this consumer (file transfers: `file`), not chat. */
-  control,
-});
+export const textSchema = z
+  .object({
+    kind: z.literal('text'),
+    ...header,
+    /** Unique message id, chosen by the sender. */
+    id: messageId,
+    /** Identifies the sender's sequence space; a new epoch restarts sequence numbers at 1. */
+    epoch: messageId,
+    /** Per-sender (per destination) sequence number, from 1. */
+    seq,
+    /** Lowest sequence number the sender still tries to deliver; lower gaps will never be filled. */
+    floor: seq,
+    /** Sender's wall clock when the message was written (ms since the epoch). */
+    ts: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    text: z.string().min(1).max(MAX_TEXT_CHARS),
+    /** A group item (a signed group message, or a membership snapshot in `text`): docs/PROTOCOL.md. */
+    group: groupRefSchema.optional(),
+    /** A malformed reply is dropped, never the message it came with. */
+    reply: replySchema.optional().catch(undefined),
+    /** Set: `text` is a control message for this consumer (file transfers: `file`), not chat. */
+    control,
+  })
+  .refine(oneRole, ONE_ROLE);
 /** One piece of a text too long for a datagram, sent when TCP is off (see PROTOCOL.md). */
-export const fragSchema = z.object({
-  kind: z.literal('frag'),
-  ...header,
-  id: messageId,
-  epoch: messageId,
-  seq,
-  floor: seq,
-  ts: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  index: z
-    .number()
-    .int()
-    .min(0)
-    .max(MAX_FRAGMENTS - 1),
-  count: z.number().int().min(2).max(MAX_FRAGMENTS),
-  data: z.string().min(1),
-  /** Every fragment of a reply carries it, so the cuts do not depend on which piece is first. */
-  reply: replySchema.optional().catch(undefined),
-  /** As on `text`: every fragment of a control message carries it. */
-  control,
-});
+export const fragSchema = z
+  .object({
+    kind: z.literal('frag'),
+    ...header,
+    id: messageId,
+    epoch: messageId,
+    seq,
+    floor: seq,
+    ts: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    index: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_FRAGMENTS - 1),
+    count: z.number().int().min(2).max(MAX_FRAGMENTS),
+    data: z.string().min(1),
+    /** As on `text`: every fragment of a group item carries it. */
+    group: groupRefSchema.optional(),
+    /** Every fragment of a reply carries it, so the cuts do not depend on which piece is first. */
+    reply: replySchema.optional().catch(undefined),
+    /** As on `text`: every fragment of a control message carries it. */
+    control,
+  })
+  .refine(oneRole, ONE_ROLE);
 export const ackSchema = z.object({
   kind: z.literal('ack'),
   ...header,
@@ -179,6 +174,8 @@ export const packetSchema = z.discriminatedUnion('kind', [
   fragSchema,
   ackSchema,
   typingSchema,
+  groupSyncSchema,
+  groupWantSchema,
   laneSchema,
 ]);
 
@@ -196,6 +193,11 @@ export const headerSchema = z.object({
 export const handshakePayloadSchema = z.object({
   ...profileFields,
   aliases: z.array(nodeId).max(4).optional(),
+  /** The Ed25519 public key (hex) this node signs group messages with. */
+  sign: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type HandshakePayload = z.output<typeof handshakePayloadSchema>;
 
@@ -205,6 +207,8 @@ export type ByePacket = z.output<typeof byeSchema>;
 export type TextPacket = z.output<typeof textSchema>;
 export type AckPacket = z.output<typeof ackSchema>;
 export type FragPacket = z.output<typeof fragSchema>;
+export type GroupSyncPacket = z.output<typeof groupSyncSchema>;
+export type GroupWantPacket = z.output<typeof groupWantSchema>;
 export type LanePacket = z.output<typeof laneSchema>;
 export type TextReply = z.output<typeof replySchema>;
 export type Packet = z.output<typeof packetSchema>;

@@ -4,7 +4,7 @@
  *
  *   tsx test/bench/run.ts [--quick]
  *     [--only=rtt,protocol,crypto,stream,tcp,paths,scaling,discovery,memory,storage,ui,
- *             scaling-open,cli,relay,files]
+ *             scaling-open,cli,groups,relay,files]
  *                         [--relay-nodes=N] [--out=path.json] [--compare=earlier.json]
  *
  * Loopback only. Each figure runs in fresh worker processes that are stopped afterwards.
@@ -15,6 +15,7 @@ import { arch, cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { cliStartup } from './cli-bench';
+import { groupFanOut } from './group-bench';
 import { compareFigures, comparisonTable, readResults } from './compare';
 import { cryptoFigures } from './crypto-bench';
 import type { FilesFigure } from './files-bench';
@@ -47,6 +48,7 @@ const SECTIONS = [
   'ui',
   'scaling-open',
   'cli',
+  'groups',
   'relay',
   'files',
 ] as const;
@@ -450,6 +452,37 @@ async function main(): Promise<void> {
         range(m.rssMb, 'MiB'),
       );
     }
+  });
+
+  await runSection('groups', async () => {
+    const r = await groupFanOut(sizes);
+    details['groups'] = r;
+    const raw = `${r.members} raw unicast datagrams from one socket, each answered`;
+    const note = `${round(r.datagramsSentPerMessage)} datagrams sent and ${round(r.datagramsReceivedPerMessage)} received per message; ${r.retransmitted} retransmissions`;
+    time(
+      'groups',
+      `message to ${r.members} members, all acked p50`,
+      r.group.p50,
+      raw,
+      r.raw.p50,
+      note,
+    );
+    time('groups', `message to ${r.members} members, all acked p99`, r.group.p99, raw, r.raw.p99);
+    time(
+      'groups',
+      `same text as ${r.members} one-to-one messages p50`,
+      r.unicast.p50,
+      raw,
+      r.raw.p50,
+      'a multi-send from the same node',
+    );
+    time(
+      'groups',
+      `same text as ${r.members} one-to-one messages p99`,
+      r.unicast.p99,
+      raw,
+      r.raw.p99,
+    );
   });
 
   await runSection('files', async () => {

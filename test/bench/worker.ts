@@ -17,6 +17,7 @@ import type { MessageStateChange, ChatMessage } from '../../shared/domain';
 import { encodePacket } from '../../shared/protocol/codec';
 import type { Packet } from '../../shared/protocol/packets';
 import { LOOPBACK_BROADCAST } from '../helpers/ports';
+import { groupCommands } from './group-commands';
 import { openRawDatabase, type RawDatabase } from './raw-sqlite';
 
 interface Closable {
@@ -187,6 +188,7 @@ async function startNode(o: StartNodeOptions) {
 
 const commands = {
   startNode,
+  ...groupCommands({ nodes, closables, bindUdp, until, delivered, watchStatus }),
 
   seek(id: string) {
     onlyNode().seek(id);

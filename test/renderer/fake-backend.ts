@@ -402,6 +402,19 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     }),
     'contacts:verify': ({ peerId }) => ({ ...contact(peerId), trust: 'verified' }),
     'contacts:acceptKey': ({ peerId }) => ({ peerId }),
+    // Groups and multi-send: the fake answers as a node in no group (test/renderer/components/
+    // Groups.test.tsx replaces these handlers).
+    'messages:sendMany': () => {
+      throw new IpcFailure('unavailable', 'the fake backend has no multi-send');
+    },
+    'groups:list': () => [],
+    'groups:create': noGroups,
+    'groups:add': noGroups,
+    'groups:remove': noGroups,
+    'groups:leave': noGroups,
+    'groups:rename': noGroups,
+    'groups:makeAdmin': noGroups,
+    'groups:deliveries': noGroups,
     'files:send': () => {
       throw new IpcFailure('unavailable', 'no files in the fake backend');
     },
@@ -432,4 +445,8 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     },
     'ipmsg:refresh': () => null,
   };
+}
+
+function noGroups(): never {
+  throw new IpcFailure('not-found', 'the fake backend is in no group');
 }

@@ -8,10 +8,16 @@
 import { NODE_ID_HEX_LENGTH } from '../../../shared/protocol/constants';
 import { constantTimeEqual, fromHex, toHex } from './bytes';
 import { SHORT_FINGERPRINT_HEX } from '../../../shared/names';
-import { X25519_KEY_BYTES, type CryptoProvider, type KeyPair } from './primitives';
+import {
+  ED25519_KEY_BYTES,
+  X25519_KEY_BYTES,
+  type CryptoProvider,
+  type KeyPair,
+} from './primitives';
 
 export const IDENTITY_FORMAT_VERSION = 1;
 export const IDENTITY_KEY_TYPE = 'x25519';
+export const SIGNING_KEY_TYPE = 'ed25519';
 
 type Hasher = Pick<CryptoProvider, 'sha256'>;
 
@@ -22,6 +28,16 @@ export interface SerializedIdentity {
   /** 64 lower-case hex digits. */
   readonly publicKey: string;
   /** 64 lower-case hex digits. Secret. */
+  readonly privateKey: string;
+}
+
+/** The JSON-safe form of the Ed25519 signing key pair (group messages are signed with it). */
+export interface SerializedSigningKey {
+  readonly version: typeof IDENTITY_FORMAT_VERSION;
+  readonly type: typeof SIGNING_KEY_TYPE;
+  /** 64 lower-case hex digits. */
+  readonly publicKey: string;
+  /** The 32-byte seed, 64 lower-case hex digits. Secret. */
   readonly privateKey: string;
 }
 
@@ -99,15 +115,45 @@ export function parseIdentity(
   return { ok: true, keyPair: { publicKey, privateKey } };
 }
 
+export function serializeSigningKey(keyPair: KeyPair): SerializedSigningKey {
+  return {
+    version: IDENTITY_FORMAT_VERSION,
+    type: SIGNING_KEY_TYPE,
+    publicKey: toHex(keyPair.publicKey),
+    privateKey: toHex(keyPair.privateKey),
+  };
+}
+
+/** Validates a stored signing key like parseIdentity(): shape, 32-byte keys, and that they match. */
+export function parseSigningKey(
+  value: unknown,
+  provider: Pick<CryptoProvider, 'signingKeyPairFromSeed'>,
+): ParseIdentityResult {
+  if (typeof value !== 'object' || value === null) return fail('not-an-object', 'not an object');
+  const record = value as Readonly<Record<string, unknown>>;
+  if (record.version !== IDENTITY_FORMAT_VERSION) {
+    return fail('unsupported-version', `version ${String(record.version)}`);
+  }
+  if (record.type !== SIGNING_KEY_TYPE) return fail('wrong-type', `type ${String(record.type)}`);
+  const publicKey = keyFromHex(record.publicKey, ED25519_KEY_BYTES);
+  if (publicKey === undefined) return fail('bad-public-key', 'publicKey: 64 lower-case hex digits');
+  const seed = keyFromHex(record.privateKey, ED25519_KEY_BYTES);
+  if (seed === undefined) return fail('bad-private-key', 'privateKey: 64 lower-case hex digits');
+  if (!constantTimeEqual(provider.signingKeyPairFromSeed(seed).publicKey, publicKey)) {
+    return fail('key-mismatch', 'publicKey does not belong to privateKey');
+  }
+  return { ok: true, keyPair: { publicKey, privateKey: seed } };
+}
+
 function fingerprintHex(publicKey: Uint8Array, provider: Hasher): string {
   if (publicKey.length !== X25519_KEY_BYTES) throw new RangeError('X25519 public key: 32 bytes');
   return toHex(provider.sha256(publicKey));
 }
 
-function keyFromHex(value: unknown): Uint8Array | undefined {
+function keyFromHex(value: unknown, length = X25519_KEY_BYTES): Uint8Array | undefined {
   if (typeof value !== 'string') return undefined;
   const bytes = fromHex(value);
-  return bytes?.length === X25519_KEY_BYTES ? bytes : undefined;
+  return bytes?.length === length ? bytes : undefined;
 }
 
 function fail(code: IdentityErrorCode, message: string): ParseIdentityResult {

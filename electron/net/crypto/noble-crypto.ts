@@ -4,7 +4,7 @@
  * docs/CRYPTO.md, "Benchmarks"), but the same bytes in and out.
  */
 import { gcm } from '@noble/ciphers/aes.js';
-import { x25519 } from '@noble/curves/ed25519.js';
+import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
@@ -14,6 +14,8 @@ import {
   AEAD_NONCE_BYTES,
   AEAD_TAG_BYTES,
   AES_KEY_BYTES,
+  ED25519_KEY_BYTES,
+  ED25519_SIGNATURE_BYTES,
   X25519_KEY_BYTES,
   type AeadKey,
   type CryptoProvider,
@@ -36,6 +38,24 @@ function dh(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array | undefin
   } catch {
     // noble rejects low-order public keys by throwing; the interface says undefined.
     return undefined;
+  }
+}
+
+function signingKeyPairFromSeed(seed: Uint8Array): KeyPair {
+  if (seed.length !== ED25519_KEY_BYTES) throw new RangeError('Ed25519 seed: 32 bytes');
+  const copy = new Uint8Array(seed);
+  return { publicKey: ed25519.getPublicKey(copy), privateKey: copy };
+}
+
+function verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  if (publicKey.length !== ED25519_KEY_BYTES || signature.length !== ED25519_SIGNATURE_BYTES)
+    return false;
+  try {
+    // zip215: false is RFC 8032's strict rule, which node:crypto (OpenSSL, BoringSSL) applies too.
+    return ed25519.verify(signature, message, publicKey, { zip215: false });
+  } catch {
+    // noble throws on a public key that is no point on the curve; the interface says false.
+    return false;
   }
 }
 
@@ -71,5 +91,12 @@ export function createNobleCryptoProvider(): CryptoProvider {
     hmacSha256: (key, data) => hmac(sha256, key, data),
     hkdfSha256: (salt, ikm, info, length) => hkdf(sha256, ikm, salt, info, length),
     randomBytes: (length) => randomBytes(length),
+    generateSigningKeyPair: () => signingKeyPairFromSeed(randomBytes(ED25519_KEY_BYTES)),
+    signingKeyPairFromSeed,
+    sign: (seed, message) => {
+      if (seed.length !== ED25519_KEY_BYTES) throw new RangeError('Ed25519 seed: 32 bytes');
+      return ed25519.sign(message, seed);
+    },
+    verify,
   };
 }

@@ -17,7 +17,9 @@ import {
   generateKeyPairSync,
   hkdfSync,
   randomBytes,
+  sign as nodeSign,
   timingSafeEqual,
+  verify as nodeVerify,
   type KeyObject,
 } from 'node:crypto';
 import { isAllZero, plain } from './bytes';
@@ -25,6 +27,8 @@ import {
   AEAD_NONCE_BYTES,
   AEAD_TAG_BYTES,
   AES_KEY_BYTES,
+  ED25519_KEY_BYTES,
+  ED25519_SIGNATURE_BYTES,
   X25519_KEY_BYTES,
   type AeadKey,
   type CryptoProvider,
@@ -35,6 +39,12 @@ import {
 const PKCS8_X25519_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 /** RFC 8410 SubjectPublicKeyInfo for X25519, up to the 32 key bytes. */
 const SPKI_X25519_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+/** RFC 8410 PKCS#8 PrivateKeyInfo for Ed25519 (OID 1.3.101.112), up to the 32-byte seed. */
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+/** RFC 8410 SubjectPublicKeyInfo for Ed25519, up to the 32 key bytes. */
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+/** Verification keys kept as KeyObjects (a group's members sign every message). */
+const MAX_CACHED_VERIFY_KEYS = 1_024;
 
 function privateKeyObject(privateKey: Uint8Array): KeyObject {
   return createPrivateKey({
@@ -125,6 +135,62 @@ function x25519(): Pick<CryptoProvider, 'generateKeyPair' | 'keyPairFromPrivateK
   };
 }
 
+/**
+ * Ed25519 (RFC 8032) through KeyObjects: the own seed is imported once, and the public keys of
+ * the people whose signatures are checked are kept in a bounded map by their hex.
+ */
+function ed25519(): Pick<
+  CryptoProvider,
+  'generateSigningKeyPair' | 'signingKeyPairFromSeed' | 'sign' | 'verify'
+> {
+  const seeds = new KeyObjectCache((seed) =>
+    createPrivateKey({
+      key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
+      format: 'der',
+      type: 'pkcs8',
+    }),
+  );
+  const publicKeys = new Map<string, KeyObject>();
+  const publicKeyOf = (key: Uint8Array): KeyObject => {
+    const id = Buffer.from(key).toString('hex');
+    let object = publicKeys.get(id);
+    if (object === undefined) {
+      object = createPublicKey({
+        key: Buffer.concat([SPKI_ED25519_PREFIX, key]),
+        format: 'der',
+        type: 'spki',
+      });
+      if (publicKeys.size >= MAX_CACHED_VERIFY_KEYS) publicKeys.clear();
+      publicKeys.set(id, object);
+    }
+    return object;
+  };
+  const keyPairOf = (seed: Uint8Array): KeyPair => {
+    if (seed.length !== ED25519_KEY_BYTES) throw new RangeError('Ed25519 seed: 32 bytes');
+    const copy = new Uint8Array(seed);
+    const jwk = seeds.get(copy).export({ format: 'jwk' });
+    return { publicKey: new Uint8Array(Buffer.from(jwk.x ?? '', 'base64url')), privateKey: copy };
+  };
+  return {
+    generateSigningKeyPair: () => keyPairOf(plain(randomBytes(ED25519_KEY_BYTES))),
+    signingKeyPairFromSeed: keyPairOf,
+    sign(seed, message) {
+      if (seed.length !== ED25519_KEY_BYTES) throw new RangeError('Ed25519 seed: 32 bytes');
+      return plain(nodeSign(null, message, seeds.get(seed)));
+    },
+    verify(publicKey, message, signature) {
+      if (publicKey.length !== ED25519_KEY_BYTES || signature.length !== ED25519_SIGNATURE_BYTES)
+        return false;
+      try {
+        return nodeVerify(null, message, publicKeyOf(publicKey), signature);
+      } catch {
+        // A public key that is no point on the curve does not import: no signature is valid.
+        return false;
+      }
+    },
+  };
+}
+
 /** AES-256-GCM with the key held in a KeyObject: createCipheriv with a raw Buffer key re-imports it every call. */
 function aesGcm(key: Uint8Array): AeadKey {
   if (key.length !== AES_KEY_BYTES) throw new RangeError('AES-256-GCM key: 32 bytes');
@@ -179,6 +245,7 @@ function aesGcm(key: Uint8Array): AeadKey {
 export function createNodeCryptoProvider(): CryptoProvider {
   return {
     ...x25519(),
+    ...ed25519(),
     aesGcm,
     sha256: (data) => plain(createHash('sha256').update(data).digest()),
     sha512: (data) => plain(createHash('sha512').update(data).digest()),

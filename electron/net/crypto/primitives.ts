@@ -14,6 +14,10 @@ export const AEAD_NONCE_BYTES = 12;
 /** AES-GCM tag size: always the full 128 bits. */
 export const AEAD_TAG_BYTES = 16;
 export const SHA256_BYTES = 32;
+/** Ed25519 public key and private key (the RFC 8032 seed) size. */
+export const ED25519_KEY_BYTES = 32;
+/** Ed25519 signature size (RFC 8032). */
+export const ED25519_SIGNATURE_BYTES = 64;
 export const SHA512_BYTES = 64;
 
 export interface KeyPair {
@@ -79,6 +83,17 @@ export interface CryptoProvider {
     length: number,
   ) => Uint8Array;
   readonly randomBytes: (length: number) => Uint8Array;
+  /** A fresh Ed25519 signing key pair (RFC 8032): the private key is the 32-byte seed. */
+  readonly generateSigningKeyPair: () => KeyPair;
+  /** The Ed25519 key pair of a 32-byte seed. Throws RangeError on a wrong length. */
+  readonly signingKeyPairFromSeed: (seed: Uint8Array) => KeyPair;
+  /** The 64-byte Ed25519 signature of `message` by the key pair of `seed`. Throws on a wrong length. */
+  readonly sign: (seed: Uint8Array, message: Uint8Array) => Uint8Array;
+  /**
+   * Whether `signature` is a valid Ed25519 signature of `message` by `publicKey`. False (never a
+   * throw) for any malformed input: a wrong length, a point not on the curve.
+   */
+  readonly verify: (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean;
 }
 
 /** The units the self-test checks and chooses a source for, each covering some provider methods. */
@@ -90,6 +105,7 @@ export const PRIMITIVES = [
   'hkdf-sha256',
   'x25519',
   'aes-256-gcm',
+  'ed25519',
 ] as const;
 export type PrimitiveName = (typeof PRIMITIVES)[number];
 
@@ -97,7 +113,7 @@ export type PrimitiveName = (typeof PRIMITIVES)[number];
 export function composeProvider(sources: {
   readonly [P in PrimitiveName]: CryptoProvider;
 }): CryptoProvider {
-  const { random, sha256, sha512, x25519 } = sources;
+  const { random, sha256, sha512, x25519, ed25519 } = sources;
   return {
     generateKeyPair: x25519.generateKeyPair,
     keyPairFromPrivateKey: x25519.keyPairFromPrivateKey,
@@ -108,6 +124,10 @@ export function composeProvider(sources: {
     hmacSha256: sources['hmac-sha256'].hmacSha256,
     hkdfSha256: sources['hkdf-sha256'].hkdfSha256,
     randomBytes: random.randomBytes,
+    generateSigningKeyPair: ed25519.generateSigningKeyPair,
+    signingKeyPairFromSeed: ed25519.signingKeyPairFromSeed,
+    sign: ed25519.sign,
+    verify: ed25519.verify,
   };
 }
 

@@ -11,6 +11,7 @@ import {
   RFC4231_CASE_2,
   RFC5869_CASE_1,
   RFC7748_X25519,
+  RFC8032_ED25519,
   SHA_ABC,
 } from './known-answers';
 import { createNobleCryptoProvider } from './noble-crypto';
@@ -69,7 +70,29 @@ const CHECKS: { readonly [P in PrimitiveName]: Check } = {
   },
   x25519: checkX25519,
   'aes-256-gcm': checkAesGcm,
+  ed25519: checkEd25519,
 };
+
+function checkEd25519(p: CryptoProvider): string | undefined {
+  for (const [index, v] of RFC8032_ED25519.entries()) {
+    const test = `RFC 8032 test ${String(index + 1)}`;
+    if (!same(p.signingKeyPairFromSeed(v.seed).publicKey, v.publicKey)) return `${test} public key`;
+    if (!same(p.sign(v.seed, v.message), v.signature)) return `${test} signature`;
+    if (!p.verify(v.publicKey, v.message, v.signature)) return `${test} does not verify`;
+    const forged = new Uint8Array(v.signature);
+    forged[0] = (forged[0] ?? 0) ^ 1;
+    if (p.verify(v.publicKey, v.message, forged)) return `${test}: accepts a forged signature`;
+    if (p.verify(v.publicKey, new Uint8Array([...v.message, 0]), v.signature))
+      return `${test}: accepts another message`;
+  }
+  const fresh = p.generateSigningKeyPair();
+  const message = new Uint8Array([1, 2, 3]);
+  if (!same(p.signingKeyPairFromSeed(fresh.privateKey).publicKey, fresh.publicKey))
+    return 'generated key pair does not match its seed';
+  return p.verify(fresh.publicKey, message, p.sign(fresh.privateKey, message))
+    ? undefined
+    : 'generated key pair does not verify its own signature';
+}
 
 function checkX25519(p: CryptoProvider): string | undefined {
   const v = RFC7748_X25519;
@@ -209,5 +232,9 @@ function complete(partial: Partial<CryptoProvider>, name: string): CryptoProvide
     hmacSha256: partial.hmacSha256 ?? missing('hmacSha256'),
     hkdfSha256: partial.hkdfSha256 ?? missing('hkdfSha256'),
     randomBytes: partial.randomBytes ?? missing('randomBytes'),
+    generateSigningKeyPair: partial.generateSigningKeyPair ?? missing('generateSigningKeyPair'),
+    signingKeyPairFromSeed: partial.signingKeyPairFromSeed ?? missing('signingKeyPairFromSeed'),
+    sign: partial.sign ?? missing('sign'),
+    verify: partial.verify ?? missing('verify'),
   };
 }

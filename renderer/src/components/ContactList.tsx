@@ -7,6 +7,8 @@ import { useAppStore } from '../store/context';
 import { GROUP_ROW_PREFIX, selectContactRows, selectGroupedContacts } from '../store/selectors';
 import type { ContactGroup } from '../store/state';
 import { ContactRow } from './ContactRow';
+import { GroupRow } from './GroupRow';
+import { GROUP_CONVERSATION_PREFIX } from '../../../shared/protocol/groups';
 import { StateView } from './StateView';
 import { Icon } from './Icon';
 
@@ -42,7 +44,7 @@ function GroupHeader(props: { group: ContactGroup; focused: boolean; domId: stri
 export function ContactList(props: { onAdd: () => void }) {
   const { t } = useTranslation();
   const rows = useAppStore(useShallow(selectContactRows));
-  const total = useAppStore((s) => Object.keys(s.contacts).length);
+  const total = useAppStore((s) => Object.keys(s.contacts).length + Object.keys(s.groups).length);
   const load = useAppStore((s) => s.contactsLoad);
   const loadContacts = useAppStore((s) => s.loadContacts);
   const activeId = useAppStore((s) => s.activePeerId);
@@ -132,6 +134,13 @@ export function ContactList(props: { onAdd: () => void }) {
               {row.startsWith(GROUP_ROW_PREFIX) ? (
                 <GroupHeader
                   group={row.slice(GROUP_ROW_PREFIX.length) as ContactGroup}
+                  focused={focused === item.index}
+                  domId={rowDomId(item.index)}
+                />
+              ) : row.startsWith(GROUP_CONVERSATION_PREFIX) ? (
+                <GroupRow
+                  id={row}
+                  active={row === activeId}
                   focused={focused === item.index}
                   domId={rowDomId(item.index)}
                 />

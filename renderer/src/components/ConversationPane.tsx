@@ -1,7 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../store/context';
 import { selectActiveContact } from '../store/selectors';
+import { groupOfConversation } from '../store/groups-slice';
 import { Composer } from './Composer';
+import { GroupConversation } from './GroupConversation';
 import { ConversationHeader } from './ConversationHeader';
 import { Icon } from './Icon';
 import { KeyChangeBanner } from './KeyChangeBanner';
@@ -18,6 +20,8 @@ export function ConversationPane() {
   const selecting = useAppStore(
     (s) => s.selection !== null && s.selection.peerId === s.activePeerId,
   );
+  const group = useAppStore((s) => groupOfConversation(s.activePeerId)(s));
+  if (group) return <GroupConversation group={group} />;
   if (!contact) {
     return (
       <main className="conversation empty" aria-label={t('conversation.emptyLabel')}>

@@ -4,6 +4,8 @@ import { isStrangerId } from '../../../shared/stranger-id';
 import { formatClock, formatDateTime } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
+import { GroupTally } from './GroupTally';
+import { trustOf } from './GroupDialogs';
 import { Icon, type IconName } from './Icon';
 import { undelivered, useMessageActions } from './message-actions';
 import { MessageText } from './MessageText';
@@ -144,6 +146,8 @@ export const MessageBubble = memo(function MessageBubble(props: {
   const { t, language } = useText();
   const m = useAppStore((s) => s.messages[props.id]);
   const contact = useAppStore((s) => (m ? s.contacts[m.peerId] : undefined));
+  // In a group, the writer (whose signature was checked) is the person shown.
+  const writer = useAppStore((s) => (m?.group ? s.contacts[m.group.sender] : undefined));
   const self = useAppStore((s) => s.self);
   const selecting = useAppStore((s) => (m ? s.selection?.peerId === m.peerId : false));
   const selected = useAppStore((s) => s.selection?.ids.includes(props.id) ?? false);
@@ -159,7 +163,15 @@ export const MessageBubble = memo(function MessageBubble(props: {
         name: self?.nick ?? t('message.fromMe'),
         hue: self?.avatarHue,
       }
-    : { id: m.peerId, name: nick, hue: contact?.avatarHue };
+    : m.group
+      ? {
+          id: m.group.sender,
+          name: writer?.nick ?? m.group.sender.slice(0, 8),
+          hue: writer?.avatarHue,
+        }
+      : { id: m.peerId, name: nick, hue: contact?.avatarHue };
+  const inGroup = m.group !== undefined;
+  const writerTrust = inGroup && !mine ? trustOf(writer) : undefined;
   const details = [
     t('message.details', {
       sent: formatDateTime(m.sentAt, language),
@@ -177,11 +189,15 @@ export const MessageBubble = memo(function MessageBubble(props: {
     if (e.target !== e.currentTarget || e.altKey || e.metaKey) return;
     const key = e.key.toLowerCase();
     const handled: Record<string, () => void> = {
-      r: () => actions.reply(m.id),
+      r: () => {
+        if (!inGroup) actions.reply(m.id);
+      },
       c: () => void actions.copy([m.id]),
       f: () => actions.forward([m.id]),
       s: () => actions.select(m.peerId, m.id),
-      delete: () => actions.remove([m.id]),
+      delete: () => {
+        if (!inGroup) actions.remove([m.id]);
+      },
       contextmenu: () => {
         const box = e.currentTarget.getBoundingClientRect();
         menuAt(box.left + 40, box.top + 20);
@@ -260,6 +276,11 @@ export const MessageBubble = memo(function MessageBubble(props: {
                 <PeerName id={m.peerId} nick={who.name} />
               </span>
             )}
+            {writerTrust !== undefined && (
+              <span className={`trust-badge trust-${writerTrust}`}>
+                {t(`groups.trust.${writerTrust}`)}
+              </span>
+            )}
             <time dateTime={new Date(m.receivedAt).toISOString()}>
               {formatClock(m.receivedAt, language)}
             </time>
@@ -289,7 +310,8 @@ export const MessageBubble = memo(function MessageBubble(props: {
             </span>
           )}
         </div>
-        {mine && (
+        {mine && inGroup && <GroupTally message={m} />}
+        {mine && !inGroup && (
           <StatusLine
             message={m}
             name={{ id: m.peerId, nick }}
@@ -299,7 +321,7 @@ export const MessageBubble = memo(function MessageBubble(props: {
       </div>
       {!selecting && (
         <div className="hover-actions" aria-hidden="true">
-          {!stranger && (
+          {!stranger && !inGroup && (
             <button
               type="button"
               tabIndex={-1}

@@ -51,8 +51,11 @@ export function MessageMenu() {
   if (!menu || !message) return null;
   const m = message;
   const stranger = isStrangerId(m.peerId);
+  // A group message has no reply, no retry or cancel (each member's copy is its own delivery),
+  // and stays stored: other members may ask this node for it.
+  const inGroup = m.group !== undefined;
   const items: Item[] = [
-    ...(stranger
+    ...(stranger || inGroup
       ? []
       : [
           {
@@ -84,7 +87,7 @@ export function MessageMenu() {
       keys: 'S',
       run: () => actions.select(m.peerId, m.id),
     },
-    ...(m.direction === 'out' && (m.state === 'pending' || m.state === 'failed')
+    ...(!inGroup && m.direction === 'out' && (m.state === 'pending' || m.state === 'failed')
       ? [
           {
             id: 'retry',
@@ -94,7 +97,7 @@ export function MessageMenu() {
           } as const,
         ]
       : []),
-    ...(undelivered(m)
+    ...(!inGroup && undelivered(m)
       ? [
           {
             id: 'cancel',
@@ -104,14 +107,18 @@ export function MessageMenu() {
           } as const,
         ]
       : []),
-    {
-      id: 'delete',
-      label: t('actions.deleteForMe'),
-      icon: 'trash',
-      keys: 'Del',
-      danger: true,
-      run: () => actions.remove([m.id]),
-    },
+    ...(inGroup
+      ? []
+      : [
+          {
+            id: 'delete',
+            label: t('actions.deleteForMe'),
+            icon: 'trash',
+            keys: 'Del',
+            danger: true,
+            run: () => actions.remove([m.id]),
+          } as const,
+        ]),
   ];
   const close = () => {
     openMenu(null);

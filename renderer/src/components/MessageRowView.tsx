@@ -36,6 +36,16 @@ function UnreadDivider() {
   );
 }
 
+function GapMarker() {
+  const { t } = useText();
+  return (
+    <div className="gap-marker" role="separator" aria-label={t('groups.gap')}>
+      <Icon name="alert" size={14} />
+      <span>{t('groups.gap')}</span>
+    </div>
+  );
+}
+
 function NoticeRow(props: { id: string }) {
   const { t, language } = useText();
   const notice = useAppStore((s) => s.notices[props.id]);
@@ -117,6 +127,8 @@ export function MessageRowView(props: {
       return <NoticeRow id={row.id} />;
     case 'unread':
       return <UnreadDivider />;
+    case 'gap':
+      return <GapMarker />;
     case 'message':
       return (
         <MessageBubble

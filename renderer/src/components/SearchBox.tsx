@@ -12,6 +12,7 @@ export function SearchBox(props: { onAdd: () => void }) {
   const query = useAppStore((s) => s.searchQuery);
   const setQuery = useAppStore((s) => s.setSearchQuery);
   const runSearch = useAppStore((s) => s.runSearch);
+  const setGroupDialog = useAppStore((s) => s.setGroupDialog);
   useEffect(() => {
     if (query.trim() === '') return;
     const timer = setTimeout(() => void runSearch(query), DEBOUNCE_MS);
@@ -58,6 +59,24 @@ export function SearchBox(props: { onAdd: () => void }) {
         onClick={props.onAdd}
       >
         <Icon name="plus" size={18} />
+      </button>
+      <button
+        type="button"
+        className="icon-button add-button"
+        aria-label={t('groups.create')}
+        title={t('groups.create')}
+        onClick={() => setGroupDialog({ kind: 'create' })}
+      >
+        <Icon name="group" size={18} />
+      </button>
+      <button
+        type="button"
+        className="icon-button add-button"
+        aria-label={t('multiSend.open')}
+        title={t('multiSend.open')}
+        onClick={() => setGroupDialog({ kind: 'multi-send' })}
+      >
+        <Icon name="multi" size={18} />
       </button>
     </div>
   );

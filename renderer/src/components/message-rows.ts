@@ -12,6 +12,8 @@ export type MessageRow =
   | { readonly kind: 'top'; readonly key: string }
   | { readonly kind: 'day'; readonly key: string; readonly at: number }
   | { readonly kind: 'unread'; readonly key: string }
+  /** Before a group message shown without everything it depends on (ChatMessage.group.gap). */
+  | { readonly kind: 'gap'; readonly key: string }
   | {
       readonly kind: 'message';
       readonly key: string;
@@ -69,6 +71,10 @@ export function buildMessageRows(
       rows.push({ kind: 'unread', key: UNREAD_ROW_KEY });
       breaks = true;
     }
+    if (message?.group?.gap === true) {
+      rows.push({ kind: 'gap', key: `gap:${id}` });
+      breaks = true;
+    }
     if (!message) {
       rows.push({ kind: 'notice', key: id, id });
       previous = undefined;
@@ -78,6 +84,8 @@ export function buildMessageRows(
       !breaks &&
       previous !== undefined &&
       previous.message.direction === message.direction &&
+      // In a group, each writer's messages are their own group (name and avatar again).
+      previous.message.group?.sender === message.group?.sender &&
       message.receivedAt - previous.message.receivedAt <= GROUP_GAP_MS;
     if (joins && previous) previous.row.last = false;
     const row: MessageItem = { kind: 'message', key: id, id, first: !joins, last: true };

@@ -12,7 +12,13 @@ export function connectBridge(store: AppStore, api: PacketChatApi): () => void {
     api.on('contact', (change) => s().applyContactChange(change)),
     api.on('key-changed', (change) => s().receiveKeyChange(change)),
     api.on('message', (message) => s().receiveMessage(message)),
-    api.on('message-state', (update) => s().applyMessageState(update)),
+    api.on('message-state', (update) => {
+      s().applyMessageState(update);
+      // A group message's state carries how many members have it.
+      if (update.recipients !== undefined) s().setTally(update.id, update.recipients);
+    }),
+    api.on('group', ({ group }) => s().applyGroup(group)),
+    api.on('batch', ({ batch, tally }) => s().setBatch(batch, tally)),
     api.on('message-deleted', ({ peerId, ids }) => s().removeMessages(peerId, ids)),
     api.on('typing', ({ peerId }) => s().receiveTyping(peerId)),
     api.on('packets', (batch) => s().receivePackets(batch)),
@@ -28,6 +34,7 @@ export function connectBridge(store: AppStore, api: PacketChatApi): () => void {
     s().loadSelf(),
     s().loadSettings(),
     s().loadContacts(),
+    s().loadGroups(),
     s().loadConversations(),
     s().loadPackets(),
     s().loadDrafts(),

@@ -1,3 +1,4 @@
+import { groupIdOf } from '../../../shared/protocol/groups';
 import type { ChatMessage, MessageStateChange } from '../../../shared/domain';
 import { TYPING_INTERVAL_MS } from '../../../shared/protocol/constants';
 import { isStrangerId } from '../../../shared/stranger-id';
@@ -265,8 +266,11 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
       }
       return texts.length > 0;
     },
-    setReplyTo: (peerId, messageId) =>
-      set((state) => ({ replyTo: { ...state.replyTo, [peerId]: messageId } })),
+    setReplyTo: (peerId, messageId) => {
+      // Group messages carry no reply (docs/PROTOCOL.md, "Groups"): there is nothing to quote.
+      if (groupIdOf(peerId) !== undefined && messageId !== null) return;
+      set((state) => ({ replyTo: { ...state.replyTo, [peerId]: messageId } }));
+    },
     receiveTyping: (peerId) =>
       set((state) => ({ typing: { ...state.typing, [peerId]: Date.now() } })),
     sendTyping: (peerId) => {

@@ -4,6 +4,7 @@ import { createContactsSlice } from './contacts-slice';
 import { createConversationsSlice } from './conversations-slice';
 import { createDirectorySlice } from './directory-slice';
 import { createDraftsSlice } from './drafts-slice';
+import { createGroupsSlice } from './groups-slice';
 import { createInspectorSlice } from './inspector-slice';
 import { createSelfSlice } from './self-slice';
 import { createSettingsSlice } from './settings-slice';
@@ -21,6 +22,7 @@ export function createAppStore(api: PacketChatApi): AppStore {
     ...createContactsSlice(api)(...a),
     ...createConversationsSlice(api)(...a),
     ...createDraftsSlice(api)(...a),
+    ...createGroupsSlice(api)(...a),
     ...createDirectorySlice(api)(...a),
     ...createInspectorSlice(api)(...a),
     ...createSettingsSlice(api)(...a),

@@ -1,9 +1,11 @@
-import type { Contact, PacketLogEntry } from '../../../shared/domain';
+import type { Contact, GroupInfo, PacketLogEntry } from '../../../shared/domain';
 import { lookAlikeTags } from '../../../shared/names';
+import { groupConversationId } from '../../../shared/protocol/groups';
 import type { AppState, ContactGroup, Summary } from './state';
 
-export const GROUPS: readonly ContactGroup[] = ['online', 'offline', 'strangers'];
-export const GROUP_ROW_PREFIX = 'group:';
+export const GROUPS: readonly ContactGroup[] = ['groups', 'online', 'offline', 'strangers'];
+/** Section header rows; group conversations are rows `group:ID` (their conversation id). */
+export const GROUP_ROW_PREFIX = 'section:';
 
 export function groupOf(contact: Contact): ContactGroup {
   if (contact.kind === 'stranger') return 'strangers';
@@ -31,6 +33,8 @@ function byRecency(summaries: Record<string, Summary>) {
 }
 
 export interface GroupedContacts {
+  /** Group conversation ids (`group:ID`). */
+  readonly groups: readonly string[];
   readonly online: readonly string[];
   readonly offline: readonly string[];
   readonly strangers: readonly string[];
@@ -41,16 +45,27 @@ const groupContacts = memoize(
     contacts: Record<string, Contact>,
     summaries: Record<string, Summary>,
     pinned: AppState['pinnedGroup'],
+    chatGroups: Record<string, GroupInfo>,
   ): GroupedContacts => {
-    const groups: Record<ContactGroup, Contact[]> = { online: [], offline: [], strangers: [] };
+    const groups: Record<Exclude<ContactGroup, 'groups'>, Contact[]> = {
+      online: [],
+      offline: [],
+      strangers: [],
+    };
     for (const contact of Object.values(contacts)) {
       // The open contact stays where it was when opened: its row never moves under the mouse.
       const group = pinned?.id === contact.id ? pinned.group : groupOf(contact);
-      groups[group].push(contact);
+      if (group !== 'groups') groups[group].push(contact);
     }
+    const lastAt = (id: string) => summaries[id]?.lastAt ?? 0;
+    const groupRows = Object.values(chatGroups)
+      .map((g) => ({ id: groupConversationId(g.id), name: g.name }))
+      .sort((a, b) => lastAt(b.id) - lastAt(a.id) || a.name.localeCompare(b.name))
+      .map((g) => g.id);
     const order = byRecency(summaries);
     const ids = (list: Contact[]) => list.sort(order).map((c) => c.id);
     return {
+      groups: groupRows,
       online: ids(groups.online),
       offline: ids(groups.offline),
       strangers: ids(groups.strangers),
@@ -59,12 +74,14 @@ const groupContacts = memoize(
 );
 
 export const selectGroupedContacts = (s: AppState): GroupedContacts =>
-  groupContacts(s.contacts, s.summaries, s.pinnedGroup);
+  groupContacts(s.contacts, s.summaries, s.pinnedGroup, s.groups);
 
 const contactRows = memoize(
   (grouped: GroupedContacts, collapsed: AppState['collapsedGroups']): readonly string[] => {
     const rows: string[] = [];
     for (const group of GROUPS) {
+      // No groups yet: no Groups section (New group is in the search bar's menu).
+      if (group === 'groups' && grouped.groups.length === 0) continue;
       rows.push(`${GROUP_ROW_PREFIX}${group}`);
       if (!collapsed[group]) rows.push(...grouped[group]);
     }
@@ -72,7 +89,7 @@ const contactRows = memoize(
   },
 );
 
-/** Flat rows for the virtualized list: `group:online`, then contact ids, and so on. */
+/** Flat rows for the virtualized list: `section:groups`, group ids, `section:online`, contact ids, … */
 export const selectContactRows = (s: AppState): readonly string[] =>
   contactRows(selectGroupedContacts(s), s.collapsedGroups);
 

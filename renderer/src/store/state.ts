@@ -4,6 +4,9 @@ import type { StateCreator } from 'zustand/vanilla';
 import type {
   ChatMessage,
   Contact,
+  GroupInfo,
+  MemberDelivery,
+  RecipientTally,
   DirectoryEntry,
   MessageReply,
   MessageStateChange,
@@ -16,6 +19,7 @@ import type {
   CallResults,
   EventPayloads,
   IpcResult,
+  MultiSendResult,
   PacketChatApi,
   SelfInfo,
 } from '../../../shared/ipc/contract';
@@ -27,7 +31,14 @@ import type { Load, LoadStatus } from './load';
 
 export type View = 'chats' | 'inspector';
 
-export type ContactGroup = 'online' | 'offline' | 'strangers';
+/** Sections of the contact list: groups first, then contacts by presence, then strangers. */
+export type ContactGroup = 'groups' | 'online' | 'offline' | 'strangers';
+
+/** The group dialogs: create, multi-send, and a group's member list. */
+export type GroupDialog =
+  | { readonly kind: 'create' }
+  | { readonly kind: 'multi-send' }
+  | { readonly kind: 'members'; readonly groupId: string };
 
 export interface Toast {
   readonly id: number;
@@ -90,6 +101,8 @@ export interface UiSlice {
   /** A message to scroll to and flash (a search result). */
   highlightMessageId: string | null;
   toasts: readonly Toast[];
+  groupDialog: GroupDialog | null;
+  setGroupDialog: (dialog: GroupDialog | null) => void;
   setView: (view: View) => void;
   setSettingsOpen: (open: boolean) => void;
   openConversation: (peerId: string) => void;
@@ -284,6 +297,29 @@ export interface TrustSlice {
   acceptKey: (peerId: string) => Promise<IpcResult<{ peerId: string }>>;
 }
 
+export interface GroupsSlice {
+  /** Every group this node knows (member, removed or left), by group id. */
+  groups: Record<string, GroupInfo>;
+  groupsLoad: Load;
+  /** Per group message of ours: how many members have it (`message-state` events, or the node). */
+  tallies: Readonly<Record<string, RecipientTally>>;
+  /** Per group message of ours: each member's delivery, when asked for (`groups:deliveries`). */
+  deliveries: Readonly<Record<string, readonly MemberDelivery[]>>;
+  /** Per multi-send: how far its messages got ("delivered to 5 of 6"). */
+  batches: Readonly<Record<string, RecipientTally>>;
+  loadGroups: () => Promise<void>;
+  applyGroup: (group: GroupInfo) => void;
+  /** Creates a group and opens its conversation. */
+  createGroup: (name: string, members: readonly string[]) => Promise<IpcResult<GroupInfo>>;
+  addMember: (groupId: string, member: string) => Promise<IpcResult<GroupInfo>>;
+  removeMember: (groupId: string, member: string) => Promise<IpcResult<GroupInfo>>;
+  leaveGroup: (groupId: string) => Promise<IpcResult<GroupInfo>>;
+  setTally: (messageId: string, tally: RecipientTally) => void;
+  loadDeliveries: (messageId: string) => Promise<IpcResult<MemberDelivery[]>>;
+  sendMany: (peerIds: readonly string[], text: string) => Promise<IpcResult<MultiSendResult>>;
+  setBatch: (batch: string, tally: RecipientTally) => void;
+}
+
 export type TransferAction = 'decline' | 'cancel' | 'pause' | 'resume' | 'retry';
 
 /**
@@ -305,6 +341,7 @@ export interface TransfersSlice {
 }
 
 export type AppState = SelfSlice &
+  GroupsSlice &
   ContactsSlice &
   ConversationsSlice &
   DraftsSlice &

@@ -29,12 +29,14 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => ({
   autoAway: false,
   statusMenuOpen: false,
   addingContact: false,
-  collapsedGroups: { online: false, offline: false, strangers: false },
+  collapsedGroups: { groups: false, online: false, offline: false, strangers: false },
   searchQuery: '',
   searchHits: [],
   searchStatus: 'idle',
   highlightMessageId: null,
   toasts: [],
+  groupDialog: null,
+  setGroupDialog: (groupDialog) => set({ groupDialog, menu: null }),
   setView: (view) => {
     if (view !== get().view) void get().flushDrafts();
     set({ view, menu: null });

@@ -204,4 +204,62 @@ describe('files:* over the backend', () => {
       'the sender learns it was delivered',
     );
   });
+  it('a group message and an offer made while the peer is away share its stored stream across a restart, each as itself', async () => {
+    const ports = testPorts();
+    let [a, b] = await pair(ports);
+    const group = await a.backend.handlers['groups:create']({ name: 'pair', members: [b.id] });
+    await waitUntil(
+      () => b.of('group').some((g) => g.group.id === group.id),
+      10_000,
+      'b joins the group',
+    );
+    const src = await tempDir('pc-files-src-');
+    const file = writeFile(join(src, 'notes.txt'), 'offline offer');
+    const bDir = b.dataDir;
+    await b.backend.close();
+    const conversation = `group:${group.id}`;
+    const post = await a.backend.handlers['messages:send']({
+      peerId: conversation,
+      text: 'in the group',
+    });
+    const offered = await a.backend.handlers['files:send']({ peerId: b.id, paths: [file] });
+    const after = await a.backend.handlers['messages:send']({ peerId: b.id, text: 'after' });
+    const aDir = a.dataDir;
+    await a.backend.close();
+
+    a = await harness(ports, aDir);
+    b = await harness(ports, bDir);
+    await waitUntil(
+      () =>
+        hasState(b, offered.id, 'offered') &&
+        b.of('message').some((m) => m.text === 'after') &&
+        b.of('message').some((m) => m.peerId === conversation && m.text === 'in the group'),
+      20_000,
+      'everything arrives',
+    );
+    const history = await b.backend.handlers['messages:history']({ peerId: a.id, limit: 10 });
+    expect(history.messages.map((m) => [m.text, m.file?.transferId])).toEqual([
+      ['notes.txt', offered.id],
+      ['after', undefined],
+    ]);
+    const inGroup = await b.backend.handlers['messages:history']({
+      peerId: conversation,
+      limit: 10,
+    });
+    expect(inGroup.messages.map((m) => [m.text, m.group?.sender])).toEqual([
+      ['in the group', a.id],
+    ]);
+    await waitUntil(
+      () =>
+        a.of('transfer').some((t) => t.transfer.id === offered.id && t.transfer.delivered) &&
+        a.of('message-state').some((c) => c.id === after.id && c.state === 'delivered') &&
+        a
+          .of('message-state')
+          .some((c) => c.id === post.id && c.state === 'delivered' && c.recipients !== undefined),
+      20_000,
+      'the sender learns each delivery',
+    );
+    // The offer's states went to the file engine, never to a conversation.
+    expect(a.of('message-state').some((c) => c.peerId === b.id && c.id !== after.id)).toBe(false);
+  }, 90_000);
 });

@@ -95,6 +95,44 @@ describe('Session identity', () => {
     expect(session(dir).self.nodeId).toBe(nodeId);
   });
 
+  it('gives a profile its Ed25519 signing key, and one to a file from before groups, same node id', async () => {
+    const dir = tempDir();
+    const first = session(dir, 'kim');
+    const { nodeId, signing } = first.self;
+    expect(signing.publicKey).toHaveLength(32);
+    await closed(first);
+    const path = join(dir, IDENTITY_FILE);
+    const file = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    expect(file['signing']).toMatchObject({
+      type: 'ed25519',
+      publicKey: Buffer.from(signing.publicKey).toString('hex'),
+    });
+    // The same key at the next start.
+    const again = session(dir);
+    expect(Buffer.from(again.self.signing.privateKey)).toEqual(Buffer.from(signing.privateKey));
+    await closed(again);
+    // A file written before groups: no signing key. It gains one; the node stays the same.
+    const { signing: _dropped, ...older } = file;
+    writeFileSync(path, JSON.stringify(older), { mode: 0o600 });
+    const upgraded = session(dir);
+    expect(upgraded.self.nodeId).toBe(nodeId);
+    expect(upgraded.notices).toEqual([]);
+    expect(Buffer.from(upgraded.self.signing.publicKey)).not.toEqual(
+      Buffer.from(signing.publicKey),
+    );
+    await closed(upgraded);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({
+      nodeId,
+      signing: { type: 'ed25519' },
+    });
+    // A damaged signing key is an unreadable file (moved aside, new identity), never a wrong key.
+    const damaged = JSON.parse(readFileSync(path, 'utf8')) as { signing: { publicKey: string } };
+    damaged.signing.publicKey = 'ab'.repeat(32);
+    writeFileSync(path, JSON.stringify(damaged));
+    expect(session(dir).notices.map((n) => n.code)).toEqual(['identity-reset']);
+  });
+
   it('never keeps the key in the message database', async () => {
     const dir = tempDir();
     const s = session(dir, 'ivan');

@@ -12,6 +12,21 @@ describe('parseCommand', () => {
     ['{"cmd":"directory","query":" ann ","limit":5}', { cmd: 'directory', query: 'ann', limit: 5 }],
     // An empty text reaches the node, which refuses it with the code `empty`.
     ['{"cmd":"send","to":"abc","text":""}', { cmd: 'send', to: 'abc', text: '' }],
+    ['{"cmd":"groups"}', { cmd: 'groups' }],
+    [
+      '{"cmd":"group-create","name":"team","members":["a","b"]}',
+      { cmd: 'group-create', name: 'team', members: ['a', 'b'] },
+    ],
+    // A group is named by its id or by its conversation id.
+    ['{"cmd":"group-leave","group":"group:g1"}', { cmd: 'group-leave', group: 'g1' }],
+    [
+      '{"cmd":"group-add","group":"g1","member":"m"}',
+      { cmd: 'group-add', group: 'g1', member: 'm' },
+    ],
+    [
+      '{"cmd":"send-many","to":["a","b"],"text":"hi"}',
+      { cmd: 'send-many', to: ['a', 'b'], text: 'hi' },
+    ],
     [
       '{"cmd":"send-file","to":"ipmsg:10.0.0.7","paths":["a.txt","/tmp/b"]}',
       { cmd: 'send-file', to: 'ipmsg:10.0.0.7', paths: ['a.txt', '/tmp/b'] },
@@ -32,6 +47,8 @@ describe('parseCommand', () => {
     ['{"cmd":"launch"}', /^bad command \(cmd\)/],
     ['null', /^bad command/],
     ['[1]', /^bad command/],
+    ['{"cmd":"send-many","to":[],"text":"hi"}', /^bad command \(to\)/],
+    ['{"cmd":"group-create","name":"x"}', /^bad command \(members\)/],
     ['{"cmd":"send-file","to":"x","paths":[]}', /^bad command \(paths\)/],
     ['{"cmd":"accept","id":"x"}', /^bad command \(dir\)/],
   ])('rejects %s with a clear message', (line, message) => {

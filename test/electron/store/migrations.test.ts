@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import {
+  appliedVersions,
   migrate,
   MIGRATIONS,
   SCHEMA_VERSION,
@@ -17,6 +18,12 @@ function tables(db: DatabaseSync): string[] {
       name: string;
     }[]
   ).map((r) => r.name);
+}
+
+/** A database as the runner left it before it recorded applied versions: only user_version. */
+function legacy(db: DatabaseSync, versions: readonly number[]): void {
+  for (const version of versions) MIGRATIONS.find((m) => m.version === version)?.up(db);
+  db.exec(`PRAGMA user_version = ${String(Math.max(...versions))}`);
 }
 
 describe('migrations', () => {
@@ -126,6 +133,45 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('5 adds groups, signing keys and batches, keeping peers and messages', () => {
+    const db = new DatabaseSync(join(tempDir(), 'v5.db'));
+    migrate(db, 4);
+    db.prepare(
+      `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen)
+       VALUES ('p', 'alice', 'h', '10.0.0.2', 4000, NULL, 'online', 1, 2)`,
+    ).run();
+    db.prepare(
+      `INSERT INTO messages (id, peer_id, direction, epoch, seq, text, transport, state, sent_at,
+         received_at, remote, position) VALUES ('m', 'p', 'in', 'e', 1, 't', 'udp', 'received', 1, 1, 'x', 1)`,
+    ).run();
+    expect(migrate(db, 5)).toEqual([5]);
+    expect(schemaVersion(db)).toBe(5);
+    expect(tables(db)).toEqual(
+      expect.arrayContaining([
+        'group_deliveries',
+        'group_held',
+        'group_members',
+        'group_posts',
+        'group_states',
+        'groups',
+      ]),
+    );
+    expect(db.prepare('SELECT id, signing_key FROM peers').all()).toEqual([
+      { id: 'p', signing_key: null },
+    ]);
+    expect(db.prepare('SELECT id, batch_id FROM messages').all()).toEqual([
+      { id: 'm', batch_id: null },
+    ]);
+    // One message per writer and sequence number in a group: a second one is refused.
+    const post = db.prepare(
+      `INSERT INTO group_posts (message_id, group_id, origin, seq, version, prev_version, deps,
+         signature) VALUES (?, 'g', 'o', 1, 1, 0, '[]', 's')`,
+    );
+    post.run('a');
+    expect(() => post.run('b')).toThrow(/UNIQUE/);
+    db.close();
+  });
+
   it('6 adds IPMsg peers (protocol, details) and read receipts; earlier peers are PacketChat ones', () => {
     const db = new DatabaseSync(join(tempDir(), 'v6.db'));
     migrate(db, 4);
@@ -133,6 +179,7 @@ describe('migrations', () => {
       `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen)
        VALUES ('p', 'alice', 'h', '10.0.0.2', 4000, NULL, 'online', 1, 2)`,
     ).run();
+    migrate(db, 5);
     expect(migrate(db, 6)).toEqual([6]);
     expect(schemaVersion(db)).toBe(6);
     expect(db.prepare('SELECT id, protocol, details FROM peers').all()).toEqual([
@@ -142,12 +189,50 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('a database at a version inside a gap (5, of another branch) gets only the later ones', () => {
-    const db = new DatabaseSync(join(tempDir(), 'gap.db'));
-    migrate(db, 4);
-    db.exec('PRAGMA user_version = 5');
+  it('a database migrated before applied versions were recorded, at 5 with 5 applied, gets only the later ones', () => {
+    const db = new DatabaseSync(join(tempDir(), 'gap5.db'));
+    legacy(db, [1, 2, 3, 4, 5]);
     expect(migrate(db)).toEqual(MIGRATIONS.filter((m) => m.version > 5).map((m) => m.version));
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    expect([...appliedVersions(db)].sort((a, b) => a - b)).toEqual(
+      MIGRATIONS.map((m) => m.version),
+    );
+    db.close();
+  });
+
+  it('a database at {1..4, 6, 7} (5 merged into the gap later) gets 5, and keeps its version', () => {
+    const db = new DatabaseSync(join(tempDir(), 'gap-main.db'));
+    legacy(db, [1, 2, 3, 4, 6, 7]);
+    db.prepare(
+      `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen)
+       VALUES ('p', 'alice', 'h', '10.0.0.2', 4000, NULL, 'online', 1, 2)`,
+    ).run();
+    expect(migrate(db)).toEqual([5]);
+    expect(schemaVersion(db)).toBe(7);
+    expect(tables(db)).toEqual(expect.arrayContaining(['groups', 'group_posts', 'transfers']));
+    expect(db.prepare('SELECT id, protocol, signing_key FROM peers').all()).toEqual([
+      { id: 'p', protocol: 'pchat', signing_key: null },
+    ]);
+    expect([...appliedVersions(db)].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(migrate(db)).toEqual([]);
+    db.close();
+  });
+
+  it('a recorded database missing a version below its highest gets that one', () => {
+    const db = new DatabaseSync(join(tempDir(), 'gap-recorded.db'));
+    migrate(db, 4);
+    // As a build without 5 would leave it: 6 and 7 recorded, 5 never run.
+    for (const version of [6, 7]) {
+      const migration = MIGRATIONS.find((m) => m.version === version);
+      migration?.up(db);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 1)').run(
+        version,
+        migration?.name ?? '',
+      );
+    }
+    db.exec('PRAGMA user_version = 7');
+    expect(migrate(db)).toEqual([5]);
+    expect(schemaVersion(db)).toBe(7);
     db.close();
   });
 

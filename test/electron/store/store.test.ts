@@ -234,6 +234,30 @@ describe('Store', () => {
       expect(store.reads.history('bob', { limit: 10 }).messages.map((m) => m.id)).toEqual(['i1']);
       expect(store.reads.search('delete', 10)).toEqual([]);
       expect(store.reads.unreadTotal()).toBe(1);
+      // A group message is kept: members may ask this node for it.
+      const post = {
+        groupId: 'c'.repeat(32),
+        mid: 'g1',
+        origin: 'o'.repeat(32),
+        seq: 1,
+        v: 1,
+        pv: 0,
+        deps: [],
+        sig: 's',
+        ts: 1,
+        text: 'group text',
+        direction: 'in' as const,
+        receivedAt: 1,
+        remote: '127.0.0.1:4000',
+        transport: 'udp' as const,
+      };
+      expect(store.groups.insertPost(post, { at: 1, gap: false }, 'received')).toBe('inserted');
+      expect(store.deleteMessages(['g1'])).toEqual([]);
+      expect(store.reads.getMessage('g1')?.group).toEqual({
+        groupId: 'c'.repeat(32),
+        sender: 'o'.repeat(32),
+        gap: false,
+      });
     });
   });
 

@@ -36,6 +36,7 @@ describe('bridge', () => {
         'self:get',
         'settings:get',
         'contacts:list',
+        'groups:list',
         'conversations:list',
         'inspector:packets',
       ]),
@@ -59,12 +60,12 @@ describe('bridge', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(store.getState().contacts['alice']?.online).toBe(false);
     expect(selectContactRows(store.getState())).toEqual([
-      'group:online',
+      'section:online',
       'xiaoming',
-      'group:offline',
+      'section:offline',
       'alice',
       'bob',
-      'group:strangers',
+      'section:strangers',
       'stranger:192.168.1.50:5555',
     ]);
   });

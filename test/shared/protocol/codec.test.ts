@@ -6,10 +6,15 @@ import {
   fitsOneDatagram,
   ProtocolError,
 } from '../../../shared/protocol/codec';
-import { MAX_DATAGRAM_BYTES, MAX_INNER_DATAGRAM_BYTES } from '../../../shared/protocol/constants';
+import {
+  MAX_DATAGRAM_BYTES,
+  MAX_INNER_DATAGRAM_BYTES,
+  PROTOCOL_VERSION,
+} from '../../../shared/protocol/constants';
 import type { Packet } from '../../../shared/protocol/packets';
 
 const A = '0123456789abcdef0123456789abcdef';
+const STATE_REF = { type: 'state', id: A, sig: 's'.repeat(86) } as const;
 const enc = new TextEncoder();
 const bytes = (value: unknown): Uint8Array => enc.encode(JSON.stringify(value));
 
@@ -275,6 +280,45 @@ describe('replies on text packets', () => {
       expect(fitsOneDatagram(unit.repeat(n)), `${n} x ${JSON.stringify(unit)}`).toBe(true);
       expect(fitsOneDatagram(unit.repeat(n + 1)), `${n + 1} x ${JSON.stringify(unit)}`).toBe(false);
     }
+  });
+
+  it('counts a group descriptor or a control name when deciding whether a text fits', () => {
+    const longest = 'a'.repeat(MAX_INNER_DATAGRAM_BYTES);
+    let n = 0;
+    while (fitsOneDatagram(longest.slice(0, n + 1))) n += 1;
+    const text = 'a'.repeat(n);
+    expect(fitsOneDatagram(text)).toBe(true);
+    expect(fitsOneDatagram(text, undefined, { group: STATE_REF })).toBe(false);
+    expect(fitsOneDatagram(text, undefined, { control: 'file' })).toBe(false);
+    const shorter = text.slice(0, n - 200);
+    expect(fitsOneDatagram(shorter, undefined, { group: STATE_REF })).toBe(true);
+    expect(fitsOneDatagram(shorter, undefined, { control: 'file' })).toBe(true);
+  });
+
+  it('refuses a text or fragment that is both a group item and a control message', () => {
+    const text = {
+      proto: 'pchat',
+      v: PROTOCOL_VERSION,
+      kind: 'text',
+      from: A,
+      id: 'm1',
+      epoch: 'e1',
+      seq: 1,
+      floor: 1,
+      ts: 1,
+      text: '{}',
+    };
+    expect(decodePacket(bytes({ ...text, group: STATE_REF })).ok).toBe(true);
+    expect(decodePacket(bytes({ ...text, control: 'file' })).ok).toBe(true);
+    const both = decodePacket(bytes({ ...text, group: STATE_REF, control: 'file' }));
+    expect(both.ok).toBe(false);
+    if (!both.ok) expect(both.error.code).toBe('bad-field');
+    // A malformed control name reads as `?`: still a control message, still refused with a group.
+    expect(decodePacket(bytes({ ...text, group: STATE_REF, control: 7 })).ok).toBe(false);
+    const { text: data, ...header } = text;
+    const frag = { ...header, kind: 'frag', index: 0, count: 2, data };
+    expect(decodePacket(bytes({ ...frag, control: 'file' })).ok).toBe(true);
+    expect(decodePacket(bytes({ ...frag, group: STATE_REF, control: 'file' })).ok).toBe(false);
   });
 
   it('counts the reply when deciding whether a text fits one datagram', () => {

@@ -5,6 +5,7 @@ import {
   RFC4231_CASE_2,
   RFC5869_CASE_1,
   RFC7748_X25519,
+  RFC8032_ED25519,
   SHA_ABC,
 } from '../../../../electron/net/crypto/known-answers';
 import { noiseHkdf } from '../../../../electron/net/crypto/primitives';
@@ -181,6 +182,47 @@ describe('node:crypto and @noble agree', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe.each(PROVIDERS)('%s Ed25519', (_name, provider) => {
+  it('computes the RFC 8032 section 7.1 keys and signatures, and verifies them', () => {
+    for (const v of RFC8032_ED25519) {
+      expect(hex(provider.signingKeyPairFromSeed(v.seed).publicKey)).toBe(hex(v.publicKey));
+      expect(hex(provider.sign(v.seed, v.message))).toBe(hex(v.signature));
+      expect(provider.verify(v.publicKey, v.message, v.signature)).toBe(true);
+    }
+  });
+
+  it('refuses any change to the message, the signature or the key, and malformed input, with false', () => {
+    const [v] = RFC8032_ED25519;
+    const flip = (b: Uint8Array, i: number) => {
+      const c = new Uint8Array(b);
+      c[i] = (c[i] ?? 0) ^ 0x01;
+      return c;
+    };
+    expect(provider.verify(v.publicKey, new Uint8Array([0]), v.signature)).toBe(false);
+    for (const i of [0, 31, 32, 63])
+      expect(provider.verify(v.publicKey, v.message, flip(v.signature, i))).toBe(false);
+    expect(provider.verify(flip(v.publicKey, 0), v.message, v.signature)).toBe(false);
+    expect(provider.verify(v.publicKey, v.message, v.signature.subarray(0, 63))).toBe(false);
+    expect(provider.verify(v.publicKey.subarray(0, 31), v.message, v.signature)).toBe(false);
+    // Not a point on the curve (y = 2 has no x): no signature can be valid.
+    expect(provider.verify(bytes('02'.padEnd(64, '0')), v.message, v.signature)).toBe(false);
+    expect(() => provider.sign(new Uint8Array(31), v.message)).toThrow(RangeError);
+  });
+
+  it('signs with fresh keys what the other implementation verifies', () => {
+    const other = provider === nodeProvider ? nobleProvider : nodeProvider;
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (message) => {
+        const pair = provider.generateSigningKeyPair();
+        const signature = provider.sign(pair.privateKey, message);
+        expect(other.verify(pair.publicKey, message, signature)).toBe(true);
+        expect(hex(other.sign(pair.privateKey, message))).toBe(hex(signature));
+      }),
+      { numRuns: 50 },
     );
   });
 });

@@ -47,9 +47,10 @@ describe('selectProvider', () => {
       'hkdf-sha256:node',
       'x25519:node',
       'aes-256-gcm:node',
+      'ed25519:node',
       'noise-xx:node',
     ]);
-    expect(lines).toHaveLength(8);
+    expect(lines).toHaveLength(9);
     expect(lines[5]).toBe('crypto: x25519 from node:crypto (known answers match)');
     expect(runSelfTest(provider)).toEqual([]);
   });
@@ -105,6 +106,18 @@ describe('selectProvider', () => {
       { dh: (priv, pub) => nodeProvider.dh(priv, pub) ?? new Uint8Array(32) },
       'x25519',
       'accepts a low-order point',
+    ],
+    [
+      'an Ed25519 that accepts any signature',
+      { verify: () => true },
+      'ed25519',
+      'RFC 8032 test 1: accepts a forged signature',
+    ],
+    [
+      'an Ed25519 that signs wrong',
+      { sign: (seed, message) => nodeProvider.sign(seed, new Uint8Array([...message, 1])) },
+      'ed25519',
+      'RFC 8032 test 1 signature',
     ],
     [
       'a random source stuck at zero',

@@ -1,0 +1,68 @@
+import { useTranslation } from 'react-i18next';
+import type { GroupInfo } from '../../../shared/domain';
+import { groupConversationId } from '../../../shared/protocol/groups';
+import { useAppStore } from '../store/context';
+import { Avatar } from './Avatar';
+import { Composer } from './Composer';
+import { Icon } from './Icon';
+import { MessageList } from './MessageList';
+import { MessageMenu } from './MessageMenu';
+import { SelectionBar } from './SelectionBar';
+
+function GroupHeader(props: { group: GroupInfo }) {
+  const { t } = useTranslation();
+  const g = props.group;
+  const open = useAppStore((s) => s.setGroupDialog);
+  const online = useAppStore((s) => g.members.filter((m) => s.contacts[m.id]?.online).length);
+  return (
+    <section className="conversation-header" aria-label={t('groups.about', { name: g.name })}>
+      <Avatar id={g.id} name={g.name} size={40} />
+      <div className="header-text">
+        <div className="header-line">
+          <h2 className="header-nick" translate="no">
+            {g.name}
+          </h2>
+          {g.status !== 'member' && (
+            <span className="status-chip status-offline">{t(`groups.status.${g.status}`)}</span>
+          )}
+        </div>
+        <div className="header-facts">
+          <span className="fact">{t('groups.memberCount', { count: g.members.length })}</span>
+          <span className="fact">{t('groups.onlineCount', { count: online })}</span>
+        </div>
+      </div>
+      <button
+        type="button"
+        className="button members-button"
+        onClick={() => open({ kind: 'members', groupId: g.id })}
+      >
+        <Icon name="group" size={16} />
+        {t('groups.showMembers', { count: g.members.length })}
+      </button>
+    </section>
+  );
+}
+
+/** A group's conversation: header with the member panel's button, messages, composer. */
+export function GroupConversation(props: { group: GroupInfo }) {
+  const { t } = useTranslation();
+  const g = props.group;
+  const id = groupConversationId(g.id);
+  const selecting = useAppStore((s) => s.selection !== null && s.selection.peerId === id);
+  return (
+    <main className="conversation" aria-label={t('groups.conversation', { name: g.name })}>
+      <GroupHeader group={g} />
+      <MessageList key={id} peerId={id} nick={g.name} />
+      {selecting ? (
+        <SelectionBar peerId={id} />
+      ) : g.status === 'member' ? (
+        <Composer key={`composer-${id}`} peerId={id} nick={g.name} stranger={false} />
+      ) : (
+        <p className="composer-note not-member" role="note">
+          {t('groups.notMember')}
+        </p>
+      )}
+      <MessageMenu />
+    </main>
+  );
+}

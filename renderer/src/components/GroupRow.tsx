@@ -1,0 +1,82 @@
+import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { groupIdOf } from '../../../shared/protocol/groups';
+import { formatListTime } from '../lib/format';
+import { useAppStore } from '../store/context';
+import { Avatar } from './Avatar';
+import { useNow } from './use-now';
+
+/** One group in the contact list: name, member count, last message with its writer, unread. */
+export const GroupRow = memo(function GroupRow(props: {
+  id: string;
+  active: boolean;
+  focused: boolean;
+  domId: string;
+}) {
+  const { t, i18n } = useTranslation();
+  const now = useNow();
+  const group = useAppStore((s) => s.groups[groupIdOf(props.id) ?? '']);
+  const summary = useAppStore((s) => s.summaries[props.id]);
+  const last = useAppStore((s) => {
+    const lastId = s.summaries[props.id]?.lastMessageId;
+    return lastId ? s.messages[lastId] : undefined;
+  });
+  const writer = useAppStore((s) =>
+    last?.group === undefined || last.direction === 'out'
+      ? undefined
+      : (s.contacts[last.group.sender]?.nick ?? last.group.sender.slice(0, 8)),
+  );
+  const open = useAppStore((s) => s.openConversation);
+  if (!group) return null;
+  const unread = summary?.unread ?? 0;
+  const members = t('groups.memberCount', { count: group.members.length });
+  const standing = group.status === 'member' ? undefined : t(`groups.status.${group.status}`);
+  const time = last ? formatListTime(last.receivedAt, now, i18n.language) : undefined;
+  const preview = last
+    ? `${last.direction === 'out' ? t('contacts.you') : writer ? `${writer}: ` : ''}${last.text.slice(0, 120)}`
+    : t('contacts.noMessages');
+  const badge = unread > 0 ? (unread > 99 ? '99+' : String(unread)) : undefined;
+  const shown = [group.name, members, standing, time, preview, badge]
+    .filter((part) => part !== undefined && part !== '')
+    .join(' ');
+  const label = `${shown}${unread > 0 ? `, ${t('contacts.unread', { n: unread })}` : ''}`;
+  const className = [
+    'contact-row',
+    'group-row',
+    props.active && 'active',
+    props.focused && 'focused',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div
+      id={props.domId}
+      role="option"
+      aria-selected={props.active}
+      aria-label={label}
+      className={className}
+      data-group-id={group.id}
+      onClick={() => open(props.id)}
+    >
+      <Avatar id={group.id} name={group.name} size={42} />
+      <div className="contact-text">
+        <span className="nick" translate="no">
+          {group.name}
+        </span>{' '}
+        <span className="contact-line small-line contact-address">
+          <span className="member-count">{members}</span>
+          {standing && <span className="silent-note"> {standing}</span>}
+        </span>{' '}
+        {time && <time className="list-time">{time}</time>}{' '}
+        <span className={last ? 'preview' : 'preview muted'} translate={last ? 'no' : undefined}>
+          {preview}
+        </span>{' '}
+        {badge && (
+          <span className="unread-badge" aria-hidden="true">
+            {badge}
+          </span>
+        )}
+      </div>
+    </div>
+  );
+});
