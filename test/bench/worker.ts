@@ -14,8 +14,6 @@ import type { NodeOptions } from '../../electron/net/node-options';
 import { createNodeCryptoProvider } from '../../electron/net/crypto/node-crypto';
 import { AEAD_TAG_BYTES, type CryptoProvider } from '../../electron/net/crypto/primitives';
 import type { MessageStateChange, ChatMessage } from '../../shared/domain';
-import { encodePacket } from '../../shared/protocol/codec';
-import type { Packet } from '../../shared/protocol/packets';
 import { LOOPBACK_BROADCAST } from '../helpers/ports';
 import { groupCommands } from './group-commands';
 import { openRawDatabase, type RawDatabase } from './raw-sqlite';
@@ -525,57 +523,6 @@ const commands = {
     return onlyNode()
       .peerList()
       .filter((p) => p.online).length;
-  },
-
-  /**
-   * Makes `count` fake peers, each from its own UDP socket: an announce to `port`, then one text
-   * (so the node also keeps an inbound stream for each), resent until acknowledged like a real
-   * sender would (the node's receive buffer may drop part of a burst). Paced, bounded.
-   */
-  async farm(port: number, count: number) {
-    const peers = await Promise.all(
-      Array.from({ length: count }, async (_, i) => {
-        const socket = await bindUdp();
-        const from = (0x10_0000 + i).toString(16).padStart(32, '0');
-        const common = { from, nick: `peer ${i}`, host: `host-${i}`, status: 'online' as const };
-        const announce: Packet = {
-          kind: 'announce',
-          ...common,
-          port: socket.address().port,
-          tcp: 0,
-        };
-        const text: Packet = {
-          kind: 'text',
-          from,
-          id: `farm${i}`,
-          epoch: 'farm',
-          seq: 1,
-          floor: 1,
-          ts: Date.now(),
-          text: `hello from peer ${i}`,
-        };
-        const peer = {
-          socket,
-          acked: false,
-          announce: encodePacket(announce),
-          text: encodePacket(text),
-        };
-        socket.on('message', (bytes) => {
-          if (bytes.toString('latin1').includes('"kind":"ack"')) peer.acked = true;
-        });
-        return peer;
-      }),
-    );
-    for (let round = 0; round < 20 && peers.some((p) => !p.acked); round += 1) {
-      for (const [k, peer] of peers.entries()) {
-        if (peer.acked) continue;
-        peer.socket.send(peer.announce, port, '127.0.0.1');
-        peer.socket.send(peer.text, port, '127.0.0.1');
-        if (k % 20 === 19) await new Promise((r) => setTimeout(r, 5));
-      }
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    return peers.filter((p) => p.acked).length;
   },
 
   // --- many nodes (discovery) --------------------------------------------------------------------
