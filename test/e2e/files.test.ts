@@ -4,7 +4,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createNodeFileEngine,
@@ -17,15 +17,12 @@ import { randomFile, sha256Of } from '../electron/net/files/helpers/trees';
 import { waitForPeer } from '../helpers/peers';
 import { testPorts } from '../helpers/ports';
 import { waitForEvent } from '../helpers/wait';
-import { launchApp, startPeer, type AppUnderTest } from './app-under-test';
-import { launchChromium } from './chromium';
+import { startPeer, type AppUnderTest } from './app-under-test';
+import { openAppWindow } from './window';
 import { closeAfterAll, screenshotOnFailure } from './lifecycle';
-import { buildRenderer } from './renderer-build';
-import { serveDirectory } from './static-server';
 
 const ports = testPorts();
 const TIMEOUT = 20_000;
-let browser: Browser;
 let app: AppUnderTest;
 let alice: PacketChatNode;
 let aliceFiles: NodeFileEngine;
@@ -40,19 +37,11 @@ screenshotOnFailure(() => page);
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pc-e2e-files-'));
   closers.add(() => rm(dir, { recursive: true, force: true }));
-  browser = await launchChromium();
-  closers.add(() => browser.close());
-  const build = await buildRenderer();
-  closers.add(() => build.remove());
-  const server = await serveDirectory(build.dir);
-  closers.add(() => server.close());
-  app = await launchApp(browser, {
-    url: server.url,
+  ({ app } = await openAppWindow(closers, {
     ports,
     settings: { nick: 'Lin', language: 'en', theme: 'light' },
     pickPaths: () => Promise.resolve(picks.shift() ?? []),
-  });
-  closers.add(() => app.close());
+  }));
   page = app.page;
   alice = await startPeer('Alice', { ...ports, clientPort: ports.clientPort + 20 });
   closers.add(() => alice.close());

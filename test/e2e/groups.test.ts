@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PacketChatNode } from '../../electron/net/node';
 import type { GroupChange } from '../../shared/domain';
@@ -13,15 +13,12 @@ import { groupConversationId } from '../../shared/protocol/groups';
 import { waitForPeer } from '../helpers/peers';
 import { testPorts } from '../helpers/ports';
 import { waitForEvent } from '../helpers/wait';
-import { launchApp, startPeer, type AppUnderTest } from './app-under-test';
-import { launchChromium } from './chromium';
+import { startPeer, type AppUnderTest } from './app-under-test';
+import { openAppWindow } from './window';
 import { closeAfterAll, screenshotOnFailure } from './lifecycle';
-import { buildRenderer } from './renderer-build';
-import { serveDirectory } from './static-server';
 
 const ports = testPorts();
 const TIMEOUT = 10_000;
-let browser: Browser;
 let app: AppUnderTest;
 let alice: PacketChatNode;
 let page: Page;
@@ -33,18 +30,10 @@ screenshotOnFailure(() => page);
 beforeAll(async () => {
   const require = createRequire(import.meta.url);
   axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-  browser = await launchChromium();
-  closers.add(() => browser.close());
-  const build = await buildRenderer();
-  closers.add(() => build.remove());
-  const server = await serveDirectory(build.dir);
-  closers.add(() => server.close());
-  app = await launchApp(browser, {
-    url: server.url,
+  ({ app } = await openAppWindow(closers, {
     ports,
     settings: { nick: 'Lin', language: 'en', theme: 'light' },
-  });
-  closers.add(() => app.close());
+  }));
   page = app.page;
   alice = await startPeer('Alice', { ...ports, clientPort: ports.clientPort + 20 });
   closers.add(() => alice.close());

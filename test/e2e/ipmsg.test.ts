@@ -6,15 +6,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { randomInt } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createIpmsgNode, type IpmsgNode } from '../../electron/net/ipmsg/index';
 import { ipmsgTestPort, testPorts } from '../helpers/ports';
-import { launchApp, type AppUnderTest } from './app-under-test';
-import { launchChromium } from './chromium';
+import { type AppUnderTest } from './app-under-test';
+import { openAppWindow } from './window';
 import { closeAfterAll, screenshotOnFailure } from './lifecycle';
-import { buildRenderer } from './renderer-build';
-import { serveDirectory } from './static-server';
 import { seriousViolations } from './axe';
 
 const TIMEOUT = 15_000;
@@ -23,7 +21,6 @@ const APP_IP = `${subnet}.2`;
 const PEER_IP = `${subnet}.3`;
 const port = ipmsgTestPort();
 
-let browser: Browser;
 let app: AppUnderTest;
 let page: Page;
 let wang: IpmsgNode;
@@ -32,19 +29,11 @@ const closers = closeAfterAll();
 screenshotOnFailure(() => page);
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  closers.add(() => browser.close());
-  const build = await buildRenderer();
-  closers.add(() => build.remove());
-  const server = await serveDirectory(build.dir);
-  closers.add(() => server.close());
-  app = await launchApp(browser, {
-    url: server.url,
+  ({ app } = await openAppWindow(closers, {
     ports: testPorts(),
     settings: { nick: 'Lin', language: 'en', theme: 'light' },
     ipmsg: { port, bindAddress: APP_IP, peers: [PEER_IP] },
-  });
-  closers.add(() => app.close());
+  }));
   page = app.page;
   wang = createIpmsgNode({
     nick: '王伟',

@@ -3,21 +3,18 @@
 // In real Chromium: the broker's state in settings, the peer found in the relay directory,
 // connected, its path "via relay 127.0.0.1:PORT" in the row, the header and the inspector, a
 // message delivered through the broker; then the broker stops and settings say so.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNode, type PacketChatNode } from '../../electron/net/index';
 import { startBroker, type Broker } from '../helpers/mosquitto';
 import { LOOPBACK_BROADCAST, testPorts } from '../helpers/ports';
 import { findTool, requireOrSkip, TOOLS } from '../helpers/require-tool';
-import { launchApp, type AppUnderTest } from './app-under-test';
-import { launchChromium } from './chromium';
+import { type AppUnderTest } from './app-under-test';
+import { openAppWindow } from './window';
 import { closeAfterAll, screenshotOnFailure } from './lifecycle';
-import { buildRenderer } from './renderer-build';
-import { serveDirectory } from './static-server';
 
 const mosquitto = findTool(TOOLS.mosquitto);
 const TIMEOUT = 15_000;
-let browser: Browser;
 let broker: Broker;
 let app: AppUnderTest;
 let page: Page;
@@ -32,19 +29,11 @@ describe('the relay in the UI', () => {
     if (!mosquitto.ok) return;
     broker = await startBroker();
     closers.add(() => broker.stop());
-    browser = await launchChromium();
-    closers.add(() => browser.close());
-    const build = await buildRenderer();
-    closers.add(() => build.remove());
-    const server = await serveDirectory(build.dir);
-    closers.add(() => server.close());
-    app = await launchApp(browser, {
-      url: server.url,
+    ({ app } = await openAppWindow(closers, {
       ports: testPorts(),
       settings: { nick: 'Lin', language: 'en', theme: 'light' },
       node: { relay: { brokers: [{ url: broker.url }], directory: true } },
-    });
-    closers.add(() => app.close());
+    }));
     page = app.page;
     // Another server port: the app's announces never reach Dora, only the broker joins them.
     dora = createNode({

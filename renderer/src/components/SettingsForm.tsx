@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PEER_STATUSES } from '../../../shared/domain';
-import { LANGUAGES, THEMES, type Settings } from '../../../shared/ipc/schemas';
+import { IPMSG_ENCODINGS, LANGUAGES, THEMES, type Settings } from '../../../shared/ipc/schemas';
 import {
   buildPatch,
   checkField,
@@ -187,6 +187,52 @@ export function SettingsForm(props: { settings: Settings; onClose: () => void })
           onRelays={(relays) => change('relays', relays)}
           onDirectory={(on) => change('relayDirectory', on)}
         />
+        <h3 className="section-title">{t('settings.ipmsg.title')}</h3>
+        <FieldRow
+          id="settings-ipmsg"
+          label={t('settings.ipmsg.on')}
+          hint={t('settings.ipmsg.hint')}
+        >
+          <Switch
+            id="settings-ipmsg"
+            label={t('settings.ipmsg.on')}
+            checked={draft.ipmsg}
+            onChange={(v) => change('ipmsg', v)}
+          />
+        </FieldRow>
+        <FieldRow
+          id="settings-ipmsgEncoding"
+          label={t('settings.ipmsg.encoding')}
+          hint={t('settings.ipmsg.encodingHint')}
+        >
+          <select
+            id="settings-ipmsgEncoding"
+            className="select"
+            value={draft.ipmsgEncoding}
+            aria-describedby="settings-ipmsgEncoding-hint"
+            onChange={(e) => change('ipmsgEncoding', e.target.value as Settings['ipmsgEncoding'])}
+          >
+            {IPMSG_ENCODINGS.map((e) => (
+              <option key={e} value={e}>
+                {t(`settings.ipmsg.encodings.${e}`)}
+              </option>
+            ))}
+          </select>
+        </FieldRow>
+        <FieldRow
+          id="settings-ipmsgGroup"
+          label={t('settings.ipmsg.group')}
+          hint={t('settings.ipmsg.groupHint')}
+          error={errors.ipmsgGroup}
+        >
+          <input
+            id="settings-ipmsgGroup"
+            className="input"
+            value={draft.ipmsgGroup}
+            onChange={(e) => change('ipmsgGroup', e.target.value)}
+            {...describedBy('settings-ipmsgGroup', errors.ipmsgGroup, true)}
+          />
+        </FieldRow>
         <h3 className="section-title">{t('settings.appearance')}</h3>
         <FieldRow id="settings-language" label={t('settings.language')}>
           <select

@@ -83,6 +83,27 @@ describe('settings', () => {
     expect(data.settings.clientPort).toBe(4100);
   });
 
+  it('switches IP Messenger off and back, sets its encoding and group name; refuses a control character', async () => {
+    const { dialog, saves, user } = await openSettings();
+    const group = field(dialog, 'Group name shown to them');
+    await user.type(group, '研发部');
+    await user.selectOptions(field(dialog, 'Text encoding'), 'GB18030 (FeiQ, Chinese Windows)');
+    await user.click(within(dialog).getByRole('switch', { name: 'Talk to IP Messenger users' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await within(dialog).findByText('Saved');
+    // The sample profile has it on: off is the change.
+    expect(saves().at(-1)?.args).toEqual({
+      ipmsg: false,
+      ipmsgEncoding: 'gb18030',
+      ipmsgGroup: '研发部',
+    });
+    await user.type(group, '\u0007');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(within(dialog).getByText('Fix the marked fields: nothing was saved.')).toBeTruthy();
+    expect(group.getAttribute('aria-invalid')).toBe('true');
+    expect(saves()).toHaveLength(1);
+  });
+
   it('shows main’s refusal next to the field it names', async () => {
     const { dialog, user } = await openSettings({
       handlers: {

@@ -30,6 +30,7 @@ const SAME_IN_BOTH = new Set([
   'composer.tcp',
   'settings.languages.zh-CN',
   'settings.languages.en',
+  'settings.ipmsg.encodings.utf-8',
   'inspector.meta',
   // The IPMsg bridge's port and the protocol's own name (FeiQ is 飞秋 in Chinese).
   'self.ipmsg',
