@@ -3,7 +3,7 @@
 // Main's file dialog is the one fake: it "picks" what the test says.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -104,5 +104,9 @@ describe('files in Chromium with a real backend and a real peer', () => {
     await card.getByText('Done, verified').waitFor({ timeout: TIMEOUT });
     await sent;
     expect(sha256Of(join(dest, '照片 📷.bin'))).toBe(sha256Of(src));
+    // Both transfers as the README shows them (copied from here to docs/screenshots/).
+    await page.screenshot({
+      path: resolve(import.meta.dirname, '../../test-results/screenshots/files-light-en.png'),
+    });
   });
 });

@@ -299,7 +299,9 @@ export const MessageBubble = memo(function MessageBubble(props: {
           ) : (
             <MessageText text={m.text} />
           )}
-          {mine && (
+          {/* A file card tells its transfer's own state; the offer's delivery states go to the
+              file engine, not to this message, so ticks here would stay at "sending". */}
+          {mine && !m.file && (
             <span className="bubble-meta">
               {byTcp && (
                 <span className="tcp-mark" title={t('message.tcpTitle')}>
@@ -311,7 +313,7 @@ export const MessageBubble = memo(function MessageBubble(props: {
           )}
         </div>
         {mine && inGroup && <GroupTally message={m} />}
-        {mine && !inGroup && (
+        {mine && !inGroup && !m.file && (
           <StatusLine
             message={m}
             name={{ id: m.peerId, nick }}

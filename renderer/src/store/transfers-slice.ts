@@ -1,5 +1,6 @@
 import type { IpcResult } from '../../../shared/ipc/contract';
 import type { TransferInfo } from '../../../shared/transfers';
+import { isIpmsgPeerId } from '../../../shared/ipmsg-id';
 import { failed, IDLE, LOADING, READY, settle } from './load';
 import type {
   SliceCreator,
@@ -20,6 +21,8 @@ export function offerNames(names: readonly string[]): string {
 /**
  * The notice a transfer's new state deserves, if any. Progress (`active`, `paused`) and our own
  * steps (`accepted`, a send `offered`) say nothing: only an offer to us and how a transfer ended.
+ * An offer from a PacketChat peer is a card in its conversation, with Accept: only an IPMsg
+ * offer, which has no card, is told as a notice (that it cannot be accepted in the window).
  */
 function noticeKey(
   t: TransferInfo,
@@ -27,7 +30,9 @@ function noticeKey(
   const receive = t.direction === 'receive';
   switch (t.state) {
     case 'offered':
-      return receive ? { key: 'transfer.offered', level: 'info' } : undefined;
+      return receive && isIpmsgPeerId(t.peerId)
+        ? { key: 'transfer.offered', level: 'info' }
+        : undefined;
     case 'done':
       return { key: receive ? 'transfer.received' : 'transfer.sent', level: 'info' };
     case 'declined':

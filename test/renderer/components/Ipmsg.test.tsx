@@ -269,6 +269,13 @@ describe('IPMsg file transfers (no transfer view yet)', () => {
     expect(store.getState().transfers['ipmsg:192.168.1.60#42']?.state).toBe('done');
   });
 
+  it('say nothing of an offer from a PacketChat peer: its card in the conversation has Accept', async () => {
+    const { fake } = renderApp({ data: withIpmsgPeers() });
+    await screen.findByRole('option', { name: /^Alice/ });
+    act(() => fake.emit('transfer', { transfer: transfer({ id: 'alice#1', peerId: 'alice' }) }));
+    expect(screen.queryByText(/offers/)).toBeNull();
+  });
+
   it('say a failed send as a warning, naming at most three items', async () => {
     const { fake } = renderApp({ data: withIpmsgPeers() });
     await screen.findByRole('option', { name: /^Wang/ });
