@@ -92,24 +92,7 @@ export class PeerTable {
     this.lanSeen.set(id, now);
     if (known === undefined) {
       if (!this.makeRoom()) return [];
-      const peer: PeerInfo = {
-        id,
-        nick: details?.nick ?? `peer-${id.slice(0, 6)}`,
-        host: details?.host ?? '',
-        address: from.address,
-        port: from.port,
-        path,
-        tcpPort: details?.tcpPort ?? null,
-        status: details?.status ?? 'online',
-        ...(details === undefined ? {} : extras(details)),
-        online: true,
-        firstSeen: now,
-        lastSeen: now,
-        ...(details?.publicKey === undefined ? {} : { publicKey: details.publicKey }),
-        ...(details?.signingKey === undefined ? {} : { signingKey: details.signingKey }),
-      };
-      this.peers.set(id, peer);
-      return [{ change: 'added', peer }];
+      return this.add(id, { address: from.address, port: from.port }, path, now, details);
     }
     // A peer first met through a relay has no LAN address yet: finding one is no move.
     const moved =
@@ -136,6 +119,34 @@ export class PeerTable {
     return [...changes, ...this.statusChanges(known, peer, details)];
   }
 
+  /** A peer met for the first time: online from `now`, named by `details` where they came. */
+  private add(
+    id: string,
+    at: Endpoint,
+    path: PeerPath,
+    now: number,
+    details: PeerDetails | undefined,
+  ): PeerChange[] {
+    const peer: PeerInfo = {
+      id,
+      nick: details?.nick ?? `peer-${id.slice(0, 6)}`,
+      host: details?.host ?? '',
+      address: at.address,
+      port: at.port,
+      path,
+      tcpPort: details?.tcpPort ?? null,
+      status: details?.status ?? 'online',
+      ...(details === undefined ? {} : extras(details)),
+      online: true,
+      firstSeen: now,
+      lastSeen: now,
+      ...(details?.publicKey === undefined ? {} : { publicKey: details.publicKey }),
+      ...(details?.signingKey === undefined ? {} : { signingKey: details.signingKey }),
+    };
+    this.peers.set(id, peer);
+    return [{ change: 'added', peer }];
+  }
+
   /**
    * Records an authenticated packet from `id` through the relay `broker` at `now`. The peer's LAN
    * address stays as it was. The path turns to the relay unless the LAN is in use and was heard
@@ -152,24 +163,7 @@ export class PeerTable {
     const path: PeerPath = { kind: 'relay', broker };
     if (known === undefined) {
       if (!this.makeRoom()) return [];
-      const peer: PeerInfo = {
-        id,
-        nick: details?.nick ?? `peer-${id.slice(0, 6)}`,
-        host: details?.host ?? '',
-        address: '',
-        port: 0,
-        path,
-        tcpPort: details?.tcpPort ?? null,
-        status: details?.status ?? 'online',
-        ...(details === undefined ? {} : extras(details)),
-        online: true,
-        firstSeen: now,
-        lastSeen: now,
-        ...(details?.publicKey === undefined ? {} : { publicKey: details.publicKey }),
-        ...(details?.signingKey === undefined ? {} : { signingKey: details.signingKey }),
-      };
-      this.peers.set(id, peer);
-      return [{ change: 'added', peer }];
+      return this.add(id, { address: '', port: 0 }, path, now, details);
     }
     const lanAt = this.lanSeen.get(id);
     const keepLan =
