@@ -2,7 +2,7 @@
  * Where the time goes: runs one benchmark with both worker processes under `--cpu-prof`, then
  * prints each process's functions by self time (ours first), so a slow figure points at code.
  *
- *   tsx test/bench/profile.ts rtt|stream|stream-stored|tcp|ui [--keep] [--cpu-only]
+ *   tsx test/bench/profile.ts rtt|stream|stream-stored|stream-received|tcp|ui [--keep] [--cpu-only]
  *   tsx test/bench/profile.ts discovery [--nodes=50]   (4 processes, as the bench's section)
  *
  * Each side's CPU time per message (user + system, start-up excluded) is printed first; with
@@ -74,11 +74,17 @@ async function pairProfile(): Promise<void> {
         ...(what === 'rtt' ? {} : { rateLimit: NO_LIMIT }),
         ...(what === 'stream-stored' ? { store: true } : {}),
       };
-      const na = await a!.call('startNode', { ...ports, ...options });
+      // stream-received: only the receiver stores, so its own writes (group commit) show alone.
+      const na = await a!.call('startNode', {
+        ...ports,
+        ...options,
+        ...(what === 'stream-received' ? { rateLimit: NO_LIMIT } : {}),
+      });
       const nb = await b!.call('startNode', {
         ...ports,
         clientPort: ports.clientPort + 100,
         ...options,
+        ...(what === 'stream-received' ? { store: true } : {}),
       });
       await a!.call('addPeer', `127.0.0.1:${nb.clientPort}`);
       await Promise.all([a!.call('waitPeer', nb.id, 10_000), b!.call('waitPeer', na.id, 10_000)]);

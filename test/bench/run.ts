@@ -5,7 +5,8 @@
  *   tsx test/bench/run.ts [--quick]
  *     [--only=rtt,protocol,crypto,stream,tcp,paths,scaling,discovery,memory,storage,ui,
  *             scaling-open,cli,groups,relay,files]
- *                         [--relay-nodes=N] [--out=path.json] [--compare=earlier.json]
+ *                         [--relay-nodes=N] [--scaling-peers=1,10,100,1000]
+ *                         [--out=path.json] [--compare=earlier.json]
  *
  * Loopback only. Each figure runs in fresh worker processes that are stopped afterwards.
  */
@@ -61,6 +62,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'test/bench/results/latest.json' },
     /** Simulated nodes on the relay's broker (docs/BENCHMARKS.md): 1,000 by default. */
     'relay-nodes': { type: 'string' },
+    /** Peer counts of the scaling rows (default 1,10,100,1000; --quick: 1,10,100). */
+    'scaling-peers': { type: 'string' },
     compare: { type: 'string' },
   },
 });
@@ -278,7 +281,9 @@ async function main(): Promise<void> {
   });
 
   await runSection('scaling', async () => {
-    const rows = await scaling(quick ? [1, 10, 100] : [1, 10, 100, 1_000], sizes);
+    const counts =
+      scalingPeers(values['scaling-peers']) ?? (quick ? [1, 10, 100] : [1, 10, 100, 1_000]);
+    const rows = await scaling(counts, sizes);
     details['scaling'] = rows;
     const one = rows[0];
     if (one === undefined) return;
@@ -633,3 +638,12 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+/** `--scaling-peers=1,1000`: the peer counts of the scaling rows, each a positive integer. */
+function scalingPeers(option: string | undefined): number[] | undefined {
+  if (option === undefined) return undefined;
+  const counts = option.split(',').map(Number);
+  if (!counts.every((n) => Number.isInteger(n) && n > 0))
+    throw new Error(`--scaling-peers: positive whole numbers, not ${option}`);
+  return counts;
+}
