@@ -4,6 +4,7 @@
  * sealed TCP lanes, both ends separate processes on profiles of their own so that either can be
  * SIGKILLed and started again. Used by files-netns.test.ts.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ const LAN_MTU = 65_000;
 export class FilesLan {
   readonly root = mkdtempSync(join(tmpdir(), 'pc-files-lan-'));
   readonly nodes: ProfileNode[] = [];
+  private readonly mounts: string[] = [];
   private constructor(readonly lan: Lan) {}
 
   static async create(): Promise<FilesLan> {
@@ -54,6 +56,21 @@ export class FilesLan {
     return path;
   }
 
+  /**
+   * Mounts a tmpfs of `mib` MiB on a new folder `name` (unmounted by close()); answers why not
+   * when this machine cannot (not root, no mount(8)).
+   */
+  mountTmpfs(name: string, mib: number): { ok: true; dir: string } | { ok: false; reason: string } {
+    const dir = this.dir(name);
+    const result = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${mib}m`, 'tmpfs', dir]);
+    if (result.status !== 0) {
+      const why = result.stderr.toString().trim() || String(result.error);
+      return { ok: false, reason: `needs root and mount(8) for a tmpfs: ${why}` };
+    }
+    this.mounts.push(dir);
+    return { ok: true, dir };
+  }
+
   /** A CLI node on host `i` with a profile of its own. */
   async node(i: number, label: string, args: readonly string[] = []): Promise<ProfileNode> {
     const node = new ProfileNode({
@@ -70,6 +87,8 @@ export class FilesLan {
 
   async close(): Promise<void> {
     await Promise.allSettled(this.nodes.map((n) => n.stop()));
+    // The nodes are gone, so nothing holds the file systems any more.
+    for (const dir of this.mounts.splice(0)) spawnSync('umount', ['-l', dir]);
     try {
       await this.lan.destroy();
     } finally {
