@@ -105,14 +105,14 @@ export async function meet(a: ProfileNode, b: ProfileNode): Promise<void> {
   ]);
 }
 
-/** Offers `paths` from `sender` to `receiver`; resolves with the transfer's id and size. */
+/** Offers `paths` from `sender` to the node `to`; resolves with the transfer's id and size. */
 export async function offer(
   sender: ProfileNode,
-  receiver: ProfileNode,
+  to: string,
   paths: readonly string[],
 ): Promise<{ id: string; bytes: number }> {
   const before = sender.node.events.length;
-  sender.node.send({ cmd: 'send-file', to: receiver.nodeId, paths });
+  sender.node.send({ cmd: 'send-file', to, paths });
   const reply = await sender.node.waitFor(
     (e) => (e.type === 'transfer' || e.type === 'error') && sender.node.events.indexOf(e) >= before,
     WAIT_MS,
@@ -153,7 +153,7 @@ export async function killRun(lan: FilesLan, run: KillRun): Promise<void> {
   await meet(sender, receiver);
 
   const before = await interfaceBytes(lan.host(1));
-  const { id } = await offer(sender, receiver, [src]);
+  const { id } = await offer(sender, receiver.nodeId, [src]);
   for (let kill = 0; kill < run.kills; kill += 1) {
     const threshold = ((kill + 1) * size) / (run.kills + 1);
     const seen = await receiver.transfer(

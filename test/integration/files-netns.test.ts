@@ -60,7 +60,7 @@ describe(suiteName, () => {
     const alice = await lan.node(0, 'alice');
     const bob = await lan.node(1, 'bob');
     await meet(alice, bob);
-    const { id, bytes } = await offer(alice, bob, [folder]);
+    const { id, bytes } = await offer(alice, bob.nodeId, [folder]);
     await bob.transfer(id, (t) => t.state === 'offered', WAIT_MS, 'the offer');
     bob.node.send({ cmd: 'accept', id, dir: dest });
 
@@ -106,7 +106,7 @@ describe(suiteName, () => {
     const alice = await lan.node(0, 'alice');
     const bob = await lan.node(1, 'bob');
     await meet(alice, bob);
-    const { id } = await offer(alice, bob, [source]);
+    const { id } = await offer(alice, bob.nodeId, [source]);
     await bob.transfer(id, (t) => t.state === 'offered', WAIT_MS, 'the offer');
     bob.node.send({ cmd: 'accept', id, dir: disk });
     const moving = await bob.transfer(
