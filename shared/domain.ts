@@ -184,6 +184,11 @@ export interface ChatMessage {
   readonly reply?: MessageReply;
   /** A file offer, shown as a card; `text` then lists its names (for search results and the CLI). */
   readonly file?: FileCard;
+  /**
+   * Sent messages only: when the peer said it read this message (an IPMsg READMSG for a sealed
+   * message; the `message-read` event brings it live). Absent unless the peer said so.
+   */
+  readonly readAt?: number;
 }
 
 /** How far one group message (or one multi-send) got: "delivered to 5 of 6, waiting for carol". */
