@@ -120,6 +120,8 @@ export interface Contact extends PeerInfo {
   readonly fingerprint?: string;
   /** For `key-changed`: the node id and fingerprint the contact now uses. */
   readonly keyChange?: { readonly to: string; readonly fingerprint: string };
+  /** IPMsg peers: the encoding our texts to it are sent in (the composer counts in it). */
+  readonly textEncoding?: 'utf-8' | 'gb18030' | 'cp932';
 }
 
 // --- messages --------------------------------------------------------------------------------------
