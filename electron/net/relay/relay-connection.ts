@@ -43,8 +43,8 @@ const MAX_PACKET_BYTES = 1024 * 1024;
 const SUBSCRIBE_BATCH = 500;
 
 /**
- * MQTT.js, loaded on the first connection: a node without a relay never evaluates it (about
- * 7 MiB of the idle command-line node's memory, docs/BENCHMARKS.md "Idle CLI memory").
+ * MQTT.js, loaded on the first connection: a node without a relay never reads or runs it (about
+ * 4 MiB of the idle command-line node's memory, docs/BENCHMARKS.md "Idle CLI memory").
  */
 let mqttModule: Promise<typeof import('mqtt')> | undefined;
 function loadMqtt(): Promise<typeof import('mqtt')> {
