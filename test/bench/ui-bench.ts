@@ -6,7 +6,7 @@
  * Baseline: a bare page in the same browser that fetches the same data over the same kind of
  * binding and shows it as a plain-DOM virtual list (no framework): what the browser itself costs.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -293,9 +293,11 @@ async function pageProfiler(page: Page) {
     start: () => cdp.send('Profiler.start'),
     stop: async (title: string) => {
       const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
-      if (process.env['PU_DUMP'])
-        (await import('node:fs')).writeFileSync(
-          `${process.env['PU_DUMP']}-${title.replace(/\W+/g, '-')}.cpuprofile`,
+      // PACKET_CHAT_BENCH_PROFILES=DIR keeps each step's profile, for DevTools or a script.
+      const keep = process.env['PACKET_CHAT_BENCH_PROFILES'];
+      if (keep !== undefined)
+        writeFileSync(
+          join(keep, `${title.replace(/\W+/g, '-')}.cpuprofile`),
           JSON.stringify(profile),
         );
       const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
