@@ -8,7 +8,7 @@ import type {
   EventPayloads,
   EventSink,
 } from '../../shared/ipc/contract';
-import type { IpmsgNode, StorageHealth } from '../net/index';
+import { prepareCryptoProvider, type IpmsgNode, type StorageHealth } from '../net/index';
 import type { ProfileLock, ProfileRequest } from '../store/profiles';
 import { peerContactChange, selfInfo, strangerContact } from './contacts';
 import { EngineTransferRoute } from './engine-transfers';
@@ -236,6 +236,8 @@ export function createBackend(options: BackendOptions): Backend {
   }
 
   async function start(): Promise<void> {
+    // The crypto self-test, with @noble loaded only if a node:crypto primitive fails it.
+    if (options.node?.crypto === undefined) await prepareCryptoProvider();
     const s = Session.open({
       ...(options.profile === undefined ? {} : { profile: options.profile }),
       ...(options.lock === undefined ? {} : { lock: options.lock }),

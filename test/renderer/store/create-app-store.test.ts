@@ -70,6 +70,32 @@ describe('bridge', () => {
   });
 });
 
+describe('contact rows', () => {
+  it('stay the same array when a conversation opens, and keep an opened contact where it was', async () => {
+    const { store, fake } = await connected();
+    const s = store.getState;
+    const before = selectContactRows(s());
+    s().openConversation('alice');
+    // Opening pins the contact's group, but moves nobody: no regrouping, no re-sort.
+    expect(selectContactRows(s())).toBe(before);
+    fake.emit('contact', {
+      change: 'offline',
+      peer: makeContact('alice', { nick: 'Alice', online: false }),
+      kind: 'peer',
+    });
+    // Alice went offline while open: her row stays under Online until another one opens.
+    expect(selectContactRows(s())).toEqual([
+      'section:online',
+      'xiaoming',
+      'alice',
+      'section:offline',
+      'bob',
+      'section:strangers',
+      'stranger:192.168.1.50:5555',
+    ]);
+  });
+});
+
 describe('conversations slice', () => {
   it('counts every incoming message unread once, until it is seen: read up to, never back', async () => {
     const { store } = await connected();
