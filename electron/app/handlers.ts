@@ -147,8 +147,9 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
         ...(before === undefined ? {} : { before }),
       });
     },
-    'messages:send': ({ peerId, text, reply }) =>
-      ipmsg.sendText(peerId, text) ?? nodeCall(() => running().node.sendText(peerId, text, reply)),
+    'messages:send': ({ peerId, text, reply, mentions }) =>
+      ipmsg.sendText(peerId, text) ??
+      nodeCall(() => running().node.sendText(peerId, text, reply, mentions)),
     'messages:retry': ({ messageId }) => {
       try {
         running().node.retry(messageId);
