@@ -18,6 +18,7 @@ export function connectBridge(store: AppStore, api: PacketChatApi): () => void {
       if (update.recipients !== undefined) s().setTally(update.id, update.recipients);
     }),
     api.on('group', ({ group }) => s().applyGroup(group)),
+    api.on('mute', ({ peerId, muted }) => s().applyMute(peerId, muted)),
     api.on('batch', ({ batch, tally }) => s().setBatch(batch, tally)),
     api.on('message-deleted', ({ peerId, ids }) => s().removeMessages(peerId, ids)),
     api.on('typing', ({ peerId }) => s().receiveTyping(peerId)),
@@ -35,6 +36,7 @@ export function connectBridge(store: AppStore, api: PacketChatApi): () => void {
     s().loadSettings(),
     s().loadContacts(),
     s().loadGroups(),
+    s().loadMutes(),
     s().loadConversations(),
     s().loadPackets(),
     s().loadDrafts(),
