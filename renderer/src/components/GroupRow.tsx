@@ -39,15 +39,16 @@ export const GroupRow = memo(function GroupRow(props: {
     : t('contacts.noMessages');
   const badge = unread > 0 ? (unread > 99 ? '99+' : String(unread)) : undefined;
   const mentioned = unread > 0 && summary?.mentioned === true;
+  // What is seen comes first, in order (the name contains the visible text, WCAG 2.5.3).
   const shown = [
     group.name,
-    muted ? t('groups.muted') : undefined,
     members,
     standing,
     time,
     preview,
+    muted ? t('groups.muted') : undefined,
     mentioned ? t('groups.mentionsYou') : undefined,
-    badge,
+    badge !== undefined && mentioned ? `@ ${badge}` : badge,
   ]
     .filter((part) => part !== undefined && part !== '')
     .join(' ');

@@ -241,7 +241,7 @@ export const en = {
     renameLabel: 'New name for the group',
     renameSave: 'Save name',
     makeAdmin: 'Make admin',
-    makeAdminLabel: 'Make {{name}} an admin',
+    makeAdminLabel: 'Make admin: {{name}}',
     mute: 'Mute',
     unmute: 'Unmute',
     muteLabel: 'Mute {{name}}: no notifications except @mentions of you',
@@ -266,7 +266,7 @@ export const en = {
     waitingFor: 'waiting for {{names}}',
     failedFor: 'not delivered to {{names}}',
     details: 'Who has it',
-    detailsLabel: 'Show who has this message',
+    detailsLabel: 'Who has it, member by member',
     hide: 'Hide',
     member: {
       delivered: 'has it',

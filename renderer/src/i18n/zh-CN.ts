@@ -238,7 +238,7 @@ export const zhCN: Resources = {
     renameLabel: '群组的新名称',
     renameSave: '保存名称',
     makeAdmin: '设为管理员',
-    makeAdminLabel: '将 {{name}} 设为管理员',
+    makeAdminLabel: '设为管理员：{{name}}',
     mute: '免打扰',
     unmute: '取消免打扰',
     muteLabel: '{{name}} 免打扰：除了 @我 的消息不再通知',
@@ -263,7 +263,7 @@ export const zhCN: Resources = {
     waitingFor: '等待 {{names}}',
     failedFor: '未送达 {{names}}',
     details: '谁已收到',
-    detailsLabel: '查看谁已收到这条消息',
+    detailsLabel: '谁已收到：逐个成员查看',
     hide: '收起',
     member: {
       delivered: '已收到',
