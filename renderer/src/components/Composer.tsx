@@ -106,6 +106,7 @@ export function Composer(props: {
   const [active, setActive] = useState(0);
   /** Where the `@` was that Esc closed the list for (it stays closed for that one). */
   const [dismissed, setDismissed] = useState<number | null>(null);
+  const pendingCaret = useRef<number | null>(null);
   const members = props.mentionable;
   const query = useMemo(
     () => (members === undefined || caret === null ? undefined : mentionQuery(text, caret)),
@@ -144,6 +145,10 @@ export function Composer(props: {
   useLayoutEffect(() => {
     const el = input.current;
     if (!el) return;
+    if (pendingCaret.current !== null) {
+      el.setSelectionRange(pendingCaret.current, pendingCaret.current);
+      pendingCaret.current = null;
+    }
     const pane = el.closest<HTMLElement>('.conversation');
     const max = Math.max(64, (pane?.clientHeight ?? window.innerHeight) * MAX_HEIGHT_SHARE);
     el.style.height = 'auto';
@@ -162,13 +167,12 @@ export function Composer(props: {
   const pick = (member: Mentionable) => {
     if (query === undefined || caret === null) return;
     const next = insertMention(text, query.start, caret, member.name);
+    // The caret goes after the mention as the new text is committed (useLayoutEffect below), not
+    // a frame later, when the next keys may already have moved it.
+    pendingCaret.current = next.caret;
     change(next.text);
     setCaret(next.caret);
     setActive(0);
-    requestAnimationFrame(() => {
-      input.current?.focus();
-      input.current?.setSelectionRange(next.caret, next.caret);
-    });
   };
 
   const submit = async () => {

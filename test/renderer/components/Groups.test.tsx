@@ -317,13 +317,17 @@ describe('groups', () => {
     expect(await screen.findByRole('listbox', { name: 'Members to mention' })).toBeTruthy();
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('listbox', { name: 'Members to mention' })).toBeNull();
-    await user.keyboard('{Backspace}{Enter}');
+    await user.keyboard('{Backspace}');
+    expect(screen.queryByRole('listbox', { name: 'Members to mention' })).toBeNull();
+    await user.keyboard('{Enter}');
     // What the renderer asked for (the fake's ids are no node ids: main's schema refuses them).
     await waitFor(() =>
-      expect(fake.calls).toContainEqual({
-        channel: 'messages:send',
-        args: { peerId: CONV, text: 'hi @Bob and @Alice ', mentions: ['alice', 'bob'] },
-      }),
+      expect(fake.calls.filter((c) => c.channel === 'messages:send')).toEqual([
+        {
+          channel: 'messages:send',
+          args: { peerId: CONV, text: 'hi @Bob and @Alice ', mentions: ['alice', 'bob'] },
+        },
+      ]),
     );
   });
 
