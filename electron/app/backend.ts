@@ -14,6 +14,7 @@ import { peerContactChange, selfInfo, strangerContact } from './contacts';
 import { EngineTransferRoute } from './engine-transfers';
 import { createHandlers } from './handlers';
 import { IpmsgContacts, MergedPacketLog, type IpmsgLaunch, type LiveBridge } from './ipmsg-bridge';
+import { storeCards, storeTransferRecords } from './ipmsg-transfer-keeping';
 import { IpmsgTransferRoute } from './ipmsg-transfers';
 import { Session, type SessionOptions } from './session';
 import { DEFAULT_SETTINGS } from './settings';
@@ -208,13 +209,27 @@ export function createBackend(options: BackendOptions): Backend {
       return undefined;
     }
     packetLog = new MergedPacketLog();
+    const onStorageError = (error: unknown) =>
+      emit('notice', {
+        level: 'error',
+        code: 'storage-failed',
+        message: `A file transfer could not be saved: ${error instanceof Error ? error.message : String(error)}`,
+      });
     t.add(
-      new IpmsgTransferRoute(s.ipmsg, t.report, (id, name, error) =>
-        emit('notice', {
-          level: 'warning',
-          code: 'transfer-file-failed',
-          message: `${name} (${id}) did not arrive: ${error}`,
-        }),
+      new IpmsgTransferRoute(
+        s.ipmsg,
+        t.report,
+        (id, name, error) =>
+          emit('notice', {
+            level: 'warning',
+            code: 'transfer-file-failed',
+            message: `${name} (${id}) did not arrive: ${error}`,
+          }),
+        {
+          records: storeTransferRecords(s.store),
+          cards: storeCards(s.store, emit, onStorageError),
+          onStorageError,
+        },
       ),
     );
     return wireIpmsg(s, s.ipmsg, packetLog);

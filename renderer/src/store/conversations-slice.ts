@@ -191,11 +191,21 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
           : {};
       });
     },
-    sendMessage: async (peerId, text, reply, mentions) => {
+    applyMessageRead: ({ messageId, at }) => {
+      // Like a state change: a message not loaded here gets its readAt from the history.
+      set((state) => {
+        const message = state.messages[messageId];
+        return message && message.readAt === undefined
+          ? { messages: { ...state.messages, [messageId]: { ...message, readAt: at } } }
+          : {};
+      });
+    },
+    sendMessage: async (peerId, text, reply, sealed, mentions) => {
       const args = {
         peerId,
         text,
         ...(reply === undefined ? {} : { reply }),
+        ...(sealed === true ? { sealed } : {}),
         ...(mentions === undefined || mentions.length === 0 ? {} : { mentions: [...mentions] }),
       };
       const result = await settle(() => api.messagesSend(args));

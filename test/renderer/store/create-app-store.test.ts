@@ -22,8 +22,7 @@ async function connected(data = sampleData(NOW)) {
  * Events the renderer has no use for: the unread total is summed from the conversations it holds,
  * node warnings are for logs and scripts, and a key change reaches it as the contact's `trust`.
  */
-/** `message-read` (IPMsg read notices of sealed messages) gets its UI later (docs/IPMSG.md). */
-const IGNORED_EVENTS: ReadonlySet<EventChannel> = new Set(['unread', 'warning', 'message-read']);
+const IGNORED_EVENTS: ReadonlySet<EventChannel> = new Set(['unread', 'warning']);
 
 describe('bridge', () => {
   it('subscribes to every event, says ready, loads the state, and disconnects with one call', async () => {
