@@ -141,6 +141,11 @@ export interface GroupMessageInfo {
    * UI marks a gap here.
    */
   readonly gap: boolean;
+  /**
+   * The members the message @mentions (their node ids, members of the group only; absent when
+   * none). A message that mentions this node notifies even in a muted conversation.
+   */
+  readonly mentions?: readonly string[];
 }
 
 /** A quoted message: what a reply answers (its id and a short excerpt of its text). */

@@ -22,6 +22,8 @@ type GroupCalls = Pick<
   | 'groups:rename'
   | 'groups:makeAdmin'
   | 'groups:deliveries'
+  | 'conversations:mutes'
+  | 'conversations:mute'
 >;
 
 /** A member as typed: a peer id, or a peer's IP[:PORT]. */
@@ -34,7 +36,7 @@ export function createGroupCalls(deps: {
   readonly nodeCall: <T>(call: () => T) => T;
   readonly emit: EventSink;
 }): GroupCalls {
-  const { running, nodeCall } = deps;
+  const { running, nodeCall, emit } = deps;
   const change = (
     groupId: string,
     request: Parameters<PacketChatNode['changeGroup']>[1],
@@ -95,6 +97,11 @@ export function createGroupCalls(deps: {
       if (deliveries.length === 0)
         throw new IpcFailure('not-found', `no group message of ours ${messageId}`);
       return [...deliveries];
+    },
+    'conversations:mutes': () => running().store.mutes.list(),
+    'conversations:mute': ({ peerId, muted }) => {
+      if (running().store.mutes.set(peerId, muted, Date.now())) emit('mute', { peerId, muted });
+      return { peerId, muted };
     },
   };
 }

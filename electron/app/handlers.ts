@@ -149,9 +149,9 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       });
       return isIpmsgPeerId(id) ? withReadTimes(store, page) : page;
     },
-    'messages:send': ({ peerId, text, reply, sealed }) =>
+    'messages:send': ({ peerId, text, reply, sealed, mentions }) =>
       ipmsg.sendText(peerId, text, sealed === true) ??
-      nodeCall(() => running().node.sendText(peerId, text, reply)),
+      nodeCall(() => running().node.sendText(peerId, text, reply, mentions)),
     'messages:retry': ({ messageId }) => {
       try {
         running().node.retry(messageId);

@@ -175,6 +175,7 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
       case 'directory':
       case 'typing':
       case 'message-deleted':
+      case 'mute':
         return; // the inspector's, the desktop's and the chat window's business; /find lists the directory
       case 'transfer':
         transferLines.onTransfer(e.payload, peerName({ ui, directory }, e.payload.transfer.peerId));

@@ -149,6 +149,7 @@ export function createJsonMode(write: Write, options: JsonModeOptions): CliTrans
       case 'open-conversation':
       case 'typing':
       case 'message-deleted':
+      case 'mute':
         return; // the inspector's and the desktop's business; scripts ask for them
       default:
         assertNever(e, 'event');
@@ -214,7 +215,11 @@ async function runCommand(
 ): Promise<void> {
   switch (command.cmd) {
     case 'send': {
-      const sent = await call('messages:send', { peerId: command.to, text: command.text });
+      const sent = await call('messages:send', {
+        peerId: command.to,
+        text: command.text,
+        ...(command.mentions === undefined ? {} : { mentions: command.mentions }),
+      });
       write({ type: 'sent', id: sent.id, to: sent.peerId, transport: sent.transport });
       return;
     }

@@ -23,6 +23,8 @@ import type {
   Transport,
 } from '../../shared/domain';
 import type { NodeWarningPayload, SelfInfo } from '../../shared/ipc/contract';
+import { nodeId } from '../../shared/protocol/fields';
+import { MAX_MENTIONS } from '../../shared/protocol/groups';
 import type { TransferDoneFile, TransferFileInfo, TransferInfo } from '../../shared/transfers';
 
 /** A group as a command names it: its id, or its conversation id `group:ID`. */
@@ -35,7 +37,13 @@ const groupRef = z
 /** Commands accepted on stdin in --json mode, one JSON object per line. */
 export const commandSchema = z.discriminatedUnion('cmd', [
   // Empty and over-long texts are refused by the node with their own codes (`empty`, `too-long`).
-  z.object({ cmd: z.literal('send'), to: z.string().min(1).max(80), text: z.string() }),
+  // `mentions`: member ids a group message @mentions (ignored for a one-to-one message).
+  z.object({
+    cmd: z.literal('send'),
+    to: z.string().min(1).max(80),
+    text: z.string(),
+    mentions: z.array(nodeId).max(MAX_MENTIONS).optional(),
+  }),
   z.object({ cmd: z.literal('peers') }),
   /** An IP[:PORT] to announce to, or a node id from a relay directory to reach. */
   z.object({ cmd: z.literal('add'), address: z.string().min(1).max(32) }),
@@ -185,6 +193,8 @@ export interface MessageEvent {
     readonly group?: string;
     /** A group message shown before what it depends on had arrived (a gap before it). */
     readonly gap?: boolean;
+    /** For a group message: the members it @mentions (node ids; empty when none). */
+    readonly mentions?: readonly string[];
     readonly nick: string;
     readonly address: string;
     readonly port: number;
@@ -497,7 +507,9 @@ export function messageEvent(message: ChatMessage, sender: Contact | undefined):
     message: {
       id: message.id,
       from: group?.sender ?? message.peerId,
-      ...(group === undefined ? {} : { group: group.groupId, gap: group.gap }),
+      ...(group === undefined
+        ? {}
+        : { group: group.groupId, gap: group.gap, mentions: [...(group.mentions ?? [])] }),
       nick: sender?.nick ?? '',
       address: sender?.address ?? address,
       port: sender?.port ?? Number(port),

@@ -97,6 +97,8 @@ export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
     'groups:rename': gate(backend['groups:rename']),
     'groups:makeAdmin': gate(backend['groups:makeAdmin']),
     'groups:deliveries': gate(backend['groups:deliveries']),
+    'conversations:mutes': gate(backend['conversations:mutes']),
+    'conversations:mute': gate(backend['conversations:mute']),
     'directory:search': gate(backend['directory:search']),
     'directory:add': gate(backend['directory:add']),
     'files:send': async (args) => {

@@ -52,6 +52,7 @@ export type {
   StoredState,
 } from './groups/group-archive';
 export type { ChangeRequest } from './groups/group-rules';
+export { postRef } from './groups/group-view';
 export {
   NodeError,
   type NodeErrorCode,

@@ -223,6 +223,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       timers: this.timers,
       waits: options.groupWaits ?? DEFAULT_GROUP_WAITS,
       now: o.now,
+      rtoOf: (id) => this.outgoing.rtoMs(id),
       signingKeyOf: (id) => this.peers.get(id)?.signingKey,
       isOnline: (id) => this.peers.get(id)?.online === true,
       deliver: (peerId, item, relay) => this.outgoing.sendCarried(peerId, item, relay),
@@ -507,9 +508,14 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
    * Stores and queues a text message to a peer (id, IP:PORT or IP) or a stranger
    * (`stranger:IP:PORT`, or an IP:PORT that is no peer). Returns the message in state `sending`;
    * later states follow as `message-state` events. A reply names the message it answers (plain
-   * text to a stranger has no room for it).
+   * text to a stranger has no room for it). `mentions` (member ids) counts only in a group.
    */
-  sendText(to: string, text: string, reply?: MessageReply): ChatMessage {
+  sendText(
+    to: string,
+    text: string,
+    reply?: MessageReply,
+    mentions?: readonly string[],
+  ): ChatMessage {
     if (this.closing !== undefined) throw new NodeError('closed', 'node is closed');
     if (!this.started) throw new NodeError('not-started', 'node is not started');
     if (text.length === 0) throw new NodeError('empty', 'message is empty');
@@ -518,7 +524,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       throw new NodeError('too-long', `message is ${bytes} bytes, limit ${MAX_TEXT_BYTES}`);
     }
     const groupId = groupIdOf(to);
-    if (groupId !== undefined) return this.groups.post(groupId, text);
+    if (groupId !== undefined) return this.groups.post(groupId, text, mentions);
     const peer = this.findPeer(to);
     if (peer !== undefined) return this.outgoing.send(peer, text, reply);
     const stranger = this.plain.resolve(to);

@@ -308,6 +308,12 @@ export class ReliableSender {
     return this.streams.get(peerId)?.rtt.smoothedRttMs;
   }
 
+  /** The link's retransmission timeout, once a round trip was measured on it. */
+  rtoMs(peerId: string): number | undefined {
+    const rtt = this.streams.get(peerId)?.rtt;
+    return rtt?.smoothedRttMs === undefined ? undefined : rtt.rtoMs;
+  }
+
   /** Lowest sequence number still being delivered in this epoch (the next one when none is). */
   floor(peerId: string, epoch?: string): number {
     const stream = this.streams.get(peerId);

@@ -356,6 +356,10 @@ export class TextSender {
     return this.sender.rttMs(peerId);
   }
 
+  rtoMs(peerId: string): number | undefined {
+    return this.sender.rtoMs(peerId);
+  }
+
   close(): void {
     this.sender.close();
     this.states?.flush();

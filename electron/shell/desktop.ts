@@ -2,6 +2,7 @@
 // status, incoming messages raise a notification while the window is not focused.
 import type { PeerStatus } from '../../shared/domain';
 import { lookAlikeTags, taggedName, type NamedContact } from '../../shared/names';
+import { groupConversationId } from '../../shared/protocol/groups';
 import type {
   CallHandlers,
   EventChannel,
@@ -61,12 +62,20 @@ export function createDesktop(options: DesktopOptions): Desktop {
   };
   const contacts = new Map<string, NamedContact>();
   let selfNick: string | undefined;
+  let selfId: string | undefined;
+  const muted = new Set<string>();
+  /** Group conversations (`group:ID`) by name, for notification titles. */
+  const groupNames = new Map<string, string>();
   const notifier = createNotifier({
+    isMuted: (peerId) => muted.has(peerId),
+    selfId: () => selfId,
     isWindowFocused: options.isWindowFocused,
     showWindow: options.showWindow,
     emit: options.emit,
     // Look-alike names carry their short fingerprint here too (shared/names.ts).
     nameOf: (peerId) => {
+      const group = groupNames.get(peerId);
+      if (group !== undefined) return group;
       const contact = contacts.get(peerId);
       if (contact === undefined || contact.nick === '') return undefined;
       return taggedName(contact.nick, lookAlikeTags(contacts.values(), selfNick).get(peerId));
@@ -85,6 +94,18 @@ export function createDesktop(options: DesktopOptions): Desktop {
         const self = payload as EventPayloads['self'];
         tray?.setStatus(self.status);
         selfNick = self.nick;
+        selfId = self.nodeId;
+        break;
+      }
+      case 'group': {
+        const { group } = payload as EventPayloads['group'];
+        groupNames.set(groupConversationId(group.id), group.name);
+        break;
+      }
+      case 'mute': {
+        const { peerId, muted: on } = payload as EventPayloads['mute'];
+        if (on) muted.add(peerId);
+        else muted.delete(peerId);
         break;
       }
       case 'contact': {
@@ -117,14 +138,19 @@ export function createDesktop(options: DesktopOptions): Desktop {
 
 /** Tray, badge and notifier start from the stored state (events keep them current after that). */
 export async function seedDesktop(desktop: Desktop, handlers: CallHandlers): Promise<void> {
-  const [settings, self, conversations, contacts] = await Promise.all([
+  const [settings, self, conversations, contacts, mutes, groups] = await Promise.all([
     handlers['settings:get'](undefined),
     handlers['self:get'](undefined),
     handlers['conversations:list'](undefined),
     handlers['contacts:list'](undefined),
+    handlers['conversations:mutes'](undefined),
+    handlers['groups:list'](undefined),
   ]);
   desktop.setNotificationsEnabled(settings.notifications);
   desktop.observe('self', self);
+  for (const peerId of mutes) desktop.observe('mute', { peerId, muted: true });
+  for (const group of groups)
+    desktop.observe('group', { change: 'updated', group, op: 'create', by: group.creator });
   desktop.know(contacts);
   desktop.setUnread(conversations.reduce((sum, c) => sum + c.unread, 0));
 }

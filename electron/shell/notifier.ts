@@ -13,6 +13,10 @@ export interface NotifierOptions {
   readonly emit: EventSink;
   /** The contact's nickname with its look-alike tag, when known (strangers have none). */
   readonly nameOf: (peerId: string) => string | undefined;
+  /** Whether the conversation is muted (`conversations:mute`). */
+  readonly isMuted?: (peerId: string) => boolean;
+  /** This node's id, once known (a message that @mentions it notifies even when muted). */
+  readonly selfId?: () => string | undefined;
 }
 
 export interface Notifier {
@@ -27,13 +31,33 @@ export function notificationBody(text: string): string {
     : `${flat.slice(0, NOTIFICATION_BODY_MAX - 1)}…`;
 }
 
+/** Whether a message @mentions this node (a group message's mentions name it). */
+export function mentionsMe(message: ChatMessage, selfId: string | undefined): boolean {
+  return selfId !== undefined && message.group?.mentions?.includes(selfId) === true;
+}
+
+/**
+ * Whether an incoming message notifies: not in a muted conversation, unless it @mentions me.
+ * (Focus and the notifications setting are checked by the notifier.)
+ */
+export function notifies(
+  message: ChatMessage,
+  muted: boolean,
+  selfId: string | undefined,
+): boolean {
+  if (message.direction !== 'in') return false;
+  return !muted || mentionsMe(message, selfId);
+}
+
 export function createNotifier(options: NotifierOptions): Notifier {
   let enabled = true;
   // Electron drops the click handler of a notification that was garbage collected: keep them.
   const live = new Set<Notification>();
   return {
     onMessage(message) {
-      if (!enabled || message.direction !== 'in' || options.isWindowFocused()) return;
+      const muted = options.isMuted?.(message.peerId) ?? false;
+      if (!enabled || !notifies(message, muted, options.selfId?.()) || options.isWindowFocused())
+        return;
       if (!Notification.isSupported()) return;
       const notification = new Notification({
         title: isStrangerId(message.peerId)

@@ -1,5 +1,5 @@
 import type { MessageStateChange } from '../../shared/domain';
-import type { IncomingRecord, OutgoingRecord } from '../net/index';
+import { postRef, type IncomingRecord, type OutgoingRecord } from '../net/index';
 import { toPost, type DeliveryDbRow, type PostDbRow } from './group-store';
 import type { SqlDatabase } from './sql-database';
 
@@ -58,7 +58,7 @@ export class GroupOutboxStore {
     >(
       `SELECT d.*, m.id AS p_id, gp.group_id AS p_group_id, gp.origin AS p_origin,
          gp.seq AS p_seq, gp.version AS p_version, gp.prev_version AS p_prev_version,
-         gp.deps AS p_deps, gp.signature AS p_signature, m.sent_at AS p_sent_at, m.text AS p_text,
+         gp.deps AS p_deps, gp.mentions AS p_mentions, gp.signature AS p_signature, m.sent_at AS p_sent_at, m.text AS p_text,
          m.direction AS p_direction, m.received_at AS p_received_at, m.remote AS p_remote,
          m.transport AS p_transport
        FROM group_deliveries d JOIN group_posts gp ON gp.message_id = d.item
@@ -91,6 +91,7 @@ export class GroupOutboxStore {
           version: row.p_version,
           prev_version: row.p_prev_version,
           deps: row.p_deps,
+          mentions: row.p_mentions,
           signature: row.p_signature,
           sent_at: row.p_sent_at,
           text: row.p_text,
@@ -106,17 +107,7 @@ export class GroupOutboxStore {
             kind: 'post' as const,
             item: post.mid,
             relay: row.relay === 1,
-            ref: {
-              type: 'post' as const,
-              id: post.groupId,
-              mid: post.mid,
-              by: post.origin,
-              seq: post.seq,
-              v: post.v,
-              pv: post.pv,
-              deps: [...post.deps],
-              sig: post.sig,
-            },
+            ref: postRef(post),
           },
         };
       }),

@@ -8,6 +8,7 @@ import {
   type StoredPost,
   type StoredState,
 } from '../net/index';
+import { parseMentions } from './rows';
 import type { SqlDatabase } from './sql-database';
 
 interface GroupDbRow {
@@ -33,6 +34,8 @@ export interface PostDbRow {
   version: number;
   prev_version: number;
   deps: string;
+  /** Migration 8: the signed mentions (JSON), NULL when none. */
+  mentions: string | null;
   signature: string;
   sent_at: number;
   text: string;
@@ -60,10 +63,11 @@ export interface DeliveryDbRow {
 }
 
 const POST_COLUMNS = `m.id, gp.group_id, gp.origin, gp.seq, gp.version, gp.prev_version, gp.deps,
-  gp.signature, m.sent_at, m.text, m.direction, m.received_at, m.remote, m.transport`;
+  gp.mentions, gp.signature, m.sent_at, m.text, m.direction, m.received_at, m.remote, m.transport`;
 const POST_FROM = 'group_posts gp JOIN messages m ON m.id = gp.message_id';
 
 export function toPost(row: PostDbRow): StoredPost {
+  const mentions = parseMentions(row.mentions);
   return {
     mid: row.id,
     groupId: row.group_id,
@@ -72,6 +76,7 @@ export function toPost(row: PostDbRow): StoredPost {
     v: row.version,
     pv: row.prev_version,
     deps: parseDeps(row.deps),
+    ...(mentions === undefined ? {} : { mentions }),
     sig: row.signature,
     ts: row.sent_at,
     text: row.text,
@@ -220,7 +225,7 @@ export class GroupStore implements GroupArchive {
     return this.sql.transaction(() => {
       const signed = this.sql.run(
         `INSERT INTO group_posts (message_id, group_id, origin, seq, version, prev_version, deps,
-           signature, gap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+           mentions, signature, gap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
         post.mid,
         post.groupId,
         post.origin,
@@ -228,6 +233,9 @@ export class GroupStore implements GroupArchive {
         post.v,
         post.pv,
         JSON.stringify(post.deps),
+        post.mentions === undefined || post.mentions.length === 0
+          ? null
+          : JSON.stringify(post.mentions),
         post.sig,
         shown?.gap === true ? 1 : 0,
       );

@@ -2,6 +2,7 @@ import type {
   ChatMessage,
   DeliveryStatus,
   FileCard,
+  GroupMessageInfo,
   PeerInfo,
   PeerStatus,
   Transport,
@@ -33,10 +34,15 @@ export interface MessageRow {
   g_group?: string | null;
   g_origin?: string | null;
   g_gap?: number | null;
+  /** Migration 8: the mentioned ids that are members of the group now (JSON), or NULL. */
+  g_mentions?: string | null;
 }
 
 /** Columns of a message with its group fields, for queries over `messages m`. */
-export const MESSAGE_WITH_GROUP = `m.*, gp.group_id AS g_group, gp.origin AS g_origin, gp.gap AS g_gap`;
+export const MESSAGE_WITH_GROUP = `m.*, gp.group_id AS g_group, gp.origin AS g_origin, gp.gap AS g_gap,
+  CASE WHEN gp.mentions IS NULL THEN NULL ELSE (SELECT json_group_array(j.value)
+    FROM json_each(gp.mentions) j JOIN group_members gm
+      ON gm.group_id = gp.group_id AND gm.node_id = j.value) END AS g_mentions`;
 export const JOIN_GROUP = 'LEFT JOIN group_posts gp ON gp.message_id = m.id';
 
 export interface PeerRow {
@@ -114,7 +120,7 @@ export function toChatMessage(row: MessageRow): ChatMessage {
     remote: row.remote,
     ...(row.g_group == null || row.g_origin == null
       ? {}
-      : { group: { groupId: row.g_group, sender: row.g_origin, gap: row.g_gap === 1 } }),
+      : { group: groupInfoOf(row.g_group, row.g_origin, row) }),
     ...replyOf(row),
     ...(card === undefined ? {} : { file: card }),
   };
@@ -192,4 +198,28 @@ export function snippetAround(text: string, query: string, radius = 24): string 
   const start = Math.max(0, at - radius);
   const end = Math.min(text.length, at + query.length + radius);
   return `${start > 0 ? '…' : ''}${text.slice(start, at)}[${text.slice(at, at + query.length)}]${text.slice(at + query.length, end)}${end < text.length ? '…' : ''}`;
+}
+
+/** A group message's fields; mentions are the ones of current members (see MESSAGE_WITH_GROUP). */
+function groupInfoOf(groupId: string, sender: string, row: MessageRow): GroupMessageInfo {
+  const mentions = parseMentions(row.g_mentions);
+  return {
+    groupId,
+    sender,
+    gap: row.g_gap === 1,
+    ...(mentions === undefined ? {} : { mentions: [...new Set(mentions)] }),
+  };
+}
+
+/** Our own JSON; a damaged value reads as no mentions. */
+export function parseMentions(text: string | null | undefined): string[] | undefined {
+  if (text == null) return undefined;
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (!Array.isArray(value)) return undefined;
+    const ids = value.filter((v): v is string => typeof v === 'string');
+    return ids.length === 0 ? undefined : ids;
+  } catch {
+    return undefined;
+  }
 }

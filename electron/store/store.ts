@@ -14,6 +14,7 @@ import { GroupOutboxStore } from './group-outbox-store';
 import { GroupStore } from './group-store';
 import { IpmsgStore } from './ipmsg-store';
 import { MessageReads } from './message-reads';
+import { MuteStore } from './mute-store';
 import { toIncoming, toOutgoing, toPeer, type MessageRow, type PeerRow } from './rows';
 import type { SqlDatabase } from './sql-database';
 import { SqlTransferStore } from './transfer-store';
@@ -42,6 +43,8 @@ export class Store {
   /** The file engine's transfers (migration 7). */
   readonly transfers: SqlTransferStore;
   readonly ipmsg: IpmsgStore;
+  /** Muted conversations (migration 8). */
+  readonly mutes: MuteStore;
   /** Next conversation position; the profile lock makes this process the only writer. */
   private nextPosition: number;
 
@@ -52,6 +55,7 @@ export class Store {
     this.groupOutbox = new GroupOutboxStore(sql);
     this.transfers = new SqlTransferStore(sql);
     this.ipmsg = new IpmsgStore(sql);
+    this.mutes = new MuteStore(sql);
     this.nextPosition = this.lastPosition() + 1;
     sql.onRollback(() => {
       this.nextPosition = this.lastPosition() + 1;

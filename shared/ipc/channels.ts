@@ -39,6 +39,8 @@ export const CALL_CHANNELS = [
   'groups:rename',
   'groups:makeAdmin',
   'groups:deliveries',
+  'conversations:mutes',
+  'conversations:mute',
   'directory:search',
   'directory:add',
   'files:send',
@@ -73,6 +75,7 @@ export const EVENT_CHANNELS = [
   'directory',
   'message-read',
   'transfer',
+  'mute',
 ] as const satisfies readonly EventChannel[];
 
 type Exact<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;

@@ -136,6 +136,10 @@ export interface CallResults {
   'groups:rename': GroupInfo;
   'groups:makeAdmin': GroupInfo;
   'groups:deliveries': MemberDelivery[];
+  /** The muted conversations (groups `group:ID` and contacts). */
+  'conversations:mutes': string[];
+  /** The conversation's state after the call; every window also gets a `mute` event. */
+  'conversations:mute': { peerId: string; muted: boolean };
 }
 
 /**
@@ -248,6 +252,11 @@ export interface EventPayloads {
   warning: NodeWarningPayload;
   /** A node was listed (or renamed) in a relay directory: someone to search for, not a contact. */
   directory: DirectoryEntry;
+  /**
+   * A conversation was muted or unmuted: it does not notify and its unread count is not
+   * emphasised, except for messages that @mention this node.
+   */
+  mute: { readonly peerId: string; readonly muted: boolean };
 }
 
 export type EventChannel = keyof EventPayloads;

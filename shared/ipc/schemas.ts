@@ -3,7 +3,13 @@
 import { z } from 'zod';
 import { PEER_STATUSES } from '../domain';
 import { MAX_NICK_LENGTH, MAX_TEXT_BYTES } from '../protocol/constants';
-import { groupIdSchema, MAX_GROUP_MEMBERS, MAX_GROUP_NAME_LENGTH } from '../protocol/groups';
+import { nodeId } from '../protocol/fields';
+import {
+  groupIdSchema,
+  MAX_GROUP_MEMBERS,
+  MAX_GROUP_NAME_LENGTH,
+  MAX_MENTIONS,
+} from '../protocol/groups';
 import { nickText, replySchema, statusTextSchema } from '../protocol/packets';
 
 export const LANGUAGES = ['system', 'zh-CN', 'en'] as const;
@@ -132,6 +138,8 @@ export const callSchemas = {
      * (READMSG, the `message-read` event). Ignored for PacketChat peers and strangers.
      */
     sealed: z.boolean().optional(),
+    /** Member ids a group message @mentions (ignored elsewhere; non-members are dropped). */
+    mentions: z.array(nodeId).max(MAX_MENTIONS).optional(),
   }),
   'messages:retry': z.object({ messageId }),
   /** Stops an undelivered message for good (state `cancelled`). */
@@ -177,6 +185,8 @@ export const callSchemas = {
   'groups:makeAdmin': z.object({ groupId, member }),
   /** Per member, how far one of our group messages got ("waiting for carol, dave"). */
   'groups:deliveries': z.object({ messageId: z.string().min(1).max(64) }),
+  'conversations:mutes': none,
+  'conversations:mute': z.object({ peerId, muted: z.boolean() }),
   /** Relay directory entries whose nickname (or node id) contains the query; '' lists them. */
   'directory:search': z.object({
     query: z.string().trim().max(200),

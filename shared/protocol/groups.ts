@@ -13,6 +13,8 @@ export const MAX_GROUP_MEMBERS = 128;
 export const MAX_GROUP_NAME_LENGTH = 64;
 /** Causal context of a group message: the newest message seen from up to this many members. */
 export const MAX_CAUSAL_DEPS = 8;
+/** Members one group message can @mention. */
+export const MAX_MENTIONS = 16;
 /** Per-sender high-water marks in one `group-sync` packet (more go in further packets). */
 export const MAX_SYNC_HEADS = 20;
 /** Ranges asked for in one `group-want` packet. */
@@ -48,6 +50,11 @@ export const groupPostRefSchema = z.object({
   /** The membership version of the writer's previous message (0 for its first). */
   pv: z.number().int().min(0).max(MAX_GROUP_VERSIONS),
   deps: z.array(dependency).max(MAX_CAUSAL_DEPS),
+  /**
+   * The members the text @mentions (optional, signed with the rest). Receivers ignore ids that
+   * are no member of the group at version `v`.
+   */
+  mentions: z.array(nodeId).min(1).max(MAX_MENTIONS).optional(),
   sig: signature,
 });
 /** On a `text` packet whose text is a membership snapshot, signed by the member who made it. */
@@ -119,13 +126,17 @@ export type GroupPostRef = z.output<typeof groupPostRefSchema>;
 export type GroupStateRef = z.output<typeof groupStateRefSchema>;
 export type GroupDependency = z.output<typeof dependency>;
 
-/** The bytes a group message's writer signs: every field but the signature, in a fixed order. */
+/**
+ * The bytes a group message's writer signs: every field but the signature, in a fixed order.
+ * `mentions` is appended only when the message has some, so a message without mentions signs the
+ * same bytes as before mentions existed.
+ */
 export function postSigningText(
   ref: Omit<GroupPostRef, 'sig' | 'type'>,
   ts: number,
   text: string,
 ): string {
-  return JSON.stringify([
+  const fields: unknown[] = [
     'pchat-group-post',
     ref.id,
     ref.mid,
@@ -136,7 +147,18 @@ export function postSigningText(
     ts,
     ref.deps,
     text,
-  ]);
+  ];
+  if (ref.mentions !== undefined && ref.mentions.length > 0) fields.push(ref.mentions);
+  return JSON.stringify(fields);
+}
+
+/** The mentions to show: each id once, members only (`isMember`), in the order written. */
+export function memberMentions(
+  mentions: readonly string[] | undefined,
+  isMember: (id: string) => boolean,
+): string[] {
+  if (mentions === undefined) return [];
+  return [...new Set(mentions)].filter(isMember);
 }
 
 /** The bytes a membership change's maker signs: a fixed prefix and the snapshot text. */

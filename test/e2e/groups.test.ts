@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PacketChatNode } from '../../electron/net/node';
-import type { GroupChange } from '../../shared/domain';
+import type { ChatMessage, GroupChange } from '../../shared/domain';
 import { groupConversationId } from '../../shared/protocol/groups';
 import { waitForPeer } from '../helpers/peers';
 import { testPorts } from '../helpers/ports';
@@ -16,8 +16,11 @@ import { waitForEvent } from '../helpers/wait';
 import { startPeer, type AppUnderTest } from './app-under-test';
 import { openAppWindow } from './window';
 import { closeAfterAll, screenshotOnFailure } from './lifecycle';
+import { screenshotTarget } from './screenshot-target';
 
-const ports = testPorts();
+// `npm run screenshots` runs this file too: fixed ports and a made-up LAN card for docs/screenshots/.
+const target = screenshotTarget();
+const ports = target.docs ? target.ports : testPorts();
 const TIMEOUT = 10_000;
 let app: AppUnderTest;
 let alice: PacketChatNode;
@@ -33,9 +36,13 @@ beforeAll(async () => {
   ({ app } = await openAppWindow(closers, {
     ports,
     settings: { nick: 'Lin', language: 'en', theme: 'light' },
+    machine: target.machine,
   }));
   page = app.page;
-  alice = await startPeer('Alice', { ...ports, clientPort: ports.clientPort + 20 });
+  alice = await startPeer('Alice', {
+    ...ports,
+    clientPort: ports.clientPort + (target.docs ? 1 : 20),
+  });
   closers.add(() => alice.close());
   await waitForPeer(alice, app.self.nodeId);
 }, 60_000);
@@ -90,7 +97,7 @@ describe('a group in Chromium with two real nodes', () => {
     await got;
     const mine = log().locator('.message.out', { hasText: 'Hello group' });
     await mine.getByText('Delivered to 1 of 1').waitFor({ timeout: TIMEOUT });
-    await mine.getByRole('button', { name: 'Show who has this message' }).click();
+    await mine.getByRole('button', { name: 'Who has it, member by member' }).click();
     expect(await mine.locator('.delivery').textContent()).toBe('Alice: has it');
   });
 
@@ -99,7 +106,7 @@ describe('a group in Chromium with two real nodes', () => {
     const hers = log().locator('.message.in', { hasText: 'Hi from Alice' });
     await hers.waitFor({ timeout: TIMEOUT });
     expect(await hers.locator('.sender').textContent()).toBe('Alice');
-    expect(await hers.locator('.trust-badge').textContent()).toBe('Encrypted, not verified');
+    expect(await hers.locator('.trust-badge').textContent()).toBe('Encrypted');
     expect(await log().locator('.gap-marker').count()).toBe(0);
   });
 
@@ -115,16 +122,82 @@ describe('a group in Chromium with two real nodes', () => {
     expect(await seriousViolations()).toEqual([]);
     await page.keyboard.press('Escape');
     expect(await seriousViolations()).toEqual([]);
-    // The group conversation as docs/UI.md shows it (copied from here to docs/screenshots/).
-    await page.screenshot({
-      path: path.resolve(import.meta.dirname, '../../test-results/screenshots/group-light-en.png'),
-    });
+    // The group conversation as the README shows it (`npm run screenshots` writes it to
+    // docs/screenshots/, `npm test` to test-results/screenshots/).
+    await page.screenshot({ path: path.join(target.dir, 'group-light-en.png'), caret: 'hide' });
     await page.evaluate("document.documentElement.setAttribute('data-theme', 'dark')");
     await page.getByRole('button', { name: 'Members (2)' }).click();
     expect(await seriousViolations()).toEqual([]);
     await page.keyboard.press('Escape');
     expect(await seriousViolations()).toEqual([]);
     await page.evaluate("document.documentElement.setAttribute('data-theme', 'light')");
+  });
+
+  it('@ suggests members (keyboard), and the message carries the mention to Alice', async () => {
+    const got = waitForEvent<ChatMessage>(alice, 'message', (m) => m.text.startsWith('Thanks'));
+    const composer = page.getByRole('textbox', { name: 'Message to Lunch' });
+    await composer.fill('');
+    await composer.pressSequentially('Thanks @al');
+    const list = page.getByRole('listbox', { name: 'Members to mention' });
+    await list.waitFor({ timeout: TIMEOUT });
+    expect(await list.getByRole('option').allTextContents()).toEqual(['Alice']);
+    expect(await composer.getAttribute('aria-activedescendant')).toBe(
+      await list.getByRole('option', { name: 'Alice' }).getAttribute('id'),
+    );
+    await composer.press('Enter'); // picks
+    expect(await composer.inputValue()).toBe('Thanks @Alice ');
+    await composer.press('Enter'); // sends
+    const message = await got;
+    expect(message.group?.mentions).toEqual([alice.info().nodeId]);
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it('mutes the group: Alice’s text stays quiet, her @mention of me stands out; inspector filter', async () => {
+    await page.getByRole('button', { name: /^Mute Lunch/ }).click();
+    await page.getByRole('button', { name: 'Unmute Lunch' }).waitFor({ timeout: TIMEOUT });
+    // Another conversation is open, so the group's new messages stay unread.
+    await page
+      .getByRole('listbox', { name: 'Contacts' })
+      .getByRole('option', { name: /^Alice / })
+      .click();
+    const conversation = groupConversationId(groupId);
+    const row = page.getByRole('option', { name: /^Lunch 2 members.*Muted/ });
+    alice.sendText(conversation, 'Muted chatter');
+    await row.locator('.unread-badge.quiet', { hasText: '1' }).waitFor({ timeout: TIMEOUT });
+    alice.sendText(conversation, '@Lin lunch?', undefined, [app.self.nodeId]);
+    await page
+      .getByRole('option', { name: /^Lunch 2 members.*Muted.*Mentions you/ })
+      .waitFor({ timeout: TIMEOUT });
+    expect(await row.locator('.unread-badge').textContent()).toBe('@ 2');
+    expect(await row.locator('.unread-badge.quiet').count()).toBe(0);
+
+    // The inspector's group filter: only the packets that name the group.
+    await page.getByRole('button', { name: 'Packet inspector' }).click();
+    const filter = page.getByRole('combobox', { name: 'Filter by group' });
+    await filter.selectOption({ label: 'Lunch' });
+    const rows = page.getByRole('table', { name: 'Packets' }).getByRole('row');
+    await rows.nth(1).waitFor({ timeout: TIMEOUT });
+    const kinds: string[] = [];
+    for (let i = 1; i < (await rows.count()); i += 1)
+      kinds.push((await rows.nth(i).getByRole('cell').nth(6).textContent()) ?? '');
+    expect(kinds.length).toBeGreaterThan(0);
+    // A sealed record shows its decrypted kind after a "Sealed" mark.
+    const inner = kinds.map((k) => k.replace(/^Sealed/, ''));
+    expect(
+      inner.every((k) => k === 'text' || k === 'frag' || k.startsWith('group-')),
+      kinds.join(),
+    ).toBe(true);
+    await filter.selectOption({ label: 'All groups' });
+    await page.getByRole('button', { name: 'Chats' }).click();
+
+    await row.click();
+    const mention = log().locator('.message.mentions-me', { hasText: '@Lin lunch?' });
+    await mention.getByText('@ you').waitFor({ timeout: TIMEOUT });
+    expect(await log().locator('.message.mentions-me', { hasText: 'Muted chatter' }).count()).toBe(
+      0,
+    );
+    await page.getByRole('button', { name: 'Unmute Lunch' }).click();
+    await page.getByRole('button', { name: /^Mute Lunch/ }).waitFor({ timeout: TIMEOUT });
   });
 
   it('sends one text to several contacts with a combined tally', async () => {

@@ -253,6 +253,7 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     if (!found) throw new IpcFailure('not-found', `no such contact: ${peerId}`, 'peerId');
     return found;
   };
+  const muted = new Set<string>();
   return {
     'app:ready': () => null,
     'self:get': () => data.self,
@@ -415,6 +416,12 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     'groups:rename': noGroups,
     'groups:makeAdmin': noGroups,
     'groups:deliveries': noGroups,
+    'conversations:mutes': () => [...muted],
+    'conversations:mute': ({ peerId, muted: on }) => {
+      if (on) muted.add(peerId);
+      else muted.delete(peerId);
+      return { peerId, muted: on };
+    },
     'files:send': () => {
       throw new IpcFailure('unavailable', 'no files in the fake backend');
     },

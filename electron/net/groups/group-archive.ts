@@ -16,6 +16,8 @@ export interface StoredPost {
   readonly v: number;
   readonly pv: number;
   readonly deps: readonly GroupDependency[];
+  /** The members the writer @mentioned, as signed (ids that are no member included). */
+  readonly mentions?: readonly string[];
   readonly sig: string;
   readonly ts: number;
   readonly text: string;

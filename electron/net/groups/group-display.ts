@@ -3,6 +3,7 @@ import type { StorageGuard } from '../storage-guard';
 import type { Timers } from '../timers';
 import type { GroupArchive, StoredPost } from './group-archive';
 import type { Release } from './group-order';
+import { isMember } from './group-rules';
 import type { GroupRuntime } from './group-runtime';
 import { postMessage } from './group-view';
 
@@ -35,7 +36,11 @@ export class GroupDisplay {
       this.deps.storage.run('show a group message', () =>
         this.deps.archive.showPost(post.mid, now, gap),
       );
-      this.deps.message(postMessage(post, { receivedAt: now, gap }));
+      // A mention counts when the writer's membership version lists the one mentioned.
+      const at = rt.chain.at(post.v)?.body ?? rt.chain.winner.body;
+      this.deps.message(
+        postMessage(post, { receivedAt: now, gap, isMember: (id) => isMember(at, id) }),
+      );
     }
     this.schedule(rt);
   }

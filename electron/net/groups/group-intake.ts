@@ -114,6 +114,7 @@ export class GroupIntake {
       v: ref.v,
       pv: ref.pv,
       deps: ref.deps,
+      ...(ref.mentions === undefined ? {} : { mentions: ref.mentions }),
       sig: ref.sig,
       ts: packet.ts,
       text: packet.text,

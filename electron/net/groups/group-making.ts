@@ -2,6 +2,8 @@ import {
   groupNameText,
   MAX_CAUSAL_DEPS,
   MAX_GROUP_MEMBERS,
+  MAX_MENTIONS,
+  memberMentions,
   type GroupPostRef,
 } from '../../../shared/protocol/groups';
 import { randomToken } from '../ids';
@@ -68,7 +70,11 @@ export function makePost(
   rt: GroupRuntime,
   text: string,
   now: number,
+  mentions: readonly string[] = [],
 ): StoredPost {
+  // Members only, each once: a mention of anyone else is dropped here as receivers would.
+  const members = new Set(rt.chain.winner.body.members.map(([id]) => id));
+  const mentioned = memberMentions(mentions, (id) => members.has(id)).slice(0, MAX_MENTIONS);
   const fields: Omit<GroupPostRef, 'sig' | 'type'> = {
     id: rt.row.id,
     mid: randomToken(),
@@ -77,6 +83,7 @@ export function makePost(
     v: rt.chain.winner.body.version,
     pv: rt.row.lastVersion,
     deps: dependencies(rt.order.context(MAX_CAUSAL_DEPS)),
+    ...(mentioned.length === 0 ? {} : { mentions: mentioned }),
   };
   return {
     groupId: fields.id,
@@ -86,6 +93,7 @@ export function makePost(
     v: fields.v,
     pv: fields.pv,
     deps: fields.deps,
+    ...(fields.mentions === undefined ? {} : { mentions: fields.mentions }),
     sig: crypto.signPost(fields, now, text),
     ts: now,
     text,

@@ -19,6 +19,11 @@ export interface Release<P extends OrderedPost> {
 export interface OrderWaits {
   /** How long a message waits for the messages of other members it depends on. */
   readonly causalMs: number;
+  /**
+   * When set, the causal wait of each message instead (ms): it follows the retransmission
+   * timeout of the links its dependencies come over (docs/PROTOCOL.md, "Display order").
+   */
+  readonly causalFor?: (post: OrderedPost) => number;
   /** How long a message waits for an earlier message of its own sender. */
   readonly senderMs: number;
 }
@@ -103,7 +108,7 @@ export class GroupOrder<P extends OrderedPost> {
   nextDeadline(): number | undefined {
     let next: number | undefined;
     for (const { post, since } of this.waiting.values()) {
-      const at = since + (this.senderReady(post) ? this.waits.causalMs : this.waits.senderMs);
+      const at = since + (this.senderReady(post) ? this.causalWait(post) : this.waits.senderMs);
       if (next === undefined || at < next) next = at;
     }
     return next;
@@ -196,7 +201,11 @@ export class GroupOrder<P extends OrderedPost> {
     const sender = this.senderReady(post);
     if (sender && this.causalReady(post)) return false;
     if (!sender) return waited >= this.waits.senderMs ? true : undefined;
-    return waited >= this.waits.causalMs ? true : undefined;
+    return waited >= this.causalWait(post) ? true : undefined;
+  }
+
+  private causalWait(post: OrderedPost): number {
+    return this.waits.causalFor?.(post) ?? this.waits.causalMs;
   }
 
   private senderReady(post: OrderedPost): boolean {

@@ -8,7 +8,11 @@ import type {
   MessageStateChange,
   RecipientTally,
 } from '../../../shared/domain';
-import { groupConversationId, type GroupPostRef } from '../../../shared/protocol/groups';
+import {
+  groupConversationId,
+  memberMentions,
+  type GroupPostRef,
+} from '../../../shared/protocol/groups';
 import type { GroupRow, StoredPost } from './group-archive';
 import type { Snapshot } from './group-rules';
 
@@ -47,8 +51,15 @@ export function withWinner(row: GroupRow, winner: Snapshot, now: number): GroupR
 
 export function postMessage(
   post: StoredPost,
-  shown: { receivedAt: number; gap: boolean; state?: ChatMessage['state'] },
+  shown: {
+    receivedAt: number;
+    gap: boolean;
+    state?: ChatMessage['state'];
+    /** Whether an id is a member (mentions of others are not shown); without it: all are. */
+    isMember?: (id: string) => boolean;
+  },
 ): ChatMessage {
+  const mentions = memberMentions(post.mentions, shown.isMember ?? (() => true));
   return {
     id: post.mid,
     peerId: groupConversationId(post.groupId),
@@ -60,7 +71,12 @@ export function postMessage(
     sentAt: post.ts,
     receivedAt: shown.receivedAt,
     remote: post.remote,
-    group: { groupId: post.groupId, sender: post.origin, gap: shown.gap },
+    group: {
+      groupId: post.groupId,
+      sender: post.origin,
+      gap: shown.gap,
+      ...(mentions.length === 0 ? {} : { mentions }),
+    },
   };
 }
 
@@ -75,6 +91,9 @@ export function postRef(post: StoredPost): GroupPostRef {
     v: post.v,
     pv: post.pv,
     deps: [...post.deps],
+    ...(post.mentions === undefined || post.mentions.length === 0
+      ? {}
+      : { mentions: [...post.mentions] }),
     sig: post.sig,
   };
 }

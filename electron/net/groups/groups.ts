@@ -32,10 +32,23 @@ export type { CarriedItem } from './group-runtime';
 export interface GroupWaits extends OrderWaits {
   /** How long a gap in one writer's messages lasts before other members are asked for them. */
   readonly repairMs?: number;
+  /**
+   * The causal wait follows the links: `factor` x the largest retransmission timeout (RTO) of
+   * the links from the members a message depends on, within [minMs, maxMs]. Without it, or
+   * while no RTO is known, every message waits `causalMs`.
+   */
+  readonly causalRto?: { readonly factor: number; readonly minMs: number; readonly maxMs: number };
 }
+
+/**
+ * The causal wait: a lost dependency comes again after one RTO of its link, a second loss after
+ * two more (RFC 6298 back-off), so 3 x RTO covers two losses in a row; at least 1 s, at most 5 s.
+ */
+export const CAUSAL_RTO = { factor: 3, minMs: 1_000, maxMs: 5_000 } as const;
 
 export const DEFAULT_GROUP_WAITS: GroupWaits = {
   causalMs: 3_000,
+  causalRto: CAUSAL_RTO,
   // Per-sender order is the guarantee: this is only the valve for a message no one can supply.
   senderMs: 120_000,
   repairMs: DEFAULT_REPAIR_AFTER_MS,
@@ -57,6 +70,8 @@ export interface GroupsDeps {
   readonly waits: GroupWaits;
   readonly events: GroupEvents;
   now(): number;
+  /** The current retransmission timeout of the link to a peer (ms), when one was measured. */
+  rtoOf?(peerId: string): number | undefined;
   /** The signing key a peer proved in its handshake (pinned), hex. */
   signingKeyOf(peerId: string): string | undefined;
   isOnline(peerId: string): boolean;
@@ -191,10 +206,10 @@ export class Groups {
   }
 
   /** Signs and stores a message to the group and sends it to every other member. */
-  post(groupId: string, text: string): ChatMessage {
+  post(groupId: string, text: string, mentions?: readonly string[]): ChatMessage {
     const rt = this.member(groupId);
     const now = this.deps.now();
-    const post = makePost(this.deps.crypto, this.deps.nodeId, rt, text, now);
+    const post = makePost(this.deps.crypto, this.deps.nodeId, rt, text, now, mentions);
     const winner = rt.chain.winner.body;
     const recipients = winner.members.map(([id]) => id).filter((id) => id !== this.deps.nodeId);
     const state = recipients.length === 0 ? 'delivered' : 'sending';
@@ -282,6 +297,18 @@ export class Groups {
     return rt;
   }
 
+  /** The display order's waits: the causal one per message when it follows the links. */
+  private get orderWaits(): OrderWaits {
+    const { waits } = this.deps;
+    const rto = waits.causalRto;
+    if (rto === undefined || this.deps.rtoOf === undefined) return waits;
+    const rtoOf = (peerId: string) => this.deps.rtoOf?.(peerId);
+    return {
+      ...waits,
+      causalFor: (post) => causalWaitFor(post, rto, waits.causalMs, rtoOf),
+    };
+  }
+
   private keyOf(peerId: string): string {
     const key = this.deps.signingKeyOf(peerId);
     if (key === undefined)
@@ -292,7 +319,7 @@ export class Groups {
   private runtime(chain: GroupChain, row: GroupRow): GroupRuntime {
     const rt: GroupRuntime = {
       chain,
-      order: new GroupOrder<StoredPost>(this.deps.nodeId, this.deps.waits),
+      order: new GroupOrder<StoredPost>(this.deps.nodeId, this.orderWaits),
       row,
       timer: undefined,
       lastAskAt: 0,
@@ -389,4 +416,23 @@ export class Groups {
     }
     this.intake.retryEarly(rt);
   }
+}
+
+/**
+ * The causal wait of one message: `factor` x the largest RTO of the links from the members in its
+ * causal context (where a missing dependency comes from), bounded; `fallback` when none is known.
+ */
+export function causalWaitFor(
+  post: Pick<StoredPost, 'deps'>,
+  rto: NonNullable<GroupWaits['causalRto']>,
+  fallback: number,
+  rtoOf: (peerId: string) => number | undefined,
+): number {
+  let largest: number | undefined;
+  for (const [origin] of post.deps) {
+    const ms = rtoOf(origin);
+    if (ms !== undefined && (largest === undefined || ms > largest)) largest = ms;
+  }
+  if (largest === undefined) return fallback;
+  return Math.min(rto.maxMs, Math.max(rto.minMs, rto.factor * largest));
 }

@@ -6,6 +6,7 @@ import { up as chatWindow } from './004-chat-window';
 import { up as groups } from './005-groups';
 import { up as ipmsg } from './006-ipmsg';
 import { up as files } from './007-files';
+import { up as mentionsMutes } from './008-mentions-mutes';
 
 export interface Migration {
   /** The schema version this migration produces (PRAGMA user_version). */
@@ -48,6 +49,12 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'groups', up: groups, present: (db) => hasTable(db, 'groups') },
   { version: 6, name: 'ipmsg', up: ipmsg, present: (db) => hasColumn(db, 'peers', 'protocol') },
   { version: 7, name: 'files', up: files, present: (db) => hasTable(db, 'transfers') },
+  {
+    version: 8,
+    name: 'mentions-mutes',
+    up: mentionsMutes,
+    present: (db) => hasTable(db, 'conversation_mutes'),
+  },
 ];
 
 /** The newest schema this build reads and writes: the last migration's version. */

@@ -1,4 +1,12 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageReply } from '../../../shared/domain';
 import { fitsOneDatagram } from '../../../shared/protocol/codec';
@@ -9,6 +17,14 @@ import { excerptOf } from '../store/conversations-slice';
 import { useAppStore } from '../store/context';
 import { EmojiPicker } from './EmojiPicker';
 import { Icon } from './Icon';
+import { MentionList } from './MentionList';
+import {
+  insertMention,
+  matchMembers,
+  mentionedIds,
+  mentionQuery,
+  type Mentionable,
+} from './mentions';
 import { Isolated } from './PeerName';
 import { IpmsgSizeIndicator, ipmsgSizeLevel, SizeIndicator, sizeLevel } from './SizeIndicator';
 
@@ -53,9 +69,15 @@ function ReplyBar(props: { peerId: string; messageId: string }) {
 /**
  * Enter sends, Shift+Enter adds a line; an IME composition (pinyin) is never cut short. What is
  * typed is the conversation's draft (kept across switches and restarts); the field grows with
- * the text up to 40 % of the conversation; Esc stops a reply.
+ * the text up to 40 % of the conversation; Esc stops a reply. In a group (`mentionable` given),
+ * `@` opens the members to mention: arrows move, Enter or Tab picks, Esc closes.
  */
-export function Composer(props: { peerId: string; nick: string; stranger: boolean }) {
+export function Composer(props: {
+  peerId: string;
+  nick: string;
+  stranger: boolean;
+  mentionable?: readonly Mentionable[];
+}) {
   const { t } = useTranslation();
   const { peerId } = props;
   const send = useAppStore((s) => s.sendMessage);
@@ -86,6 +108,26 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
   });
   const [sealed, setSealed] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
+  const listId = useId();
+  const [caret, setCaret] = useState<number | null>(null);
+  const [active, setActive] = useState(0);
+  /** Where the `@` was that Esc closed the list for (it stays closed for that one). */
+  const [dismissed, setDismissed] = useState<number | null>(null);
+  const pendingCaret = useRef<number | null>(null);
+  const members = props.mentionable;
+  const query = useMemo(
+    () => (members === undefined || caret === null ? undefined : mentionQuery(text, caret)),
+    [members, text, caret],
+  );
+  const suggestions = useMemo(
+    () =>
+      members === undefined || query === undefined || query.start === dismissed
+        ? []
+        : matchMembers(members, query.query),
+    [members, query, dismissed],
+  );
+  const listOpen = suggestions.length > 0;
+  const activeIndex = Math.min(active, Math.max(0, suggestions.length - 1));
   const reply: MessageReply | undefined = useMemo(
     () =>
       replyMessage === undefined
@@ -125,6 +167,10 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
   useLayoutEffect(() => {
     const el = input.current;
     if (!el) return;
+    if (pendingCaret.current !== null) {
+      el.setSelectionRange(pendingCaret.current, pendingCaret.current);
+      pendingCaret.current = null;
+    }
     const pane = el.closest<HTMLElement>('.conversation');
     const max = Math.max(64, (pane?.clientHeight ?? window.innerHeight) * MAX_HEIGHT_SHARE);
     el.style.height = 'auto';
@@ -136,16 +182,32 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
     setDraft(peerId, next);
     if (next.trim() !== '') sendTyping(peerId);
   };
+  const trackCaret = () => {
+    const el = input.current;
+    setCaret(el === null || el.selectionStart !== el.selectionEnd ? null : el.selectionStart);
+  };
+  const pick = (member: Mentionable) => {
+    if (query === undefined || caret === null) return;
+    const next = insertMention(text, query.start, caret, member.name);
+    // The caret goes after the mention as the new text is committed (useLayoutEffect below), not
+    // a frame later, when the next keys may already have moved it.
+    pendingCaret.current = next.caret;
+    change(next.text);
+    setCaret(next.caret);
+    setActive(0);
+  };
 
   const submit = async () => {
     if (!canSend) return;
     setSending(true);
     setError(null);
+    const mentions = members === undefined ? undefined : mentionedIds(text, members);
     const result = await send(
       peerId,
       text,
       props.stranger ? undefined : reply,
       ipmsgEncoding !== null && sealed,
+      mentions,
     );
     setSending(false);
     if (result.ok) {
@@ -154,7 +216,22 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
       void flushDrafts();
     } else setError(t('composer.sendFailed', { message: result.error.message }));
   };
+  const onMentionKey = (e: KeyboardEvent<HTMLTextAreaElement>): boolean => {
+    const n = suggestions.length;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      setActive((activeIndex + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+    } else if ((e.key === 'Enter' || e.key === 'Tab') && !e.nativeEvent.isComposing) {
+      const member = suggestions[activeIndex];
+      if (member !== undefined) pick(member);
+    } else if (e.key === 'Escape') {
+      setDismissed(query?.start ?? null);
+      e.stopPropagation();
+    } else return false;
+    e.preventDefault();
+    return true;
+  };
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (listOpen && onMentionKey(e)) return;
     if (e.key === 'Escape' && replyId !== null) {
       e.preventDefault();
       e.stopPropagation();
@@ -197,6 +274,9 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
           <Isolated text={(v) => t(note, v)} names={{ nick: { id: peerId, nick: props.nick } }} />
         </p>
       )}
+      {listOpen && (
+        <MentionList id={listId} options={suggestions} active={activeIndex} onPick={pick} />
+      )}
       <textarea
         ref={input}
         className="composer-input"
@@ -204,9 +284,24 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
         rows={2}
         aria-label={t('composer.label', { nick: props.nick })}
         placeholder={t('composer.placeholder')}
-        onChange={(e) => change(e.target.value)}
+        {...(members === undefined
+          ? {}
+          : {
+              'aria-autocomplete': 'list' as const,
+              'aria-controls': listOpen ? listId : undefined,
+              'aria-activedescendant': listOpen ? `${listId}-${String(activeIndex)}` : undefined,
+            })}
+        onChange={(e) => {
+          change(e.target.value);
+          setCaret(e.target.selectionStart);
+          setActive(0);
+        }}
+        onSelect={trackCaret}
         onKeyDown={onKeyDown}
-        onBlur={() => void flushDrafts()}
+        onBlur={() => {
+          setCaret(null);
+          void flushDrafts();
+        }}
       />
       <div className="composer-bar">
         <div className="emoji-anchor">

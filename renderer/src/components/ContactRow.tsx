@@ -28,6 +28,7 @@ export const ContactRow = memo(function ContactRow(props: {
     return lastId ? s.messages[lastId] : undefined;
   });
   const open = useAppStore((s) => s.openConversation);
+  const muted = useAppStore((s) => s.muted[props.id] === true);
   const name = useTaggedName(props.id, contact?.nick ?? '');
   if (!contact) return null;
   const trust = trustOf(contact);
@@ -135,7 +136,7 @@ export const ContactRow = memo(function ContactRow(props: {
         )}{' '}
         {time && <time className="list-time">{time}</time>} {preview}{' '}
         {badge && (
-          <span className="unread-badge" aria-hidden="true">
+          <span className={muted ? 'unread-badge quiet' : 'unread-badge'} aria-hidden="true">
             {badge}
           </span>
         )}

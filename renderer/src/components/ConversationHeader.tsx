@@ -8,6 +8,7 @@ import type { AppState } from '../store/state';
 import { useAppStore } from '../store/context';
 import { Avatar, type Presence } from './Avatar';
 import { ProtocolMarks } from './ProtocolMarks';
+import { MuteButton } from './GroupConversation';
 import { Icon } from './Icon';
 import { Bdi, Isolated, PeerName, useTaggedName } from './PeerName';
 import { TrustBadge, trustOf } from './TrustBadge';
@@ -122,6 +123,7 @@ export function ConversationHeader(props: { contact: Contact }) {
           )}
         </div>
       </div>
+      <MuteButton peerId={c.id} name={c.nick} />
       {!stranger && (
         <button
           type="button"

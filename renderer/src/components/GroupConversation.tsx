@@ -1,13 +1,35 @@
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GroupInfo } from '../../../shared/domain';
 import { groupConversationId } from '../../../shared/protocol/groups';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { Composer } from './Composer';
+import { useMemberName } from './GroupDialogs';
 import { Icon } from './Icon';
 import { MessageList } from './MessageList';
 import { MessageMenu } from './MessageMenu';
 import { SelectionBar } from './SelectionBar';
+
+/** Mute or unmute a conversation: no notifications, no unread emphasis, except @mentions of me. */
+export function MuteButton(props: { peerId: string; name: string }) {
+  const { t } = useTranslation();
+  const muted = useAppStore((s) => s.muted[props.peerId] === true);
+  const setMuted = useAppStore((s) => s.setMuted);
+  return (
+    <button
+      type="button"
+      className={muted ? 'button mute-button on' : 'button mute-button'}
+      aria-pressed={muted}
+      aria-label={t(muted ? 'groups.unmuteLabel' : 'groups.muteLabel', { name: props.name })}
+      title={t(muted ? 'groups.unmuteLabel' : 'groups.muteLabel', { name: props.name })}
+      onClick={() => void setMuted(props.peerId, !muted)}
+    >
+      <Icon name={muted ? 'bellOff' : 'bell'} size={16} />
+      {t(muted ? 'groups.unmute' : 'groups.mute')}
+    </button>
+  );
+}
 
 function GroupHeader(props: { group: GroupInfo }) {
   const { t } = useTranslation();
@@ -31,6 +53,7 @@ function GroupHeader(props: { group: GroupInfo }) {
           <span className="fact">{t('groups.onlineCount', { count: online })}</span>
         </div>
       </div>
+      <MuteButton peerId={groupConversationId(g.id)} name={g.name} />
       <button
         type="button"
         className="button members-button"
@@ -49,6 +72,12 @@ export function GroupConversation(props: { group: GroupInfo }) {
   const g = props.group;
   const id = groupConversationId(g.id);
   const selecting = useAppStore((s) => s.selection !== null && s.selection.peerId === id);
+  const selfId = useAppStore((s) => s.self?.nodeId);
+  const name = useMemberName();
+  const mentionable = useMemo(
+    () => g.members.filter((m) => m.id !== selfId).map((m) => ({ id: m.id, name: name(m.id) })),
+    [g.members, selfId, name],
+  );
   return (
     <main className="conversation" aria-label={t('groups.conversation', { name: g.name })}>
       <GroupHeader group={g} />
@@ -56,7 +85,13 @@ export function GroupConversation(props: { group: GroupInfo }) {
       {selecting ? (
         <SelectionBar peerId={id} />
       ) : g.status === 'member' ? (
-        <Composer key={`composer-${id}`} peerId={id} nick={g.name} stranger={false} />
+        <Composer
+          key={`composer-${id}`}
+          peerId={id}
+          nick={g.name}
+          stranger={false}
+          mentionable={mentionable}
+        />
       ) : (
         <p className="composer-note not-member" role="note">
           {t('groups.notMember')}

@@ -6,6 +6,7 @@ import { endpoint } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { Dialog } from './Dialog';
+import { TrustBadge } from './TrustBadge';
 
 /**
  * Peers, online first, by name: never strangers; IPMsg peers only for a multi-send (they have no
@@ -223,6 +224,7 @@ function MemberRow(props: { group: GroupInfo; id: string; canChange: boolean }) 
   const contact = useAppStore((s) => s.contacts[props.id]);
   const selfId = useAppStore((s) => s.self?.nodeId);
   const remove = useAppStore((s) => s.removeMember);
+  const makeAdmin = useAppStore((s) => s.makeAdmin);
   const [error, setError] = useState<string | null>(null);
   const name = useMemberName()(props.id);
   const me = props.id === selfId;
@@ -251,7 +253,7 @@ function MemberRow(props: { group: GroupInfo; id: string; canChange: boolean }) 
                   {endpoint(contact.address, contact.port)}
                 </code>
               )}
-              <span className={`trust-badge trust-${trust}`}>{t(`groups.trust.${trust}`)}</span>
+              <TrustBadge trust={trust} showText />
             </>
           )}
         </span>
@@ -261,6 +263,20 @@ function MemberRow(props: { group: GroupInfo; id: string; canChange: boolean }) 
           </span>
         )}
       </div>
+      {props.canChange && !me && !admin && (
+        <button
+          type="button"
+          className="button small"
+          aria-label={t('groups.makeAdminLabel', { name })}
+          onClick={() =>
+            void makeAdmin(props.group.id, props.id).then((r) => {
+              if (!r.ok) setError(t('groups.changeFailed', { message: r.error.message }));
+            })
+          }
+        >
+          {t('groups.makeAdmin')}
+        </button>
+      )}
       {props.canChange && !me && (
         <button
           type="button"
@@ -279,6 +295,39 @@ function MemberRow(props: { group: GroupInfo; id: string; canChange: boolean }) 
   );
 }
 
+/** The group's name, and for the creator and admins a field to change it. */
+function RenameForm(props: { group: GroupInfo; onError: (message: string | null) => void }) {
+  const { t } = useTranslation();
+  const rename = useAppStore((s) => s.renameGroup);
+  const [name, setName] = useState(props.group.name);
+  const trimmed = name.trim();
+  return (
+    <form
+      className="dialog-row rename-row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (trimmed === '' || trimmed === props.group.name) return;
+        props.onError(null);
+        void rename(props.group.id, trimmed).then((r) => {
+          if (!r.ok) props.onError(t('groups.changeFailed', { message: r.error.message }));
+        });
+      }}
+    >
+      <label className="field inline">
+        <span>{t('groups.renameLabel')}</span>
+        <input value={name} maxLength={64} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <button
+        type="submit"
+        className="button"
+        disabled={trimmed === '' || trimmed === props.group.name}
+      >
+        {t('groups.renameSave')}
+      </button>
+    </form>
+  );
+}
+
 /** The member panel: who is in, their state, and add / remove for admins, leave for everyone. */
 export function MembersDialog(props: { groupId: string; onClose: () => void }) {
   const { t } = useTranslation();
@@ -292,6 +341,7 @@ export function MembersDialog(props: { groupId: string; onClose: () => void }) {
   const name = useMemberName();
   if (!group) return null;
   const member = group.status === 'member';
+  // The creator is an admin from version 1 on (group-rules.ts): admins are who may change.
   const canChange = member && selfId !== undefined && group.admins.includes(selfId);
   const inGroup = new Set(group.members.map((m) => m.id));
   // Me first, then admins, then everyone by name.
@@ -311,6 +361,7 @@ export function MembersDialog(props: { groupId: string; onClose: () => void }) {
     >
       <div className="dialog-body">
         {!member && <p className="notice-line">{t(`groups.status.${group.status}`)}</p>}
+        {canChange && <RenameForm key={group.name} group={group} onError={setError} />}
         <ul className="member-list" aria-label={t('groups.members')}>
           {members.map((m) => (
             <MemberRow key={m.id} group={group} id={m.id} canChange={canChange} />

@@ -4,6 +4,7 @@ import { groupIdOf } from '../../../shared/protocol/groups';
 import { formatListTime } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
+import { Icon } from './Icon';
 import { useNow } from './use-now';
 
 /** One group in the contact list: name, member count, last message with its writer, unread. */
@@ -27,6 +28,7 @@ export const GroupRow = memo(function GroupRow(props: {
       : (s.contacts[last.group.sender]?.nick ?? last.group.sender.slice(0, 8)),
   );
   const open = useAppStore((s) => s.openConversation);
+  const muted = useAppStore((s) => s.muted[props.id] === true);
   if (!group) return null;
   const unread = summary?.unread ?? 0;
   const members = t('groups.memberCount', { count: group.members.length });
@@ -36,7 +38,18 @@ export const GroupRow = memo(function GroupRow(props: {
     ? `${last.direction === 'out' ? t('contacts.you') : writer ? `${writer}: ` : ''}${last.text.slice(0, 120)}`
     : t('contacts.noMessages');
   const badge = unread > 0 ? (unread > 99 ? '99+' : String(unread)) : undefined;
-  const shown = [group.name, members, standing, time, preview, badge]
+  const mentioned = unread > 0 && summary?.mentioned === true;
+  // What is seen comes first, in order (the name contains the visible text, WCAG 2.5.3).
+  const shown = [
+    group.name,
+    members,
+    standing,
+    time,
+    preview,
+    muted ? t('groups.muted') : undefined,
+    mentioned ? t('groups.mentionsYou') : undefined,
+    badge !== undefined && mentioned ? `@ ${badge}` : badge,
+  ]
     .filter((part) => part !== undefined && part !== '')
     .join(' ');
   const label = `${shown}${unread > 0 ? `, ${t('contacts.unread', { n: unread })}` : ''}`;
@@ -64,6 +77,11 @@ export const GroupRow = memo(function GroupRow(props: {
           {group.name}
         </span>{' '}
         <span className="contact-line small-line contact-address">
+          {muted && (
+            <span className="muted-mark" title={t('groups.muted')} aria-hidden="true">
+              <Icon name="bellOff" size={12} />
+            </span>
+          )}
           <span className="member-count">{members}</span>
           {standing && <span className="silent-note"> {standing}</span>}
         </span>{' '}
@@ -72,8 +90,15 @@ export const GroupRow = memo(function GroupRow(props: {
           {preview}
         </span>{' '}
         {badge && (
-          <span className="unread-badge" aria-hidden="true">
-            {badge}
+          // Muted: the count shows without the colour that asks for attention, unless an unread
+          // message @mentions me (then it says so: "@ 3").
+          <span
+            className={['unread-badge', muted && !mentioned && 'quiet', mentioned && 'mention']
+              .filter(Boolean)
+              .join(' ')}
+            aria-hidden="true"
+          >
+            {mentioned ? `@ ${badge}` : badge}
           </span>
         )}
       </div>

@@ -37,6 +37,8 @@ const PATHS = {
   unlock: 'M6 11h12v9H6zM8.5 11V8a3.5 3.5 0 0 1 6.8-1.2',
   verified: 'M12 3l7 3v5c0 4.5-3 8-7 10-4-2-7-5.5-7-10V6l7-3zM8.5 12l2.5 2.5 4.5-5',
   warning: 'M12 4l9 16H3L12 4zM12 10v4.5M12 17.2v.3',
+  bell: 'M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15L6 16zM10 20.5h4',
+  bellOff: 'M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15L6 16zM10 20.5h4M4 4l16 16',
 } as const;
 
 export type IconName = keyof typeof PATHS;

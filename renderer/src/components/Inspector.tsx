@@ -1,7 +1,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../store/context';
-import { selectPacketKinds, selectPeerOptions, selectVisiblePackets } from '../store/selectors';
+import {
+  selectGroupOptions,
+  selectPacketKinds,
+  selectPeerOptions,
+  selectVisiblePackets,
+} from '../store/selectors';
 import { Icon } from './Icon';
 import { PacketDetail } from './PacketDetail';
 import { PacketTable } from './PacketTable';
@@ -15,6 +20,7 @@ function PacketToolbar() {
   const setFilter = useAppStore((s) => s.setPacketFilter);
   const kinds = useAppStore(selectPacketKinds);
   const peerOptions = useAppStore(selectPeerOptions);
+  const groupOptions = useAppStore(selectGroupOptions);
   const paused = useAppStore((s) => s.paused);
   const held = useAppStore((s) => s.held.length);
   const setPaused = useAppStore((s) => s.setPaused);
@@ -36,6 +42,21 @@ function PacketToolbar() {
           </option>
         ))}
       </select>
+      {(groupOptions.length > 0 || filter.group !== '') && (
+        <select
+          className="select"
+          aria-label={t('inspector.filterGroup')}
+          value={filter.group}
+          onChange={(e) => setFilter({ group: e.target.value })}
+        >
+          <option value="">{t('inspector.allGroups')}</option>
+          {groupOptions.map((g) => (
+            <option key={g.id} value={g.id} translate="no">
+              {g.name}
+            </option>
+          ))}
+        </select>
+      )}
       <select
         className="select"
         aria-label={t('inspector.filterKind')}

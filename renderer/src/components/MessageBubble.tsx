@@ -6,6 +6,7 @@ import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { GroupTally } from './GroupTally';
 import { trustOf } from './GroupDialogs';
+import { TrustBadge } from './TrustBadge';
 import { Icon, type IconName } from './Icon';
 import { undelivered, useMessageActions } from './message-actions';
 import { MessageText } from './MessageText';
@@ -181,6 +182,8 @@ export const MessageBubble = memo(function MessageBubble(props: {
         }
       : { id: m.peerId, name: nick, hue: contact?.avatarHue };
   const inGroup = m.group !== undefined;
+  const mentionsMe =
+    !mine && self?.nodeId !== undefined && m.group?.mentions?.includes(self.nodeId) === true;
   const writerTrust = inGroup && !mine ? trustOf(writer) : undefined;
   const details = [
     t('message.details', {
@@ -233,6 +236,7 @@ export const MessageBubble = memo(function MessageBubble(props: {
     props.first ? 'first' : 'cont',
     props.last && 'last',
     props.highlighted && 'highlight',
+    mentionsMe && 'mentions-me',
     selected && 'selected',
   ]
     .filter(Boolean)
@@ -286,11 +290,7 @@ export const MessageBubble = memo(function MessageBubble(props: {
                 <PeerName id={m.peerId} nick={who.name} />
               </span>
             )}
-            {writerTrust !== undefined && (
-              <span className={`trust-badge trust-${writerTrust}`}>
-                {t(`groups.trust.${writerTrust}`)}
-              </span>
-            )}
+            {writerTrust !== undefined && <TrustBadge trust={writerTrust} size={12} />}
             <time dateTime={new Date(m.receivedAt).toISOString()}>
               {formatClock(m.receivedAt, language)}
             </time>
@@ -301,6 +301,11 @@ export const MessageBubble = memo(function MessageBubble(props: {
               </span>
             )}
           </div>
+        )}
+        {mentionsMe && (
+          <span className="mention-mark" title={t('groups.mentionsYou')}>
+            {t('groups.mentioned')}
+          </span>
         )}
         <div className={`bubble ${m.state}${m.file ? ' file' : ''}`} title={details}>
           <Quote message={m} />

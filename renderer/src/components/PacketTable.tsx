@@ -74,7 +74,10 @@ export function PacketTable() {
   const reload = useAppStore((s) => s.loadPackets);
   const selectedSeq = useAppStore((s) => s.selectedSeq);
   const select = useAppStore((s) => s.selectPacket);
-  const filtered = useAppStore((s) => s.packetFilter.peerId !== '' || s.packetFilter.kind !== '');
+  const filtered = useAppStore(
+    (s) =>
+      s.packetFilter.peerId !== '' || s.packetFilter.kind !== '' || s.packetFilter.group !== '',
+  );
   const scrollRef = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render only, as documented

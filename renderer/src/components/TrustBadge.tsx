@@ -2,11 +2,15 @@ import { useTranslation } from 'react-i18next';
 import type { Contact, TrustState } from '../../../shared/domain';
 import { Icon, type IconName } from './Icon';
 
-const ICON: Record<TrustState, IconName> = {
+/** A contact's trust state, or `unknown`: a group member this node has never met. */
+export type BadgeTrust = TrustState | 'unknown';
+
+const ICON: Record<BadgeTrust, IconName> = {
   verified: 'verified',
   encrypted: 'lock',
   'not-encrypted': 'unlock',
   'key-changed': 'warning',
+  unknown: 'user',
 };
 
 /** How far a contact can be trusted. A stranger (plain UDP text) is never encrypted. */
@@ -18,7 +22,7 @@ export function trustOf(contact: Pick<Contact, 'kind' | 'trust'>): TrustState {
  * The encryption state as an icon with its words: in a contact row the words are hidden (the
  * row's accessible name says them) and come back as a tooltip; in the header they show.
  */
-export function TrustBadge(props: { trust: TrustState; showText?: boolean; size?: number }) {
+export function TrustBadge(props: { trust: BadgeTrust; showText?: boolean; size?: number }) {
   const { t } = useTranslation();
   const words = t(`trust.state.${props.trust}`);
   return (

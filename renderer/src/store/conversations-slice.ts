@@ -156,6 +156,10 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
       // A divider goes before the first one nobody watched arrive.
       const divider =
         incoming && unread === 0 && !watching(s, message.peerId) ? message.id : undefined;
+      const selfId = s.self?.nodeId;
+      const mentioned =
+        (incoming && selfId !== undefined && message.group?.mentions?.includes(selfId) === true) ||
+        (summary?.mentioned === true && unread > 0);
       set((state) => ({
         messages: { ...state.messages, [message.id]: message },
         threads: withMessage(state.threads, message),
@@ -166,6 +170,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
             firstUnreadId: summary?.firstUnreadId ?? (incoming && unread === 0 ? message.id : null),
             lastMessageId: message.id,
             lastAt: message.receivedAt,
+            ...(mentioned ? { mentioned } : {}),
           },
         },
         ...(divider === undefined
@@ -195,12 +200,13 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
           : {};
       });
     },
-    sendMessage: async (peerId, text, reply, sealed) => {
+    sendMessage: async (peerId, text, reply, sealed, mentions) => {
       const args = {
         peerId,
         text,
         ...(reply === undefined ? {} : { reply }),
         ...(sealed === true ? { sealed } : {}),
+        ...(mentions === undefined || mentions.length === 0 ? {} : { mentions: [...mentions] }),
       };
       const result = await settle(() => api.messagesSend(args));
       if (result.ok) get().receiveMessage(result.value);
@@ -300,7 +306,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
         set((state) => ({
           summaries: {
             ...state.summaries,
-            [peerId]: { ...summary, unread: 0, firstUnreadId: null },
+            [peerId]: { ...summary, unread: 0, firstUnreadId: null, mentioned: false },
           },
         }));
       }
@@ -318,7 +324,12 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
       set((state) => ({
         summaries: {
           ...state.summaries,
-          [peerId]: { ...summary, unread: local.unread, firstUnreadId: local.first },
+          [peerId]: {
+            ...summary,
+            unread: local.unread,
+            firstUnreadId: local.first,
+            mentioned: summary.mentioned === true && local.unread > 0,
+          },
         },
       }));
       const request = (readRequests.get(peerId) ?? 0) + 1;

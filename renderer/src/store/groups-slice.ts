@@ -90,5 +90,34 @@ export const createGroupsSlice: SliceCreator<GroupsSlice> = (api) => (set, get) 
       return result;
     },
     setBatch: (batch, tally) => set((state) => ({ batches: { ...state.batches, [batch]: tally } })),
+    renameGroup: async (groupId, name) =>
+      keep(await settle(() => api.groupsRename({ groupId, name }))),
+    makeAdmin: async (groupId, member) =>
+      keep(await settle(() => api.groupsMakeAdmin({ groupId, member }))),
+    muted: {},
+    loadMutes: async () => {
+      const result = await settle(() => api.conversationsMutes());
+      if (!result.ok) return; // nothing muted is what the list shows; main notifies as stored
+      set((state) => ({
+        muted: {
+          ...Object.fromEntries(result.value.map((id) => [id, true] as const)),
+          ...state.muted,
+        },
+      }));
+    },
+    setMuted: async (peerId, muted) => {
+      const result = await settle(() => api.conversationsMute({ peerId, muted }));
+      if (result.ok) get().applyMute(result.value.peerId, result.value.muted);
+      return result;
+    },
+    applyMute: (peerId, muted) =>
+      set((state) => {
+        if ((state.muted[peerId] === true) === muted) return {};
+        const next = Object.fromEntries(
+          Object.entries(state.muted).filter(([id]) => id !== peerId),
+        ) as Record<string, true>;
+        if (muted) next[peerId] = true;
+        return { muted: next };
+      }),
   };
 };

@@ -131,16 +131,32 @@ export const matchContacts = memoize(
 );
 
 const filterPackets = memoize(
-  (packets: readonly PacketLogEntry[], peerId: string, kind: string): readonly PacketLogEntry[] =>
-    peerId === '' && kind === ''
+  (
+    packets: readonly PacketLogEntry[],
+    peerId: string,
+    kind: string,
+    group: string,
+  ): readonly PacketLogEntry[] =>
+    peerId === '' && kind === '' && group === ''
       ? packets
       : packets.filter(
-          (p) => (peerId === '' || p.peerId === peerId) && (kind === '' || p.kind === kind),
+          (p) =>
+            (peerId === '' || p.peerId === peerId) &&
+            (kind === '' || p.kind === kind) &&
+            (group === '' || p.fields?.['group'] === group),
         ),
 );
 
 export const selectVisiblePackets = (s: AppState): readonly PacketLogEntry[] =>
-  filterPackets(s.packets, s.packetFilter.peerId, s.packetFilter.kind);
+  filterPackets(s.packets, s.packetFilter.peerId, s.packetFilter.kind, s.packetFilter.group);
+
+const groupOptions = memoize((groups: AppState['groups']) =>
+  Object.values(groups)
+    .map((g) => ({ id: g.id, name: g.name }))
+    .sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1)),
+);
+/** Groups for the inspector's group filter, by name. */
+export const selectGroupOptions = (s: AppState) => groupOptions(s.groups);
 
 const packetKinds = memoize((packets: readonly PacketLogEntry[]): readonly string[] =>
   [...new Set(packets.map((p) => p.kind))].sort(),

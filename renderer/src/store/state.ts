@@ -130,6 +130,8 @@ export interface PacketFilter {
   readonly peerId: string;
   /** Packet kind, or '' for every kind. */
   readonly kind: string;
+  /** Group id (a group item's or repair packet's `fields.group`), or '' for every packet. */
+  readonly group: string;
 }
 
 export interface InspectorSlice {
@@ -204,6 +206,8 @@ export interface Summary {
   readonly firstUnreadId: string | null;
   readonly lastMessageId: string | null;
   readonly lastAt: number;
+  /** An unread message that arrived here @mentions me (cleared when nothing is unread). */
+  readonly mentioned?: boolean;
 }
 
 export interface DraftsSlice {
@@ -256,6 +260,8 @@ export interface ConversationsSlice {
     reply?: MessageReply,
     /** IPMsg peers: sealed, so their client tells when it is opened. */
     sealed?: boolean,
+    /** Group members the text @mentions. */
+    mentions?: readonly string[],
   ) => Promise<IpcResult<ChatMessage>>;
   retryMessage: (messageId: string) => Promise<IpcResult<null>>;
   cancelMessage: (messageId: string) => Promise<IpcResult<null>>;
@@ -322,6 +328,17 @@ export interface GroupsSlice {
   loadDeliveries: (messageId: string) => Promise<IpcResult<MemberDelivery[]>>;
   sendMany: (peerIds: readonly string[], text: string) => Promise<IpcResult<MultiSendResult>>;
   setBatch: (batch: string, tally: RecipientTally) => void;
+  renameGroup: (groupId: string, name: string) => Promise<IpcResult<GroupInfo>>;
+  makeAdmin: (groupId: string, member: string) => Promise<IpcResult<GroupInfo>>;
+  /** Muted conversations (groups and contacts): no notification, no unread emphasis. */
+  muted: Readonly<Record<string, true>>;
+  loadMutes: () => Promise<void>;
+  setMuted: (
+    peerId: string,
+    muted: boolean,
+  ) => Promise<IpcResult<{ peerId: string; muted: boolean }>>;
+  /** A `mute` event (this window or another muted it). */
+  applyMute: (peerId: string, muted: boolean) => void;
 }
 
 export type TransferAction = 'decline' | 'cancel' | 'pause' | 'resume' | 'retry';

@@ -59,6 +59,7 @@ describe('packet-chat --json: groups', () => {
       from: a.ready.nodeId,
       group: id,
       gap: false,
+      mentions: [],
       nick: 'ann',
     });
     const done = await a.node.waitForType(
@@ -76,6 +77,16 @@ describe('packet-chat --json: groups', () => {
         group: { groupId: id, sender: a.ready.nodeId, gap: false },
       }),
     ]);
+
+    // `mentions`: the members a group message @mentions; a non-member's id is dropped.
+    b.node.send({
+      cmd: 'send',
+      to: `group:${id}`,
+      text: '@ann look',
+      mentions: [a.ready.nodeId, 'f'.repeat(32)],
+    });
+    const mention = await a.node.waitForType('message', (e) => e.message.text === '@ann look');
+    expect(mention.message.mentions).toEqual([a.ready.nodeId]);
 
     // Changes: a non-admin may not; the admin removes, then adds back; a member leaves.
     b.node.send({ cmd: 'group-remove', group: id, member: c.ready.nodeId });

@@ -14,6 +14,10 @@ describe('parseCommand', () => {
     ['{"cmd":"send","to":"abc","text":""}', { cmd: 'send', to: 'abc', text: '' }],
     ['{"cmd":"groups"}', { cmd: 'groups' }],
     [
+      `{"cmd":"send","to":"group:g1","text":"@ann","mentions":["${'a'.repeat(32)}"]}`,
+      { cmd: 'send', to: 'group:g1', text: '@ann', mentions: ['a'.repeat(32)] },
+    ],
+    [
       '{"cmd":"group-create","name":"team","members":["a","b"]}',
       { cmd: 'group-create', name: 'team', members: ['a', 'b'] },
     ],
@@ -51,6 +55,7 @@ describe('parseCommand', () => {
     ['{"cmd":"group-create","name":"x"}', /^bad command \(members\)/],
     ['{"cmd":"send-file","to":"x","paths":[]}', /^bad command \(paths\)/],
     ['{"cmd":"accept","id":"x"}', /^bad command \(dir\)/],
+    ['{"cmd":"send","to":"g","text":"x","mentions":["ann"]}', /^bad command \(mentions/],
   ])('rejects %s with a clear message', (line, message) => {
     const result = parseCommand(line);
     expect(result.ok).toBe(false);

@@ -208,6 +208,53 @@ describe('desktop integration', () => {
     expect(app.badgeCount).toBe(0);
   });
 
+  it('a muted conversation does not notify, except a message that @mentions me', () => {
+    const { desktop } = setUp();
+    const me = 'c'.repeat(32);
+    const groupId = 'd'.repeat(32);
+    desktop.observe('self', { ...SELF, nodeId: me });
+    desktop.observe('group', {
+      change: 'joined',
+      op: 'create',
+      by: 'a'.repeat(32),
+      group: {
+        id: groupId,
+        name: 'Team',
+        creator: 'a'.repeat(32),
+        admins: [],
+        members: [],
+        version: 1,
+        status: 'member',
+        updatedAt: 1,
+      },
+    });
+    const inGroup = (text: string, mentions?: string[]) =>
+      message({
+        id: text,
+        text,
+        peerId: `group:${groupId}`,
+        group: {
+          groupId,
+          sender: 'a'.repeat(32),
+          gap: false,
+          ...(mentions === undefined ? {} : { mentions }),
+        },
+      });
+    desktop.observe('message', inGroup('before muting'));
+    desktop.observe('mute', { peerId: `group:${groupId}`, muted: true });
+    desktop.observe('message', inGroup('muted'));
+    desktop.observe('message', inGroup('someone else', ['e'.repeat(32)]));
+    desktop.observe('message', inGroup('for me', ['e'.repeat(32), me]));
+    desktop.observe('mute', { peerId: `group:${groupId}`, muted: false });
+    desktop.observe('message', inGroup('unmuted'));
+    expect(Notification.instances.map((n) => [n.options.title, n.options.body])).toEqual([
+      ['Team', 'before muting'],
+      ['Team', 'for me'],
+      ['Team', 'unmuted'],
+    ]);
+    desktop.destroy();
+  });
+
   it('names a notification with the short fingerprint when the name looks like another', () => {
     const { desktop } = setUp();
     const peer = (id: string, nick: string) => ({

@@ -118,7 +118,7 @@ describe('migrations', () => {
     db.exec(`INSERT INTO messages (id, peer_id, direction, epoch, seq, text, transport, state,
       sent_at, received_at, remote, position) VALUES ('m1', 'p', 'in', 'e', 0, 'hi', 'udp',
       'received', 1, 1, '127.0.0.1:1', 1)`);
-    expect(migrate(db)).toEqual([7]);
+    expect(migrate(db, 7)).toEqual([7]);
     expect(tables(db)).toEqual(expect.arrayContaining(['transfers', 'transfer_files']));
     expect(
       db.prepare("SELECT text, control, file_card FROM messages WHERE id = 'm1'").get(),
@@ -207,14 +207,14 @@ describe('migrations', () => {
       `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen)
        VALUES ('p', 'alice', 'h', '10.0.0.2', 4000, NULL, 'online', 1, 2)`,
     ).run();
-    expect(migrate(db)).toEqual([5]);
+    expect(migrate(db, 7)).toEqual([5]);
     expect(schemaVersion(db)).toBe(7);
     expect(tables(db)).toEqual(expect.arrayContaining(['groups', 'group_posts', 'transfers']));
     expect(db.prepare('SELECT id, protocol, signing_key FROM peers').all()).toEqual([
       { id: 'p', protocol: 'pchat', signing_key: null },
     ]);
     expect([...appliedVersions(db)].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(migrate(db)).toEqual([]);
+    expect(migrate(db, 7)).toEqual([]);
     db.close();
   });
 
@@ -231,8 +231,29 @@ describe('migrations', () => {
       );
     }
     db.exec('PRAGMA user_version = 7');
-    expect(migrate(db)).toEqual([5]);
+    expect(migrate(db, 7)).toEqual([5]);
     expect(schemaVersion(db)).toBe(7);
+    db.close();
+  });
+
+  it('8 adds the signed mentions of group messages and muted conversations', () => {
+    const db = new DatabaseSync(join(tempDir(), 'v8.db'));
+    migrate(db, 7);
+    db.prepare(
+      `INSERT INTO group_posts (message_id, group_id, origin, seq, version, prev_version, deps,
+         signature) VALUES ('a', 'g', 'o', 1, 1, 0, '[]', 's')`,
+    ).run();
+    expect(migrate(db, 8)).toEqual([8]);
+    expect(schemaVersion(db)).toBe(8);
+    expect(db.prepare('SELECT message_id, mentions FROM group_posts').all()).toEqual([
+      { message_id: 'a', mentions: null },
+    ]);
+    expect(tables(db)).toContain('conversation_mutes');
+    const mute = db.prepare(
+      'INSERT INTO conversation_mutes (conversation_id, muted_at) VALUES (?, 1)',
+    );
+    mute.run('group:g');
+    expect(() => mute.run('group:g')).toThrow(/UNIQUE|PRIMARY/);
     db.close();
   });
 

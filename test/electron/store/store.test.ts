@@ -261,6 +261,88 @@ describe('Store', () => {
     });
   });
 
+  it('keeps a group message’s signed mentions, and shows only those of members', () => {
+    withStore((store) => {
+      const groupId = 'd'.repeat(32);
+      const [writer, member, outsider] = ['a', 'b', 'e'].map((c) => c.repeat(32)) as [
+        string,
+        string,
+        string,
+      ];
+      store.groups.saveGroup({
+        id: groupId,
+        name: 'team',
+        creator: writer,
+        version: 1,
+        stateHash: 'h'.repeat(32),
+        admins: [writer],
+        members: [
+          [writer, 'k'.repeat(64)],
+          [member, 'l'.repeat(64)],
+        ],
+        status: 'member',
+        leaving: false,
+        nextSeq: 1,
+        lastVersion: 0,
+        joinedVersion: 1,
+        createdAt: 1,
+        updatedAt: 1,
+      });
+      const post = {
+        groupId,
+        mid: 'gm1',
+        origin: writer,
+        seq: 1,
+        v: 1,
+        pv: 0,
+        deps: [],
+        mentions: [member, outsider],
+        sig: 's',
+        ts: 1,
+        text: '@b and @e',
+        direction: 'in' as const,
+        receivedAt: 1,
+        remote: '127.0.0.1:4000',
+        transport: 'udp' as const,
+      };
+      expect(store.groups.insertPost(post, { at: 1, gap: false }, 'received')).toBe('inserted');
+      // As signed, for repair; as shown, members only.
+      expect(store.groups.postsInRange(groupId, writer, 1, 1, 1, 10)[0]?.mentions).toEqual([
+        member,
+        outsider,
+      ]);
+      expect(store.reads.getMessage('gm1')?.group?.mentions).toEqual([member]);
+      expect(store.reads.history(`group:${groupId}`, { limit: 5 }).messages[0]?.group).toEqual({
+        groupId,
+        sender: writer,
+        gap: false,
+        mentions: [member],
+      });
+    });
+  });
+
+  it('mutes and unmutes conversations, and remembers them across a reopen', () => {
+    const dir = tempDir();
+    const first = openStore(dir).store;
+    try {
+      expect(first.mutes.set('group:g', true, 5)).toBe(true);
+      expect(first.mutes.set('group:g', true, 6)).toBe(false);
+      expect(first.mutes.set('bob', true, 7)).toBe(true);
+      expect(first.mutes.set('bob', false, 8)).toBe(true);
+      expect(first.mutes.set('bob', false, 9)).toBe(false);
+    } finally {
+      first.close();
+    }
+    const again = openStore(dir).store;
+    try {
+      expect(again.mutes.list()).toEqual(['group:g']);
+      expect(again.mutes.isMuted('group:g')).toBe(true);
+      expect(again.mutes.isMuted('bob')).toBe(false);
+    } finally {
+      again.close();
+    }
+  });
+
   it('keeps replies, drafts, and leaves cancelled messages out of the outbox', () => {
     withStore((store) => {
       const reply = { id: 'i0', excerpt: 'Lunch?' };

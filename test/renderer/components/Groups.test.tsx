@@ -132,7 +132,7 @@ describe('groups', () => {
     expect(within(first).getByText('Verified')).toBeTruthy();
     const second = within(log).getByText('bob says g2').closest<HTMLElement>('.message')!;
     expect(within(second).getByText('Bob')).toBeTruthy();
-    expect(within(second).getByText('Encrypted, not verified')).toBeTruthy();
+    expect(within(second).getByText('Encrypted')).toBeTruthy();
     const gap = within(log).getByRole('separator', { name: /Earlier messages may be missing/ });
     // The marker stands right before Bob's message, not before Alice's.
     expect(gap.parentElement?.nextElementSibling?.textContent).toContain('bob says g2');
@@ -174,7 +174,7 @@ describe('groups', () => {
       { peerId: 'alice', state: 'delivered', transport: 'udp', attempts: 1 },
       { peerId: 'bob', state: 'pending', transport: 'udp', attempts: 3 },
     ];
-    await user.click(within(mine).getByRole('button', { name: 'Show who has this message' }));
+    await user.click(within(mine).getByRole('button', { name: 'Who has it, member by member' }));
     expect(await within(mine).findByText(/waiting until back/)).toBeTruthy();
     expect(within(mine).getByText(/has it/)).toBeTruthy();
     // No reply in groups: the protocol carries none.
@@ -281,5 +281,133 @@ describe('groups', () => {
       }),
     );
     expect(within(dialog).getByText('Delivered to 2 of 2')).toBeTruthy();
+  });
+
+  it('@ opens the members to mention: arrows, Enter, Tab and Esc; the message carries their ids', async () => {
+    const { user, fake } = await openGroup();
+    const box = screen.getByRole('textbox', { name: 'Message to Team' });
+    await user.type(box, 'hi @');
+    const list = await screen.findByRole('listbox', { name: 'Members to mention' });
+    expect(
+      within(list)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['Alice', 'Bob']);
+    expect(box.getAttribute('aria-controls')).toBe(list.id);
+    expect(box.getAttribute('aria-activedescendant')).toBe(
+      within(list).getByRole('option', { name: 'Alice' }).id,
+    );
+    await user.keyboard('{ArrowDown}');
+    expect(within(list).getByRole('option', { name: 'Bob' }).getAttribute('aria-selected')).toBe(
+      'true',
+    );
+    await user.keyboard('{Enter}');
+    expect((box as HTMLTextAreaElement).value).toBe('hi @Bob ');
+    expect(screen.queryByRole('listbox', { name: 'Members to mention' })).toBeNull();
+    // Typing narrows the list; Tab picks; Esc closes it without sending.
+    await user.type(box, 'and @al', { skipClick: true });
+    expect(
+      within(await screen.findByRole('listbox', { name: 'Members to mention' }))
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['Alice']);
+    await user.keyboard('{Tab}');
+    expect((box as HTMLTextAreaElement).value).toBe('hi @Bob and @Alice ');
+    await user.type(box, '@', { skipClick: true });
+    expect(await screen.findByRole('listbox', { name: 'Members to mention' })).toBeTruthy();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('listbox', { name: 'Members to mention' })).toBeNull();
+    await user.keyboard('{Backspace}');
+    expect(screen.queryByRole('listbox', { name: 'Members to mention' })).toBeNull();
+    await user.keyboard('{Enter}');
+    // What the renderer asked for (the fake's ids are no node ids: main's schema refuses them).
+    await waitFor(() =>
+      expect(fake.calls.filter((c) => c.channel === 'messages:send')).toEqual([
+        {
+          channel: 'messages:send',
+          args: { peerId: CONV, text: 'hi @Bob and @Alice ', mentions: ['alice', 'bob'] },
+        },
+      ]),
+    );
+  });
+
+  it('highlights a message that mentions me, and marks the row of a muted group only then', async () => {
+    const setup = groupSetup();
+    setup.handlers['conversations:mutes'] = () => [CONV];
+    const app = renderApp({ data: setup.data, handlers: setup.handlers });
+    const row = await screen.findByRole('option', { name: /^Team 3 members.*Muted/ });
+    const g3 = post('g3', 'alice', { receivedAt: NOW });
+    setup.data.messages.push(g3);
+    act(() => app.fake.emit('message', g3));
+    await waitFor(() => expect(row.querySelector('.unread-badge')?.textContent).toBe('1'));
+    expect(row.querySelector('.unread-badge')?.classList.contains('quiet')).toBe(true);
+    const g4 = post('g4', 'bob', {
+      text: '@Me look',
+      receivedAt: NOW,
+      group: { groupId: GID, sender: 'bob', gap: false, mentions: [ME] },
+    });
+    setup.data.messages.push(g4);
+    act(() => app.fake.emit('message', g4));
+    await waitFor(() => expect(row.querySelector('.unread-badge')?.textContent).toBe('@ 2'));
+    expect(row.querySelector('.unread-badge')?.classList.contains('quiet')).toBe(false);
+    expect(row.getAttribute('aria-label')).toContain('Mentions you');
+    await app.user.click(row);
+    const log = await screen.findByRole('log', { name: 'Conversation with Team' });
+    const mention = (await within(log).findByText('@Me look')).closest<HTMLElement>('.message')!;
+    expect(mention.classList.contains('mentions-me')).toBe(true);
+    expect(within(mention).getByText('@ you')).toBeTruthy();
+    const other = within(log).getByText('alice says g3').closest<HTMLElement>('.message')!;
+    expect(other.classList.contains('mentions-me')).toBe(false);
+    // Unmute from the header.
+    await app.user.click(screen.getByRole('button', { name: 'Unmute Team' }));
+    expect(await screen.findByRole('button', { name: /^Mute Team/ })).toBeTruthy();
+    await waitFor(() => expect(row.getAttribute('aria-label')).not.toContain('Muted'));
+  });
+
+  it('gives the creator and admins rename and make-admin, and no one else', async () => {
+    const { user, calls, state } = await (async () => {
+      const setup = groupSetup();
+      setup.handlers['groups:rename'] = ({ groupId, name }) => {
+        setup.calls.push({ channel: 'rename', args: { groupId, name } });
+        setup.state.group = { ...setup.state.group, name, version: setup.state.group.version + 1 };
+        return setup.state.group;
+      };
+      setup.handlers['groups:makeAdmin'] = ({ groupId, member }) => {
+        setup.calls.push({ channel: 'admin', args: { groupId, member } });
+        setup.state.group = {
+          ...setup.state.group,
+          admins: [...setup.state.group.admins, member],
+          members: setup.state.group.members.map((m) =>
+            m.id === member ? { ...m, admin: true } : m,
+          ),
+        };
+        return setup.state.group;
+      };
+      return openGroup(setup);
+    })();
+    await user.click(screen.getByRole('button', { name: 'Members (3)' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Team · 3 members' });
+    await user.click(within(dialog).getByRole('button', { name: 'Make admin: Alice' }));
+    await waitFor(() =>
+      expect(within(dialog).queryByRole('button', { name: 'Make admin: Alice' })).toBeNull(),
+    );
+    expect(state.group.admins).toContain('alice');
+    const field = within(dialog).getByRole('textbox', { name: 'New name for the group' });
+    await user.clear(field);
+    await user.type(field, 'Lunch team');
+    await user.click(within(dialog).getByRole('button', { name: 'Save name' }));
+    expect(await screen.findByRole('dialog', { name: 'Lunch team · 3 members' })).toBeTruthy();
+    expect(calls).toContainEqual({ channel: 'rename', args: { groupId: GID, name: 'Lunch team' } });
+    expect(calls).toContainEqual({ channel: 'admin', args: { groupId: GID, member: 'alice' } });
+  });
+
+  it('shows a member who is no admin neither rename nor make-admin', async () => {
+    const { user } = await openGroup(
+      groupSetup(makeGroup({ creator: 'alice', admins: ['alice'] })),
+    );
+    await user.click(screen.getByRole('button', { name: 'Members (3)' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).queryByRole('textbox', { name: 'New name for the group' })).toBeNull();
+    expect(within(dialog).queryByRole('button', { name: /^Make admin/ })).toBeNull();
   });
 });

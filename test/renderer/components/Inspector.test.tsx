@@ -66,6 +66,47 @@ describe('packet inspector', () => {
     expect(screen.getByText('No packet matches the filter')).toBeTruthy();
   });
 
+  it('filters by group: the items and repair packets that name it', async () => {
+    const data = sampleData(NOW);
+    const [team, other] = ['c'.repeat(32), 'd'.repeat(32)];
+    data.packets.push(
+      makePacket(3, { kind: 'text', summary: 'team post', fields: { group: team } }),
+      makePacket(4, { kind: 'group-sync', summary: 'team sync', fields: { group: team } }),
+      makePacket(5, { kind: 'text', summary: 'other post', fields: { group: other } }),
+    );
+    const group = (id: string, name: string) => ({
+      id,
+      name,
+      creator: 'a'.repeat(32),
+      admins: [],
+      members: [],
+      version: 1,
+      status: 'member' as const,
+      updatedAt: NOW,
+    });
+    const { user } = await openInspector({
+      data,
+      handlers: { 'groups:list': () => [group(team, 'Team'), group(other, 'Other')] },
+    });
+    expect(bodyRows()).toHaveLength(5);
+    const filter = await screen.findByRole('combobox', { name: 'Filter by group' });
+    expect(
+      within(filter)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['All groups', 'Other', 'Team']);
+    await user.selectOptions(filter, team);
+    expect(bodyRows().map((r) => r.textContent)).toEqual([
+      expect.stringContaining('team post'),
+      expect.stringContaining('team sync'),
+    ]);
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Filter by kind' }), 'text');
+    expect(bodyRows().map((r) => r.textContent)).toEqual([expect.stringContaining('team post')]);
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Filter by kind' }), '');
+    await user.selectOptions(filter, '');
+    expect(bodyRows()).toHaveLength(5);
+  });
+
   it('holds new packets while paused and shows them on resume', async () => {
     const { fake, user } = await openInspector();
     await user.click(screen.getByRole('button', { name: 'Pause' }));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GroupOrder, type OrderedPost } from '../../../../electron/net/groups/group-order';
+import { CAUSAL_RTO, causalWaitFor } from '../../../../electron/net/groups/groups';
 import type { GroupDependency } from '../../../../shared/protocol/groups';
 
 const ME = 'm'.repeat(32);
@@ -96,5 +97,33 @@ describe('group display order', () => {
     expect(order.lowestWaiting(A)).toBe(4);
     expect(order.stalledSince(A)).toBe(100);
     expect(order.stalledSince(B)).toBeUndefined();
+  });
+
+  it('waits per message when told how: the causal wait follows the links’ RTO, bounded', () => {
+    const rto = new Map([
+      [A, 200],
+      [B, 900],
+    ]);
+    const wait = (deps: GroupDependency[]) =>
+      causalWaitFor({ deps }, CAUSAL_RTO, WAITS.causalMs, (id) => rto.get(id));
+    expect(wait([[A, 1, 1]])).toBe(1_000); // 3 x 200 ms, raised to the 1 s floor
+    expect(wait([[B, 1, 1]])).toBe(2_700);
+    expect(
+      wait([
+        [A, 1, 1],
+        [B, 1, 1],
+      ]),
+    ).toBe(2_700); // the slowest link
+    rto.set(B, 4_000);
+    expect(wait([[B, 1, 1]])).toBe(5_000); // capped
+    expect(wait([[ME, 1, 1]])).toBe(3_000); // no RTO measured: the fixed wait
+    const order = new GroupOrder<OrderedPost>(ME, {
+      ...WAITS,
+      causalFor: (p) => causalWaitFor(p, CAUSAL_RTO, WAITS.causalMs, (id) => rto.get(id)),
+    });
+    order.offer(post(A, 1, [[B, 1, 1]]), 0);
+    expect(order.nextDeadline()).toBe(5_000);
+    expect(shown(order.tick(4_999))).toEqual([]);
+    expect(shown(order.tick(5_000))).toEqual(['a1!']);
   });
 });

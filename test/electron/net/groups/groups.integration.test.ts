@@ -105,4 +105,28 @@ describe('groups on loopback', () => {
     // A non-admin may not change the group.
     expect(() => b.changeGroup(group.id, { op: 'rename', name: 'mine' })).toThrow(/admin/);
   });
+
+  it('mentions reach every member; a mention of a non-member is dropped', async () => {
+    const [a, b, c, outsider] = (await startNodes(4)) as [
+      PacketChatNode,
+      PacketChatNode,
+      PacketChatNode,
+      PacketChatNode,
+    ];
+    const joined = [b, c].map((n) =>
+      waitForEvent<GroupChange>(n, 'group', (g) => g.change === 'joined'),
+    );
+    const group = a.createGroup('mentions', [b.id, c.id]);
+    await Promise.all(joined);
+    const atB = waitForEvent<ChatMessage>(b, 'message', (m) => m.text === '@n1 look');
+    const atC = waitForEvent<ChatMessage>(c, 'message', (m) => m.text === '@n1 look');
+    const sent = a.sendText(`group:${group.id}`, '@n1 look', undefined, [b.id, outsider.id, b.id]);
+    expect(sent.group?.mentions).toEqual([b.id]);
+    for (const got of await Promise.all([atB, atC]))
+      expect(got.group).toEqual({ groupId: group.id, sender: a.id, gap: false, mentions: [b.id] });
+    // Without mentions the field is absent.
+    const plain = waitForEvent<ChatMessage>(b, 'message', (m) => m.text === 'no one');
+    c.sendText(`group:${group.id}`, 'no one');
+    expect((await plain).group?.mentions).toBeUndefined();
+  });
 });
