@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import type { Contact, GroupInfo, TrustState } from '../../../shared/domain';
+import type { TransferInfo } from '../../../shared/transfers';
 import { endpoint } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
@@ -136,19 +137,76 @@ export function CreateGroupDialog(props: { onClose: () => void }) {
   );
 }
 
+/** One multi-send of files: the transfers it made, and the peers whose offer was refused. */
+interface FileSends {
+  readonly ids: readonly string[];
+  readonly total: number;
+  readonly failed: readonly string[];
+}
+
+/** "Received by k of n": a transfer counts when done (the peer fetched and verified every file). */
+export function fileTally(
+  sends: FileSends,
+  transfers: Readonly<Record<string, TransferInfo>>,
+): { done: number; total: number; waiting: string[]; failed: string[] } {
+  const known = sends.ids.flatMap((id) => {
+    const transfer = transfers[id];
+    return transfer === undefined ? [] : [transfer];
+  });
+  const ended = (s: TransferInfo['state']) =>
+    s === 'failed' || s === 'declined' || s === 'cancelled';
+  return {
+    done: known.filter((x) => x.state === 'done').length,
+    total: sends.total,
+    waiting: known.filter((x) => x.state !== 'done' && !ended(x.state)).map((x) => x.peerId),
+    failed: [...sends.failed, ...known.filter((x) => ended(x.state)).map((x) => x.peerId)],
+  };
+}
+
+/** The last part of a picked path, for showing (either separator). */
+function baseName(path: string): string {
+  return (
+    path
+      .split(/[\\/]/)
+      .filter((part) => part !== '')
+      .pop() ?? path
+  );
+}
+
 export function MultiSendDialog(props: { onClose: () => void }) {
   const { t } = useTranslation();
   const peers = usePeers(true);
   const sendMany = useAppStore((s) => s.sendMany);
+  const sendFilesMany = useAppStore((s) => s.sendFilesMany);
+  const pickPaths = useAppStore((s) => s.pickPaths);
   const [picked, setPicked] = useState<readonly string[]>([]);
   const [text, setText] = useState('');
+  const [paths, setPaths] = useState<readonly string[]>([]);
+  const [fileSends, setFileSends] = useState<FileSends | null>(null);
+  const transfers = useAppStore((s) => s.transfers);
   const [batch, setBatch] = useState<string | null>(null);
   const [failedIds, setFailedIds] = useState<readonly string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const tally = useAppStore((s) => (batch === null ? undefined : s.batches[batch]));
   const name = useMemberName();
+  const attach = async (kind: 'files' | 'folders') => {
+    setError(null);
+    const result = await pickPaths(kind);
+    if (!result.ok) setError(t('multiSend.failed', { message: result.error.message }));
+    else if (result.value.length > 0) setPaths([...new Set([...paths, ...result.value])]);
+  };
   const submit = async () => {
     setError(null);
+    if (paths.length > 0) {
+      const sent = await sendFilesMany(picked, paths);
+      setFileSends({
+        ids: sent.sent.map((s) => s.id),
+        total: picked.length,
+        failed: sent.failed.map((f) => f.peerId),
+      });
+      setPaths([]);
+    }
+    if (text.trim() === '') return;
     const result = await sendMany(picked, text);
     if (!result.ok) {
       setError(t('multiSend.failed', { message: result.error.message }));
@@ -158,6 +216,7 @@ export function MultiSendDialog(props: { onClose: () => void }) {
     setFailedIds(result.value.failed.map((f) => f.peerId));
     setText('');
   };
+  const files = fileSends === null ? null : fileTally(fileSends, transfers);
   const waiting = tally?.waiting ?? [];
   const refused = [...new Set([...(tally?.failed ?? []), ...failedIds])];
   return (
@@ -188,6 +247,35 @@ export function MultiSendDialog(props: { onClose: () => void }) {
           <span>{t('multiSend.text')}</span>
           <textarea value={text} rows={3} onChange={(e) => setText(e.target.value)} />
         </label>
+        <div className="dialog-row">
+          <button type="button" className="button" onClick={() => void attach('files')}>
+            {t('multiSend.attachFiles')}
+          </button>
+          <button type="button" className="button" onClick={() => void attach('folders')}>
+            {t('multiSend.attachFolder')}
+          </button>
+          {paths.length > 0 && (
+            <button type="button" className="link-button" onClick={() => setPaths([])}>
+              {t('multiSend.clearFiles')}
+            </button>
+          )}
+        </div>
+        {paths.length > 0 && (
+          <ul className="multi-send-files" aria-label={t('multiSend.attached')}>
+            {paths.map((p) => (
+              <li key={p}>{baseName(p)}</li>
+            ))}
+          </ul>
+        )}
+        {files && (
+          <p className="tally" role="status">
+            {t('multiSend.filesReceivedOf', { k: files.done, n: files.total })}
+            {files.waiting.length > 0 &&
+              ` · ${t('tally.waitingFor', { names: files.waiting.map(name).join(', ') })}`}
+            {files.failed.length > 0 &&
+              ` · ${t('multiSend.filesFailedFor', { names: files.failed.map(name).join(', ') })}`}
+          </p>
+        )}
         {tally && (
           <p className="tally" role="status">
             {t('tally.deliveredOf', { k: tally.delivered, n: tally.total + failedIds.length })}
@@ -209,7 +297,7 @@ export function MultiSendDialog(props: { onClose: () => void }) {
           <button
             type="submit"
             className="button primary"
-            disabled={picked.length === 0 || text.trim() === ''}
+            disabled={picked.length === 0 || (text.trim() === '' && paths.length === 0)}
           >
             {t('multiSend.send', { count: picked.length })}
           </button>

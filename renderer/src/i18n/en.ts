@@ -260,6 +260,12 @@ export const en = {
     send_one: 'Send to {{count}}',
     send_other: 'Send to {{count}}',
     failed: 'Could not send: {{message}}',
+    attachFiles: 'Attach files…',
+    attachFolder: 'Attach a folder…',
+    clearFiles: 'Remove attachments',
+    attached: 'Attached',
+    filesReceivedOf: 'Files received by {{k}} of {{n}}',
+    filesFailedFor: 'not received by {{names}}',
   },
   tally: {
     deliveredOf: 'Delivered to {{k}} of {{n}}',

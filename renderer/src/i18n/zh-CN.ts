@@ -257,6 +257,12 @@ export const zhCN: Resources = {
     send_one: '发送给 {{count}} 人',
     send_other: '发送给 {{count}} 人',
     failed: '无法发送：{{message}}',
+    attachFiles: '添加文件…',
+    attachFolder: '添加文件夹…',
+    clearFiles: '移除附件',
+    attached: '附件',
+    filesReceivedOf: '文件已被 {{k}}/{{n}} 人接收',
+    filesFailedFor: '{{names}} 未接收',
   },
   tally: {
     deliveredOf: '已送达 {{k}}/{{n}}',

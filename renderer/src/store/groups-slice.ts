@@ -1,4 +1,5 @@
 import type { GroupInfo, MemberDelivery, RecipientTally } from '../../../shared/domain';
+import type { TransferInfo } from '../../../shared/transfers';
 import type { IpcResult } from '../../../shared/ipc/contract';
 import { groupConversationId, groupIdOf } from '../../../shared/protocol/groups';
 import { failed, IDLE, LOADING, READY, settle } from './load';
@@ -88,6 +89,27 @@ export const createGroupsSlice: SliceCreator<GroupsSlice> = (api) => (set, get) 
           get().setBatch(result.value.batch, result.value.tally);
       }
       return result;
+    },
+    pickPaths: async (kind) => {
+      const picked = await settle(() => api.filesPick({ kind }));
+      return picked.ok ? { ok: true, value: picked.value.paths } : picked;
+    },
+    sendFilesMany: async (peerIds, paths) => {
+      const results = await Promise.all(
+        peerIds.map(async (peerId) => ({
+          peerId,
+          result: await settle(() => api.filesSend({ peerId, paths: [...paths] })),
+        })),
+      );
+      const sent: TransferInfo[] = [];
+      const failedTo: { peerId: string; message: string }[] = [];
+      for (const { peerId, result } of results) {
+        if (result.ok) {
+          get().applyTransfer({ transfer: result.value });
+          sent.push(result.value);
+        } else failedTo.push({ peerId, message: result.error.message });
+      }
+      return { sent, failed: failedTo };
     },
     setBatch: (batch, tally) => set((state) => ({ batches: { ...state.batches, [batch]: tally } })),
     renameGroup: async (groupId, name) =>

@@ -327,6 +327,16 @@ export interface GroupsSlice {
   setTally: (messageId: string, tally: RecipientTally) => void;
   loadDeliveries: (messageId: string) => Promise<IpcResult<MemberDelivery[]>>;
   sendMany: (peerIds: readonly string[], text: string) => Promise<IpcResult<MultiSendResult>>;
+  /**
+   * The same files offered to each peer, as separate one-to-one transfers (paths picked in main's
+   * dialog). Each transfer lands in `transfers`; a peer whose offer was refused is in `failed`.
+   */
+  /** Main's file dialog: the paths picked (none when cancelled). */
+  pickPaths: (kind: 'files' | 'folders') => Promise<IpcResult<readonly string[]>>;
+  sendFilesMany: (
+    peerIds: readonly string[],
+    paths: readonly string[],
+  ) => Promise<{ sent: TransferInfo[]; failed: { peerId: string; message: string }[] }>;
   setBatch: (batch: string, tally: RecipientTally) => void;
   renameGroup: (groupId: string, name: string) => Promise<IpcResult<GroupInfo>>;
   makeAdmin: (groupId: string, member: string) => Promise<IpcResult<GroupInfo>>;

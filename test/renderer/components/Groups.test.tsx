@@ -5,6 +5,26 @@ import type { ChatMessage, GroupInfo, MemberDelivery } from '../../../shared/dom
 import { IpcFailure, type CallHandlers } from '../../../shared/ipc/contract';
 import { makeContact, makeMessage, sampleData } from '../fake-backend';
 import { NOW, renderApp } from '../render-app';
+import type { TransferInfo, TransferState } from '../../../shared/transfers';
+
+function transfer(id: string, peerId: string, state: TransferState): TransferInfo {
+  return {
+    id,
+    peerId,
+    direction: 'send',
+    state,
+    files: 1,
+    filesDone: state === 'done' ? 1 : 0,
+    filesFailed: 0,
+    folders: 0,
+    names: ['report 报告.pdf'],
+    bytes: 4_096,
+    bytesDone: state === 'done' ? 4_096 : 0,
+    rate: 0,
+    createdAt: NOW,
+    updatedAt: NOW,
+  };
+}
 
 /** Handlers a test may replace after the setup. */
 type Handlers = { -readonly [K in keyof CallHandlers]?: CallHandlers[K] };
@@ -281,6 +301,37 @@ describe('groups', () => {
       }),
     );
     expect(within(dialog).getByText('Delivered to 2 of 2')).toBeTruthy();
+  });
+
+  it('sends the same files to several contacts as separate transfers and tallies them', async () => {
+    const setup = groupSetup();
+    const offers: { peerId: string; paths: readonly string[] }[] = [];
+    setup.handlers['files:pick'] = () => ({ paths: ['/home/me/report 报告.pdf'] });
+    setup.handlers['files:send'] = ({ peerId, paths }) => {
+      if (peerId === 'xiaoming')
+        throw new IpcFailure('unavailable', 'no route to 小明', 'peerId', 'no-route');
+      offers.push({ peerId, paths });
+      return transfer(`t-${peerId}`, peerId, 'offered');
+    };
+    const app = renderApp({ data: setup.data, handlers: setup.handlers });
+    await app.user.click(await screen.findByRole('button', { name: 'Send to several' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Send to several contacts' });
+    await app.user.click(within(dialog).getByRole('button', { name: 'Select everyone online' }));
+    await app.user.click(within(dialog).getByRole('button', { name: 'Attach files…' }));
+    expect(within(dialog).getByRole('list', { name: 'Attached' }).textContent).toBe(
+      'report 报告.pdf',
+    );
+    await app.user.click(within(dialog).getByRole('button', { name: 'Send to 2' }));
+    expect(offers).toEqual([{ peerId: 'alice', paths: ['/home/me/report 报告.pdf'] }]);
+    expect(
+      await within(dialog).findByText(
+        'Files received by 0 of 2 · waiting for Alice · not received by 小明',
+      ),
+    ).toBeTruthy();
+    act(() => app.fake.emit('transfer', { transfer: transfer('t-alice', 'alice', 'done') }));
+    expect(
+      within(dialog).getByText('Files received by 1 of 2 · not received by 小明'),
+    ).toBeTruthy();
   });
 
   it('@ opens the members to mention: arrows, Enter, Tab and Esc; the message carries their ids', async () => {
