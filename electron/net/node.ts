@@ -236,7 +236,11 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       events: {
         message: received,
         state: (change) => this.emit('message-state', change),
-        group: (change) => this.emit('group', change),
+        group: (change) => {
+          // Members who are no contacts yet are reached through the relay (docs/RELAY.md).
+          if (change.group.status === 'member') this.watchMembers([change.group]);
+          this.emit('group', change);
+        },
         warn: (message, peerId) => this.warn('junk', message, this.peers.get(peerId)),
       },
     });
@@ -323,6 +327,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.started = true;
     this.discovery.start();
     this.relay.watch(this.peers.list().map((p) => p.id));
+    this.watchMembers(this.groups.list());
     this.relay.start();
     const expiryEvery = Math.max(50, Math.floor(o.peerTimeoutMs / EXPIRY_CHECKS_PER_TIMEOUT));
     this.timers.every(expiryEvery, () => {
@@ -492,6 +497,13 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
    */
   watch(nodeIds: Iterable<string>): void {
     this.relayPresence.seek([...nodeIds].filter((id) => id !== this.id));
+  }
+
+  /** The members of groups we are in, watched through the relay (nothing without one). */
+  private watchMembers(groups: readonly GroupInfo[]): void {
+    if (!this.relay.enabled) return;
+    const ids = groups.filter((g) => g.status === 'member').flatMap((g) => g.members.map((m) => m.id));
+    if (ids.length > 0) this.watch(ids);
   }
 
   /** Relay directory entries matching `query` (nick or node id prefix). */
