@@ -315,10 +315,14 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.clientPort = client.port;
     this.tcpPort = client.tcp === undefined ? null : client.port;
     this.wire.attach({ server, client: client.udp, tcp: client.tcp, clientPort: client.port });
-    const broker = this.relay.statuses()[0]?.broker ?? '';
+    // A relay contact keeps the broker it was stored with while that broker is configured,
+    // else it takes the first one (it is learned again when the contact is seen).
+    const brokers = this.relay.statuses().map((status) => status.broker);
     this.peers.restore(
       (this.persistence?.loadPeers() ?? []).map((peer) =>
-        peer.path.kind === 'relay' ? { ...peer, path: { kind: 'relay', broker } } : peer,
+        peer.path.kind === 'relay' && !brokers.includes(peer.path.broker)
+          ? { ...peer, path: { kind: 'relay', broker: brokers[0] ?? '' } }
+          : peer,
       ),
     );
     this.outgoing.restore();
@@ -502,7 +506,9 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   /** The members of groups we are in, watched through the relay (nothing without one). */
   private watchMembers(groups: readonly GroupInfo[]): void {
     if (!this.relay.enabled) return;
-    const ids = groups.filter((g) => g.status === 'member').flatMap((g) => g.members.map((m) => m.id));
+    const ids = groups
+      .filter((g) => g.status === 'member')
+      .flatMap((g) => g.members.map((m) => m.id));
     if (ids.length > 0) this.watch(ids);
   }
 
