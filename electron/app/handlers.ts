@@ -4,7 +4,7 @@ import {
   type EventSink,
   type SelfInfo,
 } from '../../shared/ipc/contract';
-import type { Settings } from '../../shared/ipc/schemas';
+import type { RelaySetting, Settings } from '../../shared/ipc/schemas';
 import { isStrangerId } from '../../shared/stranger-id';
 import { NodeError, type PacketChatNode } from '../net/index';
 import type { StoredSettings } from '../store/store';
@@ -218,10 +218,14 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       running().store.setDraft(peerId, text, Date.now());
       return null;
     },
-    'settings:get': () => settings(running()),
+    'settings:get': () => withoutPasswords(settings(running())),
     'settings:set': (change) => {
       const session = running();
-      const { nick, status, ...rest } = change;
+      const { nick, status, ...given } = change;
+      const rest =
+        given.relays === undefined
+          ? given
+          : { ...given, relays: keepPasswords(given.relays, settings(session).relays) };
       const { statusText, avatarHue } = rest;
       if (nick !== undefined || status !== undefined) {
         session.setProfile({
@@ -242,7 +246,7 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
         if (self !== undefined) deps.emit('self', self);
       }
       ipmsg.applySettings(rest);
-      return settings(session);
+      return withoutPasswords(settings(session));
     },
     'app:openExternal': () => {
       throw new IpcFailure('unavailable', 'links are opened by the desktop shell');
@@ -281,4 +285,29 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       return null;
     },
   };
+}
+
+/** The relay passwords stay in main: the renderer gets "a password is set" (docs/RELAY.md). */
+function withoutPasswords(s: Settings): Settings {
+  return {
+    ...s,
+    relays: s.relays.map(({ password, passwordSet: _, ...r }) =>
+      password === undefined ? r : { ...r, passwordSet: true },
+    ),
+  };
+}
+
+/**
+ * Relay rows as stored: a row that says `passwordSet` without a password keeps the password
+ * stored for its URL (the renderer never had it); `passwordSet` itself is never stored.
+ */
+function keepPasswords(
+  rows: readonly RelaySetting[],
+  stored: readonly RelaySetting[],
+): RelaySetting[] {
+  return rows.map(({ passwordSet, ...row }) => {
+    if (row.password !== undefined || passwordSet !== true) return row;
+    const password = stored.find((s) => s.url === row.url)?.password;
+    return password === undefined ? row : { ...row, password };
+  });
 }
