@@ -4,7 +4,7 @@ import {
   type EventSink,
   type SelfInfo,
 } from '../../shared/ipc/contract';
-import type { Settings } from '../../shared/ipc/schemas';
+import type { RelaySetting, Settings } from '../../shared/ipc/schemas';
 import { isIpmsgPeerId } from '../../shared/ipmsg-id';
 import { isStrangerId } from '../../shared/stranger-id';
 import { NodeError, type PacketChatNode } from '../net/index';
@@ -221,10 +221,14 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       running().store.setDraft(peerId, text, Date.now());
       return null;
     },
-    'settings:get': () => settings(running()),
+    'settings:get': () => withoutPasswords(settings(running())),
     'settings:set': (change) => {
       const session = running();
-      const { nick, status, ...rest } = change;
+      const { nick, status, ...given } = change;
+      const rest =
+        given.relays === undefined
+          ? given
+          : { ...given, relays: keepPasswords(given.relays, settings(session).relays) };
       const { statusText, avatarHue } = rest;
       if (nick !== undefined || status !== undefined) {
         session.setProfile({
@@ -245,7 +249,7 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
         if (self !== undefined) deps.emit('self', self);
       }
       ipmsg.applySettings(rest);
-      return settings(session);
+      return withoutPasswords(settings(session));
     },
     'app:openExternal': () => {
       throw new IpcFailure('unavailable', 'links are opened by the desktop shell');
@@ -284,4 +288,29 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       return null;
     },
   };
+}
+
+/** The relay passwords stay in main: the renderer gets "a password is set" (docs/RELAY.md). */
+function withoutPasswords(s: Settings): Settings {
+  return {
+    ...s,
+    relays: s.relays.map(({ password, passwordSet: _, ...r }) =>
+      password === undefined ? r : { ...r, passwordSet: true },
+    ),
+  };
+}
+
+/**
+ * Relay rows as stored: a row that says `passwordSet` without a password keeps the password
+ * stored for its URL (the renderer never had it); `passwordSet` itself is never stored.
+ */
+function keepPasswords(
+  rows: readonly RelaySetting[],
+  stored: readonly RelaySetting[],
+): RelaySetting[] {
+  return rows.map(({ passwordSet, ...row }) => {
+    if (row.password !== undefined || passwordSet !== true) return row;
+    const password = stored.find((s) => s.url === row.url)?.password;
+    return password === undefined ? row : { ...row, password };
+  });
 }

@@ -51,6 +51,15 @@ export interface LanesDeps {
   ensureSession(peerId: string, to: Endpoint, timeoutMs: number): Promise<boolean>;
   /** The session is old: start a new handshake (the old one keeps sealing meanwhile). */
   rekey(peerId: string): void;
+  /**
+   * Lanes through a relay broker, for a peer with no direct path: used when the peer's path is
+   * the relay, or when a direct lane cannot be opened and the relay reaches the peer.
+   */
+  readonly relay?: {
+    /** 'only': the peer's path is the relay; 'also': the relay reaches it too; else undefined. */
+    reach(peerId: string): 'only' | 'also' | undefined;
+    open(peerId: string): Promise<OpenResult>;
+  };
   /** One packet log entry (Wire.logLane). */
   log(
     direction: 'in' | 'out',
@@ -100,7 +109,25 @@ export class Lanes implements DataChannel {
     return () => this.handlers.delete(handler);
   }
 
+  /** A direct lane when one opens, else one through the relay when it reaches the peer. */
   async open(peerId: string): Promise<OpenResult> {
+    const relay = this.deps.relay;
+    const reach = relay?.reach(peerId);
+    if (relay === undefined || reach === undefined) return this.openDirect(peerId);
+    if (reach === 'only') return relay.open(peerId);
+    const direct = await this.openDirect(peerId);
+    if (direct.ok || direct.error.code === 'closed' || this.isClosed()) return direct;
+    return relay.open(peerId);
+  }
+
+  /** Hands a lane that came some other way (through the relay) to the engine. */
+  deliver(stream: RecordStream): boolean {
+    if (this.closed || this.handlers.size === 0) return false;
+    for (const handler of this.handlers) handler(stream);
+    return true;
+  }
+
+  private async openDirect(peerId: string): Promise<OpenResult> {
     if (this.closed) return fail('closed', 'the node is closed');
     if (
       this.count(peerId, 'out') >= MAX_LANES_PER_PEER ||

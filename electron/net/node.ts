@@ -46,6 +46,7 @@ import type { PeerLink } from './peer-link';
 import { PeerTable, type PeerDetails } from './peer-table';
 import { PlainText } from './plain-text';
 import { Relay } from './relay/relay';
+import { RELAY_LANE_MARKER, RelayLanes } from './relay/relay-lanes';
 import { RelayPresence } from './relay/relay-presence';
 import { describeRoute, isRelayRoute, type RelayRoute } from './relay/route';
 import { Responsiveness } from './responsiveness';
@@ -113,6 +114,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly storage: StorageGuard;
   /** File data lanes: the file engine's DataChannel over this node's sessions. */
   readonly lanes: Lanes;
+  /** File data lanes through the relay, for peers with no direct path (lanes.ts uses them). */
+  private readonly relayLanes: RelayLanes;
   private readonly waiting = new Map<string, Set<() => void>>();
   private clientPort = 0;
   private tcpPort: number | null = null;
@@ -234,12 +237,27 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       events: {
         message: received,
         state: (change) => this.emit('message-state', change),
-        group: (change) => this.emit('group', change),
+        group: (change) => {
+          // Members who are no contacts yet are reached through the relay (docs/RELAY.md).
+          if (change.group.status === 'member') this.watchMembers([change.group]);
+          this.emit('group', change);
+        },
         warn: (message, peerId) => this.warn('junk', message, this.peers.get(peerId)),
       },
     });
+    this.relayLanes = this.createRelayLanes();
     this.lanes = new Lanes({
       nodeId: o.nodeId,
+      relay: {
+        reach: (peerId) => {
+          const peer = this.peers.get(peerId);
+          if (peer === undefined) return undefined;
+          if (peer.path.kind === 'relay')
+            return this.relay.routeTo(peerId) === undefined ? undefined : 'only';
+          return this.relay.reaches(peerId) ? 'also' : undefined;
+        },
+        open: (peerId) => this.relayLanes.open(peerId),
+      },
       secure: this.secure,
       counters: this.counters,
       peerTcp: (peerId) => {
@@ -298,10 +316,14 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.clientPort = client.port;
     this.tcpPort = client.tcp === undefined ? null : client.port;
     this.wire.attach({ server, client: client.udp, tcp: client.tcp, clientPort: client.port });
-    const broker = this.relay.statuses()[0]?.broker ?? '';
+    // A relay contact keeps the broker it was stored with while that broker is configured,
+    // else it takes the first one (it is learned again when the contact is seen).
+    const brokers = this.relay.statuses().map((status) => status.broker);
     this.peers.restore(
       (this.persistence?.loadPeers() ?? []).map((peer) =>
-        peer.path.kind === 'relay' ? { ...peer, path: { kind: 'relay', broker } } : peer,
+        peer.path.kind === 'relay' && !brokers.includes(peer.path.broker)
+          ? { ...peer, path: { kind: 'relay', broker: brokers[0] ?? '' } }
+          : peer,
       ),
     );
     this.outgoing.restore();
@@ -310,6 +332,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.started = true;
     this.discovery.start();
     this.relay.watch(this.peers.list().map((p) => p.id));
+    this.watchMembers(this.groups.list());
     this.relay.start();
     const expiryEvery = Math.max(50, Math.floor(o.peerTimeoutMs / EXPIRY_CHECKS_PER_TIMEOUT));
     this.timers.every(expiryEvery, () => {
@@ -334,6 +357,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private async shutdown(): Promise<void> {
     await this.starting?.catch(() => undefined);
     this.lanes.close();
+    this.relayLanes.close();
     this.incoming.close();
     this.outgoing.close();
     this.groups.close();
@@ -430,7 +454,12 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
 
   sockets(): SocketsSnapshot {
     return {
-      sockets: [...this.wire.socketInfo(), ...this.lanes.sockets(), ...this.relay.sockets()],
+      sockets: [
+        ...this.wire.socketInfo(),
+        ...this.lanes.sockets(),
+        ...this.relay.sockets(),
+        ...this.relayLanes.sockets(),
+      ],
       interfaces: this.options.interfaces(),
       counters: { ...this.counters },
     };
@@ -473,6 +502,15 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
    */
   watch(nodeIds: Iterable<string>): void {
     this.relayPresence.seek([...nodeIds].filter((id) => id !== this.id));
+  }
+
+  /** The members of groups we are in, watched through the relay (nothing without one). */
+  private watchMembers(groups: readonly GroupInfo[]): void {
+    if (!this.relay.enabled) return;
+    const ids = groups
+      .filter((g) => g.status === 'member')
+      .flatMap((g) => g.members.map((m) => m.id));
+    if (ids.length > 0) this.watch(ids);
   }
 
   /** Relay directory entries matching `query` (nick or node id prefix). */
@@ -773,6 +811,12 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   }
 
   private onOpened(event: Opened): void {
+    if (event.inner[0] === RELAY_LANE_MARKER && isRelayRoute(event.from)) {
+      // A file data lane frame through the relay: logged in summary by the lanes, never decoded.
+      this.pendingLog = undefined;
+      this.relayLanes.frame(event.peerId, event.inner, event.from, event.inner.byteLength);
+      return;
+    }
     const decoded = decodePacket(event.inner, MAX_INNER_FRAME_BYTES);
     const packet = decoded.ok ? decoded.packet : undefined;
     if (packet === undefined || packet.from !== event.peerId || !SEALED_KINDS.has(packet.kind)) {
@@ -885,7 +929,10 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
 
   private applyChanges(changes: readonly PeerChange[]): void {
     for (const raw of changes) {
-      if (raw.change === 'offline') this.responsiveness.forget(raw.peer.id);
+      if (raw.change === 'offline') {
+        this.responsiveness.forget(raw.peer.id);
+        this.relayLanes.peerGone(raw.peer.id);
+      }
       const change = { ...raw, peer: this.responsiveness.apply(raw.peer) };
       const store = this.persistence;
       if (store !== undefined) this.storage.run('store a peer', () => store.savePeer(change.peer));
@@ -1049,6 +1096,29 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     if (sealed === undefined) throw new Error('no session to seal with');
     if (!(await this.relay.send(sealed.record, route, sealed.meta)))
       throw new Error(`the relay ${route.broker} did not take the message`);
+  }
+
+  private createRelayLanes(): RelayLanes {
+    return new RelayLanes({
+      counters: this.counters,
+      route: (peerId) => this.relay.routeTo(peerId),
+      ensureSession: async (peerId, route, timeoutMs) => {
+        if (this.secure.hasSession(peerId)) return true;
+        this.secure.initiate(route, 'relay', peerId);
+        return this.sessionWith(peerId, timeoutMs);
+      },
+      seal: (peerId, inner) => {
+        if (this.secure.needsRekey(peerId)) {
+          const route = this.relay.routeTo(peerId);
+          if (route !== undefined) this.secure.initiate(route, 'relay', peerId);
+        }
+        return this.secure.seal(peerId, inner)?.record;
+      },
+      publish: (sealed, route, expirySeconds) =>
+        this.relay.send(sealed, route, { kind: 'file-data' }, { expirySeconds, log: false }),
+      incoming: (stream) => this.lanes.deliver(stream),
+      log: (direction, size, route, meta) => this.relay.note(direction, size, route, meta),
+    });
   }
 
   private createRelay(options: NodeOptions): Relay {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type {
   ChatMessage,
   DeliveryStatus,
@@ -59,6 +60,8 @@ export interface PeerRow {
   signing_key: string | null;
   status_text: string | null;
   avatar_hue: number | null;
+  /** JSON: an IPMsg peer's details; a PacketChat peer's `{"relayBroker"}` (the last broker). */
+  details?: string | null;
 }
 
 /** The quoted message of a reply, as the row keeps it. */
@@ -161,6 +164,25 @@ export function toOutgoing(row: MessageRow): OutgoingRecord {
   };
 }
 
+/** What `details` keeps of a PacketChat peer: the broker of its relay path (null otherwise). */
+export function relayDetails(peer: PeerInfo): string | null {
+  return peer.path.kind === 'relay' && peer.path.broker !== ''
+    ? JSON.stringify({ relayBroker: peer.path.broker })
+    : null;
+}
+
+const relayDetailsSchema = z.object({ relayBroker: z.string().max(300) });
+
+function relayBrokerOf(details: string | null | undefined): string {
+  if (details == null) return '';
+  try {
+    const parsed = relayDetailsSchema.safeParse(JSON.parse(details));
+    return parsed.success ? parsed.data.relayBroker : '';
+  } catch {
+    return '';
+  }
+}
+
 /** Stored peers load as offline: presence is learned again from the network. */
 export function toPeer(row: PeerRow): PeerInfo {
   return {
@@ -169,10 +191,10 @@ export function toPeer(row: PeerRow): PeerInfo {
     host: row.host,
     address: row.address,
     port: row.port,
-    // A peer only ever met through a relay has no LAN address; which broker is learned again.
+    // A peer only ever met through a relay has no LAN address: the broker it was last seen on.
     path:
       row.address === ''
-        ? { kind: 'relay', broker: '' }
+        ? { kind: 'relay', broker: relayBrokerOf(row.details) }
         : { kind: 'lan', address: row.address, port: row.port },
     tcpPort: row.tcp_port,
     status: row.status,

@@ -15,7 +15,14 @@ import { GroupStore } from './group-store';
 import { IpmsgStore } from './ipmsg-store';
 import { MessageReads } from './message-reads';
 import { MuteStore } from './mute-store';
-import { toIncoming, toOutgoing, toPeer, type MessageRow, type PeerRow } from './rows';
+import {
+  relayDetails,
+  toIncoming,
+  toOutgoing,
+  toPeer,
+  type MessageRow,
+  type PeerRow,
+} from './rows';
 import type { SqlDatabase } from './sql-database';
 import { SqlTransferStore } from './transfer-store';
 import { TrustStore } from './trust-store';
@@ -138,14 +145,15 @@ export class Store {
   upsertPeer(peer: PeerInfo): void {
     this.sql.run(
       `INSERT INTO peers (id, nick, host, address, port, tcp_port, status, first_seen, last_seen,
-         public_key, signing_key, status_text, avatar_hue)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         public_key, signing_key, status_text, avatar_hue, details)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET nick = excluded.nick, host = excluded.host,
          address = excluded.address, port = excluded.port, tcp_port = excluded.tcp_port,
          status = excluded.status, last_seen = MAX(last_seen, excluded.last_seen),
          public_key = COALESCE(public_key, excluded.public_key),
          signing_key = COALESCE(signing_key, excluded.signing_key),
-         status_text = excluded.status_text, avatar_hue = excluded.avatar_hue`,
+         status_text = excluded.status_text, avatar_hue = excluded.avatar_hue,
+         details = COALESCE(excluded.details, details)`,
       peer.id,
       peer.nick,
       peer.host,
@@ -159,6 +167,7 @@ export class Store {
       peer.signingKey ?? null,
       peer.statusText ?? null,
       peer.avatarHue ?? null,
+      relayDetails(peer),
     );
   }
 

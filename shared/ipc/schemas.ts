@@ -46,6 +46,11 @@ export const relaySettingSchema = z.object({
   url: relayUrlText,
   username: z.string().max(256).optional(),
   password: z.string().max(1_024).optional(),
+  /**
+   * settings:get: a password is stored (main keeps it; the renderer never gets it back).
+   * settings:set without `password`: keep the password stored for this URL.
+   */
+  passwordSet: z.boolean().optional(),
   /** A PEM file with the CA that signed the broker's certificate (mqtts), else the system's. */
   caFile: z.string().min(1).max(4_096).optional(),
 });

@@ -1,12 +1,18 @@
 /**
  * The relay section of `npm run bench` (`--only=relay`, `--relay-nodes=10000`): a Mosquitto
- * broker of its own on loopback with persistence, simulated nodes (each the node's own relay
- * client: a persistent MQTT 5 session, retained presence with its will, a directory entry, its
- * inbox, and its contacts' presence) spread over worker processes, and two real nodes chatting
- * through the same broker. Each figure next to a raw MQTT baseline from the same run.
+ * broker of its own on loopback with persistence, simulated nodes spread over worker processes
+ * (each one socket speaking MQTT 5 with mqtt-packet and doing on the wire what a node's relay
+ * client does: a persistent session, the retained offline will, retained presence and directory
+ * entry, its inbox and its contacts' presence: relay-swarm.ts), a measuring node that is a real
+ * PacketChat relay client (electron/net/relay/relay.ts) watching every simulated node's presence,
+ * and two real nodes chatting through the same broker. Each figure next to a raw MQTT baseline
+ * from the same run.
  */
 import { connectAsync } from 'mqtt';
+import { emptyCounters } from '../../shared/domain';
 import { relayTopics } from '../../shared/protocol/relay';
+import { PacketLog } from '../../electron/net/packet-log';
+import { Relay } from '../../electron/net/relay/relay';
 import { startBroker, type Broker } from '../helpers/mosquitto';
 import { testPorts } from '../helpers/ports';
 import { BENCH_TEXT, wireSizes } from './net-bench';
@@ -27,14 +33,16 @@ export interface RelayBenchResult {
   readonly contacts: number;
   readonly workers: number;
   readonly presence: {
+    /** The measuring node (a real relay client) sees every simulated node online. */
     relayMs: number;
-    rawMs: number;
+    /** Every simulated node sees its contacts online. */
+    swarmMs: number;
+    /** A bare MQTT.js subscriber to every presence sees every node online. */
     observerMs: number;
     /** CPU seconds the broker spent meanwhile (it is one thread). */
     brokerCpuS: number;
-    rawBrokerCpuS: number;
   };
-  readonly brokerMb: { idle: number; withNodes: number; rawNodes: number };
+  readonly brokerMb: { idle: number; withNodes: number };
   readonly rtt: {
     readonly node: { p50: number; p99: number; samples: number };
     readonly raw: { p50: number; p99: number; samples: number };
@@ -109,12 +117,71 @@ async function observer(url: string, filter: string, online: (payload: Buffer) =
   };
 }
 
+/** Presence topics one relay client watches at most (MAX_WATCHED in relay.ts is 8,192). */
+const WATCH_PER_CLIENT = 8_000;
+
+/**
+ * The measuring node: real PacketChat relay clients (one per 8,000 watched nodes, as the relay
+ * watches at most 8,192) whose presence callbacks count who is online.
+ */
+function measuringNode(url: string, ids: readonly string[]) {
+  const online = new Set<string>();
+  let reached: ((at: number) => void) | undefined;
+  const relays: Relay[] = [];
+  for (let i = 0; i < ids.length; i += WATCH_PER_CLIENT) {
+    const relay = new Relay({
+      nodeId: `cc${i.toString(16).padStart(8, '0')}`.padEnd(32, '0'),
+      publicKey: '0'.repeat(64),
+      options: { brokers: [{ url }], directory: false },
+      counters: emptyCounters(),
+      log: new PacketLog(8),
+      now: Date.now,
+      random: Math.random,
+      rateLimit: { perSecond: 400, burst: 800 },
+      nick: () => 'measuring',
+      keyInfo: () => undefined,
+      inbound: () => undefined,
+      presence: (peer, isOnline) => {
+        if (isOnline) online.add(peer);
+        else online.delete(peer);
+        if (online.size >= ids.length) reached?.(Date.now());
+      },
+      directoryEntry: () => undefined,
+      stateChanged: () => undefined,
+      logged: () => undefined,
+      warn: () => undefined,
+    });
+    relay.watch(ids.slice(i, i + WATCH_PER_CLIENT));
+    relay.start();
+    relays.push(relay);
+  }
+  return {
+    online,
+    /** Resolves with Date.now() once every node is online (NaN after OBSERVER_TIMEOUT_MS). */
+    waitAll(): Promise<number> {
+      if (online.size >= ids.length) return Promise.resolve(Date.now());
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          console.log(`  measuring node: ${online.size} of ${ids.length} online`);
+          resolve(Number.NaN);
+        }, OBSERVER_TIMEOUT_MS);
+        reached = (at) => {
+          clearTimeout(timer);
+          reached = undefined;
+          resolve(at);
+        };
+      });
+    },
+    close: () => Promise.all(relays.map((r) => r.close())),
+  };
+}
+
 async function swarm(
   workers: readonly Worker[],
   url: string,
   ids: readonly string[],
   contacts: Record<string, string[]>,
-  mode: 'relay' | 'raw',
+  mode: 'packet' | 'relay' | 'raw',
 ): Promise<number> {
   const slice = Math.ceil(ids.length / workers.length);
   const started = Date.now();
@@ -160,25 +227,6 @@ const summary = (samples: readonly number[]) => ({
 
 export async function relayBench(o: RelayBenchOptions): Promise<RelayBenchResult> {
   const workerCount = Math.max(2, Math.min(8, Math.ceil(o.nodes / 2_500)));
-  // Baseline on a broker of its own: bare MQTT.js clients doing the same MQTT work.
-  const rawBroker = await startBroker({ persistence: true, extra: BROKER_EXTRA });
-  const raw = await (async () => {
-    try {
-      const rawIds = simIds(o.nodes, 'ee');
-      const names = Array.from({ length: workerCount }, (_, i) => `relay-raw-${i}`);
-      return await withWorkers(names, async (workers) => {
-        const cpu = rawBroker.cpuSeconds() ?? 0;
-        const rawMs = await swarm(workers, rawBroker.url, rawIds, ring(rawIds, o.contacts), 'raw');
-        const rss = (rawBroker.rss() ?? 0) / MB;
-        const cpuS = (rawBroker.cpuSeconds() ?? 0) - cpu;
-        await Promise.all(workers.map((w) => w.call('swarmStop')));
-        return { rawMs, rss, cpuS };
-      });
-    } finally {
-      await rawBroker.stop();
-    }
-  })();
-
   const broker: Broker = await startBroker({ persistence: true, extra: BROKER_EXTRA });
   try {
     const idle = (broker.rss() ?? 0) / MB;
@@ -191,9 +239,12 @@ export async function relayBench(o: RelayBenchOptions): Promise<RelayBenchResult
         p.includes('"online"'),
       );
       const observed = watch.waitFor(o.nodes);
+      const measuring = measuringNode(broker.url, ids);
+      const measured = measuring.waitAll();
       const startedAt = Date.now();
       const cpuBefore = broker.cpuSeconds() ?? 0;
-      const relayMs = await swarm(sims, broker.url, ids, ring(ids, o.contacts), 'relay');
+      const swarmMs = await swarm(sims, broker.url, ids, ring(ids, o.contacts), 'packet');
+      const relayMs = (await measured) - startedAt;
       const observerMs = (await observed) - startedAt;
       const brokerCpuS = (broker.cpuSeconds() ?? 0) - cpuBefore;
       const withNodes = (broker.rss() ?? 0) / MB;
@@ -237,19 +288,14 @@ export async function relayBench(o: RelayBenchOptions): Promise<RelayBenchResult
       const observerBackMs = (await observedBack) - upAt;
       const restartCpuS = (broker.cpuSeconds() ?? 0) - cpuAtRestart;
       await watch.client.endAsync(true);
+      await measuring.close();
       await Promise.all(sims.map((w) => w.call('swarmStop')));
       return {
         nodes: o.nodes,
         contacts: o.contacts,
         workers: workerCount,
-        presence: {
-          relayMs,
-          rawMs: raw.rawMs,
-          observerMs,
-          brokerCpuS,
-          rawBrokerCpuS: raw.cpuS,
-        },
-        brokerMb: { idle, withNodes, rawNodes: raw.rss },
+        presence: { relayMs, swarmMs, observerMs, brokerCpuS },
+        brokerMb: { idle, withNodes },
         rtt: {
           node: summary(nodeSamples),
           raw: summary(rawSamples),

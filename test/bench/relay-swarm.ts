@@ -1,12 +1,17 @@
 /**
- * Worker side of the relay benchmark: many simulated nodes in one process, each the node's own
- * relay client (electron/net/relay/relay.ts: MQTT.js with a persistent session, the retained
- * presence and its will, a directory entry, its inbox, and the presence of its contacts) without
- * the rest of a node; or, as the baseline, bare MQTT.js clients doing the same MQTT work.
+ * Worker side of the relay benchmark: many simulated nodes in one process. `packet` (the default
+ * of the bench): each node is one TCP socket speaking MQTT 5 with mqtt-packet, doing on the wire
+ * what a node's relay client does (a persistent session, the retained offline will with its
+ * delay, the retained online presence and directory entry, its inbox and its contacts' presence
+ * subscribed, QoS 1 acknowledged), at a fraction of MQTT.js's cost per client; `relay`: each node
+ * is the node's own relay client (electron/net/relay/relay.ts) without the rest of a node; `raw`:
+ * bare MQTT.js clients doing the same MQTT work.
  */
+import { connect as netConnect, type Socket } from 'node:net';
 import { connect, type MqttClient } from 'mqtt';
+import mqttPacket from 'mqtt-packet';
 import { emptyCounters } from '../../shared/domain';
-import { relayTopics } from '../../shared/protocol/relay';
+import { encodeRelayNotice, RELAY_WILL_DELAY_S, relayTopics } from '../../shared/protocol/relay';
 import { PacketLog } from '../../electron/net/packet-log';
 import { Relay } from '../../electron/net/relay/relay';
 
@@ -16,8 +21,11 @@ export interface SwarmOptions {
   readonly ids: readonly string[];
   /** Each node's contacts (whose presence it watches), by node id. */
   readonly contacts: Readonly<Record<string, readonly string[]>>;
-  /** `relay`: the node's relay client; `raw`: bare MQTT.js doing the same publishes. */
-  readonly mode: 'relay' | 'raw';
+  /**
+   * `packet`: raw MQTT 5 over a socket (mqtt-packet); `relay`: the node's relay client; `raw`:
+   * bare MQTT.js doing the same publishes.
+   */
+  readonly mode: 'packet' | 'relay' | 'raw';
   /** New connections per 10 ms tick (a listen backlog is finite). */
   readonly perTick: number;
 }
@@ -138,6 +146,139 @@ function rawNode(url: string, id: string, contacts: readonly string[]): SimNode 
   return node;
 }
 
+/**
+ * A simulated node as bytes on a socket: CONNECT (MQTT 5, clean start off, a session expiry, the
+ * retained `offline` will with the relay's will delay), then the retained `online` presence and
+ * directory entry (QoS 1) and SUBSCRIBE to its inbox and its contacts' presence; every QoS 1
+ * message it gets is acknowledged. After a lost connection it reconnects after 0.5-1.5 s.
+ */
+function packetNode(url: string, id: string, contacts: readonly string[]): SimNode {
+  const { hostname, port } = new URL(url);
+  const generate = (packet: mqttPacket.Packet): Buffer =>
+    mqttPacket.generate(packet, { protocolVersion: 5 });
+  const presence = (state: 'online' | 'offline'): Buffer =>
+    Buffer.from(encodeRelayNotice({ proto: 'pchat', v: 2, kind: 'presence', from: id, state }));
+  const directory = Buffer.from(
+    encodeRelayNotice({
+      proto: 'pchat',
+      v: 2,
+      kind: 'directory',
+      from: id,
+      nick: 'sim',
+      key: '0'.repeat(64),
+    }),
+  );
+  let socket: Socket | undefined;
+  let closed = false;
+  let nextId = 1;
+  let ping: ReturnType<typeof setInterval> | undefined;
+  const messageId = (): number => {
+    nextId = nextId >= 65_535 ? 1 : nextId + 1;
+    return nextId;
+  };
+  const node: SimNode = {
+    id,
+    contacts: new Set(contacts),
+    online: new Set(),
+    connected: false,
+    close: () => {
+      closed = true;
+      clearInterval(ping);
+      const s = socket;
+      if (s === undefined || s.destroyed) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        s.end(generate({ cmd: 'disconnect' }), () => resolve());
+        setTimeout(() => {
+          s.destroy();
+          resolve();
+        }, 1_000).unref();
+      });
+    },
+  };
+  const open = (): void => {
+    const s = netConnect({ host: hostname, port: Number(port) });
+    socket = s;
+    s.setNoDelay(true);
+    const parser = mqttPacket.parser({ protocolVersion: 5 });
+    const send = (packet: mqttPacket.Packet): void => {
+      if (!s.destroyed) s.write(generate(packet));
+    };
+    s.on('connect', () => {
+      send({
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 5,
+        clientId: id,
+        clean: false,
+        keepalive: 60,
+        properties: { sessionExpiryInterval: 3_600 },
+        will: {
+          topic: relayTopics.presence(id),
+          payload: presence('offline'),
+          qos: 1,
+          retain: true,
+          properties: { willDelayInterval: RELAY_WILL_DELAY_S },
+        },
+      });
+      ping = setInterval(() => send({ cmd: 'pingreq' }), 30_000);
+    });
+    s.on('data', (chunk: Buffer) => parser.parse(chunk));
+    parser.on('packet', (packet) => {
+      if (packet.cmd === 'connack') {
+        if ((packet.reasonCode ?? 0) !== 0) {
+          s.destroy();
+          return;
+        }
+        node.connected = true;
+        const retained = { cmd: 'publish', qos: 1, dup: false, retain: true } as const;
+        send({
+          ...retained,
+          topic: relayTopics.presence(id),
+          payload: presence('online'),
+          messageId: messageId(),
+        });
+        send({
+          ...retained,
+          topic: relayTopics.directory(id),
+          payload: directory,
+          messageId: messageId(),
+        });
+        if (!packet.sessionPresent)
+          send({
+            cmd: 'subscribe',
+            messageId: messageId(),
+            subscriptions: [
+              relayTopics.inboxFilter(id),
+              ...contacts.map((c) => relayTopics.presence(c)),
+            ].map((topic) => ({ topic, qos: 1 as const })),
+          });
+        check();
+      } else if (packet.cmd === 'publish') {
+        if (packet.qos === 1 && packet.messageId !== undefined)
+          send({ cmd: 'puback', messageId: packet.messageId });
+        const topic = packet.topic;
+        const peer = topic.slice(topic.lastIndexOf('/') + 1);
+        if (!topic.startsWith(relayTopics.presence(''))) return;
+        const payload = Buffer.isBuffer(packet.payload)
+          ? packet.payload
+          : Buffer.from(packet.payload);
+        if (payload.includes('"online"')) node.online.add(peer);
+        else node.online.delete(peer);
+        check();
+      }
+    });
+    parser.on('error', () => s.destroy());
+    s.on('error', () => undefined);
+    s.on('close', () => {
+      node.connected = false;
+      clearInterval(ping);
+      if (!closed) setTimeout(open, 500 + Math.random() * 1_000);
+    });
+  };
+  open();
+  return node;
+}
+
 /** Starts the nodes, paced; resolves with Date.now() when every node sees all its contacts. */
 export async function swarmStart(o: SwarmOptions): Promise<{ doneAt: number; started: number }> {
   const started = Date.now();
@@ -151,7 +292,11 @@ export async function swarmStart(o: SwarmOptions): Promise<{ doneAt: number; sta
     for (const id of o.ids.slice(i, i + o.perTick)) {
       const contacts = o.contacts[id] ?? [];
       swarm.push(
-        o.mode === 'relay' ? relayNode(o.url, id, contacts) : rawNode(o.url, id, contacts),
+        o.mode === 'relay'
+          ? relayNode(o.url, id, contacts)
+          : o.mode === 'raw'
+            ? rawNode(o.url, id, contacts)
+            : packetNode(o.url, id, contacts),
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 10));

@@ -4,13 +4,16 @@
  * defaults (ports 8000/4000, discovery on its subnet's broadcast address) and `--relay` to the
  * broker's address on its own subnet; Mosquitto runs in the broker's namespace. Nodes on site 1
  * find each other on the LAN; across sites they find each other in the relay's directory, run the
- * handshake through their inboxes and chat. A node that is gone for a while (its process ended;
+ * handshake through their inboxes and chat, send a file (its data through the broker: no direct
+ * lane opens across the sites) and use a group of all three (the two who never met are introduced
+ * by the relay). A node that is gone for a while (its process ended;
  * PACKET_CHAT_RELAY_OFFLINE_MS, default 15 s, 60000 for a full minute) gets what was sent to it
  * meanwhile when it comes back, exactly once and in order.
  *
  * Needs root, iproute2 and mosquitto: skipped outside CI without them, a failure in CI.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +155,97 @@ describe(suiteName, () => {
     bea.send({ cmd: 'send', to: annId, text: 'hello from site 2' });
     const back = await ann.waitForType('message', (e) => e.message.from === beaId, WAIT_MS);
     expect(back.message.text).toBe('hello from site 2');
+  });
+
+  it('sends a file across the sites: the data through the broker, SHA-256 equal', async (ctx) => {
+    requireOrSkip(ctx, check);
+    const [ann, bea] = [at(nodes, 0), at(nodes, 2)];
+    const [annId, beaId] = [at(ready, 0).nodeId, at(ready, 2).nodeId];
+    const work = mkdtempSync(join(tmpdir(), 'pc-site-file-'));
+    dataDirs.push(work);
+    const source = join(work, 'across the sites 跨站.bin');
+    writeFileSync(source, randomBytes(3 * 1024 * 1024 + 333));
+    const dest = join(work, 'received');
+    mkdirSync(dest);
+    const sha = createHash('sha256').update(readFileSync(source)).digest('hex');
+
+    const from = bea.events.length;
+    ann.send({ cmd: 'send-file', to: beaId, paths: [source] });
+    const offer = await bea.waitForType(
+      'transfer',
+      (e) =>
+        after(bea, from)(e) && e.transfer.direction === 'receive' && e.transfer.state === 'offered',
+      WAIT_MS,
+      'the offer through the relay',
+    );
+    expect(offer.transfer.peerId).toBe(annId);
+    bea.send({ cmd: 'accept', id: offer.transfer.id, dir: dest });
+    const done = await bea.waitForType(
+      'transfer',
+      (e) => e.transfer.id === offer.transfer.id && e.transfer.state === 'done',
+      WAIT_MS * 3,
+      'the file pulled through the relay',
+    );
+    expect(done.files?.map((f) => f.sha256)).toEqual([sha]);
+    const kept = join(dest, 'across the sites 跨站.bin');
+    expect(createHash('sha256').update(readFileSync(kept)).digest('hex')).toBe(sha);
+    await ann.waitForType(
+      'transfer',
+      (e) => e.transfer.id === offer.transfer.id && e.transfer.state === 'done',
+      WAIT_MS,
+      'the sender done',
+    );
+  });
+
+  it('uses a group across the sites: every member sees every message once', async (ctx) => {
+    requireOrSkip(ctx, check);
+    const members = [at(nodes, 0), at(nodes, 1), at(nodes, 2)];
+    const ids = [at(ready, 0).nodeId, at(ready, 1).nodeId, at(ready, 2).nodeId];
+    const [ann] = members;
+    if (ann === undefined) throw new Error('no ann');
+    const from = members.map((n) => n.events.length);
+    ann.send({ cmd: 'group-create', name: 'both sites', members: ids.slice(1) });
+    const created = await ann.waitForType(
+      'group',
+      (e) => after(ann, at(from, 0))(e) && e.change === 'created',
+      WAIT_MS,
+    );
+    const groupId = created.group.id;
+    await Promise.all(
+      members
+        .slice(1)
+        .map((n) => n.waitForType('group', (e) => e.group.id === groupId, WAIT_MS, 'the group')),
+    );
+    // Each member writes once (amy and bea never met: the relay introduces them), and waits
+    // until the other two show it.
+    const texts: string[] = [];
+    for (const [i, node] of members.entries()) {
+      const text = `group hello from ${['ann', 'amy', 'bea'][i] ?? '?'} 你好`;
+      texts.push(text);
+      node.send({ cmd: 'send', to: `group:${groupId}`, text });
+      await Promise.all(
+        members
+          .filter((_, j) => j !== i)
+          .map((other) =>
+            other.waitForType('message', (e) => e.message.text === text, WAIT_MS * 2, text),
+          ),
+      );
+    }
+    for (const node of members) {
+      const before = node.events.length;
+      node.send({ cmd: 'history', with: `group:${groupId}`, limit: 50 });
+      const history = await node.waitForType(
+        'history',
+        (e) => node.events.indexOf(e) >= before,
+        WAIT_MS,
+      );
+      for (const text of texts)
+        expect(history.messages.filter((m) => m.text === text)).toHaveLength(1);
+      // Shown once too: one message event for each text another member wrote.
+      const own = at(texts, members.indexOf(node));
+      for (const text of texts.filter((t) => t !== own))
+        expect(node.eventsOf('message').filter((e) => e.message.text === text)).toHaveLength(1);
+    }
   });
 
   it(

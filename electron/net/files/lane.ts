@@ -108,7 +108,8 @@ export class Lane {
   private async fill(): Promise<Step> {
     while (
       this.outstanding.length < this.options.maxRequests &&
-      this.outstandingBytes < this.options.windowBytes
+      this.outstandingBytes <
+        Math.min(this.options.windowBytes, this.stream.windowBytes ?? Infinity)
     ) {
       const job = await this.currentJob();
       if (job === undefined) return undefined;

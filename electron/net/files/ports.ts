@@ -99,6 +99,11 @@ export interface RecordStream {
   close(): void;
   /** Settles (never rejects) once the stream is closed, with who closed it and why. */
   readonly closed: Promise<CloseInfo>;
+  /**
+   * The channel's own bound on bytes requested and not yet received per lane, when it is
+   * tighter than the engine's (a relay lane through a broker: docs/RELAY.md, "File data").
+   */
+  readonly windowBytes?: number;
 }
 
 export interface DataChannel {

@@ -203,7 +203,12 @@ export class Relay {
    * Publishes a v2 packet to the inbox `to` names. Handshake messages expire at the broker with
    * the handshake, sealed records with their session. Resolves true once the broker has it.
    */
-  send(bytes: Uint8Array, to: RelayRoute, meta: SendMeta): Promise<boolean> {
+  send(
+    bytes: Uint8Array,
+    to: RelayRoute,
+    meta: SendMeta,
+    options: { readonly expirySeconds?: number; readonly log?: boolean } = {},
+  ): Promise<boolean> {
     const connection = this.connections[to.port];
     if (connection === undefined || !connection.connected) {
       this.deps.counters.sendErrors += 1;
@@ -211,7 +216,8 @@ export class Relay {
     }
     const topic = relayTopics.inbox(to.address, this.deps.nodeId);
     const handshake = bytes[0] !== 0xfb;
-    const expirySeconds = handshake ? RELAY_HANDSHAKE_EXPIRY_S : RELAY_RECORD_EXPIRY_S;
+    const expirySeconds =
+      options.expirySeconds ?? (handshake ? RELAY_HANDSHAKE_EXPIRY_S : RELAY_RECORD_EXPIRY_S);
     return connection.publish(topic, bytes, { qos: 1, expirySeconds }).then((ok) => {
       if (!ok) {
         this.deps.counters.sendErrors += 1;
@@ -220,9 +226,36 @@ export class Relay {
       const counters = this.deps.counters;
       counters.relaySent += 1;
       counters.bytesSent += bytes.byteLength;
-      this.record('out', bytes, connection.broker, topic, meta);
+      if (options.log !== false) this.record('out', bytes, connection.broker, topic, meta);
       return true;
     });
+  }
+
+  /**
+   * One packet log entry for traffic logged in summary (file data lanes through the relay: one
+   * entry per lane, direction and second), without the bytes.
+   */
+  note(direction: 'in' | 'out', size: number, route: RelayRoute, meta: SendMeta): void {
+    const topic =
+      direction === 'out'
+        ? relayTopics.inbox(route.address, this.deps.nodeId)
+        : relayTopics.inbox(this.deps.nodeId, route.address);
+    const entry = this.deps.log.add(
+      {
+        at: this.deps.now(),
+        direction,
+        transport: 'relay',
+        local: route.broker,
+        remote: topic,
+        size,
+        kind: meta.kind ?? 'unknown',
+        summary: meta.summary ?? '',
+        ...(meta.peerId === undefined ? {} : { peerId: meta.peerId }),
+      },
+      new Uint8Array(0),
+      false,
+    );
+    this.deps.logged(entry);
   }
 
   /** The nickname changed: a new directory entry (at most one per 30 s; the latest wins). */

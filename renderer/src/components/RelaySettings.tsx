@@ -45,7 +45,7 @@ export function RelaySettings(props: {
   const { t } = useTranslation();
   const statuses = useAppStore((s) => s.self?.relays ?? []);
   const errorRow = rowOf(props.error);
-  const set = (i: number, field: keyof RelayDraft, value: string) =>
+  const set = (i: number, field: keyof RelayDraft, value: string | boolean) =>
     props.onRelays(props.relays.map((r, j) => (j === i ? { ...r, [field]: value } : r)));
   const remove = (i: number) => props.onRelays(props.relays.filter((_, j) => j !== i));
   return (
@@ -59,7 +59,11 @@ export function RelaySettings(props: {
         const id = `settings-relay-${i}`;
         const invalid = errorRow === i;
         const status = statusFor(statuses, r.url);
-        const field = (name: keyof RelayDraft, label: string, type = 'text') => (
+        const field = (
+          name: 'url' | 'username' | 'password' | 'caFile',
+          label: string,
+          type = 'text',
+        ) => (
           <label className="relay-field" htmlFor={`${id}-${name}`}>
             <span className="field-label">{label}</span>
             <input
@@ -91,7 +95,23 @@ export function RelaySettings(props: {
             {field('url', t('settings.relayUrl'))}
             <div className="relay-pair">
               {field('username', t('settings.relayUser'))}
-              {field('password', t('settings.relayPassword'), 'password')}
+              {r.passwordSet && r.password === '' ? (
+                <div className="relay-field">
+                  <span className="field-label">{t('settings.relayPassword')}</span>
+                  <span className="relay-password-saved">
+                    {t('settings.relayPasswordSaved')} ·{' '}
+                    <button
+                      type="button"
+                      className="link-button"
+                      onClick={() => set(i, 'passwordSet', false)}
+                    >
+                      {t('settings.relayPasswordReplace')}
+                    </button>
+                  </span>
+                </div>
+              ) : (
+                field('password', t('settings.relayPassword'), 'password')
+              )}
             </div>
             {field('caFile', t('settings.relayCa'))}
             <p className="field-hint">

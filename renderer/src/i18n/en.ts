@@ -528,6 +528,8 @@ export const en = {
     relayUrl: 'Broker URL',
     relayUser: 'User',
     relayPassword: 'Password',
+    relayPasswordSaved: 'Password saved',
+    relayPasswordReplace: 'Replace',
     relayPasswordNote: 'Kept unencrypted in this profile’s settings on this computer.',
     relayCa: 'CA file (PEM)',
     relayCaHint: 'For mqtts:// with your own CA; empty: the system’s CAs',

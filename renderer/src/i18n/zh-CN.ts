@@ -521,6 +521,8 @@ export const zhCN: Resources = {
     relayUrl: '代理地址',
     relayUser: '用户名',
     relayPassword: '密码',
+    relayPasswordSaved: '密码已保存',
+    relayPasswordReplace: '更换',
     relayPasswordNote: '以明文保存在本机此配置文件的设置中。',
     relayCa: 'CA 文件（PEM）',
     relayCaHint: '用于自建 CA 的 mqtts://；留空则使用系统的 CA',

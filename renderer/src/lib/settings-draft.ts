@@ -16,6 +16,8 @@ export interface RelayDraft {
   readonly url: string;
   readonly username: string;
   readonly password: string;
+  /** Main keeps a password for this broker; the form shows "Password saved · Replace". */
+  readonly passwordSet: boolean;
   readonly caFile: string;
 }
 
@@ -29,7 +31,13 @@ export type Draft = Readonly<
   }
 >;
 
-export const EMPTY_RELAY: RelayDraft = { url: '', username: '', password: '', caFile: '' };
+export const EMPTY_RELAY: RelayDraft = {
+  url: '',
+  username: '',
+  password: '',
+  passwordSet: false,
+  caFile: '',
+};
 
 export type ErrorKey =
   | 'required'
@@ -62,6 +70,7 @@ export function toDraft(s: Settings): Draft {
       url: r.url,
       username: r.username ?? '',
       password: r.password ?? '',
+      passwordSet: r.passwordSet === true,
       caFile: r.caFile ?? '',
     })),
   };
@@ -87,7 +96,11 @@ function checkRelays(rows: readonly RelayDraft[]): Checked<RelaySetting[]> {
     const parsed = relaySettingSchema.safeParse({
       url: row.url,
       ...(row.username === '' ? {} : { username: row.username }),
-      ...(row.password === '' ? {} : { password: row.password }),
+      ...(row.password === ''
+        ? row.passwordSet
+          ? { passwordSet: true }
+          : {}
+        : { password: row.password }),
       ...(caFile === '' ? {} : { caFile }),
     });
     if (!parsed.success) return { ok: false, error: { key: 'relayTooLong', params: { n } } };

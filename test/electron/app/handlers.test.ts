@@ -105,6 +105,27 @@ describe('call handlers', () => {
     expect(await call('settings:get')).toEqual(before);
   });
 
+  it('keeps relay passwords in main: settings answer "a password is set", and a row without one keeps it', async () => {
+    const url = 'mqtt://127.0.0.1:1';
+    const relay = { url, username: 'node', password: 's3cret-pw' };
+    const set = await call('settings:set', { relays: [relay] });
+    expect(JSON.stringify(set)).not.toContain('s3cret-pw');
+    const got = await call('settings:get');
+    expect(got).toMatchObject({ ok: true, value: { relays: [{ url, passwordSet: true }] } });
+    expect(JSON.stringify(got)).not.toContain('s3cret-pw');
+    // The form sends the row back with the flag only: the stored password stays.
+    await call('settings:set', { relays: [{ url, username: 'node', passwordSet: true }] });
+    expect(await call('settings:get')).toMatchObject({
+      value: { relays: [{ url, passwordSet: true }] },
+    });
+    // A row with neither clears it.
+    await call('settings:set', { relays: [{ url, username: 'node' }] });
+    const cleared = await call('settings:get');
+    expect(cleared).toMatchObject({ value: { relays: [{ url, username: 'node' }] } });
+    expect(JSON.stringify(cleared)).not.toContain('passwordSet');
+    await call('settings:set', { relays: [] });
+  });
+
   it('answers contacts:add with the endpoint, and a bad address with its field', async () => {
     expect(await call('contacts:add', { address: '127.0.0.1' })).toMatchObject({
       ok: true,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IncomingRecord, OutgoingRecord } from '../../../electron/net/persistence';
 import { openStore } from '../../../electron/store/open-store';
 import type { Store } from '../../../electron/store/store';
+import type { PeerInfo } from '../../../shared/domain';
 import { useTempDirs } from '../../helpers/temp-dir';
 
 const tempDir = useTempDirs();
@@ -208,6 +209,29 @@ describe('Store', () => {
       expect(store.listPeers()).toEqual([
         { ...peer, address: '10.0.0.9', port: 4001, path: moved, lastSeen: 9, online: false },
       ]);
+    });
+  });
+
+  it('keeps the broker of a contact known only through the relay', () => {
+    withStore((store) => {
+      const peer: PeerInfo = {
+        id: 'relayonly',
+        nick: 'far',
+        host: 'far-host',
+        address: '',
+        port: 0,
+        path: { kind: 'relay', broker: 'relay.example.org:8883' },
+        tcpPort: null,
+        status: 'online',
+        online: true,
+        firstSeen: 1,
+        lastSeen: 5,
+      };
+      store.upsertPeer(peer);
+      expect(store.listPeers()).toEqual([{ ...peer, online: false }]);
+      // A later save without a broker name (none known at that moment) keeps the stored one.
+      store.upsertPeer({ ...peer, path: { kind: 'relay', broker: '' }, lastSeen: 6 });
+      expect(store.listPeers()[0]?.path).toEqual(peer.path);
     });
   });
 
