@@ -9,6 +9,7 @@ import { useAppStore } from '../store/context';
 import { EmojiPicker } from './EmojiPicker';
 import { Icon } from './Icon';
 import { Isolated } from './PeerName';
+import { PastedImage, pastedImage } from './PastedImage';
 import { SizeIndicator, sizeLevel } from './SizeIndicator';
 
 /** The composer grows with its text up to this share of the conversation's height. */
@@ -78,6 +79,8 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [picking, setPicking] = useState(false);
+  /** A pasted image waiting for Send or Cancel. */
+  const [pasted, setPasted] = useState<File | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const reply: MessageReply | undefined = useMemo(
     () =>
@@ -170,6 +173,17 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
           <Isolated text={(v) => t(note, v)} names={{ nick: { id: peerId, nick: props.nick } }} />
         </p>
       )}
+      {pasted !== null && (
+        <PastedImage
+          peerId={peerId}
+          nick={props.nick}
+          image={pasted}
+          onDone={() => {
+            setPasted(null);
+            input.current?.focus();
+          }}
+        />
+      )}
       <textarea
         ref={input}
         className="composer-input"
@@ -179,6 +193,13 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
         placeholder={t('composer.placeholder')}
         onChange={(e) => change(e.target.value)}
         onKeyDown={onKeyDown}
+        onPaste={(e) => {
+          if (props.stranger) return;
+          const image = pastedImage(e.clipboardData);
+          if (image === undefined) return;
+          e.preventDefault();
+          setPasted(image);
+        }}
         onBlur={() => void flushDrafts()}
       />
       <div className="composer-bar">

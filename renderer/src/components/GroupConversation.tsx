@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { useFileDrop } from './FileDrop';
 import type { GroupInfo } from '../../../shared/domain';
 import { groupConversationId } from '../../../shared/protocol/groups';
 import { useAppStore } from '../store/context';
@@ -49,8 +50,14 @@ export function GroupConversation(props: { group: GroupInfo }) {
   const g = props.group;
   const id = groupConversationId(g.id);
   const selecting = useAppStore((s) => s.selection !== null && s.selection.peerId === id);
+  const drop = useFileDrop({ kind: 'refuse', reason: 'group' });
   return (
-    <main className="conversation" aria-label={t('groups.conversation', { name: g.name })}>
+    <main
+      className="conversation"
+      aria-label={t('groups.conversation', { name: g.name })}
+      {...drop.props}
+    >
+      {drop.overlay}
       <GroupHeader group={g} />
       <MessageList key={id} peerId={id} nick={g.name} />
       {selecting ? (
