@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MAX_PASTED_IMAGE_BYTES } from '../../../shared/ipc/schemas';
 import { formatBytes } from '../lib/format';
@@ -24,8 +24,14 @@ export function PastedImage(props: {
   const sendImage = useAppStore((s) => s.sendImage);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const url = useMemo(() => URL.createObjectURL(props.image), [props.image]);
-  useEffect(() => () => URL.revokeObjectURL(url), [url]);
+  const [url, setUrl] = useState<string | null>(null);
+  // Made and revoked by the same effect (StrictMode runs effects twice: a URL made outside would
+  // be revoked by the first cleanup and leave a broken image).
+  useEffect(() => {
+    const made = URL.createObjectURL(props.image);
+    setUrl(made);
+    return () => URL.revokeObjectURL(made);
+  }, [props.image]);
   const tooBig = props.image.size > MAX_PASTED_IMAGE_BYTES;
   const send = () => {
     setBusy(true);
@@ -42,7 +48,11 @@ export function PastedImage(props: {
       role="group"
       aria-label={t('files.paste.label', { nick: props.nick })}
     >
-      <img className="pasted-thumb" src={url} alt="" />
+      {url === null ? (
+        <span className="pasted-thumb" />
+      ) : (
+        <img className="pasted-thumb" src={url} alt="" />
+      )}
       <div className="pasted-text">
         <span className="transfer-name">{t('files.paste.name')}</span>
         <span className="transfer-summary">{formatBytes(props.image.size, i18n.language)}</span>

@@ -5,6 +5,7 @@ import { act, fireEvent, screen, within } from '@testing-library/react';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../shared/domain';
 import { IpcFailure } from '../../../shared/ipc/contract';
+import type { Settings } from '../../../shared/ipc/schemas';
 import type { TransferFileInfo, TransferInfo } from '../../../shared/transfers';
 import { makeMessage, makeSettings, sampleData } from '../fake-backend';
 import { NOW, renderApp } from '../render-app';
@@ -312,12 +313,8 @@ describe('the transfers view', () => {
         'files:files': () => [],
         'files:retry': ({ id }) => {
           retried.push(id);
-          return {
-            ...failedFolder,
-            state: 'active',
-            reason: undefined,
-            updatedAt: NOW + 9,
-          } as TransferInfo;
+          const { reason: _reason, ...rest } = failedFolder;
+          return { ...rest, state: 'active', updatedAt: NOW + 9 };
         },
       },
     });
@@ -378,7 +375,7 @@ describe('Settings › Files', () => {
         'files:pick': () => ({ paths: ['/home/me/Downloads'] }),
         'settings:set': (patch) => {
           saved.push(patch);
-          return makeSettings(patch);
+          return makeSettings(patch as Partial<Settings>);
         },
       },
     });
