@@ -4,9 +4,14 @@ import { defineConfig, type Plugin } from 'vite';
 
 const ROOT = import.meta.dirname;
 
-/** Where the command-line node is built: one ESM file, run by bin/packet-chat.js and the tests. */
+/**
+ * Where the command-line node is built: one ESM entry file, run by bin/packet-chat.js and the
+ * tests, and beside it in `chunks/` the parts it loads only when needed (`import()`): MQTT.js when
+ * a relay is configured, the @noble fallbacks when a node:crypto primitive fails its self-test.
+ */
 export const CLI_OUT_DIR = path.join(ROOT, 'dist-cli');
 export const CLI_BUNDLE = 'packet-chat.js';
+export const CLI_CHUNKS = 'chunks';
 
 /**
  * CommonJS packages (MQTT.js and its dependencies) require Node's built-ins by their bare names
@@ -26,10 +31,14 @@ function nodePrefixedBuiltins(): Plugin {
 }
 
 /**
- * `vite build --config vite.cli.config.ts`: the headless node (`electron/cli/main.ts`) as one
- * Node ESM file. An SSR build is Vite's Node target (https://vite.dev/guide/ssr#building-for-production);
- * `noExternal: true` bundles every package (zod, …), so only `node:*` built-ins stay imports and
- * the file runs without node_modules. Not minified, so stack traces name our functions.
+ * `vite build --config vite.cli.config.ts`: the headless node (`electron/cli/main.ts`) as Node
+ * ESM. An SSR build is Vite's Node target (https://vite.dev/guide/ssr#building-for-production);
+ * `noExternal: true` bundles every package (zod, …), so only `node:*` built-ins and the build's
+ * own chunks are imports and the folder runs without node_modules. Each dynamic `import()` is a
+ * chunk of its own: code the idle node never runs is then neither read nor compiled (the idle
+ * node's memory, docs/BENCHMARKS.md "Idle CLI memory"). Chunk names carry a content hash, so a
+ * rebuild never changes a chunk a running node may still load. Not minified, so stack traces name
+ * our functions.
  */
 export default defineConfig({
   root: ROOT,
@@ -43,7 +52,11 @@ export default defineConfig({
     minify: false,
     reportCompressedSize: false,
     rolldownOptions: {
-      output: { format: 'es', entryFileNames: CLI_BUNDLE, codeSplitting: false },
+      output: {
+        format: 'es',
+        entryFileNames: CLI_BUNDLE,
+        chunkFileNames: (chunk) => `${CLI_CHUNKS}/${chunkName(chunk.facadeModuleId)}-[hash].js`,
+      },
     },
   },
   ssr: { target: 'node', noExternal: true },
@@ -53,6 +66,13 @@ export default defineConfig({
   json: { namedExports: false, stringify: true },
   plugins: [nodePrefixedBuiltins(), asciiOnly()],
 });
+
+/** A chunk is named after the package it starts in (`mqtt`, `noble-crypto`), not `index`. */
+function chunkName(facade: string | null): string {
+  if (facade === null) return 'shared';
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(facade)?.[1];
+  return (pkg ?? path.basename(facade).replace(/\.[^.]+$/, '')).replace(/[^a-z0-9-]+/gi, '-');
+}
 
 /**
  * Every character above U+007F in the bundle written as a \u escape (valid in strings, regular

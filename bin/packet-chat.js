@@ -29,6 +29,8 @@ const REQUIRED_MAJOR = 24;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(ROOT, 'dist-cli');
 const BUNDLE = join(OUT_DIR, 'packet-chat.js');
+/** The parts the bundle loads only when needed (vite.cli.config.ts). */
+const CHUNKS = 'chunks';
 /** The project's own Node 24: the `node` devDependency's binary. */
 const OWN_NODE = join(
   ROOT,
@@ -140,9 +142,26 @@ function build(reason) {
     [vite, 'build', '--config', 'vite.cli.config.ts', '--outDir', scratch],
     { cwd: ROOT, stdio: ['ignore', 2, 2] },
   );
-  if (result.status === 0) renameSync(join(scratch, 'packet-chat.js'), BUNDLE);
+  if (result.status === 0) install(scratch);
   rmSync(scratch, { recursive: true, force: true });
   if (result.status !== 0) fail('building the command-line node failed (Vite says why above).');
+}
+
+/**
+ * Moves a build into dist-cli/: the chunks first (their names carry a content hash, so none that
+ * an older entry file imports is changed), then the entry, then the old build's chunks (a node
+ * loads its chunks while it starts: the relays and the crypto self-test are set up then).
+ * test/helpers/build-cli.ts does the same.
+ */
+function install(scratch) {
+  const chunks = join(OUT_DIR, CHUNKS);
+  mkdirSync(chunks, { recursive: true });
+  const fresh = existsSync(join(scratch, CHUNKS)) ? readdirSync(join(scratch, CHUNKS)) : [];
+  for (const name of fresh) renameSync(join(scratch, CHUNKS, name), join(chunks, name));
+  renameSync(join(scratch, 'packet-chat.js'), BUNDLE);
+  for (const name of readdirSync(chunks)) {
+    if (!fresh.includes(name)) rmSync(join(chunks, name), { force: true });
+  }
 }
 
 const major = Number(process.versions.node.split('.')[0]);

@@ -120,6 +120,8 @@ export interface Contact extends PeerInfo {
   readonly fingerprint?: string;
   /** For `key-changed`: the node id and fingerprint the contact now uses. */
   readonly keyChange?: { readonly to: string; readonly fingerprint: string };
+  /** IPMsg peers: the encoding our texts to it are sent in (the composer counts in it). */
+  readonly textEncoding?: 'utf-8' | 'gb18030' | 'cp932';
 }
 
 // --- messages --------------------------------------------------------------------------------------
@@ -184,6 +186,11 @@ export interface ChatMessage {
   readonly reply?: MessageReply;
   /** A file offer, shown as a card; `text` then lists its names (for search results and the CLI). */
   readonly file?: FileCard;
+  /**
+   * Sent messages only: when the peer said it read this message (an IPMsg READMSG for a sealed
+   * message; the `message-read` event brings it live). Absent unless the peer said so.
+   */
+  readonly readAt?: number;
 }
 
 /** How far one group message (or one multi-send) got: "delivered to 5 of 6, waiting for carol". */

@@ -8,12 +8,13 @@ import type {
   EventPayloads,
   EventSink,
 } from '../../shared/ipc/contract';
-import type { IpmsgNode, StorageHealth } from '../net/index';
+import { prepareCryptoProvider, type IpmsgNode, type StorageHealth } from '../net/index';
 import type { ProfileLock, ProfileRequest } from '../store/profiles';
 import { peerContactChange, selfInfo, strangerContact } from './contacts';
 import { EngineTransferRoute } from './engine-transfers';
 import { createHandlers } from './handlers';
 import { IpmsgContacts, MergedPacketLog, type IpmsgLaunch, type LiveBridge } from './ipmsg-bridge';
+import { storeCards, storeTransferRecords } from './ipmsg-transfer-keeping';
 import { IpmsgTransferRoute } from './ipmsg-transfers';
 import { Session, type SessionOptions } from './session';
 import { DEFAULT_SETTINGS } from './settings';
@@ -224,19 +225,35 @@ export function createBackend(options: BackendOptions): Backend {
       return undefined;
     }
     packetLog = new MergedPacketLog();
+    const onStorageError = (error: unknown) =>
+      emit('notice', {
+        level: 'error',
+        code: 'storage-failed',
+        message: `A file transfer could not be saved: ${error instanceof Error ? error.message : String(error)}`,
+      });
     t.add(
-      new IpmsgTransferRoute(s.ipmsg, t.report, (id, name, error) =>
-        emit('notice', {
-          level: 'warning',
-          code: 'transfer-file-failed',
-          message: `${name} (${id}) did not arrive: ${error}`,
-        }),
+      new IpmsgTransferRoute(
+        s.ipmsg,
+        t.report,
+        (id, name, error) =>
+          emit('notice', {
+            level: 'warning',
+            code: 'transfer-file-failed',
+            message: `${name} (${id}) did not arrive: ${error}`,
+          }),
+        {
+          records: storeTransferRecords(s.store),
+          cards: storeCards(s.store, emit, onStorageError),
+          onStorageError,
+        },
       ),
     );
     return wireIpmsg(s, s.ipmsg, packetLog);
   }
 
   async function start(): Promise<void> {
+    // The crypto self-test, with @noble loaded only if a node:crypto primitive fails it.
+    if (options.node?.crypto === undefined) await prepareCryptoProvider();
     const s = Session.open({
       ...(options.profile === undefined ? {} : { profile: options.profile }),
       ...(options.lock === undefined ? {} : { lock: options.lock }),

@@ -5,13 +5,14 @@ import {
   type SelfInfo,
 } from '../../shared/ipc/contract';
 import type { Settings } from '../../shared/ipc/schemas';
+import { isIpmsgPeerId } from '../../shared/ipmsg-id';
 import { isStrangerId } from '../../shared/stranger-id';
 import { NodeError, type PacketChatNode } from '../net/index';
 import type { StoredSettings } from '../store/store';
 import { contactList, resolveConversation } from './contacts';
 import { createGroupCalls } from './group-calls';
 import { sayHello } from './hello';
-import { ipmsgCalls, type IpmsgRouting } from './ipmsg-handlers';
+import { ipmsgCalls, withReadTimes, type IpmsgRouting } from './ipmsg-handlers';
 import type { LiveBridge, MergedPacketLog } from './ipmsg-bridge';
 import type { Session } from './session';
 import { fileHandlers } from './transfer-handlers';
@@ -142,13 +143,15 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
     'messages:history': ({ peerId, before, limit }) => {
       const { node, store } = running();
       const id = lookedAt(node, resolve(node, peerId));
-      return store.reads.history(id, {
+      const page = store.reads.history(id, {
         limit,
         ...(before === undefined ? {} : { before }),
       });
+      return isIpmsgPeerId(id) ? withReadTimes(store, page) : page;
     },
-    'messages:send': ({ peerId, text, reply }) =>
-      ipmsg.sendText(peerId, text) ?? nodeCall(() => running().node.sendText(peerId, text, reply)),
+    'messages:send': ({ peerId, text, reply, sealed }) =>
+      ipmsg.sendText(peerId, text, sealed === true) ??
+      nodeCall(() => running().node.sendText(peerId, text, reply)),
     'messages:retry': ({ messageId }) => {
       try {
         running().node.retry(messageId);

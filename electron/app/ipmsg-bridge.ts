@@ -131,6 +131,7 @@ export function ipmsgContact(peer: IpmsgPeer): Contact {
     trust: 'not-encrypted',
     protocol: 'ipmsg',
     badge: peer.badge,
+    textEncoding: peer.encoding,
     id: peer.id,
     nick: peer.nick,
     host: peer.host,

@@ -2,7 +2,7 @@
 // bare IP) go to it, everything else to the PacketChat node as before. The IPC contract does not
 // change for callers (docs/IPMSG.md, "Wiring", step 6).
 import { isIPv4 } from '../../shared/address';
-import type { ChatMessage, Contact, SocketsSnapshot } from '../../shared/domain';
+import type { ChatMessage, Contact, HistoryPage, SocketsSnapshot } from '../../shared/domain';
 import { IpcFailure } from '../../shared/ipc/contract';
 import type { Settings } from '../../shared/ipc/schemas';
 import { isIpmsgPeerId } from '../../shared/ipmsg-id';
@@ -10,6 +10,7 @@ import { IpmsgError } from '../net/index';
 import { withoutTwins, type LiveBridge } from './ipmsg-bridge';
 import { ipmsgStorePersistence } from './ipmsg-persistence';
 import type { Session } from './session';
+import type { Store } from '../store/store';
 
 export interface IpmsgRouting {
   /** The conversation id of `ref` when it names an IPMsg peer (`ipmsg:IP`, or its bare IP). */
@@ -19,7 +20,7 @@ export interface IpmsgRouting {
   /** A bare IP added by hand is asked on IPMsg's port too. */
   addTarget(address: string): void;
   /** Sends when `peerId` is an IPMsg peer; undefined when it is not one. */
-  sendText(peerId: string, text: string): ChatMessage | undefined;
+  sendText(peerId: string, text: string, sealed?: boolean): ChatMessage | undefined;
   /** Retries an IPMsg message; false when the bridge does not know it. */
   retry(messageId: string): boolean;
   /** The conversation was read: READMSG for its sealed IPMsg messages. */
@@ -58,6 +59,20 @@ function ipmsgCall<T>(call: () => T): T {
   }
 }
 
+/** A page of an IPMsg conversation with the read notices its peer sent (`readAt`). */
+export function withReadTimes(store: Store, page: HistoryPage): HistoryPage {
+  const sent = page.messages.filter((m) => m.direction === 'out').map((m) => m.id);
+  const times = store.ipmsg.readTimes(sent);
+  if (times.size === 0) return page;
+  return {
+    ...page,
+    messages: page.messages.map((m) => {
+      const at = times.get(m.id);
+      return at === undefined ? m : { ...m, readAt: at };
+    }),
+  };
+}
+
 export function ipmsgCalls(
   running: () => Session,
   bridge: () => LiveBridge | undefined,
@@ -86,11 +101,11 @@ export function ipmsgCalls(
     addTarget(address) {
       if (isIPv4(address.trim())) bridge()?.node.addTarget(address.trim());
     },
-    sendText(peerId, text) {
+    sendText(peerId, text, sealed = false) {
       const id = isIpmsgPeerId(peerId.trim()) ? peerId.trim() : byAddress(peerId);
       if (id === undefined) return undefined;
       const { node } = live();
-      return ipmsgCall(() => node.sendText(id, text));
+      return ipmsgCall(() => node.sendText(id, text, { sealed }));
     },
     retry(messageId) {
       const b = bridge();

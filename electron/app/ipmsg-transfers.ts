@@ -2,8 +2,10 @@
 // Transfers. An IPMsg offer (files and folders in one SENDMSG) is one transfer; its id is the
 // module's offer id (`ipmsg:IP#packetNo` received, `ipmsg:IP#out-…` sent). Accepting fetches
 // every item in turn (GETFILEDATA / GETDIRFILES); the sender's side follows the peer's fetches.
+// Each transfer is kept in `transfers` and shows as a card in its conversation
+// (ipmsg-transfer-keeping.ts), as PacketChat transfers do.
 import path from 'node:path';
-import { isIpmsgPeerId } from '../../shared/ipmsg-id';
+import { ipmsgAddress, isIpmsgPeerId } from '../../shared/ipmsg-id';
 import type {
   TransferDoneFile,
   TransferDirection,
@@ -18,6 +20,13 @@ import {
   type IpmsgTransferProgress,
 } from '../net/index';
 import { hashItem, MAX_HASHED_FILES } from './file-hashes';
+import {
+  afterRestart,
+  ipmsgCard,
+  type IpmsgCards,
+  type IpmsgTransferRecord,
+  type IpmsgTransferRecords,
+} from './ipmsg-transfer-keeping';
 import { transferError } from './ipmsg-transfer-error';
 import { RateMeter } from './rate-meter';
 import {
@@ -40,6 +49,8 @@ interface Slot {
   readonly name: string;
   readonly kind: 'file' | 'folder' | 'other';
   readonly size: number;
+  /** Received offers: the sender's time stamp (seconds), to know the offer again after a restart. */
+  readonly mtime?: number;
   bytesDone: number;
   state: SlotState;
   /** Where it was written (receive) or is read from (send). */
@@ -53,11 +64,19 @@ interface Entry {
   readonly slots: Slot[];
   readonly createdAt: number;
   state: TransferState;
-  reason?: TransferReason;
+  reason?: Extract<TransferReason, 'files-failed' | 'refused'>;
   dir?: string;
   updatedAt: number;
   lastProgressAt: number;
   readonly meter: RateMeter;
+}
+
+/** Where transfers are kept and shown; without it they live in memory only (tests). */
+export interface IpmsgTransferKeeping {
+  readonly records: IpmsgTransferRecords;
+  readonly cards: IpmsgCards;
+  /** A record could not be stored (the transfer goes on; a restart would not know this step). */
+  readonly onStorageError: (error: unknown) => void;
 }
 
 export class IpmsgTransferRoute implements TransferRoute {
@@ -68,11 +87,13 @@ export class IpmsgTransferRoute implements TransferRoute {
     private readonly report: TransferSink,
     /** An item of an accepted offer failed; the transfer goes on with the others. */
     private readonly onFileFailed: (id: string, name: string, error: string) => void,
+    private readonly keeping?: IpmsgTransferKeeping,
     private readonly now: () => number = Date.now,
   ) {
     ipmsg.on('file-offer', (offer) => this.offered(offer));
     ipmsg.on('transfer', (progress) => this.progress(progress));
     ipmsg.on('offer-released', (release) => this.released(release));
+    this.restore();
   }
 
   servesPeer(peerId: string): boolean {
@@ -112,6 +133,7 @@ export class IpmsgTransferRoute implements TransferRoute {
         path: f.path,
       })),
     );
+    this.keeping?.cards.sent(offer.message, ipmsgCard(entry.id, entry.slots));
     return this.info(entry);
   }
 
@@ -165,6 +187,26 @@ export class IpmsgTransferRoute implements TransferRoute {
     return Promise.resolve(this.info(entry));
   }
 
+  /** Fetches the items that failed (a download a restart cut short, too) again, into the same folder. */
+  retry(id: string): Promise<TransferInfo> {
+    const entry = this.entry(id, 'receive');
+    const dir = entry.dir;
+    if (entry.state !== 'failed' || dir === undefined)
+      throw new TransferError('wrong-state', `${id} is ${entry.state}, not failed`);
+    for (const slot of entry.slots)
+      if (slot.state === 'failed') {
+        slot.state = 'pending';
+        slot.bytesDone = 0;
+      }
+    delete entry.reason;
+    this.change(entry, 'accepted');
+    const accepted = this.info(entry);
+    this.fetchAll(entry, dir).catch((error: unknown) => {
+      this.onFileFailed(entry.id, entry.slots[0]?.name ?? '', String(error));
+    });
+    return Promise.resolve(accepted);
+  }
+
   private release(entry: Entry): void {
     try {
       this.ipmsg.declineOffer(entry.id);
@@ -175,7 +217,7 @@ export class IpmsgTransferRoute implements TransferRoute {
 
   private offered(offer: IpmsgIncomingOffer): void {
     if (offer.shared) return; // iptux's list of shared files answers askShared(): not an offer
-    this.add(
+    const entry = this.add(
       offer.offerId,
       offer.peerId,
       'receive',
@@ -184,14 +226,24 @@ export class IpmsgTransferRoute implements TransferRoute {
         name: f.name,
         kind: f.kind,
         size: f.size,
+        mtime: f.mtime,
         bytesDone: 0,
         state: 'pending',
       })),
     );
+    const port = this.ipmsg.findPeer(offer.peerId)?.port ?? this.ipmsg.info().port;
+    this.keeping?.cards.received({
+      peerId: offer.peerId,
+      packetNo: offer.packetNo,
+      at: offer.at,
+      remote: `${ipmsgAddress(offer.peerId) ?? ''}:${String(port)}`,
+      card: ipmsgCard(entry.id, entry.slots),
+    });
   }
 
   private async fetchAll(entry: Entry, dir: string): Promise<void> {
     for (const slot of entry.slots) {
+      if (slot.state === 'done') continue; // a retry fetches only what failed
       if (slot.kind === 'other') {
         slot.state = 'failed';
         this.onFileFailed(entry.id, slot.name, 'neither a file nor a folder');
@@ -263,6 +315,7 @@ export class IpmsgTransferRoute implements TransferRoute {
       entry.reason = 'files-failed';
     }
     entry.updatedAt = this.now();
+    this.keep(entry);
     this.report(this.info(entry), files);
   }
 
@@ -281,8 +334,98 @@ export class IpmsgTransferRoute implements TransferRoute {
     };
     this.entries.set(id, entry);
     this.forgetOld();
+    this.keep(entry);
     this.report(this.info(entry));
     return entry;
+  }
+
+  /** The transfers of earlier runs, as a restart leaves them (afterRestart). */
+  private restore(): void {
+    if (this.keeping === undefined) return;
+    const now = this.now();
+    let records: IpmsgTransferRecord[];
+    try {
+      records = this.keeping.records.load();
+    } catch (error) {
+      this.keeping.onStorageError(error);
+      return;
+    }
+    for (const stored of records) {
+      const record = afterRestart(stored, now);
+      const entry: Entry = {
+        id: record.id,
+        peerId: record.peerId,
+        direction: record.direction,
+        state: record.state,
+        ...(record.reason === undefined ? {} : { reason: record.reason }),
+        ...(record.dir === undefined ? {} : { dir: record.dir }),
+        createdAt: record.createdAt,
+        updatedAt: record.updatedAt,
+        slots: record.slots.map(({ mtime, path: at, ...s }) => ({
+          ...s,
+          ...(mtime === undefined ? {} : { mtime }),
+          ...(at === undefined ? {} : { path: at }),
+        })),
+        lastProgressAt: now,
+        meter: new RateMeter(now),
+      };
+      this.entries.set(entry.id, entry);
+      if (record !== stored) this.keep(entry);
+      if (entry.direction === 'receive' && (entry.state === 'offered' || entry.state === 'failed'))
+        this.knowOfferAgain(entry);
+    }
+  }
+
+  /** Tells the module about an offer of an earlier run, so Accept, Decline and Retry work. */
+  private knowOfferAgain(entry: Entry): void {
+    const packetNo = Number(entry.id.slice(entry.id.lastIndexOf('#') + 1));
+    if (!Number.isSafeInteger(packetNo)) return;
+    this.ipmsg.restoreOffer({
+      offerId: entry.id,
+      peerId: entry.peerId,
+      packetNo,
+      shared: false,
+      at: entry.createdAt,
+      files: entry.slots.map((s) => ({
+        fileId: s.fileId,
+        name: s.name,
+        size: s.size,
+        mtime: s.mtime ?? 0,
+        kind: s.kind,
+      })),
+    });
+  }
+
+  private keep(entry: Entry): void {
+    if (this.keeping === undefined) return;
+    try {
+      this.keeping.records.save(this.record(entry));
+    } catch (error) {
+      this.keeping.onStorageError(error);
+    }
+  }
+
+  private record(entry: Entry): IpmsgTransferRecord {
+    return {
+      id: entry.id,
+      peerId: entry.peerId,
+      direction: entry.direction,
+      state: entry.state,
+      ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+      ...(entry.dir === undefined ? {} : { dir: entry.dir }),
+      createdAt: entry.createdAt,
+      updatedAt: entry.updatedAt,
+      slots: entry.slots.map((s) => ({
+        fileId: s.fileId,
+        name: s.name,
+        kind: s.kind,
+        size: s.size,
+        ...(s.mtime === undefined ? {} : { mtime: s.mtime }),
+        bytesDone: s.bytesDone,
+        state: s.state,
+        ...(s.path === undefined ? {} : { path: s.path }),
+      })),
+    };
   }
 
   private forgetOld(): void {
@@ -295,6 +438,7 @@ export class IpmsgTransferRoute implements TransferRoute {
   private change(entry: Entry, state: TransferState): void {
     entry.state = state;
     entry.updatedAt = this.now();
+    this.keep(entry);
     this.report(this.info(entry));
   }
 

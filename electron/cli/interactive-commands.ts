@@ -4,7 +4,17 @@ import type { ChatMessage } from '../../shared/domain';
 import { MAX_NICK_LENGTH } from '../../shared/protocol/constants';
 import { isNodeId } from '../../shared/protocol/relay';
 import { CallError, type Call } from './call';
-import { messageLine, peerLabel, peersList, type Ui } from './format';
+import { messageLine, nameOf, peerLabel, peersList, type Ui } from './format';
+import {
+  looksLikeId,
+  namesText,
+  offerFor,
+  shortId,
+  splitWords,
+  transfersList,
+  typedPath,
+  whatText,
+} from './interactive-files';
 import type { PeerDirectory } from './peer-directory';
 import { safeName } from './terminal-text';
 
@@ -23,6 +33,9 @@ export interface ChatContext {
   /** A message we sent, so its delivery line can name it by its first words. */
   remember(message: ChatMessage): void;
   quit(): void;
+  /** Where typed paths start (the node's working directory), and what `~` is. */
+  readonly cwd: string;
+  readonly home: string;
 }
 
 type Command = (ctx: ChatContext, arg: string) => Promise<string | undefined> | string | undefined;
@@ -67,6 +80,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     return ctx.ui.t('nickNow', { nick: safeName(settings.nick) });
   },
   '/history': history,
+  '/send': sendFiles,
+  '/accept': acceptOffer,
+  '/transfers': async (ctx) =>
+    transfersList(ctx.ui, await ctx.call('files:list', undefined), (id) => peerName(ctx, id)),
 };
 
 /** Runs one typed line (trimmed, not empty); resolves with what to print. */
@@ -172,4 +189,49 @@ async function history(ctx: ChatContext, arg: string): Promise<string> {
     ctx.ui.paint('dim', t('historyHeader', { count: page.messages.length, peer: name })),
     ...page.messages.map((m) => messageLine(ctx.ui, m, ctx.directory.get(m.peerId))),
   ].join('\n');
+}
+
+/** A peer's name for a line, or the start of its id when it is not in the directory. */
+export function peerName(ctx: Pick<ChatContext, 'ui' | 'directory'>, id: string): string {
+  const contact = ctx.directory.get(id);
+  return contact === undefined ? safeName(id.slice(0, 12)) : nameOf(ctx.ui, contact);
+}
+
+/** `/send PATH [PATH…]`: offers files and folders to the selected peer. */
+async function sendFiles(ctx: ChatContext, arg: string): Promise<string> {
+  const { t } = ctx.ui;
+  const words = splitWords(arg);
+  if (words.length === 0) return problem(ctx.ui, t('sendNeedsPaths'));
+  const current = ctx.current();
+  if (current === undefined) return problem(ctx.ui, t('nobodySelected'));
+  const paths = words.map((w) => typedPath(w, ctx.cwd, ctx.home));
+  const transfer = await ctx.call('files:send', { peerId: current, paths });
+  return ctx.ui.paint(
+    'dim',
+    t('offerOut', {
+      peer: peerName(ctx, current),
+      what: whatText(ctx.ui, transfer),
+      names: namesText(transfer),
+      id: shortId(transfer.id),
+    }),
+  );
+}
+
+/** `/accept [ID] [DIR]`: the newest offer waiting by default, into DIR or here. */
+async function acceptOffer(ctx: ChatContext, arg: string): Promise<string | undefined> {
+  const { t } = ctx.ui;
+  const words = splitWords(arg);
+  const ref =
+    words.length >= 2 || (words[0] !== undefined && looksLikeId(words[0])) ? words[0] : undefined;
+  const rest = ref === undefined ? words : words.slice(1);
+  if (rest.length > 1) return problem(ctx.ui, t('acceptUsage'));
+  const found = offerFor(await ctx.call('files:list', undefined), ref);
+  if (!found.ok) {
+    if (found.problem === 'none') return problem(ctx.ui, t('noOffer'));
+    const key = found.problem === 'ambiguous' ? 'ambiguousTransfer' : 'noSuchTransfer';
+    return problem(ctx.ui, t(key, { ref: safeName(ref ?? '') }));
+  }
+  const dir = typedPath(rest[0] ?? '.', ctx.cwd, ctx.home);
+  await ctx.call('files:accept', { id: found.transfer.id, dir });
+  return undefined; // the transfer's own line says it was accepted, and where to
 }

@@ -1,5 +1,6 @@
 // The friendly terminal chat: a transport over the same call handlers as --json mode. Contract
 // events become lines (format.ts), typed lines become calls (interactive-commands.ts).
+import { homedir } from 'node:os';
 import type { ChatMessage, Contact, PeerChange } from '../../shared/domain';
 import type { EventChannel, EventPayloads, SelfInfo } from '../../shared/ipc/contract';
 import { assertNever } from '../../shared/assert-never';
@@ -17,7 +18,8 @@ import {
   warningLine,
   type Ui,
 } from './format';
-import { runLine, type ChatContext } from './interactive-commands';
+import { peerName, runLine, type ChatContext } from './interactive-commands';
+import { TransferLinesPrinter } from './interactive-files';
 import { LOOPBACK_BROADCAST, otherCopyNoter, usesLoopbackFallback } from './notes';
 import { PeerDirectory } from './peer-directory';
 import type { TerminalOutput } from './terminal-output';
@@ -31,6 +33,11 @@ export interface InteractiveOptions {
   readonly broadcastGiven: boolean;
   /** With no peer online this long after the start, a hint says how to find one. */
   readonly hintAfterMs: number;
+  /** Where typed paths start (default: the working directory), and `~` (default: the home). */
+  readonly cwd?: string;
+  readonly home?: string;
+  /** The clock that spaces progress bars (default Date.now). */
+  readonly now?: () => number;
 }
 
 /** Sent messages remembered for their delivery lines; older ones are named by a lookup. */
@@ -47,6 +54,7 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
   let self: SelfInfo | undefined;
   let current: string | undefined;
   let call: Call | undefined;
+  const transferLines = new TransferLinesPrinter(ui, output, options.now ?? Date.now);
 
   const select = (to: string): void => {
     current = to;
@@ -128,8 +136,8 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
         onContact(e.payload);
         return;
       case 'message': {
-        // A file offer we sent comes as a message too (its card); the send already said so.
-        if (e.payload.direction === 'out' && e.payload.file !== undefined) return;
+        // A file offer is a message too (its card): its transfer's lines say it instead.
+        if (e.payload.file !== undefined) return;
         // A group message shows its writer (the conversation is the group).
         const from = e.payload.group?.sender ?? e.payload.peerId;
         output.print(messageLine(ui, e.payload, directory.get(from)));
@@ -168,9 +176,11 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
       case 'typing':
       case 'message-deleted':
         return; // the inspector's, the desktop's and the chat window's business; /find lists the directory
-      case 'message-read':
       case 'transfer':
-        return; // no terminal commands for files and read notices yet (/send, /accept: issue 14)
+        transferLines.onTransfer(e.payload, peerName({ ui, directory }, e.payload.transfer.peerId));
+        return;
+      case 'message-read':
+        return; // no read notices in the terminal yet
       default:
         assertNever(e, 'event');
     }
@@ -201,6 +211,8 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
         select,
         remember,
         quit,
+        cwd: options.cwd ?? process.cwd(),
+        home: options.home ?? homedir(),
       };
       lines.on('line', (raw) => {
         const line = raw.trim();

@@ -60,6 +60,35 @@ const NOTHING = (): void => undefined;
 export class InboundOrder {
   private readonly peers = new BoundedMap<string, BoundedMap<string, Stream>>(MAX_PEERS);
   private readonly recentIds = new BoundedMap<string, BoundedSet<string>>(MAX_PEERS);
+  /** While a batch is open: how to undo each verdict committed in it, oldest first. */
+  private journal: (() => void)[] | undefined;
+
+  /**
+   * Opens a batch: verdicts committed from now on take effect at once (later packets are judged
+   * against them) and can be undone together by `rollback()`. The receiver stores a batch in
+   * one transaction and acknowledges its messages only after that transaction committed.
+   */
+  begin(): void {
+    this.journal = [];
+  }
+
+  /** The batch was stored: its verdicts stay. */
+  settle(): void {
+    this.journal = undefined;
+  }
+
+  /**
+   * The batch could not be stored: undoes every verdict committed since `begin()`, newest first,
+   * so each of its messages is new again when the sender retransmits it. What bounded memory
+   * forgot meanwhile (an old stream or id pushed out by a new one) stays forgotten, as it would
+   * have been after a successful store.
+   */
+  rollback(): void {
+    const journal = this.journal;
+    this.journal = undefined;
+    if (journal === undefined) return;
+    for (let i = journal.length - 1; i >= 0; i -= 1) journal[i]?.();
+  }
 
   /** Rebuilds streams and held messages from storage after a restart. */
   restore(
@@ -123,6 +152,7 @@ export class InboundOrder {
   }
 
   private apply(packet: TextPacket, plan: Plan): void {
+    if (this.journal !== undefined) this.journal.push(this.undoOf(packet, plan));
     const stream = this.stream(packet.from, packet.epoch, plan.start);
     for (const seq of plan.taken) stream.held.delete(seq);
     for (const seq of plan.newlySkipped) stream.skipped.add(seq);
@@ -131,6 +161,40 @@ export class InboundOrder {
     stream.expected = plan.expected;
     const recent = this.recentFor(packet.from);
     for (const message of plan.deliver) recent.add(message.id);
+  }
+
+  /** What puts the state back as it is now, before `apply(packet, plan)`. */
+  private undoOf(packet: TextPacket, plan: Plan): () => void {
+    const { from, epoch } = packet;
+    const epochs = this.peers.get(from);
+    const stream = epochs?.get(epoch);
+    const recent = this.recentIds.get(from);
+    const newIds = plan.deliver.filter((m) => recent?.has(m.id) !== true).map((m) => m.id);
+    const undoIds = (): void => {
+      if (recent === undefined) this.recentIds.delete(from);
+      else for (const id of newIds) recent.delete(id);
+    };
+    if (stream === undefined) {
+      return () => {
+        if (epochs === undefined) this.peers.delete(from);
+        else this.peers.get(from)?.delete(epoch);
+        undoIds();
+      };
+    }
+    const expected = stream.expected;
+    const taken = [...plan.taken].map((seq) => [seq, stream.held.get(seq)] as const);
+    const skipped = plan.newlySkipped.filter((seq) => !stream.skipped.has(seq));
+    const late = plan.lateSeq !== undefined && stream.skipped.has(plan.lateSeq);
+    const lateSeq = plan.lateSeq;
+    const newHeld = plan.newHeld?.seq;
+    return () => {
+      if (newHeld !== undefined) stream.held.delete(newHeld);
+      if (late && lateSeq !== undefined) stream.skipped.add(lateSeq);
+      for (const seq of skipped) stream.skipped.delete(seq);
+      for (const [seq, held] of taken) if (held !== undefined) stream.held.set(seq, held);
+      stream.expected = expected;
+      undoIds();
+    };
   }
 
   private recentFor(peerId: string): BoundedSet<string> {

@@ -3,7 +3,7 @@
 // and the tests alike. See docs/ARCHITECTURE.md.
 export { createNode, PacketChatNode } from './node';
 export { cleanLabel, OptionsError, type NodeOptions } from './node-options';
-export { defaultCryptoProvider } from './crypto/default-provider';
+export { defaultCryptoProvider, prepareCryptoProvider } from './crypto/default-provider';
 export {
   fingerprintOf,
   generateIdentity,

@@ -5,7 +5,7 @@ import { BoundedMap } from './bounded-set';
 import { ControlInbox } from './control-inbox';
 import { Reassembler } from './fragments';
 import { InboundOrder, type InboundVerdict } from './inbound-order';
-import type { ControlTag, IncomingRecord, NodePersistence } from './persistence';
+import type { ControlTag, InboundChange, IncomingRecord, NodePersistence } from './persistence';
 import type { StorageGuard } from './storage-guard';
 import type { PeerLink } from './peer-link';
 import type { Arrival as GroupArrival, Prepared } from './groups/group-intake';
@@ -35,10 +35,29 @@ interface Arrival {
   readonly remote: string;
 }
 
+/** One accepted packet on its way to storage, the ack and the display. */
+interface Received {
+  readonly packet: TextPacket;
+  readonly from: Endpoint;
+  readonly verdict: InboundVerdict;
+  readonly arrival: Arrival;
+  readonly now: number;
+  readonly reply?: (p: Packet) => void;
+}
+
+type StoreResult = ReturnType<NodePersistence['recordInbound']>;
+
+/** The inbound stores of one event-loop turn, committed together before any of them is acked. */
+interface Batch {
+  readonly items: { readonly change: InboundChange | undefined; done(result: StoreResult): void }[];
+  readonly timer: ReturnType<typeof setImmediate>;
+}
+
 /**
  * Incoming text from PacketChat peers: reassembles fragments, orders and deduplicates, stores,
- * then acknowledges. In-memory state changes only after the store has the message, so a message
- * that could not be stored (a full disk) is handled as new when the sender sends it again.
+ * then acknowledges. The stores of one event-loop turn share one transaction (docs/STORAGE.md,
+ * "Delivery that survives restarts"); in-memory order changes are undone when it fails, so a
+ * message that could not be stored (a full disk) is handled as new when the sender sends it again.
  */
 export class TextReceiver {
   private readonly order = new InboundOrder();
@@ -48,10 +67,13 @@ export class TextReceiver {
   private readonly restoredCarried = new Set<string>();
   /** Control messages: their consumers, and each one handled before its ack. */
   readonly controls = new ControlInbox();
+  private batch: Batch | undefined;
 
   constructor(private readonly deps: TextReceiverDeps) {}
 
+  /** Stores and acknowledges what is pending (the sockets are still open). */
   close(): void {
+    this.flush();
     this.controls.close();
   }
 
@@ -90,6 +112,10 @@ export class TextReceiver {
     const again = (): void => this.receive(packet, from, transport, reply);
     // A consumer is handling this peer's control messages: the stream waits for it.
     if (this.controls.defer(packet.from, again)) return;
+    // A group item's checks read the groups' memory, which changes only after its store: it is
+    // stored alone, after the batch before it.
+    const alone = packet.group !== undefined || this.deps.persistence === undefined;
+    if (alone) this.flush();
     const verdict = this.order.accept(packet);
     // Control messages are handled in stream order before they are committed and acknowledged.
     const waiting = verdict.deliver.filter((m) => !this.controls.ready(m));
@@ -99,21 +125,90 @@ export class TextReceiver {
       return;
     }
     if (verdict.duplicate) this.deps.counters.duplicatesDropped += 1;
-    const now = this.deps.now();
-    const arrival: Arrival = {
-      transport,
-      remote: isRelayRoute(from) ? `relay ${from.broker}` : formatEndpoint(from),
+    const got: Received = {
+      packet,
+      from,
+      verdict,
+      now: this.deps.now(),
+      arrival: {
+        transport,
+        remote: isRelayRoute(from) ? `relay ${from.broker}` : formatEndpoint(from),
+      },
+      ...(reply === undefined ? {} : { reply }),
     };
-    const isNew = verdict.ack && !verdict.duplicate;
+    if (alone) this.receiveAlone(got);
+    else this.receiveInBatch(got);
+  }
+
+  /** Stores the packet in a transaction of its own, then acknowledges and shows. */
+  private receiveAlone(got: Received): void {
+    const { packet, verdict } = got;
     const carried =
-      isNew && packet.group !== undefined ? this.deps.carried?.(packet, arrival) : undefined;
-    const shown = this.store(packet, verdict, arrival, now, carried);
+      verdict.ack && !verdict.duplicate && packet.group !== undefined
+        ? this.deps.carried?.(packet, got.arrival)
+        : undefined;
+    const shown = this.store(got, carried);
     if (shown === undefined) return; // not stored: no ack, so the sender sends it again
     verdict.commit();
     carried?.commit();
+    this.finish(got, shown);
+  }
+
+  /**
+   * Group commit (docs/STORAGE.md, "Store, then ack"): the packet's verdict takes effect now, so
+   * the next packets of this event-loop turn are judged after it, and its store joins the turn's
+   * one transaction. Acks and events follow that transaction's commit; if it fails, every
+   * verdict of the batch is undone and nothing is acknowledged.
+   */
+  private receiveInBatch(got: Received): void {
+    const change = this.changeOf(got);
+    if (change === undefined && this.batch === undefined) {
+      got.verdict.commit(); // nothing to store and nothing pending: answer at once
+      this.finish(got, got.verdict.deliver);
+      return;
+    }
+    this.join(change, (result) => this.finish(got, this.shownAfter(got, result)));
+    got.verdict.commit(); // after join: the batch is open, so this can be undone
+  }
+
+  /** Adds a store (or nothing to store) and what follows its commit to the open batch. */
+  private join(change: InboundChange | undefined, done: (result: StoreResult) => void): void {
+    if (this.batch === undefined) {
+      this.order.begin();
+      this.batch = { items: [], timer: setImmediate(() => this.flush()) };
+    }
+    this.batch.items.push({ change, done });
+  }
+
+  /** Stores the open batch in one transaction, then acknowledges and shows its messages. */
+  flush(): void {
+    const batch = this.batch;
+    const store = this.deps.persistence;
+    if (batch === undefined || store === undefined) return;
+    this.batch = undefined;
+    clearImmediate(batch.timer);
+    const stored = this.deps.storage.run('store received messages', () =>
+      store.transaction(() =>
+        batch.items.map((item) =>
+          item.change === undefined ? 'none' : store.recordInbound(item.change),
+        ),
+      ),
+    );
+    if (stored === undefined) {
+      this.order.rollback(); // not stored: no ack, so the senders send them again
+      return;
+    }
+    this.order.settle();
+    batch.items.forEach((item, i) => item.done(stored.value[i] ?? 'none'));
+  }
+
+  /** After the store: in-memory state, the ack, and the messages that became visible. */
+  private finish(got: Received, shown: readonly TextPacket[]): void {
+    const { packet, verdict, arrival, now } = got;
     for (const message of verdict.deliver) this.controls.committed(message.id);
-    if (isNew && packet.group === undefined) this.arrivals.set(packet.id, arrival);
-    if (verdict.ack) this.acknowledge(packet, from, reply);
+    if (verdict.ack && !verdict.duplicate && packet.group === undefined)
+      this.arrivals.set(packet.id, arrival);
+    if (verdict.ack) this.acknowledge(packet, got.from, got.reply);
     for (const message of shown) {
       // A group item was taken when it arrived; its place in the stream is all that is left.
       if (message.group !== undefined || this.restoredCarried.delete(message.id)) continue;
@@ -151,7 +246,9 @@ export class TextReceiver {
     this.deps.counters.fragmentsReceived += 1;
     if (this.order.delivered(fragment.from, fragment.id)) {
       this.deps.counters.duplicatesDropped += 1;
-      this.acknowledge(fragment, from); // our ack was lost: say it again
+      // Our ack was lost: say it again, after the batch that may be storing this very message.
+      if (this.batch === undefined) this.acknowledge(fragment, from);
+      else this.join(undefined, () => this.acknowledge(fragment, from));
       return;
     }
     const result = this.reassembler.accept(fragment, this.deps.now());
@@ -160,27 +257,38 @@ export class TextReceiver {
   }
 
   /**
-   * Stores what this packet changed (the new message, held or in place, and any held ones it
-   * released) before the ack goes out. Returns what to show, or undefined when storing failed.
+   * Stores what this packet changed in a transaction of its own, before the ack goes out.
+   * Returns what to show, or undefined when storing failed.
    */
-  private store(
-    packet: TextPacket,
-    verdict: InboundVerdict,
-    arrival: Arrival,
-    now: number,
-    carried: Prepared | undefined,
-  ): readonly TextPacket[] | undefined {
+  private store(got: Received, carried: Prepared | undefined): readonly TextPacket[] | undefined {
     const store = this.deps.persistence;
-    const accepted = verdict.ack && !verdict.duplicate;
     if (store === undefined) {
       if (
         carried !== undefined &&
         this.deps.storage.run('take a group item', () => carried.write()) === undefined
       )
         return undefined;
-      return verdict.deliver;
+      return got.verdict.deliver;
     }
-    if (!accepted && verdict.deliver.length === 0) return verdict.deliver;
+    const change = this.changeOf(got);
+    if (change === undefined) return got.verdict.deliver;
+    const stored = this.deps.storage.run('store received messages', () =>
+      store.transaction(() => {
+        carried?.write();
+        return store.recordInbound(change);
+      }),
+    );
+    return stored === undefined ? undefined : this.shownAfter(got, stored.value);
+  }
+
+  /**
+   * What this packet changes in storage (the new message, held or in place, and any held ones
+   * it released), or undefined when there is nothing to store.
+   */
+  private changeOf(got: Received): InboundChange | undefined {
+    const { packet, verdict, arrival, now } = got;
+    const accepted = verdict.ack && !verdict.duplicate;
+    if (!accepted && verdict.deliver.length === 0) return undefined;
     // The new message is inserted in place when it is the first to show; otherwise it is stored
     // held and released with the rest, so stored order is exactly delivery order. A group item
     // is stored by the groups; held, it leaves an empty placeholder that keeps its stream place.
@@ -209,20 +317,18 @@ export class TextReceiver {
           }
         : undefined;
     const released = verdict.deliver.filter((m) => !(first && m.id === packet.id)).map((m) => m.id);
-    const stored = this.deps.storage.run('store received messages', () =>
-      store.transaction(() => {
-        carried?.write();
-        return store.recordInbound({
-          ...(record === undefined ? {} : { record }),
-          released,
-          stream: { peerId: packet.from, epoch: packet.epoch, expected: verdict.expected },
-          at: now,
-        });
-      }),
-    );
-    if (stored === undefined) return undefined;
-    // Stored before (a restart forgot it was delivered): ack again, show nothing twice.
-    return stored.value === 'duplicate'
+    return {
+      ...(record === undefined ? {} : { record }),
+      released,
+      stream: { peerId: packet.from, epoch: packet.epoch, expected: verdict.expected },
+      at: now,
+    };
+  }
+
+  /** Stored before (a restart forgot it was delivered): ack again, show nothing twice. */
+  private shownAfter(got: Received, result: StoreResult): readonly TextPacket[] {
+    const { packet, verdict } = got;
+    return result === 'duplicate'
       ? verdict.deliver.filter((m) => m.id !== packet.id)
       : verdict.deliver;
   }

@@ -22,7 +22,8 @@ export class SqlTransferStore implements TransferStore {
     }
     const loaded: LoadedTransfer[] = [];
     for (const row of this.sql.all<{ id: string; data: string }>(
-      'SELECT id, data FROM transfers ORDER BY rowid',
+      // IPMsg transfers share the table (ipmsg-store.ts) but are not the engine's.
+      `SELECT id, data FROM transfers WHERE peer_id NOT LIKE 'ipmsg:%' ORDER BY rowid`,
     )) {
       const transfer = parse(row.data) as StoredTransfer | undefined;
       if (transfer?.id === row.id) loaded.push({ transfer, files: files.get(row.id) ?? [] });

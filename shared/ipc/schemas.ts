@@ -138,6 +138,11 @@ export const callSchemas = {
     peerId,
     text: z.string().max(MAX_TEXT_BYTES * 4),
     reply: replySchema.optional(),
+    /**
+     * IPMsg peers: sealed (SECRETOPT): the peer opens it with a click and its client tells when
+     * (READMSG, the `message-read` event). Ignored for PacketChat peers and strangers.
+     */
+    sealed: z.boolean().optional(),
   }),
   'messages:retry': z.object({ messageId }),
   /** Stops an undelivered message for good (state `cancelled`). */

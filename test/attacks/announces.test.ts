@@ -5,33 +5,24 @@
  * them, chats on with alice, and the handshakes the hints make him start toward mallory are
  * bounded per IP (no 1:1 reflector).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nameWithSkipReason, requireOrSkip } from '../helpers/require-tool';
-import { canBuildAttackLan, SERVER_PORT, startAttackLan, type AttackLan } from './attack-lan';
+import { SERVER_PORT } from './attack-lan';
+import { SOAK, useAttackLan } from './fixture';
 import { cliChatter, report, storedCounts, underAttack } from './measure';
 
-const SOAK = process.env['PACKETCHAT_ATTACK_SOAK'] === '1';
 const ANNOUNCES = SOAK ? 200_000 : 20_000;
 const FLOOD_MS = SOAK ? 50_000 : 5_000;
-const check = canBuildAttackLan();
 
-let lan: AttackLan | undefined;
-beforeAll(async () => {
-  if (check.ok) lan = await startAttackLan(['alice', 'bob']);
-}, 60_000);
-afterAll(async () => {
-  await lan?.destroy();
-}, 60_000);
+const fixture = useAttackLan();
+const { check } = fixture;
 
 describe(nameWithSkipReason('attack 15: peer-table flood by announces', check), () => {
   it(
     `${ANNOUNCES} announces under invented ids: no peer added or stored`,
     async (ctx) => {
       requireOrSkip(ctx, check);
-      const alice = lan?.honest['alice'];
-      const bob = lan?.honest['bob'];
-      if (lan === undefined || alice === undefined || bob === undefined)
-        throw new Error('the attack LAN was not built');
+      const { lan, alice, bob } = fixture.aliceAndBob();
       const mallory = lan.mallory;
       const peersBefore = bob.cli.eventsOf('peer').length;
       const run = await underAttack(

@@ -6,30 +6,22 @@
  * authenticated host with many identities cannot take every slot either.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createNode } from '../../electron/net/node';
 import type { ChatMessage } from '../../shared/domain';
 import { MAX_PARTIAL_MESSAGES } from '../../shared/protocol/constants';
 import { testPorts } from '../helpers/ports';
 import { nameWithSkipReason, requireOrSkip } from '../helpers/require-tool';
 import { waitForEvent, waitUntil } from '../helpers/wait';
-import { canBuildAttackLan, SERVER_PORT, startAttackLan, type AttackLan } from './attack-lan';
+import { SERVER_PORT } from './attack-lan';
+import { useAttackLan } from './fixture';
 import { HostilePeer } from './hostile-peer';
 import { cliChatter, nodeChatter, report, underAttack, type Chatter } from './measure';
 
-const check = canBuildAttackLan();
 const LONG = 'fragment me '.repeat(300); // about 3.6 KB: four fragments
 
-let lan: AttackLan | undefined;
-beforeAll(async () => {
-  if (check.ok)
-    lan = await startAttackLan(['alice', 'bob'], {
-      args: { alice: ['--no-tcp'], bob: ['--no-tcp'] },
-    });
-}, 60_000);
-afterAll(async () => {
-  await lan?.destroy();
-}, 60_000);
+const fixture = useAttackLan({ args: { alice: ['--no-tcp'], bob: ['--no-tcp'] } });
+const { check } = fixture;
 
 function longChatter(chatter: Chatter): Chatter {
   return { send: (text) => chatter.send(`${text} ${LONG}`) };
@@ -43,10 +35,7 @@ describe('attack 9: fragment slots', () => {
     ),
     async (ctx) => {
       requireOrSkip(ctx, check);
-      const alice = lan?.honest['alice'];
-      const bob = lan?.honest['bob'];
-      if (lan === undefined || alice === undefined || bob === undefined)
-        throw new Error('the attack LAN was not built');
+      const { lan, alice, bob } = fixture.aliceAndBob();
       const mallory = lan.mallory;
       bob.cli.send({ cmd: 'info' });
       const before = (await bob.cli.waitForType('info')).counters;

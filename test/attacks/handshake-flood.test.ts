@@ -5,35 +5,23 @@
  * Attack 15, second half: mallory completes real handshakes with 40 generated keys from one IP;
  * bob takes at most 16 identities from it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nameWithSkipReason, requireOrSkip } from '../helpers/require-tool';
-import { canBuildAttackLan, startAttackLan, type AttackLan } from './attack-lan';
+import { SOAK, useAttackLan } from './fixture';
 import { cliChatter, report, underAttack } from './measure';
 
-const SOAK = process.env['PACKETCHAT_ATTACK_SOAK'] === '1';
 const FLOOD_MS = SOAK ? 60_000 : 5_000;
 const INITS_PER_IP = SOAK ? 300_000 : 20_000;
-const check = canBuildAttackLan();
 
-let lan: AttackLan | undefined;
-beforeAll(async () => {
-  if (check.ok) lan = await startAttackLan(['alice', 'bob']);
-}, 60_000);
-afterAll(async () => {
-  await lan?.destroy();
-}, 60_000);
-
-function nodes(): AttackLan {
-  if (lan === undefined) throw new Error('the attack LAN was not built');
-  return lan;
-}
+const fixture = useAttackLan();
+const { check } = fixture;
 
 describe(nameWithSkipReason('attacks 6 and 15: handshakes', check), () => {
   it(
     '6: an INIT flood from 3 IPs and 192 source ports: chat goes on, bob answers a bounded number',
     async (ctx) => {
       requireOrSkip(ctx, check);
-      const l = nodes();
+      const l = fixture.lan();
       const alice = l.honest['alice'];
       const bob = l.honest['bob'];
       if (alice === undefined || bob === undefined) throw new Error('no alice or bob');
@@ -74,7 +62,7 @@ describe(nameWithSkipReason('attacks 6 and 15: handshakes', check), () => {
 
   it('15b: 40 real identities from one IP: at most 16 become peers', async (ctx) => {
     requireOrSkip(ctx, check);
-    const l = nodes();
+    const l = fixture.lan();
     const bob = l.honest['bob'];
     if (bob === undefined) throw new Error('no bob');
     const [bindAddress = ''] = await l.addMalloryAddresses(1);

@@ -5,31 +5,24 @@
  * warnings stay throttled per kind and source IP however many source ports mallory rotates
  * (v1: "52,454 unthrottled warnings in 45 s").
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nameWithSkipReason, requireOrSkip } from '../helpers/require-tool';
-import { canBuildAttackLan, SERVER_PORT, startAttackLan, type AttackLan } from './attack-lan';
+import { SERVER_PORT } from './attack-lan';
+import { SOAK, useAttackLan } from './fixture';
 import { cliChatter, underAttack } from './measure';
 
-const SOAK = process.env['PACKETCHAT_ATTACK_SOAK'] === '1';
 const DATAGRAMS = SOAK ? 1_000_000 : 100_000;
 const FLOOD_MS = SOAK ? 50_000 : 5_000;
-const check = canBuildAttackLan();
 
-let lan: AttackLan | undefined;
-beforeAll(async () => {
-  if (check.ok) lan = await startAttackLan(['alice', 'bob']);
-}, 60_000);
-afterAll(async () => {
-  await lan?.destroy();
-}, 60_000);
+const fixture = useAttackLan();
+const { check } = fixture;
 
 describe(nameWithSkipReason('attack 5: random sealed-looking datagrams', check), () => {
   it(
     `${DATAGRAMS} random 0xF8–0xFC datagrams: nothing accepted, memory bounded, chat goes on, warnings throttled`,
     async (ctx) => {
       requireOrSkip(ctx, check);
-      if (lan === undefined) throw new Error('the attack LAN was not built');
-      const { honest, mallory } = lan;
+      const { honest, mallory } = fixture.lan();
       const alice = honest['alice'];
       const bob = honest['bob'];
       if (alice === undefined || bob === undefined) throw new Error('no alice or bob');

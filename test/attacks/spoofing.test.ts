@@ -10,35 +10,16 @@
  */
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nameWithSkipReason, requireOrSkip } from '../helpers/require-tool';
-import {
-  canBuildAttackLan,
-  CLIENT_PORT,
-  nft,
-  nftScript,
-  startAttackLan,
-  type AttackLan,
-} from './attack-lan';
+import { CLIENT_PORT, nft, nftScript } from './attack-lan';
+import { SOAK, useAttackLan } from './fixture';
 import { startHostileHost, type HostileHost } from './hostile-host';
 import { innerPacket } from './hostile-peer';
 import { cliChatter, chatDuring, latencySummary, report, underAttack } from './measure';
 
-const check = canBuildAttackLan({ spoofing: true });
-const SOAK = process.env['PACKETCHAT_ATTACK_SOAK'] === '1';
-
-let lan: AttackLan | undefined;
-beforeAll(async () => {
-  if (check.ok) lan = await startAttackLan(['alice', 'bob']);
-}, 60_000);
-afterAll(async () => {
-  await lan?.destroy();
-}, 60_000);
-
-function ready(): AttackLan {
-  if (lan === undefined) throw new Error('the attack LAN was not built');
-  return lan;
-}
+const fixture = useAttackLan({ spoofing: true });
+const { check } = fixture;
 
 const hex = (n: number): string =>
   Array.from({ length: n * 2 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
@@ -51,7 +32,7 @@ function forged(fields: Record<string, unknown>): Uint8Array {
 describe(nameWithSkipReason('attacks with a third host and forged sources', check), () => {
   it('1: forged texts in alice’s name move nothing; bob’s next 20 messages all reach alice, none mallory', async (ctx) => {
     requireOrSkip(ctx, check);
-    const { honest, mallory, spoof } = ready();
+    const { honest, mallory, spoof } = fixture.lan();
     const alice = honest['alice'];
     const bob = honest['bob'];
     if (alice === undefined || bob === undefined) throw new Error('no alice or bob');
@@ -135,7 +116,7 @@ describe(nameWithSkipReason('attacks with a third host and forged sources', chec
 
   it('2: forged acks from bob’s address make no message delivered that bob did not receive', async (ctx) => {
     requireOrSkip(ctx, check);
-    const { honest, mallory, spoof } = ready();
+    const { honest, mallory, spoof } = fixture.lan();
     const alice = honest['alice'];
     const bob = honest['bob'];
     if (alice === undefined || bob === undefined) throw new Error('no alice or bob');
@@ -235,7 +216,7 @@ describe(nameWithSkipReason('attacks with a third host and forged sources', chec
 
   it('announces from a forged source: bob sends that source a bounded number of handshakes, no 1:1 reflection', async (ctx) => {
     requireOrSkip(ctx, check);
-    const { honest, mallory, spoof } = ready();
+    const { honest, mallory, spoof } = fixture.lan();
     const alice = honest['alice'];
     const bob = honest['bob'];
     if (alice === undefined || bob === undefined) throw new Error('no alice or bob');
@@ -281,7 +262,7 @@ describe(nameWithSkipReason('attacks with a third host and forged sources', chec
 
   it('a flood forged from alice’s address: her session’s records still reach bob; the chat keeps its p99', async (ctx) => {
     requireOrSkip(ctx, check);
-    const { honest, mallory, spoof } = ready();
+    const { honest, mallory, spoof } = fixture.lan();
     const alice = honest['alice'];
     const bob = honest['bob'];
     if (alice === undefined || bob === undefined) throw new Error('no alice or bob');
@@ -305,7 +286,7 @@ describe(nameWithSkipReason('attacks with a third host and forged sources', chec
     'known limit: a session that must be made during a flood forged from alice’s address waits for its end',
     async (ctx) => {
       requireOrSkip(ctx, check);
-      const l = ready();
+      const l = fixture.lan();
       const alice = l.honest['alice'];
       if (alice === undefined) throw new Error('no alice');
       await l.spoof([

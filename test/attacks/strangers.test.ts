@@ -4,26 +4,21 @@
  * stranger's conversation (then only that one), and an in-process node on loopback shows the
  * table's bounds (at most 256 strangers, at most 16 per source IP) while it happens.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createNode } from '../../electron/net/node';
 import { MAX_STRANGERS } from '../../shared/protocol/constants';
 import { MAX_STRANGERS_PER_IP } from '../../electron/net/strangers';
 import { testPorts } from '../helpers/ports';
 import { nameWithSkipReason, requireOrSkip } from '../helpers/require-tool';
-import { canBuildAttackLan, SERVER_PORT, startAttackLan, type AttackLan } from './attack-lan';
+import { SERVER_PORT } from './attack-lan';
+import { useAttackLan } from './fixture';
 import { startHostileHost } from './hostile-host';
 import { cliChatter, report, storedCounts, underAttack } from './measure';
 
 const SOURCE_PORTS = 5_000;
-const check = canBuildAttackLan();
 
-let lan: AttackLan | undefined;
-beforeAll(async () => {
-  if (check.ok) lan = await startAttackLan(['alice', 'bob']);
-}, 60_000);
-afterAll(async () => {
-  await lan?.destroy();
-}, 60_000);
+const fixture = useAttackLan();
+const { check } = fixture;
 
 describe('attack 10: stranger spam', () => {
   it(
@@ -33,10 +28,7 @@ describe('attack 10: stranger spam', () => {
     ),
     async (ctx) => {
       requireOrSkip(ctx, check);
-      const alice = lan?.honest['alice'];
-      const bob = lan?.honest['bob'];
-      if (lan === undefined || alice === undefined || bob === undefined)
-        throw new Error('the attack LAN was not built');
+      const { lan, alice, bob } = fixture.aliceAndBob();
       const mallory = lan.mallory;
       const strangersBefore = bob.cli.eventsOf('stranger').length;
       const run = await underAttack(

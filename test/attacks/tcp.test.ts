@@ -5,31 +5,17 @@
  * CPU-seconds in 20 s, 287–328 MB RSS, RTT p50 130 ms" in v1); 13. text frames under invented
  * node ids ("10,831 messages stored from 10,839 senders" in v1): none is stored, no stream row.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nameWithSkipReason, requireOrSkip } from '../helpers/require-tool';
-import { canBuildAttackLan, startAttackLan, type AttackLan, type HonestNode } from './attack-lan';
+import type { HonestNode } from './attack-lan';
+import { SOAK, useAttackLan } from './fixture';
 import type { TcpState } from './agent-protocol';
 import { cliChatter, report, storedCounts, underAttack, type Chatter } from './measure';
 
-const SOAK = process.env['PACKETCHAT_ATTACK_SOAK'] === '1';
 const GARBAGE_MS = SOAK ? 60_000 : 10_000;
-const check = canBuildAttackLan();
 
-let lan: AttackLan | undefined;
-beforeAll(async () => {
-  if (check.ok) lan = await startAttackLan(['alice', 'bob']);
-}, 60_000);
-afterAll(async () => {
-  await lan?.destroy();
-}, 60_000);
-
-function parts(): { l: AttackLan; alice: HonestNode; bob: HonestNode } {
-  const alice = lan?.honest['alice'];
-  const bob = lan?.honest['bob'];
-  if (lan === undefined || alice === undefined || bob === undefined)
-    throw new Error('the attack LAN was not built');
-  return { l: lan, alice, bob };
-}
+const fixture = useAttackLan();
+const { check } = fixture;
 
 /** Honest messages too long for a datagram: they go over TCP. */
 function longChatter(alice: HonestNode, bob: HonestNode): Chatter {
@@ -44,7 +30,7 @@ function tcpEndpoint(node: HonestNode): { address: string; port: number } {
 describe(nameWithSkipReason('TCP attacks', check), () => {
   it('8: 200 silent connections from one host: an honest long message still goes over TCP', async (ctx) => {
     requireOrSkip(ctx, check);
-    const { l, alice, bob } = parts();
+    const { lan: l, alice, bob } = fixture.aliceAndBob();
     const ips = await l.addMalloryAddresses(10);
     const states: TcpState[] = [];
     const run = await underAttack(
@@ -78,7 +64,7 @@ describe(nameWithSkipReason('TCP attacks', check), () => {
     `11: 512 KiB garbage frames for ${GARBAGE_MS / 1000} s: CPU and memory bounded, chat goes on`,
     async (ctx) => {
       requireOrSkip(ctx, check);
-      const { l, alice, bob } = parts();
+      const { lan: l, alice, bob } = fixture.aliceAndBob();
       const run = await underAttack(
         '11 garbage TCP frames',
         bob.cli.pid,
@@ -100,7 +86,7 @@ describe(nameWithSkipReason('TCP attacks', check), () => {
 
   it('13: text frames under invented ids: nothing stored, no stream rows', async (ctx) => {
     requireOrSkip(ctx, check);
-    const { l, alice, bob } = parts();
+    const { lan: l, alice, bob } = fixture.aliceAndBob();
     const run = await underAttack(
       '13 TCP text flood under invented ids',
       bob.cli.pid,

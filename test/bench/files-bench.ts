@@ -1,19 +1,23 @@
 /**
  * File-transfer engine against a raw TCP copy, side by side, between the same two processes:
  *
- *   npx tsx test/bench/files-bench.ts [--quick] [--only=big,small,lanes] [--rounds=N]
+ *   npx tsx test/bench/files-bench.ts [--quick] [--only=big,small,lanes,v2] [--rounds=N]
+ *     [--big-mib=N]
  *
  * - big: one 1 GiB file through the engine (plain, and with every record sealed and opened with
  *   AES-256-GCM through the v2 crypto provider), against file → socket → file; peak RSS of both
  *   ends above idle during the engine run;
  * - small: 10,000 files of 4 KiB through the engine against the raw copy;
- * - lanes: 2,000 small files with 1, 2, 4, 8 data streams (and 8 or 32 pipelined requests).
+ * - lanes: 2,000 small files with 1, 2, 4, 8 data streams (and 8 or 32 pipelined requests);
+ * - v2: the same 1 GiB file between two real protocol v2 nodes (helpers/v2-endpoint-child.ts):
+ *   the offer in the reliable sealed stream, the data over sealed TCP lanes, every file verified
+ *   and fsynced as the app does; against a raw TCP copy between the same two node processes.
  *
  * Each side is a child process (test/electron/net/files/helpers/endpoint-child.ts) talking over
  * 127.0.0.1. Files live in a temporary folder under the OS temp dir (its free space is checked
  * first) and are removed afterwards. Results: a table on stdout and test/bench/results/files.json.
  */
-import { randomBytes, randomFillSync } from 'node:crypto';
+import { randomBytes, randomFillSync, randomInt } from 'node:crypto';
 import {
   closeSync,
   mkdirSync,
@@ -32,6 +36,7 @@ import type { TransferInfo } from '../../shared/files/types';
 import {
   ChildEndpoint,
   Relay,
+  V2_SCRIPT,
   type ChildLine,
 } from '../electron/net/files/helpers/child-endpoints';
 import type { RawFile } from '../electron/net/files/helpers/raw-copy';
@@ -40,13 +45,15 @@ import { round, table } from './stats';
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'big,small,lanes' },
+    only: { type: 'string', default: 'big,small,lanes,v2' },
+    /** The big file's size in MiB (default 1024, --quick 256): a short run on a busy machine. */
+    'big-mib': { type: 'string' },
     rounds: { type: 'string', default: '3' },
     out: { type: 'string', default: join(import.meta.dirname, 'results', 'files.json') },
   },
 });
 const MIB = 1024 * 1024;
-const BIG_BYTES = (values.quick ? 256 : 1024) * MIB;
+const BIG_BYTES = Number(values['big-mib'] ?? (values.quick ? 256 : 1024)) * MIB;
 const SMALL_FILES = values.quick ? 2_000 : 10_000;
 const SMALL_BYTES = 4096;
 const SWEEP_FILES = values.quick ? 500 : 2_000;
@@ -66,15 +73,24 @@ class Pair {
   readonly relay = new Relay();
   readonly sender: ChildEndpoint;
   readonly receiver: ChildEndpoint;
+  /** The receiver's id in offers. */
+  to = 'receiver';
 
-  constructor(root: string, name: string, engineOptions: object) {
+  constructor(root: string, name: string, engineOptions: object, script?: string) {
     const options = { memoryStore: true, ...engineOptions };
-    this.sender = new ChildEndpoint('sender', join(root, `store-${name}-s`), this.relay, options);
+    this.sender = new ChildEndpoint(
+      'sender',
+      join(root, `store-${name}-s`),
+      this.relay,
+      options,
+      script,
+    );
     this.receiver = new ChildEndpoint(
       'receiver',
       join(root, `store-${name}-r`),
       this.relay,
       options,
+      script,
     );
   }
 
@@ -114,7 +130,7 @@ class Pair {
   ): Promise<{ ms: number; offerMs: number }> {
     const incoming = this.receiver.next('transfer', (l) => transferOf(l).state === 'offered');
     const offered = performance.now();
-    this.sender.command({ t: 'offer', to: 'receiver', paths });
+    this.sender.command({ t: 'offer', to: this.to, paths });
     const id = transferOf(await incoming).id;
     const offerMs = performance.now() - offered;
     const done = this.receiver.next(
@@ -137,6 +153,32 @@ class Pair {
     const done = this.receiver.next('raw-done', () => true, 600_000);
     this.receiver.command({ t: 'raw-fetch', address, dst });
     return Number((await done)['ms']);
+  }
+}
+
+/** Two real v2 nodes (helpers/v2-endpoint-child.ts) that found each other on 127.255.255.255. */
+class V2Pair extends Pair {
+  constructor(root: string, name: string, engineOptions: object = {}) {
+    const serverPort = randomInt(20_000, 29_000);
+    const clientPort = randomInt(10_000, 19_000);
+    super(root, name, { serverPort, clientPort, ...engineOptions }, V2_SCRIPT);
+  }
+
+  override async start(): Promise<this> {
+    const seen = { sender: new Set<string>(), receiver: new Set<string>() };
+    this.sender.on('peer', (l: ChildLine) => seen.sender.add(String(l['id'])));
+    this.receiver.on('peer', (l: ChildLine) => seen.receiver.add(String(l['id'])));
+    await this.sender.start();
+    await this.receiver.start();
+    const deadline = Date.now() + 30_000;
+    const met = (): boolean =>
+      seen.sender.has(this.receiver.nodeId ?? '') && seen.receiver.has(this.sender.nodeId ?? '');
+    while (!met()) {
+      if (Date.now() > deadline) throw new Error('the two v2 nodes did not find each other');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    this.to = this.receiver.nodeId ?? '';
+    return this;
   }
 }
 
@@ -313,6 +355,47 @@ async function benchLanes(root: string): Promise<void> {
   rmSync(src, { recursive: true, force: true });
 }
 
+async function benchV2(root: string): Promise<void> {
+  const src = join(root, 'big.bin');
+  bigFile(src, BIG_BYTES);
+  const pair = await new V2Pair(root, 'v2').start();
+  const best = { raw: none(), lanes: none() };
+  let peak = { sender: 0, receiver: 0 };
+  const idle = { sender: rssOf(pair.sender.pid), receiver: rssOf(pair.receiver.pid) };
+  const sample = (): void => {
+    peak = {
+      sender: Math.max(peak.sender, rssOf(pair.sender.pid) - idle.sender),
+      receiver: Math.max(peak.receiver, rssOf(pair.receiver.pid) - idle.receiver),
+    };
+  };
+  const big: RawFile[] = [{ path: src, rel: 'big.bin', size: BIG_BYTES }];
+  for (let r = 0; r < ROUNDS; r += 1) {
+    keep(best.raw, await pair.measured(() => pair.raw(big, fresh(root, 'dst'))));
+    keep(
+      best.lanes,
+      await pair.measured(async () => (await pair.engine([src], fresh(root, 'dst'), sample)).ms),
+    );
+  }
+  rmSync(join(root, 'dst'), { recursive: true, force: true });
+  const gib = BIG_BYTES / 2 ** 30;
+  const rate = (b: Best): number => BIG_BYTES / MIB / (b.ms / 1000);
+  const cpu = (b: Best): string => `${round(b.cpuMs / 1000 / gib)} s/GiB`;
+  const name = `${BIG_BYTES / MIB} MiB`;
+  const raw = rate(best.raw);
+  record(`${name} raw TCP copy between the two v2 nodes`, raw, 'MiB/s', undefined, cpu(best.raw));
+  record(
+    `${name} v2 nodes: sealed lanes, verified (fsync at the end)`,
+    rate(best.lanes),
+    'MiB/s',
+    raw,
+    cpu(best.lanes),
+  );
+  record('peak RSS above idle, v2 sender', peak.sender / MIB, 'MiB');
+  record('peak RSS above idle, v2 receiver', peak.receiver / MIB, 'MiB');
+  await pair.stop();
+  rmSync(src, { force: true });
+}
+
 async function main(): Promise<void> {
   const fs = statfsSync(tmpdir());
   const free = fs.bavail * fs.bsize;
@@ -325,6 +408,7 @@ async function main(): Promise<void> {
     if (sections.has('big')) await benchBig(root);
     if (sections.has('small')) await benchSmall(root);
     if (sections.has('lanes')) await benchLanes(root);
+    if (sections.has('v2')) await benchV2(root);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

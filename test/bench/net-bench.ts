@@ -231,42 +231,55 @@ export interface DiscoveryResult {
   readonly nodeMs: number;
   readonly nodeBoundMs: number;
   readonly rawMs: number;
+  /** CPU (user + system) of each process from the start until its nodes saw everyone. */
+  readonly cpuMs: readonly number[];
 }
 
 /** Time until `total` nodes on loopback all see each other, vs raw broadcast-and-reply. */
-export async function discovery(total: number, processes: number): Promise<DiscoveryResult> {
+export async function discovery(
+  total: number,
+  processes: number,
+  execArgv: readonly string[] = [],
+): Promise<DiscoveryResult> {
   const names = Array.from({ length: processes }, (_, i) => `disc-${i}`);
-  return withWorkers(names, async (workers) => {
-    const share = (i: number): { first: number; count: number } => {
-      const base = Math.floor(total / processes);
-      const first = i * base;
-      return { first, count: i === processes - 1 ? total - first : base };
-    };
-    // Fresh ports per run: nodes on one server port all hear each other's broadcasts.
-    const serverPort = randomInt(20_000, 29_000);
-    const clientBase = randomInt(30_000, 50_000);
-    await Promise.all(
-      workers.map((w, i) => w.call('prepareMany', { ...share(i), total, serverPort, clientBase })),
-    );
-    let started = performance.now();
-    const results = await Promise.all(workers.map((w) => w.call('goMany', total, 120_000)));
-    const nodeMs = performance.now() - started;
-    await Promise.all(workers.map((w) => w.call('closeAll')));
+  return withWorkers(
+    names,
+    async (workers) => {
+      const share = (i: number): { first: number; count: number } => {
+        const base = Math.floor(total / processes);
+        const first = i * base;
+        return { first, count: i === processes - 1 ? total - first : base };
+      };
+      // Fresh ports per run: nodes on one server port all hear each other's broadcasts.
+      const serverPort = randomInt(20_000, 29_000);
+      const clientBase = randomInt(30_000, 50_000);
+      await Promise.all(
+        workers.map((w, i) =>
+          w.call('prepareMany', { ...share(i), total, serverPort, clientBase }),
+        ),
+      );
+      let started = performance.now();
+      const results = await Promise.all(workers.map((w) => w.call('goMany', total, 120_000)));
+      const nodeMs = performance.now() - started;
+      await Promise.all(workers.map((w) => w.call('closeAll')));
 
-    const rawPort = randomInt(20_000, 29_000);
-    started = performance.now();
-    await Promise.all(
-      workers.map((w, i) => w.call('rawMany', { ...share(i), serverPort: rawPort, total })),
-    );
-    const rawMs = performance.now() - started;
-    return {
-      nodes: total,
-      processes,
-      nodeMs,
-      nodeBoundMs: Math.max(...results.map((r) => r.boundMs)),
-      rawMs,
-    };
-  });
+      const rawPort = randomInt(20_000, 29_000);
+      started = performance.now();
+      await Promise.all(
+        workers.map((w, i) => w.call('rawMany', { ...share(i), serverPort: rawPort, total })),
+      );
+      const rawMs = performance.now() - started;
+      return {
+        nodes: total,
+        processes,
+        nodeMs,
+        nodeBoundMs: Math.max(...results.map((r) => r.boundMs)),
+        rawMs,
+        cpuMs: results.map((r) => r.cpuMs),
+      };
+    },
+    execArgv,
+  );
 }
 
 export interface ScalingRow {

@@ -2,7 +2,8 @@
  * Where the time goes: runs one benchmark with both worker processes under `--cpu-prof`, then
  * prints each process's functions by self time (ours first), so a slow figure points at code.
  *
- *   tsx test/bench/profile.ts rtt|stream|stream-stored|tcp|ui [--keep] [--cpu-only]
+ *   tsx test/bench/profile.ts rtt|stream|stream-stored|stream-received|tcp|ui [--keep] [--cpu-only]
+ *   tsx test/bench/profile.ts discovery [--nodes=50]   (4 processes, as the bench's section)
  *
  * Each side's CPU time per message (user + system, start-up excluded) is printed first; with
  * --cpu-only the processes run without the profiler and only that is printed (steadier than
@@ -16,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MAX_TEXT_BYTES } from '../../shared/protocol/constants';
 import { testPorts } from '../helpers/ports';
-import { BENCH_TEXT } from './net-bench';
+import { BENCH_TEXT, discovery } from './net-bench';
 import { round, table } from './stats';
 import { withWorkers } from './worker-pool';
 
@@ -38,6 +39,7 @@ const { values, positionals } = parseArgs({
     keep: { type: 'boolean', default: false },
     top: { type: 'string', default: '25' },
     'cpu-only': { type: 'boolean', default: false },
+    nodes: { type: 'string', default: '50' },
   },
 });
 const what = positionals[0] ?? 'rtt';
@@ -52,40 +54,59 @@ if (what === 'ui') {
   process.exit(0);
 }
 
-await withWorkers(
-  ['sender', 'receiver'],
-  async ([a, b]) => {
-    const ports = testPorts();
-    const options = {
-      ...(what === 'rtt' ? {} : { rateLimit: NO_LIMIT }),
-      ...(what === 'stream-stored' ? { store: true } : {}),
-    };
-    const na = await a!.call('startNode', { ...ports, ...options });
-    const nb = await b!.call('startNode', {
-      ...ports,
-      clientPort: ports.clientPort + 100,
-      ...options,
-    });
-    await a!.call('addPeer', `127.0.0.1:${nb.clientPort}`);
-    await Promise.all([a!.call('waitPeer', nb.id, 10_000), b!.call('waitPeer', na.id, 10_000)]);
-    const cpu = async (): Promise<number[]> => [
-      await a!.call('cpuMicros'),
-      await b!.call('cpuMicros'),
-    ];
-    const before = await cpu();
-    const count =
-      what === 'rtt' ? 5_000 : what === 'tcp' ? 500 : what === 'stream' ? 30_000 : 3_000;
-    if (what === 'rtt') await a!.call('nodeRtt', nb.id, count, BENCH_TEXT);
-    else if (what === 'tcp') await a!.call('nodeRtt', nb.id, count, 'a'.repeat(MAX_TEXT_BYTES));
-    else await a!.call('nodeStream', nb.id, count, BENCH_TEXT, 128);
-    const after = await cpu();
-    const perMessage = (i: number) => round(((after[i] ?? 0) - (before[i] ?? 0)) / count);
-    console.log(
-      `CPU per message (${count} messages): sender ${perMessage(0)} µs, receiver ${perMessage(1)} µs`,
-    );
-  },
-  values['cpu-only'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`],
-);
+const profiling = values['cpu-only'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+
+if (what === 'discovery') {
+  const r = await discovery(Number(values.nodes), 4, profiling);
+  console.log(
+    `${r.nodes} nodes all see each other: ${round(r.nodeMs)} ms (raw ${round(r.rawMs)} ms); CPU of the 4 processes while the nodes met: ${r.cpuMs.map((ms) => round(ms)).join(', ')} ms`,
+  );
+} else {
+  await pairProfile();
+}
+
+async function pairProfile(): Promise<void> {
+  await withWorkers(
+    ['sender', 'receiver'],
+    async ([a, b]) => {
+      const ports = testPorts();
+      const options = {
+        ...(what === 'rtt' ? {} : { rateLimit: NO_LIMIT }),
+        ...(what === 'stream-stored' ? { store: true } : {}),
+      };
+      // stream-received: only the receiver stores, so its own writes (group commit) show alone.
+      const na = await a!.call('startNode', {
+        ...ports,
+        ...options,
+        ...(what === 'stream-received' ? { rateLimit: NO_LIMIT } : {}),
+      });
+      const nb = await b!.call('startNode', {
+        ...ports,
+        clientPort: ports.clientPort + 100,
+        ...options,
+        ...(what === 'stream-received' ? { store: true } : {}),
+      });
+      await a!.call('addPeer', `127.0.0.1:${nb.clientPort}`);
+      await Promise.all([a!.call('waitPeer', nb.id, 10_000), b!.call('waitPeer', na.id, 10_000)]);
+      const cpu = async (): Promise<number[]> => [
+        await a!.call('cpuMicros'),
+        await b!.call('cpuMicros'),
+      ];
+      const before = await cpu();
+      const count =
+        what === 'rtt' ? 5_000 : what === 'tcp' ? 500 : what === 'stream' ? 30_000 : 3_000;
+      if (what === 'rtt') await a!.call('nodeRtt', nb.id, count, BENCH_TEXT);
+      else if (what === 'tcp') await a!.call('nodeRtt', nb.id, count, 'a'.repeat(MAX_TEXT_BYTES));
+      else await a!.call('nodeStream', nb.id, count, BENCH_TEXT, 128);
+      const after = await cpu();
+      const perMessage = (i: number) => round(((after[i] ?? 0) - (before[i] ?? 0)) / count);
+      console.log(
+        `CPU per message (${count} messages): sender ${perMessage(0)} µs, receiver ${perMessage(1)} µs`,
+      );
+    },
+    profiling,
+  );
+}
 
 const frameName = (frame: ProfileNode['callFrame']): string => {
   const file = frame.url.replace(/^file:\/\//, '').replace(process.cwd() + '/', '');

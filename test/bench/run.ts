@@ -5,7 +5,8 @@
  *   tsx test/bench/run.ts [--quick]
  *     [--only=rtt,protocol,crypto,stream,tcp,paths,scaling,discovery,memory,storage,ui,
  *             scaling-open,cli,groups,relay,files]
- *                         [--relay-nodes=N] [--out=path.json] [--compare=earlier.json]
+ *                         [--relay-nodes=N] [--files-mib=N] [--scaling-peers=1,10,100,1000]
+ *                         [--out=path.json] [--compare=earlier.json]
  *
  * Loopback only. Each figure runs in fresh worker processes that are stopped afterwards.
  */
@@ -61,6 +62,10 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'test/bench/results/latest.json' },
     /** Simulated nodes on the relay's broker (docs/BENCHMARKS.md): 1,000 by default. */
     'relay-nodes': { type: 'string' },
+    /** The files section's big file in MiB (default 1024, --quick 256): a short run. */
+    'files-mib': { type: 'string' },
+    /** Peer counts of the scaling rows (default 1,10,100,1000; --quick: 1,10,100). */
+    'scaling-peers': { type: 'string' },
     compare: { type: 'string' },
   },
 });
@@ -278,7 +283,9 @@ async function main(): Promise<void> {
   });
 
   await runSection('scaling', async () => {
-    const rows = await scaling(quick ? [1, 10, 100] : [1, 10, 100, 1_000], sizes);
+    const counts =
+      scalingPeers(values['scaling-peers']) ?? (quick ? [1, 10, 100] : [1, 10, 100, 1_000]);
+    const rows = await scaling(counts, sizes);
     details['scaling'] = rows;
     const one = rows[0];
     if (one === undefined) return;
@@ -487,7 +494,8 @@ async function main(): Promise<void> {
 
   await runSection('files', async () => {
     // test/bench/files-bench.ts in its own process (its two ends are child processes of it): the
-    // engine against a raw TCP copy between the same two processes. Quick: 256 MiB and 2,000
+    // engine against a raw TCP copy between the same two processes, and the same file between two
+    // real v2 nodes (sealed lanes) against a raw copy between those two. Quick: 256 MiB and 2,000
     // files, one round; full: 1 GiB and 10,000 files, one round (its own script runs three).
     const dir = mkdtempSync(join(tmpdir(), 'pc-bench-files-'));
     try {
@@ -499,8 +507,9 @@ async function main(): Promise<void> {
           'tsx',
           resolve(import.meta.dirname, 'files-bench.ts'),
           ...(quick ? ['--quick'] : []),
+          ...(values['files-mib'] === undefined ? [] : [`--big-mib=${values['files-mib']}`]),
           '--rounds=1',
-          '--only=big,small',
+          '--only=big,small,v2',
           `--out=${out}`,
         ],
         { timeout: 1_800_000, maxBuffer: 1 << 22 },
@@ -633,3 +642,12 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+/** `--scaling-peers=1,1000`: the peer counts of the scaling rows, each a positive integer. */
+function scalingPeers(option: string | undefined): number[] | undefined {
+  if (option === undefined) return undefined;
+  const counts = option.split(',').map(Number);
+  if (!counts.every((n) => Number.isInteger(n) && n > 0))
+    throw new Error(`--scaling-peers: positive whole numbers, not ${option}`);
+  return counts;
+}

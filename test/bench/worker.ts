@@ -562,6 +562,7 @@ const commands = {
   /** Starts every prepared node at once; resolves when each sees `total - 1` peers online. */
   async goMany(total: number, timeoutMs: number) {
     const started = now();
+    const cpu = process.cpuUsage();
     await Promise.all(nodes.map((n) => n.start()));
     const boundMs = now() - started;
     await until<true>(`all ${total} nodes to see each other`, timeoutMs, (done) => {
@@ -572,7 +573,8 @@ const commands = {
       };
       check();
     });
-    return { boundMs, allMs: now() - started };
+    const used = process.cpuUsage(cpu);
+    return { boundMs, allMs: now() - started, cpuMs: (used.user + used.system) / 1_000 };
   },
 
   /**

@@ -1,17 +1,27 @@
 /**
- * The command-line node is one file whose only imports are Node's built-ins (README,
- * "Command-line node"): every npm package, MQTT.js and its CommonJS dependencies included, is
- * bundled, and built-ins are named `node:*` (vite.cli.config.ts). A copy of the file in an empty
- * directory, far from node_modules, runs.
+ * The command-line node is one entry file and the chunks it loads when needed, whose only imports
+ * are Node's built-ins and each other (README, "Command-line node"): every npm package, MQTT.js
+ * and its CommonJS dependencies included, is bundled, and built-ins are named `node:*`
+ * (vite.cli.config.ts). A copy of the folder in an empty directory, far from node_modules, runs,
+ * and loads MQTT.js from its chunk.
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { tokenizer, tokTypes, type Token } from 'acorn';
 import { describe, expect, it } from 'vitest';
 import { CLI_BUNDLE } from '../helpers/cli-node';
+
+const CLI_DIR = dirname(CLI_BUNDLE);
+/** The entry file and every chunk beside it. */
+const BUILT = [
+  CLI_BUNDLE,
+  ...readdirSync(join(CLI_DIR, 'chunks')).map((name) => join(CLI_DIR, 'chunks', name)),
+];
 
 /**
  * The module names the bundle imports or requires, read from its tokens (acorn's tokenizer), so
@@ -50,22 +60,38 @@ function modulesNamed(code: string): Record<'imports' | 'bare' | 'requires' | 'd
 }
 
 describe('the CLI bundle', () => {
-  it('imports and requires only node:* built-ins', () => {
-    const { imports, bare, requires, dynamic } = modulesNamed(readFileSync(CLI_BUNDLE, 'utf8'));
-    const all = [...imports, ...bare, ...requires, ...dynamic];
-    expect(imports.length).toBeGreaterThan(5);
-    expect(requires).toContain('node:events'); // MQTT.js's CommonJS is in there
-    for (const name of all) {
-      expect(name, `${name} is not a node:* built-in`).toMatch(/^node:/);
-      expect(isBuiltin(name)).toBe(true);
+  it('imports and requires only node:* built-ins and its own chunks', () => {
+    const requires: string[] = [];
+    const dynamic: string[] = [];
+    for (const file of BUILT) {
+      const found = modulesNamed(readFileSync(file, 'utf8'));
+      requires.push(...found.requires);
+      dynamic.push(...found.dynamic);
+      for (const name of [...found.imports, ...found.bare, ...found.requires, ...found.dynamic]) {
+        if (name.startsWith('.')) {
+          expect(existsSync(resolve(dirname(file), name)), `${file} imports ${name}`).toBe(true);
+          continue;
+        }
+        expect(name, `${name} is not a node:* built-in`).toMatch(/^node:/);
+        expect(isBuiltin(name)).toBe(true);
+      }
     }
+    expect(requires).toContain('node:events'); // MQTT.js's CommonJS is in there
+    // Loaded only when needed: MQTT.js for a relay, @noble when node:crypto fails its self-test.
+    expect(dynamic.filter((name) => name.startsWith('./chunks/mqtt-'))).toHaveLength(1);
+    expect(dynamic.filter((name) => name.startsWith('./chunks/noble-crypto-'))).toHaveLength(1);
+  });
+
+  it('keeps MQTT.js out of the entry file', () => {
+    // The idle node reads and compiles only the entry (docs/BENCHMARKS.md, "Idle CLI memory").
+    expect(readFileSync(CLI_BUNDLE, 'utf8')).not.toContain('node_modules/mqtt/');
   });
 
   it('runs from a directory without node_modules', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pc-bundle-'));
     try {
+      cpSync(CLI_DIR, dir, { recursive: true, filter: (src) => !src.includes('/.build-') });
       const copy = join(dir, 'packet-chat.js');
-      copyFileSync(CLI_BUNDLE, copy);
       const run = spawnSync(process.execPath, [copy, '--help'], {
         cwd: dir,
         encoding: 'utf8',
@@ -76,6 +102,48 @@ describe('the CLI bundle', () => {
       expect(run.status).toBe(0);
       expect(run.stdout).toContain('--relay URL');
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('loads MQTT.js from its chunk in such a directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pc-bundle-'));
+    cpSync(CLI_DIR, dir, { recursive: true, filter: (src) => !src.includes('/.build-') });
+    // A broker port on loopback where nothing listens: the relay connection is refused, which
+    // MQTT.js itself reports (a chunk that failed to load would say "cannot load MQTT.js").
+    const child = spawn(
+      process.execPath,
+      [
+        join(dir, 'packet-chat.js'),
+        '--json',
+        '--no-ipmsg',
+        '--server-port',
+        String(randomInt(20_000, 29_000)),
+        '--client-port',
+        String(randomInt(30_000, 60_000)),
+        '--broadcast',
+        '127.255.255.255',
+        '--data-dir',
+        join(dir, 'profile'),
+        '--relay',
+        'mqtt://127.0.0.1:9',
+      ],
+      { cwd: dir, env: { ...process.env, NODE_PATH: '', XDG_CONFIG_HOME: dir } },
+    );
+    try {
+      const lines = createInterface({ input: child.stdout });
+      const error = await new Promise<string>((resolveError, reject) => {
+        child.once('exit', (code) => reject(new Error(`node exited (${String(code)})`)));
+        lines.on('line', (line) => {
+          const event = JSON.parse(line) as { type: string; relays?: { error?: string }[] };
+          const failure = event.type === 'relay' ? event.relays?.[0]?.error : undefined;
+          if (failure !== undefined) resolveError(failure);
+        });
+      });
+      expect(error).not.toMatch(/cannot load/);
+      expect(error).toMatch(/ECONNREFUSED/);
+    } finally {
+      child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   });

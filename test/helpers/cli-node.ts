@@ -237,6 +237,16 @@ export class CliNode {
     return this.stopping;
   }
 
+  /**
+   * Kills the node with `signal` (SIGKILL: no quit, no clean-up in the node) and waits for it to
+   * exit. Its profile and the temporary config home stay (a test restarts on them); call stop()
+   * afterwards to remove a config home this node owns.
+   */
+  kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<CliExit> {
+    if (this.exit === undefined) this.child.kill(signal);
+    return this.exited;
+  }
+
   private async stopOnce(timeoutMs: number): Promise<CliExit> {
     try {
       return await this.quitOrKill(timeoutMs);

@@ -16,7 +16,7 @@ export interface TerminalOptions {
   readonly args: readonly string[];
   /** On a pseudo-terminal (script -qfec) instead of pipes. */
   readonly pty?: boolean;
-  /** Run inside this network namespace (`ip netns exec NS …`; needs root). Pipes only. */
+  /** Run inside this network namespace (`ip netns exec NS …`; needs root). */
   readonly netns?: string;
   /** Added to a clean environment: English, no colour forcing, a fresh XDG_CONFIG_HOME. */
   readonly env?: Readonly<Record<string, string>>;
@@ -56,7 +56,7 @@ export class CliTerminal {
       LANG: 'C.UTF-8',
       ...options.env,
     };
-    const [command, commandArgs] = options.pty
+    const program: [string, string[]] = options.pty
       ? [
           'script',
           [
@@ -65,9 +65,11 @@ export class CliTerminal {
             '/dev/null',
           ],
         ]
-      : options.netns === undefined
-        ? [node, args]
-        : ['ip', ['netns', 'exec', options.netns, node, ...args]];
+      : [node, args];
+    const [command, commandArgs] =
+      options.netns === undefined
+        ? program
+        : ['ip', ['netns', 'exec', options.netns, program[0], ...program[1]]];
     this.child = spawn(command, commandArgs, { cwd: REPO_ROOT, env, stdio: 'pipe' });
     this.child.stdin.on('error', () => undefined); // EPIPE once it has exited
     this.child.stdout.on('data', (chunk: Buffer) => this.chunks.push(chunk));

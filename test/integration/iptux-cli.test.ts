@@ -7,68 +7,47 @@
  * (test/helpers/iptux/); without root, iproute2, iptux, Xvfb, dbus or Python's AT-SPI bindings
  * every test is skipped with the reason (a failure in CI).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startCliNode, type CliNode } from '../helpers/cli-node';
 import { makeFolder, mirrorFolders, sha256, tree, waitUntilAsync } from '../helpers/iptux/files';
-import { canRunIptux, Iptux } from '../helpers/iptux/iptux';
-import { createLan, type Lan, type LanHost } from '../helpers/netns';
-import { nameWithSkipReason, requireOrSkip } from '../helpers/require-tool';
+import { useIptuxPair } from '../helpers/iptux/fixture';
+import { canRunIptux, type Iptux } from '../helpers/iptux/iptux';
+import { nameWithSkipReason } from '../helpers/require-tool';
 import { waitUntil } from '../helpers/wait';
 
 const TEST_TIMEOUT_MS = 120_000;
 const check = canRunIptux();
 
-function at<T>(items: readonly T[] | undefined, i: number): T {
-  const item = items?.[i];
-  if (item === undefined) throw new Error('setup did not finish');
-  return item;
-}
-
 describe(
   nameWithSkipReason('the PacketChat CLI node as an IPMsg peer of the real iptux 0.8.3', check),
   () => {
-    let lan: Lan | undefined;
-    let iptux: Iptux | undefined;
-    let cli: CliNode | undefined;
-    let work: string | undefined;
-    let iptuxHost: LanHost;
-    let ourHost: LanHost;
-    let iptuxId: string;
-
-    beforeAll(async () => {
-      if (!check.ok) return;
-      work = mkdtempSync(path.join(tmpdir(), 'pc-iptux-cli-'));
-      lan = await createLan(2);
-      iptuxHost = at(lan.hosts, 0);
-      ourHost = at(lan.hosts, 1);
-      iptuxId = `ipmsg:${iptuxHost.address}`;
-      iptux = await Iptux.start({ netns: iptuxHost.netns, nick: 'iptux-同事', group: '研发部' });
-      // The bridge is on by default; test nodes get --no-ipmsg unless they ask (cliCommand).
-      cli = startCliNode({
-        netns: ourHost.netns,
-        args: ['--nick', 'PacketChat-乙', '--broadcast', lan.broadcast, '--ipmsg'],
-      });
-      const ready = await cli.ready(20_000);
-      if (ready.ipmsg !== 2425) throw new Error(`IPMsg is not on 2425: ${String(ready.ipmsg)}`);
-    }, 90_000);
-
-    afterAll(async () => {
-      const stops = await Promise.allSettled([cli?.stop(), iptux?.stop()]);
-      await lan?.destroy();
-      if (work !== undefined) rmSync(work, { recursive: true, force: true });
-      for (const result of stops) if (result.status === 'rejected') throw result.reason;
-    }, 60_000);
-
+    const pair = useIptuxPair({
+      check,
+      workPrefix: 'pc-iptux-cli-',
+      iptux: { nick: 'iptux-同事', group: '研发部' },
+      start: async (host, lan) => {
+        // The bridge is on by default; test nodes get --no-ipmsg unless they ask (cliCommand).
+        const cli = startCliNode({
+          netns: host.netns,
+          args: ['--nick', 'PacketChat-乙', '--broadcast', lan.broadcast, '--ipmsg'],
+        });
+        try {
+          const ready = await cli.ready(20_000);
+          if (ready.ipmsg !== 2425) throw new Error(`IPMsg is not on 2425: ${String(ready.ipmsg)}`);
+          return cli;
+        } catch (error) {
+          await cli.stop();
+          throw error;
+        }
+      },
+    });
     const ready = (
-      ctx: Parameters<typeof requireOrSkip>[0],
+      ctx: Parameters<typeof pair.ready>[0],
     ): { iptux: Iptux; cli: CliNode; work: string } => {
-      requireOrSkip(ctx, check);
-      if (iptux === undefined || cli === undefined || work === undefined)
-        throw new Error('setup did not finish');
-      return { iptux, cli, work };
+      const { iptux, ours, work } = pair.ready(ctx);
+      return { iptux, cli: ours, work };
     };
 
     it(
@@ -77,19 +56,19 @@ describe(
         const { iptux, cli } = ready(ctx);
         const seen = await cli.waitForType(
           'peer',
-          (e) => e.peer.id === iptuxId && e.peer.nick === 'iptux-同事' && e.peer.online,
+          (e) => e.peer.id === pair.iptuxId && e.peer.nick === 'iptux-同事' && e.peer.online,
           20_000,
           'iptux as a peer',
         );
         expect(seen.peer).toMatchObject({
           protocol: 'ipmsg',
           badge: 'IPMsg',
-          address: iptuxHost.address,
+          address: pair.iptuxHost.address,
           port: 2425,
           encrypted: false,
         });
         await waitUntilAsync(
-          async () => (await iptux.pals()).includes(`PacketChat-乙\n${ourHost.address}`),
+          async () => (await iptux.pals()).includes(`PacketChat-乙\n${pair.ourHost.address}`),
           'iptux to list PacketChat',
         );
       },
@@ -101,8 +80,8 @@ describe(
       async (ctx) => {
         const { iptux, cli } = ready(ctx);
         const out = '你好，iptux！这是 PacketChat 命令行节点。';
-        cli.send({ cmd: 'send', to: iptuxId, text: out });
-        const sent = await cli.waitForType('sent', (s) => s.to === iptuxId);
+        cli.send({ cmd: 'send', to: pair.iptuxId, text: out });
+        const sent = await cli.waitForType('sent', (s) => s.to === pair.iptuxId);
         await cli.waitForType(
           'status',
           (s) => s.id === sent.id && s.status === 'delivered',
@@ -116,14 +95,14 @@ describe(
         );
 
         const back = '收到！周五下午开会。';
-        await iptux.sendText(ourHost.address, back);
+        await iptux.sendText(pair.ourHost.address, back);
         const got = await cli.waitForType('message', (m) => m.message.text === back, 10_000);
         expect(got.message).toMatchObject({
-          from: iptuxId,
+          from: pair.iptuxId,
           nick: 'iptux-同事',
-          address: iptuxHost.address,
+          address: pair.iptuxHost.address,
         });
-        cli.send({ cmd: 'history', with: iptuxId });
+        cli.send({ cmd: 'history', with: pair.iptuxId });
         const history = await cli.waitForType('history');
         expect(history.messages.map((m) => [m.direction, m.text])).toEqual([
           ['out', out],
@@ -139,19 +118,19 @@ describe(
         const { iptux, cli, work } = ready(ctx);
         const folder = makeFolder(work, '项目资料');
         // iptux 0.8.3 crashes creating a folder it receives (iptux issue #472): refused…
-        cli.send({ cmd: 'send-file', to: iptuxId, paths: [folder] });
+        cli.send({ cmd: 'send-file', to: pair.iptuxId, paths: [folder] });
         await cli.waitForType('error', (e) => e.code === 'unsupported', 10_000, 'the refusal');
         // …unless forced; with the folders already in iptux's inbox its mkdir returns at once,
         // and what is tested is that iptux reads our folder stream and writes every file.
         mirrorFolders(folder, path.join(iptux.inbox, '项目资料'));
-        cli.send({ cmd: 'send-file', to: iptuxId, paths: [folder], force: true });
+        cli.send({ cmd: 'send-file', to: pair.iptuxId, paths: [folder], force: true });
         const offered = await cli.waitForType('transfer', (t) => t.transfer.direction === 'send');
         expect(offered.transfer).toMatchObject({ state: 'offered', names: ['项目资料'] });
         await waitUntilAsync(
-          async () => (await iptux.offered(ourHost.address)).includes('项目资料'),
+          async () => (await iptux.offered(pair.ourHost.address)).includes('项目资料'),
           'iptux to list the offer',
         );
-        await iptux.accept(ourHost.address);
+        await iptux.accept(pair.ourHost.address);
         const done = await cli.waitForType(
           'transfer',
           (t) => t.transfer.id === offered.transfer.id && t.transfer.state === 'done',
@@ -182,15 +161,15 @@ describe(
       async (ctx) => {
         const { iptux, cli, work } = ready(ctx);
         const folder = makeFolder(iptux.home, '同事的文件夹');
-        await iptux.attach(ourHost.address, 'folder', '同事的文件夹');
-        await iptux.send(ourHost.address);
+        await iptux.attach(pair.ourHost.address, 'folder', '同事的文件夹');
+        await iptux.send(pair.ourHost.address);
         const offered = await cli.waitForType(
           'transfer',
           (t) => t.transfer.direction === 'receive' && t.transfer.state === 'offered',
           20_000,
           'the offer from iptux',
         );
-        expect(offered.transfer).toMatchObject({ peerId: iptuxId, names: ['同事的文件夹'] });
+        expect(offered.transfer).toMatchObject({ peerId: pair.iptuxId, names: ['同事的文件夹'] });
         const dest = path.join(work, 'from-iptux');
         mkdirSync(dest);
         cli.send({ cmd: 'accept', id: offered.transfer.id, dir: dest });

@@ -8,10 +8,9 @@
  * Python's AT-SPI bindings every test is skipped with the reason (a failure in CI).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IpmsgHost } from '../helpers/ipmsg-host/ipmsg-host';
 import {
   makeFolder,
@@ -21,9 +20,9 @@ import {
   tree,
   waitUntilAsync,
 } from '../helpers/iptux/files';
-import { canRunIptux, Iptux } from '../helpers/iptux/iptux';
-import { createLan, type Lan, type LanHost } from '../helpers/netns';
-import { nameWithSkipReason, requireOrSkip } from '../helpers/require-tool';
+import { useIptuxPair } from '../helpers/iptux/fixture';
+import { canRunIptux, type Iptux } from '../helpers/iptux/iptux';
+import { nameWithSkipReason } from '../helpers/require-tool';
 import { waitUntil } from '../helpers/wait';
 
 const TEST_TIMEOUT_MS = 120_000;
@@ -45,53 +44,30 @@ const FROM_IPTUX = [
   eightKilobytes('中文🚀'),
 ];
 
-function at<T>(items: readonly T[] | undefined, i: number): T {
-  const item = items?.[i];
-  if (item === undefined) throw new Error('setup did not finish');
-  return item;
-}
-
 describe(
   nameWithSkipReason('IPMsg against the real iptux 0.8.3 (network namespaces)', check),
   () => {
-    let lan: Lan | undefined;
-    let iptux: Iptux | undefined;
-    let host: IpmsgHost | undefined;
-    let work: string | undefined;
-    let iptuxHost: LanHost;
-    let ourHost: LanHost;
-    let iptuxId: string;
-
-    beforeAll(async () => {
-      if (!check.ok) return;
-      work = mkdtempSync(path.join(tmpdir(), 'pc-iptux-work-'));
-      lan = await createLan(2);
-      iptuxHost = at(lan.hosts, 0);
-      ourHost = at(lan.hosts, 1);
-      iptuxId = `ipmsg:${iptuxHost.address}`;
-      iptux = await Iptux.start({ netns: iptuxHost.netns, nick: 'iptux-测试', group: '测试组' });
-      const started = await IpmsgHost.start(ourHost.netns, {
-        nick: 'PacketChat-甲',
-        group: 'PacketChat',
-      });
-      host = started.host;
-      if (!started.result.ok) throw new Error(started.result.unavailable.message);
-    }, 90_000);
-
-    afterAll(async () => {
-      const stops = await Promise.allSettled([host?.stop(), iptux?.stop()]);
-      await lan?.destroy();
-      if (work !== undefined) rmSync(work, { recursive: true, force: true });
-      for (const result of stops) if (result.status === 'rejected') throw result.reason;
-    }, 60_000);
-
+    const pair = useIptuxPair({
+      check,
+      workPrefix: 'pc-iptux-work-',
+      iptux: { nick: 'iptux-测试', group: '测试组' },
+      start: async (host) => {
+        const started = await IpmsgHost.start(host.netns, {
+          nick: 'PacketChat-甲',
+          group: 'PacketChat',
+        });
+        if (!started.result.ok) {
+          await started.host.stop();
+          throw new Error(started.result.unavailable.message);
+        }
+        return started.host;
+      },
+    });
     const ready = (
-      ctx: Parameters<typeof requireOrSkip>[0],
+      ctx: Parameters<typeof pair.ready>[0],
     ): { iptux: Iptux; host: IpmsgHost; work: string } => {
-      requireOrSkip(ctx, check);
-      if (iptux === undefined || host === undefined || work === undefined)
-        throw new Error('setup did not finish');
-      return { iptux, host, work };
+      const { iptux, ours, work } = pair.ready(ctx);
+      return { iptux, host: ours, work };
     };
 
     it(
@@ -99,11 +75,11 @@ describe(
       async (ctx) => {
         const { iptux, host } = ready(ctx);
         const peer = await host.peer(
-          (p) => p.id === iptuxId && p.nick === 'iptux-测试',
+          (p) => p.id === pair.iptuxId && p.nick === 'iptux-测试',
           'iptux as a peer',
         );
         expect(peer).toMatchObject({
-          address: iptuxHost.address,
+          address: pair.iptuxHost.address,
           port: 2425,
           protocol: 'ipmsg',
           badge: 'IPMsg',
@@ -114,7 +90,7 @@ describe(
           online: true,
         });
         await waitUntilAsync(
-          async () => (await iptux.pals()).includes(`PacketChat-甲\n${ourHost.address}`),
+          async () => (await iptux.pals()).includes(`PacketChat-甲\n${pair.ourHost.address}`),
           'iptux to list PacketChat',
         );
       },
@@ -126,7 +102,7 @@ describe(
       async (ctx) => {
         const { iptux, host } = ready(ctx);
         for (const text of TEXTS) {
-          const sent = await host.send(iptuxId, text);
+          const sent = await host.send(pair.iptuxId, text);
           const state = await host.state(sent.id, 'delivered');
           expect(state.transport).toBe('udp');
           await waitUntil(
@@ -146,13 +122,13 @@ describe(
         const { iptux, host } = ready(ctx);
         for (const text of FROM_IPTUX) {
           const arrival = host.message(
-            (m) => m.peerId === iptuxId && m.text === text,
+            (m) => m.peerId === pair.iptuxId && m.text === text,
             `"${text.slice(0, 30)}" from iptux`,
           );
-          await iptux.sendText(ourHost.address, text);
+          await iptux.sendText(pair.ourHost.address, text);
           expect(await arrival).toMatchObject({
             direction: 'in',
-            remote: `${iptuxHost.address}:2425`,
+            remote: `${pair.iptuxHost.address}:2425`,
           });
         }
         const got = host.child.lines.filter((l) => l['event'] === 'message');
@@ -175,18 +151,18 @@ describe(
         // iptux 0.8.3 crashes on the first folder it has to create (iptux issue #472:
         // AnalogFS::mkdir calls itself through the g_mkdir macro; fixed in 0.9.4), so the module
         // refuses to send it one…
-        await expect(host.offer(iptuxId, [folder])).rejects.toThrow(
+        await expect(host.offer(pair.iptuxId, [folder])).rejects.toThrow(
           /crashes when it receives a folder/,
         );
         // …unless forced. With the folders already in place iptux's mkdir finds them and returns,
         // and what is tested is that iptux reads our folder stream and writes every file.
         mirrorFolders(folder, path.join(iptux.inbox, '项目资料'));
-        await host.offer(iptuxId, [file, folder], '给你两个附件', true);
+        await host.offer(pair.iptuxId, [file, folder], '给你两个附件', true);
         await waitUntilAsync(
-          async () => (await iptux.offered(ourHost.address)).includes('项目资料'),
+          async () => (await iptux.offered(pair.ourHost.address)).includes('项目资料'),
           'iptux to list the offer',
         );
-        await iptux.accept(ourHost.address);
+        await iptux.accept(pair.ourHost.address);
         const savedFile = path.join(iptux.inbox, '报告 2024.bin');
         await waitUntil(() => sizeOf(savedFile) === 2_000_000, 30_000, 'iptux to save the file');
         expect(sha256(savedFile)).toBe(sha256(file));
@@ -208,10 +184,10 @@ describe(
         const file = path.join(iptux.home, 'from-iptux.bin');
         writeFileSync(file, randomBytes(1_500_000));
         const folder = makeFolder(iptux.home, 'iptux-folder');
-        await iptux.attach(ourHost.address, 'file', 'from-iptux.bin');
-        await iptux.attach(ourHost.address, 'folder', 'iptux-folder');
-        const offered = host.offerFrom(iptuxId);
-        await iptux.send(ourHost.address);
+        await iptux.attach(pair.ourHost.address, 'file', 'from-iptux.bin');
+        await iptux.attach(pair.ourHost.address, 'folder', 'iptux-folder');
+        const offered = host.offerFrom(pair.iptuxId);
+        await iptux.send(pair.ourHost.address);
         const offer = await offered;
         expect(offer.files.map((f) => [f.name, f.kind])).toEqual(
           expect.arrayContaining([

@@ -1,7 +1,8 @@
 /**
  * CryptoProvider over `node:crypto`: OpenSSL under plain Node, BoringSSL inside Electron. Only
  * primitives BoringSSL has are used (no ChaCha20-Poly1305). X25519 keys cross the API as raw 32
- * bytes: wrapped in the fixed DER prefixes of RFC 8410 to become KeyObjects, read back as JWK.
+ * bytes: private keys wrapped in the fixed DER prefixes of RFC 8410, public keys as JWK (RFC 8037)
+ * to become KeyObjects, read back as JWK.
  * KeyObjects are cached (AES keys per AeadKey, X25519 keys per array), which measured 2-4x faster
  * than importing the key on every call (docs/CRYPTO.md, "Benchmarks").
  */
@@ -37,29 +38,52 @@ import {
 
 /** RFC 8410 PKCS#8 PrivateKeyInfo for X25519 (OID 1.3.101.110), up to the 32 key bytes. */
 const PKCS8_X25519_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
-/** RFC 8410 SubjectPublicKeyInfo for X25519, up to the 32 key bytes. */
-const SPKI_X25519_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 /** RFC 8410 PKCS#8 PrivateKeyInfo for Ed25519 (OID 1.3.101.112), up to the 32-byte seed. */
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-/** RFC 8410 SubjectPublicKeyInfo for Ed25519, up to the 32 key bytes. */
-const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 /** Verification keys kept as KeyObjects (a group's members sign every message). */
 const MAX_CACHED_VERIFY_KEYS = 1_024;
 
-function privateKeyObject(privateKey: Uint8Array): KeyObject {
-  return createPrivateKey({
-    key: Buffer.concat([PKCS8_X25519_PREFIX, privateKey]),
-    format: 'der',
-    type: 'pkcs8',
-  });
+/**
+ * Runs a node:crypto call that is given key material other than a KeyObject, without capturing
+ * stack traces meanwhile. Node 24 tells a KeyObject from other input by catching the TypeError of
+ * a private-field check (`isKeyObject` in lib/internal/crypto/keys.js), and capturing that
+ * error's stack trace is most of the call's cost: per call, createPublicKey 33-50 → 10-13 µs,
+ * hkdfSync 16-19 → 8-11 µs, createHmac 19-21 → 5-9 µs (docs/CRYPTO.md, "Benchmarks"). An error
+ * of the call itself gets its stack trace here, once the limit is back.
+ */
+function quietly<T>(call: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return call();
+  } catch (error) {
+    Error.stackTraceLimit = limit;
+    if (error instanceof Error) Error.captureStackTrace(error, quietly);
+    throw error;
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
+function privateKeyObject(privateKey: Uint8Array): KeyObject {
+  return quietly(() =>
+    createPrivateKey({
+      key: Buffer.concat([PKCS8_X25519_PREFIX, privateKey]),
+      format: 'der',
+      type: 'pkcs8',
+    }),
+  );
+}
+
+/** From JWK (RFC 8037): a raw key import, cheaper than parsing DER. */
 function publicKeyObject(publicKey: Uint8Array): KeyObject {
-  return createPublicKey({
-    key: Buffer.concat([SPKI_X25519_PREFIX, publicKey]),
-    format: 'der',
-    type: 'spki',
-  });
+  const x = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength);
+  return quietly(() =>
+    createPublicKey({
+      key: { kty: 'OKP', crv: 'X25519', x: x.toString('base64url') },
+      format: 'jwk',
+    }),
+  );
 }
 
 /** The raw private and public key of an X25519 KeyObject (JWK "d" and "x", RFC 8037). */
@@ -144,22 +168,23 @@ function ed25519(): Pick<
   'generateSigningKeyPair' | 'signingKeyPairFromSeed' | 'sign' | 'verify'
 > {
   const seeds = new KeyObjectCache((seed) =>
-    createPrivateKey({
-      key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
-      format: 'der',
-      type: 'pkcs8',
-    }),
+    quietly(() =>
+      createPrivateKey({
+        key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
+        format: 'der',
+        type: 'pkcs8',
+      }),
+    ),
   );
   const publicKeys = new Map<string, KeyObject>();
   const publicKeyOf = (key: Uint8Array): KeyObject => {
     const id = Buffer.from(key).toString('hex');
     let object = publicKeys.get(id);
     if (object === undefined) {
-      object = createPublicKey({
-        key: Buffer.concat([SPKI_ED25519_PREFIX, key]),
-        format: 'der',
-        type: 'spki',
-      });
+      const x = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('base64url');
+      object = quietly(() =>
+        createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' }),
+      );
       if (publicKeys.size >= MAX_CACHED_VERIFY_KEYS) publicKeys.clear();
       publicKeys.set(id, object);
     }
@@ -249,9 +274,14 @@ export function createNodeCryptoProvider(): CryptoProvider {
     aesGcm,
     sha256: (data) => plain(createHash('sha256').update(data).digest()),
     sha512: (data) => plain(createHash('sha512').update(data).digest()),
-    hmacSha256: (key, data) => plain(createHmac('sha256', key).update(data).digest()),
+    hmacSha256: (key, data) =>
+      plain(
+        quietly(() => createHmac('sha256', key))
+          .update(data)
+          .digest(),
+      ),
     hkdfSha256: (salt, ikm, info, length) =>
-      new Uint8Array(hkdfSync('sha256', ikm, salt, info, length)),
+      new Uint8Array(quietly(() => hkdfSync('sha256', ikm, salt, info, length))),
     randomBytes: (length) => plain(randomBytes(length)),
   };
 }

@@ -14,7 +14,6 @@ import {
   RFC8032_ED25519,
   SHA_ABC,
 } from './known-answers';
-import { createNobleCryptoProvider } from './noble-crypto';
 import { createNodeCryptoProvider } from './node-crypto';
 import { checkNoiseVector } from './noise-vector';
 import { composeProvider, PRIMITIVES, type CryptoProvider, type PrimitiveName } from './primitives';
@@ -39,10 +38,20 @@ export class SelfTestError extends Error {
   readonly code = 'self-test-failed';
 }
 
+/**
+ * A node:crypto primitive failed and no @noble provider was given: the caller loads @noble
+ * (`import('./noble-crypto')`, default-provider.ts) and selects again. @noble is loaded only then,
+ * so a machine whose node:crypto passes never evaluates it.
+ */
+export class FallbackNotLoadedError extends Error {
+  override readonly name = 'FallbackNotLoadedError';
+  readonly code = 'fallback-not-loaded';
+}
+
 export interface SelectOptions {
   /** Replaces `node:crypto` (tests inject a broken or partial one). */
   readonly node?: Partial<CryptoProvider>;
-  /** Replaces `@noble/*`. */
+  /** The `@noble/*` provider; without it a failing node:crypto primitive throws FallbackNotLoadedError. */
   readonly noble?: Partial<CryptoProvider>;
 }
 
@@ -154,24 +163,33 @@ export function runSelfTest(provider: CryptoProvider): readonly string[] {
 
 /**
  * The provider protocol v2 should use on this machine, and why. Logs one line per primitive.
- * Throws SelfTestError only when a primitive works in neither implementation.
+ * Throws SelfTestError only when a primitive works in neither implementation, and
+ * FallbackNotLoadedError when one fails in node:crypto and `options.noble` is missing.
  */
 export function selectProvider(
   log: (message: string) => void,
   options: SelectOptions = {},
 ): ProviderSelection {
   const node = complete(options.node ?? tryCreate(createNodeCryptoProvider), 'node:crypto');
-  const noble = complete(options.noble ?? createNobleCryptoProvider(), '@noble');
+  const fallback = options.noble === undefined ? undefined : complete(options.noble, '@noble');
+  const noble = (reason: string): CryptoProvider => {
+    if (fallback === undefined) throw new FallbackNotLoadedError(reason);
+    return fallback;
+  };
   const choices = PRIMITIVES.map((primitive) => choose(primitive, node, noble));
   const sources = Object.fromEntries(
-    choices.map(({ primitive, source }) => [primitive, source === 'node' ? node : noble]),
+    choices.map(({ primitive, source }) => [
+      primitive,
+      source === 'node' ? node : noble(`${primitive} from @noble`),
+    ]),
   ) as { readonly [P in PrimitiveName]: CryptoProvider };
   let selection: ProviderSelection = { provider: composeProvider(sources), choices };
   const mixed = checkNoiseVector(selection.provider, CACOPHONY_XX_AESGCM_SHA256);
   if (mixed === undefined) {
     selection = { ...selection, choices: [...choices, noiseChoice('node', 'vector matches')] };
   } else {
-    selection = allNoble(noble, `noise vector failed with the chosen mix: ${mixed}`);
+    const reason = `noise vector failed with the chosen mix: ${mixed}`;
+    selection = allNoble(noble(reason), reason);
   }
   for (const { primitive, source, reason } of selection.choices) {
     log(`crypto: ${primitive} from ${source === 'node' ? 'node:crypto' : '@noble'} (${reason})`);
@@ -182,12 +200,12 @@ export function selectProvider(
 function choose(
   primitive: PrimitiveName,
   node: CryptoProvider,
-  noble: CryptoProvider,
+  noble: (reason: string) => CryptoProvider,
 ): PrimitiveChoice {
   const nodeFailure = checkPrimitive(node, primitive);
   if (nodeFailure === undefined)
     return { primitive, source: 'node', reason: 'known answers match' };
-  const nobleFailure = checkPrimitive(noble, primitive);
+  const nobleFailure = checkPrimitive(noble(`${primitive}: ${nodeFailure}`), primitive);
   if (nobleFailure !== undefined) {
     throw new SelfTestError(
       `${primitive} fails in node:crypto (${nodeFailure}) and @noble (${nobleFailure})`,

@@ -1,6 +1,7 @@
 // IP Messenger protocol numbers and this module's limits. Values from IP Messenger's ipmsg.h
 // (github.com/shirouzu/ipmsg, src/ipmsg.h) and its protocol document (prot-eng.txt, Draft-9);
 // iptux-only commands from iptux's src/iptux-core/internal/ipmsg.h. docs/IPMSG.md is the prose.
+import { IPMSG_MAX_TEXT_BYTES } from '../../../shared/ipmsg-text';
 
 export const IPMSG_PORT = 2425;
 
@@ -96,7 +97,7 @@ export const MAX_RECEIVE_DATAGRAM_BYTES = 65_507;
 export const MAX_FIELD_BYTES = 512;
 export const MAX_VERSION_BYTES = 128;
 /** Longest text sendText() takes (UTF-8 bytes), split into datagrams as needed. */
-export const MAX_TEXT_BYTES = 65_536;
+export const MAX_TEXT_BYTES = IPMSG_MAX_TEXT_BYTES;
 export const MAX_PEERS = 4096;
 /** Recent (sender, session, packet number) triples remembered to drop retransmissions. */
 export const DEDUPE_WINDOW = 65_536;

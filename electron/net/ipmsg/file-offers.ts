@@ -115,13 +115,16 @@ export class IncomingOffers {
     };
     this.offers.delete(offer.offerId);
     this.offers.set(offer.offerId, offer);
-    while (this.offers.size > this.max) {
-      const oldest = this.offers.keys().next();
-      if (oldest.done === true) break;
-      this.offers.delete(oldest.value);
-    }
+    this.trim();
     const { address: _address, ...visible } = offer;
     return visible;
+  }
+
+  /** An offer received in an earlier run (the app keeps them): known again, not reported again. */
+  restore(offer: IncomingOffer, address: string): void {
+    if (this.offers.has(offer.offerId)) return;
+    this.offers.set(offer.offerId, { ...offer, address });
+    this.trim();
   }
 
   get(offerId: string): (IncomingOffer & { readonly address: string }) | undefined {
@@ -130,6 +133,14 @@ export class IncomingOffers {
 
   delete(offerId: string): void {
     this.offers.delete(offerId);
+  }
+
+  private trim(): void {
+    while (this.offers.size > this.max) {
+      const oldest = this.offers.keys().next();
+      if (oldest.done === true) break;
+      this.offers.delete(oldest.value);
+    }
   }
 }
 

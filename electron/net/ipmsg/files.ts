@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Server, Socket } from 'node:net';
 import type { Endpoint } from '../../../shared/address';
 import type { ChatMessage } from '../../../shared/domain';
+import { ipmsgAddress } from '../../../shared/ipmsg-id';
 import type { WarningCode } from '../types';
 import type { IpmsgPacket } from './codec';
 import type { PacketComposer } from './compose';
@@ -182,6 +183,15 @@ export class IpmsgFiles {
   released(address: string, packetNo: number): void {
     const offer = this.outgoing.release(address, packetNo);
     if (offer !== undefined) this.deps.released({ offerId: offer.offerId, peerId: offer.peerId });
+  }
+
+  /** An offer received in an earlier run: false when its id does not name an IPMsg peer's IP. */
+  restore(offer: IncomingOffer): boolean {
+    const address = ipmsgAddress(offer.peerId);
+    if (address === undefined || offer.offerId !== `${offer.peerId}#${String(offer.packetNo)}`)
+      return false;
+    this.incoming.restore(offer, address);
+    return true;
   }
 
   /** Takes one of our offers back; false when it is not (or no longer) offered. */

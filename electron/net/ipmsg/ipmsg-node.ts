@@ -21,6 +21,7 @@ import type { EncodingSetting, IpmsgEncoding } from './text-encoding';
 import type { IpmsgCounters } from './udp-wire';
 import {
   IpmsgError,
+  type IncomingOffer,
   type IpmsgEvents,
   type IpmsgInfo,
   type IpmsgPeer,
@@ -153,6 +154,15 @@ export class IpmsgNode extends EventEmitter<IpmsgEvents> {
   declineOffer(offerId: string): void {
     this.check();
     this.core.files.decline(offerId);
+  }
+
+  /**
+   * An offer received in an earlier run (the app keeps them, docs/IPMSG.md "In the app"): it can
+   * be accepted or declined again, since IPMsg senders serve an offer until it is released. Not
+   * reported again. Works before start(); false when the offer's ids do not fit together.
+   */
+  restoreOffer(offer: IncomingOffer): boolean {
+    return this.core.files.restore(offer);
   }
 
   /** Takes back an offer of ours: the peer can no longer fetch it (IPMsg cannot tell it so). */

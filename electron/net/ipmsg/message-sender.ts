@@ -9,6 +9,7 @@ import { randomToken } from '../ids';
 import type { PacketComposer, Outgoing } from './compose';
 import { Command, MAX_SEND_DATAGRAM_BYTES, Option } from './constants';
 import { splitText } from './split-text';
+import { IPMSG_PIECE_BYTES } from '../../../shared/ipmsg-text';
 import type { IpmsgEncoding } from './text-encoding';
 import type { IpmsgPeer } from './types';
 import type { IpmsgCounters } from './udp-wire';
@@ -265,7 +266,8 @@ export class MessageSender {
     const texts = splitText(
       head.options.wireText ?? head.message.text,
       peer.encoding,
-      Math.max(64, room - sectionBytes),
+      // At most IPMSG_PIECE_BYTES, so the composer's count of pieces is the one sent.
+      Math.min(IPMSG_PIECE_BYTES, Math.max(64, room - sectionBytes)),
     );
     return texts.map((text) => ({
       text,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { connect, type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
+import type { IClientOptions, IConnackPacket, MqttClient } from 'mqtt';
 import type { RelayStatus, SocketInfo } from '../../../shared/domain';
 import { reconnectDelay } from './backoff';
 
@@ -42,6 +42,19 @@ const MAX_PACKET_BYTES = 1024 * 1024;
 /** Topics per SUBSCRIBE packet (a node watching thousands of contacts sends several). */
 const SUBSCRIBE_BATCH = 500;
 
+/**
+ * MQTT.js, loaded on the first connection: a node without a relay never reads or runs it (about
+ * 4 MiB of the idle command-line node's memory, docs/BENCHMARKS.md "Idle CLI memory").
+ */
+let mqttModule: Promise<typeof import('mqtt')> | undefined;
+function loadMqtt(): Promise<typeof import('mqtt')> {
+  mqttModule ??= import('mqtt').catch((error: unknown) => {
+    mqttModule = undefined; // the next attempt tries again
+    throw error;
+  });
+  return mqttModule;
+}
+
 /** `host:port` of a broker URL, with the MQTT defaults (1883, 8883). */
 export function brokerLabel(url: URL): string {
   const port = url.port === '' ? (url.protocol === 'mqtts:' ? '8883' : '1883') : url.port;
@@ -76,6 +89,8 @@ export class RelayConnection {
   readonly url: URL | undefined;
   readonly broker: string;
   private client: MqttClient | undefined;
+  /** True while MQTT.js is being loaded for the first connection attempt. */
+  private loading = false;
   private status: RelayStatus;
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -106,7 +121,7 @@ export class RelayConnection {
   }
 
   start(): void {
-    if (this.url === undefined || this.closed || this.client !== undefined) return;
+    if (this.url === undefined || this.closed || this.client !== undefined || this.loading) return;
     this.open(this.url);
   }
 
@@ -169,7 +184,10 @@ export class RelayConnection {
     clearTimeout(this.timer);
     const client = this.client;
     this.client = undefined;
-    if (client === undefined) return;
+    if (client === undefined) {
+      if (this.loading) this.setState('offline'); // the load finds the connection closed
+      return;
+    }
     if (client.connected && last !== undefined) await last().catch(() => undefined);
     await new Promise<void>((resolve) => {
       client.end(!client.connected, {}, () => resolve());
@@ -219,7 +237,22 @@ export class RelayConnection {
       rejectUnauthorized: true,
     };
     this.setState('connecting');
-    const client = connect(publicUrl(url), options);
+    this.loading = true;
+    void loadMqtt().then(
+      ({ connect }) => {
+        this.loading = false;
+        if (!this.closed) this.attach(connect(publicUrl(url), options));
+      },
+      (error: unknown) => {
+        // Only a broken build lands here (MQTT.js is in the bundle); retried like a failed connect.
+        this.loading = false;
+        this.setState('offline', `cannot load MQTT.js: ${String(error)}`);
+        this.retryLater();
+      },
+    );
+  }
+
+  private attach(client: MqttClient): void {
     this.client = client;
     let settled = false;
     const failed = (reason: string | undefined): void => {
@@ -286,7 +319,7 @@ export class RelayConnection {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (!this.closed && this.client === undefined) this.open(url);
+      if (!this.closed && this.client === undefined && !this.loading) this.open(url);
     }, delay);
   }
 

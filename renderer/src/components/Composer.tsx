@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { MessageReply } from '../../../shared/domain';
 import { fitsOneDatagram } from '../../../shared/protocol/codec';
 import { MAX_DATAGRAM_BYTES } from '../../../shared/protocol/constants';
+import { ipmsgByteLength, ipmsgPieces } from '../lib/ipmsg-size';
 import { utf8Length } from '../lib/utf8';
 import { excerptOf } from '../store/conversations-slice';
 import { useAppStore } from '../store/context';
@@ -10,7 +11,7 @@ import { EmojiPicker } from './EmojiPicker';
 import { Icon } from './Icon';
 import { Isolated } from './PeerName';
 import { PastedImage, pastedImage } from './PastedImage';
-import { SizeIndicator, sizeLevel } from './SizeIndicator';
+import { IpmsgSizeIndicator, ipmsgSizeLevel, SizeIndicator, sizeLevel } from './SizeIndicator';
 
 /** The composer grows with its text up to this share of the conversation's height. */
 const MAX_HEIGHT_SHARE = 0.4;
@@ -81,6 +82,12 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
   const [picking, setPicking] = useState(false);
   /** A pasted image waiting for Send or Cancel. */
   const [pasted, setPasted] = useState<File | null>(null);
+  /** IPMsg peers: the encoding texts go in (null for everyone else), and whether to seal. */
+  const ipmsgEncoding = useAppStore((s) => {
+    const contact = s.contacts[peerId];
+    return contact?.protocol === 'ipmsg' ? (contact.textEncoding ?? 'utf-8') : null;
+  });
+  const [sealed, setSealed] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
   const reply: MessageReply | undefined = useMemo(
     () =>
@@ -95,7 +102,22 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
     () => (props.stranger ? bytes < MAX_DATAGRAM_BYTES : fitsOneDatagram(text, reply)),
     [props.stranger, bytes, text, reply],
   );
-  const canSend = text.trim() !== '' && sizeLevel(bytes, fits) !== 'over' && !sending;
+  const ipmsgSize = useMemo(
+    () =>
+      ipmsgEncoding === null
+        ? null
+        : {
+            encoding: ipmsgEncoding,
+            bytes: ipmsgByteLength(text, ipmsgEncoding),
+            pieces: ipmsgPieces(text, ipmsgEncoding),
+          },
+    [ipmsgEncoding, text],
+  );
+  const level =
+    ipmsgSize === null
+      ? sizeLevel(bytes, fits)
+      : ipmsgSizeLevel(ipmsgSize.bytes, ipmsgSize.pieces, bytes);
+  const canSend = text.trim() !== '' && level !== 'over' && !sending;
 
   // Opening a conversation, or starting a reply, puts the cursor here.
   useEffect(() => {
@@ -122,7 +144,12 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
     if (!canSend) return;
     setSending(true);
     setError(null);
-    const result = await send(peerId, text, props.stranger ? undefined : reply);
+    const result = await send(
+      peerId,
+      text,
+      props.stranger ? undefined : reply,
+      ipmsgEncoding !== null && sealed,
+    );
     setSending(false);
     if (result.ok) {
       setDraft(peerId, '');
@@ -247,7 +274,26 @@ export function Composer(props: { peerId: string; nick: string; stranger: boolea
             </button>
           </>
         )}
-        <SizeIndicator bytes={bytes} fits={fits} stranger={props.stranger} />
+        {ipmsgSize === null ? (
+          <SizeIndicator bytes={bytes} fits={fits} stranger={props.stranger} />
+        ) : (
+          <>
+            <label className="sealed-toggle" title={t('composer.sealedTitle')}>
+              <input
+                type="checkbox"
+                checked={sealed}
+                onChange={(e) => setSealed(e.target.checked)}
+              />
+              {t('composer.sealed')}
+            </label>
+            <IpmsgSizeIndicator
+              bytes={ipmsgSize.bytes}
+              pieces={ipmsgSize.pieces}
+              utf8Bytes={bytes}
+              encoding={ipmsgSize.encoding}
+            />
+          </>
+        )}
         {error && (
           <span className="field-error" role="alert">
             {error}

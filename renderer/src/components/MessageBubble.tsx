@@ -13,8 +13,12 @@ import { TransferCard } from './TransferCard';
 import { Bdi, Isolated, PeerName } from './PeerName';
 import { useText } from '../i18n/text';
 
-/** What a sent message's ticks say: one tick "Sent" where nothing acknowledges, two "Delivered". */
-export function stateLabel(m: ChatMessage): ChatMessage['state'] | 'sent' {
+/**
+ * What a sent message's ticks say: one tick "Sent" where nothing acknowledges, two "Delivered",
+ * and "Read" only once the peer said it read it (`readAt`: an IPMsg READMSG).
+ */
+export function stateLabel(m: ChatMessage): ChatMessage['state'] | 'sent' | 'read' {
+  if (m.direction === 'out' && m.readAt !== undefined) return 'read';
   // Nothing acknowledges plain text to a stranger: `delivered` there means only "handed to the
   // network", so it reads "Sent", never "Delivered".
   return m.state === 'delivered' && isStrangerId(m.peerId) ? 'sent' : m.state;
@@ -24,6 +28,7 @@ const TICK_ICON: Record<ReturnType<typeof stateLabel>, IconName> = {
   sending: 'clock',
   sent: 'check',
   delivered: 'checks',
+  read: 'checks',
   pending: 'clock',
   failed: 'alert',
   held: 'alert',
@@ -41,7 +46,12 @@ function Ticks(props: { message: ChatMessage }) {
   return (
     <span className={`ticks ticks-${label}`} title={text}>
       <Icon name={TICK_ICON[label]} size={15} />
-      {spoken && <span className="sr-only">{text}</span>}
+      {/* "Read" is in words: two ticks alone would look like "Delivered". */}
+      {label === 'read' ? (
+        <span className="read-mark">{text}</span>
+      ) : (
+        spoken && <span className="sr-only">{text}</span>
+      )}
     </span>
   );
 }

@@ -151,12 +151,16 @@ export function MessageList(props: { peerId: string; nick: string }) {
   const anchor = useRef<Anchor | null>(null);
   const [floating, setFloating] = useState<number | null>(null);
   const floatingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // The same functions while the rows are the same: a new getItemKey makes the virtualizer lay
+  // out every row again on each render.
+  const estimateSize = useCallback((i: number) => estimate(rows[i]), [rows]);
+  const getItemKey = useCallback((i: number) => rows[i]?.key ?? i, [rows]);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render only, as documented
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => estimate(rows[i]),
-    getItemKey: (i) => rows[i]?.key ?? i,
+    estimateSize,
+    getItemKey,
     overscan: 8,
   });
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FileCard } from '../../../shared/domain';
+import { isIpmsgPeerId } from '../../../shared/ipmsg-id';
 import type { TransferInfo } from '../../../shared/transfers';
 import { formatBytes, formatDuration } from '../lib/format';
 import { useAppStore } from '../store/context';
@@ -11,8 +12,22 @@ import { ChangedNames, TransferThumbnail } from './TransferExtras';
 /** Names shown on a card before "and N more". */
 const SHOWN_NAMES = 3;
 
+/**
+ * What IPMsg can do (docs/IPMSG.md): no pause or resume, and a download under way cannot be
+ * stopped (the protocol has no way to say so); an offer of ours can be withdrawn until it ends.
+ */
+function ipmsgActions(t: TransferInfo, actions: ('accept' | TransferAction)[]) {
+  const fetching = t.direction === 'receive' && (t.state === 'accepted' || t.state === 'active');
+  return actions.filter((a) => a !== 'pause' && a !== 'resume' && !(fetching && a === 'cancel'));
+}
+
 /** Which buttons a transfer offers in its state, on this side (docs/UI.md, "File transfers"). */
 export function transferActions(t: TransferInfo): ('accept' | TransferAction)[] {
+  const actions = engineActions(t);
+  return isIpmsgPeerId(t.peerId) ? ipmsgActions(t, actions) : actions;
+}
+
+function engineActions(t: TransferInfo): ('accept' | TransferAction)[] {
   const receiving = t.direction === 'receive';
   switch (t.state) {
     case 'offered':
@@ -63,13 +78,16 @@ export function TransferCard(props: { card: FileCard; peerId: string }) {
   const moving = transfer?.state === 'active';
   const percent = bytes === 0 ? 100 : Math.min(100, Math.floor((done / bytes) * 100));
   const rate = transfer?.rate ?? 0;
+  const ipmsg = isIpmsgPeerId(props.peerId);
   const stateText =
     transfer === undefined
       ? loaded
         ? t('files.unknown')
         : null
       : [
-          t(`files.state.${transfer.state}`),
+          ipmsg && transfer.state === 'done'
+            ? t('files.ipmsgDone')
+            : t(`files.state.${transfer.state}`),
           transfer.reason === undefined ? '' : t(`files.reason.${transfer.reason}`),
         ]
           .filter(Boolean)
@@ -91,7 +109,8 @@ export function TransferCard(props: { card: FileCard; peerId: string }) {
           </span>
           <span className="transfer-summary">
             {t('files.summary', { count: card.files, size: formatBytes(card.bytes, lang) })}
-            {card.folders > 0 && ` · ${t('files.folders', { count: card.folders })}`}
+            {card.folders > 0 &&
+              ` · ${t(ipmsg ? 'files.ipmsgFolders' : 'files.folders', { count: card.folders })}`}
           </span>
         </div>
       </div>

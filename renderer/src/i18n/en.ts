@@ -268,6 +268,7 @@ export const en = {
     state: {
       sending: 'Sending…',
       delivered: 'Delivered',
+      read: 'Read',
       sent: 'Sent',
       held: 'Held: the contact’s key changed',
       pending: 'Pending: resent when the peer is back',
@@ -309,6 +310,15 @@ export const en = {
     tooLong: 'Too long: at most {{limit}}',
     sendFailed: 'Could not send: {{message}}',
     strangerNote: 'Replies go back as plain UDP text',
+    /** IPMsg peers: bytes in the peer's encoding against one SENDMSG packet. */
+    ipmsgSize: '{{used}} / {{limit}} in {{encoding}}',
+    ipmsgOne: 'one IPMsg message',
+    ipmsgPieces_one: 'sent as {{count}} IPMsg message',
+    ipmsgPieces_other: 'sent as {{count}} IPMsg messages',
+    ipmsgTooLong: 'Too long for IPMsg: at most {{limit}} of UTF-8',
+    sealed: 'Sealed',
+    sealedTitle:
+      'IP Messenger shows a sealed message closed until it is opened, and tells you when it was: the message then reads “Read”',
     replyingTo: 'Replying to {{nick}}',
     cancelReply: 'Stop replying',
     offlineNote: '{{nick}} is offline: what you send waits and is delivered when {{nick}} is back.',
@@ -539,6 +549,11 @@ export const en = {
     summary_other: '{{count}} files · {{size}}',
     folders_one: '{{count}} empty folder',
     folders_other: '{{count}} empty folders',
+    /** An IPMsg offer's folders are items with their contents, not empty folders. */
+    ipmsgFolders_one: '{{count}} folder',
+    ipmsgFolders_other: '{{count}} folders',
+    /** IPMsg sends no checksum: what arrived is complete, but nothing verified it. */
+    ipmsgDone: 'Done (IPMsg sends no checksum to verify)',
     more: 'and {{count}} more',
     progressLabel: 'Transfer progress',
     progress: '{{done}} of {{total}}',
@@ -650,7 +665,6 @@ export const en = {
   protocol: { IPMsg: 'IPMsg', FeiQ: 'FeiQ' },
   /** Notices for file transfers, until the transfer view exists. */
   transfer: {
-    offered: '{{nick}} offers {{names}}. Files cannot be accepted in this window yet.',
     received: 'Received {{names}} from {{nick}}',
     sent: '{{nick}} received {{names}}',
     declined: '{{nick}} declined {{names}}',

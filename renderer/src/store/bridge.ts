@@ -17,6 +17,7 @@ export function connectBridge(store: AppStore, api: PacketChatApi): () => void {
       // A group message's state carries how many members have it.
       if (update.recipients !== undefined) s().setTally(update.id, update.recipients);
     }),
+    api.on('message-read', (read) => s().applyMessageRead(read)),
     api.on('group', ({ group }) => s().applyGroup(group)),
     api.on('batch', ({ batch, tally }) => s().setBatch(batch, tally)),
     api.on('message-deleted', ({ peerId, ids }) => s().removeMessages(peerId, ids)),

@@ -186,8 +186,22 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
           : {};
       });
     },
-    sendMessage: async (peerId, text, reply) => {
-      const args = reply === undefined ? { peerId, text } : { peerId, text, reply };
+    applyMessageRead: ({ messageId, at }) => {
+      // Like a state change: a message not loaded here gets its readAt from the history.
+      set((state) => {
+        const message = state.messages[messageId];
+        return message && message.readAt === undefined
+          ? { messages: { ...state.messages, [messageId]: { ...message, readAt: at } } }
+          : {};
+      });
+    },
+    sendMessage: async (peerId, text, reply, sealed) => {
+      const args = {
+        peerId,
+        text,
+        ...(reply === undefined ? {} : { reply }),
+        ...(sealed === true ? { sealed } : {}),
+      };
       const result = await settle(() => api.messagesSend(args));
       if (result.ok) get().receiveMessage(result.value);
       return result;

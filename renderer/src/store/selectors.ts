@@ -73,8 +73,18 @@ const groupContacts = memoize(
   },
 );
 
+/**
+ * The pin only when it moves a contact (the open contact went online or offline since it was
+ * opened): opening a conversation then neither regroups nor re-sorts thousands of contacts.
+ */
+function movingPin(s: AppState): AppState['pinnedGroup'] {
+  const pinned = s.pinnedGroup;
+  const contact = pinned === null ? undefined : s.contacts[pinned.id];
+  return contact === undefined || groupOf(contact) === pinned?.group ? null : pinned;
+}
+
 export const selectGroupedContacts = (s: AppState): GroupedContacts =>
-  groupContacts(s.contacts, s.summaries, s.pinnedGroup, s.groups);
+  groupContacts(s.contacts, s.summaries, movingPin(s), s.groups);
 
 const contactRows = memoize(
   (grouped: GroupedContacts, collapsed: AppState['collapsedGroups']): readonly string[] => {

@@ -248,10 +248,14 @@ export interface ConversationsSlice {
   typing: Readonly<Record<string, number>>;
   receiveMessage: (message: ChatMessage) => void;
   applyMessageState: (change: MessageStateChange) => void;
+  /** The peer read one of our messages (`message-read`: an IPMsg READMSG). */
+  applyMessageRead: (read: EventPayloads['message-read']) => void;
   sendMessage: (
     peerId: string,
     text: string,
     reply?: MessageReply,
+    /** IPMsg peers: sealed, so their client tells when it is opened. */
+    sealed?: boolean,
   ) => Promise<IpcResult<ChatMessage>>;
   retryMessage: (messageId: string) => Promise<IpcResult<null>>;
   cancelMessage: (messageId: string) => Promise<IpcResult<null>>;

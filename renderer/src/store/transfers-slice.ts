@@ -1,6 +1,5 @@
 import type { IpcResult } from '../../../shared/ipc/contract';
 import type { TransferInfo } from '../../../shared/transfers';
-import { isIpmsgPeerId } from '../../../shared/ipmsg-id';
 import { toBase64 } from '../lib/base64';
 import { failed, IDLE, LOADING, READY, settle } from './load';
 import type {
@@ -20,20 +19,16 @@ export function offerNames(names: readonly string[]): string {
 }
 
 /**
- * The notice a transfer's new state deserves, if any. Progress (`active`, `paused`) and our own
- * steps (`accepted`, a send `offered`) say nothing: only an offer to us and how a transfer ended.
- * An offer from a PacketChat peer is a card in its conversation, with Accept: only an IPMsg
- * offer, which has no card, is told as a notice (that it cannot be accepted in the window).
+ * The notice a transfer's new state deserves, if any: how a transfer ended. Progress (`active`,
+ * `paused`) and our own steps (`accepted`, a send `offered`) say nothing, and neither does an
+ * offer to us: it is a card in its conversation, with Accept, from PacketChat and IPMsg peers
+ * alike, and it stays there (a notice would vanish after a few seconds).
  */
 function noticeKey(
   t: TransferInfo,
 ): { key: TransferTextKey; level: 'info' | 'warning' } | undefined {
   const receive = t.direction === 'receive';
   switch (t.state) {
-    case 'offered':
-      return receive && isIpmsgPeerId(t.peerId)
-        ? { key: 'transfer.offered', level: 'info' }
-        : undefined;
     case 'done':
       return { key: receive ? 'transfer.received' : 'transfer.sent', level: 'info' };
     case 'declined':
@@ -42,6 +37,7 @@ function noticeKey(
       return { key: 'transfer.cancelled', level: 'info' };
     case 'failed':
       return { key: 'transfer.failed', level: 'warning' };
+    case 'offered':
     case 'accepted':
     case 'active':
     case 'paused':
@@ -51,8 +47,7 @@ function noticeKey(
 
 /**
  * File transfers by id, kept current by `transfer` events (docs/FILES.md, docs/UI.md): the cards
- * in the conversation read them, and every change of state worth knowing is also a notice, so an
- * IPMsg transfer (no card) is never silent.
+ * in the conversation read them, and how each transfer ended is also a notice.
  */
 export const createTransfersSlice: SliceCreator<TransfersSlice> = (api) => (set, get) => ({
   transfers: {},

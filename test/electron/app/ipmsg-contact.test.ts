@@ -33,12 +33,13 @@ const feiq: IpmsgPeer = {
 };
 
 describe('ipmsgContact', () => {
-  it('is a plaintext peer with its protocol, badge, status and absence text', () => {
+  it('is a plaintext peer with its protocol, badge, encoding, status and absence text', () => {
     expect(ipmsgContact(feiq)).toEqual({
       kind: 'peer',
       trust: 'not-encrypted',
       protocol: 'ipmsg',
       badge: 'FeiQ',
+      textEncoding: 'gb18030',
       id: 'ipmsg:10.0.0.7',
       nick: '小王',
       host: 'PC-WANG',

@@ -8,6 +8,13 @@ import { callSchemas } from '../../../shared/ipc/schemas';
 import { createInteractive } from '../../../electron/cli/interactive';
 import type { TerminalOutput } from '../../../electron/cli/terminal-output';
 import { translator } from '../../../electron/cli/i18n';
+import {
+  displayWidth,
+  durationText,
+  sizeText,
+  splitWords,
+} from '../../../electron/cli/interactive-files';
+import type { TransferInfo } from '../../../shared/transfers';
 import { contact, message, plainUi, selfInfo } from './cli-fixtures';
 
 function handlersWith(some: Partial<CallHandlers>): CallHandlers {
@@ -22,20 +29,28 @@ function handlersWith(some: Partial<CallHandlers>): CallHandlers {
 interface Chat {
   readonly printed: string[];
   readonly prompts: string[];
+  /** What the status line (the progress bar) showed, in order; undefined: taken away. */
+  readonly statuses: (string | undefined)[];
   readonly transport: ReturnType<typeof createInteractive>;
   /** Types one line and waits until the chat is done with it. */
   type(line: string): Promise<void>;
   quit: ReturnType<typeof vi.fn>;
 }
 
-function startChat(handlers: Partial<CallHandlers> = {}, options = {}): Chat {
+function startChat(
+  handlers: Partial<CallHandlers> = {},
+  options: Partial<Parameters<typeof createInteractive>[0]> = {},
+): Chat {
   const printed: string[] = [];
   const prompts: string[] = [];
+  const statuses: (string | undefined)[] = [];
   let handled = 0;
   const output: TerminalOutput = {
     print: (text) => printed.push(text),
     setPrompt: (prompt) => prompts.push(prompt),
     prompt: () => (handled += 1),
+    status: (text) => statuses.push(text),
+    columns: () => 120,
   };
   const transport = createInteractive({
     output,
@@ -50,6 +65,7 @@ function startChat(handlers: Partial<CallHandlers> = {}, options = {}): Chat {
   return {
     printed,
     prompts,
+    statuses,
     transport,
     quit,
     async type(line) {
@@ -120,6 +136,8 @@ describe('the terminal chat, start and discovery', () => {
         print: (t) => printed.push(t),
         setPrompt: () => undefined,
         prompt: () => undefined,
+        status: () => undefined,
+        columns: () => undefined,
       },
       ui: { ...plainUi, t: translator('zh-CN') },
       broadcastGiven: true,
@@ -255,3 +273,191 @@ describe('the terminal chat, peers and messages', () => {
     expect(chat.quit).toHaveBeenCalledOnce();
   });
 });
+
+describe('the terminal chat, files', () => {
+  const base: TransferInfo = {
+    id: 'ab12cd34'.padEnd(32, '0'),
+    peerId: alice.id,
+    direction: 'receive',
+    state: 'offered',
+    files: 3,
+    filesDone: 0,
+    filesFailed: 0,
+    folders: 1,
+    names: ['照片 📷', 'notes.txt'],
+    bytes: 32 * 1024 * 1024,
+    bytesDone: 0,
+    rate: 0,
+    createdAt: 10,
+    updatedAt: 10,
+  };
+  const transfer = (change: Partial<TransferInfo>): TransferInfo => ({ ...base, ...change });
+
+  it('/send offers the typed paths (quoted, relative, ~) to the selected peer', async () => {
+    const sent: unknown[] = [];
+    const chat = startChat(
+      {
+        'files:send': (args) => {
+          sent.push(args);
+          return transfer({ direction: 'send', names: ['a b.txt', 'c'], files: 2, bytes: 1536 });
+        },
+      },
+      { cwd: '/work/here', home: '/home/me' },
+    );
+    await chat.type('/send x');
+    expect(chat.printed.at(-1)).toBe('! nobody selected yet: /peers, then /to N');
+    chat.transport.emit('contact', { change: 'added', peer: alice, kind: 'peer' });
+    await chat.type('/send "a b.txt" ~/c');
+    expect(sent).toEqual([{ peerId: alice.id, paths: ['/work/here/a b.txt', '/home/me/c'] }]);
+    expect(chat.printed.at(-1)).toBe('⇡ offered 2 files, 1.5 KiB to alice: a b.txt, c (ab12cd34)');
+    await chat.type('/send');
+    expect(chat.printed.at(-1)).toBe('! /send needs a file or folder: /send PATH…');
+    // Our own offer comes back as a card message and an `offered` event: neither is a line.
+    const lines = chat.printed.length;
+    chat.transport.emit('message', message({ direction: 'out', file: fileCard() }));
+    chat.transport.emit('transfer', { transfer: transfer({ direction: 'send' }) });
+    expect(chat.printed).toHaveLength(lines);
+  });
+
+  it('shows an incoming offer once, and /accept takes the newest into DIR or here', async () => {
+    const accepted: unknown[] = [];
+    const older = transfer({ id: 'ee'.repeat(16), createdAt: 5, names: ['old.bin'] });
+    const chat = startChat(
+      {
+        'files:list': () => [older, base, transfer({ id: 'ff'.repeat(16), direction: 'send' })],
+        'files:accept': (args) => {
+          accepted.push(args);
+          return transfer({ state: 'accepted', dir: args.dir });
+        },
+      },
+      { cwd: '/work/here', home: '/home/me' },
+    );
+    chat.transport.emit('contact', { change: 'added', peer: alice, kind: 'peer' });
+    chat.transport.emit('message', message({ file: fileCard() }));
+    chat.transport.emit('transfer', { transfer: base });
+    chat.transport.emit('transfer', { transfer: base });
+    expect(chat.printed.filter((l) => l.includes('offers'))).toEqual([
+      '⇣ alice offers 3 files, 32.0 MiB: 照片 📷, notes.txt. /accept ab12cd34 [DIR] takes it',
+    ]);
+    await chat.type('/accept');
+    await chat.type('/accept eeee Downloads');
+    await chat.type('/accept ~/in');
+    expect(accepted).toEqual([
+      { id: base.id, dir: '/work/here' },
+      { id: older.id, dir: '/work/here/Downloads' },
+      { id: base.id, dir: '/home/me/in' },
+    ]);
+    await chat.type('/accept 9999');
+    expect(chat.printed.at(-1)).toBe('! no offer "9999" is waiting; /transfers lists them');
+    await chat.type('/accept ffff');
+    expect(chat.printed.at(-1)).toBe('! no offer "ffff" is waiting; /transfers lists them');
+    await chat.type('/accept a b c');
+    expect(chat.printed.at(-1)).toBe(
+      "! /accept [ID] [DIR]: the offer's id (from /transfers) and a folder",
+    );
+  });
+
+  it('/accept with nothing waiting says so', async () => {
+    const chat = startChat({ 'files:list': () => [transfer({ state: 'done' })] });
+    await chat.type('/accept');
+    expect(chat.printed.at(-1)).toBe('! no offer is waiting; /transfers lists them');
+  });
+
+  it('draws the progress bar at most every 500 ms, then a line per state change', () => {
+    let now = 0;
+    const chat = startChat({}, { now: () => now });
+    chat.transport.emit('contact', { change: 'added', peer: alice, kind: 'peer' });
+    const MIB = 1024 * 1024;
+    const progress = (bytesDone: number, rate: number): void =>
+      chat.transport.emit('transfer', {
+        transfer: transfer({ state: 'active', bytesDone, rate }),
+      });
+    progress(8 * MIB, 4 * MIB);
+    now = 300;
+    progress(10 * MIB, 4 * MIB); // too soon: not drawn
+    now = 500;
+    progress(16 * MIB, 4 * MIB);
+    expect(chat.statuses).toEqual([
+      '⇣ 照片 📷, notes.txt [█████░░░░░░░░░░░░░░░]   25%  8.0 MiB/32.0 MiB  4.0 MiB/s  6 s left',
+      '⇣ 照片 📷, notes.txt [██████████░░░░░░░░░░]   50%  16.0 MiB/32.0 MiB  4.0 MiB/s  4 s left',
+    ]);
+    // A full disk: the bar goes, a line says why.
+    now = 600;
+    chat.transport.emit('transfer', {
+      transfer: transfer({ state: 'paused', reason: 'disk-full' }),
+    });
+    chat.transport.emit('transfer', {
+      transfer: transfer({ state: 'paused', reason: 'disk-full' }),
+    });
+    expect(chat.statuses.at(-1)).toBeUndefined();
+    expect(chat.printed.filter((l) => l.startsWith('‖'))).toEqual([
+      '‖ paused: 照片 📷, notes.txt. The disk is full; it goes on by itself when there is room.',
+    ]);
+    now = 700; // right after a state line the bar comes back at once
+    progress(20 * MIB, 0);
+    expect(chat.statuses.at(-1)).toBe(
+      '⇣ 照片 📷, notes.txt [█████████████░░░░░░░]   62%  20.0 MiB/32.0 MiB',
+    );
+    chat.transport.emit('transfer', {
+      transfer: transfer({ state: 'done', bytesDone: 32 * MIB, dir: '/in' }),
+      files: [],
+    });
+    expect(chat.printed.at(-1)).toBe(
+      '✓ received 3 files, 32.0 MiB from alice into /in, every SHA-256 checked',
+    );
+  });
+
+  it('keeps the bar to the terminal width, counting CJK and emoji as two cells', () => {
+    const chat = startChat({}, { now: () => 1_000 });
+    chat.transport.emit('transfer', {
+      transfer: transfer({ state: 'active', names: ['很长的文件夹名字'.repeat(6)], bytesDone: 1 }),
+    });
+    const bar = chat.statuses.at(-1) ?? '';
+    expect(displayWidth(bar)).toBeLessThanOrEqual(119);
+    expect(bar.endsWith('…')).toBe(true);
+  });
+
+  it('/transfers lists every transfer with its id, peer, size and state', async () => {
+    const chat = startChat({
+      'files:list': () => [
+        transfer({ state: 'paused', reason: 'disk-full', bytesDone: 8 * 1024 * 1024 }),
+        transfer({ id: '77'.repeat(16), direction: 'send', state: 'done', createdAt: 1 }),
+      ],
+    });
+    chat.transport.emit('contact', { change: 'added', peer: alice, kind: 'peer' });
+    await chat.type('/transfers');
+    expect(chat.printed.at(-1)).toBe(
+      [
+        '77777777 ⇡ alice: 照片 📷, notes.txt · 3 files, 32.0 MiB · done 0%',
+        'ab12cd34 ⇣ alice: 照片 📷, notes.txt · 3 files, 32.0 MiB · paused (disk-full) 25%',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('terminal file helpers', () => {
+  it('splits words with quotes and backslashes', () => {
+    expect(splitWords(` a "b c"  'd "e'  f\\ g ""`)).toEqual(['a', 'b c', 'd "e', 'f g', '']);
+  });
+
+  it('names sizes and durations', () => {
+    expect([0, 512, 1536, 32 * 1024 * 1024, 1024 ** 3].map(sizeText)).toEqual([
+      '0 B',
+      '512 B',
+      '1.5 KiB',
+      '32.0 MiB',
+      '1.00 GiB',
+    ]);
+    expect([4.4, 200, 7_500].map(durationText)).toEqual(['4 s', '3 min 20 s', '2 h 5 min']);
+  });
+});
+
+function fileCard(): NonNullable<ChatMessage['file']> {
+  return {
+    transferId: 'ab12cd34'.padEnd(32, '0'),
+    names: ['照片 📷'],
+    files: 3,
+    folders: 1,
+    bytes: 1,
+  };
+}

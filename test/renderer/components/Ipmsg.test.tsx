@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
 // IP Messenger peers (IP Messenger, FeiQ, iptux) in the window: their protocol badge and "not
 // encrypted" in the list and the header, absence as status, the bridge on my card, a peer merged
-// into its PacketChat self, and file transfers as notices (docs/IPMSG.md, "In the app").
-import { act, screen, waitFor, within } from '@testing-library/react';
+// into its PacketChat self, offers as cards, the composer's IPMsg size and sealed messages read
+// (docs/IPMSG.md, "In the app").
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Contact } from '../../../shared/domain';
+import type { ChatMessage, Contact } from '../../../shared/domain';
 import type { TransferInfo } from '../../../shared/transfers';
 import {
   makeContact,
@@ -15,7 +16,7 @@ import {
   sampleData,
   type FakeData,
 } from '../fake-backend';
-import { NOW, renderApp } from '../render-app';
+import { NOW, renderApp, type RenderOptions } from '../render-app';
 
 const list = () => screen.getByRole('listbox', { name: 'Contacts' });
 
@@ -240,16 +241,35 @@ describe('the IPMsg bridge on my card', () => {
   });
 });
 
-describe('IPMsg file transfers (no transfer view yet)', () => {
-  it('keep every transfer event in the store and say an offer and its end once each', async () => {
+/** An IPMsg offer's card as the backend sends it (a message with `file`). */
+function offerCard(patch: Partial<ChatMessage> = {}): ChatMessage {
+  return makeMessage('card1', 'ipmsg:192.168.1.60', {
+    text: '报告.pdf, photos',
+    receivedAt: NOW,
+    file: {
+      transferId: 'ipmsg:192.168.1.60#42',
+      names: ['报告.pdf', 'photos'],
+      files: 1,
+      folders: 1,
+      bytes: 4_096,
+    },
+    ...patch,
+  });
+}
+
+async function openWang(data: FakeData, handlers: RenderOptions['handlers'] = {}) {
+  const app = renderApp({ data, handlers });
+  await app.user.click(await screen.findByRole('option', { name: /^Wang/ }));
+  const log = await screen.findByRole('log', { name: 'Conversation with Wang' });
+  return { ...app, log };
+}
+
+describe('IPMsg file transfers', () => {
+  it('keep every transfer event in the store; an offer is no notice (it is a card), its end is one', async () => {
     const { fake, store } = renderApp({ data: withIpmsgPeers() });
     await screen.findByRole('option', { name: /^Wang/ });
     act(() => fake.emit('transfer', { transfer: transfer({}) }));
-    expect(
-      screen.getByText(
-        'Wang offers 报告.pdf, photos. Files cannot be accepted in this window yet.',
-      ),
-    ).toBeTruthy();
+    expect(screen.queryByText(/offers|cannot be accepted/)).toBeNull();
     act(() => {
       fake.emit('transfer', { transfer: transfer({ state: 'active', bytesDone: 1_000 }) });
       fake.emit('transfer', { transfer: transfer({ state: 'active', bytesDone: 3_000 }) });
@@ -262,34 +282,79 @@ describe('IPMsg file transfers (no transfer view yet)', () => {
       }),
     );
     expect(screen.getByText('Received 报告.pdf, photos from Wang')).toBeTruthy();
-    // An offer, then done: two notices, none for the progress in between.
+    // Done is the only notice: none for the offer or the progress.
     expect(screen.getAllByRole('status').filter((s) => s.classList.contains('toast'))).toHaveLength(
-      2,
+      1,
     );
     expect(store.getState().transfers['ipmsg:192.168.1.60#42']?.state).toBe('done');
   });
 
-  it('say nothing of an offer from a PacketChat peer: its card in the conversation has Accept', async () => {
-    const { fake } = renderApp({ data: withIpmsgPeers() });
-    await screen.findByRole('option', { name: /^Alice/ });
-    act(() => fake.emit('transfer', { transfer: transfer({ id: 'alice#1', peerId: 'alice' }) }));
-    expect(screen.queryByText(/offers/)).toBeNull();
+  it('show an offer as its card: Accept into a picked folder, no Pause or Cancel while fetching, done unverified', async () => {
+    const data = withIpmsgPeers();
+    data.messages.push(offerCard());
+    const { log, user, fake } = await openWang(data, {
+      'files:list': () => [transfer({})],
+      'files:pick': () => ({ paths: ['/home/lin/收件'] }),
+      'files:accept': ({ id, dir }) => transfer({ id, dir, state: 'accepted', updatedAt: NOW + 1 }),
+    });
+    const card = await within(log).findByRole('group', { name: 'Files: 报告.pdf, photos' });
+    expect(within(card).getByText('1 file · 4 KiB · 1 folder')).toBeTruthy();
+    await within(card).findByRole('button', { name: 'Decline' });
+    await user.click(
+      within(card).getByRole('button', { name: 'Accept and choose a folder to save into' }),
+    );
+    expect(fake.calls.find((c) => c.channel === 'files:accept')?.args).toEqual({
+      id: 'ipmsg:192.168.1.60#42',
+      dir: '/home/lin/收件',
+    });
+    act(() =>
+      fake.emit('transfer', {
+        transfer: transfer({ state: 'active', bytesDone: 2_048, updatedAt: NOW + 2 }),
+      }),
+    );
+    expect(within(card).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('50');
+    // IPMsg cannot pause, and cannot stop a download under way.
+    expect(within(card).queryAllByRole('button')).toEqual([]);
+    act(() =>
+      fake.emit('transfer', {
+        transfer: transfer({ state: 'done', bytesDone: 4_096, updatedAt: NOW + 3 }),
+      }),
+    );
+    expect(within(card).getByText('Done (IPMsg sends no checksum to verify)')).toBeTruthy();
   });
 
-  it('say a failed send as a warning, naming at most three items', async () => {
-    const { fake } = renderApp({ data: withIpmsgPeers() });
-    await screen.findByRole('option', { name: /^Wang/ });
-    const names = ['a.txt', 'b.txt', 'c.txt', 'd.txt', 'e.txt'];
-    act(() => {
-      fake.emit('transfer', { transfer: transfer({ id: 's1', direction: 'send', names }) });
-      fake.emit('transfer', {
-        transfer: transfer({ id: 's1', direction: 'send', names, state: 'failed' }),
-      });
+  it('offer Retry for a failed download, and Cancel (withdraw) for an offer of ours', async () => {
+    const data = withIpmsgPeers();
+    data.messages.push(
+      offerCard(),
+      offerCard({
+        id: 'card2',
+        direction: 'out',
+        state: 'delivered',
+        file: {
+          transferId: 'ipmsg:192.168.1.60#out-x',
+          names: ['a.txt'],
+          files: 1,
+          folders: 0,
+          bytes: 3,
+        },
+      }),
+    );
+    const { log } = await openWang(data, {
+      'files:list': () => [
+        transfer({ state: 'failed', reason: 'files-failed', filesFailed: 1, dir: '/tmp/in' }),
+        transfer({ id: 'ipmsg:192.168.1.60#out-x', direction: 'send', names: ['a.txt'] }),
+      ],
     });
-    const toast = screen.getByText('Transfer failed: a.txt, b.txt, c.txt +2 (Wang)');
-    expect(toast.closest('.toast')?.classList.contains('toast-warning')).toBe(true);
-    // Our own offer says nothing: only its end does.
-    expect(screen.queryByText(/offers/)).toBeNull();
+    const failed = await within(log).findByRole('group', { name: 'Files: 报告.pdf, photos' });
+    await within(failed).findByRole('button', { name: 'Retry failed files' });
+    expect(within(failed).getByRole('alert').textContent).toBe('Failed: some files failed');
+    const ours = within(log).getByRole('group', { name: 'Files: a.txt' });
+    expect(
+      within(ours)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Cancel']);
   });
 
   it('are said in Chinese', async () => {
@@ -299,5 +364,60 @@ describe('IPMsg file transfers (no transfer view yet)', () => {
       fake.emit('transfer', { transfer: transfer({ state: 'declined', direction: 'send' }) }),
     );
     expect(screen.getByText('Wang 拒绝了 报告.pdf, photos')).toBeTruthy();
+  });
+});
+
+describe('writing to an IPMsg peer', () => {
+  it('counts bytes in the peer’s encoding and says how many IPMsg messages a long text goes as', async () => {
+    const data = withIpmsgPeers();
+    data.contacts = data.contacts.map((c) =>
+      c.id === 'ipmsg:192.168.1.60' ? { ...c, textEncoding: 'gb18030' } : c,
+    );
+    const { user } = await openWang(data);
+    const input = screen.getByRole('textbox', { name: 'Message to Wang' });
+    // 3,100 Chinese characters: 6,200 bytes in GB18030 (9,300 in UTF-8): one message.
+    await user.click(input);
+    fireEvent.change(input, { target: { value: '汉'.repeat(3_100) } });
+    const size = screen.getByRole('status', { name: 'Message size' });
+    expect(size.textContent).toContain('6,200 B / 8,000 B in GB18030');
+    expect(size.textContent).toContain('one IPMsg message');
+    fireEvent.change(input, { target: { value: '汉'.repeat(9_000) } });
+    expect(screen.getByRole('status', { name: 'Message size' }).textContent).toContain(
+      'sent as 3 IPMsg messages',
+    );
+    expect(screen.getByRole('button', { name: 'Send message' }).hasAttribute('disabled')).toBe(
+      false,
+    );
+    // Above what the module takes (64 KiB of UTF-8): blocked.
+    fireEvent.change(input, { target: { value: '汉'.repeat(22_000) } });
+    expect(screen.getByRole('status', { name: 'Message size' }).textContent).toContain(
+      'Too long for IPMsg',
+    );
+    expect(screen.getByRole('button', { name: 'Send message' }).hasAttribute('disabled')).toBe(
+      true,
+    );
+  });
+
+  it('sends sealed when asked, and shows Read only once the peer said so', async () => {
+    const data = withIpmsgPeers();
+    const { user, fake } = await openWang(data, {
+      'messages:send': ({ peerId, text }) =>
+        makeMessage('out1', peerId, { text, direction: 'out', state: 'delivered' }),
+    });
+    await user.click(screen.getByRole('checkbox', { name: 'Sealed' }));
+    await user.type(screen.getByRole('textbox', { name: 'Message to Wang' }), '看完告诉我{Enter}');
+    expect(fake.calls.find((c) => c.channel === 'messages:send')?.args).toEqual({
+      peerId: 'ipmsg:192.168.1.60',
+      text: '看完告诉我',
+      sealed: true,
+    });
+    const bubble = await screen.findByText('看完告诉我');
+    const message = bubble.closest('.message') as HTMLElement;
+    expect(within(message).queryByText('Read')).toBeNull();
+    expect(within(message).getByTitle('Delivered')).toBeTruthy();
+    act(() =>
+      fake.emit('message-read', { messageId: 'out1', peerId: 'ipmsg:192.168.1.60', at: NOW }),
+    );
+    expect(within(message).getByText('Read')).toBeTruthy();
   });
 });

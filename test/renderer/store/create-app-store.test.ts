@@ -22,8 +22,7 @@ async function connected(data = sampleData(NOW)) {
  * Events the renderer has no use for: the unread total is summed from the conversations it holds,
  * node warnings are for logs and scripts, and a key change reaches it as the contact's `trust`.
  */
-/** `message-read` (IPMsg read notices of sealed messages) gets its UI later (docs/IPMSG.md). */
-const IGNORED_EVENTS: ReadonlySet<EventChannel> = new Set(['unread', 'warning', 'message-read']);
+const IGNORED_EVENTS: ReadonlySet<EventChannel> = new Set(['unread', 'warning']);
 
 describe('bridge', () => {
   it('subscribes to every event, says ready, loads the state, and disconnects with one call', async () => {
@@ -64,6 +63,32 @@ describe('bridge', () => {
       'xiaoming',
       'section:offline',
       'alice',
+      'bob',
+      'section:strangers',
+      'stranger:192.168.1.50:5555',
+    ]);
+  });
+});
+
+describe('contact rows', () => {
+  it('stay the same array when a conversation opens, and keep an opened contact where it was', async () => {
+    const { store, fake } = await connected();
+    const s = store.getState;
+    const before = selectContactRows(s());
+    s().openConversation('alice');
+    // Opening pins the contact's group, but moves nobody: no regrouping, no re-sort.
+    expect(selectContactRows(s())).toBe(before);
+    fake.emit('contact', {
+      change: 'offline',
+      peer: makeContact('alice', { nick: 'Alice', online: false }),
+      kind: 'peer',
+    });
+    // Alice went offline while open: her row stays under Online until another one opens.
+    expect(selectContactRows(s())).toEqual([
+      'section:online',
+      'xiaoming',
+      'alice',
+      'section:offline',
       'bob',
       'section:strangers',
       'stranger:192.168.1.50:5555',

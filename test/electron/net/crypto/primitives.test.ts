@@ -144,6 +144,24 @@ describe.each(PROVIDERS)('%s provider', (_name, provider) => {
   });
 });
 
+describe('node:crypto calls given raw keys (node-crypto.ts `quietly`)', () => {
+  it('turn stack traces off only for the call, and a failing call still has one', () => {
+    const limit = Error.stackTraceLimit;
+    const key = new Uint8Array(32).fill(7);
+    expect(nodeProvider.hkdfSha256(key, key, new Uint8Array(0), 64)).toHaveLength(64);
+    expect(Error.stackTraceLimit).toBe(limit);
+    let failure: unknown;
+    try {
+      nodeProvider.hkdfSha256(key, key, new Uint8Array(0), 255 * 32 + 1); // beyond RFC 5869
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).stack).toMatch(/primitives\.test\.ts/);
+    expect(Error.stackTraceLimit).toBe(limit);
+  });
+});
+
 describe('node:crypto and @noble agree', () => {
   const bytesOf = (length: number) => fc.uint8Array({ minLength: length, maxLength: length });
 

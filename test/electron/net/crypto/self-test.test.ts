@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CryptoProvider } from '../../../../electron/net/crypto/primitives';
 import {
   checkPrimitive,
+  FallbackNotLoadedError,
   runSelfTest,
   selectProvider,
   SelfTestError,
@@ -14,7 +15,10 @@ const sourceOf = (choices: readonly PrimitiveChoice[], primitive: PrimitiveChoic
 
 function select(node?: Partial<CryptoProvider>) {
   const lines: string[] = [];
-  const selection = selectProvider((line) => lines.push(line), node === undefined ? {} : { node });
+  const selection = selectProvider(
+    (line) => lines.push(line),
+    node === undefined ? { noble: nobleProvider } : { node, noble: nobleProvider },
+  );
   return { ...selection, lines };
 }
 
@@ -180,6 +184,16 @@ describe('selectProvider', () => {
     expect(choices.every((c) => c.source === 'noble')).toBe(true);
     expect(sourceOf(choices, 'sha256')?.reason).toMatch(/^noise vector failed with the chosen mix/);
     expect(provider).not.toBe(subtle);
+  });
+
+  it('needs no @noble on a healthy machine, and asks for it when node:crypto fails', () => {
+    // default-provider.ts loads @noble (its own chunk in the CLI bundle) only on this error.
+    const healthy = selectProvider(() => undefined);
+    expect(healthy.choices.every((c) => c.source === 'node')).toBe(true);
+    const wrong = { sha256: () => new Uint8Array(32) };
+    expect(() => selectProvider(() => undefined, { node: { ...nodeProvider, ...wrong } })).toThrow(
+      FallbackNotLoadedError,
+    );
   });
 
   it('throws SelfTestError when a primitive works in neither implementation', () => {

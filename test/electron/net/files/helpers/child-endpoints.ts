@@ -12,6 +12,8 @@ import { createInterface } from 'node:readline';
 import type { PeerAddress } from '../../../../../electron/net/files/plain-tcp-channel';
 
 const SCRIPT = fileURLToPath(new URL('./endpoint-child.ts', import.meta.url));
+/** A real v2 node and its file engine instead (the benchmark's lanes row). */
+export const V2_SCRIPT = fileURLToPath(new URL('./v2-endpoint-child.ts', import.meta.url));
 
 interface Queued {
   readonly from: string;
@@ -70,12 +72,15 @@ export class ChildEndpoint extends EventEmitter {
   private child: ChildProcessByStdio<Writable, Readable, null> | undefined;
   private exited: Promise<void> = Promise.resolve();
   address: PeerAddress | undefined;
+  /** A v2 child's node id, once it is ready (what offers name it by). */
+  nodeId: string | undefined;
 
   constructor(
     readonly id: string,
     private readonly storeDir: string,
     private readonly relay: Relay,
     private readonly options: object = {},
+    private readonly script = SCRIPT,
   ) {
     super();
   }
@@ -92,7 +97,7 @@ export class ChildEndpoint extends EventEmitter {
       ...(prof === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${prof}`]),
       '--import',
       'tsx',
-      SCRIPT,
+      this.script,
       this.id,
       this.storeDir,
       host,
@@ -104,8 +109,10 @@ export class ChildEndpoint extends EventEmitter {
     createInterface({ input: child.stdout }).on('line', (line) => this.onLine(line));
     const ready = (await this.next('ready', () => true, 30_000)) as unknown as {
       address: PeerAddress;
+      nodeId?: string;
     };
     this.address = ready.address;
+    this.nodeId = ready.nodeId;
     this.relay.attach(this);
     return ready.address;
   }
