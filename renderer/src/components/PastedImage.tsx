@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MAX_PASTED_IMAGE_BYTES } from '../../../shared/ipc/schemas';
 import { formatBytes } from '../lib/format';
@@ -24,14 +24,18 @@ export function PastedImage(props: {
   const sendImage = useAppStore((s) => s.sendImage);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [url, setUrl] = useState<string | null>(null);
-  // Made and revoked by the same effect (StrictMode runs effects twice: a URL made outside would
-  // be revoked by the first cleanup and leave a broken image).
-  useEffect(() => {
-    const made = URL.createObjectURL(props.image);
-    setUrl(made);
-    return () => URL.revokeObjectURL(made);
-  }, [props.image]);
+  // The object URL lives exactly as long as the <img> that shows it (a ref with a cleanup, so
+  // StrictMode's second mount makes a fresh one instead of showing a revoked one).
+  const { image } = props;
+  const showImage = useCallback(
+    (img: HTMLImageElement | null) => {
+      if (img === null) return undefined;
+      const url = URL.createObjectURL(image);
+      img.src = url;
+      return () => URL.revokeObjectURL(url);
+    },
+    [image],
+  );
   const tooBig = props.image.size > MAX_PASTED_IMAGE_BYTES;
   const send = () => {
     setBusy(true);
@@ -48,11 +52,7 @@ export function PastedImage(props: {
       role="group"
       aria-label={t('files.paste.label', { nick: props.nick })}
     >
-      {url === null ? (
-        <span className="pasted-thumb" />
-      ) : (
-        <img className="pasted-thumb" src={url} alt="" />
-      )}
+      <img className="pasted-thumb" ref={showImage} alt="" />
       <div className="pasted-text">
         <span className="transfer-name">{t('files.paste.name')}</span>
         <span className="transfer-summary">{formatBytes(props.image.size, i18n.language)}</span>
