@@ -1,7 +1,7 @@
 // Runs sandboxed (bundled to CommonJS, only Electron's sandbox modules available). Exposes exactly
 // `window.packetChat`: one function per call channel and `on` for events. No raw ipcRenderer, no
 // generic invoke: the page can ask main for nothing outside the contract in shared/ipc.ts.
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import {
   CALL_CHANNELS,
   callChannel,
@@ -30,7 +30,44 @@ const NOT_A_CLICK: IpcResult<never> = {
   error: { code: 'invalid-argument', message: 'links open only from a click', field: 'url' },
 };
 
-export function createApi(ipc: RendererIpc, hasUserActivation: () => boolean): PacketChatApi {
+const NOTHING_DROPPED: IpcResult<never> = {
+  ok: false,
+  error: {
+    code: 'invalid-argument',
+    message: 'nothing dropped is a file or folder on this computer',
+    field: 'files',
+    reason: 'no-path',
+  },
+};
+
+/**
+ * `filesDrop({peerId, files})`: the page hands over the DOM File objects of a drop; the paths
+ * sent to main are Electron's for those objects. A File the page made itself has no path ("") and
+ * anything that is not a File makes getPathForFile throw: neither is sent, so the page cannot
+ * offer a path of its own choosing (docs/SECURITY.md, "Dropped files").
+ */
+function dropCall(ipc: RendererIpc, pathOf: (file: unknown) => string) {
+  return (args: unknown): Promise<unknown> => {
+    const { peerId, files } = (args ?? {}) as { peerId?: unknown; files?: unknown };
+    const paths: string[] = [];
+    for (const file of Array.isArray(files) ? (files as unknown[]) : []) {
+      try {
+        const path = pathOf(file);
+        if (typeof path === 'string' && path !== '') paths.push(path);
+      } catch {
+        // Not a File (or one Electron knows nothing about): not sent, as said above.
+      }
+    }
+    if (paths.length === 0) return Promise.resolve(NOTHING_DROPPED);
+    return ipc.invoke(callChannel('files:drop'), { peerId, paths });
+  };
+}
+
+export function createApi(
+  ipc: RendererIpc,
+  hasUserActivation: () => boolean,
+  pathOf: (file: unknown) => string = () => '',
+): PacketChatApi {
   const api: Record<string, unknown> = {};
   for (const channel of CALL_CHANNELS) {
     const name = callChannel(channel);
@@ -38,6 +75,7 @@ export function createApi(ipc: RendererIpc, hasUserActivation: () => boolean): P
     api[methodName(channel)] = (args?: unknown) =>
       gated && !hasUserActivation() ? Promise.resolve(NOT_A_CLICK) : ipc.invoke(name, args);
   }
+  api[methodName('files:drop')] = dropCall(ipc, pathOf);
   api['on'] = (event: unknown, listener: unknown) => {
     if (!isEventChannel(event))
       throw new TypeError(`packetChat.on: unknown event ${String(event)}`);
@@ -65,4 +103,7 @@ function userActivationActive(): boolean {
   return page.navigator?.userActivation?.isActive === true;
 }
 
-contextBridge.exposeInMainWorld('packetChat', createApi(ipcRenderer, userActivationActive));
+contextBridge.exposeInMainWorld(
+  'packetChat',
+  createApi(ipcRenderer, userActivationActive, (file) => webUtils.getPathForFile(file as File)),
+);

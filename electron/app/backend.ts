@@ -188,11 +188,27 @@ export function createBackend(options: BackendOptions): Backend {
     emit('notice', { level: 'warning', code: 'ipmsg-port', message: result.unavailable.message });
   }
 
+  /**
+   * The download folder, when the settings say to accept files from verified contacts at once and
+   * this peer is one (docs/FILES.md, "Settings"); else undefined: the offer waits for the user.
+   */
+  function verifiedInto(peerId: string): string | undefined {
+    const s = session;
+    if (s === undefined || trust === undefined) return undefined;
+    const { values } = s.store.getSettings();
+    const dir = values.downloadDir ?? null;
+    if (values.autoAcceptVerified !== true || dir === null) return undefined;
+    const peer =
+      s.node.peerList().find((p) => p.id === peerId) ??
+      s.store.listPeers().find((p) => p.id === peerId);
+    return peer !== undefined && trust.contact(peer)?.trust === 'verified' ? dir : undefined;
+  }
+
   function createTransfers(): Transfers {
     const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
     return new Transfers({
       emit: (event) => emit('transfer', event),
-      ...(options.acceptFilesDir === undefined ? {} : { autoAcceptDir: options.acceptFilesDir }),
+      autoAcceptInto: (transfer) => options.acceptFilesDir ?? verifiedInto(transfer.peerId),
       onAutoAcceptError: (id, error) =>
         emit('notice', {
           level: 'warning',

@@ -282,7 +282,7 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       });
       return accepted;
     },
-    ...fileHandlers(transfers),
+    ...fileHandlers(transfers, () => running().profile.dir),
     'ipmsg:refresh': () => {
       ipmsg.refresh();
       return null;

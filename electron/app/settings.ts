@@ -20,6 +20,8 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   ipmsg: true,
   ipmsgEncoding: 'auto',
   ipmsgGroup: '',
+  downloadDir: null,
+  autoAcceptVerified: false,
 };
 
 export function fullSettings(identity: Identity, stored: Partial<StoredSettings>): Settings {

@@ -1,6 +1,7 @@
 // The `files:*` calls: file transfers through Transfers (electron/app/transfers.ts), whichever
 // protocol carries them. Transfer errors become IPC errors with the transfer's code as reason.
 import { IpcFailure, type CallHandlers } from '../../shared/ipc/contract';
+import { receivedPath, savePastedImage, thumbnailOf } from './images';
 import { TransferError, type Transfers } from './transfers';
 
 type FileCalls = Pick<
@@ -15,6 +16,9 @@ type FileCalls = Pick<
   | 'files:retry'
   | 'files:files'
   | 'files:pick'
+  | 'files:drop'
+  | 'files:sendImage'
+  | 'files:thumbnail'
 >;
 
 function failure(error: unknown): never {
@@ -43,7 +47,15 @@ function failure(error: unknown): never {
   }
 }
 
-export function fileHandlers(transfers: () => Transfers): FileCalls {
+/**
+ * @param profileDir the running profile's folder: pasted images are saved in its `pasted/`.
+ * @param now the clock that names pasted images.
+ */
+export function fileHandlers(
+  transfers: () => Transfers,
+  profileDir: () => string,
+  now: () => Date = () => new Date(),
+): FileCalls {
   const run = async <T>(call: (t: Transfers) => Promise<T>): Promise<T> => {
     try {
       return await call(transfers());
@@ -62,6 +74,21 @@ export function fileHandlers(transfers: () => Transfers): FileCalls {
     'files:resume': ({ id }) => run((t) => t.resume(id)),
     'files:retry': ({ id }) => run((t) => t.retry(id)),
     'files:files': ({ id }) => run((t) => Promise.resolve().then(() => t.files(id))),
+    // Which paths may be dropped is the shell's to decide (electron/ipc/app-handlers.ts); here, as
+    // for the CLI, a drop is an offer of those paths.
+    'files:drop': ({ peerId, paths }) => run((t) => t.send(peerId, paths)),
+    'files:sendImage': async ({ peerId, data }) => {
+      const path = await savePastedImage(profileDir(), data, now());
+      return run((t) => t.send(peerId, [path]));
+    },
+    'files:thumbnail': ({ id, index }) =>
+      run(async (t) => {
+        const transfer = t.list().find((x) => x.id === id);
+        const file = t.files(id).find((f) => f.index === index);
+        const path =
+          transfer === undefined || file === undefined ? undefined : receivedPath(transfer, file);
+        return path === undefined ? null : thumbnailOf(path);
+      }),
     'files:pick': () => {
       // Only the desktop shell has a file dialog (electron/ipc/app-handlers.ts); scripts name paths.
       throw new IpcFailure('unavailable', 'there is no file dialog here: name the paths');

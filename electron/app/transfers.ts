@@ -67,8 +67,11 @@ export interface TransferRoute {
 
 export interface TransfersOptions {
   readonly emit: (event: TransferEvent) => void;
-  /** `--accept-files DIR`: every incoming offer is accepted into this folder at once. */
-  readonly autoAcceptDir?: string;
+  /**
+   * The folder an incoming offer is accepted into at once, or undefined to let it wait: `--accept-
+   * files DIR` for every offer, or the settings' download folder for verified contacts.
+   */
+  readonly autoAcceptInto?: (transfer: TransferInfo) => string | undefined;
   /** An auto-accept that failed (the offer then waits for the user). */
   readonly onAutoAcceptError: (id: string, error: unknown) => void;
 }
@@ -148,13 +151,15 @@ export class Transfers {
   }
 
   private autoAccept(transfer: TransferInfo): void {
-    const dir = this.options.autoAcceptDir;
-    if (dir === undefined || transfer.direction !== 'receive') return;
+    const into = this.options.autoAcceptInto;
+    if (into === undefined || transfer.direction !== 'receive') return;
     if (transfer.state !== 'offered') {
       this.autoAccepted.delete(transfer.id);
       return;
     }
     if (this.autoAccepted.has(transfer.id)) return;
+    const dir = into(transfer);
+    if (dir === undefined) return;
     this.autoAccepted.add(transfer.id);
     this.accept(transfer.id, dir).catch((error: unknown) => {
       this.options.onAutoAcceptError(transfer.id, error);

@@ -1,5 +1,6 @@
 // What main answers: the backend's handlers, held until the node has started, plus the few calls
 // that belong to the shell (ready, opening links) and a look at settings for the notifier.
+import { lstat } from 'node:fs/promises';
 import type { Settings } from '../../shared/ipc/schemas';
 import { IpcFailure, type CallHandlers } from '../../shared/ipc/contract';
 
@@ -24,6 +25,26 @@ export interface AppHandlerOptions {
    * Picked paths are remembered for this run: the renderer may then send or save into them.
    */
   readonly pickPaths?: (kind: 'files' | 'folders' | 'folder') => Promise<readonly string[]>;
+}
+
+/**
+ * Dropped paths come from the preload, which had them from Electron for File objects the user
+ * dropped (webUtils.getPathForFile): main trusts them as it trusts what its own dialog picked.
+ * Each must still be there and be a file or a folder itself (lstat: a symlink is not followed).
+ */
+async function checkDropped(paths: readonly string[]): Promise<void> {
+  for (const path of paths) {
+    const stat = await lstat(path).catch(() => undefined);
+    if (stat === undefined)
+      throw new IpcFailure('invalid-argument', `${path} is not there`, 'paths', 'not-found');
+    if (!stat.isFile() && !stat.isDirectory())
+      throw new IpcFailure(
+        'invalid-argument',
+        `${path} is not a file or a folder (links are not followed)`,
+        'paths',
+        'bad-path',
+      );
+  }
 }
 
 function startFailure(error: unknown): IpcFailure {
@@ -106,7 +127,9 @@ export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
       return gate(backend['files:send'])(args);
     },
     'files:accept': async (args) => {
-      picked([args.dir], 'dir');
+      // The download folder of the settings was picked in the dialog when it was chosen.
+      const { downloadDir } = await gate(backend['settings:get'])(undefined);
+      if (args.dir !== downloadDir) picked([args.dir], 'dir');
       return gate(backend['files:accept'])(args);
     },
     'files:decline': gate(backend['files:decline']),
@@ -116,6 +139,13 @@ export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
     'files:resume': gate(backend['files:resume']),
     'files:retry': gate(backend['files:retry']),
     'files:files': gate(backend['files:files']),
+    'files:drop': async (args) => {
+      // Granted for this offer only: a dropped folder does not become a place to save into.
+      await checkDropped(args.paths);
+      return gate(backend['files:drop'])(args);
+    },
+    'files:sendImage': gate(backend['files:sendImage']),
+    'files:thumbnail': gate(backend['files:thumbnail']),
     'files:pick': async ({ kind }) => {
       if (options.pickPaths === undefined) return backend['files:pick']({ kind });
       const paths = [...(await options.pickPaths(kind))];
@@ -124,6 +154,9 @@ export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
     },
     'ipmsg:refresh': gate(backend['ipmsg:refresh']),
     'settings:set': async (args) => {
+      // The download folder, too, is one the user picked in main's dialog, never a made-up path.
+      if (args.downloadDir !== undefined && args.downloadDir !== null)
+        picked([args.downloadDir], 'downloadDir');
       const settings = await gate(backend['settings:set'])(args);
       options.onSettings(settings);
       return settings;

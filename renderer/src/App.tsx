@@ -9,6 +9,7 @@ import { FirstRunDialog } from './components/FirstRunDialog';
 import { GroupDialogs } from './components/GroupDialogs';
 import { ForwardDialog } from './components/ForwardDialog';
 import { Inspector } from './components/Inspector';
+import { TransfersView } from './components/TransfersView';
 import { NavRail } from './components/NavRail';
 import { SettingsDialog } from './components/SettingsDialog';
 import { Sidebar } from './components/Sidebar';
@@ -28,6 +29,7 @@ function Shell(props: { store: AppStore; i18n: i18n }) {
   const { t } = useTranslation();
   const view = useAppStore((s) => s.view);
   const settingsOpen = useAppStore((s) => s.settingsOpen);
+  const transfersOpen = useAppStore((s) => s.transfersViewOpen);
   const firstRun = useAppStore((s) => s.settings?.onboarded === false && s.self !== null);
   usePreferences(props.i18n);
   useShortcuts(props.store);
@@ -49,6 +51,7 @@ function Shell(props: { store: AppStore; i18n: i18n }) {
         <Inspector />
       )}
       {settingsOpen && <SettingsDialog />}
+      {transfersOpen && <TransfersView />}
       <ForwardDialog />
       <DeleteDialog />
       <GroupDialogs />

@@ -12,6 +12,7 @@ import './styles/settings.css';
 import './styles/actions.css';
 import './styles/groups.css';
 import './styles/trust.css';
+import './styles/files.css';
 import { createI18n, resolveLanguage } from './i18n';
 import { installEmojiFont } from './lib/emoji-font';
 import { connectBridge } from './store/bridge';

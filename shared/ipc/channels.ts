@@ -53,6 +53,9 @@ export const CALL_CHANNELS = [
   'files:retry',
   'files:files',
   'files:pick',
+  'files:drop',
+  'files:sendImage',
+  'files:thumbnail',
   'ipmsg:refresh',
 ] as const satisfies readonly CallChannel[];
 

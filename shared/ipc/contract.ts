@@ -124,6 +124,12 @@ export interface CallResults {
    * be sent (`files:send`) or saved into (`files:accept`) by the renderer.
    */
   'files:pick': { paths: string[] };
+  /** The offer made of what was dropped (as `files:send`). */
+  'files:drop': TransferInfo;
+  /** The offer made of a pasted image, saved first as a file in the profile (`pasted/…`). */
+  'files:sendImage': TransferInfo;
+  /** A received, verified image (PNG, JPEG, GIF or WebP by its bytes, at most 20 MiB), or null. */
+  'files:thumbnail': { mime: ImageMime; base64: string } | null;
   /** IPMsg: BR_ENTRY to everyone now; peers that do not answer are marked offline. */
   'ipmsg:refresh': null;
   'messages:sendMany': MultiSendResult;
@@ -153,6 +159,19 @@ export interface MultiSendResult {
   /** Recipients no message could be made for (unknown peer, …), with the reason's code. */
   readonly failed: readonly { readonly peerId: string; readonly reason: string }[];
   readonly tally: RecipientTally;
+}
+
+/** The image types a thumbnail or a pasted image may be (judged by the file's first bytes). */
+export type ImageMime = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
+
+/**
+ * What the page passes to `filesDrop`: the DOM File objects of a drop (typed `object` here, as
+ * shared/ has no DOM types). The preload asks Electron for each one's path; a File the page made
+ * itself has none, so the page cannot name a path of its choosing (docs/SECURITY.md).
+ */
+export interface DroppedFiles {
+  readonly peerId: string;
+  readonly files: readonly object[];
 }
 
 export type CallChannel = keyof typeof callSchemas;
@@ -266,10 +285,13 @@ export type CallMethodName<C extends string> = C extends `${infer A}:${infer B}`
   ? `${A}${Capitalize<B>}`
   : C;
 
+/** What the page passes for a call: the contract's argument, except a drop's File objects. */
+type PageArgs<C extends CallChannel> = C extends 'files:drop' ? DroppedFiles : CallArgs<C>;
+
 type CallMethod<C extends CallChannel> =
   CallArgs<C> extends undefined
     ? () => Promise<IpcResult<CallResults[C]>>
-    : (args: CallArgs<C>) => Promise<IpcResult<CallResults[C]>>;
+    : (args: PageArgs<C>) => Promise<IpcResult<CallResults[C]>>;
 
 /** The object the preload exposes as `window.packetChat`: one function per call, one `on` for events. */
 export type PacketChatApi = {

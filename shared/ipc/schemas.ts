@@ -56,6 +56,15 @@ export const relaySettingSchema = z.object({
 });
 export type RelaySetting = z.infer<typeof relaySettingSchema>;
 
+/** A path on this machine: absolute (POSIX or Windows), no NUL. */
+const localPath = z
+  .string()
+  .min(1)
+  .max(4_096)
+  .refine((p) => !p.includes('\0') && (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)), {
+    message: 'expected an absolute path',
+  });
+
 export const settingsSchema = z.object({
   /** The same rule every peer applies to a nick on the wire: what we send, they accept. */
   nick: z.string().trim().min(1).max(MAX_NICK_LENGTH).pipe(nickText),
@@ -90,6 +99,12 @@ export const settingsSchema = z.object({
     .max(MAX_NICK_LENGTH)
     // eslint-disable-next-line no-control-regex
     .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'no control characters'),
+  /**
+   * Where Accept saves files without asking (picked in main's folder dialog); null: ask each time.
+   */
+  downloadDir: localPath.nullable(),
+  /** Accept offers from contacts whose key I verified into `downloadDir` at once (docs/FILES.md). */
+  autoAcceptVerified: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -103,17 +118,13 @@ const groupId = groupIdSchema;
 const member = peerId;
 /** Names are checked by the node (the wire's rule); this only keeps absurd payloads out. */
 const groupName = z.string().max(MAX_GROUP_NAME_LENGTH * 4);
+/** The largest image that can be pasted into the composer and sent (checked again in main). */
+export const MAX_PASTED_IMAGE_BYTES = 32 * 1024 * 1024;
+/** The largest received image shown as a thumbnail. */
+export const MAX_THUMBNAIL_BYTES = 20 * 1024 * 1024;
 /** Most recipients of one multi-send. */
 export const MAX_MULTI_SEND = 256;
 const transferId = z.string().min(1).max(128);
-/** A path on this machine: absolute (POSIX or Windows), no NUL. */
-const localPath = z
-  .string()
-  .min(1)
-  .max(4_096)
-  .refine((p) => !p.includes('\0') && (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)), {
-    message: 'expected an absolute path',
-  });
 
 /** Calls: renderer -> main. Each entry is the argument schema; results are in contract.ts. */
 export const callSchemas = {
@@ -217,5 +228,21 @@ export const callSchemas = {
   'files:files': z.object({ id: transferId }),
   /** Opens main's file dialog: files (several) or a folder (one), for sending or saving. */
   'files:pick': z.object({ kind: z.enum(['files', 'folders', 'folder']) }),
+  /**
+   * Files and folders dropped on a conversation. The page calls the preload with DOM File objects;
+   * the preload turns them into paths (webUtils.getPathForFile) and sends these (docs/FILES.md).
+   */
+  'files:drop': z.object({ peerId, paths: z.array(localPath).min(1).max(256) }),
+  /** A pasted image, sent as a file: its bytes in base64 (PNG, JPEG, GIF or WebP, at most 32 MiB). */
+  'files:sendImage': z.object({
+    peerId,
+    data: z
+      .string()
+      .min(4)
+      .max(Math.ceil(MAX_PASTED_IMAGE_BYTES / 3) * 4)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64'),
+  }),
+  /** A received image's bytes for a thumbnail (null when the file is not a small image). */
+  'files:thumbnail': z.object({ id: transferId, index: z.number().int().min(0).max(1_000_000) }),
   'ipmsg:refresh': none,
 } as const;

@@ -48,6 +48,11 @@ export interface AppOptions {
     readonly host: string;
     readonly interfaces: () => InterfaceAddress[];
   };
+  /**
+   * The path of a file dropped on the page, by its name (what Electron's webUtils.getPathForFile
+   * finds for a real drop; see page-bridge.ts). Without it nothing dropped has a path.
+   */
+  readonly droppedPath?: (name: string) => string | undefined;
   /** What main's file dialog "picks" (`files:pick`); without it there is no dialog. */
   readonly pickPaths?: (kind: 'files' | 'folders' | 'folder') => Promise<readonly string[]>;
   /**
@@ -122,7 +127,7 @@ export async function launchApp(browser: Browser, options: AppOptions): Promise<
       colorScheme: options.colorScheme ?? 'light',
     });
     const page = await context.newPage();
-    const pageBridge = await installBridge(page, handlers);
+    const pageBridge = await installBridge(page, handlers, options.droppedPath);
     bridge = pageBridge;
     await page.goto(options.url);
     const self = await backend.handlers['self:get'](undefined);

@@ -25,6 +25,16 @@ function preloadScript(): string {
     api[method] = (args) =>
       window.${CALL_BINDING}(JSON.stringify({ channel, args })).then((text) => JSON.parse(text));
   }
+  // Electron's preload asks webUtils.getPathForFile for each dropped File. Chromium alone has no
+  // such thing: this one sends the Files' names, and the test process maps them to the paths the
+  // test created (installBridge's droppedPath); anything else has no path, as in Electron.
+  api.filesDrop = (args) => {
+    const files = Array.isArray(args && args.files) ? args.files : [];
+    const names = files.filter((f) => f instanceof File).map((f) => f.name);
+    return window.${CALL_BINDING}(
+      JSON.stringify({ channel: 'files:drop', args: { peerId: args && args.peerId, names } }),
+    ).then((text) => JSON.parse(text));
+  };
   api.on = (event, listener) => {
     if (![...events.values()].includes(event)) throw new TypeError('unknown event ' + event);
     const set = listeners.get(event) ?? new Set();
@@ -40,6 +50,29 @@ function preloadScript(): string {
     },
   });
 })();`;
+}
+
+/** What electron/preload.ts answers when no dropped File has a path. */
+const NOTHING_DROPPED = {
+  ok: false,
+  error: {
+    code: 'invalid-argument',
+    message: 'nothing dropped is a file or folder on this computer',
+    field: 'files',
+    reason: 'no-path',
+  },
+};
+
+function dropArgs(
+  args: unknown,
+  droppedPath: (name: string) => string | undefined,
+): { peerId: unknown; paths: string[] } | typeof NOTHING_DROPPED {
+  const { peerId, names } = (args ?? {}) as { peerId?: unknown; names?: unknown };
+  const paths = (Array.isArray(names) ? (names as unknown[]) : []).flatMap((name) => {
+    const path = typeof name === 'string' ? droppedPath(name) : undefined;
+    return path === undefined ? [] : [path];
+  });
+  return paths.length === 0 ? NOTHING_DROPPED : { peerId, paths };
 }
 
 export interface CallRecord {
@@ -58,8 +91,16 @@ export interface PageBridge {
   close(): void;
 }
 
-/** Call before `page.goto`: the API must exist before the renderer's first script runs. */
-export async function installBridge(page: Page, handlers: CallHandlers): Promise<PageBridge> {
+/**
+ * Call before `page.goto`: the API must exist before the renderer's first script runs.
+ * `droppedPath` plays webUtils.getPathForFile for dropped files: a File's name to the path the
+ * test created for it, or undefined (a File made by page script has no path).
+ */
+export async function installBridge(
+  page: Page,
+  handlers: CallHandlers,
+  droppedPath: (name: string) => string | undefined = () => undefined,
+): Promise<PageBridge> {
   const calls: CallRecord[] = [];
   let open = true;
   let chain: Promise<void> = Promise.resolve();
@@ -68,6 +109,8 @@ export async function installBridge(page: Page, handlers: CallHandlers): Promise
   // it, and one string goes through the DevTools protocol much faster than a deep object.
   await page.exposeBinding(CALL_BINDING, async (_source, json: string) => {
     const request = JSON.parse(json) as { channel: string; args?: unknown };
+    if (request.channel === 'files:drop') request.args = dropArgs(request.args, droppedPath);
+    if (request.args === NOTHING_DROPPED) return JSON.stringify(NOTHING_DROPPED);
     calls.push({ channel: request.channel, args: request.args });
     return JSON.stringify(await answerCall(handlers, request.channel, request.args));
   });

@@ -7,7 +7,7 @@ import {
   methodName,
 } from '../../shared/ipc/channels';
 import type { PacketChatApi } from '../../shared/ipc/contract';
-import { contextBridge, ipcRenderer, resetFakeElectron } from '../helpers/fake-electron';
+import { contextBridge, ipcRenderer, resetFakeElectron, webUtils } from '../helpers/fake-electron';
 
 vi.mock('electron', () => import('../helpers/fake-electron'));
 
@@ -58,12 +58,15 @@ describe('preload', () => {
   it('each function invokes its own channel with its argument', async () => {
     const api = await loadPreload();
     activation = true; // so app:openExternal goes through too
-    for (const channel of CALL_CHANNELS) {
+    for (const channel of CALL_CHANNELS.filter((c) => c !== 'files:drop')) {
       const call = api[methodName(channel)] as (args?: unknown) => Promise<unknown>;
       await call({ probe: channel });
     }
     expect(ipcRenderer.invocations).toEqual(
-      CALL_CHANNELS.map((c) => ({ channel: callChannel(c), args: [{ probe: c }] })),
+      CALL_CHANNELS.filter((c) => c !== 'files:drop').map((c) => ({
+        channel: callChannel(c),
+        args: [{ probe: c }],
+      })),
     );
   });
 
@@ -80,6 +83,40 @@ describe('preload', () => {
     expect(ipcRenderer.invocations).toEqual([
       { channel: callChannel('app:openExternal'), args: [{ url }] },
     ]);
+  });
+
+  it('sends a drop as the paths Electron knows for its File objects, never paths from the page', async () => {
+    const api = await loadPreload();
+    const dropped = { name: 'report.pdf' };
+    const folder = { name: 'photos' };
+    webUtils.paths.set(dropped, '/home/me/report.pdf');
+    webUtils.paths.set(folder, '/home/me/photos');
+    const madeByPage = { name: 'passwd', path: '/etc/passwd' };
+    await api.filesDrop({ peerId: 'p1', files: [dropped, madeByPage, folder] });
+    expect(ipcRenderer.invocations).toEqual([
+      {
+        channel: callChannel('files:drop'),
+        args: [{ peerId: 'p1', paths: ['/home/me/report.pdf', '/home/me/photos'] }],
+      },
+    ]);
+  });
+
+  it('sends nothing for a drop of strings, page-made files or junk', async () => {
+    const api = await loadPreload();
+    const drop = api.filesDrop as (args: unknown) => Promise<unknown>;
+    for (const args of [
+      { peerId: 'p1', files: ['/etc/passwd'] },
+      { peerId: 'p1', files: [{ name: 'made.txt' }] },
+      { peerId: 'p1', paths: ['/etc/passwd'] },
+      { peerId: 'p1', files: 'not a list' },
+      undefined,
+    ]) {
+      await expect(drop(args)).resolves.toMatchObject({
+        ok: false,
+        error: { code: 'invalid-argument', reason: 'no-path' },
+      });
+    }
+    expect(ipcRenderer.invocations).toEqual([]);
   });
 
   it('on() delivers only the payload and returns a disposer', async () => {

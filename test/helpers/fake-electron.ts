@@ -31,6 +31,18 @@ export const contextBridge = {
   },
 };
 
+/**
+ * webUtils.getPathForFile: Electron knows the path of a File the user dropped or picked; a File
+ * made by page script has none (''). Tests register the paths of their "dropped" files here.
+ */
+export const webUtils = {
+  paths: new WeakMap<object, string>(),
+  getPathForFile(file: unknown): string {
+    if (typeof file !== 'object' || file === null) throw new TypeError('expected a File');
+    return this.paths.get(file) ?? '';
+  },
+};
+
 export const protocol = {
   privileged: [] as unknown[],
   handlers: new Map<string, (request: { url: string }) => Promise<Response> | Response>(),
@@ -247,6 +259,7 @@ export function resetFakeElectron(): void {
   ipcRenderer.invocations.length = 0;
   ipcRenderer.removeAllListeners();
   contextBridge.exposed.clear();
+  webUtils.paths = new WeakMap();
   protocol.privileged.length = 0;
   protocol.handlers.clear();
   Notification.instances.length = 0;

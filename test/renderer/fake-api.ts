@@ -42,6 +42,13 @@ export function fakeApi(handlers: CallHandlers): FakeApi {
       return answerCall(handlers, channel, args);
     };
   }
+  // The preload turns dropped File objects into paths (electron/preload.ts); here each File
+  // "is" /dropped/NAME, and anything else has no path, as with Electron.
+  api[methodName('files:drop')] = (args: { peerId: string; files: readonly unknown[] }) => {
+    const paths = args.files.flatMap((f) => (f instanceof File ? [`/dropped/${f.name}`] : []));
+    calls.push({ channel: 'files:drop', args: { peerId: args.peerId, paths } });
+    return answerCall(handlers, 'files:drop', { peerId: args.peerId, paths });
+  };
   api['on'] = (event: EventChannel, listener: (payload: unknown) => void) => {
     const set = listeners.get(event) ?? new Set();
     listeners.set(event, set);

@@ -87,6 +87,8 @@ export function makeSettings(patch: Partial<Settings> = {}): Settings {
     ipmsg: true,
     ipmsgEncoding: 'auto',
     ipmsgGroup: '',
+    downloadDir: null,
+    autoAcceptVerified: false,
     ...patch,
   };
 }
@@ -450,6 +452,13 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     'files:pick': () => {
       throw new IpcFailure('unavailable', 'no file dialog in the fake backend');
     },
+    'files:drop': () => {
+      throw new IpcFailure('unavailable', 'no files in the fake backend');
+    },
+    'files:sendImage': () => {
+      throw new IpcFailure('unavailable', 'no files in the fake backend');
+    },
+    'files:thumbnail': () => null,
     'ipmsg:refresh': () => null,
   };
 }

@@ -26,6 +26,7 @@ import {
   type Mentionable,
 } from './mentions';
 import { Isolated } from './PeerName';
+import { PastedImage, pastedImage } from './PastedImage';
 import { IpmsgSizeIndicator, ipmsgSizeLevel, SizeIndicator, sizeLevel } from './SizeIndicator';
 
 /** The composer grows with its text up to this share of the conversation's height. */
@@ -101,6 +102,8 @@ export function Composer(props: {
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [picking, setPicking] = useState(false);
+  /** A pasted image waiting for Send or Cancel. */
+  const [pasted, setPasted] = useState<File | null>(null);
   /** IPMsg peers: the encoding texts go in (null for everyone else), and whether to seal. */
   const ipmsgEncoding = useAppStore((s) => {
     const contact = s.contacts[peerId];
@@ -277,6 +280,17 @@ export function Composer(props: {
       {listOpen && (
         <MentionList id={listId} options={suggestions} active={activeIndex} onPick={pick} />
       )}
+      {pasted !== null && (
+        <PastedImage
+          peerId={peerId}
+          nick={props.nick}
+          image={pasted}
+          onDone={() => {
+            setPasted(null);
+            input.current?.focus();
+          }}
+        />
+      )}
       <textarea
         ref={input}
         className="composer-input"
@@ -298,6 +312,13 @@ export function Composer(props: {
         }}
         onSelect={trackCaret}
         onKeyDown={onKeyDown}
+        onPaste={(e) => {
+          if (props.stranger) return;
+          const image = pastedImage(e.clipboardData);
+          if (image === undefined) return;
+          e.preventDefault();
+          setPasted(image);
+        }}
         onBlur={() => {
           setCaret(null);
           void flushDrafts();

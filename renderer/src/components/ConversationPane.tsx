@@ -11,6 +11,8 @@ import { MessageList } from './MessageList';
 import { MessageMenu } from './MessageMenu';
 import { SelectionBar } from './SelectionBar';
 import { EmptyView } from './StateView';
+import { useFileDrop } from './FileDrop';
+import type { Contact } from '../../../shared/domain';
 
 /** The right side: header, messages and composer of the open conversation. */
 export function ConversationPane() {
@@ -37,8 +39,24 @@ export function ConversationPane() {
       </main>
     );
   }
+  return <ContactConversation key={contact.id} contact={contact} selecting={selecting} />;
+}
+
+function ContactConversation(props: { contact: Contact; selecting: boolean }) {
+  const { t } = useTranslation();
+  const { contact, selecting } = props;
+  const drop = useFileDrop(
+    contact.kind === 'stranger'
+      ? { kind: 'refuse', reason: 'stranger' }
+      : { kind: 'send', peerId: contact.id, nick: contact.nick },
+  );
   return (
-    <main className="conversation" aria-label={t('conversation.label', { nick: contact.nick })}>
+    <main
+      className="conversation"
+      aria-label={t('conversation.label', { nick: contact.nick })}
+      {...drop.props}
+    >
+      {drop.overlay}
       <ConversationHeader contact={contact} />
       <KeyChangeBanner contact={contact} />
       <MessageList key={contact.id} peerId={contact.id} nick={contact.nick} />

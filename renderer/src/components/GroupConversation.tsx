@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useFileDrop } from './FileDrop';
 import type { GroupInfo } from '../../../shared/domain';
 import { groupConversationId } from '../../../shared/protocol/groups';
 import { useAppStore } from '../store/context';
@@ -78,8 +79,14 @@ export function GroupConversation(props: { group: GroupInfo }) {
     () => g.members.filter((m) => m.id !== selfId).map((m) => ({ id: m.id, name: name(m.id) })),
     [g.members, selfId, name],
   );
+  const drop = useFileDrop({ kind: 'refuse', reason: 'group' });
   return (
-    <main className="conversation" aria-label={t('groups.conversation', { name: g.name })}>
+    <main
+      className="conversation"
+      aria-label={t('groups.conversation', { name: g.name })}
+      {...drop.props}
+    >
+      {drop.overlay}
       <GroupHeader group={g} />
       <MessageList key={id} peerId={id} nick={g.name} />
       {selecting ? (

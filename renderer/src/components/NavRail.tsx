@@ -11,6 +11,7 @@ export function NavRail() {
   const view = useAppStore((s) => s.view);
   const setView = useAppStore((s) => s.setView);
   const setSettingsOpen = useAppStore((s) => s.setSettingsOpen);
+  const setTransfersOpen = useAppStore((s) => s.setTransfersViewOpen);
   const unread = useAppStore(selectUnreadTotal);
   const self = useAppStore((s) => s.self);
   const menuOpen = useAppStore((s) => s.statusMenuOpen);
@@ -61,6 +62,16 @@ export function NavRail() {
         onClick={() => setView('inspector')}
       >
         <Icon name="inspector" size={22} />
+      </button>
+      <button
+        type="button"
+        className="nav-button"
+        aria-label={t('files.view.open')}
+        aria-haspopup="dialog"
+        title={t('files.view.open')}
+        onClick={() => setTransfersOpen(true)}
+      >
+        <Icon name="arrows" size={22} />
       </button>
       <span className="nav-spacer" />
       <button

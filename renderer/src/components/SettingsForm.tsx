@@ -12,6 +12,7 @@ import {
   type FieldName,
 } from '../lib/settings-draft';
 import { useAppStore } from '../store/context';
+import { FileSettings } from './FileSettings';
 import { RelaySettings } from './RelaySettings';
 import { describedBy, FieldRow, Segmented, Switch } from './SettingsFields';
 
@@ -233,6 +234,15 @@ export function SettingsForm(props: { settings: Settings; onClose: () => void })
             {...describedBy('settings-ipmsgGroup', errors.ipmsgGroup, true)}
           />
         </FieldRow>
+        <FileSettings
+          downloadDir={draft.downloadDir}
+          autoAcceptVerified={draft.autoAcceptVerified}
+          onChange={(patch) => {
+            // Both at once when the folder is cleared (auto-accept needs one).
+            setDraft((d) => ({ ...d, ...patch }));
+            setOutcome('none');
+          }}
+        />
         <h3 className="section-title">{t('settings.appearance')}</h3>
         <FieldRow id="settings-language" label={t('settings.language')}>
           <select

@@ -7,6 +7,7 @@ import { formatBytes, formatDuration } from '../lib/format';
 import { useAppStore } from '../store/context';
 import type { TransferAction } from '../store/state';
 import { Icon } from './Icon';
+import { ChangedNames, TransferThumbnail } from './TransferExtras';
 
 /** Names shown on a card before "and N more". */
 const SHOWN_NAMES = 3;
@@ -58,6 +59,7 @@ export function TransferCard(props: { card: FileCard; peerId: string }) {
   const transferAction = useAppStore((s) => s.transferAction);
   const acceptTransfer = useAppStore((s) => s.acceptTransfer);
   const loaded = useAppStore((s) => s.transfersLoad.status === 'ready');
+  const downloadDir = useAppStore((s) => s.settings?.downloadDir ?? null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const lang = i18n.language;
@@ -91,7 +93,11 @@ export function TransferCard(props: { card: FileCard; peerId: string }) {
           .filter(Boolean)
           .join(': ');
   const label = (action: 'accept' | TransferAction) =>
-    action === 'accept' ? t('files.acceptLabel') : t(`files.${action}`);
+    action !== 'accept'
+      ? t(`files.${action}`)
+      : downloadDir === null
+        ? t('files.acceptLabel')
+        : t('files.acceptIntoLabel', { dir: downloadDir });
   return (
     <div className="transfer-card" role="group" aria-label={t('files.cardLabel', { names })}>
       <div className="transfer-head">
@@ -108,6 +114,7 @@ export function TransferCard(props: { card: FileCard; peerId: string }) {
           </span>
         </div>
       </div>
+      {transfer !== undefined && <TransferThumbnail transfer={transfer} />}
       {transfer !== undefined && (moving || transfer.state === 'paused' || done > 0) && (
         <div className="transfer-progress">
           <div
@@ -162,6 +169,7 @@ export function TransferCard(props: { card: FileCard; peerId: string }) {
           )}
         </div>
       )}
+      {transfer !== undefined && <ChangedNames transfer={transfer} />}
       {transfer !== undefined && transferActions(transfer).length > 0 && (
         <div className="transfer-actions">
           {transferActions(transfer).map((action) => (
@@ -179,9 +187,23 @@ export function TransferCard(props: { card: FileCard; peerId: string }) {
                 )
               }
             >
-              {action === 'accept' ? t('files.accept') : t(`files.${action}`)}
+              {action !== 'accept'
+                ? t(`files.${action}`)
+                : downloadDir === null
+                  ? t('files.accept')
+                  : t('files.acceptInto')}
             </button>
           ))}
+          {downloadDir !== null && transferActions(transfer).includes('accept') && (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              onClick={() => run(() => acceptTransfer(transfer.id, true))}
+            >
+              {t('files.saveElsewhere')}
+            </button>
+          )}
         </div>
       )}
       {error !== null && (

@@ -24,7 +24,7 @@ import type {
   SelfInfo,
 } from '../../../shared/ipc/contract';
 import type { Settings } from '../../../shared/ipc/schemas';
-import type { TransferEvent, TransferInfo } from '../../../shared/transfers';
+import type { TransferEvent, TransferFileInfo, TransferInfo } from '../../../shared/transfers';
 import type { en } from '../i18n/en';
 import type { Thread } from './history';
 import type { Load, LoadStatus } from './load';
@@ -365,8 +365,27 @@ export interface TransfersSlice {
   loadTransfers: () => Promise<void>;
   applyTransfer: (event: TransferEvent) => void;
   transferAction: (action: TransferAction, id: string) => Promise<IpcResult<TransferInfo>>;
-  /** Asks main's folder dialog where to save, then accepts; null when the dialog was cancelled. */
-  acceptTransfer: (id: string) => Promise<IpcResult<TransferInfo | null>>;
+  /**
+   * Accepts into the settings' download folder, or (without one, or `elsewhere`) asks main's
+   * folder dialog where to save first; null when the dialog was cancelled.
+   */
+  acceptTransfer: (id: string, elsewhere?: boolean) => Promise<IpcResult<TransferInfo | null>>;
+  /** Offers what was dropped on a conversation (DOM File objects: the preload finds their paths). */
+  dropFiles: (peerId: string, files: readonly File[]) => Promise<IpcResult<TransferInfo>>;
+  /** Offers a pasted image: main checks and saves its bytes, then offers the file. */
+  sendImage: (peerId: string, image: Blob) => Promise<IpcResult<TransferInfo>>;
+  /** A received image's bytes for its thumbnail (null: not a small image, or not kept). */
+  transferThumbnail: (
+    id: string,
+    index: number,
+  ) => Promise<IpcResult<{ mime: string; base64: string } | null>>;
+  /** The files of one transfer (asked for: a folder may hold thousands). */
+  transferFiles: (id: string) => Promise<IpcResult<TransferFileInfo[]>>;
+  /** Main's folder dialog: the folder picked, null when cancelled (Settings › download folder). */
+  pickFolder: () => Promise<IpcResult<string | null>>;
+  /** The transfers view (every transfer, failed ones, retry). */
+  transfersViewOpen: boolean;
+  setTransfersViewOpen: (open: boolean) => void;
   /** Asks main's file dialog what to send, then offers it; null when the dialog was cancelled. */
   sendFiles: (peerId: string, kind: 'files' | 'folders') => Promise<IpcResult<TransferInfo | null>>;
 }

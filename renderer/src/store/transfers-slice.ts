@@ -1,5 +1,6 @@
 import type { IpcResult } from '../../../shared/ipc/contract';
 import type { TransferInfo } from '../../../shared/transfers';
+import { toBase64 } from '../lib/base64';
 import { failed, IDLE, LOADING, READY, settle } from './load';
 import type {
   SliceCreator,
@@ -103,16 +104,40 @@ export const createTransfersSlice: SliceCreator<TransfersSlice> = (api) => (set,
     if (result.ok) get().applyTransfer({ transfer: result.value });
     return result;
   },
-  acceptTransfer: async (id) => {
-    const picked = await settle(() => api.filesPick({ kind: 'folder' }));
-    if (!picked.ok) return picked;
-    const [dir] = picked.value.paths;
+  acceptTransfer: async (id, elsewhere = false) => {
+    const saved = get().settings?.downloadDir ?? null;
+    let dir: string | undefined;
+    if (saved !== null && !elsewhere) dir = saved;
+    else {
+      const picked = await settle(() => api.filesPick({ kind: 'folder' }));
+      if (!picked.ok) return picked;
+      [dir] = picked.value.paths;
+    }
     if (dir === undefined) return { ok: true, value: null };
     const result = await settle(() => api.filesAccept({ id, dir }));
     if (!result.ok) return result;
     get().applyTransfer({ transfer: result.value });
     return { ok: true, value: result.value };
   },
+  dropFiles: async (peerId, files) => {
+    const result = await settle(() => api.filesDrop({ peerId, files }));
+    if (result.ok) get().applyTransfer({ transfer: result.value });
+    return result;
+  },
+  sendImage: async (peerId, image) => {
+    const data = toBase64(new Uint8Array(await image.arrayBuffer()));
+    const result = await settle(() => api.filesSendImage({ peerId, data }));
+    if (result.ok) get().applyTransfer({ transfer: result.value });
+    return result;
+  },
+  transferThumbnail: (id, index) => settle(() => api.filesThumbnail({ id, index })),
+  transferFiles: (id) => settle(() => api.filesFiles({ id })),
+  pickFolder: async () => {
+    const picked = await settle(() => api.filesPick({ kind: 'folder' }));
+    return picked.ok ? { ok: true, value: picked.value.paths[0] ?? null } : picked;
+  },
+  transfersViewOpen: false,
+  setTransfersViewOpen: (open) => set({ transfersViewOpen: open }),
   sendFiles: async (peerId, kind) => {
     const picked = await settle(() => api.filesPick({ kind }));
     if (!picked.ok) return picked;

@@ -1,4 +1,7 @@
-import { describe, expect, it, vi } from 'vitest';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAppHandlers, type AppHandlerOptions } from '../../../electron/ipc/app-handlers';
 import { isSafeExternalUrl } from '../../../electron/shell/security';
 import { CALL_CHANNELS } from '../../../shared/ipc/channels';
@@ -24,6 +27,8 @@ const SETTINGS: Settings = {
   ipmsg: true,
   ipmsgEncoding: 'auto',
   ipmsgGroup: '',
+  downloadDir: null,
+  autoAcceptVerified: false,
 };
 
 function backend(): CallHandlers {
@@ -32,6 +37,7 @@ function backend(): CallHandlers {
   );
   return {
     ...Object.fromEntries(entries),
+    'settings:get': vi.fn(() => SETTINGS),
     'settings:set': vi.fn(() => SETTINGS),
   } as unknown as CallHandlers;
 }
@@ -113,5 +119,79 @@ describe('createAppHandlers', () => {
     await handlers['files:accept']({ id: 'x', dir: '/home/me/Downloads' });
     expect(options.backend['files:send']).toHaveBeenCalledTimes(1);
     expect(options.backend['files:accept']).toHaveBeenCalledTimes(1);
+  });
+
+  describe('dropped files', () => {
+    let dir = '';
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'pc-drop-'));
+      await writeFile(join(dir, 'a.txt'), 'a');
+      await symlink('/etc/passwd', join(dir, 'link'));
+    });
+    afterAll(() => rm(dir, { recursive: true, force: true }));
+
+    it('offers dropped files and folders that are there', async () => {
+      const { handlers, options } = setUp(Promise.resolve());
+      const args = { peerId: 'p', paths: [join(dir, 'a.txt'), dir] };
+      await handlers['files:drop'](args);
+      expect(options.backend['files:drop']).toHaveBeenCalledWith(args);
+    });
+
+    it('refuses a symlink or a path that is not there, and offers nothing', async () => {
+      const { handlers, options } = setUp(Promise.resolve());
+      await expect(
+        handlers['files:drop']({ peerId: 'p', paths: [join(dir, 'a.txt'), join(dir, 'link')] }),
+      ).rejects.toMatchObject({ code: 'invalid-argument', field: 'paths', reason: 'bad-path' });
+      await expect(
+        handlers['files:drop']({ peerId: 'p', paths: [join(dir, 'gone.txt')] }),
+      ).rejects.toMatchObject({ code: 'invalid-argument', reason: 'not-found' });
+      expect(options.backend['files:drop']).not.toHaveBeenCalled();
+    });
+
+    it('grants a drop for that offer only: a dropped folder is not a place to save into', async () => {
+      const { handlers, options } = setUp(Promise.resolve());
+      await handlers['files:drop']({ peerId: 'p', paths: [dir] });
+      await expect(handlers['files:accept']({ id: 'x', dir })).rejects.toMatchObject({
+        reason: 'not-picked',
+      });
+      await expect(
+        handlers['files:send']({ peerId: 'p', paths: [join(dir, 'a.txt')] }),
+      ).rejects.toMatchObject({ reason: 'not-picked' });
+      expect(options.backend['files:accept']).not.toHaveBeenCalled();
+    });
+  });
+
+  it('sets the download folder only to one picked in main’s dialog, then accepts into it', async () => {
+    const { options } = setUp(Promise.resolve());
+    let stored: Settings = SETTINGS;
+    const backend = {
+      ...options.backend,
+      'settings:get': vi.fn(() => stored),
+      'settings:set': vi.fn((change: Partial<Settings>) => (stored = { ...stored, ...change })),
+    } as unknown as CallHandlers;
+    const handlers = createAppHandlers({
+      ...options,
+      backend,
+      pickPaths: () => Promise.resolve(['/home/me/Downloads']),
+    });
+    await expect(handlers['settings:set']({ downloadDir: '/etc' })).rejects.toMatchObject({
+      code: 'invalid-argument',
+      field: 'downloadDir',
+      reason: 'not-picked',
+    });
+    await expect(handlers['files:accept']({ id: 'x', dir: '/etc' })).rejects.toMatchObject({
+      reason: 'not-picked',
+    });
+    await handlers['files:pick']({ kind: 'folder' });
+    await handlers['settings:set']({ downloadDir: '/home/me/Downloads' });
+    // A later run (a new set of picks) still accepts into the stored download folder.
+    const later = createAppHandlers({ ...options, backend });
+    await later['files:accept']({ id: 'x', dir: '/home/me/Downloads' });
+    expect(options.backend['files:accept']).toHaveBeenCalledWith({
+      id: 'x',
+      dir: '/home/me/Downloads',
+    });
+    await later['settings:set']({ downloadDir: null });
+    expect(stored.downloadDir).toBeNull();
   });
 });

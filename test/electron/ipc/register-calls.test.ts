@@ -146,11 +146,41 @@ describe('dispatchCall', () => {
     ['app:openExternal', { url: 'javascript:alert(1)' }, 'url'],
     ['messages:markRead', 'p1', '(argument)'],
     ['self:get', { sneaky: true }, '(argument)'],
+    ['files:drop', { peerId: 'p1', paths: ['relative/a.txt'] }, 'paths.0'],
+    ['files:drop', { peerId: 'p1', paths: ['/tmp/a\u0000b'] }, 'paths.0'],
+    ['files:drop', { peerId: 'p1', paths: [] }, 'paths'],
+    ['files:drop', { peerId: 'p1', files: [{}] }, 'paths'],
+    ['files:sendImage', { peerId: 'p1', data: 'not base64!' }, 'data'],
+    ['files:thumbnail', { id: 'x', index: -1 }, 'index'],
+    ['settings:set', { downloadDir: 'Downloads' }, 'downloadDir'],
   ])('answers invalid-argument for %s %j naming the field', async (channel, args, field) => {
     const ctx = context();
     const result = await dispatchCall(channel, args, trusted, ctx);
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-argument', field } });
     expect(ctx.handlers[channel as 'self:get']).not.toHaveBeenCalled();
+  });
+
+  it('refuses a pasted image over 32 MiB before it reaches the handler', async () => {
+    const ctx = context();
+    const data = 'A'.repeat(45_000_000);
+    const result = await dispatchCall('files:sendImage', { peerId: 'p1', data }, trusted, ctx);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-argument', field: 'data' } });
+    expect(ctx.handlers['files:sendImage']).not.toHaveBeenCalled();
+  });
+
+  it('refuses the file calls from a sender that is not our window', async () => {
+    const ctx = context();
+    const other = { mainFrame: { ...mainFrame, processId: 99 } };
+    for (const [channel, args] of [
+      ['files:drop', { peerId: 'p1', paths: ['/home/me/a.txt'] }],
+      ['files:sendImage', { peerId: 'p1', data: 'iVBORw0KGgo=' }],
+      ['files:thumbnail', { id: 'x', index: 0 }],
+    ] as const) {
+      const event = { sender: other, senderFrame: other.mainFrame };
+      const result = await dispatchCall(channel, args, event, ctx);
+      expect(result).toMatchObject({ ok: false, error: { code: 'untrusted-sender' } });
+      expect(ctx.handlers[channel]).not.toHaveBeenCalled();
+    }
   });
 
   it('passes an IpcFailure through with its code and field', async () => {

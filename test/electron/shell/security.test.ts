@@ -139,6 +139,11 @@ describe('Content Security Policy', () => {
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval|https?:|\*/);
   });
 
+  it('lets images come only from the app, data: and blob: (received thumbnails)', () => {
+    expect(header.get('img-src')).toBe("'self' data: blob:");
+    expect(header.get('connect-src')).toBe("'self'");
+  });
+
   it('is at least as strict as the meta tag in renderer/index.html', () => {
     const html = readFileSync(
       path.join(import.meta.dirname, '../../../renderer/index.html'),

@@ -20,6 +20,7 @@ const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map(
 /** Strings that are the same in both languages on purpose: names, protocols, key combinations. */
 const SAME_IN_BOTH = new Set([
   'app.name',
+  'files.renamed.renamedTo',
   'app.unreadTitle',
   'search.shortcut',
   'self.tcp',

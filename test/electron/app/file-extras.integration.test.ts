@@ -1,0 +1,175 @@
+/**
+ * The window's file features behind the call handlers: a pasted image saved in the profile and
+ * offered, a received image's thumbnail, and auto-accept from verified contacts into the download
+ * folder. Two real backends (SQLite profiles, protocol v2 nodes) on loopback, real files.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBackend, type Backend } from '../../../electron/app/backend';
+import type { EventChannel, EventPayloads } from '../../../shared/ipc/contract';
+import { LOOPBACK_BROADCAST, testPorts } from '../../helpers/ports';
+import { waitUntil } from '../../helpers/wait';
+import { randomFile } from '../net/files/helpers/trees';
+
+interface Harness {
+  readonly backend: Backend;
+  readonly dataDir: string;
+  readonly id: string;
+  of<E extends EventChannel>(event: E): EventPayloads[E][];
+}
+
+/** A 1x1 PNG (the smallest valid one) followed by some bytes so each test's file differs. */
+const PNG = Buffer.concat([
+  Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  ),
+  Buffer.from('pasted'),
+]);
+
+const open: Backend[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((b) => b.close()));
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
+
+async function harness(ports: { serverPort: number; clientPort: number }): Promise<Harness> {
+  const dir = await tempDir('pc-file-extras-');
+  const events: { event: EventChannel; payload: unknown }[] = [];
+  const backend = createBackend({
+    profile: { dataDir: dir },
+    appVersion: '0.0.0-test',
+    node: { ...ports, broadcast: [LOOPBACK_BROADCAST], announceIntervalMs: 500 },
+    files: { reconnectInitialMs: 50, reconnectMaxMs: 500 },
+    emit: (event, payload) => events.push({ event, payload }),
+  });
+  open.push(backend);
+  await backend.start();
+  const self = await backend.handlers['self:get'](undefined);
+  return {
+    backend,
+    dataDir: dir,
+    id: self.nodeId,
+    of: <E extends EventChannel>(event: E) =>
+      events.filter((e) => e.event === event).map((e) => e.payload as EventPayloads[E]),
+  };
+}
+
+async function pair(): Promise<[Harness, Harness]> {
+  const ports = testPorts();
+  const a = await harness(ports);
+  const b = await harness(ports);
+  await waitUntil(() => a.of('contact').some((c) => c.peer.id === b.id), 10_000, 'a sees b');
+  await waitUntil(() => b.of('contact').some((c) => c.peer.id === a.id), 10_000, 'b sees a');
+  return [a, b];
+}
+
+const hasState = (h: Harness, id: string, state: string): boolean =>
+  h.of('transfer').some((t) => t.transfer.id === id && t.transfer.state === state);
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+describe('pasted images, thumbnails and auto-accept over the backend', () => {
+  it('saves a pasted image in the profile, offers it, and the receiver gets its thumbnail', async () => {
+    const [a, b] = await pair();
+    const offered = await a.backend.handlers['files:sendImage']({
+      peerId: b.id,
+      data: PNG.toString('base64'),
+    });
+    const [saved] = readdirSync(join(a.dataDir, 'pasted'));
+    expect(saved).toMatch(/^Screenshot \d{4}-\d\d-\d\d \d\d\.\d\d\.\d\d\.png$/);
+    expect(offered).toMatchObject({ direction: 'send', state: 'offered', names: [saved] });
+    expect(readFileSync(join(a.dataDir, 'pasted', saved ?? ''))).toEqual(PNG);
+
+    const dest = await tempDir('pc-file-extras-dest-');
+    await waitUntil(() => hasState(b, offered.id, 'offered'), 10_000, 'b has the offer');
+    // Not done yet: no thumbnail.
+    expect(await b.backend.handlers['files:thumbnail']({ id: offered.id, index: 0 })).toBeNull();
+    await b.backend.handlers['files:accept']({ id: offered.id, dir: dest });
+    await waitUntil(() => hasState(b, offered.id, 'done'), 30_000, 'done');
+    const thumb = await b.backend.handlers['files:thumbnail']({ id: offered.id, index: 0 });
+    expect(thumb?.mime).toBe('image/png');
+    expect(sha256(Buffer.from(thumb?.base64 ?? '', 'base64'))).toBe(sha256(PNG));
+    // The sender's own side is not a received file.
+    expect(await a.backend.handlers['files:thumbnail']({ id: offered.id, index: 0 })).toBeNull();
+  });
+
+  it('refuses a paste that is not an image and writes nothing', async () => {
+    const [a, b] = await pair();
+    const text = Buffer.from('#!/bin/sh\nrm -rf ~\n').toString('base64');
+    await expect(
+      a.backend.handlers['files:sendImage']({ peerId: b.id, data: text }),
+    ).rejects.toMatchObject({ code: 'invalid-argument', field: 'data', reason: 'not-an-image' });
+    // An image header with junk after it is still judged by its first bytes only: a GIF87 "a"
+    // missing is refused too.
+    const almostGif = Buffer.from('GIF87b.....').toString('base64');
+    await expect(
+      a.backend.handlers['files:sendImage']({ peerId: b.id, data: almostGif }),
+    ).rejects.toMatchObject({ reason: 'not-an-image' });
+    expect(existsSync(join(a.dataDir, 'pasted'))).toBe(false);
+    expect(await a.backend.handlers['files:list'](undefined)).toEqual([]);
+  });
+
+  it('gives no thumbnail for a received file that is not an image', async () => {
+    const [a, b] = await pair();
+    const src = await tempDir('pc-file-extras-src-');
+    randomFile(join(src, 'photo.png'), 4096); // named like an image, but random bytes
+    const offered = await a.backend.handlers['files:send']({
+      peerId: b.id,
+      paths: [join(src, 'photo.png')],
+    });
+    await waitUntil(() => hasState(b, offered.id, 'offered'), 10_000, 'b has the offer');
+    await b.backend.handlers['files:accept']({
+      id: offered.id,
+      dir: await tempDir('pc-file-extras-dest-'),
+    });
+    await waitUntil(() => hasState(b, offered.id, 'done'), 30_000, 'done');
+    expect(await b.backend.handlers['files:thumbnail']({ id: offered.id, index: 0 })).toBeNull();
+    await expect(
+      b.backend.handlers['files:thumbnail']({ id: 'nope', index: 0 }),
+    ).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('accepts offers from a verified contact into the download folder, and only from one', async () => {
+    const [a, b] = await pair();
+    const downloads = await tempDir('pc-file-extras-downloads-');
+    const settings = await b.backend.handlers['settings:set']({
+      downloadDir: downloads,
+      autoAcceptVerified: true,
+    });
+    expect(settings).toMatchObject({ downloadDir: downloads, autoAcceptVerified: true });
+    const src = await tempDir('pc-file-extras-src-');
+    randomFile(join(src, 'one.bin'), 10_000);
+    randomFile(join(src, 'two.bin'), 10_000);
+
+    // Not verified yet: the offer waits.
+    const first = await a.backend.handlers['files:send']({
+      peerId: b.id,
+      paths: [join(src, 'one.bin')],
+    });
+    await waitUntil(() => hasState(b, first.id, 'offered'), 10_000, 'b has the first offer');
+
+    await b.backend.handlers['contacts:verify']({ peerId: a.id, verified: true });
+    const second = await a.backend.handlers['files:send']({
+      peerId: b.id,
+      paths: [join(src, 'two.bin')],
+    });
+    await waitUntil(() => hasState(b, second.id, 'done'), 30_000, 'the second is accepted');
+    expect(readFileSync(join(downloads, 'two.bin'))).toEqual(readFileSync(join(src, 'two.bin')));
+    const states = await b.backend.handlers['files:list'](undefined);
+    expect(states.find((t) => t.id === first.id)?.state).toBe('offered');
+    expect(
+      b.of('transfer').some((t) => t.transfer.id === first.id && t.transfer.state !== 'offered'),
+    ).toBe(false);
+  });
+});
