@@ -63,6 +63,8 @@ vi.mock('../../electron/app/backend', () => ({
       })),
       'conversations:list': vi.fn(() => [{ unread: 2 }, { unread: 1 }]),
       'contacts:list': vi.fn(() => []),
+      'conversations:mutes': vi.fn(() => []),
+      'groups:list': vi.fn(() => []),
     };
     return { handlers: fakes.handlers, start: fakes.start, close: fakes.close };
   },

@@ -78,11 +78,17 @@ export function Composer(props: {
   nick: string;
   stranger: boolean;
   mentionable?: readonly Mentionable[];
+  /** In a group: the other members, each offered the files as a one-to-one transfer. */
+  members?: readonly string[];
 }) {
   const { t } = useTranslation();
   const { peerId } = props;
   const send = useAppStore((s) => s.sendMessage);
   const sendFiles = useAppStore((s) => s.sendFiles);
+  const pickPaths = useAppStore((s) => s.pickPaths);
+  const sendFilesMany = useAppStore((s) => s.sendFilesMany);
+  /** In a group: to how many members the last files went (their cards are in each one's chat). */
+  const [offered, setOffered] = useState<string | null>(null);
   const text = useAppStore((s) => s.drafts[peerId] ?? NO_DRAFT);
   const setDraft = useAppStore((s) => s.setDraft);
   const flushDrafts = useAppStore((s) => s.flushDrafts);
@@ -248,6 +254,22 @@ export function Composer(props: {
   /** Main's file dialog, then the offer: its card arrives as a message. */
   const offerFiles = (kind: 'files' | 'folders') => {
     setError(null);
+    setOffered(null);
+    const { members } = props;
+    if (members !== undefined) {
+      void (async () => {
+        const picked = await pickPaths(kind);
+        if (!picked.ok) setError(t('files.sendFailed', { message: picked.error.message }));
+        if (!picked.ok || picked.value.length === 0) return;
+        const sent = await sendFilesMany(members, picked.value);
+        setOffered(t('files.offeredToMembers', { k: sent.sent.length, n: members.length }));
+        if (sent.failed.length > 0)
+          setError(
+            t('files.sendFailed', { message: sent.failed.map((f) => f.message).join('; ') }),
+          );
+      })();
+      return;
+    }
     void sendFiles(peerId, kind).then((result) => {
       if (!result.ok) setError(t('files.sendFailed', { message: result.error.message }));
     });
@@ -389,6 +411,7 @@ export function Composer(props: {
             />
           </>
         )}
+        {offered !== null && <span role="status">{offered}</span>}
         {error && (
           <span className="field-error" role="alert">
             {error}

@@ -98,6 +98,7 @@ export function GroupConversation(props: { group: GroupInfo }) {
           nick={g.name}
           stranger={false}
           mentionable={mentionable}
+          members={mentionable.map((m) => m.id)}
         />
       ) : (
         <p className="composer-note not-member" role="note">

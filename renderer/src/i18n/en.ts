@@ -567,6 +567,7 @@ export const en = {
     sendFolder: 'Send a folder',
     sendFolderLabel: 'Send a folder to {{nick}}',
     sendFailed: 'Could not send files: {{message}}',
+    offeredToMembers: 'Offered to {{k}} of {{n}} members, each in their own chat',
     cardLabel: 'Files: {{names}}',
     summary_one: '{{count}} file · {{size}}',
     summary_other: '{{count}} files · {{size}}',

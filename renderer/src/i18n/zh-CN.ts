@@ -560,6 +560,7 @@ export const zhCN: Resources = {
     sendFolder: '发送文件夹',
     sendFolderLabel: '发送文件夹给 {{nick}}',
     sendFailed: '文件发送失败：{{message}}',
+    offeredToMembers: '已发给 {{k}}/{{n}} 位成员，各在自己的对话中',
     cardLabel: '文件：{{names}}',
     summary_one: '{{count}} 个文件 · {{size}}',
     summary_other: '{{count}} 个文件 · {{size}}',

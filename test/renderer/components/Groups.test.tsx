@@ -334,6 +334,22 @@ describe('groups', () => {
     ).toBeTruthy();
   });
 
+  it('the paperclip in a group offers the files to each other member, one transfer each', async () => {
+    const setup = groupSetup();
+    const offers: string[] = [];
+    setup.handlers['files:pick'] = () => ({ paths: ['/home/me/plan.pdf'] });
+    setup.handlers['files:send'] = ({ peerId, paths }) => {
+      offers.push(`${peerId} ${paths.join(',')}`);
+      return transfer(`t-${peerId}`, peerId, 'offered');
+    };
+    const { user } = await openGroup(setup);
+    await user.click(screen.getByRole('button', { name: 'Send files to Team' }));
+    expect(
+      await screen.findByText('Offered to 2 of 2 members, each in their own chat'),
+    ).toBeTruthy();
+    expect(offers.sort()).toEqual(['alice /home/me/plan.pdf', 'bob /home/me/plan.pdf']);
+  });
+
   it('@ opens the members to mention: arrows, Enter, Tab and Esc; the message carries their ids', async () => {
     const { user, fake } = await openGroup();
     const box = screen.getByRole('textbox', { name: 'Message to Team' });
