@@ -23,6 +23,7 @@ import {
 import { encodeFrame, FRAME_HEADER_BYTES } from './framing';
 import type { SecureChannel } from './secure-channel';
 import type { SendMeta } from './wire';
+import { drainTallies, emptyTally, tally, type RecordTally } from './record-tally';
 
 /** Lanes to or from one peer, each way: the engine opens at most 4 per transfer. */
 export const MAX_LANES_PER_PEER = 16;
@@ -39,7 +40,6 @@ const SESSION_WAIT_MS = 3_000;
 const LOG_EVERY_MS = 1_000;
 /** A sealed frame: a data record and the record's 29 bytes of header and tag. */
 const MAX_SEALED_FRAME_BYTES = MAX_DATA_RECORD_BYTES + SEALED_OVERHEAD_BYTES;
-const RECORD_NAMES = ['?', 'GET', 'DATA', 'FILE_END', 'ERROR', 'MANIFEST_GET', 'MANIFEST_DATA'];
 
 export interface LanesDeps {
   readonly nodeId: string;
@@ -71,23 +71,16 @@ export interface LanesDeps {
   ): void;
 }
 
-interface Tally {
-  records: number;
-  bytes: number;
-  readonly byType: number[];
-}
-
 interface Lane {
   readonly peerId: string;
   readonly direction: 'out' | 'in';
   readonly socket: Socket;
   readonly local: Endpoint;
   readonly remote: Endpoint;
-  readonly sent: Tally;
-  readonly received: Tally;
+  readonly sent: RecordTally;
+  readonly received: RecordTally;
 }
 
-const emptyTally = (): Tally => ({ records: 0, bytes: 0, byType: [0, 0, 0, 0, 0, 0, 0] });
 const fail = (code: ChannelError['code'], message: string): OpenResult => ({
   ok: false,
   error: { code, message },
@@ -347,32 +340,14 @@ export class Lanes implements DataChannel {
 
   /** What a lane carried since the last entry, one entry per direction. */
   private flushLane(lane: Lane): void {
-    for (const [direction, t] of [
-      ['out', lane.sent],
-      ['in', lane.received],
-    ] as const) {
-      if (t.records === 0) continue;
-      const parts = t.byType
-        .map((n, type) => (n === 0 ? '' : `${RECORD_NAMES[type] ?? '?'} ×${String(n)}`))
-        .filter((part) => part !== '');
-      this.deps.log(direction, t.bytes, lane.local, lane.remote, {
+    drainTallies(lane.sent, lane.received, (direction, bytes, summary) =>
+      this.deps.log(direction, bytes, lane.local, lane.remote, {
         kind: 'file-data',
-        summary: `${parts.join(', ')} (${String(t.records)} records)`,
+        summary,
         peerId: lane.peerId,
-      });
-      t.records = 0;
-      t.bytes = 0;
-      t.byType.fill(0);
-    }
+      }),
+    );
   }
-}
-
-function tally(t: Tally, record: Uint8Array, bytes: number): void {
-  t.records += 1;
-  t.bytes += bytes;
-  const type = record[0] ?? 0;
-  const slot = type >= 1 && type <= 6 ? type : 0;
-  t.byType[slot] = (t.byType[slot] ?? 0) + 1;
 }
 
 function innerPacket(inner: Uint8Array): Packet | undefined {

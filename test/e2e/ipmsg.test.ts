@@ -15,7 +15,7 @@ import {
   type IncomingOffer,
   type IpmsgNode,
 } from '../../electron/net/ipmsg/index';
-import { waitForEvent } from '../helpers/wait';
+import { waitForEvent, waitUntil } from '../helpers/wait';
 import { ipmsgTestPort, testPorts } from '../helpers/ports';
 import { type AppUnderTest } from './app-under-test';
 import { openAppWindow } from './window';
@@ -65,6 +65,9 @@ beforeAll(async () => {
   closers.add(() => wang.close());
   const started = await wang.start();
   if (!started.ok) throw new Error(started.unavailable.message);
+  // The app answers wang's BR_ENTRY after a random delay (no reply storms): wang can write to it
+  // only once that ANSENTRY is in.
+  await waitUntil(() => wang.findPeer(`ipmsg:${APP_IP}`) !== undefined, 10_000);
 }, 90_000);
 
 describe('an IPMsg peer in the window', () => {

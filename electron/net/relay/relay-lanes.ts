@@ -25,6 +25,7 @@ import type {
   WriteResult,
 } from '../files/ports';
 import type { SendMeta } from '../wire';
+import { drainTallies, emptyTally, tally } from '../record-tally';
 import type { RelayRoute } from './route';
 
 /** The first inner byte of a relay lane frame (a JSON packet starts with `{`). */
@@ -46,7 +47,6 @@ const SESSION_WAIT_MS = 10_000;
 /** Records queued for a reader beyond the window mean the peer ignores it: the lane ends. */
 const MAX_QUEUED_BYTES = 4 * RELAY_LANE_WINDOW_BYTES;
 const LOG_EVERY_MS = 1_000;
-const RECORD_NAMES = ['?', 'GET', 'DATA', 'FILE_END', 'ERROR', 'MANIFEST_GET', 'MANIFEST_DATA'];
 
 const OP = { open: 1, accept: 2, data: 3, close: 4 } as const;
 
@@ -66,13 +66,6 @@ export interface RelayLanesDeps {
   log(direction: 'in' | 'out', size: number, route: RelayRoute, meta: SendMeta): void;
 }
 
-interface Tally {
-  records: number;
-  bytes: number;
-  readonly byType: number[];
-}
-
-const emptyTally = (): Tally => ({ records: 0, bytes: 0, byType: [0, 0, 0, 0, 0, 0, 0] });
 const fail = (code: ChannelError['code'], message: string): OpenResult => ({
   ok: false,
   error: { code, message },
@@ -408,30 +401,12 @@ export class RelayLanes {
 
   /** What a lane carried since the last entry, one entry per direction. */
   private flushLane(lane: RelayLane): void {
-    for (const [direction, t] of [
-      ['out', lane.sent],
-      ['in', lane.received],
-    ] as const) {
-      if (t.records === 0) continue;
-      const parts = t.byType
-        .map((n, type) => (n === 0 ? '' : `${RECORD_NAMES[type] ?? '?'} ×${String(n)}`))
-        .filter((part) => part !== '');
-      this.deps.log(direction, t.bytes, lane.route, {
+    drainTallies(lane.sent, lane.received, (direction, bytes, summary) =>
+      this.deps.log(direction, bytes, lane.route, {
         kind: 'file-data',
-        summary: `${parts.join(', ')} (${String(t.records)} records)`,
+        summary,
         peerId: lane.peerId,
-      });
-      t.records = 0;
-      t.bytes = 0;
-      t.byType.fill(0);
-    }
+      }),
+    );
   }
-}
-
-function tally(t: Tally, record: Uint8Array, bytes: number): void {
-  t.records += 1;
-  t.bytes += bytes;
-  const type = record[0] ?? 0;
-  const slot = type >= 1 && type <= 6 ? type : 0;
-  t.byType[slot] = (t.byType[slot] ?? 0) + 1;
 }
