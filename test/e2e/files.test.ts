@@ -243,9 +243,14 @@ describe('files in Chromium with a real backend and a real peer', () => {
       })
       .toBe(240);
     expect(await img.getAttribute('src')).toMatch(/^blob:/);
-    // Notices of earlier steps would cover the picture.
+    // Notices of earlier steps would cover the picture. They also leave by themselves after a few
+    // seconds: one gone between the count and the click is not waited for.
     const dismiss = page.getByRole('button', { name: 'Dismiss' });
-    for (let left = await dismiss.count(); left > 0; left -= 1) await dismiss.first().click();
+    for (let left = 10; left > 0 && (await dismiss.count()) > 0; left -= 1)
+      await dismiss
+        .first()
+        .click({ timeout: 1_000 })
+        .catch(() => undefined);
     await img.scrollIntoViewIfNeeded();
     // The transfers as the README shows them (copied from here to docs/screenshots/).
     await page.screenshot({
