@@ -9,13 +9,12 @@
  * from the same run.
  */
 import { connectAsync } from 'mqtt';
-import { emptyCounters } from '../../shared/domain';
 import { relayTopics } from '../../shared/protocol/relay';
-import { PacketLog } from '../../electron/net/packet-log';
-import { Relay } from '../../electron/net/relay/relay';
+import type { Relay } from '../../electron/net/relay/relay';
 import { startBroker, type Broker } from '../helpers/mosquitto';
 import { testPorts } from '../helpers/ports';
 import { BENCH_TEXT, wireSizes } from './net-bench';
+import { benchRelay } from './relay-swarm';
 import { median, percentile } from './stats';
 import { withWorkers, type Worker } from './worker-pool';
 
@@ -129,28 +128,18 @@ function measuringNode(url: string, ids: readonly string[]) {
   let reached: ((at: number) => void) | undefined;
   const relays: Relay[] = [];
   for (let i = 0; i < ids.length; i += WATCH_PER_CLIENT) {
-    const relay = new Relay({
-      nodeId: `cc${i.toString(16).padStart(8, '0')}`.padEnd(32, '0'),
-      publicKey: '0'.repeat(64),
-      options: { brokers: [{ url }], directory: false },
-      counters: emptyCounters(),
-      log: new PacketLog(8),
-      now: Date.now,
-      random: Math.random,
-      rateLimit: { perSecond: 400, burst: 800 },
-      nick: () => 'measuring',
-      keyInfo: () => undefined,
-      inbound: () => undefined,
-      presence: (peer, isOnline) => {
-        if (isOnline) online.add(peer);
-        else online.delete(peer);
-        if (online.size >= ids.length) reached?.(Date.now());
+    const relay = benchRelay(
+      url,
+      `cc${i.toString(16).padStart(8, '0')}`.padEnd(32, '0'),
+      'measuring',
+      {
+        presence: (peer, isOnline) => {
+          if (isOnline) online.add(peer);
+          else online.delete(peer);
+          if (online.size >= ids.length) reached?.(Date.now());
+        },
       },
-      directoryEntry: () => undefined,
-      stateChanged: () => undefined,
-      logged: () => undefined,
-      warn: () => undefined,
-    });
+    );
     relay.watch(ids.slice(i, i + WATCH_PER_CLIENT));
     relay.start();
     relays.push(relay);

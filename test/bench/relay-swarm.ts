@@ -61,30 +61,16 @@ function relayNode(url: string, id: string, contacts: readonly string[]): SimNod
     connected: false,
     close: () => relay.close(),
   };
-  const relay = new Relay({
-    nodeId: id,
-    publicKey: '0'.repeat(64),
-    options: { brokers: [{ url }], directory: false },
-    counters: emptyCounters(),
-    log: new PacketLog(8),
-    now: Date.now,
-    random: Math.random,
-    rateLimit: { perSecond: 400, burst: 800 },
-    nick: () => 'sim',
-    keyInfo: () => undefined,
-    inbound: () => undefined,
+  const relay = benchRelay(url, id, 'sim', {
     presence: (peer, online) => {
       if (online) node.online.add(peer);
       else node.online.delete(peer);
       check();
     },
-    directoryEntry: () => undefined,
     stateChanged: (statuses) => {
       node.connected = statuses[0]?.state === 'connected';
       check();
     },
-    logged: () => undefined,
-    warn: () => undefined,
   });
   relay.watch(contacts);
   relay.start();
@@ -92,6 +78,39 @@ function relayNode(url: string, id: string, contacts: readonly string[]): SimNod
 }
 
 /** As the relay client does (electron/net/relay/relay-connection.ts): no Nagle delay. */
+/**
+ * A relay client for the bench: one broker, no directory, nothing logged; only what it reports
+ * of presence and its connection goes to `on`.
+ */
+export function benchRelay(
+  url: string,
+  nodeId: string,
+  nick: string,
+  on: {
+    presence: ConstructorParameters<typeof Relay>[0]['presence'];
+    stateChanged?: ConstructorParameters<typeof Relay>[0]['stateChanged'];
+  },
+): Relay {
+  return new Relay({
+    nodeId,
+    publicKey: '0'.repeat(64),
+    options: { brokers: [{ url }], directory: false },
+    counters: emptyCounters(),
+    log: new PacketLog(8),
+    now: Date.now,
+    random: Math.random,
+    rateLimit: { perSecond: 400, burst: 800 },
+    nick: () => nick,
+    keyInfo: () => undefined,
+    inbound: () => undefined,
+    presence: on.presence,
+    directoryEntry: () => undefined,
+    stateChanged: on.stateChanged ?? (() => undefined),
+    logged: () => undefined,
+    warn: () => undefined,
+  });
+}
+
 export function noDelay(client: MqttClient): void {
   (client.stream as { setNoDelay?: (on: boolean) => unknown }).setNoDelay?.(true);
 }
