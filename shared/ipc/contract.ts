@@ -81,7 +81,8 @@ export interface CallResults {
   /** The conversation marked read, and the unread total left. */
   'messages:markRead': { peerId: string; unread: number };
   /** The conversation's unread count left, and the total left. */
-  'messages:markReadUpTo': { peerId: string; unread: number; total: number };
+  /** `mentions`: the conversation's unread messages left that @mention me. */
+  'messages:markReadUpTo': { peerId: string; unread: number; mentions: number; total: number };
   'messages:typing': null;
   'messages:search': SearchHit[];
   'inspector:packets': PacketLogEntry[];

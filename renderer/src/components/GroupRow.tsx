@@ -38,7 +38,7 @@ export const GroupRow = memo(function GroupRow(props: {
     ? `${last.direction === 'out' ? t('contacts.you') : writer ? `${writer}: ` : ''}${last.text.slice(0, 120)}`
     : t('contacts.noMessages');
   const badge = unread > 0 ? (unread > 99 ? '99+' : String(unread)) : undefined;
-  const mentioned = unread > 0 && summary?.mentioned === true;
+  const mentioned = unread > 0 && (summary?.mentions ?? 0) > 0;
   // What is seen comes first, in order (the name contains the visible text, WCAG 2.5.3).
   const shown = [
     group.name,

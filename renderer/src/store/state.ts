@@ -206,8 +206,8 @@ export interface Summary {
   readonly firstUnreadId: string | null;
   readonly lastMessageId: string | null;
   readonly lastAt: number;
-  /** An unread message that arrived here @mentions me (cleared when nothing is unread). */
-  readonly mentioned?: boolean;
+  /** Unread messages that @mention me ("@ 2" on the row; main counts them from the store). */
+  readonly mentions?: number;
 }
 
 export interface DraftsSlice {

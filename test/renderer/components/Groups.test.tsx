@@ -87,6 +87,7 @@ function groupSetup(group = makeGroup()) {
         unread: 0,
         firstUnreadId: null,
         lastMessage: data.messages.find((m) => m.id === 'g2') ?? null,
+        mentions: 0,
       },
     ],
     'groups:remove': change('remove', (g, member) => ({
@@ -408,6 +409,8 @@ describe('groups', () => {
     act(() => app.fake.emit('message', g3));
     await waitFor(() => expect(row.querySelector('.unread-badge')?.textContent).toBe('1'));
     expect(row.querySelector('.unread-badge')?.classList.contains('quiet')).toBe(true);
+    // The title (and the tray) leave the muted group's message out.
+    expect(document.title).toBe('PacketChat');
     const g4 = post('g4', 'bob', {
       text: '@Me look',
       receivedAt: NOW,
@@ -418,6 +421,7 @@ describe('groups', () => {
     await waitFor(() => expect(row.querySelector('.unread-badge')?.textContent).toBe('@ 2'));
     expect(row.querySelector('.unread-badge')?.classList.contains('quiet')).toBe(false);
     expect(row.getAttribute('aria-label')).toContain('Mentions you');
+    expect(document.title).toBe('(1) PacketChat');
     await app.user.click(row);
     const log = await screen.findByRole('log', { name: 'Conversation with Team' });
     const mention = (await within(log).findByText('@Me look')).closest<HTMLElement>('.message')!;
@@ -429,6 +433,25 @@ describe('groups', () => {
     await app.user.click(screen.getByRole('button', { name: 'Unmute Team' }));
     expect(await screen.findByRole('button', { name: /^Mute Team/ })).toBeTruthy();
     await waitFor(() => expect(row.getAttribute('aria-label')).not.toContain('Muted'));
+  });
+
+  it('shows an unread mention stored before a restart ("@ 2"), and counts it in the title though muted', async () => {
+    const setup = groupSetup();
+    setup.handlers['conversations:mutes'] = () => [CONV];
+    setup.handlers['conversations:list'] = () => [
+      {
+        peerId: CONV,
+        unread: 2,
+        firstUnreadId: 'g1',
+        lastMessage: setup.data.messages.find((m) => m.id === 'g2') ?? null,
+        mentions: 1,
+      },
+    ];
+    renderApp({ data: setup.data, handlers: setup.handlers });
+    const row = await screen.findByRole('option', { name: /^Team 3 members.*Muted/ });
+    await waitFor(() => expect(row.querySelector('.unread-badge')?.textContent).toBe('@ 2'));
+    expect(row.getAttribute('aria-label')).toContain('Mentions you');
+    expect(document.title).toBe('(1) PacketChat');
   });
 
   it('gives the creator and admins rename and make-admin, and no one else', async () => {
