@@ -2,6 +2,7 @@
 // protocol carries them. Transfer errors become IPC errors with the transfer's code as reason.
 import { IpcFailure, type CallHandlers } from '../../shared/ipc/contract';
 import { receivedPath, savePastedImage, thumbnailOf } from './images';
+import type { TransferInfo } from '../../shared/transfers';
 import { TransferError, type Transfers } from './transfers';
 
 type FileCalls = Pick<
@@ -18,6 +19,7 @@ type FileCalls = Pick<
   | 'files:pick'
   | 'files:drop'
   | 'files:sendImage'
+  | 'files:sendImageMany'
   | 'files:thumbnail'
 >;
 
@@ -80,6 +82,21 @@ export function fileHandlers(
     'files:sendImage': async ({ peerId, data }) => {
       const path = await savePastedImage(profileDir(), data, now());
       return run((t) => t.send(peerId, [path]));
+    },
+    'files:sendImageMany': async ({ peerIds, data }) => {
+      // Saved once; each peer gets its own offer of that file (as the paperclip in a group).
+      const path = await savePastedImage(profileDir(), data, now());
+      const sent: TransferInfo[] = [];
+      const failed: { peerId: string; message: string }[] = [];
+      for (const peerId of new Set(peerIds)) {
+        try {
+          sent.push(await transfers().send(peerId, [path]));
+        } catch (error) {
+          if (!(error instanceof TransferError)) throw error;
+          failed.push({ peerId, message: error.message });
+        }
+      }
+      return { sent, failed };
     },
     'files:thumbnail': ({ id, index }) =>
       run(async (t) => {

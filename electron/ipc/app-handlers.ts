@@ -145,6 +145,7 @@ export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
       return gate(backend['files:drop'])(args);
     },
     'files:sendImage': gate(backend['files:sendImage']),
+    'files:sendImageMany': gate(backend['files:sendImageMany']),
     'files:thumbnail': gate(backend['files:thumbnail']),
     'files:pick': async ({ kind }) => {
       if (options.pickPaths === undefined) return backend['files:pick']({ kind });

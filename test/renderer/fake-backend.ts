@@ -459,6 +459,9 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     'files:sendImage': () => {
       throw new IpcFailure('unavailable', 'no files in the fake backend');
     },
+    'files:sendImageMany': () => {
+      throw new IpcFailure('unavailable', 'no files in the fake backend');
+    },
     'files:thumbnail': () => null,
     'ipmsg:refresh': () => null,
   };

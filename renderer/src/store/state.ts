@@ -19,6 +19,7 @@ import type {
   CallResults,
   EventPayloads,
   IpcResult,
+  MultiFileResult,
   MultiSendResult,
   PacketChatApi,
   SelfInfo,
@@ -374,6 +375,8 @@ export interface TransfersSlice {
   dropFiles: (peerId: string, files: readonly File[]) => Promise<IpcResult<TransferInfo>>;
   /** Offers a pasted image: main checks and saves its bytes, then offers the file. */
   sendImage: (peerId: string, image: Blob) => Promise<IpcResult<TransferInfo>>;
+  /** Offers a pasted image to several peers (a group's other members), saved once in main. */
+  sendImageMany: (peerIds: readonly string[], image: Blob) => Promise<IpcResult<MultiFileResult>>;
   /** A received image's bytes for its thumbnail (null: not a small image, or not kept). */
   transferThumbnail: (
     id: string,

@@ -351,6 +351,36 @@ describe('groups', () => {
     expect(offers.sort()).toEqual(['alice /home/me/plan.pdf', 'bob /home/me/plan.pdf']);
   });
 
+  it('a pasted image in a group shows its preview, then goes to each other member like the paperclip', async () => {
+    const setup = groupSetup();
+    const calls: { peerIds: string[]; data: string }[] = [];
+    setup.handlers['files:sendImage'] = () => {
+      throw new IpcFailure('not-found', 'no route to group:…');
+    };
+    setup.handlers['files:sendImageMany'] = ({ peerIds, data }) => {
+      calls.push({ peerIds, data });
+      return {
+        sent: [transfer('t-alice', 'alice', 'offered')],
+        failed: [{ peerId: 'bob', message: 'bob is offline' }],
+      };
+    };
+    const { user } = await openGroup(setup);
+    const input = screen.getByRole('textbox', { name: /Team/ });
+    const image = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'image.png', {
+      type: 'image/png',
+    });
+    fireEvent.paste(input, { clipboardData: { files: [image], types: ['Files'] } });
+    const preview = await screen.findByRole('group', { name: 'Pasted image to send to Team' });
+    expect(calls).toEqual([]);
+    await user.click(within(preview).getByRole('button', { name: 'Send image' }));
+    expect(
+      await screen.findByText('Offered to 1 of 2 members, each in their own chat'),
+    ).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toBe('Could not send files: bob is offline');
+    expect(calls).toEqual([{ peerIds: ['alice', 'bob'], data: 'iVBORw==' }]);
+    expect(screen.queryByRole('group', { name: /Pasted image/ })).toBeNull();
+  });
+
   it('@ opens the members to mention: arrows, Enter, Tab and Esc; the message carries their ids', async () => {
     const { user, fake } = await openGroup();
     const box = screen.getByRole('textbox', { name: 'Message to Team' });
