@@ -198,7 +198,7 @@ export function Composer(props: {
   };
   const pick = (member: Mentionable) => {
     if (query === undefined || caret === null) return;
-    const next = insertMention(text, query.start, caret, member.name);
+    const next = insertMention(text, query.start, caret, member.token);
     // The caret goes after the mention as the new text is committed (useLayoutEffect below), not
     // a frame later, when the next keys may already have moved it.
     pendingCaret.current = next.caret;

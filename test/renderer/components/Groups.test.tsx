@@ -129,7 +129,7 @@ function groupSetup(group = makeGroup()) {
 
 async function openGroup(setup = groupSetup()) {
   const app = renderApp({ data: setup.data, handlers: setup.handlers });
-  await app.user.click(await screen.findByRole('option', { name: /^Team 3 members/ }));
+  await app.user.click(await screen.findByRole('option', { name: /^Team \d+ members/ }));
   const log = await screen.findByRole('log', { name: 'Conversation with Team' });
   return { ...app, ...setup, log };
 }
@@ -425,6 +425,37 @@ describe('groups', () => {
           channel: 'messages:send',
           args: { peerId: CONV, text: 'hi @Bob and @Alice ', mentions: ['alice', 'bob'] },
         },
+      ]),
+    );
+  });
+
+  it('two members named Bob: the list tells them apart, and @ mentions only the one picked', async () => {
+    const other = 'b0b2'.repeat(8);
+    const setup = groupSetup(
+      makeGroup({
+        members: [ME, 'alice', 'bob', other].map((id) => ({
+          id,
+          signingKey: 'f'.repeat(64),
+          admin: id === ME,
+        })),
+      }),
+    );
+    setup.data.contacts.push(makeContact(other, { nick: 'Bob' }));
+    const { user, fake } = await openGroup(setup);
+    const box = screen.getByRole('textbox', { name: 'Message to Team' });
+    await user.type(box, '@bo');
+    const list = await screen.findByRole('listbox', { name: 'Members to mention' });
+    expect(
+      within(list)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['Bob#b0b2', 'Bob#bob']);
+    await user.keyboard('{Enter}');
+    expect((box as HTMLTextAreaElement).value).toBe('@Bob#b0b2 ');
+    await user.keyboard('{Enter}');
+    await waitFor(() =>
+      expect(fake.calls.filter((c) => c.channel === 'messages:send')).toEqual([
+        { channel: 'messages:send', args: { peerId: CONV, text: '@Bob#b0b2 ', mentions: [other] } },
       ]),
     );
   });
