@@ -28,6 +28,7 @@ import {
   type IpmsgTransferRecords,
 } from './ipmsg-transfer-keeping';
 import { transferError } from './ipmsg-transfer-error';
+import { insideOf, wholeOf } from './transfer-paths';
 import { RateMeter } from './rate-meter';
 import {
   TransferError,
@@ -106,6 +107,34 @@ export class IpmsgTransferRoute implements TransferRoute {
 
   list(): TransferInfo[] {
     return [...this.entries.values()].map((e) => this.info(e));
+  }
+
+  /**
+   * An item's path (`index`: its place in the offer), or the whole offer's: its one item, else the
+   * folder it was saved into (receive) or the first item's folder (send). A received item counts
+   * only once it is done and inside the folder it was accepted into.
+   */
+  locate(id: string, index: number | undefined): string | undefined {
+    const entry = this.entry(id);
+    if (index !== undefined && entry.slots[index] === undefined)
+      throw new TransferError('unknown-file', `${id} has no item ${String(index)}`);
+    const kept = (slot: Slot): string | undefined => {
+      if (entry.direction === 'send') return slot.path;
+      if (slot.state !== 'done' || slot.path === undefined || entry.dir === undefined)
+        return undefined;
+      return insideOf(entry.dir, path.relative(entry.dir, slot.path).split(path.sep).join('/'));
+    };
+    const slot = index === undefined ? undefined : entry.slots[index];
+    if (slot !== undefined) return kept(slot);
+    const paths = entry.slots.map(kept).filter((p) => p !== undefined);
+    const first = paths[0];
+    const holder =
+      entry.direction === 'receive'
+        ? entry.dir
+        : first === undefined
+          ? undefined
+          : path.dirname(first);
+    return wholeOf(paths, holder === undefined ? undefined : path.resolve(holder));
   }
 
   async send(

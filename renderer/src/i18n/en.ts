@@ -604,6 +604,13 @@ export const en = {
     acceptIntoLabel: 'Accept and save into {{dir}}',
     saveElsewhere: 'Save elsewhere…',
     thumbnail: 'Picture {{name}}',
+    open: 'Open',
+    openFolder: 'Open folder',
+    openLabel: 'Open: {{names}}',
+    openFolderLabel: 'Open folder: {{names}}',
+    reveal: 'Show in folder',
+    revealLabel: 'Show in folder: {{names}}',
+    gone: 'The file was moved or deleted',
     paste: {
       label: 'Pasted image to send to {{nick}}',
       name: 'Pasted image',

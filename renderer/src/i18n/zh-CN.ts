@@ -595,6 +595,13 @@ export const zhCN: Resources = {
     acceptIntoLabel: '接收并保存到 {{dir}}',
     saveElsewhere: '另存到…',
     thumbnail: '图片 {{name}}',
+    open: '打开',
+    openFolder: '打开文件夹',
+    openLabel: '打开：{{names}}',
+    openFolderLabel: '打开文件夹：{{names}}',
+    reveal: '在文件夹中显示',
+    revealLabel: '在文件夹中显示：{{names}}',
+    gone: '文件已被移动或删除',
     paste: {
       label: '要发送给 {{nick}} 的粘贴图片',
       name: '粘贴的图片',

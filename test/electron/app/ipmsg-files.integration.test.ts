@@ -123,6 +123,19 @@ describe('IPMsg files through files:* and transfer events', () => {
       'done',
       'done',
     ]);
+    // Open finds each side's item in the transfer's record: the received folder, the sent file.
+    expect(await app.call('files:open', { id, reveal: false })).toEqual({
+      ok: true,
+      value: { path: path.join(dest, '资料') },
+    });
+    expect(await app.call('files:open', { id: sent.id, file: 0, reveal: true })).toEqual({
+      ok: true,
+      value: { path: file },
+    });
+    expect(await app.call('files:open', { id, file: 1, reveal: false })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument', field: 'file', reason: 'unknown-file' },
+    });
     // Calls that do not fit the transfer's state say so.
     expect(await app.call('files:accept', { id, dir: dest })).toMatchObject({
       ok: false,
