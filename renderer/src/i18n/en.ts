@@ -145,6 +145,15 @@ export const en = {
     unread: '{{n}} unread',
     noMessages: 'No messages yet',
     you: 'Me: ',
+    /** A file offer as a contact row's last message (renderer/src/lib/preview.ts). */
+    preview: {
+      file: '📎 {{name}} ({{size}})',
+      picture: '🖼️ {{name}} ({{size}})',
+      folder_one: '📁 {{name}} ({{count}} file)',
+      folder_other: '📁 {{name}} ({{count}} files)',
+      folderOnly: '📁 {{name}}',
+      several: '📎 {{names}} ({{size}})',
+    },
     strangerHint: 'Plain UDP sender',
     notEncrypted: 'Not encrypted',
     add: 'Say hello to an IP',
