@@ -6,9 +6,11 @@
 // (ipmsg-transfer-keeping.ts), as PacketChat transfers do.
 import path from 'node:path';
 import { ipmsgAddress, isIpmsgPeerId } from '../../shared/ipmsg-id';
+import { showableName } from '../../shared/files/card';
 import type {
   TransferDoneFile,
   TransferDirection,
+  TransferFileInfo,
   TransferInfo,
   TransferReason,
   TransferState,
@@ -107,6 +109,32 @@ export class IpmsgTransferRoute implements TransferRoute {
 
   list(): TransferInfo[] {
     return [...this.entries.values()].map((e) => this.info(e));
+  }
+
+  /**
+   * The offer's items, by their place in it: an IPMsg folder is one item (the protocol lists its
+   * files only as they arrive). `path` is the sender's name as a card shows it; `savedAs` the
+   * name the item was saved under (relative to the folder it was accepted into) when the module
+   * made it safe (safe-path.ts) or it clashed with one there (" (1)"). Thumbnails and the
+   * changed-names list read this, as for PacketChat transfers.
+   */
+  files(id: string): TransferFileInfo[] {
+    const entry = this.entry(id);
+    return entry.slots.map((slot, index) => {
+      const name = showableName(slot.name);
+      const saved =
+        entry.direction !== 'receive' || slot.path === undefined || entry.dir === undefined
+          ? undefined
+          : path.relative(entry.dir, slot.path).split(path.sep).join('/');
+      return {
+        index,
+        path: name,
+        size: slot.size,
+        bytesDone: slot.bytesDone,
+        state: slot.state,
+        ...(saved === undefined || saved === name ? {} : { savedAs: saved }),
+      };
+    });
   }
 
   /**
