@@ -671,6 +671,8 @@ export const en = {
       'disk-full': 'the disk is full: free some space and it continues',
       'no-space': 'not enough free space for what is left',
       'peer-unreachable': 'the other side cannot be reached: it keeps trying',
+      'relay-unreachable':
+        'Relay broker unreachable: it goes on when the broker or the LAN is back',
       storage: 'this computer could not save the transfer’s state',
       'target-unwritable': 'the target folder is gone or cannot be written',
       refused: 'the sender no longer offers it',

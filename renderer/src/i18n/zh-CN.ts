@@ -661,6 +661,7 @@ export const zhCN: Resources = {
       'disk-full': '磁盘已满：释放空间后会自动继续',
       'no-space': '剩余空间不足以接收剩下的内容',
       'peer-unreachable': '无法连接对方：会继续重试',
+      'relay-unreachable': '无法连接中继服务器：服务器或局域网恢复后会自动继续',
       storage: '本机无法保存传输状态',
       'target-unwritable': '目标文件夹不存在或无法写入',
       refused: '发送方已不再提供',
