@@ -4,7 +4,11 @@
 // connected, its path "via relay 127.0.0.1:PORT" in the row, the header and the inspector, a
 // message delivered through the broker; axe-core on the relay views (settings with the broker,
 // Dora's row and header "via relay …", the inspector filtered to relay traffic) in both themes;
-// then the broker stops and settings say so.
+// then the broker stops and settings say so. It takes the relay screenshots (relay-light-en.png,
+// relay-settings-light-en.png): `npm run screenshots` runs it with fixed ports (the app at 8000
+// and 4000, the broker at 1883) for docs/screenshots/, `npm test` into test-results/screenshots/.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNode, type PacketChatNode } from '../../electron/net/index';
@@ -15,9 +19,13 @@ import { type AppUnderTest } from './app-under-test';
 import { seriousViolations } from './axe';
 import { openAppWindow } from './window';
 import { closeAfterAll, screenshotOnFailure } from './lifecycle';
+import { screenshotTarget } from './screenshot-target';
 
 const mosquitto = findTool(TOOLS.mosquitto);
 const TIMEOUT = 15_000;
+const target = screenshotTarget();
+/** MQTT's own port, for the documentation's pictures. */
+const DOCS_BROKER_PORT = 1883;
 let broker: Broker;
 let app: AppUnderTest;
 let page: Page;
@@ -30,10 +38,12 @@ describe('the relay in the UI', () => {
   beforeAll(async () => {
     // Without Mosquitto each test skips (outside CI) or fails (in CI) through requireOrSkip.
     if (!mosquitto.ok) return;
-    broker = await startBroker();
+    broker = await startBroker(target.docs ? { port: DOCS_BROKER_PORT } : {});
     closers.add(() => broker.stop());
+    await mkdir(target.dir, { recursive: true });
     ({ app } = await openAppWindow(closers, {
-      ports: testPorts(),
+      ports: target.docs ? target.ports : testPorts(),
+      machine: target.machine,
       // The profile's broker (the settings show it, with its saved password); the node gets the
       // same broker as `--relay` gives it, which is what it uses.
       settings: {
@@ -58,6 +68,16 @@ describe('the relay in the UI', () => {
   }, 60_000);
 
   const brokerName = () => `${broker.host}:${String(broker.port)}`;
+
+  async function shoot(name: string): Promise<void> {
+    // No focus ring from the last key press; fonts in, the last row measured.
+    await page.evaluate('document.activeElement?.blur()');
+    await page.evaluate('document.fonts.ready.then(() => undefined)');
+    await page.evaluate(
+      'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))',
+    );
+    await page.screenshot({ path: path.join(target.dir, `${name}.png`), caret: 'hide' });
+  }
 
   /** Switches the theme through the settings dialog, as a person does. */
   async function switchTheme(name: 'light' | 'dark'): Promise<void> {
@@ -105,6 +125,21 @@ describe('the relay in the UI', () => {
     await composer.fill('Hello across sites');
     await composer.press('Enter');
     await page.locator('.message.out').getByText('Delivered').waitFor({ timeout: TIMEOUT });
+    await shoot('relay-light-en');
+    // The relay settings over the conversation: the broker, its state, the saved password.
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await dialog
+      .getByRole('group', { name: 'Broker 1' })
+      .getByText('Connected', { exact: true })
+      .waitFor({ timeout: TIMEOUT });
+    await dialog
+      .getByRole('heading', { name: 'Relay: other subnets and sites' })
+      .evaluate((heading: { scrollIntoView(options: { block: 'start' }): void }) => {
+        heading.scrollIntoView({ block: 'start' });
+      });
+    await shoot('relay-settings-light-en');
+    await page.keyboard.press('Escape');
 
     await page.getByRole('button', { name: 'Packet inspector' }).click();
     const relayRow = page

@@ -535,7 +535,7 @@ export const en = {
     relayPasswordReplace: 'Replace',
     relayPasswordNote: 'Kept unencrypted in this profile’s settings on this computer.',
     relayCa: 'CA file (PEM)',
-    relayCaHint: 'For mqtts:// with your own CA; empty: the system’s CAs',
+    relayCaHint: 'For mqtts:// with your own CA; empty: the system’s CAs.',
     relayAdd: 'Add broker',
     relayRemove: 'Remove broker {{n}}',
     relayDirectory: 'Relay directory',

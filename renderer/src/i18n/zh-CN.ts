@@ -528,7 +528,7 @@ export const zhCN: Resources = {
     relayPasswordReplace: '更换',
     relayPasswordNote: '以明文保存在本机此配置文件的设置中。',
     relayCa: 'CA 文件（PEM）',
-    relayCaHint: '用于自建 CA 的 mqtts://；留空则使用系统的 CA',
+    relayCaHint: '用于自建 CA 的 mqtts://；留空则使用系统的 CA。',
     relayAdd: '添加代理',
     relayRemove: '删除代理 {{n}}',
     relayDirectory: '中继目录',
