@@ -253,7 +253,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
           const peer = this.peers.get(peerId);
           if (peer === undefined) return undefined;
           if (peer.path.kind === 'relay')
-            return this.relay.routeTo(peerId) === undefined ? undefined : 'only';
+            return this.relay.routeTo(peerId) === undefined ? 'down' : 'only';
           return this.relay.reaches(peerId) ? 'also' : undefined;
         },
         open: (peerId) => this.relayLanes.open(peerId),
@@ -1149,7 +1149,11 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       presence: (peerId, online, route) =>
         this.relayPresence.changed(peerId, online, route, this.options.now()),
       directoryEntry: (entry) => this.emit('directory', entry),
-      stateChanged: (statuses) => this.emit('relay', statuses),
+      stateChanged: (statuses) => {
+        // A dropped broker ends its file lanes now, not after their idle timeout.
+        this.relayLanes.brokersChanged((index) => statuses[index]?.state === 'connected');
+        this.emit('relay', statuses);
+      },
       logged: (entry) => this.emit('packet', entry),
       warn: (message) => this.warn('relay', message),
     });
