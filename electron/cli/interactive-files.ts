@@ -255,6 +255,23 @@ export function offerFor(
   return match === undefined ? { ok: false, problem: 'unknown' } : { ok: true, transfer: match };
 }
 
+/**
+ * The transfer whose id starts with `ref` (any case), as /transfers shows ids: the first 8 hex
+ * digits, or more of it; an IPMsg transfer by its whole id (`ipmsg:IP#N`).
+ */
+export function transferFor(
+  list: readonly TransferInfo[],
+  ref: string,
+): { ok: true; transfer: TransferInfo } | { ok: false; problem: 'unknown' | 'ambiguous' } {
+  const key = ref.toLowerCase();
+  const exact = list.find((t) => t.id.toLowerCase() === key);
+  if (exact !== undefined) return { ok: true, transfer: exact };
+  const matches = list.filter((t) => t.id.toLowerCase().startsWith(key));
+  if (matches.length > 1) return { ok: false, problem: 'ambiguous' };
+  const [match] = matches;
+  return match === undefined ? { ok: false, problem: 'unknown' } : { ok: true, transfer: match };
+}
+
 /** Whether a word looks like (the start of) a transfer id rather than a folder. */
 export const looksLikeId = (word: string): boolean => /^[0-9a-f]{4,32}$/i.test(word);
 

@@ -252,7 +252,9 @@ export class TextSender {
       id: record.id,
       peerId: record.peerId,
       direction: 'out',
-      text: record.text,
+      // A file offer shows as its card: its names, as the store gives it back (store/rows.ts),
+      // never the control message's JSON.
+      text: control?.card === undefined ? record.text : control.card.names.join(', '),
       transport: record.transport,
       // `held` until the user accepts a changed key; `pending` at once when the peer is known
       // offline.

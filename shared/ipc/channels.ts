@@ -56,6 +56,7 @@ export const CALL_CHANNELS = [
   'files:drop',
   'files:sendImage',
   'files:thumbnail',
+  'files:open',
   'ipmsg:refresh',
 ] as const satisfies readonly CallChannel[];
 

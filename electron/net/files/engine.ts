@@ -18,7 +18,7 @@ import type {
 import { DEFAULT_HASH_BEFORE_OFFER_BYTES } from './manifest-builder';
 import type { Disposer, IncomingControl, RecordStream } from './ports';
 import { DEFAULT_SPACE_MARGIN_BYTES, ReceiveSide } from './receive-side';
-import { SendSide } from './send-side';
+import { localPath, SendSide } from './send-side';
 import { serveStream } from './serve';
 import { TransferBook, type Entry } from './transfer-book';
 
@@ -220,6 +220,20 @@ export class FileEngine extends EventEmitter<FileEngineEvents> {
   files(id: string): TransferFileInfo[] {
     const entry = this.book.get(id);
     return entry === undefined ? [] : this.book.fileInfos(entry);
+  }
+
+  /** Sender: the local files and folders it offered (absolute); [] for a transfer it receives. */
+  sourceRoots(id: string): string[] {
+    const entry = this.book.get(id);
+    if (entry === undefined || entry.t.direction !== 'send') return [];
+    return (entry.t.sources ?? []).map((s) => s.path);
+  }
+
+  /** Sender: the local file behind manifest file `index` (never outside its offered root). */
+  sourceFile(id: string, index: number): string | undefined {
+    const entry = this.book.get(id);
+    if (entry === undefined || entry.t.direction !== 'send') return undefined;
+    return localPath(entry.t, index);
   }
 
   // ---- incoming ------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { formatListTime } from '../lib/format';
 import { rowAddress } from '../lib/path';
+import { messagePreview } from '../lib/preview';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { presenceOf, useTyping } from './ConversationHeader';
@@ -54,7 +55,7 @@ export const ContactRow = memo(function ContactRow(props: {
     : showDraft
       ? `${t('contacts.draft')} ${draft.replace(/\s+/g, ' ').slice(0, 120)}`
       : last
-        ? `${last.direction === 'out' ? t('contacts.you') : ''}${last.text.slice(0, 120)}`
+        ? `${last.direction === 'out' ? t('contacts.you') : ''}${messagePreview(t, last, language)}`
         : t('contacts.noMessages');
   const badge = unread > 0 ? (unread > 99 ? '99+' : String(unread)) : undefined;
   let preview;

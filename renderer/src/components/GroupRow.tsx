@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { groupIdOf } from '../../../shared/protocol/groups';
 import { formatListTime } from '../lib/format';
+import { messagePreview } from '../lib/preview';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { Icon } from './Icon';
@@ -35,7 +36,7 @@ export const GroupRow = memo(function GroupRow(props: {
   const standing = group.status === 'member' ? undefined : t(`groups.status.${group.status}`);
   const time = last ? formatListTime(last.receivedAt, now, i18n.language) : undefined;
   const preview = last
-    ? `${last.direction === 'out' ? t('contacts.you') : writer ? `${writer}: ` : ''}${last.text.slice(0, 120)}`
+    ? `${last.direction === 'out' ? t('contacts.you') : writer ? `${writer}: ` : ''}${messagePreview(t, last, i18n.language)}`
     : t('contacts.noMessages');
   const badge = unread > 0 ? (unread > 99 ? '99+' : String(unread)) : undefined;
   const mentioned = unread > 0 && summary?.mentioned === true;
