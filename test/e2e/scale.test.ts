@@ -141,6 +141,11 @@ describe('virtualized lists', () => {
       expect(await oldest.isVisible()).toBe(true);
     }
     expect(await rendered('.message')).toBeLessThan(60);
+    // A day separator every 24 messages: one comes into view within a few screens.
+    for (let step = 0; step < 8 && (await rendered('.day-separator')) === 0; step += 1) {
+      await page.mouse.wheel(0, -600);
+      await page.evaluate(NEXT_FRAME);
+    }
     expect(await rendered('.day-separator')).toBeGreaterThan(0);
   });
 

@@ -161,7 +161,10 @@ export function MessageList(props: { peerId: string; nick: string }) {
     getScrollElement: () => scrollRef.current,
     estimateSize,
     getItemKey,
-    overscan: 8,
+    // Few rows beyond the viewport: each scroll step renders the rows it reveals before the frame
+    // is painted (the virtualizer re-renders synchronously on scroll), so more would only add to
+    // what opening a conversation mounts.
+    overscan: 3,
     measureElement: measureRow,
   });
   // At the bottom, a row that turns out taller or shorter than estimated moves the rows above it
