@@ -11,9 +11,9 @@ type Collect = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resor
  * Gives back the memory start-up used and no longer needs: one full collection of the kind V8
  * runs before it gives up on an allocation ("last resort": it also shrinks the young generation
  * and returns free pages to the system). Start-up grows the young generation to several MiB while
- * modules load, and V8 does not shrink it again while the process idles; an idle node then held
- * about 5 MiB more than it uses (docs/BENCHMARKS.md, "Idle CLI memory"). Runs once, about 20-40 ms;
- * memory grows again only as the node does work.
+ * modules load, and V8 does not shrink it again while the process idles: an idle node held about
+ * 4 MiB more than it uses (docs/BENCHMARKS.md, "Idle CLI memory: start-up garbage"). Runs once,
+ * 20-45 ms on a loaded machine; memory grows again only as the node works.
  *
  * `gc` is reached the way Node documents for `v8.setFlagsFromString`: the flag exposes it to
  * contexts made afterwards, here one `vm` context; the node's own global scope never gets it.
