@@ -117,6 +117,8 @@ function reasonText(ui: Ui, t: TransferInfo, peer: string): string {
       return ui.t('reasonPeerPaused', { peer });
     case 'peer-unreachable':
       return ui.t('reasonPeerUnreachable', { peer });
+    case 'relay-unreachable':
+      return ui.t('reasonRelayUnreachable');
     default:
       return safeName(t.reason);
   }

@@ -100,6 +100,8 @@ export const EN = {
   reasonDiskFull: 'The disk is full; it goes on by itself when there is room.',
   reasonPeerPaused: '{peer} paused it.',
   reasonPeerUnreachable: '{peer} cannot be reached.',
+  reasonRelayUnreachable:
+    'Relay broker unreachable; it goes on when the broker or the LAN is back.',
   transfersNone: 'No file transfers yet.',
   sendNeedsPaths: '! /send needs a file or folder: /send PATH…',
   acceptUsage: "! /accept [ID] [DIR]: the offer's id (from /transfers) and a folder",

@@ -98,6 +98,7 @@ export const ZH_CN: Messages = {
   reasonDiskFull: '磁盘已满；有空间后会自动继续。',
   reasonPeerPaused: '{peer} 暂停了传输。',
   reasonPeerUnreachable: '无法连接 {peer}。',
+  reasonRelayUnreachable: '无法连接中继服务器；服务器或局域网恢复后会自动继续。',
   transfersNone: '还没有文件传输。',
   sendNeedsPaths: '! /send 需要文件或文件夹：/send 路径…',
   acceptUsage: '! /accept [ID] [目录]：文件的 ID（见 /transfers）和保存的文件夹',

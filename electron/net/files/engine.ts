@@ -179,6 +179,24 @@ export class FileEngine extends EventEmitter<FileEngineEvents> {
     this.receiving.wake(peerId);
   }
 
+  /**
+   * A relay broker connection is up again: transfers paused because their broker dropped
+   * (reason `relay-unreachable`) resume from their parts.
+   */
+  relayReturned(): void {
+    if (this.state !== 'started') return;
+    for (const entry of this.book.all()) this.markPathDown(entry.t.peerId, false);
+    this.receiving.wake(undefined);
+  }
+
+  /**
+   * No relay broker connection is up: these peers were reached through one, so the sender's
+   * running transfers to them say `relay-unreachable` (the receiver pauses on its own side).
+   */
+  relayLost(peerIds: Iterable<string>): void {
+    for (const peerId of peerIds) this.markPathDown(peerId, true);
+  }
+
   /** Removes a finished transfer from the list and the store. */
   forget(id: string): OperationResult {
     const entry = this.book.get(id);
@@ -219,12 +237,30 @@ export class FileEngine extends EventEmitter<FileEngineEvents> {
       return;
     }
     this.serving.add(stream);
+    this.markPathDown(stream.peerId, false);
     const warn = (peerId: string, message: string): void => {
       this.emit('warning', { code: 'bad-record', message, peerId });
     };
     void serveStream(stream, this.sending.serveContext(warn)).finally(() =>
       this.serving.delete(stream),
     );
+    void stream.closed.then((info) => {
+      if (info.error?.code === 'path-down') this.markPathDown(stream.peerId, true);
+    });
+  }
+
+  /**
+   * Sender: the receiver's lanes ended because the only path to it dropped (its relay broker):
+   * its running transfers say `relay-unreachable` until it opens a lane again.
+   */
+  private markPathDown(peerId: string, down: boolean): void {
+    if (this.state !== 'started') return;
+    for (const entry of this.book.all()) {
+      if (entry.t.peerId !== peerId || entry.t.direction !== 'send') continue;
+      if (entry.pathDown === down) continue;
+      entry.pathDown = down;
+      if (entry.t.state === 'active' || entry.t.state === 'accepted') this.book.emit(entry, true);
+    }
   }
 
   private async onControl(incoming: IncomingControl): Promise<void> {

@@ -14,6 +14,7 @@ import type {
   PacketLogEntry,
   SearchHit,
   SocketsSnapshot,
+  Transport,
 } from '../../../shared/domain';
 import type {
   CallResults,
@@ -132,6 +133,8 @@ export interface PacketFilter {
   readonly kind: string;
   /** Group id (a group item's or repair packet's `fields.group`), or '' for every packet. */
   readonly group: string;
+  /** `udp`, `tcp` or `relay` (the broker's traffic), or '' for every transport. */
+  readonly transport: Transport | '';
 }
 
 export interface InspectorSlice {
