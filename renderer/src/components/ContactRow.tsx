@@ -14,11 +14,12 @@ import { useText } from '../i18n/text';
 /** One contact in the list: it selects only its own contact, summary, draft and last message. */
 export const ContactRow = memo(function ContactRow(props: {
   id: string;
-  active: boolean;
   focused: boolean;
   domId: string;
 }) {
   const { t, language } = useText();
+  // Its own: the list around it does not re-render when another conversation opens.
+  const active = useAppStore((s) => s.activePeerId === props.id);
   const now = useNow();
   const contact = useAppStore((s) => s.contacts[props.id]);
   const summary = useAppStore((s) => s.summaries[props.id]);
@@ -38,14 +39,14 @@ export const ContactRow = memo(function ContactRow(props: {
   const presence = presenceOf(contact);
   const className = [
     'contact-row',
-    props.active && 'active',
+    active && 'active',
     props.focused && 'focused',
     !contact.online && 'offline',
   ]
     .filter(Boolean)
     .join(' ');
   // As in QQ and Telegram: a conversation with unsent text says so, except the open one.
-  const showDraft = draft.trim() !== '' && !props.active;
+  const showDraft = draft.trim() !== '' && !active;
   const time = last ? formatListTime(last.receivedAt, now, language) : undefined;
   const address = contact.kind === 'stranger' ? t('contacts.strangerHint') : rowAddress(t, contact);
   const relayed = contact.kind !== 'stranger' && contact.path.kind === 'relay';
@@ -97,7 +98,7 @@ export const ContactRow = memo(function ContactRow(props: {
     <div
       id={props.domId}
       role="option"
-      aria-selected={props.active}
+      aria-selected={active}
       aria-label={label}
       className={className}
       onClick={() => open(contact.id)}

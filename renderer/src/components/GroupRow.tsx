@@ -11,11 +11,12 @@ import { useNow } from './use-now';
 /** One group in the contact list: name, member count, last message with its writer, unread. */
 export const GroupRow = memo(function GroupRow(props: {
   id: string;
-  active: boolean;
   focused: boolean;
   domId: string;
 }) {
   const { t, i18n } = useTranslation();
+  // Its own: the list around it does not re-render when another conversation opens.
+  const active = useAppStore((s) => s.activePeerId === props.id);
   const now = useNow();
   const group = useAppStore((s) => s.groups[groupIdOf(props.id) ?? '']);
   const summary = useAppStore((s) => s.summaries[props.id]);
@@ -54,19 +55,14 @@ export const GroupRow = memo(function GroupRow(props: {
     .filter((part) => part !== undefined && part !== '')
     .join(' ');
   const label = `${shown}${unread > 0 ? `, ${t('contacts.unread', { n: unread })}` : ''}`;
-  const className = [
-    'contact-row',
-    'group-row',
-    props.active && 'active',
-    props.focused && 'focused',
-  ]
+  const className = ['contact-row', 'group-row', active && 'active', props.focused && 'focused']
     .filter(Boolean)
     .join(' ');
   return (
     <div
       id={props.domId}
       role="option"
-      aria-selected={props.active}
+      aria-selected={active}
       aria-label={label}
       className={className}
       data-group-id={group.id}
