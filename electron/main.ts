@@ -141,6 +141,14 @@ async function run(options: LaunchOptions, profile: ProfileLock): Promise<void> 
     onSettings: (settings) => desktop.setNotificationsEnabled(settings.notifications),
     openInBrowser: (url) => shell.openExternal(url),
     isSafeExternalUrl,
+    openPath: async (path, reveal) => {
+      if (reveal) {
+        shell.showItemInFolder(path);
+        return;
+      }
+      const error = await shell.openPath(path); // '' when it opened
+      if (error !== '') throw new Error(error);
+    },
     pickPaths: async (kind) => {
       const properties: ('openFile' | 'openDirectory' | 'multiSelections' | 'createDirectory')[] =
         kind === 'files'

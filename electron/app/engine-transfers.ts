@@ -5,6 +5,7 @@
 import type { TransferFileInfo, TransferInfo } from '../../shared/transfers';
 import { isIpmsgPeerId } from '../../shared/ipmsg-id';
 import type { FileEngine, OperationResult, PacketChatNode } from '../net/index';
+import { receivedLocation, sentLocation } from './transfer-paths';
 import {
   TransferError,
   type TransferErrorCode,
@@ -94,6 +95,18 @@ export class EngineTransferRoute implements TransferRoute {
 
   files(id: string): TransferFileInfo[] {
     return this.engine.files(id);
+  }
+
+  locate(id: string, index: number | undefined): string | undefined {
+    const transfer = this.engine.get(id);
+    if (transfer === undefined) throw new TransferError('unknown-transfer', `no transfer ${id}`);
+    const files = this.engine.files(id);
+    if (index !== undefined && files[index] === undefined)
+      throw new TransferError('unknown-file', `${id} has no file ${String(index)}`);
+    if (transfer.direction === 'receive') return receivedLocation(transfer, files, index);
+    return index === undefined
+      ? sentLocation(this.engine.sourceRoots(id))
+      : this.engine.sourceFile(id, index);
   }
 
   list(): readonly TransferInfo[] {

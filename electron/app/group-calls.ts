@@ -44,23 +44,27 @@ export function createGroupCalls(deps: {
     nodeCall(() => running().node.changeGroup(groupId, request));
 
   return {
-    'messages:sendMany': ({ peerIds, text }) => {
+    'messages:sendMany': async ({ peerIds, text }) => {
       const { node, store } = running();
       const batch = randomBytes(9).toString('base64url');
       const messages: ChatMessage[] = [];
       const failed: { peerId: string; reason: string }[] = [];
-      for (const peerId of [...new Set(peerIds)]) {
-        try {
-          messages.push(node.sendText(peerId, text));
-        } catch (error) {
-          // A text the node refuses for everyone (empty, too long) fails the call itself.
-          if (error instanceof NodeError && (error.code === 'empty' || error.code === 'too-long'))
-            return nodeCall(() => {
-              throw error;
-            });
-          if (!(error instanceof NodeError)) throw error;
-          failed.push({ peerId, reason: error.code });
+      const unique = [...new Set(peerIds)];
+      // Sent in one turn: the node stores them in one transaction (group commit).
+      const sent = await Promise.allSettled(unique.map((peerId) => node.sendText(peerId, text)));
+      for (const [i, result] of sent.entries()) {
+        if (result.status === 'fulfilled') {
+          messages.push(result.value);
+          continue;
         }
+        const error: unknown = result.reason;
+        // A text the node refuses for everyone (empty, too long) fails the call itself.
+        if (error instanceof NodeError && (error.code === 'empty' || error.code === 'too-long'))
+          return nodeCall(() => {
+            throw error;
+          });
+        if (!(error instanceof NodeError)) throw error;
+        failed.push({ peerId: unique[i] ?? '', reason: error.code });
       }
       store.setBatch(
         messages.map((m) => m.id),

@@ -151,7 +151,7 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
     },
     'messages:send': ({ peerId, text, reply, sealed, mentions }) =>
       ipmsg.sendText(peerId, text, sealed === true) ??
-      nodeCall(() => running().node.sendText(peerId, text, reply, mentions)),
+      nodeCall(() => running().node.sendText(peerId, text, reply, mentions)).catch(mapNodeError),
     'messages:retry': ({ messageId }) => {
       try {
         running().node.retry(messageId);

@@ -6,9 +6,11 @@
 // (ipmsg-transfer-keeping.ts), as PacketChat transfers do.
 import path from 'node:path';
 import { ipmsgAddress, isIpmsgPeerId } from '../../shared/ipmsg-id';
+import { showableName } from '../../shared/files/card';
 import type {
   TransferDoneFile,
   TransferDirection,
+  TransferFileInfo,
   TransferInfo,
   TransferReason,
   TransferState,
@@ -28,6 +30,7 @@ import {
   type IpmsgTransferRecords,
 } from './ipmsg-transfer-keeping';
 import { transferError } from './ipmsg-transfer-error';
+import { insideOf, wholeOf } from './transfer-paths';
 import { RateMeter } from './rate-meter';
 import {
   TransferError,
@@ -106,6 +109,60 @@ export class IpmsgTransferRoute implements TransferRoute {
 
   list(): TransferInfo[] {
     return [...this.entries.values()].map((e) => this.info(e));
+  }
+
+  /**
+   * The offer's items, by their place in it: an IPMsg folder is one item (the protocol lists its
+   * files only as they arrive). `path` is the sender's name as a card shows it; `savedAs` the
+   * name the item was saved under (relative to the folder it was accepted into) when the module
+   * made it safe (safe-path.ts) or it clashed with one there (" (1)"). Thumbnails and the
+   * changed-names list read this, as for PacketChat transfers.
+   */
+  files(id: string): TransferFileInfo[] {
+    const entry = this.entry(id);
+    return entry.slots.map((slot, index) => {
+      const name = showableName(slot.name);
+      const saved =
+        entry.direction !== 'receive' || slot.path === undefined || entry.dir === undefined
+          ? undefined
+          : path.relative(entry.dir, slot.path).split(path.sep).join('/');
+      return {
+        index,
+        path: name,
+        size: slot.size,
+        bytesDone: slot.bytesDone,
+        state: slot.state,
+        ...(saved === undefined || saved === name ? {} : { savedAs: saved }),
+      };
+    });
+  }
+
+  /**
+   * An item's path (`index`: its place in the offer), or the whole offer's: its one item, else the
+   * folder it was saved into (receive) or the first item's folder (send). A received item counts
+   * only once it is done and inside the folder it was accepted into.
+   */
+  locate(id: string, index: number | undefined): string | undefined {
+    const entry = this.entry(id);
+    if (index !== undefined && entry.slots[index] === undefined)
+      throw new TransferError('unknown-file', `${id} has no item ${String(index)}`);
+    const kept = (slot: Slot): string | undefined => {
+      if (entry.direction === 'send') return slot.path;
+      if (slot.state !== 'done' || slot.path === undefined || entry.dir === undefined)
+        return undefined;
+      return insideOf(entry.dir, path.relative(entry.dir, slot.path).split(path.sep).join('/'));
+    };
+    const slot = index === undefined ? undefined : entry.slots[index];
+    if (slot !== undefined) return kept(slot);
+    const paths = entry.slots.map(kept).filter((p) => p !== undefined);
+    const first = paths[0];
+    const holder =
+      entry.direction === 'receive'
+        ? entry.dir
+        : first === undefined
+          ? undefined
+          : path.dirname(first);
+    return wholeOf(paths, holder === undefined ? undefined : path.resolve(holder));
   }
 
   async send(

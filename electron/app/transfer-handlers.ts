@@ -1,5 +1,6 @@
 // The `files:*` calls: file transfers through Transfers (electron/app/transfers.ts), whichever
 // protocol carries them. Transfer errors become IPC errors with the transfer's code as reason.
+import { lstat } from 'node:fs/promises';
 import { IpcFailure, type CallHandlers } from '../../shared/ipc/contract';
 import { receivedPath, savePastedImage, thumbnailOf } from './images';
 import type { TransferInfo } from '../../shared/transfers';
@@ -21,6 +22,7 @@ type FileCalls = Pick<
   | 'files:sendImage'
   | 'files:sendImageMany'
   | 'files:thumbnail'
+  | 'files:open'
 >;
 
 function failure(error: unknown): never {
@@ -43,10 +45,23 @@ function failure(error: unknown): never {
     case 'no-space':
       throw new IpcFailure('invalid-argument', message, 'dir', code);
     case 'paused-by-peer':
+    case 'not-kept':
       throw new IpcFailure('invalid-argument', message, 'id', code);
+    case 'unknown-file':
+      throw new IpcFailure('invalid-argument', message, 'file', code);
     case 'closed':
       throw new IpcFailure('unavailable', message, undefined, code);
   }
+}
+
+/**
+ * A transfer's file or folder must still be there, as a file or a folder itself (lstat: a link put
+ * in its place is not followed).
+ */
+async function checkStillThere(path: string): Promise<void> {
+  const stat = await lstat(path).catch(() => undefined);
+  if (stat === undefined || !(stat.isFile() || stat.isDirectory()))
+    throw new IpcFailure('not-found', 'The file was moved or deleted', undefined, 'gone');
 }
 
 /**
@@ -105,6 +120,13 @@ export function fileHandlers(
         const path =
           transfer === undefined || file === undefined ? undefined : receivedPath(transfer, file);
         return path === undefined ? null : thumbnailOf(path);
+      }),
+    // The desktop shell opens what this finds (electron/ipc/app-handlers.ts).
+    'files:open': ({ id, file }) =>
+      run(async (t) => {
+        const path = t.locate(id, file);
+        await checkStillThere(path);
+        return { path };
       }),
     'files:pick': () => {
       // Only the desktop shell has a file dialog (electron/ipc/app-handlers.ts); scripts name paths.

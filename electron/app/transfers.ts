@@ -22,6 +22,8 @@ export type TransferErrorCode =
   | 'no-space'
   | 'paused-by-peer'
   | 'nothing-to-send'
+  | 'unknown-file'
+  | 'not-kept'
   | 'closed';
 
 export class TransferError extends Error {
@@ -62,6 +64,12 @@ export interface TransferRoute {
   /** Fetches only the failed files of a failed transfer again (receiver). */
   retry?(id: string): Promise<TransferInfo>;
   files?(id: string): TransferFileInfo[];
+  /**
+   * Optional: the local path of file `index` of a transfer (a received file once kept, a sent
+   * file's source), or of the whole transfer without `index` (transfer-paths.ts); undefined while
+   * there is none. Throws `unknown-file` for an index the transfer does not have.
+   */
+  locate?(id: string, index: number | undefined): string | undefined;
   list(): readonly TransferInfo[];
 }
 
@@ -138,6 +146,16 @@ export class Transfers {
     const route = this.owner(id);
     if (route.files === undefined) throw unsupported('list the files of', id);
     return route.files(id);
+  }
+
+  /** Where a transfer's file (or the whole transfer) is on this computer (TransferRoute.locate). */
+  locate(id: string, index: number | undefined): string {
+    const route = this.owner(id);
+    if (route.locate === undefined) throw unsupported('open', id);
+    const path = route.locate(id, index);
+    if (path === undefined)
+      throw new TransferError('not-kept', `${id} has nothing on this computer to open yet`);
+    return path;
   }
 
   list(): TransferInfo[] {

@@ -11,6 +11,7 @@ import {
   offerFor,
   shortId,
   splitWords,
+  transferFor,
   transfersList,
   typedPath,
   whatText,
@@ -82,6 +83,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   '/history': history,
   '/send': sendFiles,
   '/accept': acceptOffer,
+  '/decline': transferStep('decline'),
+  '/cancel': transferStep('cancel'),
+  '/pause': transferStep('pause'),
+  '/resume': transferStep('resume'),
   '/transfers': async (ctx) =>
     transfersList(ctx.ui, await ctx.call('files:list', undefined), (id) => peerName(ctx, id)),
 };
@@ -234,4 +239,45 @@ async function acceptOffer(ctx: ChatContext, arg: string): Promise<string | unde
   const dir = typedPath(rest[0] ?? '.', ctx.cwd, ctx.home);
   await ctx.call('files:accept', { id: found.transfer.id, dir });
   return undefined; // the transfer's own line says it was accepted, and where to
+}
+
+type TransferStep = 'decline' | 'cancel' | 'pause' | 'resume';
+
+/**
+ * `/decline ID`, `/cancel ID`, `/pause ID`, `/resume ID`: ID as /transfers shows it. The transfer's
+ * own event prints the declined, cancelled or paused line; a resumed one says so here, since its
+ * next event is a progress bar.
+ */
+function transferStep(step: TransferStep): Command {
+  return async (ctx, arg) => {
+    const { t } = ctx.ui;
+    const words = splitWords(arg);
+    const [ref] = words;
+    if (ref === undefined || words.length > 1)
+      return problem(ctx.ui, t('stepUsage', { command: `/${step}` }));
+    const found = transferFor(await ctx.call('files:list', undefined), ref);
+    if (!found.ok)
+      return problem(
+        ctx.ui,
+        t(found.problem === 'ambiguous' ? 'ambiguousTransfer' : 'unknownTransfer', {
+          ref: safeName(ref),
+        }),
+      );
+    const id = found.transfer.id;
+    switch (step) {
+      case 'decline':
+        await ctx.call('files:decline', { id });
+        return undefined;
+      case 'cancel':
+        await ctx.call('files:cancel', { id });
+        return undefined;
+      case 'pause':
+        await ctx.call('files:pause', { id });
+        return undefined;
+      case 'resume': {
+        const resumed = await ctx.call('files:resume', { id });
+        return ctx.ui.paint('dim', t('resumedLine', { names: namesText(resumed) }));
+      }
+    }
+  };
 }

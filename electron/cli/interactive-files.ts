@@ -117,6 +117,8 @@ function reasonText(ui: Ui, t: TransferInfo, peer: string): string {
       return ui.t('reasonPeerPaused', { peer });
     case 'peer-unreachable':
       return ui.t('reasonPeerUnreachable', { peer });
+    case 'relay-unreachable':
+      return ui.t('reasonRelayUnreachable');
     default:
       return safeName(t.reason);
   }
@@ -248,6 +250,23 @@ export function offerFor(
     return newest === undefined ? { ok: false, problem: 'none' } : { ok: true, transfer: newest };
   }
   const matches = offers.filter((t) => t.id.startsWith(ref.toLowerCase()));
+  if (matches.length > 1) return { ok: false, problem: 'ambiguous' };
+  const [match] = matches;
+  return match === undefined ? { ok: false, problem: 'unknown' } : { ok: true, transfer: match };
+}
+
+/**
+ * The transfer whose id starts with `ref` (any case), as /transfers shows ids: the first 8 hex
+ * digits, or more of it; an IPMsg transfer by its whole id (`ipmsg:IP#N`).
+ */
+export function transferFor(
+  list: readonly TransferInfo[],
+  ref: string,
+): { ok: true; transfer: TransferInfo } | { ok: false; problem: 'unknown' | 'ambiguous' } {
+  const key = ref.toLowerCase();
+  const exact = list.find((t) => t.id.toLowerCase() === key);
+  if (exact !== undefined) return { ok: true, transfer: exact };
+  const matches = list.filter((t) => t.id.toLowerCase().startsWith(key));
   if (matches.length > 1) return { ok: false, problem: 'ambiguous' };
   const [match] = matches;
   return match === undefined ? { ok: false, problem: 'unknown' } : { ok: true, transfer: match };

@@ -18,6 +18,10 @@ export const EN = {
     '  /nick NAME          change your nickname (kept in your profile)',
     '  /send PATH…         offer files and folders to the selected peer ("quote" a name with spaces)',
     '  /accept [ID] [DIR]  accept an offer (the newest by default) into DIR (default: here)',
+    '  /decline ID         decline an offer (ID: the first letters /transfers shows)',
+    '  /cancel ID          stop a transfer for good (its part files are removed)',
+    '  /pause ID           pause a transfer',
+    '  /resume ID          go on with a paused transfer from where it stopped',
     '  /transfers          list file transfers, with their ids',
     '  /help, /quit        this text; leave (or Ctrl-D)',
     'Any other line goes to the selected peer.',
@@ -100,11 +104,16 @@ export const EN = {
   reasonDiskFull: 'The disk is full; it goes on by itself when there is room.',
   reasonPeerPaused: '{peer} paused it.',
   reasonPeerUnreachable: '{peer} cannot be reached.',
+  reasonRelayUnreachable:
+    'Relay broker unreachable; it goes on when the broker or the LAN is back.',
   transfersNone: 'No file transfers yet.',
   sendNeedsPaths: '! /send needs a file or folder: /send PATH…',
   acceptUsage: "! /accept [ID] [DIR]: the offer's id (from /transfers) and a folder",
   noOffer: '! no offer is waiting; /transfers lists them',
   noSuchTransfer: '! no offer "{ref}" is waiting; /transfers lists them',
+  unknownTransfer: '! no transfer "{ref}"; /transfers lists them',
+  stepUsage: "! {command} ID: the transfer's id, as /transfers shows it",
+  resumedLine: '▶ resumed: {names}',
   ambiguousTransfer: '! "{ref}" starts several ids; type more of it',
 } as const;
 

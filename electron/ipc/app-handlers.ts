@@ -25,6 +25,12 @@ export interface AppHandlerOptions {
    * Picked paths are remembered for this run: the renderer may then send or save into them.
    */
   readonly pickPaths?: (kind: 'files' | 'folders' | 'folder') => Promise<readonly string[]>;
+  /**
+   * Opens a transfer's file or folder with its default app (shell.openPath), or shows it in its
+   * folder (`reveal`: shell.showItemInFolder); rejects with the reason when the system cannot.
+   * The path is always one the backend found in the transfer's own record (`files:open`).
+   */
+  readonly openPath?: (path: string, reveal: boolean) => Promise<void>;
 }
 
 /**
@@ -147,6 +153,21 @@ export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
     'files:sendImage': gate(backend['files:sendImage']),
     'files:sendImageMany': gate(backend['files:sendImageMany']),
     'files:thumbnail': gate(backend['files:thumbnail']),
+    'files:open': async (args) => {
+      const found = await gate(backend['files:open'])(args);
+      if (options.openPath === undefined)
+        throw new IpcFailure('unavailable', 'there is no desktop here to open files with');
+      await options.openPath(found.path, args.reveal).catch((error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new IpcFailure(
+          'unavailable',
+          `could not open it: ${reason}`,
+          undefined,
+          'open-failed',
+        );
+      });
+      return found;
+    },
     'files:pick': async ({ kind }) => {
       if (options.pickPaths === undefined) return backend['files:pick']({ kind });
       const paths = [...(await options.pickPaths(kind))];

@@ -1,8 +1,10 @@
 /**
  * The file engine (electron/net/files/, docs/FILES.md) on a protocol v2 node: its control
  * messages travel in the node's reliable streams as `control: "file"` messages, its data over
- * the node's sealed lanes (lanes.ts), and it hears when a peer can be reached again.
+ * the node's sealed lanes (lanes.ts), and it hears when a peer can be reached again (online,
+ * moved, a new path) and when a relay broker connection is back.
  */
+import type { RelayStatus } from '../../shared/domain';
 import { fileCardOf } from '../../shared/files/card';
 import type { FileControlMessage } from '../../shared/files/control';
 import { createFileEngine, type FileEngine } from './files/engine';
@@ -77,14 +79,26 @@ export function createNodeFileEngine(
     data: node.lanes,
   });
   const onPeer = ({ change, peer }: { change: string; peer: { id: string } }): void => {
-    if (change === 'online' || change === 'moved' || change === 'added')
+    if (change === 'online' || change === 'moved' || change === 'added' || change === 'path')
       engine.peerReachable(peer.id);
   };
+  // No broker connection left: transfers with peers reached through one say so. A connection
+  // that comes back resumes transfers paused when it dropped.
+  let relayUp = false;
+  const onRelay = (statuses: readonly RelayStatus[]): void => {
+    const up = statuses.some((s) => s.state === 'connected');
+    if (up) engine.relayReturned();
+    else if (relayUp)
+      engine.relayLost(node.peerList().flatMap((p) => (p.path.kind === 'relay' ? [p.id] : [])));
+    relayUp = up;
+  };
   node.on('peer', onPeer);
+  node.on('relay', onRelay);
   return {
     engine,
     async close() {
       node.off('peer', onPeer);
+      node.off('relay', onRelay);
       await engine.close();
     },
   };

@@ -24,6 +24,7 @@ import { encodeFrame, FRAME_HEADER_BYTES } from './framing';
 import type { SecureChannel } from './secure-channel';
 import type { SendMeta } from './wire';
 import { drainTallies, emptyTally, tally, type RecordTally } from './record-tally';
+import { RELAY_DOWN_MESSAGE } from './relay/relay-lanes';
 
 /** Lanes to or from one peer, each way: the engine opens at most 4 per transfer. */
 export const MAX_LANES_PER_PEER = 16;
@@ -56,8 +57,11 @@ export interface LanesDeps {
    * the relay, or when a direct lane cannot be opened and the relay reaches the peer.
    */
   readonly relay?: {
-    /** 'only': the peer's path is the relay; 'also': the relay reaches it too; else undefined. */
-    reach(peerId: string): 'only' | 'also' | undefined;
+    /**
+     * 'only': the peer's path is the relay; 'also': the relay reaches it too; 'down': its path
+     * is the relay but no broker is connected; else undefined.
+     */
+    reach(peerId: string): 'only' | 'also' | 'down' | undefined;
     open(peerId: string): Promise<OpenResult>;
   };
   /** One packet log entry (Wire.logLane). */
@@ -110,6 +114,8 @@ export class Lanes implements DataChannel {
     if (reach === 'only') return relay.open(peerId);
     const direct = await this.openDirect(peerId);
     if (direct.ok || direct.error.code === 'closed' || this.isClosed()) return direct;
+    // The peer's only path was a broker that is gone: the transfer pauses until a path returns.
+    if (reach === 'down') return fail('path-down', RELAY_DOWN_MESSAGE);
     return relay.open(peerId);
   }
 

@@ -253,7 +253,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
           const peer = this.peers.get(peerId);
           if (peer === undefined) return undefined;
           if (peer.path.kind === 'relay')
-            return this.relay.routeTo(peerId) === undefined ? undefined : 'only';
+            return this.relay.routeTo(peerId) === undefined ? 'down' : 'only';
           return this.relay.reaches(peerId) ? 'also' : undefined;
         },
         open: (peerId) => this.relayLanes.open(peerId),
@@ -544,16 +544,18 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
 
   /**
    * Stores and queues a text message to a peer (id, IP:PORT or IP) or a stranger
-   * (`stranger:IP:PORT`, or an IP:PORT that is no peer). Returns the message in state `sending`;
-   * later states follow as `message-state` events. A reply names the message it answers (plain
-   * text to a stranger has no room for it). `mentions` (member ids) counts only in a group.
+   * (`stranger:IP:PORT`, or an IP:PORT that is no peer). Resolves, once it is stored, with the
+   * message in state `sending`; later states follow as `message-state` events. The texts to
+   * peers of one event-loop turn are stored in one transaction, and each goes to the network
+   * after it (electron/net/text-sender.ts). A reply names the message it answers (plain text to
+   * a stranger has no room for it). `mentions` (member ids) counts only in a group.
    */
-  sendText(
+  async sendText(
     to: string,
     text: string,
     reply?: MessageReply,
     mentions?: readonly string[],
-  ): ChatMessage {
+  ): Promise<ChatMessage> {
     if (this.closing !== undefined) throw new NodeError('closed', 'node is closed');
     if (!this.started) throw new NodeError('not-started', 'node is not started');
     if (text.length === 0) throw new NodeError('empty', 'message is empty');
@@ -1147,7 +1149,11 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       presence: (peerId, online, route) =>
         this.relayPresence.changed(peerId, online, route, this.options.now()),
       directoryEntry: (entry) => this.emit('directory', entry),
-      stateChanged: (statuses) => this.emit('relay', statuses),
+      stateChanged: (statuses) => {
+        // A dropped broker ends its file lanes now, not after their idle timeout.
+        this.relayLanes.brokersChanged((index) => statuses[index]?.state === 'connected');
+        this.emit('relay', statuses);
+      },
       logged: (entry) => this.emit('packet', entry),
       warn: (message) => this.warn('relay', message),
     });

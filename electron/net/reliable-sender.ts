@@ -82,6 +82,8 @@ interface PeerStream {
   readonly rtt: RttEstimator;
   /** When the last ack on this stream came (-Infinity: never). */
   lastAckAt: number;
+  /** Numbers of prepared messages whose store is still to commit (see `reserve()`). */
+  readonly reserved: Set<number>;
 }
 
 const DEFAULT_WINDOW = 64;
@@ -134,10 +136,35 @@ export class ReliableSender {
     };
   }
 
+  /**
+   * Keeps a prepared message's number while its store waits for the group commit: the next
+   * `prepare()` numbers after it, and the floor stays below it. `start()` or `unreserve()` ends it.
+   */
+  reserve(message: OutboundMessage): void {
+    const stream = this.stream(message.to);
+    stream.nextSeq = message.seq + 1;
+    stream.reserved.add(message.seq);
+  }
+
+  /**
+   * The store of reserved messages failed: their numbers are free again, as if they were never
+   * prepared. Only the newest numbers of a stream are ever reserved, so `nextSeq` goes back to
+   * the lowest of them.
+   */
+  unreserve(messages: readonly OutboundMessage[]): void {
+    for (const message of messages) {
+      const stream = this.streams.get(message.to);
+      if (stream?.reserved.delete(message.seq) !== true) continue;
+      if (stream.epoch === message.epoch && message.seq < stream.nextSeq)
+        stream.nextSeq = message.seq;
+    }
+  }
+
   /** Queues a prepared message and sends it when the window has room. */
   start(message: OutboundMessage): void {
     const stream = this.stream(message.to);
-    stream.nextSeq = message.seq + 1;
+    stream.reserved.delete(message.seq);
+    stream.nextSeq = Math.max(stream.nextSeq, message.seq + 1);
     stream.open.set(message.seq, message);
     this.byId.set(message.id, message);
     if (this.deps.reachable?.(message.to) === false) {
@@ -320,6 +347,7 @@ export class ReliableSender {
     if (stream === undefined) return 1;
     const inEpoch = epoch ?? stream.epoch;
     let lowest = inEpoch === stream.epoch ? stream.nextSeq : Number.MAX_SAFE_INTEGER;
+    if (inEpoch === stream.epoch) for (const seq of stream.reserved) lowest = Math.min(lowest, seq);
     for (const message of stream.open.values()) {
       if (message.epoch === inEpoch && message.seq < lowest) lowest = message.seq;
     }
@@ -341,6 +369,7 @@ export class ReliableSender {
         open: new Map(),
         rtt: new RttEstimator(this.deps.rto ?? DEFAULT_RTO),
         lastAckAt: -Infinity,
+        reserved: new Set(),
       };
       this.streams.set(to, stream);
     }

@@ -1,5 +1,6 @@
-import { createSocket, type Socket } from 'node:dgram';
-import { createServer, type Server } from 'node:net';
+import { createSocket, type Socket, type SocketOptions } from 'node:dgram';
+import { lookup } from 'node:dns';
+import { createServer, isIPv4, type Server } from 'node:net';
 import { CLIENT_PORT_ATTEMPTS } from '../../shared/protocol/constants';
 
 export class BindError extends Error {
@@ -69,11 +70,20 @@ export function closeTcp(server: Server): Promise<void> {
 }
 
 /**
+ * The node sends to IP literals only: each is its own answer, at once. Node's default,
+ * dns.lookup, answers a literal on the next tick: a lookup and a tick per datagram sent.
+ */
+const literalLookup: NonNullable<SocketOptions['lookup']> = (hostname, options, callback) => {
+  if (isIPv4(hostname)) callback(null, hostname, 4);
+  else lookup(hostname, options, callback);
+};
+
+/**
  * The well-known server socket. SO_REUSEADDR lets every copy on the machine bind the same port
  * and each hears broadcasts to it (unicast goes to just one of them, hence the client sockets).
  */
 export async function bindServerSocket(port: number, address: string): Promise<Socket> {
-  const socket = createSocket({ type: 'udp4', reuseAddr: true });
+  const socket = createSocket({ type: 'udp4', reuseAddr: true, lookup: literalLookup });
   try {
     await bindUdp(socket, port, address);
     socket.setBroadcast(true);
@@ -113,7 +123,7 @@ export async function bindClientSockets(
   attempts = CLIENT_PORT_ATTEMPTS,
 ): Promise<ClientSockets> {
   for (let port = basePort; port < basePort + attempts && port <= 65_535; port += 1) {
-    const udp = createSocket({ type: 'udp4', reuseAddr: false });
+    const udp = createSocket({ type: 'udp4', reuseAddr: false, lookup: literalLookup });
     try {
       await bindUdp(udp, port, address);
     } catch (error) {

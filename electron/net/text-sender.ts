@@ -65,6 +65,23 @@ export interface TextSenderDeps {
   transmitted?(peerId: string): void;
 }
 
+/** A new message before its store: its record, and what starts after (none when held). */
+interface NewMessage {
+  readonly record: OutgoingRecord;
+  readonly message: OutboundMessage | undefined;
+  /** The stream's next number once it is stored (none when held: it is in no stream yet). */
+  readonly nextSeq: number | undefined;
+}
+
+/** The new texts of one event-loop turn, stored together before any of them is sent. */
+interface OutboundBatch {
+  readonly items: (NewMessage & {
+    resolve(message: ChatMessage): void;
+    reject(error: NodeError): void;
+  })[];
+  readonly timer: ReturnType<typeof setImmediate>;
+}
+
 /**
  * Outgoing text to PacketChat peers: picks the transport (one datagram, TCP, or fragments),
  * stores the message, hands it to the reliable sender, and runs the fallback (one TCP attempt,
@@ -85,6 +102,8 @@ export class TextSender {
    * over UDP ends this (docs/PROTOCOL.md, "UDP blocked").
    */
   private readonly overTcp = new Map<string, number>();
+  /** New texts of this event-loop turn, waiting for their one transaction (see `send()`). */
+  private batch: OutboundBatch | undefined;
 
   constructor(private readonly deps: TextSenderDeps) {
     const o = deps.options;
@@ -128,21 +147,70 @@ export class TextSender {
   /**
    * Stores a control message to `peer` (its body in `text`, docs/PROTOCOL.md "Control
    * messages") and starts sending it in the peer's stream, like any text. Throws
-   * NodeError('storage') if it cannot be stored.
+   * NodeError('storage') if it cannot be stored. It is stored at once, in a transaction of its
+   * own, after the texts waiting for their group commit (so the stream keeps its order).
    */
   sendControl(peer: PeerInfo, control: ControlTag, body: string): ChatMessage {
-    return this.send(peer, body, undefined, control);
+    this.flush();
+    const item = this.newMessage(peer, body, undefined, control);
+    try {
+      this.deps.persistence?.recordOutgoing(item.record, item.nextSeq);
+    } catch (error) {
+      throw this.storeFailed(error);
+    }
+    return this.started(item);
   }
 
-  /** Stores a new message to `peer` and starts sending it; throws NodeError('storage') if it cannot be stored. */
-  send(peer: PeerInfo, text: string, reply?: MessageReply, control?: ControlTag): ChatMessage {
+  /**
+   * Stores a new message to `peer`, then starts sending it. The new messages of one event-loop
+   * turn are stored in one transaction (group commit, docs/STORAGE.md "Store, then send"); each
+   * resolves once that transaction committed, and goes to the network only then. When it fails,
+   * every message of the batch rejects with NodeError('storage'), none is sent, and the peers'
+   * sequence numbers are as if none was made.
+   */
+  send(peer: PeerInfo, text: string, reply?: MessageReply): Promise<ChatMessage> {
+    const item = this.newMessage(peer, text, reply, undefined);
+    if (this.deps.persistence === undefined) return Promise.resolve(this.started(item));
+    if (item.message !== undefined) this.sender.reserve(item.message);
+    const batch = (this.batch ??= { items: [], timer: setImmediate(() => this.flush()) });
+    return new Promise((resolve, reject) => {
+      batch.items.push({ ...item, resolve, reject });
+    });
+  }
+
+  /** Stores the open batch of new messages in one transaction, then sends them in order. */
+  flush(): void {
+    const batch = this.batch;
+    const store = this.deps.persistence;
+    if (batch === undefined || store === undefined) return;
+    this.batch = undefined;
+    clearImmediate(batch.timer);
+    try {
+      store.transaction(() => {
+        for (const item of batch.items) store.recordOutgoing(item.record, item.nextSeq);
+      });
+    } catch (error) {
+      const failed = this.storeFailed(error);
+      this.sender.unreserve(batch.items.flatMap((item) => item.message ?? []));
+      for (const item of batch.items) item.reject(failed);
+      return;
+    }
+    for (const item of batch.items) item.resolve(this.started(item));
+  }
+
+  /** A new message, numbered in its peer's stream (held ones are in none), not yet stored. */
+  private newMessage(
+    peer: PeerInfo,
+    text: string,
+    reply: MessageReply | undefined,
+    control: ControlTag | undefined,
+  ): NewMessage {
     const o = this.deps.options;
     const mode = this.modeFor(peer, text, reply, streamRole(undefined, control?.name));
     const prepared = this.sender.prepare(peer.id, text, o.now(), mode, reply);
     const message = control === undefined ? prepared : { ...prepared, control: control.name };
     if (this.deps.link.viaRelay(peer.id)) message.transport = 'relay';
     const held = this.held.has(peer.id);
-    const replied = reply === undefined ? {} : { reply };
     const record: OutgoingRecord = {
       id: message.id,
       peerId: peer.id,
@@ -154,23 +222,24 @@ export class TextSender {
       state: held ? 'held' : 'sending',
       transport: message.transport,
       attempts: 0,
-      ...replied,
+      ...(reply === undefined ? {} : { reply }),
       ...(control === undefined ? {} : { control }),
     };
-    try {
-      this.deps.persistence?.recordOutgoing(record, held ? undefined : message.seq + 1);
-    } catch (error) {
-      this.deps.storage.fail('store a sent message', error);
-      throw new NodeError('storage', `the message could not be stored: ${String(error)}`, {
-        cause: error,
-      });
-    }
+    return held
+      ? { record, message: undefined, nextSeq: undefined }
+      : { record, message, nextSeq: message.seq + 1 };
+  }
+
+  /** After its store: the new message starts (or waits, held) and is returned as shown. */
+  private started(item: NewMessage): ChatMessage {
+    const { record, message } = item;
+    const control = record.control;
     if (control === undefined) this.deps.counters.messagesSent += 1;
     else this.controls.set(record.id, control.name);
-    if (held) {
+    if (message === undefined) {
       const change = {
         id: record.id,
-        peerId: peer.id,
+        peerId: record.peerId,
         state: 'held' as const,
         transport: record.transport,
         attempts: 0,
@@ -183,18 +252,27 @@ export class TextSender {
       id: record.id,
       peerId: record.peerId,
       direction: 'out',
-      text,
+      // A file offer shows as its card: its names, as the store gives it back (store/rows.ts),
+      // never the control message's JSON.
+      text: control?.card === undefined ? record.text : control.card.names.join(', '),
       transport: record.transport,
       // `held` until the user accepts a changed key; `pending` at once when the peer is known
       // offline.
-      state: held ? 'held' : message.state,
+      state: message === undefined ? 'held' : message.state,
       seq: record.seq,
       sentAt: record.sentAt,
       receivedAt: record.sentAt,
       remote: record.remote,
-      ...replied,
+      ...(record.reply === undefined ? {} : { reply: record.reply }),
       ...(control?.card === undefined ? {} : { file: control.card }),
     };
+  }
+
+  private storeFailed(error: unknown): NodeError {
+    this.deps.storage.fail('store a sent message', error);
+    return new NodeError('storage', `the message could not be stored: ${String(error)}`, {
+      cause: error,
+    });
   }
 
   /**
@@ -204,6 +282,7 @@ export class TextSender {
    * stored (the item itself is stored; repair sends it later).
    */
   sendCarried(peerId: string, item: CarriedItem, relay: boolean): string | undefined {
+    this.flush(); // the texts before it take their numbers first
     const peer = this.deps.peers.get(peerId);
     const mode = this.modeFor(peer, item.text, undefined, { group: item.ref });
     const message: OutboundMessage = {
@@ -274,6 +353,7 @@ export class TextSender {
    * (held ones and those pending on the old key) goes out to `to`, in order, in `to`'s stream.
    */
   release(from: string, to: PeerInfo): void {
+    this.flush();
     this.held.delete(from);
     this.sender.drop(from);
     const store = this.deps.persistence;
@@ -361,6 +441,7 @@ export class TextSender {
   }
 
   close(): void {
+    this.flush();
     this.sender.close();
     this.states?.flush();
   }

@@ -132,9 +132,12 @@ export class Wire {
     return this.tcp?.enabled ?? false;
   }
 
-  /** Sends a datagram; failures become warnings and counters, never exceptions. */
+  /**
+   * Sends a datagram; failures become warnings and counters, never exceptions. Nobody waits for
+   * it: no Promise per datagram, only the socket's completion callback.
+   */
   sendUdp(bytes: Uint8Array, to: Endpoint, meta: SendMeta = {}, via: Via = 'client'): void {
-    void this.sendUdpAsync(bytes, to, meta, via, false);
+    this.transmitUdp(bytes, to, meta, via, false);
   }
 
   /** Sends a JSON packet in the clear (an announce). */
@@ -150,25 +153,37 @@ export class Wire {
     via: Via,
     quiet: boolean,
   ): Promise<boolean> {
+    return new Promise((resolve) => this.transmitUdp(bytes, to, meta, via, quiet, resolve));
+  }
+
+  private transmitUdp(
+    bytes: Uint8Array,
+    to: Endpoint,
+    meta: SendMeta,
+    via: Via,
+    quiet: boolean,
+    done?: (sent: boolean) => void,
+  ): void {
     const socket = via === 'server' ? this.sockets?.server : this.sockets?.client;
-    if (socket === undefined) return Promise.resolve(false);
-    const fail = (message: string): void => {
-      this.deps.counters.sendErrors += 1;
-      if (!quiet)
-        this.deps.onWarning('send-failed', `send to ${formatEndpoint(to)}: ${message}`, to);
-    };
-    return new Promise((resolve) => {
-      try {
-        socket.send(bytes, to.port, to.address, (error) => {
-          if (error) fail(error.message);
-          else this.logOut('udp', bytes, this.localOf(via), to, meta);
-          resolve(!error);
-        });
-      } catch (error) {
-        fail(String(error)); // the socket was closed under us during shutdown
-        resolve(false);
-      }
-    });
+    if (socket === undefined) {
+      done?.(false);
+      return;
+    }
+    try {
+      socket.send(bytes, to.port, to.address, (error) => {
+        if (error) this.sendFailed(to, error.message, quiet);
+        else this.logOut('udp', bytes, this.localOf(via), to, meta);
+        done?.(!error);
+      });
+    } catch (error) {
+      this.sendFailed(to, String(error), quiet); // the socket was closed under us during shutdown
+      done?.(false);
+    }
+  }
+
+  private sendFailed(to: Endpoint, message: string, quiet: boolean): void {
+    this.deps.counters.sendErrors += 1;
+    if (!quiet) this.deps.onWarning('send-failed', `send to ${formatEndpoint(to)}: ${message}`, to);
   }
 
   /**

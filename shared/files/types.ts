@@ -29,6 +29,11 @@ export type TransferReason =
   | 'no-space'
   /** The data connection cannot be opened: the engine keeps trying. */
   | 'peer-unreachable'
+  /**
+   * The peer is reached only through a relay broker and no broker connection is up: paused at
+   * once, and resumed when a broker connection or the LAN path to the peer returns.
+   */
+  | 'relay-unreachable'
   /** The engine's store could not save its state. */
   | 'storage'
   /** The target folder is gone or cannot be written. */

@@ -57,6 +57,7 @@ export const CALL_CHANNELS = [
   'files:sendImage',
   'files:sendImageMany',
   'files:thumbnail',
+  'files:open',
   'ipmsg:refresh',
 ] as const satisfies readonly CallChannel[];
 

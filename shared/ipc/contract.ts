@@ -133,6 +133,11 @@ export interface CallResults {
   'files:sendImageMany': MultiFileResult;
   /** A received, verified image (PNG, JPEG, GIF or WebP by its bytes, at most 20 MiB), or null. */
   'files:thumbnail': { mime: ImageMime; base64: string } | null;
+  /**
+   * The local path that was opened or shown in its folder. Only the desktop shell opens it
+   * (electron/ipc/app-handlers.ts); the backend alone (the CLI) only says where it is.
+   */
+  'files:open': { path: string };
   /** IPMsg: BR_ENTRY to everyone now; peers that do not answer are marked offline. */
   'ipmsg:refresh': null;
   'messages:sendMany': MultiSendResult;

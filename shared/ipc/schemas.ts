@@ -251,5 +251,16 @@ export const callSchemas = {
   }),
   /** A received image's bytes for a thumbnail (null when the file is not a small image). */
   'files:thumbnail': z.object({ id: transferId, index: z.number().int().min(0).max(1_000_000) }),
+  /**
+   * Opens a finished transfer's file (`file`: its index in `files:files`) or, without `file`, the
+   * whole transfer (its one top file or folder; the folder it was saved into when there are
+   * several), or shows it in its folder (`reveal`). Main finds the path in the transfer's own
+   * record: the renderer never names one (docs/FILES.md "Open and show in folder").
+   */
+  'files:open': z.object({
+    id: transferId,
+    file: z.number().int().min(0).max(1_000_000).optional(),
+    reveal: z.boolean(),
+  }),
   'ipmsg:refresh': none,
 } as const;

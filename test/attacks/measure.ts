@@ -75,7 +75,7 @@ export function nodeChatter(from: PacketChatNode, to: string): Chatter {
         },
         ACK_TIMEOUT_MS,
       );
-      id = from.sendText(to, text).id;
+      id = (await from.sendText(to, text)).id;
       try {
         await done;
       } catch {

@@ -24,7 +24,10 @@ async function chat(t: Trio, n: number, label: string): Promise<void> {
     if (u.state === 'delivered') acked.add(u.id);
   };
   t.alice.on('message-state', listener);
-  const ids = Array.from({ length: n }, (_, i) => t.alice.sendText(t.bob.id, `${label} ${i}`).id);
+  const sent = await Promise.all(
+    Array.from({ length: n }, (_, i) => t.alice.sendText(t.bob.id, `${label} ${i}`)),
+  );
+  const ids = sent.map((m) => m.id);
   await waitUntil(() => ids.every((id) => acked.has(id)), 15_000, `${n} acks for "${label}"`);
   t.alice.off('message-state', listener);
 }

@@ -59,7 +59,7 @@ describe('attack 4: tampered sealed records', () => {
         return false;
       };
       // Records of several sizes: texts of 1 to ~600 characters, and hellos.
-      for (let i = 0; i < 20; i += 1) t.alice.sendText(t.bob.id, 'x'.repeat(1 + i * 31));
+      for (let i = 0; i < 20; i += 1) await t.alice.sendText(t.bob.id, 'x'.repeat(1 + i * 31));
       for (let i = 0; i < RECORDS; i += 1) t.alice.setProfile({ nick: `alice ${i % 7}` });
       await waitUntil(() => withheld.length >= RECORDS, 10_000, `${RECORDS} captured records`);
 

@@ -95,7 +95,7 @@ export function groupCommands(ctx: GroupCommandContext) {
       const samples: number[] = [];
       for (let i = 0; i < count; i += 1) {
         const started = now();
-        const { id } = node.sendText(`group:${groupId}`, text);
+        const { id } = await node.sendText(`group:${groupId}`, text);
         await ctx.delivered(id);
         samples.push(now() - started);
       }
@@ -114,7 +114,8 @@ export function groupCommands(ctx: GroupCommandContext) {
       const samples: number[] = [];
       for (let i = 0; i < count; i += 1) {
         const started = now();
-        await Promise.all(members.map((m) => ctx.delivered(node.sendText(m, text).id)));
+        const sent = await Promise.all(members.map((m) => node.sendText(m, text)));
+        await Promise.all(sent.map((m) => ctx.delivered(m.id)));
         samples.push(now() - started);
       }
       return samples;

@@ -114,7 +114,7 @@ async function startPair(): Promise<Pair> {
       await b.close();
     },
   };
-  for (let i = 0; i < 5; i += 1) await pair.delivered(a.sendText(b.id, BENCH_TEXT).id);
+  for (let i = 0; i < 5; i += 1) await pair.delivered((await a.sendText(b.id, BENCH_TEXT)).id);
   return pair;
 }
 
@@ -169,18 +169,18 @@ async function udpBlocked(): Promise<PathsResult['udpBlocked']> {
     const normal: number[] = [];
     for (let i = 0; i < 20; i += 1) {
       const at = now();
-      await pair.delivered(a.sendText(b.id, BENCH_TEXT).id);
+      await pair.delivered((await a.sendText(b.id, BENCH_TEXT)).id);
       normal.push(now() - at);
     }
     block('udp');
     let started = now();
-    await pair.delivered(a.sendText(b.id, BENCH_TEXT).id);
+    await pair.delivered((await a.sendText(b.id, BENCH_TEXT)).id);
     const firstMs = now() - started;
     const later: number[] = [];
     let laterTransport = '';
     for (let i = 0; i < 20; i += 1) {
       started = now();
-      const change = await pair.delivered(a.sendText(b.id, BENCH_TEXT).id);
+      const change = await pair.delivered((await a.sendText(b.id, BENCH_TEXT)).id);
       later.push(now() - started);
       laterTransport = change.transport;
     }
@@ -188,7 +188,7 @@ async function udpBlocked(): Promise<PathsResult['udpBlocked']> {
     started = now();
     let backToUdpMs: number | null = null;
     while (now() - started < 5_000) {
-      const change = await pair.delivered(a.sendText(b.id, BENCH_TEXT).id);
+      const change = await pair.delivered((await a.sendText(b.id, BENCH_TEXT)).id);
       if (change.transport === 'udp') {
         backToUdpMs = now() - started;
         break;
@@ -217,8 +217,9 @@ async function partition(messages: number, partitionMs: number): Promise<PathsRe
     const deliveredAt: number[] = [];
     const all = [];
     for (let i = 0; i < messages; i += 1) {
+      const { id } = await a.sendText(b.id, `${BENCH_TEXT} ${i}`);
       all.push(
-        pair.delivered(a.sendText(b.id, `${BENCH_TEXT} ${i}`).id).then(() => {
+        pair.delivered(id).then(() => {
           deliveredAt.push(now());
         }),
       );
@@ -254,7 +255,7 @@ async function notResponding(): Promise<PathsResult['notResponding']> {
     });
     block('all');
     const started = now();
-    a.sendText(b.id, BENCH_TEXT);
+    await a.sendText(b.id, BENCH_TEXT);
     await Promise.race([marked, sleep(20_000)]);
     return { ms: now() - started };
   } finally {

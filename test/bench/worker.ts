@@ -220,7 +220,7 @@ const commands = {
       const wait = due - now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const sentAt = now();
-      const { id } = node.sendText(to, text);
+      const { id } = await node.sendText(to, text);
       all.push(delivered(id).then(() => void samples.push(now() - sentAt)));
     }
     await Promise.all(all);
@@ -335,7 +335,7 @@ const commands = {
     const samples: number[] = [];
     for (let i = 0; i < count; i += 1) {
       const started = now();
-      const { id } = node.sendText(to, text);
+      const { id } = await node.sendText(to, text);
       await delivered(id);
       samples.push(now() - started);
     }
@@ -355,15 +355,17 @@ const commands = {
     await until<true>(`${count} acknowledged`, 120_000, (done) => {
       const sendOne = (): void => {
         sent += 1;
-        const { id } = node.sendText(to, text);
-        delivered(id).then(
-          () => {
-            acked += 1;
-            if (acked === count) done(true);
-            else if (sent < count) sendOne();
-          },
-          () => undefined, // cannot happen in 120 s (7 transmissions end after ~31 s); reported by timeout
-        );
+        void node
+          .sendText(to, text)
+          .then(({ id }) => delivered(id))
+          .then(
+            () => {
+              acked += 1;
+              if (acked === count) done(true);
+              else if (sent < count) sendOne();
+            },
+            () => undefined, // cannot happen in 120 s (7 transmissions end after ~31 s); reported by timeout
+          );
       };
       for (let i = 0; i < Math.min(inFlight, count); i += 1) sendOne();
     });
@@ -678,7 +680,7 @@ const commands = {
     const cpu = process.cpuUsage();
     for (let i = 0; i < count; i += 1) {
       const started = now();
-      const { id } = node.sendText(ids[i % ids.length]!, text);
+      const { id } = await node.sendText(ids[i % ids.length]!, text);
       await delivered(id);
       samples.push(now() - started);
     }

@@ -141,7 +141,7 @@ describe(nameWithSkipReason('the shipped Mosquitto config (TLS, users, ACL)', to
     a.seek(bob.id);
     expect((await sees).peer.path.kind).toBe('relay');
     const got = waitForEvent<ChatMessage>(b, 'message', () => true, WAIT_MS);
-    a.sendText(bob.id, 'through TLS and the ACL');
+    await a.sendText(bob.id, 'through TLS and the ACL');
     expect((await got).text).toBe('through TLS and the ACL');
   });
 

@@ -42,7 +42,7 @@ beforeAll(async () => {
   alice = await startPeer('Alice', { ...ports, clientPort: ports.clientPort + 20 });
   closers.add(() => alice.close());
   await waitForPeer(alice, app.self.nodeId);
-  alice.sendText(app.self.nodeId, 'Hi Lin! 🙂 Lunch at noon?');
+  await alice.sendText(app.self.nodeId, 'Hi Lin! 🙂 Lunch at noon?');
   await page.getByRole('option', { name: /^Alice / }).click({ timeout: TIMEOUT });
   const composer = page.getByRole('textbox', { name: 'Message to Alice' });
   await composer.fill('Yes, noon works.');

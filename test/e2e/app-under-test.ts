@@ -56,6 +56,11 @@ export interface AppOptions {
   /** What main's file dialog "picks" (`files:pick`); without it there is no dialog. */
   readonly pickPaths?: (kind: 'files' | 'folders' | 'folder') => Promise<readonly string[]>;
   /**
+   * What main's shell.openPath / shell.showItemInFolder get (`files:open`): a test records the
+   * paths. Without it there is no desktop to open files with.
+   */
+  readonly openPath?: (path: string, reveal: boolean) => Promise<void>;
+  /**
    * The IPMsg bridge (docs/IPMSG.md), bound with the node to `bindAddress` (a 127.x.y.z of the
    * test's own), asking only `peers` (IPs): no broadcast at all. Without it there is no bridge.
    */
@@ -119,6 +124,7 @@ export async function launchApp(browser: Browser, options: AppOptions): Promise<
       openInBrowser: () => Promise.resolve(),
       isSafeExternalUrl: (url) => /^https?:/.test(url),
       ...(options.pickPaths === undefined ? {} : { pickPaths: options.pickPaths }),
+      ...(options.openPath === undefined ? {} : { openPath: options.openPath }),
     });
     context = await browser.newContext({
       viewport: options.viewport ?? VIEWPORT,

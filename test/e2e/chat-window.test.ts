@@ -67,21 +67,22 @@ const badgeTotal = () =>
     ?.total;
 
 async function hear(from: PacketChatNode, text: string): Promise<void> {
-  from.sendText(app.self.nodeId, text);
+  await from.sendText(app.self.nodeId, text);
   await page.locator('.message.in', { hasText: text }).first().waitFor({ timeout: TIMEOUT });
 }
 
 describe('unread follows what was seen', () => {
   it('keeps messages that arrive while scrolled up unread, with a ↓ N button, until they are seen', async () => {
     await row('Alice').click();
-    for (let i = 1; i <= 30; i += 1) alice.sendText(app.self.nodeId, `filler ${i}`);
+    for (let i = 1; i <= 30; i += 1) await alice.sendText(app.self.nodeId, `filler ${i}`);
     await log('Alice').getByText('filler 30').waitFor({ timeout: TIMEOUT });
     await expect.poll(() => summaryOf(alice.info().nodeId)).toMatchObject({ unread: 0 });
     // Scroll to the top: the newest messages are out of sight.
     await page.evaluate("document.querySelector('.message-list').scrollTo(0, 0)");
     const toBottom = page.getByRole('button', { name: /^Scroll to the newest message/ });
     await toBottom.waitFor();
-    for (const text of ['new one', 'new two', 'new three']) alice.sendText(app.self.nodeId, text);
+    for (const text of ['new one', 'new two', 'new three'])
+      await alice.sendText(app.self.nodeId, text);
     await expect.poll(() => row('Alice').getAttribute('aria-label')).toContain('3 unread');
     expect(await toBottom.getAttribute('aria-label')).toBe(
       'Scroll to the newest message, 3 unread',
@@ -99,8 +100,8 @@ describe('unread follows what was seen', () => {
   it('reads what is on screen when coming back from the inspector, below an Unread divider', async () => {
     await page.getByRole('button', { name: 'Packet inspector' }).click();
     await page.getByRole('table', { name: 'Packets' }).waitFor();
-    alice.sendText(app.self.nodeId, 'while you were in the inspector');
-    alice.sendText(app.self.nodeId, 'and one more');
+    await alice.sendText(app.self.nodeId, 'while you were in the inspector');
+    await alice.sendText(app.self.nodeId, 'and one more');
     await expect.poll(() => page.title()).toBe('(2) PacketChat');
     expect(await page.getByRole('button', { name: /^Chats(, |$)/ }).textContent()).toBe('2');
     await showChats();

@@ -66,8 +66,8 @@ describe('PacketChat in Chromium with a real node behind it', () => {
   });
 
   it('counts unread messages in a badge and clears it when the conversation is opened', async () => {
-    alice.sendText(app.self.nodeId, 'Are you there?');
-    alice.sendText(app.self.nodeId, 'Lunch at noon?');
+    await alice.sendText(app.self.nodeId, 'Are you there?');
+    await alice.sendText(app.self.nodeId, 'Lunch at noon?');
     await expect
       .poll(() => aliceRow().getAttribute('aria-label'), { timeout: TIMEOUT })
       .toContain('2 unread');
@@ -98,7 +98,7 @@ describe('PacketChat in Chromium with a real node behind it', () => {
     const mine = log().locator('.message.out', { hasText: 'Hi Alice!' });
     await mine.getByText('Delivered').waitFor({ timeout: TIMEOUT });
     expect(await text(header)).toMatch(/RTT \d+ ms/);
-    alice.sendText(app.self.nodeId, 'Hello Lin, noon works.');
+    await alice.sendText(app.self.nodeId, 'Hello Lin, noon works.');
     await log().locator('.message.in', { hasText: 'Hello Lin, noon works.' }).waitFor();
   });
 

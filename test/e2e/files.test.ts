@@ -36,6 +36,8 @@ let page: Page;
 let dir: string;
 /** What the next `files:pick` returns. */
 let picks: string[][] = [];
+/** What the fake shell was asked to open (shell.openPath) or show in its folder. */
+const opened: { path: string; reveal: boolean }[] = [];
 /** Dropped files by name: the paths the preload would get from Electron for them. */
 const drops = new Map<string, string>();
 /** A small picture (a gradient) to paste and to receive: its thumbnail is in the README. */
@@ -57,6 +59,10 @@ beforeAll(async () => {
     settings: { nick: 'Lin', language: 'en', theme: 'light' },
     pickPaths: () => Promise.resolve(picks.shift() ?? []),
     droppedPath: (name) => drops.get(name),
+    openPath: (path, reveal) => {
+      opened.push({ path, reveal });
+      return Promise.resolve();
+    },
   }));
   page = app.page;
   alice = await startPeer('Alice', { ...ports, clientPort: ports.clientPort + 20 });
@@ -256,6 +262,29 @@ describe('files in Chromium with a real backend and a real peer', () => {
     await page.screenshot({
       path: resolve(import.meta.dirname, '../../test-results/screenshots/files-light-en.png'),
     });
+
+    // A click on the picture opens it; the card's buttons open it or show it in its folder. Main
+    // finds the path in the transfer's record: the received file, where it was saved.
+    const saved = join(dest, 'whiteboard.png');
+    await img.click();
+    await card.getByRole('button', { name: 'Show in folder: whiteboard.png' }).click();
+    await expect.poll(() => opened.length, { timeout: TIMEOUT }).toBe(2);
+    expect(opened).toEqual([
+      { path: saved, reveal: false },
+      { path: saved, reveal: true },
+    ]);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('says so on the card when a received file was moved or deleted', async () => {
+    const card = page.getByRole('group', { name: 'Files: whiteboard.png' });
+    await rm(join(dir, 'lin-images', 'whiteboard.png'));
+    await card.getByRole('button', { name: 'Open: whiteboard.png' }).click();
+    await card.getByRole('alert').getByText('The file was moved or deleted').waitFor({
+      timeout: TIMEOUT,
+    });
+    expect(opened).toHaveLength(2);
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it('lists every transfer in the transfers view, filters failed ones; axe in both themes', async () => {

@@ -102,7 +102,7 @@ describe('a group in Chromium with two real nodes', () => {
   });
 
   it('shows Alice’s message with her name and trust state', async () => {
-    alice.sendText(groupConversationId(groupId), 'Hi from Alice');
+    await alice.sendText(groupConversationId(groupId), 'Hi from Alice');
     const hers = log().locator('.message.in', { hasText: 'Hi from Alice' });
     await hers.waitFor({ timeout: TIMEOUT });
     expect(await hers.locator('.sender').textContent()).toBe('Alice');
@@ -162,9 +162,9 @@ describe('a group in Chromium with two real nodes', () => {
       .click();
     const conversation = groupConversationId(groupId);
     const row = page.getByRole('option', { name: /^Lunch 2 members.*Muted/ });
-    alice.sendText(conversation, 'Muted chatter');
+    await alice.sendText(conversation, 'Muted chatter');
     await row.locator('.unread-badge.quiet', { hasText: '1' }).waitFor({ timeout: TIMEOUT });
-    alice.sendText(conversation, '@Lin lunch?', undefined, [app.self.nodeId]);
+    await alice.sendText(conversation, '@Lin lunch?', undefined, [app.self.nodeId]);
     await page
       .getByRole('option', { name: /^Lunch 2 members.*Muted.*Mentions you/ })
       .waitFor({ timeout: TIMEOUT });

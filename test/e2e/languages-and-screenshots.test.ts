@@ -87,7 +87,7 @@ async function buildTheLan(): Promise<void> {
   await page.getByRole('option', { name: /^Offline, 1 contacts/ }).waitFor({ timeout: TIMEOUT });
   // Nobody else: another PacketChat on this machine's loopback would be in the pictures.
   await page.getByRole('option', { name: /^Online, 2 contacts/ }).waitFor({ timeout: TIMEOUT });
-  alice.sendText(me, 'Hi Lin! Are you on the LAN today?');
+  await alice.sendText(me, 'Hi Lin! Are you on the LAN today?');
   await page.getByRole('option', { name: /^Alice .*1 unread/ }).click({ timeout: TIMEOUT });
   await say('Yes, same desk as always.');
   await hear(alice, 'Could you send me the build log?');
@@ -97,7 +97,7 @@ async function buildTheLan(): Promise<void> {
   await hear(alice, 'Got it, thanks! It went over TCP, I see.');
   await hear(alice, GROUPED); // a second message in a row: one group, one avatar
   xiaomingNode = xiaoming;
-  xiaoming.sendText(me, XIAOMING[0] ?? '');
+  await xiaoming.sendText(me, XIAOMING[0] ?? '');
   const netcat = createSocket('udp4');
   await new Promise<void>((resolve, reject) => {
     netcat.once('error', reject);
@@ -128,7 +128,7 @@ async function say(text: string): Promise<void> {
 }
 
 async function hear(peer: PacketChatNode, text: string): Promise<void> {
-  peer.sendText(app.self.nodeId, text);
+  await peer.sendText(app.self.nodeId, text);
   await page.locator('.message.in', { hasText: text }).waitFor({ timeout: TIMEOUT });
 }
 
@@ -196,8 +196,8 @@ async function shootChatWindow(): Promise<void> {
     .locator('.ticks-delivered')
     .waitFor({ timeout: TIMEOUT });
   await page.getByRole('option', { name: /^Alice / }).click();
-  xiaomingNode.sendText(app.self.nodeId, XIAOMING[2] ?? '');
-  xiaomingNode.sendText(app.self.nodeId, XIAOMING[3] ?? '');
+  await xiaomingNode.sendText(app.self.nodeId, XIAOMING[2] ?? '');
+  await xiaomingNode.sendText(app.self.nodeId, XIAOMING[3] ?? '');
   await page.getByRole('option', { name: /^小明 .*2 unread/ }).click({ timeout: TIMEOUT });
   await page.getByRole('separator', { name: 'Unread messages' }).waitFor();
   await shoot('unread-divider-light-en');

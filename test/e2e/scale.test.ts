@@ -13,6 +13,7 @@ import { fakeHandlers, makeContact, makeMessage, sampleData } from '../renderer/
 
 const CONTACTS = 5_000;
 const MESSAGES = 100_000;
+const VARIED = 600;
 const NOW = Date.now();
 const HOUR = 3_600_000;
 
@@ -40,6 +41,18 @@ function bigLan() {
       receivedAt: NOW - (MESSAGES - i) * HOUR,
     }),
   );
+  // A shorter one whose rows differ in height (runs of one side, lines that wrap), so estimated
+  // and real row heights differ, as in real chats.
+  data.messages.push(
+    ...Array.from({ length: VARIED }, (_, i) =>
+      makeMessage(`v${i}`, 'peer-2', {
+        direction: Math.floor(i / 3) % 2 === 0 ? 'in' : 'out',
+        state: Math.floor(i / 3) % 2 === 0 ? 'received' : 'delivered',
+        text: `varied ${i}: ${i % 5 === 0 ? 'a long line that wraps in the bubble '.repeat(6) : 'short'}`,
+        receivedAt: NOW - (VARIED - i) * 60_000,
+      }),
+    ),
+  );
   data.unread = {};
   return data;
 }
@@ -61,7 +74,10 @@ beforeAll(async () => {
 
 const NEXT_FRAME = 'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))';
 const rendered = (selector: string) => page.locator(selector).count();
-const pages = () => bridge.calls.filter((c) => c.channel === 'messages:history').length;
+const pages = () =>
+  bridge.calls.filter(
+    (c) => c.channel === 'messages:history' && (c.args as { peerId?: string }).peerId === 'peer-1',
+  ).length;
 
 describe('virtualized lists', () => {
   it('renders a window of 5,000 contacts and reaches the last one with the End key', async () => {
@@ -74,6 +90,39 @@ describe('virtualized lists', () => {
     await last.waitFor();
     expect(await last.isVisible()).toBe(true);
     expect(await rendered('.contact-row')).toBeLessThan(40);
+  });
+
+  it('opens a conversation with its newest message at the bottom, from the first frame on', async () => {
+    // Sampled right after every frame (a message posted from the frame's animation callback runs
+    // once the frame is painted), from the first frame that shows the newest message: it must
+    // sit at the list's bottom and not move. Rows shown at estimated heights and corrected a
+    // frame later, or a second landing, would move it.
+    const newest = `varied ${VARIED - 1}: short`;
+    await page.evaluate(`window.__landing = new Promise((resolve) => {
+      const frames = [];
+      const after = new MessageChannel();
+      after.port1.onmessage = () => {
+        const list = document.querySelector('.message-list');
+        const text = [...document.querySelectorAll('.message-list .message-text')]
+          .find((el) => el.textContent === ${JSON.stringify(newest)});
+        if (list && text) {
+          const box = text.closest('.message').getBoundingClientRect();
+          frames.push({ gap: Math.round(list.getBoundingClientRect().bottom - box.bottom), top: Math.round(box.top) });
+        }
+        if (frames.length >= 12) resolve(frames); else requestAnimationFrame(frame);
+      };
+      const frame = () => after.port2.postMessage(0);
+      requestAnimationFrame(frame);
+    }); undefined`);
+    await page.getByRole('searchbox').fill('Peer 0002');
+    await page.getByRole('button', { name: /Peer 0002/ }).click();
+    const frames = await page.evaluate<{ gap: number; top: number }[]>('window.__landing');
+    const first = frames[0];
+    expect(first?.gap).toBeGreaterThanOrEqual(0);
+    expect(first?.gap).toBeLessThan(40);
+    expect(frames).toEqual(frames.map(() => first));
+    const log = page.getByRole('log', { name: 'Conversation with Peer 0002' });
+    expect(await log.getByText(newest, { exact: true }).isVisible()).toBe(true);
   });
 
   it('pages a 100,000-message conversation in as it scrolls up, keeping its place', async () => {
@@ -92,6 +141,11 @@ describe('virtualized lists', () => {
       expect(await oldest.isVisible()).toBe(true);
     }
     expect(await rendered('.message')).toBeLessThan(60);
+    // A day separator every 24 messages: one comes into view within a few screens.
+    for (let step = 0; step < 8 && (await rendered('.day-separator')) === 0; step += 1) {
+      await page.mouse.wheel(0, -600);
+      await page.evaluate(NEXT_FRAME);
+    }
     expect(await rendered('.day-separator')).toBeGreaterThan(0);
   });
 

@@ -1,6 +1,7 @@
 // `npm run screenshots`: refreshes the committed docs/screenshots/ by running the languages and
-// screenshots test, then the groups test (group-light-en.png), one after the other (both take the
-// fixed ports), with PACKET_CHAT_SCREENSHOTS=docs (fixed ports 8000 and 4000 upward, a made-up
+// screenshots test, then the groups test (group-light-en.png), then the relay test
+// (relay-light-en.png, relay-settings-light-en.png, with its broker at 1883), one after the other
+// (they take the same fixed ports), with PACKET_CHAT_SCREENSHOTS=docs (fixed ports 8000 and 4000 upward, a made-up
 // LAN card; see screenshot-target.ts). Not part of `npm test`, which writes its pictures to the
 // ignored test-results/screenshots/. Refuses the npm-installed browser: it has no CJK fonts.
 import { spawnSync } from 'node:child_process';
@@ -24,6 +25,7 @@ const run = spawnSync(
     '--no-file-parallelism',
     'test/e2e/languages-and-screenshots.test.ts',
     'test/e2e/groups.test.ts',
+    'test/e2e/relay.test.ts',
   ],
   { cwd: ROOT, stdio: 'inherit', env: { ...process.env, [SCREENSHOTS_ENV]: 'docs' } },
 );

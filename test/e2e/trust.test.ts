@@ -104,7 +104,7 @@ describe('trust in Chromium with real nodes', () => {
   });
 
   it('shows sealed packets in the inspector: the header in the clear, the inner packet decrypted', async () => {
-    alice.sendText(app.self.nodeId, 'sealed hello');
+    await alice.sendText(app.self.nodeId, 'sealed hello');
     await page
       .getByRole('log', { name: 'Conversation with Alice' })
       .getByText('sealed hello')

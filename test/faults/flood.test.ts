@@ -94,7 +94,7 @@ async function chat(from: PacketChatNode, to: PacketChatNode, label: string, cou
   const sent: string[] = [];
   for (let i = 0; i < count; i += 1) {
     const text = `${label} message ${i} 你好`;
-    from.sendText(to.id, text);
+    await from.sendText(to.id, text);
     sent.push(text);
     if (i % 10 === 9) await new Promise((r) => setTimeout(r, 200));
   }

@@ -99,7 +99,7 @@ export async function awayAndBack(options: {
     const group = ann.node.createGroup('away', [ben.node.id, cai.node.id, dee.node.id]);
     await Promise.all(joined);
     const conversation = `group:${group.id}`;
-    ann.node.sendText(conversation, 'before');
+    await ann.node.sendText(conversation, 'before');
     await waitForEvent<ChatMessage>(dee.node, 'message', (m) => m.text === 'before');
 
     // dee goes away (closed, as a crash or a laptop lid would), and stays away.
@@ -118,7 +118,7 @@ export async function awayAndBack(options: {
     const benSent = new Set<string>();
     for (let k = 0; k < 30; k += 1) {
       const writer = [ann, ben, cai][k % 3]!;
-      const message = writer.node.sendText(conversation, `while away ${String(k)}`);
+      const message = await writer.node.sendText(conversation, `while away ${String(k)}`);
       sent.push(message.text);
       if (writer === ben) benSent.add(message.id);
     }

@@ -40,12 +40,12 @@ export class DisplayLog {
   }
 
   /** Posts a group message from node `i` and records it as shown there (with its context). */
-  post(i: number, groupId: string, text: string): ChatMessage {
+  async post(i: number, groupId: string, text: string): Promise<ChatMessage> {
     const node = this.nodes[i]!;
     const heads = new Map<string, number>();
     for (const s of this.shown[i]!)
       if (s.sender !== node.id) heads.set(s.sender, Math.max(heads.get(s.sender) ?? 0, s.seq));
-    const message = node.sendText(`group:${groupId}`, text);
+    const message = await node.sendText(`group:${groupId}`, text);
     this.context.set(message.id, heads);
     this.record(i, message);
     return message;

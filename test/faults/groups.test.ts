@@ -47,7 +47,7 @@ describe('groups under 10 % loss, duplication and reordering', () => {
     const random = mulberry32(seed ^ 0x5eed);
     for (let round = 0; round < PER_SENDER; round += 1) {
       for (let s = 0; s < SENDERS; s += 1)
-        m.log.post(s * 2, groupId, chatText(round * SENDERS + s, random, 0));
+        await m.log.post(s * 2, groupId, chatText(round * SENDERS + s, random, 0));
       if (round % 5 === 4) await new Promise((r) => setTimeout(r, 150));
     }
     const total = SENDERS * PER_SENDER;
@@ -114,7 +114,7 @@ describe('membership changes under 10 % loss, duplication and reordering', () =>
         const i = senders[k % senders.length]!;
         const members = m.nodes[i]!.group(groupId)?.members.map((x) => x.id) ?? [];
         if (m.nodes[i]!.group(groupId)?.status !== 'member') continue;
-        const sent = m.log.post(i, groupId, chatText(k, random, 0));
+        const sent = await m.log.post(i, groupId, chatText(k, random, 0));
         audience.set(sent.id, new Set(members));
         await new Promise((r) => setTimeout(r, 20));
       }

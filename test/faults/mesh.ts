@@ -87,8 +87,8 @@ export class Traffic {
     }
   }
 
-  send(from: PacketChatNode, to: PacketChatNode, text: string): string {
-    const { id } = from.sendText(to.id, text);
+  async send(from: PacketChatNode, to: PacketChatNode, text: string): Promise<string> {
+    const { id } = await from.sendText(to.id, text);
     this.sentCount += 1;
     listFor(this.sent, `${from.id}>${to.id}`).push(text);
     return id;
@@ -229,12 +229,17 @@ export async function sendPaced(
   text: (index: number, random: () => number) => string,
 ): Promise<void> {
   const random = mulberry32(mesh.seed ^ 0xa5a5a5a5);
+  // The texts of one tick are sent in one turn (each node stores them in one transaction).
+  const sending: Promise<string>[] = [];
   for (let i = 0; i < count; i += 1) {
     const from = Math.floor(random() * 3);
     const to = (from + 1 + Math.floor(random() * 2)) % 3;
-    mesh.traffic.send(mesh.nodes[from]!, mesh.nodes[to]!, text(i, random));
-    if (i % perTick === perTick - 1) await new Promise((r) => setTimeout(r, tickMs));
+    sending.push(mesh.traffic.send(mesh.nodes[from]!, mesh.nodes[to]!, text(i, random)));
+    if (i % perTick !== perTick - 1) continue;
+    await Promise.all(sending.splice(0));
+    await new Promise((r) => setTimeout(r, tickMs));
   }
+  await Promise.all(sending);
 }
 
 // Code points on purpose: the emoji with its skin-tone modifier becomes two characters.

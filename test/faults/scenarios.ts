@@ -187,7 +187,7 @@ export async function partitionAndHeal(seed: number, perPair: number): Promise<P
         [b, c],
         [c, b],
       ] as const) {
-        ids.push(mesh.traffic.send(from, to, `partitioned #${i} ${from.id.slice(0, 4)}`));
+        ids.push(await mesh.traffic.send(from, to, `partitioned #${i} ${from.id.slice(0, 4)}`));
       }
     }
     await waitUntil(

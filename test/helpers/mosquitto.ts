@@ -45,6 +45,13 @@ export interface Broker {
   log(): string;
   /** SIGTERM (Mosquitto saves its persistence file then), then start it again on the same port. */
   restart(): Promise<void>;
+  /**
+   * Stops the broker and keeps its directory and port for `resume()`. SIGTERM: a clean stop (it
+   * sends the wills and saves its persistence file); SIGKILL: a crash (nothing is sent or saved).
+   */
+  halt(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** Starts a halted broker again on the same port, with its persistence file. */
+  resume(): Promise<void>;
   /** Stops the broker (SIGTERM, SIGKILL after 5 s) and removes its directory. Idempotent. */
   stop(): Promise<void>;
 }
@@ -134,7 +141,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     started.removeAllListeners('exit');
   };
 
-  const terminate = async (): Promise<void> => {
+  const terminate = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> => {
     const running = child;
     child = undefined;
     if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
@@ -145,7 +152,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
         live.delete(running);
         resolve();
       });
-      running.kill('SIGTERM');
+      running.kill(signal);
     });
   };
 
@@ -170,6 +177,14 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       if (stopped) throw new Error('the broker was stopped');
       await terminate();
       await launch();
+    },
+    halt: async (signal) => {
+      if (stopped) throw new Error('the broker was stopped');
+      await terminate(signal);
+    },
+    resume: async () => {
+      if (stopped) throw new Error('the broker was stopped');
+      if (child === undefined) await launch();
     },
     stop: async () => {
       if (stopped) return;

@@ -463,6 +463,9 @@ export function fakeHandlers(data: FakeData): CallHandlers {
       throw new IpcFailure('unavailable', 'no files in the fake backend');
     },
     'files:thumbnail': () => null,
+    'files:open': ({ id }) => {
+      throw new IpcFailure('not-found', `no transfer ${id}`);
+    },
     'ipmsg:refresh': () => null,
   };
 }

@@ -18,7 +18,7 @@ import type {
 import { DEFAULT_HASH_BEFORE_OFFER_BYTES } from './manifest-builder';
 import type { Disposer, IncomingControl, RecordStream } from './ports';
 import { DEFAULT_SPACE_MARGIN_BYTES, ReceiveSide } from './receive-side';
-import { SendSide } from './send-side';
+import { localPath, SendSide } from './send-side';
 import { serveStream } from './serve';
 import { TransferBook, type Entry } from './transfer-book';
 
@@ -179,6 +179,24 @@ export class FileEngine extends EventEmitter<FileEngineEvents> {
     this.receiving.wake(peerId);
   }
 
+  /**
+   * A relay broker connection is up again: transfers paused because their broker dropped
+   * (reason `relay-unreachable`) resume from their parts.
+   */
+  relayReturned(): void {
+    if (this.state !== 'started') return;
+    for (const entry of this.book.all()) this.markPathDown(entry.t.peerId, false);
+    this.receiving.wake(undefined);
+  }
+
+  /**
+   * No relay broker connection is up: these peers were reached through one, so the sender's
+   * running transfers to them say `relay-unreachable` (the receiver pauses on its own side).
+   */
+  relayLost(peerIds: Iterable<string>): void {
+    for (const peerId of peerIds) this.markPathDown(peerId, true);
+  }
+
   /** Removes a finished transfer from the list and the store. */
   forget(id: string): OperationResult {
     const entry = this.book.get(id);
@@ -204,6 +222,20 @@ export class FileEngine extends EventEmitter<FileEngineEvents> {
     return entry === undefined ? [] : this.book.fileInfos(entry);
   }
 
+  /** Sender: the local files and folders it offered (absolute); [] for a transfer it receives. */
+  sourceRoots(id: string): string[] {
+    const entry = this.book.get(id);
+    if (entry === undefined || entry.t.direction !== 'send') return [];
+    return (entry.t.sources ?? []).map((s) => s.path);
+  }
+
+  /** Sender: the local file behind manifest file `index` (never outside its offered root). */
+  sourceFile(id: string, index: number): string | undefined {
+    const entry = this.book.get(id);
+    if (entry === undefined || entry.t.direction !== 'send') return undefined;
+    return localPath(entry.t, index);
+  }
+
   // ---- incoming ------------------------------------------------------------------------------
 
   private receiverEntry(id: string): Entry | Fail {
@@ -219,12 +251,30 @@ export class FileEngine extends EventEmitter<FileEngineEvents> {
       return;
     }
     this.serving.add(stream);
+    this.markPathDown(stream.peerId, false);
     const warn = (peerId: string, message: string): void => {
       this.emit('warning', { code: 'bad-record', message, peerId });
     };
     void serveStream(stream, this.sending.serveContext(warn)).finally(() =>
       this.serving.delete(stream),
     );
+    void stream.closed.then((info) => {
+      if (info.error?.code === 'path-down') this.markPathDown(stream.peerId, true);
+    });
+  }
+
+  /**
+   * Sender: the receiver's lanes ended because the only path to it dropped (its relay broker):
+   * its running transfers say `relay-unreachable` until it opens a lane again.
+   */
+  private markPathDown(peerId: string, down: boolean): void {
+    if (this.state !== 'started') return;
+    for (const entry of this.book.all()) {
+      if (entry.t.peerId !== peerId || entry.t.direction !== 'send') continue;
+      if (entry.pathDown === down) continue;
+      entry.pathDown = down;
+      if (entry.t.state === 'active' || entry.t.state === 'accepted') this.book.emit(entry, true);
+    }
   }
 
   private async onControl(incoming: IncomingControl): Promise<void> {

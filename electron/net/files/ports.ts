@@ -60,7 +60,19 @@ export interface ControlChannel {
 // ---- Data channel ----------------------------------------------------------------------------
 
 export type ChannelErrorCode =
-  'unreachable' | 'timeout' | 'reset' | 'too-large' | 'protocol' | 'auth' | 'closed';
+  | 'unreachable'
+  | 'timeout'
+  | 'reset'
+  | 'too-large'
+  | 'protocol'
+  | 'auth'
+  | 'closed'
+  /**
+   * The only way to the peer is gone (its relay broker connection dropped): the receiving
+   * transfer pauses with reason `relay-unreachable` and resumes when a path returns, instead of
+   * retrying into nothing.
+   */
+  | 'path-down';
 
 export interface ChannelError {
   readonly code: ChannelErrorCode;

@@ -31,6 +31,8 @@ export type PullEnd =
   | { readonly kind: 'stopped' }
   | { readonly kind: 'refused'; readonly code: RecordErrorCode }
   | { readonly kind: 'disk-full' }
+  /** The data channel says no path to the peer is left (its relay broker dropped). */
+  | { readonly kind: 'path-down'; readonly message: string }
   | { readonly kind: 'unwritable'; readonly message: string }
   | { readonly kind: 'storage'; readonly message: string };
 
@@ -144,6 +146,10 @@ export class Puller implements LaneHost {
     let delay = this.host.options.reconnectInitialMs;
     while (this.end === undefined && this.hasWork()) {
       const opened = await this.host.channel.open(this.host.peerId);
+      if (!opened.ok && opened.error.code === 'path-down') {
+        this.finish({ kind: 'path-down', message: opened.error.message });
+        return;
+      }
       if (!opened.ok) {
         this.host.unreachable(opened.error.message);
         await this.sleep(delay);
@@ -159,6 +165,14 @@ export class Puller implements LaneHost {
         return;
       }
       if (result.kind === 'protocol') this.host.warn(`data stream: ${result.message}`);
+      if (result.kind === 'disconnected') {
+        // A lane whose only path went away ends the pull at once (it pauses), not by retrying.
+        const error = (await opened.stream.closed).error;
+        if (error?.code === 'path-down') {
+          this.finish({ kind: 'path-down', message: error.message });
+          return;
+        }
+      }
       await this.sleep(delay);
       delay = Math.min(delay * 2, this.host.options.reconnectMaxMs);
     }

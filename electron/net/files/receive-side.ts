@@ -38,6 +38,9 @@ type Fail = Extract<OperationResult, { ok: false }>;
 const pausedForDisk = (entry: Entry): boolean =>
   entry.t.state === 'paused' && entry.t.localPause === 'disk-full';
 
+const pausedForPath = (entry: Entry): boolean =>
+  entry.t.state === 'paused' && entry.t.localPause === 'relay-unreachable';
+
 const fail = (code: Fail['code'], message: string): Fail => ({ ok: false, code, message });
 
 export class ReceiveSide {
@@ -151,8 +154,10 @@ export class ReceiveSide {
       return fail('no-space', 'not enough free space yet');
     if (entry.t.localPause === undefined) return fail('paused-by-peer', 'the sender paused it');
     this.clearDiskWatch(entry);
+    // A pause for a lost path was never told to the sender (it could not be): nor is its end.
+    const told = entry.t.localPause !== 'relay-unreachable';
     this.o.book.update(entry, { localPause: undefined });
-    this.o.book.sendControl(entry, { type: 'file-resume', transfer: entry.t.id });
+    if (told) this.o.book.sendControl(entry, { type: 'file-resume', transfer: entry.t.id });
     if (entry.t.peerPaused === true) {
       this.o.book.emit(entry, true);
       return fail('paused-by-peer', 'the sender paused it too');
@@ -200,8 +205,17 @@ export class ReceiveSide {
     } else this.o.book.emit(entry, true);
   }
 
-  wake(peerId: string): void {
-    this.runner.wake(peerId);
+  /**
+   * The peer can be reached again (online, moved, its path changed), or with `peerId`
+   * undefined a relay broker connection came back: running pulls reconnect now, and transfers
+   * paused because their relay broker dropped resume from their parts.
+   */
+  wake(peerId: string | undefined): void {
+    if (peerId !== undefined) this.runner.wake(peerId);
+    for (const entry of this.o.book.all()) {
+      if (!pausedForPath(entry) || (peerId !== undefined && entry.t.peerId !== peerId)) continue;
+      void this.resume(entry).catch(() => undefined); // a refusal keeps it paused, with its reason
+    }
   }
 
   async close(): Promise<void> {
@@ -245,6 +259,9 @@ export class ReceiveSide {
         return this.pause(entry, 'target-unwritable');
       case 'storage':
         return this.pause(entry, 'storage');
+      case 'path-down':
+        // The sender cannot be told (no path): it sees the lanes end and waits for new ones.
+        return this.pause(entry, 'relay-unreachable', false);
     }
   }
 

@@ -27,6 +27,8 @@ export interface Entry {
   emitTimer: NodeJS.Timeout | undefined;
   /** Receiver: the data channel cannot be opened right now. */
   unreachable: boolean;
+  /** Sender: the peer's lanes ended because its only path (a relay broker) dropped. */
+  pathDown: boolean;
 }
 
 type Patch = { -readonly [K in keyof StoredTransfer]?: StoredTransfer[K] | undefined };
@@ -244,6 +246,7 @@ export class TransferBook {
       lastSave: this.o.now(),
       emitTimer: undefined,
       unreachable: false,
+      pathDown: false,
     };
     this.recount(entry);
     this.entries.set(t.id, entry);
@@ -274,6 +277,10 @@ function reasonOf(entry: Entry): TransferReason | undefined {
   if (t.state === 'paused')
     return t.localPause ?? (t.peerPaused === true ? 'peer-paused' : undefined);
   if (t.state === 'active' || t.state === 'accepted')
-    return entry.unreachable ? 'peer-unreachable' : undefined;
+    return entry.pathDown
+      ? 'relay-unreachable'
+      : entry.unreachable
+        ? 'peer-unreachable'
+        : undefined;
   return t.state === 'failed' ? t.reason : undefined;
 }

@@ -272,7 +272,10 @@ export class RelayConnection {
       if (!client.connected) failed(error.message);
       else this.lastError = error.message;
     });
+    // Either says the connection is gone (the broker stopped, the network dropped, keepalive
+    // missed): the node hears it at once, and relay file lanes on this broker end (relay-lanes.ts).
     client.on('close', () => failed(this.lastError));
+    client.on('offline', () => failed(this.lastError));
   }
 
   private lastError: string | undefined;

@@ -12,7 +12,9 @@
  * one and resumes, as after a lost TCP connection. Back-pressure: the receiving engine keeps at
  * most `RELAY_LANE_WINDOW_BYTES` requested and not yet received per lane (the window its next
  * request moves on), and a writer waits while `MAX_UNACKED_PUBLISHES` of its frames are not yet
- * taken by the broker (QoS 1 PUBACK).
+ * taken by the broker (QoS 1 PUBACK). When the connection to a lane's broker drops (MQTT.js
+ * `close`), its lanes end at once; with no other broker up the end is `path-down`, and the
+ * receiving transfer pauses until a broker or the LAN is back (no idle timeout is waited for).
  */
 import { randomBytes } from 'node:crypto';
 import type { NodeCounters, SocketInfo } from '../../../shared/domain';
@@ -44,6 +46,8 @@ export const RELAY_LANE_EXPIRY_S = 60;
 export const RELAY_LANE_IDLE_MS = 120_000;
 const ANSWER_TIMEOUT_MS = 10_000;
 const SESSION_WAIT_MS = 10_000;
+/** What a lane ends with when its broker connection dropped and no other broker is up. */
+export const RELAY_DOWN_MESSAGE = 'Relay broker unreachable';
 /** Records queued for a reader beyond the window mean the peer ignores it: the lane ends. */
 const MAX_QUEUED_BYTES = 4 * RELAY_LANE_WINDOW_BYTES;
 const LOG_EVERY_MS = 1_000;
@@ -138,6 +142,11 @@ class RelayLane implements RecordStream {
     return this.info !== undefined;
   }
 
+  /** Why the lane ended, once it has. */
+  get closeError(): ChannelError | undefined {
+    return this.info?.error;
+  }
+
   async write(record: Uint8Array): Promise<WriteResult> {
     if (this.info !== undefined) return { ok: false, error: closedError };
     if (record.byteLength === 0 || record.byteLength > MAX_DATA_RECORD_BYTES) {
@@ -159,11 +168,9 @@ class RelayLane implements RecordStream {
     this.unacked += 1;
     void this.deps.publish(sealed, this.route, RELAY_LANE_EXPIRY_S).then((ok) => {
       this.unacked -= 1;
-      if (!ok)
-        this.finish({
-          by: 'error',
-          error: { code: 'reset', message: `the relay ${this.route.broker} did not take a frame` },
-        });
+      // Not taken because no broker is connected any more (its connection just dropped): the
+      // same end as brokersChanged() gives, so the transfer pauses instead of retrying.
+      if (!ok) this.finish({ by: 'error', error: this.lostFrame() });
       this.wakeWriters();
     });
     if (this.unacked < MAX_UNACKED_PUBLISHES) return { ok: true };
@@ -234,6 +241,12 @@ class RelayLane implements RecordStream {
     });
   }
 
+  private lostFrame(): ChannelError {
+    return this.deps.route(this.peerId) === undefined
+      ? { code: 'path-down', message: RELAY_DOWN_MESSAGE }
+      : { code: 'reset', message: `the relay ${this.route.broker} did not take a frame` };
+  }
+
   private wakeWriters(): void {
     if (this.unacked >= MAX_UNACKED_PUBLISHES && this.info === undefined) return;
     for (const wake of this.publishWaiters.splice(0)) wake();
@@ -255,6 +268,8 @@ class RelayLane implements RecordStream {
 export class RelayLanes {
   private readonly lanes = new Map<string, RelayLane>();
   private readonly opening = new Map<string, (accepted: boolean) => void>();
+  /** Opens waiting for a session, woken when a broker drops (they may have lost their way). */
+  private readonly dropWaiters = new Set<() => void>();
   private readonly timer: NodeJS.Timeout;
   private closedAll = false;
 
@@ -272,12 +287,15 @@ export class RelayLanes {
     )
       return fail('unreachable', 'too many relay lanes open');
     const route = this.deps.route(peerId);
-    if (route === undefined) return fail('unreachable', 'no relay broker is connected');
-    if (!(await this.deps.ensureSession(peerId, route, SESSION_WAIT_MS)))
-      return fail('unreachable', `no session with ${peerId} through the relay`);
+    if (route === undefined) return fail('path-down', RELAY_DOWN_MESSAGE);
+    const session = await this.sessionOrDrop(peerId, route);
+    if (session === 'dropped') return fail('path-down', RELAY_DOWN_MESSAGE);
+    if (!session) return fail('unreachable', `no session with ${peerId} through the relay`);
     if (this.isShut()) return fail('closed', 'the node is closed');
+    const now = this.deps.route(peerId); // the broker may have dropped meanwhile
+    if (now === undefined) return fail('path-down', RELAY_DOWN_MESSAGE);
     const key = randomBytes(8).toString('hex');
-    const lane = new RelayLane(peerId, key, 'out', route, this, this.deps);
+    const lane = new RelayLane(peerId, key, 'out', now, this, this.deps);
     this.lanes.set(key, lane);
     const accepted = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => {
@@ -292,11 +310,29 @@ export class RelayLanes {
     });
     lane.sendControl(OP.open);
     if (!(await accepted)) {
+      const lost = lane.closeError;
+      if (lost?.code === 'path-down') return { ok: false, error: lost };
       lane.fail('timeout', 'the peer did not answer the relay lane');
       return fail('timeout', 'the peer did not answer the relay lane');
     }
     if (lane.isClosed) return fail('reset', 'the peer closed the relay lane');
     return { ok: true, stream: lane };
+  }
+
+  /** The session with the peer, or 'dropped' as soon as no connected broker reaches it. */
+  private sessionOrDrop(peerId: string, route: RelayRoute): Promise<boolean | 'dropped'> {
+    return new Promise((resolve) => {
+      const onDrop = (): void => {
+        if (this.deps.route(peerId) !== undefined) return;
+        this.dropWaiters.delete(onDrop);
+        resolve('dropped');
+      };
+      this.dropWaiters.add(onDrop);
+      void this.deps.ensureSession(peerId, route, SESSION_WAIT_MS).then((ok) => {
+        this.dropWaiters.delete(onDrop);
+        resolve(ok);
+      });
+    });
   }
 
   /** Read through a call: `open` awaits, and `close` may run meanwhile. */
@@ -358,6 +394,25 @@ export class RelayLanes {
     }
   }
 
+  /**
+   * The broker connections changed: lanes (and lanes being opened) on a broker that is not
+   * connected end now. `path-down` when no broker reaches the peer any more, so the engine pauses
+   * the transfer; `reset` when another broker does, so it opens a new lane there at once.
+   */
+  brokersChanged(connected: (brokerIndex: number) => boolean): void {
+    for (const wake of [...this.dropWaiters]) wake();
+    for (const lane of [...this.lanes.values()]) {
+      if (connected(lane.route.port)) continue;
+      const elsewhere = this.deps.route(lane.peerId) !== undefined;
+      lane.fail(
+        elsewhere ? 'reset' : 'path-down',
+        elsewhere ? `the relay ${lane.route.broker} dropped` : RELAY_DOWN_MESSAGE,
+        false,
+      );
+      this.opening.get(lane.key)?.(false);
+    }
+  }
+
   /** The peer went offline or the relay lost it: its lanes end (the engine resumes later). */
   peerGone(peerId: string): void {
     for (const lane of [...this.lanes.values()])
@@ -376,6 +431,7 @@ export class RelayLanes {
   close(): void {
     this.closedAll = true;
     clearInterval(this.timer);
+    this.dropWaiters.clear();
     for (const lane of [...this.lanes.values()]) lane.fail('closed', 'the node is closed', false);
   }
 

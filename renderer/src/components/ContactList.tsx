@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useText } from '../i18n/text';
-import { useAppStore } from '../store/context';
+import { useAppStore, useAppStoreApi } from '../store/context';
 import { GROUP_ROW_PREFIX, selectContactRows, selectGroupedContacts } from '../store/selectors';
 import type { ContactGroup } from '../store/state';
 import { ContactRow } from './ContactRow';
@@ -68,7 +68,7 @@ export function ContactList(props: { onAdd: () => void }) {
   const total = useAppStore((s) => Object.keys(s.contacts).length + Object.keys(s.groups).length);
   const load = useAppStore((s) => s.contactsLoad);
   const loadContacts = useAppStore((s) => s.loadContacts);
-  const activeId = useAppStore((s) => s.activePeerId);
+  const store = useAppStoreApi();
   const open = useAppStore((s) => s.openConversation);
   const toggle = useAppStore((s) => s.toggleGroup);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -125,6 +125,8 @@ export function ContactList(props: { onAdd: () => void }) {
     else open(row);
   };
   const onKeyDown = (e: KeyboardEvent) => {
+    // Read here, not subscribed: opening a conversation must not re-render 5,000 rows' list.
+    const activeId = store.getState().activePeerId;
     const current = focused >= 0 ? focused : Math.max(0, rows.indexOf(activeId ?? ''));
     const keys: Record<string, () => void> = {
       ArrowDown: () => move(focused < 0 ? current : current + 1),
@@ -166,16 +168,10 @@ export function ContactList(props: { onAdd: () => void }) {
                   domId={rowDomId(item.index)}
                 />
               ) : row.startsWith(GROUP_CONVERSATION_PREFIX) ? (
-                <GroupRow
-                  id={row}
-                  active={row === activeId}
-                  focused={focused === item.index}
-                  domId={rowDomId(item.index)}
-                />
+                <GroupRow id={row} focused={focused === item.index} domId={rowDomId(item.index)} />
               ) : (
                 <ContactRow
                   id={row}
-                  active={row === activeId}
                   focused={focused === item.index}
                   domId={rowDomId(item.index)}
                 />

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { formatListTime } from '../lib/format';
 import { rowAddress } from '../lib/path';
+import { messagePreview } from '../lib/preview';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { presenceOf, useTyping } from './ConversationHeader';
@@ -13,11 +14,12 @@ import { useText } from '../i18n/text';
 /** One contact in the list: it selects only its own contact, summary, draft and last message. */
 export const ContactRow = memo(function ContactRow(props: {
   id: string;
-  active: boolean;
   focused: boolean;
   domId: string;
 }) {
   const { t, language } = useText();
+  // Its own: the list around it does not re-render when another conversation opens.
+  const active = useAppStore((s) => s.activePeerId === props.id);
   const now = useNow();
   const contact = useAppStore((s) => s.contacts[props.id]);
   const summary = useAppStore((s) => s.summaries[props.id]);
@@ -37,14 +39,14 @@ export const ContactRow = memo(function ContactRow(props: {
   const presence = presenceOf(contact);
   const className = [
     'contact-row',
-    props.active && 'active',
+    active && 'active',
     props.focused && 'focused',
     !contact.online && 'offline',
   ]
     .filter(Boolean)
     .join(' ');
   // As in QQ and Telegram: a conversation with unsent text says so, except the open one.
-  const showDraft = draft.trim() !== '' && !props.active;
+  const showDraft = draft.trim() !== '' && !active;
   const time = last ? formatListTime(last.receivedAt, now, language) : undefined;
   const address = contact.kind === 'stranger' ? t('contacts.strangerHint') : rowAddress(t, contact);
   const relayed = contact.kind !== 'stranger' && contact.path.kind === 'relay';
@@ -54,7 +56,7 @@ export const ContactRow = memo(function ContactRow(props: {
     : showDraft
       ? `${t('contacts.draft')} ${draft.replace(/\s+/g, ' ').slice(0, 120)}`
       : last
-        ? `${last.direction === 'out' ? t('contacts.you') : ''}${last.text.slice(0, 120)}`
+        ? `${last.direction === 'out' ? t('contacts.you') : ''}${messagePreview(t, last, language)}`
         : t('contacts.noMessages');
   const badge = unread > 0 ? (unread > 99 ? '99+' : String(unread)) : undefined;
   let preview;
@@ -96,7 +98,7 @@ export const ContactRow = memo(function ContactRow(props: {
     <div
       id={props.domId}
       role="option"
-      aria-selected={props.active}
+      aria-selected={active}
       aria-label={label}
       className={className}
       onClick={() => open(contact.id)}

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { groupIdOf } from '../../../shared/protocol/groups';
 import { formatListTime } from '../lib/format';
+import { messagePreview } from '../lib/preview';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { Icon } from './Icon';
@@ -10,11 +11,12 @@ import { useNow } from './use-now';
 /** One group in the contact list: name, member count, last message with its writer, unread. */
 export const GroupRow = memo(function GroupRow(props: {
   id: string;
-  active: boolean;
   focused: boolean;
   domId: string;
 }) {
   const { t, i18n } = useTranslation();
+  // Its own: the list around it does not re-render when another conversation opens.
+  const active = useAppStore((s) => s.activePeerId === props.id);
   const now = useNow();
   const group = useAppStore((s) => s.groups[groupIdOf(props.id) ?? '']);
   const summary = useAppStore((s) => s.summaries[props.id]);
@@ -35,7 +37,7 @@ export const GroupRow = memo(function GroupRow(props: {
   const standing = group.status === 'member' ? undefined : t(`groups.status.${group.status}`);
   const time = last ? formatListTime(last.receivedAt, now, i18n.language) : undefined;
   const preview = last
-    ? `${last.direction === 'out' ? t('contacts.you') : writer ? `${writer}: ` : ''}${last.text.slice(0, 120)}`
+    ? `${last.direction === 'out' ? t('contacts.you') : writer ? `${writer}: ` : ''}${messagePreview(t, last, i18n.language)}`
     : t('contacts.noMessages');
   const badge = unread > 0 ? (unread > 99 ? '99+' : String(unread)) : undefined;
   const mentioned = unread > 0 && (summary?.mentions ?? 0) > 0;
@@ -59,19 +61,14 @@ export const GroupRow = memo(function GroupRow(props: {
   ]
     .filter((part) => part !== undefined)
     .join(', ');
-  const className = [
-    'contact-row',
-    'group-row',
-    props.active && 'active',
-    props.focused && 'focused',
-  ]
+  const className = ['contact-row', 'group-row', active && 'active', props.focused && 'focused']
     .filter(Boolean)
     .join(' ');
   return (
     <div
       id={props.domId}
       role="option"
-      aria-selected={props.active}
+      aria-selected={active}
       aria-label={label}
       className={className}
       data-group-id={group.id}

@@ -59,6 +59,21 @@ function PacketToolbar() {
       )}
       <select
         className="select"
+        aria-label={t('inspector.filterTransport')}
+        value={filter.transport}
+        onChange={(e) => {
+          const value = e.target.value;
+          if (value === '' || value === 'udp' || value === 'tcp' || value === 'relay')
+            setFilter({ transport: value });
+        }}
+      >
+        <option value="">{t('inspector.allTransports')}</option>
+        <option value="udp">UDP</option>
+        <option value="tcp">TCP</option>
+        <option value="relay">{t('inspector.relayTransport')}</option>
+      </select>
+      <select
+        className="select"
         aria-label={t('inspector.filterKind')}
         value={filter.kind}
         onChange={(e) => setFilter({ kind: e.target.value })}

@@ -143,6 +143,35 @@ function Quote(props: { message: ChatMessage }) {
   );
 }
 
+/** Reply, Copy and More, shown while the pointer is over the message (CSS `:hover`). */
+function HoverActions(props: {
+  reply: (() => void) | undefined;
+  copy: () => void;
+  more: (box: DOMRect) => void;
+}) {
+  const { t } = useText();
+  return (
+    <div className="hover-actions" aria-hidden="true">
+      {props.reply && (
+        <button type="button" tabIndex={-1} title={t('actions.reply')} onClick={props.reply}>
+          <Icon name="reply" size={15} />
+        </button>
+      )}
+      <button type="button" tabIndex={-1} title={t('actions.copy')} onClick={props.copy}>
+        <Icon name="copy" size={15} />
+      </button>
+      <button
+        type="button"
+        tabIndex={-1}
+        title={t('actions.more')}
+        onClick={(e) => props.more(e.currentTarget.getBoundingClientRect())}
+      >
+        <Icon name="more" size={15} />
+      </button>
+    </div>
+  );
+}
+
 /**
  * One message. The first of a group shows the avatar and the name and time line; every bubble
  * carries its ticks inside; time, round-trip time and address are on hover. Right-click opens the
@@ -164,6 +193,9 @@ export const MessageBubble = memo(function MessageBubble(props: {
   const selected = useAppStore((s) => s.selection?.ids.includes(props.id) ?? false);
   const openMenu = useAppStore((s) => s.openMenu);
   const actions = useMessageActions();
+  // The hover bar and the bubble's details (two dates formatted, a translation) are made when
+  // the pointer first comes over the message: opening a conversation mounts only what shows.
+  const [hovered, setHovered] = useState(false);
   if (!m) return null;
   const mine = m.direction === 'out';
   const stranger = isStrangerId(m.peerId);
@@ -185,16 +217,18 @@ export const MessageBubble = memo(function MessageBubble(props: {
   const mentionsMe =
     !mine && self?.nodeId !== undefined && m.group?.mentions?.includes(self.nodeId) === true;
   const writerTrust = inGroup && !mine ? trustOf(writer) : undefined;
-  const details = [
-    t('message.details', {
-      sent: formatDateTime(m.sentAt, language),
-      received: formatDateTime(m.receivedAt, language),
-      remote: m.remote,
-    }),
-    m.rttMs === undefined ? '' : t('message.rttDetail', { ms: Math.round(m.rttMs) }),
-  ]
-    .filter(Boolean)
-    .join(' · ');
+  const details = hovered
+    ? [
+        t('message.details', {
+          sent: formatDateTime(m.sentAt, language),
+          received: formatDateTime(m.receivedAt, language),
+          remote: m.remote,
+        }),
+        m.rttMs === undefined ? '' : t('message.rttDetail', { ms: Math.round(m.rttMs) }),
+      ]
+        .filter(Boolean)
+        .join(' · ')
+    : undefined;
   // How it actually went: only an acknowledged message says TCP, never an attempt.
   const byTcp = mine && m.state === 'delivered' && m.transport === 'tcp' && !stranger;
   const menuAt = (x: number, y: number) => openMenu({ messageId: m.id, x, y });
@@ -252,6 +286,7 @@ export const MessageBubble = memo(function MessageBubble(props: {
         time: formatClock(m.receivedAt, language),
       })}
       onKeyDown={onKeyDown}
+      onPointerEnter={() => setHovered(true)}
       onContextMenu={(e) => {
         e.preventDefault();
         menuAt(e.clientX, e.clientY);
@@ -336,38 +371,12 @@ export const MessageBubble = memo(function MessageBubble(props: {
           />
         )}
       </div>
-      {!selecting && (
-        <div className="hover-actions" aria-hidden="true">
-          {!stranger && !inGroup && (
-            <button
-              type="button"
-              tabIndex={-1}
-              title={t('actions.reply')}
-              onClick={() => actions.reply(m.id)}
-            >
-              <Icon name="reply" size={15} />
-            </button>
-          )}
-          <button
-            type="button"
-            tabIndex={-1}
-            title={t('actions.copy')}
-            onClick={() => void actions.copy([m.id])}
-          >
-            <Icon name="copy" size={15} />
-          </button>
-          <button
-            type="button"
-            tabIndex={-1}
-            title={t('actions.more')}
-            onClick={(e) => {
-              const box = e.currentTarget.getBoundingClientRect();
-              menuAt(box.left, box.bottom + 4);
-            }}
-          >
-            <Icon name="more" size={15} />
-          </button>
-        </div>
+      {!selecting && hovered && (
+        <HoverActions
+          reply={!stranger && !inGroup ? () => actions.reply(m.id) : undefined}
+          copy={() => void actions.copy([m.id])}
+          more={(box) => menuAt(box.left, box.bottom + 4)}
+        />
       )}
     </div>
   );

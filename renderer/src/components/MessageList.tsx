@@ -1,4 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import {
   useCallback,
   useEffect,
@@ -161,8 +161,22 @@ export function MessageList(props: { peerId: string; nick: string }) {
     getScrollElement: () => scrollRef.current,
     estimateSize,
     getItemKey,
-    overscan: 8,
+    // Few rows beyond the viewport: each scroll step renders the rows it reveals before the frame
+    // is painted (the virtualizer re-renders synchronously on scroll), so more would only add to
+    // what opening a conversation mounts.
+    overscan: 3,
+    measureElement: measureRow,
   });
+  // At the bottom, a row that turns out taller or shorter than estimated moves the rows above it
+  // instead of pushing the newest below the edge: the view stays on the newest from its first
+  // frame. Elsewhere the virtualizer's own rule (keep the rows in view where they are).
+  const pinToBottom = useCallback(
+    (pinned: boolean) => {
+      virtualizer.shouldAdjustScrollPositionOnItemSizeChange = pinned ? () => true : undefined;
+    },
+    [virtualizer],
+  );
+  useLayoutEffect(() => pinToBottom(atBottom.current), [pinToBottom]);
 
   // One callback for every row, so a re-render (each scroll step) does not detach and re-attach
   // them all: measured once when it appears (then by the virtualizer's ResizeObserver), watched
@@ -177,6 +191,7 @@ export function MessageList(props: { peerId: string; nick: string }) {
 
   const setBottom = (value: boolean) => {
     atBottom.current = value;
+    pinToBottom(value);
     setListAtBottom(value);
   };
   const toBottom = () => {
@@ -312,7 +327,8 @@ export function MessageList(props: { peerId: string; nick: string }) {
           const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK_PX;
           if (bottom !== atBottom.current) setBottom(bottom);
           if (el.scrollTop < LOAD_MARGIN_PX) requestOlder();
-          if (landed.current) showFloatingDay(el);
+          // At the bottom (landing there included) the newest day is in view: no chip.
+          if (landed.current && !bottom) showFloatingDay(el);
         }}
       >
         <div
@@ -357,6 +373,25 @@ export function MessageList(props: { peerId: string; nick: string }) {
         </button>
       )}
     </div>
+  );
+}
+
+/**
+ * A row's height from the ResizeObserver's entry; when the row mounts (no entry yet), the cached
+ * or estimated height, so mounting a row reads no layout (each `offsetHeight` forced one). The
+ * observer reports the real height after the frame's layout and before it is painted.
+ */
+function measureRow(
+  element: Element,
+  entry: ResizeObserverEntry | undefined,
+  instance: Virtualizer<HTMLDivElement, Element>,
+): number {
+  const box = entry?.borderBoxSize[0];
+  if (box !== undefined) return Math.round(box.blockSize);
+  const index = instance.indexFromElement(element);
+  return (
+    instance.itemSizeCache.get(instance.options.getItemKey(index)) ??
+    instance.options.estimateSize(index)
   );
 }
 

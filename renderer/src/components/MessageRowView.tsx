@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { dayKey, formatClock, formatDay } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { MessageBubble } from './MessageBubble';
@@ -112,7 +113,8 @@ function TopRow(props: { peerId: string }) {
   );
 }
 
-export function MessageRowView(props: {
+/** Memoized: a scroll step re-renders the list, and each row only when its own row changed. */
+export const MessageRowView = memo(function MessageRowView(props: {
   row: MessageRow;
   peerId: string;
   highlightId: string | null;
@@ -139,4 +141,4 @@ export function MessageRowView(props: {
         />
       );
   }
-}
+});

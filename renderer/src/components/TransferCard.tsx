@@ -7,7 +7,7 @@ import { formatBytes, formatDuration } from '../lib/format';
 import { useAppStore } from '../store/context';
 import type { TransferAction } from '../store/state';
 import { Icon } from './Icon';
-import { ChangedNames, TransferThumbnail } from './TransferExtras';
+import { ChangedNames, failureText, OpenButtons, TransferThumbnail } from './TransferExtras';
 
 /** Names shown on a card before "and N more". */
 const SHOWN_NAMES = 3;
@@ -65,12 +65,15 @@ export function TransferCard(props: { card: FileCard; peerId: string }) {
   const lang = i18n.language;
   const names = card.names.slice(0, SHOWN_NAMES).join(', ');
   const hidden = card.names.length - SHOWN_NAMES;
-  const run = (call: () => Promise<{ ok: boolean; error?: { message: string } }>) => {
+  const openTransfer = useAppStore((s) => s.openTransfer);
+  const run = (
+    call: () => Promise<{ ok: boolean; error?: { message: string; reason?: string } }>,
+  ) => {
     setError(null);
     setBusy(true);
     void call().then((r) => {
       setBusy(false);
-      if (!r.ok) setError(t('files.actionFailed', { message: r.error?.message ?? '' }));
+      if (!r.ok) setError(failureText(t, r.error));
     });
   };
   const bytes = transfer?.bytes ?? card.bytes;
@@ -114,7 +117,12 @@ export function TransferCard(props: { card: FileCard; peerId: string }) {
           </span>
         </div>
       </div>
-      {transfer !== undefined && <TransferThumbnail transfer={transfer} />}
+      {transfer !== undefined && (
+        <TransferThumbnail
+          transfer={transfer}
+          onOpen={() => run(() => openTransfer(transfer.id, false, 0))}
+        />
+      )}
       {transfer !== undefined && (moving || transfer.state === 'paused' || done > 0) && (
         <div className="transfer-progress">
           <div
@@ -170,42 +178,48 @@ export function TransferCard(props: { card: FileCard; peerId: string }) {
         </div>
       )}
       {transfer !== undefined && <ChangedNames transfer={transfer} />}
-      {transfer !== undefined && transferActions(transfer).length > 0 && (
-        <div className="transfer-actions">
-          {transferActions(transfer).map((action) => (
-            <button
-              key={action}
-              type="button"
-              className={action === 'accept' ? 'button primary' : 'button'}
-              disabled={busy}
-              aria-label={label(action)}
-              onClick={() =>
-                run(() =>
-                  action === 'accept'
-                    ? acceptTransfer(transfer.id)
-                    : transferAction(action, transfer.id),
-                )
-              }
-            >
-              {action !== 'accept'
-                ? t(`files.${action}`)
-                : downloadDir === null
-                  ? t('files.accept')
-                  : t('files.acceptInto')}
-            </button>
-          ))}
-          {downloadDir !== null && transferActions(transfer).includes('accept') && (
-            <button
-              type="button"
-              className="button"
-              disabled={busy}
-              onClick={() => run(() => acceptTransfer(transfer.id, true))}
-            >
-              {t('files.saveElsewhere')}
-            </button>
-          )}
-        </div>
-      )}
+      {transfer !== undefined &&
+        (transferActions(transfer).length > 0 || transfer.state === 'done') && (
+          <div className="transfer-actions">
+            <OpenButtons
+              transfer={transfer}
+              busy={busy}
+              onOpen={(reveal) => run(() => openTransfer(transfer.id, reveal))}
+            />
+            {transferActions(transfer).map((action) => (
+              <button
+                key={action}
+                type="button"
+                className={action === 'accept' ? 'button primary' : 'button'}
+                disabled={busy}
+                aria-label={label(action)}
+                onClick={() =>
+                  run(() =>
+                    action === 'accept'
+                      ? acceptTransfer(transfer.id)
+                      : transferAction(action, transfer.id),
+                  )
+                }
+              >
+                {action !== 'accept'
+                  ? t(`files.${action}`)
+                  : downloadDir === null
+                    ? t('files.accept')
+                    : t('files.acceptInto')}
+              </button>
+            ))}
+            {downloadDir !== null && transferActions(transfer).includes('accept') && (
+              <button
+                type="button"
+                className="button"
+                disabled={busy}
+                onClick={() => run(() => acceptTransfer(transfer.id, true))}
+              >
+                {t('files.saveElsewhere')}
+              </button>
+            )}
+          </div>
+        )}
       {error !== null && (
         <span className="field-error" role="alert">
           {error}

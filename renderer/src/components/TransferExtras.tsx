@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { TransferFileInfo, TransferInfo } from '../../../shared/transfers';
 import { fromBase64 } from '../lib/base64';
@@ -9,7 +10,7 @@ import { useAppStore } from '../store/context';
  * verified, main reads the file and, when its bytes are a PNG, JPEG, GIF or WebP of at most
  * 20 MiB, hands them over; they are shown through a blob: URL (the CSP allows blob: images only).
  */
-export function TransferThumbnail(props: { transfer: TransferInfo }) {
+export function TransferThumbnail(props: { transfer: TransferInfo; onOpen: () => void }) {
   const { t } = useTranslation();
   const { transfer } = props;
   const thumbnail = useAppStore((s) => s.transferThumbnail);
@@ -32,12 +33,66 @@ export function TransferThumbnail(props: { transfer: TransferInfo }) {
     };
   }, [wanted, transfer.id, thumbnail]);
   if (url === null) return null;
+  const name = transfer.names[0] ?? '';
   return (
-    <img
-      className="transfer-thumb"
-      src={url}
-      alt={t('files.thumbnail', { name: transfer.names[0] ?? '' })}
-    />
+    <button
+      type="button"
+      className="transfer-thumb-button"
+      title={t('files.openLabel', { names: name })}
+      onClick={props.onOpen}
+    >
+      <img className="transfer-thumb" src={url} alt={t('files.thumbnail', { name })} />
+    </button>
+  );
+}
+
+/** What a failed transfer call says on its card: a moved or deleted file in plain words. */
+export function failureText(
+  t: TFunction,
+  error: { readonly message: string; readonly reason?: string } | undefined,
+): string {
+  return error?.reason === 'gone'
+    ? t('files.gone')
+    : t('files.actionFailed', { message: error?.message ?? '' });
+}
+
+/**
+ * Open and Show in folder, once a transfer is done: a received one opens (its one file or folder,
+ * or the folder it was saved into) or is shown in its folder; a sent one is shown in its folder.
+ */
+export function OpenButtons(props: {
+  transfer: TransferInfo;
+  busy: boolean;
+  onOpen: (reveal: boolean) => void;
+}) {
+  const { t } = useTranslation();
+  const { transfer } = props;
+  if (transfer.state !== 'done') return null;
+  const names = transfer.names.join(', ');
+  const several = transfer.files > 1 || transfer.folders > 0;
+  return (
+    <>
+      {transfer.direction === 'receive' && (
+        <button
+          type="button"
+          className="button"
+          disabled={props.busy}
+          aria-label={t(several ? 'files.openFolderLabel' : 'files.openLabel', { names })}
+          onClick={() => props.onOpen(false)}
+        >
+          {t(several ? 'files.openFolder' : 'files.open')}
+        </button>
+      )}
+      <button
+        type="button"
+        className="button"
+        disabled={props.busy}
+        aria-label={t('files.revealLabel', { names })}
+        onClick={() => props.onOpen(true)}
+      >
+        {t('files.reveal')}
+      </button>
+    </>
   );
 }
 

@@ -6,7 +6,7 @@ import { useAppStore } from '../store/context';
 import { Dialog } from './Dialog';
 import { Segmented } from './SettingsFields';
 import { EmptyView, StateView } from './StateView';
-import { ChangedNames } from './TransferExtras';
+import { ChangedNames, failureText, OpenButtons } from './TransferExtras';
 
 type Filter = 'all' | 'failed';
 
@@ -19,9 +19,20 @@ function TransferRow(props: { transfer: TransferInfo }) {
   const { transfer } = props;
   const nick = useAppStore((s) => s.contacts[transfer.peerId]?.nick ?? transfer.peerId);
   const transferAction = useAppStore((s) => s.transferAction);
+  const openTransfer = useAppStore((s) => s.openTransfer);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const lang = i18n.language;
+  const run = (
+    call: () => Promise<{ ok: boolean; error?: { message: string; reason?: string } }>,
+  ) => {
+    setBusy(true);
+    setError(null);
+    void call().then((r) => {
+      setBusy(false);
+      if (!r.ok) setError(failureText(t, r.error));
+    });
+  };
   const percent =
     transfer.bytes === 0
       ? 100
@@ -75,23 +86,23 @@ function TransferRow(props: { transfer: TransferInfo }) {
         <div className="progress-fill" style={{ width: `${String(percent)}%` }} />
       </div>
       <ChangedNames transfer={transfer} />
-      {retryable && (
+      {(retryable || transfer.state === 'done') && (
         <div className="transfer-actions">
-          <button
-            type="button"
-            className="button"
-            disabled={busy}
-            onClick={() => {
-              setBusy(true);
-              setError(null);
-              void transferAction('retry', transfer.id).then((r) => {
-                setBusy(false);
-                if (!r.ok) setError(t('files.actionFailed', { message: r.error.message }));
-              });
-            }}
-          >
-            {t('files.retry')}
-          </button>
+          <OpenButtons
+            transfer={transfer}
+            busy={busy}
+            onOpen={(reveal) => run(() => openTransfer(transfer.id, reveal))}
+          />
+          {retryable && (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              onClick={() => run(() => transferAction('retry', transfer.id))}
+            >
+              {t('files.retry')}
+            </button>
+          )}
         </div>
       )}
       {error !== null && (

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useText } from '../i18n/text';
 import type { ChatMessage } from '../../../shared/domain';
 import { formatClock } from '../lib/format';
 import { useAppStoreApi } from '../store/context';
@@ -45,7 +45,8 @@ export function undelivered(m: ChatMessage): boolean {
 
 /** The actions on messages, shared by the hover bar, the context menu and the selection bar. */
 export function useMessageActions() {
-  const { t, i18n } = useTranslation();
+  // The window's binding (useText), not useTranslation: every bubble calls this.
+  const { t, language } = useText();
   const store = useAppStoreApi();
   const pick = (ids: readonly string[]) =>
     ids.map((id) => store.getState().messages[id]).filter((m): m is ChatMessage => m !== undefined);
@@ -66,7 +67,7 @@ export function useMessageActions() {
     copy: async (ids: readonly string[]) => {
       const get = store.getState();
       get.openMenu(null);
-      const done = await copyText(clipboardText(pick(ids), nameOf(get), i18n.language));
+      const done = await copyText(clipboardText(pick(ids), nameOf(get), language));
       get.pushToast({
         level: done ? 'info' : 'warning',
         code: 'copy',

@@ -139,19 +139,27 @@ const filterPackets = memoize(
     peerId: string,
     kind: string,
     group: string,
+    transport: string,
   ): readonly PacketLogEntry[] =>
-    peerId === '' && kind === '' && group === ''
+    peerId === '' && kind === '' && group === '' && transport === ''
       ? packets
       : packets.filter(
           (p) =>
             (peerId === '' || p.peerId === peerId) &&
             (kind === '' || p.kind === kind) &&
-            (group === '' || p.fields?.['group'] === group),
+            (group === '' || p.fields?.['group'] === group) &&
+            (transport === '' || p.transport === transport),
         ),
 );
 
 export const selectVisiblePackets = (s: AppState): readonly PacketLogEntry[] =>
-  filterPackets(s.packets, s.packetFilter.peerId, s.packetFilter.kind, s.packetFilter.group);
+  filterPackets(
+    s.packets,
+    s.packetFilter.peerId,
+    s.packetFilter.kind,
+    s.packetFilter.group,
+    s.packetFilter.transport,
+  );
 
 const groupOptions = memoize((groups: AppState['groups']) =>
   Object.values(groups)

@@ -14,6 +14,7 @@ import type {
   PacketLogEntry,
   SearchHit,
   SocketsSnapshot,
+  Transport,
 } from '../../../shared/domain';
 import type {
   CallResults,
@@ -133,6 +134,8 @@ export interface PacketFilter {
   readonly kind: string;
   /** Group id (a group item's or repair packet's `fields.group`), or '' for every packet. */
   readonly group: string;
+  /** `udp`, `tcp` or `relay` (the broker's traffic), or '' for every transport. */
+  readonly transport: Transport | '';
 }
 
 export interface InspectorSlice {
@@ -384,6 +387,15 @@ export interface TransfersSlice {
   ) => Promise<IpcResult<{ mime: string; base64: string } | null>>;
   /** The files of one transfer (asked for: a folder may hold thousands). */
   transferFiles: (id: string) => Promise<IpcResult<TransferFileInfo[]>>;
+  /**
+   * Opens a finished transfer's file (`file`: its index), or the whole transfer without it, or
+   * shows it in its folder (`reveal`). Main finds the path in the transfer's record.
+   */
+  openTransfer: (
+    id: string,
+    reveal: boolean,
+    file?: number,
+  ) => Promise<IpcResult<{ path: string }>>;
   /** Main's folder dialog: the folder picked, null when cancelled (Settings › download folder). */
   pickFolder: () => Promise<IpcResult<string | null>>;
   /** The transfers view (every transfer, failed ones, retry). */

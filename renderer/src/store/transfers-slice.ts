@@ -138,6 +138,8 @@ export const createTransfersSlice: SliceCreator<TransfersSlice> = (api) => (set,
   },
   transferThumbnail: (id, index) => settle(() => api.filesThumbnail({ id, index })),
   transferFiles: (id) => settle(() => api.filesFiles({ id })),
+  openTransfer: (id, reveal, file) =>
+    settle(() => api.filesOpen(file === undefined ? { id, reveal } : { id, file, reveal })),
   pickFolder: async () => {
     const picked = await settle(() => api.filesPick({ kind: 'folder' }));
     return picked.ok ? { ok: true, value: picked.value.paths[0] ?? null } : picked;

@@ -5,11 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rename, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../../electron/app/backend';
+import { createAppHandlers } from '../../../electron/ipc/app-handlers';
 import type { EventChannel, EventPayloads } from '../../../shared/ipc/contract';
 import { LOOPBACK_BROADCAST, testPorts } from '../../helpers/ports';
 import { waitUntil } from '../../helpers/wait';
@@ -189,5 +190,124 @@ describe('pasted images, thumbnails and auto-accept over the backend', () => {
     expect(
       b.of('transfer').some((t) => t.transfer.id === first.id && t.transfer.state !== 'offered'),
     ).toBe(false);
+  });
+});
+
+describe('open and show in folder (files:open)', () => {
+  /** The desktop handlers over a real backend, with a fake shell that records what it was asked. */
+  function desktop(h: Harness) {
+    const opened: { path: string; reveal: boolean }[] = [];
+    const handlers = createAppHandlers({
+      backend: h.backend.handlers,
+      started: Promise.resolve(),
+      onReady: () => undefined,
+      onSettings: () => undefined,
+      openInBrowser: () => Promise.resolve(),
+      isSafeExternalUrl: () => false,
+      openPath: (path, reveal) => {
+        opened.push({ path, reveal });
+        return Promise.resolve();
+      },
+    });
+    return { open: handlers['files:open'], opened };
+  }
+
+  async function received(a: Harness, b: Harness, paths: string[]) {
+    const offered = await a.backend.handlers['files:send']({ peerId: b.id, paths });
+    await waitUntil(() => hasState(b, offered.id, 'offered'), 10_000, 'b has the offer');
+    const dest = await tempDir('pc-file-open-dest-');
+    await b.backend.handlers['files:accept']({ id: offered.id, dir: dest });
+    await waitUntil(() => hasState(b, offered.id, 'done'), 30_000, 'done');
+    return { id: offered.id, dest };
+  }
+
+  it('opens the received file and shows the sent one, each from its own record', async () => {
+    const [a, b] = await pair();
+    const src = await tempDir('pc-file-open-src-');
+    const source = randomFile(join(src, 'report.pdf'), 5_000);
+    const { id, dest } = await received(a, b, [source]);
+    const bob = desktop(b);
+    const alice = desktop(a);
+
+    await expect(bob.open({ id, reveal: false })).resolves.toEqual({
+      path: join(dest, 'report.pdf'),
+    });
+    await bob.open({ id, file: 0, reveal: true });
+    expect(bob.opened).toEqual([
+      { path: join(dest, 'report.pdf'), reveal: false },
+      { path: join(dest, 'report.pdf'), reveal: true },
+    ]);
+    await alice.open({ id, reveal: true });
+    await alice.open({ id, file: 0, reveal: false });
+    expect(alice.opened).toEqual([
+      { path: source, reveal: true },
+      { path: source, reveal: false },
+    ]);
+  });
+
+  it('opens a received folder as its top folder, and one of its files by index', async () => {
+    const [a, b] = await pair();
+    const src = await tempDir('pc-file-open-src-');
+    randomFile(join(src, 'photos', 'a.jpg'), 1_000);
+    randomFile(join(src, 'photos', 'deep', 'b.jpg'), 1_000);
+    const { id, dest } = await received(a, b, [join(src, 'photos')]);
+    const bob = desktop(b);
+    await bob.open({ id, reveal: false });
+    const files = await b.backend.handlers['files:files']({ id });
+    const deep = files.find((f) => f.path === 'photos/deep/b.jpg');
+    await bob.open({ id, file: deep?.index ?? -1, reveal: true });
+    expect(bob.opened).toEqual([
+      { path: join(dest, 'photos'), reveal: false },
+      { path: join(dest, 'photos', 'deep', 'b.jpg'), reveal: true },
+    ]);
+  });
+
+  it('refuses an unknown transfer, a file it does not have, an offer not yet received and a file that is gone', async () => {
+    const [a, b] = await pair();
+    const src = await tempDir('pc-file-open-src-');
+    const one = await received(a, b, [randomFile(join(src, 'one.txt'), 100)]);
+    const two = await received(a, b, [
+      randomFile(join(src, 'x.txt'), 100),
+      randomFile(join(src, 'y.txt'), 100),
+    ]);
+    const bob = desktop(b);
+    // Another transfer's id is not this one's: file 1 exists in `two`, not in `one`.
+    await bob.open({ id: two.id, file: 1, reveal: false });
+    await expect(bob.open({ id: one.id, file: 1, reveal: false })).rejects.toMatchObject({
+      code: 'invalid-argument',
+      field: 'file',
+      reason: 'unknown-file',
+    });
+    await expect(bob.open({ id: 'f'.repeat(32), reveal: false })).rejects.toMatchObject({
+      code: 'not-found',
+    });
+    // Several files: the whole transfer opens as the folder they were saved into.
+    await bob.open({ id: two.id, reveal: false });
+
+    const waiting = await a.backend.handlers['files:send']({
+      peerId: b.id,
+      paths: [randomFile(join(src, 'later.txt'), 100)],
+    });
+    await waitUntil(() => hasState(b, waiting.id, 'offered'), 10_000, 'b has the offer');
+    await expect(bob.open({ id: waiting.id, reveal: false })).rejects.toMatchObject({
+      code: 'invalid-argument',
+      reason: 'not-kept',
+    });
+
+    await rename(join(one.dest, 'one.txt'), join(one.dest, 'moved.txt'));
+    await expect(bob.open({ id: one.id, reveal: true })).rejects.toMatchObject({
+      code: 'not-found',
+      reason: 'gone',
+      message: 'The file was moved or deleted',
+    });
+    // A link put in its place is not followed.
+    await symlink('/etc/passwd', join(one.dest, 'one.txt'));
+    await expect(bob.open({ id: one.id, file: 0, reveal: false })).rejects.toMatchObject({
+      reason: 'gone',
+    });
+    expect(bob.opened).toEqual([
+      { path: join(two.dest, 'y.txt'), reveal: false },
+      { path: two.dest, reveal: false },
+    ]);
   });
 });

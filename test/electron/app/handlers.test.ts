@@ -162,7 +162,7 @@ describe('call handlers with a real peer', () => {
         5_000,
         text,
       );
-      peer.sendText(me, text);
+      await peer.sendText(me, text);
       await stored;
     }
     for (const e of events) if (e.event === 'message') got.push(e.payload as ChatMessage);

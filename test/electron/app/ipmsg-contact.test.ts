@@ -2,35 +2,9 @@
 // its absence text as the status text, cleaned of control characters and cut to the UI's length.
 import { describe, expect, it } from 'vitest';
 import { ipmsgContact } from '../../../electron/app/ipmsg-bridge';
-import type { IpmsgPeer } from '../../../electron/net/ipmsg/index';
 import { MAX_STATUS_TEXT_LENGTH } from '../../../shared/protocol/constants';
 import { statusTextSchema } from '../../../shared/protocol/packets';
-
-const feiq: IpmsgPeer = {
-  id: 'ipmsg:10.0.0.7',
-  nick: '小王',
-  host: 'PC-WANG',
-  address: '10.0.0.7',
-  port: 2425,
-  path: { kind: 'lan', address: '10.0.0.7', port: 2425 },
-  tcpPort: null,
-  status: 'away',
-  online: true,
-  firstSeen: 1_000,
-  lastSeen: 2_000,
-  protocol: 'ipmsg',
-  badge: 'FeiQ',
-  client: 'feiq',
-  encrypted: false,
-  version: '1_lbt6_0#128#0011AABBCCDD#0#0#0#4001#9',
-  user: 'wang',
-  group: '财务部',
-  encoding: 'gb18030',
-  encodingLearned: true,
-  utf8Capable: false,
-  fileAttach: true,
-  absence: '开会',
-};
+import { feiqPeer as feiq } from '../../helpers/ipmsg-peer';
 
 describe('ipmsgContact', () => {
   it('is a plaintext peer with its protocol, badge, encoding, status and absence text', () => {

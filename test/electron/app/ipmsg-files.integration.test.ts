@@ -14,6 +14,7 @@ import {
   valueOf,
   type BridgeBackend,
 } from '../../helpers/ipmsg-backend';
+import { makePng } from '../../helpers/png';
 import { testPorts } from '../../helpers/ports';
 import { waitForEvent, waitUntil } from '../../helpers/wait';
 import {
@@ -123,6 +124,19 @@ describe('IPMsg files through files:* and transfer events', () => {
       'done',
       'done',
     ]);
+    // Open finds each side's item in the transfer's record: the received folder, the sent file.
+    expect(await app.call('files:open', { id, reveal: false })).toEqual({
+      ok: true,
+      value: { path: path.join(dest, '资料') },
+    });
+    expect(await app.call('files:open', { id: sent.id, file: 0, reveal: true })).toEqual({
+      ok: true,
+      value: { path: file },
+    });
+    expect(await app.call('files:open', { id, file: 1, reveal: false })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument', field: 'file', reason: 'unknown-file' },
+    });
     // Calls that do not fit the transfer's state say so.
     expect(await app.call('files:accept', { id, dir: dest })).toMatchObject({
       ok: false,
@@ -168,6 +182,48 @@ describe('IPMsg files through files:* and transfer events', () => {
       ok: false,
       error: { code: 'invalid-argument' },
     });
+  });
+
+  it('gives a received picture’s thumbnail and lists the names made safe or changed by a clash', async () => {
+    const { app, peer, appId } = await pair();
+    const work = profileDir();
+    const png = makePng(8, 6, (x, y) => [x * 30, y * 40, 90]);
+    const picture = path.join(work, 'whiteboard.png');
+    writeFileSync(picture, png);
+    const dest = path.join(work, 'app-inbox');
+    mkdirSync(dest);
+    const receive = async (paths: string[]): Promise<string> => {
+      const before = app.of('transfer').length;
+      await peer.node.offerFiles(appId, paths);
+      await waitUntil(() => app.of('transfer').length > before, 5_000, 'the offer');
+      const id = app.of('transfer').at(-1)?.transfer.id ?? '';
+      valueOf(await app.call('files:accept', { id, dir: dest }));
+      await transferState(app, id, 'done')();
+      return id;
+    };
+    const first = await receive([picture]);
+    expect(valueOf(await app.call('files:files', { id: first }))).toEqual([
+      { index: 0, path: 'whiteboard.png', size: png.length, bytesDone: png.length, state: 'done' },
+    ]);
+    const thumb = valueOf<{ mime: string; base64: string } | null>(
+      await app.call('files:thumbnail', { id: first, index: 0 }),
+    );
+    expect(thumb?.mime).toBe('image/png');
+    expect(Buffer.from(thumb?.base64 ?? '', 'base64')).toEqual(png);
+
+    // The same name again clashes (" (1)"); a name Windows reserves is made safe ("_con.txt").
+    const reserved = path.join(work, 'con.txt');
+    writeFileSync(reserved, 'x');
+    const second = await receive([picture, reserved]);
+    expect(
+      valueOf<{ path: string; savedAs?: string }[]>(
+        await app.call('files:files', { id: second }),
+      ).map((f) => [f.path, f.savedAs]),
+    ).toEqual([
+      ['whiteboard.png', 'whiteboard (1).png'],
+      ['con.txt', '_con.txt'],
+    ]);
+    expect(readFileSync(path.join(dest, 'whiteboard (1).png'))).toEqual(png);
   });
 
   it('acceptFilesDir (--accept-files) accepts every offer by itself', async () => {

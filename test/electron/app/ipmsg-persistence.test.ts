@@ -3,11 +3,11 @@
 // `ipmsg`, its own outbox (which the PacketChat node's leaves out), and read receipts.
 import { describe, expect, it } from 'vitest';
 import { ipmsgStorePersistence } from '../../../electron/app/ipmsg-persistence';
-import type { IpmsgPeer } from '../../../electron/net/ipmsg/index';
 import { openStore } from '../../../electron/store/open-store';
 import type { Store } from '../../../electron/store/store';
 import type { ChatMessage } from '../../../shared/domain';
 import { useTempDirs } from '../../helpers/temp-dir';
+import { feiqPeer as feiq } from '../../helpers/ipmsg-peer';
 
 const tempDir = useTempDirs();
 
@@ -19,32 +19,6 @@ function withStore(run: (store: Store) => void): void {
     store.close();
   }
 }
-
-const feiq: IpmsgPeer = {
-  id: 'ipmsg:10.0.0.7',
-  nick: '小王',
-  host: 'PC-WANG',
-  address: '10.0.0.7',
-  port: 2425,
-  path: { kind: 'lan', address: '10.0.0.7', port: 2425 },
-  tcpPort: null,
-  status: 'away',
-  online: true,
-  firstSeen: 1_000,
-  lastSeen: 2_000,
-  protocol: 'ipmsg',
-  badge: 'FeiQ',
-  client: 'feiq',
-  encrypted: false,
-  version: '1_lbt6_0#128#0011AABBCCDD#0#0#0#4001#9',
-  user: 'wang',
-  group: '财务部',
-  encoding: 'gb18030',
-  encodingLearned: true,
-  utf8Capable: false,
-  fileAttach: true,
-  absence: '开会',
-};
 
 function message(id: string, direction: 'in' | 'out', state: ChatMessage['state']): ChatMessage {
   return {

@@ -357,6 +357,61 @@ describe('the terminal chat, files', () => {
     );
   });
 
+  it('/decline, /cancel, /pause and /resume take the id /transfers shows', async () => {
+    const calls: [string, unknown][] = [];
+    const sending = transfer({ id: 'ab99'.padEnd(32, '1'), direction: 'send', state: 'active' });
+    const ipmsg = transfer({ id: 'ipmsg:192.168.1.60#42', peerId: 'ipmsg:192.168.1.60' });
+    const step =
+      (name: string, state: TransferInfo['state']) =>
+      (args: { id: string }): TransferInfo => {
+        calls.push([name, args]);
+        return transfer({ id: args.id, state, updatedAt: 11 });
+      };
+    const chat = startChat({
+      'files:list': () => [base, sending, ipmsg],
+      'files:decline': step('decline', 'declined'),
+      'files:cancel': step('cancel', 'cancelled'),
+      'files:pause': step('pause', 'paused'),
+      'files:resume': step('resume', 'active'),
+    });
+    await chat.type('/decline ab12cd34');
+    await chat.type('/pause AB99');
+    await chat.type('/resume ab991111');
+    expect(chat.printed.at(-1)).toBe('▶ resumed: 照片 📷, notes.txt');
+    await chat.type('/cancel ipmsg:192.168.1.60#42');
+    expect(calls).toEqual([
+      ['decline', { id: base.id }],
+      ['pause', { id: sending.id }],
+      ['resume', { id: sending.id }],
+      ['cancel', { id: ipmsg.id }],
+    ]);
+    // Wrong ids, two at once, none: each says what to type instead; nothing is called.
+    await chat.type('/pause ab');
+    expect(chat.printed.at(-1)).toBe('! "ab" starts several ids; type more of it');
+    await chat.type('/cancel 9999');
+    expect(chat.printed.at(-1)).toBe('! no transfer "9999"; /transfers lists them');
+    await chat.type('/resume');
+    expect(chat.printed.at(-1)).toBe("! /resume ID: the transfer's id, as /transfers shows it");
+    await chat.type('/decline ab12 ab99');
+    expect(chat.printed.at(-1)).toBe("! /decline ID: the transfer's id, as /transfers shows it");
+    expect(calls).toHaveLength(4);
+  });
+
+  it('says why a step does not fit the transfer, and /help lists the steps', async () => {
+    const chat = startChat({
+      'files:list': () => [transfer({ state: 'done' })],
+      'files:pause': () => {
+        throw new IpcFailure('invalid-argument', 'transfer is done', 'id', 'wrong-state');
+      },
+    });
+    await chat.type('/pause ab12cd34');
+    expect(chat.printed.at(-1)).toBe('! transfer is done');
+    await chat.type('/help');
+    const help = chat.printed.at(-1) ?? '';
+    for (const command of ['/decline ID', '/cancel ID', '/pause ID', '/resume ID'])
+      expect(help).toContain(command);
+  });
+
   it('/accept with nothing waiting says so', async () => {
     const chat = startChat({ 'files:list': () => [transfer({ state: 'done' })] });
     await chat.type('/accept');

@@ -98,6 +98,61 @@ describe('createAppHandlers', () => {
     expect(options.openInBrowser).toHaveBeenCalledOnce();
   });
 
+  describe('opening a transfer’s file (files:open)', () => {
+    const found = '/home/me/Downloads/report (1).pdf';
+    function withShell(openPath?: AppHandlerOptions['openPath']) {
+      const { options } = setUp(Promise.resolve());
+      const backend = {
+        ...options.backend,
+        'files:open': vi.fn(() => Promise.resolve({ path: found })),
+      } as unknown as CallHandlers;
+      const handlers = createAppHandlers({
+        ...options,
+        backend,
+        ...(openPath === undefined ? {} : { openPath }),
+      });
+      return { handlers, backend };
+    }
+
+    it('opens, or shows in its folder, exactly the path the backend found', async () => {
+      const openPath = vi.fn(() => Promise.resolve());
+      const { handlers, backend } = withShell(openPath);
+      await expect(handlers['files:open']({ id: 't1', reveal: false })).resolves.toEqual({
+        path: found,
+      });
+      await handlers['files:open']({ id: 't1', file: 3, reveal: true });
+      expect(backend['files:open']).toHaveBeenLastCalledWith({ id: 't1', file: 3, reveal: true });
+      expect(openPath.mock.calls).toEqual([
+        [found, false],
+        [found, true],
+      ]);
+    });
+
+    it('calls no shell when the backend refuses', async () => {
+      const openPath = vi.fn(() => Promise.resolve());
+      const { handlers, backend } = withShell(openPath);
+      vi.mocked(backend['files:open']).mockImplementation(() => {
+        throw new IpcFailure('not-found', 'The file was moved or deleted', undefined, 'gone');
+      });
+      await expect(handlers['files:open']({ id: 't1', reveal: false })).rejects.toMatchObject({
+        reason: 'gone',
+      });
+      expect(openPath).not.toHaveBeenCalled();
+    });
+
+    it('says why when the system cannot open it, and that there is no desktop without a shell', async () => {
+      const { handlers } = withShell(() => Promise.reject(new Error('No application')));
+      await expect(handlers['files:open']({ id: 't1', reveal: false })).rejects.toMatchObject({
+        code: 'unavailable',
+        reason: 'open-failed',
+        message: expect.stringContaining('No application') as string,
+      });
+      await expect(
+        withShell().handlers['files:open']({ id: 't1', reveal: false }),
+      ).rejects.toMatchObject({ code: 'unavailable' });
+    });
+  });
+
   it('lets the renderer send and save only what the user picked in main’s dialog', async () => {
     const { options } = setUp(Promise.resolve());
     const picks: string[][] = [['/home/me/a.txt'], ['/home/me/Downloads']];

@@ -152,6 +152,9 @@ describe('dispatchCall', () => {
     ['files:drop', { peerId: 'p1', files: [{}] }, 'paths'],
     ['files:sendImage', { peerId: 'p1', data: 'not base64!' }, 'data'],
     ['files:thumbnail', { id: 'x', index: -1 }, 'index'],
+    ['files:open', { id: 'x', reveal: 'yes' }, 'reveal'],
+    ['files:open', { id: 'x', file: 1.5, reveal: false }, 'file'],
+    ['files:open', { id: '', reveal: true }, 'id'],
     ['settings:set', { downloadDir: 'Downloads' }, 'downloadDir'],
   ])('answers invalid-argument for %s %j naming the field', async (channel, args, field) => {
     const ctx = context();
@@ -175,6 +178,7 @@ describe('dispatchCall', () => {
       ['files:drop', { peerId: 'p1', paths: ['/home/me/a.txt'] }],
       ['files:sendImage', { peerId: 'p1', data: 'iVBORw0KGgo=' }],
       ['files:thumbnail', { id: 'x', index: 0 }],
+      ['files:open', { id: 'x', reveal: false }],
     ] as const) {
       const event = { sender: other, senderFrame: other.mainFrame };
       const result = await dispatchCall(channel, args, event, ctx);

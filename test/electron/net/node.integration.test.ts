@@ -72,7 +72,7 @@ describe('nodes on loopback', () => {
 
     const text = '你好，世界 👋🏽 — héllo';
     const atB = waitForEvent<ChatMessage>(b, 'message', (m) => m.text === text);
-    const sent = a.sendText(b.id, text);
+    const sent = await a.sendText(b.id, text);
     const [message, ack] = await Promise.all([atB, delivered(a, sent.id)]);
     expect(message).toMatchObject({
       peerId: a.id,
@@ -83,7 +83,7 @@ describe('nodes on loopback', () => {
     expect(ack.transport).toBe('udp');
 
     const reply = waitForEvent<ChatMessage>(a, 'message', (m) => m.peerId === c.id);
-    const back = c.sendText(`127.0.0.1:${a.info().clientPort}`, '收到 ✅');
+    const back = await c.sendText(`127.0.0.1:${a.info().clientPort}`, '收到 ✅');
     expect((await reply).text).toBe('收到 ✅');
     await delivered(c, back.id);
   });
@@ -108,7 +108,7 @@ describe('nodes on loopback', () => {
       node.packets().filter((p) => p.direction === 'out' && p.sealed?.type === 'handshake-init');
     expect(inits(a)).toHaveLength(1);
     expect(inits(b)).toHaveLength(0);
-    const sent = b.sendText(a.id, 'one session');
+    const sent = await b.sendText(a.id, 'one session');
     await delivered(b, sent.id);
   });
 
@@ -120,7 +120,10 @@ describe('nodes on loopback', () => {
     const acked = new Set<string>();
     b.on('message', (m) => got.push(m.text));
     a.on('message-state', (u) => u.state === 'delivered' && acked.add(u.id));
-    const ids = Array.from({ length: 200 }, (_, i) => a.sendText(b.id, `m${i}`).id);
+    const sent = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => a.sendText(b.id, `m${i}`)),
+    );
+    const ids = sent.map((m) => m.id);
     await waitUntil(() => ids.every((id) => acked.has(id)), 10_000, 'every message acked');
     expect(got).toEqual(Array.from({ length: 200 }, (_, i) => `m${i}`));
   });
@@ -286,7 +289,7 @@ describe('nodes on loopback', () => {
     expect(b.info().counters.plainReceived).toBe(2); // the JSON array is text a person could send
     expect(warnings.some((w) => w.code === 'junk' && w.remote?.address === '127.0.0.1')).toBe(true);
     const got = waitForEvent<ChatMessage>(b, 'message', (m) => m.text === 'still here?');
-    const sent = a.sendText(b.id, 'still here?');
+    const sent = await a.sendText(b.id, 'still here?');
     await Promise.all([got, delivered(a, sent.id)]);
   });
 
@@ -300,7 +303,7 @@ describe('nodes on loopback', () => {
     const flooder = await rawSocket();
     for (let i = 0; i < 1_000; i += 1) flooder.send('spam', b.info().clientPort, '127.0.0.1');
     await waitUntil(() => b.info().counters.rateLimited > 0, 3_000, 'rate limiting');
-    const sent = a.sendText(b.id, 'real message');
+    const sent = await a.sendText(b.id, 'real message');
     await delivered(a, sent.id);
   });
 
@@ -320,7 +323,10 @@ describe('nodes on loopback', () => {
       await waitUntil(() => b.info().counters.rateLimited > 100, 3_000, 'rate limiting');
       const acked = new Set<string>();
       a.on('message-state', (u) => u.state === 'delivered' && acked.add(u.id));
-      const ids = Array.from({ length: 20 }, (_, i) => a.sendText(b.id, `through ${i}`).id);
+      const sent = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => a.sendText(b.id, `through ${i}`)),
+      );
+      const ids = sent.map((m) => m.id);
       await waitUntil(() => ids.every((id) => acked.has(id)), 5_000, 'every message acked');
       expect(a.info().counters.retransmitted).toBe(0);
     } finally {
@@ -346,7 +352,7 @@ describe('nodes on loopback', () => {
       tcp.listen(port, '0.0.0.0', resolve);
     });
     await new Promise((resolve) => tcp.close(resolve));
-    expect(() => node.sendText('x', 'y')).toThrow(/closed/);
+    await expect(node.sendText('x', 'y')).rejects.toThrow(/closed/);
   });
 
   it('rejects start when the client port range is exhausted, leaving nothing bound', async () => {

@@ -63,7 +63,7 @@ describe('plain datagrams (chatting with nc -u)', () => {
       });
       expect(stranger.via).toBe(which);
 
-      const sent = node.sendText(message.peerId, 'hello, netcat 👋');
+      const sent = await node.sendText(message.peerId, 'hello, netcat 👋');
       await waitForEvent<MessageStateChange>(
         node,
         'message-state',
@@ -115,7 +115,7 @@ describe('plain datagrams (chatting with nc -u)', () => {
         3_000,
         'nc -l to bind',
       );
-      const sent = node.sendText(`127.0.0.1:${listenPort}`, 'ping');
+      const sent = await node.sendText(`127.0.0.1:${listenPort}`, 'ping');
       expect(sent.peerId).toBe(`stranger:127.0.0.1:${listenPort}`);
       await waitUntil(() => out.includes('ping'), 3_000, 'nc -l to print');
     },
@@ -132,7 +132,7 @@ describe('packet log and counters', () => {
       5_000,
       'discovery',
     );
-    const sent = a.sendText(b.id, 'logged');
+    const sent = await a.sendText(b.id, 'logged');
     await waitForEvent<MessageStateChange>(
       a,
       'message-state',

@@ -44,6 +44,35 @@ describe('ReliableSender', () => {
     expect(send(PEER, 'two').seq).toBe(2);
   });
 
+  it('keeps reserved numbers (a group commit in flight) below the floor, and frees them on failure', () => {
+    const { sender, sent, send } = harness();
+    const m1 = send(PEER, 'one');
+    sender.acknowledge({ kind: 'ack', from: PEER, id: m1.id, epoch: m1.epoch, seq: 1 });
+    // Two texts wait for their transaction: the next prepared one numbers after them.
+    const r2 = sender.prepare(PEER, 'two', 0);
+    sender.reserve(r2);
+    const r3 = sender.prepare(PEER, 'three', 0);
+    sender.reserve(r3);
+    expect([r2.seq, r3.seq]).toEqual([2, 3]);
+    expect(sender.floor(PEER)).toBe(2);
+    // Committed: they go out in order, the floor at the first of them.
+    sender.start(r2);
+    sender.start(r3);
+    expect(sent.slice(-2)).toEqual([
+      { seq: 2, floor: 2, at: 0 },
+      { seq: 3, floor: 2, at: 0 },
+    ]);
+    // A batch that failed: its numbers are free again, as if it was never prepared.
+    const r4 = sender.prepare(PEER, 'four', 0);
+    sender.reserve(r4);
+    const r5 = sender.prepare(PEER, 'five', 0);
+    sender.reserve(r5);
+    sender.unreserve([r4, r5]);
+    expect(sender.prepare(PEER, 'six', 0).seq).toBe(4);
+    expect(sender.floor(PEER)).toBe(2);
+    expect(sent).toHaveLength(3);
+  });
+
   it('numbers messages per peer and reports delivered with the RTT', () => {
     const { sender, sent, updates, send } = harness();
     const m1 = send(PEER, 'one');

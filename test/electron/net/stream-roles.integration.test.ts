@@ -71,11 +71,11 @@ describe('texts, group items and control messages in one stream', () => {
     const group = alice.node.createGroup('pair', [bob.node.id]);
     const conversation = `group:${group.id}`;
     // Back to back, in alice's stream to bob: a text, a group message, a file offer, a text.
-    const first = alice.node.sendText(bob.node.id, 'before');
-    const post = alice.node.sendText(conversation, 'in the group');
+    const first = await alice.node.sendText(bob.node.id, 'before');
+    const post = await alice.node.sendText(conversation, 'in the group');
     const offered = await alice.files.engine.sendFiles(bob.node.id, [src]);
     if (!offered.ok) throw new Error(offered.message);
-    const last = alice.node.sendText(bob.node.id, 'after');
+    const last = await alice.node.sendText(bob.node.id, 'after');
     await joined;
 
     await waitUntil(

@@ -75,7 +75,9 @@ describe.skipIf(!isRoot)('a full disk at the receiver (needs root for a tmpfs)',
       { length: MESSAGES },
       (_, i) => `${String(i).padStart(4, '0')} ${'x'.repeat(TEXT_CHARS)}`,
     );
-    const ids = texts.map((text) => sender.sendText(receiver.id, text).id);
+    const ids = (await Promise.all(texts.map((text) => sender.sendText(receiver.id, text)))).map(
+      (m) => m.id,
+    );
     await waitUntil(() => health.length > 0, 20_000, 'the receiver to run out of space');
     expect(health[0]).toMatchObject({ ok: false, diskFull: true });
     expect(health[0]?.message).toMatch(/disk is full/);

@@ -66,7 +66,7 @@ describe('TCP fallback', () => {
     relay.filter = (direction, bytes) => !(direction === 'forward' && kindOf(bytes) === 'record');
     const received: ChatMessage[] = [];
     b.on('message', (m) => received.push(m));
-    const sent = a.sendText(b.id, 'through the firewall');
+    const sent = await a.sendText(b.id, 'through the firewall');
     expect(sent.transport).toBe('udp');
     const done = await statusOf(a, sent.id, 'delivered');
     expect(done.transport).toBe('tcp');
@@ -96,7 +96,7 @@ describe('TCP fallback', () => {
     await b.close();
     await waitUntil(() => !online(a, bId), 2_000, 'B offline');
     const datagramsBefore = a.info().counters.datagramsSent;
-    const sent = a.sendText(bId, 'are you there?');
+    const sent = await a.sendText(bId, 'are you there?');
     // B is known offline: the message waits at once instead of using its retries.
     expect(sent.state).toBe('pending');
     expect(a.info().counters.datagramsSent).toBe(datagramsBefore);
@@ -113,7 +113,7 @@ describe('TCP fallback', () => {
     await waitUntil(() => online(a, b.id) && online(b, a.id), 5_000, 'discovery');
     const text = '长'.repeat(2_000);
     const got = waitForEvent<ChatMessage>(b, 'message', (m) => m.text === text);
-    const sent = a.sendText(b.id, text);
+    const sent = await a.sendText(b.id, text);
     expect(sent.transport).toBe('tcp');
     expect((await got).transport).toBe('tcp');
     expect((await statusOf(a, sent.id, 'delivered')).transport).toBe('tcp');
@@ -144,7 +144,7 @@ describe('64 KiB messages', () => {
       const text = text64k(seed);
       expect(Buffer.byteLength(text)).toBe(65_536);
       const got = waitForEvent<ChatMessage>(to, 'message', (m) => m.peerId === from.id);
-      const sent = from.sendText(to.id, text);
+      const sent = await from.sendText(to.id, text);
       const message = await got;
       expect(message.text).toBe(text);
       expect(message.transport).toBe(transport);
@@ -160,7 +160,7 @@ describe('64 KiB messages', () => {
     const ports = testPorts();
     const [a, b] = await Promise.all([start(ports), start(ports)]);
     await waitUntil(() => online(a, b.id) && online(b, a.id), 5_000, 'discovery');
-    expect(() => a.sendText(b.id, 'x'.repeat(65_537))).toThrow(/65537 bytes, limit 65536/);
+    await expect(a.sendText(b.id, 'x'.repeat(65_537))).rejects.toThrow(/65537 bytes, limit 65536/);
   });
 
   it('reassembles fragments through loss, duplication and reordering', async () => {
@@ -192,7 +192,7 @@ describe('64 KiB messages', () => {
     };
     const text = text64k('lossy');
     const got = waitForEvent<ChatMessage>(b, 'message', (m) => m.peerId === a.id, 15_000);
-    const sent = a.sendText(b.id, text);
+    const sent = await a.sendText(b.id, text);
     try {
       expect((await got).text).toBe(text);
       await statusOf(a, sent.id, 'delivered', 15_000);
@@ -204,7 +204,7 @@ describe('64 KiB messages', () => {
     expect(counts.reordered).toBeGreaterThan(2);
     const messages: ChatMessage[] = [];
     b.on('message', (m) => messages.push(m));
-    const again = a.sendText(b.id, 'after the long one');
+    const again = await a.sendText(b.id, 'after the long one');
     await statusOf(a, again.id, 'delivered', 10_000);
     expect(messages.map((m) => m.text)).toEqual(['after the long one']); // the long one only once
   });
@@ -245,7 +245,7 @@ describe('hostile TCP input', () => {
     // Still works.
     const a = await start(ports);
     await waitUntil(() => online(a, b.id) && online(b, a.id), 5_000, 'discovery');
-    const sent = a.sendText(b.id, 'x'.repeat(3_000));
+    const sent = await a.sendText(b.id, 'x'.repeat(3_000));
     expect((await statusOf(a, sent.id, 'delivered')).transport).toBe('tcp');
   });
 });
@@ -259,9 +259,9 @@ describe('replies', () => {
     const received: ChatMessage[] = [];
     b.on('message', (m) => received.push(m));
     const reply = { id: 'original-1', excerpt: 'Lunch at noon?' };
-    const short = a.sendText(b.id, 'Yes, noon works.', reply);
+    const short = await a.sendText(b.id, 'Yes, noon works.', reply);
     expect(short.reply).toEqual(reply);
-    const long = a.sendText(b.id, `${'a long answer '.repeat(200)}end`, reply);
+    const long = await a.sendText(b.id, `${'a long answer '.repeat(200)}end`, reply);
     await statusOf(a, short.id, 'delivered');
     await statusOf(a, long.id, 'delivered');
     expect(a.info().counters.fragmentsSent).toBeGreaterThan(1);
@@ -278,7 +278,7 @@ describe('a peer that stops answering', () => {
     });
     relay.filter = () => false; // B is gone without a bye, as after a crash or a pulled cable
     const sentAt = Date.now();
-    const sent = a.sendText(b.id, 'hello?');
+    const sent = await a.sendText(b.id, 'hello?');
     const pending = statusOf(a, sent.id, 'pending');
     const silent = await waitForEvent<PeerChange>(
       a,

@@ -42,7 +42,7 @@ async function harness(
   const sender: Socket = createSocket('udp4');
   closers.push(() => new Promise<void>((resolve) => sender.close(() => resolve())));
   const send = (bytes: Uint8Array | string) => sender.send(bytes, client.port, '127.0.0.1');
-  return { wire, counters, inbound, warnings, send };
+  return { wire, counters, inbound, warnings, send, port: client.port };
 }
 
 const FROM = 'ab'.repeat(16);
@@ -70,6 +70,21 @@ describe('Wire', () => {
     );
     expect(h.counters.datagramsReceived).toBe(5);
     expect(h.inbound).toHaveLength(5);
+  });
+
+  it('counts and logs what it sent, and turns a failed send into a counter and a warning', async () => {
+    const h = await harness();
+    const to = { address: '127.0.0.1', port: h.port };
+    h.wire.sendUdp(Buffer.from('hello'), to, { kind: 'plain' });
+    // Larger than any UDP datagram: the kernel refuses it (EMSGSIZE).
+    h.wire.sendUdp(Buffer.alloc(70_000), to, { kind: 'plain' });
+    await waitUntil(() => h.counters.sendErrors === 1, 3_000, 'the failed send');
+    expect(await h.wire.sendUdpAsync(Buffer.alloc(70_000), to, {}, 'client', true)).toBe(false);
+    expect(await h.wire.sendUdpAsync(Buffer.from('again'), to, {}, 'client', true)).toBe(true);
+    expect(h.counters).toMatchObject({ datagramsSent: 2, sendErrors: 2 });
+    // The quiet send counted its failure without a warning.
+    expect(h.warnings.map((w) => w.code)).toEqual(['send-failed']);
+    await waitUntil(() => h.counters.datagramsReceived === 2, 3_000, 'both datagrams back');
   });
 
   it('turns an exception from a handler into a warning instead of a crash', async () => {

@@ -188,6 +188,38 @@ describe('a received transfer’s card', () => {
     ).toEqual([{ id: ID, index: 0 }]);
   });
 
+  it('opens the image when its thumbnail is clicked or pressed with the keyboard', async () => {
+    const data = sampleData(NOW);
+    data.messages.push(card());
+    const opened: unknown[] = [];
+    const app = renderApp({
+      data,
+      handlers: {
+        'files:list': () => [transfer({ state: 'done', dir: '/home/me/Downloads' })],
+        'files:thumbnail': () => ({
+          mime: 'image/png',
+          base64: Buffer.from(PNG).toString('base64'),
+        }),
+        'files:files': () => [],
+        'files:open': (args) => {
+          opened.push(args);
+          return { path: '/home/me/Downloads/photo.png' };
+        },
+      },
+    });
+    await openAlice(app);
+    const img = await screen.findByRole('img', { name: 'Picture photo.png' });
+    const button = img.closest('button');
+    expect(button?.getAttribute('title')).toBe('Open: photo.png');
+    await app.user.click(img);
+    button?.focus();
+    await app.user.keyboard('{Enter}');
+    expect(opened).toEqual([
+      { id: ID, file: 0, reveal: false },
+      { id: ID, file: 0, reveal: false },
+    ]);
+  });
+
   it('shows no thumbnail when main has none (not an image), and none before done', async () => {
     const data = sampleData(NOW);
     data.messages.push(card());
@@ -311,6 +343,7 @@ describe('the transfers view', () => {
       handlers: {
         'files:list': () => [sent, failedFolder],
         'files:files': () => [],
+        'files:open': () => ({ path: '/home/me/notes.txt' }),
         'files:retry': ({ id }) => {
           retried.push(id);
           const { reason: _reason, ...rest } = failedFolder;
@@ -333,6 +366,13 @@ describe('the transfers view', () => {
         .getAllByRole('listitem')
         .map((r) => r.getAttribute('aria-label')),
     ).toEqual(['photos']);
+    await app.user.click(within(dialog).getByRole('radio', { name: 'All' }));
+    // The sent, done transfer can be shown in its folder; the failed one has nothing to open.
+    await app.user.click(within(dialog).getByRole('button', { name: 'Show in folder: notes.txt' }));
+    expect(app.fake.calls.filter((c) => c.channel === 'files:open').map((c) => c.args)).toEqual([
+      { id: sent.id, reveal: true },
+    ]);
+    expect(within(dialog).queryByRole('button', { name: /photos/ })).toBeNull();
     await app.user.click(within(dialog).getByRole('button', { name: 'Retry failed files' }));
     expect(retried).toEqual([failedFolder.id]);
     await within(dialog).findByText('Transferring');

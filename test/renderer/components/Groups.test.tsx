@@ -198,7 +198,9 @@ describe('groups', () => {
     await user.click(within(mine).getByRole('button', { name: 'Who has it, member by member' }));
     expect(await within(mine).findByText(/waiting until back/)).toBeTruthy();
     expect(within(mine).getByText(/has it/)).toBeTruthy();
-    // No reply in groups: the protocol carries none.
+    // No reply in groups: the protocol carries none (the hover bar is there, without Reply).
+    await user.hover(mine);
+    expect(within(mine).getByTitle('Copy')).toBeTruthy();
     expect(within(mine).queryByTitle('Reply')).toBeNull();
   });
 

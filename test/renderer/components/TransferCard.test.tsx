@@ -157,6 +157,74 @@ describe('a file offer in the conversation', () => {
   });
 });
 
+describe('open and show in folder', () => {
+  async function openDone(patch: Partial<TransferInfo>, gone = false) {
+    const data = sampleData(NOW);
+    data.messages.push(offer());
+    const opened: unknown[] = [];
+    const app = renderApp({
+      data,
+      handlers: {
+        'files:list': () => [transfer({ state: 'done', dir: '/home/me/Downloads', ...patch })],
+        'files:files': () => [],
+        'files:open': (args) => {
+          if (gone)
+            throw new IpcFailure('not-found', 'The file was moved or deleted', undefined, 'gone');
+          opened.push(args);
+          return { path: '/home/me/Downloads/report.pdf' };
+        },
+      },
+    });
+    await app.user.click(await screen.findByRole('option', { name: /^Alice/ }));
+    const card = await screen.findByRole('group', { name: /^Files:/ });
+    await within(card).findByText(/^Done/);
+    return { ...app, card, opened };
+  }
+
+  it('opens a received file, or shows it in its folder, by the transfer’s id only', async () => {
+    const { card, user, opened } = await openDone({});
+    const name = '<img src=x onerror=alert(1)>.pdf';
+    const open = within(card).getByRole('button', { name: `Open: ${name}` });
+    expect(open.textContent).toBe('Open');
+    await user.click(open);
+    await user.click(within(card).getByRole('button', { name: `Show in folder: ${name}` }));
+    expect(opened).toEqual([
+      { id: ID, reveal: false },
+      { id: ID, reveal: true },
+    ]);
+  });
+
+  it('says Open folder for a folder, and only Show in folder for a sent transfer', async () => {
+    const folder = await openDone({ files: 12, names: ['photos'] });
+    expect(
+      within(folder.card).getByRole('button', { name: 'Open folder: photos' }).textContent,
+    ).toBe('Open folder');
+    folder.unmount();
+    const sent = await openDone({ direction: 'send' });
+    expect(within(sent.card).queryByRole('button', { name: /^Open/ })).toBeNull();
+    expect(within(sent.card).getByRole('button', { name: /^Show in folder/ })).toBeTruthy();
+  });
+
+  it('has no open buttons before the transfer is done', async () => {
+    const { card, fake } = await openWithOffer();
+    expect(within(card).queryByRole('button', { name: /^(Open|Show in folder)/ })).toBeNull();
+    act(() =>
+      fake.emit('transfer', {
+        transfer: transfer({ state: 'active', bytesDone: 10, updatedAt: NOW + 2 }),
+      }),
+    );
+    expect(within(card).queryByRole('button', { name: /^(Open|Show in folder)/ })).toBeNull();
+  });
+
+  it('says so when the file was moved or deleted', async () => {
+    const { card, user } = await openDone({}, true);
+    await user.click(within(card).getByRole('button', { name: /^Open/ }));
+    expect((await within(card).findByRole('alert')).textContent).toBe(
+      'The file was moved or deleted',
+    );
+  });
+});
+
 describe('sending files from the composer', () => {
   it('picks files in main and offers them; a refusal is said in the composer', async () => {
     const sent: { peerId: string; paths: string[] }[] = [];

@@ -85,7 +85,7 @@ describe('forged group items', () => {
     const legit = [ben, cai].map((n) =>
       waitForEvent<ChatMessage>(n, 'message', (m) => m.text === 'legit'),
     );
-    ann.sendText(conversation, 'legit');
+    await ann.sendText(conversation, 'legit');
     await Promise.all(legit);
 
     const shown: ChatMessage[] = [];
@@ -208,7 +208,7 @@ describe('forged group items', () => {
       ),
     );
     for (const from of [xan, ben])
-      for (const to of [ann, cai]) from.sendText(to.id, `after ${from.info().nick}`);
+      for (const to of [ann, cai]) await from.sendText(to.id, `after ${from.info().nick}`);
     await Promise.all(markers);
     // A non-member asks for the group's messages: nothing is sent to it.
     const sentToXan: string[] = [];
@@ -223,7 +223,7 @@ describe('forged group items', () => {
       { kind: 'group-want', from: xan.id, group: group.id, ranges: [[ann.id, 1, 10]] },
     );
     const probe = waitForEvent<ChatMessage>(ann, 'message', (m) => m.text === 'probe');
-    xan.sendText(ann.id, 'probe');
+    await xan.sendText(ann.id, 'probe');
     await probe;
 
     expect(shown.map((m) => m.text)).toEqual([]);

@@ -55,7 +55,7 @@ describe('repair', () => {
     const texts = Array.from({ length: 30 }, (_, k) => `in the partition ${String(k)}`);
     const atKeeper: string[] = [];
     keeper.on('message', (m) => atKeeper.push(m.text));
-    for (const text of texts) writer.sendText(`group:${group.id}`, text);
+    for (const text of texts) await writer.sendText(`group:${group.id}`, text);
     await waitUntil(() => atKeeper.length === texts.length, 10_000, 'the keeper to have them');
     await writer.close(); // the writer is gone; its link to `missed` never healed
     const got: ChatMessage[] = [];

@@ -64,7 +64,7 @@ describe('groups on loopback', () => {
       'message-state',
       (s) => s.peerId === `group:${group.id}` && s.state === 'delivered',
     );
-    const sent = a.sendText(`group:${group.id}`, 'hello group');
+    const sent = await a.sendText(`group:${group.id}`, 'hello group');
     expect(sent).toMatchObject({ peerId: `group:${group.id}`, direction: 'out' });
     const [mb] = await Promise.all([atB, atC]);
     expect(mb).toMatchObject({
@@ -75,7 +75,7 @@ describe('groups on loopback', () => {
 
     // b answers; its message depends on a's.
     const reply = waitForEvent<ChatMessage>(a, 'message', (m) => m.text === 'hi a');
-    b.sendText(`group:${group.id}`, 'hi a');
+    await b.sendText(`group:${group.id}`, 'hi a');
     expect((await reply).group?.sender).toBe(b.id);
 
     // a adds d: d gets the whole chain, everyone the new version.
@@ -92,7 +92,7 @@ describe('groups on loopback', () => {
     const cGot: string[] = [];
     c.on('message', (m) => cGot.push(m.text));
     const atD = waitForEvent<ChatMessage>(d, 'message', (m) => m.text === 'after');
-    b.sendText(`group:${group.id}`, 'after');
+    await b.sendText(`group:${group.id}`, 'after');
     await atD;
     expect(cGot).toEqual([]);
 
@@ -120,13 +120,17 @@ describe('groups on loopback', () => {
     await Promise.all(joined);
     const atB = waitForEvent<ChatMessage>(b, 'message', (m) => m.text === '@n1 look');
     const atC = waitForEvent<ChatMessage>(c, 'message', (m) => m.text === '@n1 look');
-    const sent = a.sendText(`group:${group.id}`, '@n1 look', undefined, [b.id, outsider.id, b.id]);
+    const sent = await a.sendText(`group:${group.id}`, '@n1 look', undefined, [
+      b.id,
+      outsider.id,
+      b.id,
+    ]);
     expect(sent.group?.mentions).toEqual([b.id]);
     for (const got of await Promise.all([atB, atC]))
       expect(got.group).toEqual({ groupId: group.id, sender: a.id, gap: false, mentions: [b.id] });
     // Without mentions the field is absent.
     const plain = waitForEvent<ChatMessage>(b, 'message', (m) => m.text === 'no one');
-    c.sendText(`group:${group.id}`, 'no one');
+    await c.sendText(`group:${group.id}`, 'no one');
     expect((await plain).group?.mentions).toBeUndefined();
   });
 });

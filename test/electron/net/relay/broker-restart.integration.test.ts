@@ -98,14 +98,14 @@ describe('a broker restart', () => {
     });
     const texts: string[] = [];
     const ids: string[] = [];
-    const send = (n: number) => {
+    const send = async (n: number) => {
       for (let i = 0; i < n; i += 1) {
         const text = `message ${texts.length}`;
         texts.push(text);
-        ids.push(alice.sendText(bob.id, text).id);
+        ids.push((await alice.sendText(bob.id, text)).id);
       }
     };
-    send(20);
+    await send(20);
     const reconnected = (node: PacketChatNode) =>
       waitForEvent<readonly RelayStatus[]>(
         node,
@@ -122,10 +122,10 @@ describe('a broker restart', () => {
     const restarting = b.restart();
     await lost;
     const back = Promise.all([reconnected(alice), reconnected(bob)]);
-    send(20); // while the broker is away or just back
+    await send(20); // while the broker is away or just back
     await restarting;
     await back;
-    send(20);
+    await send(20);
     await waitUntil(
       () => delivered.size === texts.length && received.length >= texts.length,
       WAIT_MS,

@@ -4,9 +4,10 @@
  * one is pulled by the other over relay lanes, paused half-way and resumed (the prefix hash
  * checked), and kept with the sender's SHA-256. An administrator's client subscribed to the
  * broker checks that no byte of the file's marker ever crossed the broker in the clear and that
- * no payload exceeded the broker's packet limit.
+ * no payload exceeded the broker's packet limit. A broker that stops mid-transfer pauses it at
+ * once ("Relay broker unreachable"); when the broker is back it goes on from the part.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ import {
 } from '../../../../electron/net/index';
 import type { NodeOptions } from '../../../../electron/net/node-options';
 import type { PeerChange } from '../../../../shared/domain';
+import { PART_SUFFIX } from '../../../../shared/files/limits';
 import type { TransferDone, TransferInfo } from '../../../../shared/files/types';
 import { startBroker, type Broker } from '../../../helpers/mosquitto';
 import { spyOn } from '../../../helpers/mqtt-spy';
@@ -164,6 +166,97 @@ describe('file data through the relay', () => {
     }
     for (const m of inbox) expect(m.payload[0]).toBeGreaterThanOrEqual(0xf8);
   });
+
+  // SIGTERM: Mosquitto sends the wills (each node sees the other offline) and saves its sessions.
+  // SIGKILL: a crash, as when the network drops: no will, nothing saved; only the closed
+  // connection (MQTT.js 'close') tells the nodes.
+  it.for(['SIGTERM', 'SIGKILL'] as const)(
+    'pauses at once with "Relay broker unreachable" when the broker stops mid-transfer (%s), and goes on from the part when it is back',
+    { timeout: 150_000 },
+    async (signal, ctx) => {
+      requireOrSkip(ctx, mosquitto);
+      const b = await startBroker({ extra: [`max_packet_size ${BROKER_PACKET_LIMIT}`] });
+      cleanups.push(() => b.stop());
+      // The sender has no TCP listener: with the broker gone no direct lane can take over (on one
+      // loopback it would, and the transfer would rightly go on over the LAN).
+      const alice = await side('alice', b, { ...testPorts(), tcp: false });
+      const bob = await side('bob', b);
+      const aliceSees = waitForEvent<PeerChange>(alice.node, 'peer', onRelay(bob.node.id), WAIT_MS);
+      const bobSees = waitForEvent<PeerChange>(bob.node, 'peer', onRelay(alice.node.id), WAIT_MS);
+      alice.node.seek(bob.node.id);
+      await Promise.all([aliceSees, bobSees]);
+
+      const src = tempDir('pc-relay-drop-src-');
+      const dest = tempDir('pc-relay-drop-dest-');
+      // Far more than the lanes' windows (4 x 1 MiB): it cannot all be on its way when the broker stops.
+      const big = randomFile(join(src, 'big.bin'), 40 * 1024 * 1024 + 12_345);
+      const offered = await alice.files.engine.sendFiles(bob.node.id, [big]);
+      if (!offered.ok) throw new Error(offered.message);
+      const id = offered.transfer.id;
+      await waitUntil(() => bob.files.engine.get(id)?.state === 'offered', WAIT_MS, 'the offer');
+
+      // The broker stops (SIGTERM) as soon as the first bytes are in the part.
+      const halted = new Promise<void>((resolve, reject) => {
+        const onTransfer = (t: TransferInfo): void => {
+          if (t.id !== id || t.state !== 'active' || t.bytesDone === 0) return;
+          bob.files.engine.off('transfer', onTransfer);
+          b.halt(signal).then(resolve, reject);
+        };
+        bob.files.engine.on('transfer', onTransfer);
+      });
+      const paused = waitForEvent<TransferInfo>(
+        bob.files.engine,
+        'transfer',
+        (t) => t.id === id && t.state === 'paused',
+        WAIT_MS, // far below the relay lanes' 120 s idle timeout: the dropped connection is heard
+      );
+      // The sender hears it too: its transfer says why nothing moves.
+      const senderWaits = waitForEvent<TransferInfo>(
+        alice.files.engine,
+        'transfer',
+        (t) => t.id === id && t.reason === 'relay-unreachable',
+        WAIT_MS,
+      );
+      expect((await bob.files.engine.accept(id, dest)).ok).toBe(true);
+      await halted;
+      const pause = await paused;
+      expect((await senderWaits).state).toBe('active');
+      expect(pause.reason).toBe('relay-unreachable');
+      expect(pause.bytesDone).toBeGreaterThan(0);
+      expect(pause.bytesDone).toBeLessThan(pause.bytes);
+      expect(bob.node.relays().every((s) => s.state !== 'connected')).toBe(true);
+      expect(existsSync(join(dest, `big.bin${PART_SUFFIX}`))).toBe(true);
+
+      // The broker is back: the transfer resumes by itself from the part and ends verified.
+      const resumed = waitForEvent<TransferInfo>(
+        bob.files.engine,
+        'transfer',
+        (t) => t.id === id && t.state === 'active',
+        WAIT_MS,
+      );
+      const done = waitForEvent<TransferDone>(
+        bob.files.engine,
+        'done',
+        (d) => d.transfer.id === id,
+        WAIT_MS * 3,
+      );
+      const senderDone = waitForEvent<TransferInfo>(
+        alice.files.engine,
+        'transfer',
+        (t) => t.id === id && t.state === 'done',
+        WAIT_MS * 3,
+      );
+      await b.resume();
+      expect((await resumed).bytesDone).toBeGreaterThanOrEqual(pause.bytesDone);
+      const result = await done;
+      await senderDone;
+      expect(result.files[0]?.sha256).toBe(sha256Of(big));
+      expect(sha256Of(join(dest, 'big.bin'))).toBe(sha256Of(big));
+      expect(bob.node.packets().some((p) => p.kind === 'file-data' && p.transport === 'tcp')).toBe(
+        false,
+      );
+    },
+  );
 
   it('prefers a direct lane on the LAN, and takes the relay when no direct lane opens', async (ctx) => {
     requireOrSkip(ctx, mosquitto);

@@ -91,7 +91,7 @@ describe('relay through Mosquitto', () => {
     });
 
     const received = waitForEvent<ChatMessage>(bob, 'message', () => true, WAIT_MS);
-    const sent = alice.sendText(bob.id, `hello through the broker ${MARKER}`);
+    const sent = await alice.sendText(bob.id, `hello through the broker ${MARKER}`);
     expect(sent.transport).toBe('relay');
     const delivered = waitForEvent<MessageStateChange>(
       alice,
@@ -109,7 +109,7 @@ describe('relay through Mosquitto', () => {
     expect((await delivered).transport).toBe('relay');
 
     const reply = waitForEvent<ChatMessage>(alice, 'message', () => true, WAIT_MS);
-    bob.sendText(alice.id, `and back ${MARKER}`);
+    await bob.sendText(alice.id, `and back ${MARKER}`);
     expect((await reply).text).toBe(`and back ${MARKER}`);
 
     // The packet log shows relay traffic as its own transport, opened where we could open it.
@@ -158,7 +158,7 @@ describe('relay through Mosquitto', () => {
       (s) => s.state === 'delivered',
       WAIT_MS,
     );
-    expect(alice.sendText(bob.id, 'over the LAN').transport).toBe('udp');
+    expect((await alice.sendText(bob.id, 'over the LAN')).transport).toBe('udp');
     expect((await first).transport).toBe('udp');
 
     proxy.partition(120_000);
@@ -168,7 +168,7 @@ describe('relay through Mosquitto', () => {
       (c) => c.change === 'path' && c.peer.path.kind === 'relay',
       WAIT_MS,
     );
-    const sent = alice.sendText(bob.id, 'the LAN is gone');
+    const sent = await alice.sendText(bob.id, 'the LAN is gone');
     const delivered = waitForEvent<MessageStateChange>(
       alice,
       'message-state',
@@ -187,7 +187,7 @@ describe('relay through Mosquitto', () => {
     );
     proxy.heal();
     await back;
-    const again = alice.sendText(bob.id, 'the LAN is back');
+    const again = await alice.sendText(bob.id, 'the LAN is back');
     expect(again.transport).toBe('udp');
     const last = await waitForEvent<MessageStateChange>(
       alice,
