@@ -279,6 +279,8 @@ export interface ConversationSummary {
   /** The oldest unread message (where the "Unread messages" divider goes), or null. */
   readonly firstUnreadId: string | null;
   readonly lastMessage: ChatMessage | null;
+  /** Unread messages that @mention this node (group messages; "@ 2" on the row). */
+  readonly mentions: number;
 }
 
 /** What was typed in a conversation's composer and not sent yet. */

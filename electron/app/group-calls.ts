@@ -104,7 +104,12 @@ export function createGroupCalls(deps: {
     },
     'conversations:mutes': () => running().store.mutes.list(),
     'conversations:mute': ({ peerId, muted }) => {
-      if (running().store.mutes.set(peerId, muted, Date.now())) emit('mute', { peerId, muted });
+      const { store } = running();
+      if (store.mutes.set(peerId, muted, Date.now())) {
+        emit('mute', { peerId, muted });
+        // The tray and taskbar total leaves a muted conversation out (but for mentions of me).
+        emit('unread', { total: store.reads.unreadTotal() });
+      }
       return { peerId, muted };
     },
   };

@@ -192,7 +192,12 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
       const total = store.reads.unreadTotal();
       // Tray and taskbar badge follow this event (electron/shell/desktop.ts).
       deps.emit('unread', { total });
-      return { peerId: id, unread: store.reads.unreadIn(id), total };
+      return {
+        peerId: id,
+        unread: store.reads.unreadIn(id),
+        mentions: store.reads.mentionsIn(id),
+        total,
+      };
     },
     'messages:typing': ({ peerId }) => {
       running().node.sendTyping(peerId);

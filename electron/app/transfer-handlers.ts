@@ -3,6 +3,7 @@
 import { lstat } from 'node:fs/promises';
 import { IpcFailure, type CallHandlers } from '../../shared/ipc/contract';
 import { receivedPath, savePastedImage, thumbnailOf } from './images';
+import type { TransferInfo } from '../../shared/transfers';
 import { TransferError, type Transfers } from './transfers';
 
 type FileCalls = Pick<
@@ -19,6 +20,7 @@ type FileCalls = Pick<
   | 'files:pick'
   | 'files:drop'
   | 'files:sendImage'
+  | 'files:sendImageMany'
   | 'files:thumbnail'
   | 'files:open'
 >;
@@ -95,6 +97,21 @@ export function fileHandlers(
     'files:sendImage': async ({ peerId, data }) => {
       const path = await savePastedImage(profileDir(), data, now());
       return run((t) => t.send(peerId, [path]));
+    },
+    'files:sendImageMany': async ({ peerIds, data }) => {
+      // Saved once; each peer gets its own offer of that file (as the paperclip in a group).
+      const path = await savePastedImage(profileDir(), data, now());
+      const sent: TransferInfo[] = [];
+      const failed: { peerId: string; message: string }[] = [];
+      for (const peerId of new Set(peerIds)) {
+        try {
+          sent.push(await transfers().send(peerId, [path]));
+        } catch (error) {
+          if (!(error instanceof TransferError)) throw error;
+          failed.push({ peerId, message: error.message });
+        }
+      }
+      return { sent, failed };
     },
     'files:thumbnail': ({ id, index }) =>
       run(async (t) => {

@@ -151,6 +151,7 @@ export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
       return gate(backend['files:drop'])(args);
     },
     'files:sendImage': gate(backend['files:sendImage']),
+    'files:sendImageMany': gate(backend['files:sendImageMany']),
     'files:thumbnail': gate(backend['files:thumbnail']),
     'files:open': async (args) => {
       const found = await gate(backend['files:open'])(args);

@@ -378,23 +378,8 @@ export class SecureChannel {
       return;
     }
     this.pending.delete(packet.receiverIndex);
-    const read = pending.state.readMessage(packet.noiseMessage);
-    const profile = read.ok ? parsePayload(read.payload) : undefined;
-    const staticKey = pending.state.remoteStaticKey;
-    if (!read.ok || profile === undefined || staticKey === undefined) {
-      this.deps.rejected('handshake-failed', from, 'handshake message 2 did not verify');
-      return;
-    }
-    const peerId = nodeIdOf(staticKey, this.deps.provider);
-    if (pending.expectedId !== undefined && pending.expectedId !== peerId) {
-      // An announce named one node and another answered: never let it stand in for the first.
-      this.deps.rejected(
-        'identity-mismatch',
-        from,
-        `${pending.expectedId} was announced, ${peerId} answered`,
-      );
-      return;
-    }
+    const peer = this.verifyPeer(pending, packet.noiseMessage, from, 2);
+    if (peer === undefined) return;
     const written = pending.state.writeMessage(this.payload());
     if (!written.ok) return;
     const final: V2Packet = {
@@ -402,13 +387,7 @@ export class SecureChannel {
       receiverIndex: packet.senderIndex,
       noiseMessage: written.message,
     };
-    const session = createTransport(pending.state, {
-      localIndex: pending.localIndex,
-      remoteIndex: packet.senderIndex,
-      now: this.deps.now(),
-      ...(this.deps.limits === undefined ? {} : { limits: this.deps.limits }),
-    });
-    if (!this.adopt(peerId, session, from)) return;
+    if (!this.adopt(peer.peerId, this.transportOf(pending, packet.senderIndex), from)) return;
     this.answer(
       encode(final),
       from,
@@ -416,7 +395,7 @@ export class SecureChannel {
       { type: final.type, index: packet.senderIndex },
       reply,
     );
-    this.deps.established({ peerId, staticKey, profile, from, transport, initiator: true });
+    this.deps.established({ ...peer, from, transport, initiator: true });
   }
 
   private onFinal(
@@ -430,30 +409,52 @@ export class SecureChannel {
       return;
     }
     this.pending.delete(packet.receiverIndex);
-    const read = pending.state.readMessage(packet.noiseMessage);
+    const peer = this.verifyPeer(pending, packet.noiseMessage, from, 3);
+    if (peer === undefined) return;
+    if (!this.adopt(peer.peerId, this.transportOf(pending, pending.remoteIndex), from)) return;
+    this.deps.established({ ...peer, from, transport, initiator: false });
+  }
+
+  /**
+   * Reads handshake message 2 (initiator) or 3 (responder) and checks whom it proves: the peer's
+   * id, static key and profile, or undefined once the rejection is reported.
+   */
+  private verifyPeer(
+    pending: Pending,
+    noiseMessage: Uint8Array,
+    from: Endpoint,
+    message: 2 | 3,
+  ): { peerId: string; staticKey: Uint8Array; profile: HandshakePayload } | undefined {
+    const read = pending.state.readMessage(noiseMessage);
     const profile = read.ok ? parsePayload(read.payload) : undefined;
     const staticKey = pending.state.remoteStaticKey;
     if (!read.ok || profile === undefined || staticKey === undefined) {
-      this.deps.rejected('handshake-failed', from, 'handshake message 3 did not verify');
-      return;
+      this.deps.rejected('handshake-failed', from, `handshake message ${message} did not verify`);
+      return undefined;
     }
     const peerId = nodeIdOf(staticKey, this.deps.provider);
     if (pending.expectedId !== undefined && pending.expectedId !== peerId) {
+      // An announce or a relay topic named one node and another answered: never let it stand in
+      // for the first.
+      const named = message === 2 ? 'was announced' : 'was named';
       this.deps.rejected(
         'identity-mismatch',
         from,
-        `${pending.expectedId} was named, ${peerId} answered`,
+        `${pending.expectedId} ${named}, ${peerId} answered`,
       );
-      return;
+      return undefined;
     }
-    const session = createTransport(pending.state, {
+    return { peerId, staticKey, profile };
+  }
+
+  /** The session a finished handshake becomes. */
+  private transportOf(pending: Pending, remoteIndex: number): TransportSession {
+    return createTransport(pending.state, {
       localIndex: pending.localIndex,
-      remoteIndex: pending.remoteIndex,
+      remoteIndex,
       now: this.deps.now(),
       ...(this.deps.limits === undefined ? {} : { limits: this.deps.limits }),
     });
-    if (!this.adopt(peerId, session, from)) return;
-    this.deps.established({ peerId, staticKey, profile, from, transport, initiator: false });
   }
 
   private onRecord(

@@ -3,6 +3,7 @@
 import type { PeerStatus } from '../../shared/domain';
 import { lookAlikeTags, taggedName, type NamedContact } from '../../shared/names';
 import { groupConversationId } from '../../shared/protocol/groups';
+import { countedUnread } from '../../shared/unread';
 import type {
   CallHandlers,
   EventChannel,
@@ -152,5 +153,11 @@ export async function seedDesktop(desktop: Desktop, handlers: CallHandlers): Pro
   for (const group of groups)
     desktop.observe('group', { change: 'updated', group, op: 'create', by: group.creator });
   desktop.know(contacts);
-  desktop.setUnread(conversations.reduce((sum, c) => sum + c.unread, 0));
+  const muted = new Set(mutes);
+  desktop.setUnread(
+    conversations.reduce(
+      (sum, c) => sum + countedUnread(c.unread, c.mentions, muted.has(c.peerId)),
+      0,
+    ),
+  );
 }

@@ -18,6 +18,15 @@ import { SqlDatabase } from './sql-database';
 /** FTS5's trigram tokenizer needs three characters; shorter queries use LIKE. */
 const TRIGRAM = 3;
 
+/**
+ * Whether the message `alias` is a group message whose signed mentions name this profile (its id
+ * as the identity table keeps it).
+ */
+function mentionsMe(alias: string): string {
+  return `EXISTS (SELECT 1 FROM group_posts mp, json_each(mp.mentions) j
+    WHERE mp.message_id = ${alias}.id AND j.value = (SELECT node_id FROM identity WHERE key = 1))`;
+}
+
 /** What the UI reads: messages, history pages, conversations, unread counts and search. */
 export class MessageReads {
   constructor(private readonly sql: SqlDatabase) {}
@@ -55,11 +64,13 @@ export class MessageReads {
   }
 
   /**
-   * Every conversation with its unread count, its oldest unread message and its last message,
-   * most recent first.
+   * Every conversation with its unread count, its oldest unread message, its unread messages that
+   * @mention me (derived from group_posts.mentions and the read marker, so it survives a restart)
+   * and its last message, most recent first.
    */
   conversations(): ConversationSummary[] {
-    const rows = this.sql.all<MessageRow & { unread: number; first_unread: string | null }>(
+    type Row = MessageRow & { unread: number; first_unread: string | null; mentions: number };
+    const rows = this.sql.all<Row>(
       // Every read walks the (peer_id, position) index: the distinct peers by skipping from one
       // to the next, then each one's newest position and its unread range. Grouping the whole
       // table instead read every message (about 100 ms for 100,000).
@@ -78,7 +89,9 @@ export class MessageReads {
          (SELECT COUNT(*) FROM messages u WHERE u.peer_id = last.peer_id AND u.direction = 'in'
             AND u.position > last.last_read) AS unread,
          (SELECT f.id FROM messages f WHERE f.peer_id = last.peer_id AND f.direction = 'in'
-            AND f.position > last.last_read ORDER BY f.position LIMIT 1) AS first_unread
+            AND f.position > last.last_read ORDER BY f.position LIMIT 1) AS first_unread,
+         (SELECT COUNT(*) FROM messages u WHERE u.peer_id = last.peer_id AND u.direction = 'in'
+            AND u.position > last.last_read AND ${mentionsMe('u')}) AS mentions
        FROM last JOIN messages m ON m.position = last.position ${JOIN_GROUP}
        ORDER BY m.position DESC`,
     );
@@ -87,6 +100,7 @@ export class MessageReads {
       unread: row.unread,
       firstUnreadId: row.first_unread,
       lastMessage: toChatMessage(row),
+      mentions: row.mentions,
     }));
   }
 
@@ -138,10 +152,27 @@ export class MessageReads {
     return row?.n ?? 0;
   }
 
+  /** Unread messages in one conversation that @mention me. */
+  mentionsIn(peerId: string): number {
+    const row = this.sql.get<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM messages m WHERE m.peer_id = ? AND m.direction = 'in'
+         AND m.position > COALESCE((SELECT last_read FROM read_state WHERE peer_id = ?), 0)
+         AND ${mentionsMe('m')}`,
+      peerId,
+      peerId,
+    );
+    return row?.n ?? 0;
+  }
+
+  /**
+   * What the tray, the taskbar badge and the title count: unread messages, except those of muted
+   * conversations that do not @mention me (as QQ and Telegram count).
+   */
   unreadTotal(): number {
     const row = this.sql.get<{ total: number }>(
       `SELECT COUNT(*) AS total FROM messages m WHERE m.direction = 'in' AND m.position >
-         COALESCE((SELECT last_read FROM read_state r WHERE r.peer_id = m.peer_id), 0)`,
+         COALESCE((SELECT last_read FROM read_state r WHERE r.peer_id = m.peer_id), 0)
+         AND (m.peer_id NOT IN (SELECT conversation_id FROM conversation_mutes) OR ${mentionsMe('m')})`,
     );
     return row?.total ?? 0;
   }

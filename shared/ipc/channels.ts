@@ -55,6 +55,7 @@ export const CALL_CHANNELS = [
   'files:pick',
   'files:drop',
   'files:sendImage',
+  'files:sendImageMany',
   'files:thumbnail',
   'files:open',
   'ipmsg:refresh',

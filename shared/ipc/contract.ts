@@ -81,7 +81,8 @@ export interface CallResults {
   /** The conversation marked read, and the unread total left. */
   'messages:markRead': { peerId: string; unread: number };
   /** The conversation's unread count left, and the total left. */
-  'messages:markReadUpTo': { peerId: string; unread: number; total: number };
+  /** `mentions`: the conversation's unread messages left that @mention me. */
+  'messages:markReadUpTo': { peerId: string; unread: number; mentions: number; total: number };
   'messages:typing': null;
   'messages:search': SearchHit[];
   'inspector:packets': PacketLogEntry[];
@@ -128,6 +129,8 @@ export interface CallResults {
   'files:drop': TransferInfo;
   /** The offer made of a pasted image, saved first as a file in the profile (`pasted/…`). */
   'files:sendImage': TransferInfo;
+  /** The offers made of one pasted image (saved once) to each peer, and the peers refused. */
+  'files:sendImageMany': MultiFileResult;
   /** A received, verified image (PNG, JPEG, GIF or WebP by its bytes, at most 20 MiB), or null. */
   'files:thumbnail': { mime: ImageMime; base64: string } | null;
   /**
@@ -157,6 +160,13 @@ export interface CallResults {
  * One compose action sent to several conversations: separate one-to-one messages (each with its
  * own `message-state` events), tallied together by `batch` events.
  */
+/** The same files offered to several peers, one one-to-one transfer each. */
+export interface MultiFileResult {
+  readonly sent: readonly TransferInfo[];
+  /** Peers no offer could be made to, with the reason. */
+  readonly failed: readonly { readonly peerId: string; readonly message: string }[];
+}
+
 export interface MultiSendResult {
   readonly batch: string;
   /** The messages as stored, in state `sending`, in the order of `peerIds`. */

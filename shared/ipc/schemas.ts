@@ -120,6 +120,12 @@ const member = peerId;
 const groupName = z.string().max(MAX_GROUP_NAME_LENGTH * 4);
 /** The largest image that can be pasted into the composer and sent (checked again in main). */
 export const MAX_PASTED_IMAGE_BYTES = 32 * 1024 * 1024;
+/** A pasted image's bytes, base64. */
+const pastedImageData = z
+  .string()
+  .min(4)
+  .max(Math.ceil(MAX_PASTED_IMAGE_BYTES / 3) * 4)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
 /** The largest received image shown as a thumbnail. */
 export const MAX_THUMBNAIL_BYTES = 20 * 1024 * 1024;
 /** Most recipients of one multi-send. */
@@ -234,13 +240,14 @@ export const callSchemas = {
    */
   'files:drop': z.object({ peerId, paths: z.array(localPath).min(1).max(256) }),
   /** A pasted image, sent as a file: its bytes in base64 (PNG, JPEG, GIF or WebP, at most 32 MiB). */
-  'files:sendImage': z.object({
-    peerId,
-    data: z
-      .string()
-      .min(4)
-      .max(Math.ceil(MAX_PASTED_IMAGE_BYTES / 3) * 4)
-      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64'),
+  'files:sendImage': z.object({ peerId, data: pastedImageData }),
+  /**
+   * A pasted image offered to several peers (a group's other members), saved once: one
+   * one-to-one transfer each, as the paperclip does in a group.
+   */
+  'files:sendImageMany': z.object({
+    peerIds: z.array(peerId).min(1).max(MAX_MULTI_SEND),
+    data: pastedImageData,
   }),
   /** A received image's bytes for a thumbnail (null when the file is not a small image). */
   'files:thumbnail': z.object({ id: transferId, index: z.number().int().min(0).max(1_000_000) }),

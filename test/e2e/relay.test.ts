@@ -153,7 +153,7 @@ describe('the relay in the UI', () => {
     // The inspector keeps a relayed packet's bytes as it does a datagram's: the inner packet.
     const payload = detail.getByRole('region', { name: 'Payload' });
     await payload.getByText(/Hello across sites/).waitFor();
-    await page.getByRole('button', { name: 'Chats', exact: true }).click();
+    await page.getByRole('button', { name: /^Chats(, |$)/ }).click();
   }, 60_000);
 
   it('axe-core finds no serious or critical violation in the relay views, light and dark', async (ctx) => {
@@ -161,7 +161,7 @@ describe('the relay in the UI', () => {
     for (const theme of ['light', 'dark'] as const) {
       await switchTheme(theme);
       // Dora's row and header: the path "via relay host:port".
-      await page.getByRole('button', { name: 'Chats', exact: true }).click();
+      await page.getByRole('button', { name: /^Chats(, |$)/ }).click();
       const row = page.getByRole('option', { name: /^Dora / });
       await row.click();
       await page
@@ -199,7 +199,7 @@ describe('the relay in the UI', () => {
       await page.keyboard.press('Escape');
     }
     await switchTheme('light');
-    await page.getByRole('button', { name: 'Chats', exact: true }).click();
+    await page.getByRole('button', { name: /^Chats(, |$)/ }).click();
   }, 90_000);
 
   it('says when the broker is gone', async (ctx) => {

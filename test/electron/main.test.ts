@@ -61,9 +61,13 @@ vi.mock('../../electron/app/backend', () => ({
         interfaces: [],
         protocolVersion: 1,
       })),
-      'conversations:list': vi.fn(() => [{ unread: 2 }, { unread: 1 }]),
+      // The muted group counts only its message that @mentions me: 2 + 1.
+      'conversations:list': vi.fn(() => [
+        { peerId: 'bob', unread: 2, mentions: 0 },
+        { peerId: 'group:quiet', unread: 5, mentions: 1 },
+      ]),
       'contacts:list': vi.fn(() => []),
-      'conversations:mutes': vi.fn(() => []),
+      'conversations:mutes': vi.fn(() => ['group:quiet']),
       'groups:list': vi.fn(() => []),
     };
     return { handlers: fakes.handlers, start: fakes.start, close: fakes.close };
@@ -155,7 +159,7 @@ describe('electron/main.ts', () => {
     expect(contents.windowOpenHandler?.({ url: 'https://x.example/' })).toEqual({ action: 'deny' });
   });
 
-  it('seeds the tray and badge from the stored unread count', async () => {
+  it('seeds the tray and badge from the stored unread count, muted conversations left out', async () => {
     await vi.waitFor(() =>
       expect(Tray.instances[0]?.tooltip).toBe('PacketChat: 3 unread messages'),
     );

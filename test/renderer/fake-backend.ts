@@ -296,6 +296,7 @@ export function fakeHandlers(data: FakeData): CallHandlers {
           unread,
           firstUnreadId: unread === 0 ? null : (incoming.at(-unread)?.id ?? null),
           lastMessage: historyOf(data, c.id).at(-1) ?? null,
+          mentions: 0,
         };
       }),
     'messages:history': ({ peerId, before, limit }) => {
@@ -354,7 +355,7 @@ export function fakeHandlers(data: FakeData): CallHandlers {
         .filter((m) => m.direction === 'in').length;
       data.unread[peerId] = Math.min(data.unread[peerId] ?? 0, after, incoming.length);
       const total = Object.values(data.unread).reduce((a, b) => a + b, 0);
-      return { peerId, unread: data.unread[peerId] ?? 0, total };
+      return { peerId, unread: data.unread[peerId] ?? 0, mentions: 0, total };
     },
     'messages:typing': () => null,
     'drafts:list': () => data.drafts,
@@ -456,6 +457,9 @@ export function fakeHandlers(data: FakeData): CallHandlers {
       throw new IpcFailure('unavailable', 'no files in the fake backend');
     },
     'files:sendImage': () => {
+      throw new IpcFailure('unavailable', 'no files in the fake backend');
+    },
+    'files:sendImageMany': () => {
       throw new IpcFailure('unavailable', 'no files in the fake backend');
     },
     'files:thumbnail': () => null,

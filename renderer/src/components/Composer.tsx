@@ -9,6 +9,7 @@ import {
 } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageReply } from '../../../shared/domain';
+import type { MultiFileResult } from '../../../shared/ipc/contract';
 import { fitsOneDatagram } from '../../../shared/protocol/codec';
 import { MAX_DATAGRAM_BYTES } from '../../../shared/protocol/constants';
 import { ipmsgByteLength, ipmsgPieces } from '../lib/ipmsg-size';
@@ -197,7 +198,7 @@ export function Composer(props: {
   };
   const pick = (member: Mentionable) => {
     if (query === undefined || caret === null) return;
-    const next = insertMention(text, query.start, caret, member.name);
+    const next = insertMention(text, query.start, caret, member.token);
     // The caret goes after the mention as the new text is committed (useLayoutEffect below), not
     // a frame later, when the next keys may already have moved it.
     pendingCaret.current = next.caret;
@@ -251,6 +252,12 @@ export function Composer(props: {
     e.preventDefault();
     void submit();
   };
+  /** In a group: "Offered to k of n members", and why the others were not. */
+  const tellOffered = (result: MultiFileResult, n: number) => {
+    setOffered(t('files.offeredToMembers', { k: result.sent.length, n }));
+    if (result.failed.length > 0)
+      setError(t('files.sendFailed', { message: result.failed.map((f) => f.message).join('; ') }));
+  };
   /** Main's file dialog, then the offer: its card arrives as a message. */
   const offerFiles = (kind: 'files' | 'folders') => {
     setError(null);
@@ -261,12 +268,7 @@ export function Composer(props: {
         const picked = await pickPaths(kind);
         if (!picked.ok) setError(t('files.sendFailed', { message: picked.error.message }));
         if (!picked.ok || picked.value.length === 0) return;
-        const sent = await sendFilesMany(members, picked.value);
-        setOffered(t('files.offeredToMembers', { k: sent.sent.length, n: members.length }));
-        if (sent.failed.length > 0)
-          setError(
-            t('files.sendFailed', { message: sent.failed.map((f) => f.message).join('; ') }),
-          );
+        tellOffered(await sendFilesMany(members, picked.value), members.length);
       })();
       return;
     }
@@ -307,6 +309,15 @@ export function Composer(props: {
           peerId={peerId}
           nick={props.nick}
           image={pasted}
+          {...(props.members === undefined
+            ? {}
+            : {
+                members: props.members,
+                onOffered: (result: MultiFileResult) => {
+                  setError(null);
+                  tellOffered(result, props.members?.length ?? 0);
+                },
+              })}
           onDone={() => {
             setPasted(null);
             input.current?.focus();

@@ -10,6 +10,7 @@ import { useMemberName } from './GroupDialogs';
 import { Icon } from './Icon';
 import { MessageList } from './MessageList';
 import { MessageMenu } from './MessageMenu';
+import { mentionables } from './mentions';
 import { SelectionBar } from './SelectionBar';
 
 /** Mute or unmute a conversation: no notifications, no unread emphasis, except @mentions of me. */
@@ -76,7 +77,10 @@ export function GroupConversation(props: { group: GroupInfo }) {
   const selfId = useAppStore((s) => s.self?.nodeId);
   const name = useMemberName();
   const mentionable = useMemo(
-    () => g.members.filter((m) => m.id !== selfId).map((m) => ({ id: m.id, name: name(m.id) })),
+    () =>
+      mentionables(
+        g.members.filter((m) => m.id !== selfId).map((m) => ({ id: m.id, name: name(m.id) })),
+      ),
     [g.members, selfId, name],
   );
   const drop = useFileDrop({ kind: 'refuse', reason: 'group' });

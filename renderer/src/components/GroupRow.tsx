@@ -40,21 +40,27 @@ export const GroupRow = memo(function GroupRow(props: {
     ? `${last.direction === 'out' ? t('contacts.you') : writer ? `${writer}: ` : ''}${messagePreview(t, last, i18n.language)}`
     : t('contacts.noMessages');
   const badge = unread > 0 ? (unread > 99 ? '99+' : String(unread)) : undefined;
-  const mentioned = unread > 0 && summary?.mentioned === true;
-  // What is seen comes first, in order (the name contains the visible text, WCAG 2.5.3).
+  const mentioned = unread > 0 && (summary?.mentions ?? 0) > 0;
+  // What is seen comes first, in order and with nothing between (the name contains the visible
+  // text, WCAG 2.5.3, axe's label-content-name-mismatch); then what only a screen reader needs.
   const shown = [
     group.name,
     members,
     standing,
     time,
     preview,
-    muted ? t('groups.muted') : undefined,
-    mentioned ? t('groups.mentionsYou') : undefined,
     badge !== undefined && mentioned ? `@ ${badge}` : badge,
   ]
     .filter((part) => part !== undefined && part !== '')
     .join(' ');
-  const label = `${shown}${unread > 0 ? `, ${t('contacts.unread', { n: unread })}` : ''}`;
+  const label = [
+    shown,
+    muted ? t('groups.muted') : undefined,
+    mentioned ? t('groups.mentionsYou') : undefined,
+    unread > 0 ? t('contacts.unread', { n: unread }) : undefined,
+  ]
+    .filter((part) => part !== undefined)
+    .join(', ');
   const className = ['contact-row', 'group-row', active && 'active', props.focused && 'focused']
     .filter(Boolean)
     .join(' ');

@@ -27,7 +27,13 @@ export function MentionList(props: {
           onClick={() => props.onPick(m)}
         >
           <Avatar id={m.id} name={m.name} size={20} />
-          <span translate="no">{m.name}</span>
+          <span translate="no">
+            {m.name}
+            {m.token !== m.name && (
+              // Only where two members share the name: the start of the id tells them apart.
+              <span className="mention-id mono">{m.token.slice(m.name.length)}</span>
+            )}
+          </span>
         </li>
       ))}
     </ul>

@@ -13,6 +13,8 @@ export function NavRail() {
   const setSettingsOpen = useAppStore((s) => s.setSettingsOpen);
   const setTransfersOpen = useAppStore((s) => s.setTransfersViewOpen);
   const unread = useAppStore(selectUnreadTotal);
+  // The badge's digits are visible text, so the name holds them too ("Chats, 3 unread").
+  const badge = unread > 0 ? (unread > 99 ? '99+' : String(unread)) : undefined;
   const self = useAppStore((s) => s.self);
   const menuOpen = useAppStore((s) => s.statusMenuOpen);
   const setMenuOpen = useAppStore((s) => s.setStatusMenuOpen);
@@ -45,13 +47,13 @@ export function NavRail() {
       <button
         type="button"
         className={view === 'chats' ? 'nav-button active' : 'nav-button'}
-        aria-label={t('nav.chats')}
+        aria-label={badge === undefined ? t('nav.chats') : t('nav.chatsUnread', { n: badge })}
         aria-current={view === 'chats' ? 'page' : undefined}
         title={t('nav.chats')}
         onClick={() => setView('chats')}
       >
         <Icon name="chat" size={22} />
-        {unread > 0 && <span className="nav-badge">{unread > 99 ? '99+' : unread}</span>}
+        {badge !== undefined && <span className="nav-badge">{badge}</span>}
       </button>
       <button
         type="button"

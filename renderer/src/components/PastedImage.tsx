@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { MultiFileResult } from '../../../shared/ipc/contract';
 import { MAX_PASTED_IMAGE_BYTES } from '../../../shared/ipc/schemas';
 import { formatBytes } from '../lib/format';
 import { useAppStore } from '../store/context';
@@ -19,9 +20,13 @@ export function PastedImage(props: {
   nick: string;
   image: File;
   onDone: () => void;
+  /** In a group: the other members, each offered the image in their own chat (as the paperclip). */
+  members?: readonly string[];
+  onOffered?: (result: MultiFileResult) => void;
 }) {
   const { t, i18n } = useTranslation();
   const sendImage = useAppStore((s) => s.sendImage);
+  const sendImageMany = useAppStore((s) => s.sendImageMany);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // The object URL lives exactly as long as the <img> that shows it (a ref with a cleanup, so
@@ -40,7 +45,15 @@ export function PastedImage(props: {
   const send = () => {
     setBusy(true);
     setError(null);
-    void sendImage(props.peerId, props.image).then((result) => {
+    const { members, onOffered } = props;
+    const sent =
+      members === undefined
+        ? sendImage(props.peerId, props.image)
+        : sendImageMany(members, props.image).then((result) => {
+            if (result.ok) onOffered?.(result.value);
+            return result;
+          });
+    void sent.then((result) => {
       setBusy(false);
       if (result.ok) props.onDone();
       else setError(t('files.paste.failed', { message: result.error.message }));

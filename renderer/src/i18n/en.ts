@@ -10,6 +10,8 @@ export const en = {
   nav: {
     label: 'Main navigation',
     chats: 'Chats',
+    /** The name starts with the visible label and holds the badge's digits (WCAG 2.5.3). */
+    chatsUnread: 'Chats, {{n}} unread',
     inspector: 'Packet inspector',
     settings: 'Settings',
   },

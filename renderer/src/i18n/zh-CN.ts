@@ -9,7 +9,13 @@ export const zhCN: Resources = {
     starting: '正在启动节点…',
     unreadTitle: '({{n}}) PacketChat',
   },
-  nav: { label: '主导航', chats: '消息', inspector: '数据包监视器', settings: '设置' },
+  nav: {
+    label: '主导航',
+    chats: '消息',
+    chatsUnread: '消息，{{n}} 条未读',
+    inspector: '数据包监视器',
+    settings: '设置',
+  },
   status: {
     online: '在线',
     away: '离开',

@@ -4,7 +4,7 @@ import { TYPING_INTERVAL_MS } from '../../../shared/protocol/constants';
 import { isStrangerId } from '../../../shared/stranger-id';
 import { fetchPages, prependPages, type Fetched, type Thread } from './history';
 import { failed, IDLE, LOADING, READY, settle } from './load';
-import { firstUnread, unreadAfter } from './read-state';
+import { firstUnread, mentionsOf, unreadAfter } from './read-state';
 import type { AppState, ConversationsSlice, SliceCreator, ThreadNotice } from './state';
 
 export type { Thread } from './history';
@@ -124,6 +124,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
             firstUnreadId: c.firstUnreadId,
             lastMessageId: last?.id ?? null,
             lastAt: last?.receivedAt ?? 0,
+            ...(c.mentions > 0 ? { mentions: c.mentions } : {}),
           };
         }
         return { summaries, messages, conversationsLoad: READY };
@@ -156,10 +157,9 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
       // A divider goes before the first one nobody watched arrive.
       const divider =
         incoming && unread === 0 && !watching(s, message.peerId) ? message.id : undefined;
-      const selfId = s.self?.nodeId;
-      const mentioned =
-        (incoming && selfId !== undefined && message.group?.mentions?.includes(selfId) === true) ||
-        (summary?.mentioned === true && unread > 0);
+      const mentions =
+        (unread > 0 ? (summary?.mentions ?? 0) : 0) +
+        (incoming && mentionsOf(message, s.self?.nodeId) ? 1 : 0);
       set((state) => ({
         messages: { ...state.messages, [message.id]: message },
         threads: withMessage(state.threads, message),
@@ -170,7 +170,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
             firstUnreadId: summary?.firstUnreadId ?? (incoming && unread === 0 ? message.id : null),
             lastMessageId: message.id,
             lastAt: message.receivedAt,
-            ...(mentioned ? { mentioned } : {}),
+            ...(mentions > 0 ? { mentions } : {}),
           },
         },
         ...(divider === undefined
@@ -243,6 +243,11 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
                 0,
                 summary.unread - ids.filter((id) => state.messages[id]?.direction === 'in').length,
               );
+        const mentions = Math.min(
+          unread,
+          (summary?.mentions ?? 0) -
+            ids.filter((id) => mentionsOf(state.messages[id], state.self?.nodeId)).length,
+        );
         return {
           messages,
           threads:
@@ -257,6 +262,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
                   [peerId]: {
                     ...summary,
                     unread,
+                    mentions: Math.max(0, mentions),
                     firstUnreadId: gone.has(summary.firstUnreadId ?? '')
                       ? firstUnread(items, messages, unread)
                       : unread === 0
@@ -306,7 +312,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
         set((state) => ({
           summaries: {
             ...state.summaries,
-            [peerId]: { ...summary, unread: 0, firstUnreadId: null, mentioned: false },
+            [peerId]: { ...summary, unread: 0, firstUnreadId: null, mentions: 0 },
           },
         }));
       }
@@ -318,7 +324,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
       const summary = s.summaries[peerId];
       if (summary === undefined || summary.unread === 0) return;
       const items = s.threads[peerId]?.items ?? [];
-      const local = unreadAfter(items, s.messages, messageId);
+      const local = unreadAfter(items, s.messages, messageId, s.self?.nodeId);
       // Never backwards: a message before the oldest unread changes nothing.
       if (local.unread >= summary.unread) return;
       set((state) => ({
@@ -328,7 +334,7 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
             ...summary,
             unread: local.unread,
             firstUnreadId: local.first,
-            mentioned: summary.mentioned === true && local.unread > 0,
+            mentions: Math.min(summary.mentions ?? 0, local.mentions),
           },
         },
       }));
@@ -338,15 +344,21 @@ export const createConversationsSlice: SliceCreator<ConversationsSlice> = (api) 
         // Main counts what this window has not loaded; only the newest answer counts.
         if (!result.ok || readRequests.get(peerId) !== request) return;
         const now = get().summaries[peerId];
-        if (now === undefined || now.unread === result.value.unread) return;
+        if (
+          now === undefined ||
+          (now.unread === result.value.unread && (now.mentions ?? 0) === result.value.mentions)
+        )
+          return;
         const newer = Math.max(0, now.unread - local.unread);
         const unread = result.value.unread + newer;
+        const mentions = result.value.mentions + Math.max(0, (now.mentions ?? 0) - local.mentions);
         set((state) => ({
           summaries: {
             ...state.summaries,
             [peerId]: {
               ...now,
               unread,
+              mentions,
               firstUnreadId: unread === 0 ? null : now.firstUnreadId,
             },
           },

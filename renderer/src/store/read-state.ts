@@ -3,23 +3,35 @@
 // let the badge, title and divider change at once, before its answer comes.
 import type { ChatMessage } from '../../../shared/domain';
 
-/** Incoming messages after `messageId` in `items` (oldest first), and the first of them. */
+/** Whether a message is a group message that @mentions `selfId`. */
+export function mentionsOf(message: ChatMessage | undefined, selfId: string | undefined): boolean {
+  return selfId !== undefined && message?.group?.mentions?.includes(selfId) === true;
+}
+
+/**
+ * Incoming messages after `messageId` in `items` (oldest first), the first of them, and how many
+ * of them @mention `selfId`.
+ */
 export function unreadAfter(
   items: readonly string[],
   messages: Readonly<Record<string, ChatMessage>>,
   messageId: string,
-): { unread: number; first: string | null } {
+  selfId?: string,
+): { unread: number; first: string | null; mentions: number } {
   const at = items.indexOf(messageId);
-  if (at < 0) return { unread: Number.POSITIVE_INFINITY, first: null };
+  if (at < 0) return { unread: Number.POSITIVE_INFINITY, first: null, mentions: 0 };
   let unread = 0;
+  let mentions = 0;
   let first: string | null = null;
   for (let i = at + 1; i < items.length; i += 1) {
     const id = items[i] ?? '';
-    if (messages[id]?.direction !== 'in') continue;
+    const message = messages[id];
+    if (message?.direction !== 'in') continue;
     unread += 1;
+    if (mentionsOf(message, selfId)) mentions += 1;
     first ??= id;
   }
-  return { unread, first };
+  return { unread, first, mentions };
 }
 
 /** The oldest of the newest `unread` incoming messages, when they are loaded. */

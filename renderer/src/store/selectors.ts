@@ -1,6 +1,7 @@
 import type { Contact, GroupInfo, PacketLogEntry } from '../../../shared/domain';
 import { lookAlikeTags } from '../../../shared/names';
 import { groupConversationId } from '../../../shared/protocol/groups';
+import { countedUnread } from '../../../shared/unread';
 import type { AppState, ContactGroup, Summary } from './state';
 
 export const GROUPS: readonly ContactGroup[] = ['groups', 'online', 'offline', 'strangers'];
@@ -110,9 +111,11 @@ export const selectActiveContact = (s: AppState) =>
   s.activePeerId === null ? undefined : s.contacts[s.activePeerId];
 export const selectThread = (peerId: string) => (s: AppState) => s.threads[peerId];
 
+/** The title's and the rail's count: a muted conversation counts only its mentions of me. */
 export const selectUnreadTotal = (s: AppState): number => {
   let total = 0;
-  for (const summary of Object.values(s.summaries)) total += summary.unread;
+  for (const [id, summary] of Object.entries(s.summaries))
+    total += countedUnread(summary.unread, summary.mentions ?? 0, s.muted[id] === true);
   return total;
 };
 

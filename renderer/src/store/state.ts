@@ -20,6 +20,7 @@ import type {
   CallResults,
   EventPayloads,
   IpcResult,
+  MultiFileResult,
   MultiSendResult,
   PacketChatApi,
   SelfInfo,
@@ -209,8 +210,8 @@ export interface Summary {
   readonly firstUnreadId: string | null;
   readonly lastMessageId: string | null;
   readonly lastAt: number;
-  /** An unread message that arrived here @mentions me (cleared when nothing is unread). */
-  readonly mentioned?: boolean;
+  /** Unread messages that @mention me ("@ 2" on the row; main counts them from the store). */
+  readonly mentions?: number;
 }
 
 export interface DraftsSlice {
@@ -377,6 +378,8 @@ export interface TransfersSlice {
   dropFiles: (peerId: string, files: readonly File[]) => Promise<IpcResult<TransferInfo>>;
   /** Offers a pasted image: main checks and saves its bytes, then offers the file. */
   sendImage: (peerId: string, image: Blob) => Promise<IpcResult<TransferInfo>>;
+  /** Offers a pasted image to several peers (a group's other members), saved once in main. */
+  sendImageMany: (peerIds: readonly string[], image: Blob) => Promise<IpcResult<MultiFileResult>>;
   /** A received image's bytes for its thumbnail (null: not a small image, or not kept). */
   transferThumbnail: (
     id: string,

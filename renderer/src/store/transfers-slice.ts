@@ -130,6 +130,12 @@ export const createTransfersSlice: SliceCreator<TransfersSlice> = (api) => (set,
     if (result.ok) get().applyTransfer({ transfer: result.value });
     return result;
   },
+  sendImageMany: async (peerIds, image) => {
+    const data = toBase64(new Uint8Array(await image.arrayBuffer()));
+    const result = await settle(() => api.filesSendImageMany({ peerIds: [...peerIds], data }));
+    if (result.ok) for (const transfer of result.value.sent) get().applyTransfer({ transfer });
+    return result;
+  },
   transferThumbnail: (id, index) => settle(() => api.filesThumbnail({ id, index })),
   transferFiles: (id) => settle(() => api.filesFiles({ id })),
   openTransfer: (id, reveal, file) =>

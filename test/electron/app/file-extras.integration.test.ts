@@ -105,6 +105,24 @@ describe('pasted images, thumbnails and auto-accept over the backend', () => {
     expect(await a.backend.handlers['files:thumbnail']({ id: offered.id, index: 0 })).toBeNull();
   });
 
+  it('offers one pasted image, saved once, to several peers (a group), and names the ones refused', async () => {
+    const [a, b] = await pair();
+    const result = await a.backend.handlers['files:sendImageMany']({
+      peerIds: [b.id, 'f'.repeat(32)],
+      data: PNG.toString('base64'),
+    });
+    const saved = readdirSync(join(a.dataDir, 'pasted'));
+    expect(saved).toHaveLength(1);
+    expect(result.sent).toEqual([
+      expect.objectContaining({ peerId: b.id, state: 'offered', names: saved }),
+    ]);
+    expect(result.failed).toEqual([
+      { peerId: 'f'.repeat(32), message: expect.any(String) as unknown },
+    ]);
+    const id = result.sent[0]?.id ?? '';
+    await waitUntil(() => hasState(b, id, 'offered'), 10_000, 'b has the offer');
+  });
+
   it('refuses a paste that is not an image and writes nothing', async () => {
     const [a, b] = await pair();
     const text = Buffer.from('#!/bin/sh\nrm -rf ~\n').toString('base64');

@@ -171,6 +171,7 @@ describe('call handlers with a real peer', () => {
     expect(await value('messages:markReadUpTo', { peerId: peer.id, messageId: two?.id })).toEqual({
       peerId: peer.id,
       unread: 1,
+      mentions: 0,
       total: 1,
     });
     expect(events.filter((e) => e.event === 'unread').length).toBe(unreadEvents + 1);
@@ -185,6 +186,13 @@ describe('call handlers with a real peer', () => {
       ok: false,
       error: { code: 'not-found' },
     });
+  });
+
+  it('muting a conversation takes its unread messages off the tray total, unmuting puts them back', async () => {
+    await value('conversations:mute', { peerId: peer.id, muted: true });
+    expect(events.at(-1)).toEqual({ event: 'unread', payload: { total: 0 } });
+    await value('conversations:mute', { peerId: peer.id, muted: false });
+    expect(events.at(-1)).toEqual({ event: 'unread', payload: { total: 1 } });
   });
 
   it('deletes messages for me and says so, and keeps drafts', async () => {

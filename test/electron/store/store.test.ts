@@ -47,6 +47,62 @@ function withStore(run: (store: Store, dir: string) => void): void {
   }
 }
 
+/** A group with this profile (saved as the identity) and one writer in it. */
+function groupWithMe(store: Store): { me: string; writer: string; groupId: string } {
+  const [me, writer, groupId] = ['m', 'w', 'g'].map((c) => c.repeat(32)) as [
+    string,
+    string,
+    string,
+  ];
+  store.saveIdentity({ nodeId: me, nick: 'me', status: 'online' });
+  store.groups.saveGroup({
+    id: groupId,
+    name: 'team',
+    creator: writer,
+    version: 1,
+    stateHash: 'h'.repeat(32),
+    admins: [writer],
+    members: [
+      [writer, 'k'.repeat(64)],
+      [me, 'l'.repeat(64)],
+    ],
+    status: 'member',
+    leaving: false,
+    nextSeq: 1,
+    lastVersion: 0,
+    joinedVersion: 1,
+    createdAt: 1,
+    updatedAt: 1,
+  });
+  return { me, writer, groupId };
+}
+
+/** An incoming message of the writer of `groupWithMe`, with its mentions. */
+function post(store: Store, groupId: string, mid: string, seq: number, mentions?: string[]): void {
+  const inserted = store.groups.insertPost(
+    {
+      groupId,
+      mid,
+      origin: 'w'.repeat(32),
+      seq,
+      v: 1,
+      pv: 0,
+      deps: [],
+      ...(mentions === undefined ? {} : { mentions }),
+      sig: 's',
+      ts: seq,
+      text: `post ${seq}`,
+      direction: 'in',
+      receivedAt: seq,
+      remote: '127.0.0.1:4000',
+      transport: 'udp',
+    },
+    { at: seq, gap: false },
+    'received',
+  );
+  expect(inserted).toBe('inserted');
+}
+
 describe('Store', () => {
   it('stores a message once: the same id again is a duplicate with no second row', () => {
     withStore((store) => {
@@ -343,6 +399,54 @@ describe('Store', () => {
         mentions: [member],
       });
     });
+  });
+
+  it('leaves muted conversations out of the unread total, except messages that mention me', () => {
+    withStore((store) => {
+      const { me, groupId } = groupWithMe(store);
+      post(store, groupId, 'gm1', 1, [me]);
+      post(store, groupId, 'gm2', 2);
+      post(store, groupId, 'gm3', 3, ['b'.repeat(32)]);
+      store.insertIncoming(incoming('i1', 1));
+      store.insertIncoming(incoming('i2', 2));
+      expect(store.reads.unreadTotal()).toBe(5);
+      store.mutes.set(`group:${groupId}`, true, 1);
+      expect(store.reads.unreadTotal()).toBe(3);
+      store.mutes.set('bob', true, 2);
+      expect(store.reads.unreadTotal()).toBe(1);
+      store.markRead(`group:${groupId}`);
+      expect(store.reads.unreadTotal()).toBe(0);
+      store.mutes.set('bob', false, 3);
+      expect(store.reads.unreadTotal()).toBe(2);
+    });
+  });
+
+  it('counts unread mentions of me from the stored posts and the read marker, across a reopen', () => {
+    const dir = tempDir();
+    const first = openStore(dir).store;
+    let conversation = '';
+    try {
+      const { me, groupId } = groupWithMe(first);
+      conversation = `group:${groupId}`;
+      post(first, groupId, 'gm1', 1, [me]);
+      post(first, groupId, 'gm2', 2, ['b'.repeat(32)]);
+      post(first, groupId, 'gm3', 3, [me]);
+      expect(first.reads.mentionsIn(conversation)).toBe(2);
+      expect(first.markReadUpTo(conversation, 'gm1')).toBe(true);
+    } finally {
+      first.close();
+    }
+    const again = openStore(dir).store;
+    try {
+      expect(again.reads.conversations()).toEqual([
+        expect.objectContaining({ peerId: conversation, unread: 2, mentions: 1 }),
+      ]);
+      expect(again.reads.mentionsIn(conversation)).toBe(1);
+      again.markRead(conversation);
+      expect(again.reads.conversations()[0]).toMatchObject({ unread: 0, mentions: 0 });
+    } finally {
+      again.close();
+    }
   });
 
   it('mutes and unmutes conversations, and remembers them across a reopen', () => {

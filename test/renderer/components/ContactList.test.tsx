@@ -58,7 +58,8 @@ describe('contact list', () => {
     act(() => fake.emit('message', new1));
     expect(option(/^Alice/).getAttribute('aria-label')).toContain('2 unread');
     expect(option(/^Alice/).querySelector('.unread-badge')?.textContent).toBe('2');
-    expect(screen.getByRole('button', { name: 'Chats' }).textContent).toContain('4');
+    // The rail's name holds the badge's digits (WCAG 2.5.3): "Chats, 4 unread".
+    expect(screen.getByRole('button', { name: 'Chats, 4 unread' }).textContent).toContain('4');
     await user.click(alice);
     // Opening shows them (the whole conversation fits here): read up to the newest one seen.
     await waitFor(() => expect(option(/^Alice/).getAttribute('aria-label')).not.toMatch(/unread/));

@@ -87,6 +87,7 @@ function groupSetup(group = makeGroup()) {
         unread: 0,
         firstUnreadId: null,
         lastMessage: data.messages.find((m) => m.id === 'g2') ?? null,
+        mentions: 0,
       },
     ],
     'groups:remove': change('remove', (g, member) => ({
@@ -128,7 +129,7 @@ function groupSetup(group = makeGroup()) {
 
 async function openGroup(setup = groupSetup()) {
   const app = renderApp({ data: setup.data, handlers: setup.handlers });
-  await app.user.click(await screen.findByRole('option', { name: /^Team 3 members/ }));
+  await app.user.click(await screen.findByRole('option', { name: /^Team \d+ members/ }));
   const log = await screen.findByRole('log', { name: 'Conversation with Team' });
   return { ...app, ...setup, log };
 }
@@ -352,6 +353,36 @@ describe('groups', () => {
     expect(offers.sort()).toEqual(['alice /home/me/plan.pdf', 'bob /home/me/plan.pdf']);
   });
 
+  it('a pasted image in a group shows its preview, then goes to each other member like the paperclip', async () => {
+    const setup = groupSetup();
+    const calls: { peerIds: string[]; data: string }[] = [];
+    setup.handlers['files:sendImage'] = () => {
+      throw new IpcFailure('not-found', 'no route to group:…');
+    };
+    setup.handlers['files:sendImageMany'] = ({ peerIds, data }) => {
+      calls.push({ peerIds, data });
+      return {
+        sent: [transfer('t-alice', 'alice', 'offered')],
+        failed: [{ peerId: 'bob', message: 'bob is offline' }],
+      };
+    };
+    const { user } = await openGroup(setup);
+    const input = screen.getByRole('textbox', { name: /Team/ });
+    const image = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'image.png', {
+      type: 'image/png',
+    });
+    fireEvent.paste(input, { clipboardData: { files: [image], types: ['Files'] } });
+    const preview = await screen.findByRole('group', { name: 'Pasted image to send to Team' });
+    expect(calls).toEqual([]);
+    await user.click(within(preview).getByRole('button', { name: 'Send image' }));
+    expect(
+      await screen.findByText('Offered to 1 of 2 members, each in their own chat'),
+    ).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toBe('Could not send files: bob is offline');
+    expect(calls).toEqual([{ peerIds: ['alice', 'bob'], data: 'iVBORw==' }]);
+    expect(screen.queryByRole('group', { name: /Pasted image/ })).toBeNull();
+  });
+
   it('@ opens the members to mention: arrows, Enter, Tab and Esc; the message carries their ids', async () => {
     const { user, fake } = await openGroup();
     const box = screen.getByRole('textbox', { name: 'Message to Team' });
@@ -400,6 +431,37 @@ describe('groups', () => {
     );
   });
 
+  it('two members named Bob: the list tells them apart, and @ mentions only the one picked', async () => {
+    const other = 'b0b2'.repeat(8);
+    const setup = groupSetup(
+      makeGroup({
+        members: [ME, 'alice', 'bob', other].map((id) => ({
+          id,
+          signingKey: 'f'.repeat(64),
+          admin: id === ME,
+        })),
+      }),
+    );
+    setup.data.contacts.push(makeContact(other, { nick: 'Bob' }));
+    const { user, fake } = await openGroup(setup);
+    const box = screen.getByRole('textbox', { name: 'Message to Team' });
+    await user.type(box, '@bo');
+    const list = await screen.findByRole('listbox', { name: 'Members to mention' });
+    expect(
+      within(list)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['Bob#b0b2', 'Bob#bob']);
+    await user.keyboard('{Enter}');
+    expect((box as HTMLTextAreaElement).value).toBe('@Bob#b0b2 ');
+    await user.keyboard('{Enter}');
+    await waitFor(() =>
+      expect(fake.calls.filter((c) => c.channel === 'messages:send')).toEqual([
+        { channel: 'messages:send', args: { peerId: CONV, text: '@Bob#b0b2 ', mentions: [other] } },
+      ]),
+    );
+  });
+
   it('highlights a message that mentions me, and marks the row of a muted group only then', async () => {
     const setup = groupSetup();
     setup.handlers['conversations:mutes'] = () => [CONV];
@@ -410,6 +472,8 @@ describe('groups', () => {
     act(() => app.fake.emit('message', g3));
     await waitFor(() => expect(row.querySelector('.unread-badge')?.textContent).toBe('1'));
     expect(row.querySelector('.unread-badge')?.classList.contains('quiet')).toBe(true);
+    // The title (and the tray) leave the muted group's message out.
+    expect(document.title).toBe('PacketChat');
     const g4 = post('g4', 'bob', {
       text: '@Me look',
       receivedAt: NOW,
@@ -420,6 +484,7 @@ describe('groups', () => {
     await waitFor(() => expect(row.querySelector('.unread-badge')?.textContent).toBe('@ 2'));
     expect(row.querySelector('.unread-badge')?.classList.contains('quiet')).toBe(false);
     expect(row.getAttribute('aria-label')).toContain('Mentions you');
+    expect(document.title).toBe('(1) PacketChat');
     await app.user.click(row);
     const log = await screen.findByRole('log', { name: 'Conversation with Team' });
     const mention = (await within(log).findByText('@Me look')).closest<HTMLElement>('.message')!;
@@ -431,6 +496,25 @@ describe('groups', () => {
     await app.user.click(screen.getByRole('button', { name: 'Unmute Team' }));
     expect(await screen.findByRole('button', { name: /^Mute Team/ })).toBeTruthy();
     await waitFor(() => expect(row.getAttribute('aria-label')).not.toContain('Muted'));
+  });
+
+  it('shows an unread mention stored before a restart ("@ 2"), and counts it in the title though muted', async () => {
+    const setup = groupSetup();
+    setup.handlers['conversations:mutes'] = () => [CONV];
+    setup.handlers['conversations:list'] = () => [
+      {
+        peerId: CONV,
+        unread: 2,
+        firstUnreadId: 'g1',
+        lastMessage: setup.data.messages.find((m) => m.id === 'g2') ?? null,
+        mentions: 1,
+      },
+    ];
+    renderApp({ data: setup.data, handlers: setup.handlers });
+    const row = await screen.findByRole('option', { name: /^Team 3 members.*Muted/ });
+    await waitFor(() => expect(row.querySelector('.unread-badge')?.textContent).toBe('@ 2'));
+    expect(row.getAttribute('aria-label')).toContain('Mentions you');
+    expect(document.title).toBe('(1) PacketChat');
   });
 
   it('gives the creator and admins rename and make-admin, and no one else', async () => {
