@@ -21,6 +21,7 @@ const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map(
 const SAME_IN_BOTH = new Set([
   'app.name',
   'files.renamed.renamedTo',
+  'contacts.preview.folderOnly', // "📁 {{name}}": an icon and the folder's own name
   'app.unreadTitle',
   'search.shortcut',
   'self.tcp',
