@@ -262,7 +262,10 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       counters: this.counters,
       peerTcp: (peerId) => {
         const peer = this.peers.get(peerId);
-        return peer?.tcpPort == null ? undefined : { address: peer.address, port: peer.tcpPort };
+        // A peer known only through the relay has no address: no direct lane (an empty host
+        // would connect to this machine).
+        if (peer === undefined || peer.address === '' || peer.tcpPort == null) return undefined;
+        return { address: peer.address, port: peer.tcpPort };
       },
       ensureSession: async (peerId, to, timeoutMs) => {
         if (this.secure.hasSession(peerId)) return true;

@@ -177,9 +177,9 @@ describe('file data through the relay', () => {
       requireOrSkip(ctx, mosquitto);
       const b = await startBroker({ extra: [`max_packet_size ${BROKER_PACKET_LIMIT}`] });
       cleanups.push(() => b.stop());
-      // The sender has no TCP listener: with the broker gone no direct lane can take over (on one
-      // loopback it would, and the transfer would rightly go on over the LAN).
-      const alice = await side('alice', b, { ...testPorts(), tcp: false });
+      // Both have TCP listeners, but they know each other only through the relay (no address):
+      // with the broker gone no direct lane may be tried (an empty host would be this machine).
+      const alice = await side('alice', b, testPorts());
       const bob = await side('bob', b);
       const aliceSees = waitForEvent<PeerChange>(alice.node, 'peer', onRelay(bob.node.id), WAIT_MS);
       const bobSees = waitForEvent<PeerChange>(bob.node, 'peer', onRelay(alice.node.id), WAIT_MS);
