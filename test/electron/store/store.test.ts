@@ -47,14 +47,8 @@ function withStore(run: (store: Store, dir: string) => void): void {
   }
 }
 
-/** A group with this profile (saved as the identity) and one writer in it. */
-function groupWithMe(store: Store): { me: string; writer: string; groupId: string } {
-  const [me, writer, groupId] = ['m', 'w', 'g'].map((c) => c.repeat(32)) as [
-    string,
-    string,
-    string,
-  ];
-  store.saveIdentity({ nodeId: me, nick: 'me', status: 'online' });
+/** Saves group `groupId` ("team", version 1) with `writer` as its admin and `member` in it. */
+function saveTeam(store: Store, groupId: string, writer: string, member: string): void {
   store.groups.saveGroup({
     id: groupId,
     name: 'team',
@@ -64,7 +58,7 @@ function groupWithMe(store: Store): { me: string; writer: string; groupId: strin
     admins: [writer],
     members: [
       [writer, 'k'.repeat(64)],
-      [me, 'l'.repeat(64)],
+      [member, 'l'.repeat(64)],
     ],
     status: 'member',
     leaving: false,
@@ -74,6 +68,17 @@ function groupWithMe(store: Store): { me: string; writer: string; groupId: strin
     createdAt: 1,
     updatedAt: 1,
   });
+}
+
+/** A group with this profile (saved as the identity) and one writer in it. */
+function groupWithMe(store: Store): { me: string; writer: string; groupId: string } {
+  const [me, writer, groupId] = ['m', 'w', 'g'].map((c) => c.repeat(32)) as [
+    string,
+    string,
+    string,
+  ];
+  store.saveIdentity({ nodeId: me, nick: 'me', status: 'online' });
+  saveTeam(store, groupId, writer, me);
   return { me, writer, groupId };
 }
 
@@ -349,25 +354,7 @@ describe('Store', () => {
         string,
         string,
       ];
-      store.groups.saveGroup({
-        id: groupId,
-        name: 'team',
-        creator: writer,
-        version: 1,
-        stateHash: 'h'.repeat(32),
-        admins: [writer],
-        members: [
-          [writer, 'k'.repeat(64)],
-          [member, 'l'.repeat(64)],
-        ],
-        status: 'member',
-        leaving: false,
-        nextSeq: 1,
-        lastVersion: 0,
-        joinedVersion: 1,
-        createdAt: 1,
-        updatedAt: 1,
-      });
+      saveTeam(store, groupId, writer, member);
       const post = {
         groupId,
         mid: 'gm1',

@@ -65,23 +65,29 @@ function switchable(): { wrap: (channel: DataChannel) => DataChannel; drop(): vo
   };
 }
 
+/**
+ * Alice offers an 8 MiB file to Bob, whose data channel can lose its path; Bob accepts, and this
+ * resolves once bytes arrive. A slow sender: the transfer is surely still running when the path goes.
+ */
+async function movingTransfer() {
+  net = new TestNet();
+  const path = switchable();
+  const alice = await net.peer('alice', { wrapData: slowChannel(20), progressIntervalMs: 50 });
+  const bob = await net.peer('bob', { wrapData: path.wrap, progressIntervalMs: 50 });
+  const file = randomFile(join(net.tempDir(), 'big.bin'), 8 * MIB + 5);
+  const incoming = bob.waitOffer();
+  const offer = await alice.engine.sendFiles('bob', [file]);
+  if (!offer.ok) throw new Error(offer.message);
+  const id = (await incoming).id;
+  const moving = bob.waitFor((t) => t.id === id && t.bytesDone > 0, 10_000, 'first bytes');
+  expect(await bob.engine.accept(id, net.tempDir())).toMatchObject({ ok: true });
+  await moving;
+  return { path, alice, bob, file, id };
+}
+
 describe('a lost path pauses a transfer, and its return resumes it', () => {
   it('pauses with relay-unreachable without telling the sender, and goes on from the part', async () => {
-    net = new TestNet();
-    const path = switchable();
-    // A slow sender: the transfer is surely still running when the path goes.
-    const alice = await net.peer('alice', { wrapData: slowChannel(20), progressIntervalMs: 50 });
-    const bob = await net.peer('bob', { wrapData: path.wrap, progressIntervalMs: 50 });
-    const src = net.tempDir();
-    const file = randomFile(join(src, 'big.bin'), 8 * MIB + 5);
-    const incoming = bob.waitOffer();
-    const offer = await alice.engine.sendFiles('bob', [file]);
-    if (!offer.ok) throw new Error(offer.message);
-    const id = (await incoming).id;
-
-    const moving = bob.waitFor((t) => t.id === id && t.bytesDone > 0, 10_000, 'first bytes');
-    expect(await bob.engine.accept(id, net.tempDir())).toMatchObject({ ok: true });
-    await moving;
+    const { path, alice, bob, file, id } = await movingTransfer();
     const paused = bob.waitState(id, 'paused');
     path.drop();
     const pause = await paused;
@@ -109,19 +115,7 @@ describe('a lost path pauses a transfer, and its return resumes it', () => {
   }, 90_000);
 
   it('a user resume of such a pause works too, and peerReachable resumes it as well', async () => {
-    net = new TestNet();
-    const path = switchable();
-    const alice = await net.peer('alice', { wrapData: slowChannel(20), progressIntervalMs: 50 });
-    const bob = await net.peer('bob', { wrapData: path.wrap, progressIntervalMs: 50 });
-    const src = net.tempDir();
-    const file = randomFile(join(src, 'big.bin'), 8 * MIB + 5);
-    const incoming = bob.waitOffer();
-    const offer = await alice.engine.sendFiles('bob', [file]);
-    if (!offer.ok) throw new Error(offer.message);
-    const id = (await incoming).id;
-    const moving = bob.waitFor((t) => t.id === id && t.bytesDone > 0, 10_000, 'first bytes');
-    expect(await bob.engine.accept(id, net.tempDir())).toMatchObject({ ok: true });
-    await moving;
+    const { path, bob, file, id } = await movingTransfer();
 
     // The path drops; the first open after a resume by hand finds it still down: paused again.
     let paused = bob.waitState(id, 'paused');
