@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FileCard } from '../../../shared/domain';
 import { isIpmsgPeerId } from '../../../shared/ipmsg-id';
@@ -7,7 +6,13 @@ import { formatBytes, formatDuration } from '../lib/format';
 import { useAppStore } from '../store/context';
 import type { TransferAction } from '../store/state';
 import { Icon } from './Icon';
-import { ChangedNames, failureText, OpenButtons, TransferThumbnail } from './TransferExtras';
+import {
+  ChangedNames,
+  OpenButtons,
+  percentDone,
+  TransferThumbnail,
+  useTransferCall,
+} from './TransferExtras';
 
 /** Names shown on a card before "and N more". */
 const SHOWN_NAMES = 3;
@@ -60,26 +65,15 @@ export function TransferCard(props: { card: FileCard; peerId: string }) {
   const acceptTransfer = useAppStore((s) => s.acceptTransfer);
   const loaded = useAppStore((s) => s.transfersLoad.status === 'ready');
   const downloadDir = useAppStore((s) => s.settings?.downloadDir ?? null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useTransferCall();
   const lang = i18n.language;
   const names = card.names.slice(0, SHOWN_NAMES).join(', ');
   const hidden = card.names.length - SHOWN_NAMES;
   const openTransfer = useAppStore((s) => s.openTransfer);
-  const run = (
-    call: () => Promise<{ ok: boolean; error?: { message: string; reason?: string } }>,
-  ) => {
-    setError(null);
-    setBusy(true);
-    void call().then((r) => {
-      setBusy(false);
-      if (!r.ok) setError(failureText(t, r.error));
-    });
-  };
   const bytes = transfer?.bytes ?? card.bytes;
   const done = transfer?.bytesDone ?? 0;
   const moving = transfer?.state === 'active';
-  const percent = bytes === 0 ? 100 : Math.min(100, Math.floor((done / bytes) * 100));
+  const percent = percentDone(done, bytes);
   const rate = transfer?.rate ?? 0;
   const ipmsg = isIpmsgPeerId(props.peerId);
   const stateText =

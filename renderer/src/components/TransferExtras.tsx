@@ -46,6 +46,39 @@ export function TransferThumbnail(props: { transfer: TransferInfo; onOpen: () =>
   );
 }
 
+/** How much of `bytes` is done, in whole percent (an empty transfer is complete). */
+export function percentDone(done: number, bytes: number): number {
+  return bytes === 0 ? 100 : Math.min(100, Math.floor((done / bytes) * 100));
+}
+
+type TransferCall = () => Promise<{
+  ok: boolean;
+  error?: { message: string; reason?: string };
+}>;
+
+/**
+ * A transfer button's call (pause, retry, open, …) as the card and the transfers view run it:
+ * `busy` while it runs, and what failed in plain words (`failureText`) in `error`.
+ */
+export function useTransferCall(): {
+  busy: boolean;
+  error: string | null;
+  run: (call: TransferCall) => void;
+} {
+  const { t } = useTranslation();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = (call: TransferCall): void => {
+    setError(null);
+    setBusy(true);
+    void call().then((r) => {
+      setBusy(false);
+      if (!r.ok) setError(failureText(t, r.error));
+    });
+  };
+  return { busy, error, run };
+}
+
 /** What a failed transfer call says on its card: a moved or deleted file in plain words. */
 export function failureText(
   t: TFunction,

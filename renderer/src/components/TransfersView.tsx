@@ -6,7 +6,7 @@ import { useAppStore } from '../store/context';
 import { Dialog } from './Dialog';
 import { Segmented } from './SettingsFields';
 import { EmptyView, StateView } from './StateView';
-import { ChangedNames, failureText, OpenButtons } from './TransferExtras';
+import { ChangedNames, OpenButtons, percentDone, useTransferCall } from './TransferExtras';
 
 type Filter = 'all' | 'failed';
 
@@ -20,23 +20,9 @@ function TransferRow(props: { transfer: TransferInfo }) {
   const nick = useAppStore((s) => s.contacts[transfer.peerId]?.nick ?? transfer.peerId);
   const transferAction = useAppStore((s) => s.transferAction);
   const openTransfer = useAppStore((s) => s.openTransfer);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useTransferCall();
   const lang = i18n.language;
-  const run = (
-    call: () => Promise<{ ok: boolean; error?: { message: string; reason?: string } }>,
-  ) => {
-    setBusy(true);
-    setError(null);
-    void call().then((r) => {
-      setBusy(false);
-      if (!r.ok) setError(failureText(t, r.error));
-    });
-  };
-  const percent =
-    transfer.bytes === 0
-      ? 100
-      : Math.min(100, Math.floor((transfer.bytesDone / transfer.bytes) * 100));
+  const percent = percentDone(transfer.bytesDone, transfer.bytes);
   const progress = t('files.progress', {
     done: formatBytes(transfer.bytesDone, lang),
     total: formatBytes(transfer.bytes, lang),
