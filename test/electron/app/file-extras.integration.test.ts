@@ -5,23 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rename, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rename, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createBackend, type Backend } from '../../../electron/app/backend';
+import { describe, expect, it } from 'vitest';
 import { createAppHandlers } from '../../../electron/ipc/app-handlers';
-import type { EventChannel, EventPayloads } from '../../../shared/ipc/contract';
-import { LOOPBACK_BROADCAST, testPorts } from '../../helpers/ports';
+import { hasState, useBackends, type BackendHarness as Harness } from '../../helpers/backend-pair';
 import { waitUntil } from '../../helpers/wait';
 import { randomFile } from '../net/files/helpers/trees';
-
-interface Harness {
-  readonly backend: Backend;
-  readonly dataDir: string;
-  readonly id: string;
-  of<E extends EventChannel>(event: E): EventPayloads[E][];
-}
 
 /** A 1x1 PNG (the smallest valid one) followed by some bytes so each test's file differs. */
 const PNG = Buffer.concat([
@@ -32,52 +22,7 @@ const PNG = Buffer.concat([
   Buffer.from('pasted'),
 ]);
 
-const open: Backend[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((b) => b.close()));
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
-
-async function harness(ports: { serverPort: number; clientPort: number }): Promise<Harness> {
-  const dir = await tempDir('pc-file-extras-');
-  const events: { event: EventChannel; payload: unknown }[] = [];
-  const backend = createBackend({
-    profile: { dataDir: dir },
-    appVersion: '0.0.0-test',
-    node: { ...ports, broadcast: [LOOPBACK_BROADCAST], announceIntervalMs: 500 },
-    files: { reconnectInitialMs: 50, reconnectMaxMs: 500 },
-    emit: (event, payload) => events.push({ event, payload }),
-  });
-  open.push(backend);
-  await backend.start();
-  const self = await backend.handlers['self:get'](undefined);
-  return {
-    backend,
-    dataDir: dir,
-    id: self.nodeId,
-    of: <E extends EventChannel>(event: E) =>
-      events.filter((e) => e.event === event).map((e) => e.payload as EventPayloads[E]),
-  };
-}
-
-async function pair(): Promise<[Harness, Harness]> {
-  const ports = testPorts();
-  const a = await harness(ports);
-  const b = await harness(ports);
-  await waitUntil(() => a.of('contact').some((c) => c.peer.id === b.id), 10_000, 'a sees b');
-  await waitUntil(() => b.of('contact').some((c) => c.peer.id === a.id), 10_000, 'b sees a');
-  return [a, b];
-}
-
-const hasState = (h: Harness, id: string, state: string): boolean =>
-  h.of('transfer').some((t) => t.transfer.id === id && t.transfer.state === state);
+const { tempDir, pair } = useBackends('pc-file-extras-');
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 describe('pasted images, thumbnails and auto-accept over the backend', () => {

@@ -2,72 +2,15 @@
  * File transfers behind the call handlers (files:* calls, `transfer` events): two real backends
  * (SQLite profiles, protocol v2 nodes) on loopback, real files, SHA-256 compared.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createBackend, type Backend } from '../../../electron/app/backend';
-import type { EventChannel, EventPayloads } from '../../../shared/ipc/contract';
-import { LOOPBACK_BROADCAST, testPorts } from '../../helpers/ports';
+import { describe, expect, it } from 'vitest';
+import { hasState, useBackends } from '../../helpers/backend-pair';
+import { testPorts } from '../../helpers/ports';
 import { waitUntil } from '../../helpers/wait';
 import { randomFile, sha256Of, snapshot, writeFile } from '../net/files/helpers/trees';
 
-interface Harness {
-  readonly backend: Backend;
-  readonly dataDir: string;
-  readonly id: string;
-  of<E extends EventChannel>(event: E): EventPayloads[E][];
-}
-
-const open: Backend[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((b) => b.close()));
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
-
-async function harness(
-  ports: { serverPort: number; clientPort: number },
-  dataDir?: string,
-): Promise<Harness> {
-  const dir = dataDir ?? (await tempDir('pc-files-backend-'));
-  const events: { event: EventChannel; payload: unknown }[] = [];
-  const backend = createBackend({
-    profile: { dataDir: dir },
-    appVersion: '0.0.0-test',
-    node: { ...ports, broadcast: [LOOPBACK_BROADCAST], announceIntervalMs: 500 },
-    files: { reconnectInitialMs: 50, reconnectMaxMs: 500 },
-    emit: (event, payload) => events.push({ event, payload }),
-  });
-  open.push(backend);
-  await backend.start();
-  const self = await backend.handlers['self:get'](undefined);
-  return {
-    backend,
-    dataDir: dir,
-    id: self.nodeId,
-    of: <E extends EventChannel>(event: E) =>
-      events.filter((e) => e.event === event).map((e) => e.payload as EventPayloads[E]),
-  };
-}
-
-async function pair(ports = testPorts()): Promise<[Harness, Harness]> {
-  const a = await harness(ports);
-  const b = await harness(ports);
-  await waitUntil(() => a.of('contact').some((c) => c.peer.id === b.id), 10_000, 'a sees b');
-  await waitUntil(() => b.of('contact').some((c) => c.peer.id === a.id), 10_000, 'b sees a');
-  return [a, b];
-}
-
-const hasState = (h: Harness, id: string, state: string): boolean =>
-  h.of('transfer').some((t) => t.transfer.id === id && t.transfer.state === state);
+const { tempDir, harness, pair } = useBackends('pc-files-backend-');
 
 describe('files:* over the backend', () => {
   it('sends a folder as a card, accepts it, and both sides end done with equal SHA-256', async () => {
