@@ -4,18 +4,10 @@
  * reliable sealed stream; the manifest (too big for the offer) and every file over sealed TCP
  * lanes. The engine-only version with a test channel is files/tree.integration.test.ts.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
-import {
-  createNode,
-  createNodeFileEngine,
-  MemoryTransferStore,
-  type NodeFileEngine,
-  type PacketChatNode,
-} from '../../../electron/net/index';
+import { expect, it } from 'vitest';
 import type { TransferDone, TransferInfo } from '../../../shared/files/types';
+import { useFileSides, type FileSide } from '../../helpers/file-sides';
 import { makeTree, treeDigest } from '../../helpers/file-trees';
 import { LOOPBACK_BROADCAST, testPorts } from '../../helpers/ports';
 import { waitForPeer } from '../../helpers/peers';
@@ -25,30 +17,10 @@ const FILES = 2_000;
 const DEPTH = 6;
 const EMPTY_FOLDERS = 20;
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const clean of cleanups.splice(0).reverse()) await clean();
-});
+const { side: start, tempDir } = useFileSides();
 
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function side(
-  nick: string,
-  ports: { serverPort: number; clientPort: number },
-): Promise<{ node: PacketChatNode; files: NodeFileEngine }> {
-  const node = createNode({ ...ports, nick, broadcast: [LOOPBACK_BROADCAST] });
-  const files = createNodeFileEngine(node, { store: new MemoryTransferStore() });
-  cleanups.push(async () => {
-    await files.close();
-    await node.close();
-  });
-  await node.start();
-  files.engine.start();
-  return { node, files };
+function side(nick: string, ports: { serverPort: number; clientPort: number }): Promise<FileSide> {
+  return start({ ...ports, nick, broadcast: [LOOPBACK_BROADCAST] });
 }
 
 it('sends 2,000 files with CJK and emoji names, 6 levels deep, 20 empty folders, over sealed lanes', async () => {

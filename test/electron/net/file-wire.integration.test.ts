@@ -2,57 +2,20 @@
  * The file engine on two real protocol v2 nodes on loopback: control messages in the reliable
  * sealed stream (`control: "file"`), data over sealed TCP lanes. No plain channel anywhere.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createNode,
-  createNodeFileEngine,
-  MemoryTransferStore,
-  type NodeFileEngine,
-  type PacketChatNode,
-} from '../../../electron/net/index';
+import { describe, expect, it } from 'vitest';
 import type { ChatMessage, PacketLogEntry } from '../../../shared/domain';
 import type { TransferDone, TransferInfo } from '../../../shared/files/types';
+import { QUICK_RECONNECT, useFileSides, type FileSide as Side } from '../../helpers/file-sides';
 import { LOOPBACK_BROADCAST, testPorts } from '../../helpers/ports';
 import { waitForPeer } from '../../helpers/peers';
 import { waitForEvent } from '../../helpers/wait';
 import { randomFile, snapshot, writeFile } from './files/helpers/trees';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const clean of cleanups.splice(0).reverse()) await clean();
-});
+const { side: start, tempDir } = useFileSides();
 
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-interface Side {
-  readonly node: PacketChatNode;
-  readonly files: NodeFileEngine;
-}
-
-async function side(
-  nick: string,
-  ports: { serverPort: number; clientPort: number },
-): Promise<Side> {
-  const node = createNode({ ...ports, nick, broadcast: [LOOPBACK_BROADCAST] });
-  const files = createNodeFileEngine(node, {
-    store: new MemoryTransferStore(),
-    reconnectInitialMs: 50,
-    reconnectMaxMs: 500,
-  });
-  cleanups.push(async () => {
-    await files.close();
-    await node.close();
-  });
-  await node.start();
-  files.engine.start();
-  return { node, files };
+function side(nick: string, ports: { serverPort: number; clientPort: number }): Promise<Side> {
+  return start({ ...ports, nick, broadcast: [LOOPBACK_BROADCAST] }, QUICK_RECONNECT);
 }
 
 function transferState(s: Side, id: string, state: TransferInfo['state']): Promise<TransferInfo> {

@@ -7,21 +7,14 @@
  * no payload exceeded the broker's packet limit. A broker that stops mid-transfer pauses it at
  * once ("Relay broker unreachable"); when the broker is back it goes on from the part.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createNode,
-  createNodeFileEngine,
-  MemoryTransferStore,
-  type NodeFileEngine,
-  type PacketChatNode,
-} from '../../../../electron/net/index';
+import { describe, expect, it } from 'vitest';
 import type { NodeOptions } from '../../../../electron/net/node-options';
 import type { PeerChange } from '../../../../shared/domain';
 import { PART_SUFFIX } from '../../../../shared/files/limits';
 import type { TransferDone, TransferInfo } from '../../../../shared/files/types';
+import { QUICK_RECONNECT, useFileSides, type FileSide as Side } from '../../../helpers/file-sides';
 import { startBroker, type Broker } from '../../../helpers/mosquitto';
 import { spyOn } from '../../../helpers/mqtt-spy';
 import { LOOPBACK_BROADCAST, testPorts } from '../../../helpers/ports';
@@ -36,21 +29,7 @@ const MARKER = 'FILE-PLAINTEXT-MARKER-4c1d';
 /** The shipped config's max_packet_size (docs/relay/mosquitto.conf). */
 const BROKER_PACKET_LIMIT = 1024 * 1024;
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const clean of cleanups.splice(0).reverse()) await clean();
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-interface Side {
-  readonly node: PacketChatNode;
-  readonly files: NodeFileEngine;
-}
+const { side: start, tempDir, cleanup } = useFileSides();
 
 /** Own ports (the default): the two never hear each other's announce. */
 async function side(
@@ -58,24 +37,15 @@ async function side(
   broker: Broker,
   options: Partial<NodeOptions> = testPorts(),
 ): Promise<Side> {
-  const node = createNode({
-    ...options,
-    nick,
-    broadcast: [LOOPBACK_BROADCAST],
-    relay: { brokers: [{ url: broker.url }] },
-  });
-  const files = createNodeFileEngine(node, {
-    store: new MemoryTransferStore(),
-    reconnectInitialMs: 50,
-    reconnectMaxMs: 500,
-  });
-  cleanups.push(async () => {
-    await files.close();
-    await node.close();
-  });
-  await node.start();
-  files.engine.start();
-  return { node, files };
+  return start(
+    {
+      ...options,
+      nick,
+      broadcast: [LOOPBACK_BROADCAST],
+      relay: { brokers: [{ url: broker.url }] },
+    },
+    QUICK_RECONNECT,
+  );
 }
 
 const onRelay =
@@ -87,9 +57,9 @@ describe('file data through the relay', () => {
   it('pulls a file over relay lanes, resumes after a pause, and keeps it with the same SHA-256; the broker sees only ciphertext', async (ctx) => {
     requireOrSkip(ctx, mosquitto);
     const b = await startBroker({ extra: [`max_packet_size ${BROKER_PACKET_LIMIT}`] });
-    cleanups.push(() => b.stop());
+    cleanup(() => b.stop());
     const admin = await spyOn(b.url);
-    cleanups.push(() => admin.close());
+    cleanup(() => admin.close());
     const alice = await side('alice', b);
     const bob = await side('bob', b);
     const aliceSees = waitForEvent<PeerChange>(alice.node, 'peer', onRelay(bob.node.id), WAIT_MS);
@@ -176,7 +146,7 @@ describe('file data through the relay', () => {
     async (signal, ctx) => {
       requireOrSkip(ctx, mosquitto);
       const b = await startBroker({ extra: [`max_packet_size ${BROKER_PACKET_LIMIT}`] });
-      cleanups.push(() => b.stop());
+      cleanup(() => b.stop());
       // Both have TCP listeners, but they know each other only through the relay (no address):
       // with the broker gone no direct lane may be tried (an empty host would be this machine).
       const alice = await side('alice', b, testPorts());
@@ -261,7 +231,7 @@ describe('file data through the relay', () => {
   it('prefers a direct lane on the LAN, and takes the relay when no direct lane opens', async (ctx) => {
     requireOrSkip(ctx, mosquitto);
     const b = await startBroker();
-    cleanups.push(() => b.stop());
+    cleanup(() => b.stop());
     const ports = testPorts();
     // Alice has no TCP listener: nobody can open a direct lane to her. Bob has one.
     const alice = await side('alice', b, { ...ports, tcp: false });
