@@ -6,7 +6,10 @@
  */
 import { Socket as UdpSocket } from 'node:dgram';
 import { Socket as TcpSocket } from 'node:net';
+import { InboundOrder } from '../../electron/net/inbound-order';
 import { PacketChatNode } from '../../electron/net/node';
+import { RateLimiter } from '../../electron/net/rate-limiter';
+import { ReliableSender } from '../../electron/net/reliable-sender';
 import { SecureChannel } from '../../electron/net/secure-channel';
 import { TextReceiver } from '../../electron/net/text-receiver';
 import { DeliveryStateWriter } from '../../electron/net/state-writer';
@@ -62,6 +65,15 @@ export function traceStart(): void {
   wrap(TextSender.prototype, 'acknowledge', 'acknowledge', true);
   wrap(DeliveryStateWriter.prototype, 'flush', 'state write', true);
   wrap(SecureChannel.prototype, 'handle', 'open', true);
+  if (process.env['PACKET_CHAT_TRACE_FINE'] === '1') {
+    // Finer marks inside the stages (they cost a little each, so only when asked).
+    wrap(node, 'logInbound', 'log inbound', true);
+    wrap(node, 'touch', 'touch', true);
+    wrap(InboundOrder.prototype, 'accept', 'order accept', true);
+    wrap(ReliableSender.prototype, 'acknowledge', 'reliable acknowledge', true);
+    wrap(ReliableSender.prototype, 'start', 'reliable start', true);
+    wrap(RateLimiter.prototype, 'take', 'rate limit', true);
+  }
   wrap(Wire.prototype, 'onDatagram', 'wire in');
   wrap(Wire.prototype, 'onFrame', 'wire frame in');
   wrap(Wire.prototype, 'sendTcp', 'wire sendTcp');
