@@ -240,9 +240,7 @@ function aesGcm(key: Uint8Array): AeadKey {
       // output is written once into its final array (docs/BENCHMARKS.md, "Crypto per record").
       const [body, tag] = sealParts(nonce, associatedData, plaintext);
       const start = prefix?.length ?? 0;
-      // Every byte is written below: no need for the zeroed memory of a new Uint8Array (for a
-      // 64 KiB record that zeroing costs as much as a copy).
-      const out = Buffer.allocUnsafeSlow(start + body.length + tag.length);
+      const out = new Uint8Array(start + body.length + tag.length);
       if (prefix !== undefined) out.set(prefix);
       out.set(body, start);
       out.set(tag, start + body.length);
