@@ -146,12 +146,13 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       log: this.log,
       now: o.now,
       rateLimit: o.rateLimit,
+      sessionRateLimit: o.sessionRateLimit,
       ...(options.tcpTimeouts === undefined ? {} : { tcpTimeouts: options.tcpTimeouts }),
       screenFrame: (start, length) => this.screenFrame(start, length),
-      sessionBudget: (bytes) => {
+      sessionBudget: (bytes, fromAddress) => {
         if (bytes[0] !== 0xfb || bytes.byteLength < 5) return undefined;
         const address = this.secure.addressOfIndex(bytes.readUInt32BE(1));
-        return address === undefined ? undefined : `session ${address}`;
+        return address === fromAddress ? address : undefined;
       },
       onInbound: (inbound) => this.onInbound(inbound),
       onLogged: (entry) => this.emit('packet', entry),

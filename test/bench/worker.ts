@@ -175,7 +175,7 @@ async function startNode(o: StartNodeOptions) {
     tcp: o.tcp ?? true,
     ...(o.relay === undefined ? {} : { relay: { brokers: [{ url: o.relay }], directory: false } }),
     ...(o.nullCipher === true ? { crypto: nullCipherProvider() } : {}),
-    ...(o.rateLimit === undefined ? {} : { rateLimit: o.rateLimit }),
+    ...(o.rateLimit === undefined ? {} : { rateLimit: o.rateLimit, sessionRateLimit: o.rateLimit }),
     ...(persistence === undefined ? {} : { persistence }),
   });
   nodes.push(node);
@@ -650,6 +650,7 @@ const commands = {
         broadcast: [],
         tcp: false,
         rateLimit: { perSecond: 1_000_000, burst: 1_000_000 },
+        sessionRateLimit: { perSecond: 1_000_000, burst: 1_000_000 },
       });
       nodes.push(node);
       closables.push(node);
