@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../shared/domain';
 import { IpcFailure } from '../../../shared/ipc/contract';
 import type { TransferInfo } from '../../../shared/transfers';
-import { makeMessage, sampleData } from '../fake-backend';
+import { makeMessage, makeTransfer, sampleData } from '../fake-backend';
 import { NOW, renderApp } from '../render-app';
 
 const ID = 'a'.repeat(32);
@@ -24,23 +24,15 @@ const offer = (patch: Partial<ChatMessage> = {}): ChatMessage =>
     ...patch,
   });
 
-const transfer = (patch: Partial<TransferInfo> = {}): TransferInfo => ({
-  id: ID,
-  peerId: 'alice',
-  direction: 'receive',
-  state: 'offered',
-  files: 1,
-  filesDone: 0,
-  filesFailed: 0,
-  folders: 0,
-  names: ['<img src=x onerror=alert(1)>.pdf'],
-  bytes: 10 * 1024 * 1024,
-  bytesDone: 0,
-  rate: 0,
-  createdAt: NOW,
-  updatedAt: NOW,
-  ...patch,
-});
+const transfer = (patch: Partial<TransferInfo> = {}): TransferInfo =>
+  makeTransfer({
+    id: ID,
+    names: ['<img src=x onerror=alert(1)>.pdf'],
+    bytes: 10 * 1024 * 1024,
+    createdAt: NOW,
+    updatedAt: NOW,
+    ...patch,
+  });
 
 async function openWithOffer(picked: string[] = ['/home/me/Downloads']) {
   const data = sampleData(NOW);
