@@ -365,7 +365,8 @@ async function pageTracer(page: Page) {
     start: async () => {
       events.length = 0;
       await cdp.send('Tracing.start', {
-        categories: 'devtools.timeline,v8.execute,disabled-by-default-devtools.timeline',
+        categories:
+          'devtools.timeline,v8.execute,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack',
         transferMode: 'ReportEvents',
       });
     },

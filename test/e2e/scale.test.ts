@@ -113,7 +113,10 @@ describe('virtualized lists', () => {
             const el = list.querySelector('[data-message-id="' + id + '"]');
             return el ? Math.round(el.getBoundingClientRect().top) : null;
           });
-          frames.push({ gap: Math.round(list.getBoundingClientRect().bottom - box.bottom), top: Math.round(box.top), tops });
+          // The list is filled to its top edge: the oldest row shown starts at or above it.
+          const oldest = list.querySelector('[data-index]').getBoundingClientRect();
+          const filled = oldest.top <= list.getBoundingClientRect().top;
+          frames.push({ gap: Math.round(list.getBoundingClientRect().bottom - box.bottom), top: Math.round(box.top), tops, filled });
         }
         if (frames.length >= 12) resolve(frames); else requestAnimationFrame(frame);
       };
@@ -123,13 +126,14 @@ describe('virtualized lists', () => {
     await page.getByRole('searchbox').fill('Peer 0002');
     await page.getByRole('button', { name: /Peer 0002/ }).click();
     const frames =
-      await page.evaluate<{ gap: number; top: number; tops: (number | null)[] }[]>(
+      await page.evaluate<{ gap: number; top: number; tops: (number | null)[]; filled: boolean }[]>(
         'window.__landing',
       );
     const first = frames[0];
     expect(first?.gap).toBeGreaterThanOrEqual(0);
     expect(first?.gap).toBeLessThan(40);
     expect(first?.tops).not.toContain(null);
+    expect(first?.filled).toBe(true);
     expect(frames).toEqual(frames.map(() => first));
     const log = page.getByRole('log', { name: 'Conversation with Peer 0002' });
     expect(await log.getByText(newest, { exact: true }).isVisible()).toBe(true);

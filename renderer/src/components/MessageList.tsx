@@ -24,10 +24,13 @@ const FLOATING_DAY_MS = 1_200;
 /** A message counts as seen when this share of it is on screen (or it fills half the list). */
 const SEEN_RATIO = 0.5;
 /**
- * No row is lower than this (a one-line message without its name line is 34 px): the first
- * frame lays out enough of the newest rows to fill a list this many rows high.
+ * No row is lower than this: a message that starts a group (name line and bubble) is about 58
+ * px, one that continues it 37, a day separator 32. The first frame lays out enough of the
+ * newest rows to fill the list at these heights.
  */
-const MIN_ROW_PX = 30;
+function minHeight(row: MessageRow | undefined): number {
+  return row?.kind === 'message' && row.first ? 50 : 28;
+}
 /** The list's height when it was last seen, for the first frame of the next conversation. */
 let lastListHeight: number | undefined;
 
@@ -441,7 +444,7 @@ export function MessageList(props: { peerId: string; nick: string }) {
           // The newest rows in normal flow, bottom first (CSS `.tail`). Each row is the same
           // element, with the same key, as its virtual row after the takeover: React keeps it.
           <div className="message-column tail">
-            {tailIndexes(rows.length).map((index) => {
+            {tailIndexes(rows).map((index) => {
               const row = rows[index];
               if (!row) return null;
               const messageId = row.kind === 'message' ? row.id : undefined;
@@ -529,11 +532,15 @@ function estimate(row: MessageRow | undefined): number {
   return row.first ? 64 : 40;
 }
 
-/** The rows the first frame shows: the newest, as many as fill the list at the lowest row height. */
-function tailIndexes(count: number): number[] {
+/** The rows the first frame shows: the newest, as many as fill the list at their least heights. */
+function tailIndexes(rows: readonly MessageRow[]): number[] {
   const height = lastListHeight ?? window.innerHeight;
-  const from = Math.max(0, count - Math.ceil(height / MIN_ROW_PX));
-  return Array.from({ length: count - from }, (_, k) => from + k);
+  let from = rows.length;
+  for (let filled = 0; from > 0 && filled < height;) {
+    from -= 1;
+    filled += minHeight(rows[from]);
+  }
+  return Array.from({ length: rows.length - from }, (_, k) => from + k);
 }
 
 /** The scroll offset that puts the newest row's bottom on the list's bottom edge. */
