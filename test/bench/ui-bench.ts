@@ -366,7 +366,7 @@ async function pageTracer(page: Page) {
       events.length = 0;
       await cdp.send('Tracing.start', {
         categories:
-          'devtools.timeline,v8.execute,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack',
+          'devtools.timeline,v8,v8.execute,v8.compile,disabled-by-default-v8.compile,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack',
         transferMode: 'ReportEvents',
       });
     },
