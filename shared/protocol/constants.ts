@@ -66,6 +66,16 @@ export const RATE_LIMIT_PER_SECOND = 400;
 export const RATE_LIMIT_BURST = 800;
 export const MAX_RATE_LIMITED_SOURCES = 4096;
 
+/** Handshake payload `features`: at most this many names, each at most this long. */
+export const MAX_FEATURES = 16;
+export const MAX_FEATURE_LENGTH = 32;
+/**
+ * Bundles (feature `bundle`, docs/PROTOCOL.md): packets in one sealed record at most, and
+ * entries in one `acks` packet at most. A bundle over the limit is refused whole.
+ */
+export const MAX_BUNDLE_PACKETS = 64;
+export const MAX_ACKS_PER_PACKET = 64;
+
 /** Longest excerpt of a quoted message carried by a reply (UTF-16 units). */
 export const MAX_REPLY_EXCERPT = 140;
 
