@@ -15,7 +15,7 @@ export interface BundlerDeps {
   send(record: Uint8Array, to: Endpoint, meta: SendMeta): void;
   /** The session was gone when the turn ended: a handshake starts (its packets are lost). */
   noSession(peerId: string, to: Endpoint): void;
-  /** Runs `flush` once the current event-loop turn is done (setImmediate by default). */
+  /** Runs `flush` once the current task is done (by default a microtask queued now). */
   schedule?(flush: () => void): () => void;
 }
 
@@ -64,7 +64,7 @@ export class Bundler {
       this.queues.set(key, queue);
     }
     queue.items.push({ packet, bytes });
-    this.cancel ??= (this.deps.schedule ?? nextTurn)(() => {
+    this.cancel ??= (this.deps.schedule ?? endOfTask)(() => {
       this.cancel = undefined;
       this.flush();
     });
@@ -180,9 +180,21 @@ export class Bundler {
   }
 }
 
-function nextTurn(flush: () => void): () => void {
-  const immediate = setImmediate(flush);
-  return () => clearImmediate(immediate);
+/**
+ * Runs `flush` when the current task is done: after the callback that queued the first packet and
+ * the promise reactions it started, before the event loop goes on to anything else. A lone packet
+ * leaves as soon as it did before bundles; a setImmediate cost each round trip an extra turn of
+ * the event loop on each side. The acks of one receiver turn still share a packet: the receiver
+ * sends them together after its one storage transaction (text-receiver.ts).
+ */
+function endOfTask(flush: () => void): () => void {
+  let live = true;
+  queueMicrotask(() => {
+    if (live) flush();
+  });
+  return () => {
+    live = false;
+  };
 }
 
 /** `5 packets: text ×4, acks` for the packet log. */
