@@ -196,10 +196,14 @@ async function history(ctx: ChatContext, arg: string): Promise<string> {
   ].join('\n');
 }
 
-/** A peer's name for a line, or the start of its id when it is not in the directory. */
+/**
+ * A peer's name for a line, or the start of its id when it is not in the directory (an IPMsg
+ * peer's id, `ipmsg:IP`, whole: it is its address).
+ */
 export function peerName(ctx: Pick<ChatContext, 'ui' | 'directory'>, id: string): string {
   const contact = ctx.directory.get(id);
-  return contact === undefined ? safeName(id.slice(0, 12)) : nameOf(ctx.ui, contact);
+  if (contact !== undefined) return nameOf(ctx.ui, contact);
+  return safeName(id.startsWith('ipmsg:') ? id : id.slice(0, 12));
 }
 
 /** `/send PATH [PATH…]`: offers files and folders to the selected peer. */

@@ -172,9 +172,14 @@ export function transferStateLine(ui: Ui, event: TransferEvent, peer: string): s
   }
 }
 
-/** Transfer ids are 32 hex digits; 8 are enough to name one in /accept. */
+const IPMSG_ID_PREFIX = 'ipmsg:';
+
+/**
+ * Transfer ids are 32 hex digits; 8 are enough to name one in /accept. An IPMsg transfer's id
+ * (`ipmsg:IP#packetNo`) is shown whole: its first 8 characters are the same for every one.
+ */
 export function shortId(id: string): string {
-  return id.slice(0, 8);
+  return id.startsWith(IPMSG_ID_PREFIX) ? id : id.slice(0, 8);
 }
 
 /** The /transfers list, oldest first. */
@@ -273,7 +278,8 @@ export function transferFor(
 }
 
 /** Whether a word looks like (the start of) a transfer id rather than a folder. */
-export const looksLikeId = (word: string): boolean => /^[0-9a-f]{4,32}$/i.test(word);
+export const looksLikeId = (word: string): boolean =>
+  /^[0-9a-f]{4,32}$/i.test(word) || /^ipmsg:[^\s/\\]+#\d+$/i.test(word);
 
 /**
  * Turns transfer events into lines: a state line when the state (or its reason) changes, and the

@@ -13,6 +13,8 @@ import {
   PEER_TIMEOUT_MS,
   RATE_LIMIT_BURST,
   RATE_LIMIT_PER_SECOND,
+  SESSION_RATE_LIMIT_BURST,
+  SESSION_RATE_LIMIT_PER_SECOND,
 } from '../../shared/protocol/constants';
 import { defaultBroadcastTargets, listIPv4Interfaces, type InterfaceAddress } from './interfaces';
 import { DEFAULT_RTO, type RtoOptions } from './rtt-estimator';
@@ -57,6 +59,8 @@ export interface NodeOptions {
   readonly rto?: RtoOptions;
   readonly maxTransmissions?: number;
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number };
+  /** The budget of records to a live session, per host (see SESSION_RATE_LIMIT_PER_SECOND). */
+  readonly sessionRateLimit?: { readonly perSecond: number; readonly burst: number };
   readonly now?: () => number;
   readonly random?: () => number;
   readonly interfaces?: () => InterfaceAddress[];
@@ -109,6 +113,7 @@ export interface ResolvedOptions {
   readonly rto: RtoOptions;
   readonly maxTransmissions: number;
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  readonly sessionRateLimit: { readonly perSecond: number; readonly burst: number };
   readonly now: () => number;
   readonly random: () => number;
   readonly interfaces: () => InterfaceAddress[];
@@ -169,6 +174,10 @@ export function resolveOptions(options: NodeOptions, nodeId: string): ResolvedOp
     rto: options.rto ?? DEFAULT_RTO,
     maxTransmissions: options.maxTransmissions ?? MAX_UDP_TRANSMISSIONS,
     rateLimit: options.rateLimit ?? { perSecond: RATE_LIMIT_PER_SECOND, burst: RATE_LIMIT_BURST },
+    sessionRateLimit: options.sessionRateLimit ?? {
+      perSecond: SESSION_RATE_LIMIT_PER_SECOND,
+      burst: SESSION_RATE_LIMIT_BURST,
+    },
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
     interfaces: options.interfaces ?? listIPv4Interfaces,

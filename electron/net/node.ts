@@ -161,12 +161,13 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       log: this.log,
       now: o.now,
       rateLimit: o.rateLimit,
+      sessionRateLimit: o.sessionRateLimit,
       ...(options.tcpTimeouts === undefined ? {} : { tcpTimeouts: options.tcpTimeouts }),
       screenFrame: (start, length) => this.screenFrame(start, length),
-      sessionBudget: (bytes) => {
+      sessionBudget: (bytes, fromAddress) => {
         if (bytes[0] !== 0xfb || bytes.byteLength < 5) return undefined;
         const address = this.secure.addressOfIndex(bytes.readUInt32BE(1));
-        return address === undefined ? undefined : `session ${address}`;
+        return address === fromAddress ? address : undefined;
       },
       onInbound: (inbound) => this.onInbound(inbound),
       onLogged: (entry) => this.emit('packet', entry),
@@ -824,9 +825,11 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       this.relayPresence.observed(event.peerId, from, now, details);
     } else {
       // Over TCP the source port is ephemeral: the peer's address is its IP and its client port.
-      const endpoint =
-        event.transport === 'udp' ? from : { address: from.address, port: event.profile.port };
-      this.applyChanges(this.peers.observe(event.peerId, endpoint, now, details));
+      this.applyChanges(
+        event.transport === 'udp'
+          ? this.peers.observe(event.peerId, from, now, details)
+          : this.peers.observeTcp(event.peerId, from.address, now, details, event.profile.port),
+      );
     }
     this.emit('session', {
       peerId: event.peerId,
@@ -940,7 +943,10 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     const now = this.options.now();
     switch (packet.kind) {
       case 'hello':
-        this.touch(packet.from, event.from, event.transport, now, detailsOf(packet));
+        this.touch(packet.from, event.from, event.transport, now, {
+          details: detailsOf(packet),
+          port: packet.port,
+        });
         this.groups.onHello(packet.from);
         return;
       case 'bye':
@@ -1009,16 +1015,16 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     from: Endpoint,
     transport: Transport,
     now: number,
-    details?: PeerDetails,
+    hello?: { readonly details: PeerDetails; readonly port: number },
   ): void {
-    if (this.touchedByBundle === id && details === undefined) return;
+    if (this.touchedByBundle === id && hello === undefined) return;
+    const details = hello?.details;
     if (isRelayRoute(from)) {
       this.relayPresence.observed(id, from, now, details);
+    } else if (transport === 'tcp') {
+      this.applyChanges(this.peers.observeTcp(id, from.address, now, details, hello?.port));
     } else {
-      const known = this.peers.get(id);
-      const endpoint =
-        transport === 'tcp' ? { address: from.address, port: known?.port ?? from.port } : from;
-      this.applyChanges(this.peers.observe(id, endpoint, now, details));
+      this.applyChanges(this.peers.observe(id, from, now, details));
     }
     // Proof the path works again: messages that ran out of retries or are backing off go out now.
     if (this.outgoing.hasPending(id)) this.outgoing.resume(id);

@@ -83,6 +83,24 @@ export class PeerTable {
   }
 
   /**
+   * Records an authenticated packet from `id` that came over TCP from `address`. A TCP source port
+   * is ephemeral and says nothing of the peer's UDP port: that comes from `udpPort` (a hello's or
+   * a handshake's) or is the one already known. A peer known only through a relay has none yet:
+   * it keeps the relay path (no "LAN a.b.c.d:0") until a hello or a datagram tells the port.
+   */
+  observeTcp(
+    id: string,
+    address: string,
+    now: number,
+    details?: PeerDetails,
+    udpPort?: number,
+  ): PeerChange[] {
+    const known = this.peers.get(id);
+    const port = udpPort ?? (known !== undefined && known.port > 0 ? known.port : undefined);
+    return port === undefined ? [] : this.observe(id, { address, port }, now, details);
+  }
+
+  /**
    * Records that `id` was heard from `from` at `now`. `details` comes with a handshake or a
    * hello; other packets only refresh presence and address. Returns the changes, in the order they happened.
    */

@@ -42,16 +42,19 @@ export interface WireDeps {
   readonly log: PacketLog;
   readonly now: () => number;
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  /** The larger budget that session budgets (below) use; `rateLimit` when absent. */
+  readonly sessionRateLimit?: { readonly perSecond: number; readonly burst: number };
   readonly tcpTimeouts?: TcpTimeouts;
   /** Looks at each TCP frame's first bytes before it is read (see FrameScreen). */
   readonly screenFrame?: FrameScreen;
   /**
    * The budget a datagram is charged to when it is not its source IP's: a sealed record to a
-   * live session of ours is charged to that session's own budget (keyed by the address the
-   * session was made from). So a flood forged from a peer's address cannot crowd out the peer's
-   * own records, and a host with many sessions still shares one budget.
+   * live session of ours, sent from the address the session was made from, is charged to that
+   * host's session budget (the larger `sessionRateLimit`). So a flood forged from a peer's address
+   * cannot crowd out the peer's own records, a host with many sessions still shares one budget,
+   * and records naming a session from any other address pay their source IP's budget.
    */
-  readonly sessionBudget?: (bytes: Buffer) => string | undefined;
+  readonly sessionBudget?: (bytes: Buffer, fromAddress: string) => string | undefined;
   onInbound(inbound: Inbound): void;
   onLogged(entry: PacketLogEntry): void;
   /** False while nobody listens to `onLogged`: entries are then built only when read. */
@@ -88,6 +91,7 @@ const BINARY_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
  */
 export class Wire {
   private readonly limiter: RateLimiter;
+  private readonly sessionLimiter: RateLimiter;
   private sockets: BoundSockets | undefined;
   private tcp: TcpTransport<SendMeta> | undefined;
   private readonly locals = new WeakMap<Socket, Endpoint>();
@@ -96,6 +100,12 @@ export class Wire {
     this.limiter = new RateLimiter(
       deps.rateLimit.perSecond,
       deps.rateLimit.burst,
+      MAX_RATE_LIMITED_SOURCES,
+    );
+    const session = deps.sessionRateLimit ?? deps.rateLimit;
+    this.sessionLimiter = new RateLimiter(
+      session.perSecond,
+      session.burst,
       MAX_RATE_LIMITED_SOURCES,
     );
   }
@@ -242,12 +252,19 @@ export class Wire {
     }
   }
 
+  /** Takes a token for a datagram or frame from `address`: its session's budget, or its IP's. */
+  private admit(bytes: Buffer, address: string): boolean {
+    const session = this.deps.sessionBudget?.(bytes, address);
+    return session === undefined
+      ? this.limiter.take(address, this.deps.now())
+      : this.sessionLimiter.take(session, this.deps.now());
+  }
+
   private onDatagram(bytes: Buffer, rinfo: RemoteInfo, via: Via): void {
     const from = { address: rinfo.address, port: rinfo.port };
     const counters = this.deps.counters;
     // Per source IP, not IP:port: a host rotating its source ports is still one source.
-    const budget = this.deps.sessionBudget?.(bytes) ?? from.address;
-    if (!this.limiter.take(budget, this.deps.now())) {
+    if (!this.admit(bytes, from.address)) {
       counters.rateLimited += 1; // not logged either: a flood must not wash out the packet log
       this.deps.onWarning('rate-limited', 'datagrams over the per-source rate were dropped', from);
       return;
@@ -305,7 +322,7 @@ export class Wire {
   private onFrame(payload: Buffer, context: TcpFrameContext<SendMeta>): void {
     const counters = this.deps.counters;
     const { remote, local } = context;
-    if (!this.limiter.take(remote.address, this.deps.now())) {
+    if (!this.admit(payload, remote.address)) {
       counters.rateLimited += 1;
       this.deps.onWarning(
         'rate-limited',

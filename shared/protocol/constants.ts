@@ -65,6 +65,15 @@ export const MAX_PEERS = 4096;
 export const RATE_LIMIT_PER_SECOND = 400;
 export const RATE_LIMIT_BURST = 800;
 export const MAX_RATE_LIMITED_SOURCES = 4096;
+/**
+ * The budget of sealed records to a live session, per host that holds sessions with us (token
+ * bucket, datagrams). Larger than an unknown source's: a record that names a session costs one
+ * index lookup and one AEAD open, and an authenticated peer streaming messages sends one datagram
+ * per message (the node handles 6,000-8,000 a second on a 2-core machine, each way), so the
+ * unknown-source rate would drop most of a burst and make every message retransmit.
+ */
+export const SESSION_RATE_LIMIT_PER_SECOND = 20_000;
+export const SESSION_RATE_LIMIT_BURST = 4_000;
 
 /** Handshake payload `features`: at most this many names, each at most this long. */
 export const MAX_FEATURES = 16;

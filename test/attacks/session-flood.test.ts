@@ -22,7 +22,12 @@ describe('an authenticated flood of sealed texts', () => {
   it('four identities of one host share one budget; alice is not slowed', async () => {
     const ports = testPorts();
     const common = { ...ports, broadcast: [], bindAddress: '127.0.0.1', tcp: false };
-    const bob = createNode({ ...common, nick: 'bob', rateLimit: RATE });
+    const bob = createNode({
+      ...common,
+      nick: 'bob',
+      rateLimit: RATE,
+      sessionRateLimit: RATE,
+    });
     const alice = createNode({ ...common, nick: 'alice', clientPort: ports.clientPort + 10 });
     cleanup.push(() => Promise.all([alice.close(), bob.close()]).then(() => undefined));
     await Promise.all([bob.start(), alice.start()]);

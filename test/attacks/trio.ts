@@ -61,6 +61,7 @@ export async function startTrio(options: Partial<NodeOptions> = {}): Promise<Tri
     broadcast: [],
     tcp: false,
     rateLimit: NO_RATE_LIMIT,
+    sessionRateLimit: NO_RATE_LIMIT,
     ...options,
     nick,
     clientPort: clientPort + offset,

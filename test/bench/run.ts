@@ -205,7 +205,7 @@ async function main(): Promise<void> {
       r.nodeShipped.perSecond,
       base,
       r.raw.perSecond,
-      `per-source limit 400 datagrams/s dropped ${r.nodeShipped.rateLimited}; ${r.nodeShipped.retransmitted} retransmissions`,
+      `rate limits (400/s per unknown source, 20,000/s per session host) dropped ${r.nodeShipped.rateLimited}; ${r.nodeShipped.retransmitted} retransmissions`,
     );
     rate(
       'throughput',

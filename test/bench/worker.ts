@@ -173,7 +173,7 @@ async function startNode(o: StartNodeOptions) {
     tcp: o.tcp ?? true,
     ...(o.relay === undefined ? {} : { relay: { brokers: [{ url: o.relay }], directory: false } }),
     ...(o.nullCipher === true ? { crypto: nullCipherProvider() } : {}),
-    ...(o.rateLimit === undefined ? {} : { rateLimit: o.rateLimit }),
+    ...(o.rateLimit === undefined ? {} : { rateLimit: o.rateLimit, sessionRateLimit: o.rateLimit }),
     ...(persistence === undefined ? {} : { persistence }),
   });
   nodes.push(node);
@@ -641,6 +641,7 @@ const commands = {
         broadcast: [],
         tcp: false,
         rateLimit: { perSecond: 1_000_000, burst: 1_000_000 },
+        sessionRateLimit: { perSecond: 1_000_000, burst: 1_000_000 },
       });
       nodes.push(node);
       closables.push(node);

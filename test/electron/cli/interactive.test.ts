@@ -473,20 +473,40 @@ describe('the terminal chat, files', () => {
   });
 
   it('/transfers lists every transfer with its id, peer, size and state', async () => {
-    const chat = startChat({
-      'files:list': () => [
-        transfer({ state: 'paused', reason: 'disk-full', bytesDone: 8 * 1024 * 1024 }),
-        transfer({ id: '77'.repeat(16), direction: 'send', state: 'done', createdAt: 1 }),
-      ],
-    });
+    const accepted: unknown[] = [];
+    const chat = startChat(
+      {
+        'files:list': () => [
+          transfer({ state: 'paused', reason: 'disk-full', bytesDone: 8 * 1024 * 1024 }),
+          transfer({ id: '77'.repeat(16), direction: 'send', state: 'done', createdAt: 1 }),
+          // Two IPMsg offers: their ids begin alike, so each is shown whole.
+          transfer({ id: 'ipmsg:192.168.1.60#42', peerId: 'ipmsg:192.168.1.60', createdAt: 20 }),
+          transfer({ id: 'ipmsg:192.168.1.60#43', peerId: 'ipmsg:192.168.1.60', createdAt: 21 }),
+        ],
+        'files:accept': (args) => {
+          accepted.push(args);
+          return transfer({ state: 'accepted', dir: args.dir });
+        },
+      },
+      { cwd: '/work/here', home: '/home/me' },
+    );
     chat.transport.emit('contact', { change: 'added', peer: alice, kind: 'peer' });
     await chat.type('/transfers');
     expect(chat.printed.at(-1)).toBe(
       [
         '77777777 ⇡ alice: 照片 📷, notes.txt · 3 files, 32.0 MiB · done 0%',
         'ab12cd34 ⇣ alice: 照片 📷, notes.txt · 3 files, 32.0 MiB · paused (disk-full) 25%',
+        'ipmsg:192.168.1.60#42 ⇣ ipmsg:192.168.1.60: 照片 📷, notes.txt · 3 files, 32.0 MiB · offered 0%',
+        'ipmsg:192.168.1.60#43 ⇣ ipmsg:192.168.1.60: 照片 📷, notes.txt · 3 files, 32.0 MiB · offered 0%',
       ].join('\n'),
     );
+    // The id as shown takes the offer, with or without a folder after it.
+    await chat.type('/accept ipmsg:192.168.1.60#42');
+    await chat.type('/accept ipmsg:192.168.1.60#43 in');
+    expect(accepted).toEqual([
+      { id: 'ipmsg:192.168.1.60#42', dir: '/work/here' },
+      { id: 'ipmsg:192.168.1.60#43', dir: '/work/here/in' },
+    ]);
   });
 });
 

@@ -307,6 +307,25 @@ describe('nodes on loopback', () => {
     await delivered(a, sent.id);
   });
 
+  it('carries a stream far beyond the unknown-source burst without dropping a record', async () => {
+    // Default limits: an unknown source gets 800 datagrams of burst, a session's host far more.
+    const ports = testPorts();
+    const [a, b] = await Promise.all([startNode(ports), startNode(ports)]);
+    await waitUntil(() => b.isEncrypted(a.id) && seesPeer(a, b.id), 5_000, 'a session');
+    const acked = new Set<string>();
+    a.on('message-state', (u) => u.state === 'delivered' && acked.add(u.id));
+    const ids: string[] = [];
+    for (let round = 0; round < 40; round += 1) {
+      const sent = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => a.sendText(b.id, `burst ${round}.${i}`)),
+      );
+      ids.push(...sent.map((m) => m.id));
+    }
+    await waitUntil(() => ids.every((id) => acked.has(id)), 60_000, 'all 2,000 acked');
+    expect(b.info().counters.rateLimited).toBe(0);
+    expect(a.info().counters.rateLimited).toBe(0);
+  });
+
   it('does not charge records of a live session to their source IP’s budget', async () => {
     const ports = testPorts();
     const [a, b] = await Promise.all([

@@ -135,6 +135,28 @@ describe('PeerTable', () => {
       expect(changes.map((c) => c.change)).toEqual(['path']);
     });
 
+    it('over TCP, takes the UDP port from a hello or what is known, never the TCP source port', () => {
+      const table = new PeerTable(10);
+      // Known only through the relay: a TCP packet without a port leaves the relay path alone.
+      table.observeRelay('b', 'broker:1883', 1_000, LAN_FRESH, details);
+      expect(table.observeTcp('b', '10.0.0.2', 2_000)).toEqual([]);
+      expect(table.get('b')).toMatchObject({
+        address: '',
+        port: 0,
+        path: { kind: 'relay', broker: 'broker:1883' },
+      });
+      // A hello over TCP tells the port: the LAN path is that.
+      const hello = table.observeTcp('b', '10.0.0.2', 3_000, details, 4001);
+      expect(hello.map((c) => c.change)).toEqual(['path']);
+      expect(table.get('b')?.path).toEqual({ kind: 'lan', address: '10.0.0.2', port: 4001 });
+      // Later TCP packets keep the known port.
+      expect(table.observeTcp('b', '10.0.0.2', 4_000)).toEqual([]);
+      expect(table.get('b')).toMatchObject({ address: '10.0.0.2', port: 4001, lastSeen: 4_000 });
+      // Nobody is added from a TCP packet that does not say its port.
+      expect(table.observeTcp('c', '10.0.0.3', 4_000)).toEqual([]);
+      expect(table.get('c')).toBeUndefined();
+    });
+
     it('refresh moves only lastSeen', () => {
       const table = new PeerTable(10);
       table.observeRelay('b', 'broker:1883', 1_000, LAN_FRESH, details);

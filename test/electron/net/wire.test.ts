@@ -17,7 +17,13 @@ afterEach(async () => {
 });
 
 async function harness(
-  options: { perSecond?: number; burst?: number; throwOnInbound?: boolean } = {},
+  options: {
+    perSecond?: number;
+    burst?: number;
+    throwOnInbound?: boolean;
+    session?: { perSecond: number; burst: number };
+    sessionBudget?: (bytes: Buffer, fromAddress: string) => string | undefined;
+  } = {},
 ) {
   const ports = testPorts();
   const counters = emptyCounters();
@@ -28,6 +34,8 @@ async function harness(
     log: new PacketLog(100),
     now: Date.now,
     rateLimit: { perSecond: options.perSecond ?? 1_000, burst: options.burst ?? 1_000 },
+    ...(options.session === undefined ? {} : { sessionRateLimit: options.session }),
+    ...(options.sessionBudget === undefined ? {} : { sessionBudget: options.sessionBudget }),
     onInbound: (i) => {
       inbound.push(i);
       if (options.throwOnInbound === true) throw new Error('a bug in a handler');
@@ -42,7 +50,14 @@ async function harness(
   const sender: Socket = createSocket('udp4');
   closers.push(() => new Promise<void>((resolve) => sender.close(() => resolve())));
   const send = (bytes: Uint8Array | string) => sender.send(bytes, client.port, '127.0.0.1');
-  return { wire, counters, inbound, warnings, send, port: client.port };
+  /** A second source on another loopback address. */
+  const otherSender = async (): Promise<(bytes: Uint8Array) => void> => {
+    const socket: Socket = createSocket('udp4');
+    closers.push(() => new Promise<void>((resolve) => socket.close(() => resolve())));
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.2', resolve));
+    return (bytes) => socket.send(bytes, client.port, '127.0.0.1');
+  };
+  return { wire, counters, inbound, warnings, send, otherSender, port: client.port };
 }
 
 const FROM = 'ab'.repeat(16);
@@ -70,6 +85,31 @@ describe('Wire', () => {
     );
     expect(h.counters.datagramsReceived).toBe(5);
     expect(h.inbound).toHaveLength(5);
+  });
+
+  it('charges records naming a live session to the larger session budget, from its own address only', async () => {
+    const h = await harness({
+      perSecond: 1,
+      burst: 5,
+      session: { perSecond: 1, burst: 30 },
+      // As the node does: a record (0xFB) whose receiver index is a session made from 127.0.0.1.
+      sessionBudget: (bytes, from) =>
+        bytes[0] === 0xfb && from === '127.0.0.1' ? from : undefined,
+    });
+    const record = Buffer.from([0xfb, 0, 0, 0, 1, ...Buffer.alloc(40, 7)]);
+    for (let i = 0; i < 20; i += 1) h.send(record);
+    await waitUntil(() => h.counters.datagramsReceived === 20, 3_000, 'all 20 records');
+    expect(h.counters.rateLimited).toBe(0);
+    // The same records from another host pay that host's own (small) budget.
+    const other = await h.otherSender();
+    for (let i = 0; i < 20; i += 1) other(record);
+    await waitUntil(
+      () => h.counters.rateLimited + h.counters.datagramsReceived === 40,
+      3_000,
+      'all 40',
+    );
+    expect(h.counters.datagramsReceived).toBe(25);
+    expect(h.inbound.filter((i) => i.type === 'sealed')).toHaveLength(25);
   });
 
   it('counts and logs what it sent, and turns a failed send into a counter and a warning', async () => {
