@@ -3,6 +3,13 @@ import { MAX_FRAME_BYTES } from '../../shared/protocol/constants';
 /** TCP framing: a 4-byte big-endian length, then that many bytes (one v2 packet). */
 export const FRAME_HEADER_BYTES = 4;
 
+/** The 4 bytes that go before a payload of `length` bytes. */
+export function frameHeader(length: number): Buffer {
+  const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
+  header.writeUInt32BE(length, 0);
+  return header;
+}
+
 export function encodeFrame(payload: Uint8Array): Buffer {
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.byteLength);
   frame.writeUInt32BE(payload.byteLength, 0);
@@ -84,7 +91,10 @@ export class FrameDecoder {
       }
       if (this.buffered < FRAME_HEADER_BYTES + length) return frames;
       const whole = this.take(FRAME_HEADER_BYTES + length, true);
-      frames.push(Buffer.from(whole.subarray(FRAME_HEADER_BYTES)));
+      const payload = whole.subarray(FRAME_HEADER_BYTES);
+      // A frame that is most of the memory it arrived in is handed on as it is; a small one is
+      // copied out, so what keeps it (the packet log) does not keep a large chunk alive.
+      frames.push(whole.buffer.byteLength <= 2 * whole.byteLength ? payload : Buffer.from(payload));
       this.expecting = undefined;
       this.screened = false;
     }

@@ -8,7 +8,7 @@ import {
   TCP_FRAME_TIMEOUT_MS,
   TCP_IDLE_TIMEOUT_MS,
 } from '../../shared/protocol/constants';
-import { encodeFrame, FrameDecoder, FrameError, type FrameScreen } from './framing';
+import { encodeFrame, FrameDecoder, FrameError, frameHeader, type FrameScreen } from './framing';
 
 export interface TcpTimeouts {
   readonly connectMs: number;
@@ -273,7 +273,12 @@ export class TcpTransport<Tag> {
       socket.destroy();
       return;
     }
-    socket.write(encodeFrame(payload));
+    // The length and the record go out together (one writev), and the record is not copied
+    // behind its length first (for a 64 KiB text that copy was a fifth of the sender's work).
+    socket.cork();
+    socket.write(frameHeader(payload.byteLength));
+    socket.write(payload);
+    socket.uncork();
     const local = { address: socket.localAddress ?? '0.0.0.0', port: socket.localPort ?? 0 };
     this.deps.onSent(payload, { remote: connection.remote, local }, tag);
   }

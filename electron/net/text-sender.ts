@@ -108,7 +108,15 @@ export class TextSender {
   constructor(private readonly deps: TextSenderDeps) {
     const o = deps.options;
     const store = deps.persistence;
-    const states = store === undefined ? undefined : new DeliveryStateWriter(store, deps.storage);
+    // Delivery states queued when a batch of new texts is waiting go into that batch's commit.
+    const states =
+      store === undefined
+        ? undefined
+        : new DeliveryStateWriter(store, deps.storage, () => {
+            if (this.batch === undefined) return false;
+            this.flush();
+            return true;
+          });
     this.states = states;
     this.sender = new ReliableSender({
       transmit: (message, floor) => this.transmit(message, floor),
@@ -178,18 +186,25 @@ export class TextSender {
     });
   }
 
-  /** Stores the open batch of new messages in one transaction, then sends them in order. */
+  /**
+   * Stores the open batch of new messages in one transaction, with the delivery states queued
+   * until now, then sends them in order.
+   */
   flush(): void {
     const batch = this.batch;
     const store = this.deps.persistence;
     if (batch === undefined || store === undefined) return;
     this.batch = undefined;
     clearImmediate(batch.timer);
+    // The delivery states queued so far share this commit: one fsync, not two, before the send.
+    const states = this.states?.take() ?? [];
     try {
       store.transaction(() => {
+        this.states?.writeWithin(states);
         for (const item of batch.items) store.recordOutgoing(item.record, item.nextSeq);
       });
     } catch (error) {
+      this.states?.restore(states);
       const failed = this.storeFailed(error);
       this.sender.unreserve(batch.items.flatMap((item) => item.message ?? []));
       for (const item of batch.items) item.reject(failed);

@@ -4,10 +4,15 @@
  *
  *   tsx test/bench/profile.ts rtt|stream|stream-stored|stream-received|tcp|ui [--keep] [--cpu-only]
  *   tsx test/bench/profile.ts discovery [--nodes=50]   (4 processes, as the bench's section)
+ *   tsx test/bench/profile.ts rtt|tcp --trace [--store] [--count=N]
  *
  * Each side's CPU time per message (user + system, start-up excluded) is printed first; with
  * --cpu-only the processes run without the profiler and only that is printed (steadier than
  * wall-clock figures on a loaded machine).
+ *
+ * With --trace there is no profiler: the critical path of one message is printed stage by stage
+ * (critical-path.ts), median µs from sendText() and from the stage before, both processes on one
+ * clock, then the same for the raw baseline. --store gives both nodes SQLite storage.
  *
  * Loopback only; the profiles go to a temporary folder (kept with --keep).
  */
@@ -17,7 +22,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MAX_TEXT_BYTES } from '../../shared/protocol/constants';
 import { testPorts } from '../helpers/ports';
-import { BENCH_TEXT, discovery } from './net-bench';
+import { stages } from './critical-path';
+import { BENCH_TEXT, discovery, wireSizes } from './net-bench';
 import { round, table } from './stats';
 import { withWorkers } from './worker-pool';
 
@@ -40,6 +46,9 @@ const { values, positionals } = parseArgs({
     top: { type: 'string', default: '25' },
     'cpu-only': { type: 'boolean', default: false },
     nodes: { type: 'string', default: '50' },
+    trace: { type: 'boolean', default: false },
+    store: { type: 'boolean', default: false },
+    count: { type: 'string' },
   },
 });
 const what = positionals[0] ?? 'rtt';
@@ -54,15 +63,72 @@ if (what === 'ui') {
   process.exit(0);
 }
 
-const profiling = values['cpu-only'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+const profiling = values['cpu-only'] || values.trace ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 
 if (what === 'discovery') {
   const r = await discovery(Number(values.nodes), 4, profiling);
   console.log(
     `${r.nodes} nodes all see each other: ${round(r.nodeMs)} ms (raw ${round(r.rawMs)} ms); CPU of the 4 processes while the nodes met: ${r.cpuMs.map((ms) => round(ms)).join(', ')} ms`,
   );
+} else if (values.trace) {
+  await tracePath();
 } else {
   await pairProfile();
+}
+
+/** The critical path of one message and of the raw baseline's round trip, stage by stage. */
+async function tracePath(): Promise<void> {
+  await withWorkers(['sender', 'receiver'], async ([a, b]) => {
+    const tcp = what === 'tcp';
+    const ports = testPorts();
+    const options = values.store ? { store: true } : {};
+    const na = await a!.call('startNode', { ...ports, ...options });
+    const nb = await b!.call('startNode', {
+      ...ports,
+      clientPort: ports.clientPort + 100,
+      ...options,
+    });
+    await a!.call('addPeer', `127.0.0.1:${nb.clientPort}`);
+    await Promise.all([a!.call('waitPeer', nb.id, 10_000), b!.call('waitPeer', na.id, 10_000)]);
+    const text = tcp ? 'a'.repeat(MAX_TEXT_BYTES) : BENCH_TEXT;
+    const count = Number(values.count ?? (tcp ? 200 : 2_000));
+    const wire = wireSizes(text);
+    await Promise.all([a!.call('traceStart'), b!.call('traceStart')]);
+    const run = async (title: string, start: string, go: () => Promise<unknown>): Promise<void> => {
+      await go(); // warm-up, not counted
+      await Promise.all([a!.call('traceTake'), b!.call('traceTake')]);
+      await go();
+      const [ma, mb] = await Promise.all([a!.call('traceTake'), b!.call('traceTake')]);
+      const rows = stages(
+        [
+          { side: 'S', marks: ma },
+          { side: 'R', marks: mb },
+        ],
+        start,
+      );
+      console.log(`\n${title} (${count} round trips; S sender, R receiver; µs, medians)`);
+      console.log(
+        table(
+          ['stage', 'at', 'step', 'rounds'],
+          rows.map((r) => [r.stage, String(round(r.at)), String(round(r.step)), String(r.rounds)]),
+        ),
+      );
+    };
+    await run(`PacketChat ${what}${values.store ? ', both ends storing' : ''}`, 'sendText', () =>
+      a!.call('nodeRtt', nb.id, count, text),
+    );
+    if (tcp) {
+      const echo = await b!.call('startTcpEcho', wire.response);
+      await run('raw TCP, same frame', 'tcp write', () =>
+        a!.call('rawTcp', echo, count, wire.request),
+      );
+    } else {
+      const echo = await b!.call('startEcho', wire.response, false);
+      await run('raw node:dgram ping-pong', 'sendto', () =>
+        a!.call('rawRtt', echo, count, wire.request),
+      );
+    }
+  });
 }
 
 async function pairProfile(): Promise<void> {

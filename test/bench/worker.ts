@@ -15,6 +15,7 @@ import { createNodeCryptoProvider } from '../../electron/net/crypto/node-crypto'
 import { AEAD_TAG_BYTES, type CryptoProvider } from '../../electron/net/crypto/primitives';
 import type { MessageStateChange, ChatMessage } from '../../shared/domain';
 import { LOOPBACK_BROADCAST } from '../helpers/ports';
+import { mark, traceStart, traceTake } from './critical-path';
 import { groupCommands } from './group-commands';
 import { openRawDatabase, type RawDatabase } from './raw-sqlite';
 
@@ -44,6 +45,7 @@ function onlyNode(): PacketChatNode {
 
 function watchStatus(node: PacketChatNode): void {
   node.on('message-state', (u: MessageStateChange) => {
+    mark('message-state event');
     const waiter = waiters.get(u.id);
     if (waiter === undefined) return;
     if (u.state === 'delivered') {
@@ -186,6 +188,12 @@ async function startNode(o: StartNodeOptions) {
 
 const commands = {
   startNode,
+  /** Critical-path marks (critical-path.ts): installs them, or clears what they recorded. */
+  traceStart() {
+    traceStart();
+    return true;
+  },
+  traceTake,
   ...groupCommands({ nodes, closables, bindUdp, until, delivered, watchStatus }),
 
   seek(id: string) {
@@ -337,6 +345,7 @@ const commands = {
       const started = now();
       const { id } = await node.sendText(to, text);
       await delivered(id);
+      mark('delivered, loop resumed');
       samples.push(now() - started);
     }
     return samples;

@@ -12,6 +12,7 @@ import type {
 import { settingsSchema, type Settings } from '../../shared/ipc/schemas';
 import { IpcFailure, type CallHandlers, type SelfInfo } from '../../shared/ipc/contract';
 import { emptyCounters } from '../../shared/domain';
+import type { TransferInfo } from '../../shared/transfers';
 
 export interface FakeData {
   self: SelfInfo;
@@ -132,6 +133,27 @@ export function makeMessage(
     sentAt: 0,
     receivedAt: 0,
     remote: '192.168.1.30:4000',
+    ...patch,
+  };
+}
+
+/** A transfer: one file of 2 KiB offered by alice, unless `patch` says otherwise. */
+export function makeTransfer(patch: Partial<TransferInfo> = {}): TransferInfo {
+  return {
+    id: 'a'.repeat(32),
+    peerId: 'alice',
+    direction: 'receive',
+    state: 'offered',
+    files: 1,
+    filesDone: 0,
+    filesFailed: 0,
+    folders: 0,
+    names: ['photo.png'],
+    bytes: 2048,
+    bytesDone: 0,
+    rate: 0,
+    createdAt: 0,
+    updatedAt: 0,
     ...patch,
   };
 }

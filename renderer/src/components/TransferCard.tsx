@@ -8,6 +8,7 @@ import type { TransferAction } from '../store/state';
 import { Icon } from './Icon';
 import {
   ChangedNames,
+  FileList,
   OpenButtons,
   percentDone,
   TransferThumbnail,
@@ -172,6 +173,13 @@ export function TransferCard(props: { card: FileCard; peerId: string }) {
         </div>
       )}
       {transfer !== undefined && <ChangedNames transfer={transfer} />}
+      {transfer !== undefined && (
+        <FileList
+          transfer={transfer}
+          busy={busy}
+          onOpen={(file) => run(() => openTransfer(transfer.id, false, file))}
+        />
+      )}
       {transfer !== undefined &&
         (transferActions(transfer).length > 0 || transfer.state === 'done') && (
           <div className="transfer-actions">

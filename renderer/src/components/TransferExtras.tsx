@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { TransferFileInfo, TransferInfo } from '../../../shared/transfers';
 import { fromBase64 } from '../lib/base64';
+import { formatBytes } from '../lib/format';
 import { useAppStore } from '../store/context';
 
 /**
@@ -185,6 +186,83 @@ export function ChangedNames(props: { transfer: TransferInfo }) {
           </li>
         ))}
       </ul>
+    </details>
+  );
+}
+
+/** Most files a card lists; "Open folder" reaches the rest. */
+const LISTED_FILES = 100;
+
+/**
+ * "Files (N)" on a received transfer of several files, once it is done: each kept file with its
+ * size and its own Open. The list is asked for when the user unfolds it (a folder may hold
+ * thousands), and shows at most LISTED_FILES of them.
+ */
+export function FileList(props: {
+  transfer: TransferInfo;
+  busy: boolean;
+  onOpen: (file: number) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const { transfer } = props;
+  const transferFiles = useAppStore((s) => s.transferFiles);
+  const [unfolded, setUnfolded] = useState(false);
+  const [files, setFiles] = useState<readonly TransferFileInfo[] | string | null>(null);
+  const wanted =
+    transfer.direction === 'receive' && transfer.state === 'done' && transfer.files > 1;
+  useEffect(() => {
+    if (!wanted || !unfolded) return undefined;
+    let live = true;
+    void transferFiles(transfer.id).then((result) => {
+      if (!live) return;
+      setFiles(result.ok ? result.value.filter((f) => f.state === 'done') : result.error.message);
+    });
+    return () => {
+      live = false;
+    };
+  }, [wanted, unfolded, transfer.id, transferFiles]);
+  if (!wanted) return null;
+  const lang = i18n.language;
+  return (
+    <details className="transfer-files" onToggle={(e) => setUnfolded(e.currentTarget.open)}>
+      <summary>{t('files.list.summary', { count: transfer.files })}</summary>
+      {files === null ? (
+        <p className="muted" role="status">
+          {t('files.list.loading')}
+        </p>
+      ) : typeof files === 'string' ? (
+        <p className="field-error" role="alert">
+          {t('files.actionFailed', { message: files })}
+        </p>
+      ) : (
+        <>
+          <ul aria-label={t('files.list.summary', { count: transfer.files })}>
+            {files.slice(0, LISTED_FILES).map((f) => {
+              const name = f.savedAs ?? f.path;
+              return (
+                <li key={f.index}>
+                  <span className="transfer-file-name" translate="no">
+                    {name}
+                  </span>
+                  <span className="muted">{formatBytes(f.size, lang)}</span>
+                  <button
+                    type="button"
+                    className="button"
+                    disabled={props.busy}
+                    aria-label={t('files.openLabel', { names: name })}
+                    onClick={() => props.onOpen(f.index)}
+                  >
+                    {t('files.open')}
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+          {files.length > LISTED_FILES && (
+            <p className="muted">{t('files.list.more', { count: files.length - LISTED_FILES })}</p>
+          )}
+        </>
+      )}
     </details>
   );
 }

@@ -633,6 +633,13 @@ export const en = {
       tooBig: 'The image is larger than {{max}}: it cannot be pasted',
       failed: 'Could not send the image: {{message}}',
     },
+    list: {
+      summary_one: '{{count}} file',
+      summary_other: 'Files ({{count}})',
+      loading: 'Listing the files…',
+      more_one: 'and {{count}} more: Open folder shows them',
+      more_other: 'and {{count}} more: Open folder shows them',
+    },
     renamed: {
       summary_one: '{{count}} name was changed',
       summary_other: '{{count}} names were changed',

@@ -627,6 +627,13 @@ export const zhCN: Resources = {
       tooBig: '图片大于 {{max}}，无法粘贴发送',
       failed: '图片发送失败：{{message}}',
     },
+    list: {
+      summary_one: '{{count}} 个文件',
+      summary_other: '文件（{{count}}）',
+      loading: '正在列出文件…',
+      more_one: '另有 {{count}} 个：用“打开文件夹”查看',
+      more_other: '另有 {{count}} 个：用“打开文件夹”查看',
+    },
     renamed: {
       summary_one: '{{count}} 个文件名已更改',
       summary_other: '{{count}} 个文件名已更改',

@@ -35,4 +35,15 @@ describe('FrameDecoder', () => {
   it('rejects an empty frame', () => {
     expect(() => new FrameDecoder().push(Buffer.alloc(4))).toThrow(/zero-length/);
   });
+
+  it('copies a small frame out of a large chunk, and hands a frame that fills its memory on', () => {
+    const big = Buffer.alloc(60_000, 0x61);
+    const chunk = Buffer.concat([encodeFrame(Buffer.from('ack')), encodeFrame(big)]);
+    const [small, large] = new FrameDecoder().push(chunk);
+    expect(String(small)).toBe('ack');
+    // The small frame does not keep the 60 KB chunk alive; the large one is not copied.
+    expect(small?.buffer).not.toBe(chunk.buffer);
+    expect(large?.buffer).toBe(chunk.buffer);
+    expect(large?.equals(big)).toBe(true);
+  });
 });

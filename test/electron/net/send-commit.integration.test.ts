@@ -12,7 +12,7 @@ import {
 import type { OutgoingRecord } from '../../../electron/net/persistence';
 import { openStore } from '../../../electron/store/open-store';
 import type { Store } from '../../../electron/store/store';
-import type { ChatMessage } from '../../../shared/domain';
+import type { ChatMessage, MessageStateChange } from '../../../shared/domain';
 import { LOOPBACK_BROADCAST, testPorts } from '../../helpers/ports';
 import { useTempDirs } from '../../helpers/temp-dir';
 import { waitUntil } from '../../helpers/wait';
@@ -28,6 +28,8 @@ interface Counted {
   readonly store: Store;
   /** Message id → number of the transaction that inserted it. */
   readonly insertedIn: Map<string, number>;
+  /** Message id → numbers of the transactions that wrote its delivery states. */
+  readonly updatedIn: Map<string, number[]>;
 }
 
 function countedStore(): Counted {
@@ -51,7 +53,13 @@ function countedStore(): Counted {
     insertOutgoing(record);
     insertedIn.set(record.id, transactions);
   };
-  return { store, insertedIn };
+  const updatedIn = new Map<string, number[]>();
+  const updateOutgoing = store.updateOutgoing.bind(store);
+  store.updateOutgoing = (change: MessageStateChange): void => {
+    updateOutgoing(change);
+    updatedIn.set(change.id, [...(updatedIn.get(change.id) ?? []), transactions]);
+  };
+  return { store, insertedIn, updatedIn };
 }
 
 async function pair(store: Store): Promise<{ a: PacketChatNode; b: PacketChatNode }> {
@@ -113,6 +121,41 @@ describe('group commit of sent messages', () => {
     const all = [...sent, one, two];
     await waitUntil(() => all.every((m) => acked.has(m.id)), 10_000, 'every text acknowledged');
     expect(got).toEqual([...texts, 'alone 1', 'alone 2']);
+  });
+
+  it("stores a text sent in the turn of an ack with that ack's delivery state: one commit", async () => {
+    const { store, insertedIn, updatedIn } = countedStore();
+    const { a, b } = await pair(store);
+    const acked = delivered(a);
+    const stateOf = (id: string): string | undefined =>
+      store.sql.get<{ state: string }>('SELECT state FROM messages WHERE id = ?', id)?.state;
+    const first = await a.sendText(b.id, 'first');
+    // As a chat does: the next text goes out in the turn the ack of the one before came in.
+    const next = new Promise<{ message: ChatMessage; stateThen: string | undefined }>(
+      (resolve, reject) => {
+        a.on('message-state', (change) => {
+          if (change.id !== first.id || change.state !== 'delivered') return;
+          let stateThen: string | undefined;
+          // Whatever runs after the turn (the backend's tallies) reads the state written.
+          setImmediate(() => (stateThen = stateOf(first.id)));
+          a.sendText(b.id, 'second').then(
+            (message) => setImmediate(() => resolve({ message, stateThen })),
+            reject,
+          );
+        });
+      },
+    );
+    const { message: second, stateThen } = await next;
+    expect(stateThen).toBe('delivered');
+    // The state went into the second text's transaction: one commit before it was sent, not two.
+    expect(updatedIn.get(first.id)).toEqual([insertedIn.get(second.id)]);
+    // With no text after it, the last state is written in a transaction of its own.
+    await waitUntil(
+      () => stateOf(second.id) === 'delivered',
+      5_000,
+      'the second text stored as delivered',
+    );
+    expect(acked.has(second.id)).toBe(true);
   });
 
   it('sends nothing of a batch whose transaction fails, and numbers on as if it never was', async () => {

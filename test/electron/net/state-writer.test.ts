@@ -71,4 +71,39 @@ describe('DeliveryStateWriter', () => {
     await nextTurn();
     expect(reports).toHaveLength(1);
   });
+
+  it("leaves the turn's changes to a carrier that writes them in its own transaction", async () => {
+    const { writes, persistence } = store(true);
+    let carried: MessageStateChange[] = [];
+    const carrying = { now: true };
+    const writer: DeliveryStateWriter = new DeliveryStateWriter(
+      persistence,
+      new StorageGuard(() => undefined),
+      () => {
+        if (!carrying.now) return false;
+        carried = writer.take();
+        writer.writeWithin(carried);
+        return true;
+      },
+    );
+    writer.write(change('a'));
+    await nextTurn();
+    expect(carried.map((c) => c.id)).toEqual(['a']);
+    expect(writes).toEqual([['a']]); // written once, by the carrier
+    carrying.now = false;
+    writer.write(change('b'));
+    await nextTurn();
+    expect(writes).toEqual([['a'], ['b']]);
+  });
+
+  it('queues changes given back after a failed transaction before newer ones', async () => {
+    const { writes, persistence } = store(true);
+    const writer = new DeliveryStateWriter(persistence, new StorageGuard(() => undefined));
+    writer.write(change('a'));
+    const taken = writer.take();
+    writer.write(change('b'));
+    writer.restore(taken);
+    await nextTurn();
+    expect(writes).toEqual([['a', 'b']]);
+  });
 });

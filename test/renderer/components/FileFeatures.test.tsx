@@ -7,7 +7,7 @@ import type { ChatMessage } from '../../../shared/domain';
 import { IpcFailure } from '../../../shared/ipc/contract';
 import type { Settings } from '../../../shared/ipc/schemas';
 import type { TransferFileInfo, TransferInfo } from '../../../shared/transfers';
-import { makeMessage, makeSettings, sampleData } from '../fake-backend';
+import { makeMessage, makeSettings, makeTransfer, sampleData } from '../fake-backend';
 import { NOW, renderApp } from '../render-app';
 
 const ID = 'b'.repeat(32);
@@ -24,23 +24,8 @@ beforeAll(() => {
   });
 });
 
-const transfer = (patch: Partial<TransferInfo> = {}): TransferInfo => ({
-  id: ID,
-  peerId: 'alice',
-  direction: 'receive',
-  state: 'offered',
-  files: 1,
-  filesDone: 0,
-  filesFailed: 0,
-  folders: 0,
-  names: ['photo.png'],
-  bytes: 2048,
-  bytesDone: 0,
-  rate: 0,
-  createdAt: NOW,
-  updatedAt: NOW,
-  ...patch,
-});
+const transfer = (patch: Partial<TransferInfo> = {}): TransferInfo =>
+  makeTransfer({ id: ID, createdAt: NOW, updatedAt: NOW, ...patch });
 
 const card = (names = ['photo.png'], files = 1): ChatMessage =>
   makeMessage('f1', 'alice', {

@@ -3,27 +3,23 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, GroupInfo, MemberDelivery } from '../../../shared/domain';
 import { IpcFailure, type CallHandlers } from '../../../shared/ipc/contract';
-import { makeContact, makeMessage, sampleData } from '../fake-backend';
+import { makeContact, makeMessage, makeTransfer, sampleData } from '../fake-backend';
 import { NOW, renderApp } from '../render-app';
 import type { TransferInfo, TransferState } from '../../../shared/transfers';
 
 function transfer(id: string, peerId: string, state: TransferState): TransferInfo {
-  return {
+  return makeTransfer({
     id,
     peerId,
     direction: 'send',
     state,
-    files: 1,
     filesDone: state === 'done' ? 1 : 0,
-    filesFailed: 0,
-    folders: 0,
     names: ['report 报告.pdf'],
     bytes: 4_096,
     bytesDone: state === 'done' ? 4_096 : 0,
-    rate: 0,
     createdAt: NOW,
     updatedAt: NOW,
-  };
+  });
 }
 
 /** Handlers a test may replace after the setup. */

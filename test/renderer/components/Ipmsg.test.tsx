@@ -13,6 +13,7 @@ import {
   makePacket,
   makeSelf,
   makeSettings,
+  makeTransfer,
   sampleData,
   type FakeData,
 } from '../fake-backend';
@@ -59,23 +60,16 @@ function inChinese(data: FakeData): FakeData {
 }
 
 function transfer(patch: Partial<TransferInfo>): TransferInfo {
-  return {
+  return makeTransfer({
     id: 'ipmsg:192.168.1.60#42',
     peerId: 'ipmsg:192.168.1.60',
-    direction: 'receive',
-    state: 'offered',
     files: 2,
-    filesDone: 0,
-    filesFailed: 0,
-    folders: 0,
     names: ['报告.pdf', 'photos'],
     bytes: 4_096,
-    bytesDone: 0,
-    rate: 0,
     createdAt: NOW,
     updatedAt: NOW,
     ...patch,
-  };
+  });
 }
 
 describe('IPMsg peers', () => {

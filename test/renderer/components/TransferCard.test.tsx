@@ -3,8 +3,8 @@ import { act, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../shared/domain';
 import { IpcFailure } from '../../../shared/ipc/contract';
-import type { TransferInfo } from '../../../shared/transfers';
-import { makeMessage, sampleData } from '../fake-backend';
+import type { TransferFileInfo, TransferInfo } from '../../../shared/transfers';
+import { makeMessage, makeTransfer, sampleData } from '../fake-backend';
 import { NOW, renderApp } from '../render-app';
 
 const ID = 'a'.repeat(32);
@@ -24,23 +24,15 @@ const offer = (patch: Partial<ChatMessage> = {}): ChatMessage =>
     ...patch,
   });
 
-const transfer = (patch: Partial<TransferInfo> = {}): TransferInfo => ({
-  id: ID,
-  peerId: 'alice',
-  direction: 'receive',
-  state: 'offered',
-  files: 1,
-  filesDone: 0,
-  filesFailed: 0,
-  folders: 0,
-  names: ['<img src=x onerror=alert(1)>.pdf'],
-  bytes: 10 * 1024 * 1024,
-  bytesDone: 0,
-  rate: 0,
-  createdAt: NOW,
-  updatedAt: NOW,
-  ...patch,
-});
+const transfer = (patch: Partial<TransferInfo> = {}): TransferInfo =>
+  makeTransfer({
+    id: ID,
+    names: ['<img src=x onerror=alert(1)>.pdf'],
+    bytes: 10 * 1024 * 1024,
+    createdAt: NOW,
+    updatedAt: NOW,
+    ...patch,
+  });
 
 async function openWithOffer(picked: string[] = ['/home/me/Downloads']) {
   const data = sampleData(NOW);
@@ -158,7 +150,11 @@ describe('a file offer in the conversation', () => {
 });
 
 describe('open and show in folder', () => {
-  async function openDone(patch: Partial<TransferInfo>, gone = false) {
+  async function openDone(
+    patch: Partial<TransferInfo>,
+    gone = false,
+    files: () => TransferFileInfo[] = () => [],
+  ) {
     const data = sampleData(NOW);
     data.messages.push(offer());
     const opened: unknown[] = [];
@@ -166,7 +162,7 @@ describe('open and show in folder', () => {
       data,
       handlers: {
         'files:list': () => [transfer({ state: 'done', dir: '/home/me/Downloads', ...patch })],
-        'files:files': () => [],
+        'files:files': files,
         'files:open': (args) => {
           if (gone)
             throw new IpcFailure('not-found', 'The file was moved or deleted', undefined, 'gone');
@@ -203,6 +199,48 @@ describe('open and show in folder', () => {
     const sent = await openDone({ direction: 'send' });
     expect(within(sent.card).queryByRole('button', { name: /^Open/ })).toBeNull();
     expect(within(sent.card).getByRole('button', { name: /^Show in folder/ })).toBeTruthy();
+  });
+
+  it('lists a received folder’s kept files on demand, each with its own Open', async () => {
+    let asked = 0;
+    const file = (index: number, path: string, more: Partial<TransferFileInfo> = {}) => ({
+      index,
+      path,
+      size: 2048 * (index + 1),
+      bytesDone: 2048 * (index + 1),
+      state: 'done' as const,
+      ...more,
+    });
+    const { card, user, opened } = await openDone({ files: 3, names: ['photos'] }, false, () => {
+      asked += 1;
+      return [
+        file(0, 'photos/a.jpg'),
+        file(1, 'photos/con.txt', { savedAs: 'photos/_con.txt' }),
+        file(2, 'photos/x:y.txt', { state: 'skipped', error: 'unsafe-name' }),
+      ];
+    });
+    const before = asked; // the changed-names line asks once for itself
+    await user.click(within(card).getByText('Files (3)'));
+    const list = await within(card).findByRole('list', { name: 'Files (3)' });
+    const rows = within(list).getAllByRole('listitem');
+    // Only kept files, by the name they were saved under, with their size.
+    expect(rows.map((r) => r.textContent)).toEqual([
+      'photos/a.jpg2 KiBOpen',
+      'photos/_con.txt4 KiBOpen',
+    ]);
+    expect(asked).toBe(before + 1);
+    await user.click(within(list).getByRole('button', { name: 'Open: photos/_con.txt' }));
+    expect(opened).toEqual([{ id: ID, reveal: false, file: 1 }]);
+  });
+
+  it('says why the list of files cannot be shown', async () => {
+    const { card, user } = await openDone({ files: 3, names: ['photos'] }, false, () => {
+      throw new IpcFailure('not-found', 'no such transfer');
+    });
+    await user.click(within(card).getByText('Files (3)'));
+    expect((await within(card).findByRole('alert')).textContent).toBe(
+      'Could not do that: no such transfer',
+    );
   });
 
   it('has no open buttons before the transfer is done', async () => {
