@@ -85,6 +85,12 @@ export interface NodeOptions {
   readonly transportLimits?: Partial<TransportLimits>;
   /** Durable storage for messages, streams and peers; without it everything lives in memory. */
   readonly persistence?: NodePersistence;
+  /**
+   * Record bundling (docs/PROTOCOL.md, "Bundles"), on by default. Off, the node neither offers
+   * the `bundle` feature nor understands bundles or `acks`, exactly as a v2 node made before
+   * them: tests use it to stand for an older peer.
+   */
+  readonly bundle?: boolean;
   /** MQTT brokers that reach other subnets and sites (docs/RELAY.md); none by default. */
   readonly relay?: RelayOptions;
 }
@@ -111,6 +117,7 @@ export interface ResolvedOptions {
   readonly now: () => number;
   readonly random: () => number;
   readonly interfaces: () => InterfaceAddress[];
+  readonly bundle: boolean;
 }
 
 export class OptionsError extends Error {
@@ -174,6 +181,7 @@ export function resolveOptions(options: NodeOptions, nodeId: string): ResolvedOp
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
     interfaces: options.interfaces ?? listIPv4Interfaces,
+    bundle: options.bundle ?? true,
   };
 }
 

@@ -15,7 +15,12 @@ import type {
   Transport,
 } from '../../shared/domain';
 import { describePath, emptyCounters } from '../../shared/domain';
-import { decodePacket, encodePacket } from '../../shared/protocol/codec';
+import {
+  BUNDLE_START,
+  decodeBundle,
+  decodePacket,
+  encodePacket,
+} from '../../shared/protocol/codec';
 import {
   MAX_INNER_DATAGRAM_BYTES,
   MAX_INNER_FRAME_BYTES,
@@ -33,6 +38,7 @@ import { fingerprintOf, generateIdentity, nodeIdOf } from './crypto/identity';
 import { safetyNumberOf, safetyQrPayload } from './crypto/safety-number';
 import type { CryptoProvider, KeyPair } from './crypto/primitives';
 import type { ControlConsumer } from './control-inbox';
+import { Bundler, bundleSummary } from './bundler';
 import { Discovery } from './discovery';
 import { MemoryGroupArchive } from './groups/group-archive';
 import { GroupCrypto } from './groups/group-crypto';
@@ -76,6 +82,7 @@ const SEALED_KINDS: ReadonlySet<Packet['kind']> = new Set([
   'text',
   'frag',
   'ack',
+  'acks',
   'group-sync',
   'group-want',
   'typing',
@@ -86,6 +93,8 @@ const MAX_HANDSHAKE_FRAME_BYTES = 1_024;
 const RESPONSIVENESS_CHECK_MS = 250;
 /** How long a new peer's own handshake with us is waited for before we start ours (answerAnnounce). */
 const ANSWER_WAIT_MS = 1_000;
+/** The optional protocol feature this node offers in its handshake (docs/PROTOCOL.md, "Bundles"). */
+const BUNDLE_FEATURE = 'bundle';
 
 /** One PacketChat node: sockets, discovery, authenticated sessions, peers, strangers, text, log. */
 export class PacketChatNode extends EventEmitter<NodeEvents> {
@@ -117,6 +126,12 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   /** File data lanes through the relay, for peers with no direct path (lanes.ts uses them). */
   private readonly relayLanes: RelayLanes;
   private readonly waiting = new Map<string, Set<() => void>>();
+  /** Packets to peers that take bundles, sealed together at the end of each turn. */
+  private readonly bundler: Bundler;
+  /** Peers whose last handshake listed the `bundle` feature. */
+  private readonly bundling = new Set<string>();
+  /** While a bundle is dispatched: its sender, already touched once for the whole record. */
+  private touchedByBundle: string | undefined;
   private clientPort = 0;
   private tcpPort: number | null = null;
   private started = false;
@@ -171,6 +186,13 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       established: (event) => this.onEstablished(event),
       opened: (event) => this.onOpened(event),
       rejected: (reason, from, detail) => this.onRejected(reason, from, detail),
+    });
+    this.bundler = new Bundler({
+      nodeId: o.nodeId,
+      maxInner: MAX_INNER_DATAGRAM_BYTES,
+      seal: (peerId, inner) => this.secure.seal(peerId, inner),
+      send: (record, to, meta) => this.wire.sendUdp(record, to, meta),
+      noSession: (peerId, to) => this.secure.initiate(to, 'udp', peerId),
     });
     this.discovery = new Discovery({
       options: o,
@@ -365,6 +387,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.incoming.close();
     this.outgoing.close();
     this.groups.close();
+    this.bundler.flush(); // the acks and texts the closes above queued
     this.timers.clear();
     await this.wire.close(async () => {
       if (!this.started) return;
@@ -385,6 +408,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       await Promise.all(byes);
     });
     await this.relay.close();
+    this.bundler.close();
     this.secure.close();
     this.started = false;
   }
@@ -790,6 +814,9 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       summary: `${event.profile.nick}: session ${event.initiator ? 'opened' : 'accepted'}`,
       peerId: event.peerId,
     });
+    if (this.options.bundle && event.profile.features?.includes(BUNDLE_FEATURE) === true)
+      this.bundling.add(event.peerId);
+    else this.bundling.delete(event.peerId);
     const publicKey = toHex(event.staticKey);
     const signing = event.profile.sign === undefined ? {} : { signingKey: event.profile.sign };
     const details = { ...detailsOf(event.profile), publicKey, ...signing };
@@ -825,8 +852,18 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       this.relayLanes.frame(event.peerId, event.inner, event.from, event.inner.byteLength);
       return;
     }
+    if (event.inner[0] === BUNDLE_START && this.options.bundle) {
+      this.onBundle(event);
+      return;
+    }
     const decoded = decodePacket(event.inner, MAX_INNER_FRAME_BYTES);
     const packet = decoded.ok ? decoded.packet : undefined;
+    if (packet?.kind === 'acks' && !this.options.bundle) {
+      // A node without bundles does not know the kind (docs/PROTOCOL.md): it ignores it.
+      this.counters.unknownKindsIgnored += 1;
+      this.logInbound({ kind: 'unknown', summary: 'acks', sealed: event.header });
+      return;
+    }
     if (packet === undefined || packet.from !== event.peerId || !SEALED_KINDS.has(packet.kind)) {
       // Authentic but not well-formed, or naming another sender: a broken or hostile peer.
       this.counters.junkDropped += 1;
@@ -843,6 +880,63 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.logInbound({ packet, peerId: event.peerId, sealed: event.header, inner: event.inner });
     const reply = event.reply === undefined ? undefined : this.tcpReply(event.peerId, event.reply);
     this.dispatch(packet, event, reply);
+  }
+
+  /**
+   * A record that carries several packets (docs/PROTOCOL.md, "Bundles"). Each packet counts as if
+   * it came alone; a bad one (malformed, or naming another sender) is dropped and counted, the
+   * others still count. A bundle over the limit or holding a bundle is refused whole.
+   */
+  private onBundle(event: Opened): void {
+    const decoded = decodeBundle(event.inner, MAX_INNER_FRAME_BYTES);
+    if (!decoded.ok) {
+      this.counters.junkDropped += 1;
+      this.logInbound({
+        kind: 'junk',
+        summary: `bundle refused: ${decoded.error.message}`,
+        sealed: event.header,
+      });
+      this.warn('junk', `dropped a bundle: ${decoded.error.message}`, event.from);
+      return;
+    }
+    const packets: Packet[] = [];
+    let bad = 0;
+    for (const result of decoded.packets) {
+      if (!result.ok) {
+        if (result.error.code === 'unknown-kind') this.counters.unknownKindsIgnored += 1;
+        else bad += 1;
+        continue;
+      }
+      const packet = result.packet;
+      // A data lane starts only as a connection's first frame, never inside a bundle.
+      if (packet.from !== event.peerId || !SEALED_KINDS.has(packet.kind) || packet.kind === 'lane')
+        bad += 1;
+      else packets.push(packet);
+    }
+    if (bad > 0) {
+      this.counters.junkDropped += bad;
+      this.warn('junk', `dropped ${bad} bad packet(s) of a bundle`, event.from);
+    }
+    this.logInbound({
+      kind: 'bundle',
+      summary: bundleSummary(packets) + (bad > 0 ? `, ${bad} bad` : ''),
+      peerId: event.peerId,
+      sealed: event.header,
+      inner: event.inner,
+    });
+    if (packets.length === 0) return;
+    this.pendingAuth?.();
+    if (this.responsiveness.heard(event.peerId)) this.reportResponding(event.peerId);
+    const reply = event.reply === undefined ? undefined : this.tcpReply(event.peerId, event.reply);
+    try {
+      for (const packet of packets) {
+        this.dispatch(packet, event, reply);
+        // The first packet proved the peer is there; the rest need not say it again.
+        if (packet.kind !== 'hello' && packet.kind !== 'bye') this.touchedByBundle = event.peerId;
+      }
+    } finally {
+      this.touchedByBundle = undefined;
+    }
   }
 
   private dispatch(packet: Packet, event: Opened, reply?: (packet: Packet) => void): void {
@@ -870,6 +964,11 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       case 'ack':
         this.touch(packet.from, event.from, event.transport, now);
         this.outgoing.acknowledge(packet, event.transport);
+        return;
+      case 'acks':
+        this.touch(packet.from, event.from, event.transport, now);
+        for (const ack of packet.acks)
+          this.outgoing.acknowledge({ kind: 'ack', from: packet.from, ...ack }, event.transport);
         return;
       case 'group-sync':
         this.touch(packet.from, event.from, event.transport, now);
@@ -918,6 +1017,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     now: number,
     hello?: { readonly details: PeerDetails; readonly port: number },
   ): void {
+    if (this.touchedByBundle === id && hello === undefined) return;
     const details = hello?.details;
     if (isRelayRoute(from)) {
       this.relayPresence.observed(id, from, now, details);
@@ -967,12 +1067,13 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       ...(this.avatarHue === undefined ? {} : { hue: this.avatarHue }),
       ...(this.aliases.length === 0 ? {} : { aliases: [...this.aliases] }),
       sign: toHex(this.signing.publicKey),
+      ...(this.options.bundle ? { features: [BUNDLE_FEATURE] } : {}),
     };
   }
 
   /** `lan`: the answer to an announce goes over the LAN whatever the path, to probe it. */
   private sendHello(peerId: string, to: Endpoint, lan = false): void {
-    const { aliases: _aliases, sign: _sign, ...profile } = this.profile();
+    const { aliases: _aliases, sign: _sign, features: _features, ...profile } = this.profile();
     this.sendSealed(peerId, lan ? to : this.routeFor(peerId, to), {
       kind: 'hello',
       from: this.id,
@@ -1054,6 +1155,12 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     const relayed = isRelayRoute(route);
     // A relay peer with no broker connected now: no way to it (the retransmission tries again).
     if (!relayed && route.port === 0) return false;
+    if (!relayed && this.bundling.has(peerId) && this.secure.hasSession(peerId)) {
+      // Sealed with the turn's other packets for this peer when the turn ends (bundler.ts).
+      if (this.secure.needsRekey(peerId)) this.secure.initiate(route, 'udp', peerId);
+      this.bundler.add(peerId, route, packet);
+      return true;
+    }
     const sealed = this.sealFor(peerId, packet, MAX_INNER_DATAGRAM_BYTES);
     if (sealed === undefined || this.secure.needsRekey(peerId))
       this.secure.initiate(route, relayed ? 'relay' : 'udp', peerId);

@@ -150,6 +150,8 @@ export function packetSummary(packet: Packet): string {
       return `#${packet.seq} part ${packet.index + 1}/${packet.count}${packet.control === undefined ? '' : ` (${packet.control})`}`;
     case 'ack':
       return `ack #${packet.seq}`;
+    case 'acks':
+      return `acks ${packet.acks.map((a) => `#${a.seq}`).join(' ')}`;
     case 'group-sync':
       return `group ${packet.group.slice(0, 8)} sync v${packet.version}, ${packet.heads.length} senders${packet.ask ? ', asks back' : ''}`;
     case 'group-want':

@@ -1,4 +1,5 @@
 import {
+  MAX_BUNDLE_PACKETS,
   MAX_DATAGRAM_BYTES,
   MAX_INNER_DATAGRAM_BYTES,
   MESSAGE_ID_LENGTH,
@@ -116,7 +117,9 @@ export function encodePacket(packet: Packet, maxBytes = MAX_DATAGRAM_BYTES): Uin
   return bytes;
 }
 
-function fail(code: ProtocolErrorCode, message: string, text?: string): DecodeResult {
+type DecodeFailure = Extract<DecodeResult, { ok: false }>;
+
+function fail(code: ProtocolErrorCode, message: string, text?: string): DecodeFailure {
   const error = new ProtocolError(code, message);
   return text === undefined ? { ok: false, error } : { ok: false, error, text };
 }
@@ -131,16 +134,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * caller can ignore it quietly (newer peers may send kinds this version does not know).
  */
 export function decodePacket(bytes: Uint8Array, maxBytes = MAX_DATAGRAM_BYTES): DecodeResult {
-  if (bytes.byteLength === 0) return fail('empty', 'empty datagram');
-  if (bytes.byteLength > maxBytes) {
-    return fail('too-large', `datagram is ${bytes.byteLength} bytes, limit ${maxBytes}`);
-  }
-  let text: string;
-  try {
-    text = strictDecoder.decode(bytes);
-  } catch {
-    return fail('bad-utf8', 'datagram is not valid UTF-8');
-  }
+  const text = decodeText(bytes, maxBytes);
+  if (typeof text !== 'string') return text;
   // Only something that looks like a JSON object can be protocol; anything else is plain text.
   if (!text.startsWith('{')) return fail('not-protocol', 'not a PacketChat packet', text);
   let json: unknown;
@@ -158,6 +153,24 @@ export function decodePacket(bytes: Uint8Array, maxBytes = MAX_DATAGRAM_BYTES): 
   if (!isPlainObject(json) || json['proto'] !== PROTOCOL_MARKER) {
     return fail('not-protocol', 'JSON without the PacketChat marker', text);
   }
+  return decodeObject(json);
+}
+
+/** The bytes as strict UTF-8 text within `maxBytes`, or the failure. */
+function decodeText(bytes: Uint8Array, maxBytes: number): string | DecodeFailure {
+  if (bytes.byteLength === 0) return fail('empty', 'empty datagram');
+  if (bytes.byteLength > maxBytes) {
+    return fail('too-large', `datagram is ${bytes.byteLength} bytes, limit ${maxBytes}`);
+  }
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    return fail('bad-utf8', 'datagram is not valid UTF-8');
+  }
+}
+
+/** Validates one parsed JSON object carrying the PacketChat marker as a packet. */
+function decodeObject(json: Record<string, unknown>): DecodeResult {
   const head = headerSchema.safeParse(json);
   if (!head.success) return fail('bad-field', `bad header: ${summarize(head.error.issues)}`);
   // v1 had no authentication; a v2 node does not speak it (docs/PROTOCOL.md, "Why not v1").
@@ -175,6 +188,83 @@ export function decodePacket(bytes: Uint8Array, maxBytes = MAX_DATAGRAM_BYTES): 
     return fail('bad-field', `bad ${head.data.kind} packet: ${summarize(body.error.issues)}`);
   }
   return { ok: true, packet: body.data };
+}
+
+/** The first byte of a bundle's inner plaintext (`[`): a lone packet starts with `{`. */
+export const BUNDLE_START = 0x5b;
+
+export type BundleResult =
+  | {
+      readonly ok: true;
+      /** One result per packet of the bundle, in order: a bad one does not spoil the others. */
+      readonly packets: readonly DecodeResult[];
+    }
+  | { readonly ok: false; readonly error: ProtocolError };
+
+/**
+ * Decodes the inner plaintext of a bundle record (docs/PROTOCOL.md, "Bundles"): a JSON array of
+ * 1 to `maxPackets` packets, each exactly what a record carrying it alone would carry. Each is
+ * validated on its own; a bundle that does not parse, is over the limit or holds an array (a
+ * nested bundle) is refused whole. Never throws.
+ */
+export function decodeBundle(
+  bytes: Uint8Array,
+  maxBytes: number,
+  maxPackets = MAX_BUNDLE_PACKETS,
+): BundleResult {
+  const text = decodeText(bytes, maxBytes);
+  if (typeof text !== 'string') return { ok: false, error: text.error };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, error: new ProtocolError('not-json', 'bundle does not parse') };
+  }
+  if (!Array.isArray(json) || json.length === 0)
+    return { ok: false, error: new ProtocolError('bad-field', 'a bundle is a non-empty array') };
+  if (json.length > maxPackets) {
+    return {
+      ok: false,
+      error: new ProtocolError(
+        'too-large',
+        `bundle of ${json.length} packets, limit ${maxPackets}`,
+      ),
+    };
+  }
+  if (json.some((item) => Array.isArray(item)))
+    return { ok: false, error: new ProtocolError('bad-field', 'a bundle inside a bundle') };
+  return {
+    ok: true,
+    packets: json.map((item: unknown) =>
+      isPlainObject(item) && item['proto'] === PROTOCOL_MARKER
+        ? decodeObject(item)
+        : fail('not-protocol', 'bundle item is not a PacketChat packet'),
+    ),
+  };
+}
+
+/**
+ * The inner plaintext of a bundle: the encoded packets (each as `encodePacket` makes it) joined
+ * into one JSON array, written once into one buffer.
+ */
+export function joinBundle(parts: readonly Uint8Array[]): Uint8Array {
+  let size = 1 + parts.length;
+  for (const part of parts) size += part.byteLength;
+  const out = new Uint8Array(size);
+  out[0] = BUNDLE_START;
+  let at = 1;
+  for (const part of parts) {
+    if (at > 1) out[at++] = 0x2c; // ,
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  out[at] = 0x5d; // ]
+  return out;
+}
+
+/** Bytes a bundle of packets of these sizes takes (brackets and commas included). */
+export function bundleLength(partBytes: number, parts: number): number {
+  return partBytes + parts + 1;
 }
 
 function summarize(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {

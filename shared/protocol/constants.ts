@@ -69,11 +69,22 @@ export const MAX_RATE_LIMITED_SOURCES = 4096;
  * The budget of sealed records to a live session, per host that holds sessions with us (token
  * bucket, datagrams). Larger than an unknown source's: a record that names a session costs one
  * index lookup and one AEAD open, and an authenticated peer streaming messages sends one datagram
- * per message (the node handles 6,000-8,000 a second on a 2-core machine, each way), so the
- * unknown-source rate would drop most of a burst and make every message retransmit.
+ * per message to a node without bundles (about 0.2 with them; docs/PROTOCOL.md "Bundles"), 6,000-8,000
+ * a second on a 2-core machine, so the unknown-source rate would drop most of a burst and make
+ * every message retransmit.
  */
 export const SESSION_RATE_LIMIT_PER_SECOND = 20_000;
 export const SESSION_RATE_LIMIT_BURST = 4_000;
+
+/** Handshake payload `features`: at most this many names, each at most this long. */
+export const MAX_FEATURES = 16;
+export const MAX_FEATURE_LENGTH = 32;
+/**
+ * Bundles (feature `bundle`, docs/PROTOCOL.md): packets in one sealed record at most, and
+ * entries in one `acks` packet at most. A bundle over the limit is refused whole.
+ */
+export const MAX_BUNDLE_PACKETS = 64;
+export const MAX_ACKS_PER_PACKET = 64;
 
 /** Longest excerpt of a quoted message carried by a reply (UTF-16 units). */
 export const MAX_REPLY_EXCERPT = 140;

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import {
+  MAX_ACKS_PER_PACKET,
+  MAX_FEATURES,
+  MAX_FEATURE_LENGTH,
   MAX_FRAGMENTS,
   MAX_HOST_LENGTH,
   MAX_NICK_LENGTH,
@@ -158,6 +161,19 @@ export const ackSchema = z.object({
   epoch: messageId,
   seq,
 });
+/**
+ * Several acks in one packet (feature `bundle`): the texts of one receiver turn, each stored
+ * before this packet is sent, acknowledged as if each had its own `ack`. Sent only to a peer
+ * whose handshake payload listed `bundle`.
+ */
+export const acksSchema = z.object({
+  kind: z.literal('acks'),
+  ...header,
+  acks: z
+    .array(z.object({ id: messageId, epoch: messageId, seq }))
+    .min(1)
+    .max(MAX_ACKS_PER_PACKET),
+});
 
 /**
  * Sealed, over TCP only, as the first frame of a new connection: "this connection carries file
@@ -173,6 +189,7 @@ export const packetSchema = z.discriminatedUnion('kind', [
   textSchema,
   fragSchema,
   ackSchema,
+  acksSchema,
   typingSchema,
   groupSyncSchema,
   groupWantSchema,
@@ -198,6 +215,12 @@ export const handshakePayloadSchema = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .optional(),
+  /**
+   * Optional protocol features this node understands (`bundle`: sealed records that carry several
+   * packets, and `acks`; docs/PROTOCOL.md "Bundles"). Unknown values are ignored; a peer that
+   * sends none gets none of them.
+   */
+  features: z.array(z.string().min(1).max(MAX_FEATURE_LENGTH)).max(MAX_FEATURES).optional(),
 });
 export type HandshakePayload = z.output<typeof handshakePayloadSchema>;
 
@@ -206,6 +229,7 @@ export type HelloPacket = z.output<typeof helloSchema>;
 export type ByePacket = z.output<typeof byeSchema>;
 export type TextPacket = z.output<typeof textSchema>;
 export type AckPacket = z.output<typeof ackSchema>;
+export type AcksPacket = z.output<typeof acksSchema>;
 export type FragPacket = z.output<typeof fragSchema>;
 export type GroupSyncPacket = z.output<typeof groupSyncSchema>;
 export type GroupWantPacket = z.output<typeof groupWantSchema>;

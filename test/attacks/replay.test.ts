@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PacketChatNode } from '../../electron/net/node';
 import type { MessageStateChange, NodeCounters } from '../../shared/domain';
-import { waitUntil } from '../helpers/wait';
+import { waitForEvent, waitUntil } from '../helpers/wait';
 import { report } from './measure';
 import { startTrio, type Trio } from './trio';
 
@@ -17,20 +17,25 @@ afterEach(async () => {
   trio = undefined;
 });
 
-/** Sends `n` texts from alice to bob and waits until each is acknowledged. */
+/**
+ * Sends `n` texts from alice to bob, one at a time, each after the last was acknowledged: each
+ * goes in a record of its own (texts of one turn would share a bundle, docs/PROTOCOL.md), so the
+ * records captured and the session's record counts grow with `n`.
+ */
 async function chat(t: Trio, n: number, label: string): Promise<void> {
-  const acked = new Set<string>();
-  const listener = (u: MessageStateChange): void => {
-    if (u.state === 'delivered') acked.add(u.id);
-  };
-  t.alice.on('message-state', listener);
-  const sent = await Promise.all(
-    Array.from({ length: n }, (_, i) => t.alice.sendText(t.bob.id, `${label} ${i}`)),
-  );
-  const ids = sent.map((m) => m.id);
-  await waitUntil(() => ids.every((id) => acked.has(id)), 15_000, `${n} acks for "${label}"`);
-  t.alice.off('message-state', listener);
+  for (let i = 0; i < n; i += 1) {
+    const sent = await t.alice.sendText(t.bob.id, `${label} ${i}`);
+    await waitForEvent<MessageStateChange>(
+      t.alice,
+      'message-state',
+      (u) => u.id === sent.id && u.state === 'delivered',
+      15_000,
+    );
+  }
 }
+
+/** Lets the event loop turn, so the next packet goes in a record of its own. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function counters(node: PacketChatNode): NodeCounters {
   return node.info().counters;
@@ -88,8 +93,12 @@ describe('attack 3: replayed sealed records', () => {
       port: aliceAtBob?.port,
     });
 
-    // (b) Push the window past them: more than 8,160 newer records (hellos are records too).
-    for (let i = 0; i < 8_300; i += 1) t.alice.setProfile({ nick: `alice ${i % 10}` });
+    // (b) Push the window past them: more than 8,160 newer records (hellos are records too; one
+    // per turn, or they would share bundles).
+    for (let i = 0; i < 8_300; i += 1) {
+      t.alice.setProfile({ nick: `alice ${i % 10}` });
+      await nextTurn();
+    }
     await chat(t, 5, 'late');
     const beyond = await replay(t, t.bob, t.bob.info().clientPort, early, 'mallory');
     expect(beyond.replays).toBe(early.length);

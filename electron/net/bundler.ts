@@ -1,0 +1,206 @@
+import type { Endpoint } from '../../shared/address';
+import { bundleLength, encodePacket, joinBundle } from '../../shared/protocol/codec';
+import { MAX_ACKS_PER_PACKET, MAX_BUNDLE_PACKETS } from '../../shared/protocol/constants';
+import type { AckPacket, AcksPacket, Packet } from '../../shared/protocol/packets';
+import type { SealedHeader } from './secure-channel';
+import type { SendMeta } from './wire';
+
+export interface BundlerDeps {
+  readonly nodeId: string;
+  /** The largest inner plaintext of one record (a datagram's: MAX_INNER_DATAGRAM_BYTES). */
+  readonly maxInner: number;
+  /** Seals `inner` in the peer's session; undefined when there is none any more. */
+  seal(peerId: string, inner: Uint8Array): { record: Uint8Array; header: SealedHeader } | undefined;
+  /** Hands one sealed record to the network. */
+  send(record: Uint8Array, to: Endpoint, meta: SendMeta): void;
+  /** The session was gone when the turn ended: a handshake starts (its packets are lost). */
+  noSession(peerId: string, to: Endpoint): void;
+  /** Runs `flush` once the current task is done (by default a microtask queued now). */
+  schedule?(flush: () => void): () => void;
+}
+
+interface Item {
+  readonly packet: Packet;
+  /** The encoded packet; acks are encoded at the flush, when they are joined into `acks`. */
+  readonly bytes: Uint8Array | undefined;
+}
+
+interface Queue {
+  readonly peerId: string;
+  readonly to: Endpoint;
+  readonly items: Item[];
+}
+
+/** `{"id":"","epoch":"","seq":}` and the comma before it: an `acks` entry's bytes besides its values. */
+const ACK_ENTRY_BYTES = 28;
+
+/**
+ * Record bundling (docs/PROTOCOL.md, "Bundles"): the sealed packets for one peer session made in
+ * one event-loop turn (the texts of a burst, their retransmissions, acks, typing) go out as few
+ * records as fit, each a JSON array of packets, instead of one record per packet. The acks of a
+ * turn become `acks` packets. Only for a peer whose handshake listed the `bundle` feature; the
+ * node decides that, this class only packs.
+ *
+ * Nothing waits for company: the turn's packets go when the turn ends, so a lone packet leaves
+ * as soon as it would have, as a plain record.
+ */
+export class Bundler {
+  private readonly queues = new Map<string, Queue>();
+  private cancel: (() => void) | undefined;
+  private acksEnvelope: number | undefined;
+
+  constructor(private readonly deps: BundlerDeps) {}
+
+  /**
+   * Queues a packet for the peer's session, to go at the end of this turn. Throws
+   * ProtocolError('too-large') at once when the packet alone does not fit a record.
+   */
+  add(peerId: string, to: Endpoint, packet: Packet): void {
+    const bytes = packet.kind === 'ack' ? undefined : encodePacket(packet, this.deps.maxInner);
+    const key = `${peerId} ${to.address}:${to.port}`;
+    let queue = this.queues.get(key);
+    if (queue === undefined) {
+      queue = { peerId, to, items: [] };
+      this.queues.set(key, queue);
+    }
+    queue.items.push({ packet, bytes });
+    this.cancel ??= (this.deps.schedule ?? endOfTask)(() => {
+      this.cancel = undefined;
+      this.flush();
+    });
+  }
+
+  /** Seals and sends everything queued now (the turn ended, or the node is closing). */
+  flush(): void {
+    this.cancel?.();
+    this.cancel = undefined;
+    const queues = [...this.queues.values()];
+    this.queues.clear();
+    for (const queue of queues) this.flushQueue(queue);
+  }
+
+  private flushQueue(queue: Queue): void {
+    const parts = this.withAcksJoined(queue.items);
+    let group: Item[] = [];
+    let bytes = 0;
+    for (const part of parts) {
+      const size = part.bytes?.byteLength ?? 0;
+      if (
+        group.length > 0 &&
+        (group.length >= MAX_BUNDLE_PACKETS ||
+          bundleLength(bytes + size, group.length + 1) > this.deps.maxInner)
+      ) {
+        if (!this.sendGroup(queue, group)) return;
+        group = [];
+        bytes = 0;
+      }
+      group.push(part);
+      bytes += size;
+    }
+    if (group.length > 0) this.sendGroup(queue, group);
+  }
+
+  /** One record: the packet alone when there is one, else the bundle. False: no session. */
+  private sendGroup(queue: Queue, group: readonly Item[]): boolean {
+    const first = group[0];
+    if (first === undefined) return true;
+    const inner =
+      group.length === 1
+        ? (first.bytes ?? new Uint8Array(0))
+        : joinBundle(group.map((item) => item.bytes ?? new Uint8Array(0)));
+    const sealed = this.deps.seal(queue.peerId, inner);
+    if (sealed === undefined) {
+      this.deps.noSession(queue.peerId, queue.to);
+      return false;
+    }
+    const meta: SendMeta =
+      group.length === 1
+        ? { packet: first.packet, peerId: queue.peerId, sealed: sealed.header, inner }
+        : {
+            kind: 'bundle',
+            summary: bundleSummary(group.map((item) => item.packet)),
+            peerId: queue.peerId,
+            sealed: sealed.header,
+            inner,
+          };
+    this.deps.send(sealed.record, queue.to, meta);
+    return true;
+  }
+
+  /**
+   * The queue's items with its acks first: one alone stays an `ack`, more become `acks` packets
+   * of as many entries as fit a record (the sender frees its window sooner).
+   */
+  private withAcksJoined(items: readonly Item[]): Item[] {
+    const acks: AckPacket[] = [];
+    const rest: Item[] = [];
+    for (const item of items) {
+      if (item.packet.kind === 'ack') acks.push(item.packet);
+      else rest.push(item);
+    }
+    if (acks.length === 0) return rest;
+    const only = acks[0];
+    if (acks.length === 1 && only !== undefined)
+      return [{ packet: only, bytes: encodePacket(only, this.deps.maxInner) }, ...rest];
+    const joined: Item[] = [];
+    const room = this.deps.maxInner - this.envelope();
+    let entries: AcksPacket['acks'][number][] = [];
+    let used = 0;
+    const close = (): void => {
+      if (entries.length === 0) return;
+      const packet: AcksPacket = { kind: 'acks', from: this.deps.nodeId, acks: entries };
+      joined.push({ packet, bytes: encodePacket(packet, this.deps.maxInner) });
+      entries = [];
+      used = 0;
+    };
+    for (const ack of acks) {
+      const size = ACK_ENTRY_BYTES + ack.id.length + ack.epoch.length + String(ack.seq).length;
+      if (entries.length >= MAX_ACKS_PER_PACKET || used + size > room) close();
+      entries.push({ id: ack.id, epoch: ack.epoch, seq: ack.seq });
+      used += size;
+    }
+    close();
+    return [...joined, ...rest];
+  }
+
+  /** Bytes of an `acks` packet with no entries. */
+  private envelope(): number {
+    this.acksEnvelope ??= encodePacket({
+      kind: 'acks',
+      from: this.deps.nodeId,
+      acks: [],
+    }).byteLength;
+    return this.acksEnvelope;
+  }
+
+  close(): void {
+    this.cancel?.();
+    this.cancel = undefined;
+    this.queues.clear();
+  }
+}
+
+/**
+ * Runs `flush` when the current task is done: after the callback that queued the first packet and
+ * the promise reactions it started, before the event loop goes on to anything else. A lone packet
+ * leaves as soon as it did before bundles; a setImmediate cost each round trip an extra turn of
+ * the event loop on each side. The acks of one receiver turn still share a packet: the receiver
+ * sends them together after its one storage transaction (text-receiver.ts).
+ */
+function endOfTask(flush: () => void): () => void {
+  let live = true;
+  queueMicrotask(() => {
+    if (live) flush();
+  });
+  return () => {
+    live = false;
+  };
+}
+
+/** `5 packets: text ×4, acks` for the packet log. */
+export function bundleSummary(packets: readonly Packet[]): string {
+  const counts = new Map<string, number>();
+  for (const packet of packets) counts.set(packet.kind, (counts.get(packet.kind) ?? 0) + 1);
+  const kinds = [...counts].map(([kind, n]) => (n === 1 ? kind : `${kind} ×${n}`));
+  return `${packets.length} packets: ${kinds.join(', ')}`;
+}

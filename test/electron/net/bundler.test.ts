@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { Bundler } from '../../../electron/net/bundler';
+import type { SendMeta } from '../../../electron/net/wire';
+import { decodeBundle, decodePacket } from '../../../shared/protocol/codec';
+import { MAX_INNER_DATAGRAM_BYTES } from '../../../shared/protocol/constants';
+import type { Packet } from '../../../shared/protocol/packets';
+
+const ME = 'a'.repeat(32);
+const PEER = 'b'.repeat(32);
+const TO = { address: '127.0.0.1', port: 4000 };
+
+/** A bundler whose "seal" is the identity and whose turn ends when the test says so. */
+function harness(options: { session?: boolean } = {}) {
+  const records: { inner: Uint8Array; meta: SendMeta }[] = [];
+  let lost = 0;
+  let scheduled = 0;
+  const bundler = new Bundler({
+    nodeId: ME,
+    maxInner: MAX_INNER_DATAGRAM_BYTES,
+    seal: (_peer, inner) =>
+      options.session === false
+        ? undefined
+        : { record: inner, header: { type: 'transport', index: 1, counter: '0' } },
+    send: (record, _to, meta) => records.push({ inner: record, meta }),
+    noSession: () => (lost += 1),
+    schedule: () => {
+      scheduled += 1;
+      return () => undefined;
+    },
+  });
+  return { bundler, records, lost: () => lost, scheduled: () => scheduled };
+}
+
+const text = (seq: number, body = `text ${seq}`): Packet => ({
+  kind: 'text',
+  from: ME,
+  id: `id${seq}`,
+  epoch: 'epoch1',
+  seq,
+  floor: 1,
+  ts: 1_700_000_000_000,
+  text: body,
+});
+const ack = (seq: number): Packet => ({ kind: 'ack', from: ME, id: `id${seq}`, epoch: 'e1', seq });
+
+/** Every packet the records carried, in order, decoded as the receiver would. */
+function unpack(records: readonly { inner: Uint8Array }[]): Packet[] {
+  return records.flatMap(({ inner }) => {
+    if (inner[0] === 0x5b) {
+      const bundle = decodeBundle(inner, MAX_INNER_DATAGRAM_BYTES);
+      if (!bundle.ok) throw bundle.error;
+      return bundle.packets.map((r) => {
+        if (!r.ok) throw r.error;
+        return r.packet;
+      });
+    }
+    const one = decodePacket(inner, MAX_INNER_DATAGRAM_BYTES);
+    if (!one.ok) throw one.error;
+    return [one.packet];
+  });
+}
+
+describe('Bundler', () => {
+  it('sends a lone packet as a plain record, once per turn', () => {
+    const h = harness();
+    h.bundler.add(PEER, TO, text(1));
+    expect(h.records).toEqual([]); // not before the turn ends
+    h.bundler.flush();
+    expect(h.records).toHaveLength(1);
+    expect(h.records[0]?.meta.packet).toEqual(text(1));
+    expect(unpack(h.records)).toEqual([text(1)]);
+    expect(h.scheduled()).toBe(1);
+  });
+
+  it('packs a burst into records within the inner limit, in order', () => {
+    const h = harness();
+    const burst = Array.from({ length: 40 }, (_, i) => text(i + 1, 'x'.repeat(100 + i)));
+    for (const packet of burst) h.bundler.add(PEER, TO, packet);
+    h.bundler.flush();
+    expect(h.records.length).toBeLessThan(15);
+    expect(h.records.every((r) => r.inner.byteLength <= MAX_INNER_DATAGRAM_BYTES)).toBe(true);
+    expect(h.records.slice(0, -1).every((r) => r.meta.kind === 'bundle')).toBe(true);
+    expect(unpack(h.records)).toEqual(burst);
+  });
+
+  it('joins the acks of a turn into `acks` packets, first, each entry once', () => {
+    const h = harness();
+    h.bundler.add(PEER, TO, text(1));
+    for (let seq = 1; seq <= 100; seq += 1) h.bundler.add(PEER, TO, ack(seq));
+    h.bundler.flush();
+    const packets = unpack(h.records);
+    const acks = packets.flatMap((p) => (p.kind === 'acks' ? p.acks.map((a) => a.seq) : []));
+    expect(acks).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(packets[0]?.kind).toBe('acks');
+    expect(packets.at(-1)).toEqual(text(1));
+    expect(packets.filter((p) => p.kind === 'acks').every((p) => p.acks.length <= 64)).toBe(true);
+  });
+
+  it('keeps one ack an `ack`', () => {
+    const h = harness();
+    h.bundler.add(PEER, TO, ack(7));
+    h.bundler.flush();
+    expect(unpack(h.records)).toEqual([ack(7)]);
+  });
+
+  it('never puts more than 64 packets in a record', () => {
+    const h = harness();
+    for (let i = 0; i < 200; i += 1) h.bundler.add(PEER, TO, { kind: 'typing', from: ME });
+    h.bundler.flush();
+    expect(h.records.map((r) => unpack([r]).length).every((n) => n <= 64)).toBe(true);
+    expect(unpack(h.records)).toHaveLength(200);
+  });
+
+  it('keeps peers apart, and starts a handshake when the session is gone', () => {
+    const h = harness({ session: false });
+    h.bundler.add(PEER, TO, text(1));
+    h.bundler.add('c'.repeat(32), TO, text(2));
+    h.bundler.flush();
+    expect(h.records).toEqual([]);
+    expect(h.lost()).toBe(2);
+  });
+
+  it('refuses at once a packet that cannot fit a record alone', () => {
+    const h = harness();
+    expect(() => h.bundler.add(PEER, TO, text(1, 'x'.repeat(2_000)))).toThrow(/too-large|limit/);
+  });
+});
