@@ -7,7 +7,7 @@ export const FTS_MAX_DELAY_MS = 1_000;
 /** One indexing transaction takes at most this many messages… */
 const BATCH_ROWS = 256;
 /** …and about this much text (at least one message), so one turn's work stays bounded. */
-const BATCH_BYTES = 512 * 1024;
+const BATCH_BYTES = 128 * 1024;
 
 /**
  * Keeps the search index (`messages_fts`, migration 2) current after the commit instead of inside
