@@ -28,90 +28,105 @@ import { MAX_MENTIONS } from '../../shared/protocol/groups';
 import type { TransferDoneFile, TransferFileInfo, TransferInfo } from '../../shared/transfers';
 
 /** A group as a command names it: its id, or its conversation id `group:ID`. */
-const groupRef = z
-  .string()
-  .min(1)
-  .max(80)
-  .transform((s) => (s.startsWith('group:') ? s.slice('group:'.length) : s));
+const groupRef = (): z.ZodPipe<z.ZodString, z.ZodTransform<string, string>> =>
+  z
+    .string()
+    .min(1)
+    .max(80)
+    .transform((s) => (s.startsWith('group:') ? s.slice('group:'.length) : s));
 
-/** Commands accepted on stdin in --json mode, one JSON object per line. */
-export const commandSchema = z.discriminatedUnion('cmd', [
-  // Empty and over-long texts are refused by the node with their own codes (`empty`, `too-long`).
-  // `mentions`: member ids a group message @mentions (ignored for a one-to-one message).
-  z.object({
-    cmd: z.literal('send'),
-    to: z.string().min(1).max(80),
-    text: z.string(),
-    mentions: z.array(nodeId).max(MAX_MENTIONS).optional(),
-  }),
-  z.object({ cmd: z.literal('peers') }),
-  /** An IP[:PORT] to announce to, or a node id from a relay directory to reach. */
-  z.object({ cmd: z.literal('add'), address: z.string().min(1).max(32) }),
-  z.object({
-    cmd: z.literal('directory'),
-    query: z.string().trim().max(200).default(''),
-    limit: z.number().int().min(1).max(500).default(50),
-  }),
-  z.object({ cmd: z.literal('info') }),
-  z.object({ cmd: z.literal('retry'), id: z.string().min(1).max(64) }),
-  z.object({ cmd: z.literal('packets'), limit: z.number().int().min(1).max(5_000).optional() }),
-  z.object({ cmd: z.literal('sockets') }),
-  z.object({
-    cmd: z.literal('history'),
-    with: z.string().min(1).max(80),
-    limit: z.number().int().min(1).max(500).default(50),
-    before: z.string().max(64).optional(),
-  }),
-  z.object({
-    cmd: z.literal('search'),
-    query: z.string().trim().min(1).max(200),
-    limit: z.number().int().min(1).max(200).default(20),
-  }),
-  z.object({ cmd: z.literal('read'), with: z.string().min(1).max(80) }),
-  z.object({ cmd: z.literal('nick'), nick: z.string().min(1).max(64) }),
-  z.object({ cmd: z.literal('safety-number'), peer: z.string().min(1).max(80) }),
-  z.object({ cmd: z.literal('verify'), peer: z.string().min(1).max(80) }),
-  z.object({ cmd: z.literal('accept-key'), peer: z.string().min(1).max(80) }),
-  z.object({
-    cmd: z.literal('send-many'),
-    to: z.array(z.string().min(1).max(80)).min(1).max(256),
-    text: z.string(),
-  }),
-  z.object({ cmd: z.literal('groups') }),
-  z.object({
-    cmd: z.literal('group-create'),
-    name: z.string().max(256),
-    members: z.array(z.string().min(1).max(80)).max(127),
-  }),
-  z.object({ cmd: z.literal('group-add'), group: groupRef, member: z.string().min(1).max(80) }),
-  z.object({ cmd: z.literal('group-remove'), group: groupRef, member: z.string().min(1).max(80) }),
-  z.object({ cmd: z.literal('group-leave'), group: groupRef }),
-  z.object({ cmd: z.literal('group-rename'), group: groupRef, name: z.string().max(256) }),
-  z.object({ cmd: z.literal('group-admin'), group: groupRef, member: z.string().min(1).max(80) }),
-  z.object({ cmd: z.literal('group-deliveries'), id: z.string().min(1).max(64) }),
-  // Files (issue 14): paths and folders may be relative to the node's working directory.
-  z.object({
-    cmd: z.literal('send-file'),
-    to: z.string().min(1).max(80),
-    paths: z.array(z.string().min(1).max(4_096)).min(1).max(256),
-    /** IPMsg: send folders even to a client known to crash on them (iptux before 0.9.4). */
-    force: z.boolean().optional(),
-  }),
-  z.object({
-    cmd: z.literal('accept'),
-    id: z.string().min(1).max(128),
-    dir: z.string().min(1).max(4_096),
-  }),
-  z.object({ cmd: z.literal('decline'), id: z.string().min(1).max(128) }),
-  z.object({ cmd: z.literal('cancel'), id: z.string().min(1).max(128) }),
-  z.object({ cmd: z.literal('pause'), id: z.string().min(1).max(128) }),
-  z.object({ cmd: z.literal('resume'), id: z.string().min(1).max(128) }),
-  z.object({ cmd: z.literal('retry-files'), id: z.string().min(1).max(128) }),
-  z.object({ cmd: z.literal('transfers') }),
-  z.object({ cmd: z.literal('files'), id: z.string().min(1).max(128) }),
-  z.object({ cmd: z.literal('ipmsg-refresh') }),
-  z.object({ cmd: z.literal('quit') }),
-]);
+/**
+ * Commands accepted on stdin in --json mode, one JSON object per line. Built at the first command
+ * (`z.lazy`), not at start: its 280 schema objects are a quarter of the idle node's (docs/BENCHMARKS.md,
+ * "Idle CLI memory: fourth pass").
+ */
+export const commandSchema = z.lazy(() =>
+  z.discriminatedUnion('cmd', [
+    // Empty and over-long texts are refused by the node with their own codes (`empty`, `too-long`).
+    // `mentions`: member ids a group message @mentions (ignored for a one-to-one message).
+    z.object({
+      cmd: z.literal('send'),
+      to: z.string().min(1).max(80),
+      text: z.string(),
+      mentions: z.array(nodeId).max(MAX_MENTIONS).optional(),
+    }),
+    z.object({ cmd: z.literal('peers') }),
+    /** An IP[:PORT] to announce to, or a node id from a relay directory to reach. */
+    z.object({ cmd: z.literal('add'), address: z.string().min(1).max(32) }),
+    z.object({
+      cmd: z.literal('directory'),
+      query: z.string().trim().max(200).default(''),
+      limit: z.number().int().min(1).max(500).default(50),
+    }),
+    z.object({ cmd: z.literal('info') }),
+    z.object({ cmd: z.literal('retry'), id: z.string().min(1).max(64) }),
+    z.object({ cmd: z.literal('packets'), limit: z.number().int().min(1).max(5_000).optional() }),
+    z.object({ cmd: z.literal('sockets') }),
+    z.object({
+      cmd: z.literal('history'),
+      with: z.string().min(1).max(80),
+      limit: z.number().int().min(1).max(500).default(50),
+      before: z.string().max(64).optional(),
+    }),
+    z.object({
+      cmd: z.literal('search'),
+      query: z.string().trim().min(1).max(200),
+      limit: z.number().int().min(1).max(200).default(20),
+    }),
+    z.object({ cmd: z.literal('read'), with: z.string().min(1).max(80) }),
+    z.object({ cmd: z.literal('nick'), nick: z.string().min(1).max(64) }),
+    z.object({ cmd: z.literal('safety-number'), peer: z.string().min(1).max(80) }),
+    z.object({ cmd: z.literal('verify'), peer: z.string().min(1).max(80) }),
+    z.object({ cmd: z.literal('accept-key'), peer: z.string().min(1).max(80) }),
+    z.object({
+      cmd: z.literal('send-many'),
+      to: z.array(z.string().min(1).max(80)).min(1).max(256),
+      text: z.string(),
+    }),
+    z.object({ cmd: z.literal('groups') }),
+    z.object({
+      cmd: z.literal('group-create'),
+      name: z.string().max(256),
+      members: z.array(z.string().min(1).max(80)).max(127),
+    }),
+    z.object({ cmd: z.literal('group-add'), group: groupRef(), member: z.string().min(1).max(80) }),
+    z.object({
+      cmd: z.literal('group-remove'),
+      group: groupRef(),
+      member: z.string().min(1).max(80),
+    }),
+    z.object({ cmd: z.literal('group-leave'), group: groupRef() }),
+    z.object({ cmd: z.literal('group-rename'), group: groupRef(), name: z.string().max(256) }),
+    z.object({
+      cmd: z.literal('group-admin'),
+      group: groupRef(),
+      member: z.string().min(1).max(80),
+    }),
+    z.object({ cmd: z.literal('group-deliveries'), id: z.string().min(1).max(64) }),
+    // Files (issue 14): paths and folders may be relative to the node's working directory.
+    z.object({
+      cmd: z.literal('send-file'),
+      to: z.string().min(1).max(80),
+      paths: z.array(z.string().min(1).max(4_096)).min(1).max(256),
+      /** IPMsg: send folders even to a client known to crash on them (iptux before 0.9.4). */
+      force: z.boolean().optional(),
+    }),
+    z.object({
+      cmd: z.literal('accept'),
+      id: z.string().min(1).max(128),
+      dir: z.string().min(1).max(4_096),
+    }),
+    z.object({ cmd: z.literal('decline'), id: z.string().min(1).max(128) }),
+    z.object({ cmd: z.literal('cancel'), id: z.string().min(1).max(128) }),
+    z.object({ cmd: z.literal('pause'), id: z.string().min(1).max(128) }),
+    z.object({ cmd: z.literal('resume'), id: z.string().min(1).max(128) }),
+    z.object({ cmd: z.literal('retry-files'), id: z.string().min(1).max(128) }),
+    z.object({ cmd: z.literal('transfers') }),
+    z.object({ cmd: z.literal('files'), id: z.string().min(1).max(128) }),
+    z.object({ cmd: z.literal('ipmsg-refresh') }),
+    z.object({ cmd: z.literal('quit') }),
+  ]),
+);
 export type Command = z.infer<typeof commandSchema>;
 
 export type ParsedCommand = { ok: true; command: Command } | { ok: false; message: string };

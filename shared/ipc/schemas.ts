@@ -132,135 +132,166 @@ export const MAX_THUMBNAIL_BYTES = 20 * 1024 * 1024;
 export const MAX_MULTI_SEND = 256;
 const transferId = z.string().min(1).max(128);
 
-/** Calls: renderer -> main. Each entry is the argument schema; results are in contract.ts. */
+/**
+ * Calls: renderer -> main. Each entry is the argument schema; results are in contract.ts. An
+ * object schema is built at its call's first use (`z.lazy`): a process builds only those of the
+ * calls it gets (an idle command-line node none; docs/BENCHMARKS.md, "Idle CLI memory: fourth
+ * pass").
+ */
 export const callSchemas = {
   /** The renderer is ready for events; main flushes what it queued. */
   'app:ready': none,
   'self:get': none,
   'contacts:list': none,
   /** `waitMs`: wait that long for an answer and say whether one came (the UI's "Say hello"). */
-  'contacts:add': z.object({
-    address: endpointText,
-    waitMs: z.number().int().min(0).max(10_000).optional(),
-  }),
+  'contacts:add': z.lazy(() =>
+    z.object({
+      address: endpointText,
+      waitMs: z.number().int().min(0).max(10_000).optional(),
+    }),
+  ),
   'conversations:list': none,
-  'messages:history': z.object({
-    peerId,
-    before: z.string().max(64).optional(),
-    limit: z.number().int().min(1).max(500),
-  }),
+  'messages:history': z.lazy(() =>
+    z.object({
+      peerId,
+      before: z.string().max(64).optional(),
+      limit: z.number().int().min(1).max(500),
+    }),
+  ),
   // Empty and over-long texts reach the node, which refuses them with the reason (`empty`,
   // `too-long`); the bound here only keeps absurd payloads out (4 bytes per UTF-16 unit at most).
-  'messages:send': z.object({
-    peerId,
-    text: z.string().max(MAX_TEXT_BYTES * 4),
-    reply: replySchema.optional(),
-    /**
-     * IPMsg peers: sealed (SECRETOPT): the peer opens it with a click and its client tells when
-     * (READMSG, the `message-read` event). Ignored for PacketChat peers and strangers.
-     */
-    sealed: z.boolean().optional(),
-    /** Member ids a group message @mentions (ignored elsewhere; non-members are dropped). */
-    mentions: z.array(nodeId).max(MAX_MENTIONS).optional(),
-  }),
-  'messages:retry': z.object({ messageId }),
+  'messages:send': z.lazy(() =>
+    z.object({
+      peerId,
+      text: z.string().max(MAX_TEXT_BYTES * 4),
+      reply: replySchema.optional(),
+      /**
+       * IPMsg peers: sealed (SECRETOPT): the peer opens it with a click and its client tells when
+       * (READMSG, the `message-read` event). Ignored for PacketChat peers and strangers.
+       */
+      sealed: z.boolean().optional(),
+      /** Member ids a group message @mentions (ignored elsewhere; non-members are dropped). */
+      mentions: z.array(nodeId).max(MAX_MENTIONS).optional(),
+    }),
+  ),
+  'messages:retry': z.lazy(() => z.object({ messageId })),
   /** Stops an undelivered message for good (state `cancelled`). */
-  'messages:cancel': z.object({ messageId }),
+  'messages:cancel': z.lazy(() => z.object({ messageId })),
   /** Deletes messages from this computer only (pending ones are cancelled first). */
-  'messages:delete': z.object({ messageIds: z.array(messageId).min(1).max(500) }),
-  'messages:markRead': z.object({ peerId }),
+  'messages:delete': z.lazy(() => z.object({ messageIds: z.array(messageId).min(1).max(500) })),
+  'messages:markRead': z.lazy(() => z.object({ peerId })),
   /** Read up to and including this message (it was seen): what the UI calls as you read. */
-  'messages:markReadUpTo': z.object({ peerId, messageId }),
+  'messages:markReadUpTo': z.lazy(() => z.object({ peerId, messageId })),
   /** "I am typing" to this conversation (the node sends at most one packet per 3 s). */
-  'messages:typing': z.object({ peerId }),
-  'messages:search': z.object({
-    query: z.string().trim().min(1).max(200),
-    limit: z.number().int().min(1).max(200),
-  }),
-  'inspector:packets': z.object({ limit: z.number().int().min(1).max(5_000) }),
+  'messages:typing': z.lazy(() => z.object({ peerId })),
+  'messages:search': z.lazy(() =>
+    z.object({
+      query: z.string().trim().min(1).max(200),
+      limit: z.number().int().min(1).max(200),
+    }),
+  ),
+  'inspector:packets': z.lazy(() => z.object({ limit: z.number().int().min(1).max(5_000) })),
   /** The bytes of one logged datagram or frame (`seq` from the packet log). */
-  'inspector:payload': z.object({ seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
+  'inspector:payload': z.lazy(() =>
+    z.object({ seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
+  ),
   'inspector:sockets': none,
   'drafts:list': none,
   /** Saves what is typed in a conversation's composer; an empty text removes the draft. */
-  'drafts:set': z.object({ peerId, text: z.string().max(MAX_TEXT_BYTES * 4) }),
+  'drafts:set': z.lazy(() => z.object({ peerId, text: z.string().max(MAX_TEXT_BYTES * 4) })),
   'settings:get': none,
-  'settings:set': settingsSchema.partial(),
-  'app:openExternal': z.object({ url: z.url({ protocol: /^https?$/ }).max(2_048) }),
-  'contacts:safetyNumber': z.object({ peerId }),
-  'contacts:verify': z.object({ peerId, verified: z.boolean() }),
-  'contacts:acceptKey': z.object({ peerId }),
+  'settings:set': z.lazy(() => settingsSchema.partial()),
+  'app:openExternal': z.lazy(() => z.object({ url: z.url({ protocol: /^https?$/ }).max(2_048) })),
+  'contacts:safetyNumber': z.lazy(() => z.object({ peerId })),
+  'contacts:verify': z.lazy(() => z.object({ peerId, verified: z.boolean() })),
+  'contacts:acceptKey': z.lazy(() => z.object({ peerId })),
   /** The same text to several conversations, as separate one-to-one messages (a multi-send). */
-  'messages:sendMany': z.object({
-    peerIds: z.array(peerId).min(1).max(MAX_MULTI_SEND),
-    text: z.string().max(MAX_TEXT_BYTES * 4),
-  }),
+  'messages:sendMany': z.lazy(() =>
+    z.object({
+      peerIds: z.array(peerId).min(1).max(MAX_MULTI_SEND),
+      text: z.string().max(MAX_TEXT_BYTES * 4),
+    }),
+  ),
   'groups:list': none,
-  'groups:create': z.object({
-    name: groupName,
-    members: z.array(member).max(MAX_GROUP_MEMBERS - 1),
-  }),
-  'groups:add': z.object({ groupId, member }),
-  'groups:remove': z.object({ groupId, member }),
-  'groups:leave': z.object({ groupId }),
-  'groups:rename': z.object({ groupId, name: groupName }),
-  'groups:makeAdmin': z.object({ groupId, member }),
+  'groups:create': z.lazy(() =>
+    z.object({
+      name: groupName,
+      members: z.array(member).max(MAX_GROUP_MEMBERS - 1),
+    }),
+  ),
+  'groups:add': z.lazy(() => z.object({ groupId, member })),
+  'groups:remove': z.lazy(() => z.object({ groupId, member })),
+  'groups:leave': z.lazy(() => z.object({ groupId })),
+  'groups:rename': z.lazy(() => z.object({ groupId, name: groupName })),
+  'groups:makeAdmin': z.lazy(() => z.object({ groupId, member })),
   /** Per member, how far one of our group messages got ("waiting for carol, dave"). */
-  'groups:deliveries': z.object({ messageId: z.string().min(1).max(64) }),
+  'groups:deliveries': z.lazy(() => z.object({ messageId: z.string().min(1).max(64) })),
   'conversations:mutes': none,
-  'conversations:mute': z.object({ peerId, muted: z.boolean() }),
+  'conversations:mute': z.lazy(() => z.object({ peerId, muted: z.boolean() })),
   /** Relay directory entries whose nickname (or node id) contains the query; '' lists them. */
-  'directory:search': z.object({
-    query: z.string().trim().max(200),
-    limit: z.number().int().min(1).max(500),
-  }),
+  'directory:search': z.lazy(() =>
+    z.object({
+      query: z.string().trim().max(200),
+      limit: z.number().int().min(1).max(500),
+    }),
+  ),
   /** Reach a node found in the directory: its presence is watched and a handshake runs. */
-  'directory:add': z.object({ nodeId: z.string().regex(/^[0-9a-f]{32}$/, 'expected a node id') }),
+  'directory:add': z.lazy(() =>
+    z.object({ nodeId: z.string().regex(/^[0-9a-f]{32}$/, 'expected a node id') }),
+  ),
   // Paths are the local side's own files; main checks them (the renderer may name only what the
   // user picked in a dialog, electron/ipc/app-handlers.ts).
-  'files:send': z.object({
-    peerId,
-    paths: z.array(localPath).min(1).max(256),
-    /** IPMsg: send folders even to a client known to crash on them (iptux before 0.9.4). */
-    force: z.boolean().optional(),
-  }),
-  'files:accept': z.object({ id: transferId, dir: localPath }),
-  'files:decline': z.object({ id: transferId }),
-  'files:cancel': z.object({ id: transferId }),
+  'files:send': z.lazy(() =>
+    z.object({
+      peerId,
+      paths: z.array(localPath).min(1).max(256),
+      /** IPMsg: send folders even to a client known to crash on them (iptux before 0.9.4). */
+      force: z.boolean().optional(),
+    }),
+  ),
+  'files:accept': z.lazy(() => z.object({ id: transferId, dir: localPath })),
+  'files:decline': z.lazy(() => z.object({ id: transferId })),
+  'files:cancel': z.lazy(() => z.object({ id: transferId })),
   'files:list': none,
-  'files:pause': z.object({ id: transferId }),
-  'files:resume': z.object({ id: transferId }),
-  'files:retry': z.object({ id: transferId }),
-  'files:files': z.object({ id: transferId }),
+  'files:pause': z.lazy(() => z.object({ id: transferId })),
+  'files:resume': z.lazy(() => z.object({ id: transferId })),
+  'files:retry': z.lazy(() => z.object({ id: transferId })),
+  'files:files': z.lazy(() => z.object({ id: transferId })),
   /** Opens main's file dialog: files (several) or a folder (one), for sending or saving. */
-  'files:pick': z.object({ kind: z.enum(['files', 'folders', 'folder']) }),
+  'files:pick': z.lazy(() => z.object({ kind: z.enum(['files', 'folders', 'folder']) })),
   /**
    * Files and folders dropped on a conversation. The page calls the preload with DOM File objects;
    * the preload turns them into paths (webUtils.getPathForFile) and sends these (docs/FILES.md).
    */
-  'files:drop': z.object({ peerId, paths: z.array(localPath).min(1).max(256) }),
+  'files:drop': z.lazy(() => z.object({ peerId, paths: z.array(localPath).min(1).max(256) })),
   /** A pasted image, sent as a file: its bytes in base64 (PNG, JPEG, GIF or WebP, at most 32 MiB). */
-  'files:sendImage': z.object({ peerId, data: pastedImageData }),
+  'files:sendImage': z.lazy(() => z.object({ peerId, data: pastedImageData })),
   /**
    * A pasted image offered to several peers (a group's other members), saved once: one
    * one-to-one transfer each, as the paperclip does in a group.
    */
-  'files:sendImageMany': z.object({
-    peerIds: z.array(peerId).min(1).max(MAX_MULTI_SEND),
-    data: pastedImageData,
-  }),
+  'files:sendImageMany': z.lazy(() =>
+    z.object({
+      peerIds: z.array(peerId).min(1).max(MAX_MULTI_SEND),
+      data: pastedImageData,
+    }),
+  ),
   /** A received image's bytes for a thumbnail (null when the file is not a small image). */
-  'files:thumbnail': z.object({ id: transferId, index: z.number().int().min(0).max(1_000_000) }),
+  'files:thumbnail': z.lazy(() =>
+    z.object({ id: transferId, index: z.number().int().min(0).max(1_000_000) }),
+  ),
   /**
    * Opens a finished transfer's file (`file`: its index in `files:files`) or, without `file`, the
    * whole transfer (its one top file or folder; the folder it was saved into when there are
    * several), or shows it in its folder (`reveal`). Main finds the path in the transfer's own
    * record: the renderer never names one (docs/FILES.md "Open and show in folder").
    */
-  'files:open': z.object({
-    id: transferId,
-    file: z.number().int().min(0).max(1_000_000).optional(),
-    reveal: z.boolean(),
-  }),
+  'files:open': z.lazy(() =>
+    z.object({
+      id: transferId,
+      file: z.number().int().min(0).max(1_000_000).optional(),
+      reveal: z.boolean(),
+    }),
+  ),
   'ipmsg:refresh': none,
 } as const;
