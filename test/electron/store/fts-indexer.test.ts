@@ -200,6 +200,26 @@ describe('search indexing after the commit (migration 9)', () => {
     }
   });
 
+  it('a full disk during indexing leaves the rows pending; the search still answers', () => {
+    const { store } = openStore(tempDir());
+    try {
+      const words = Array.from({ length: 6000 }, (_, i) => (i * 7919).toString(36)).join(' ');
+      store.insertIncoming(incoming('a', 1, `${words} needle`));
+      // The file may not grow by a single page: indexing the text needs many (SQLITE_FULL).
+      const pages = store.sql.get<{ page_count: number }>('PRAGMA page_count')?.page_count ?? 0;
+      store.sql.get(`PRAGMA max_page_count = ${String(pages)}`);
+      expect(() => store.fts.indexBatch()).toThrow(/full/);
+      expect(pending(store)).toBe(1);
+      expect(found(store, 'needle')).toEqual([]);
+      expect(found(store, 'ne')).toEqual(['a']);
+      store.sql.get('PRAGMA max_page_count = 1073741823');
+      expect(found(store, 'needle')).toEqual(['a']);
+      expectSound(store);
+    } finally {
+      store.close();
+    }
+  });
+
   it('a version-8 database keeps its messages searchable, and new ones are found too', () => {
     const dir = tempDir();
     const db = new DatabaseSync(join(dir, DATABASE_FILE));
