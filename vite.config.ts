@@ -52,10 +52,33 @@ function electronBuilds(): Plugin[] {
   return electron(electronBuildOptions());
 }
 
+/**
+ * The renderer's entry chunk asks V8 to compile every function when the script loads (V8's
+ * explicit compile hint, Chromium 136+), on a background thread while the script streams in,
+ * instead of compiling each on its first call on the main thread: opening the first conversation
+ * ran about 170 such compilations (5-10 ms) between the click and the first frame.
+ */
+function eagerCompileHint(): Plugin {
+  return {
+    name: 'packet-chat:eager-compile',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle))
+        if (chunk.type === 'chunk' && chunk.isEntry)
+          chunk.code = `//# allFunctionsCalledOnLoad\n${chunk.code}`;
+    },
+  };
+}
+
 export default defineConfig({
   root: path.join(ROOT, 'renderer'),
   base: './',
   build: { outDir: path.join(ROOT, 'dist'), emptyOutDir: true },
   // Under Vitest the electron plugin would build main and try to spawn Electron; tests never need it.
-  plugins: [react(), allowInlineScriptsInDev(), ...(process.env['VITEST'] ? [] : electronBuilds())],
+  plugins: [
+    react(),
+    allowInlineScriptsInDev(),
+    eagerCompileHint(),
+    ...(process.env['VITEST'] ? [] : electronBuilds()),
+  ],
 });

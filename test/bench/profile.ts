@@ -3,6 +3,7 @@
  * prints each process's functions by self time (ours first), so a slow figure points at code.
  *
  *   tsx test/bench/profile.ts rtt|stream|stream-stored|stream-received|tcp|ui [--keep] [--cpu-only]
+ *   tsx test/bench/profile.ts ui [--quick] [--trace-only]
  *   tsx test/bench/profile.ts discovery [--nodes=50]   (4 processes, as the bench's section)
  *   tsx test/bench/profile.ts rtt|tcp --trace [--store] [--count=N]
  *
@@ -46,6 +47,8 @@ const { values, positionals } = parseArgs({
     top: { type: 'string', default: '25' },
     'cpu-only': { type: 'boolean', default: false },
     nodes: { type: 'string', default: '50' },
+    quick: { type: 'boolean', default: false },
+    'trace-only': { type: 'boolean', default: false },
     trace: { type: 'boolean', default: false },
     store: { type: 'boolean', default: false },
     count: { type: 'string' },
@@ -58,7 +61,15 @@ const NO_LIMIT = { perSecond: 1_000_000, burst: 1_000_000 };
 if (what === 'ui') {
   // The renderer in Chromium: profiled through the DevTools protocol inside ui-bench.ts.
   const { uiBench } = await import('./ui-bench');
-  await uiBench({ quick: false, profile: true });
+  // --quick: 500 contacts and 10,000 messages, as `run.ts --quick`; --trace-only: no JavaScript
+  // profiler (its sampling inflates the page's times), the trace alone.
+  const result = await uiBench({
+    quick: values.quick,
+    profile: true,
+    traceOnly: values['trace-only'],
+  });
+  for (const f of result.figures)
+    console.log(`  ${f.figure}: ${f.value} ${f.unit} (x${f.factor}); ${f.note ?? ''}`);
   rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 }

@@ -365,7 +365,8 @@ async function pageTracer(page: Page) {
     start: async () => {
       events.length = 0;
       await cdp.send('Tracing.start', {
-        categories: 'devtools.timeline,v8.execute,disabled-by-default-devtools.timeline',
+        categories:
+          'devtools.timeline,v8,v8.execute,v8.compile,disabled-by-default-v8.compile,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack',
         transferMode: 'ReportEvents',
       });
     },
@@ -375,6 +376,13 @@ async function pageTracer(page: Page) {
       );
       await cdp.send('Tracing.end');
       await done;
+      // PACKET_CHAT_BENCH_PROFILES=DIR keeps the trace too (DevTools' Performance panel loads it).
+      const keep = process.env['PACKET_CHAT_BENCH_PROFILES'];
+      if (keep !== undefined)
+        writeFileSync(
+          join(keep, `${title.replace(/\W+/g, '-')}.trace.json`),
+          JSON.stringify({ traceEvents: events }),
+        );
       // The page's main thread: the renderer thread the longest RunTask ran on.
       const names = events.filter((e) => e.ph === 'M' && e.args?.name === 'CrRendererMain');
       const longest = events
@@ -412,7 +420,13 @@ async function pageTracer(page: Page) {
   };
 }
 
-export async function uiBench(options: { quick: boolean; profile?: boolean }): Promise<UiResult> {
+export async function uiBench(options: {
+  quick: boolean;
+  /** Record the page's JavaScript profile and a performance trace of the steps. */
+  profile?: boolean;
+  /** With `profile`: the trace only, no JavaScript profiler (whose sampling slows the page). */
+  traceOnly?: boolean;
+}): Promise<UiResult> {
   const contacts = options.quick ? 500 : 5_000;
   // Every stored peer is listed (electron/app/contacts.ts reads the store, not the node's table).
   const shown = contacts;
@@ -456,7 +470,8 @@ export async function uiBench(options: { quick: boolean; profile?: boolean }): P
     // The app: load until the contact list shows every contact, then open the long conversation.
     const page = await context.newPage();
     bridge = await installBridge(page, handlers);
-    const profiler = options.profile === true ? await pageProfiler(page) : undefined;
+    const profiler =
+      options.profile === true && options.traceOnly !== true ? await pageProfiler(page) : undefined;
     const tracer = options.profile === true ? await pageTracer(page) : undefined;
     await profiler?.start();
     let t = performance.now();

@@ -95,9 +95,11 @@ describe('virtualized lists', () => {
   it('opens a conversation with its newest message at the bottom, from the first frame on', async () => {
     // Sampled right after every frame (a message posted from the frame's animation callback runs
     // once the frame is painted), from the first frame that shows the newest message: it must
-    // sit at the list's bottom and not move. Rows shown at estimated heights and corrected a
-    // frame later, or a second landing, would move it.
+    // sit at the list's bottom and not move, nor may the seven messages above it. Rows shown at
+    // estimated heights and corrected a frame later, a second landing, or the virtual list
+    // taking over from the first frame's rows at other places would move them.
     const newest = `varied ${VARIED - 1}: short`;
+    const above = Array.from({ length: 7 }, (_, k) => `v${VARIED - 2 - k}`);
     await page.evaluate(`window.__landing = new Promise((resolve) => {
       const frames = [];
       const after = new MessageChannel();
@@ -107,7 +109,14 @@ describe('virtualized lists', () => {
           .find((el) => el.textContent === ${JSON.stringify(newest)});
         if (list && text) {
           const box = text.closest('.message').getBoundingClientRect();
-          frames.push({ gap: Math.round(list.getBoundingClientRect().bottom - box.bottom), top: Math.round(box.top) });
+          const tops = ${JSON.stringify(above)}.map((id) => {
+            const el = list.querySelector('[data-message-id="' + id + '"]');
+            return el ? Math.round(el.getBoundingClientRect().top) : null;
+          });
+          // The list is filled to its top edge: the oldest row shown starts at or above it.
+          const oldest = list.querySelector('[data-index]').getBoundingClientRect();
+          const filled = oldest.top <= list.getBoundingClientRect().top;
+          frames.push({ gap: Math.round(list.getBoundingClientRect().bottom - box.bottom), top: Math.round(box.top), tops, filled });
         }
         if (frames.length >= 12) resolve(frames); else requestAnimationFrame(frame);
       };
@@ -116,10 +125,15 @@ describe('virtualized lists', () => {
     }); undefined`);
     await page.getByRole('searchbox').fill('Peer 0002');
     await page.getByRole('button', { name: /Peer 0002/ }).click();
-    const frames = await page.evaluate<{ gap: number; top: number }[]>('window.__landing');
+    const frames =
+      await page.evaluate<{ gap: number; top: number; tops: (number | null)[]; filled: boolean }[]>(
+        'window.__landing',
+      );
     const first = frames[0];
     expect(first?.gap).toBeGreaterThanOrEqual(0);
     expect(first?.gap).toBeLessThan(40);
+    expect(first?.tops).not.toContain(null);
+    expect(first?.filled).toBe(true);
     expect(frames).toEqual(frames.map(() => first));
     const log = page.getByRole('log', { name: 'Conversation with Peer 0002' });
     expect(await log.getByText(newest, { exact: true }).isVisible()).toBe(true);

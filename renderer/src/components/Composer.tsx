@@ -193,6 +193,9 @@ export function Composer(props: {
     if (next.trim() !== '') sendTyping(peerId);
   };
   const trackCaret = () => {
+    // Only a group's mention list uses the caret: elsewhere a selection change (focusing the
+    // composer when a conversation opens) re-renders nothing.
+    if (members === undefined) return;
     const el = input.current;
     setCaret(el === null || el.selectionStart !== el.selectionEnd ? null : el.selectionStart);
   };

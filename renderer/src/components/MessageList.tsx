@@ -23,6 +23,24 @@ const HIGHLIGHT_MS = 2_500;
 const FLOATING_DAY_MS = 1_200;
 /** A message counts as seen when this share of it is on screen (or it fills half the list). */
 const SEEN_RATIO = 0.5;
+/**
+ * No row is lower than this: a message that starts a group (name line and bubble) is about 58
+ * px, one that continues it 37, a day separator 32. The first frame lays out enough of the
+ * newest rows to fill the list at these heights.
+ */
+function minHeight(row: MessageRow | undefined): number {
+  return row?.kind === 'message' && row.first ? 50 : 28;
+}
+/** The list's height when it was last seen, for the first frame of the next conversation. */
+let lastListHeight: number | undefined;
+
+/** Where the virtualizer starts when it takes over from the first frame (see `tail` below). */
+interface Takeover {
+  readonly rect: { readonly width: number; readonly height: number };
+  /** At the newest row: its bottom on the list's bottom edge. */
+  readonly atEnd: boolean;
+}
+const AT_TOP: Takeover = { rect: { width: 0, height: 0 }, atEnd: false };
 
 interface Anchor {
   readonly firstKey: string | undefined;
@@ -145,6 +163,20 @@ export function MessageList(props: { peerId: string; nick: string }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const landed = useRef(false);
+  // The first frame of a conversation that lands at its end (`tail`) shows the newest rows in
+  // normal flow, anchored to the bottom by CSS: no virtualizer, no scroll position written, no
+  // layout read. Once that frame is painted the virtualizer takes over, starting from the list's
+  // size and the rows' heights as painted, so nothing moves. Landing on the unread divider goes
+  // to the virtualizer at once.
+  const [takeover, setTakeover] = useState<Takeover | null>(null);
+  const tail = takeover === null;
+  /** Heights of the rows the first frame showed (border box, from a ResizeObserver). */
+  const tailSizes = useRef(new Map<string, number>());
+  const tailObserver = useRef<ResizeObserver | null>(null);
+  const rowsRef = useRef(rows);
+  useLayoutEffect(() => {
+    rowsRef.current = rows;
+  }, [rows]);
   // Rendered once landed: the first render with the history in would otherwise lay out the
   // oldest rows at the top, only to replace them with the newest a moment later.
   const [landedState, setLandedState] = useState(false);
@@ -153,12 +185,23 @@ export function MessageList(props: { peerId: string; nick: string }) {
   const floatingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   // The same functions while the rows are the same: a new getItemKey makes the virtualizer lay
   // out every row again on each render.
-  const estimateSize = useCallback((i: number) => estimate(rows[i]), [rows]);
+  // A row the first frame showed keeps the height it had there.
+  const estimateSize = useCallback(
+    (i: number) => {
+      const row = rows[i];
+      return (row && tailSizes.current.get(row.key)) ?? estimate(row);
+    },
+    [rows],
+  );
   const getItemKey = useCallback((i: number) => rows[i]?.key ?? i, [rows]);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render only, as documented
   const virtualizer = useVirtualizer({
     count: rows.length,
+    // Off for the first frame: attaching reads the list's size and writes its scroll position.
+    enabled: !tail,
     getScrollElement: () => scrollRef.current,
+    initialRect: takeover?.rect ?? AT_TOP.rect,
+    initialOffset: () => (takeover?.atEnd === true ? endOffset(rows, estimateSize, takeover) : 0),
     estimateSize,
     getItemKey,
     // Few rows beyond the viewport: each scroll step renders the rows it reveals before the frame
@@ -188,6 +231,32 @@ export function MessageList(props: { peerId: string; nick: string }) {
     },
     [virtualizer, observe],
   );
+  // The first frame's rows: their heights are noted as the frame is laid out (a ResizeObserver
+  // reports after layout, before paint: no layout read), for the virtualizer to start from.
+  const tailRowRef = useCallback(
+    (el: HTMLDivElement | null) => {
+      if (el === null) return undefined;
+      if (typeof ResizeObserver !== 'undefined') {
+        tailObserver.current ??= new ResizeObserver((entries) => {
+          for (const entry of entries) {
+            const index = Number((entry.target as HTMLElement).dataset['index']);
+            const key = rowsRef.current[index]?.key;
+            const box = entry.borderBoxSize[0];
+            if (key !== undefined && box !== undefined) tailSizes.current.set(key, box.blockSize);
+          }
+        });
+      }
+      const sizes = tailObserver.current;
+      sizes?.observe(el);
+      const unobserve = el.dataset['seenId'] === undefined ? undefined : observe(el);
+      return () => {
+        sizes?.unobserve(el);
+        unobserve?.();
+      };
+    },
+    [observe],
+  );
+  useEffect(() => () => tailObserver.current?.disconnect(), []);
 
   const setBottom = (value: boolean) => {
     atBottom.current = value;
@@ -204,7 +273,7 @@ export function MessageList(props: { peerId: string; nick: string }) {
     if (!el || !canLoad) return;
     anchor.current = {
       firstKey: items[0],
-      total: virtualizer.getTotalSize(),
+      total: columnHeight(virtualizer.getTotalSize()),
       scrollTop: el.scrollTop,
     };
     void loadOlder(peerId);
@@ -216,20 +285,50 @@ export function MessageList(props: { peerId: string; nick: string }) {
     if (!dividerLoaded && canLoad) void loadUntil(peerId, divider);
   }, [dividerLoaded, divider, canLoad, loadUntil, peerId]);
 
-  const landing = thread?.load.status === 'ready' && dividerLoaded && !landedState;
+  const ready = thread?.load.status === 'ready' && dividerLoaded;
+  const landing = ready && !landedState;
+  // Only while there is something unread: coming back to a read conversation shows its end.
+  const dividerAt = landing && unread > 0 ? rows.findIndex((r) => r.kind === 'unread') : -1;
+  const onDivider = dividerAt >= 0 && dividerAt < rows.length - 2;
+  // Landing on the divider: the virtualizer places it (state adjusted while rendering, as React
+  // documents, so the first frame's rows are never made).
+  if (tail && landing && onDivider) setTakeover(AT_TOP);
 
-  // Land once: on the divider when there are unread messages, else at the newest message.
+  // The first frame is painted (a task queued from its animation frame runs after the paint):
+  // the virtualizer takes over at the newest row.
+  useEffect(() => {
+    if (!tail || !ready) return undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => {
+        const el = scrollRef.current;
+        if (!el?.isConnected) return;
+        // Laid out and painted: reading the size costs no layout.
+        const rect = { width: el.clientWidth, height: el.clientHeight };
+        lastListHeight = rect.height;
+        landed.current = true;
+        setBottom(true);
+        setLandedState(true);
+        setTakeover({ rect, atEnd: true });
+      });
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+    // setBottom only writes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tail, ready]);
+
+  // Land once on the divider (the first frame's takeover lands at the newest message).
   useLayoutEffect(() => {
-    if (landed.current || thread?.load.status !== 'ready' || !dividerLoaded) return;
+    if (tail || landed.current || !ready) return;
     landed.current = true;
-    // Only while there is something unread: coming back to a read conversation shows its end.
-    const at = unread > 0 ? rows.findIndex((r) => r.kind === 'unread') : -1;
-    const onDivider = at >= 0 && at < rows.length - 2;
     setBottom(!onDivider);
     // Again on the next frame: on a remount the virtualizer only then knows its viewport.
     const land = () => {
       if (!scrollRef.current?.isConnected) return;
-      if (onDivider) virtualizer.scrollToIndex(at, { align: 'start' });
+      if (onDivider) virtualizer.scrollToIndex(dividerAt, { align: 'start' });
       else if (rows.length > 1) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
     };
     land();
@@ -237,7 +336,7 @@ export function MessageList(props: { peerId: string; nick: string }) {
     requestAnimationFrame(land);
     // Landing happens once per mount; later changes are handled below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [thread?.load.status, dividerLoaded, rows.length]);
+  }, [tail, ready, rows.length]);
 
   const firstKey = items[0];
   const lastKey = items.at(-1);
@@ -247,7 +346,7 @@ export function MessageList(props: { peerId: string; nick: string }) {
     if (el && saved && saved.firstKey !== firstKey) {
       // Older rows went in above: move down by exactly their height so nothing visibly jumps.
       anchor.current = null;
-      el.scrollTop = saved.scrollTop + (virtualizer.getTotalSize() - saved.total);
+      el.scrollTop = saved.scrollTop + (columnHeight(virtualizer.getTotalSize()) - saved.total);
     }
   }, [firstKey, virtualizer]);
 
@@ -262,7 +361,8 @@ export function MessageList(props: { peerId: string; nick: string }) {
   useEffect(() => {
     const el = scrollRef.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
-    const resized = new ResizeObserver(() => {
+    const resized = new ResizeObserver((entries) => {
+      lastListHeight = entries[0]?.contentRect.height ?? lastListHeight;
       if (atBottom.current) el.scrollTop = el.scrollHeight;
     });
     resized.observe(el);
@@ -270,7 +370,7 @@ export function MessageList(props: { peerId: string; nick: string }) {
   }, []);
 
   useEffect(() => {
-    if (highlightId === null) return;
+    if (highlightId === null || tail) return;
     const index = rows.findIndex((r) => r.kind === 'message' && r.id === highlightId);
     if (index < 0) return;
     setBottom(false);
@@ -279,7 +379,7 @@ export function MessageList(props: { peerId: string; nick: string }) {
     return () => clearTimeout(timer);
     // setBottom only writes; the highlight and rows decide.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [highlightId, rows, virtualizer, clearHighlight]);
+  }, [highlightId, rows, virtualizer, clearHighlight, tail]);
 
   useEffect(() => () => clearTimeout(floatingTimer.current), []);
 
@@ -292,6 +392,13 @@ export function MessageList(props: { peerId: string; nick: string }) {
     clearTimeout(floatingTimer.current);
     floatingTimer.current = setTimeout(() => setFloating(null), FLOATING_DAY_MS);
   };
+
+  // Rows stand at their exact (fractional) heights, as in normal flow; the column is a whole
+  // number of pixels high, with the fraction left over above the first row, so the newest row's
+  // bottom is on the column's bottom edge (a scroll position is whole pixels).
+  const total = tail ? 0 : virtualizer.getTotalSize();
+  const height = columnHeight(total);
+  const shift = height - total;
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const list = scrollRef.current;
@@ -317,12 +424,14 @@ export function MessageList(props: { peerId: string; nick: string }) {
     <div className="message-list-frame">
       <div
         ref={scrollRef}
-        className="message-list"
+        className={tail ? 'message-list tail' : 'message-list'}
         role="log"
         tabIndex={0}
         aria-label={t('conversation.label', { nick: props.nick })}
         onKeyDown={onKeyDown}
         onScroll={(e) => {
+          // The first frame's rows are all there is to scroll until the virtualizer takes over.
+          if (tail) return;
           const el = e.currentTarget;
           const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK_PX;
           if (bottom !== atBottom.current) setBottom(bottom);
@@ -331,29 +440,50 @@ export function MessageList(props: { peerId: string; nick: string }) {
           if (landed.current && !bottom) showFloatingDay(el);
         }}
       >
-        <div
-          className="message-column"
-          style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
-        >
-          {(landing ? [] : virtualizer.getVirtualItems()).map((item) => {
-            const row = rows[item.index];
-            if (!row) return null;
-            const messageId = row.kind === 'message' ? row.id : undefined;
-            const incoming = messageId !== undefined && messages[messageId]?.direction === 'in';
-            return (
-              <div
-                key={item.key}
-                data-index={item.index}
-                data-seen-id={messageId}
-                ref={rowRef}
-                className={incoming ? 'virtual-row incoming' : 'virtual-row'}
-                style={{ transform: `translateY(${item.start}px)` }}
-              >
-                <MessageRowView row={row} peerId={peerId} highlightId={highlightId} />
-              </div>
-            );
-          })}
-        </div>
+        {tail ? (
+          // The newest rows in normal flow, bottom first (CSS `.tail`). Each row is the same
+          // element, with the same key, as its virtual row after the takeover: React keeps it.
+          <div className="message-column tail">
+            {tailIndexes(rows).map((index) => {
+              const row = rows[index];
+              if (!row) return null;
+              const messageId = row.kind === 'message' ? row.id : undefined;
+              const incoming = messageId !== undefined && messages[messageId]?.direction === 'in';
+              return (
+                <div
+                  key={row.key}
+                  data-index={index}
+                  data-seen-id={messageId}
+                  ref={tailRowRef}
+                  className={incoming ? 'tail-row incoming' : 'tail-row'}
+                >
+                  <MessageRowView row={row} peerId={peerId} highlightId={highlightId} />
+                </div>
+              );
+            })}
+          </div>
+        ) : (
+          <div className="message-column" style={{ height, position: 'relative' }}>
+            {(landing ? [] : virtualizer.getVirtualItems()).map((item) => {
+              const row = rows[item.index];
+              if (!row) return null;
+              const messageId = row.kind === 'message' ? row.id : undefined;
+              const incoming = messageId !== undefined && messages[messageId]?.direction === 'in';
+              return (
+                <div
+                  key={item.key}
+                  data-index={item.index}
+                  data-seen-id={messageId}
+                  ref={rowRef}
+                  className={incoming ? 'virtual-row incoming' : 'virtual-row'}
+                  style={{ transform: `translateY(${item.start + shift}px)` }}
+                >
+                  <MessageRowView row={row} peerId={peerId} highlightId={highlightId} />
+                </div>
+              );
+            })}
+          </div>
+        )}
       </div>
       {floating !== null && <FloatingDay at={floating} />}
       {!atBottomState && (
@@ -386,8 +516,10 @@ function measureRow(
   entry: ResizeObserverEntry | undefined,
   instance: Virtualizer<HTMLDivElement, Element>,
 ): number {
+  // Not rounded: the first frame's rows stood at their exact heights, and the virtual rows take
+  // over at the same places.
   const box = entry?.borderBoxSize[0];
-  if (box !== undefined) return Math.round(box.blockSize);
+  if (box !== undefined) return box.blockSize;
   const index = instance.indexFromElement(element);
   return (
     instance.itemSizeCache.get(instance.options.getItemKey(index)) ??
@@ -398,4 +530,31 @@ function measureRow(
 function estimate(row: MessageRow | undefined): number {
   if (row?.kind !== 'message') return 36;
   return row.first ? 64 : 40;
+}
+
+/** The rows the first frame shows: the newest, as many as fill the list at their least heights. */
+function tailIndexes(rows: readonly MessageRow[]): number[] {
+  const height = lastListHeight ?? window.innerHeight;
+  let from = rows.length;
+  for (let filled = 0; from > 0 && filled < height;) {
+    from -= 1;
+    filled += minHeight(rows[from]);
+  }
+  return Array.from({ length: rows.length - from }, (_, k) => from + k);
+}
+
+/** The scroll offset that puts the newest row's bottom on the list's bottom edge. */
+function endOffset(
+  rows: readonly MessageRow[],
+  size: (index: number) => number,
+  takeover: Takeover,
+): number {
+  let total = 0;
+  for (let i = 0; i < rows.length; i += 1) total += size(i);
+  return Math.max(0, columnHeight(total) - takeover.rect.height);
+}
+
+/** The message column's height for rows `total` px high: whole pixels. */
+function columnHeight(total: number): number {
+  return Math.ceil(total);
 }
