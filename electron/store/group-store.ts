@@ -108,6 +108,8 @@ export class GroupStore implements GroupArchive {
     private readonly sql: SqlDatabase,
     /** The next conversation position (the store's one counter). */
     private readonly takePosition: () => number,
+    /** A message row was inserted (its search indexing is scheduled). */
+    private readonly onMessageStored: () => void = () => undefined,
   ) {}
 
   transaction<T>(fn: () => T): T {
@@ -257,6 +259,7 @@ export class GroupStore implements GroupArchive {
         post.remote,
         shown === undefined ? null : this.takePosition(),
       );
+      if (message.changes > 0) this.onMessageStored();
       if (message.changes === 0) {
         // The id is taken by another conversation's message: this one is refused, not merged.
         this.sql.run('DELETE FROM group_posts WHERE message_id = ?', post.mid);

@@ -13,6 +13,7 @@ import {
   toChatMessage,
   type MessageRow,
 } from './rows';
+import type { FtsIndexer } from './fts-indexer';
 import { SqlDatabase } from './sql-database';
 
 /** FTS5's trigram tokenizer needs three characters; shorter queries use LIKE. */
@@ -29,7 +30,10 @@ function mentionsMe(alias: string): string {
 
 /** What the UI reads: messages, history pages, conversations, unread counts and search. */
 export class MessageReads {
-  constructor(private readonly sql: SqlDatabase) {}
+  constructor(
+    private readonly sql: SqlDatabase,
+    private readonly fts: FtsIndexer,
+  ) {}
 
   getMessage(id: string): ChatMessage | undefined {
     const row = this.sql.get<MessageRow>(
@@ -184,6 +188,13 @@ export class MessageReads {
   search(query: string, limit: number): SearchHit[] {
     const text = query.trim();
     if (text === '') return [];
+    // Messages stored since the last indexing are indexed first: a search finds what is stored.
+    try {
+      this.fts.indexAll();
+    } catch {
+      // A full or failing disk: they stay pending, and the search answers from what is indexed
+      // (the short-query LIKE scan below still sees every message).
+    }
     type Hit = { id: string; peer_id: string; received_at: number; text: string };
     // FTS5 finds the rows; the snippet is cut here, since trigram highlights split words.
     const rows =

@@ -10,6 +10,7 @@ import {
   type IncomingRecord,
   type OutgoingRecord,
 } from '../net/index';
+import { FtsIndexer } from './fts-indexer';
 import { GroupOutboxStore } from './group-outbox-store';
 import { GroupStore } from './group-store';
 import { IpmsgStore } from './ipmsg-store';
@@ -52,13 +53,22 @@ export class Store {
   readonly ipmsg: IpmsgStore;
   /** Muted conversations (migration 8). */
   readonly mutes: MuteStore;
+  /** The search index, written after the commit that stored a message (migration 9). */
+  readonly fts: FtsIndexer;
   /** Next conversation position; the profile lock makes this process the only writer. */
   private nextPosition: number;
 
   constructor(readonly sql: SqlDatabase) {
-    this.reads = new MessageReads(sql);
+    this.fts = new FtsIndexer(sql);
+    this.reads = new MessageReads(sql, this.fts);
     this.trust = new TrustStore(sql);
-    this.groups = new GroupStore(sql, () => this.nextPosition++);
+    this.groups = new GroupStore(
+      sql,
+      () => this.nextPosition++,
+      () => {
+        this.fts.schedule();
+      },
+    );
     this.groupOutbox = new GroupOutboxStore(sql);
     this.transfers = new SqlTransferStore(sql);
     this.ipmsg = new IpmsgStore(sql);
@@ -67,6 +77,8 @@ export class Store {
     sql.onRollback(() => {
       this.nextPosition = this.lastPosition() + 1;
     });
+    // What a crash left unindexed is indexed once the store is idle (or by the first search).
+    this.fts.schedule();
   }
 
   transaction<T>(fn: () => T): T {
@@ -74,6 +86,7 @@ export class Store {
   }
 
   close(): void {
+    this.fts.close();
     this.sql.close();
   }
 
@@ -207,6 +220,7 @@ export class Store {
     );
     if (result.changes === 0) return 'duplicate';
     if (position !== null) this.nextPosition += 1;
+    this.fts.schedule();
     return 'inserted';
   }
 
@@ -311,6 +325,7 @@ export class Store {
       ...controlColumns(record.control),
     );
     if (shown) this.nextPosition += 1;
+    this.fts.schedule();
   }
 
   updateOutgoing(change: MessageStateChange): void {

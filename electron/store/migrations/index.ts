@@ -7,6 +7,7 @@ import { up as groups } from './005-groups';
 import { up as ipmsg } from './006-ipmsg';
 import { up as files } from './007-files';
 import { up as mentionsMutes } from './008-mentions-mutes';
+import { up as searchAfterCommit } from './009-search-after-commit';
 
 export interface Migration {
   /** The schema version this migration produces (PRAGMA user_version). */
@@ -54,6 +55,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'mentions-mutes',
     up: mentionsMutes,
     present: (db) => hasTable(db, 'conversation_mutes'),
+  },
+  {
+    version: 9,
+    name: 'search-after-commit',
+    up: searchAfterCommit,
+    present: (db) => hasTable(db, 'messages_fts_pending'),
   },
 ];
 

@@ -257,6 +257,25 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('9 moves search indexing after the commit: new messages wait in messages_fts_pending', () => {
+    const db = new DatabaseSync(join(tempDir(), 'v9.db'));
+    migrate(db, 8);
+    const insert = db.prepare(
+      `INSERT INTO messages (id, peer_id, direction, epoch, seq, text, transport, state, sent_at,
+         received_at, remote, position) VALUES (?, 'p', 'in', 'e', ?, ?, 'udp', 'received', 1, 1, 'x', ?)`,
+    );
+    insert.run('old', 1, 'indexed by version two', 1);
+    expect(migrate(db, 9)).toEqual([9]);
+    expect(schemaVersion(db)).toBe(9);
+    const pendingRows = db.prepare('SELECT message_rowid FROM messages_fts_pending');
+    expect(pendingRows.all()).toEqual([]);
+    insert.run('new', 2, 'stored after version nine', 2);
+    expect(pendingRows.all()).toHaveLength(1);
+    const match = db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?');
+    expect(match.all('"version"')).toHaveLength(1);
+    db.close();
+  });
+
   it('a failing migration leaves the database at its previous version', () => {
     const db = new DatabaseSync(join(tempDir(), 'fail.db'));
     migrate(db, 1);
