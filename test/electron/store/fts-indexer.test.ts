@@ -1,28 +1,13 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it, vi } from 'vitest';
-import type { IncomingRecord } from '../../../electron/net/persistence';
 import { migrate } from '../../../electron/store/migrations';
 import { DATABASE_FILE, openStore } from '../../../electron/store/open-store';
 import type { Store } from '../../../electron/store/store';
 import { useTempDirs } from '../../helpers/temp-dir';
+import { incoming } from './records';
 
 const tempDir = useTempDirs();
-
-function incoming(id: string, seq: number, text: string): IncomingRecord {
-  return {
-    id,
-    peerId: 'bob',
-    epoch: 'e1',
-    seq,
-    text,
-    transport: 'tcp',
-    sentAt: seq,
-    receivedAt: seq,
-    remote: '10.0.0.2:4000',
-    held: false,
-  };
-}
 
 function pending(store: Store): number {
   return (

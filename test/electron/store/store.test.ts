@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { IncomingRecord, OutgoingRecord } from '../../../electron/net/persistence';
+import type { OutgoingRecord } from '../../../electron/net/persistence';
 import { openStore } from '../../../electron/store/open-store';
 import type { Store } from '../../../electron/store/store';
 import type { PeerInfo } from '../../../shared/domain';
 import { useTempDirs } from '../../helpers/temp-dir';
+import { incoming } from './records';
 
 const tempDir = useTempDirs();
-
-function incoming(id: string, seq: number, text = `text ${id}`, held = false): IncomingRecord {
-  return {
-    id,
-    peerId: 'bob',
-    epoch: 'e1',
-    seq,
-    text,
-    transport: 'udp',
-    sentAt: seq,
-    receivedAt: seq,
-    remote: '10.0.0.2:4000',
-    held,
-  };
-}
 
 function outgoing(id: string, seq: number, peerId = 'bob'): OutgoingRecord {
   return {
