@@ -15,6 +15,11 @@ export interface BundlerDeps {
   send(record: Uint8Array, to: Endpoint, meta: SendMeta): void;
   /** The session was gone when the turn ended: a handshake starts (its packets are lost). */
   noSession(peerId: string, to: Endpoint): void;
+  /**
+   * A queue could not be sent because of a bug (the flush runs in a microtask, where a throw would
+   * end the process): its packets are lost, as if the datagram was; the reliable ones go again.
+   */
+  failed(peerId: string, error: unknown): void;
   /** Runs `flush` once the current task is done (by default a microtask queued now). */
   schedule?(flush: () => void): () => void;
 }
@@ -76,7 +81,13 @@ export class Bundler {
     this.cancel = undefined;
     const queues = [...this.queues.values()];
     this.queues.clear();
-    for (const queue of queues) this.flushQueue(queue);
+    for (const queue of queues) {
+      try {
+        this.flushQueue(queue);
+      } catch (error) {
+        this.deps.failed(queue.peerId, error);
+      }
+    }
   }
 
   private flushQueue(queue: Queue): void {

@@ -193,6 +193,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       seal: (peerId, inner) => this.secure.seal(peerId, inner),
       send: (record, to, meta) => this.wire.sendUdp(record, to, meta),
       noSession: (peerId, to) => this.secure.initiate(to, 'udp', peerId),
+      failed: (peerId, error) =>
+        this.warn('send-failed', `could not send a bundle to ${peerId}: ${String(error)}`),
     });
     this.discovery = new Discovery({
       options: o,

@@ -10,8 +10,9 @@ const PEER = 'b'.repeat(32);
 const TO = { address: '127.0.0.1', port: 4000 };
 
 /** A bundler whose "seal" is the identity and whose turn ends when the test says so. */
-function harness(options: { session?: boolean } = {}) {
+function harness(options: { session?: boolean; sendThrows?: boolean } = {}) {
   const records: { inner: Uint8Array; meta: SendMeta }[] = [];
+  const failures: string[] = [];
   let lost = 0;
   let scheduled = 0;
   const bundler = new Bundler({
@@ -21,14 +22,18 @@ function harness(options: { session?: boolean } = {}) {
       options.session === false
         ? undefined
         : { record: inner, header: { type: 'transport', index: 1, counter: '0' } },
-    send: (record, _to, meta) => records.push({ inner: record, meta }),
+    send: (record, _to, meta) => {
+      if (options.sendThrows === true) throw new Error('a bug below');
+      records.push({ inner: record, meta });
+    },
     noSession: () => (lost += 1),
+    failed: (peerId, error) => failures.push(`${peerId}: ${String(error)}`),
     schedule: () => {
       scheduled += 1;
       return () => undefined;
     },
   });
-  return { bundler, records, lost: () => lost, scheduled: () => scheduled };
+  return { bundler, records, failures, lost: () => lost, scheduled: () => scheduled };
 }
 
 const text = (seq: number, body = `text ${seq}`): Packet => ({
@@ -123,5 +128,16 @@ describe('Bundler', () => {
   it('refuses at once a packet that cannot fit a record alone', () => {
     const h = harness();
     expect(() => h.bundler.add(PEER, TO, text(1, 'x'.repeat(2_000)))).toThrow(/too-large|limit/);
+  });
+
+  it('reports a queue it could not send and goes on with the others, never throwing', () => {
+    const { bundler, failures } = harness({ sendThrows: true });
+    bundler.add(PEER, TO, text(1));
+    bundler.add('c'.repeat(32), TO, text(2));
+    expect(() => bundler.flush()).not.toThrow();
+    expect(failures).toEqual([
+      `${PEER}: Error: a bug below`,
+      `${'c'.repeat(32)}: Error: a bug below`,
+    ]);
   });
 });
