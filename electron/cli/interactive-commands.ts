@@ -1,6 +1,7 @@
 // What a typed line does in the terminal chat: a command (/peers, /to, /history, …) or a message
 // to the selected peer. Each command answers with the text to print, or nothing.
 import type { ChatMessage } from '../../shared/domain';
+import { isIpmsgPeerId } from '../../shared/ipmsg-id';
 import { MAX_NICK_LENGTH } from '../../shared/protocol/constants';
 import { isNodeId } from '../../shared/protocol/relay';
 import { CallError, type Call } from './call';
@@ -203,7 +204,7 @@ async function history(ctx: ChatContext, arg: string): Promise<string> {
 export function peerName(ctx: Pick<ChatContext, 'ui' | 'directory'>, id: string): string {
   const contact = ctx.directory.get(id);
   if (contact !== undefined) return nameOf(ctx.ui, contact);
-  return safeName(id.startsWith('ipmsg:') ? id : id.slice(0, 12));
+  return safeName(isIpmsgPeerId(id) ? id : id.slice(0, 12));
 }
 
 /** `/send PATH [PATH…]`: offers files and folders to the selected peer. */

@@ -2,6 +2,7 @@
 // a transfer's state, and a progress bar while bytes move. The calls are the same files:* calls
 // as the --json mode's (docs/FILES.md, "IPC and CLI").
 import path from 'node:path';
+import { isIpmsgPeerId } from '../../shared/ipmsg-id';
 import type { TransferEvent, TransferInfo } from '../../shared/transfers';
 import type { Ui } from './format';
 import { safeName } from './terminal-text';
@@ -172,14 +173,12 @@ export function transferStateLine(ui: Ui, event: TransferEvent, peer: string): s
   }
 }
 
-const IPMSG_ID_PREFIX = 'ipmsg:';
-
 /**
  * Transfer ids are 32 hex digits; 8 are enough to name one in /accept. An IPMsg transfer's id
  * (`ipmsg:IP#packetNo`) is shown whole: its first 8 characters are the same for every one.
  */
 export function shortId(id: string): string {
-  return id.startsWith(IPMSG_ID_PREFIX) ? id : id.slice(0, 8);
+  return isIpmsgPeerId(id) ? id : id.slice(0, 8);
 }
 
 /** The /transfers list, oldest first. */
