@@ -143,6 +143,38 @@ export function changedNames(files: readonly TransferFileInfo[]): {
   };
 }
 
+/**
+ * A transfer's files from main (`files:files`) while `wanted`, asked again when `version` changes:
+ * `files` null until they first come, `error` the message of the last call if it failed (the
+ * files of an earlier call are kept).
+ */
+function useTransferFiles(
+  id: string,
+  wanted: boolean,
+  version: unknown,
+): { files: readonly TransferFileInfo[] | null; error: string | null } {
+  const transferFiles = useAppStore((s) => s.transferFiles);
+  const [files, setFiles] = useState<readonly TransferFileInfo[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!wanted) return undefined;
+    let live = true;
+    void transferFiles(id).then((result) => {
+      if (!live) return;
+      if (result.ok) setFiles(result.value);
+      setError(result.ok ? null : result.error.message);
+    });
+    return () => {
+      live = false;
+    };
+  }, [wanted, id, version, transferFiles]);
+  return { files, error };
+}
+
+/** The files that were kept. */
+const kept = (files: readonly TransferFileInfo[]): readonly TransferFileInfo[] =>
+  files.filter((f) => f.state === 'done');
+
 /** States after which the saved names are final. */
 const SETTLED = new Set<TransferInfo['state']>(['done', 'failed']);
 
@@ -153,19 +185,8 @@ const SETTLED = new Set<TransferInfo['state']>(['done', 'failed']);
 export function ChangedNames(props: { transfer: TransferInfo }) {
   const { t } = useTranslation();
   const { transfer } = props;
-  const transferFiles = useAppStore((s) => s.transferFiles);
-  const [files, setFiles] = useState<readonly TransferFileInfo[] | null>(null);
   const settled = transfer.direction === 'receive' && SETTLED.has(transfer.state);
-  useEffect(() => {
-    if (!settled) return undefined;
-    let live = true;
-    void transferFiles(transfer.id).then((result) => {
-      if (live && result.ok) setFiles(result.value);
-    });
-    return () => {
-      live = false;
-    };
-  }, [settled, transfer.id, transfer.state, transferFiles]);
+  const { files } = useTransferFiles(transfer.id, settled, transfer.state);
   if (files === null) return null;
   const { renamed, skipped } = changedNames(files);
   const count = renamed.length + skipped.length;
@@ -205,22 +226,11 @@ export function FileList(props: {
 }) {
   const { t, i18n } = useTranslation();
   const { transfer } = props;
-  const transferFiles = useAppStore((s) => s.transferFiles);
   const [unfolded, setUnfolded] = useState(false);
-  const [files, setFiles] = useState<readonly TransferFileInfo[] | string | null>(null);
   const wanted =
     transfer.direction === 'receive' && transfer.state === 'done' && transfer.files > 1;
-  useEffect(() => {
-    if (!wanted || !unfolded) return undefined;
-    let live = true;
-    void transferFiles(transfer.id).then((result) => {
-      if (!live) return;
-      setFiles(result.ok ? result.value.filter((f) => f.state === 'done') : result.error.message);
-    });
-    return () => {
-      live = false;
-    };
-  }, [wanted, unfolded, transfer.id, transferFiles]);
+  const listed = useTransferFiles(transfer.id, wanted && unfolded, transfer.state);
+  const files = listed.error ?? (listed.files === null ? null : kept(listed.files));
   if (!wanted) return null;
   const lang = i18n.language;
   return (
