@@ -52,9 +52,6 @@ function electronBuilds(): Plugin[] {
   return electron(electronBuildOptions());
 }
 
-/** The chunk of renderer/src/boot.tsx, which the entry (main.tsx) imports at once. */
-const BOOT_MODULE = /[\\/]renderer[\\/]src[\\/]boot\.tsx$/;
-
 const ENTRY_FILE = path.join(ROOT, 'renderer/src/main.tsx');
 const BOOT_FILE = path.join(ROOT, 'renderer/src/boot.tsx');
 
@@ -97,6 +94,7 @@ function firstScreenGroup(): Rolldown.CodeSplittingGroup {
   return {
     name: (id, context) => (firstScreen(context).has(id) ? 'boot' : null),
     debugName: 'first screen',
+    priority: 1,
   };
 }
 
@@ -105,7 +103,7 @@ function firstScreenChunks(bundle: Rolldown.OutputBundle): Set<string> {
   const chunks = new Map<string, Rolldown.OutputChunk>();
   for (const item of Object.values(bundle))
     if (item.type === 'chunk') chunks.set(item.fileName, item);
-  const boot = [...chunks.values()].find((c) => BOOT_MODULE.test(c.facadeModuleId ?? ''));
+  const boot = [...chunks.values()].find((c) => c.moduleIds.includes(BOOT_FILE));
   const found = new Set<string>();
   const visit = (file: string) => {
     if (found.has(file)) return;
@@ -172,7 +170,16 @@ export default defineConfig({
   build: {
     outDir: path.join(ROOT, 'dist'),
     emptyOutDir: true,
-    rolldownOptions: { output: { codeSplitting: { groups: [firstScreenGroup()] } } },
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          // Vite's and Rolldown's helpers (the import() preloader) in a small chunk of their own,
+          // before the first screen's group, which would take them in with the modules that use
+          // them: the entry would then wait for the whole first screen before it starts the calls.
+          groups: [{ name: 'runtime', test: /^\0/, priority: 2 }, firstScreenGroup()],
+        },
+      },
+    },
     // The first screen is one chunk on purpose (firstScreenGroup): about 660 kB, React's 190 of it.
     chunkSizeWarningLimit: 800,
   },
