@@ -1,6 +1,7 @@
-import { isBuiltin } from 'node:module';
+import { createHash } from 'node:crypto';
+import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import { build, defineConfig, type Plugin, type Rolldown } from 'vite';
 
 const ROOT = import.meta.dirname;
 
@@ -51,6 +52,8 @@ export default defineConfig({
     target: 'node24',
     minify: false,
     reportCompressedSize: false,
+    // The one asset is lazyIconv's iconv-lite file (an SSR build drops assets by default).
+    ssrEmitAssets: true,
     rolldownOptions: {
       output: {
         format: 'es',
@@ -64,8 +67,108 @@ export default defineConfig({
   // as JavaScript: a 100 kB object literal with a getter per key cost the idle node about 14 MiB
   // of parsing and compiling at start-up.
   json: { namedExports: false, stringify: true },
-  plugins: [nodePrefixedBuiltins(), asciiOnly()],
+  plugins: [nodePrefixedBuiltins(), lazyIconv(), asciiOnly()],
 });
+
+const LAZY_ICONV = '\0packet-chat:lazy-iconv';
+const ICONV_FILE = '__PACKET_CHAT_ICONV_FILE__';
+
+/**
+ * iconv-lite (GB18030 and CP932 for IPMsg's legacy peers: 0.54 MB of code and tables) in a file
+ * of its own, `chunks/iconv-lite-HASH.cjs`, loaded at the first legacy text and not at start: the
+ * idle node neither reads nor compiles it (docs/BENCHMARKS.md, "Fifth pass: idle CLI memory").
+ * Its callers (electron/net/ipmsg/text-encoding.ts) encode and decode synchronously inside packet
+ * handlers, so the file is CommonJS, loaded with `require()`, and built on its own (a second,
+ * nested build) so that it shares no chunk with the entry: the entry loads no extra module at
+ * start. What text-encoding.ts imports as `iconv-lite` is a stand-in with the two functions it
+ * calls. If the file cannot be loaded (a broken install), the node says so on stderr once and
+ * runs on: decoding falls back to Node's own TextDecoder (the same GB18030; Shift_JIS for CP932),
+ * and encoding writes ASCII with `?` for every other character (what iconv-lite does with a
+ * character the encoding cannot carry).
+ */
+function lazyIconv(): Plugin {
+  return {
+    name: 'packet-chat:lazy-iconv',
+    enforce: 'pre',
+    resolveId(id, importer) {
+      if (id === LAZY_ICONV) return id;
+      if (id === 'iconv-lite' && importer?.endsWith('/electron/net/ipmsg/text-encoding.ts'))
+        return LAZY_ICONV;
+      return null;
+    },
+    load(id) {
+      if (id !== LAZY_ICONV) return null;
+      return `import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+let codec;
+let failed = false;
+function load() {
+  if (codec === undefined && !failed) {
+    const file = fileURLToPath(new URL(${JSON.stringify(ICONV_FILE)}, import.meta.url));
+    try {
+      codec = createRequire(import.meta.url)(file);
+    } catch (error) {
+      failed = true;
+      const reason = error instanceof Error ? error.message : String(error);
+      process.stderr.write(\`packet-chat: cannot load the GB18030/CP932 codec \${file}: \${reason}\\n\`);
+    }
+  }
+  return codec;
+}
+const builtIn = { gb18030: 'gb18030', cp932: 'shift_jis' };
+export default {
+  encode(text, encoding) {
+    const iconv = load();
+    if (iconv !== undefined) return iconv.encode(text, encoding);
+    return Buffer.from(text.replace(/[^\\x00-\\x7f]/gu, '?'), 'latin1');
+  },
+  decode(bytes, encoding) {
+    const iconv = load();
+    if (iconv !== undefined) return iconv.decode(bytes, encoding);
+    return new TextDecoder(builtIn[encoding] ?? encoding).decode(bytes);
+  },
+};
+`;
+    },
+    async generateBundle(_options, bundle) {
+      const entry = Object.values(bundle).find(
+        (file): file is Rolldown.OutputChunk => file.type === 'chunk' && file.isEntry,
+      );
+      if (entry === undefined || !entry.code.includes(ICONV_FILE)) return;
+      const code = await buildIconv();
+      const hash = createHash('sha256').update(code).digest('base64url').slice(0, 8);
+      const fileName = `${CLI_CHUNKS}/iconv-lite-${hash}.cjs`;
+      this.emitFile({ type: 'asset', fileName, source: code });
+      entry.code = entry.code.replaceAll(ICONV_FILE, `./${fileName}`);
+    },
+  };
+}
+
+/** iconv-lite as one CommonJS file with only `node:*` requires (the nested build of lazyIconv). */
+async function buildIconv(): Promise<string> {
+  const output = await build({
+    configFile: false,
+    root: ROOT,
+    publicDir: false,
+    logLevel: 'warn',
+    build: {
+      ssr: createRequire(import.meta.url).resolve('iconv-lite'),
+      write: false,
+      target: 'node24',
+      minify: false,
+      reportCompressedSize: false,
+      rolldownOptions: { output: { format: 'cjs' } },
+    },
+    ssr: { target: 'node', noExternal: true },
+    json: { namedExports: false, stringify: true },
+    plugins: [nodePrefixedBuiltins()],
+  });
+  const results = Array.isArray(output) ? output : [output];
+  const files = results.flatMap((result) => ('output' in result ? result.output : []));
+  const [file, ...rest] = files;
+  if (file?.type !== 'chunk' || rest.length > 0) throw new Error('iconv-lite: expected one file');
+  return toAscii(file.code);
+}
 
 /** A chunk is named after the package it starts in (`mqtt`, `noble-crypto`), not `index`. */
 function chunkName(facade: string | null): string {
@@ -86,11 +189,15 @@ function asciiOnly(): Plugin {
     generateBundle(_options, bundle) {
       for (const file of Object.values(bundle)) {
         if (file.type !== 'chunk') continue;
-        file.code = file.code.replace(
-          /[^\t\n\v\f\r\x20-\x7e]/g,
-          (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-        );
+        file.code = toAscii(file.code);
       }
     },
   };
+}
+
+function toAscii(code: string): string {
+  return code.replace(
+    /[^\t\n\v\f\r\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -87,6 +87,25 @@ describe('the CLI bundle', () => {
     expect(readFileSync(CLI_BUNDLE, 'utf8')).not.toContain('node_modules/mqtt/');
   });
 
+  it('keeps iconv-lite out of the entry file, in a CommonJS file of its own that it names', () => {
+    // Loaded with require() at the first GB18030/CP932 text (vite.cli.config.ts, lazyIconv).
+    const entry = readFileSync(CLI_BUNDLE, 'utf8');
+    expect(entry).not.toContain('node_modules/iconv-lite/');
+    const named = [...entry.matchAll(/"\.\/(chunks\/iconv-lite-[\w-]+\.cjs)"/g)].map((m) => m[1]!);
+    expect(named).toHaveLength(1);
+    const file = join(CLI_DIR, named[0]!);
+    expect(readFileSync(file, 'utf8')).toContain('node_modules/iconv-lite/');
+    const codec = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `process.stdout.write(require(${JSON.stringify(file)}).encode('你好', 'gb18030').toString('hex'))`,
+      ],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    expect(codec.stdout).toBe('c4e3bac3');
+  });
+
   it('runs from a directory without node_modules', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pc-bundle-'));
     try {
