@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { build, defineConfig, type Plugin, type Rolldown } from 'vite';
@@ -52,7 +53,7 @@ export default defineConfig({
     target: 'node24',
     minify: false,
     reportCompressedSize: false,
-    // The one asset is lazyIconv's iconv-lite file (an SSR build drops assets by default).
+    // The only assets are lazyFiles' files (an SSR build drops assets by default).
     ssrEmitAssets: true,
     rolldownOptions: {
       output: {
@@ -67,55 +68,47 @@ export default defineConfig({
   // as JavaScript: a 100 kB object literal with a getter per key cost the idle node about 14 MiB
   // of parsing and compiling at start-up.
   json: { namedExports: false, stringify: true },
-  plugins: [nodePrefixedBuiltins(), lazyIconv(), asciiOnly()],
+  plugins: [nodePrefixedBuiltins(), lazyFiles(), asciiOnly()],
 });
 
-const LAZY_ICONV = '\0packet-chat:lazy-iconv';
-const ICONV_FILE = '__PACKET_CHAT_ICONV_FILE__';
-
 /**
- * iconv-lite (GB18030 and CP932 for IPMsg's legacy peers: 0.54 MB of code and tables) in a file
- * of its own, `chunks/iconv-lite-HASH.cjs`, loaded at the first legacy text and not at start: the
- * idle node neither reads nor compiles it (docs/BENCHMARKS.md, "Fifth pass: idle CLI memory").
- * Its callers (electron/net/ipmsg/text-encoding.ts) encode and decode synchronously inside packet
- * handlers, so the file is CommonJS, loaded with `require()`, and built on its own (a second,
- * nested build) so that it shares no chunk with the entry: the entry loads no extra module at
- * start. What text-encoding.ts imports as `iconv-lite` is a stand-in with the two functions it
- * calls. If the file cannot be loaded (a broken install), the node says so on stderr once and
- * runs on: decoding falls back to Node's own TextDecoder (the same GB18030; Shift_JIS for CP932),
- * and encoding writes ASCII with `?` for every other character (what iconv-lite does with a
- * character the encoding cannot carry).
+ * A package the idle node does not need, in a file of its own under `chunks/` and loaded with
+ * `require()` at its first use instead of read and compiled at start (docs/BENCHMARKS.md, "Fifth
+ * pass: idle CLI memory"). Their callers use them synchronously (inside packet handlers, in
+ * `nameSkeletons`), so the files are CommonJS or JSON, which `require()` loads synchronously, and
+ * are built on their own, sharing nothing with the entry: the entry loads no extra module at
+ * start. What the one importing source file (`importer`) gets for `id` is a stand-in (`standIn`)
+ * that loads the file through `load()`; a file that cannot be loaded (a broken install) is
+ * reported on stderr once, and the stand-in says what the node does then.
  */
-function lazyIconv(): Plugin {
-  return {
-    name: 'packet-chat:lazy-iconv',
-    enforce: 'pre',
-    resolveId(id, importer) {
-      if (id === LAZY_ICONV) return id;
-      if (id === 'iconv-lite' && importer?.endsWith('/electron/net/ipmsg/text-encoding.ts'))
-        return LAZY_ICONV;
-      return null;
-    },
-    load(id) {
-      if (id !== LAZY_ICONV) return null;
-      return `import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-let codec;
-let failed = false;
-function load() {
-  if (codec === undefined && !failed) {
-    const file = fileURLToPath(new URL(${JSON.stringify(ICONV_FILE)}, import.meta.url));
-    try {
-      codec = createRequire(import.meta.url)(file);
-    } catch (error) {
-      failed = true;
-      const reason = error instanceof Error ? error.message : String(error);
-      process.stderr.write(\`packet-chat: cannot load the GB18030/CP932 codec \${file}: \${reason}\\n\`);
-    }
-  }
-  return codec;
+interface LazyFile {
+  /** The import specifier replaced, and the source file whose import of it is replaced. */
+  readonly id: string;
+  readonly importer: string;
+  /** `chunks/NAME-HASH.EXT`. */
+  readonly name: string;
+  readonly ext: 'cjs' | 'json';
+  /** What load() fails to load, for the message. */
+  readonly what: string;
+  /** The file's text (ASCII only, see asciiOnly). */
+  readonly build: () => Promise<string>;
+  /** The stand-in module's code after `load()` (which returns the file's exports or undefined). */
+  readonly standIn: string;
 }
-const builtIn = { gb18030: 'gb18030', cp932: 'shift_jis' };
+
+const LAZY_FILES: readonly LazyFile[] = [
+  {
+    // GB18030 and CP932 for IPMsg's legacy peers: 0.54 MB of code and tables. If it cannot be
+    // loaded, decoding falls back to Node's own TextDecoder (the same GB18030; Shift_JIS for
+    // CP932), and encoding writes ASCII with `?` for every other character (what iconv-lite does
+    // with a character the encoding cannot carry).
+    id: 'iconv-lite',
+    importer: '/electron/net/ipmsg/text-encoding.ts',
+    name: 'iconv-lite',
+    ext: 'cjs',
+    what: 'the GB18030/CP932 codec',
+    build: buildIconv,
+    standIn: `const builtIn = { gb18030: 'gb18030', cp932: 'shift_jis' };
 export default {
   encode(text, encoding) {
     const iconv = load();
@@ -128,23 +121,97 @@ export default {
     return new TextDecoder(builtIn[encoding] ?? encoding).decode(bytes);
   },
 };
-`;
+`,
+  },
+  {
+    // Unicode's confusables (0.15 MB as a string, about 0.5 MiB parsed), read only when names are
+    // compared. The stand-in is a read-only view of the table that loads it at the first look;
+    // if it cannot be loaded, the table is empty: names are still compared case-folded and
+    // without invisible characters, and look-alikes by script are not found.
+    id: 'unhomoglyph/data.json',
+    importer: '/shared/names.ts',
+    name: 'confusables',
+    ext: 'json',
+    what: "Unicode's table of confusable characters",
+    build: async () =>
+      toAscii(
+        JSON.stringify(
+          JSON.parse(await readFile(require.resolve('unhomoglyph/data.json'), 'utf8')),
+        ),
+      ),
+    standIn: `let table;
+const read = () => (table ??= load() ?? {});
+// The target stays empty and extensible: the traps answer from the table (a proxy of a frozen
+// object may not report keys its target lacks).
+export default new Proxy({}, {
+  set: () => false,
+  defineProperty: () => false,
+  deleteProperty: () => false,
+  get: (_, key) => (Object.hasOwn(read(), key) ? read()[key] : undefined),
+  has: (_, key) => Object.hasOwn(read(), key),
+  ownKeys: () => Object.keys(read()),
+  getOwnPropertyDescriptor: (_, key) =>
+    Object.hasOwn(read(), key)
+      ? { value: read()[key], writable: false, enumerable: true, configurable: true }
+      : undefined,
+});
+`,
+  },
+];
+
+const LAZY_PREFIX = '\0packet-chat:lazy:';
+const placeholder = (file: LazyFile): string => `__PACKET_CHAT_LAZY_${file.name}__`;
+const require = createRequire(import.meta.url);
+
+function lazyFiles(): Plugin {
+  return {
+    name: 'packet-chat:lazy-files',
+    enforce: 'pre',
+    resolveId(id, importer) {
+      if (id.startsWith(LAZY_PREFIX)) return id;
+      const file = LAZY_FILES.find((f) => f.id === id && importer?.endsWith(f.importer));
+      return file === undefined ? null : `${LAZY_PREFIX}${file.name}`;
+    },
+    load(id) {
+      const file = LAZY_FILES.find((f) => id === `${LAZY_PREFIX}${f.name}`);
+      if (file === undefined) return null;
+      return `import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+let loaded;
+let failed = false;
+function load() {
+  if (loaded === undefined && !failed) {
+    const file = fileURLToPath(new URL(${JSON.stringify(placeholder(file))}, import.meta.url));
+    try {
+      loaded = createRequire(import.meta.url)(file);
+    } catch (error) {
+      failed = true;
+      const reason = error instanceof Error ? error.message : String(error);
+      process.stderr.write(\`packet-chat: cannot load ${file.what} \${file}: \${reason}\\n\`);
+    }
+  }
+  return loaded;
+}
+${file.standIn}`;
     },
     async generateBundle(_options, bundle) {
       const entry = Object.values(bundle).find(
-        (file): file is Rolldown.OutputChunk => file.type === 'chunk' && file.isEntry,
+        (out): out is Rolldown.OutputChunk => out.type === 'chunk' && out.isEntry,
       );
-      if (entry === undefined || !entry.code.includes(ICONV_FILE)) return;
-      const code = await buildIconv();
-      const hash = createHash('sha256').update(code).digest('base64url').slice(0, 8);
-      const fileName = `${CLI_CHUNKS}/iconv-lite-${hash}.cjs`;
-      this.emitFile({ type: 'asset', fileName, source: code });
-      entry.code = entry.code.replaceAll(ICONV_FILE, `./${fileName}`);
+      if (entry === undefined) return;
+      for (const file of LAZY_FILES) {
+        if (!entry.code.includes(placeholder(file))) continue;
+        const source = await file.build();
+        const hash = createHash('sha256').update(source).digest('base64url').slice(0, 8);
+        const fileName = `${CLI_CHUNKS}/${file.name}-${hash}.${file.ext}`;
+        this.emitFile({ type: 'asset', fileName, source });
+        entry.code = entry.code.replaceAll(placeholder(file), `./${fileName}`);
+      }
     },
   };
 }
 
-/** iconv-lite as one CommonJS file with only `node:*` requires (the nested build of lazyIconv). */
+/** iconv-lite as one CommonJS file with only `node:*` requires (a nested build). */
 async function buildIconv(): Promise<string> {
   const output = await build({
     configFile: false,
@@ -152,7 +219,7 @@ async function buildIconv(): Promise<string> {
     publicDir: false,
     logLevel: 'warn',
     build: {
-      ssr: createRequire(import.meta.url).resolve('iconv-lite'),
+      ssr: require.resolve('iconv-lite'),
       write: false,
       target: 'node24',
       minify: false,
