@@ -7,13 +7,16 @@ import { build, defineConfig, type Plugin, type Rolldown } from 'vite';
 const ROOT = import.meta.dirname;
 
 /**
- * Where the command-line node is built: one ESM entry file, run by bin/packet-chat.js and the
- * tests, and beside it in `chunks/` the parts it loads only when needed (`import()`): MQTT.js when
- * a relay is configured, the @noble fallbacks when a node:crypto primitive fails its self-test.
+ * Where the command-line node is built: one CommonJS entry file, run by bin/packet-chat.js and the
+ * tests, and beside it in `chunks/` the parts it loads only when needed (`import()` in the
+ * sources, `require()` in the build): MQTT.js when a relay is configured, the @noble fallbacks
+ * when a node:crypto primitive fails its self-test, iconv-lite and the confusables table
+ * (lazyFiles). `package.json` there says `"type": "commonjs"` (the project's says module).
  */
 export const CLI_OUT_DIR = path.join(ROOT, 'dist-cli');
 export const CLI_BUNDLE = 'packet-chat.js';
 export const CLI_CHUNKS = 'chunks';
+export const CLI_PACKAGE = 'package.json';
 
 /**
  * CommonJS packages (MQTT.js and its dependencies) require Node's built-ins by their bare names
@@ -34,7 +37,9 @@ function nodePrefixedBuiltins(): Plugin {
 
 /**
  * `vite build --config vite.cli.config.ts`: the headless node (`electron/cli/main.ts`) as Node
- * ESM. An SSR build is Vite's Node target (https://vite.dev/guide/ssr#building-for-production);
+ * CommonJS. CommonJS rather than ES modules for the idle node's memory: Node loads it without its
+ * ES module loader, and keeps one copy of the source, not two (1.1 MiB less, docs/BENCHMARKS.md
+ * "Fifth pass: idle CLI memory"). An SSR build is Vite's Node target (https://vite.dev/guide/ssr#building-for-production);
  * `noExternal: true` bundles every package (zod, …), so only `node:*` built-ins and the build's
  * own chunks are imports and the folder runs without node_modules. Each dynamic `import()` is a
  * chunk of its own: code the idle node never runs is then neither read nor compiled (the idle
@@ -53,11 +58,11 @@ export default defineConfig({
     target: 'node24',
     minify: false,
     reportCompressedSize: false,
-    // The only assets are lazyFiles' files (an SSR build drops assets by default).
+    // The only assets are package.json and lazyFiles' files (an SSR build drops assets by default).
     ssrEmitAssets: true,
     rolldownOptions: {
       output: {
-        format: 'es',
+        format: 'cjs',
         entryFileNames: CLI_BUNDLE,
         chunkFileNames: (chunk) => `${CLI_CHUNKS}/${chunkName(chunk.facadeModuleId)}-[hash].js`,
       },
@@ -68,8 +73,19 @@ export default defineConfig({
   // as JavaScript: a 100 kB object literal with a getter per key cost the idle node about 14 MiB
   // of parsing and compiling at start-up.
   json: { namedExports: false, stringify: true },
-  plugins: [nodePrefixedBuiltins(), lazyFiles(), asciiOnly()],
+  plugins: [nodePrefixedBuiltins(), commonJsFolder(), lazyFiles(), asciiOnly()],
 });
+
+/** `dist-cli/package.json`: the `.js` files there are CommonJS. */
+function commonJsFolder(): Plugin {
+  return {
+    name: 'packet-chat:commonjs-folder',
+    generateBundle() {
+      const source = `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`;
+      this.emitFile({ type: 'asset', fileName: CLI_PACKAGE, source });
+    },
+  };
+}
 
 /**
  * A package the idle node does not need, in a file of its own under `chunks/` and loaded with
@@ -175,15 +191,16 @@ function lazyFiles(): Plugin {
     load(id) {
       const file = LAZY_FILES.find((f) => id === `${LAZY_PREFIX}${f.name}`);
       if (file === undefined) return null;
+      // The build is CommonJS (the entry's own __filename and __dirname).
       return `import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 let loaded;
 let failed = false;
 function load() {
   if (loaded === undefined && !failed) {
-    const file = fileURLToPath(new URL(${JSON.stringify(placeholder(file))}, import.meta.url));
+    const file = join(__dirname, ${JSON.stringify(placeholder(file))});
     try {
-      loaded = createRequire(import.meta.url)(file);
+      loaded = createRequire(__filename)(file);
     } catch (error) {
       failed = true;
       const reason = error instanceof Error ? error.message : String(error);
@@ -205,7 +222,7 @@ ${file.standIn}`;
         const hash = createHash('sha256').update(source).digest('base64url').slice(0, 8);
         const fileName = `${CLI_CHUNKS}/${file.name}-${hash}.${file.ext}`;
         this.emitFile({ type: 'asset', fileName, source });
-        entry.code = entry.code.replaceAll(placeholder(file), `./${fileName}`);
+        entry.code = entry.code.replaceAll(placeholder(file), fileName);
       }
     },
   };

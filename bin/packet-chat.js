@@ -149,15 +149,16 @@ function build(reason) {
 
 /**
  * Moves a build into dist-cli/: the chunks first (their names carry a content hash, so none that
- * an older entry file imports is changed), then the entry, then the old build's chunks (a node
- * loads its chunks while it starts: the relays and the crypto self-test are set up then).
- * test/helpers/build-cli.ts does the same.
+ * an older entry file imports is changed), then package.json (`"type": "commonjs"`: the bundle is
+ * CommonJS), then the entry, then the old build's chunks (a node loads its chunks while it starts:
+ * the relays and the crypto self-test are set up then). test/helpers/build-cli.ts does the same.
  */
 function install(scratch) {
   const chunks = join(OUT_DIR, CHUNKS);
   mkdirSync(chunks, { recursive: true });
   const fresh = existsSync(join(scratch, CHUNKS)) ? readdirSync(join(scratch, CHUNKS)) : [];
   for (const name of fresh) renameSync(join(scratch, CHUNKS, name), join(chunks, name));
+  renameSync(join(scratch, 'package.json'), join(OUT_DIR, 'package.json'));
   renameSync(join(scratch, 'packet-chat.js'), BUNDLE);
   for (const name of readdirSync(chunks)) {
     if (!fresh.includes(name)) rmSync(join(chunks, name), { force: true });

@@ -289,8 +289,10 @@ describe('the bundle bin/packet-chat.js runs', () => {
     );
     expect(missing.code).toBe(1);
 
+    // The entry and its package.json (`"type": "commonjs"`); --help loads no chunk.
     mkdirSync(join(root, 'dist-cli'));
     cpSync(CLI_BUNDLE, join(root, 'dist-cli/packet-chat.js'));
+    cpSync(join(dirname(CLI_BUNDLE), 'package.json'), join(root, 'dist-cli/package.json'));
     const result = run(process.execPath, bin, ['--help']);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(USAGE);
