@@ -1,11 +1,23 @@
 // What a typed line does in the terminal chat: a command (/peers, /to, /history, …) or a message
 // to the selected peer. Each command answers with the text to print, or nothing.
-import type { ChatMessage } from '../../shared/domain';
+import type { ChatMessage, GroupInfo } from '../../shared/domain';
 import { isIpmsgPeerId } from '../../shared/ipmsg-id';
+import { mentionables, mentionedIds } from '../../shared/mentions';
 import { MAX_NICK_LENGTH } from '../../shared/protocol/constants';
+import { groupConversationId } from '../../shared/protocol/groups';
 import { isNodeId } from '../../shared/protocol/relay';
 import { CallError, type Call } from './call';
-import { messageLine, nameOf, peerLabel, peersList, type Ui } from './format';
+import {
+  groupLabel,
+  groupsList,
+  messageLine,
+  nameOf,
+  peerLabel,
+  peersList,
+  type MessageContext,
+  type Ui,
+} from './format';
+import type { GroupDirectory } from './group-directory';
 import {
   looksLikeId,
   namesText,
@@ -28,7 +40,10 @@ const HISTORY_MAX = 500;
 export interface ChatContext {
   readonly ui: Ui;
   readonly directory: PeerDirectory;
+  readonly groups: GroupDirectory;
   readonly call: Call;
+  /** This node's id, once the node said it (a group text's @mentions leave it out). */
+  readonly selfId: () => string | undefined;
   /** The selected conversation: a peer id, or a stranger's IP:PORT. */
   readonly current: () => string | undefined;
   select(to: string): void;
@@ -54,6 +69,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   '/help': (ctx) => ctx.ui.t('help'),
   '/peers': (ctx) => peersList(ctx.ui, ctx.directory.peers(), ctx.current()),
   '/to': selectPeer,
+  '/groups': (ctx) => groupsList(ctx.ui, ctx.groups.list(), ctx.current()),
   '/add': async (ctx, arg) => {
     if (isNodeId(arg)) {
       await ctx.call('directory:add', { nodeId: arg });
@@ -97,6 +113,9 @@ export async function runLine(ctx: ChatContext, line: string): Promise<string | 
   const [, word = '', arg = ''] = /^(\S+)\s*([\s\S]*)$/.exec(line) ?? [];
   try {
     if (word.startsWith('@')) return await sendTo(ctx, word.slice(1), arg);
+    // `#team text` goes to a group only when it names one; else the line is an ordinary message.
+    if (word.startsWith('#') && ctx.groups.find(word.slice(1)).kind === 'group')
+      return await sendTo(ctx, word, arg);
     if (word.startsWith('/')) {
       const command = COMMANDS[word.toLowerCase()];
       if (command === undefined)
@@ -115,9 +134,10 @@ export async function runLine(ctx: ChatContext, line: string): Promise<string | 
 /** What a failed line was about: the peer of `@peer`, a command's argument, or the selected peer. */
 function subjectOf(ctx: ChatContext, word: string, arg: string): string {
   if (word.startsWith('@')) return word.slice(1);
+  if (word.startsWith('#')) return word;
   if (word.startsWith('/')) return arg.trim();
   const current = ctx.current() ?? '';
-  return ctx.directory.get(current)?.nick ?? current;
+  return ctx.directory.get(current)?.nick ?? ctx.groups.ofConversation(current)?.name ?? current;
 }
 
 function problem(ui: Ui, text: string): string {
@@ -141,12 +161,69 @@ function explain(ui: Ui, error: unknown, subject: string): string {
 }
 
 async function send(ctx: ChatContext, to: string, text: string): Promise<void> {
-  ctx.remember(await ctx.call('messages:send', { peerId: to, text }));
+  const group = ctx.groups.ofConversation(to);
+  const mentions = group === undefined ? [] : mentionsIn(ctx, group, text);
+  ctx.remember(
+    await ctx.call('messages:send', {
+      peerId: to,
+      text,
+      ...(mentions.length === 0 ? {} : { mentions }),
+    }),
+  );
+}
+
+/**
+ * The members a group text @mentions, as the composer finds them (shared/mentions.ts): `@NAME`,
+ * or `@NAME#1a2b` where two members share a name; never this node itself. Typed by hand, so in
+ * any case.
+ */
+function mentionsIn(ctx: ChatContext, group: GroupInfo, text: string): string[] {
+  const self = ctx.selfId();
+  const others = group.members
+    .filter((m) => m.id !== self)
+    .map((m) => ({ id: m.id, name: ctx.directory.get(m.id)?.nick.toLocaleLowerCase() ?? '' }))
+    .filter((m) => m.name !== '');
+  return mentionedIds(text.toLocaleLowerCase(), mentionables(others));
+}
+
+/** What a message's line says besides its sender: its group, and whether it mentions me. */
+export function contextOf(
+  ctx: Pick<ChatContext, 'groups' | 'selfId'>,
+  message: ChatMessage,
+): MessageContext {
+  const group = ctx.groups.ofConversation(message.peerId);
+  if (group === undefined && message.group === undefined) return {};
+  const self = ctx.selfId();
+  return {
+    group: group ?? { name: message.group?.groupId.slice(0, 8) ?? '' },
+    mentionsMe: self !== undefined && (message.group?.mentions ?? []).includes(self),
+  };
+}
+
+/** The group a `#reference` names, or the line that explains why there is none. */
+function targetGroup(ctx: ChatContext, ref: string): { to: string; label: string } | string {
+  const { t } = ctx.ui;
+  const found = ctx.groups.find(ref);
+  switch (found.kind) {
+    case 'group':
+      return { to: groupConversationId(found.group.id), label: groupLabel(found.group) };
+    case 'ambiguous':
+      return problem(
+        ctx.ui,
+        t('ambiguousGroup', {
+          ref: safeName(ref),
+          list: found.matches.map((g) => groupLabel(g)).join(', '),
+        }),
+      );
+    case 'none':
+      return problem(ctx.ui, t('noSuchGroup', { ref: safeName(ref) }));
+  }
 }
 
 /** The conversation a reference names, or the line that explains why there is none. */
 function target(ctx: ChatContext, ref: string): { to: string; label: string } | string {
   const { t } = ctx.ui;
+  if (ref.startsWith('#')) return targetGroup(ctx, ref.slice(1));
   const found = ctx.directory.find(ref);
   switch (found.kind) {
     case 'contact':
@@ -189,11 +266,19 @@ async function history(ctx: ChatContext, arg: string): Promise<string> {
   if (current === undefined) return problem(ctx.ui, t('nobodySelected'));
   const page = await ctx.call('messages:history', { peerId: current, limit: count });
   const contact = ctx.directory.get(current);
-  const name = contact === undefined ? safeName(current) : peerLabel(ctx.ui, contact);
+  const group = ctx.groups.ofConversation(current);
+  const name =
+    contact !== undefined
+      ? peerLabel(ctx.ui, contact)
+      : group !== undefined
+        ? groupLabel(group)
+        : safeName(current);
   if (page.messages.length === 0) return t('historyNone', { peer: name });
   return [
     ctx.ui.paint('dim', t('historyHeader', { count: page.messages.length, peer: name })),
-    ...page.messages.map((m) => messageLine(ctx.ui, m, ctx.directory.get(m.peerId))),
+    ...page.messages.map((m) =>
+      messageLine(ctx.ui, m, ctx.directory.get(m.group?.sender ?? m.peerId), contextOf(ctx, m)),
+    ),
   ].join('\n');
 }
 

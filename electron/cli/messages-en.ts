@@ -11,6 +11,9 @@ export const EN = {
     '  /to N|NAME|IP:PORT  talk to that peer: its number, nickname or first letters of it',
     '                      (an IP:PORT that is no peer gets plain UDP text)',
     '  @N text, @NAME text send one message to that peer',
+    '  /groups             list your groups (number, name, members)',
+    '  /to #N|#NAME        talk in that group; in a group, @NAME in the text mentions a member',
+    '  #N text, #NAME text send one message to that group',
     '  /history [N]        the last N messages with the selected peer (default 20)',
     '  /add IP[:PORT]      announce to an address (a peer on another subnet)',
     '  /add NODE-ID        reach a node listed in a relay directory (/find lists them)',
@@ -115,6 +118,18 @@ export const EN = {
   stepUsage: "! {command} ID: the transfer's id, as /transfers shows it",
   resumedLine: '▶ resumed: {names}',
   ambiguousTransfer: '! "{ref}" starts several ids; type more of it',
+  groupsNone: 'No groups yet. You are in a group once a member adds you (create one in the app).',
+  groupMembers: '{count} members',
+  groupLeft: 'you left',
+  groupRemoved: 'you were removed',
+  noSuchGroup: '! no group "{ref}"; /groups lists them',
+  ambiguousGroup: '! "{ref}" matches several groups: {list}; type more of the name, or the number',
+  groupWaiting: '… delivered to {delivered} of {total} in {group}, waiting for {names}: "{text}"',
+  mentionsYou: '@ you',
+  groupChange: '~ {group}: {change}, {count} members',
+  groupCreated: 'created',
+  groupJoined: 'you were added',
+  groupUpdated: 'members or name changed',
 } as const;
 
 export type Messages = { readonly [K in keyof typeof EN]: string };
