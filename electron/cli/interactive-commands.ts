@@ -70,6 +70,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   '/peers': (ctx) => peersList(ctx.ui, ctx.directory.peers(), ctx.current()),
   '/to': selectPeer,
   '/groups': (ctx) => groupsList(ctx.ui, ctx.groups.list(), ctx.current()),
+  '/newgroup': newGroup,
+  '/invite': invite,
+  '/leave': leaveGroup,
   '/add': async (ctx, arg) => {
     if (isNodeId(arg)) {
       await ctx.call('directory:add', { nodeId: arg });
@@ -154,6 +157,7 @@ function explain(ui: Ui, error: unknown, subject: string): string {
   const { code, reason, field, message } = error.error;
   if (reason === 'unknown-peer') return t('noSuchPeer', { ref: safeName(subject) });
   if (reason === 'too-long') return t('tooLong');
+  if (reason === 'not-allowed') return t('notAllowed', { message: safeName(message) });
   if (field === 'address') return t('badAddress', { address: safeName(subject) });
   if (field === 'nick') return t('badNick', { max: MAX_NICK_LENGTH });
   if (code === 'unavailable' && reason === undefined) return t('notRunning');
@@ -200,13 +204,13 @@ export function contextOf(
   };
 }
 
-/** The group a `#reference` names, or the line that explains why there is none. */
-function targetGroup(ctx: ChatContext, ref: string): { to: string; label: string } | string {
+/** The group a `#reference` (without its `#`) names, or the line that explains why there is none. */
+function findGroup(ctx: ChatContext, ref: string): GroupInfo | string {
   const { t } = ctx.ui;
   const found = ctx.groups.find(ref);
   switch (found.kind) {
     case 'group':
-      return { to: groupConversationId(found.group.id), label: groupLabel(found.group) };
+      return found.group;
     case 'ambiguous':
       return problem(
         ctx.ui,
@@ -223,7 +227,12 @@ function targetGroup(ctx: ChatContext, ref: string): { to: string; label: string
 /** The conversation a reference names, or the line that explains why there is none. */
 function target(ctx: ChatContext, ref: string): { to: string; label: string } | string {
   const { t } = ctx.ui;
-  if (ref.startsWith('#')) return targetGroup(ctx, ref.slice(1));
+  if (ref.startsWith('#')) {
+    const group = findGroup(ctx, ref.slice(1));
+    return typeof group === 'string'
+      ? group
+      : { to: groupConversationId(group.id), label: groupLabel(group) };
+  }
   const found = ctx.directory.find(ref);
   switch (found.kind) {
     case 'contact':
@@ -254,6 +263,58 @@ async function sendTo(ctx: ChatContext, ref: string, text: string): Promise<stri
   const found = target(ctx, ref);
   if (typeof found === 'string') return found;
   if (text.trim() !== '') await send(ctx, found.to, text);
+  return undefined;
+}
+
+/** The PacketChat peers that typed references name, or the line that explains the first miss. */
+function membersOf(ctx: ChatContext, refs: readonly string[]): string[] | string {
+  const ids: string[] = [];
+  for (const ref of refs) {
+    const found = target(ctx, ref);
+    if (typeof found === 'string') return found;
+    if (!isNodeId(found.to))
+      return problem(ctx.ui, ctx.ui.t('notAMemberKind', { ref: safeName(ref) }));
+    ids.push(found.to);
+  }
+  return ids;
+}
+
+/** `/newgroup NAME PEER…`: makes a group of me and the peers, and selects it. */
+async function newGroup(ctx: ChatContext, arg: string): Promise<string> {
+  const [name, ...refs] = splitWords(arg);
+  if (name === undefined || name.trim() === '') return problem(ctx.ui, ctx.ui.t('newGroupUsage'));
+  const members = membersOf(ctx, refs);
+  if (typeof members === 'string') return members;
+  const group = await ctx.call('groups:create', { name, members });
+  ctx.groups.set(group);
+  ctx.select(groupConversationId(group.id));
+  return ctx.ui.t('talkingTo', { peer: groupLabel(group) });
+}
+
+/** The selected conversation's group, or the line that says to select one. */
+function selectedGroup(ctx: ChatContext): GroupInfo | string {
+  const group = ctx.groups.ofConversation(ctx.current() ?? '');
+  return group ?? problem(ctx.ui, ctx.ui.t('needGroup'));
+}
+
+/** `/invite PEER…`: adds the peers to the selected group (an admin's right). */
+async function invite(ctx: ChatContext, arg: string): Promise<undefined | string> {
+  const group = selectedGroup(ctx);
+  if (typeof group === 'string') return group;
+  const refs = splitWords(arg);
+  if (refs.length === 0) return problem(ctx.ui, ctx.ui.t('inviteUsage'));
+  const members = membersOf(ctx, refs);
+  if (typeof members === 'string') return members;
+  for (const member of members)
+    ctx.groups.set(await ctx.call('groups:add', { groupId: group.id, member }));
+  return undefined; // the group event says what changed
+}
+
+/** `/leave [#GROUP]`: leaves that group, or the selected one. */
+async function leaveGroup(ctx: ChatContext, arg: string): Promise<undefined | string> {
+  const group = arg === '' ? selectedGroup(ctx) : findGroup(ctx, arg.replace(/^#/, ''));
+  if (typeof group === 'string') return group;
+  ctx.groups.set(await ctx.call('groups:leave', { groupId: group.id }));
   return undefined;
 }
 

@@ -269,6 +269,15 @@ describe('packet-chat interactive: groups', () => {
 
     ann.send({ cmd: 'send', to: `group:${id}`, text: 'ok @term', mentions: [termId] });
     await term.waitFor(/\[#team ann 127\.0\.0\.1:\d+\] @ you ok @term/, 'the mention of me');
+
+    // A group made in the terminal; leaving one.
+    term.type('/newgroup duo ann\n');
+    await term.waitFor('Talking to #duo', '/newgroup selects the new group');
+    const duo = await ann.waitForType('group', (e) => e.group.name === 'duo');
+    expect(duo).toMatchObject({ change: 'joined', group: { creator: termId } });
+    term.type('/leave #team\n');
+    await term.waitFor(/~ #team: you left, \d members/, '/leave');
+    await ann.waitForType('group', (e) => e.group.id === id && !e.group.members.includes(termId));
     expect(await term.stop()).toEqual({ code: 0, signal: null });
   });
 });

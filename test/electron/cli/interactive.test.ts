@@ -350,6 +350,53 @@ describe('the terminal chat, groups', () => {
     ]);
   });
 
+  it('/newgroup NAME PEER… makes a group and selects it; /invite and /leave change it', async () => {
+    const calls: unknown[] = [];
+    const made: GroupInfo = { ...team, id: 'c3'.repeat(16), name: 'Sales team', members: [] };
+    const chat = startChat({
+      'groups:list': () => [],
+      'groups:create': (request) => {
+        calls.push(['create', request]);
+        return made;
+      },
+      'groups:add': (request) => {
+        calls.push(['add', request]);
+        return made;
+      },
+      'groups:leave': (request) => {
+        calls.push(['leave', request]);
+        return { ...made, status: 'left' };
+      },
+    });
+    chat.transport.emit('self', me);
+    for (const peer of [ann, bob])
+      chat.transport.emit('contact', { change: 'added', peer, kind: 'peer' });
+    await chat.type('/invite bob');
+    expect(chat.printed.at(-1)).toBe('! select a group first: /groups, then /to #N');
+    await chat.type('/newgroup');
+    expect(chat.printed.at(-1)).toBe(
+      '! /newgroup NAME PEER…: a name, then the peers (numbers or nicknames from /peers)',
+    );
+    await chat.type('/newgroup "Sales team" ann carol');
+    expect(chat.printed.at(-1)).toBe('! no peer "carol"; /peers lists them');
+    await chat.type('/newgroup x 10.0.0.9:4000');
+    expect(chat.printed.at(-1)).toBe(
+      '! "10.0.0.9:4000" is not a PacketChat peer; only those can be in a group',
+    );
+    await chat.type('/newgroup "Sales team" ann');
+    expect(chat.printed.at(-1)).toBe('Talking to #Sales team');
+    expect(chat.prompts.at(-1)).toBe('#Sales team> ');
+    await chat.type('/invite bob');
+    await chat.type('/leave');
+    expect(calls).toEqual([
+      ['create', { name: 'Sales team', members: [ann.id] }],
+      ['add', { groupId: made.id, member: bob.id }],
+      ['leave', { groupId: made.id }],
+    ]);
+    await chat.type('/groups');
+    expect(chat.printed.at(-1)).toBe('1. #Sales team, 0 members, you left <');
+  });
+
   it('a line starting with # that names no group is an ordinary message', async () => {
     const { chat, sent } = groupChat();
     await chat.type('/to ann');
