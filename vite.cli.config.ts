@@ -217,6 +217,12 @@ ${file.standIn}`;
       );
       if (entry === undefined) return;
       for (const file of LAZY_FILES) {
+        // The stand-in finds the file from the entry's __dirname, so it must be in the entry.
+        const elsewhere = Object.values(bundle).find(
+          (out) => out.type === 'chunk' && out !== entry && out.code.includes(placeholder(file)),
+        );
+        if (elsewhere !== undefined)
+          this.error(`${file.id}'s stand-in is in ${elsewhere.fileName}, not in the entry`);
         if (!entry.code.includes(placeholder(file))) continue;
         const source = await file.build();
         const hash = createHash('sha256').update(source).digest('base64url').slice(0, 8);
