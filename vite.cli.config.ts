@@ -63,6 +63,8 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         format: 'cjs',
+        // No comments: V8 keeps the entry's source for as long as the node runs (0.17 MB less).
+        comments: false,
         entryFileNames: CLI_BUNDLE,
         chunkFileNames: (chunk) => `${CLI_CHUNKS}/${chunkName(chunk.facadeModuleId)}-[hash].js`,
       },
