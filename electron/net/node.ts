@@ -969,8 +969,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
         return;
       case 'acks':
         this.touch(packet.from, event.from, event.transport, now);
-        for (const ack of packet.acks)
-          this.outgoing.acknowledge({ kind: 'ack', from: packet.from, ...ack }, event.transport);
+        this.outgoing.acknowledgeAll(packet.from, packet.acks, event.transport);
         return;
       case 'group-sync':
         this.touch(packet.from, event.from, event.transport, now);

@@ -8,6 +8,7 @@ import {
   PROTOCOL_VERSION,
 } from './constants';
 import type { GroupRef } from './groups';
+import { hotPacket } from './hot-packets';
 import { headerSchema, PACKET_KINDS, packetSchema, type Packet, type TextReply } from './packets';
 
 export type ProtocolErrorCode =
@@ -171,6 +172,9 @@ function decodeText(bytes: Uint8Array, maxBytes: number): string | DecodeFailure
 
 /** Validates one parsed JSON object carrying the PacketChat marker as a packet. */
 function decodeObject(json: Record<string, unknown>): DecodeResult {
+  // A stream's texts and acks without zod (hot-packets.ts); anything it is unsure of goes on.
+  const hot = hotPacket(json);
+  if (hot !== undefined) return { ok: true, packet: hot };
   const head = headerSchema.safeParse(json);
   if (!head.success) return fail('bad-field', `bad header: ${summarize(head.error.issues)}`);
   // v1 had no authentication; a v2 node does not speak it (docs/PROTOCOL.md, "Why not v1").

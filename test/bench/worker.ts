@@ -5,7 +5,8 @@
  * the loopback broadcast address) and is closed by `stop`.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createConnection, createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ const nodes: PacketChatNode[] = [];
 /** Who stores received texts in a node started with `store`: the core before its ack, or us. */
 let storedBy = 'none';
 const closables: Closable[] = [];
+let profiler: Session | undefined;
 const dirs: string[] = [];
 /** Messages a node has seen delivered, for waiters. */
 const waiters = new Map<string, { resolve(): void; reject(e: Error): void }>();
@@ -336,6 +338,35 @@ const commands = {
   cpuMicros() {
     const used = process.cpuUsage();
     return used.user + used.system;
+  },
+
+  /** Starts the V8 profiler in this process (profile.ts --steady: after the warm-up only). */
+  async profileStart() {
+    profiler ??= new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  },
+
+  /** Stops the profiler and writes its .cpuprofile to `file`. */
+  async profileStop(file: string) {
+    if (profiler === undefined) throw new Error('the profiler was not started');
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    profiler.disconnect();
+  },
+
+  /** User and system CPU µs so far, and the node's datagram and byte counters (profile.ts). */
+  cpuAndWire() {
+    const used = process.cpuUsage();
+    const c = onlyNode().info().counters;
+    return {
+      user: used.user,
+      system: used.system,
+      datagramsSent: c.datagramsSent,
+      bytesSent: c.bytesSent,
+      retransmitted: c.retransmitted,
+    };
   },
 
   async nodeRtt(to: string, count: number, text: string) {
