@@ -172,7 +172,7 @@ export class Bundler {
         ? { packet: first.packet, peerId: queue.peerId, sealed: sealed.header, inner }
         : {
             kind: 'bundle',
-            summary: bundleSummary(group.map((item) => item.packet)),
+            bundled: { packets: group.map((item) => item.packet) },
             peerId: queue.peerId,
             sealed: sealed.header,
             inner,
@@ -249,12 +249,4 @@ function endOfTask(flush: () => void): () => void {
   return () => {
     live = false;
   };
-}
-
-/** `5 packets: text ×4, acks` for the packet log. */
-export function bundleSummary(packets: readonly Packet[]): string {
-  const counts = new Map<string, number>();
-  for (const packet of packets) counts.set(packet.kind, (counts.get(packet.kind) ?? 0) + 1);
-  const kinds = [...counts].map(([kind, n]) => (n === 1 ? kind : `${kind} ×${n}`));
-  return `${packets.length} packets: ${kinds.join(', ')}`;
 }

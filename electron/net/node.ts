@@ -39,7 +39,7 @@ import { fingerprintOf, generateIdentity, nodeIdOf } from './crypto/identity';
 import { safetyNumberOf, safetyQrPayload } from './crypto/safety-number';
 import type { CryptoProvider, KeyPair } from './crypto/primitives';
 import type { ControlConsumer } from './control-inbox';
-import { Bundler, bundleSummary } from './bundler';
+import { Bundler } from './bundler';
 import { Discovery } from './discovery';
 import { MemoryGroupArchive } from './groups/group-archive';
 import { GroupCrypto } from './groups/group-crypto';
@@ -935,7 +935,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     }
     this.logInbound({
       kind: 'bundle',
-      summary: bundleSummary(packets) + (bad > 0 ? `, ${bad} bad` : ''),
+      bundled: { packets, bad },
       peerId: event.peerId,
       sealed: event.header,
       inner: event.inner,

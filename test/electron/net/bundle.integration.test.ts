@@ -91,6 +91,8 @@ describe('bundles between two nodes that have them', () => {
     expect(aDatagrams).toBeLessThan(n / 3);
     expect(bDatagrams).toBeLessThan(n / 3);
     expect(log.some((e) => e.kind === 'bundle' && e.peerId === b.id)).toBe(true);
+    // The summary is made when the entry is read, from the bundle's packets.
+    expect(log.find((e) => e.kind === 'bundle')?.summary).toMatch(/^\d+ packets: .*text ×\d+/);
     expect(bLog.some((e) => e.kind === 'acks')).toBe(true);
     expect(a.info().counters.retransmitted).toBe(0);
     expect(b.info().counters.junkDropped).toBe(0);
