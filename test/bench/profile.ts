@@ -196,7 +196,7 @@ async function pairProfile(): Promise<void> {
           a!.call('profileStop', join(dir, 'sender.cpuprofile')),
           b!.call('profileStop', join(dir, 'receiver.cpuprofile')),
         ]);
-      const per = (i: 0 | 1, key: 'user' | 'system' | 'datagramsSent' | 'bytesSent') =>
+      const per = (i: 0 | 1, key: 'user' | 'system' | 'runDelay' | 'datagramsSent' | 'bytesSent') =>
         (after[i][key] - before[i][key]) / count;
       const side = (i: 0 | 1) => round(per(i, 'user') + per(i, 'system'));
       console.log(
@@ -207,7 +207,8 @@ async function pairProfile(): Promise<void> {
         [1, 'receiver'],
       ] as const) {
         console.log(
-          `  ${name}: user ${round(per(i, 'user'))} µs, system ${round(per(i, 'system'))} µs; ` +
+          `  ${name}: user ${round(per(i, 'user'))} µs, system ${round(per(i, 'system'))} µs, ` +
+            `waiting for a CPU ${round(per(i, 'runDelay'))} µs; ` +
             `${round(per(i, 'datagramsSent'))} datagrams and ${round(per(i, 'bytesSent'))} bytes sent per message` +
             `, ${after[i].retransmitted - before[i].retransmitted} retransmitted`,
         );

@@ -5,7 +5,7 @@
  * the loopback broadcast address) and is closed by `stop`.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { createConnection, createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,6 +37,20 @@ function tempDir(label: string): string {
   const dir = mkdtempSync(join(tmpdir(), `packetchat-bench-${label}-`));
   dirs.push(dir);
   return dir;
+}
+
+/**
+ * µs this process's main thread spent ready to run but waiting for a CPU (Linux schedstat; 0
+ * elsewhere): on a shared machine, the part of the wall time that is neither work nor waiting
+ * for the peer.
+ */
+function runDelayMicros(): number {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ');
+    return Number(fields[1] ?? 0) / 1_000;
+  } catch {
+    return 0;
+  }
 }
 
 function onlyNode(): PacketChatNode {
@@ -363,6 +377,7 @@ const commands = {
     return {
       user: used.user,
       system: used.system,
+      runDelay: runDelayMicros(),
       datagramsSent: c.datagramsSent,
       bytesSent: c.bytesSent,
       retransmitted: c.retransmitted,
