@@ -260,7 +260,7 @@ describe('hostile compact bundles from an authenticated peer', () => {
       5_000,
       'a compact bundle at mallory',
     );
-    const bundles = mallory.inbox.filter((p): p is unknown[] => Array.isArray(p));
+    const bundles = mallory.inbox.filter((p) => Array.isArray(p)) as unknown as unknown[][];
     const items = bundles.flatMap((b) => b.slice(1) as Record<string, unknown>[]);
     const texts = items.filter((p) => p['kind'] === 'text');
     expect(texts.length).toBeGreaterThan(0);

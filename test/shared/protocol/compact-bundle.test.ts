@@ -17,7 +17,7 @@ import {
   PROTOCOL_MARKER,
   PROTOCOL_VERSION,
 } from '../../../shared/protocol/constants';
-import type { Packet } from '../../../shared/protocol/packets';
+import type { Packet, TextPacket } from '../../../shared/protocol/packets';
 
 // Compact bundles (docs/PROTOCOL.md, "Compact bundles"): `[2, packet, …]` with each packet
 // written without `proto`, `v` and `from`, which the receiver takes from the session.
@@ -27,7 +27,7 @@ const OTHER = 'fedcba9876543210fedcba9876543210';
 const enc = new TextEncoder();
 const bytes = (value: unknown): Uint8Array => enc.encode(JSON.stringify(value));
 
-const text = (seq: number, body = `text ${seq}`): Packet => ({
+const text = (seq: number, body = `text ${seq}`): TextPacket => ({
   kind: 'text',
   from: ME,
   id: `id${seq}`,
