@@ -4,11 +4,14 @@
 import type {
   ChatMessage,
   Contact,
+  GroupChange,
+  GroupInfo,
   MessageStateChange,
   PeerChange,
   PeerPath,
 } from '../../shared/domain';
 import type { EventPayloads, SelfInfo } from '../../shared/ipc/contract';
+import { groupConversationId } from '../../shared/protocol/groups';
 import { isStrangerId } from '../../shared/stranger-id';
 import type { Translate } from './i18n';
 import type { Paint } from './terminal-output';
@@ -122,17 +125,36 @@ export function strangerLine(ui: Ui, stranger: Contact): string {
   return ui.paint('yellow', ui.t('strangerWrote', { address: endpoint(stranger) }));
 }
 
-/** `HH:MM [alice 192.168.1.5:4000] text`, continuation lines indented. */
-export function messageLine(ui: Ui, message: ChatMessage, sender: Contact | undefined): string {
-  const header =
+/** A group as the terminal names it: `#name`. */
+export const groupLabel = (group: Pick<GroupInfo, 'name'>): string => `#${safeName(group.name)}`;
+
+/** Where a message stands besides its sender: its group, and whether it @mentions this node. */
+export interface MessageContext {
+  readonly group?: Pick<GroupInfo, 'name'>;
+  readonly mentionsMe?: boolean;
+}
+
+/**
+ * `HH:MM [alice 192.168.1.5:4000] text`, continuation lines indented; in a group
+ * `HH:MM [#team alice 192.168.1.5:4000] text`, and `@ you` after the header when it mentions me.
+ */
+export function messageLine(
+  ui: Ui,
+  message: ChatMessage,
+  sender: Contact | undefined,
+  context: MessageContext = {},
+): string {
+  const who =
     message.direction === 'out'
       ? `${ui.t('me')}${stateMark(message.state)}`
       : isStrangerId(message.peerId)
         ? `${ui.t('stranger')} ${safeName(message.remote)} · ${ui.t('notEncrypted')}`
         : `${sender === undefined ? '?' : nameOf(ui, sender)} ${safeName(message.remote)}`;
+  const header = context.group === undefined ? who : `${groupLabel(context.group)} ${who}`;
   const colour = message.direction === 'out' ? 'dim' : 'cyan';
   const at = message.direction === 'out' ? message.sentAt : message.receivedAt;
-  return `${ui.paint('dim', ui.clock(at))} ${ui.paint(colour, `[${header}]`)} ${indentBody(message.text, BODY_INDENT)}`;
+  const mention = context.mentionsMe === true ? ` ${ui.paint('yellow', ui.t('mentionsYou'))}` : '';
+  return `${ui.paint('dim', ui.clock(at))} ${ui.paint(colour, `[${header}]`)}${mention} ${indentBody(message.text, BODY_INDENT)}`;
 }
 
 function stateMark(state: ChatMessage['state']): string {
@@ -142,16 +164,34 @@ function stateMark(state: ChatMessage['state']): string {
   return ' …';
 }
 
-/** What became of a message we sent, named by its first words; nothing for `sending`. */
+/**
+ * What became of a message we sent, named by its first words; nothing for `sending`. `peer` is the
+ * one-to-one peer; for a group message `group` names the group, and `nameOf` the waiting members.
+ */
 export function stateLine(
   ui: Ui,
   change: MessageStateChange,
   text: string | undefined,
   peer: Contact | undefined,
+  group?: { readonly info: Pick<GroupInfo, 'name'>; readonly nameOf: (id: string) => string },
 ): string | undefined {
   const { t, paint } = ui;
   const words = text === undefined ? t('someMessage') : snippet(text);
-  const name = peer === undefined ? '?' : nameOf(ui, peer);
+  const name =
+    group !== undefined ? groupLabel(group.info) : peer === undefined ? '?' : nameOf(ui, peer);
+  const tally = change.recipients;
+  if (group !== undefined && tally !== undefined && change.state === 'pending') {
+    return paint(
+      'yellow',
+      t('groupWaiting', {
+        delivered: tally.delivered,
+        total: tally.total,
+        group: name,
+        names: tally.waiting.map(group.nameOf).join(', '),
+        text: words,
+      }),
+    );
+  }
   switch (change.state) {
     case 'sending':
       return undefined;
@@ -169,6 +209,48 @@ export function stateLine(
     case 'failed':
       return paint('red', t('failed', { peer: name, text: words }));
   }
+}
+
+/** `1. #team, 3 members <` for each group, the selected one marked. */
+export function groupsList(
+  ui: Ui,
+  groups: readonly GroupInfo[],
+  current: string | undefined,
+): string {
+  const { t } = ui;
+  if (groups.length === 0) return t('groupsNone');
+  return groups
+    .map((g, i) => {
+      const status =
+        g.status === 'left'
+          ? `, ${ui.paint('dim', t('groupLeft'))}`
+          : g.status === 'removed'
+            ? `, ${ui.paint('dim', t('groupRemoved'))}`
+            : '';
+      const members = t('groupMembers', { count: g.members.length });
+      return `${String(i + 1)}. ${groupLabel(g)}, ${members}${status}${current === groupConversationId(g.id) ? ' <' : ''}`;
+    })
+    .join('\n');
+}
+
+/** A group's membership changed (made here or by another member). */
+export function groupChangeLine(ui: Ui, change: GroupChange): string {
+  const { t } = ui;
+  const what = {
+    created: t('groupCreated'),
+    joined: t('groupJoined'),
+    updated: t('groupUpdated'),
+    removed: t('groupRemoved'),
+    left: t('groupLeft'),
+  }[change.change];
+  return ui.paint(
+    'dim',
+    t('groupChange', {
+      group: groupLabel(change.group),
+      change: what,
+      count: change.group.members.length,
+    }),
+  );
 }
 
 export function keyChangedLine(

@@ -1,11 +1,23 @@
 // What a typed line does in the terminal chat: a command (/peers, /to, /history, …) or a message
 // to the selected peer. Each command answers with the text to print, or nothing.
-import type { ChatMessage } from '../../shared/domain';
+import type { ChatMessage, GroupInfo } from '../../shared/domain';
 import { isIpmsgPeerId } from '../../shared/ipmsg-id';
+import { mentionables, mentionedIds } from '../../shared/mentions';
 import { MAX_NICK_LENGTH } from '../../shared/protocol/constants';
+import { groupConversationId } from '../../shared/protocol/groups';
 import { isNodeId } from '../../shared/protocol/relay';
 import { CallError, type Call } from './call';
-import { messageLine, nameOf, peerLabel, peersList, type Ui } from './format';
+import {
+  groupLabel,
+  groupsList,
+  messageLine,
+  nameOf,
+  peerLabel,
+  peersList,
+  type MessageContext,
+  type Ui,
+} from './format';
+import type { GroupDirectory } from './group-directory';
 import {
   looksLikeId,
   namesText,
@@ -28,7 +40,10 @@ const HISTORY_MAX = 500;
 export interface ChatContext {
   readonly ui: Ui;
   readonly directory: PeerDirectory;
+  readonly groups: GroupDirectory;
   readonly call: Call;
+  /** This node's id, once the node said it (a group text's @mentions leave it out). */
+  readonly selfId: () => string | undefined;
   /** The selected conversation: a peer id, or a stranger's IP:PORT. */
   readonly current: () => string | undefined;
   select(to: string): void;
@@ -54,6 +69,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   '/help': (ctx) => ctx.ui.t('help'),
   '/peers': (ctx) => peersList(ctx.ui, ctx.directory.peers(), ctx.current()),
   '/to': selectPeer,
+  '/groups': (ctx) => groupsList(ctx.ui, ctx.groups.list(), ctx.current()),
+  '/newgroup': newGroup,
+  '/invite': invite,
+  '/leave': leaveGroup,
   '/add': async (ctx, arg) => {
     if (isNodeId(arg)) {
       await ctx.call('directory:add', { nodeId: arg });
@@ -97,6 +116,9 @@ export async function runLine(ctx: ChatContext, line: string): Promise<string | 
   const [, word = '', arg = ''] = /^(\S+)\s*([\s\S]*)$/.exec(line) ?? [];
   try {
     if (word.startsWith('@')) return await sendTo(ctx, word.slice(1), arg);
+    // `#team text` goes to a group only when it names one; else the line is an ordinary message.
+    if (word.startsWith('#') && ctx.groups.find(word.slice(1)).kind === 'group')
+      return await sendTo(ctx, word, arg);
     if (word.startsWith('/')) {
       const command = COMMANDS[word.toLowerCase()];
       if (command === undefined)
@@ -115,9 +137,10 @@ export async function runLine(ctx: ChatContext, line: string): Promise<string | 
 /** What a failed line was about: the peer of `@peer`, a command's argument, or the selected peer. */
 function subjectOf(ctx: ChatContext, word: string, arg: string): string {
   if (word.startsWith('@')) return word.slice(1);
+  if (word.startsWith('#')) return word;
   if (word.startsWith('/')) return arg.trim();
   const current = ctx.current() ?? '';
-  return ctx.directory.get(current)?.nick ?? current;
+  return ctx.directory.get(current)?.nick ?? ctx.groups.ofConversation(current)?.name ?? current;
 }
 
 function problem(ui: Ui, text: string): string {
@@ -134,6 +157,7 @@ function explain(ui: Ui, error: unknown, subject: string): string {
   const { code, reason, field, message } = error.error;
   if (reason === 'unknown-peer') return t('noSuchPeer', { ref: safeName(subject) });
   if (reason === 'too-long') return t('tooLong');
+  if (reason === 'not-allowed') return t('notAllowed', { message: safeName(message) });
   if (field === 'address') return t('badAddress', { address: safeName(subject) });
   if (field === 'nick') return t('badNick', { max: MAX_NICK_LENGTH });
   if (code === 'unavailable' && reason === undefined) return t('notRunning');
@@ -141,12 +165,74 @@ function explain(ui: Ui, error: unknown, subject: string): string {
 }
 
 async function send(ctx: ChatContext, to: string, text: string): Promise<void> {
-  ctx.remember(await ctx.call('messages:send', { peerId: to, text }));
+  const group = ctx.groups.ofConversation(to);
+  const mentions = group === undefined ? [] : mentionsIn(ctx, group, text);
+  ctx.remember(
+    await ctx.call('messages:send', {
+      peerId: to,
+      text,
+      ...(mentions.length === 0 ? {} : { mentions }),
+    }),
+  );
+}
+
+/**
+ * The members a group text @mentions, as the composer finds them (shared/mentions.ts): `@NAME`,
+ * or `@NAME#1a2b` where two members share a name; never this node itself. Typed by hand, so in
+ * any case.
+ */
+function mentionsIn(ctx: ChatContext, group: GroupInfo, text: string): string[] {
+  const self = ctx.selfId();
+  const others = group.members
+    .filter((m) => m.id !== self)
+    .map((m) => ({ id: m.id, name: ctx.directory.get(m.id)?.nick.toLocaleLowerCase() ?? '' }))
+    .filter((m) => m.name !== '');
+  return mentionedIds(text.toLocaleLowerCase(), mentionables(others));
+}
+
+/** What a message's line says besides its sender: its group, and whether it mentions me. */
+export function contextOf(
+  ctx: Pick<ChatContext, 'groups' | 'selfId'>,
+  message: ChatMessage,
+): MessageContext {
+  const group = ctx.groups.ofConversation(message.peerId);
+  if (group === undefined && message.group === undefined) return {};
+  const self = ctx.selfId();
+  return {
+    group: group ?? { name: message.group?.groupId.slice(0, 8) ?? '' },
+    mentionsMe: self !== undefined && (message.group?.mentions ?? []).includes(self),
+  };
+}
+
+/** The group a `#reference` (without its `#`) names, or the line that explains why there is none. */
+function findGroup(ctx: ChatContext, ref: string): GroupInfo | string {
+  const { t } = ctx.ui;
+  const found = ctx.groups.find(ref);
+  switch (found.kind) {
+    case 'group':
+      return found.group;
+    case 'ambiguous':
+      return problem(
+        ctx.ui,
+        t('ambiguousGroup', {
+          ref: safeName(ref),
+          list: found.matches.map((g) => groupLabel(g)).join(', '),
+        }),
+      );
+    case 'none':
+      return problem(ctx.ui, t('noSuchGroup', { ref: safeName(ref) }));
+  }
 }
 
 /** The conversation a reference names, or the line that explains why there is none. */
 function target(ctx: ChatContext, ref: string): { to: string; label: string } | string {
   const { t } = ctx.ui;
+  if (ref.startsWith('#')) {
+    const group = findGroup(ctx, ref.slice(1));
+    return typeof group === 'string'
+      ? group
+      : { to: groupConversationId(group.id), label: groupLabel(group) };
+  }
   const found = ctx.directory.find(ref);
   switch (found.kind) {
     case 'contact':
@@ -180,6 +266,58 @@ async function sendTo(ctx: ChatContext, ref: string, text: string): Promise<stri
   return undefined;
 }
 
+/** The PacketChat peers that typed references name, or the line that explains the first miss. */
+function membersOf(ctx: ChatContext, refs: readonly string[]): string[] | string {
+  const ids: string[] = [];
+  for (const ref of refs) {
+    const found = target(ctx, ref);
+    if (typeof found === 'string') return found;
+    if (!isNodeId(found.to))
+      return problem(ctx.ui, ctx.ui.t('notAMemberKind', { ref: safeName(ref) }));
+    ids.push(found.to);
+  }
+  return ids;
+}
+
+/** `/newgroup NAME PEER…`: makes a group of me and the peers, and selects it. */
+async function newGroup(ctx: ChatContext, arg: string): Promise<string> {
+  const [name, ...refs] = splitWords(arg);
+  if (name === undefined || name.trim() === '') return problem(ctx.ui, ctx.ui.t('newGroupUsage'));
+  const members = membersOf(ctx, refs);
+  if (typeof members === 'string') return members;
+  const group = await ctx.call('groups:create', { name, members });
+  ctx.groups.set(group);
+  ctx.select(groupConversationId(group.id));
+  return ctx.ui.t('talkingTo', { peer: groupLabel(group) });
+}
+
+/** The selected conversation's group, or the line that says to select one. */
+function selectedGroup(ctx: ChatContext): GroupInfo | string {
+  const group = ctx.groups.ofConversation(ctx.current() ?? '');
+  return group ?? problem(ctx.ui, ctx.ui.t('needGroup'));
+}
+
+/** `/invite PEER…`: adds the peers to the selected group (an admin's right). */
+async function invite(ctx: ChatContext, arg: string): Promise<undefined | string> {
+  const group = selectedGroup(ctx);
+  if (typeof group === 'string') return group;
+  const refs = splitWords(arg);
+  if (refs.length === 0) return problem(ctx.ui, ctx.ui.t('inviteUsage'));
+  const members = membersOf(ctx, refs);
+  if (typeof members === 'string') return members;
+  for (const member of members)
+    ctx.groups.set(await ctx.call('groups:add', { groupId: group.id, member }));
+  return undefined; // the group event says what changed
+}
+
+/** `/leave [#GROUP]`: leaves that group, or the selected one. */
+async function leaveGroup(ctx: ChatContext, arg: string): Promise<undefined | string> {
+  const group = arg === '' ? selectedGroup(ctx) : findGroup(ctx, arg.replace(/^#/, ''));
+  if (typeof group === 'string') return group;
+  ctx.groups.set(await ctx.call('groups:leave', { groupId: group.id }));
+  return undefined;
+}
+
 async function history(ctx: ChatContext, arg: string): Promise<string> {
   const { t } = ctx.ui;
   const count = arg === '' ? HISTORY_DEFAULT : Number(arg);
@@ -189,11 +327,19 @@ async function history(ctx: ChatContext, arg: string): Promise<string> {
   if (current === undefined) return problem(ctx.ui, t('nobodySelected'));
   const page = await ctx.call('messages:history', { peerId: current, limit: count });
   const contact = ctx.directory.get(current);
-  const name = contact === undefined ? safeName(current) : peerLabel(ctx.ui, contact);
+  const group = ctx.groups.ofConversation(current);
+  const name =
+    contact !== undefined
+      ? peerLabel(ctx.ui, contact)
+      : group !== undefined
+        ? groupLabel(group)
+        : safeName(current);
   if (page.messages.length === 0) return t('historyNone', { peer: name });
   return [
     ctx.ui.paint('dim', t('historyHeader', { count: page.messages.length, peer: name })),
-    ...page.messages.map((m) => messageLine(ctx.ui, m, ctx.directory.get(m.peerId))),
+    ...page.messages.map((m) =>
+      messageLine(ctx.ui, m, ctx.directory.get(m.group?.sender ?? m.peerId), contextOf(ctx, m)),
+    ),
   ].join('\n');
 }
 

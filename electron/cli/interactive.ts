@@ -7,6 +7,8 @@ import { assertNever } from '../../shared/assert-never';
 import { callerFor, type Call } from './call';
 import {
   greeting,
+  groupChangeLine,
+  groupLabel,
   keyChangedLine,
   messageLine,
   nameOf,
@@ -18,7 +20,8 @@ import {
   warningLine,
   type Ui,
 } from './format';
-import { peerName, runLine, type ChatContext } from './interactive-commands';
+import { GroupDirectory } from './group-directory';
+import { contextOf, peerName, runLine, type ChatContext } from './interactive-commands';
 import { TransferLinesPrinter } from './interactive-files';
 import { LOOPBACK_BROADCAST, otherCopyNoter, usesLoopbackFallback } from './notes';
 import { PeerDirectory } from './peer-directory';
@@ -48,8 +51,11 @@ type AnyEvent = { [K in EventChannel]: { event: K; payload: EventPayloads[K] } }
 export function createInteractive(options: InteractiveOptions): CliTransport {
   const { output } = options;
   const directory = new PeerDirectory();
+  const groups = new GroupDirectory();
   const ui: Ui = { ...options.ui, tagOf: (id) => directory.tag(id) };
   const sentTexts = new Map<string, string>();
+  /** A group message's last waiting line, so a tally that did not change is not said again. */
+  const waitingSaid = new Map<string, string>();
   const otherCopy = otherCopyNoter();
   let self: SelfInfo | undefined;
   let current: string | undefined;
@@ -59,8 +65,16 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
   const select = (to: string): void => {
     current = to;
     const contact = directory.get(to);
-    output.setPrompt(`${contact === undefined ? safeName(to) : nameOf(ui, contact)}> `);
+    const group = groups.ofConversation(to);
+    const label =
+      contact !== undefined
+        ? nameOf(ui, contact)
+        : group !== undefined
+          ? groupLabel(group)
+          : safeName(to);
+    output.setPrompt(`${label}> `);
   };
+  const groupContext = { groups, selfId: () => self?.nodeId };
 
   function onSelf(info: SelfInfo): void {
     const first = self === undefined;
@@ -110,8 +124,26 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
   }
 
   function onState(change: EventPayloads['message-state']): void {
+    const group = groups.ofConversation(change.peerId);
+    if (group !== undefined && change.state === 'pending') {
+      const waiting = change.recipients?.waiting.join(',') ?? '';
+      if (waitingSaid.get(change.id) === waiting) return;
+      waitingSaid.set(change.id, waiting);
+      for (const id of waitingSaid.keys()) {
+        if (waitingSaid.size <= REMEMBERED) break;
+        waitingSaid.delete(id);
+      }
+    }
     const print = (text: string | undefined): void => {
-      const line = stateLine(ui, change, text, directory.get(change.peerId));
+      const line = stateLine(
+        ui,
+        change,
+        text,
+        directory.get(change.peerId),
+        group === undefined
+          ? undefined
+          : { info: group, nameOf: (id) => peerName({ ui, directory }, id) },
+      );
       if (line !== undefined) output.print(line);
     };
     const known = sentTexts.get(change.id);
@@ -138,22 +170,19 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
       case 'message': {
         // A file offer is a message too (its card): its transfer's lines say it instead.
         if (e.payload.file !== undefined) return;
-        // A group message shows its writer (the conversation is the group).
+        // A group message shows its group and its writer (the conversation is the group).
         const from = e.payload.group?.sender ?? e.payload.peerId;
-        output.print(messageLine(ui, e.payload, directory.get(from)));
-        return;
-      }
-      case 'group': {
-        const { group, change } = e.payload;
         output.print(
-          noticeLine(ui, {
-            level: 'info',
-            code: 'group',
-            message: `group ${group.name} (${group.id}): ${change}, ${group.members.length} members`,
-          }),
+          messageLine(ui, e.payload, directory.get(from), contextOf(groupContext, e.payload)),
         );
         return;
       }
+      case 'group':
+        groups.set(e.payload.group);
+        if (current !== undefined && groups.ofConversation(current)?.id === e.payload.group.id)
+          select(current); // a rename shows in the prompt
+        output.print(groupChangeLine(ui, e.payload));
+        return;
       case 'batch':
         return; // each message of a multi-send has its own delivery line
       case 'message-state':
@@ -204,9 +233,15 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
         (list) => list.forEach((c) => directory.addKnown(c)),
         () => undefined, // the node did not start; main reports why
       );
+      void caller('groups:list').then(
+        (list) => list.forEach((g) => groups.addKnown(g)),
+        () => undefined,
+      );
       const ctx: ChatContext = {
         ui,
         directory,
+        groups,
+        selfId: groupContext.selfId,
         call: caller,
         current: () => current,
         select,

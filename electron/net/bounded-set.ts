@@ -30,14 +30,23 @@ export class BoundedSet<T> {
 /** A map that forgets its least recently used entries beyond `capacity`. */
 export class BoundedMap<K, V> {
   private readonly items = new Map<K, V>();
+  /**
+   * The most recently used key, while it is in the map: reading it again changes no order, so
+   * the move to the end (a delete and an insert) is skipped. A stream's every packet reads its
+   * peer's entry, which is nearly always the newest.
+   */
+  private newestKey: K | undefined;
+  private hasNewest = false;
 
   constructor(private readonly capacity: number) {}
 
   get(key: K): V | undefined {
     const value = this.items.get(key);
-    if (value !== undefined) {
+    if (value !== undefined && !(this.hasNewest && this.newestKey === key)) {
       this.items.delete(key);
       this.items.set(key, value);
+      this.newestKey = key;
+      this.hasNewest = true;
     }
     return value;
   }
@@ -45,14 +54,20 @@ export class BoundedMap<K, V> {
   set(key: K, value: V): void {
     this.items.delete(key);
     this.items.set(key, value);
+    this.newestKey = key;
+    this.hasNewest = true;
     while (this.items.size > this.capacity) {
       const oldest = this.items.keys().next();
       if (oldest.done === true) break;
-      this.items.delete(oldest.value);
+      this.delete(oldest.value);
     }
   }
 
   delete(key: K): boolean {
+    if (this.hasNewest && this.newestKey === key) {
+      this.hasNewest = false;
+      this.newestKey = undefined;
+    }
     return this.items.delete(key);
   }
 

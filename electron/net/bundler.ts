@@ -1,5 +1,13 @@
 import type { Endpoint } from '../../shared/address';
-import { bundleLength, encodePacket, joinBundle } from '../../shared/protocol/codec';
+import {
+  bundleLength,
+  COMPACT_PACKET_EXTRA,
+  compactToPacket,
+  encodeCompact,
+  encodePacket,
+  joinBundle,
+  ProtocolError,
+} from '../../shared/protocol/codec';
 import { MAX_ACKS_PER_PACKET, MAX_BUNDLE_PACKETS } from '../../shared/protocol/constants';
 import type { AckPacket, AcksPacket, Packet } from '../../shared/protocol/packets';
 import type { SealedHeader } from './secure-channel';
@@ -22,11 +30,19 @@ export interface BundlerDeps {
   failed(peerId: string, error: unknown): void;
   /** Runs `flush` once the current task is done (by default a microtask queued now). */
   schedule?(flush: () => void): () => void;
+  /**
+   * Whether the peer's last handshake listed `compact` as well: its bundles then carry the
+   * packets without `proto`, `v` and `from` (docs/PROTOCOL.md, "Compact bundles").
+   */
+  compact?(peerId: string): boolean;
 }
 
 interface Item {
   readonly packet: Packet;
-  /** The encoded packet; acks are encoded at the flush, when they are joined into `acks`. */
+  /**
+   * The encoded packet (in a compact queue, as `encodeCompact` makes it); acks are encoded at
+   * the flush, when they are joined into `acks`.
+   */
   readonly bytes: Uint8Array | undefined;
 }
 
@@ -34,6 +50,8 @@ interface Queue {
   readonly peerId: string;
   readonly to: Endpoint;
   readonly items: Item[];
+  /** The peer takes compact bundles: the items are encoded compact (see `add()`). */
+  readonly compact: boolean;
 }
 
 /** `{"id":"","epoch":"","seq":}` and the comma before it: an `acks` entry's bytes besides its values. */
@@ -61,13 +79,16 @@ export class Bundler {
    * ProtocolError('too-large') at once when the packet alone does not fit a record.
    */
   add(peerId: string, to: Endpoint, packet: Packet): void {
-    const bytes = packet.kind === 'ack' ? undefined : encodePacket(packet, this.deps.maxInner);
     const key = `${peerId} ${to.address}:${to.port}`;
     let queue = this.queues.get(key);
     if (queue === undefined) {
-      queue = { peerId, to, items: [] };
+      // Our own packets only (every sealed packet names this node): the bundle gives `from`.
+      queue = { peerId, to, items: [], compact: this.deps.compact?.(peerId) === true };
       this.queues.set(key, queue);
     }
+    if (packet.from !== this.deps.nodeId && queue.compact)
+      throw new ProtocolError('bad-field', `a ${packet.kind} packet from another node`);
+    const bytes = packet.kind === 'ack' ? undefined : this.encode(packet, queue.compact);
     queue.items.push({ packet, bytes });
     this.cancel ??= (this.deps.schedule ?? endOfTask)(() => {
       this.cancel = undefined;
@@ -90,8 +111,24 @@ export class Bundler {
     }
   }
 
+  /**
+   * A packet's bytes as its queue carries them. Throws ProtocolError('too-large') when the
+   * packet alone would not fit a record.
+   */
+  private encode(packet: Packet, compact: boolean): Uint8Array {
+    if (!compact) return encodePacket(packet, this.deps.maxInner);
+    const bytes = encodeCompact(packet);
+    const alone = bytes.byteLength + COMPACT_PACKET_EXTRA + packet.from.length;
+    if (alone > this.deps.maxInner)
+      throw new ProtocolError(
+        'too-large',
+        `${packet.kind} packet is ${alone} bytes, limit ${this.deps.maxInner}`,
+      );
+    return bytes;
+  }
+
   private flushQueue(queue: Queue): void {
-    const parts = this.withAcksJoined(queue.items);
+    const parts = this.withAcksJoined(queue.items, queue.compact);
     let group: Item[] = [];
     let bytes = 0;
     for (const part of parts) {
@@ -99,7 +136,7 @@ export class Bundler {
       if (
         group.length > 0 &&
         (group.length >= MAX_BUNDLE_PACKETS ||
-          bundleLength(bytes + size, group.length + 1) > this.deps.maxInner)
+          bundleLength(bytes + size, group.length + 1, queue.compact) > this.deps.maxInner)
       ) {
         if (!this.sendGroup(queue, group)) return;
         group = [];
@@ -115,10 +152,16 @@ export class Bundler {
   private sendGroup(queue: Queue, group: readonly Item[]): boolean {
     const first = group[0];
     if (first === undefined) return true;
+    const only = first.bytes ?? new Uint8Array(0);
     const inner =
-      group.length === 1
-        ? (first.bytes ?? new Uint8Array(0))
-        : joinBundle(group.map((item) => item.bytes ?? new Uint8Array(0)));
+      group.length > 1
+        ? joinBundle(
+            group.map((item) => item.bytes ?? new Uint8Array(0)),
+            queue.compact,
+          )
+        : queue.compact
+          ? compactToPacket(only, first.packet.from) // a lone packet is a plain record
+          : only;
     const sealed = this.deps.seal(queue.peerId, inner);
     if (sealed === undefined) {
       this.deps.noSession(queue.peerId, queue.to);
@@ -129,7 +172,7 @@ export class Bundler {
         ? { packet: first.packet, peerId: queue.peerId, sealed: sealed.header, inner }
         : {
             kind: 'bundle',
-            summary: bundleSummary(group.map((item) => item.packet)),
+            bundled: { packets: group.map((item) => item.packet) },
             peerId: queue.peerId,
             sealed: sealed.header,
             inner,
@@ -142,7 +185,7 @@ export class Bundler {
    * The queue's items with its acks first: one alone stays an `ack`, more become `acks` packets
    * of as many entries as fit a record (the sender frees its window sooner).
    */
-  private withAcksJoined(items: readonly Item[]): Item[] {
+  private withAcksJoined(items: readonly Item[], compact: boolean): Item[] {
     const acks: AckPacket[] = [];
     const rest: Item[] = [];
     for (const item of items) {
@@ -152,7 +195,7 @@ export class Bundler {
     if (acks.length === 0) return rest;
     const only = acks[0];
     if (acks.length === 1 && only !== undefined)
-      return [{ packet: only, bytes: encodePacket(only, this.deps.maxInner) }, ...rest];
+      return [{ packet: only, bytes: this.encode(only, compact) }, ...rest];
     const joined: Item[] = [];
     const room = this.deps.maxInner - this.envelope();
     let entries: AcksPacket['acks'][number][] = [];
@@ -160,7 +203,7 @@ export class Bundler {
     const close = (): void => {
       if (entries.length === 0) return;
       const packet: AcksPacket = { kind: 'acks', from: this.deps.nodeId, acks: entries };
-      joined.push({ packet, bytes: encodePacket(packet, this.deps.maxInner) });
+      joined.push({ packet, bytes: this.encode(packet, compact) });
       entries = [];
       used = 0;
     };
@@ -206,12 +249,4 @@ function endOfTask(flush: () => void): () => void {
   return () => {
     live = false;
   };
-}
-
-/** `5 packets: text ×4, acks` for the packet log. */
-export function bundleSummary(packets: readonly Packet[]): string {
-  const counts = new Map<string, number>();
-  for (const packet of packets) counts.set(packet.kind, (counts.get(packet.kind) ?? 0) + 1);
-  const kinds = [...counts].map(([kind, n]) => (n === 1 ? kind : `${kind} ×${n}`));
-  return `${packets.length} packets: ${kinds.join(', ')}`;
 }

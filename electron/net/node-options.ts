@@ -91,6 +91,11 @@ export interface NodeOptions {
    * them: tests use it to stand for an older peer.
    */
   readonly bundle?: boolean;
+  /**
+   * Compact bundles (docs/PROTOCOL.md, "Compact bundles"), on by default with `bundle`. Off, the
+   * node offers only `bundle` and reads a compact bundle as junk, as a node made before them.
+   */
+  readonly compact?: boolean;
   /** MQTT brokers that reach other subnets and sites (docs/RELAY.md); none by default. */
   readonly relay?: RelayOptions;
 }
@@ -118,6 +123,7 @@ export interface ResolvedOptions {
   readonly random: () => number;
   readonly interfaces: () => InterfaceAddress[];
   readonly bundle: boolean;
+  readonly compact: boolean;
 }
 
 export class OptionsError extends Error {
@@ -182,6 +188,7 @@ export function resolveOptions(options: NodeOptions, nodeId: string): ResolvedOp
     random: options.random ?? Math.random,
     interfaces: options.interfaces ?? listIPv4Interfaces,
     bundle: options.bundle ?? true,
+    compact: options.compact ?? true,
   };
 }
 

@@ -22,6 +22,7 @@ import {
   encodePacket,
 } from '../../shared/protocol/codec';
 import {
+  MAX_BUNDLE_PACKETS,
   MAX_INNER_DATAGRAM_BYTES,
   MAX_INNER_FRAME_BYTES,
   MAX_PEERS,
@@ -38,7 +39,7 @@ import { fingerprintOf, generateIdentity, nodeIdOf } from './crypto/identity';
 import { safetyNumberOf, safetyQrPayload } from './crypto/safety-number';
 import type { CryptoProvider, KeyPair } from './crypto/primitives';
 import type { ControlConsumer } from './control-inbox';
-import { Bundler, bundleSummary } from './bundler';
+import { Bundler } from './bundler';
 import { Discovery } from './discovery';
 import { MemoryGroupArchive } from './groups/group-archive';
 import { GroupCrypto } from './groups/group-crypto';
@@ -95,6 +96,8 @@ const RESPONSIVENESS_CHECK_MS = 250;
 const ANSWER_WAIT_MS = 1_000;
 /** The optional protocol feature this node offers in its handshake (docs/PROTOCOL.md, "Bundles"). */
 const BUNDLE_FEATURE = 'bundle';
+/** Bundles whose packets leave out `proto`, `v` and `from` (docs/PROTOCOL.md, "Compact bundles"). */
+const COMPACT_FEATURE = 'compact';
 
 /** One PacketChat node: sockets, discovery, authenticated sessions, peers, strangers, text, log. */
 export class PacketChatNode extends EventEmitter<NodeEvents> {
@@ -130,6 +133,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly bundler: Bundler;
   /** Peers whose last handshake listed the `bundle` feature. */
   private readonly bundling = new Set<string>();
+  /** Of those, the ones whose handshake listed `compact` too (sent compact bundles). */
+  private readonly compacting = new Set<string>();
   /** While a bundle is dispatched: its sender, already touched once for the whole record. */
   private touchedByBundle: string | undefined;
   private clientPort = 0;
@@ -195,6 +200,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       noSession: (peerId, to) => this.secure.initiate(to, 'udp', peerId),
       failed: (peerId, error) =>
         this.warn('send-failed', `could not send a bundle to ${peerId}: ${String(error)}`),
+      compact: (peerId) => this.compacting.has(peerId),
     });
     this.discovery = new Discovery({
       options: o,
@@ -819,6 +825,9 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     if (this.options.bundle && event.profile.features?.includes(BUNDLE_FEATURE) === true)
       this.bundling.add(event.peerId);
     else this.bundling.delete(event.peerId);
+    if (this.compactOn() && event.profile.features?.includes(COMPACT_FEATURE) === true)
+      this.compacting.add(event.peerId);
+    else this.compacting.delete(event.peerId);
     const publicKey = toHex(event.staticKey);
     const signing = event.profile.sign === undefined ? {} : { signingKey: event.profile.sign };
     const details = { ...detailsOf(event.profile), publicKey, ...signing };
@@ -890,7 +899,12 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
    * others still count. A bundle over the limit or holding a bundle is refused whole.
    */
   private onBundle(event: Opened): void {
-    const decoded = decodeBundle(event.inner, MAX_INNER_FRAME_BYTES);
+    const decoded = decodeBundle(
+      event.inner,
+      MAX_INNER_FRAME_BYTES,
+      MAX_BUNDLE_PACKETS,
+      this.compactOn() ? event.peerId : undefined,
+    );
     if (!decoded.ok) {
       this.counters.junkDropped += 1;
       this.logInbound({
@@ -921,7 +935,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     }
     this.logInbound({
       kind: 'bundle',
-      summary: bundleSummary(packets) + (bad > 0 ? `, ${bad} bad` : ''),
+      bundled: { packets, bad },
       peerId: event.peerId,
       sealed: event.header,
       inner: event.inner,
@@ -969,8 +983,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
         return;
       case 'acks':
         this.touch(packet.from, event.from, event.transport, now);
-        for (const ack of packet.acks)
-          this.outgoing.acknowledge({ kind: 'ack', from: packet.from, ...ack }, event.transport);
+        this.outgoing.acknowledgeAll(packet.from, packet.acks, event.transport);
         return;
       case 'group-sync':
         this.touch(packet.from, event.from, event.transport, now);
@@ -1069,7 +1082,9 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       ...(this.avatarHue === undefined ? {} : { hue: this.avatarHue }),
       ...(this.aliases.length === 0 ? {} : { aliases: [...this.aliases] }),
       sign: toHex(this.signing.publicKey),
-      ...(this.options.bundle ? { features: [BUNDLE_FEATURE] } : {}),
+      ...(this.options.bundle
+        ? { features: this.compactOn() ? [BUNDLE_FEATURE, COMPACT_FEATURE] : [BUNDLE_FEATURE] }
+        : {}),
     };
   }
 
@@ -1150,6 +1165,11 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     const peer = this.peers.get(peerId);
     if (peer?.path.kind === 'relay' || to.port === 0) return this.relay.routeTo(peerId) ?? to;
     return to;
+  }
+
+  /** Compact bundles are a kind of bundle: only with bundles on (node-options.ts). */
+  private compactOn(): boolean {
+    return this.options.bundle && this.options.compact;
   }
 
   /** Seals and sends one packet to `route`; false when there is no session (a handshake starts). */

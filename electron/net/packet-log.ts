@@ -175,3 +175,11 @@ export function preview(text: string, max = 60): string {
   const flat = text.replace(/\s+/g, ' ');
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
+
+/** `5 packets: text ×4, acks` (`, 2 bad` when it held bad ones) for the packet log. */
+export function bundleSummary(packets: readonly Packet[], bad = 0): string {
+  const counts = new Map<string, number>();
+  for (const packet of packets) counts.set(packet.kind, (counts.get(packet.kind) ?? 0) + 1);
+  const kinds = [...counts].map(([kind, n]) => (n === 1 ? kind : `${kind} ×${n}`));
+  return `${packets.length} packets: ${kinds.join(', ')}${bad > 0 ? `, ${bad} bad` : ''}`;
+}

@@ -84,6 +84,11 @@ interface PeerStream {
   lastAckAt: number;
   /** Numbers of prepared messages whose store is still to commit (see `reserve()`). */
   readonly reserved: Set<number>;
+  /**
+   * Open messages transmitted more than once (the only ones `rearm()` re-sends; it skips its walk
+   * of the window while there are none). A superset: one leaves when it is resolved or dropped.
+   */
+  readonly retried: Set<OutboundMessage>;
 }
 
 const DEFAULT_WINDOW = 64;
@@ -248,24 +253,46 @@ export class ReliableSender {
    * one that was open.
    */
   acknowledge(ack: AckPacket, via?: Transport): OutboundMessage | undefined {
-    const stream = this.streams.get(ack.from);
-    const message = stream?.open.get(ack.seq);
-    if (stream === undefined || message === undefined) return undefined;
-    if (message.id !== ack.id || message.epoch !== ack.epoch) return undefined;
-    stream.lastAckAt = this.deps.now();
-    if (via !== undefined) message.transport = via;
-    let rttMs: number | undefined;
-    // A control message is acknowledged once its consumer handled it: its ack says nothing of the path.
-    if (message.attempts === 1 && message.transport === 'udp' && message.control === undefined) {
-      rttMs = this.deps.now() - message.lastSentAt;
-      stream.rtt.sample(rttMs);
+    return this.acknowledgeAll(ack.from, [ack], via)[0];
+  }
+
+  /**
+   * Handles the acks of one packet (`ack`, or the entries of an `acks`) from `from`, as if each
+   * came alone, but with one walk of the window: every matching message is resolved first, then
+   * the window refills once and the lost ones go again once. Returns the delivered messages.
+   */
+  acknowledgeAll(
+    from: string,
+    acks: readonly { readonly id: string; readonly epoch: string; readonly seq: number }[],
+    via?: Transport,
+  ): OutboundMessage[] {
+    const stream = this.streams.get(from);
+    if (stream === undefined) return [];
+    const done: OutboundMessage[] = [];
+    let answered = -Infinity;
+    for (const ack of acks) {
+      const message = stream.open.get(ack.seq);
+      if (message === undefined || message.id !== ack.id || message.epoch !== ack.epoch) continue;
+      const now = this.deps.now();
+      stream.lastAckAt = now;
+      if (via !== undefined) message.transport = via;
+      let rttMs: number | undefined;
+      // A control message is acknowledged once its consumer handled it: its ack says nothing of
+      // the path.
+      if (message.attempts === 1 && message.transport === 'udp' && message.control === undefined) {
+        rttMs = now - message.lastSentAt;
+        stream.rtt.sample(rttMs);
+      }
+      this.resolve(stream, message, 'delivered', rttMs, false);
+      answered = Math.max(answered, message.lastSentAt);
+      done.push(message);
     }
-    this.resolve(stream, message, 'delivered', rttMs);
-    // Whatever went out before the transmission just acknowledged and is still unanswered was
+    if (done.length === 0) return done;
+    this.pump(stream);
+    // Whatever went out before a transmission just acknowledged and is still unanswered was
     // lost (as TCP's fast retransmit reasons): after a partition, that is everything sent into it.
-    const answered = message.lastSentAt;
     this.rearm(stream, (m) => m.lastSentAt < answered);
-    return message;
+    return done;
   }
 
   /**
@@ -322,6 +349,7 @@ export class ReliableSender {
       this.byId.delete(message.id);
     }
     stream.open.clear();
+    stream.retried.clear();
   }
 
   hasPending(peerId: string): boolean {
@@ -370,6 +398,7 @@ export class ReliableSender {
         rtt: new RttEstimator(this.deps.rto ?? DEFAULT_RTO),
         lastAckAt: -Infinity,
         reserved: new Set(),
+        retried: new Set(),
       };
       this.streams.set(to, stream);
     }
@@ -380,6 +409,9 @@ export class ReliableSender {
   private pump(stream: PeerStream): void {
     const window = this.deps.window ?? DEFAULT_WINDOW;
     let inFlight = 0;
+    // A first transmission changes no stream's open messages, so the floor of the stream's
+    // epoch is the same for every message this walk starts: found once, when one is started.
+    let floor: number | undefined;
     for (const message of stream.open.values()) {
       if (message.state !== 'sending') continue;
       if (message.attempts > 0 || message.timer !== undefined) {
@@ -387,7 +419,12 @@ export class ReliableSender {
         continue;
       }
       if (inFlight >= window) break;
-      this.transmit(stream, message);
+      if (message.epoch === stream.epoch) floor ??= this.floor(message.to, message.epoch);
+      this.transmit(
+        stream,
+        message,
+        message.epoch === stream.epoch ? floor : this.floor(message.to, message.epoch),
+      );
       inFlight += 1;
     }
   }
@@ -398,6 +435,7 @@ export class ReliableSender {
    * sign that it was lost, however many acks come.
    */
   private rearm(stream: PeerStream, lost: (message: OutboundMessage) => boolean): void {
+    if (stream.retried.size === 0) return; // nothing was sent twice: nothing to re-send
     for (const message of stream.open.values()) {
       // A message whose early TCP attempt is still connecting (a partition drops SYNs too) goes
       // out over UDP as well; the fallback's answer then changes nothing (afterFallback()).
@@ -417,12 +455,13 @@ export class ReliableSender {
     }
   }
 
-  private transmit(stream: PeerStream, message: OutboundMessage): void {
+  private transmit(stream: PeerStream, message: OutboundMessage, floor?: number): void {
     if (this.closed) return;
     message.attempts += 1;
     message.lastSentAt = this.deps.now();
     if (message.attempts === 1) message.firstSentAt = message.lastSentAt;
-    this.deps.transmit(message, this.floor(message.to, message.epoch));
+    else stream.retried.add(message);
+    this.deps.transmit(message, floor ?? this.floor(message.to, message.epoch));
     const random = (): number => this.deps.random();
     const delay = retransmitDelay(
       stream.rtt.rtoMs,
@@ -484,13 +523,15 @@ export class ReliableSender {
     message: OutboundMessage,
     state: 'delivered' | 'failed' | 'cancelled',
     rttMs: number | undefined,
+    pump = true,
   ): void {
     clearTimeout(message.timer);
     message.timer = undefined;
     stream.open.delete(message.seq);
+    stream.retried.delete(message);
     this.byId.delete(message.id);
     this.report(message, state, rttMs);
-    this.pump(stream);
+    if (pump) this.pump(stream);
   }
 
   private report(message: OutboundMessage, state: DeliveryStatus, rttMs?: number): void {

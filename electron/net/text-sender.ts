@@ -412,10 +412,19 @@ export class TextSender {
 
   /** An ack came in over `transport`. */
   acknowledge(ack: AckPacket, transport: Transport = 'udp'): void {
-    const message = this.sender.acknowledge(ack, transport);
-    if (transport === 'udp') this.overTcp.delete(ack.from);
-    else if (message?.mode === 'udp' && message.transport === 'tcp')
-      this.overTcp.set(ack.from, this.deps.options.now());
+    this.acknowledgeAll(ack.from, [ack], transport);
+  }
+
+  /** The entries of an `acks` packet from `from` came in over `transport`: one walk of the window. */
+  acknowledgeAll(
+    from: string,
+    acks: readonly { readonly id: string; readonly epoch: string; readonly seq: number }[],
+    transport: Transport = 'udp',
+  ): void {
+    const messages = this.sender.acknowledgeAll(from, acks, transport);
+    if (transport === 'udp') this.overTcp.delete(from);
+    else if (messages.some((message) => message.mode === 'udp' && message.transport === 'tcp'))
+      this.overTcp.set(from, this.deps.options.now());
   }
 
   /** Something authentic came from the peer: messages backing off go out again now. */

@@ -6,7 +6,7 @@ import { decodePacket, encodePacket } from '../../shared/protocol/codec';
 import { isV2Packet } from './crypto/wire-format';
 import { MAX_RATE_LIMITED_SOURCES } from '../../shared/protocol/constants';
 import type { Packet } from '../../shared/protocol/packets';
-import { packetFields, packetSummary, preview, type PacketLog } from './packet-log';
+import { bundleSummary, packetFields, packetSummary, preview, type PacketLog } from './packet-log';
 import { RateLimiter } from './rate-limiter';
 import { closeTcp, closeUdp } from './sockets';
 import type { FrameScreen } from './framing';
@@ -74,6 +74,11 @@ export interface SendMeta {
   readonly packet?: Packet;
   readonly kind?: string;
   readonly summary?: string;
+  /**
+   * A bundle's packets (and how many bad ones it also held): its summary is made from them when
+   * the log entry is read, not for every bundle.
+   */
+  readonly bundled?: { readonly packets: readonly Packet[]; readonly bad?: number };
   readonly peerId?: string;
   /** A v2 packet's header; `packet` is then the inner packet, shown decrypted. */
   readonly sealed?: { readonly type: string; readonly index: number; readonly counter?: string };
@@ -424,7 +429,12 @@ export class Wire {
           remote: formatEndpoint(remote),
           size,
           kind: packet?.kind ?? meta.kind ?? 'unknown',
-          summary: packet === undefined ? (meta.summary ?? '') : packetSummary(packet),
+          summary:
+            packet !== undefined
+              ? packetSummary(packet)
+              : meta.bundled !== undefined
+                ? bundleSummary(meta.bundled.packets, meta.bundled.bad)
+                : (meta.summary ?? ''),
           ...(packet === undefined ? {} : { fields: packetFields(packet) }),
           ...(peerId === undefined ? {} : { peerId }),
           ...(meta.sealed === undefined ? {} : { sealed: meta.sealed }),

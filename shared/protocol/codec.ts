@@ -8,6 +8,7 @@ import {
   PROTOCOL_VERSION,
 } from './constants';
 import type { GroupRef } from './groups';
+import { hotPacket } from './hot-packets';
 import { headerSchema, PACKET_KINDS, packetSchema, type Packet, type TextReply } from './packets';
 
 export type ProtocolErrorCode =
@@ -171,6 +172,9 @@ function decodeText(bytes: Uint8Array, maxBytes: number): string | DecodeFailure
 
 /** Validates one parsed JSON object carrying the PacketChat marker as a packet. */
 function decodeObject(json: Record<string, unknown>): DecodeResult {
+  // A stream's texts and acks without zod (hot-packets.ts); anything it is unsure of goes on.
+  const hot = hotPacket(json);
+  if (hot !== undefined) return { ok: true, packet: hot };
   const head = headerSchema.safeParse(json);
   if (!head.success) return fail('bad-field', `bad header: ${summarize(head.error.issues)}`);
   // v1 had no authentication; a v2 node does not speak it (docs/PROTOCOL.md, "Why not v1").
@@ -193,6 +197,49 @@ function decodeObject(json: Record<string, unknown>): DecodeResult {
 /** The first byte of a bundle's inner plaintext (`[`): a lone packet starts with `{`. */
 export const BUNDLE_START = 0x5b;
 
+/**
+ * The first element of a compact bundle (feature `compact`, docs/PROTOCOL.md "Compact
+ * bundles"): the protocol version its packets are written in. They carry no `proto`, `v` or
+ * `from`: the session says who sent them.
+ */
+export const COMPACT_BUNDLE_TAG = PROTOCOL_VERSION;
+const COMPACT_HEAD = encoder.encode(`[${COMPACT_BUNDLE_TAG},`);
+/** Fields a packet in a compact bundle must not carry (the bundle gives them). */
+const HOISTED = ['proto', 'v', 'from'] as const;
+
+/**
+ * A packet as it goes in a compact bundle: its JSON without `proto`, `v` and `from`. The same
+ * packet alone (`compactToPacket`) is `COMPACT_PACKET_EXTRA + from.length` bytes longer.
+ */
+export function encodeCompact(packet: Packet): Uint8Array {
+  // The packets this node builds start with `kind` and `from`: the JSON is cut after the kind,
+  // which costs less than copying the packet without `from`. Any other order takes the copy.
+  const json = JSON.stringify(packet);
+  const head = `{"kind":"${packet.kind}","from":"${packet.from}",`;
+  if (json.startsWith(head))
+    return encoder.encode(`{"kind":"${packet.kind}",${json.slice(head.length)}`);
+  const { from: _from, ...rest } = packet;
+  return encoder.encode(JSON.stringify(rest));
+}
+
+/** Bytes a packet gains from its compact form to its lone form, besides its `from`. */
+export const COMPACT_PACKET_EXTRA =
+  `"proto":"${PROTOCOL_MARKER}","v":${PROTOCOL_VERSION},"from":"",`.length;
+
+/**
+ * The lone record of a packet made by `encodeCompact` (sent when it has no company): the header
+ * and `from` written before its fields, one copy.
+ */
+export function compactToPacket(compact: Uint8Array, from: string): Uint8Array {
+  const head = encoder.encode(
+    `{"proto":"${PROTOCOL_MARKER}","v":${PROTOCOL_VERSION},"from":${JSON.stringify(from)},`,
+  );
+  const out = new Uint8Array(head.byteLength + compact.byteLength - 1);
+  out.set(head);
+  out.set(compact.subarray(1), head.byteLength);
+  return out;
+}
+
 export type BundleResult =
   | {
       readonly ok: true;
@@ -206,11 +253,16 @@ export type BundleResult =
  * 1 to `maxPackets` packets, each exactly what a record carrying it alone would carry. Each is
  * validated on its own; a bundle that does not parse, is over the limit or holds an array (a
  * nested bundle) is refused whole. Never throws.
+ *
+ * With `compactFrom` (the session's peer, when this node has the `compact` feature), a bundle
+ * whose first element is COMPACT_BUNDLE_TAG is a compact bundle: each packet after the tag gets
+ * `proto`, `v` and `from` (= `compactFrom`) from it, and one that carries any of them is bad.
  */
 export function decodeBundle(
   bytes: Uint8Array,
   maxBytes: number,
   maxPackets = MAX_BUNDLE_PACKETS,
+  compactFrom?: string,
 ): BundleResult {
   const text = decodeText(bytes, maxBytes);
   if (typeof text !== 'string') return { ok: false, error: text.error };
@@ -220,41 +272,61 @@ export function decodeBundle(
   } catch {
     return { ok: false, error: new ProtocolError('not-json', 'bundle does not parse') };
   }
-  if (!Array.isArray(json) || json.length === 0)
+  if (!Array.isArray(json))
     return { ok: false, error: new ProtocolError('bad-field', 'a bundle is a non-empty array') };
-  if (json.length > maxPackets) {
+  const all: readonly unknown[] = json;
+  const compact = compactFrom !== undefined && all[0] === COMPACT_BUNDLE_TAG;
+  const items = compact ? all.slice(1) : all;
+  if (items.length === 0)
+    return { ok: false, error: new ProtocolError('bad-field', 'a bundle is a non-empty array') };
+  if (items.length > maxPackets) {
     return {
       ok: false,
       error: new ProtocolError(
         'too-large',
-        `bundle of ${json.length} packets, limit ${maxPackets}`,
+        `bundle of ${items.length} packets, limit ${maxPackets}`,
       ),
     };
   }
-  if (json.some((item) => Array.isArray(item)))
+  if (items.some((item) => Array.isArray(item)))
     return { ok: false, error: new ProtocolError('bad-field', 'a bundle inside a bundle') };
   return {
     ok: true,
-    packets: json.map((item: unknown) =>
-      isPlainObject(item) && item['proto'] === PROTOCOL_MARKER
-        ? decodeObject(item)
-        : fail('not-protocol', 'bundle item is not a PacketChat packet'),
-    ),
+    packets: items.map((item: unknown) => {
+      if (!compact) {
+        return isPlainObject(item) && item['proto'] === PROTOCOL_MARKER
+          ? decodeObject(item)
+          : fail('not-protocol', 'bundle item is not a PacketChat packet');
+      }
+      if (!isPlainObject(item)) return fail('not-protocol', 'bundle item is not a packet');
+      // The parsed object is ours: the hoisted fields are written into it, then it is checked
+      // as any packet is. One that names them itself (another sender, say) is bad.
+      if (HOISTED.some((field) => field in item))
+        return fail('bad-field', 'a packet in a compact bundle carries proto, v or from');
+      item['proto'] = PROTOCOL_MARKER;
+      item['v'] = PROTOCOL_VERSION;
+      item['from'] = compactFrom;
+      return decodeObject(item);
+    }),
   };
 }
 
 /**
- * The inner plaintext of a bundle: the encoded packets (each as `encodePacket` makes it) joined
- * into one JSON array, written once into one buffer.
+ * The inner plaintext of a bundle: the encoded packets (each as `encodePacket` makes it, or as
+ * `encodeCompact` makes it for a compact bundle) joined into one JSON array, written once into
+ * one buffer.
  */
-export function joinBundle(parts: readonly Uint8Array[]): Uint8Array {
-  let size = 1 + parts.length;
-  for (const part of parts) size += part.byteLength;
-  const out = new Uint8Array(size);
-  out[0] = BUNDLE_START;
-  let at = 1;
+export function joinBundle(parts: readonly Uint8Array[], compact = false): Uint8Array {
+  const out = new Uint8Array(bundleLength(sumOf(parts), parts.length, compact));
+  let at = 0;
+  if (compact) {
+    out.set(COMPACT_HEAD);
+    at = COMPACT_HEAD.byteLength;
+  } else out[at++] = BUNDLE_START;
+  let first = true;
   for (const part of parts) {
-    if (at > 1) out[at++] = 0x2c; // ,
+    if (!first) out[at++] = 0x2c; // ,
+    first = false;
     out.set(part, at);
     at += part.byteLength;
   }
@@ -262,9 +334,18 @@ export function joinBundle(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Bytes a bundle of packets of these sizes takes (brackets and commas included). */
-export function bundleLength(partBytes: number, parts: number): number {
-  return partBytes + parts + 1;
+function sumOf(parts: readonly Uint8Array[]): number {
+  let size = 0;
+  for (const part of parts) size += part.byteLength;
+  return size;
+}
+
+/**
+ * Bytes a bundle of packets of these sizes takes (brackets and commas included, and the tag of
+ * a compact bundle).
+ */
+export function bundleLength(partBytes: number, parts: number, compact = false): number {
+  return partBytes + parts + 1 + (compact ? COMPACT_HEAD.byteLength - 1 : 0);
 }
 
 function summarize(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {

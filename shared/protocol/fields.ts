@@ -2,12 +2,11 @@
 import { z } from 'zod';
 import { MAX_ID_LENGTH, NODE_ID_HEX_LENGTH } from './constants';
 
-export const nodeId = z.string().regex(new RegExp(`^[0-9a-f]{${NODE_ID_HEX_LENGTH}}$`));
-export const messageId = z
-  .string()
-  .min(1)
-  .max(MAX_ID_LENGTH)
-  .regex(/^[A-Za-z0-9_-]+$/);
+/** A node id: lowercase hex (hot-packets.ts checks the same patterns without zod). */
+export const NODE_ID_PATTERN = new RegExp(`^[0-9a-f]{${NODE_ID_HEX_LENGTH}}$`);
+export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+export const nodeId = z.string().regex(NODE_ID_PATTERN);
+export const messageId = z.string().min(1).max(MAX_ID_LENGTH).regex(MESSAGE_ID_PATTERN);
 export const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 export const timestamp = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 

@@ -52,7 +52,7 @@ export const replySchema = z.object({
   excerpt: z.string().max(MAX_REPLY_EXCERPT).regex(noControl),
 });
 /** UTF-16 units; the UTF-8 byte limit (MAX_TEXT_BYTES) is checked where text is written. */
-const MAX_TEXT_CHARS = 65_536;
+export const MAX_TEXT_CHARS = 65_536;
 
 /**
  * The consumers of control messages (docs/PROTOCOL.md, "Control messages"): a reliable message

@@ -119,7 +119,9 @@ export async function throughput(sizes: Sizes): Promise<StreamResult> {
     const n = sizes.count(4_000);
     const stream = async (options: Omit<StartNodeOptions, 'serverPort' | 'clientPort'>) => {
       const ids = await pair(a!, b!, options);
-      await a!.call('nodeStream', ids.b, Math.min(n, 500), BENCH_TEXT, inFlight); // warm-up
+      // Warm-up as long as the run: with 500 texts the first row ("as shipped") measured a node
+      // whose hot path the JIT had not compiled yet (docs/BENCHMARKS.md, fifth pass).
+      await a!.call('nodeStream', ids.b, n, BENCH_TEXT, inFlight);
       const r = await a!.call('nodeStream', ids.b, n, BENCH_TEXT, inFlight);
       const receiver = await b!.call('nodeCounters');
       const sender = await a!.call('nodeCounters');

@@ -3,6 +3,7 @@
  * prints each process's functions by self time (ours first), so a slow figure points at code.
  *
  *   tsx test/bench/profile.ts rtt|stream|stream-stored|stream-received|tcp|ui [--keep] [--cpu-only]
+ *     [--steady]   (profile only the measured messages, after a warm-up of a fifth as many)
  *   tsx test/bench/profile.ts ui [--quick] [--trace-only]
  *   tsx test/bench/profile.ts discovery [--nodes=50]   (4 processes, as the bench's section)
  *   tsx test/bench/profile.ts rtt|tcp --trace [--store] [--count=N]
@@ -46,6 +47,7 @@ const { values, positionals } = parseArgs({
     keep: { type: 'boolean', default: false },
     top: { type: 'string', default: '25' },
     'cpu-only': { type: 'boolean', default: false },
+    steady: { type: 'boolean', default: false },
     nodes: { type: 'string', default: '50' },
     quick: { type: 'boolean', default: false },
     'trace-only': { type: 'boolean', default: false },
@@ -74,7 +76,12 @@ if (what === 'ui') {
   process.exit(0);
 }
 
-const profiling = values['cpu-only'] || values.trace ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+// --steady: the profiler runs only while the measured messages go (after a warm-up), started
+// inside each worker, so start-up and compilation stay out of the figures.
+const profiling =
+  values['cpu-only'] || values.trace || values.steady
+    ? []
+    : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 
 if (what === 'discovery') {
   const r = await discovery(Number(values.nodes), 4, profiling);
@@ -165,21 +172,47 @@ async function pairProfile(): Promise<void> {
       });
       await a!.call('addPeer', `127.0.0.1:${nb.clientPort}`);
       await Promise.all([a!.call('waitPeer', nb.id, 10_000), b!.call('waitPeer', na.id, 10_000)]);
-      const cpu = async (): Promise<number[]> => [
-        await a!.call('cpuMicros'),
-        await b!.call('cpuMicros'),
-      ];
-      const before = await cpu();
+      const cpu = () => Promise.all([a!.call('cpuAndWire'), b!.call('cpuAndWire')]);
       const count =
         what === 'rtt' ? 5_000 : what === 'tcp' ? 500 : what === 'stream' ? 30_000 : 3_000;
+      if (values.steady) {
+        if (what === 'rtt' || what === 'tcp')
+          await a!.call(
+            'nodeRtt',
+            nb.id,
+            count / 5,
+            what === 'rtt' ? BENCH_TEXT : 'a'.repeat(MAX_TEXT_BYTES),
+          );
+        else await a!.call('nodeStream', nb.id, count / 5, BENCH_TEXT, 128);
+        await Promise.all([a!.call('profileStart'), b!.call('profileStart')]);
+      }
+      const before = await cpu();
       if (what === 'rtt') await a!.call('nodeRtt', nb.id, count, BENCH_TEXT);
       else if (what === 'tcp') await a!.call('nodeRtt', nb.id, count, 'a'.repeat(MAX_TEXT_BYTES));
       else await a!.call('nodeStream', nb.id, count, BENCH_TEXT, 128);
       const after = await cpu();
-      const perMessage = (i: number) => round(((after[i] ?? 0) - (before[i] ?? 0)) / count);
+      if (values.steady)
+        await Promise.all([
+          a!.call('profileStop', join(dir, 'sender.cpuprofile')),
+          b!.call('profileStop', join(dir, 'receiver.cpuprofile')),
+        ]);
+      const per = (i: 0 | 1, key: 'user' | 'system' | 'runDelay' | 'datagramsSent' | 'bytesSent') =>
+        (after[i][key] - before[i][key]) / count;
+      const side = (i: 0 | 1) => round(per(i, 'user') + per(i, 'system'));
       console.log(
-        `CPU per message (${count} messages): sender ${perMessage(0)} µs, receiver ${perMessage(1)} µs`,
+        `CPU per message (${count} messages): sender ${side(0)} µs, receiver ${side(1)} µs`,
       );
+      for (const [i, name] of [
+        [0, 'sender'],
+        [1, 'receiver'],
+      ] as const) {
+        console.log(
+          `  ${name}: user ${round(per(i, 'user'))} µs, system ${round(per(i, 'system'))} µs, ` +
+            `waiting for a CPU ${round(per(i, 'runDelay'))} µs; ` +
+            `${round(per(i, 'datagramsSent'))} datagrams and ${round(per(i, 'bytesSent'))} bytes sent per message` +
+            `, ${after[i].retransmitted - before[i].retransmitted} retransmitted`,
+        );
+      }
     },
     profiling,
   );

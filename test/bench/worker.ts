@@ -5,7 +5,8 @@
  * the loopback broadcast address) and is closed by `stop`.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createConnection, createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ const nodes: PacketChatNode[] = [];
 /** Who stores received texts in a node started with `store`: the core before its ack, or us. */
 let storedBy = 'none';
 const closables: Closable[] = [];
+let profiler: Session | undefined;
 const dirs: string[] = [];
 /** Messages a node has seen delivered, for waiters. */
 const waiters = new Map<string, { resolve(): void; reject(e: Error): void }>();
@@ -35,6 +37,20 @@ function tempDir(label: string): string {
   const dir = mkdtempSync(join(tmpdir(), `packetchat-bench-${label}-`));
   dirs.push(dir);
   return dir;
+}
+
+/**
+ * µs this process's main thread spent ready to run but waiting for a CPU (Linux schedstat; 0
+ * elsewhere): on a shared machine, the part of the wall time that is neither work nor waiting
+ * for the peer.
+ */
+function runDelayMicros(): number {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ');
+    return Number(fields[1] ?? 0) / 1_000;
+  } catch {
+    return 0;
+  }
 }
 
 function onlyNode(): PacketChatNode {
@@ -336,6 +352,36 @@ const commands = {
   cpuMicros() {
     const used = process.cpuUsage();
     return used.user + used.system;
+  },
+
+  /** Starts the V8 profiler in this process (profile.ts --steady: after the warm-up only). */
+  async profileStart() {
+    profiler ??= new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  },
+
+  /** Stops the profiler and writes its .cpuprofile to `file`. */
+  async profileStop(file: string) {
+    if (profiler === undefined) throw new Error('the profiler was not started');
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    profiler.disconnect();
+  },
+
+  /** User and system CPU µs so far, and the node's datagram and byte counters (profile.ts). */
+  cpuAndWire() {
+    const used = process.cpuUsage();
+    const c = onlyNode().info().counters;
+    return {
+      user: used.user,
+      system: used.system,
+      runDelay: runDelayMicros(),
+      datagramsSent: c.datagramsSent,
+      bytesSent: c.bytesSent,
+      retransmitted: c.retransmitted,
+    };
   },
 
   async nodeRtt(to: string, count: number, text: string) {

@@ -209,6 +209,21 @@ describe('packet-chat interactive: commands and errors', () => {
     );
   });
 
+  it("tags a peer whose name looks like the user's own by script (the confusables table)", async () => {
+    // "аlice" with a Cyrillic а: only Unicode's confusables table maps it to "alice". The built
+    // node loads that table at the first comparison (vite.cli.config.ts, lazyFiles).
+    const ports = testPorts();
+    const other = jsonNode(ports, '--nick', '\u0430lice');
+    const ready = await other.ready();
+    const term = terminal(ports, { args: ['--nick', 'alice', '--data-dir', tempDir()] });
+    const tag = ready.nodeId.slice(0, 6);
+    await term.waitFor(
+      `+ \u0430lice \u00b7 ${tag} 127.0.0.1:${String(ports.clientPort)} is online`,
+      'the tagged look-alike',
+    );
+    expect(term.stderr).toBe('');
+  });
+
   it('a server port in use names --server-port; a locked profile names --profile', async () => {
     const ports = testPorts();
     const blocker = createSocket({ type: 'udp4', reuseAddr: false });
@@ -228,5 +243,56 @@ describe('packet-chat interactive: commands and errors', () => {
     expect(locked.stderr).toBe(
       `packet-chat: The profile "${dir}" is in use by another running copy. Start with --profile NAME to use another profile.\n`,
     );
+  });
+});
+
+describe('packet-chat interactive: groups', () => {
+  it('shows a group it was added to, talks in it, and @mentions go both ways', async () => {
+    const ports = testPorts();
+    const ann = jsonNode(ports, '--nick', 'ann');
+    await ann.ready();
+    const ben = jsonNode(ports, '--nick', 'ben');
+    const benReady = await ben.ready();
+    const term = terminal(ports, { args: ['--nick', 'term', '--data-dir', tempDir()] });
+    const termId = (await ann.waitForType('peer', (e) => e.peer.nick === 'term' && e.peer.online))
+      .peer.id;
+    await ann.waitForType('peer', (e) => e.peer.id === benReady.nodeId && e.peer.online);
+    await term.waitFor('+ ben 127.0.0.1:', 'ben online');
+    await term.waitFor('+ ann 127.0.0.1:', 'ann online');
+
+    ann.send({ cmd: 'group-create', name: 'team', members: [benReady.nodeId, termId] });
+    const id = (await ann.waitForType('group', (e) => e.change === 'created')).group.id;
+    await term.waitFor('~ #team: you were added, 3 members', 'the group appears');
+    term.type('/groups\n');
+    await term.waitFor('1. #team, 3 members', '/groups');
+    term.type('/to #te\n');
+    await term.waitFor('Talking to #team', '/to by the first letters of the name');
+
+    // Typed by hand in any case: @BEN mentions ben, and only ben.
+    term.type('agenda @BEN: the slides\n');
+    const toBen = await ben.waitForType(
+      'message',
+      (e) => e.message.text === 'agenda @BEN: the slides',
+    );
+    expect(toBen.message).toMatchObject({ from: termId, group: id, mentions: [benReady.nodeId] });
+    const toAnn = await ann.waitForType(
+      'message',
+      (e) => e.message.text === 'agenda @BEN: the slides',
+    );
+    expect(toAnn.message.mentions).toEqual([benReady.nodeId]);
+    await term.waitFor('✓ delivered: "agenda @BEN: the slides"', 'acknowledged by both members');
+
+    ann.send({ cmd: 'send', to: `group:${id}`, text: 'ok @term', mentions: [termId] });
+    await term.waitFor(/\[#team ann 127\.0\.0\.1:\d+\] @ you ok @term/, 'the mention of me');
+
+    // A group made in the terminal; leaving one.
+    term.type('/newgroup duo ann\n');
+    await term.waitFor('Talking to #duo', '/newgroup selects the new group');
+    const duo = await ann.waitForType('group', (e) => e.group.name === 'duo');
+    expect(duo).toMatchObject({ change: 'joined', group: { creator: termId } });
+    term.type('/leave #team\n');
+    await term.waitFor(/~ #team: you left, \d members/, '/leave');
+    await ann.waitForType('group', (e) => e.group.id === id && !e.group.members.includes(termId));
+    expect(await term.stop()).toEqual({ code: 0, signal: null });
   });
 });

@@ -2,7 +2,7 @@
 // The backend is a stand-in with the calls each test needs; time is Vitest's fake clock.
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ChatMessage } from '../../../shared/domain';
+import type { ChatMessage, GroupInfo } from '../../../shared/domain';
 import { IpcFailure, type CallHandlers } from '../../../shared/ipc/contract';
 import { callSchemas } from '../../../shared/ipc/schemas';
 import { createInteractive } from '../../../electron/cli/interactive';
@@ -271,6 +271,197 @@ describe('the terminal chat, peers and messages', () => {
     expect(chat.printed.at(-1)).toBe('! unknown command /fly; /help lists them');
     await chat.type('/quit');
     expect(chat.quit).toHaveBeenCalledOnce();
+  });
+});
+
+describe('the terminal chat, groups', () => {
+  // Members' ids are node ids (hex), as the contract checks.
+  const ann = contact('ann', { id: 'a0'.repeat(16), firstSeen: 1 });
+  const bob = contact('bob', { id: 'b0'.repeat(16), firstSeen: 3, port: 4002 });
+  const me = selfInfo();
+  const member = (id: string, admin = false) => ({ id, signingKey: 'k'.repeat(64), admin });
+  const team: GroupInfo = {
+    id: 'a1'.repeat(16),
+    name: 'team',
+    creator: ann.id,
+    admins: [ann.id],
+    members: [member(ann.id, true), member(bob.id), member(me.nodeId)],
+    version: 1,
+    status: 'member',
+    updatedAt: 0,
+  };
+  const sales: GroupInfo = { ...team, id: 'b2'.repeat(16), name: 'Sales', status: 'left' };
+  const teamId = `group:${team.id}`;
+
+  function groupChat() {
+    const sent: { peerId: string; text: string; mentions?: readonly string[] | undefined }[] = [];
+    const chat = startChat({
+      'groups:list': () => [team, sales],
+      'messages:send': (request) => {
+        sent.push(request);
+        return message({
+          id: `m${String(sent.length)}`,
+          peerId: request.peerId,
+          text: request.text,
+          direction: 'out',
+          state: 'sending',
+        });
+      },
+      'messages:history': () => ({
+        messages: [
+          message({
+            peerId: teamId,
+            text: 'hi @me',
+            group: { groupId: team.id, sender: ann.id, gap: false, mentions: [me.nodeId] },
+          }),
+          message({ peerId: teamId, text: 'yo', direction: 'out', state: 'delivered' }),
+        ],
+        nextCursor: null,
+      }),
+    });
+    chat.transport.emit('self', me);
+    for (const peer of [ann, bob])
+      chat.transport.emit('contact', { change: 'added', peer, kind: 'peer' });
+    return { chat, sent };
+  }
+
+  it('/groups lists them; /to #N or #NAME selects one; text goes to the group with its @mentions', async () => {
+    const { chat, sent } = groupChat();
+    await vi.waitFor(async () => {
+      await chat.type('/groups');
+      expect(chat.printed.at(-1)).toBe('1. #team, 3 members\n2. #Sales, 3 members, you left');
+    });
+    await chat.type('/to #te');
+    expect(chat.printed.at(-1)).toBe('Talking to #team');
+    expect(chat.prompts.at(-1)).toBe('#team> ');
+    await chat.type('/groups');
+    expect(chat.printed.at(-1)).toBe('1. #team, 3 members <\n2. #Sales, 3 members, you left');
+    // @bob is a member: mentioned. @me is this node, @carol nobody: not mentioned.
+    await chat.type('slides @bob, and @me and @carol?');
+    await chat.type('/to #2');
+    expect(chat.prompts.at(-1)).toBe('#Sales> ');
+    await chat.type('#1 quick one for @ANN');
+    expect(chat.prompts.at(-1)).toBe('#Sales> '); // sent to #team without switching
+    await chat.type('/to #nope');
+    expect(chat.printed.at(-1)).toBe('! no group "nope"; /groups lists them');
+    expect(sent).toEqual([
+      { peerId: teamId, text: 'slides @bob, and @me and @carol?', mentions: [bob.id] },
+      { peerId: teamId, text: 'quick one for @ANN', mentions: [ann.id] },
+    ]);
+  });
+
+  it('/newgroup NAME PEER… makes a group and selects it; /invite and /leave change it', async () => {
+    const calls: unknown[] = [];
+    const made: GroupInfo = { ...team, id: 'c3'.repeat(16), name: 'Sales team', members: [] };
+    const chat = startChat({
+      'groups:list': () => [],
+      'groups:create': (request) => {
+        calls.push(['create', request]);
+        return made;
+      },
+      'groups:add': (request) => {
+        calls.push(['add', request]);
+        return made;
+      },
+      'groups:leave': (request) => {
+        calls.push(['leave', request]);
+        return { ...made, status: 'left' };
+      },
+    });
+    chat.transport.emit('self', me);
+    for (const peer of [ann, bob])
+      chat.transport.emit('contact', { change: 'added', peer, kind: 'peer' });
+    await chat.type('/invite bob');
+    expect(chat.printed.at(-1)).toBe('! select a group first: /groups, then /to #N');
+    await chat.type('/newgroup');
+    expect(chat.printed.at(-1)).toBe(
+      '! /newgroup NAME PEER…: a name, then the peers (numbers or nicknames from /peers)',
+    );
+    await chat.type('/newgroup "Sales team" ann carol');
+    expect(chat.printed.at(-1)).toBe('! no peer "carol"; /peers lists them');
+    await chat.type('/newgroup x 10.0.0.9:4000');
+    expect(chat.printed.at(-1)).toBe(
+      '! "10.0.0.9:4000" is not a PacketChat peer; only those can be in a group',
+    );
+    await chat.type('/newgroup "Sales team" ann');
+    expect(chat.printed.at(-1)).toBe('Talking to #Sales team');
+    expect(chat.prompts.at(-1)).toBe('#Sales team> ');
+    await chat.type('/invite bob');
+    await chat.type('/leave');
+    expect(calls).toEqual([
+      ['create', { name: 'Sales team', members: [ann.id] }],
+      ['add', { groupId: made.id, member: bob.id }],
+      ['leave', { groupId: made.id }],
+    ]);
+    await chat.type('/groups');
+    expect(chat.printed.at(-1)).toBe('1. #Sales team, 0 members, you left <');
+  });
+
+  it('a line starting with # that names no group is an ordinary message', async () => {
+    const { chat, sent } = groupChat();
+    await chat.type('/to ann');
+    await chat.type('#hashtag not a group');
+    expect(sent).toEqual([{ peerId: ann.id, text: '#hashtag not a group' }]);
+  });
+
+  it('shows the group and "@ you" on messages, one waiting line per change of the tally, and changes', async () => {
+    const { chat } = groupChat();
+    await vi.waitFor(async () => {
+      await chat.type('/to #team');
+      expect(chat.printed.at(-1)).toBe('Talking to #team');
+    });
+    chat.transport.emit(
+      'message',
+      message({
+        peerId: teamId,
+        text: 'standup @me',
+        remote: '192.168.1.5:4000',
+        group: { groupId: team.id, sender: ann.id, gap: false, mentions: [me.nodeId] },
+      }),
+    );
+    expect(chat.printed.at(-1)).toBe('12:00 [#team ann 192.168.1.5:4000] @ you standup @me');
+    chat.transport.emit(
+      'message',
+      message({
+        peerId: teamId,
+        text: 'ok',
+        remote: '192.168.1.5:4002',
+        group: { groupId: team.id, sender: bob.id, gap: false },
+      }),
+    );
+    expect(chat.printed.at(-1)).toBe('12:00 [#team bob 192.168.1.5:4002] ok');
+    await chat.type('lunch?');
+    const before = chat.printed.length;
+    const tally = (delivered: number, waiting: string[]) =>
+      chat.transport.emit('message-state', {
+        id: 'm1',
+        peerId: teamId,
+        state: waiting.length === 0 ? 'delivered' : 'pending',
+        transport: 'udp',
+        attempts: 1,
+        recipients: { delivered, total: 2, waiting, failed: [] },
+      });
+    tally(0, [ann.id, bob.id]);
+    tally(0, [ann.id, bob.id]);
+    tally(1, [bob.id]);
+    tally(2, []);
+    expect(chat.printed.slice(before)).toEqual([
+      '… delivered to 0 of 2 in #team, waiting for ann, bob: "lunch?"',
+      '… delivered to 1 of 2 in #team, waiting for bob: "lunch?"',
+      '✓ delivered: "lunch?"',
+    ]);
+    await chat.type('/history 2');
+    expect(chat.printed.at(-1)).toBe(
+      '— the last 2 with #team —\n12:00 [#team ann 192.168.1.5:4000] @ you hi @me\n12:00 [#team me ✓] yo',
+    );
+    chat.transport.emit('group', {
+      change: 'updated',
+      group: { ...team, name: 'Team A', version: 2 },
+      op: 'rename',
+      by: ann.id,
+    });
+    expect(chat.printed.at(-1)).toBe('~ #Team A: members or name changed, 3 members');
+    expect(chat.prompts.at(-1)).toBe('#Team A> ');
   });
 });
 

@@ -91,6 +91,8 @@ describe('bundles between two nodes that have them', () => {
     expect(aDatagrams).toBeLessThan(n / 3);
     expect(bDatagrams).toBeLessThan(n / 3);
     expect(log.some((e) => e.kind === 'bundle' && e.peerId === b.id)).toBe(true);
+    // The summary is made when the entry is read, from the bundle's packets.
+    expect(log.find((e) => e.kind === 'bundle')?.summary).toMatch(/^\d+ packets: .*text ×\d+/);
     expect(bLog.some((e) => e.kind === 'acks')).toBe(true);
     expect(a.info().counters.retransmitted).toBe(0);
     expect(b.info().counters.junkDropped).toBe(0);
@@ -158,6 +160,115 @@ describe('a node without bundles', () => {
     expect(aLog.filter((e) => e.kind === 'bundle' || e.kind === 'acks')).toEqual([]);
     const counters = old.info().counters;
     expect(counters.junkDropped + counters.unknownKindsIgnored).toBe(0);
+  });
+});
+
+describe('a node without compact bundles', () => {
+  it('exchanges bursts both ways with one that has them, in full bundles, with no junk', async () => {
+    const { a, b: old } = await pairOf({}, { compact: false });
+    const atOld = inbox(old, a.id);
+    const atA = inbox(a, old.id);
+    const aLog = outLog(a);
+    const n = 200;
+    await burst(a, old.id, n, 'to old');
+    await burst(old, a.id, n, 'from old');
+    await waitUntil(() => atOld.length >= n && atA.length >= n, 5_000, 'every text shown');
+    expect(atOld).toEqual(texts('to old', n));
+    expect(atA).toEqual(texts('from old', n));
+    // Bundles still: the old node has `bundle`. A compact one would have been junk to it.
+    expect(aLog.some((e) => e.kind === 'bundle' && e.peerId === old.id)).toBe(true);
+    for (const node of [a, old]) {
+      const counters = node.info().counters;
+      expect(counters.junkDropped + counters.unknownKindsIgnored).toBe(0);
+    }
+  });
+});
+
+describe('hostile compact bundles from an authenticated peer', () => {
+  it('take the sender from the session, drop only what is bad, and are what the node sends back', async () => {
+    const ports = testPorts();
+    const victim = await start({ ...ports, broadcast: [] });
+    const socket: Socket = createSocket('udp4');
+    cleanup.push(() => new Promise((resolve) => socket.close(() => resolve())));
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    const mallory = new HostilePeer(socket);
+    cleanup.push(() => {
+      mallory.detach();
+      return Promise.resolve();
+    });
+    const session = await mallory.handshake(
+      { address: '127.0.0.1', port: victim.info().clientPort },
+      {
+        nick: 'mallory',
+        host: 'm',
+        port: socket.address().port,
+        tcp: 0,
+        status: 'online',
+        features: ['bundle', 'compact'],
+      },
+    );
+    await waitUntil(() => online(victim, mallory.id), 5_000, 'mallory known');
+    const got = inbox(victim, mallory.id);
+    const text = (seq: number, body: string, extra: Record<string, unknown> = {}) => ({
+      kind: 'text',
+      id: `c${seq}`,
+      epoch: 'compactepoch',
+      seq,
+      floor: 1,
+      ts: Date.now(),
+      text: body,
+      ...extra,
+    });
+    const send = (items: unknown[]): void =>
+      mallory.sendSealed(session, new TextEncoder().encode(JSON.stringify([2, ...items])));
+    const junk = (): number => victim.info().counters.junkDropped;
+
+    send([text(1, 'one'), text(2, 'two')]);
+    await waitUntil(() => got.length === 2, 5_000, 'a valid compact bundle');
+
+    // Naming a sender (another, or even itself), a header, a bad field: each dropped alone.
+    const before = junk();
+    send([
+      text(3, 'three'),
+      text(90, 'claims another sender', { from: 'a'.repeat(32) }),
+      text(91, 'claims itself', { from: mallory.id }),
+      text(92, 'a header', { proto: PROTOCOL_MARKER, v: PROTOCOL_VERSION }),
+      text(93, 'bad seq', { seq: 0 }),
+      text(4, 'four'),
+    ]);
+    await waitUntil(() => got.length === 4, 5_000, 'the good items of a mixed compact bundle');
+    expect(junk() - before).toBe(4);
+
+    // Refused whole: nested, over the packet limit, empty, cut short.
+    const refusedBefore = junk();
+    send([text(5, 'outer'), [2, text(6, 'inner')]]);
+    send(Array.from({ length: 65 }, () => ({})));
+    send([]);
+    mallory.sendSealed(session, new TextEncoder().encode('[2,{"kind":"text",'));
+    await waitUntil(() => junk() - refusedBefore >= 4, 5_000, 'four refused compact bundles');
+    send([text(5, 'five'), text(6, 'six')]);
+    await waitUntil(() => got.length === 6, 5_000, 'a valid compact bundle after the hostile ones');
+    expect(got).toEqual(['one', 'two', 'three', 'four', 'five', 'six']);
+    expect(junk() - refusedBefore).toBe(4);
+
+    // What the victim sends mallory (who listed `compact`): a burst goes in compact bundles.
+    const sent = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => victim.sendText(mallory.id, `to mallory ${i}`)),
+    );
+    await waitUntil(
+      () => mallory.inbox.some((p) => Array.isArray(p) && p[0] === 2),
+      5_000,
+      'a compact bundle at mallory',
+    );
+    const bundles = mallory.inbox.filter((p) => Array.isArray(p)) as unknown as unknown[][];
+    const items = bundles.flatMap((b) => b.slice(1) as Record<string, unknown>[]);
+    const texts = items.filter((p) => p['kind'] === 'text');
+    expect(texts.length).toBeGreaterThan(0);
+    for (const p of items) {
+      expect(p['from']).toBeUndefined();
+      expect(p['proto']).toBeUndefined();
+    }
+    expect(sent.map((m) => m.id)).toEqual(expect.arrayContaining(texts.map((p) => p['id'])));
   });
 });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Bundler } from '../../../electron/net/bundler';
 import type { SendMeta } from '../../../electron/net/wire';
-import { decodeBundle, decodePacket } from '../../../shared/protocol/codec';
-import { MAX_INNER_DATAGRAM_BYTES } from '../../../shared/protocol/constants';
+import { decodeBundle, decodePacket, encodePacket } from '../../../shared/protocol/codec';
+import { MAX_BUNDLE_PACKETS, MAX_INNER_DATAGRAM_BYTES } from '../../../shared/protocol/constants';
 import type { Packet } from '../../../shared/protocol/packets';
 
 const ME = 'a'.repeat(32);
@@ -10,7 +10,7 @@ const PEER = 'b'.repeat(32);
 const TO = { address: '127.0.0.1', port: 4000 };
 
 /** A bundler whose "seal" is the identity and whose turn ends when the test says so. */
-function harness(options: { session?: boolean; sendThrows?: boolean } = {}) {
+function harness(options: { session?: boolean; sendThrows?: boolean; compact?: boolean } = {}) {
   const records: { inner: Uint8Array; meta: SendMeta }[] = [];
   const failures: string[] = [];
   let lost = 0;
@@ -32,6 +32,7 @@ function harness(options: { session?: boolean; sendThrows?: boolean } = {}) {
       scheduled += 1;
       return () => undefined;
     },
+    compact: (peerId) => options.compact === true && peerId === PEER,
   });
   return { bundler, records, failures, lost: () => lost, scheduled: () => scheduled };
 }
@@ -52,7 +53,8 @@ const ack = (seq: number): Packet => ({ kind: 'ack', from: ME, id: `id${seq}`, e
 function unpack(records: readonly { inner: Uint8Array }[]): Packet[] {
   return records.flatMap(({ inner }) => {
     if (inner[0] === 0x5b) {
-      const bundle = decodeBundle(inner, MAX_INNER_DATAGRAM_BYTES);
+      // The receiver knows the session's peer: this node (every packet here is from ME).
+      const bundle = decodeBundle(inner, MAX_INNER_DATAGRAM_BYTES, MAX_BUNDLE_PACKETS, ME);
       if (!bundle.ok) throw bundle.error;
       return bundle.packets.map((r) => {
         if (!r.ok) throw r.error;
@@ -128,6 +130,41 @@ describe('Bundler', () => {
   it('refuses at once a packet that cannot fit a record alone', () => {
     const h = harness();
     expect(() => h.bundler.add(PEER, TO, text(1, 'x'.repeat(2_000)))).toThrow(/too-large|limit/);
+  });
+
+  it('to a peer that takes compact bundles: more packets per record, the same packets out', () => {
+    const burst = Array.from({ length: 60 }, (_, i) => text(i + 1, 'x'.repeat(100)));
+    const full = harness();
+    const compact = harness({ compact: true });
+    for (const h of [full, compact]) {
+      for (const packet of burst) h.bundler.add(PEER, TO, packet);
+      for (let seq = 1; seq <= 10; seq += 1) h.bundler.add(PEER, TO, ack(seq));
+      h.bundler.flush();
+      expect(h.records.every((r) => r.inner.byteLength <= MAX_INNER_DATAGRAM_BYTES)).toBe(true);
+    }
+    expect(unpack(compact.records)).toEqual(unpack(full.records));
+    const head = (r: { inner: Uint8Array }) => new TextDecoder().decode(r.inner.subarray(0, 3));
+    expect(compact.records.slice(0, -1).every((r) => head(r) === '[2,')).toBe(true);
+    expect(full.records.every((r) => head(r) !== '[2,')).toBe(true);
+    // 64 bytes less per packet (256 → 192): 6 of these texts to a record instead of 4.
+    expect(compact.records.length).toBeLessThan(full.records.length);
+    expect(unpack(compact.records.slice(1, 2))).toHaveLength(6);
+    expect(unpack(full.records.slice(1, 2))).toHaveLength(4);
+  });
+
+  it('to a peer that takes compact bundles, a lone packet is still a full plain record', () => {
+    const h = harness({ compact: true });
+    h.bundler.add(PEER, TO, text(1));
+    h.bundler.flush();
+    expect(decodePacket(h.records[0]!.inner, MAX_INNER_DATAGRAM_BYTES)).toEqual({
+      ok: true,
+      packet: text(1),
+    });
+    expect(h.records[0]?.meta.packet).toEqual(text(1));
+    // The limit is the lone record's: a packet that fits only without its header is refused.
+    const room = MAX_INNER_DATAGRAM_BYTES - encodePacket(text(1, '')).byteLength;
+    expect(() => h.bundler.add(PEER, TO, text(1, 'x'.repeat(room + 1)))).toThrow(/limit/);
+    expect(() => h.bundler.add(PEER, TO, text(1, 'x'.repeat(room)))).not.toThrow();
   });
 
   it('reports a queue it could not send and goes on with the others, never throwing', () => {

@@ -240,6 +240,57 @@ describe('ReliableSender', () => {
     expect(sent.map((s) => s.seq)).toEqual([1, 2, 3]);
   });
 
+  it('takes the acks of one packet together: all resolved, then the window refills once, with the new floor', () => {
+    const { sender, sent, updates, send } = harness({ window: 3 });
+    const [a, b, c] = [1, 2, 3, 4, 5, 6].map((i) => send(PEER, `m${i}`));
+    expect(sent.map((s) => s.seq)).toEqual([1, 2, 3]);
+    const ackOf = (m: OutboundMessage) => ({ id: m.id, epoch: m.epoch, seq: m.seq });
+    const done = sender.acknowledgeAll(PEER, [
+      ackOf(b!),
+      { id: 'other', epoch: a!.epoch, seq: 1 }, // matches nothing: ignored
+      ackOf(a!),
+      ackOf(a!), // twice: once is enough
+    ]);
+    expect(done.map((m) => m.seq)).toEqual([2, 1]);
+    expect(updates.map((u) => [u.id, u.state])).toEqual([
+      [b!.id, 'delivered'],
+      [a!.id, 'delivered'],
+    ]);
+    // Both slots refilled in order, each carrying the floor after both acks (3: c is open).
+    expect(sent.slice(3)).toEqual([
+      { seq: 4, floor: 3, at: 0 },
+      { seq: 5, floor: 3, at: 0 },
+    ]);
+    expect(sender.acknowledgeAll(PEER, [ackOf(c!)]).map((m) => m.seq)).toEqual([3]);
+    expect(sent.at(-1)).toEqual({ seq: 6, floor: 4, at: 0 });
+    expect(sender.acknowledgeAll('cccccccccccccccccccccccccccccccc', [ackOf(c!)])).toEqual([]);
+  });
+
+  it('re-sends a lost message once per packet of acks, not once per entry, and not one the packet acknowledges', async () => {
+    const { sender, sent, send } = harness();
+    const one = send(PEER, 'one');
+    const two = send(PEER, 'two');
+    await vi.advanceTimersByTimeAsync(500); // both sent again at 500 (and lost, say)
+    await vi.advanceTimersByTimeAsync(10);
+    const three = send(PEER, 'three');
+    const four = send(PEER, 'four');
+    await vi.advanceTimersByTimeAsync(10);
+    const ackOf = (m: OutboundMessage) => ({ id: m.id, epoch: m.epoch, seq: m.seq });
+    // Three and four answered: one and two were lost, but two is acknowledged in the same packet.
+    sender.acknowledgeAll(PEER, [ackOf(three), ackOf(four), ackOf(two)]);
+    expect(sent.map((s) => [s.seq, s.at])).toEqual([
+      [1, 0],
+      [2, 0],
+      [1, 500],
+      [2, 500],
+      [3, 510],
+      [4, 510],
+      [1, 520],
+    ]);
+    sender.acknowledgeAll(PEER, [ackOf(one)]);
+    expect(sent).toHaveLength(7);
+  });
+
   it('stops every timer on close', () => {
     const { sender, sent, send } = harness();
     send(PEER, 'a');

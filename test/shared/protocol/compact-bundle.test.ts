@@ -1,0 +1,182 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  COMPACT_BUNDLE_TAG,
+  COMPACT_PACKET_EXTRA,
+  compactToPacket,
+  decodeBundle,
+  decodePacket,
+  encodeCompact,
+  encodePacket,
+  joinBundle,
+  bundleLength,
+} from '../../../shared/protocol/codec';
+import {
+  MAX_BUNDLE_PACKETS,
+  MAX_INNER_DATAGRAM_BYTES,
+  PROTOCOL_MARKER,
+  PROTOCOL_VERSION,
+} from '../../../shared/protocol/constants';
+import type { Packet, TextPacket } from '../../../shared/protocol/packets';
+
+// Compact bundles (docs/PROTOCOL.md, "Compact bundles"): `[2, packet, …]` with each packet
+// written without `proto`, `v` and `from`, which the receiver takes from the session.
+
+const ME = '0123456789abcdef0123456789abcdef';
+const OTHER = 'fedcba9876543210fedcba9876543210';
+const enc = new TextEncoder();
+const bytes = (value: unknown): Uint8Array => enc.encode(JSON.stringify(value));
+
+const text = (seq: number, body = `text ${seq}`): TextPacket => ({
+  kind: 'text',
+  from: ME,
+  id: `id${seq}`,
+  epoch: 'epoch1',
+  seq,
+  floor: 1,
+  ts: 1_700_000_000_000,
+  text: body,
+});
+const samples: Packet[] = [
+  text(1, '你好 👋 "quoted" \\ back'),
+  { ...text(2), reply: { id: 'r1', excerpt: 'earlier' } },
+  { ...text(3), control: 'file' },
+  { kind: 'ack', from: ME, id: 'id1', epoch: 'epoch1', seq: 1 },
+  {
+    kind: 'acks',
+    from: ME,
+    acks: [
+      { id: 'id1', epoch: 'e', seq: 1 },
+      { id: 'id2', epoch: 'e', seq: 2 },
+    ],
+  },
+  { kind: 'typing', from: ME },
+  { kind: 'bye', from: ME },
+  // Fields in another order than kind, from, …: encoded by the slower copy, to the same result.
+  { id: 'id9', from: ME, kind: 'ack', epoch: 'e', seq: 9 },
+];
+
+function decoded(inner: Uint8Array, from: string | undefined): unknown[] {
+  const result = decodeBundle(inner, MAX_INNER_DATAGRAM_BYTES, MAX_BUNDLE_PACKETS, from);
+  if (!result.ok) throw result.error;
+  return result.packets.map((r) => (r.ok ? r.packet : r.error.code));
+}
+
+describe('compact bundles', () => {
+  it('carry every kind of packet, given back exactly as a full bundle gives it', () => {
+    const inner = joinBundle(samples.map(encodeCompact), true);
+    expect(new TextDecoder().decode(inner.subarray(0, 3))).toBe(`[${COMPACT_BUNDLE_TAG},`);
+    expect(inner.byteLength).toBe(
+      bundleLength(
+        samples.reduce((n, p) => n + encodeCompact(p).byteLength, 0),
+        samples.length,
+        true,
+      ),
+    );
+    const full = joinBundle(samples.map((p) => encodePacket(p)));
+    expect(decoded(inner, ME)).toEqual(decoded(full, ME));
+    expect(decoded(full, undefined)).toEqual(decoded(full, ME)); // full bundles as before
+    // Each packet saves its header: proto, v and from (64 bytes with a 32-hex id).
+    for (const p of samples)
+      expect(encodePacket(p).byteLength - encodeCompact(p).byteLength).toBe(
+        COMPACT_PACKET_EXTRA + ME.length,
+      );
+  });
+
+  it('send a lone packet as the plain record a full encoder makes, field for field', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...samples), fc.string({ minLength: 1 }), (p, body) => {
+        const packet = p.kind === 'text' ? { ...p, text: body } : p;
+        const lone = compactToPacket(encodeCompact(packet), ME);
+        expect(lone.byteLength).toBe(encodePacket(packet).byteLength);
+        expect(decodePacket(lone)).toEqual(decodePacket(encodePacket(packet)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('name their sender by the session only: a packet that carries proto, v or from is bad', () => {
+    const compact = (p: Packet): Record<string, unknown> =>
+      JSON.parse(new TextDecoder().decode(encodeCompact(p))) as Record<string, unknown>;
+    const inner = bytes([
+      COMPACT_BUNDLE_TAG,
+      compact(text(1)),
+      { ...compact(text(2)), from: OTHER },
+      { ...compact(text(3)), from: ME }, // even the right one: the bundle gives it
+      { ...compact(text(4)), proto: PROTOCOL_MARKER },
+      { ...compact(text(5)), v: PROTOCOL_VERSION },
+      'a string',
+      7,
+      null,
+      { kind: 'from-the-future' },
+      { ...compact(text(6)), seq: 0 },
+      compact(text(7)),
+    ]);
+    const packets = decoded(inner, ME);
+    expect(packets).toEqual([
+      { ...text(1) },
+      'bad-field',
+      'bad-field',
+      'bad-field',
+      'bad-field',
+      'not-protocol',
+      'not-protocol',
+      'not-protocol',
+      'unknown-kind',
+      'bad-field',
+      { ...text(7) },
+    ]);
+    // The session's peer is who sent them, whoever they claim to be.
+    expect(decoded(bytes([COMPACT_BUNDLE_TAG, compact(text(1))]), OTHER)).toEqual([
+      { ...text(1), from: OTHER },
+    ]);
+  });
+
+  it('are refused whole when empty, nested, over the limit, truncated or oversized', () => {
+    const item = JSON.parse(new TextDecoder().decode(encodeCompact(text(1)))) as unknown;
+    const refused = (inner: Uint8Array) =>
+      decodeBundle(inner, MAX_INNER_DATAGRAM_BYTES, MAX_BUNDLE_PACKETS, ME);
+    expect(refused(bytes([COMPACT_BUNDLE_TAG]))).toMatchObject({ ok: false });
+    expect(refused(bytes([COMPACT_BUNDLE_TAG, item, [item]]))).toMatchObject({ ok: false });
+    expect(refused(bytes([COMPACT_BUNDLE_TAG, [COMPACT_BUNDLE_TAG, item]]))).toMatchObject({
+      ok: false,
+    });
+    expect(
+      refused(bytes([COMPACT_BUNDLE_TAG, ...Array.from({ length: 65 }, () => ({}))])),
+    ).toMatchObject({ ok: false, error: { code: 'too-large' } });
+    // 64 packets after the tag are within the limit.
+    expect(
+      refused(bytes([COMPACT_BUNDLE_TAG, ...Array.from({ length: 64 }, () => ({}))])),
+    ).toMatchObject({ ok: true });
+    const whole = joinBundle([encodeCompact(text(1)), encodeCompact(text(2))], true);
+    for (let cut = 1; cut < whole.byteLength; cut += 7)
+      expect(refused(whole.subarray(0, cut))).toMatchObject({ ok: false });
+    expect(decodeBundle(whole, whole.byteLength - 1, MAX_BUNDLE_PACKETS, ME)).toMatchObject({
+      ok: false,
+      error: { code: 'too-large' },
+    });
+  });
+
+  it('are junk to a node without the feature, and other tags are no compact bundle', () => {
+    const inner = joinBundle([encodeCompact(text(1)), encodeCompact(text(2))], true);
+    expect(decoded(inner, undefined)).toEqual(['not-protocol', 'not-protocol', 'not-protocol']);
+    const item = JSON.parse(new TextDecoder().decode(encodeCompact(text(1)))) as unknown;
+    expect(decoded(bytes([3, item]), ME)).toEqual(['not-protocol', 'not-protocol']);
+    expect(decoded(bytes(['2', item]), ME)).toEqual(['not-protocol', 'not-protocol']);
+  });
+
+  it('never throw on arbitrary JSON after the tag', () => {
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue(), { maxLength: 70 }), (items) => {
+        const result = decodeBundle(
+          bytes([COMPACT_BUNDLE_TAG, ...items]),
+          1 << 20,
+          MAX_BUNDLE_PACKETS,
+          ME,
+        );
+        if (result.ok) for (const r of result.packets) if (r.ok) expect(r.packet.from).toBe(ME);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
