@@ -9,7 +9,14 @@ import {
 } from './constants';
 import type { GroupRef } from './groups';
 import { hotPacket } from './hot-packets';
-import { headerSchema, PACKET_KINDS, packetSchema, type Packet, type TextReply } from './packets';
+import {
+  headerSchema,
+  PACKET_KINDS,
+  packetSchema,
+  type Packet,
+  type TextPacket,
+  type TextReply,
+} from './packets';
 
 export type ProtocolErrorCode =
   | 'empty'
@@ -212,6 +219,11 @@ const HOISTED = ['proto', 'v', 'from'] as const;
  * packet alone (`compactToPacket`) is `COMPACT_PACKET_EXTRA + from.length` bytes longer.
  */
 export function encodeCompact(packet: Packet): Uint8Array {
+  // A stream's plain chat text, as TextSender builds it, is written by hand: the same bytes
+  // (test/shared/protocol/compact-bundle.test.ts checks them against JSON.stringify) without
+  // stringifying the whole object and cutting `from` out of it.
+  const text = packet.kind === 'text' ? plainTextJson(packet) : undefined;
+  if (text !== undefined) return encoder.encode(text);
   // The packets this node builds start with `kind` and `from`: the JSON is cut after the kind,
   // which costs less than copying the packet without `from`. Any other order takes the copy.
   const json = JSON.stringify(packet);
@@ -221,6 +233,37 @@ export function encodeCompact(packet: Packet): Uint8Array {
   const { from: _from, ...rest } = packet;
   return encoder.encode(JSON.stringify(rest));
 }
+
+/**
+ * The compact JSON of a plain chat text (no group, reply or control) whose fields are, in order,
+ * kind, from, id, epoch, seq, floor, ts and text, with integer numbers: exactly what
+ * `JSON.stringify` gives without `from`. Undefined for anything else (the generic path takes it).
+ */
+function plainTextJson(p: TextPacket): string | undefined {
+  if (
+    p.group !== undefined ||
+    p.reply !== undefined ||
+    p.control !== undefined ||
+    !Number.isSafeInteger(p.seq) ||
+    !Number.isSafeInteger(p.floor) ||
+    !Number.isSafeInteger(p.ts) ||
+    !inPlainTextOrder(p)
+  )
+    return undefined;
+  return `{"kind":"text","id":${JSON.stringify(p.id)},"epoch":${JSON.stringify(p.epoch)},"seq":${p.seq},"floor":${p.floor},"ts":${p.ts},"text":${JSON.stringify(p.text)}}`;
+}
+
+/** Whether the packet's own keys are exactly the plain text's, in its order. */
+function inPlainTextOrder(p: TextPacket): boolean {
+  let i = 0;
+  for (const key in p) {
+    if (key !== PLAIN_TEXT_ORDER[i]) return false;
+    i += 1;
+  }
+  return i === PLAIN_TEXT_ORDER.length;
+}
+/** The fields of a plain chat text in the order TextSender writes them (and zod gives back). */
+const PLAIN_TEXT_ORDER = ['kind', 'from', 'id', 'epoch', 'seq', 'floor', 'ts', 'text'] as const;
 
 /** Bytes a packet gains from its compact form to its lone form, besides its `from`. */
 export const COMPACT_PACKET_EXTRA =
