@@ -13,6 +13,7 @@ import {
   headerSchema,
   PACKET_KINDS,
   packetSchema,
+  type AcksPacket,
   type Packet,
   type TextPacket,
   type TextReply,
@@ -219,11 +220,17 @@ const HOISTED = ['proto', 'v', 'from'] as const;
  * packet alone (`compactToPacket`) is `COMPACT_PACKET_EXTRA + from.length` bytes longer.
  */
 export function encodeCompact(packet: Packet): Uint8Array {
-  // A stream's plain chat text, as TextSender builds it, is written by hand: the same bytes
+  // A stream's plain chat text, as TextSender builds it, and an `acks` packet, as the Bundler
+  // builds it, are written by hand: the same bytes
   // (test/shared/protocol/compact-bundle.test.ts checks them against JSON.stringify) without
   // stringifying the whole object and cutting `from` out of it.
-  const text = packet.kind === 'text' ? plainTextJson(packet) : undefined;
-  if (text !== undefined) return encoder.encode(text);
+  const hand =
+    packet.kind === 'text'
+      ? plainTextJson(packet)
+      : packet.kind === 'acks'
+        ? acksJson(packet)
+        : undefined;
+  if (hand !== undefined) return encoder.encode(hand);
   // The packets this node builds start with `kind` and `from`: the JSON is cut after the kind,
   // which costs less than copying the packet without `from`. Any other order takes the copy.
   const json = JSON.stringify(packet);
@@ -247,21 +254,41 @@ function plainTextJson(p: TextPacket): string | undefined {
     !Number.isSafeInteger(p.seq) ||
     !Number.isSafeInteger(p.floor) ||
     !Number.isSafeInteger(p.ts) ||
-    !inPlainTextOrder(p)
+    !hasKeys(p, PLAIN_TEXT_ORDER)
   )
     return undefined;
   return `{"kind":"text","id":${JSON.stringify(p.id)},"epoch":${JSON.stringify(p.epoch)},"seq":${p.seq},"floor":${p.floor},"ts":${p.ts},"text":${JSON.stringify(p.text)}}`;
 }
 
-/** Whether the packet's own keys are exactly the plain text's, in its order. */
-function inPlainTextOrder(p: TextPacket): boolean {
+/**
+ * The compact JSON of an `acks` packet whose fields are kind, from and acks, each entry's id,
+ * epoch and seq (an integer), in that order: what `JSON.stringify` gives without `from`.
+ * Undefined for anything else.
+ */
+function acksJson(p: AcksPacket): string | undefined {
+  if (!hasKeys(p, ACKS_ORDER)) return undefined;
+  let json = '{"kind":"acks","acks":[';
+  let first = true;
+  for (const ack of p.acks) {
+    if (!Number.isSafeInteger(ack.seq) || !hasKeys(ack, ACK_ENTRY_ORDER)) return undefined;
+    json += `${first ? '' : ','}{"id":${JSON.stringify(ack.id)},"epoch":${JSON.stringify(ack.epoch)},"seq":${ack.seq}}`;
+    first = false;
+  }
+  return `${json}]}`;
+}
+const ACKS_ORDER = ['kind', 'from', 'acks'] as const;
+const ACK_ENTRY_ORDER = ['id', 'epoch', 'seq'] as const;
+
+/** Whether `value`'s own enumerable keys are exactly `keys`, in that order. */
+function hasKeys(value: object, keys: readonly string[]): boolean {
   let i = 0;
-  for (const key in p) {
-    if (key !== PLAIN_TEXT_ORDER[i]) return false;
+  for (const key in value) {
+    if (key !== keys[i]) return false;
     i += 1;
   }
-  return i === PLAIN_TEXT_ORDER.length;
+  return i === keys.length;
 }
+
 /** The fields of a plain chat text in the order TextSender writes them (and zod gives back). */
 const PLAIN_TEXT_ORDER = ['kind', 'from', 'id', 'epoch', 'seq', 'floor', 'ts', 'text'] as const;
 
