@@ -212,8 +212,6 @@ export const BUNDLE_START = 0x5b;
  */
 export const COMPACT_BUNDLE_TAG = PROTOCOL_VERSION;
 const COMPACT_HEAD = encoder.encode(`[${COMPACT_BUNDLE_TAG},`);
-/** Fields a packet in a compact bundle must not carry (the bundle gives them). */
-const HOISTED = ['proto', 'v', 'from'] as const;
 
 /**
  * A packet as it goes in a compact bundle: its JSON without `proto`, `v` and `from`. The same
@@ -346,39 +344,47 @@ export function decodeBundle(
     return { ok: false, error: new ProtocolError('bad-field', 'a bundle is a non-empty array') };
   const all: readonly unknown[] = json;
   const compact = compactFrom !== undefined && all[0] === COMPACT_BUNDLE_TAG;
-  const items = compact ? all.slice(1) : all;
-  if (items.length === 0)
+  // One walk each, no copies or callbacks: a stream's every bundle comes through here.
+  const first = compact ? 1 : 0;
+  const count = all.length - first;
+  if (count === 0)
     return { ok: false, error: new ProtocolError('bad-field', 'a bundle is a non-empty array') };
-  if (items.length > maxPackets) {
+  if (count > maxPackets) {
     return {
       ok: false,
-      error: new ProtocolError(
-        'too-large',
-        `bundle of ${items.length} packets, limit ${maxPackets}`,
-      ),
+      error: new ProtocolError('too-large', `bundle of ${count} packets, limit ${maxPackets}`),
     };
   }
-  if (items.some((item) => Array.isArray(item)))
-    return { ok: false, error: new ProtocolError('bad-field', 'a bundle inside a bundle') };
-  return {
-    ok: true,
-    packets: items.map((item: unknown) => {
-      if (!compact) {
-        return isPlainObject(item) && item['proto'] === PROTOCOL_MARKER
+  for (let i = first; i < all.length; i += 1)
+    if (Array.isArray(all[i]))
+      return { ok: false, error: new ProtocolError('bad-field', 'a bundle inside a bundle') };
+  const packets: DecodeResult[] = [];
+  for (let i = first; i < all.length; i += 1) {
+    const item = all[i];
+    if (!compact) {
+      packets.push(
+        isPlainObject(item) && item['proto'] === PROTOCOL_MARKER
           ? decodeObject(item)
-          : fail('not-protocol', 'bundle item is not a PacketChat packet');
-      }
-      if (!isPlainObject(item)) return fail('not-protocol', 'bundle item is not a packet');
-      // The parsed object is ours: the hoisted fields are written into it, then it is checked
-      // as any packet is. One that names them itself (another sender, say) is bad.
-      if (HOISTED.some((field) => field in item))
-        return fail('bad-field', 'a packet in a compact bundle carries proto, v or from');
-      item['proto'] = PROTOCOL_MARKER;
-      item['v'] = PROTOCOL_VERSION;
-      item['from'] = compactFrom;
-      return decodeObject(item);
-    }),
-  };
+          : fail('not-protocol', 'bundle item is not a PacketChat packet'),
+      );
+      continue;
+    }
+    if (!isPlainObject(item)) {
+      packets.push(fail('not-protocol', 'bundle item is not a packet'));
+      continue;
+    }
+    // The parsed object is ours: the hoisted fields are written into it, then it is checked as
+    // any packet is. One that names them itself (another sender, say) is bad.
+    if ('proto' in item || 'v' in item || 'from' in item) {
+      packets.push(fail('bad-field', 'a packet in a compact bundle carries proto, v or from'));
+      continue;
+    }
+    item['proto'] = PROTOCOL_MARKER;
+    item['v'] = PROTOCOL_VERSION;
+    item['from'] = compactFrom;
+    packets.push(decodeObject(item));
+  }
+  return { ok: true, packets };
 }
 
 /**
