@@ -583,13 +583,12 @@ export class ReliableSender {
   }
 
   private report(message: OutboundMessage, state: DeliveryStatus, rttMs?: number): void {
-    this.deps.stateChanged({
-      id: message.id,
-      peerId: message.to,
-      state,
-      transport: message.transport,
-      attempts: message.attempts,
-      ...(rttMs === undefined ? {} : { rttMs }),
-    });
+    const { id, to: peerId, transport, attempts } = message;
+    // Two literals rather than a spread: one of these is made for every message delivered.
+    this.deps.stateChanged(
+      rttMs === undefined
+        ? { id, peerId, state, transport, attempts }
+        : { id, peerId, state, transport, attempts, rttMs },
+    );
   }
 }
