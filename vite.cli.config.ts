@@ -1,17 +1,22 @@
-import { isBuiltin } from 'node:module';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import { build, defineConfig, type Plugin, type Rolldown } from 'vite';
 
 const ROOT = import.meta.dirname;
 
 /**
- * Where the command-line node is built: one ESM entry file, run by bin/packet-chat.js and the
- * tests, and beside it in `chunks/` the parts it loads only when needed (`import()`): MQTT.js when
- * a relay is configured, the @noble fallbacks when a node:crypto primitive fails its self-test.
+ * Where the command-line node is built: one CommonJS entry file, run by bin/packet-chat.js and the
+ * tests, and beside it in `chunks/` the parts it loads only when needed (`import()` in the
+ * sources, `require()` in the build): MQTT.js when a relay is configured, the @noble fallbacks
+ * when a node:crypto primitive fails its self-test, iconv-lite and the confusables table
+ * (lazyFiles). `package.json` there says `"type": "commonjs"` (the project's says module).
  */
 export const CLI_OUT_DIR = path.join(ROOT, 'dist-cli');
 export const CLI_BUNDLE = 'packet-chat.js';
 export const CLI_CHUNKS = 'chunks';
+export const CLI_PACKAGE = 'package.json';
 
 /**
  * CommonJS packages (MQTT.js and its dependencies) require Node's built-ins by their bare names
@@ -32,7 +37,9 @@ function nodePrefixedBuiltins(): Plugin {
 
 /**
  * `vite build --config vite.cli.config.ts`: the headless node (`electron/cli/main.ts`) as Node
- * ESM. An SSR build is Vite's Node target (https://vite.dev/guide/ssr#building-for-production);
+ * CommonJS. CommonJS rather than ES modules for the idle node's memory: Node loads it without its
+ * ES module loader, and keeps one copy of the source, not two (1.1 MiB less, docs/BENCHMARKS.md
+ * "Fifth pass: idle CLI memory"). An SSR build is Vite's Node target (https://vite.dev/guide/ssr#building-for-production);
  * `noExternal: true` bundles every package (zod, …), so only `node:*` built-ins and the build's
  * own chunks are imports and the folder runs without node_modules. Each dynamic `import()` is a
  * chunk of its own: code the idle node never runs is then neither read nor compiled (the idle
@@ -51,9 +58,13 @@ export default defineConfig({
     target: 'node24',
     minify: false,
     reportCompressedSize: false,
+    // The only assets are package.json and lazyFiles' files (an SSR build drops assets by default).
+    ssrEmitAssets: true,
     rolldownOptions: {
       output: {
-        format: 'es',
+        format: 'cjs',
+        // No comments: V8 keeps the entry's source for as long as the node runs (0.17 MB less).
+        comments: false,
         entryFileNames: CLI_BUNDLE,
         chunkFileNames: (chunk) => `${CLI_CHUNKS}/${chunkName(chunk.facadeModuleId)}-[hash].js`,
       },
@@ -64,8 +75,192 @@ export default defineConfig({
   // as JavaScript: a 100 kB object literal with a getter per key cost the idle node about 14 MiB
   // of parsing and compiling at start-up.
   json: { namedExports: false, stringify: true },
-  plugins: [nodePrefixedBuiltins(), asciiOnly()],
+  plugins: [nodePrefixedBuiltins(), commonJsFolder(), lazyFiles(), asciiOnly()],
 });
+
+/** `dist-cli/package.json`: the `.js` files there are CommonJS. */
+function commonJsFolder(): Plugin {
+  return {
+    name: 'packet-chat:commonjs-folder',
+    generateBundle() {
+      const source = `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`;
+      this.emitFile({ type: 'asset', fileName: CLI_PACKAGE, source });
+    },
+  };
+}
+
+/**
+ * A package the idle node does not need, in a file of its own under `chunks/` and loaded with
+ * `require()` at its first use instead of read and compiled at start (docs/BENCHMARKS.md, "Fifth
+ * pass: idle CLI memory"). Their callers use them synchronously (inside packet handlers, in
+ * `nameSkeletons`), so the files are CommonJS or JSON, which `require()` loads synchronously, and
+ * are built on their own, sharing nothing with the entry: the entry loads no extra module at
+ * start. What the one importing source file (`importer`) gets for `id` is a stand-in (`standIn`)
+ * that loads the file through `load()`; a file that cannot be loaded (a broken install) is
+ * reported on stderr once, and the stand-in says what the node does then.
+ */
+interface LazyFile {
+  /** The import specifier replaced, and the source file whose import of it is replaced. */
+  readonly id: string;
+  readonly importer: string;
+  /** `chunks/NAME-HASH.EXT`. */
+  readonly name: string;
+  readonly ext: 'cjs' | 'json';
+  /** What load() fails to load, for the message. */
+  readonly what: string;
+  /** The file's text (ASCII only, see asciiOnly). */
+  readonly build: () => Promise<string>;
+  /** The stand-in module's code after `load()` (which returns the file's exports or undefined). */
+  readonly standIn: string;
+}
+
+const LAZY_FILES: readonly LazyFile[] = [
+  {
+    // GB18030 and CP932 for IPMsg's legacy peers: 0.54 MB of code and tables. If it cannot be
+    // loaded, decoding falls back to Node's own TextDecoder (the same GB18030; Shift_JIS for
+    // CP932), and encoding writes ASCII with `?` for every other character (what iconv-lite does
+    // with a character the encoding cannot carry).
+    id: 'iconv-lite',
+    importer: '/electron/net/ipmsg/text-encoding.ts',
+    name: 'iconv-lite',
+    ext: 'cjs',
+    what: 'the GB18030/CP932 codec',
+    build: buildIconv,
+    standIn: `const builtIn = { gb18030: 'gb18030', cp932: 'shift_jis' };
+export default {
+  encode(text, encoding) {
+    const iconv = load();
+    if (iconv !== undefined) return iconv.encode(text, encoding);
+    return Buffer.from(text.replace(/[^\\x00-\\x7f]/gu, '?'), 'latin1');
+  },
+  decode(bytes, encoding) {
+    const iconv = load();
+    if (iconv !== undefined) return iconv.decode(bytes, encoding);
+    return new TextDecoder(builtIn[encoding] ?? encoding).decode(bytes);
+  },
+};
+`,
+  },
+  {
+    // Unicode's confusables (0.15 MB as a string, about 0.5 MiB parsed), read only when names are
+    // compared. The stand-in is a read-only view of the table that loads it at the first look;
+    // if it cannot be loaded, the table is empty: names are still compared case-folded and
+    // without invisible characters, and look-alikes by script are not found.
+    id: 'unhomoglyph/data.json',
+    importer: '/shared/names.ts',
+    name: 'confusables',
+    ext: 'json',
+    what: "Unicode's table of confusable characters",
+    build: async () =>
+      toAscii(
+        JSON.stringify(
+          JSON.parse(await readFile(require.resolve('unhomoglyph/data.json'), 'utf8')),
+        ),
+      ),
+    standIn: `let table;
+const read = () => (table ??= load() ?? {});
+// The target stays empty and extensible: the traps answer from the table (a proxy of a frozen
+// object may not report keys its target lacks).
+export default new Proxy({}, {
+  set: () => false,
+  defineProperty: () => false,
+  deleteProperty: () => false,
+  get: (_, key) => (Object.hasOwn(read(), key) ? read()[key] : undefined),
+  has: (_, key) => Object.hasOwn(read(), key),
+  ownKeys: () => Object.keys(read()),
+  getOwnPropertyDescriptor: (_, key) =>
+    Object.hasOwn(read(), key)
+      ? { value: read()[key], writable: false, enumerable: true, configurable: true }
+      : undefined,
+});
+`,
+  },
+];
+
+const LAZY_PREFIX = '\0packet-chat:lazy:';
+const placeholder = (file: LazyFile): string => `__PACKET_CHAT_LAZY_${file.name}__`;
+const require = createRequire(import.meta.url);
+
+function lazyFiles(): Plugin {
+  return {
+    name: 'packet-chat:lazy-files',
+    enforce: 'pre',
+    resolveId(id, importer) {
+      if (id.startsWith(LAZY_PREFIX)) return id;
+      const file = LAZY_FILES.find((f) => f.id === id && importer?.endsWith(f.importer));
+      return file === undefined ? null : `${LAZY_PREFIX}${file.name}`;
+    },
+    load(id) {
+      const file = LAZY_FILES.find((f) => id === `${LAZY_PREFIX}${f.name}`);
+      if (file === undefined) return null;
+      // The build is CommonJS (the entry's own __filename and __dirname).
+      return `import { createRequire } from 'node:module';
+import { join } from 'node:path';
+let loaded;
+let failed = false;
+function load() {
+  if (loaded === undefined && !failed) {
+    const file = join(__dirname, ${JSON.stringify(placeholder(file))});
+    try {
+      loaded = createRequire(__filename)(file);
+    } catch (error) {
+      failed = true;
+      const reason = error instanceof Error ? error.message : String(error);
+      process.stderr.write(\`packet-chat: cannot load ${file.what} \${file}: \${reason}\\n\`);
+    }
+  }
+  return loaded;
+}
+${file.standIn}`;
+    },
+    async generateBundle(_options, bundle) {
+      const entry = Object.values(bundle).find(
+        (out): out is Rolldown.OutputChunk => out.type === 'chunk' && out.isEntry,
+      );
+      if (entry === undefined) return;
+      for (const file of LAZY_FILES) {
+        // The stand-in finds the file from the entry's __dirname, so it must be in the entry.
+        const elsewhere = Object.values(bundle).find(
+          (out) => out.type === 'chunk' && out !== entry && out.code.includes(placeholder(file)),
+        );
+        if (elsewhere !== undefined)
+          this.error(`${file.id}'s stand-in is in ${elsewhere.fileName}, not in the entry`);
+        if (!entry.code.includes(placeholder(file))) continue;
+        const source = await file.build();
+        const hash = createHash('sha256').update(source).digest('base64url').slice(0, 8);
+        const fileName = `${CLI_CHUNKS}/${file.name}-${hash}.${file.ext}`;
+        this.emitFile({ type: 'asset', fileName, source });
+        entry.code = entry.code.replaceAll(placeholder(file), fileName);
+      }
+    },
+  };
+}
+
+/** iconv-lite as one CommonJS file with only `node:*` requires (a nested build). */
+async function buildIconv(): Promise<string> {
+  const output = await build({
+    configFile: false,
+    root: ROOT,
+    publicDir: false,
+    logLevel: 'warn',
+    build: {
+      ssr: require.resolve('iconv-lite'),
+      write: false,
+      target: 'node24',
+      minify: false,
+      reportCompressedSize: false,
+      rolldownOptions: { output: { format: 'cjs' } },
+    },
+    ssr: { target: 'node', noExternal: true },
+    json: { namedExports: false, stringify: true },
+    plugins: [nodePrefixedBuiltins()],
+  });
+  const results = Array.isArray(output) ? output : [output];
+  const files = results.flatMap((result) => ('output' in result ? result.output : []));
+  const [file, ...rest] = files;
+  if (file?.type !== 'chunk' || rest.length > 0) throw new Error('iconv-lite: expected one file');
+  return toAscii(file.code);
+}
 
 /** A chunk is named after the package it starts in (`mqtt`, `noble-crypto`), not `index`. */
 function chunkName(facade: string | null): string {
@@ -86,11 +281,15 @@ function asciiOnly(): Plugin {
     generateBundle(_options, bundle) {
       for (const file of Object.values(bundle)) {
         if (file.type !== 'chunk') continue;
-        file.code = file.code.replace(
-          /[^\t\n\v\f\r\x20-\x7e]/g,
-          (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-        );
+        file.code = toAscii(file.code);
       }
     },
   };
+}
+
+function toAscii(code: string): string {
+  return code.replace(
+    /[^\t\n\v\f\r\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type Rolldown } from 'vite';
 import electron, { type ElectronOptions } from 'vite-plugin-electron';
 
 const ROOT = import.meta.dirname;
@@ -52,20 +52,114 @@ function electronBuilds(): Plugin[] {
   return electron(electronBuildOptions());
 }
 
+const ENTRY_FILE = path.join(ROOT, 'renderer/src/main.tsx');
+const BOOT_FILE = path.join(ROOT, 'renderer/src/boot.tsx');
+
+/** Every module `from` imports statically, itself included. */
+function staticGraph(
+  from: string,
+  info: (id: string) => { readonly importedIds: readonly string[] } | null,
+): Set<string> {
+  const found = new Set<string>();
+  const stack = [from];
+  for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
+    if (found.has(id)) continue;
+    found.add(id);
+    stack.push(...(info(id)?.importedIds ?? []));
+  }
+  return found;
+}
+
 /**
- * The renderer's entry chunk asks V8 to compile every function when the script loads (V8's
+ * One chunk for the first screen: every module boot.tsx imports statically goes into boot's
+ * chunk, except what the entry itself imports. Without this, Rolldown makes a small chunk of
+ * each module that a view loaded on first use shares with the first screen (the icons, the
+ * store's context, the formatters), and the window waits for each file: in the bench, files
+ * requested together came back hundreds of milliseconds apart while main answered the contact
+ * list (the files and the calls share main's thread, in Electron as in the bench).
+ */
+function firstScreenGroup(): Rolldown.CodeSplittingGroup {
+  // One chunking pass asks for every module; the graph is walked once per pass.
+  const memo = new WeakMap<object, Set<string>>();
+  const firstScreen = (context: Rolldown.ChunkingContext): Set<string> => {
+    let modules = memo.get(context);
+    if (modules === undefined) {
+      const info = (id: string) => context.getModuleInfo(id);
+      const entry = staticGraph(ENTRY_FILE, info);
+      modules = new Set([...staticGraph(BOOT_FILE, info)].filter((id) => !entry.has(id)));
+      memo.set(context, modules);
+    }
+    return modules;
+  };
+  return {
+    name: (id, context) => (firstScreen(context).has(id) ? 'boot' : null),
+    debugName: 'first screen',
+    priority: 1,
+  };
+}
+
+/** The boot chunk and every chunk it imports statically: what the first screen runs. */
+function firstScreenChunks(bundle: Rolldown.OutputBundle): Set<string> {
+  const chunks = new Map<string, Rolldown.OutputChunk>();
+  for (const item of Object.values(bundle))
+    if (item.type === 'chunk') chunks.set(item.fileName, item);
+  const boot = [...chunks.values()].find((c) => c.moduleIds.includes(BOOT_FILE));
+  const found = new Set<string>();
+  const visit = (file: string) => {
+    if (found.has(file)) return;
+    found.add(file);
+    for (const next of chunks.get(file)?.imports ?? []) visit(next);
+  };
+  if (boot !== undefined) visit(boot.fileName);
+  return found;
+}
+
+/**
+ * The first screen's chunks ask V8 to compile every function when the script loads (V8's
  * explicit compile hint, Chromium 136+), on a background thread while the script streams in,
  * instead of compiling each on its first call on the main thread: opening the first conversation
- * ran about 170 such compilations (5-10 ms) between the click and the first frame.
+ * ran about 170 such compilations (5-10 ms) between the click and the first frame. The chunks
+ * loaded on first use (settings, inspector, dialogs) compile lazily, as usual.
  */
 function eagerCompileHint(): Plugin {
   return {
     name: 'packet-chat:eager-compile',
     apply: 'build',
-    generateBundle(_options, bundle) {
-      for (const chunk of Object.values(bundle))
-        if (chunk.type === 'chunk' && chunk.isEntry)
-          chunk.code = `//# allFunctionsCalledOnLoad\n${chunk.code}`;
+    enforce: 'post',
+    // After Vite's own generateBundle, which puts `const __vite__mapDeps=…` at the top of a chunk
+    // with dynamic imports: V8 reads the hint on the first line only.
+    generateBundle: {
+      order: 'post',
+      handler(_options, bundle) {
+        const first = firstScreenChunks(bundle);
+        for (const chunk of Object.values(bundle))
+          if (chunk.type === 'chunk' && (chunk.isEntry || first.has(chunk.fileName)))
+            chunk.code = `//# allFunctionsCalledOnLoad\n${chunk.code}`;
+      },
+    },
+  };
+}
+
+/**
+ * index.html preloads the boot chunk (and the chunks it imports) next to the entry, so the
+ * browser fetches and compiles it while the entry runs, instead of after the entry's import().
+ */
+function preloadFirstScreen(): Plugin {
+  return {
+    name: 'packet-chat:preload-first-screen',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, context) {
+        if (context.bundle === undefined) return [];
+        return [...firstScreenChunks(context.bundle)]
+          .filter((file) => !html.includes(file))
+          .map((file) => ({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` },
+            injectTo: 'head' as const,
+          }));
+      },
     },
   };
 }
@@ -73,12 +167,32 @@ function eagerCompileHint(): Plugin {
 export default defineConfig({
   root: path.join(ROOT, 'renderer'),
   base: './',
-  build: { outDir: path.join(ROOT, 'dist'), emptyOutDir: true },
+  build: {
+    outDir: path.join(ROOT, 'dist'),
+    emptyOutDir: true,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          // Vite's and Rolldown's helpers (the import() preloader) in a small chunk of their own,
+          // before the first screen's group, which would take them in with the modules that use
+          // them: the entry would then wait for the whole first screen before it starts the calls.
+          groups: [{ name: 'runtime', test: /^\0/, priority: 2 }, firstScreenGroup()],
+        },
+      },
+    },
+    // The first screen is one chunk on purpose (firstScreenGroup): about 660 kB, React's 190 of it.
+    chunkSizeWarningLimit: 800,
+  },
+  // JSON as one string for JSON.parse, not as JavaScript (as vite.cli.config.ts does): the
+  // confusables table (shared/names.ts, 6,000 keys) is in the first screen's chunk, and the emoji
+  // data (lib/emoji.ts) in the picker's; JSON.parse reads them faster than V8 compiles a literal.
+  json: { namedExports: false, stringify: true },
   // Under Vitest the electron plugin would build main and try to spawn Electron; tests never need it.
   plugins: [
     react(),
     allowInlineScriptsInDev(),
     eagerCompileHint(),
+    preloadFirstScreen(),
     ...(process.env['VITEST'] ? [] : electronBuilds()),
   ],
 });

@@ -8,10 +8,11 @@
 //   - on Node < 24 it runs itself again with the project's own Node 24 (the `node` devDependency,
 //     node_modules/node/bin/node), or says in one sentence what is missing and exits 1;
 //   - in a checkout it rebuilds the bundle first when it is missing or older than a source file;
-//   - then it imports the bundle, which runs the node in this process.
+//   - then it requires the bundle (CommonJS), which runs the node in this process.
 // PACKET_CHAT_NODE=/path/to/node overrides which Node 24 to run with (the tests use it to
 // simulate a checkout without one).
 import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import {
   existsSync,
   mkdirSync,
@@ -21,9 +22,9 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { isatty } from 'node:tty';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const REQUIRED_MAJOR = 24;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -94,9 +95,12 @@ function newestSource() {
     const { mtimeMs } = statSync(file);
     if (mtimeMs > newest.mtimeMs) newest = { file, mtimeMs };
   };
+  // `dir + sep + name`, not join(): the directories are already normal, and a few hundred
+  // join() calls make V8 optimize Node's path code while the node starts (its compiler's code
+  // then stays in the idle node's memory, docs/BENCHMARKS.md "Fifth pass: idle CLI memory").
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const file = join(dir, entry.name);
+      const file = `${dir}${sep}${entry.name}`;
       if (entry.isDirectory()) walk(file);
       else if (/\.(ts|json)$/.test(entry.name)) consider(file);
     }
@@ -149,15 +153,16 @@ function build(reason) {
 
 /**
  * Moves a build into dist-cli/: the chunks first (their names carry a content hash, so none that
- * an older entry file imports is changed), then the entry, then the old build's chunks (a node
- * loads its chunks while it starts: the relays and the crypto self-test are set up then).
- * test/helpers/build-cli.ts does the same.
+ * an older entry file imports is changed), then package.json (`"type": "commonjs"`: the bundle is
+ * CommonJS), then the entry, then the old build's chunks (a node loads its chunks while it starts:
+ * the relays and the crypto self-test are set up then). test/helpers/build-cli.ts does the same.
  */
 function install(scratch) {
   const chunks = join(OUT_DIR, CHUNKS);
   mkdirSync(chunks, { recursive: true });
   const fresh = existsSync(join(scratch, CHUNKS)) ? readdirSync(join(scratch, CHUNKS)) : [];
   for (const name of fresh) renameSync(join(scratch, CHUNKS, name), join(chunks, name));
+  renameSync(join(scratch, 'package.json'), join(OUT_DIR, 'package.json'));
   renameSync(join(scratch, 'packet-chat.js'), BUNDLE);
   for (const name of readdirSync(chunks)) {
     if (!fresh.includes(name)) rmSync(join(chunks, name), { force: true });
@@ -176,5 +181,7 @@ if (major < REQUIRED_MAJOR) {
 } else {
   const reason = staleBecause();
   if (reason !== undefined) build(reason);
-  await import(pathToFileURL(BUNDLE).href);
+  // require(), not import(): the bundle is CommonJS, and import() would read and scan it for
+  // its exports through the ES module loader first (2.3 MiB more for the idle node).
+  createRequire(import.meta.url)(BUNDLE);
 }

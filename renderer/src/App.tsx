@@ -5,16 +5,18 @@ import { TextProvider } from './i18n/text';
 import type { PacketChatApi } from '../../shared/ipc/contract';
 import { ConversationPane } from './components/ConversationPane';
 import { DeleteDialog } from './components/DeleteDialog';
-import { FirstRunDialog } from './components/FirstRunDialog';
-import { GroupDialogs } from './components/GroupDialogs';
-import { ForwardDialog } from './components/ForwardDialog';
-import { Inspector } from './components/Inspector';
-import { TransfersView } from './components/TransfersView';
+import {
+  LazyFirstRunDialog,
+  LazyForwardDialog,
+  LazyGroupDialogs,
+  LazyInspector,
+  LazySettingsDialog,
+  LazyTransfersView,
+  LazyVerifyDialog,
+} from './components/lazy-views';
 import { NavRail } from './components/NavRail';
-import { SettingsDialog } from './components/SettingsDialog';
 import { Sidebar } from './components/Sidebar';
 import { Toasts } from './components/Toasts';
-import { VerifyDialog } from './components/VerifyDialog';
 import {
   useAutoAway,
   useDocumentTitle,
@@ -31,6 +33,15 @@ function Shell(props: { store: AppStore; i18n: i18n }) {
   const settingsOpen = useAppStore((s) => s.settingsOpen);
   const transfersOpen = useAppStore((s) => s.transfersViewOpen);
   const firstRun = useAppStore((s) => s.settings?.onboarded === false && s.self !== null);
+  // The dialogs below load their code when first opened (components/lazy-views.ts).
+  const forwarding = useAppStore((s) => s.forwarding !== null);
+  const groupDialog = useAppStore((s) => s.groupDialog !== null);
+  const verifying = useAppStore((s) => s.verifying !== null);
+  const setSettingsOpen = useAppStore((s) => s.setSettingsOpen);
+  const setTransfersOpen = useAppStore((s) => s.setTransfersViewOpen);
+  const startForward = useAppStore((s) => s.startForward);
+  const setGroupDialog = useAppStore((s) => s.setGroupDialog);
+  const openVerify = useAppStore((s) => s.openVerify);
   usePreferences(props.i18n);
   useShortcuts(props.store);
   useWindowActivity(props.store);
@@ -48,15 +59,15 @@ function Shell(props: { store: AppStore; i18n: i18n }) {
           <ConversationPane />
         </>
       ) : (
-        <Inspector />
+        <LazyInspector />
       )}
-      {settingsOpen && <SettingsDialog />}
-      {transfersOpen && <TransfersView />}
-      <ForwardDialog />
+      {settingsOpen && <LazySettingsDialog onDismiss={() => setSettingsOpen(false)} />}
+      {transfersOpen && <LazyTransfersView onDismiss={() => setTransfersOpen(false)} />}
+      {forwarding && <LazyForwardDialog onDismiss={() => startForward(null)} />}
       <DeleteDialog />
-      <GroupDialogs />
-      <VerifyDialog />
-      {firstRun && <FirstRunDialog />}
+      {groupDialog && <LazyGroupDialogs onDismiss={() => setGroupDialog(null)} />}
+      {verifying && <LazyVerifyDialog onDismiss={() => openVerify(null)} />}
+      {firstRun && <LazyFirstRunDialog />}
       <Toasts />
     </div>
   );

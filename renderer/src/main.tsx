@@ -1,6 +1,7 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App';
+// The entry: as little as can run before the rest of the renderer has loaded. It starts the
+// first screen's calls to main (store/early-calls.ts), so main reads the contacts while the page
+// loads and runs boot.tsx's chunk (React, i18n, the store, the first screen), and it says so
+// when that chunk cannot load: a page never stays blank.
 import './styles/base.css';
 import './styles/controls.css';
 import './styles/sidebar.css';
@@ -13,34 +14,30 @@ import './styles/actions.css';
 import './styles/groups.css';
 import './styles/trust.css';
 import './styles/files.css';
-import { createI18n, resolveLanguage } from './i18n';
-import { installEmojiFont } from './lib/emoji-font';
-import { connectBridge } from './store/bridge';
-import { createAppStore } from './store/create-app-store';
+import { startEarlyCalls } from './store/early-calls';
+
+/** Shown when boot.tsx's chunk fails to load (a damaged install); i18n lives in that chunk. */
+const BOOT_FAILED: Readonly<Record<'en' | 'zh', string>> = {
+  en: 'PacketChat could not load its window',
+  zh: 'PacketChat 无法加载窗口',
+};
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
+const root = container;
+const bridge = window.packetChat;
+const api = bridge ? startEarlyCalls(bridge) : undefined;
 
-const i18n = createI18n(resolveLanguage('system', navigator.language));
-installEmojiFont();
-const api = window.packetChat;
-
-if (api) {
-  const store = createAppStore(api);
-  const disconnect = connectBridge(store, api);
-  // `unload` is deprecated in Chromium; a page kept in the back-forward cache stays connected.
-  window.addEventListener('pagehide', (event) => {
-    if (!event.persisted) disconnect();
-  });
-  createRoot(container).render(
-    <StrictMode>
-      <App store={store} api={api} i18n={i18n} />
-    </StrictMode>,
-  );
-} else {
-  const message = document.createElement('p');
-  message.className = 'missing-bridge';
-  message.setAttribute('role', 'alert');
-  message.textContent = i18n.t('app.missingBridge');
-  container.replaceChildren(message);
-}
+import('./boot').then(
+  ({ boot }) => boot(root, api),
+  (error: unknown) => {
+    const message = document.createElement('p');
+    message.className = 'missing-bridge';
+    message.setAttribute('role', 'alert');
+    const text = navigator.language.toLowerCase().startsWith('zh')
+      ? BOOT_FAILED.zh
+      : BOOT_FAILED.en;
+    message.textContent = `${text}: ${error instanceof Error ? error.message : String(error)}`;
+    root.replaceChildren(message);
+  },
+);

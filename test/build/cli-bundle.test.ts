@@ -78,13 +78,34 @@ describe('the CLI bundle', () => {
     }
     expect(requires).toContain('node:events'); // MQTT.js's CommonJS is in there
     // Loaded only when needed: MQTT.js for a relay, @noble when node:crypto fails its self-test.
-    expect(dynamic.filter((name) => name.startsWith('./chunks/mqtt-'))).toHaveLength(1);
-    expect(dynamic.filter((name) => name.startsWith('./chunks/noble-crypto-'))).toHaveLength(1);
+    // The build is CommonJS: the sources' import() is a require() in a promise.
+    expect(dynamic).toEqual([]);
+    expect(requires.filter((name) => name.startsWith('./chunks/mqtt-'))).toHaveLength(1);
+    expect(requires.filter((name) => name.startsWith('./chunks/noble-crypto-'))).toHaveLength(1);
   });
 
   it('keeps MQTT.js out of the entry file', () => {
     // The idle node reads and compiles only the entry (docs/BENCHMARKS.md, "Idle CLI memory").
     expect(readFileSync(CLI_BUNDLE, 'utf8')).not.toContain('node_modules/mqtt/');
+  });
+
+  it('keeps iconv-lite out of the entry file, in a CommonJS file of its own that it names', () => {
+    // Loaded with require() at the first GB18030/CP932 text (vite.cli.config.ts, lazyIconv).
+    const entry = readFileSync(CLI_BUNDLE, 'utf8');
+    expect(entry).not.toContain('node_modules/iconv-lite/');
+    const named = [...entry.matchAll(/"(chunks\/iconv-lite-[\w-]+\.cjs)"/g)].map((m) => m[1]!);
+    expect(named).toHaveLength(1);
+    const file = join(CLI_DIR, named[0]!);
+    expect(readFileSync(file, 'utf8')).toContain('node_modules/iconv-lite/');
+    const codec = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `process.stdout.write(require(${JSON.stringify(file)}).encode('你好', 'gb18030').toString('hex'))`,
+      ],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    expect(codec.stdout).toBe('c4e3bac3');
   });
 
   it('runs from a directory without node_modules', () => {

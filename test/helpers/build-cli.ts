@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'vite';
-import { CLI_BUNDLE, CLI_CHUNKS, CLI_OUT_DIR } from '../../vite.cli.config';
+import { CLI_BUNDLE, CLI_CHUNKS, CLI_OUT_DIR, CLI_PACKAGE } from '../../vite.cli.config';
 
 export default async function buildCli(): Promise<void> {
   // Built beside the old bundle and renamed over it, so a run that is spawning nodes from
@@ -26,9 +26,9 @@ export default async function buildCli(): Promise<void> {
 
 /**
  * Moves a build into dist-cli/: the chunks first (their names carry a content hash, so none that
- * an older entry file imports is changed), then the entry, then the old build's chunks (a node
- * loads its chunks while it starts: the relays and the crypto self-test are set up then).
- * bin/packet-chat.js does the same.
+ * an older entry file imports is changed), then package.json (`"type": "commonjs"`), then the
+ * entry, then the old build's chunks (a node loads its chunks while it starts: the relays and the
+ * crypto self-test are set up then). bin/packet-chat.js does the same.
  */
 function installBuild(scratch: string): void {
   const chunks = path.join(CLI_OUT_DIR, CLI_CHUNKS);
@@ -36,6 +36,7 @@ function installBuild(scratch: string): void {
   const built = path.join(scratch, CLI_CHUNKS);
   const fresh = new Set(existsSync(built) ? readdirSync(built) : []);
   for (const name of fresh) renameSync(path.join(built, name), path.join(chunks, name));
+  renameSync(path.join(scratch, CLI_PACKAGE), path.join(CLI_OUT_DIR, CLI_PACKAGE));
   renameSync(path.join(scratch, CLI_BUNDLE), path.join(CLI_OUT_DIR, CLI_BUNDLE));
   for (const name of readdirSync(chunks)) {
     if (!fresh.has(name)) rmSync(path.join(chunks, name), { force: true });

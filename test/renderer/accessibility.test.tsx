@@ -37,6 +37,7 @@ describe('accessibility', () => {
     await screen.findByRole('log', { name: 'Conversation with Alice' });
     expectEveryControlNamed();
     await user.click(screen.getByRole('button', { name: 'Packet inspector' }));
+    await screen.findByRole('main', { name: 'Packet inspector' });
     expectEveryControlNamed();
     await user.click(screen.getByRole('tab', { name: 'Sockets and interfaces' }));
     await screen.findByRole('region', { name: 'Counters' });

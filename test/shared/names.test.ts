@@ -1,3 +1,4 @@
+import confusables from 'unhomoglyph/data.json';
 import { describe, expect, it } from 'vitest';
 import { lookAlikeTags, nameSkeletons, shortId, taggedName } from '../../shared/names';
 import { nickText } from '../../shared/protocol/packets';
@@ -18,6 +19,28 @@ describe('nameSkeletons', () => {
     expect(alike('ａｌｉｃｅ', alice)).toBe(true); // full width
     expect(alike('alic\u0435\u0301', 'alicé')).toBe(true);
     expect(alike('rnallory', 'mallory')).toBe(true);
+  });
+
+  it("replace every confusable as unhomoglyph's own pattern does", () => {
+    // unhomoglyph's function: one alternation of every key, first match wins.
+    const table: Record<string, string> = confusables;
+    const pattern = new RegExp(
+      Object.keys(table)
+        .map((key) => key.replace(/[.?*+^$[\]\\(){}|-]/g, '\\$&'))
+        .join('|'),
+      'g',
+    );
+    const theirs = (name: string): string[] => {
+      const bare = name.normalize('NFKD').replace(/[\p{Mn}\p{Me}\p{Cf}\s]/gu, '');
+      const swap = (s: string) => s.replace(pattern, (m) => table[m] ?? m);
+      return [swap(bare).toLowerCase(), swap(bare.toLowerCase()).toLowerCase()];
+    };
+    // Every key, in names of 40 keys with plain letters and astral characters between them.
+    const keys = Object.keys(table);
+    for (let i = 0; i < keys.length; i += 40) {
+      const name = keys.slice(i, i + 40).join('x\u{1F600}');
+      expect(nameSkeletons(name)).toEqual(theirs(name));
+    }
   });
 
   it('differ for names that look different', () => {

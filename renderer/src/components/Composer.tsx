@@ -16,8 +16,8 @@ import { ipmsgByteLength, ipmsgPieces } from '../lib/ipmsg-size';
 import { utf8Length } from '../lib/utf8';
 import { excerptOf } from '../store/conversations-slice';
 import { useAppStore } from '../store/context';
-import { EmojiPicker } from './EmojiPicker';
 import { Icon } from './Icon';
+import { LazyEmojiPicker } from './lazy-views';
 import { MentionList } from './MentionList';
 import {
   insertMention,
@@ -374,7 +374,7 @@ export function Composer(props: {
             <Icon name="smile" size={20} />
           </button>
           {picking && (
-            <EmojiPicker
+            <LazyEmojiPicker
               onPick={insert}
               onClose={() => {
                 setPicking(false);

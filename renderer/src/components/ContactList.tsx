@@ -3,7 +3,12 @@ import { useCallback, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useText } from '../i18n/text';
 import { useAppStore, useAppStoreApi } from '../store/context';
-import { GROUP_ROW_PREFIX, selectContactRows, selectGroupedContacts } from '../store/selectors';
+import {
+  GROUP_ROW_PREFIX,
+  selectContactRows,
+  selectGroupedContacts,
+  selectListTotal,
+} from '../store/selectors';
 import type { ContactGroup } from '../store/state';
 import { ContactRow } from './ContactRow';
 import { GroupRow } from './GroupRow';
@@ -65,7 +70,7 @@ function useContactRows(): readonly string[] {
 export function ContactList(props: { onAdd: () => void }) {
   const { t } = useTranslation();
   const rows = useContactRows();
-  const total = useAppStore((s) => Object.keys(s.contacts).length + Object.keys(s.groups).length);
+  const total = useAppStore(selectListTotal);
   const load = useAppStore((s) => s.contactsLoad);
   const loadContacts = useAppStore((s) => s.loadContacts);
   const store = useAppStoreApi();

@@ -6,7 +6,7 @@ import { groupConversationId } from '../../../shared/protocol/groups';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { Composer } from './Composer';
-import { useMemberName } from './GroupDialogs';
+import { useMemberName } from './members';
 import { Icon } from './Icon';
 import { MessageList } from './MessageList';
 import { MessageMenu } from './MessageMenu';

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
-import type { Contact, GroupInfo, TrustState } from '../../../shared/domain';
+import type { Contact, GroupInfo } from '../../../shared/domain';
 import type { TransferInfo } from '../../../shared/transfers';
 import { endpoint } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { Dialog } from './Dialog';
+import { trustOf, useMemberName } from './members';
 import { TrustBadge } from './TrustBadge';
 
 /**
@@ -22,22 +23,6 @@ function usePeers(withIpmsg = false): readonly Contact[] {
         .sort((a, b) => Number(b.online) - Number(a.online) || a.nick.localeCompare(b.nick)),
     ),
   );
-}
-
-/** A member's name: the contact's nickname, me, or the start of its node id. */
-export function useMemberName(): (id: string) => string {
-  const { t } = useTranslation();
-  const contacts = useAppStore((s) => s.contacts);
-  const self = useAppStore((s) => s.self);
-  return (id) =>
-    id === self?.nodeId
-      ? t('groups.me', { nick: self.nick })
-      : (contacts[id]?.nick ?? id.slice(0, 8));
-}
-
-/** What we know of a member's key: the contact's trust state, or unknown (never met). */
-export function trustOf(contact: Contact | undefined): TrustState | 'unknown' {
-  return contact?.trust ?? 'unknown';
 }
 
 function PeerChecklist(props: {

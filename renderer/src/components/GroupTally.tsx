@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '../../../shared/domain';
 import { useAppStore } from '../store/context';
-import { useMemberName } from './GroupDialogs';
+import { useMemberName } from './members';
 
 /**
  * Under one of our group messages: how many members acknowledged it ("Delivered to 7 of 9,

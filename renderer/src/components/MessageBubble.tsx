@@ -5,7 +5,7 @@ import { formatClock, formatDateTime } from '../lib/format';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { GroupTally } from './GroupTally';
-import { trustOf } from './GroupDialogs';
+import { trustOf } from './members';
 import { TrustBadge } from './TrustBadge';
 import { Icon, type IconName } from './Icon';
 import { undelivered, useMessageActions } from './message-actions';

@@ -1,8 +1,7 @@
 import { useAppStore } from '../store/context';
-import { AddContact } from './AddContact';
 import { ContactList } from './ContactList';
+import { LazyAddContact, LazySearchResults } from './lazy-views';
 import { SearchBox } from './SearchBox';
-import { SearchResults } from './SearchResults';
 import { SelfCard } from './SelfCard';
 
 /** The left column: my card, search, and the contact list (or search results). */
@@ -14,8 +13,8 @@ export function Sidebar() {
     <aside className="sidebar">
       <SelfCard />
       <SearchBox onAdd={() => setAdding(!adding)} />
-      {adding && <AddContact onClose={() => setAdding(false)} />}
-      {searching ? <SearchResults /> : <ContactList onAdd={() => setAdding(true)} />}
+      {adding && <LazyAddContact onClose={() => setAdding(false)} />}
+      {searching ? <LazySearchResults /> : <ContactList onAdd={() => setAdding(true)} />}
     </aside>
   );
 }

@@ -5,6 +5,9 @@ export const en = {
     tagline: 'LAN messenger',
     missingBridge: 'The PacketChat bridge is missing: open this page in the app.',
     starting: 'Starting the node…',
+    /** A view whose code loads on first use (Settings, the inspector, dialogs). */
+    loadingView: 'Loading…',
+    viewFailed: 'This view could not load: {{message}}',
     unreadTitle: '({{n}}) PacketChat',
   },
   nav: {

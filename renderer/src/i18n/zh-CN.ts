@@ -7,6 +7,8 @@ export const zhCN: Resources = {
     tagline: '局域网聊天',
     missingBridge: '缺少 PacketChat 桥接：请在应用中打开此页面。',
     starting: '正在启动节点…',
+    loadingView: '正在加载…',
+    viewFailed: '无法加载此视图：{{message}}',
     unreadTitle: '({{n}}) PacketChat',
   },
   nav: {

@@ -15,7 +15,8 @@ export const createContactsSlice: SliceCreator<ContactsSlice> = (api) => (set, g
     // Events that arrived while the list was on its way are newer: keep them.
     const byId: Record<string, Contact> = {};
     for (const contact of result.value) byId[contact.id] = contact;
-    set((state) => ({ contacts: { ...byId, ...state.contacts }, contactsLoad: READY }));
+    // Into the new object: copying the few changed contacts, not spreading 5,000 list entries.
+    set((state) => ({ contacts: Object.assign(byId, state.contacts), contactsLoad: READY }));
   },
   applyContactChange: (change) => {
     if (change.mergedInto !== undefined) {

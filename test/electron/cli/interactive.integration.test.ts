@@ -209,6 +209,21 @@ describe('packet-chat interactive: commands and errors', () => {
     );
   });
 
+  it("tags a peer whose name looks like the user's own by script (the confusables table)", async () => {
+    // "аlice" with a Cyrillic а: only Unicode's confusables table maps it to "alice". The built
+    // node loads that table at the first comparison (vite.cli.config.ts, lazyFiles).
+    const ports = testPorts();
+    const other = jsonNode(ports, '--nick', '\u0430lice');
+    const ready = await other.ready();
+    const term = terminal(ports, { args: ['--nick', 'alice', '--data-dir', tempDir()] });
+    const tag = ready.nodeId.slice(0, 6);
+    await term.waitFor(
+      `+ \u0430lice \u00b7 ${tag} 127.0.0.1:${String(ports.clientPort)} is online`,
+      'the tagged look-alike',
+    );
+    expect(term.stderr).toBe('');
+  });
+
   it('a server port in use names --server-port; a locked profile names --profile', async () => {
     const ports = testPorts();
     const blocker = createSocket({ type: 'udp4', reuseAddr: false });

@@ -6,12 +6,20 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import iconv from 'iconv-lite';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Command, Option } from '../../../electron/net/ipmsg/constants';
 import type { IncomingOffer } from '../../../electron/net/ipmsg/index';
 import { startCliNode, type CliNode } from '../../helpers/cli-node';
 import { ipmsgTestPort, LOOPBACK_BROADCAST, testPorts } from '../../helpers/ports';
 import { waitForEvent } from '../../helpers/wait';
-import { ipmsgNode, loopbackHosts, useCleanup, type LoopbackHost } from '../net/ipmsg/loopback';
+import {
+  ipmsgNode,
+  loopbackHosts,
+  RawPeer,
+  useCleanup,
+  type LoopbackHost,
+} from '../net/ipmsg/loopback';
 
 useCleanup();
 const nodes: CliNode[] = [];
@@ -127,6 +135,41 @@ describe('--json with the IPMsg bridge', () => {
       .eventsOf('transfer')
       .filter((t) => t.transfer.id === incoming.transfer.id && t.transfer.state === 'accepted');
     expect(accepted).toHaveLength(1);
+    expect(cli.eventsOf('error')).toEqual([]);
+  });
+
+  it('reads and writes GB18030 with a FeiQ peer (the built node loads its codec then)', async () => {
+    // The built node keeps iconv-lite out of its entry and loads it at the first legacy text
+    // (vite.cli.config.ts, lazyIconv): both directions go through that file here.
+    const [them] = loopbackHosts(1) as [LoopbackHost];
+    const cliPort = ipmsgTestPort();
+    const cli = cliWithBridge(cliPort, 'cli');
+    await cli.ready();
+    const feiq = await RawPeer.bind(them);
+    const cliHost = { address: '127.0.0.1', port: cliPort };
+    const packet = (head: string, text: string, tail = ''): Buffer =>
+      Buffer.concat([
+        Buffer.from(head, 'latin1'),
+        iconv.encode(text, 'gbk'),
+        Buffer.from(`\0${tail}`, 'latin1'),
+      ]);
+    await feiq.send(
+      cliHost,
+      packet('1_lbt6_0#128#000C29AABBCC#0#0#0#4001#9:1:wang:pcwang:1:', '小王'),
+    );
+    const theirId = `ipmsg:${them.address}`;
+    await cli.waitForType('peer', (e) => e.peer.id === theirId && e.peer.nick === '小王');
+    await feiq.send(
+      cliHost,
+      packet('1_lbt4_10#32899#002481627512#0#0#0:2:wang:pcwang:288:', '收到，谢谢'),
+    );
+    const got = await cli.waitForType('message', (m) => m.message.text === '收到，谢谢');
+    expect(got.message).toMatchObject({ from: theirId, nick: '小王' });
+
+    cli.send({ cmd: 'send', to: theirId, text: '你好，小王' });
+    const sent = await feiq.waitFor((p) => p.mode === Command.SENDMSG, 'the message to FeiQ');
+    expect(sent.options & Option.UTF8OPT).toBe(0);
+    expect(iconv.decode(Buffer.from(sent.body), 'gb18030')).toBe('你好，小王');
     expect(cli.eventsOf('error')).toEqual([]);
   });
 

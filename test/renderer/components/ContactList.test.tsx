@@ -122,7 +122,7 @@ describe('contact list', () => {
     expect(await screen.findByText('Looking for peers on the LAN…')).toBeTruthy();
     // The empty list offers the way in that does not need broadcast.
     await user.click(screen.getAllByRole('button', { name: 'Say hello to an IP' }).at(-1)!);
-    expect(screen.getByRole('textbox', { name: 'Say hello to an IP' })).toBeTruthy();
+    expect(await screen.findByRole('textbox', { name: 'Say hello to an IP' })).toBeTruthy();
   });
 
   it('shows a loading state while the list is on its way', async () => {

@@ -8,6 +8,8 @@ async function openInspector(options: Parameters<typeof renderApp>[0] = {}) {
   const app = renderApp(options);
   await screen.findByRole('option', { name: /^Alice/ });
   await app.user.click(screen.getByRole('button', { name: 'Packet inspector' }));
+  // The inspector's code loads on first use (components/lazy-views.ts).
+  await screen.findByRole('table', { name: 'Packets' });
   return app;
 }
 

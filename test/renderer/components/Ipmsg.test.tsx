@@ -189,7 +189,7 @@ describe('IPMsg packets in the inspector', () => {
     const { user } = renderApp({ data });
     await screen.findByRole('option', { name: /^Wang/ });
     await user.click(screen.getByRole('button', { name: 'Packet inspector' }));
-    const table = screen.getByRole('table', { name: 'Packets' });
+    const table = await screen.findByRole('table', { name: 'Packets' });
     await user.click(within(table).getByText('SENDMSG #1700000001 你好'));
     const detail = screen.getByRole('complementary', { name: 'Packet details' });
     expect(within(detail).getByText((_, node) => node?.textContent === 'Peer: Wang')).toBeTruthy();

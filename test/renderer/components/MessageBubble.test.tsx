@@ -149,7 +149,7 @@ describe('emoji picker', () => {
     const composer = screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Message to Alice' });
     await user.type(composer, 'nice ');
     await user.click(screen.getByRole('button', { name: 'Emoji' }));
-    const picker = screen.getByRole('dialog', { name: 'Emoji' });
+    const picker = await screen.findByRole('dialog', { name: 'Emoji' });
     await user.type(within(picker).getByRole('searchbox', { name: 'Search emoji' }), 'thumbs up');
     await user.click(await within(picker).findByRole('button', { name: 'thumbs up' }));
     expect(composer.value).toBe('nice 👍\uFE0F');

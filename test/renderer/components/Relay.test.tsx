@@ -212,7 +212,7 @@ describe('relay directory', () => {
     const { fake, user } = renderApp({ data });
     await screen.findByRole('option', { name: /^Alice/ });
     await user.type(screen.getByRole('searchbox', { name: 'Search contacts and messages' }), 'do');
-    const results = screen.getByRole('region', { name: 'Search results' });
+    const results = await screen.findByRole('region', { name: 'Search results' });
     const dora = (await within(results).findByText('Dora')).closest('li')!;
     expect(within(dora).getByText('online')).toBeTruthy();
     expect(within(results).getByText('presence not watched')).toBeTruthy();

@@ -320,7 +320,7 @@ describe('the packet inspector', () => {
     const { user } = renderApp({ data });
     await screen.findByRole('option', { name: /^Alice/ });
     await user.click(screen.getByRole('button', { name: 'Packet inspector' }));
-    const table = screen.getByRole('table', { name: 'Packets' });
+    const table = await screen.findByRole('table', { name: 'Packets' });
     await user.click(within(table).getByText('text from Alice'));
     const detail = screen.getByRole('complementary', { name: 'Packet details' });
     const header = within(detail).getByRole('region', { name: 'Protocol v2 header' });
