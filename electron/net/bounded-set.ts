@@ -1,6 +1,27 @@
+/**
+ * The oldest key of `items` through a kept iterator. A fresh `keys().next()` walks over every
+ * slot deleted since the table was last compacted (up to the capacity, at each eviction); the
+ * kept one is past them already. Everything before it was evicted, and a key re-inserted goes to
+ * the end, so the next key it yields is always the oldest one in the table.
+ */
+class OldestCursor<K> {
+  private cursor: Iterator<K> | undefined;
+
+  constructor(private readonly items: { keys(): Iterator<K> }) {}
+
+  next(): IteratorResult<K> {
+    const step = this.cursor?.next();
+    if (step !== undefined && step.done !== true) return step;
+    // Never started, or it ran off the end (an exhausted iterator stays done): start again.
+    this.cursor = this.items.keys();
+    return this.cursor.next();
+  }
+}
+
 /** A set that forgets its oldest entries beyond `capacity` (insertion order). */
 export class BoundedSet<T> {
   private readonly items = new Set<T>();
+  private readonly oldest = new OldestCursor<T>(this.items);
 
   constructor(private readonly capacity: number) {}
 
@@ -12,7 +33,7 @@ export class BoundedSet<T> {
     this.items.delete(value);
     this.items.add(value);
     while (this.items.size > this.capacity) {
-      const oldest = this.items.values().next();
+      const oldest = this.oldest.next();
       if (oldest.done === true) break;
       this.items.delete(oldest.value);
     }
@@ -30,6 +51,7 @@ export class BoundedSet<T> {
 /** A map that forgets its least recently used entries beyond `capacity`. */
 export class BoundedMap<K, V> {
   private readonly items = new Map<K, V>();
+  private readonly oldest = new OldestCursor<K>(this.items);
   /**
    * The most recently used key, while it is in the map: reading it again changes no order, so
    * the move to the end (a delete and an insert) is skipped. A stream's every packet reads its
@@ -57,7 +79,7 @@ export class BoundedMap<K, V> {
     this.newestKey = key;
     this.hasNewest = true;
     while (this.items.size > this.capacity) {
-      const oldest = this.items.keys().next();
+      const oldest = this.oldest.next();
       if (oldest.done === true) break;
       this.delete(oldest.value);
     }

@@ -71,6 +71,14 @@ export class Bundler {
   private readonly queues = new Map<string, Queue>();
   private cancel: (() => void) | undefined;
   private acksEnvelope: number | undefined;
+  private lastKey:
+    | {
+        readonly peerId: string;
+        readonly address: string;
+        readonly port: number;
+        readonly key: string;
+      }
+    | undefined;
 
   constructor(private readonly deps: BundlerDeps) {}
 
@@ -79,7 +87,7 @@ export class Bundler {
    * ProtocolError('too-large') at once when the packet alone does not fit a record.
    */
   add(peerId: string, to: Endpoint, packet: Packet): void {
-    const key = `${peerId} ${to.address}:${to.port}`;
+    const key = this.keyOf(peerId, to);
     let queue = this.queues.get(key);
     if (queue === undefined) {
       // Our own packets only (every sealed packet names this node): the bundle gives `from`.
@@ -94,6 +102,19 @@ export class Bundler {
       this.cancel = undefined;
       this.flush();
     });
+  }
+
+  /**
+   * The queue key of a peer's session at an endpoint. A stream adds every packet for the same
+   * one: the last key is kept, so the string is not built (and hashed) again per packet.
+   */
+  private keyOf(peerId: string, to: Endpoint): string {
+    const last = this.lastKey;
+    if (last?.peerId === peerId && last.address === to.address && last.port === to.port)
+      return last.key;
+    const key = `${peerId} ${to.address}:${to.port}`;
+    this.lastKey = { peerId, address: to.address, port: to.port, key };
+    return key;
   }
 
   /** Seals and sends everything queued now (the turn ended, or the node is closing). */

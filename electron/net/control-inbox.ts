@@ -74,6 +74,11 @@ export class ControlInbox {
     this.handled.delete(id);
   }
 
+  /** Whether `peerId`'s control messages are being handled (then its packets wait: `defer`). */
+  isBusy(peerId: string): boolean {
+    return this.busy.has(peerId);
+  }
+
   /** True while `peerId`'s messages are being handled: `later` runs once they are done. */
   defer(peerId: string, later: () => void): boolean {
     const queue = this.busy.get(peerId);

@@ -117,41 +117,31 @@ export class InboundOrder {
     // First packet of a stream we have no state for: start where the sender says it stands.
     let start = known?.expected ?? floor;
     if (start - floor > RESYNC_GAP) start = floor;
-    const plan = new Plan(known, start);
+    const plan = new Plan(known, start, packet, this.apply);
     plan.advanceTo(Math.min(floor, start + MAX_FLOOR_JUMP));
 
-    let ack = true;
-    let duplicate = false;
-    let held = false;
     if (packet.seq < plan.expected) {
       if (plan.isSkipped(packet.seq)) plan.deliverLate(packet);
-      else duplicate = true;
+      else plan.duplicate = true;
     } else if (packet.seq === plan.expected) {
       plan.deliverNext(packet);
     } else if (plan.isHeld(packet.seq)) {
-      duplicate = true;
+      plan.duplicate = true;
     } else if (
       plan.heldCount() >= MAX_REORDER_BUFFER ||
       packet.seq - plan.expected > MAX_REORDER_BUFFER
     ) {
       // No room to hold it: stay silent so the sender retransmits once the gap has filled.
-      ack = false;
+      plan.ack = false;
     } else {
       plan.hold(packet);
-      held = true;
     }
-    if (duplicate && plan.deliver.length === 0) return duplicateOf(plan.expected);
-    return {
-      ack,
-      duplicate,
-      held,
-      deliver: plan.deliver,
-      expected: plan.expected,
-      commit: () => this.apply(packet, plan),
-    };
+    if (plan.duplicate && plan.deliver.length === 0) return duplicateOf(plan.expected);
+    return plan;
   }
 
-  private apply(packet: TextPacket, plan: Plan): void {
+  /** Commits a plan (its verdict's `commit()`); one function for every plan, not one each. */
+  private readonly apply = (packet: TextPacket, plan: Plan): void => {
     if (this.journal !== undefined) this.journal.push(this.undoOf(packet, plan));
     const stream = this.stream(packet.from, packet.epoch, plan.start);
     for (const seq of plan.taken) stream.held.delete(seq);
@@ -161,7 +151,7 @@ export class InboundOrder {
     stream.expected = plan.expected;
     const recent = this.recentFor(packet.from);
     for (const message of plan.deliver) recent.add(message.id);
-  }
+  };
 
   /** What puts the state back as it is now, before `apply(packet, plan)`. */
   private undoOf(packet: TextPacket, plan: Plan): () => void {
@@ -225,11 +215,19 @@ function duplicateOf(expected: number): InboundVerdict {
   return { ack: true, duplicate: true, held: false, deliver: [], expected, commit: NOTHING };
 }
 
-/** The changes one packet makes to a stream, recorded on the side of the real state. */
-class Plan {
+const NONE_TAKEN: ReadonlySet<number> = new Set();
+
+/**
+ * The changes one packet makes to a stream, recorded on the side of the real state; it is also
+ * the packet's verdict (one object per packet).
+ */
+class Plan implements InboundVerdict {
+  ack = true;
+  duplicate = false;
+  held = false;
   readonly deliver: TextPacket[] = [];
-  /** Held sequence numbers that are delivered by this packet. */
-  readonly taken = new Set<number>();
+  /** Held sequence numbers that are delivered by this packet (made when the first is). */
+  private takenSeqs: Set<number> | undefined;
   readonly newlySkipped: number[] = [];
   lateSeq: number | undefined;
   newHeld: TextPacket | undefined;
@@ -238,8 +236,18 @@ class Plan {
   constructor(
     private readonly stream: Stream | undefined,
     readonly start: number,
+    private readonly packet: TextPacket,
+    private readonly applyPlan: (packet: TextPacket, plan: Plan) => void,
   ) {
     this.expected = start;
+  }
+
+  get taken(): ReadonlySet<number> {
+    return this.takenSeqs ?? NONE_TAKEN;
+  }
+
+  commit(): void {
+    this.applyPlan(this.packet, this);
   }
 
   isHeld(seq: number): boolean {
@@ -284,12 +292,13 @@ class Plan {
 
   hold(packet: TextPacket): void {
     this.newHeld = packet;
+    this.held = true;
   }
 
   private take(seq: number): void {
     const packet = this.stream?.held.get(seq);
     if (packet === undefined || this.taken.has(seq)) return;
-    this.taken.add(seq);
+    (this.takenSeqs ??= new Set()).add(seq);
     this.deliver.push(packet);
   }
 

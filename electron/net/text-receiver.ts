@@ -109,19 +109,22 @@ export class TextReceiver {
     transport: Transport,
     reply?: (p: Packet) => void,
   ): void {
-    const again = (): void => this.receive(packet, from, transport, reply);
     // A consumer is handling this peer's control messages: the stream waits for it.
-    if (this.controls.defer(packet.from, again)) return;
+    if (this.controls.isBusy(packet.from)) {
+      this.controls.defer(packet.from, this.later(packet, from, transport, reply));
+      return;
+    }
     // A group item's checks read the groups' memory, which changes only after its store: it is
     // stored alone, after the batch before it.
     const alone = packet.group !== undefined || this.deps.persistence === undefined;
     if (alone) this.flush();
     const verdict = this.order.accept(packet);
     // Control messages are handled in stream order before they are committed and acknowledged.
-    const waiting = verdict.deliver.filter((m) => !this.controls.ready(m));
-    if (waiting.length > 0) {
+    let waiting: TextPacket[] | undefined;
+    for (const m of verdict.deliver) if (!this.controls.ready(m)) (waiting ??= []).push(m);
+    if (waiting !== undefined) {
       if (waiting.some((m) => this.controls.unserved(m))) return; // no ack: it comes again
-      this.controls.run(packet.from, waiting, again);
+      this.controls.run(packet.from, waiting, this.later(packet, from, transport, reply));
       return;
     }
     if (verdict.duplicate) this.deps.counters.duplicatesDropped += 1;
@@ -138,6 +141,16 @@ export class TextReceiver {
     };
     if (alone) this.receiveAlone(got);
     else this.receiveInBatch(got);
+  }
+
+  /** `receive()` of the packet again, for when it has to wait (made only then). */
+  private later(
+    packet: TextPacket,
+    from: Endpoint,
+    transport: Transport,
+    reply: ((p: Packet) => void) | undefined,
+  ): () => void {
+    return () => this.receive(packet, from, transport, reply);
   }
 
   /** Stores the packet in a transaction of its own, then acknowledges and shows. */

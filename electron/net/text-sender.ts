@@ -263,7 +263,7 @@ export class TextSender {
     } else {
       this.sender.start(message);
     }
-    return {
+    const shown: ChatMessage = {
       id: record.id,
       peerId: record.peerId,
       direction: 'out',
@@ -278,6 +278,10 @@ export class TextSender {
       sentAt: record.sentAt,
       receivedAt: record.sentAt,
       remote: record.remote,
+    };
+    if (record.reply === undefined && control?.card === undefined) return shown;
+    return {
+      ...shown,
       ...(record.reply === undefined ? {} : { reply: record.reply }),
       ...(control?.card === undefined ? {} : { file: control.card }),
     };
@@ -489,7 +493,7 @@ export class TextSender {
   }
 
   private packetOf(message: OutboundMessage, floor: number): TextPacket {
-    return {
+    const plain: TextPacket = {
       kind: 'text',
       from: this.deps.options.nodeId,
       id: message.id,
@@ -498,6 +502,12 @@ export class TextSender {
       floor,
       ts: message.ts,
       text: message.text,
+    };
+    // A plain chat text (nearly every one) is one object literal, without three spreads.
+    if (message.group === undefined && message.reply === undefined && message.control === undefined)
+      return plain;
+    return {
+      ...plain,
       ...(message.group === undefined ? {} : { group: message.group }),
       ...(message.reply === undefined ? {} : { reply: message.reply }),
       ...(message.control === undefined ? {} : { control: message.control }),

@@ -8,7 +8,14 @@ import {
 export { encodingLength, fitsOneDatagram, type StreamRole } from './datagram-fit';
 import { serialize } from './datagram-fit';
 import { hotPacket } from './hot-packets';
-import { headerSchema, PACKET_KINDS, packetSchema, type Packet } from './packets';
+import {
+  headerSchema,
+  PACKET_KINDS,
+  packetSchema,
+  type AcksPacket,
+  type Packet,
+  type TextPacket,
+} from './packets';
 
 export type ProtocolErrorCode =
   | 'empty'
@@ -142,14 +149,23 @@ export const BUNDLE_START = 0x5b;
  */
 export const COMPACT_BUNDLE_TAG = PROTOCOL_VERSION;
 const COMPACT_HEAD = encoder.encode(`[${COMPACT_BUNDLE_TAG},`);
-/** Fields a packet in a compact bundle must not carry (the bundle gives them). */
-const HOISTED = ['proto', 'v', 'from'] as const;
 
 /**
  * A packet as it goes in a compact bundle: its JSON without `proto`, `v` and `from`. The same
  * packet alone (`compactToPacket`) is `COMPACT_PACKET_EXTRA + from.length` bytes longer.
  */
 export function encodeCompact(packet: Packet): Uint8Array {
+  // A stream's plain chat text, as TextSender builds it, and an `acks` packet, as the Bundler
+  // builds it, are written by hand: the same bytes
+  // (test/shared/protocol/compact-bundle.test.ts checks them against JSON.stringify) without
+  // stringifying the whole object and cutting `from` out of it.
+  const hand =
+    packet.kind === 'text'
+      ? plainTextJson(packet)
+      : packet.kind === 'acks'
+        ? acksJson(packet)
+        : undefined;
+  if (hand !== undefined) return encoder.encode(hand);
   // The packets this node builds start with `kind` and `from`: the JSON is cut after the kind,
   // which costs less than copying the packet without `from`. Any other order takes the copy.
   const json = JSON.stringify(packet);
@@ -159,6 +175,57 @@ export function encodeCompact(packet: Packet): Uint8Array {
   const { from: _from, ...rest } = packet;
   return encoder.encode(JSON.stringify(rest));
 }
+
+/**
+ * The compact JSON of a plain chat text (no group, reply or control) whose fields are, in order,
+ * kind, from, id, epoch, seq, floor, ts and text, with integer numbers: exactly what
+ * `JSON.stringify` gives without `from`. Undefined for anything else (the generic path takes it).
+ */
+function plainTextJson(p: TextPacket): string | undefined {
+  if (
+    p.group !== undefined ||
+    p.reply !== undefined ||
+    p.control !== undefined ||
+    !Number.isSafeInteger(p.seq) ||
+    !Number.isSafeInteger(p.floor) ||
+    !Number.isSafeInteger(p.ts) ||
+    !hasKeys(p, PLAIN_TEXT_ORDER)
+  )
+    return undefined;
+  return `{"kind":"text","id":${JSON.stringify(p.id)},"epoch":${JSON.stringify(p.epoch)},"seq":${p.seq},"floor":${p.floor},"ts":${p.ts},"text":${JSON.stringify(p.text)}}`;
+}
+
+/**
+ * The compact JSON of an `acks` packet whose fields are kind, from and acks, each entry's id,
+ * epoch and seq (an integer), in that order: what `JSON.stringify` gives without `from`.
+ * Undefined for anything else.
+ */
+function acksJson(p: AcksPacket): string | undefined {
+  if (!hasKeys(p, ACKS_ORDER)) return undefined;
+  let json = '{"kind":"acks","acks":[';
+  let first = true;
+  for (const ack of p.acks) {
+    if (!Number.isSafeInteger(ack.seq) || !hasKeys(ack, ACK_ENTRY_ORDER)) return undefined;
+    json += `${first ? '' : ','}{"id":${JSON.stringify(ack.id)},"epoch":${JSON.stringify(ack.epoch)},"seq":${ack.seq}}`;
+    first = false;
+  }
+  return `${json}]}`;
+}
+const ACKS_ORDER = ['kind', 'from', 'acks'] as const;
+const ACK_ENTRY_ORDER = ['id', 'epoch', 'seq'] as const;
+
+/** Whether `value`'s own enumerable keys are exactly `keys`, in that order. */
+function hasKeys(value: object, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const key in value) {
+    if (key !== keys[i]) return false;
+    i += 1;
+  }
+  return i === keys.length;
+}
+
+/** The fields of a plain chat text in the order TextSender writes them (and zod gives back). */
+const PLAIN_TEXT_ORDER = ['kind', 'from', 'id', 'epoch', 'seq', 'floor', 'ts', 'text'] as const;
 
 /** Bytes a packet gains from its compact form to its lone form, besides its `from`. */
 export const COMPACT_PACKET_EXTRA =
@@ -214,39 +281,47 @@ export function decodeBundle(
     return { ok: false, error: new ProtocolError('bad-field', 'a bundle is a non-empty array') };
   const all: readonly unknown[] = json;
   const compact = compactFrom !== undefined && all[0] === COMPACT_BUNDLE_TAG;
-  const items = compact ? all.slice(1) : all;
-  if (items.length === 0)
+  // One walk each, no copies or callbacks: a stream's every bundle comes through here.
+  const first = compact ? 1 : 0;
+  const count = all.length - first;
+  if (count === 0)
     return { ok: false, error: new ProtocolError('bad-field', 'a bundle is a non-empty array') };
-  if (items.length > maxPackets) {
+  if (count > maxPackets) {
     return {
       ok: false,
-      error: new ProtocolError(
-        'too-large',
-        `bundle of ${items.length} packets, limit ${maxPackets}`,
-      ),
+      error: new ProtocolError('too-large', `bundle of ${count} packets, limit ${maxPackets}`),
     };
   }
-  if (items.some((item) => Array.isArray(item)))
-    return { ok: false, error: new ProtocolError('bad-field', 'a bundle inside a bundle') };
-  return {
-    ok: true,
-    packets: items.map((item: unknown) => {
-      if (!compact) {
-        return isPlainObject(item) && item['proto'] === PROTOCOL_MARKER
+  for (let i = first; i < all.length; i += 1)
+    if (Array.isArray(all[i]))
+      return { ok: false, error: new ProtocolError('bad-field', 'a bundle inside a bundle') };
+  const packets: DecodeResult[] = [];
+  for (let i = first; i < all.length; i += 1) {
+    const item = all[i];
+    if (!compact) {
+      packets.push(
+        isPlainObject(item) && item['proto'] === PROTOCOL_MARKER
           ? decodeObject(item)
-          : fail('not-protocol', 'bundle item is not a PacketChat packet');
-      }
-      if (!isPlainObject(item)) return fail('not-protocol', 'bundle item is not a packet');
-      // The parsed object is ours: the hoisted fields are written into it, then it is checked
-      // as any packet is. One that names them itself (another sender, say) is bad.
-      if (HOISTED.some((field) => field in item))
-        return fail('bad-field', 'a packet in a compact bundle carries proto, v or from');
-      item['proto'] = PROTOCOL_MARKER;
-      item['v'] = PROTOCOL_VERSION;
-      item['from'] = compactFrom;
-      return decodeObject(item);
-    }),
-  };
+          : fail('not-protocol', 'bundle item is not a PacketChat packet'),
+      );
+      continue;
+    }
+    if (!isPlainObject(item)) {
+      packets.push(fail('not-protocol', 'bundle item is not a packet'));
+      continue;
+    }
+    // The parsed object is ours: the hoisted fields are written into it, then it is checked as
+    // any packet is. One that names them itself (another sender, say) is bad.
+    if ('proto' in item || 'v' in item || 'from' in item) {
+      packets.push(fail('bad-field', 'a packet in a compact bundle carries proto, v or from'));
+      continue;
+    }
+    item['proto'] = PROTOCOL_MARKER;
+    item['v'] = PROTOCOL_VERSION;
+    item['from'] = compactFrom;
+    packets.push(decodeObject(item));
+  }
+  return { ok: true, packets };
 }
 
 /**

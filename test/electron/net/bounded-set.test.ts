@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BoundedMap } from '../../../electron/net/bounded-set';
+import { BoundedMap, BoundedSet } from '../../../electron/net/bounded-set';
 
 /** The plain least-recently-used map BoundedMap must behave as (every read moves its key). */
 class ModelLru {
@@ -58,5 +58,39 @@ describe('BoundedMap', () => {
       }),
       { numRuns: 1_000 },
     );
+  });
+});
+
+describe('BoundedSet', () => {
+  it('keeps the same members, oldest first, as a plain set that drops its oldest over capacity', () => {
+    const op = fc.tuple(
+      fc.constantFrom('add' as const, 'delete' as const),
+      fc.integer({ min: 0, max: 8 }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 80 }), (cap, ops) => {
+        const set = new BoundedSet<number>(cap);
+        const model = new Set<number>();
+        for (const [name, value] of ops) {
+          if (name === 'add') {
+            set.add(value);
+            model.delete(value);
+            model.add(value);
+            while (model.size > cap) model.delete(model.values().next().value!);
+          } else expect(set.delete(value)).toBe(model.delete(value));
+          expect(set.size).toBe(model.size);
+          for (let v = 0; v <= 8; v += 1) expect(set.has(v)).toBe(model.has(v));
+        }
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('evicts in insertion order over many more adds than it holds', () => {
+    const set = new BoundedSet<number>(3);
+    for (let i = 0; i < 10_000; i += 1) set.add(i);
+    expect([9_997, 9_998, 9_999].every((v) => set.has(v))).toBe(true);
+    expect(set.has(9_996)).toBe(false);
+    expect(set.size).toBe(3);
   });
 });

@@ -11,7 +11,7 @@ const TO = { address: '127.0.0.1', port: 4000 };
 
 /** A bundler whose "seal" is the identity and whose turn ends when the test says so. */
 function harness(options: { session?: boolean; sendThrows?: boolean; compact?: boolean } = {}) {
-  const records: { inner: Uint8Array; meta: SendMeta }[] = [];
+  const records: { inner: Uint8Array; meta: SendMeta; to: string }[] = [];
   const failures: string[] = [];
   let lost = 0;
   let scheduled = 0;
@@ -22,9 +22,9 @@ function harness(options: { session?: boolean; sendThrows?: boolean; compact?: b
       options.session === false
         ? undefined
         : { record: inner, header: { type: 'transport', index: 1, counter: '0' } },
-    send: (record, _to, meta) => {
+    send: (record, to, meta) => {
       if (options.sendThrows === true) throw new Error('a bug below');
-      records.push({ inner: record, meta });
+      records.push({ inner: record, meta, to: `${to.address}:${to.port}` });
     },
     noSession: () => (lost += 1),
     failed: (peerId, error) => failures.push(`${peerId}: ${String(error)}`),
@@ -125,6 +125,24 @@ describe('Bundler', () => {
     h.bundler.flush();
     expect(h.records).toEqual([]);
     expect(h.lost()).toBe(2);
+  });
+
+  it('keeps the endpoints of one peer apart, in whatever order their packets come', () => {
+    const h = harness();
+    const other = { address: '127.0.0.2', port: 4000 };
+    const port = { address: '127.0.0.1', port: 4001 };
+    h.bundler.add(PEER, TO, text(1));
+    h.bundler.add(PEER, other, text(2));
+    h.bundler.add(PEER, { ...TO }, text(3)); // the same endpoint, another object
+    h.bundler.add(PEER, port, text(4));
+    h.bundler.add(PEER, other, text(5));
+    h.bundler.flush();
+    const byEndpoint = (to: string): number[] =>
+      unpack(h.records.filter((r) => r.to === to)).map((p) => (p.kind === 'text' ? p.seq : 0));
+    expect(h.records).toHaveLength(3);
+    expect(byEndpoint('127.0.0.1:4000')).toEqual([1, 3]);
+    expect(byEndpoint('127.0.0.2:4000')).toEqual([2, 5]);
+    expect(byEndpoint('127.0.0.1:4001')).toEqual([4]);
   });
 
   it('refuses at once a packet that cannot fit a record alone', () => {

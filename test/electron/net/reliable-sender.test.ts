@@ -291,6 +291,37 @@ describe('ReliableSender', () => {
     expect(sent).toHaveLength(7);
   });
 
+  it('keeps one timer per stream, and still re-sends each message at its own back-off', async () => {
+    // Jitter draws from this list: each message's first delay differs (RTO 500 ms ± 20 %).
+    const draws = [0.9, 0.1, 0.5, 0.7, 0.3];
+    let draw = 0;
+    const { sender, sent, send } = harness({ random: () => draws[draw++ % draws.length] ?? 0.5 });
+    const [m1, m2, m3] = [send(PEER, 'one'), send(PEER, 'two'), send(PEER, 'three')];
+    send('cccccccccccccccccccccccccccccccc', 'other stream');
+    expect(vi.getTimerCount()).toBe(2);
+    // The delays are 500 × (1 + 0.2 × (2r − 1)): 580, 420, 500 ms; the other stream's 540.
+    await vi.advanceTimersByTimeAsync(419);
+    expect(sent.filter((s) => s.seq === m2.seq)).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sent.filter((s) => s.at > 0).map((s) => [s.seq, s.at])).toEqual([[2, 420]]);
+    await vi.advanceTimersByTimeAsync(160);
+    expect(sent.filter((s) => s.at > 0 && s.at < 1_000).map((s) => [s.seq, s.at])).toEqual([
+      [2, 420],
+      [3, 500],
+      [1, 540], // the other stream's
+      [1, 580],
+    ]);
+    expect(vi.getTimerCount()).toBe(2);
+    // Acknowledged messages leave; the timer goes when nothing on the stream waits for it.
+    for (const m of [m1, m2, m3])
+      sender.acknowledge({ kind: 'ack', from: PEER, id: m.id, epoch: m.epoch, seq: m.seq });
+    const before = sent.length;
+    await vi.advanceTimersByTimeAsync(60_000);
+    // Only the other stream's message (also number 1) goes on being retried.
+    expect(sent.slice(before).length).toBeGreaterThan(0);
+    expect(sent.slice(before).every((s) => s.seq === 1)).toBe(true);
+  });
+
   it('stops every timer on close', () => {
     const { sender, sent, send } = harness();
     send(PEER, 'a');
