@@ -2,9 +2,10 @@
 // Plain ECMAScript, shared by every runtime. The IPC contract (shared/ipc/) and the wire protocol
 // (shared/protocol/) are typed against these.
 import type { GroupChangeOp } from './protocol/groups';
-import type { PeerStatus } from './protocol/packets';
+import type { PeerStatus } from './protocol/constants';
 
-export { PEER_STATUSES, type PeerStatus } from './protocol/packets';
+// From the zod-free constants, so that the renderer's first screen does not load the schemas.
+export { PEER_STATUSES, type PeerStatus } from './protocol/constants';
 
 /** How a message or packet travelled: `relay` is through an MQTT broker (docs/RELAY.md). */
 export type Transport = 'udp' | 'tcp' | 'relay';

@@ -11,6 +11,9 @@ import {
   MAX_MENTIONS,
 } from '../protocol/groups';
 import { nickText, replySchema, statusTextSchema } from '../protocol/packets';
+import { MAX_PASTED_IMAGE_BYTES } from './limits';
+
+export { MAX_PASTED_IMAGE_BYTES } from './limits';
 
 export const LANGUAGES = ['system', 'zh-CN', 'en'] as const;
 export const THEMES = ['system', 'light', 'dark'] as const;
@@ -118,8 +121,6 @@ const groupId = groupIdSchema;
 const member = peerId;
 /** Names are checked by the node (the wire's rule); this only keeps absurd payloads out. */
 const groupName = z.string().max(MAX_GROUP_NAME_LENGTH * 4);
-/** The largest image that can be pasted into the composer and sent (checked again in main). */
-export const MAX_PASTED_IMAGE_BYTES = 32 * 1024 * 1024;
 /** A pasted image's bytes, base64. */
 const pastedImageData = z
   .string()

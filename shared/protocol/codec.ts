@@ -1,13 +1,12 @@
 import {
   MAX_BUNDLE_PACKETS,
   MAX_DATAGRAM_BYTES,
-  MAX_INNER_DATAGRAM_BYTES,
-  MESSAGE_ID_LENGTH,
-  NODE_ID_HEX_LENGTH,
   PROTOCOL_MARKER,
   PROTOCOL_VERSION,
 } from './constants';
-import type { GroupRef } from './groups';
+// The composer's size check, zod-free for the renderer's first screen; the node uses it from here.
+export { encodingLength, fitsOneDatagram, type StreamRole } from './datagram-fit';
+import { serialize } from './datagram-fit';
 import { hotPacket } from './hot-packets';
 import {
   headerSchema,
@@ -16,7 +15,6 @@ import {
   type AcksPacket,
   type Packet,
   type TextPacket,
-  type TextReply,
 } from './packets';
 
 export type ProtocolErrorCode =
@@ -52,67 +50,6 @@ const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const knownKinds: ReadonlySet<string> = new Set<string>(PACKET_KINDS);
 const MARKER_PATTERN = new RegExp(`"proto"\\s*:\\s*"${PROTOCOL_MARKER}"`);
-
-/** The JSON text of a packet, header first so it reads well in a capture. */
-function serialize(packet: Packet): string {
-  return JSON.stringify({ proto: PROTOCOL_MARKER, v: PROTOCOL_VERSION, ...packet });
-}
-
-/** Bytes the packet takes on the wire. */
-export function encodingLength(packet: Packet): number {
-  return encoder.encode(serialize(packet)).byteLength;
-}
-
-const LONGEST = Number.MAX_SAFE_INTEGER;
-
-/** What a stream message is besides chat text: a group item or a control message, never both. */
-export type StreamRole = { readonly group: GroupRef } | { readonly control: string };
-
-/**
- * Whether a chat text fits one datagram as a sealed `text` packet with the longest header any
- * sender writes (32-hex id, 12-character message id, largest numbers), with its group descriptor
- * when it is a group item or its consumer's name when it is a control message. The node decides
- * UDP or TCP with this, and the composer shows the same answer before sending.
- */
-export function fitsOneDatagram(text: string, reply?: TextReply, role?: StreamRole): boolean {
-  // Without encoding where the length decides: JSON takes at least one byte and at most six
-  // (a \u escape) per UTF-16 unit. A group item or a control message is always probed.
-  if (text.length > MAX_INNER_DATAGRAM_BYTES) return false;
-  if (
-    reply === undefined &&
-    role === undefined &&
-    text.length * 6 + emptyTextBytes() <= MAX_INNER_DATAGRAM_BYTES
-  )
-    return true;
-  return probeLength(text, reply, role) <= MAX_INNER_DATAGRAM_BYTES;
-}
-
-let emptyText: number | undefined;
-/** The probe's length with an empty text: the envelope every text packet pays. */
-function emptyTextBytes(): number {
-  emptyText ??= probeLength('');
-  return emptyText;
-}
-
-function probeLength(text: string, reply?: TextReply, role?: StreamRole): number {
-  const probe: Packet = {
-    kind: 'text',
-    from: '0'.repeat(NODE_ID_HEX_LENGTH),
-    id: 'x'.repeat(MESSAGE_ID_LENGTH),
-    epoch: 'x'.repeat(MESSAGE_ID_LENGTH),
-    seq: LONGEST,
-    floor: LONGEST,
-    ts: LONGEST,
-    text,
-    ...(reply === undefined ? {} : { reply }),
-    ...(role === undefined
-      ? {}
-      : 'group' in role
-        ? { group: role.group }
-        : { control: role.control }),
-  };
-  return encodingLength(probe);
-}
 
 /** Encodes a packet; throws ProtocolError('too-large') if it does not fit one datagram. */
 export function encodePacket(packet: Packet, maxBytes = MAX_DATAGRAM_BYTES): Uint8Array {

@@ -23,6 +23,9 @@ export const MAX_NICK_LENGTH = 32;
 export const MAX_HOST_LENGTH = 64;
 /** A custom status ("In a meeting") as announces carry it. */
 export const MAX_STATUS_TEXT_LENGTH = 60;
+/** The statuses an announce names (an unknown one from a newer peer reads as online). */
+export const PEER_STATUSES = ['online', 'away', 'busy'] as const;
+export type PeerStatus = (typeof PEER_STATUSES)[number];
 export const MAX_ID_LENGTH = 64;
 export const NODE_ID_HEX_LENGTH = 32;
 /** Message ids and stream epochs as this node writes them: 9 random bytes in base64url. */

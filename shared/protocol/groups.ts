@@ -4,10 +4,15 @@
 // the signatures themselves are made and checked in electron/net/groups/.
 import { z } from 'zod';
 import { messageId, nodeId, seq, timestamp, visibleLabel } from './fields';
+import { GROUP_ID_PATTERN } from './group-ids';
 
-/** A group conversation's id as every layer above the wire spells it: `group:` + the group id. */
-export const GROUP_CONVERSATION_PREFIX = 'group:';
-export const GROUP_ID_HEX_LENGTH = 32;
+// The conversation ids live in the zod-free group-ids.ts (the renderer's first screen uses them).
+export {
+  GROUP_CONVERSATION_PREFIX,
+  GROUP_ID_HEX_LENGTH,
+  groupConversationId,
+  groupIdOf,
+} from './group-ids';
 /** Members of one group, the creator included. Every message costs one datagram per member. */
 export const MAX_GROUP_MEMBERS = 128;
 export const MAX_GROUP_NAME_LENGTH = 64;
@@ -23,7 +28,7 @@ export const MAX_WANT_RANGES = 16;
 export const MAX_GROUP_VERSIONS = 10_000;
 
 const hex = (length: number) => z.string().regex(new RegExp(`^[0-9a-f]{${String(length)}}$`));
-export const groupIdSchema = hex(GROUP_ID_HEX_LENGTH);
+export const groupIdSchema = z.string().regex(GROUP_ID_PATTERN);
 /** A membership snapshot's hash (the first 16 bytes of SHA-256 of what is signed). */
 const stateHash = hex(32);
 /** An Ed25519 public key. */
@@ -169,15 +174,4 @@ export function stateSigningText(body: string): string {
 /** What the group id is derived from (SHA-256, first 16 bytes in hex). */
 export function groupIdInput(creatorSigningKey: string, salt: string): string {
   return `pchat-group-id\n${creatorSigningKey}\n${salt}`;
-}
-
-export function groupConversationId(groupId: string): string {
-  return `${GROUP_CONVERSATION_PREFIX}${groupId}`;
-}
-
-/** The group id of `group:ID`, or undefined when `id` is not a group conversation. */
-export function groupIdOf(id: string): string | undefined {
-  if (!id.startsWith(GROUP_CONVERSATION_PREFIX)) return undefined;
-  const rest = id.slice(GROUP_CONVERSATION_PREFIX.length);
-  return groupIdSchema.safeParse(rest).success ? rest : undefined;
 }

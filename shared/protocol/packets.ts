@@ -8,7 +8,9 @@ import {
   MAX_NICK_LENGTH,
   MAX_REPLY_EXCERPT,
   MAX_STATUS_TEXT_LENGTH,
+  PEER_STATUSES,
   PROTOCOL_MARKER,
+  type PeerStatus,
 } from './constants';
 import { messageId, noControl, nodeId, seq, visibleLabel } from './fields';
 import { groupRefSchema, groupSyncSchema, groupWantSchema } from './groups';
@@ -26,8 +28,7 @@ export const nickText = visibleLabel(MAX_NICK_LENGTH, 1);
 const nick = nickText;
 const host = visibleLabel(MAX_HOST_LENGTH, 0);
 
-export const PEER_STATUSES = ['online', 'away', 'busy'] as const;
-export type PeerStatus = (typeof PEER_STATUSES)[number];
+export { PEER_STATUSES, type PeerStatus } from './constants';
 /** An unknown status from a newer peer reads as online rather than rejecting its announce. */
 const status = z
   .string()

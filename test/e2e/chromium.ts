@@ -6,7 +6,7 @@
 //   4. the browser npm installs, @sparticuz/chromium (a devDependency; Linux x64 only).
 // Never skips: a machine without any of them fails the suite instead of passing it untested.
 import { accessSync, constants, statSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { NPM_CHROMIUM_PACKAGE, unpackNpmChromium } from './npm-chromium';
 
 /** Debian's package first (what CI installs), then other usual places. */
@@ -126,4 +126,26 @@ export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Prom
   const browser = await findChromium(env);
   if (browser === undefined) throw new Error(INSTALL_HINT);
   return launchFound(browser);
+}
+
+/**
+ * A browser with a profile on disk in `userDataDir` (its HTTP cache and V8's code cache kept
+ * between loads, as in the app's own profile); Playwright's other contexts are off the record.
+ */
+export async function launchPersistentChromium(
+  userDataDir: string,
+  options: { readonly viewport: { width: number; height: number } },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<BrowserContext> {
+  const browser = await findChromium(env);
+  if (browser === undefined) throw new Error(INSTALL_HINT);
+  const extraEnv = Object.keys(browser.env).length > 0;
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: browser.executablePath,
+    headless: true,
+    args: mergeFlags(browser.args, OUR_FLAGS),
+    viewport: options.viewport,
+    deviceScaleFactor: 1,
+    ...(extraEnv ? { env: { ...definedEnv(process.env), ...browser.env } } : {}),
+  });
 }

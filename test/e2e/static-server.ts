@@ -19,7 +19,20 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveDirectory(root: string): Promise<StaticServer> {
+/**
+ * `cacheable`: the content-hashed files under assets/ may be kept for a year (index.html is never
+ * kept), so a browser with a profile keeps them in its HTTP cache, and V8's code cache with them,
+ * as Electron keeps the app:// scripts' code cache (electron/shell/app-protocol.ts). Otherwise
+ * nothing is kept: every load fetches and compiles everything again.
+ */
+export async function serveDirectory(
+  root: string,
+  options: { readonly cacheable?: boolean } = {},
+): Promise<StaticServer> {
+  const kept = (pathname: string) =>
+    options.cacheable === true && pathname.startsWith('/assets/')
+      ? 'public, max-age=31536000, immutable'
+      : 'no-store';
   const server: Server = createServer((request, response) => {
     const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     const file = path.join(root, pathname === '/' ? 'index.html' : pathname);
@@ -30,7 +43,9 @@ export async function serveDirectory(root: string): Promise<StaticServer> {
     readFile(file).then(
       (body) => {
         const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
-        response.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+        response
+          .writeHead(200, { 'content-type': type, 'cache-control': kept(pathname) })
+          .end(body);
       },
       () => response.writeHead(404).end(),
     );

@@ -10,7 +10,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import type { MessageReply } from '../../../shared/domain';
 import type { MultiFileResult } from '../../../shared/ipc/contract';
-import { fitsOneDatagram } from '../../../shared/protocol/codec';
+import { fitsOneDatagram } from '../../../shared/protocol/datagram-fit';
 import { MAX_DATAGRAM_BYTES } from '../../../shared/protocol/constants';
 import { ipmsgByteLength, ipmsgPieces } from '../lib/ipmsg-size';
 import { utf8Length } from '../lib/utf8';

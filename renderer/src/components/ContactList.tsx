@@ -12,7 +12,7 @@ import {
 import type { ContactGroup } from '../store/state';
 import { ContactRow } from './ContactRow';
 import { GroupRow } from './GroupRow';
-import { GROUP_CONVERSATION_PREFIX } from '../../../shared/protocol/groups';
+import { GROUP_CONVERSATION_PREFIX } from '../../../shared/protocol/group-ids';
 import { StateView } from './StateView';
 import { Icon } from './Icon';
 

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFileDrop } from './FileDrop';
 import type { GroupInfo } from '../../../shared/domain';
-import { groupConversationId } from '../../../shared/protocol/groups';
+import { groupConversationId } from '../../../shared/protocol/group-ids';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { Composer } from './Composer';

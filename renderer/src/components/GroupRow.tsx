@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { groupIdOf } from '../../../shared/protocol/groups';
+import { groupIdOf } from '../../../shared/protocol/group-ids';
 import { formatListTime } from '../lib/format';
 import { messagePreview } from '../lib/preview';
 import { useAppStore } from '../store/context';

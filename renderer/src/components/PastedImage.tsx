@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MultiFileResult } from '../../../shared/ipc/contract';
-import { MAX_PASTED_IMAGE_BYTES } from '../../../shared/ipc/schemas';
+import { MAX_PASTED_IMAGE_BYTES } from '../../../shared/ipc/limits';
 import { formatBytes } from '../lib/format';
 import { useAppStore } from '../store/context';
 

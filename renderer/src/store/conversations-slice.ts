@@ -1,4 +1,4 @@
-import { groupIdOf } from '../../../shared/protocol/groups';
+import { groupIdOf } from '../../../shared/protocol/group-ids';
 import type { ChatMessage, MessageStateChange } from '../../../shared/domain';
 import { TYPING_INTERVAL_MS } from '../../../shared/protocol/constants';
 import { isStrangerId } from '../../../shared/stranger-id';

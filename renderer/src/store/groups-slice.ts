@@ -1,7 +1,7 @@
 import type { GroupInfo, MemberDelivery, RecipientTally } from '../../../shared/domain';
 import type { TransferInfo } from '../../../shared/transfers';
 import type { IpcResult } from '../../../shared/ipc/contract';
-import { groupConversationId, groupIdOf } from '../../../shared/protocol/groups';
+import { groupConversationId, groupIdOf } from '../../../shared/protocol/group-ids';
 import { failed, IDLE, LOADING, READY, settle } from './load';
 import type { GroupsSlice, SliceCreator } from './state';
 

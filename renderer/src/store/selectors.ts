@@ -1,6 +1,6 @@
 import type { Contact, GroupInfo, PacketLogEntry } from '../../../shared/domain';
 import { lookAlikeTags } from '../../../shared/names';
-import { groupConversationId } from '../../../shared/protocol/groups';
+import { groupConversationId } from '../../../shared/protocol/group-ids';
 import { countedUnread } from '../../../shared/unread';
 import type { AppState, ContactGroup, Summary } from './state';
 

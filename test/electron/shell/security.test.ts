@@ -163,10 +163,13 @@ describe('app:// protocol', () => {
   writeFileSync(path.join(path.dirname(root), 'secret.html'), 'secret');
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('registers app: as a secure standard scheme and serves it from the UI folder', async () => {
+  it('registers app: as a secure standard scheme with a code cache and serves it from the UI folder', async () => {
     registerAppScheme();
     expect(protocol.privileged).toEqual([
-      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+      {
+        scheme: 'app',
+        privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+      },
     ]);
     handleAppProtocol(root);
     const response = await protocol.handlers.get('app')?.({ url: 'app://packetchat/' });
