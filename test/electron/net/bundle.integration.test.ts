@@ -27,6 +27,25 @@ async function start(options: NodeOptions): Promise<PacketChatNode> {
   return node;
 }
 
+/** A node, and a hand-driven peer (mallory) with a session to it that lists `features`. */
+async function hostilePeer(features: string[]) {
+  const ports = testPorts();
+  const victim = await start({ ...ports, broadcast: [] });
+  const socket: Socket = createSocket('udp4');
+  cleanup.push(() => new Promise((resolve) => socket.close(() => resolve())));
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const mallory = new HostilePeer(socket);
+  cleanup.push(() => {
+    mallory.detach();
+    return Promise.resolve();
+  });
+  const session = await mallory.handshake(
+    { address: '127.0.0.1', port: victim.info().clientPort },
+    { nick: 'mallory', host: 'm', port: socket.address().port, tcp: 0, status: 'online', features },
+  );
+  return { victim, mallory, session };
+}
+
 const online = (node: PacketChatNode, id: string): boolean =>
   node.peerList().some((p) => p.id === id && p.online);
 
@@ -186,27 +205,7 @@ describe('a node without compact bundles', () => {
 
 describe('hostile compact bundles from an authenticated peer', () => {
   it('take the sender from the session, drop only what is bad, and are what the node sends back', async () => {
-    const ports = testPorts();
-    const victim = await start({ ...ports, broadcast: [] });
-    const socket: Socket = createSocket('udp4');
-    cleanup.push(() => new Promise((resolve) => socket.close(() => resolve())));
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    const mallory = new HostilePeer(socket);
-    cleanup.push(() => {
-      mallory.detach();
-      return Promise.resolve();
-    });
-    const session = await mallory.handshake(
-      { address: '127.0.0.1', port: victim.info().clientPort },
-      {
-        nick: 'mallory',
-        host: 'm',
-        port: socket.address().port,
-        tcp: 0,
-        status: 'online',
-        features: ['bundle', 'compact'],
-      },
-    );
+    const { victim, mallory, session } = await hostilePeer(['bundle', 'compact']);
     await waitUntil(() => online(victim, mallory.id), 5_000, 'mallory known');
     const got = inbox(victim, mallory.id);
     const text = (seq: number, body: string, extra: Record<string, unknown> = {}) => ({
@@ -274,27 +273,7 @@ describe('hostile compact bundles from an authenticated peer', () => {
 
 describe('hostile bundles from an authenticated peer', () => {
   it('drop only what is bad and never stop the node', async () => {
-    const ports = testPorts();
-    const victim = await start({ ...ports, broadcast: [] });
-    const socket: Socket = createSocket('udp4');
-    cleanup.push(() => new Promise((resolve) => socket.close(() => resolve())));
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    const mallory = new HostilePeer(socket);
-    cleanup.push(() => {
-      mallory.detach();
-      return Promise.resolve();
-    });
-    const session = await mallory.handshake(
-      { address: '127.0.0.1', port: victim.info().clientPort },
-      {
-        nick: 'mallory',
-        host: 'm',
-        port: socket.address().port,
-        tcp: 0,
-        status: 'online',
-        features: ['bundle', 'something-newer'],
-      },
-    );
+    const { victim, mallory, session } = await hostilePeer(['bundle', 'something-newer']);
     const got = inbox(victim, mallory.id);
     const text = (seq: number, body: string, extra: Record<string, unknown> = {}) => ({
       proto: PROTOCOL_MARKER,
