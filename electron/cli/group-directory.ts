@@ -3,6 +3,7 @@
 // with them), or the group id (with or without `group:`).
 import type { GroupInfo } from '../../shared/domain';
 import { groupIdOf } from '../../shared/protocol/groups';
+import { namedBy } from './peer-directory';
 
 export type GroupLookup =
   | { readonly kind: 'group'; readonly group: GroupInfo }
@@ -40,14 +41,9 @@ export class GroupDirectory {
   find(ref: string): GroupLookup {
     const groups = this.list();
     const byNumber = /^\d+$/.test(ref) ? groups[Number(ref) - 1] : undefined;
-    const exact =
-      byNumber ?? this.groups.get(ref) ?? this.groups.get(groupIdOf(ref) ?? '') ?? undefined;
+    const exact = byNumber ?? this.groups.get(ref) ?? this.groups.get(groupIdOf(ref) ?? '');
     if (exact !== undefined) return { kind: 'group', group: exact };
-    const wanted = ref.toLowerCase();
-    if (wanted === '') return { kind: 'none' };
-    const same = groups.filter((g) => g.name.toLowerCase() === wanted);
-    const candidates =
-      same.length > 0 ? same : groups.filter((g) => g.name.toLowerCase().startsWith(wanted));
+    const candidates = namedBy(groups, ref, (g) => g.name);
     const [only] = candidates;
     if (only === undefined) return { kind: 'none' };
     return candidates.length === 1

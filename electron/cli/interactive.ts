@@ -46,6 +46,15 @@ export interface InteractiveOptions {
 /** Sent messages remembered for their delivery lines; older ones are named by a lookup. */
 const REMEMBERED = 1_000;
 
+/** Sets `key` in a map that keeps only the REMEMBERED newest entries (the oldest go first). */
+function setRemembered<V>(map: Map<string, V>, key: string, value: V): void {
+  map.set(key, value);
+  for (const old of map.keys()) {
+    if (map.size <= REMEMBERED) break;
+    map.delete(old);
+  }
+}
+
 type AnyEvent = { [K in EventChannel]: { event: K; payload: EventPayloads[K] } }[EventChannel];
 
 export function createInteractive(options: InteractiveOptions): CliTransport {
@@ -128,11 +137,7 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
     if (group !== undefined && change.state === 'pending') {
       const waiting = change.recipients?.waiting.join(',') ?? '';
       if (waitingSaid.get(change.id) === waiting) return;
-      waitingSaid.set(change.id, waiting);
-      for (const id of waitingSaid.keys()) {
-        if (waitingSaid.size <= REMEMBERED) break;
-        waitingSaid.delete(id);
-      }
+      setRemembered(waitingSaid, change.id, waiting);
     }
     const print = (text: string | undefined): void => {
       const line = stateLine(
@@ -217,11 +222,7 @@ export function createInteractive(options: InteractiveOptions): CliTransport {
   }
 
   const remember = (message: ChatMessage): void => {
-    sentTexts.set(message.id, message.text);
-    for (const id of sentTexts.keys()) {
-      if (sentTexts.size <= REMEMBERED) break;
-      sentTexts.delete(id);
-    }
+    setRemembered(sentTexts, message.id, message.text);
   };
 
   return {

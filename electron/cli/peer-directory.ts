@@ -82,14 +82,23 @@ export class PeerDirectory {
 }
 
 function matchName(peers: readonly Contact[], ref: string): Lookup | undefined {
-  const wanted = ref.toLowerCase();
-  if (wanted === '') return undefined;
-  const same = peers.filter((p) => p.nick.toLowerCase() === wanted);
-  const candidates =
-    same.length > 0 ? same : peers.filter((p) => p.nick.toLowerCase().startsWith(wanted));
-  if (candidates.length === 0) return undefined;
+  const candidates = namedBy(peers, ref, (p) => p.nick);
   const [only] = candidates;
-  return candidates.length === 1 && only !== undefined
+  if (only === undefined) return undefined;
+  return candidates.length === 1
     ? { kind: 'contact', contact: only }
     : { kind: 'ambiguous', matches: candidates };
+}
+
+/**
+ * What a typed name picks: the items with that name in any case, else those whose name starts
+ * with it (several: the caller lists them as ambiguous). Peers and groups are found alike.
+ */
+export function namedBy<T>(items: readonly T[], ref: string, name: (item: T) => string): T[] {
+  const wanted = ref.toLowerCase();
+  if (wanted === '') return [];
+  const same = items.filter((item) => name(item).toLowerCase() === wanted);
+  return same.length > 0
+    ? same
+    : items.filter((item) => name(item).toLowerCase().startsWith(wanted));
 }
