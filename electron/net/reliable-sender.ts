@@ -132,8 +132,7 @@ export class ReliableSender {
     id: string = randomToken(),
   ): OutboundMessage {
     const stream = this.stream(to);
-    return {
-      ...(reply === undefined ? {} : { reply }),
+    const message: OutboundMessage = {
       id,
       mode,
       to,
@@ -151,6 +150,9 @@ export class ReliableSender {
       due: undefined,
       fallback: false,
     };
+    // One literal for the usual message: a literal that starts with a spread is built property
+    // by property, each one growing its out-of-object storage (garbage on every text).
+    return reply === undefined ? message : { ...message, reply };
   }
 
   /**

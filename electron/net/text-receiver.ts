@@ -68,6 +68,9 @@ export class TextReceiver {
   /** Control messages: their consumers, and each one handled before its ack. */
   readonly controls = new ControlInbox();
   private batch: Batch | undefined;
+  private lastArrival:
+    | { readonly from: Endpoint; readonly transport: Transport; readonly arrival: Arrival }
+    | undefined;
 
   constructor(private readonly deps: TextReceiverDeps) {}
 
@@ -133,14 +136,34 @@ export class TextReceiver {
       from,
       verdict,
       now: this.deps.now(),
-      arrival: {
-        transport,
-        remote: isRelayRoute(from) ? `relay ${from.broker}` : formatEndpoint(from),
-      },
+      arrival: this.arrivalOf(from, transport),
       ...(reply === undefined ? {} : { reply }),
     };
     if (alone) this.receiveAlone(got);
     else this.receiveInBatch(got);
+  }
+
+  /**
+   * How a packet from `from` arrived. The texts of one bundle, and a stream's bundles, come from
+   * one address: the last one's is kept, not formatted again for every text.
+   */
+  private arrivalOf(from: Endpoint, transport: Transport): Arrival {
+    const last = this.lastArrival;
+    if (
+      last?.transport === transport &&
+      (last.from === from ||
+        (!isRelayRoute(from) &&
+          !isRelayRoute(last.from) &&
+          last.from.address === from.address &&
+          last.from.port === from.port))
+    )
+      return last.arrival;
+    const arrival: Arrival = {
+      transport,
+      remote: isRelayRoute(from) ? `relay ${from.broker}` : formatEndpoint(from),
+    };
+    this.lastArrival = { from, transport, arrival };
+    return arrival;
   }
 
   /** `receive()` of the packet again, for when it has to wait (made only then). */
@@ -230,7 +253,7 @@ export class TextReceiver {
       const card = this.tagOf(message)?.card;
       if (message.control !== undefined && card === undefined) continue; // never shown
       this.deps.counters.messagesReceived += 1;
-      this.deps.received({
+      const shownMessage: ChatMessage = {
         id: message.id,
         peerId: message.from,
         direction: 'in',
@@ -241,9 +264,17 @@ export class TextReceiver {
         sentAt: message.ts,
         receivedAt: now,
         remote: how.remote,
-        ...(message.reply === undefined ? {} : { reply: message.reply }),
-        ...(card === undefined ? {} : { file: card }),
-      });
+      };
+      // One literal for a plain text; the optional fields are spread in only when there are any.
+      this.deps.received(
+        message.reply === undefined && card === undefined
+          ? shownMessage
+          : {
+              ...shownMessage,
+              ...(message.reply === undefined ? {} : { reply: message.reply }),
+              ...(card === undefined ? {} : { file: card }),
+            },
+      );
     }
   }
 
