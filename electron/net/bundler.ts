@@ -199,7 +199,10 @@ export class Bundler {
         ? { packet: first.packet, peerId: queue.peerId, sealed: sealed.header, inner }
         : {
             kind: 'bundle',
-            bundled: { packets: group.map((item) => item.packet) },
+            bundled: {
+              packets: group.map((item) => item.packet),
+              compactFrom: queue.compact ? first.packet.from : undefined,
+            },
             peerId: queue.peerId,
             sealed: sealed.header,
             inner,
