@@ -242,14 +242,24 @@ export class TextReceiver {
   private finish(got: Received, shown: readonly TextPacket[]): void {
     const { packet, verdict, arrival, now } = got;
     for (const message of verdict.deliver) this.controls.committed(message.id);
-    if (verdict.ack && !verdict.duplicate && packet.group === undefined)
+    // How a held message came is kept until it is shown; one shown now needs no keeping.
+    if (
+      verdict.ack &&
+      !verdict.duplicate &&
+      packet.group === undefined &&
+      shown[0] !== packet &&
+      !shown.includes(packet)
+    )
       this.arrivals.set(packet.id, arrival);
     if (verdict.ack) this.acknowledge(packet, got.from, got.reply);
     for (const message of shown) {
       // A group item was taken when it arrived; its place in the stream is all that is left.
       if (message.group !== undefined || this.restoredCarried.delete(message.id)) continue;
-      const how = this.arrivals.get(message.id) ?? arrival;
-      this.arrivals.delete(message.id);
+      let how = arrival;
+      if (message !== packet) {
+        how = this.arrivals.get(message.id) ?? arrival;
+        this.arrivals.delete(message.id);
+      }
       const card = this.tagOf(message)?.card;
       if (message.control !== undefined && card === undefined) continue; // never shown
       this.deps.counters.messagesReceived += 1;
