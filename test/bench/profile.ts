@@ -217,7 +217,15 @@ async function pairProfile(): Promise<void> {
         ]);
       const per = (
         i: 0 | 1,
-        key: 'user' | 'system' | 'gcCount' | 'gcPause' | 'runDelay' | 'datagramsSent' | 'bytesSent',
+        key:
+          | 'user'
+          | 'system'
+          | 'gcCount'
+          | 'gcMajor'
+          | 'gcPause'
+          | 'runDelay'
+          | 'datagramsSent'
+          | 'bytesSent',
       ) => (after[i][key] - before[i][key]) / count;
       const side = (i: 0 | 1) => round(per(i, 'user') + per(i, 'system'));
       console.log(
@@ -232,7 +240,8 @@ async function pairProfile(): Promise<void> {
             `waiting for a CPU ${round(per(i, 'runDelay'))} µs; ` +
             `${round(per(i, 'datagramsSent'))} datagrams and ${round(per(i, 'bytesSent'))} bytes sent per message` +
             `, ${after[i].retransmitted - before[i].retransmitted} retransmitted; ` +
-            `${round(per(i, 'gcCount') * 1_000)} garbage collections per 1,000 messages, ` +
+            `${round(per(i, 'gcCount') * 1_000)} garbage collections per 1,000 messages ` +
+            `(${round(per(i, 'gcMajor') * 1_000)} of them major), ` +
             `${round(per(i, 'gcPause'))} µs of their pauses per message` +
             (allocated === undefined
               ? ''

@@ -7,7 +7,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapStatistics, GCProfiler } from 'node:v8';
 import { createConnection, createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -113,10 +113,13 @@ const now = (): number => performance.now();
  * Garbage collections in this process so far: how many, and their pause time in µs (from the
  * `gc` performance entries, one per collection, scavenges included).
  */
-const gcTally = { count: 0, pauseMicros: 0 };
+const gcTally = { count: 0, major: 0, pauseMicros: 0 };
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
     gcTally.count += 1;
+    // `detail.kind`: NODE_PERFORMANCE_GC_MAJOR (mark-compact) is 4; scavenges are 1.
+    const { detail } = entry as unknown as { detail?: { kind?: number } };
+    if (detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gcTally.major += 1;
     gcTally.pauseMicros += entry.duration * 1_000;
   }
 }).observe({ type: 'gc' });
@@ -452,6 +455,7 @@ const commands = {
       user: used.user,
       system: used.system,
       gcCount: gcTally.count,
+      gcMajor: gcTally.major,
       gcPause: gcTally.pauseMicros,
       runDelay: runDelayMicros(),
       datagramsSent: c.datagramsSent,
