@@ -16,9 +16,7 @@ import { loopbackArgs, testPorts } from '../helpers/ports';
 import { waitForEvent } from '../helpers/wait';
 import { launchApp, startPeer, type AppUnderTest } from './app-under-test';
 import { launchChromium } from './chromium';
-import { closeAfterAll, screenshotOnFailure } from './lifecycle';
-import { buildRenderer } from './renderer-build';
-import { serveDirectory } from './static-server';
+import { closeAfterAll, screenshotOnFailure, serveRenderer } from './lifecycle';
 
 const ports = testPorts();
 const TIMEOUT = 10_000;
@@ -34,10 +32,7 @@ screenshotOnFailure(() => page);
 beforeAll(async () => {
   browser = await launchChromium();
   closers.add(() => browser.close());
-  const build = await buildRenderer();
-  closers.add(() => build.remove());
-  const server = await serveDirectory(build.dir);
-  closers.add(() => server.close());
+  const server = await serveRenderer(closers);
   app = await launchApp(browser, {
     url: server.url,
     ports,
