@@ -271,8 +271,8 @@ async function buildIconv(): Promise<string> {
  * iconv-lite's file) and sharing nothing with the node. A file of its own so that running the
  * node again with its start-up settings costs one Node start-up and no more: Node reads and
  * compiles the whole of a file before it runs its first line, and the node is 0.9 MB
- * (docs/BENCHMARKS.md, "Issue 18, sixth pass: idle CLI memory"). Built apart, too, because the bundler
- * requires a chunk the entry loads at the entry's very top, before the settings are set.
+ * (docs/BENCHMARKS.md, "Issue 18, sixth pass: idle CLI memory"). Built apart, too, because the
+ * bundler requires a chunk the entry loads at the entry's very top, before the settings are set.
  */
 function launcherFile(): Plugin {
   return {
