@@ -118,10 +118,12 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
     },
     'contacts:list': () => {
       const { node, store } = running();
-      const conversations = store.reads
-        .conversations()
-        .map((c) => ({ peerId: c.peerId, at: c.lastMessage?.receivedAt ?? 0 }));
-      const contacts = contactList(node, store.listPeers(), conversations, trusted().contacts());
+      const contacts = contactList(
+        node,
+        store.listPeers(),
+        store.reads.lastActivity(),
+        trusted().contacts(),
+      );
       return [...contacts, ...ipmsg.contacts()];
     },
     'contacts:add': async ({ address, waitMs }) => {

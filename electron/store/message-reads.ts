@@ -113,6 +113,31 @@ export class MessageReads {
     }));
   }
 
+  /**
+   * When each conversation's newest shown message arrived, newest first: what `conversations()`
+   * gives as `lastMessage.receivedAt`, without counting unread messages (the contact list sorts
+   * by it and shows no counts; with many unread, counting is most of that query's time).
+   */
+  lastActivity(): { readonly peerId: string; readonly at: number }[] {
+    return this.sql
+      .all<{ peer_id: string; at: number }>(
+        `WITH RECURSIVE peer(id) AS (
+           SELECT MIN(peer_id) FROM messages
+           UNION ALL
+           SELECT (SELECT MIN(peer_id) FROM messages WHERE peer_id > peer.id) FROM peer
+           WHERE peer.id IS NOT NULL
+         ), last AS (
+           SELECT peer.id AS peer_id,
+             (SELECT MAX(position) FROM messages l WHERE l.peer_id = peer.id) AS position
+           FROM peer WHERE peer.id IS NOT NULL
+         )
+         SELECT last.peer_id, m.received_at AS at
+         FROM last JOIN messages m ON m.position = last.position
+         ORDER BY m.position DESC`,
+      )
+      .map((row) => ({ peerId: row.peer_id, at: row.at }));
+  }
+
   hasConversation(peerId: string): boolean {
     return (
       this.sql.get('SELECT 1 AS found FROM messages WHERE peer_id = ? LIMIT 1', peerId) !==
