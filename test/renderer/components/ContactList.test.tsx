@@ -110,10 +110,10 @@ describe('contact list', () => {
     const { user } = renderApp({
       data,
       handlers: {
-        'contacts:list': () => {
+        'contacts:listCompact': () => {
           attempt += 1;
           if (attempt === 1) throw new Error('disk on fire');
-          return [];
+          return { v: 1, rows: [] };
         },
       },
     });
@@ -126,7 +126,7 @@ describe('contact list', () => {
   });
 
   it('shows a loading state while the list is on its way', async () => {
-    renderApp({ handlers: { 'contacts:list': () => never() } });
+    renderApp({ handlers: { 'contacts:listCompact': () => never() } });
     expect(await screen.findByText('Looking for peers…')).toBeTruthy();
   });
 

@@ -34,7 +34,7 @@ describe('bridge', () => {
         'app:ready',
         'self:get',
         'settings:get',
-        'contacts:list',
+        'contacts:listCompact',
         'groups:list',
         'conversations:list',
         'inspector:packets',
