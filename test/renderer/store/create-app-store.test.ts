@@ -94,6 +94,22 @@ describe('contact rows', () => {
       'stranger:192.168.1.50:5555',
     ]);
   });
+
+  it("put the newest conversation first, then the rest by name in the user's collation", async () => {
+    const data = sampleData(NOW);
+    data.contacts = ['Frank', 'émile', 'Dan', 'Zoë', 'anna'].map((nick) =>
+      makeContact(nick.toLowerCase(), { nick, online: false }),
+    );
+    data.messages = [];
+    const { store } = await connected(data);
+    const s = store.getState;
+    const offline = () => selectContactRows(s()).filter((row) => !row.startsWith('section:'));
+    // Code-point order would put "anna" and "émile" after "Zoë".
+    expect(offline()).toEqual(['anna', 'dan', 'émile', 'frank', 'zoë']);
+    s().receiveMessage(makeMessage('m1', 'frank', { receivedAt: NOW }));
+    s().receiveMessage(makeMessage('m2', 'dan', { receivedAt: NOW + 1 }));
+    expect(offline()).toEqual(['dan', 'frank', 'anna', 'émile', 'zoë']);
+  });
 });
 
 describe('conversations slice', () => {
