@@ -180,6 +180,8 @@ describe('search', () => {
     await waitFor(() => expect(document.activeElement).toBe(box));
     await user.keyboard('lunch');
     const results = () => screen.getByRole('region', { name: 'Search results' });
+    // The results are a view loaded on first use: wait for it, as for the text in it.
+    await screen.findByRole('region', { name: 'Search results' });
     expect(await within(results()).findByText('Lunch')).toBeTruthy();
     await user.click(within(results()).getByRole('button', { name: /Alice/ }));
     expect(await screen.findByRole('heading', { name: 'Alice' })).toBeTruthy();
