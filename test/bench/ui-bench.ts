@@ -222,6 +222,9 @@ function listWatch(count: number): string {
   const watch = new MutationObserver(() => {
     if (!shown()) return;
     watch.disconnect();
+    // What the page holds at that frame: its elements and the list's rows (how much there was to lay out).
+    window.__listNodes = document.getElementsByTagName('*').length;
+    window.__listRows = document.querySelectorAll('.contact-list [role=option]').length;
     requestAnimationFrame(() => { window.__listShown = performance.timeOrigin + performance.now(); });
   });
   watch.observe(document, { childList: true, subtree: true, characterData: true });
@@ -540,6 +543,8 @@ export async function uiBench(options: {
     const listTimes: number[] = [];
     const polledTimes: number[] = [];
     let scripts: ScriptsLoaded = { bytes: 0, files: [] };
+    /** Elements in the page and rows in the list when the list was first shown (the first load). */
+    let domCounts: [number, number] = [0, 0];
     const loadWork: PageWork[] = [];
     const loadApp = async (into: Page, url = server.url): Promise<void> => {
       await into.addInitScript({ content: listWatch(shown) });
@@ -563,6 +568,10 @@ export async function uiBench(options: {
       })`);
       listTimes.push(shownAt - (performance.timeOrigin + started));
       loadWork.push(await work.stop());
+      if (domCounts[0] === 0)
+        domCounts = await into.evaluate<[number, number]>(
+          '[window.__listNodes, window.__listRows]',
+        );
       scripts = await scriptsLoaded(into);
     };
     for (let load = 1; load < loads; load += 1) {
@@ -694,6 +703,15 @@ export async function uiBench(options: {
         ? ''
         : `; warm (detail; a profile on disk, the scripts from its HTTP cache with V8's code cache, after ${String(WARMING_LOADS)} loads, ${String(warm.cacheFiles)} code cache entries): ${round(warm.listMs)} ms, ${workNote(warm.work)}`;
 
+    // The contact list's answer as it crosses to the page (JSON text, as the bridge sends it): the
+    // renderer's compact shape where the handlers have one, and the plain list the CLI reads.
+    const answerKb = async (channel: 'contacts:list' | 'contacts:listCompact') =>
+      channel in handlers
+        ? round(JSON.stringify(await handlers[channel](undefined)).length / 1_000)
+        : undefined;
+    const compactKb = await answerKb('contacts:listCompact');
+    const answerNote = `; the contacts answer: ${compactKb === undefined ? '' : `${String(compactKb)} kB compact, `}${String(await answerKb('contacts:list'))} kB as contacts:list; at the list's first frame ${String(domCounts[0])} elements in the page, ${String(domCounts[1])} contact rows`;
+
     const frameFigure = (
       figure: string,
       app: FrameStats,
@@ -718,7 +736,7 @@ export async function uiBench(options: {
         baseline: 'bare page: same contacts over a binding, plain DOM',
         baselineValue: round(bareContactListMs),
         factor: round(contactListMs / bareContactListMs),
-        note: `median of ${String(listTimes.length)} loads each side, from page.goto to the frame after the list is in the page (the runner's polling locator saw it at ${round(median(polledTimes))} ms); includes loading the page and its scripts (${round(pageLoadMs)} ms to the load event; ${scriptsNote(scripts)}); the page's main thread to the list, median: ${workNote(medianWork(loadWork))}${warmNote}${shown < contacts ? `; only ${shown} of ${contacts} listed: the list is the node's peer table (MAX_PEERS)` : ''}`,
+        note: `median of ${String(listTimes.length)} loads each side, from page.goto to the frame after the list is in the page (the runner's polling locator saw it at ${round(median(polledTimes))} ms); includes loading the page and its scripts (${round(pageLoadMs)} ms to the load event; ${scriptsNote(scripts)}); the page's main thread to the list, median: ${workNote(medianWork(loadWork))}${answerNote}${warmNote}${shown < contacts ? `; only ${shown} of ${contacts} listed: the list is the node's peer table (MAX_PEERS)` : ''}`,
       },
       {
         section: 'ui',
