@@ -6,7 +6,6 @@ import { installEmojiFont } from './lib/emoji-font';
 import { formatListTime } from './lib/format';
 import { connectBridge } from './store/bridge';
 import { createAppStore } from './store/create-app-store';
-import { compareNames } from './store/selectors';
 import type { PacketChatApi } from '../../shared/ipc/contract';
 
 /**
@@ -33,9 +32,6 @@ export function boot(container: HTMLElement, api: PacketChatApi | undefined): vo
     const now = Date.now();
     formatListTime(now, now, i18n.language);
     formatListTime(0, now, i18n.language);
-    // Likewise the collator: its first comparison loads the collation data (10-20 ms in the page
-    // profile, inside the sort of 5,000 names).
-    compareNames('a', 'b');
   } else {
     const message = document.createElement('p');
     message.className = 'missing-bridge';

@@ -26,25 +26,12 @@ function memoize<A extends readonly unknown[], R>(compute: (...args: A) => R): (
   };
 }
 
-let collator: Intl.Collator | undefined;
-
-/**
- * Names in the user's order, as `localeCompare` orders them (the same collator, made once). Its
- * first call loads the collation data: boot.tsx calls it while main reads the contacts.
- */
-export function compareNames(a: string, b: string): number {
-  collator ??= new Intl.Collator();
-  return collator.compare(a, b);
+function byRecency(summaries: Record<string, Summary>) {
+  return (a: Contact, b: Contact): number => {
+    const at = (summaries[b.id]?.lastAt ?? 0) - (summaries[a.id]?.lastAt ?? 0);
+    return at !== 0 ? at : a.nick.localeCompare(b.nick);
+  };
 }
-
-/**
- * Every contact sorted by name, once per change of the contacts: a change of the conversations
- * (a message came in, one was read) only re-sorts by recency, a stable sort of numbers, and
- * 5,000 contacts no longer meet the collator (and two look-ups of `summaries`) 60,000 times.
- */
-const byName = memoize((contacts: Record<string, Contact>): readonly Contact[] =>
-  Object.values(contacts).sort((a, b) => compareNames(a.nick, b.nick)),
-);
 
 export interface GroupedContacts {
   /** Group conversation ids (`group:ID`). */
@@ -66,7 +53,7 @@ const groupContacts = memoize(
       offline: [],
       strangers: [],
     };
-    for (const contact of byName(contacts)) {
+    for (const contact of Object.values(contacts)) {
       // The open contact stays where it was when opened: its row never moves under the mouse.
       const group = pinned?.id === contact.id ? pinned.group : groupOf(contact);
       if (group !== 'groups') groups[group].push(contact);
@@ -74,14 +61,10 @@ const groupContacts = memoize(
     const lastAt = (id: string) => summaries[id]?.lastAt ?? 0;
     const groupRows = Object.values(chatGroups)
       .map((g) => ({ id: groupConversationId(g.id), name: g.name }))
-      .sort((a, b) => lastAt(b.id) - lastAt(a.id) || compareNames(a.name, b.name))
+      .sort((a, b) => lastAt(b.id) - lastAt(a.id) || a.name.localeCompare(b.name))
       .map((g) => g.id);
-    // Newest conversation first; the same time (no messages: 0) keeps the order by name.
-    const ids = (list: Contact[]) =>
-      list
-        .map((c) => ({ id: c.id, at: lastAt(c.id) }))
-        .sort((a, b) => b.at - a.at)
-        .map((c) => c.id);
+    const order = byRecency(summaries);
+    const ids = (list: Contact[]) => list.sort(order).map((c) => c.id);
     return {
       groups: groupRows,
       online: ids(groups.online),
