@@ -3,7 +3,7 @@
 // here and only here: one `packets` event per interval with at most the newest `maxPacketBatch`
 // entries, so a flood of junk costs the renderer a bounded amount (the inspector sees the gap in
 // the entries' `seq` numbers and can read the whole log with `inspector:packets`).
-import { eventChannel } from '../../shared/ipc/channels';
+import { EVENTS_DROPPED_NOTICE, eventChannel } from '../../shared/ipc/channels';
 import type { PacketLogEntry } from '../../shared/domain';
 import type { EventChannel, EventPayloads, EventSink } from '../../shared/ipc/contract';
 
@@ -24,7 +24,7 @@ export interface Emitter {
   ready(): void;
   /** The renderer is (re)loading or gone: queue again. */
   unready(): void;
-  /** Events dropped because the queue was full (the renderer re-reads its state on ready). */
+  /** Events dropped because the queue was full (the renderer reads its state again on the notice). */
   readonly dropped: number;
   close(): void;
 }
@@ -101,7 +101,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
           channel: 'notice',
           payload: {
             level: 'warning',
-            code: 'events-dropped',
+            code: EVENTS_DROPPED_NOTICE,
             message: `${count} updates were dropped while the window was not ready.`,
           } satisfies EventPayloads['notice'],
         });

@@ -102,3 +102,10 @@ export const methodName = <C extends CallChannel>(channel: C): CallMethodName<C>
   const [a = '', b = ''] = channel.split(':');
   return `${a}${b.charAt(0).toUpperCase()}${b.slice(1)}` as CallMethodName<C>;
 };
+
+/**
+ * The `notice` main sends on `app:ready` when events were dropped while the window was not ready
+ * (electron/ipc/emitter.ts): what the renderer read before them may be stale, so it reads its
+ * state again (renderer/src/store/bridge.ts).
+ */
+export const EVENTS_DROPPED_NOTICE = 'events-dropped';

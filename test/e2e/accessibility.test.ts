@@ -10,9 +10,8 @@ import { testPorts } from '../helpers/ports';
 import { launchApp, startPeer, type AppUnderTest } from './app-under-test';
 import { seriousViolations } from './axe';
 import { launchChromium } from './chromium';
-import { closeAfterAll, screenshotOnFailure } from './lifecycle';
-import { buildRenderer } from './renderer-build';
-import { serveDirectory, type StaticServer } from './static-server';
+import { closeAfterAll, screenshotOnFailure, serveRenderer } from './lifecycle';
+import type { StaticServer } from './static-server';
 
 const ports = testPorts();
 const TIMEOUT = 10_000;
@@ -28,10 +27,7 @@ screenshotOnFailure(() => page);
 beforeAll(async () => {
   browser = await launchChromium();
   closers.add(() => browser.close());
-  const build = await buildRenderer();
-  closers.add(() => build.remove());
-  server = await serveDirectory(build.dir);
-  closers.add(() => server.close());
+  server = await serveRenderer(closers);
   app = await launchApp(browser, {
     url: server.url,
     ports,

@@ -16,9 +16,7 @@ import { loopbackArgs, testPorts } from '../helpers/ports';
 import { waitForEvent } from '../helpers/wait';
 import { launchApp, startPeer, type AppUnderTest } from './app-under-test';
 import { launchChromium } from './chromium';
-import { closeAfterAll, screenshotOnFailure } from './lifecycle';
-import { buildRenderer } from './renderer-build';
-import { serveDirectory } from './static-server';
+import { closeAfterAll, screenshotOnFailure, serveRenderer } from './lifecycle';
 
 const ports = testPorts();
 const TIMEOUT = 10_000;
@@ -34,10 +32,7 @@ screenshotOnFailure(() => page);
 beforeAll(async () => {
   browser = await launchChromium();
   closers.add(() => browser.close());
-  const build = await buildRenderer();
-  closers.add(() => build.remove());
-  const server = await serveDirectory(build.dir);
-  closers.add(() => server.close());
+  const server = await serveRenderer(closers);
   app = await launchApp(browser, {
     url: server.url,
     ports,
@@ -129,6 +124,58 @@ describe('drafts', () => {
     await row('Alice').click();
     expect(await composer('Alice').inputValue()).toBe('half a thought about lunch');
     await composer('Alice').fill('');
+  });
+});
+
+describe('the composer', () => {
+  // The page is evaluated from strings: the tests are type-checked without the DOM's types.
+  const composerCss = (nick: string) => `textarea[aria-label="Message to ${nick}"]`;
+  const height = (nick: string) =>
+    page.evaluate<number>(
+      `document.querySelector('${composerCss(nick)}').getBoundingClientRect().height`,
+    );
+  const overflowY = (nick: string) =>
+    page.evaluate<string>(
+      `getComputedStyle(document.querySelector('${composerCss(nick)}')).overflowY`,
+    );
+
+  it('takes the cursor on open, grows with the text up to 40 % of the pane, and is one line again once sent', async () => {
+    await row('Bob').click();
+    await expect
+      .poll(() =>
+        page.evaluate<boolean>(
+          `document.activeElement === document.querySelector('${composerCss('Bob')}')`,
+        ),
+      )
+      .toBe(true);
+    const empty = await height('Bob');
+    await composer('Bob').fill('one\ntwo\nthree');
+    const three = await height('Bob');
+    expect(three).toBeGreaterThan(empty * 1.5);
+    await composer('Bob').fill(Array.from({ length: 60 }, (_, i) => `line ${i}`).join('\n'));
+    const pane = await page.evaluate<number>(
+      `document.querySelector('.conversation').clientHeight`,
+    );
+    const tall = await height('Bob');
+    expect(tall).toBeGreaterThan(three);
+    expect(tall).toBeLessThanOrEqual(pane * 0.4 + 1);
+    expect(await overflowY('Bob')).toBe('auto');
+    await composer('Bob').fill('three\nlines\nsent');
+    await composer('Bob').press('Enter');
+    await log('Bob').getByText('three', { exact: false }).first().waitFor();
+    await expect.poll(() => composer('Bob').inputValue()).toBe('');
+    expect(await height('Bob')).toBe(empty);
+    expect(await overflowY('Bob')).toBe('hidden');
+    // A conversation opened with a draft of several lines shows all of them.
+    await composer('Bob').fill('a draft\nof two lines');
+    await row('Alice').click();
+    await composer('Alice').waitFor();
+    await row('Bob').click();
+    await expect.poll(() => composer('Bob').inputValue()).toBe('a draft\nof two lines');
+    const two = await height('Bob');
+    expect(two).toBeGreaterThan(empty);
+    expect(two).toBeLessThan(three);
+    await composer('Bob').fill('');
   });
 });
 

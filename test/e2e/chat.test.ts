@@ -10,14 +10,12 @@ import { testPorts } from '../helpers/ports';
 import { waitForEvent } from '../helpers/wait';
 import { launchApp, startPeer, type AppUnderTest } from './app-under-test';
 import { launchChromium } from './chromium';
-import { closeAfterAll, screenshotOnFailure } from './lifecycle';
-import { buildRenderer, type RendererBuild } from './renderer-build';
-import { serveDirectory, type StaticServer } from './static-server';
+import { closeAfterAll, screenshotOnFailure, serveRenderer } from './lifecycle';
+import type { StaticServer } from './static-server';
 
 const ports = testPorts();
 const TIMEOUT = 10_000;
 let browser: Browser;
-let build: RendererBuild;
 let server: StaticServer;
 let app: AppUnderTest;
 let alice: PacketChatNode;
@@ -29,10 +27,7 @@ screenshotOnFailure(() => page);
 beforeAll(async () => {
   browser = await launchChromium();
   closers.add(() => browser.close());
-  build = await buildRenderer();
-  closers.add(() => build.remove());
-  server = await serveDirectory(build.dir);
-  closers.add(() => server.close());
+  server = await serveRenderer(closers);
   app = await launchApp(browser, {
     url: server.url,
     ports,

@@ -14,10 +14,9 @@ import { waitForPeer } from '../helpers/peers';
 import { testPorts } from '../helpers/ports';
 import { launchApp, startPeer, type AppUnderTest } from './app-under-test';
 import { findChromium, INSTALL_HINT, launchFound } from './chromium';
-import { closeAfterAll, screenshotOnFailure } from './lifecycle';
-import { buildRenderer, type RendererBuild } from './renderer-build';
+import { closeAfterAll, screenshotOnFailure, serveRenderer } from './lifecycle';
 import { NO_CJK_FONTS, screenshotTarget } from './screenshot-target';
-import { serveDirectory, type StaticServer } from './static-server';
+import type { StaticServer } from './static-server';
 import { notChinese, notEnglish, visibleStrings } from './visible-text';
 
 const target = screenshotTarget();
@@ -64,7 +63,6 @@ const DATA = [
 ];
 
 let browser: Browser;
-let build: RendererBuild;
 let server: StaticServer;
 let app: AppUnderTest;
 let page: Page;
@@ -139,10 +137,7 @@ beforeAll(async () => {
   if (target.docs && found.source === 'npm') throw new Error(NO_CJK_FONTS);
   browser = await launchFound(found);
   closers.add(() => browser.close());
-  build = await buildRenderer();
-  closers.add(() => build.remove());
-  server = await serveDirectory(build.dir);
-  closers.add(() => server.close());
+  server = await serveRenderer(closers);
   await mkdir(target.dir, { recursive: true });
   const settings = { nick: 'Lin Yi', language: 'en', theme: 'light' } as const;
   app = await launchApp(browser, { url: server.url, ports, settings, machine: target.machine });

@@ -8,9 +8,8 @@ import { testPorts } from '../helpers/ports';
 import { launchApp, type AppUnderTest } from './app-under-test';
 import { seriousViolations } from './axe';
 import { launchChromium } from './chromium';
-import { closeAfterAll, screenshotOnFailure } from './lifecycle';
-import { buildRenderer } from './renderer-build';
-import { serveDirectory, type StaticServer } from './static-server';
+import { closeAfterAll, screenshotOnFailure, serveRenderer } from './lifecycle';
+import type { StaticServer } from './static-server';
 
 const ports = testPorts();
 let browser: Browser;
@@ -25,10 +24,7 @@ screenshotOnFailure(() => page);
 beforeAll(async () => {
   browser = await launchChromium();
   closers.add(() => browser.close());
-  const build = await buildRenderer();
-  closers.add(() => build.remove());
-  server = await serveDirectory(build.dir);
-  closers.add(() => server.close());
+  server = await serveRenderer(closers);
   app = await launchApp(browser, {
     url: server.url,
     ports,

@@ -5,10 +5,9 @@ import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VIEWPORT } from './app-under-test';
 import { launchChromium } from './chromium';
-import { closeAfterAll, screenshotOnFailure } from './lifecycle';
+import { closeAfterAll, screenshotOnFailure, serveRenderer } from './lifecycle';
 import { installBridge, type PageBridge } from './page-bridge';
-import { buildRenderer, type RendererBuild } from './renderer-build';
-import { serveDirectory, type StaticServer } from './static-server';
+import type { StaticServer } from './static-server';
 import { fakeHandlers, makeContact, makeMessage, sampleData } from '../renderer/fake-backend';
 
 const CONTACTS = 5_000;
@@ -18,7 +17,6 @@ const NOW = Date.now();
 const HOUR = 3_600_000;
 
 let browser: Browser;
-let build: RendererBuild;
 let server: StaticServer;
 let page: Page;
 let bridge: PageBridge;
@@ -63,10 +61,7 @@ screenshotOnFailure(() => page);
 beforeAll(async () => {
   browser = await launchChromium();
   closers.add(() => browser.close());
-  build = await buildRenderer();
-  closers.add(() => build.remove());
-  server = await serveDirectory(build.dir);
-  closers.add(() => server.close());
+  server = await serveRenderer(closers);
   page = await browser.newPage({ viewport: VIEWPORT });
   bridge = await installBridge(page, fakeHandlers(bigLan()));
   await page.goto(server.url);

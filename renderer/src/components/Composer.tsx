@@ -168,9 +168,10 @@ export function Composer(props: {
       : ipmsgSizeLevel(ipmsgSize.bytes, ipmsgSize.pieces, bytes);
   const canSend = text.trim() !== '' && level !== 'over' && !sending;
 
-  // Opening a conversation, or starting a reply, puts the cursor here.
+  // Opening a conversation, or starting a reply, puts the cursor here. The composer is always in
+  // view: nothing needs scrolling into it.
   useEffect(() => {
-    input.current?.focus();
+    input.current?.focus({ preventScroll: true });
   }, [focusRequest, replyId]);
 
   // Grows with the text, up to 40 % of the conversation's height; then it scrolls.
@@ -180,6 +181,13 @@ export function Composer(props: {
     if (pendingCaret.current !== null) {
       el.setSelectionRange(pendingCaret.current, pendingCaret.current);
       pendingCaret.current = null;
+    }
+    // Empty, it is one line high, as the stylesheet draws it: no size to read. That is how a
+    // conversation opens (no layout forced before its first frame) and how a sent text leaves it.
+    if (text === '') {
+      el.style.height = '';
+      el.style.overflowY = '';
+      return;
     }
     const pane = el.closest<HTMLElement>('.conversation');
     const max = Math.max(64, (pane?.clientHeight ?? window.innerHeight) * MAX_HEIGHT_SHARE);
@@ -331,7 +339,7 @@ export function Composer(props: {
         ref={input}
         className="composer-input"
         value={text}
-        rows={2}
+        rows={1}
         aria-label={t('composer.label', { nick: props.nick })}
         placeholder={t('composer.placeholder')}
         {...(members === undefined

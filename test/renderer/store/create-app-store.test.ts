@@ -70,6 +70,41 @@ describe('bridge', () => {
   });
 });
 
+describe('events main dropped', () => {
+  // Main keeps at most 2,000 events while the window is not ready and says how many it dropped
+  // (electron/ipc/emitter.ts); the first screen's lists were read before, so they may be stale.
+  it('reads the lists and the open conversation again, newer than what was read first', async () => {
+    const { fake, store, data } = await connected();
+    const s = store.getState;
+    s().openConversation('alice');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const read = (channel: string) => fake.calls.filter((c) => c.channel === channel).length;
+    const before = { contacts: read('contacts:list'), history: read('messages:history') };
+    // What the dropped events said, in main's store now: Alice went offline, Bob is gone, one
+    // more message came from Alice.
+    data.contacts = data.contacts
+      .filter((c) => c.id !== 'bob')
+      .map((c) => (c.id === 'alice' ? { ...c, online: false } : c));
+    data.messages.push(makeMessage('late', 'alice', { text: 'sent while you were away' }));
+    fake.emit('notice', { level: 'info', code: 'port-in-use', message: 'something else' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(read('contacts:list')).toBe(before.contacts);
+    fake.emit('notice', {
+      level: 'warning',
+      code: 'events-dropped',
+      message: '12 updates were dropped while the window was not ready.',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(read('contacts:list')).toBe(before.contacts + 1);
+    expect(read('messages:history')).toBe(before.history + 1);
+    expect(s().contacts['alice']?.online).toBe(false);
+    expect(s().contacts['bob']).toBeUndefined();
+    expect(s().threads['alice']?.items).toContain('late');
+    expect(s().activePeerId).toBe('alice');
+    expect(s().toasts.map((t) => t.code)).toEqual(['port-in-use', 'events-dropped']);
+  });
+});
+
 describe('contact rows', () => {
   it('stay the same array when a conversation opens, and keep an opened contact where it was', async () => {
     const { store, fake } = await connected();
