@@ -106,10 +106,12 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
   /** Every contact: stored and live peers, strangers, then the IPMsg bridge's peers. */
   const allContacts = () => {
     const { node, store } = running();
-    const conversations = store.reads
-      .conversations()
-      .map((c) => ({ peerId: c.peerId, at: c.lastMessage?.receivedAt ?? 0 }));
-    const contacts = contactList(node, store.listPeers(), conversations, trusted().contacts());
+    const contacts = contactList(
+      node,
+      store.listPeers(),
+      store.reads.lastActivity(),
+      trusted().contacts(),
+    );
     return [...contacts, ...ipmsg.contacts()];
   };
   /** What a user typed as a conversation id: a PacketChat peer, an IPMsg peer, a stranger. */

@@ -189,6 +189,23 @@ describe('Store', () => {
     });
   });
 
+  it('gives when each conversation last had a shown message, as the conversation list does', () => {
+    withStore((store) => {
+      expect(store.reads.lastActivity()).toEqual([]);
+      store.insertIncoming({ ...incoming('a', 1), receivedAt: 500 });
+      store.insertOutgoing(outgoing('c', 1));
+      store.insertIncoming({ ...incoming('d', 1), peerId: 'carol', receivedAt: 300 });
+      // Held (waiting for an earlier one): not shown yet, so it is no conversation's newest.
+      store.insertIncoming({ ...incoming('h', 5, 'held', true), peerId: 'dave', receivedAt: 900 });
+      store.insertIncoming({ ...incoming('h2', 3, 'later', true), receivedAt: 800 });
+      const fromList = store.reads
+        .conversations()
+        .map((c) => ({ peerId: c.peerId, at: c.lastMessage?.receivedAt }));
+      expect(store.reads.lastActivity()).toEqual(fromList);
+      expect(fromList.map((c) => c.peerId)).toEqual(['carol', 'bob']);
+    });
+  });
+
   it('searches with FTS5 (Chinese and English substrings) and short queries with LIKE', () => {
     withStore((store) => {
       store.insertIncoming(incoming('zh', 1, '今天晚上一起吃饭吗'));
