@@ -106,11 +106,12 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
   /** Every contact: stored and live peers, strangers, then the IPMsg bridge's peers. */
   const allContacts = () => {
     const { node, store } = running();
+    const { peers, trust } = store.peersAndTrust();
     const contacts = contactList(
       node,
-      store.listPeers(),
+      peers,
       store.reads.lastActivity(),
-      trusted().contacts(),
+      trusted().contacts(trust),
     );
     return [...contacts, ...ipmsg.contacts()];
   };
