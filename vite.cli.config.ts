@@ -7,14 +7,18 @@ import { build, defineConfig, type Plugin, type Rolldown } from 'vite';
 const ROOT = import.meta.dirname;
 
 /**
- * Where the command-line node is built: one CommonJS entry file, run by bin/packet-chat.js and the
- * tests, and beside it in `chunks/` the parts it loads only when needed (`import()` in the
- * sources, `require()` in the build): MQTT.js when a relay is configured, the @noble fallbacks
- * when a node:crypto primitive fails its self-test, iconv-lite and the confusables table
- * (lazyFiles). `package.json` there says `"type": "commonjs"` (the project's says module).
+ * Where the command-line node is built: a small CommonJS entry file, run by bin/packet-chat.js and
+ * the tests, which sets the start-up settings and then requires the node itself, `main.js`; beside
+ * them in `chunks/` the parts the node loads only when needed (`import()` in the sources,
+ * `require()` in the build): MQTT.js when a relay is configured, the @noble fallbacks when a
+ * node:crypto primitive fails its self-test, iconv-lite and the confusables table (lazyFiles).
+ * `package.json` there says `"type": "commonjs"` (the project's says module).
  */
 export const CLI_OUT_DIR = path.join(ROOT, 'dist-cli');
+/** The entry (electron/cli/launch.ts, launcherFile): start-up settings, then CLI_MAIN. */
 export const CLI_BUNDLE = 'packet-chat.js';
+/** The node (electron/cli/main.ts). */
+export const CLI_MAIN = 'main.js';
 export const CLI_CHUNKS = 'chunks';
 export const CLI_PACKAGE = 'package.json';
 
@@ -37,7 +41,7 @@ function nodePrefixedBuiltins(): Plugin {
 
 /**
  * `vite build --config vite.cli.config.ts`: the headless node (`electron/cli/main.ts`) as Node
- * CommonJS. CommonJS rather than ES modules for the idle node's memory: Node loads it without its
+ * CommonJS, and its entry file (launcherFile). CommonJS rather than ES modules for the idle node's memory: Node loads it without its
  * ES module loader, and keeps one copy of the source, not two (1.1 MiB less, docs/BENCHMARKS.md
  * "Fifth pass: idle CLI memory"). An SSR build is Vite's Node target (https://vite.dev/guide/ssr#building-for-production);
  * `noExternal: true` bundles every package (zod, …), so only `node:*` built-ins and the build's
@@ -63,9 +67,9 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         format: 'cjs',
-        // No comments: V8 keeps the entry's source for as long as the node runs (0.17 MB less).
+        // No comments: V8 keeps the node's source for as long as the node runs (0.17 MB less).
         comments: false,
-        entryFileNames: CLI_BUNDLE,
+        entryFileNames: CLI_MAIN,
         chunkFileNames: (chunk) => `${CLI_CHUNKS}/${chunkName(chunk.facadeModuleId)}-[hash].js`,
       },
     },
@@ -75,7 +79,7 @@ export default defineConfig({
   // as JavaScript: a 100 kB object literal with a getter per key cost the idle node about 14 MiB
   // of parsing and compiling at start-up.
   json: { namedExports: false, stringify: true },
-  plugins: [nodePrefixedBuiltins(), commonJsFolder(), lazyFiles(), asciiOnly()],
+  plugins: [nodePrefixedBuiltins(), commonJsFolder(), launcherFile(), lazyFiles(), asciiOnly()],
 });
 
 /** `dist-cli/package.json`: the `.js` files there are CommonJS. */
@@ -94,8 +98,7 @@ function commonJsFolder(): Plugin {
  * `require()` at its first use instead of read and compiled at start (docs/BENCHMARKS.md, "Fifth
  * pass: idle CLI memory"). Their callers use them synchronously (inside packet handlers, in
  * `nameSkeletons`), so the files are CommonJS or JSON, which `require()` loads synchronously, and
- * are built on their own, sharing nothing with the entry: the entry loads no extra module at
- * start. What the one importing source file (`importer`) gets for `id` is a stand-in (`standIn`)
+ * are built on their own, sharing nothing with the node: it loads no extra module at start. What the one importing source file (`importer`) gets for `id` is a stand-in (`standIn`)
  * that loads the file through `load()`; a file that cannot be loaded (a broken install) is
  * reported on stderr once, and the stand-in says what the node does then.
  */
@@ -193,7 +196,7 @@ function lazyFiles(): Plugin {
     load(id) {
       const file = LAZY_FILES.find((f) => id === `${LAZY_PREFIX}${f.name}`);
       if (file === undefined) return null;
-      // The build is CommonJS (the entry's own __filename and __dirname).
+      // The build is CommonJS (its chunk's own __filename and __dirname).
       return `import { createRequire } from 'node:module';
 import { join } from 'node:path';
 let loaded;
@@ -214,23 +217,24 @@ function load() {
 ${file.standIn}`;
     },
     async generateBundle(_options, bundle) {
-      const entry = Object.values(bundle).find(
-        (out): out is Rolldown.OutputChunk => out.type === 'chunk' && out.isEntry,
+      const chunks = Object.values(bundle).filter(
+        (out): out is Rolldown.OutputChunk => out.type === 'chunk',
       );
-      if (entry === undefined) return;
       for (const file of LAZY_FILES) {
-        // The stand-in finds the file from the entry's __dirname, so it must be in the entry.
-        const elsewhere = Object.values(bundle).find(
-          (out) => out.type === 'chunk' && out !== entry && out.code.includes(placeholder(file)),
-        );
-        if (elsewhere !== undefined)
-          this.error(`${file.id}'s stand-in is in ${elsewhere.fileName}, not in the entry`);
-        if (!entry.code.includes(placeholder(file))) continue;
+        // One stand-in, or the file would be loaded once per copy. It finds the file from its
+        // own chunk's __dirname (the node's chunk, chunks/main-HASH.js).
+        const [home, ...more] = chunks.filter((chunk) => chunk.code.includes(placeholder(file)));
+        if (more.length > 0)
+          this.error(
+            `${file.id}'s stand-in is in ${[home, ...more].map((c) => c?.fileName).join(', ')}`,
+          );
+        if (home === undefined) continue;
         const source = await file.build();
         const hash = createHash('sha256').update(source).digest('base64url').slice(0, 8);
         const fileName = `${CLI_CHUNKS}/${file.name}-${hash}.${file.ext}`;
         this.emitFile({ type: 'asset', fileName, source });
-        entry.code = entry.code.replaceAll(placeholder(file), fileName);
+        const fromHome = path.posix.relative(path.posix.dirname(home.fileName), fileName);
+        home.code = home.code.replaceAll(placeholder(file), fromHome);
       }
     },
   };
@@ -260,6 +264,43 @@ async function buildIconv(): Promise<string> {
   const [file, ...rest] = files;
   if (file?.type !== 'chunk' || rest.length > 0) throw new Error('iconv-lite: expected one file');
   return toAscii(file.code);
+}
+
+/**
+ * The entry, `packet-chat.js`: electron/cli/launch.ts, built on its own (a nested build, as
+ * iconv-lite's file) and sharing nothing with the node. A file of its own so that running the
+ * node again with its start-up settings costs one Node start-up and no more: Node reads and
+ * compiles the whole of a file before it runs its first line, and the node is 0.9 MB
+ * (docs/BENCHMARKS.md, "Issue 18, sixth pass: idle CLI memory"). Built apart, too, because the
+ * bundler requires a chunk the entry loads at the entry's very top, before the settings are set.
+ */
+function launcherFile(): Plugin {
+  return {
+    name: 'packet-chat:launcher-file',
+    async generateBundle() {
+      const output = await build({
+        configFile: false,
+        root: ROOT,
+        publicDir: false,
+        logLevel: 'warn',
+        build: {
+          ssr: path.join(ROOT, 'electron/cli/launch.ts'),
+          write: false,
+          target: 'node24',
+          minify: false,
+          reportCompressedSize: false,
+          rolldownOptions: { output: { format: 'cjs', comments: false } },
+        },
+        ssr: { target: 'node', noExternal: true },
+        plugins: [nodePrefixedBuiltins()],
+      });
+      const results = Array.isArray(output) ? output : [output];
+      const files = results.flatMap((result) => ('output' in result ? result.output : []));
+      const [file, ...rest] = files;
+      if (file?.type !== 'chunk' || rest.length > 0) this.error('launch.ts: expected one file');
+      this.emitFile({ type: 'asset', fileName: CLI_BUNDLE, source: toAscii(file.code) });
+    },
+  };
 }
 
 /** A chunk is named after the package it starts in (`mqtt`, `noble-crypto`), not `index`. */

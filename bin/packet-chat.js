@@ -29,7 +29,9 @@ import { fileURLToPath } from 'node:url';
 const REQUIRED_MAJOR = 24;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(ROOT, 'dist-cli');
+/** The entry: it sets the start-up settings, then requires the node, MAIN (vite.cli.config.ts). */
 const BUNDLE = join(OUT_DIR, 'packet-chat.js');
+const MAIN = 'main.js';
 /** The parts the bundle loads only when needed (vite.cli.config.ts). */
 const CHUNKS = 'chunks';
 /** The project's own Node 24: the `node` devDependency's binary. */
@@ -119,7 +121,7 @@ function staleBecause() {
     }
     return undefined;
   }
-  if (!existsSync(BUNDLE)) return 'it is missing';
+  if (!existsSync(BUNDLE) || !existsSync(join(OUT_DIR, MAIN))) return 'it is missing';
   const newest = newestSource();
   return newest.mtimeMs > statSync(BUNDLE).mtimeMs
     ? `${relative(ROOT, newest.file)} is newer`
@@ -153,9 +155,10 @@ function build(reason) {
 
 /**
  * Moves a build into dist-cli/: the chunks first (their names carry a content hash, so none that
- * an older entry file imports is changed), then package.json (`"type": "commonjs"`: the bundle is
- * CommonJS), then the entry, then the old build's chunks (a node loads its chunks while it starts:
- * the relays and the crypto self-test are set up then). test/helpers/build-cli.ts does the same.
+ * an older node imports is changed), then package.json (`"type": "commonjs"`: the bundle is
+ * CommonJS), then the node, then the entry that requires it, then the old build's chunks (a node
+ * loads its chunks while it starts: the relays and the crypto self-test are set up then).
+ * test/helpers/build-cli.ts does the same.
  */
 function install(scratch) {
   const chunks = join(OUT_DIR, CHUNKS);
@@ -163,6 +166,7 @@ function install(scratch) {
   const fresh = existsSync(join(scratch, CHUNKS)) ? readdirSync(join(scratch, CHUNKS)) : [];
   for (const name of fresh) renameSync(join(scratch, CHUNKS, name), join(chunks, name));
   renameSync(join(scratch, 'package.json'), join(OUT_DIR, 'package.json'));
+  renameSync(join(scratch, MAIN), join(OUT_DIR, MAIN));
   renameSync(join(scratch, 'packet-chat.js'), BUNDLE);
   for (const name of readdirSync(chunks)) {
     if (!fresh.includes(name)) rmSync(join(chunks, name), { force: true });

@@ -31,10 +31,20 @@ const IGNORED = /[\p{Mn}\p{Me}\p{Cf}\s]/gu;
  * other. Not meant to be shown.
  */
 export function nameSkeletons(name: string): readonly [string, string] {
+  const known = skeletons.get(name);
+  if (known !== undefined) return known;
   const bare = name.normalize('NFKD').replace(IGNORED, '');
   const lower = (s: string): string => s.toLowerCase();
-  return [lower(unhomoglyph(bare)), lower(unhomoglyph(lower(bare)))];
+  const made = [lower(unhomoglyph(bare)), lower(unhomoglyph(lower(bare)))] as const;
+  // The contact list asks again for every name on each change of any contact.
+  if (skeletons.size >= SKELETONS_KEPT) skeletons.clear();
+  skeletons.set(name, made);
+  return made;
 }
+
+/** Names whose skeletons are kept: more than a profile's contacts ever are. */
+const SKELETONS_KEPT = 16_384;
+const skeletons = new Map<string, readonly [string, string]>();
 
 /** The part of a contact the rule needs. */
 export interface NamedContact {
@@ -52,18 +62,21 @@ export function lookAlikeTags(
   contacts: Iterable<NamedContact>,
   selfNick: string | undefined,
 ): ReadonlyMap<string, string> {
-  const peers = [...contacts].filter((c) => c.kind !== 'stranger');
-  const keys = peers.map((c) => new Set(nameSkeletons(c.nick)));
+  const peers: { readonly id: string; readonly keys: readonly [string, string] }[] = [];
+  // How many contacts have each skeleton (a contact whose two skeletons are the same counts once).
   const seen = new Map<string, number>();
-  for (const key of keys.flatMap((k) => [...k])) seen.set(key, (seen.get(key) ?? 0) + 1);
-  const mine = new Set(selfNick === undefined ? [] : nameSkeletons(selfNick));
+  for (const contact of contacts) {
+    if (contact.kind === 'stranger') continue;
+    const keys = nameSkeletons(contact.nick);
+    peers.push({ id: contact.id, keys });
+    seen.set(keys[0], (seen.get(keys[0]) ?? 0) + 1);
+    if (keys[1] !== keys[0]) seen.set(keys[1], (seen.get(keys[1]) ?? 0) + 1);
+  }
+  const mine: readonly string[] = selfNick === undefined ? [] : nameSkeletons(selfNick);
   const tags = new Map<string, string>();
-  peers.forEach((contact, i) => {
-    const looksLikeAnother = [...(keys[i] ?? [])].some(
-      (k) => (seen.get(k) ?? 0) > 1 || mine.has(k),
-    );
-    if (looksLikeAnother) tags.set(contact.id, shortId(contact.id));
-  });
+  for (const { id, keys } of peers) {
+    if (keys.some((k) => (seen.get(k) ?? 0) > 1 || mine.includes(k))) tags.set(id, shortId(id));
+  }
   return tags;
 }
 

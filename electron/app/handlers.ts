@@ -4,6 +4,7 @@ import {
   type EventSink,
   type SelfInfo,
 } from '../../shared/ipc/contract';
+import { compactContacts } from '../../shared/ipc/contacts-compact';
 import type { RelaySetting, Settings } from '../../shared/ipc/schemas';
 import { isIpmsgPeerId } from '../../shared/ipmsg-id';
 import { isStrangerId } from '../../shared/stranger-id';
@@ -102,6 +103,18 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
     if (t === undefined) throw new IpcFailure('unavailable', 'the network node is not running');
     return t;
   };
+  /** Every contact: stored and live peers, strangers, then the IPMsg bridge's peers. */
+  const allContacts = () => {
+    const { node, store } = running();
+    const { peers, trust } = store.peersAndTrust();
+    const contacts = contactList(
+      node,
+      peers,
+      store.reads.lastActivity(),
+      trusted().contacts(trust),
+    );
+    return [...contacts, ...ipmsg.contacts()];
+  };
   /** What a user typed as a conversation id: a PacketChat peer, an IPMsg peer, a stranger. */
   const resolve = (node: PacketChatNode, ref: string): string =>
     node.findPeer(ref)?.id ?? ipmsg.resolve(ref) ?? resolveConversation(node, ref);
@@ -116,16 +129,8 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
         throw new IpcFailure('unavailable', 'the network node is not running');
       return self;
     },
-    'contacts:list': () => {
-      const { node, store } = running();
-      const contacts = contactList(
-        node,
-        store.listPeers(),
-        store.reads.lastActivity(),
-        trusted().contacts(),
-      );
-      return [...contacts, ...ipmsg.contacts()];
-    },
+    'contacts:list': () => allContacts(),
+    'contacts:listCompact': () => compactContacts(allContacts()),
     'contacts:add': async ({ address, waitMs }) => {
       const { node } = running();
       ipmsg.addTarget(address);

@@ -133,10 +133,12 @@ export class Trust {
 
   /**
    * A function making contacts of many peers, with every trust record read once up front (one
-   * query for a list of thousands, not one per peer).
+   * query for a list of thousands, not one per peer), or given as the store read it with the
+   * peers (`store.peersAndTrust()`).
    */
-  contacts(): (peer: PeerInfo) => Contact | undefined {
-    const all = this.store.trust.all();
+  contacts(
+    all: ReadonlyMap<string, PeerTrust> = this.store.trust.all(),
+  ): (peer: PeerInfo) => Contact | undefined {
     return (peer) => this.contactFrom(peer, (id) => all.get(id));
   }
 

@@ -8,7 +8,7 @@ import { createInteractive } from './interactive';
 import { createJsonMode } from './json-mode';
 import { errorEvent } from './json-protocol';
 import { startProblem } from './start-errors';
-import { releaseStartupMemory, SETTLE_MS } from './startup-memory';
+import { releaseStartupMemory, SETTLE_MS, settleStartFlags } from './startup-memory';
 import { paintFor, plainOutput, readlineOutput } from './terminal-output';
 import { safeName } from './terminal-text';
 import type { CliTransport } from './transport';
@@ -120,7 +120,10 @@ async function main(argv: readonly string[]): Promise<number> {
     await backend.close();
     return 1;
   }
-  setTimeout(releaseStartupMemory, SETTLE_MS).unref();
+  setTimeout(() => {
+    settleStartFlags();
+    releaseStartupMemory();
+  }, SETTLE_MS).unref();
   await done;
   return 0;
 }

@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { flagsAfterStart } from './start-settings';
 
 /** After start-up has settled: the first announces are out, the node waits for peers. */
 export const SETTLE_MS = 1_000;
@@ -22,4 +23,13 @@ export function releaseStartupMemory(): void {
   setFlagsFromString('--expose-gc');
   const collect = runInNewContext('gc') as Collect;
   collect({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+}
+
+/**
+ * Sets V8's flags back once start-up has settled, when launch.ts ran the node with V8_FLAGS
+ * (start-settings.ts): they only have to hold while the node starts, and a busy node's hot paths
+ * are then compiled as early as without them.
+ */
+export function settleStartFlags(): void {
+  for (const flag of flagsAfterStart(process.execArgv, process.env)) setFlagsFromString(flag);
 }

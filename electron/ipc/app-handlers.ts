@@ -95,6 +95,7 @@ export function createAppHandlers(options: AppHandlerOptions): CallHandlers {
     },
     'self:get': gate(backend['self:get']),
     'contacts:list': gate(backend['contacts:list']),
+    'contacts:listCompact': gate(backend['contacts:listCompact']),
     'contacts:add': gate(backend['contacts:add']),
     'conversations:list': gate(backend['conversations:list']),
     'messages:history': gate(backend['messages:history']),

@@ -26,7 +26,7 @@ import {
 } from './rows';
 import type { SqlDatabase } from './sql-database';
 import { SqlTransferStore } from './transfer-store';
-import { TrustStore } from './trust-store';
+import { toTrust, TrustStore, type PeerTrust, type TrustRow } from './trust-store';
 
 /** The database's copy of who this profile is (the key itself lives only in identity.json). */
 export interface StoredIdentity {
@@ -182,6 +182,23 @@ export class Store {
       peer.avatarHue ?? null,
       relayDetails(peer),
     );
+  }
+
+  /**
+   * PacketChat peers as `listPeers()` lists them, and every peer's trust record by id as
+   * `trust.all()` reads it, from one read of the table (the contact list needs both).
+   */
+  peersAndTrust(): { peers: PeerInfo[]; trust: Map<string, PeerTrust> } {
+    const rows = this.sql.all<PeerRow & TrustRow & { protocol: string }>(
+      'SELECT * FROM peers ORDER BY last_seen DESC',
+    );
+    const peers: PeerInfo[] = [];
+    const trust = new Map<string, PeerTrust>();
+    for (const row of rows) {
+      trust.set(row.id, toTrust(row));
+      if (row.alias_of === null && row.protocol === 'pchat') peers.push(toPeer(row));
+    }
+    return { peers, trust };
   }
 
   /** PacketChat peers (IPMsg peers are `ipmsg.listPeers()`). */

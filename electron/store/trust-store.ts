@@ -15,7 +15,8 @@ export interface PeerTrust {
   readonly aliasOf: string | undefined;
 }
 
-interface TrustRow {
+/** The trust columns of a `peers` row. */
+export interface TrustRow {
   id: string;
   nick: string;
   host: string;
@@ -26,7 +27,7 @@ interface TrustRow {
   alias_of: string | null;
 }
 
-const toTrust = (row: TrustRow): PeerTrust => ({
+export const toTrust = (row: TrustRow): PeerTrust => ({
   id: row.id,
   nick: row.nick,
   host: row.host,

@@ -8,6 +8,7 @@ export const CALL_CHANNELS = [
   'app:ready',
   'self:get',
   'contacts:list',
+  'contacts:listCompact',
   'contacts:add',
   'conversations:list',
   'messages:history',

@@ -26,6 +26,7 @@ import type {
   SocketsSnapshot,
 } from '../domain';
 import type { TransferEvent, TransferFileInfo, TransferInfo } from '../transfers';
+import type { CompactContacts } from './contacts-compact';
 import type { callSchemas, Settings } from './schemas';
 
 /** This node as the renderer shows it in "my card" and the About box. */
@@ -66,6 +67,8 @@ export interface CallResults {
   'app:ready': null;
   'self:get': SelfInfo;
   'contacts:list': Contact[];
+  /** The same list in the renderer's compact shape (contacts-compact.ts): about a third of the bytes. */
+  'contacts:listCompact': CompactContacts;
   /**
    * Where the hello went. With `waitMs`: `peer` is who answered in time, or null when nobody did.
    */

@@ -144,6 +144,7 @@ export const callSchemas = {
   'app:ready': none,
   'self:get': none,
   'contacts:list': none,
+  'contacts:listCompact': none,
   /** `waitMs`: wait that long for an answer and say whether one came (the UI's "Say hello"). */
   'contacts:add': z.lazy(() =>
     z.object({

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI_BUNDLE, REPO_ROOT } from '../helpers/cli-node';
+import { CLI_BUNDLE, CLI_MAIN, REPO_ROOT } from '../helpers/cli-node';
 import { loopbackArgs, testPorts } from '../helpers/ports';
 
 const BIN = join(REPO_ROOT, 'bin/packet-chat.js');
@@ -221,15 +221,17 @@ describe('the built bundle', () => {
   // Node keeps an ASCII-only script in one byte per character; one other character doubles the
   // memory its source takes (vite.cli.config.ts escapes them).
   it('is ASCII only', () => {
-    const text = readFileSync(CLI_BUNDLE, 'utf8');
-    expect(text.length).toBeGreaterThan(0);
-    expect(text.match(/[^\t\n\r\x20-\x7e]/u)).toBeNull();
+    for (const file of [CLI_BUNDLE, CLI_MAIN]) {
+      const text = readFileSync(file, 'utf8');
+      expect(text.length).toBeGreaterThan(0);
+      expect(text.match(/[^\t\n\r\x20-\x7e]/u)).toBeNull();
+    }
   });
 
   // Large JSON (the confusables table) stays JSON, not one getter per key, and out of the entry:
   // a file of its own that require() parses at the first comparison of names.
   it('keeps the confusables table as JSON, in a file of its own', () => {
-    expect(readFileSync(CLI_BUNDLE, 'utf8')).not.toContain('"0":"O"');
+    expect(readFileSync(CLI_MAIN, 'utf8')).not.toContain('"0":"O"');
     const chunks = join(dirname(CLI_BUNDLE), 'chunks');
     const files = readdirSync(chunks).filter((name) => /^confusables-[\w-]+\.json$/.test(name));
     expect(files).toHaveLength(1);
@@ -258,12 +260,11 @@ describe('the bundle bin/packet-chat.js runs', () => {
   it('is built when missing and rebuilt when a source is newer', () => {
     const root = checkout();
     const bin = join(root, 'bin/packet-chat.js');
-    const bundle = join(root, 'dist-cli/packet-chat.js');
 
     const first = run(process.execPath, bin, ['--help']);
     expect(first.stderr).toBe('packet-chat: building dist-cli/packet-chat.js (it is missing)\n');
     expect(first.stdout).toMatch(USAGE);
-    expect(readFileSync(bundle, 'utf8')).toContain('Usage: packet-chat');
+    expect(readFileSync(join(root, 'dist-cli/main.js'), 'utf8')).toContain('Usage: packet-chat');
 
     const second = run(process.execPath, bin, ['--help']);
     expect(second.stderr).toBe('');
@@ -289,9 +290,10 @@ describe('the bundle bin/packet-chat.js runs', () => {
     );
     expect(missing.code).toBe(1);
 
-    // The entry and its package.json (`"type": "commonjs"`); --help loads no chunk.
+    // The entry, the node and their package.json (`"type": "commonjs"`); --help loads no chunk.
     mkdirSync(join(root, 'dist-cli'));
     cpSync(CLI_BUNDLE, join(root, 'dist-cli/packet-chat.js'));
+    cpSync(CLI_MAIN, join(root, 'dist-cli/main.js'));
     cpSync(join(dirname(CLI_BUNDLE), 'package.json'), join(root, 'dist-cli/package.json'));
     const result = run(process.execPath, bin, ['--help']);
     expect(result.stderr).toBe('');

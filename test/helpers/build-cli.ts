@@ -1,12 +1,12 @@
 /**
- * Vitest globalSetup (vitest.config.ts): builds dist-cli/ (packet-chat.js and its chunks) once per
+ * Vitest globalSetup (vitest.config.ts): builds dist-cli/ (packet-chat.js, main.js, chunks) once per
  * test run with vite.cli.config.ts, so the tests that spawn the command-line node run the same
  * built JavaScript that `npx packet-chat` runs, made from the sources under test.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'vite';
-import { CLI_BUNDLE, CLI_CHUNKS, CLI_OUT_DIR, CLI_PACKAGE } from '../../vite.cli.config';
+import { CLI_BUNDLE, CLI_CHUNKS, CLI_MAIN, CLI_OUT_DIR, CLI_PACKAGE } from '../../vite.cli.config';
 
 export default async function buildCli(): Promise<void> {
   // Built beside the old bundle and renamed over it, so a run that is spawning nodes from
@@ -26,8 +26,8 @@ export default async function buildCli(): Promise<void> {
 
 /**
  * Moves a build into dist-cli/: the chunks first (their names carry a content hash, so none that
- * an older entry file imports is changed), then package.json (`"type": "commonjs"`), then the
- * entry, then the old build's chunks (a node loads its chunks while it starts: the relays and the
+ * an older node imports is changed), then package.json (`"type": "commonjs"`), then the node
+ * (main.js), then the entry that requires it, then the old build's chunks (a node loads its chunks while it starts: the relays and the
  * crypto self-test are set up then). bin/packet-chat.js does the same.
  */
 function installBuild(scratch: string): void {
@@ -37,6 +37,7 @@ function installBuild(scratch: string): void {
   const fresh = new Set(existsSync(built) ? readdirSync(built) : []);
   for (const name of fresh) renameSync(path.join(built, name), path.join(chunks, name));
   renameSync(path.join(scratch, CLI_PACKAGE), path.join(CLI_OUT_DIR, CLI_PACKAGE));
+  renameSync(path.join(scratch, CLI_MAIN), path.join(CLI_OUT_DIR, CLI_MAIN));
   renameSync(path.join(scratch, CLI_BUNDLE), path.join(CLI_OUT_DIR, CLI_BUNDLE));
   for (const name of readdirSync(chunks)) {
     if (!fresh.has(name)) rmSync(path.join(chunks, name), { force: true });

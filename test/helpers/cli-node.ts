@@ -18,6 +18,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * per test run (test/helpers/build-cli.ts, the globalSetup in vitest.config.ts).
  */
 export const CLI_BUNDLE = join(REPO_ROOT, 'dist-cli', 'packet-chat.js');
+/** The node itself, which CLI_BUNDLE requires once it has set the start-up settings. */
+export const CLI_MAIN = join(REPO_ROOT, 'dist-cli', 'main.js');
 
 /** Flags that ask for the IPMsg bridge; without one, test nodes get `--no-ipmsg`. */
 const IPMSG_FLAGS = ['--ipmsg', '--no-ipmsg', '--ipmsg-port'];

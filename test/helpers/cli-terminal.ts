@@ -83,6 +83,11 @@ export class CliTerminal {
     );
   }
 
+  /** The pid of what was spawned: the node, or script(1) with the node as its child. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Every byte written to stdout so far. */
   get bytes(): Buffer {
     return Buffer.concat(this.chunks);

@@ -9,6 +9,7 @@ import type {
   PacketLogEntry,
   SocketsSnapshot,
 } from '../../shared/domain';
+import { compactContacts } from '../../shared/ipc/contacts-compact';
 import { settingsSchema, type Settings } from '../../shared/ipc/schemas';
 import { IpcFailure, type CallHandlers, type SelfInfo } from '../../shared/ipc/contract';
 import { emptyCounters } from '../../shared/domain';
@@ -282,6 +283,7 @@ export function fakeHandlers(data: FakeData): CallHandlers {
     'app:ready': () => null,
     'self:get': () => data.self,
     'contacts:list': () => data.contacts,
+    'contacts:listCompact': () => compactContacts(data.contacts),
     'directory:search': ({ query, limit }) => {
       if (data.self.relays.length === 0) return [];
       const q = query.toLowerCase();

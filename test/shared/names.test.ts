@@ -43,6 +43,13 @@ describe('nameSkeletons', () => {
     }
   });
 
+  it('are the same when asked again, also after more names than are kept', () => {
+    const first = nameSkeletons('Ａlice');
+    for (let i = 0; i < 20_000; i += 1) nameSkeletons(`name ${i}`);
+    expect(nameSkeletons('Ａlice')).toEqual(first);
+    expect(alike('Ａlice', 'alice')).toBe(true);
+  });
+
   it('differ for names that look different', () => {
     expect(alike('alice', 'alicia')).toBe(false);
     expect(alike('张三', '李四')).toBe(false);
@@ -64,6 +71,17 @@ describe('lookAlikeTags', () => {
       [id('a'), 'aaaaaa'],
       [id('b'), 'bbbbbb'],
     ]);
+  });
+
+  it('does not tag a name for looking like itself, in capitals or alone', () => {
+    const tags = lookAlikeTags(
+      [
+        { id: id('a'), nick: 'ALICE' },
+        { id: id('b'), nick: 'bob' },
+      ],
+      'carol',
+    );
+    expect(tags.size).toBe(0);
   });
 
   it("tags a contact that looks like the user's own nick", () => {

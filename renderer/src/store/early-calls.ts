@@ -8,7 +8,7 @@ import type { PacketChatApi } from '../../../shared/ipc/contract';
 export const EARLY_CALLS = [
   'selfGet',
   'settingsGet',
-  'contactsList',
+  'contactsListCompact',
   'groupsList',
   'conversationsMutes',
   'conversationsList',
@@ -47,7 +47,7 @@ export function startEarlyCalls(api: PacketChatApi): PacketChatApi {
     ...api,
     selfGet: first('selfGet'),
     settingsGet: first('settingsGet'),
-    contactsList: first('contactsList'),
+    contactsListCompact: first('contactsListCompact'),
     groupsList: first('groupsList'),
     conversationsMutes: first('conversationsMutes'),
     conversationsList: first('conversationsList'),

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../../electron/app/backend';
 import { IDENTITY_FILE } from '../../../electron/store/identity-file';
 import type { MessageStateChange } from '../../../shared/domain';
+import { expandContacts } from '../../../shared/ipc/contacts-compact';
 import type { EventChannel, EventPayloads } from '../../../shared/ipc/contract';
 import { LOOPBACK_BROADCAST, testPorts } from '../../helpers/ports';
 import { waitUntil } from '../../helpers/wait';
@@ -124,6 +125,13 @@ describe('trust', () => {
       trust: 'key-changed',
       keyChange: { to: b2Self.nodeId, fingerprint: b2Self.fingerprint },
     });
+    // The renderer's compact list says the same, without the keys it never shows.
+    const listed = await contacts(a);
+    const compact = await a.backend.handlers['contacts:listCompact'](undefined);
+    expect(expandContacts(compact)).toStrictEqual(
+      listed.map(({ publicKey: _p, signingKey: _s, ...rest }) => rest),
+    );
+    expect(listed.some((c) => c.publicKey !== undefined)).toBe(true);
 
     // Messages to Bob are held: nothing reaches the new key until Alice accepts it.
     const held = await a.backend.handlers['messages:send']({

@@ -276,6 +276,42 @@ describe('Store', () => {
     });
   });
 
+  it('reads the peers and their trust at once, as listPeers and trust.all give them', () => {
+    withStore((store) => {
+      const peer = (id: string, lastSeen: number): PeerInfo => ({
+        id,
+        nick: id,
+        host: `${id}-pc`,
+        address: '10.0.0.2',
+        port: 4000,
+        path: { kind: 'lan', address: '10.0.0.2', port: 4000 },
+        tcpPort: 4000,
+        status: 'online',
+        online: false,
+        firstSeen: 1,
+        lastSeen,
+      });
+      for (const [id, seen] of [
+        ['ann', 3],
+        ['bob', 9],
+        ['old-bob', 5],
+        ['cat', 7],
+      ] as const)
+        store.upsertPeer(peer(id, seen));
+      store.ipmsg.savePeer({ ...peer('ipmsg:10.0.0.8', 8), nick: 'feiq' }, '{}');
+      store.trust.pin('bob', 'ab'.repeat(32));
+      store.trust.setVerified('bob', true);
+      store.trust.markKeyChanged('cat', 'bob');
+      store.trust.merge('old-bob', 'bob');
+      const { peers, trust } = store.peersAndTrust();
+      expect(peers).toEqual(store.listPeers());
+      expect(peers.map((p) => p.id)).toEqual(['bob', 'cat', 'ann']);
+      expect(trust).toEqual(store.trust.all());
+      expect(trust.get('old-bob')?.aliasOf).toBe('bob');
+      expect(trust.get('bob')).toMatchObject({ verified: true, publicKey: 'ab'.repeat(32) });
+    });
+  });
+
   it('keeps the broker of a contact known only through the relay', () => {
     withStore((store) => {
       const peer: PeerInfo = {

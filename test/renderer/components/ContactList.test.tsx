@@ -110,10 +110,10 @@ describe('contact list', () => {
     const { user } = renderApp({
       data,
       handlers: {
-        'contacts:list': () => {
+        'contacts:listCompact': () => {
           attempt += 1;
           if (attempt === 1) throw new Error('disk on fire');
-          return [];
+          return { v: 1, rows: [] };
         },
       },
     });
@@ -126,7 +126,7 @@ describe('contact list', () => {
   });
 
   it('shows a loading state while the list is on its way', async () => {
-    renderApp({ handlers: { 'contacts:list': () => never() } });
+    renderApp({ handlers: { 'contacts:listCompact': () => never() } });
     expect(await screen.findByText('Looking for peers…')).toBeTruthy();
   });
 
@@ -180,6 +180,8 @@ describe('search', () => {
     await waitFor(() => expect(document.activeElement).toBe(box));
     await user.keyboard('lunch');
     const results = () => screen.getByRole('region', { name: 'Search results' });
+    // The results are a view loaded on first use: wait for it, as for the text in it.
+    await screen.findByRole('region', { name: 'Search results' });
     expect(await within(results()).findByText('Lunch')).toBeTruthy();
     await user.click(within(results()).getByRole('button', { name: /Alice/ }));
     expect(await screen.findByRole('heading', { name: 'Alice' })).toBeTruthy();

@@ -34,7 +34,7 @@ describe('bridge', () => {
         'app:ready',
         'self:get',
         'settings:get',
-        'contacts:list',
+        'contacts:listCompact',
         'groups:list',
         'conversations:list',
         'inspector:packets',
@@ -79,7 +79,7 @@ describe('events main dropped', () => {
     s().openConversation('alice');
     await new Promise((resolve) => setTimeout(resolve, 0));
     const read = (channel: string) => fake.calls.filter((c) => c.channel === channel).length;
-    const before = { contacts: read('contacts:list'), history: read('messages:history') };
+    const before = { contacts: read('contacts:listCompact'), history: read('messages:history') };
     // What the dropped events said, in main's store now: Alice went offline, Bob is gone, one
     // more message came from Alice.
     data.contacts = data.contacts
@@ -88,14 +88,14 @@ describe('events main dropped', () => {
     data.messages.push(makeMessage('late', 'alice', { text: 'sent while you were away' }));
     fake.emit('notice', { level: 'info', code: 'port-in-use', message: 'something else' });
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(read('contacts:list')).toBe(before.contacts);
+    expect(read('contacts:listCompact')).toBe(before.contacts);
     fake.emit('notice', {
       level: 'warning',
       code: 'events-dropped',
       message: '12 updates were dropped while the window was not ready.',
     });
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(read('contacts:list')).toBe(before.contacts + 1);
+    expect(read('contacts:listCompact')).toBe(before.contacts + 1);
     expect(read('messages:history')).toBe(before.history + 1);
     expect(s().contacts['alice']?.online).toBe(false);
     expect(s().contacts['bob']).toBeUndefined();
@@ -128,6 +128,22 @@ describe('contact rows', () => {
       'section:strangers',
       'stranger:192.168.1.50:5555',
     ]);
+  });
+
+  it("put the newest conversation first, then the rest by name in the user's collation", async () => {
+    const data = sampleData(NOW);
+    data.contacts = ['Frank', 'émile', 'Dan', 'Zoë', 'anna'].map((nick) =>
+      makeContact(nick.toLowerCase(), { nick, online: false }),
+    );
+    data.messages = [];
+    const { store } = await connected(data);
+    const s = store.getState;
+    const offline = () => selectContactRows(s()).filter((row) => !row.startsWith('section:'));
+    // Code-point order would put "anna" and "émile" after "Zoë".
+    expect(offline()).toEqual(['anna', 'dan', 'émile', 'frank', 'zoë']);
+    s().receiveMessage(makeMessage('m1', 'frank', { receivedAt: NOW }));
+    s().receiveMessage(makeMessage('m2', 'dan', { receivedAt: NOW + 1 }));
+    expect(offline()).toEqual(['dan', 'frank', 'anna', 'émile', 'zoë']);
   });
 });
 

@@ -15,7 +15,7 @@ describe('the first screen’s early calls', () => {
     expect(fake.calls.map((c) => c.channel)).toEqual([
       'self:get',
       'settings:get',
-      'contacts:list',
+      'contacts:listCompact',
       'groups:list',
       'conversations:mutes',
       'conversations:list',
@@ -39,7 +39,7 @@ describe('the first screen’s early calls', () => {
     expect(Object.keys(store.getState().contacts)).toContain('alice');
     // A later load asks main again.
     await store.getState().loadContacts();
-    expect(fake.calls.filter((c) => c.channel === 'contacts:list')).toHaveLength(2);
+    expect(fake.calls.filter((c) => c.channel === 'contacts:listCompact')).toHaveLength(2);
     disconnect();
   });
 
