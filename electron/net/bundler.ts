@@ -2,11 +2,13 @@ import type { Endpoint } from '../../shared/address';
 import {
   bundleLength,
   COMPACT_PACKET_EXTRA,
+  compactJson,
   compactToPacket,
-  encodeCompact,
   encodePacket,
   joinBundle,
+  joinCompactBundle,
   ProtocolError,
+  utf8Length,
 } from '../../shared/protocol/codec';
 import { MAX_ACKS_PER_PACKET, MAX_BUNDLE_PACKETS } from '../../shared/protocol/constants';
 import type { AckPacket, AcksPacket, Packet } from '../../shared/protocol/packets';
@@ -40,10 +42,13 @@ export interface BundlerDeps {
 interface Item {
   readonly packet: Packet;
   /**
-   * The encoded packet (in a compact queue, as `encodeCompact` makes it); acks are encoded at
-   * the flush, when they are joined into `acks`.
+   * The encoded packet: its bytes, or in a compact queue its JSON as `compactJson` makes it (the
+   * record's packets are encoded to UTF-8 together, at the flush). Undefined for an ack, which is
+   * encoded at the flush, when the acks are joined into `acks`.
    */
-  readonly bytes: Uint8Array | undefined;
+  readonly encoded: Uint8Array | string | undefined;
+  /** Bytes of `encoded` (its UTF-8 length when it is JSON text); 0 for an ack. */
+  readonly size: number;
 }
 
 interface Queue {
@@ -96,8 +101,11 @@ export class Bundler {
     }
     if (packet.from !== this.deps.nodeId && queue.compact)
       throw new ProtocolError('bad-field', `a ${packet.kind} packet from another node`);
-    const bytes = packet.kind === 'ack' ? undefined : this.encode(packet, queue.compact);
-    queue.items.push({ packet, bytes });
+    queue.items.push(
+      packet.kind === 'ack'
+        ? { packet, encoded: undefined, size: 0 }
+        : this.encode(packet, queue.compact),
+    );
     this.cancel ??= (this.deps.schedule ?? endOfTask)(() => {
       this.cancel = undefined;
       this.flush();
@@ -136,16 +144,20 @@ export class Bundler {
    * A packet's bytes as its queue carries them. Throws ProtocolError('too-large') when the
    * packet alone would not fit a record.
    */
-  private encode(packet: Packet, compact: boolean): Uint8Array {
-    if (!compact) return encodePacket(packet, this.deps.maxInner);
-    const bytes = encodeCompact(packet);
-    const alone = bytes.byteLength + COMPACT_PACKET_EXTRA + packet.from.length;
+  private encode(packet: Packet, compact: boolean): Item {
+    if (!compact) {
+      const bytes = encodePacket(packet, this.deps.maxInner);
+      return { packet, encoded: bytes, size: bytes.byteLength };
+    }
+    const json = compactJson(packet);
+    const size = utf8Length(json);
+    const alone = size + COMPACT_PACKET_EXTRA + packet.from.length;
     if (alone > this.deps.maxInner)
       throw new ProtocolError(
         'too-large',
         `${packet.kind} packet is ${alone} bytes, limit ${this.deps.maxInner}`,
       );
-    return bytes;
+    return { packet, encoded: json, size };
   }
 
   private flushQueue(queue: Queue): void {
@@ -153,36 +165,30 @@ export class Bundler {
     let group: Item[] = [];
     let bytes = 0;
     for (const part of parts) {
-      const size = part.bytes?.byteLength ?? 0;
+      const size = part.size;
       if (
         group.length > 0 &&
         (group.length >= MAX_BUNDLE_PACKETS ||
           bundleLength(bytes + size, group.length + 1, queue.compact) > this.deps.maxInner)
       ) {
-        if (!this.sendGroup(queue, group)) return;
+        if (!this.sendGroup(queue, group, bytes)) return;
         group = [];
         bytes = 0;
       }
       group.push(part);
       bytes += size;
     }
-    if (group.length > 0) this.sendGroup(queue, group);
+    if (group.length > 0) this.sendGroup(queue, group, bytes);
   }
 
-  /** One record: the packet alone when there is one, else the bundle. False: no session. */
-  private sendGroup(queue: Queue, group: readonly Item[]): boolean {
+  /**
+   * One record: the packet alone when there is one, else the bundle (its packets' sizes add up
+   * to `bytes`). False: no session.
+   */
+  private sendGroup(queue: Queue, group: readonly Item[], bytes: number): boolean {
     const first = group[0];
     if (first === undefined) return true;
-    const only = first.bytes ?? new Uint8Array(0);
-    const inner =
-      group.length > 1
-        ? joinBundle(
-            group.map((item) => item.bytes ?? new Uint8Array(0)),
-            queue.compact,
-          )
-        : queue.compact
-          ? compactToPacket(only, first.packet.from) // a lone packet is a plain record
-          : only;
+    const inner = innerOf(group, first, bytes);
     const sealed = this.deps.seal(queue.peerId, inner);
     if (sealed === undefined) {
       this.deps.noSession(queue.peerId, queue.to);
@@ -193,7 +199,10 @@ export class Bundler {
         ? { packet: first.packet, peerId: queue.peerId, sealed: sealed.header, inner }
         : {
             kind: 'bundle',
-            bundled: { packets: group.map((item) => item.packet) },
+            bundled: {
+              packets: group.map((item) => item.packet),
+              compactFrom: queue.compact ? first.packet.from : undefined,
+            },
             peerId: queue.peerId,
             sealed: sealed.header,
             inner,
@@ -215,8 +224,7 @@ export class Bundler {
     }
     if (acks.length === 0) return rest;
     const only = acks[0];
-    if (acks.length === 1 && only !== undefined)
-      return [{ packet: only, bytes: this.encode(only, compact) }, ...rest];
+    if (acks.length === 1 && only !== undefined) return [this.encode(only, compact), ...rest];
     const joined: Item[] = [];
     const room = this.deps.maxInner - this.envelope();
     let entries: AcksPacket['acks'][number][] = [];
@@ -224,7 +232,7 @@ export class Bundler {
     const close = (): void => {
       if (entries.length === 0) return;
       const packet: AcksPacket = { kind: 'acks', from: this.deps.nodeId, acks: entries };
-      joined.push({ packet, bytes: this.encode(packet, compact) });
+      joined.push(this.encode(packet, compact));
       entries = [];
       used = 0;
     };
@@ -253,6 +261,25 @@ export class Bundler {
     this.cancel = undefined;
     this.queues.clear();
   }
+}
+
+/**
+ * A record's inner plaintext: a lone packet as a plain record, several as a bundle. The items of
+ * one queue are all JSON text (compact) or all bytes.
+ */
+function innerOf(group: readonly Item[], first: Item, bytes: number): Uint8Array {
+  if (typeof first.encoded === 'string') {
+    if (group.length === 1) return compactToPacket(first.encoded, first.packet.from);
+    return joinCompactBundle(
+      group.map((item) => (typeof item.encoded === 'string' ? item.encoded : '')),
+      bytes,
+    );
+  }
+  const only = first.encoded ?? new Uint8Array(0);
+  if (group.length === 1) return only;
+  return joinBundle(
+    group.map((item) => (item.encoded instanceof Uint8Array ? item.encoded : new Uint8Array(0))),
+  );
 }
 
 /**

@@ -935,7 +935,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     }
     this.logInbound({
       kind: 'bundle',
-      bundled: { packets, bad },
+      bundled: { packets, bad, compactFrom: this.compactOn() ? event.peerId : undefined },
       peerId: event.peerId,
       sealed: event.header,
       inner: event.inner,

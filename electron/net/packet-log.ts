@@ -19,6 +19,21 @@ export interface LoggedPayload {
 }
 
 /**
+ * The bytes an entry keeps. An array that is the whole of its buffer is kept as it is, not
+ * copied: whoever logs bytes hands them over and never writes them again. The datagrams Node
+ * reads, the plaintexts the ciphers return (test/electron/net/crypto/fresh-output.test.ts) and
+ * the records and packets this node encodes are each a fresh buffer of their own. A view into a
+ * larger buffer (a TCP frame cut from what the socket read, a pooled Buffer, a long frame's
+ * start) is copied: kept as it is, it would keep the whole buffer alive, or see it reused.
+ */
+function kept(bytes: Uint8Array): Uint8Array {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return whole && bytes.byteLength <= MAX_PAYLOAD_KEPT
+    ? bytes
+    : new Uint8Array(bytes.subarray(0, MAX_PAYLOAD_KEPT));
+}
+
+/**
  * A bounded ring of recent datagrams and TCP frames, oldest first when read. An entry may be added
  * as a function that builds it: it is then built only when read (the inspector, the CLI, a
  * listener), so a node that nobody watches does not format every datagram it sends or receives.
@@ -57,15 +72,8 @@ export class PacketLog {
     const slot = this.next;
     this.seqs[slot] = this.seq;
     this.entries[slot] = held;
-    // A copy (one memcpy): the socket's buffer may be reused.
     this.payloads[slot] =
-      bytes === undefined
-        ? undefined
-        : {
-            bytes: new Uint8Array(bytes.subarray(0, MAX_PAYLOAD_KEPT)),
-            size: bytes.byteLength,
-            decrypted,
-          };
+      bytes === undefined ? undefined : { bytes: kept(bytes), size: bytes.byteLength, decrypted };
     this.next = (slot + 1) % this.capacity;
   }
 

@@ -101,6 +101,12 @@ interface PeerStream {
    */
   timer: ReturnType<typeof setTimeout> | undefined;
   timerAt: number;
+  /**
+   * Open messages that were made `pending` (a superset: one leaves when `hasPending` finds it
+   * open no more or not pending). Every packet from a peer asks whether it has pending messages;
+   * a walk of the window for it cost more than the packet's other work.
+   */
+  readonly pending: Set<OutboundMessage>;
 }
 
 const DEFAULT_WINDOW = 64;
@@ -132,8 +138,7 @@ export class ReliableSender {
     id: string = randomToken(),
   ): OutboundMessage {
     const stream = this.stream(to);
-    return {
-      ...(reply === undefined ? {} : { reply }),
+    const message: OutboundMessage = {
       id,
       mode,
       to,
@@ -151,6 +156,9 @@ export class ReliableSender {
       due: undefined,
       fallback: false,
     };
+    // One literal for the usual message: a literal that starts with a spread is built property
+    // by property, each one growing its out-of-object storage (garbage on every text).
+    return reply === undefined ? message : { ...message, reply };
   }
 
   /**
@@ -186,6 +194,7 @@ export class ReliableSender {
     this.byId.set(message.id, message);
     if (this.deps.reachable?.(message.to) === false) {
       message.state = 'pending';
+      stream.pending.add(message);
       this.report(message, 'pending');
       return;
     }
@@ -203,6 +212,7 @@ export class ReliableSender {
       if (message.state !== 'sending' || message.fallback) continue;
       message.due = undefined;
       message.state = 'pending';
+      stream.pending.add(message);
       this.report(message, 'pending');
     }
   }
@@ -253,6 +263,7 @@ export class ReliableSender {
         fallback: false,
       };
       stream.open.set(m.seq, message);
+      stream.pending.add(message);
       this.byId.set(m.id, message);
       if (m.epoch === stream.epoch && m.seq >= stream.nextSeq) stream.nextSeq = m.seq + 1;
     }
@@ -361,14 +372,18 @@ export class ReliableSender {
     }
     stream.open.clear();
     stream.retried.clear();
+    stream.pending.clear();
     clearTimeout(stream.timer);
     stream.timer = undefined;
   }
 
   hasPending(peerId: string): boolean {
     const stream = this.streams.get(peerId);
-    if (stream === undefined) return false;
-    for (const message of stream.open.values()) if (message.state === 'pending') return true;
+    if (stream === undefined || stream.pending.size === 0) return false;
+    for (const message of stream.pending) {
+      if (message.state === 'pending' && stream.open.get(message.seq) === message) return true;
+      stream.pending.delete(message); // resolved, dropped or sending again since
+    }
     return false;
   }
 
@@ -415,6 +430,7 @@ export class ReliableSender {
         lastAckAt: -Infinity,
         reserved: new Set(),
         retried: new Set(),
+        pending: new Set(),
         timer: undefined,
         timerAt: 0,
       };
@@ -536,6 +552,7 @@ export class ReliableSender {
       return;
     }
     message.state = 'pending'; // parked while the fallback decides; not reported yet
+    stream.pending.add(message);
     message.fallback = true;
     if (early) message.triedEarly = true;
     void this.deps.exhausted(message, this.floor(message.to, message.epoch)).then(
@@ -577,6 +594,7 @@ export class ReliableSender {
     message.due = undefined;
     stream.open.delete(message.seq);
     stream.retried.delete(message);
+    stream.pending.delete(message);
     this.byId.delete(message.id);
     this.report(message, state, rttMs);
     if (pump) this.pump(stream);

@@ -68,6 +68,9 @@ export class TextReceiver {
   /** Control messages: their consumers, and each one handled before its ack. */
   readonly controls = new ControlInbox();
   private batch: Batch | undefined;
+  private lastArrival:
+    | { readonly from: Endpoint; readonly transport: Transport; readonly arrival: Arrival }
+    | undefined;
 
   constructor(private readonly deps: TextReceiverDeps) {}
 
@@ -133,14 +136,34 @@ export class TextReceiver {
       from,
       verdict,
       now: this.deps.now(),
-      arrival: {
-        transport,
-        remote: isRelayRoute(from) ? `relay ${from.broker}` : formatEndpoint(from),
-      },
+      arrival: this.arrivalOf(from, transport),
       ...(reply === undefined ? {} : { reply }),
     };
     if (alone) this.receiveAlone(got);
     else this.receiveInBatch(got);
+  }
+
+  /**
+   * How a packet from `from` arrived. The texts of one bundle, and a stream's bundles, come from
+   * one address: the last one's is kept, not formatted again for every text.
+   */
+  private arrivalOf(from: Endpoint, transport: Transport): Arrival {
+    const last = this.lastArrival;
+    if (
+      last?.transport === transport &&
+      (last.from === from ||
+        (!isRelayRoute(from) &&
+          !isRelayRoute(last.from) &&
+          last.from.address === from.address &&
+          last.from.port === from.port))
+    )
+      return last.arrival;
+    const arrival: Arrival = {
+      transport,
+      remote: isRelayRoute(from) ? `relay ${from.broker}` : formatEndpoint(from),
+    };
+    this.lastArrival = { from, transport, arrival };
+    return arrival;
   }
 
   /** `receive()` of the packet again, for when it has to wait (made only then). */
@@ -219,18 +242,28 @@ export class TextReceiver {
   private finish(got: Received, shown: readonly TextPacket[]): void {
     const { packet, verdict, arrival, now } = got;
     for (const message of verdict.deliver) this.controls.committed(message.id);
-    if (verdict.ack && !verdict.duplicate && packet.group === undefined)
+    // How a held message came is kept until it is shown; one shown now needs no keeping.
+    if (
+      verdict.ack &&
+      !verdict.duplicate &&
+      packet.group === undefined &&
+      shown[0] !== packet &&
+      !shown.includes(packet)
+    )
       this.arrivals.set(packet.id, arrival);
     if (verdict.ack) this.acknowledge(packet, got.from, got.reply);
     for (const message of shown) {
       // A group item was taken when it arrived; its place in the stream is all that is left.
       if (message.group !== undefined || this.restoredCarried.delete(message.id)) continue;
-      const how = this.arrivals.get(message.id) ?? arrival;
-      this.arrivals.delete(message.id);
+      let how = arrival;
+      if (message !== packet) {
+        how = this.arrivals.get(message.id) ?? arrival;
+        this.arrivals.delete(message.id);
+      }
       const card = this.tagOf(message)?.card;
       if (message.control !== undefined && card === undefined) continue; // never shown
       this.deps.counters.messagesReceived += 1;
-      this.deps.received({
+      const shownMessage: ChatMessage = {
         id: message.id,
         peerId: message.from,
         direction: 'in',
@@ -241,9 +274,17 @@ export class TextReceiver {
         sentAt: message.ts,
         receivedAt: now,
         remote: how.remote,
-        ...(message.reply === undefined ? {} : { reply: message.reply }),
-        ...(card === undefined ? {} : { file: card }),
-      });
+      };
+      // One literal for a plain text; the optional fields are spread in only when there are any.
+      this.deps.received(
+        message.reply === undefined && card === undefined
+          ? shownMessage
+          : {
+              ...shownMessage,
+              ...(message.reply === undefined ? {} : { reply: message.reply }),
+              ...(card === undefined ? {} : { file: card }),
+            },
+      );
     }
   }
 

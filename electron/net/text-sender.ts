@@ -226,7 +226,9 @@ export class TextSender {
     const message = control === undefined ? prepared : { ...prepared, control: control.name };
     if (this.deps.link.viaRelay(peer.id)) message.transport = 'relay';
     const held = this.held.has(peer.id);
-    const record: OutgoingRecord = {
+    // A plain text's record is one literal (the optional fields are spread in only when there are
+    // any: each `...(x === undefined ? {} : { x })` costs an empty object and a slow copy).
+    let record: OutgoingRecord = {
       id: message.id,
       peerId: peer.id,
       epoch: held ? HELD_EPOCH : message.epoch,
@@ -237,9 +239,13 @@ export class TextSender {
       state: held ? 'held' : 'sending',
       transport: message.transport,
       attempts: 0,
-      ...(reply === undefined ? {} : { reply }),
-      ...(control === undefined ? {} : { control }),
     };
+    if (reply !== undefined || control !== undefined)
+      record = {
+        ...record,
+        ...(reply === undefined ? {} : { reply }),
+        ...(control === undefined ? {} : { control }),
+      };
     return held
       ? { record, message: undefined, nextSeq: undefined }
       : { record, message, nextSeq: message.seq + 1 };

@@ -6,12 +6,15 @@ import { decodePacket, encodePacket } from '../../shared/protocol/codec';
 import { isV2Packet } from './crypto/wire-format';
 import { MAX_RATE_LIMITED_SOURCES } from '../../shared/protocol/constants';
 import type { Packet } from '../../shared/protocol/packets';
-import { bundleSummary, packetFields, packetSummary, preview, type PacketLog } from './packet-log';
+import { preview, type PacketLog } from './packet-log';
 import { RateLimiter } from './rate-limiter';
 import { closeTcp, closeUdp } from './sockets';
 import type { FrameScreen } from './framing';
+import { builtFrom, rereadLater, sealedView, type SendMeta } from './log-entries';
 import { TcpTransport, type TcpFrameContext, type TcpTimeouts } from './tcp-transport';
 import type { WarningCode } from './types';
+
+export type { SendMeta } from './log-entries';
 
 export type Inbound =
   /** A JSON packet in the clear (in protocol v2 only an announce may come this way). */
@@ -67,23 +70,6 @@ export interface BoundSockets {
   readonly client: Socket;
   readonly tcp: Server | undefined;
   readonly clientPort: number;
-}
-
-/** Metadata for the packet log. */
-export interface SendMeta {
-  readonly packet?: Packet;
-  readonly kind?: string;
-  readonly summary?: string;
-  /**
-   * A bundle's packets (and how many bad ones it also held): its summary is made from them when
-   * the log entry is read, not for every bundle.
-   */
-  readonly bundled?: { readonly packets: readonly Packet[]; readonly bad?: number };
-  readonly peerId?: string;
-  /** A v2 packet's header; `packet` is then the inner packet, shown decrypted. */
-  readonly sealed?: { readonly type: string; readonly index: number; readonly counter?: string };
-  /** The inner packet's bytes of a sealed record: the inspector's payload view shows these. */
-  readonly inner?: Uint8Array;
 }
 
 // Plain text from a UDP tool: printable text, tabs and newlines; other control bytes mean binary.
@@ -413,33 +399,18 @@ export class Wire {
     wholeSize?: number,
   ): void {
     const size = wholeSize ?? bytes.byteLength;
-    const at = this.deps.now();
+    const head = { at: this.deps.now(), direction, transport, local, remote, size };
     const log = this.deps.log;
-    // Built when read: formatting every datagram cost more than sealing it (issue 18).
+    // Built when read: formatting every datagram cost more than sealing it (issue 18). A sealed
+    // record's packets are read again from its inner bytes then: an entry that held them would
+    // keep every packet of the last PACKET_LOG_SIZE datagrams alive, which the garbage collector
+    // copied and promoted (a third of its time in a stream).
+    const build =
+      meta.inner !== undefined && (meta.packet !== undefined || meta.bundled !== undefined)
+        ? rereadLater(head, meta.inner, sealedView(meta, direction))
+        : builtFrom(head, meta);
     const seq = log.addLazy(
-      () => {
-        const packet = meta.packet;
-        const peerId =
-          meta.peerId ?? (packet !== undefined && direction === 'in' ? packet.from : undefined);
-        return {
-          at,
-          direction,
-          transport,
-          local: formatEndpoint(local),
-          remote: formatEndpoint(remote),
-          size,
-          kind: packet?.kind ?? meta.kind ?? 'unknown',
-          summary:
-            packet !== undefined
-              ? packetSummary(packet)
-              : meta.bundled !== undefined
-                ? bundleSummary(meta.bundled.packets, meta.bundled.bad)
-                : (meta.summary ?? ''),
-          ...(packet === undefined ? {} : { fields: packetFields(packet) }),
-          ...(peerId === undefined ? {} : { peerId }),
-          ...(meta.sealed === undefined ? {} : { sealed: meta.sealed }),
-        };
-      },
+      build,
       // A sealed record's payload is shown decrypted: its inner packet, marked as such.
       meta.inner ?? bytes,
       meta.inner !== undefined,

@@ -7,7 +7,7 @@ import {
 // The composer's size check, zod-free for the renderer's first screen; the node uses it from here.
 export { encodingLength, fitsOneDatagram, type StreamRole } from './datagram-fit';
 import { serialize } from './datagram-fit';
-import { hotPacket } from './hot-packets';
+import { hotCompactPacket, hotPacket } from './hot-packets';
 import {
   headerSchema,
   PACKET_KINDS,
@@ -155,6 +155,15 @@ const COMPACT_HEAD = encoder.encode(`[${COMPACT_BUNDLE_TAG},`);
  * packet alone (`compactToPacket`) is `COMPACT_PACKET_EXTRA + from.length` bytes longer.
  */
 export function encodeCompact(packet: Packet): Uint8Array {
+  return encoder.encode(compactJson(packet));
+}
+
+/**
+ * `encodeCompact` as text: what a Bundler keeps per packet, so that a record's packets are
+ * encoded to UTF-8 once, together (`joinCompactBundle`), not once each into an array of their
+ * own (an array and its backing store per packet cost more than the JSON).
+ */
+export function compactJson(packet: Packet): string {
   // A stream's plain chat text, as TextSender builds it, and an `acks` packet, as the Bundler
   // builds it, are written by hand: the same bytes
   // (test/shared/protocol/compact-bundle.test.ts checks them against JSON.stringify) without
@@ -165,15 +174,36 @@ export function encodeCompact(packet: Packet): Uint8Array {
       : packet.kind === 'acks'
         ? acksJson(packet)
         : undefined;
-  if (hand !== undefined) return encoder.encode(hand);
+  if (hand !== undefined) return hand;
   // The packets this node builds start with `kind` and `from`: the JSON is cut after the kind,
   // which costs less than copying the packet without `from`. Any other order takes the copy.
   const json = JSON.stringify(packet);
   const head = `{"kind":"${packet.kind}","from":"${packet.from}",`;
-  if (json.startsWith(head))
-    return encoder.encode(`{"kind":"${packet.kind}",${json.slice(head.length)}`);
+  if (json.startsWith(head)) return `{"kind":"${packet.kind}",${json.slice(head.length)}`;
   const { from: _from, ...rest } = packet;
-  return encoder.encode(JSON.stringify(rest));
+  return JSON.stringify(rest);
+}
+
+/**
+ * Bytes `text` takes in UTF-8 (a lone surrogate as the three bytes of U+FFFD, as TextEncoder
+ * writes it), without encoding it.
+ */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i += 1) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) bytes += 1;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        // A surrogate pair: two units, four bytes.
+        bytes += 2;
+        i += 1;
+      } else bytes += 2;
+    } else bytes += 2;
+  }
+  return bytes;
 }
 
 /**
@@ -232,17 +262,13 @@ export const COMPACT_PACKET_EXTRA =
   `"proto":"${PROTOCOL_MARKER}","v":${PROTOCOL_VERSION},"from":"",`.length;
 
 /**
- * The lone record of a packet made by `encodeCompact` (sent when it has no company): the header
- * and `from` written before its fields, one copy.
+ * The lone record of a packet made by `compactJson` (sent when it has no company): the header
+ * and `from` written before its fields, encoded once.
  */
-export function compactToPacket(compact: Uint8Array, from: string): Uint8Array {
-  const head = encoder.encode(
-    `{"proto":"${PROTOCOL_MARKER}","v":${PROTOCOL_VERSION},"from":${JSON.stringify(from)},`,
+export function compactToPacket(compact: string, from: string): Uint8Array {
+  return encoder.encode(
+    `{"proto":"${PROTOCOL_MARKER}","v":${PROTOCOL_VERSION},"from":${JSON.stringify(from)},${compact.slice(1)}`,
   );
-  const out = new Uint8Array(head.byteLength + compact.byteLength - 1);
-  out.set(head);
-  out.set(compact.subarray(1), head.byteLength);
-  return out;
 }
 
 export type BundleResult =
@@ -310,12 +336,19 @@ export function decodeBundle(
       packets.push(fail('not-protocol', 'bundle item is not a packet'));
       continue;
     }
-    // The parsed object is ours: the hoisted fields are written into it, then it is checked as
-    // any packet is. One that names them itself (another sender, say) is bad.
+    // One that names the hoisted fields itself (another sender, say) is bad.
     if ('proto' in item || 'v' in item || 'from' in item) {
       packets.push(fail('bad-field', 'a packet in a compact bundle carries proto, v or from'));
       continue;
     }
+    // A text or an ack is checked as it is, with the session's `from` (hot-packets.ts).
+    const hot = hotCompactPacket(item, compactFrom);
+    if (hot !== undefined) {
+      packets.push({ ok: true, packet: hot });
+      continue;
+    }
+    // The parsed object is ours: the hoisted fields are written into it, then it is checked as
+    // any packet is.
     item['proto'] = PROTOCOL_MARKER;
     item['v'] = PROTOCOL_VERSION;
     item['from'] = compactFrom;
@@ -343,6 +376,26 @@ export function joinBundle(parts: readonly Uint8Array[], compact = false): Uint8
     out.set(part, at);
     at += part.byteLength;
   }
+  out[at] = 0x5d; // ]
+  return out;
+}
+
+/**
+ * The inner plaintext of a compact bundle of packets made by `compactJson`, whose UTF-8 sizes
+ * add up to `partBytes`: `joinBundle` of their encodings, written in one pass into one array.
+ */
+export function joinCompactBundle(parts: readonly string[], partBytes: number): Uint8Array {
+  const out = new Uint8Array(bundleLength(partBytes, parts.length, true));
+  out.set(COMPACT_HEAD);
+  let at = COMPACT_HEAD.byteLength;
+  let first = true;
+  for (const part of parts) {
+    if (!first) out[at++] = 0x2c; // ,
+    first = false;
+    at += encoder.encodeInto(part, out.subarray(at)).written;
+  }
+  if (at !== out.byteLength - 1)
+    throw new RangeError(`compact bundle parts are not ${partBytes} bytes of UTF-8`);
   out[at] = 0x5d; // ]
   return out;
 }

@@ -29,22 +29,34 @@ export type HotPacket = TextPacket | AckPacket | AcksPacket;
  */
 export function hotPacket(json: Record<string, unknown>): HotPacket | undefined {
   if (json['proto'] !== PROTOCOL_MARKER || json['v'] !== PROTOCOL_VERSION) return undefined;
+  return hotCompactPacket(json, json['from']);
+}
+
+/**
+ * `hotPacket` of a packet from a compact bundle, which carries no `proto`, `v` or `from` (the
+ * caller has checked that it names none of them): the same answer as `hotPacket` gives for
+ * `json` with `proto` and `v` and this `from` written into it, without writing them into it.
+ */
+export function hotCompactPacket(
+  json: Record<string, unknown>,
+  from: unknown,
+): HotPacket | undefined {
   switch (json['kind']) {
     case 'text':
-      return hotText(json);
+      return hotText(json, from);
     case 'acks':
-      return hotAcks(json);
+      return hotAcks(json, from);
     case 'ack':
-      return hotAck(json);
+      return hotAck(json, from);
     default:
       return undefined;
   }
 }
 
-function hotText(json: Record<string, unknown>): TextPacket | undefined {
+function hotText(json: Record<string, unknown>, from: unknown): TextPacket | undefined {
   // Only a plain chat text: the optional fields (and their catch rules) are zod's to judge.
   if ('group' in json || 'reply' in json || 'control' in json) return undefined;
-  const { from, id, epoch, seq, floor, ts, text } = json;
+  const { id, epoch, seq, floor, ts, text } = json;
   if (
     !isNodeId(from) ||
     !isMessageId(id) ||
@@ -61,15 +73,15 @@ function hotText(json: Record<string, unknown>): TextPacket | undefined {
   return { kind: 'text', from, id, epoch, seq, floor, ts, text };
 }
 
-function hotAck(json: Record<string, unknown>): AckPacket | undefined {
-  const { from, id, epoch, seq } = json;
+function hotAck(json: Record<string, unknown>, from: unknown): AckPacket | undefined {
+  const { id, epoch, seq } = json;
   if (!isNodeId(from) || !isMessageId(id) || !isMessageId(epoch) || !isCount(seq, 1))
     return undefined;
   return { kind: 'ack', from, id, epoch, seq };
 }
 
-function hotAcks(json: Record<string, unknown>): AcksPacket | undefined {
-  const { from, acks } = json;
+function hotAcks(json: Record<string, unknown>, from: unknown): AcksPacket | undefined {
+  const { acks } = json;
   if (!isNodeId(from) || !Array.isArray(acks)) return undefined;
   const list: readonly unknown[] = acks;
   if (list.length < 1 || list.length > MAX_ACKS_PER_PACKET) return undefined;

@@ -4,6 +4,8 @@
  *
  *   tsx test/bench/profile.ts rtt|stream|stream-stored|stream-received|tcp|ui [--keep] [--cpu-only]
  *     [--steady]   (profile only the measured messages, after a warm-up of a fifth as many)
+ *     [--alloc]    (no CPU profiler: after the same warm-up, the bytes each side allocates per
+ *                   message and where, from V8's sampling heap profiler, collected objects too)
  *   tsx test/bench/profile.ts ui [--quick] [--trace-only]
  *   tsx test/bench/profile.ts discovery [--nodes=50]   (4 processes, as the bench's section)
  *   tsx test/bench/profile.ts rtt|tcp --trace [--store] [--count=N]
@@ -48,6 +50,7 @@ const { values, positionals } = parseArgs({
     top: { type: 'string', default: '25' },
     'cpu-only': { type: 'boolean', default: false },
     steady: { type: 'boolean', default: false },
+    alloc: { type: 'boolean', default: false },
     nodes: { type: 'string', default: '50' },
     quick: { type: 'boolean', default: false },
     'trace-only': { type: 'boolean', default: false },
@@ -79,7 +82,7 @@ if (what === 'ui') {
 // --steady: the profiler runs only while the measured messages go (after a warm-up), started
 // inside each worker, so start-up and compilation stay out of the figures.
 const profiling =
-  values['cpu-only'] || values.trace || values.steady
+  values['cpu-only'] || values.trace || values.steady || values.alloc
     ? []
     : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 
@@ -175,7 +178,8 @@ async function pairProfile(): Promise<void> {
       const cpu = () => Promise.all([a!.call('cpuAndWire'), b!.call('cpuAndWire')]);
       const count =
         what === 'rtt' ? 5_000 : what === 'tcp' ? 500 : what === 'stream' ? 30_000 : 3_000;
-      if (values.steady) {
+      const warm = values.steady || values.alloc;
+      if (warm) {
         if (what === 'rtt' || what === 'tcp')
           await a!.call(
             'nodeRtt',
@@ -184,20 +188,45 @@ async function pairProfile(): Promise<void> {
             what === 'rtt' ? BENCH_TEXT : 'a'.repeat(MAX_TEXT_BYTES),
           );
         else await a!.call('nodeStream', nb.id, count / 5, BENCH_TEXT, 128);
-        await Promise.all([a!.call('profileStart'), b!.call('profileStart')]);
+        if (values.steady) await Promise.all([a!.call('profileStart'), b!.call('profileStart')]);
+        else
+          await Promise.all([
+            a!.call('allocationSampleStart'),
+            b!.call('allocationSampleStart'),
+            a!.call('allocationStart'),
+            b!.call('allocationStart'),
+          ]);
       }
       const before = await cpu();
       if (what === 'rtt') await a!.call('nodeRtt', nb.id, count, BENCH_TEXT);
       else if (what === 'tcp') await a!.call('nodeRtt', nb.id, count, 'a'.repeat(MAX_TEXT_BYTES));
       else await a!.call('nodeStream', nb.id, count, BENCH_TEXT, 128);
       const after = await cpu();
+      const allocated = values.alloc
+        ? await Promise.all([a!.call('allocated'), b!.call('allocated')])
+        : undefined;
+      if (values.alloc)
+        await Promise.all([
+          a!.call('allocationSampleStop', join(dir, 'sender.heapprofile')),
+          b!.call('allocationSampleStop', join(dir, 'receiver.heapprofile')),
+        ]);
       if (values.steady)
         await Promise.all([
           a!.call('profileStop', join(dir, 'sender.cpuprofile')),
           b!.call('profileStop', join(dir, 'receiver.cpuprofile')),
         ]);
-      const per = (i: 0 | 1, key: 'user' | 'system' | 'runDelay' | 'datagramsSent' | 'bytesSent') =>
-        (after[i][key] - before[i][key]) / count;
+      const per = (
+        i: 0 | 1,
+        key:
+          | 'user'
+          | 'system'
+          | 'gcCount'
+          | 'gcMajor'
+          | 'gcPause'
+          | 'runDelay'
+          | 'datagramsSent'
+          | 'bytesSent',
+      ) => (after[i][key] - before[i][key]) / count;
       const side = (i: 0 | 1) => round(per(i, 'user') + per(i, 'system'));
       console.log(
         `CPU per message (${count} messages): sender ${side(0)} µs, receiver ${side(1)} µs`,
@@ -210,7 +239,13 @@ async function pairProfile(): Promise<void> {
           `  ${name}: user ${round(per(i, 'user'))} µs, system ${round(per(i, 'system'))} µs, ` +
             `waiting for a CPU ${round(per(i, 'runDelay'))} µs; ` +
             `${round(per(i, 'datagramsSent'))} datagrams and ${round(per(i, 'bytesSent'))} bytes sent per message` +
-            `, ${after[i].retransmitted - before[i].retransmitted} retransmitted`,
+            `, ${after[i].retransmitted - before[i].retransmitted} retransmitted; ` +
+            `${round(per(i, 'gcCount') * 1_000)} garbage collections per 1,000 messages ` +
+            `(${round(per(i, 'gcMajor') * 1_000)} of them major), ` +
+            `${round(per(i, 'gcPause'))} µs of their pauses per message` +
+            (allocated === undefined
+              ? ''
+              : `; ${round(allocated[i] / count)} bytes allocated on the V8 heap per message`),
         );
       }
     },
@@ -255,6 +290,38 @@ function times(profile: CpuProfile): {
     }
   }
   return { total: profile.samples.length * interval, self, inclusive };
+}
+
+interface HeapNode {
+  readonly callFrame: ProfileNode['callFrame'];
+  readonly selfSize: number;
+  readonly children: readonly HeapNode[];
+}
+
+/** Bytes allocated per function (self) in a sampling heap profile, largest first. */
+for (const file of readdirSync(dir).filter((f) => f.endsWith('.heapprofile'))) {
+  const { head } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { head: HeapNode };
+  const self = new Map<string, number>();
+  let total = 0;
+  const walk = (node: HeapNode): void => {
+    const name = frameName(node.callFrame);
+    self.set(name, (self.get(name) ?? 0) + node.selfSize);
+    total += node.selfSize;
+    for (const child of node.children) walk(child);
+  };
+  walk(head);
+  const top = [...self.entries()].sort((x, y) => y[1] - x[1]).slice(0, Number(values.top));
+  console.log(`\n=== ${file}: ${round(total / 1_024)} KiB sampled (allocated, collected or not)`);
+  console.log(
+    table(
+      ['KiB', '%', 'function'],
+      top.map(([k, bytes]) => [
+        String(round(bytes / 1_024)),
+        String(round((100 * bytes) / total)),
+        k,
+      ]),
+    ),
+  );
 }
 
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {

@@ -7,6 +7,8 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapStatistics, GCProfiler } from 'node:v8';
 import { createConnection, createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +31,7 @@ const nodes: PacketChatNode[] = [];
 let storedBy = 'none';
 const closables: Closable[] = [];
 let profiler: Session | undefined;
+let sampler: Session | undefined;
 const dirs: string[] = [];
 /** Messages a node has seen delivered, for waiters. */
 const waiters = new Map<string, { resolve(): void; reject(e: Error): void }>();
@@ -105,6 +108,44 @@ function until<T>(
 }
 
 const now = (): number => performance.now();
+
+/**
+ * Garbage collections in this process so far: how many, and their pause time in µs (from the
+ * `gc` performance entries, one per collection, scavenges included).
+ */
+const gcTally = { count: 0, major: 0, pauseMicros: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gcTally.count += 1;
+    // `detail.kind`: NODE_PERFORMANCE_GC_MAJOR (mark-compact) is 4; scavenges are 1.
+    const { detail } = entry as unknown as { detail?: { kind?: number } };
+    if (detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gcTally.major += 1;
+    gcTally.pauseMicros += entry.duration * 1_000;
+  }
+}).observe({ type: 'gc' });
+
+/**
+ * Bytes allocated on the V8 heap between `allocationStart()` and `allocationStop()`: what the
+ * heap grew by between collections, summed (V8 keeps no running total).
+ */
+let gcProfiler: GCProfiler | undefined;
+let allocationBase = 0;
+function allocationStart(): void {
+  gcProfiler = new GCProfiler();
+  gcProfiler.start();
+  allocationBase = getHeapStatistics().used_heap_size;
+}
+function allocationStop(): number {
+  const result = gcProfiler?.stop();
+  gcProfiler = undefined;
+  let bytes = 0;
+  let from = allocationBase;
+  for (const gc of result?.statistics ?? []) {
+    bytes += Math.max(0, gc.beforeGC.heapStatistics.usedHeapSize - from);
+    from = gc.afterGC.heapStatistics.usedHeapSize;
+  }
+  return bytes + Math.max(0, getHeapStatistics().used_heap_size - from);
+}
 
 // --- one PacketChat node ------------------------------------------------------------------------
 
@@ -370,13 +411,52 @@ const commands = {
     profiler.disconnect();
   },
 
-  /** User and system CPU µs so far, and the node's datagram and byte counters (profile.ts). */
+  /**
+   * Samples what is allocated, collected objects included, until `allocationSampleStop` writes
+   * the .heapprofile to `file` (profile.ts --alloc).
+   */
+  async allocationSampleStart() {
+    sampler ??= new Session();
+    sampler.connect();
+    await sampler.post('HeapProfiler.enable');
+    await sampler.post('HeapProfiler.startSampling', {
+      samplingInterval: 4_096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  },
+
+  async allocationSampleStop(file: string) {
+    if (sampler === undefined) throw new Error('the sampler was not started');
+    const { profile } = await sampler.post('HeapProfiler.stopSampling');
+    writeFileSync(file, JSON.stringify(profile));
+    sampler.disconnect();
+  },
+
+  /** Starts counting the bytes allocated on the V8 heap (read by `allocated`). */
+  allocationStart() {
+    allocationStart();
+    return true;
+  },
+
+  /** Bytes allocated on the V8 heap since `allocationStart`. */
+  allocated() {
+    return allocationStop();
+  },
+
+  /**
+   * User and system CPU µs so far, garbage collections (count and pause µs), and the node's
+   * datagram and byte counters (profile.ts).
+   */
   cpuAndWire() {
     const used = process.cpuUsage();
     const c = onlyNode().info().counters;
     return {
       user: used.user,
       system: used.system,
+      gcCount: gcTally.count,
+      gcMajor: gcTally.major,
+      gcPause: gcTally.pauseMicros,
       runDelay: runDelayMicros(),
       datagramsSent: c.datagramsSent,
       bytesSent: c.bytesSent,

@@ -117,6 +117,36 @@ describe('bundles between two nodes that have them', () => {
     expect(b.info().counters.junkDropped).toBe(0);
   });
 
+  it('logs what each record carried, read from its bytes when nobody watched the log', async () => {
+    const { a, b } = await pairOf({}, {});
+    const got = inbox(b, a.id);
+    const n = 60;
+    await burst(a, b.id, n, 'unwatched');
+    await waitUntil(() => got.length >= n, 5_000, 'every text shown');
+    // Each sealed record as its sender logged it and as its receiver did, by its counter.
+    const byCounter = (node: PacketChatNode, direction: 'in' | 'out') =>
+      new Map(
+        node
+          .packets()
+          .filter((e) => e.direction === direction && e.sealed?.counter !== undefined)
+          .map((e) => [`${e.sealed?.counter} ${e.kind}`, [e.summary, e.fields]]),
+      );
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const sent = byCounter(from, 'out');
+      const received = byCounter(to, 'in');
+      expect(received.size).toBeGreaterThan(0);
+      for (const [key, entry] of received) expect(sent.get(key)).toEqual(entry);
+    }
+    const bundles = a.packets().filter((e) => e.kind === 'bundle' && e.direction === 'out');
+    expect(bundles.length).toBeGreaterThan(0);
+    for (const e of bundles) expect(e.summary).toMatch(/^\d+ packets: text ×\d+$/);
+    const acks = b.packets().filter((e) => e.direction === 'out' && e.kind === 'acks');
+    expect(acks[0]?.fields).toMatchObject({ kind: 'acks', from: b.id });
+  });
+
   it('a lone text still goes as a plain record of its own', async () => {
     const { a, b } = await pairOf({}, {});
     const got = inbox(b, a.id);
@@ -249,6 +279,12 @@ describe('hostile compact bundles from an authenticated peer', () => {
     await waitUntil(() => got.length === 6, 5_000, 'a valid compact bundle after the hostile ones');
     expect(got).toEqual(['one', 'two', 'three', 'four', 'five', 'six']);
     expect(junk() - refusedBefore).toBe(4);
+    // Nobody watched the log: its entries are read from the records' bytes now, as they were.
+    const inBundles = victim
+      .packets()
+      .filter((e) => e.direction === 'in' && e.kind === 'bundle')
+      .map((e) => e.summary);
+    expect(inBundles).toContain('2 packets: text ×2, 4 bad');
 
     // What the victim sends mallory (who listed `compact`): a burst goes in compact bundles.
     const sent = await Promise.all(
@@ -320,6 +356,13 @@ describe('hostile bundles from an authenticated peer', () => {
     await waitUntil(() => got.length === 6, 5_000, 'a valid bundle after the hostile ones');
     expect(got).toEqual(['one', 'two', 'three', 'four', 'five', 'six']);
     expect(junk() - refusedBefore).toBe(4);
+    // Nobody watched the log: its entries are read from the records' bytes now, as they were.
+    expect(
+      victim
+        .packets()
+        .filter((e) => e.direction === 'in' && e.kind === 'bundle')
+        .map((e) => e.summary),
+    ).toContain('2 packets: text ×2, 3 bad');
 
     // Acked after the store, several texts to a packet: `acks` (mallory said it has bundles).
     await waitUntil(

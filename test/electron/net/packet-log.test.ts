@@ -29,7 +29,7 @@ describe('PacketLog', () => {
     expect(log.recent(2).map((e) => e.seq)).toEqual([4, 5]);
   });
 
-  it('keeps each entry’s bytes (a copy, cut at the limit) while the entry is in the ring', () => {
+  it('keeps each entry’s bytes (cut at the limit) while the entry is in the ring', () => {
     const log = new PacketLog(3);
     const bytes = new Uint8Array([1, 2, 3]);
     for (let i = 1; i <= 4; i += 1)
@@ -49,6 +49,24 @@ describe('PacketLog', () => {
     log.add(entry(5), new Uint8Array(MAX_PAYLOAD_KEPT + 10));
     expect(log.payload(5)).toMatchObject({ size: MAX_PAYLOAD_KEPT + 10 });
     expect(log.payload(5)?.bytes.byteLength).toBe(MAX_PAYLOAD_KEPT);
+  });
+
+  it('keeps an array that is its whole buffer as it is, and copies a view into a larger one', () => {
+    const log = new PacketLog(4);
+    const whole = new Uint8Array([1, 2, 3]);
+    log.add(entry(1), whole);
+    expect(log.payload(1)?.bytes).toBe(whole); // handed over: no copy
+    // A TCP frame cut from a chunk, or a pooled Buffer: later writes to the buffer must not show,
+    // and the entry must not keep the rest of the buffer.
+    const chunk = new Uint8Array([9, 8, 7, 6, 5]);
+    log.add(entry(2), chunk.subarray(1, 3));
+    const pooled = Buffer.from('abc');
+    log.add(entry(3), pooled);
+    chunk.fill(0);
+    pooled.fill(0);
+    expect(log.payload(2)?.bytes).toEqual(new Uint8Array([8, 7]));
+    expect(log.payload(2)?.bytes.buffer.byteLength).toBe(2);
+    expect(log.payload(3)?.bytes).toEqual(new Uint8Array([0x61, 0x62, 0x63]));
   });
 
   it('builds an entry added as a function only when read, once, with its number', () => {

@@ -371,4 +371,77 @@ describe('ReliableSender', () => {
     vi.advanceTimersByTime(60_000);
     expect(sent.length).toBe(before);
   });
+
+  it('says whether a peer has pending messages as a walk of its messages would, whatever happens', async () => {
+    // Random steps over two peers: sends while reachable or not, acks, parks, resumes, retries,
+    // cancels and timeouts (retries running out, the fallback answering pending or failed).
+    let reachable = true;
+    let fallback: 'pending' | 'failed' = 'pending';
+    const { sender, send, updates } = harness({
+      reachable: () => reachable,
+      exhausted: () => Promise.resolve(fallback),
+      maxTransmissions: 2,
+    });
+    const peers = [PEER, 'cccccccccccccccccccccccccccccccc'];
+    const messages: OutboundMessage[] = [];
+    const closed = new Set<string>();
+    const FINAL = new Set(['delivered', 'failed', 'cancelled']);
+    const walk = (peer: string): boolean =>
+      messages.some((m) => m.to === peer && !closed.has(m.id) && m.state === 'pending');
+    // mulberry32: a small seeded generator, so a failure repeats.
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    for (let step = 0; step < 600; step += 1) {
+      const peer = peers[next(2)] ?? PEER;
+      const open = messages.filter((m) => m.to === peer && !closed.has(m.id));
+      const some = open[next(Math.max(1, open.length))];
+      switch (next(8)) {
+        case 0:
+          reachable = next(3) > 0;
+          messages.push(send(peer, `m${step}`));
+          break;
+        case 1:
+          if (some !== undefined)
+            sender.acknowledge({
+              kind: 'ack',
+              from: peer,
+              id: some.id,
+              epoch: some.epoch,
+              seq: some.seq,
+            });
+          break;
+        case 2:
+          sender.park(peer);
+          break;
+        case 3:
+          sender.resume(peer);
+          break;
+        case 4:
+          if (some !== undefined) sender.retry(some.id);
+          break;
+        case 5:
+          if (some !== undefined) sender.cancel(some.id);
+          break;
+        case 6:
+          fallback = next(2) === 0 ? 'pending' : 'failed';
+          await vi.advanceTimersByTimeAsync(2_000 + next(5_000));
+          break;
+        default:
+          reachable = true;
+      }
+      for (const u of updates) if (FINAL.has(u.state)) closed.add(u.id);
+      for (const p of peers) expect(sender.hasPending(p)).toBe(walk(p));
+    }
+    // Messages taken back after a restart are pending until their peer is heard from.
+    const other = 'dddddddddddddddddddddddddddddddd';
+    sender.restore([{ id: 'r1', to: other, epoch: 'e', seq: 1, text: 'r', ts: 0, mode: 'udp' }]);
+    expect(sender.hasPending(other)).toBe(true);
+    sender.resume(other);
+    expect(sender.hasPending(other)).toBe(false);
+  });
 });

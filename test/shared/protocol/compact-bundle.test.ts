@@ -3,13 +3,16 @@ import { describe, expect, it } from 'vitest';
 import {
   COMPACT_BUNDLE_TAG,
   COMPACT_PACKET_EXTRA,
+  compactJson,
   compactToPacket,
   decodeBundle,
   decodePacket,
   encodeCompact,
   encodePacket,
   joinBundle,
+  joinCompactBundle,
   bundleLength,
+  utf8Length,
 } from '../../../shared/protocol/codec';
 import {
   MAX_BUNDLE_PACKETS,
@@ -83,11 +86,44 @@ describe('compact bundles', () => {
       );
   });
 
+  it('are written from the JSON text of their packets in one pass, byte for byte as joined encodings', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...samples), { minLength: 1, maxLength: 8 }),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
+        (picked, body) => {
+          const packets = picked.map((p) => (p.kind === 'text' ? { ...p, text: body } : p));
+          const json = packets.map(compactJson);
+          const size = json.reduce((n, part) => n + utf8Length(part), 0);
+          expect(joinCompactBundle(json, size)).toEqual(
+            joinBundle(packets.map(encodeCompact), true),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Sizes that do not add up are a bug, never a cut record.
+    expect(() => joinCompactBundle([compactJson(text(1))], 3)).toThrow(RangeError);
+  });
+
+  it('count UTF-8 bytes as TextEncoder writes them, lone surrogates included', () => {
+    const units = fc.string({
+      unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(fc.oneof(units, fc.string({ unit: 'binary', maxLength: 40 })), (s) => {
+        expect(utf8Length(s)).toBe(enc.encode(s).byteLength);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
   it('send a lone packet as the plain record a full encoder makes, field for field', () => {
     fc.assert(
       fc.property(fc.constantFrom(...samples), fc.string({ minLength: 1 }), (p, body) => {
         const packet = p.kind === 'text' ? { ...p, text: body } : p;
-        const lone = compactToPacket(encodeCompact(packet), ME);
+        const lone = compactToPacket(compactJson(packet), ME);
         expect(lone.byteLength).toBe(encodePacket(packet).byteLength);
         expect(decodePacket(lone)).toEqual(decodePacket(encodePacket(packet)));
       }),

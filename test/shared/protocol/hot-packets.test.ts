@@ -7,7 +7,7 @@ import {
   PROTOCOL_MARKER,
   PROTOCOL_VERSION,
 } from '../../../shared/protocol/constants';
-import { hotPacket } from '../../../shared/protocol/hot-packets';
+import { hotCompactPacket, hotPacket } from '../../../shared/protocol/hot-packets';
 import { headerSchema, MAX_TEXT_CHARS, packetSchema } from '../../../shared/protocol/packets';
 
 // The hot path must accept nothing the zod schemas refuse and give back exactly what they give
@@ -24,10 +24,21 @@ function viaZod(json: Record<string, unknown>): unknown {
 
 function agrees(json: Record<string, unknown>): void {
   const hot = hotPacket(json);
+  compactAgrees(json, hot);
   if (hot === undefined) return; // left to zod: the old path, exactly
   const zod = viaZod(json);
   expect(zod).toStrictEqual(hot);
   expect(Object.keys(hot)).toEqual(Object.keys(zod as object));
+}
+
+/**
+ * The packet as a compact bundle carries it (no proto, v or from), given its sender apart: the
+ * compact hot path answers exactly as the full one does for the packet with them written in.
+ */
+function compactAgrees(json: Record<string, unknown>, full: unknown): void {
+  if (json['proto'] !== PROTOCOL_MARKER || json['v'] !== PROTOCOL_VERSION) return;
+  const { proto: _proto, v: _v, from, ...compact } = json;
+  expect(hotCompactPacket(compact, from)).toStrictEqual(full);
 }
 
 const hex = fc.constantFrom(...'0123456789abcdef'.split(''));
