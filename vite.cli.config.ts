@@ -240,30 +240,44 @@ ${file.standIn}`;
   };
 }
 
-/** iconv-lite as one CommonJS file with only `node:*` requires (a nested build). */
-async function buildIconv(): Promise<string> {
+/**
+ * One CommonJS file with only `node:*` requires from `entry`, built apart from the CLI (a nested
+ * build), as ASCII; `comments: false` leaves its comments out.
+ */
+async function nestedCjsFile(
+  entry: string,
+  options: { comments?: false; json?: boolean } = {},
+): Promise<string> {
   const output = await build({
     configFile: false,
     root: ROOT,
     publicDir: false,
     logLevel: 'warn',
     build: {
-      ssr: require.resolve('iconv-lite'),
+      ssr: entry,
       write: false,
       target: 'node24',
       minify: false,
       reportCompressedSize: false,
-      rolldownOptions: { output: { format: 'cjs' } },
+      rolldownOptions: {
+        output: options.comments === false ? { format: 'cjs', comments: false } : { format: 'cjs' },
+      },
     },
     ssr: { target: 'node', noExternal: true },
-    json: { namedExports: false, stringify: true },
+    ...(options.json === true ? { json: { namedExports: false, stringify: true } } : {}),
     plugins: [nodePrefixedBuiltins()],
   });
   const results = Array.isArray(output) ? output : [output];
   const files = results.flatMap((result) => ('output' in result ? result.output : []));
   const [file, ...rest] = files;
-  if (file?.type !== 'chunk' || rest.length > 0) throw new Error('iconv-lite: expected one file');
+  if (file?.type !== 'chunk' || rest.length > 0)
+    throw new Error(`${path.basename(entry)}: expected one file`);
   return toAscii(file.code);
+}
+
+/** iconv-lite as one CommonJS file with only `node:*` requires (a nested build). */
+function buildIconv(): Promise<string> {
+  return nestedCjsFile(require.resolve('iconv-lite'), { json: true });
 }
 
 /**
@@ -278,27 +292,10 @@ function launcherFile(): Plugin {
   return {
     name: 'packet-chat:launcher-file',
     async generateBundle() {
-      const output = await build({
-        configFile: false,
-        root: ROOT,
-        publicDir: false,
-        logLevel: 'warn',
-        build: {
-          ssr: path.join(ROOT, 'electron/cli/launch.ts'),
-          write: false,
-          target: 'node24',
-          minify: false,
-          reportCompressedSize: false,
-          rolldownOptions: { output: { format: 'cjs', comments: false } },
-        },
-        ssr: { target: 'node', noExternal: true },
-        plugins: [nodePrefixedBuiltins()],
+      const source = await nestedCjsFile(path.join(ROOT, 'electron/cli/launch.ts'), {
+        comments: false,
       });
-      const results = Array.isArray(output) ? output : [output];
-      const files = results.flatMap((result) => ('output' in result ? result.output : []));
-      const [file, ...rest] = files;
-      if (file?.type !== 'chunk' || rest.length > 0) this.error('launch.ts: expected one file');
-      this.emitFile({ type: 'asset', fileName: CLI_BUNDLE, source: toAscii(file.code) });
+      this.emitFile({ type: 'asset', fileName: CLI_BUNDLE, source });
     },
   };
 }

@@ -25,33 +25,22 @@ type CompactColumn =
   | 'firstSeen'
   | 'lastSeen';
 
+/** The columns every contact has, in this order. */
+type CompactColumns = readonly [
+  id: string,
+  nick: string,
+  host: string,
+  address: string,
+  port: number,
+  tcpPort: number | null,
+  status: Contact['status'],
+  online: 0 | 1,
+  firstSeen: number,
+  lastSeen: number,
+];
+
 /** One contact: its columns, then what else it has when anything (`CompactExtra`). */
-export type CompactContact =
-  | readonly [
-      id: string,
-      nick: string,
-      host: string,
-      address: string,
-      port: number,
-      tcpPort: number | null,
-      status: Contact['status'],
-      online: 0 | 1,
-      firstSeen: number,
-      lastSeen: number,
-    ]
-  | readonly [
-      id: string,
-      nick: string,
-      host: string,
-      address: string,
-      port: number,
-      tcpPort: number | null,
-      status: Contact['status'],
-      online: 0 | 1,
-      firstSeen: number,
-      lastSeen: number,
-      extra: CompactExtra,
-    ];
+export type CompactContact = CompactColumns | readonly [...CompactColumns, extra: CompactExtra];
 
 export interface CompactContacts {
   /** The shape's version: a renderer that meets another one shows the list's error state. */
