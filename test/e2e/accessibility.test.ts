@@ -9,8 +9,8 @@ import { waitForPeer } from '../helpers/peers';
 import { testPorts } from '../helpers/ports';
 import { launchApp, startPeer, type AppUnderTest } from './app-under-test';
 import { seriousViolations } from './axe';
-import { launchChromium } from './chromium';
-import { closeAfterAll, screenshotOnFailure, serveRenderer } from './lifecycle';
+import { closeAfterAll, screenshotOnFailure } from './lifecycle';
+import { openAppWindow } from './window';
 import type { StaticServer } from './static-server';
 
 const ports = testPorts();
@@ -25,15 +25,10 @@ const closers = closeAfterAll();
 screenshotOnFailure(() => page);
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  closers.add(() => browser.close());
-  server = await serveRenderer(closers);
-  app = await launchApp(browser, {
-    url: server.url,
+  ({ browser, server, app } = await openAppWindow(closers, {
     ports,
     settings: { nick: 'Lin', language: 'en', theme: 'light' },
-  });
-  closers.add(() => app.close());
+  }));
   page = app.page;
   alice = await startPeer('Alice', { ...ports, clientPort: ports.clientPort + 20 });
   closers.add(() => alice.close());

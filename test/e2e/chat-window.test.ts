@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ANNOUNCE_INTERVAL_MS } from '../../shared/protocol/constants';
 import type { ChatMessage, ConversationSummary } from '../../shared/domain';
@@ -14,13 +14,12 @@ import { startCliNode, type CliNode } from '../helpers/cli-node';
 import { waitForPeer } from '../helpers/peers';
 import { loopbackArgs, testPorts } from '../helpers/ports';
 import { waitForEvent } from '../helpers/wait';
-import { launchApp, startPeer, type AppUnderTest } from './app-under-test';
-import { launchChromium } from './chromium';
-import { closeAfterAll, screenshotOnFailure, serveRenderer } from './lifecycle';
+import { startPeer, type AppUnderTest } from './app-under-test';
+import { closeAfterAll, screenshotOnFailure } from './lifecycle';
+import { openAppWindow } from './window';
 
 const ports = testPorts();
 const TIMEOUT = 10_000;
-let browser: Browser;
 let app: AppUnderTest;
 let page: Page;
 let alice: PacketChatNode;
@@ -30,17 +29,12 @@ const closers = closeAfterAll();
 screenshotOnFailure(() => page);
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  closers.add(() => browser.close());
-  const server = await serveRenderer(closers);
-  app = await launchApp(browser, {
-    url: server.url,
+  ({ app } = await openAppWindow(closers, {
     ports,
     settings: { nick: 'Lin', language: 'en', theme: 'light' },
     // Quick retries: a message to a killed peer is pending in about a second, not 25.
     node: { maxTransmissions: 3, rto: { initialMs: 150, minMs: 100, maxMs: 300, jitter: 0 } },
-  });
-  closers.add(() => app.close());
+  }));
   page = app.page;
   alice = await startPeer('Alice', { ...ports, clientPort: ports.clientPort + 20 });
   closers.add(() => alice.close());

@@ -1,22 +1,19 @@
 // End to end in real Chromium: the built renderer, the real backend behind `window.packetChat`,
 // and a second real node ("Alice") as the remote peer, all on loopback.
 import { createSocket, type Socket } from 'node:dgram';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../shared/domain';
 import type { PacketChatNode } from '../../electron/net/node';
 import { waitForPeer } from '../helpers/peers';
 import { testPorts } from '../helpers/ports';
 import { waitForEvent } from '../helpers/wait';
-import { launchApp, startPeer, type AppUnderTest } from './app-under-test';
-import { launchChromium } from './chromium';
-import { closeAfterAll, screenshotOnFailure, serveRenderer } from './lifecycle';
-import type { StaticServer } from './static-server';
+import { startPeer, type AppUnderTest } from './app-under-test';
+import { closeAfterAll, screenshotOnFailure } from './lifecycle';
+import { openAppWindow } from './window';
 
 const ports = testPorts();
 const TIMEOUT = 10_000;
-let browser: Browser;
-let server: StaticServer;
 let app: AppUnderTest;
 let alice: PacketChatNode;
 let page: Page;
@@ -25,15 +22,10 @@ const closers = closeAfterAll();
 screenshotOnFailure(() => page);
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  closers.add(() => browser.close());
-  server = await serveRenderer(closers);
-  app = await launchApp(browser, {
-    url: server.url,
+  ({ app } = await openAppWindow(closers, {
     ports,
     settings: { nick: 'Lin', language: 'en', theme: 'light' },
-  });
-  closers.add(() => app.close());
+  }));
   page = app.page;
   alice = await startPeer('Alice', { ...ports, clientPort: ports.clientPort + 20 });
   closers.add(() => alice.close());

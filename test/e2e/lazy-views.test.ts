@@ -2,18 +2,15 @@
 // Content-Security-Policy: the first screen runs the entry and the boot chunk only; a view such
 // as Settings loads its chunk when first opened; a chunk that fails to load leaves an error
 // state with the reason, never an empty window.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testPorts } from '../helpers/ports';
-import { launchApp, type AppUnderTest } from './app-under-test';
+import { type AppUnderTest } from './app-under-test';
 import { seriousViolations } from './axe';
-import { launchChromium } from './chromium';
-import { closeAfterAll, screenshotOnFailure, serveRenderer } from './lifecycle';
-import type { StaticServer } from './static-server';
+import { closeAfterAll, screenshotOnFailure } from './lifecycle';
+import { openAppWindow } from './window';
 
 const ports = testPorts();
-let browser: Browser;
-let server: StaticServer;
 let app: AppUnderTest;
 let page: Page;
 const refused: string[] = [];
@@ -22,15 +19,10 @@ const closers = closeAfterAll();
 screenshotOnFailure(() => page);
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  closers.add(() => browser.close());
-  server = await serveRenderer(closers);
-  app = await launchApp(browser, {
-    url: server.url,
+  ({ app } = await openAppWindow(closers, {
     ports,
     settings: { nick: 'Lin', language: 'en', theme: 'light' },
-  });
-  closers.add(() => app.close());
+  }));
   page = app.page;
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) refused.push(message.text());

@@ -4,8 +4,6 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach } from 'vitest';
-import { buildRenderer } from './renderer-build';
-import { serveDirectory, type StaticServer } from './static-server';
 
 const RESULTS = path.resolve(import.meta.dirname, '../../test-results');
 
@@ -32,13 +30,4 @@ export function screenshotOnFailure(page: () => Page | undefined): void {
     const name = context.task.name.replace(/[^\w-]+/g, '-').slice(0, 60);
     await current.screenshot({ path: path.join(RESULTS, `e2e-${name}.png`) });
   });
-}
-
-/** The renderer, built into a temporary folder and served over HTTP; both go after all tests. */
-export async function serveRenderer(closers: Closers): Promise<StaticServer> {
-  const build = await buildRenderer();
-  closers.add(() => build.remove());
-  const server = await serveDirectory(build.dir);
-  closers.add(() => server.close());
-  return server;
 }

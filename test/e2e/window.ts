@@ -20,11 +20,17 @@ export async function openAppWindow(
 ): Promise<AppWindow> {
   const browser = await launchChromium();
   closers.add(() => browser.close());
+  const server = await serveRenderer(closers);
+  const app = await launchApp(browser, { ...options, url: server.url });
+  closers.add(() => app.close());
+  return { browser, server, app };
+}
+
+/** The renderer, built into a temporary folder and served over HTTP; both go after all tests. */
+export async function serveRenderer(closers: Closers): Promise<StaticServer> {
   const build = await buildRenderer();
   closers.add(() => build.remove());
   const server = await serveDirectory(build.dir);
   closers.add(() => server.close());
-  const app = await launchApp(browser, { ...options, url: server.url });
-  closers.add(() => app.close());
-  return { browser, server, app };
+  return server;
 }
