@@ -132,13 +132,10 @@ export class Trust {
   }
 
   /**
-   * A function making contacts of many peers, with every trust record read once up front (one
-   * query for a list of thousands, not one per peer), or given as the store read it with the
-   * peers (`store.peersAndTrust()`).
+   * A function making contacts of many peers from every trust record, read once up front with
+   * the peers (`store.peersAndTrust()`): one query for a list of thousands, not one per peer.
    */
-  contacts(
-    all: ReadonlyMap<string, PeerTrust> = this.store.trust.all(),
-  ): (peer: PeerInfo) => Contact | undefined {
+  contacts(all: ReadonlyMap<string, PeerTrust>): (peer: PeerInfo) => Contact | undefined {
     return (peer) => this.contactFrom(peer, (id) => all.get(id));
   }
 

@@ -186,7 +186,7 @@ export class Store {
 
   /**
    * PacketChat peers as `listPeers()` lists them, and every peer's trust record by id as
-   * `trust.all()` reads it, from one read of the table (the contact list needs both).
+   * `trust.get()` reads it, from one read of the table (the contact list needs both).
    */
   peersAndTrust(): { peers: PeerInfo[]; trust: Map<string, PeerTrust> } {
     const rows = this.sql.all<PeerRow & TrustRow & { protocol: string }>(

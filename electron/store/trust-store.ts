@@ -49,12 +49,6 @@ export class TrustStore {
     return row === undefined ? undefined : toTrust(row);
   }
 
-  /** Every peer's trust record by id, in one query (the contact list reads them all). */
-  all(): Map<string, PeerTrust> {
-    const rows = this.sql.all<TrustRow>(`SELECT ${COLUMNS} FROM peers`);
-    return new Map(rows.map((row) => [row.id, toTrust(row)]));
-  }
-
   /** Contacts with a pinned key and this nickname and host (a key change candidate). */
   findPinned(nick: string, host: string): PeerTrust[] {
     return this.sql
