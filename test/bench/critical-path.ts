@@ -7,6 +7,7 @@
 import { Socket as UdpSocket } from 'node:dgram';
 import { Socket as TcpSocket } from 'node:net';
 import { PerformanceObserver, performance, type PerformanceEntry } from 'node:perf_hooks';
+import { Bundler } from '../../electron/net/bundler';
 import { InboundOrder } from '../../electron/net/inbound-order';
 import { PacketChatNode } from '../../electron/net/node';
 import { RateLimiter } from '../../electron/net/rate-limiter';
@@ -91,6 +92,9 @@ export function traceStart(): void {
     wrap(ReliableSender.prototype, 'acknowledge', 'reliable acknowledge', true);
     wrap(ReliableSender.prototype, 'start', 'reliable start', true);
     wrap(RateLimiter.prototype, 'take', 'rate limit', true);
+    wrap(Bundler.prototype, 'add', 'bundler add', true);
+    wrap(Bundler.prototype, 'flush', 'bundler flush', true);
+    wrap(TextSender.prototype, 'send', 'text sender send', true);
   }
   wrap(Wire.prototype, 'onDatagram', 'wire in');
   wrap(Wire.prototype, 'onFrame', 'wire frame in');
@@ -248,7 +252,11 @@ function roundsOf(sides: readonly Side[], start: string, skipRounds: number): Ti
   });
 }
 
-const median = (xs: readonly number[]): number => quantile(xs, 0.5);
+/** The upper median, as this table always took it. */
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+};
 
 /** Nearest rank, as stats.ts `percentile`. */
 function quantile(xs: readonly number[], q: number): number {
