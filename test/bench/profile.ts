@@ -15,8 +15,11 @@
  * wall-clock figures on a loaded machine).
  *
  * With --trace there is no profiler: the critical path of one message is printed stage by stage
- * (critical-path.ts), median µs from sendText() and from the stage before, both processes on one
- * clock, then the same for the raw baseline. --store gives both nodes SQLite storage.
+ * (critical-path.ts), median µs from sendText() and from the stage before (named in "step since"),
+ * with that step's p99, both processes on one clock; then the slowest 1 % of the round trips: each
+ * stage's median step within them, in how many of them it was the stage furthest above its
+ * median, and the garbage collections and timer callbacks they overlapped. Then the same for the
+ * raw baseline. --store gives both nodes SQLite storage.
  *
  * Loopback only; the profiles go to a temporary folder (kept with --keep).
  */
