@@ -21,12 +21,27 @@ function unhomoglyph(text: string): string {
   return out;
 }
 
-/** Printable ASCII (0x20-0x7e): each character's base, and the base of its lower case. */
-const PRINTABLE = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i));
-const ASCII_BASE: readonly string[] = PRINTABLE.map((char) => table[char] ?? char);
-const ASCII_LOWER_BASE: readonly string[] = PRINTABLE.map(
-  (c) => table[c.toLowerCase()] ?? c.toLowerCase(),
-);
+interface AsciiBases {
+  readonly base: readonly string[];
+  readonly lowerBase: readonly string[];
+}
+let asciiBases: AsciiBases | undefined;
+
+/**
+ * Printable ASCII (0x20-0x7e): each character's base, and the base of its lower case. Made when
+ * the first name is compared, not when this module loads: the command-line node reads the table
+ * from a file of its own only then (vite.cli.config.ts, lazyFiles), and an idle node never does.
+ */
+function asciiTables(): AsciiBases {
+  if (asciiBases === undefined) {
+    const printable = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i));
+    asciiBases = {
+      base: printable.map((char) => table[char] ?? char),
+      lowerBase: printable.map((c) => table[c.toLowerCase()] ?? c.toLowerCase()),
+    };
+  }
+  return asciiBases;
+}
 
 /**
  * `nameSkeletons` for a name of printable ASCII and white space, most names on a LAN: such a name
@@ -35,13 +50,14 @@ const ASCII_LOWER_BASE: readonly string[] = PRINTABLE.map(
  * first load of 5,000 such names: 33-38 → 24-26 ms for their look-alike tags (Node 24, cold).
  */
 function asciiSkeletons(name: string): readonly [string, string] | undefined {
+  const { base, lowerBase } = asciiTables();
   let plain = '';
   let lowered = '';
   for (let i = 0; i < name.length; i += 1) {
     const code = name.charCodeAt(i);
     if (code >= 0x21 && code < 0x7f) {
-      plain += ASCII_BASE[code - 0x20] ?? '';
-      lowered += ASCII_LOWER_BASE[code - 0x20] ?? '';
+      plain += base[code - 0x20] ?? '';
+      lowered += lowerBase[code - 0x20] ?? '';
     } else if (code !== 0x20 && (code < 0x09 || code > 0x0d)) {
       return undefined;
     }

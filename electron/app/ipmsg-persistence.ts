@@ -3,20 +3,26 @@ import type { ChatMessage, DeliveryStatus } from '../../shared/domain';
 import { IPMSG_EPOCH, type IpmsgPeer, type IpmsgPersistence } from '../net/index';
 import type { Store } from '../store/store';
 
-/** What an IPMsg peer adds to its PeerInfo columns, as stored in `peers.details`. */
-const detailsSchema = z.object({
-  badge: z.enum(['IPMsg', 'FeiQ']),
-  client: z.enum(['iptux', 'feiq', 'pchat', 'ipmsg']),
-  version: z.string().max(1_024),
-  user: z.string().max(1_024),
-  group: z.string().max(1_024),
-  encoding: z.enum(['utf-8', 'gb18030', 'cp932']),
-  encodingLearned: z.boolean(),
-  utf8Capable: z.boolean(),
-  fileAttach: z.boolean(),
-  info: z.string().max(8_192).optional(),
-  absence: z.string().max(8_192).optional(),
-});
+/**
+ * What an IPMsg peer adds to its PeerInfo columns, as stored in `peers.details`. Built at its
+ * first use (`z.lazy`): a node with no stored IPMsg peer never builds it (docs/BENCHMARKS.md,
+ * "Seventh pass: idle CLI memory").
+ */
+const detailsSchema = z.lazy(() =>
+  z.object({
+    badge: z.enum(['IPMsg', 'FeiQ']),
+    client: z.enum(['iptux', 'feiq', 'pchat', 'ipmsg']),
+    version: z.string().max(1_024),
+    user: z.string().max(1_024),
+    group: z.string().max(1_024),
+    encoding: z.enum(['utf-8', 'gb18030', 'cp932']),
+    encodingLearned: z.boolean(),
+    utf8Capable: z.boolean(),
+    fileAttach: z.boolean(),
+    info: z.string().max(8_192).optional(),
+    absence: z.string().max(8_192).optional(),
+  }),
+);
 type Details = z.infer<typeof detailsSchema>;
 
 function detailsOf(peer: IpmsgPeer): Details {

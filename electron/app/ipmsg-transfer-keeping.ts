@@ -15,32 +15,42 @@ import type { Store } from '../store/store';
 const MAX_CARD_NAMES = 20;
 const MAX_ITEMS = 256; // the module's MAX_FILES_PER_OFFER
 
-const slotSchema = z.object({
-  fileId: z.number().int().nonnegative(),
-  name: z.string().max(4_096),
-  kind: z.enum(['file', 'folder', 'other']),
-  size: z.number().nonnegative(),
-  /** Seconds, as the sender wrote it (received offers: needed to know the offer again). */
-  mtime: z.number().optional(),
-  bytesDone: z.number().nonnegative(),
-  state: z.enum(['pending', 'active', 'done', 'failed']),
-  path: z.string().max(65_536).optional(),
-});
+/**
+ * A stored record, checked as it is read back. Built at its first use (`z.lazy`): a node that has
+ * no IPMsg transfer to read back never builds its 45 schema objects (docs/BENCHMARKS.md, "Seventh
+ * pass: idle CLI memory").
+ */
+const recordSchema = z.lazy(() =>
+  z.object({
+    id: z.string().max(1_024),
+    peerId: z.string().max(1_024),
+    direction: z.enum(['receive', 'send']),
+    state: z.enum(TRANSFER_STATES),
+    reason: z.enum(['files-failed', 'refused']).optional(),
+    dir: z.string().max(65_536).optional(),
+    createdAt: z.number(),
+    updatedAt: z.number(),
+    slots: z
+      .array(
+        z.object({
+          fileId: z.number().int().nonnegative(),
+          name: z.string().max(4_096),
+          kind: z.enum(['file', 'folder', 'other']),
+          size: z.number().nonnegative(),
+          /** Seconds, as the sender wrote it (received offers: needed to know the offer again). */
+          mtime: z.number().optional(),
+          bytesDone: z.number().nonnegative(),
+          state: z.enum(['pending', 'active', 'done', 'failed']),
+          path: z.string().max(65_536).optional(),
+        }),
+      )
+      .min(1)
+      .max(MAX_ITEMS),
+  }),
+);
 
-const recordSchema = z.object({
-  id: z.string().max(1_024),
-  peerId: z.string().max(1_024),
-  direction: z.enum(['receive', 'send']),
-  state: z.enum(TRANSFER_STATES),
-  reason: z.enum(['files-failed', 'refused']).optional(),
-  dir: z.string().max(65_536).optional(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  slots: z.array(slotSchema).min(1).max(MAX_ITEMS),
-});
-
-export type IpmsgSlotRecord = z.infer<typeof slotSchema>;
 export type IpmsgTransferRecord = z.infer<typeof recordSchema>;
+export type IpmsgSlotRecord = IpmsgTransferRecord['slots'][number];
 
 /** The route's durable side; `save` is durable on return and throws when it cannot store. */
 export interface IpmsgTransferRecords {

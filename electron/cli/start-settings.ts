@@ -14,19 +14,27 @@ export const MALLOC_TUNABLES = 'glibc.malloc.mmap_threshold=131072:glibc.malloc.
 
 /**
  * V8 flags, only on the V8 they were measured on (Node 24): an unknown V8 flag stops Node at once
- * ("bad option", exit 9). Maglev, V8's mid-tier compiler, otherwise compiles functions that
- * start-up calls 400 times (Node's module loader, zod's schema builders), and its code pages in
- * the `node` binary then stay resident: 1.5-2 MiB for an idle node. Only the command line sets it
- * in time (`v8.setFlagsFromString` before the node loads saves nothing), and kept for the whole
- * run it slows a busy node (message RTT about 1.5-2x), so it is set back once the node has started.
+ * ("bad option", exit 9). Each holds only while the node starts (V8_FLAGS_AFTER_START sets it
+ * back): kept for the whole run, they would slow a busy node.
+ * - `--invocation-count-for-maglev=3000`: Maglev, V8's mid-tier compiler, otherwise compiles
+ *   functions that start-up calls 400 times (Node's module loader, zod's schema builders), and its
+ *   code pages in the `node` binary then stay resident: 1.5-2 MiB for an idle node. Only the
+ *   command line sets it in time (`v8.setFlagsFromString` before the node loads saves nothing);
+ *   kept, it made message RTT about 1.5-2x.
+ * - `--no-sparkplug`: V8's baseline compiler otherwise compiles the start-up code that runs a few
+ *   times (module set-up, schema builders, migrations) into code the idle node keeps: about
+ *   0.4 MiB (docs/BENCHMARKS.md, "Seventh pass: idle CLI memory"). Functions that run often after
+ *   start-up are compiled as before once it is set back.
  */
-export const V8_FLAGS: readonly string[] = ['--invocation-count-for-maglev=3000'];
+export const V8_FLAGS: readonly string[] = ['--invocation-count-for-maglev=3000', '--no-sparkplug'];
 /**
- * What V8_FLAGS are set back to once start-up has settled (V8's defaults on Node 24), so a busy
- * node's hot paths are compiled as early as without them: the flag only has to hold while the
- * node starts.
+ * What each of V8_FLAGS is set back to once start-up has settled (V8's defaults on Node 24), in
+ * the same order, so a busy node's hot paths are compiled as early as without them.
  */
-export const V8_FLAGS_AFTER_START: readonly string[] = ['--invocation-count-for-maglev=400'];
+export const V8_FLAGS_AFTER_START: readonly string[] = [
+  '--invocation-count-for-maglev=400',
+  '--sparkplug',
+];
 const V8_FLAGS_NODE_MAJOR = 24;
 
 /** Set in the environment of the node run again: it never runs itself a third time. */
@@ -55,8 +63,12 @@ export interface Relaunch {
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** The flag's name, `--name` of `--name=value`, so a caller's own value is recognised. */
-const flagName = (flag: string): string => flag.split('=')[0] ?? flag;
+/**
+ * The flag's name, `--name` of `--name=value`, `--no-name` and `--no_name`, so a caller's own value
+ * of a flag is recognised whichever way it is written.
+ */
+const flagName = (flag: string): string =>
+  (flag.split('=')[0] ?? flag).replaceAll('_', '-').replace(/^--no-/, '--');
 
 /**
  * How to run this node again with the start-up settings, or undefined to start as it is: when
@@ -92,10 +104,16 @@ export function relaunchPlan(started: StartedAs): Relaunch | undefined {
 }
 
 /**
- * The V8 flags to set once start-up has settled: V8_FLAGS_AFTER_START when this node was run
- * again with V8_FLAGS (they come first on its command line), none when a caller set them itself.
+ * The V8 flags to set once start-up has settled: for each of V8_FLAGS this node was run again with
+ * (they come first on its command line, in their order), its V8_FLAGS_AFTER_START; none when a
+ * caller set them itself.
  */
 export function flagsAfterStart(execArgv: readonly string[], env: NodeJS.ProcessEnv): string[] {
-  const ours = env[RELAUNCHED] !== undefined && V8_FLAGS.every((flag, i) => execArgv[i] === flag);
-  return ours ? [...V8_FLAGS_AFTER_START] : [];
+  if (env[RELAUNCHED] === undefined) return [];
+  const after: string[] = [];
+  V8_FLAGS.forEach((flag, i) => {
+    const back = V8_FLAGS_AFTER_START[i];
+    if (execArgv[after.length] === flag && back !== undefined) after.push(back);
+  });
+  return after;
 }

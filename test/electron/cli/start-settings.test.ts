@@ -71,18 +71,33 @@ describe('relaunchPlan', () => {
   });
 
   it('adds only what is missing, and starts as it is when everything is in effect', () => {
-    const own = `${V8_FLAGS[0]!.split('=')[0]!}=500`;
+    const own = [`${V8_FLAGS[0]!.split('=')[0]!}=500`, '--sparkplug'];
     const tuned = { GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536' };
-    expect(relaunchPlan(started({ execArgv: [own], env: tuned }))).toBeUndefined();
-    expect(relaunchPlan(started({ execArgv: [own] }))?.args).toEqual([
+    expect(relaunchPlan(started({ execArgv: own, env: tuned }))).toBeUndefined();
+    expect(relaunchPlan(started({ execArgv: own }))?.args).toEqual([
       NODE,
-      own,
+      ...own,
       SCRIPT,
       '--json',
       '--nick',
       'two words',
     ]);
     expect(relaunchPlan(started({ env: tuned }))?.env['GLIBC_TUNABLES']).toBe(tuned.GLIBC_TUNABLES);
+  });
+
+  it("recognises a caller's value of a flag however it is written, and adds the others", () => {
+    const [maglev, sparkplug] = V8_FLAGS;
+    expect(sparkplug).toBe('--no-sparkplug');
+    for (const own of ['--sparkplug', '--no_sparkplug', '--no-sparkplug'])
+      expect(relaunchPlan(started({ execArgv: [own] }))?.args).toEqual([
+        NODE,
+        maglev,
+        own,
+        SCRIPT,
+        '--json',
+        '--nick',
+        'two words',
+      ]);
   });
 
   it('sets the tunables only on Linux, and the V8 flags only on the Node they were measured on', () => {
@@ -120,5 +135,21 @@ describe('flagsAfterStart', () => {
     expect(flagsAfterStart(['--invocation-count-for-maglev=500'], marked)).toEqual([]);
     expect(flagsAfterStart(['--import', 'tsx', ...V8_FLAGS], marked)).toEqual([]);
     expect(flagsAfterStart([...V8_FLAGS], {})).toEqual([]);
+  });
+
+  it('sets back only the flags this node was run again with, each to its own default', () => {
+    const marked = { [RELAUNCHED]: '1' };
+    expect(V8_FLAGS_AFTER_START).toHaveLength(V8_FLAGS.length);
+    expect(flagsAfterStart([...V8_FLAGS], marked)).toEqual([
+      '--invocation-count-for-maglev=400',
+      '--sparkplug',
+    ]);
+    // The caller gave its own Maglev count: the run again added only --no-sparkplug, first.
+    expect(
+      flagsAfterStart(['--no-sparkplug', '--invocation-count-for-maglev=500'], marked),
+    ).toEqual(['--sparkplug']);
+    expect(flagsAfterStart([V8_FLAGS[0]!, '--sparkplug'], marked)).toEqual([
+      '--invocation-count-for-maglev=400',
+    ]);
   });
 });
