@@ -11,7 +11,13 @@ import { RateLimiter } from './rate-limiter';
 import { closeTcp, closeUdp } from './sockets';
 import type { FrameScreen } from './framing';
 import { builtFrom, rereadLater, sealedView, type SendMeta } from './log-entries';
-import { TcpTransport, type TcpFrameContext, type TcpTimeouts } from './tcp-transport';
+import {
+  payloadLength,
+  TcpTransport,
+  type FramePayload,
+  type TcpFrameContext,
+  type TcpTimeouts,
+} from './tcp-transport';
 import type { WarningCode } from './types';
 
 export type { SendMeta } from './log-entries';
@@ -120,7 +126,9 @@ export class Wire {
         this.guard(() => this.onFrame(payload, context), context.remote);
       },
       onSent: (payload, context, meta) => {
-        this.logOut('tcp', payload, context.local, context.remote, meta);
+        // A record sent in parts is logged by its inner packet (the payload view shows that).
+        const bytes = payload instanceof Uint8Array ? payload : (meta.inner ?? new Uint8Array(0));
+        this.logOut('tcp', bytes, context.local, context.remote, meta, payloadLength(payload));
       },
       onProblem: (message, remote) => {
         this.deps.counters.junkDropped += 1;
@@ -202,8 +210,11 @@ export class Wire {
     this.record(direction, 'tcp', bytes, local, remote, meta, size);
   }
 
-  /** Sends one frame over TCP to `to` (the peer's TCP port). Rejects when it cannot connect. */
-  async sendTcp(bytes: Uint8Array, to: Endpoint, meta: SendMeta): Promise<void> {
+  /**
+   * Sends one frame over TCP to `to` (the peer's TCP port): its bytes, or a record's parts (with
+   * `meta.inner`). Rejects when it cannot connect.
+   */
+  async sendTcp(bytes: FramePayload, to: Endpoint, meta: SendMeta): Promise<void> {
     if (this.tcp === undefined || !this.tcp.enabled) throw new Error('TCP is off');
     await this.tcp.send(to, bytes, meta);
   }
@@ -377,12 +388,13 @@ export class Wire {
     local: Endpoint,
     remote: Endpoint,
     meta: SendMeta,
+    size = bytes.byteLength,
   ): void {
     const counters = this.deps.counters;
     if (transport === 'udp') counters.datagramsSent += 1;
     else counters.tcpFramesSent += 1;
-    counters.bytesSent += bytes.byteLength;
-    this.record('out', transport, bytes, local, remote, meta);
+    counters.bytesSent += size;
+    this.record('out', transport, bytes, local, remote, meta, size);
   }
 
   /**

@@ -57,6 +57,9 @@ export function traceStart(): void {
   };
   wrap(node, 'sealFor', 'encode+seal', true);
   wrap(SecureChannel.prototype, 'seal', 'aead seal', true);
+  // A TCP frame's record is sealed in parts (node.ts sealPartsFor): the same two stages.
+  wrap(node, 'sealPartsFor', 'encode+seal', true);
+  wrap(SecureChannel.prototype, 'sealRecordParts', 'aead seal', true);
   wrap(node, 'onOpened', 'opened (decode)');
   wrap(node, 'dispatch', 'dispatch');
   wrap(TextReceiver.prototype, 'receive', 'receiver', true);

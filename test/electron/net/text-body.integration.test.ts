@@ -111,6 +111,9 @@ describe('text bodies between two nodes that have them', () => {
       }
       expect(sentForms(from, 'tcp')).toEqual(LONG_TEXTS.map(() => TEXT_BODY_TAG));
     }
+    // Each record went out in its parts (header, ciphertext, tag): logged at its whole size.
+    for (const e of a.packets().filter((p) => p.direction === 'out' && p.transport === 'tcp'))
+      if (e.kind === 'text') expect(e.size).toBe((a.payload(e.seq)?.size ?? 0) + 29);
     // Read from the record's plaintext when asked for: the packet the sender sent.
     const entry = a
       .packets()
