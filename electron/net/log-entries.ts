@@ -40,6 +40,24 @@ export interface EntryHead {
   readonly size: number;
 }
 
+/**
+ * Characters of a long text a log entry keeps (`forLog`): more than its summary (60) and its
+ * fields (200) show.
+ */
+export const LOGGED_TEXT_CHARS = 1_024;
+
+/**
+ * What a log entry keeps of a sealed record's packet when the record is long (a text over TCP):
+ * the packet with its text cut to LOGGED_TEXT_CHARS, in a string of its own, so the entry shows
+ * the same summary and fields without keeping the record's 64 KiB plaintext alive (2,000 such
+ * entries kept 128 MiB). The cut is a copy: a slice of the text would keep the whole text.
+ */
+export function forLog(packet: Packet): Packet {
+  if (packet.kind !== 'text' || packet.text.length <= LOGGED_TEXT_CHARS) return packet;
+  const cut = JSON.parse(JSON.stringify(packet.text.slice(0, LOGGED_TEXT_CHARS))) as string;
+  return { ...packet, text: cut };
+}
+
 /** The entry of `meta` as it is (packets it names stay alive until the entry is read). */
 export function builtFrom(head: EntryHead, meta: SendMeta): () => LogInput {
   return () => entryOf(head, meta);

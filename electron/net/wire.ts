@@ -6,11 +6,11 @@ import { decodePacket, encodePacket } from '../../shared/protocol/codec';
 import { isV2Packet } from './crypto/wire-format';
 import { MAX_RATE_LIMITED_SOURCES } from '../../shared/protocol/constants';
 import type { Packet } from '../../shared/protocol/packets';
-import { preview, type PacketLog } from './packet-log';
+import { MAX_PAYLOAD_KEPT, preview, type PacketLog } from './packet-log';
 import { RateLimiter } from './rate-limiter';
 import { closeTcp, closeUdp } from './sockets';
 import type { FrameScreen } from './framing';
-import { builtFrom, rereadLater, sealedView, type SendMeta } from './log-entries';
+import { builtFrom, forLog, rereadLater, sealedView, type SendMeta } from './log-entries';
 import {
   payloadLength,
   TcpTransport,
@@ -416,11 +416,16 @@ export class Wire {
     // Built when read: formatting every datagram cost more than sealing it (issue 18). A sealed
     // record's packets are read again from its inner bytes then: an entry that held them would
     // keep every packet of the last PACKET_LOG_SIZE datagrams alive, which the garbage collector
-    // copied and promoted (a third of its time in a stream).
+    // copied and promoted (a third of its time in a stream). A record longer than the payload
+    // the log keeps (a long text over TCP) is the other way round: its packet, with the text cut
+    // (log-entries.ts `forLog`), is far smaller than its plaintext.
+    const inner = meta.inner;
     const build =
-      meta.inner !== undefined && (meta.packet !== undefined || meta.bundled !== undefined)
-        ? rereadLater(head, meta.inner, sealedView(meta, direction))
-        : builtFrom(head, meta);
+      inner === undefined || (meta.packet === undefined && meta.bundled === undefined)
+        ? builtFrom(head, meta)
+        : inner.byteLength > MAX_PAYLOAD_KEPT && meta.packet !== undefined
+          ? builtFrom(head, { ...withoutInner(meta), packet: forLog(meta.packet) })
+          : rereadLater(head, inner, sealedView(meta, direction));
     const seq = log.addLazy(
       build,
       // A sealed record's payload is shown decrypted: its inner packet, marked as such.
@@ -432,4 +437,10 @@ export class Wire {
       if (entry !== undefined) this.deps.onLogged(entry);
     }
   }
+}
+
+/** `meta` without its record's plaintext (the log keeps the start of it as the payload). */
+function withoutInner(meta: SendMeta): SendMeta {
+  const { inner: _inner, ...rest } = meta;
+  return rest;
 }
