@@ -111,6 +111,15 @@ export function traceStart(): void {
     return result;
   };
   markEvent(TcpSocket.prototype, 'data', 'tcp data');
+  if (process.env['PACKET_CHAT_TRACE_FINE'] === '1') {
+    // A corked frame goes to the kernel (one writev) when the socket is uncorked.
+    const uncork = TcpSocket.prototype.uncork;
+    TcpSocket.prototype.uncork = function traced(this: TcpSocket): void {
+      mark('tcp uncork');
+      uncork.call(this);
+      mark('tcp uncork.end');
+    };
+  }
 }
 
 /** Marks `name` each time an emitter of this prototype emits `event`. */
