@@ -21,6 +21,34 @@ function unhomoglyph(text: string): string {
   return out;
 }
 
+/** Printable ASCII (0x20-0x7e): each character's base, and the base of its lower case. */
+const PRINTABLE = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i));
+const ASCII_BASE: readonly string[] = PRINTABLE.map((char) => table[char] ?? char);
+const ASCII_LOWER_BASE: readonly string[] = PRINTABLE.map(
+  (c) => table[c.toLowerCase()] ?? c.toLowerCase(),
+);
+
+/**
+ * `nameSkeletons` for a name of printable ASCII and white space, most names on a LAN: such a name
+ * is its own NFKD form, and white space is all that the rule drops from it, so each character maps
+ * through a table of 95. Undefined for anything else (the general path). The contact list's
+ * first load of 5,000 such names: 33-38 → 24-26 ms for their look-alike tags (Node 24, cold).
+ */
+function asciiSkeletons(name: string): readonly [string, string] | undefined {
+  let plain = '';
+  let lowered = '';
+  for (let i = 0; i < name.length; i += 1) {
+    const code = name.charCodeAt(i);
+    if (code >= 0x21 && code < 0x7f) {
+      plain += ASCII_BASE[code - 0x20] ?? '';
+      lowered += ASCII_LOWER_BASE[code - 0x20] ?? '';
+    } else if (code !== 0x20 && (code < 0x09 || code > 0x0d)) {
+      return undefined;
+    }
+  }
+  return [plain.toLowerCase(), lowered.toLowerCase()];
+}
+
 /** Combining marks, invisible format characters and white space: none tells names apart. */
 const IGNORED = /[\p{Mn}\p{Me}\p{Cf}\s]/gu;
 
@@ -33,13 +61,17 @@ const IGNORED = /[\p{Mn}\p{Me}\p{Cf}\s]/gu;
 export function nameSkeletons(name: string): readonly [string, string] {
   const known = skeletons.get(name);
   if (known !== undefined) return known;
-  const bare = name.normalize('NFKD').replace(IGNORED, '');
-  const lower = (s: string): string => s.toLowerCase();
-  const made = [lower(unhomoglyph(bare)), lower(unhomoglyph(lower(bare)))] as const;
+  const made = asciiSkeletons(name) ?? unicodeSkeletons(name);
   // The contact list asks again for every name on each change of any contact.
   if (skeletons.size >= SKELETONS_KEPT) skeletons.clear();
   skeletons.set(name, made);
   return made;
+}
+
+function unicodeSkeletons(name: string): readonly [string, string] {
+  const bare = name.normalize('NFKD').replace(IGNORED, '');
+  const lower = (s: string): string => s.toLowerCase();
+  return [lower(unhomoglyph(bare)), lower(unhomoglyph(lower(bare)))];
 }
 
 /** Names whose skeletons are kept: more than a profile's contacts ever are. */

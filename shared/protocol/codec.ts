@@ -12,6 +12,7 @@ import {
   headerSchema,
   PACKET_KINDS,
   packetSchema,
+  type AckPacket,
   type AcksPacket,
   type Packet,
   type TextPacket,
@@ -183,7 +184,9 @@ export function compactJson(packet: Packet): string {
       ? plainTextJson(packet)
       : packet.kind === 'acks'
         ? acksJson(packet)
-        : undefined;
+        : packet.kind === 'ack'
+          ? ackJson(packet)
+          : undefined;
   if (hand !== undefined) return hand;
   // The packets this node builds start with `kind` and `from`: the JSON is cut after the kind,
   // which costs less than copying the packet without `from`. Any other order takes the copy.
@@ -251,6 +254,16 @@ function acksJson(p: AcksPacket): string | undefined {
   }
   return `${json}]}`;
 }
+/**
+ * The compact JSON of an `ack` packet whose fields are kind, from, id, epoch and seq (an
+ * integer), in that order, as TextReceiver builds it: what `JSON.stringify` gives without `from`.
+ * Undefined for anything else.
+ */
+function ackJson(p: AckPacket): string | undefined {
+  if (!Number.isSafeInteger(p.seq) || !hasKeys(p, ACK_ORDER)) return undefined;
+  return `{"kind":"ack","id":${JSON.stringify(p.id)},"epoch":${JSON.stringify(p.epoch)},"seq":${p.seq}}`;
+}
+const ACK_ORDER = ['kind', 'from', 'id', 'epoch', 'seq'] as const;
 const ACKS_ORDER = ['kind', 'from', 'acks'] as const;
 const ACK_ENTRY_ORDER = ['id', 'epoch', 'seq'] as const;
 

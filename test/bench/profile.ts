@@ -15,8 +15,11 @@
  * wall-clock figures on a loaded machine).
  *
  * With --trace there is no profiler: the critical path of one message is printed stage by stage
- * (critical-path.ts), median µs from sendText() and from the stage before, both processes on one
- * clock, then the same for the raw baseline. --store gives both nodes SQLite storage.
+ * (critical-path.ts), median µs from sendText() and from the stage before (named in "step since"),
+ * with that step's p99, both processes on one clock; then the slowest 1 % of the round trips: each
+ * stage's median step within them, in how many of them it was the stage furthest above its
+ * median, and the garbage collections and timer callbacks they overlapped. Then the same for the
+ * raw baseline. --store gives both nodes SQLite storage.
  *
  * Loopback only; the profiles go to a temporary folder (kept with --keep).
  */
@@ -26,7 +29,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MAX_TEXT_BYTES } from '../../shared/protocol/constants';
 import { testPorts } from '../helpers/ports';
-import { stages } from './critical-path';
+import { stages, tail, type Tail } from './critical-path';
 import { BENCH_TEXT, discovery, wireSizes } from './net-bench';
 import { round, table } from './stats';
 import { withWorkers } from './worker-pool';
@@ -119,21 +122,27 @@ async function tracePath(): Promise<void> {
       await go(); // warm-up, not counted
       await Promise.all([a!.call('traceTake'), b!.call('traceTake')]);
       await go();
-      const [ma, mb] = await Promise.all([a!.call('traceTake'), b!.call('traceTake')]);
-      const rows = stages(
-        [
-          { side: 'S', marks: ma },
-          { side: 'R', marks: mb },
-        ],
-        start,
-      );
+      const [ta, tb] = await Promise.all([a!.call('traceTake'), b!.call('traceTake')]);
+      const sides = [
+        { side: 'S', marks: ta.marks, spans: ta.spans },
+        { side: 'R', marks: tb.marks, spans: tb.spans },
+      ];
+      const rows = stages(sides, start);
       console.log(`\n${title} (${count} round trips; S sender, R receiver; µs, medians)`);
       console.log(
         table(
-          ['stage', 'at', 'step', 'rounds'],
-          rows.map((r) => [r.stage, String(round(r.at)), String(round(r.step)), String(r.rounds)]),
+          ['stage', 'at', 'step', 'rounds', 'step since', 'step p99'],
+          rows.map((r) => [
+            r.stage,
+            String(round(r.at)),
+            String(round(r.step)),
+            String(r.rounds),
+            r.from,
+            String(round(r.stepP99)),
+          ]),
         ),
       );
+      printTail(tail(sides, sides, start));
     };
     await run(`PacketChat ${what}${values.store ? ', both ends storing' : ''}`, 'sendText', () =>
       a!.call('nodeRtt', nb.id, count, text),
@@ -150,6 +159,38 @@ async function tracePath(): Promise<void> {
       );
     }
   });
+}
+
+/** The slowest 1 % of the round trips, stage by stage, and what ran beside them. */
+function printTail(t: Tail): void {
+  console.log(
+    `\nslowest ${t.slowest} of ${t.rounds} round trips (${round(t.threshold)} to ${round(t.longest)} µs; median of all ${round(t.median)} µs)`,
+  );
+  console.log(
+    table(
+      ['stage', 'step', 'step in the slowest', 'rounds', 'furthest above its median in'],
+      t.rows
+        .filter((r) => r.rounds > 0)
+        .map((r) => [
+          r.stage,
+          String(round(r.step)),
+          String(round(r.tailStep)),
+          String(r.rounds),
+          r.worst === 0 ? '' : String(r.worst),
+        ]),
+    ),
+  );
+  const all = new Map(t.besideAll.map((b) => [b.what, b.rounds]));
+  console.log(
+    t.beside.length === 0
+      ? 'beside the slowest: no garbage collection, no timer callback'
+      : `beside the slowest (of ${t.slowest}; of all ${t.rounds}): ${t.beside
+          .map(
+            (b) =>
+              `${b.what} in ${b.rounds} (${String(all.get(b.what) ?? 0)}), ${round(b.micros / b.rounds)} µs of it inside them`,
+          )
+          .join('; ')}`,
+  );
 }
 
 async function pairProfile(): Promise<void> {

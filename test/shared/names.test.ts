@@ -21,25 +21,43 @@ describe('nameSkeletons', () => {
     expect(alike('rnallory', 'mallory')).toBe(true);
   });
 
+  // unhomoglyph's function: one alternation of every key, first match wins.
+  const table: Record<string, string> = confusables;
+  const pattern = new RegExp(
+    Object.keys(table)
+      .map((key) => key.replace(/[.?*+^$[\]\\(){}|-]/g, '\\$&'))
+      .join('|'),
+    'g',
+  );
+  const theirs = (name: string): string[] => {
+    const bare = name.normalize('NFKD').replace(/[\p{Mn}\p{Me}\p{Cf}\s]/gu, '');
+    const swap = (s: string) => s.replace(pattern, (m) => table[m] ?? m);
+    return [swap(bare).toLowerCase(), swap(bare.toLowerCase()).toLowerCase()];
+  };
+
   it("replace every confusable as unhomoglyph's own pattern does", () => {
-    // unhomoglyph's function: one alternation of every key, first match wins.
-    const table: Record<string, string> = confusables;
-    const pattern = new RegExp(
-      Object.keys(table)
-        .map((key) => key.replace(/[.?*+^$[\]\\(){}|-]/g, '\\$&'))
-        .join('|'),
-      'g',
-    );
-    const theirs = (name: string): string[] => {
-      const bare = name.normalize('NFKD').replace(/[\p{Mn}\p{Me}\p{Cf}\s]/gu, '');
-      const swap = (s: string) => s.replace(pattern, (m) => table[m] ?? m);
-      return [swap(bare).toLowerCase(), swap(bare.toLowerCase()).toLowerCase()];
-    };
     // Every key, in names of 40 keys with plain letters and astral characters between them.
     const keys = Object.keys(table);
     for (let i = 0; i < keys.length; i += 40) {
       const name = keys.slice(i, i + 40).join('x\u{1F600}');
       expect(nameSkeletons(name)).toEqual(theirs(name));
+    }
+  });
+
+  it('of ASCII names (their own table) are what the general rule gives', () => {
+    // Each code unit below 0x80 alone, then 3,000 names of 1-24 of them, white space and control
+    // characters included (seeded, so a failure repeats).
+    const units = Array.from({ length: 0x80 }, (_, i) => String.fromCharCode(i));
+    for (const unit of units)
+      expect(nameSkeletons(`a${unit}B`), JSON.stringify(unit)).toEqual(theirs(`a${unit}B`));
+    let seed = 0x5eed;
+    const next = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let i = 0; i < 3_000; i += 1) {
+      const name = Array.from({ length: 1 + next(24) }, () => units[next(0x80)]).join('');
+      expect(nameSkeletons(name), JSON.stringify(name)).toEqual(theirs(name));
     }
   });
 

@@ -1,5 +1,5 @@
 import { Fragment, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useText } from '../i18n/text';
 import { useAppStore } from '../store/context';
 import { selectNameTag } from '../store/selectors';
 
@@ -18,7 +18,7 @@ export function Bdi(props: { children: string; className?: string }) {
 
 /** The short fingerprint beside a name that looks like another contact's or like mine. */
 export function NameTag(props: { tag: string | undefined }) {
-  const { t } = useTranslation();
+  const { t } = useText();
   if (props.tag === undefined) return null;
   return (
     <span className="name-tag mono" title={t('trust.tagTitle')} translate="no">

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useText } from '../i18n/text';
 import type { Contact } from '../../../shared/domain';
 
 /**
@@ -7,7 +7,7 @@ import type { Contact } from '../../../shared/domain';
  * an IPMsg contact's trust is always `not-encrypted`.
  */
 export function ProtocolMarks(props: { contact: Contact }) {
-  const { t } = useTranslation();
+  const { t } = useText();
   const c = props.contact;
   if (c.protocol !== 'ipmsg') return null;
   return (

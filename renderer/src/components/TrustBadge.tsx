@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useText } from '../i18n/text';
 import type { Contact, TrustState } from '../../../shared/domain';
 import { Icon, type IconName } from './Icon';
 
@@ -23,7 +23,7 @@ export function trustOf(contact: Pick<Contact, 'kind' | 'trust'>): TrustState {
  * row's accessible name says them) and come back as a tooltip; in the header they show.
  */
 export function TrustBadge(props: { trust: BadgeTrust; showText?: boolean; size?: number }) {
-  const { t } = useTranslation();
+  const { t } = useText();
   const words = t(`trust.state.${props.trust}`);
   return (
     <span

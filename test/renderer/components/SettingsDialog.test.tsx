@@ -130,6 +130,11 @@ describe('settings', () => {
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(screen.getByRole('listbox', { name: '联系人' })).toBeTruthy();
+    // Rows read their labels from the window's one `t`, which keeps what each key gave: the new
+    // language's, not the first's.
+    expect(screen.getByRole('option', { name: /^Bob/ }).getAttribute('aria-label')).toBe(
+      'Bob 192.168.1.33:4000 还没有消息, 离线, 已加密',
+    );
   });
 
   it('follows the OS theme and language when set to system', async () => {

@@ -20,7 +20,7 @@ import {
   PROTOCOL_MARKER,
   PROTOCOL_VERSION,
 } from '../../../shared/protocol/constants';
-import type { AcksPacket, Packet, TextPacket } from '../../../shared/protocol/packets';
+import type { AckPacket, AcksPacket, Packet, TextPacket } from '../../../shared/protocol/packets';
 
 // Compact bundles (docs/PROTOCOL.md, "Compact bundles"): `[2, packet, …]` with each packet
 // written without `proto`, `v` and `from`, which the receiver takes from the session.
@@ -217,7 +217,7 @@ describe('compact bundles', () => {
   });
 });
 
-describe('encodeCompact of a plain chat text and of acks (written by hand)', () => {
+describe('encodeCompact of a plain chat text, an ack and acks (written by hand)', () => {
   /** What the generic path writes: the packet's JSON without `from`, in the packet's order. */
   const generic = (p: Packet): Uint8Array => {
     const { from: _from, ...rest } = p;
@@ -265,6 +265,30 @@ describe('encodeCompact of a plain chat text and of acks (written by hand)', () 
     fc.assert(
       fc.property(anyAcks, (p: AcksPacket) => {
         expect(encodeCompact(p)).toEqual(generic(p));
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  const anyAck = fc.record({
+    kind: fc.constant('ack' as const),
+    from: fc.string({ unit: hex, minLength: 32, maxLength: 32 }),
+    id: fc.string({ unit: 'binary', minLength: 1, maxLength: 16 }),
+    epoch: fc.string({ minLength: 1, maxLength: 16 }),
+    seq: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+  });
+
+  it('writes the same bytes as JSON.stringify, for any ack, and leaves other shapes to it', () => {
+    fc.assert(
+      fc.property(anyAck, (p: AckPacket) => {
+        expect(encodeCompact(p)).toEqual(generic(p));
+        const variants: Packet[] = [
+          { seq: p.seq, kind: 'ack', from: p.from, id: p.id, epoch: p.epoch },
+          { ...p, seq: 0.5 },
+          { ...p, seq: Number.NaN },
+          { ...p, extra: true } as Packet,
+        ];
+        for (const v of variants) expect(encodeCompact(v)).toEqual(generic(v));
       }),
       { numRuns: 1_000 },
     );

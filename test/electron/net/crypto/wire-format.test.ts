@@ -96,6 +96,26 @@ describe('v2 wire format', () => {
     expect(hex(cookie)).toBe('fc01020304' + '11'.repeat(16));
   });
 
+  it('writes the transport header as encode() does at the edges of index and counter', () => {
+    const indexes = [0, 1, 0xff, 0x100, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff];
+    const counters = [0n, 1n, 0xffn, 0xffff_ffffn, 2n ** 32n, 2n ** 63n, 2n ** 64n - 1n];
+    for (const receiverIndex of indexes)
+      for (const counter of counters) {
+        const record = encode({
+          type: 'transport',
+          receiverIndex,
+          counter,
+          ciphertext: filled(16),
+        });
+        expect(hex(encodeTransportHeader(receiverIndex, counter))).toBe(
+          hex(record.subarray(0, 13)),
+        );
+      }
+    expect(() => encodeTransportHeader(1, 2n ** 64n)).toThrow(RangeError);
+    expect(() => encodeTransportHeader(1, -1n)).toThrow(RangeError);
+    expect(() => encodeTransportHeader(2 ** 32, 1n)).toThrow(RangeError);
+  });
+
   it('is junk to a v1 node: never valid UTF-8, never a stranger message', () => {
     for (const packet of samples) {
       const bytes = encode(packet);
