@@ -37,9 +37,14 @@ export const SCREEN_BYTES = 5;
 
 /**
  * Reassembles frames from TCP chunks, whatever way the stream was split or coalesced, in time
- * linear in the bytes (chunks are joined once per frame, not once per chunk). Never buffers more
- * than one maximum frame: a length above the limit, or a start the screen refuses, is an error at
- * once.
+ * linear in the bytes. Never buffers more than one maximum frame: a length above the limit, or a
+ * start the screen refuses, is an error at once.
+ *
+ * A frame that arrives whole in one chunk is handed on as a view of it. A frame that spans
+ * chunks gets its own buffer once half of it has arrived (so memory held stays within twice what
+ * a peer has sent), and each later chunk is copied into it as it comes: the last chunk of a
+ * 64 KiB record then costs a copy of that chunk, not of the whole frame (docs/BENCHMARKS.md,
+ * "Seventh pass: 64 KiB over TCP").
  */
 export class FrameDecoder {
   private chunks: Buffer[] = [];
@@ -47,6 +52,9 @@ export class FrameDecoder {
   /** The payload length of the frame being read, once its header is in. */
   private expecting: number | undefined;
   private screened = false;
+  /** The payload of the frame being read, once half of it is in; `filled` bytes of it so far. */
+  private partial: Buffer | undefined;
+  private filled = 0;
 
   constructor(
     private readonly maxFrameBytes = MAX_FRAME_BYTES,
@@ -55,7 +63,7 @@ export class FrameDecoder {
 
   /** Bytes received that are not yet a whole frame (0 between frames). */
   get pendingBytes(): number {
-    return this.buffered;
+    return this.partial === undefined ? this.buffered : FRAME_HEADER_BYTES + this.filled;
   }
 
   /**
@@ -63,19 +71,38 @@ export class FrameDecoder {
    * for a connection that changes hands (a file data lane). The decoder is empty afterwards.
    */
   drain(): Buffer[] {
-    const rest = this.chunks;
+    const rest =
+      this.partial === undefined
+        ? this.chunks
+        : [frameHeader(this.partial.byteLength), this.partial.subarray(0, this.filled)];
     this.chunks = [];
     this.buffered = 0;
     this.expecting = undefined;
     this.screened = false;
+    this.partial = undefined;
+    this.filled = 0;
     return rest;
   }
 
   /** Adds a chunk; returns the frames it completed. Throws FrameError on a bad frame. */
   push(chunk: Buffer): Buffer[] {
+    const frames: Buffer[] = [];
+    if (this.partial !== undefined) {
+      const partial = this.partial;
+      const take = Math.min(chunk.byteLength, partial.byteLength - this.filled);
+      partial.set(take === chunk.byteLength ? chunk : chunk.subarray(0, take), this.filled);
+      this.filled += take;
+      if (this.filled < partial.byteLength) return frames;
+      frames.push(partial);
+      this.partial = undefined;
+      this.filled = 0;
+      this.expecting = undefined;
+      this.screened = false;
+      if (take === chunk.byteLength) return frames;
+      chunk = chunk.subarray(take);
+    }
     this.chunks.push(chunk);
     this.buffered += chunk.byteLength;
-    const frames: Buffer[] = [];
     for (;;) {
       if (this.expecting === undefined) {
         if (this.buffered < FRAME_HEADER_BYTES) return frames;
@@ -89,7 +116,10 @@ export class FrameDecoder {
         if (!this.screen(start, length)) throw new FrameError('refused', 'frame refused');
         this.screened = true;
       }
-      if (this.buffered < FRAME_HEADER_BYTES + length) return frames;
+      if (this.buffered < FRAME_HEADER_BYTES + length) {
+        if (2 * (this.buffered - FRAME_HEADER_BYTES) >= length) this.startPartial(length);
+        return frames;
+      }
       const whole = this.take(FRAME_HEADER_BYTES + length, true);
       const payload = whole.subarray(FRAME_HEADER_BYTES);
       // A frame that is most of the memory it arrived in is handed on as it is; a small one is
@@ -98,6 +128,26 @@ export class FrameDecoder {
       this.expecting = undefined;
       this.screened = false;
     }
+  }
+
+  /** Moves the buffered start of an incomplete frame into a buffer of the frame's own size. */
+  private startPartial(length: number): void {
+    const partial = Buffer.allocUnsafe(length);
+    let at = 0;
+    let skip = FRAME_HEADER_BYTES;
+    for (const chunk of this.chunks) {
+      if (skip >= chunk.byteLength) {
+        skip -= chunk.byteLength;
+        continue;
+      }
+      partial.set(skip === 0 ? chunk : chunk.subarray(skip), at);
+      at += chunk.byteLength - skip;
+      skip = 0;
+    }
+    this.partial = partial;
+    this.filled = at;
+    this.chunks = [];
+    this.buffered = 0;
   }
 
   private readLength(): number {

@@ -4,6 +4,7 @@ import { formatEndpoint, type Endpoint } from '../../shared/address';
 import type { Transport } from '../../shared/domain';
 import { decodeBundle, decodePacket } from '../../shared/protocol/codec';
 import { MAX_BUNDLE_PACKETS, MAX_INNER_FRAME_BYTES } from '../../shared/protocol/constants';
+import { decodeTextBody, TEXT_BODY_TAG } from '../../shared/protocol/text-body';
 import type { Packet } from '../../shared/protocol/packets';
 import { bundleSummary, packetFields, packetSummary, type LogInput } from './packet-log';
 
@@ -37,6 +38,24 @@ export interface EntryHead {
   readonly local: Endpoint;
   readonly remote: Endpoint;
   readonly size: number;
+}
+
+/**
+ * Characters of a long text a log entry keeps (`forLog`): more than its summary (60) and its
+ * fields (200) show.
+ */
+export const LOGGED_TEXT_CHARS = 1_024;
+
+/**
+ * What a log entry keeps of a sealed record's packet when the record is long (a text over TCP):
+ * the packet with its text cut to LOGGED_TEXT_CHARS, in a string of its own, so the entry shows
+ * the same summary and fields without keeping the record's 64 KiB plaintext alive (2,000 such
+ * entries kept 128 MiB). The cut is a copy: a slice of the text would keep the whole text.
+ */
+export function forLog(packet: Packet): Packet {
+  if (packet.kind !== 'text' || packet.text.length <= LOGGED_TEXT_CHARS) return packet;
+  const cut = JSON.parse(JSON.stringify(packet.text.slice(0, LOGGED_TEXT_CHARS))) as string;
+  return { ...packet, text: cut };
 }
 
 /** The entry of `meta` as it is (packets it names stay alive until the entry is read). */
@@ -110,7 +129,10 @@ export function rereadLater(head: EntryHead, inner: Uint8Array, view: SealedView
       ...(view.kind === undefined ? {} : { kind: view.kind }),
     };
     if (!view.bundle) {
-      const decoded = decodePacket(inner, MAX_INNER_FRAME_BYTES);
+      const decoded =
+        inner[0] === TEXT_BODY_TAG
+          ? decodeTextBody(inner, MAX_INNER_FRAME_BYTES)
+          : decodePacket(inner, MAX_INNER_FRAME_BYTES);
       return entryOf(head, decoded.ok ? { ...meta, packet: decoded.packet } : meta);
     }
     const decoded = decodeBundle(

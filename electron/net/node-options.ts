@@ -18,6 +18,7 @@ import {
 } from '../../shared/protocol/constants';
 import { defaultBroadcastTargets, listIPv4Interfaces, type InterfaceAddress } from './interfaces';
 import { DEFAULT_RTO, type RtoOptions } from './rtt-estimator';
+import { TEXT_BODY_MIN_CHARS } from '../../shared/protocol/text-body';
 import type { CryptoProvider, KeyPair } from './crypto/primitives';
 import type { NodePersistence } from './persistence';
 import type { RelayOptions } from './relay/relay';
@@ -96,6 +97,17 @@ export interface NodeOptions {
    * node offers only `bundle` and reads a compact bundle as junk, as a node made before them.
    */
   readonly compact?: boolean;
+  /**
+   * The text body form (docs/PROTOCOL.md, "Text bodies"), on by default: the node offers the
+   * `text-body` feature, reads the form, and sends a long text in it to a peer that offers it.
+   * Off, it does none of these, exactly as a node made before it (tests: an older peer).
+   */
+  readonly textBody?: boolean;
+  /**
+   * Texts of at least this many UTF-16 units go in the body form (TEXT_BODY_MIN_CHARS). Tests
+   * lower it to put short texts in the form, over UDP too.
+   */
+  readonly textBodyMinChars?: number;
   /** MQTT brokers that reach other subnets and sites (docs/RELAY.md); none by default. */
   readonly relay?: RelayOptions;
 }
@@ -124,6 +136,8 @@ export interface ResolvedOptions {
   readonly interfaces: () => InterfaceAddress[];
   readonly bundle: boolean;
   readonly compact: boolean;
+  readonly textBody: boolean;
+  readonly textBodyMinChars: number;
 }
 
 export class OptionsError extends Error {
@@ -189,6 +203,8 @@ export function resolveOptions(options: NodeOptions, nodeId: string): ResolvedOp
     interfaces: options.interfaces ?? listIPv4Interfaces,
     bundle: options.bundle ?? true,
     compact: options.compact ?? true,
+    textBody: options.textBody ?? true,
+    textBodyMinChars: Math.max(1, options.textBodyMinChars ?? TEXT_BODY_MIN_CHARS),
   };
 }
 

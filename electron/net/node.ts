@@ -32,7 +32,18 @@ import {
   TYPING_INTERVAL_MS,
 } from '../../shared/protocol/constants';
 import { groupIdOf } from '../../shared/protocol/groups';
-import type { AnnouncePacket, HandshakePayload, Packet } from '../../shared/protocol/packets';
+import {
+  decodeTextBody,
+  encodeTextBody,
+  TEXT_BODY_FEATURE,
+  TEXT_BODY_TAG,
+} from '../../shared/protocol/text-body';
+import type {
+  AnnouncePacket,
+  HandshakePayload,
+  Packet,
+  TextPacket,
+} from '../../shared/protocol/packets';
 import { defaultCryptoProvider } from './crypto/default-provider';
 import { fromHex, toHex } from './crypto/bytes';
 import { fingerprintOf, generateIdentity, nodeIdOf } from './crypto/identity';
@@ -135,6 +146,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly bundling = new Set<string>();
   /** Of those, the ones whose handshake listed `compact` too (sent compact bundles). */
   private readonly compacting = new Set<string>();
+  /** Peers whose last handshake listed `text-body` (sent long texts in the body form). */
+  private readonly textBodies = new Set<string>();
   /** While a bundle is dispatched: its sender, already touched once for the whole record. */
   private touchedByBundle: string | undefined;
   private clientPort = 0;
@@ -828,6 +841,9 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     if (this.compactOn() && event.profile.features?.includes(COMPACT_FEATURE) === true)
       this.compacting.add(event.peerId);
     else this.compacting.delete(event.peerId);
+    if (this.options.textBody && event.profile.features?.includes(TEXT_BODY_FEATURE) === true)
+      this.textBodies.add(event.peerId);
+    else this.textBodies.delete(event.peerId);
     const publicKey = toHex(event.staticKey);
     const signing = event.profile.sign === undefined ? {} : { signingKey: event.profile.sign };
     const details = { ...detailsOf(event.profile), publicKey, ...signing };
@@ -867,7 +883,12 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       this.onBundle(event);
       return;
     }
-    const decoded = decodePacket(event.inner, MAX_INNER_FRAME_BYTES);
+    // A text in the body form (docs/PROTOCOL.md, "Text bodies"); a node without the feature
+    // reads it as a bad inner packet, which is why it is not sent one.
+    const decoded =
+      event.inner[0] === TEXT_BODY_TAG && this.options.textBody
+        ? decodeTextBody(event.inner, MAX_INNER_FRAME_BYTES)
+        : decodePacket(event.inner, MAX_INNER_FRAME_BYTES);
     const packet = decoded.ok ? decoded.packet : undefined;
     if (packet?.kind === 'acks' && !this.options.bundle) {
       // A node without bundles does not know the kind (docs/PROTOCOL.md): it ignores it.
@@ -1082,10 +1103,17 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       ...(this.avatarHue === undefined ? {} : { hue: this.avatarHue }),
       ...(this.aliases.length === 0 ? {} : { aliases: [...this.aliases] }),
       sign: toHex(this.signing.publicKey),
-      ...(this.options.bundle
-        ? { features: this.compactOn() ? [BUNDLE_FEATURE, COMPACT_FEATURE] : [BUNDLE_FEATURE] }
-        : {}),
+      ...(this.features.length === 0 ? {} : { features: [...this.features] }),
     };
+  }
+
+  /** The optional protocol features this node offers in its handshake (node-options.ts). */
+  private get features(): readonly string[] {
+    return [
+      ...(this.options.bundle ? [BUNDLE_FEATURE] : []),
+      ...(this.compactOn() ? [COMPACT_FEATURE] : []),
+      ...(this.options.textBody ? [TEXT_BODY_FEATURE] : []),
+    ];
   }
 
   /** `lan`: the answer to an announce goes over the LAN whatever the path, to probe it. */
@@ -1103,11 +1131,35 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     packet: Packet,
     maxInner: number,
   ): { record: Uint8Array; meta: SendMeta } | undefined {
-    const inner = encodePacket(packet, maxInner);
+    const inner = this.encodeFor(peerId, packet, maxInner);
     const sealed = this.secure.seal(peerId, inner);
     return sealed === undefined
       ? undefined
       : { record: sealed.record, meta: { packet, peerId, sealed: sealed.header, inner } };
+  }
+
+  /**
+   * `sealFor` for a TCP frame: the record in its three parts (header, ciphertext, tag), which the
+   * transport writes behind the frame's length without joining them (for a 64 KiB text the join
+   * was a third of the seal).
+   */
+  private sealPartsFor(
+    peerId: string,
+    packet: Packet,
+  ): { parts: readonly Uint8Array[]; meta: SendMeta } | undefined {
+    const inner = this.encodeFor(peerId, packet, MAX_INNER_FRAME_BYTES);
+    const sealed = this.secure.sealRecordParts(peerId, inner);
+    return sealed === undefined
+      ? undefined
+      : { parts: sealed.parts, meta: { packet, peerId, sealed: sealed.header, inner } };
+  }
+
+  /** A packet's record plaintext for `peerId`: the text body form where it applies, or JSON. */
+  private encodeFor(peerId: string, packet: Packet, maxInner: number): Uint8Array {
+    const body = this.inTextBody(peerId, packet)
+      ? encodeTextBody(packet, maxInner, (size) => Buffer.allocUnsafe(size))
+      : undefined;
+    return body ?? encodePacket(packet, maxInner);
   }
 
   private sendHandshake(
@@ -1167,6 +1219,18 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     return to;
   }
 
+  /**
+   * Whether `packet` goes to `peerId` in the text body form (docs/PROTOCOL.md, "Text bodies"):
+   * a text at least `textBodyMinChars` long, to a peer whose handshake listed `text-body`.
+   */
+  private inTextBody(peerId: string, packet: Packet): packet is TextPacket {
+    return (
+      packet.kind === 'text' &&
+      packet.text.length >= this.options.textBodyMinChars &&
+      this.textBodies.has(peerId)
+    );
+  }
+
   /** Compact bundles are a kind of bundle: only with bundles on (node-options.ts). */
   private compactOn(): boolean {
     return this.options.bundle && this.options.compact;
@@ -1177,7 +1241,13 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     const relayed = isRelayRoute(route);
     // A relay peer with no broker connected now: no way to it (the retransmission tries again).
     if (!relayed && route.port === 0) return false;
-    if (!relayed && this.bundling.has(peerId) && this.secure.hasSession(peerId)) {
+    if (
+      !relayed &&
+      this.bundling.has(peerId) &&
+      this.secure.hasSession(peerId) &&
+      // A text in the body form is a record of its own: a bundle is JSON.
+      !this.inTextBody(peerId, packet)
+    ) {
       // Sealed with the turn's other packets for this peer when the turn ends (bundler.ts).
       if (this.secure.needsRekey(peerId)) this.secure.initiate(route, 'udp', peerId);
       this.bundler.add(peerId, route, packet);
@@ -1215,9 +1285,9 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
         if (!(await this.sessionWith(peerId, TCP_HANDSHAKE_WAIT_MS)))
           throw new Error('no session: the handshake over TCP did not complete');
       }
-      const sealed = this.sealFor(peerId, packet, MAX_INNER_FRAME_BYTES);
+      const sealed = this.sealPartsFor(peerId, packet);
       if (sealed === undefined) throw new Error('no session to seal with');
-      await this.wire.sendTcp(sealed.record, to, sealed.meta);
+      await this.wire.sendTcp(sealed.parts, to, sealed.meta);
     },
   };
 

@@ -211,6 +211,28 @@ export class SecureChannel {
     return { ok: false, code: opened.code === 'malformed' ? 'malformed' : 'auth' };
   }
 
+  /**
+   * `seal` with the record in its parts (header, ciphertext, tag, in this order) for a TCP
+   * writer, and the header the packet log shows. Undefined as for `seal`.
+   */
+  sealRecordParts(
+    peerId: string,
+    inner: Uint8Array,
+  ): { parts: readonly Uint8Array[]; header: SealedHeader } | undefined {
+    const current = this.byPeer.get(peerId)?.current;
+    if (current === undefined || current.session.expired(this.deps.now())) return undefined;
+    const sealed = current.session.sender.sealParts(inner);
+    if (!sealed.ok) return undefined;
+    return {
+      parts: [sealed.header, sealed.ciphertext, sealed.tag],
+      header: {
+        type: 'transport',
+        index: current.session.remoteIndex,
+        counter: sealed.counter.toString(),
+      },
+    };
+  }
+
   /** Whether `index` is a session of `peerId` (a data lane's frames are screened with it). */
   isIndexOf(peerId: string, index: number): boolean {
     return this.byIndex.get(index)?.peerId === peerId;

@@ -10,6 +10,20 @@ import {
 } from '../../shared/protocol/constants';
 import { encodeFrame, FrameDecoder, FrameError, frameHeader, type FrameScreen } from './framing';
 
+/**
+ * What one frame carries: its bytes, or the parts they are made of in order (a sealed record's
+ * header, ciphertext and tag), which go out together without being joined first.
+ */
+export type FramePayload = Uint8Array | readonly Uint8Array[];
+
+/** Bytes in a frame's payload. */
+export function payloadLength(payload: FramePayload): number {
+  if (payload instanceof Uint8Array) return payload.byteLength;
+  let length = 0;
+  for (const part of payload) length += part.byteLength;
+  return length;
+}
+
 export interface TcpTimeouts {
   readonly connectMs: number;
   readonly frameMs: number;
@@ -42,7 +56,7 @@ export interface TcpTransportDeps<Tag> {
   onFrame(payload: Buffer, context: TcpFrameContext<Tag>): void;
   /** A frame was handed to the kernel; `tag` is what the sender passed along (for logging). */
   onSent(
-    payload: Uint8Array,
+    payload: FramePayload,
     context: Pick<TcpFrameContext<Tag>, 'remote' | 'local'>,
     tag: Tag,
   ): void;
@@ -94,7 +108,7 @@ export class TcpTransport<Tag> {
   }
 
   /** Sends one frame to `to`, connecting (or reusing the connection) first. Rejects on failure. */
-  async send(to: Endpoint, payload: Uint8Array, tag: Tag): Promise<void> {
+  async send(to: Endpoint, payload: FramePayload, tag: Tag): Promise<void> {
     if (this.closed) throw new Error('TCP transport is closed');
     const connection = await this.connection(to);
     if (connection.socket.destroyed)
@@ -265,7 +279,7 @@ export class TcpTransport<Tag> {
     return connection;
   }
 
-  private write(connection: Connection, payload: Uint8Array, tag: Tag): void {
+  private write(connection: Connection, payload: FramePayload, tag: Tag): void {
     const { socket } = connection;
     if (socket.destroyed) return;
     if (socket.writableLength > MAX_WRITE_BACKLOG) {
@@ -274,10 +288,12 @@ export class TcpTransport<Tag> {
       return;
     }
     // The length and the record go out together (one writev), and the record is not copied
-    // behind its length first (for a 64 KiB text that copy was a fifth of the sender's work).
+    // behind its length first (for a 64 KiB text that copy was a fifth of the sender's work), nor
+    // its parts into one record.
     socket.cork();
-    socket.write(frameHeader(payload.byteLength));
-    socket.write(payload);
+    socket.write(frameHeader(payloadLength(payload)));
+    if (payload instanceof Uint8Array) socket.write(payload);
+    else for (const part of payload) socket.write(part);
     socket.uncork();
     const local = { address: socket.localAddress ?? '0.0.0.0', port: socket.localPort ?? 0 };
     this.deps.onSent(payload, { remote: connection.remote, local }, tag);

@@ -6,12 +6,18 @@ import { decodePacket, encodePacket } from '../../shared/protocol/codec';
 import { isV2Packet } from './crypto/wire-format';
 import { MAX_RATE_LIMITED_SOURCES } from '../../shared/protocol/constants';
 import type { Packet } from '../../shared/protocol/packets';
-import { preview, type PacketLog } from './packet-log';
+import { MAX_PAYLOAD_KEPT, preview, type PacketLog } from './packet-log';
 import { RateLimiter } from './rate-limiter';
 import { closeTcp, closeUdp } from './sockets';
 import type { FrameScreen } from './framing';
-import { builtFrom, rereadLater, sealedView, type SendMeta } from './log-entries';
-import { TcpTransport, type TcpFrameContext, type TcpTimeouts } from './tcp-transport';
+import { builtFrom, forLog, rereadLater, sealedView, type SendMeta } from './log-entries';
+import {
+  payloadLength,
+  TcpTransport,
+  type FramePayload,
+  type TcpFrameContext,
+  type TcpTimeouts,
+} from './tcp-transport';
 import type { WarningCode } from './types';
 
 export type { SendMeta } from './log-entries';
@@ -120,7 +126,9 @@ export class Wire {
         this.guard(() => this.onFrame(payload, context), context.remote);
       },
       onSent: (payload, context, meta) => {
-        this.logOut('tcp', payload, context.local, context.remote, meta);
+        // A record sent in parts is logged by its inner packet (the payload view shows that).
+        const bytes = payload instanceof Uint8Array ? payload : (meta.inner ?? new Uint8Array(0));
+        this.logOut('tcp', bytes, context.local, context.remote, meta, payloadLength(payload));
       },
       onProblem: (message, remote) => {
         this.deps.counters.junkDropped += 1;
@@ -202,8 +210,11 @@ export class Wire {
     this.record(direction, 'tcp', bytes, local, remote, meta, size);
   }
 
-  /** Sends one frame over TCP to `to` (the peer's TCP port). Rejects when it cannot connect. */
-  async sendTcp(bytes: Uint8Array, to: Endpoint, meta: SendMeta): Promise<void> {
+  /**
+   * Sends one frame over TCP to `to` (the peer's TCP port): its bytes, or a record's parts (with
+   * `meta.inner`). Rejects when it cannot connect.
+   */
+  async sendTcp(bytes: FramePayload, to: Endpoint, meta: SendMeta): Promise<void> {
     if (this.tcp === undefined || !this.tcp.enabled) throw new Error('TCP is off');
     await this.tcp.send(to, bytes, meta);
   }
@@ -379,12 +390,13 @@ export class Wire {
     local: Endpoint,
     remote: Endpoint,
     meta: SendMeta,
+    size = bytes.byteLength,
   ): void {
     const counters = this.deps.counters;
     if (transport === 'udp') counters.datagramsSent += 1;
     else counters.tcpFramesSent += 1;
-    counters.bytesSent += bytes.byteLength;
-    this.record('out', transport, bytes, local, remote, meta);
+    counters.bytesSent += size;
+    this.record('out', transport, bytes, local, remote, meta, size);
   }
 
   /**
@@ -406,11 +418,16 @@ export class Wire {
     // Built when read: formatting every datagram cost more than sealing it (issue 18). A sealed
     // record's packets are read again from its inner bytes then: an entry that held them would
     // keep every packet of the last PACKET_LOG_SIZE datagrams alive, which the garbage collector
-    // copied and promoted (a third of its time in a stream).
+    // copied and promoted (a third of its time in a stream). A record longer than the payload
+    // the log keeps (a long text over TCP) is the other way round: its packet, with the text cut
+    // (log-entries.ts `forLog`), is far smaller than its plaintext.
+    const inner = meta.inner;
     const build =
-      meta.inner !== undefined && (meta.packet !== undefined || meta.bundled !== undefined)
-        ? rereadLater(head, meta.inner, sealedView(meta, direction))
-        : builtFrom(head, meta);
+      inner === undefined || (meta.packet === undefined && meta.bundled === undefined)
+        ? builtFrom(head, meta)
+        : inner.byteLength > MAX_PAYLOAD_KEPT && meta.packet !== undefined
+          ? builtFrom(head, { ...withoutInner(meta), packet: forLog(meta.packet) })
+          : rereadLater(head, inner, sealedView(meta, direction));
     const seq = log.addLazy(
       build,
       // A sealed record's payload is shown decrypted: its inner packet, marked as such.
@@ -422,4 +439,10 @@ export class Wire {
       if (entry !== undefined) this.deps.onLogged(entry);
     }
   }
+}
+
+/** `meta` without its record's plaintext (the log keeps the start of it as the payload). */
+function withoutInner(meta: SendMeta): SendMeta {
+  const { inner: _inner, ...rest } = meta;
+  return rest;
 }

@@ -116,6 +116,16 @@ function decodeText(bytes: Uint8Array, maxBytes: number): string | DecodeFailure
   }
 }
 
+/**
+ * Validates one parsed JSON object as a packet, as `decodePacket` does after `JSON.parse` (the
+ * text body form, text-body.ts, parses its JSON part itself). Never throws.
+ */
+export function decodeParsed(json: unknown): DecodeResult {
+  if (!isPlainObject(json) || json['proto'] !== PROTOCOL_MARKER)
+    return fail('not-protocol', 'JSON without the PacketChat marker');
+  return decodeObject(json);
+}
+
 /** Validates one parsed JSON object carrying the PacketChat marker as a packet. */
 function decodeObject(json: Record<string, unknown>): DecodeResult {
   // A stream's texts and acks without zod (hot-packets.ts); anything it is unsure of goes on.

@@ -76,6 +76,9 @@ export function traceStart(): void {
   };
   wrap(node, 'sealFor', 'encode+seal', true);
   wrap(SecureChannel.prototype, 'seal', 'aead seal', true);
+  // A TCP frame's record is sealed in parts (node.ts sealPartsFor): the same two stages.
+  wrap(node, 'sealPartsFor', 'encode+seal', true);
+  wrap(SecureChannel.prototype, 'sealRecordParts', 'aead seal', true);
   wrap(node, 'onOpened', 'opened (decode)');
   wrap(node, 'dispatch', 'dispatch');
   wrap(TextReceiver.prototype, 'receive', 'receiver', true);
@@ -130,6 +133,15 @@ export function traceStart(): void {
     return result;
   };
   markEvent(TcpSocket.prototype, 'data', 'tcp data');
+  if (process.env['PACKET_CHAT_TRACE_FINE'] === '1') {
+    // A corked frame goes to the kernel (one writev) when the socket is uncorked.
+    const uncork = TcpSocket.prototype.uncork;
+    TcpSocket.prototype.uncork = function traced(this: TcpSocket): void {
+      mark('tcp uncork');
+      uncork.call(this);
+      mark('tcp uncork.end');
+    };
+  }
 }
 
 /** Marks `name` each time an emitter of this prototype emits `event`. */
