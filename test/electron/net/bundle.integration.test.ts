@@ -5,49 +5,24 @@
  * them) still talks with one that has it; hostile bundles from an authenticated peer drop only
  * what is bad; loss both ways still delivers everything once and in order.
  */
-import { createSocket, type Socket } from 'node:dgram';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createNode, type NodeOptions, type PacketChatNode } from '../../../electron/net/index';
+import { describe, expect, it } from 'vitest';
+import type { PacketChatNode } from '../../../electron/net/index';
 import type { ChatMessage, MessageStateChange, PacketLogEntry } from '../../../shared/domain';
 import { PROTOCOL_MARKER, PROTOCOL_VERSION } from '../../../shared/protocol/constants';
-import { LOOPBACK_BROADCAST, testPorts } from '../../helpers/ports';
+import { testPorts } from '../../helpers/ports';
+import { online, startedNodes } from '../../helpers/started-nodes';
 import { startUdpRelay, type UdpRelay } from '../../helpers/udp-relay';
 import { waitUntil } from '../../helpers/wait';
-import { HostilePeer } from '../../attacks/hostile-peer';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-async function start(options: NodeOptions): Promise<PacketChatNode> {
-  const node = createNode({ broadcast: [LOOPBACK_BROADCAST], ...options });
-  cleanup.push(() => node.close());
-  await node.start();
-  return node;
-}
+const { later, start, hostileSession, pairOf } = startedNodes();
 
 /** A node, and a hand-driven peer (mallory) with a session to it that lists `features`. */
 async function hostilePeer(features: string[]) {
   const ports = testPorts();
   const victim = await start({ ...ports, broadcast: [] });
-  const socket: Socket = createSocket('udp4');
-  cleanup.push(() => new Promise((resolve) => socket.close(() => resolve())));
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const mallory = new HostilePeer(socket);
-  cleanup.push(() => {
-    mallory.detach();
-    return Promise.resolve();
-  });
-  const session = await mallory.handshake(
-    { address: '127.0.0.1', port: victim.info().clientPort },
-    { nick: 'mallory', host: 'm', port: socket.address().port, tcp: 0, status: 'online', features },
-  );
+  const { mallory, session } = await hostileSession(victim, features);
   return { victim, mallory, session };
 }
-
-const online = (node: PacketChatNode, id: string): boolean =>
-  node.peerList().some((p) => p.id === id && p.online);
 
 /** Texts `from` shows as received from `peerId`, in arrival order. */
 function inbox(node: PacketChatNode, peerId: string): string[] {
@@ -83,14 +58,6 @@ async function burst(from: PacketChatNode, to: string, n: number, label: string)
 
 const texts = (label: string, n: number): string[] =>
   Array.from({ length: n }, (_, i) => `${label} ${i}`);
-
-async function pairOf(a: NodeOptions, b: NodeOptions) {
-  const ports = testPorts();
-  const nb = await start({ ...ports, ...b });
-  const na = await start({ ...ports, ...a });
-  await waitUntil(() => online(na, nb.id) && online(nb, na.id), 5_000, 'discovery');
-  return { a: na, b: nb };
-}
 
 describe('bundles between two nodes that have them', () => {
   it('a burst goes out in far fewer datagrams than texts, each delivered once and in order', async () => {
@@ -162,7 +129,7 @@ describe('bundles between two nodes that have them', () => {
     const b = await start({ ...ports, broadcast: [], rto, maxTransmissions: 30, tcp: false });
     const a = await start({ ...ports, broadcast: [], rto, maxTransmissions: 30, tcp: false });
     const relay: UdpRelay = await startUdpRelay(b.info().clientPort);
-    cleanup.push(() => relay.close());
+    later(() => relay.close());
     a.addPeer(`127.0.0.1:${relay.port}`);
     await waitUntil(() => online(a, b.id) && online(b, a.id), 5_000, 'discovery via the relay');
     const got = inbox(b, a.id);

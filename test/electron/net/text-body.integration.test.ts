@@ -5,9 +5,8 @@
  * and talks both ways; with the threshold lowered the form crosses UDP too, beside bundles;
  * hostile body records from an authenticated peer are dropped alone, and the node goes on.
  */
-import { createSocket, type Socket } from 'node:dgram';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createNode, type NodeOptions, type PacketChatNode } from '../../../electron/net/index';
+import { describe, expect, it } from 'vitest';
+import type { NodeOptions, PacketChatNode } from '../../../electron/net/index';
 import type { ChatMessage, MessageStateChange, Transport } from '../../../shared/domain';
 import {
   MAX_TEXT_BYTES,
@@ -15,32 +14,11 @@ import {
   PROTOCOL_VERSION,
 } from '../../../shared/protocol/constants';
 import { TEXT_BODY_PREFIX_BYTES, TEXT_BODY_TAG } from '../../../shared/protocol/text-body';
-import { LOOPBACK_BROADCAST, testPorts } from '../../helpers/ports';
+import { testPorts } from '../../helpers/ports';
+import { online, startedNodes } from '../../helpers/started-nodes';
 import { waitForEvent, waitUntil } from '../../helpers/wait';
-import { HostilePeer } from '../../attacks/hostile-peer';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-async function start(options: NodeOptions): Promise<PacketChatNode> {
-  const node = createNode({ broadcast: [LOOPBACK_BROADCAST], ...options });
-  cleanup.push(() => node.close());
-  await node.start();
-  return node;
-}
-
-const online = (node: PacketChatNode, id: string): boolean =>
-  node.peerList().some((p) => p.id === id && p.online);
-
-async function pairOf(a: NodeOptions, b: NodeOptions) {
-  const ports = testPorts();
-  const nb = await start({ ...ports, ...b });
-  const na = await start({ ...ports, ...a });
-  await waitUntil(() => online(na, nb.id) && online(nb, na.id), 5_000, 'discovery');
-  return { a: na, b: nb };
-}
+const { start, hostileSession, pairOf } = startedNodes();
 
 /** Sends `text` and waits until the receiver shows it and the sender has its ack. */
 async function deliver(
@@ -183,25 +161,7 @@ describe('text bodies over UDP (the threshold lowered)', () => {
 describe('hostile text bodies from an authenticated peer', () => {
   async function hostilePeer(options: NodeOptions) {
     const victim = await start({ ...testPorts(), broadcast: [], ...options });
-    const socket: Socket = createSocket('udp4');
-    cleanup.push(() => new Promise((resolve) => socket.close(() => resolve())));
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    const mallory = new HostilePeer(socket);
-    cleanup.push(() => {
-      mallory.detach();
-      return Promise.resolve();
-    });
-    const session = await mallory.handshake(
-      { address: '127.0.0.1', port: victim.info().clientPort },
-      {
-        nick: 'mallory',
-        host: 'm',
-        port: socket.address().port,
-        tcp: 0,
-        status: 'online',
-        features: ['bundle', 'compact', 'text-body'],
-      },
-    );
+    const { mallory, session } = await hostileSession(victim, ['bundle', 'compact', 'text-body']);
     await waitUntil(() => online(victim, mallory.id), 5_000, 'mallory known');
     const got: string[] = [];
     victim.on('message', (m) => {
