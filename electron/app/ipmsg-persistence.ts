@@ -6,7 +6,7 @@ import type { Store } from '../store/store';
 /**
  * What an IPMsg peer adds to its PeerInfo columns, as stored in `peers.details`. Built at its
  * first use (`z.lazy`): a node with no stored IPMsg peer never builds it (docs/BENCHMARKS.md,
- * "Seventh pass: idle CLI memory").
+ * "Seventh pass on issue 18: idle CLI memory").
  */
 const detailsSchema = z.lazy(() =>
   z.object({

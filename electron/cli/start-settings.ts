@@ -23,8 +23,8 @@ export const MALLOC_TUNABLES = 'glibc.malloc.mmap_threshold=131072:glibc.malloc.
  *   kept, it made message RTT about 1.5-2x.
  * - `--no-sparkplug`: V8's baseline compiler otherwise compiles the start-up code that runs a few
  *   times (module set-up, schema builders, migrations) into code the idle node keeps: about
- *   0.4 MiB (docs/BENCHMARKS.md, "Seventh pass: idle CLI memory"). Functions that run often after
- *   start-up are compiled as before once it is set back.
+ *   0.4 MiB (docs/BENCHMARKS.md, "Seventh pass on issue 18: idle CLI memory"). Functions that
+ *   run often after start-up are compiled as before once it is set back.
  */
 export const V8_FLAGS: readonly string[] = ['--invocation-count-for-maglev=3000', '--no-sparkplug'];
 /**

@@ -44,7 +44,7 @@ export const SCREEN_BYTES = 5;
  * chunks gets its own buffer once half of it has arrived (so memory held stays within twice what
  * a peer has sent), and each later chunk is copied into it as it comes: the last chunk of a
  * 64 KiB record then costs a copy of that chunk, not of the whole frame (docs/BENCHMARKS.md,
- * "Seventh pass: 64 KiB over TCP").
+ * "Seventh pass on issue 18: 64 KiB over TCP").
  */
 export class FrameDecoder {
   private chunks: Buffer[] = [];

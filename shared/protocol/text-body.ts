@@ -16,9 +16,9 @@ export const TEXT_BODY_TAG = 0x00;
 export const TEXT_BODY_PREFIX_BYTES = 5;
 /**
  * Texts of at least this many UTF-16 units go in the body form to a peer that has it: from here
- * the form saves a few microseconds and grows with the text (docs/BENCHMARKS.md, "Seventh pass:
- * 64 KiB over TCP"); below it both forms cost about the same and the JSON reads better in a
- * capture. A text this long never fits one datagram, so in practice the form goes over TCP or a
+ * the form saves a few microseconds and grows with the text (docs/BENCHMARKS.md, "Seventh pass on
+ * issue 18: 64 KiB over TCP"); below it both forms cost about the same and the JSON reads better
+ * in a capture. A text this long never fits one datagram, so in practice the form goes over TCP or a
  * relay.
  */
 export const TEXT_BODY_MIN_CHARS = 1_024;
