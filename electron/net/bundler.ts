@@ -8,8 +8,8 @@ import {
   joinBundle,
   joinCompactBundle,
   ProtocolError,
-  utf8Length,
 } from '../../shared/protocol/codec';
+import { utf8Length } from '../../shared/utf8';
 import { MAX_ACKS_PER_PACKET, MAX_BUNDLE_PACKETS } from '../../shared/protocol/constants';
 import type { AckPacket, AcksPacket, Packet } from '../../shared/protocol/packets';
 import type { SealedHeader } from './secure-channel';

@@ -6,6 +6,7 @@
  */
 import { MAX_NAME_BYTES, MAX_PATH_DEPTH, MAX_RELATIVE_PATH_BYTES, PART_SUFFIX } from './limits';
 import type { PathIssueReason } from './types';
+import { utf8Length } from '../utf8';
 
 export type SafePathResult =
   | {
@@ -29,11 +30,6 @@ const FORBIDDEN_CHARS = new Set(['<', '>', ':', '"', '|', '?', '*', '\\', '/']);
  * separator. Zero-width (non-)joiners stay: emoji sequences and several scripts need them.
  */
 const INVISIBLE = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u180e]/gu;
-const encoder = new TextEncoder();
-
-export function utf8Length(text: string): number {
-  return encoder.encode(text).byteLength;
-}
 
 function isControl(code: number): boolean {
   return code <= 0x1f || (code >= 0x7f && code <= 0x9f);

@@ -1,7 +1,8 @@
 // The text body form of a `text` packet (feature `text-body`, docs/PROTOCOL.md "Text bodies"):
 // the packet's JSON without `text`, then the text's UTF-8 bytes as they are. A 64 KiB text costs
 // no JSON.stringify (which escapes one character at a time) and no JSON.parse of its text.
-import { decodeParsed, ProtocolError, utf8Length, type DecodeResult } from './codec';
+import { utf8Length } from '../utf8';
+import { decodeParsed, ProtocolError, type DecodeResult } from './codec';
 import { MAX_TEXT_BYTES, PROTOCOL_MARKER, PROTOCOL_VERSION } from './constants';
 import type { TextPacket } from './packets';
 

@@ -13,7 +13,7 @@ import type { MultiFileResult } from '../../../shared/ipc/contract';
 import { fitsOneDatagram } from '../../../shared/protocol/datagram-fit';
 import { MAX_DATAGRAM_BYTES } from '../../../shared/protocol/constants';
 import { ipmsgByteLength, ipmsgPieces } from '../lib/ipmsg-size';
-import { utf8Length } from '../lib/utf8';
+import { utf8Length } from '../../../shared/utf8';
 import { excerptOf } from '../store/conversations-slice';
 import { useAppStore } from '../store/context';
 import { Icon } from './Icon';

@@ -3,7 +3,7 @@
 // browser has no GB18030 or Shift_JIS encoder, only decoders, so which characters take two bytes
 // is learned once by decoding every two-byte sequence.
 import { IPMSG_PIECE_BYTES, splitPieces } from '../../../shared/ipmsg-text';
-import { utf8Length } from './utf8';
+import { utf8Length } from '../../../shared/utf8';
 
 export type IpmsgTextEncoding = 'utf-8' | 'gb18030' | 'cp932';
 

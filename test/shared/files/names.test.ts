@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_NAME_BYTES } from '../../../shared/files/limits';
-import {
-  clashName,
-  nameKey,
-  safeName,
-  safeRelativePath,
-  utf8Length,
-} from '../../../shared/files/names';
+import { clashName, nameKey, safeName, safeRelativePath } from '../../../shared/files/names';
+import { utf8Length } from '../../../shared/utf8';
 import type { PathIssueReason } from '../../../shared/files/types';
 
 /** The receiver's view: [wire path, safe path or null when refused, reasons]. */
