@@ -2,9 +2,9 @@
 // sender or reader hands over, and the entry made from it when the entry is first read.
 import { formatEndpoint, type Endpoint } from '../../shared/address';
 import type { Transport } from '../../shared/domain';
-import { decodeBundle, decodePacket } from '../../shared/protocol/codec';
+import { decodeBundle } from '../../shared/protocol/codec';
 import { MAX_BUNDLE_PACKETS, MAX_INNER_FRAME_BYTES } from '../../shared/protocol/constants';
-import { decodeTextBody, TEXT_BODY_TAG } from '../../shared/protocol/text-body';
+import { decodeRecordPacket } from '../../shared/protocol/text-body';
 import type { Packet } from '../../shared/protocol/packets';
 import { bundleSummary, packetFields, packetSummary, type LogInput } from './packet-log';
 
@@ -129,10 +129,7 @@ export function rereadLater(head: EntryHead, inner: Uint8Array, view: SealedView
       ...(view.kind === undefined ? {} : { kind: view.kind }),
     };
     if (!view.bundle) {
-      const decoded =
-        inner[0] === TEXT_BODY_TAG
-          ? decodeTextBody(inner, MAX_INNER_FRAME_BYTES)
-          : decodePacket(inner, MAX_INNER_FRAME_BYTES);
+      const decoded = decodeRecordPacket(inner, MAX_INNER_FRAME_BYTES);
       return entryOf(head, decoded.ok ? { ...meta, packet: decoded.packet } : meta);
     }
     const decoded = decodeBundle(

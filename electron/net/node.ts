@@ -15,12 +15,7 @@ import type {
   Transport,
 } from '../../shared/domain';
 import { describePath, emptyCounters } from '../../shared/domain';
-import {
-  BUNDLE_START,
-  decodeBundle,
-  decodePacket,
-  encodePacket,
-} from '../../shared/protocol/codec';
+import { BUNDLE_START, decodeBundle, encodePacket } from '../../shared/protocol/codec';
 import {
   MAX_BUNDLE_PACKETS,
   MAX_INNER_DATAGRAM_BYTES,
@@ -33,10 +28,9 @@ import {
 } from '../../shared/protocol/constants';
 import { groupIdOf } from '../../shared/protocol/groups';
 import {
-  decodeTextBody,
+  decodeRecordPacket,
   encodeTextBody,
   TEXT_BODY_FEATURE,
-  TEXT_BODY_TAG,
 } from '../../shared/protocol/text-body';
 import type {
   AnnouncePacket,
@@ -883,12 +877,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       this.onBundle(event);
       return;
     }
-    // A text in the body form (docs/PROTOCOL.md, "Text bodies"); a node without the feature
-    // reads it as a bad inner packet, which is why it is not sent one.
-    const decoded =
-      event.inner[0] === TEXT_BODY_TAG && this.options.textBody
-        ? decodeTextBody(event.inner, MAX_INNER_FRAME_BYTES)
-        : decodePacket(event.inner, MAX_INNER_FRAME_BYTES);
+    // JSON, or a text in the body form (docs/PROTOCOL.md, "Text bodies").
+    const decoded = decodeRecordPacket(event.inner, MAX_INNER_FRAME_BYTES, this.options.textBody);
     const packet = decoded.ok ? decoded.packet : undefined;
     if (packet?.kind === 'acks' && !this.options.bundle) {
       // A node without bundles does not know the kind (docs/PROTOCOL.md): it ignores it.

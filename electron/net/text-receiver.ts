@@ -245,13 +245,7 @@ export class TextReceiver {
     const { packet, verdict, arrival, now } = got;
     for (const message of verdict.deliver) this.controls.committed(message.id);
     // How a held message came is kept until it is shown; one shown now needs no keeping.
-    if (
-      verdict.ack &&
-      !verdict.duplicate &&
-      packet.group === undefined &&
-      shown[0] !== packet &&
-      !shown.includes(packet)
-    )
+    if (verdict.ack && !verdict.duplicate && packet.group === undefined && !shown.includes(packet))
       this.arrivals.set(packet.id, arrival);
     if (verdict.ack) this.acknowledge(packet, got.from, got.reply);
     for (const message of shown) {

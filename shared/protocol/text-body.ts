@@ -2,7 +2,7 @@
 // the packet's JSON without `text`, then the text's UTF-8 bytes as they are. A 64 KiB text costs
 // no JSON.stringify (which escapes one character at a time) and no JSON.parse of its text.
 import { utf8Length } from '../utf8';
-import { decodeParsed, ProtocolError, type DecodeResult } from './codec';
+import { decodePacket, decodeParsed, ProtocolError, type DecodeResult } from './codec';
 import { MAX_TEXT_BYTES, PROTOCOL_MARKER, PROTOCOL_VERSION } from './constants';
 import type { TextPacket } from './packets';
 
@@ -109,4 +109,19 @@ export function decodeTextBody(bytes: Uint8Array, maxBytes: number): DecodeResul
   }
   head['text'] = text;
   return decodeParsed(head);
+}
+
+/**
+ * A record plaintext holding one packet: in the text body form when it starts with TEXT_BODY_TAG
+ * and `textBody` (this node reads the form), else JSON. A node without the feature reads the form
+ * as a bad packet, which is why it is not sent one.
+ */
+export function decodeRecordPacket(
+  bytes: Uint8Array,
+  maxBytes: number,
+  textBody = true,
+): DecodeResult {
+  return bytes[0] === TEXT_BODY_TAG && textBody
+    ? decodeTextBody(bytes, maxBytes)
+    : decodePacket(bytes, maxBytes);
 }
