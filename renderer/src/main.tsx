@@ -14,13 +14,16 @@ import './styles/actions.css';
 import './styles/groups.css';
 import './styles/trust.css';
 import './styles/files.css';
+import { resolveLanguage, type UiLanguage } from './i18n/language';
 import { startEarlyCalls } from './store/early-calls';
 
 /** Shown when boot.tsx's chunk fails to load (a damaged install); i18n lives in that chunk. */
-const BOOT_FAILED: Readonly<Record<'en' | 'zh', string>> = {
+const BOOT_FAILED: Readonly<Record<UiLanguage, string>> = {
   en: 'PacketChat could not load its window',
-  zh: 'PacketChat 无法加载窗口',
+  'zh-CN': 'PacketChat 无法加载窗口',
 };
+/** The window's language, as boot.tsx resolves it. */
+const language = resolveLanguage('system', navigator.language);
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
@@ -34,10 +37,7 @@ import('./boot').then(
     const message = document.createElement('p');
     message.className = 'missing-bridge';
     message.setAttribute('role', 'alert');
-    const text = navigator.language.toLowerCase().startsWith('zh')
-      ? BOOT_FAILED.zh
-      : BOOT_FAILED.en;
-    message.textContent = `${text}: ${error instanceof Error ? error.message : String(error)}`;
+    message.textContent = `${BOOT_FAILED[language]}: ${error instanceof Error ? error.message : String(error)}`;
     root.replaceChildren(message);
   },
 );
@@ -45,7 +45,6 @@ import('./boot').then(
 // The locale's date data and its collation take 20-40 ms of this thread the first time they are
 // used, and the contact list needs both for its first frame (the time of a row's last message,
 // the sort by name). Loaded now, while boot.tsx's chunk downloads and compiles off this thread,
-// not after it runs. The language is boot.tsx's (`resolveLanguage('system', …)`).
-const language = navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+// not after it runs.
 new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' }).format(0);
 'a'.localeCompare('b');
