@@ -41,9 +41,10 @@ function nodePrefixedBuiltins(): Plugin {
 
 /**
  * `vite build --config vite.cli.config.ts`: the headless node (`electron/cli/main.ts`) as Node
- * CommonJS, and its entry file (launcherFile). CommonJS rather than ES modules for the idle node's memory: Node loads it without its
- * ES module loader, and keeps one copy of the source, not two (1.1 MiB less, docs/BENCHMARKS.md
- * "Fifth pass: idle CLI memory"). An SSR build is Vite's Node target (https://vite.dev/guide/ssr#building-for-production);
+ * CommonJS, and its entry file (launcherFile). CommonJS rather than ES modules for the idle
+ * node's memory: Node loads it without its ES module loader, and keeps one copy of the source,
+ * not two (1.1 MiB less, docs/BENCHMARKS.md "Fifth pass: idle CLI memory"). An SSR build is
+ * Vite's Node target (https://vite.dev/guide/ssr#building-for-production);
  * `noExternal: true` bundles every package (zod, …), so only `node:*` built-ins and the build's
  * own chunks are imports and the folder runs without node_modules. Each dynamic `import()` is a
  * chunk of its own: code the idle node never runs is then neither read nor compiled (the idle
@@ -98,8 +99,9 @@ function commonJsFolder(): Plugin {
  * `require()` at its first use instead of read and compiled at start (docs/BENCHMARKS.md, "Fifth
  * pass: idle CLI memory"). Their callers use them synchronously (inside packet handlers, in
  * `nameSkeletons`), so the files are CommonJS or JSON, which `require()` loads synchronously, and
- * are built on their own, sharing nothing with the node: it loads no extra module at start. What the one importing source file (`importer`) gets for `id` is a stand-in (`standIn`)
- * that loads the file through `load()`; a file that cannot be loaded (a broken install) is
+ * are built on their own, sharing nothing with the node: it loads no extra module at start. What
+ * the one importing source file (`importer`) gets for `id` is a stand-in (`standIn`) that loads
+ * the file through `load()`; a file that cannot be loaded (a broken install) is
  * reported on stderr once, and the stand-in says what the node does then.
  */
 interface LazyFile {

@@ -27,8 +27,9 @@ export default async function buildCli(): Promise<void> {
 /**
  * Moves a build into dist-cli/: the chunks first (their names carry a content hash, so none that
  * an older node imports is changed), then package.json (`"type": "commonjs"`), then the node
- * (main.js), then the entry that requires it, then the old build's chunks (a node loads its chunks while it starts: the relays and the
- * crypto self-test are set up then). bin/packet-chat.js does the same.
+ * (main.js), then the entry that requires it, then the old build's chunks (a node loads its
+ * chunks while it starts: the relays and the crypto self-test are set up then).
+ * bin/packet-chat.js does the same.
  */
 function installBuild(scratch: string): void {
   const chunks = path.join(CLI_OUT_DIR, CLI_CHUNKS);
