@@ -2,6 +2,7 @@ import type { Endpoint } from '../../shared/address';
 import {
   bundleLength,
   COMPACT_PACKET_EXTRA,
+  compactAcksJson,
   compactJson,
   compactToPacket,
   encodePacket,
@@ -12,6 +13,8 @@ import {
 import { utf8Length } from '../../shared/utf8';
 import { MAX_ACKS_PER_PACKET, MAX_BUNDLE_PACKETS } from '../../shared/protocol/constants';
 import type { AckPacket, AcksPacket, Packet } from '../../shared/protocol/packets';
+
+type AcksEntry = AcksPacket['acks'][number];
 import type { SealedHeader } from './secure-channel';
 import type { SendMeta } from './wire';
 
@@ -52,6 +55,7 @@ interface Item {
 }
 
 interface Queue {
+  readonly key: string;
   readonly peerId: string;
   readonly to: Endpoint;
   readonly items: Item[];
@@ -73,7 +77,12 @@ const ACK_ENTRY_BYTES = 28;
  * as soon as it would have, as a plain record.
  */
 export class Bundler {
-  private readonly queues = new Map<string, Queue>();
+  /**
+   * The turn's queues: the first one, and the others by key (a stream's turn has one queue, so
+   * no map is filled, spread and cleared per turn).
+   */
+  private first: Queue | undefined;
+  private more: Map<string, Queue> | undefined;
   private cancel: (() => void) | undefined;
   private acksEnvelope: number | undefined;
   private lastKey:
@@ -93,11 +102,12 @@ export class Bundler {
    */
   add(peerId: string, to: Endpoint, packet: Packet): void {
     const key = this.keyOf(peerId, to);
-    let queue = this.queues.get(key);
+    let queue = this.first?.key === key ? this.first : this.more?.get(key);
     if (queue === undefined) {
       // Our own packets only (every sealed packet names this node): the bundle gives `from`.
-      queue = { peerId, to, items: [], compact: this.deps.compact?.(peerId) === true };
-      this.queues.set(key, queue);
+      queue = { key, peerId, to, items: [], compact: this.deps.compact?.(peerId) === true };
+      if (this.first === undefined) this.first = queue;
+      else (this.more ??= new Map()).set(key, queue);
     }
     if (packet.from !== this.deps.nodeId && queue.compact)
       throw new ProtocolError('bad-field', `a ${packet.kind} packet from another node`);
@@ -129,14 +139,18 @@ export class Bundler {
   flush(): void {
     this.cancel?.();
     this.cancel = undefined;
-    const queues = [...this.queues.values()];
-    this.queues.clear();
-    for (const queue of queues) {
-      try {
-        this.flushQueue(queue);
-      } catch (error) {
-        this.deps.failed(queue.peerId, error);
-      }
+    const { first, more } = this;
+    this.first = undefined;
+    this.more = undefined;
+    if (first !== undefined) this.flushSafely(first);
+    if (more !== undefined) for (const queue of more.values()) this.flushSafely(queue);
+  }
+
+  private flushSafely(queue: Queue): void {
+    try {
+      this.flushQueue(queue);
+    } catch (error) {
+      this.deps.failed(queue.peerId, error);
     }
   }
 
@@ -213,37 +227,58 @@ export class Bundler {
 
   /**
    * The queue's items with its acks first: one alone stays an `ack`, more become `acks` packets
-   * of as many entries as fit a record (the sender frees its window sooner).
+   * of as many entries as fit a record (the sender frees its window sooner). A receiver's queue
+   * is all acks: one walk, no closure, and a compact `acks` packet's JSON is written as its
+   * entries are made (`compactAcksJson`).
    */
-  private withAcksJoined(items: readonly Item[], compact: boolean): Item[] {
-    const acks: AckPacket[] = [];
+  private withAcksJoined(items: Item[], compact: boolean): Item[] {
+    let count = 0;
+    let only: AckPacket | undefined;
+    for (const item of items)
+      if (item.packet.kind === 'ack') {
+        count += 1;
+        only = item.packet;
+      }
+    if (count === 0 || only === undefined) return items;
     const rest: Item[] = [];
-    for (const item of items) {
-      if (item.packet.kind === 'ack') acks.push(item.packet);
-      else rest.push(item);
+    if (count === 1) {
+      rest.push(this.encode(only, compact));
+      for (const item of items) if (item.packet.kind !== 'ack') rest.push(item);
+      return rest;
     }
-    if (acks.length === 0) return rest;
-    const only = acks[0];
-    if (acks.length === 1 && only !== undefined) return [this.encode(only, compact), ...rest];
     const joined: Item[] = [];
     const room = this.deps.maxInner - this.envelope();
-    let entries: AcksPacket['acks'][number][] = [];
+    let entries: AcksEntry[] = [];
     let used = 0;
-    const close = (): void => {
-      if (entries.length === 0) return;
-      const packet: AcksPacket = { kind: 'acks', from: this.deps.nodeId, acks: entries };
-      joined.push(this.encode(packet, compact));
-      entries = [];
-      used = 0;
-    };
-    for (const ack of acks) {
+    for (const item of items) {
+      const ack = item.packet;
+      if (ack.kind !== 'ack') {
+        rest.push(item);
+        continue;
+      }
       const size = ACK_ENTRY_BYTES + ack.id.length + ack.epoch.length + String(ack.seq).length;
-      if (entries.length >= MAX_ACKS_PER_PACKET || used + size > room) close();
+      if (entries.length >= MAX_ACKS_PER_PACKET || used + size > room) {
+        joined.push(this.acksItem(entries, compact));
+        entries = [];
+        used = 0;
+      }
       entries.push({ id: ack.id, epoch: ack.epoch, seq: ack.seq });
       used += size;
     }
-    close();
-    return [...joined, ...rest];
+    joined.push(this.acksItem(entries, compact));
+    for (const item of rest) joined.push(item);
+    return joined;
+  }
+
+  /** One `acks` packet of these entries (at least one), encoded as its queue carries it. */
+  private acksItem(entries: AcksEntry[], compact: boolean): Item {
+    const packet: AcksPacket = { kind: 'acks', from: this.deps.nodeId, acks: entries };
+    const json = compact ? compactAcksJson(entries) : undefined;
+    if (json === undefined) return this.encode(packet, compact);
+    const size = utf8Length(json);
+    if (size + COMPACT_PACKET_EXTRA + packet.from.length > this.deps.maxInner)
+      return this.encode(packet, compact); // throws too-large, as any packet too large alone
+    return { packet, encoded: json, size };
   }
 
   /** Bytes of an `acks` packet with no entries. */
@@ -259,7 +294,8 @@ export class Bundler {
   close(): void {
     this.cancel?.();
     this.cancel = undefined;
-    this.queues.clear();
+    this.first = undefined;
+    this.more = undefined;
   }
 }
 

@@ -223,10 +223,23 @@ function plainTextJson(p: TextPacket): string | undefined {
  */
 function acksJson(p: AcksPacket): string | undefined {
   if (!hasKeys(p, ACKS_ORDER)) return undefined;
+  for (const ack of p.acks) if (!hasKeys(ack, ACK_ENTRY_ORDER)) return undefined;
+  return compactAcksJson(p.acks);
+}
+
+/**
+ * The compact JSON of an `acks` packet of these entries (kind, from and acks, in that order),
+ * for entries the caller made as `{ id, epoch, seq }` literals (the Bundler): the same bytes as
+ * `compactJson` of that packet, without checking each entry's keys. Undefined when a `seq` is not
+ * an integer (the generic path takes the packet).
+ */
+export function compactAcksJson(
+  acks: readonly { readonly id: string; readonly epoch: string; readonly seq: number }[],
+): string | undefined {
   let json = '{"kind":"acks","acks":[';
   let first = true;
-  for (const ack of p.acks) {
-    if (!Number.isSafeInteger(ack.seq) || !hasKeys(ack, ACK_ENTRY_ORDER)) return undefined;
+  for (const ack of acks) {
+    if (!Number.isSafeInteger(ack.seq)) return undefined;
     json += `${first ? '' : ','}{"id":${JSON.stringify(ack.id)},"epoch":${JSON.stringify(ack.epoch)},"seq":${ack.seq}}`;
     first = false;
   }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   COMPACT_BUNDLE_TAG,
   COMPACT_PACKET_EXTRA,
+  compactAcksJson,
   compactJson,
   compactToPacket,
   decodeBundle,
@@ -252,6 +253,11 @@ describe('encodeCompact of a plain chat text, an ack and acks (written by hand)'
     fc.assert(
       fc.property(anyAcks, (p: AcksPacket) => {
         expect(encodeCompact(p)).toEqual(generic(p));
+        // The Bundler's own entries, written as they are made: the same text.
+        expect(enc.encode(compactAcksJson(p.acks))).toEqual(generic(p));
+        const [head, ...tail] = p.acks;
+        if (head !== undefined)
+          expect(compactAcksJson([...tail, { ...head, seq: 0.5 }])).toBeUndefined();
       }),
       { numRuns: 1_000 },
     );
