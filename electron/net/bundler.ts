@@ -5,9 +5,9 @@ import {
   compactAcksJson,
   compactJson,
   compactToPacket,
+  CompactBundleWriter,
   encodePacket,
   joinBundle,
-  joinCompactBundle,
   ProtocolError,
 } from '../../shared/protocol/codec';
 import { utf8Length } from '../../shared/utf8';
@@ -46,11 +46,11 @@ interface Item {
   readonly packet: Packet;
   /**
    * The encoded packet: its bytes, or in a compact queue its JSON as `compactJson` makes it (the
-   * record's packets are encoded to UTF-8 together, at the flush). Undefined for an ack, which is
-   * encoded at the flush, when the acks are joined into `acks`.
+   * record's packets are encoded to UTF-8 together, at the flush: `CompactBundleWriter`).
+   * Undefined for an ack, which is encoded at the flush, when the acks are joined into `acks`.
    */
   readonly encoded: Uint8Array | string | undefined;
-  /** Bytes of `encoded` (its UTF-8 length when it is JSON text); 0 for an ack. */
+  /** Bytes of `encoded` when it is bytes; 0 for JSON text (measured as it is written) and acks. */
   readonly size: number;
 }
 
@@ -85,6 +85,8 @@ export class Bundler {
   private more: Map<string, Queue> | undefined;
   private cancel: (() => void) | undefined;
   private acksEnvelope: number | undefined;
+  /** The compact bundle writer, between flushes (`flushCompact`). */
+  private writer: CompactBundleWriter | undefined;
   private lastKey:
     | {
         readonly peerId: string;
@@ -163,19 +165,32 @@ export class Bundler {
       const bytes = encodePacket(packet, this.deps.maxInner);
       return { packet, encoded: bytes, size: bytes.byteLength };
     }
-    const json = compactJson(packet);
-    const size = utf8Length(json);
-    const alone = size + COMPACT_PACKET_EXTRA + packet.from.length;
-    if (alone > this.deps.maxInner)
-      throw new ProtocolError(
-        'too-large',
-        `${packet.kind} packet is ${alone} bytes, limit ${this.deps.maxInner}`,
-      );
-    return { packet, encoded: json, size };
+    return this.compactItem(packet, compactJson(packet));
+  }
+
+  /**
+   * A compact queue's item. Throws ProtocolError('too-large') when the packet alone would not
+   * fit a record; its UTF-8 length is counted only when 3 bytes per UTF-16 unit might not.
+   */
+  private compactItem(packet: Packet, json: string): Item {
+    const extra = COMPACT_PACKET_EXTRA + packet.from.length;
+    if (json.length * 3 + extra > this.deps.maxInner) {
+      const alone = utf8Length(json) + extra;
+      if (alone > this.deps.maxInner)
+        throw new ProtocolError(
+          'too-large',
+          `${packet.kind} packet is ${alone} bytes, limit ${this.deps.maxInner}`,
+        );
+    }
+    return { packet, encoded: json, size: 0 };
   }
 
   private flushQueue(queue: Queue): void {
     const parts = this.withAcksJoined(queue.items, queue.compact);
+    if (queue.compact) {
+      this.flushCompact(queue, parts);
+      return;
+    }
     let group: Item[] = [];
     let bytes = 0;
     for (const part of parts) {
@@ -183,26 +198,73 @@ export class Bundler {
       if (
         group.length > 0 &&
         (group.length >= MAX_BUNDLE_PACKETS ||
-          bundleLength(bytes + size, group.length + 1, queue.compact) > this.deps.maxInner)
+          bundleLength(bytes + size, group.length + 1) > this.deps.maxInner)
       ) {
-        if (!this.sendGroup(queue, group, bytes)) return;
+        if (!this.sendGroup(queue, group)) return;
         group = [];
         bytes = 0;
       }
       group.push(part);
       bytes += size;
     }
-    if (group.length > 0) this.sendGroup(queue, group, bytes);
+    if (group.length > 0) this.sendGroup(queue, group);
   }
 
   /**
-   * One record: the packet alone when there is one, else the bundle (its packets' sizes add up
-   * to `bytes`). False: no session.
+   * A compact queue's packets, written into bundles as they come: a packet that does not fit the
+   * record begun (or would be its MAX_BUNDLE_PACKETS + 1st) begins the next one. The same records
+   * as grouping by UTF-8 sizes, without counting them.
    */
-  private sendGroup(queue: Queue, group: readonly Item[], bytes: number): boolean {
+  private flushCompact(queue: Queue, parts: readonly Item[]): void {
+    // Taken while in use: a flush that runs inside this one (from a callback) makes its own.
+    const writer = this.writer ?? new CompactBundleWriter(this.deps.maxInner);
+    this.writer = undefined;
+    try {
+      let group: Item[] = [];
+      writer.start();
+      for (const part of parts) {
+        const json = typeof part.encoded === 'string' ? part.encoded : '';
+        if (group.length < MAX_BUNDLE_PACKETS && writer.add(json)) {
+          group.push(part);
+          continue;
+        }
+        if (group.length > 0 && !this.sendCompact(queue, group, writer)) return;
+        group = [part];
+        writer.start();
+        // A packet that fits a record alone (checked as it was queued) fits a bundle of one.
+        if (!writer.add(json)) throw new RangeError(`a ${part.packet.kind} packet fits no bundle`);
+      }
+      if (group.length > 0) this.sendCompact(queue, group, writer);
+    } finally {
+      this.writer = writer;
+    }
+  }
+
+  /** A compact group's record: the packet alone when there is one, else the writer's bundle. */
+  private sendCompact(queue: Queue, group: readonly Item[], writer: CompactBundleWriter): boolean {
     const first = group[0];
     if (first === undefined) return true;
-    const inner = innerOf(group, first, bytes);
+    const inner =
+      group.length === 1 && typeof first.encoded === 'string'
+        ? compactToPacket(first.encoded, first.packet.from)
+        : writer.finish();
+    return this.sendRecord(queue, group, first, inner);
+  }
+
+  /** One record of a full queue: the packet alone when there is one, else the bundle. False: no session. */
+  private sendGroup(queue: Queue, group: readonly Item[]): boolean {
+    const first = group[0];
+    if (first === undefined) return true;
+    return this.sendRecord(queue, group, first, innerOf(group, first));
+  }
+
+  /** Seals and sends one record of `group`'s packets. False: no session. */
+  private sendRecord(
+    queue: Queue,
+    group: readonly Item[],
+    first: Item,
+    inner: Uint8Array,
+  ): boolean {
     const sealed = this.deps.seal(queue.peerId, inner);
     if (sealed === undefined) {
       this.deps.noSession(queue.peerId, queue.to);
@@ -274,11 +336,7 @@ export class Bundler {
   private acksItem(entries: AcksEntry[], compact: boolean): Item {
     const packet: AcksPacket = { kind: 'acks', from: this.deps.nodeId, acks: entries };
     const json = compact ? compactAcksJson(entries) : undefined;
-    if (json === undefined) return this.encode(packet, compact);
-    const size = utf8Length(json);
-    if (size + COMPACT_PACKET_EXTRA + packet.from.length > this.deps.maxInner)
-      return this.encode(packet, compact); // throws too-large, as any packet too large alone
-    return { packet, encoded: json, size };
+    return json === undefined ? this.encode(packet, compact) : this.compactItem(packet, json);
   }
 
   /** Bytes of an `acks` packet with no entries. */
@@ -300,17 +358,10 @@ export class Bundler {
 }
 
 /**
- * A record's inner plaintext: a lone packet as a plain record, several as a bundle. The items of
- * one queue are all JSON text (compact) or all bytes.
+ * A record's inner plaintext of a full (not compact) queue's packets: a lone packet as a plain
+ * record, several as a bundle.
  */
-function innerOf(group: readonly Item[], first: Item, bytes: number): Uint8Array {
-  if (typeof first.encoded === 'string') {
-    if (group.length === 1) return compactToPacket(first.encoded, first.packet.from);
-    return joinCompactBundle(
-      group.map((item) => (typeof item.encoded === 'string' ? item.encoded : '')),
-      bytes,
-    );
-  }
+function innerOf(group: readonly Item[], first: Item): Uint8Array {
   const only = first.encoded ?? new Uint8Array(0);
   if (group.length === 1) return only;
   return joinBundle(

@@ -148,6 +148,21 @@ describe('Bundler', () => {
   it('refuses at once a packet that cannot fit a record alone', () => {
     const h = harness();
     expect(() => h.bundler.add(PEER, TO, text(1, 'x'.repeat(2_000)))).toThrow(/too-large|limit/);
+    // A compact queue counts a text's UTF-8 only when 3 bytes per unit might not fit: exactly.
+    const compact = harness({ compact: true });
+    const room = MAX_INNER_DATAGRAM_BYTES - encodePacket(text(1, '')).byteLength;
+    expect(() => compact.bundler.add(PEER, TO, text(1, 'x'.repeat(room + 1)))).toThrow(/limit/);
+    expect(() =>
+      compact.bundler.add(PEER, TO, text(2, '字'.repeat(Math.floor(room / 3) + 1))),
+    ).toThrow(/limit/);
+    compact.bundler.add(PEER, TO, text(3, 'x'.repeat(room)));
+    compact.bundler.add(PEER, TO, text(4, '字'.repeat(Math.floor(room / 3))));
+    compact.bundler.flush();
+    expect(unpack(compact.records).map((p) => (p.kind === 'text' ? p.seq : 0))).toEqual([3, 4]);
+    expect(compact.records.map((r) => r.inner.byteLength)).toEqual([
+      MAX_INNER_DATAGRAM_BYTES,
+      MAX_INNER_DATAGRAM_BYTES - (room % 3),
+    ]);
   });
 
   it('to a peer that takes compact bundles: more packets per record, the same packets out', () => {
