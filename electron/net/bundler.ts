@@ -231,8 +231,14 @@ export class Bundler {
         if (group.length > 0 && !this.sendCompact(queue, group, writer)) return;
         group = [part];
         writer.start();
-        // A packet that fits a record alone (checked as it was queued) fits a bundle of one.
-        if (!writer.add(json)) throw new RangeError(`a ${part.packet.kind} packet fits no bundle`);
+        // A packet that fits a record alone fits a bundle of one; one that does not is refused.
+        if (!writer.add(json)) {
+          const alone = utf8Length(json) + COMPACT_PACKET_EXTRA + part.packet.from.length;
+          throw new ProtocolError(
+            'too-large',
+            `${part.packet.kind} packet is ${alone} bytes, limit ${this.deps.maxInner}`,
+          );
+        }
       }
       if (group.length > 0) this.sendCompact(queue, group, writer);
     } finally {
@@ -248,6 +254,11 @@ export class Bundler {
       group.length === 1 && typeof first.encoded === 'string'
         ? compactToPacket(first.encoded, first.packet.from)
         : writer.finish();
+    if (inner.byteLength > this.deps.maxInner)
+      throw new ProtocolError(
+        'too-large',
+        `${first.packet.kind} packet is ${inner.byteLength} bytes, limit ${this.deps.maxInner}`,
+      );
     return this.sendRecord(queue, group, first, inner);
   }
 
@@ -336,7 +347,9 @@ export class Bundler {
   private acksItem(entries: AcksEntry[], compact: boolean): Item {
     const packet: AcksPacket = { kind: 'acks', from: this.deps.nodeId, acks: entries };
     const json = compact ? compactAcksJson(entries) : undefined;
-    return json === undefined ? this.encode(packet, compact) : this.compactItem(packet, json);
+    // Its entries were counted to fit a record alone: its size is checked as it is written
+    // (`sendCompact`), not measured first.
+    return json === undefined ? this.encode(packet, compact) : { packet, encoded: json, size: 0 };
   }
 
   /** Bytes of an `acks` packet with no entries. */

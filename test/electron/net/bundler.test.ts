@@ -165,6 +165,29 @@ describe('Bundler', () => {
     ]);
   });
 
+  it('never sends a record over the limit: acks joined at the flush that do not fit are a failure', () => {
+    // The entries of an `acks` packet are counted as one byte per unit (ids are ASCII once
+    // validated); ids that are not would make a packet larger than a record, refused as written.
+    const h = harness({ compact: true });
+    const wide = (seq: number): Packet => ({
+      kind: 'ack',
+      from: ME,
+      id: '字'.repeat(60),
+      epoch: 'e1',
+      seq,
+    });
+    for (let seq = 1; seq <= 12; seq += 1) h.bundler.add(PEER, TO, wide(seq));
+    h.bundler.flush();
+    expect(h.records).toHaveLength(0);
+    expect(h.failures).toEqual([expect.stringMatching(/acks packet is \d+ bytes, limit/)]);
+    // The same acks with ASCII ids go as one record within the limit.
+    const ok = harness({ compact: true });
+    for (let seq = 1; seq <= 12; seq += 1) ok.bundler.add(PEER, TO, ack(seq));
+    ok.bundler.flush();
+    expect(ok.failures).toEqual([]);
+    expect(ok.records.map((r) => r.inner.byteLength <= MAX_INNER_DATAGRAM_BYTES)).toEqual([true]);
+  });
+
   it('to a peer that takes compact bundles: more packets per record, the same packets out', () => {
     const burst = Array.from({ length: 60 }, (_, i) => text(i + 1, 'x'.repeat(100)));
     const full = harness();
