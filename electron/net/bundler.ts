@@ -375,7 +375,7 @@ export class Bundler {
  * record, several as a bundle.
  */
 function innerOf(group: readonly Item[], first: Item): Uint8Array {
-  const only = first.encoded ?? new Uint8Array(0);
+  const only = first.encoded instanceof Uint8Array ? first.encoded : new Uint8Array(0);
   if (group.length === 1) return only;
   return joinBundle(
     group.map((item) => (item.encoded instanceof Uint8Array ? item.encoded : new Uint8Array(0))),
