@@ -208,7 +208,7 @@ export class Wire {
   /**
    * Whether this sealed record is sent with a completion callback, to hear whether it failed.
    * node:dgram calls a send's callback on the next tick, a tick per datagram: in a stream that cost
-   * the node 10-15 % of its CPU per text (docs/BENCHMARKS.md, "Eighth pass on issue 18:
+   * each side about 10-12 % of its CPU per text (docs/BENCHMARKS.md, "Eighth pass on issue 18:
    * throughput"). So a sealed record is checked when SEND_CHECK_MS have passed since the last
    * check, and every one while the last check failed: a lasting failure (no route, a firewall) is
    * still counted and warned of within SEND_CHECK_MS, and while it lasts every send is checked.
