@@ -593,11 +593,26 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
    * after it (electron/net/text-sender.ts). A reply names the message it answers (plain text to
    * a stranger has no room for it). `mentions` (member ids) counts only in a group.
    */
-  async sendText(
+  sendText(
     to: string,
     text: string,
     reply?: MessageReply,
     mentions?: readonly string[],
+  ): Promise<ChatMessage> {
+    // Not an async function: that wrapped the peer's Promise in one more, resolved two
+    // microtasks later, for every text. A throw is still a rejection, as it was.
+    try {
+      return this.startText(to, text, reply, mentions);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private startText(
+    to: string,
+    text: string,
+    reply: MessageReply | undefined,
+    mentions: readonly string[] | undefined,
   ): Promise<ChatMessage> {
     if (this.closing !== undefined) throw new NodeError('closed', 'node is closed');
     if (!this.started) throw new NodeError('not-started', 'node is not started');
@@ -607,12 +622,12 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       throw new NodeError('too-long', `message is ${bytes} bytes, limit ${MAX_TEXT_BYTES}`);
     }
     const groupId = groupIdOf(to);
-    if (groupId !== undefined) return this.groups.post(groupId, text, mentions);
+    if (groupId !== undefined) return Promise.resolve(this.groups.post(groupId, text, mentions));
     const peer = this.findPeer(to);
     if (peer !== undefined) return this.outgoing.send(peer, text, reply);
     const stranger = this.plain.resolve(to);
     if (stranger === undefined) throw new NodeError('unknown-peer', `no such peer: ${to}`);
-    return this.plain.send(stranger, text);
+    return Promise.resolve(this.plain.send(stranger, text));
   }
 
   /** The groups this node is in, was in, or was removed from. */
