@@ -171,3 +171,39 @@ export async function cliStartup(options: { runs: number; idleMs: number }): Pro
   };
   return { runs: options.runs, idleMs: options.idleMs, modes };
 }
+
+export interface LongIdleResult {
+  /** When each sample was taken, ms after ready. */
+  readonly atMs: readonly number[];
+  /** VmRSS in MiB at each of `atMs`, the built node and a bare Node. */
+  readonly bundleMb: readonly number[];
+  readonly bareMb: readonly number[];
+}
+
+/**
+ * One built node and one bare Node left idle for `atMs.at(-1)` ms, their VmRSS sampled at each of
+ * `atMs`. The 3-second figure above is a node just started: a node that stays idle can still grow
+ * (a timer that runs often enough gets its code compiled by V8's optimizing tiers, whose own code
+ * in the `node` binary is then paged in; docs/BENCHMARKS.md, "Eighth pass on issue 18: an idle
+ * node that stays idle").
+ */
+export async function cliLongIdle(atMs: readonly number[]): Promise<LongIdleResult> {
+  await buildCli();
+  // `start`'s own sample is taken at once (idle 0) and not used: ours are below.
+  const bundle = await start('bundle', 0);
+  const bare = await start('bare', 0);
+  try {
+    const bundleMb: number[] = [];
+    const bareMb: number[] = [];
+    const began = performance.now();
+    for (const at of atMs) {
+      const wait = at - (performance.now() - began);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      bundleMb.push(rssMb(bundle.child.pid!));
+      bareMb.push(rssMb(bare.child.pid!));
+    }
+    return { atMs, bundleMb, bareMb };
+  } finally {
+    await Promise.all([stop(bundle), stop(bare)]);
+  }
+}
