@@ -40,6 +40,12 @@ export interface BackendOptions {
   readonly ipmsg?: IpmsgLaunch;
   /** `--accept-files DIR`: accept every incoming file offer into this folder. */
   readonly acceptFilesDir?: string;
+  /**
+   * Whether the `counters` event comes every second while they change (default true): the
+   * window's Sockets view shows them live. The command line ignores the event (a script asks
+   * `info`), so it passes false: an idle command-line node then runs no timer every second.
+   */
+  readonly liveCounters?: boolean;
   readonly emit: EventSink;
 }
 
@@ -145,6 +151,7 @@ export function createBackend(options: BackendOptions): Backend {
       const info = self();
       if (info !== undefined) emit('self', info);
     });
+    if (options.liveCounters === false) return;
     let lastCounters = '';
     countersTimer = setInterval(() => {
       const counters = node.countersNow();

@@ -87,6 +87,8 @@ async function main(argv: readonly string[]): Promise<number> {
     },
     ipmsg: options.ipmsg,
     ...(options.acceptFiles === undefined ? {} : { acceptFilesDir: options.acceptFiles }),
+    // Neither transport shows the live counters (json-mode.ts, interactive.ts): no tick for them.
+    liveCounters: false,
     emit: transport.emit,
   });
   const done = new Promise<void>((resolve) => {

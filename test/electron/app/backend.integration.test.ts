@@ -7,6 +7,7 @@ import { createBackend, type Backend } from '../../../electron/app/backend';
 import type { EventChannel, EventPayloads } from '../../../shared/ipc/contract';
 import { LOOPBACK_BROADCAST, testPorts } from '../../helpers/ports';
 import { waitUntil } from '../../helpers/wait';
+import { intervalsSetDuring } from '../../helpers/intervals';
 
 interface Harness {
   readonly backend: Backend;
@@ -24,6 +25,7 @@ afterEach(async () => {
 async function harness(
   ports: { serverPort: number; clientPort: number },
   dataDir?: string,
+  liveCounters?: boolean,
 ): Promise<Harness & { dataDir: string }> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'pc-backend-')));
   if (dataDir === undefined) dirs.push(dir);
@@ -32,6 +34,7 @@ async function harness(
     profile: { dataDir: dir },
     appVersion: '0.0.0-test',
     node: { ...ports, broadcast: [LOOPBACK_BROADCAST], announceIntervalMs: 500 },
+    ...(liveCounters === undefined ? {} : { liveCounters }),
     emit: (event, payload) => events.push({ event, payload }),
   });
   open.push(backend);
@@ -44,6 +47,20 @@ async function harness(
       events.filter((e) => e.event === event).map((e) => e.payload as EventPayloads[E]),
   };
 }
+
+describe('the live counters', () => {
+  it('tick every second for the window, and not at all for the command line', async () => {
+    const ports = testPorts();
+    const live = await intervalsSetDuring(async () => {
+      await harness(ports);
+    });
+    const quiet = await intervalsSetDuring(async () => {
+      await harness(ports, undefined, false);
+    });
+    expect(live.filter((ms) => ms <= 1_000)).toEqual([1_000]);
+    expect(quiet.filter((ms) => ms <= 1_000)).toEqual([]);
+  });
+});
 
 describe('backend (node + store behind the IPC handlers)', () => {
   it('discovers, chats both ways, stores history, counts unread and applies a nickname', async () => {

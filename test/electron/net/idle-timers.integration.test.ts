@@ -3,26 +3,9 @@ import type { PacketChatNode } from '../../../electron/net/index';
 import { online, startedNodes } from '../../helpers/started-nodes';
 import { testPorts } from '../../helpers/ports';
 import { waitUntil } from '../../helpers/wait';
+import { intervalsSetDuring } from '../../helpers/intervals';
 
 const { start, hostileSession } = startedNodes();
-
-/** The periods of the intervals set while `during` runs. */
-async function intervalsSetDuring(during: () => Promise<void>): Promise<number[]> {
-  const periods: number[] = [];
-  const real = globalThis.setInterval;
-  const spy = vi
-    .spyOn(globalThis, 'setInterval')
-    .mockImplementation((fn: () => void, ms?: number) => {
-      periods.push(ms ?? 0);
-      return real(fn, ms);
-    });
-  try {
-    await during();
-  } finally {
-    spy.mockRestore();
-  }
-  return periods;
-}
 
 afterEach(() => vi.restoreAllMocks());
 
