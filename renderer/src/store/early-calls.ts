@@ -4,21 +4,16 @@ import type { PacketChatApi } from '../../../shared/ipc/contract';
  * The calls without arguments that the first screen waits for (what connectBridge loads). The
  * entry (main.tsx) starts them before the rest of the renderer has loaded, so main answers while
  * the page parses and runs its scripts instead of after.
- *
- * The contact list goes last: main answers in order, and it takes main 20-150 ms for 5,000
- * contacts against under 1 ms for each of the others. Asked before them, it came first and the
- * page grouped, sorted and drew 5,000 contacts, then again for the groups' answer and again for
- * the conversations' (a new order by recency), each a few milliseconds later.
  */
 export const EARLY_CALLS = [
   'selfGet',
   'settingsGet',
+  'contactsListCompact',
   'groupsList',
   'conversationsMutes',
   'conversationsList',
   'draftsList',
   'filesList',
-  'contactsListCompact',
 ] as const satisfies readonly (keyof PacketChatApi)[];
 
 type EarlyCall = (typeof EARLY_CALLS)[number];

@@ -15,13 +15,12 @@ describe('the first screen’s early calls', () => {
     expect(fake.calls.map((c) => c.channel)).toEqual([
       'self:get',
       'settings:get',
+      'contacts:listCompact',
       'groups:list',
       'conversations:mutes',
       'conversations:list',
       'drafts:list',
       'files:list',
-      // Last: main's slowest answer, so the list is grouped and sorted once, with the rest in.
-      'contacts:listCompact',
     ]);
     expect(EARLY_CALLS).toHaveLength(fake.calls.length);
     const store = createAppStore(api);
