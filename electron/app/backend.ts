@@ -147,7 +147,7 @@ export function createBackend(options: BackendOptions): Backend {
     });
     let lastCounters = '';
     countersTimer = setInterval(() => {
-      const counters = node.info().counters;
+      const counters = node.countersNow();
       const text = JSON.stringify(counters);
       if (text === lastCounters) return;
       lastCounters = text;

@@ -2,16 +2,19 @@ import type { Endpoint } from '../../shared/address';
 import {
   bundleLength,
   COMPACT_PACKET_EXTRA,
+  compactAcksJson,
   compactJson,
   compactToPacket,
+  CompactBundleWriter,
   encodePacket,
   joinBundle,
-  joinCompactBundle,
   ProtocolError,
 } from '../../shared/protocol/codec';
 import { utf8Length } from '../../shared/utf8';
 import { MAX_ACKS_PER_PACKET, MAX_BUNDLE_PACKETS } from '../../shared/protocol/constants';
 import type { AckPacket, AcksPacket, Packet } from '../../shared/protocol/packets';
+
+type AcksEntry = AcksPacket['acks'][number];
 import type { SealedHeader } from './secure-channel';
 import type { SendMeta } from './wire';
 
@@ -43,15 +46,16 @@ interface Item {
   readonly packet: Packet;
   /**
    * The encoded packet: its bytes, or in a compact queue its JSON as `compactJson` makes it (the
-   * record's packets are encoded to UTF-8 together, at the flush). Undefined for an ack, which is
-   * encoded at the flush, when the acks are joined into `acks`.
+   * record's packets are encoded to UTF-8 together, at the flush: `CompactBundleWriter`).
+   * Undefined for an ack, which is encoded at the flush, when the acks are joined into `acks`.
    */
   readonly encoded: Uint8Array | string | undefined;
-  /** Bytes of `encoded` (its UTF-8 length when it is JSON text); 0 for an ack. */
+  /** Bytes of `encoded` when it is bytes; 0 for JSON text (measured as it is written) and acks. */
   readonly size: number;
 }
 
 interface Queue {
+  readonly key: string;
   readonly peerId: string;
   readonly to: Endpoint;
   readonly items: Item[];
@@ -73,9 +77,16 @@ const ACK_ENTRY_BYTES = 28;
  * as soon as it would have, as a plain record.
  */
 export class Bundler {
-  private readonly queues = new Map<string, Queue>();
+  /**
+   * The turn's queues: the first one, and the others by key (a stream's turn has one queue, so
+   * no map is filled, spread and cleared per turn).
+   */
+  private first: Queue | undefined;
+  private more: Map<string, Queue> | undefined;
   private cancel: (() => void) | undefined;
   private acksEnvelope: number | undefined;
+  /** The compact bundle writer, between flushes (`flushCompact`). */
+  private writer: CompactBundleWriter | undefined;
   private lastKey:
     | {
         readonly peerId: string;
@@ -93,11 +104,12 @@ export class Bundler {
    */
   add(peerId: string, to: Endpoint, packet: Packet): void {
     const key = this.keyOf(peerId, to);
-    let queue = this.queues.get(key);
+    let queue = this.first?.key === key ? this.first : this.more?.get(key);
     if (queue === undefined) {
       // Our own packets only (every sealed packet names this node): the bundle gives `from`.
-      queue = { peerId, to, items: [], compact: this.deps.compact?.(peerId) === true };
-      this.queues.set(key, queue);
+      queue = { key, peerId, to, items: [], compact: this.deps.compact?.(peerId) === true };
+      if (this.first === undefined) this.first = queue;
+      else (this.more ??= new Map()).set(key, queue);
     }
     if (packet.from !== this.deps.nodeId && queue.compact)
       throw new ProtocolError('bad-field', `a ${packet.kind} packet from another node`);
@@ -129,14 +141,18 @@ export class Bundler {
   flush(): void {
     this.cancel?.();
     this.cancel = undefined;
-    const queues = [...this.queues.values()];
-    this.queues.clear();
-    for (const queue of queues) {
-      try {
-        this.flushQueue(queue);
-      } catch (error) {
-        this.deps.failed(queue.peerId, error);
-      }
+    const { first, more } = this;
+    this.first = undefined;
+    this.more = undefined;
+    if (first !== undefined) this.flushSafely(first);
+    if (more !== undefined) for (const queue of more.values()) this.flushSafely(queue);
+  }
+
+  private flushSafely(queue: Queue): void {
+    try {
+      this.flushQueue(queue);
+    } catch (error) {
+      this.deps.failed(queue.peerId, error);
     }
   }
 
@@ -149,19 +165,32 @@ export class Bundler {
       const bytes = encodePacket(packet, this.deps.maxInner);
       return { packet, encoded: bytes, size: bytes.byteLength };
     }
-    const json = compactJson(packet);
-    const size = utf8Length(json);
-    const alone = size + COMPACT_PACKET_EXTRA + packet.from.length;
-    if (alone > this.deps.maxInner)
-      throw new ProtocolError(
-        'too-large',
-        `${packet.kind} packet is ${alone} bytes, limit ${this.deps.maxInner}`,
-      );
-    return { packet, encoded: json, size };
+    return this.compactItem(packet, compactJson(packet));
+  }
+
+  /**
+   * A compact queue's item. Throws ProtocolError('too-large') when the packet alone would not
+   * fit a record; its UTF-8 length is counted only when 3 bytes per UTF-16 unit might not.
+   */
+  private compactItem(packet: Packet, json: string): Item {
+    const extra = COMPACT_PACKET_EXTRA + packet.from.length;
+    if (json.length * 3 + extra > this.deps.maxInner) {
+      const alone = utf8Length(json) + extra;
+      if (alone > this.deps.maxInner)
+        throw new ProtocolError(
+          'too-large',
+          `${packet.kind} packet is ${alone} bytes, limit ${this.deps.maxInner}`,
+        );
+    }
+    return { packet, encoded: json, size: 0 };
   }
 
   private flushQueue(queue: Queue): void {
     const parts = this.withAcksJoined(queue.items, queue.compact);
+    if (queue.compact) {
+      this.flushCompact(queue, parts);
+      return;
+    }
     let group: Item[] = [];
     let bytes = 0;
     for (const part of parts) {
@@ -169,26 +198,84 @@ export class Bundler {
       if (
         group.length > 0 &&
         (group.length >= MAX_BUNDLE_PACKETS ||
-          bundleLength(bytes + size, group.length + 1, queue.compact) > this.deps.maxInner)
+          bundleLength(bytes + size, group.length + 1) > this.deps.maxInner)
       ) {
-        if (!this.sendGroup(queue, group, bytes)) return;
+        if (!this.sendGroup(queue, group)) return;
         group = [];
         bytes = 0;
       }
       group.push(part);
       bytes += size;
     }
-    if (group.length > 0) this.sendGroup(queue, group, bytes);
+    if (group.length > 0) this.sendGroup(queue, group);
   }
 
   /**
-   * One record: the packet alone when there is one, else the bundle (its packets' sizes add up
-   * to `bytes`). False: no session.
+   * A compact queue's packets, written into bundles as they come: a packet that does not fit the
+   * record begun (or would be its MAX_BUNDLE_PACKETS + 1st) begins the next one. The same records
+   * as grouping by UTF-8 sizes, without counting them.
    */
-  private sendGroup(queue: Queue, group: readonly Item[], bytes: number): boolean {
+  private flushCompact(queue: Queue, parts: readonly Item[]): void {
+    // Taken while in use: a flush that runs inside this one (from a callback) makes its own.
+    const writer = this.writer ?? new CompactBundleWriter(this.deps.maxInner);
+    this.writer = undefined;
+    try {
+      let group: Item[] = [];
+      writer.start();
+      for (const part of parts) {
+        const json = typeof part.encoded === 'string' ? part.encoded : '';
+        if (group.length < MAX_BUNDLE_PACKETS && writer.add(json)) {
+          group.push(part);
+          continue;
+        }
+        if (group.length > 0 && !this.sendCompact(queue, group, writer)) return;
+        group = [part];
+        writer.start();
+        // A packet that fits a record alone fits a bundle of one; one that does not is refused.
+        if (!writer.add(json)) {
+          const alone = utf8Length(json) + COMPACT_PACKET_EXTRA + part.packet.from.length;
+          throw new ProtocolError(
+            'too-large',
+            `${part.packet.kind} packet is ${alone} bytes, limit ${this.deps.maxInner}`,
+          );
+        }
+      }
+      if (group.length > 0) this.sendCompact(queue, group, writer);
+    } finally {
+      this.writer = writer;
+    }
+  }
+
+  /** A compact group's record: the packet alone when there is one, else the writer's bundle. */
+  private sendCompact(queue: Queue, group: readonly Item[], writer: CompactBundleWriter): boolean {
     const first = group[0];
     if (first === undefined) return true;
-    const inner = innerOf(group, first, bytes);
+    const inner =
+      group.length === 1 && typeof first.encoded === 'string'
+        ? compactToPacket(first.encoded, first.packet.from)
+        : writer.finish();
+    if (inner.byteLength > this.deps.maxInner)
+      throw new ProtocolError(
+        'too-large',
+        `${first.packet.kind} packet is ${inner.byteLength} bytes, limit ${this.deps.maxInner}`,
+      );
+    return this.sendRecord(queue, group, first, inner);
+  }
+
+  /** One record of a full queue: the packet alone when there is one, else the bundle. False: no session. */
+  private sendGroup(queue: Queue, group: readonly Item[]): boolean {
+    const first = group[0];
+    if (first === undefined) return true;
+    return this.sendRecord(queue, group, first, innerOf(group, first));
+  }
+
+  /** Seals and sends one record of `group`'s packets. False: no session. */
+  private sendRecord(
+    queue: Queue,
+    group: readonly Item[],
+    first: Item,
+    inner: Uint8Array,
+  ): boolean {
     const sealed = this.deps.seal(queue.peerId, inner);
     if (sealed === undefined) {
       this.deps.noSession(queue.peerId, queue.to);
@@ -213,37 +300,56 @@ export class Bundler {
 
   /**
    * The queue's items with its acks first: one alone stays an `ack`, more become `acks` packets
-   * of as many entries as fit a record (the sender frees its window sooner).
+   * of as many entries as fit a record (the sender frees its window sooner). A receiver's queue
+   * is all acks: one walk, no closure, and a compact `acks` packet's JSON is written as its
+   * entries are made (`compactAcksJson`).
    */
-  private withAcksJoined(items: readonly Item[], compact: boolean): Item[] {
-    const acks: AckPacket[] = [];
+  private withAcksJoined(items: Item[], compact: boolean): Item[] {
+    let count = 0;
+    let only: AckPacket | undefined;
+    for (const item of items)
+      if (item.packet.kind === 'ack') {
+        count += 1;
+        only = item.packet;
+      }
+    if (count === 0 || only === undefined) return items;
     const rest: Item[] = [];
-    for (const item of items) {
-      if (item.packet.kind === 'ack') acks.push(item.packet);
-      else rest.push(item);
+    if (count === 1) {
+      rest.push(this.encode(only, compact));
+      for (const item of items) if (item.packet.kind !== 'ack') rest.push(item);
+      return rest;
     }
-    if (acks.length === 0) return rest;
-    const only = acks[0];
-    if (acks.length === 1 && only !== undefined) return [this.encode(only, compact), ...rest];
     const joined: Item[] = [];
     const room = this.deps.maxInner - this.envelope();
-    let entries: AcksPacket['acks'][number][] = [];
+    let entries: AcksEntry[] = [];
     let used = 0;
-    const close = (): void => {
-      if (entries.length === 0) return;
-      const packet: AcksPacket = { kind: 'acks', from: this.deps.nodeId, acks: entries };
-      joined.push(this.encode(packet, compact));
-      entries = [];
-      used = 0;
-    };
-    for (const ack of acks) {
+    for (const item of items) {
+      const ack = item.packet;
+      if (ack.kind !== 'ack') {
+        rest.push(item);
+        continue;
+      }
       const size = ACK_ENTRY_BYTES + ack.id.length + ack.epoch.length + String(ack.seq).length;
-      if (entries.length >= MAX_ACKS_PER_PACKET || used + size > room) close();
+      if (entries.length >= MAX_ACKS_PER_PACKET || used + size > room) {
+        joined.push(this.acksItem(entries, compact));
+        entries = [];
+        used = 0;
+      }
       entries.push({ id: ack.id, epoch: ack.epoch, seq: ack.seq });
       used += size;
     }
-    close();
-    return [...joined, ...rest];
+    joined.push(this.acksItem(entries, compact));
+    for (const item of rest) joined.push(item);
+    return joined;
+  }
+
+  /** One `acks` packet of these entries (at least one), encoded as its queue carries it. */
+  private acksItem(entries: AcksEntry[], compact: boolean): Item {
+    const packet: AcksPacket = { kind: 'acks', from: this.deps.nodeId, acks: entries };
+    const json = compact ? compactAcksJson(entries) : undefined;
+    // Its entries were counted to fit a record alone: its size is checked as it is written
+    // (`sendCompact`), not measured first.
+    return json === undefined ? this.encode(packet, compact) : { packet, encoded: json, size: 0 };
   }
 
   /** Bytes of an `acks` packet with no entries. */
@@ -259,23 +365,17 @@ export class Bundler {
   close(): void {
     this.cancel?.();
     this.cancel = undefined;
-    this.queues.clear();
+    this.first = undefined;
+    this.more = undefined;
   }
 }
 
 /**
- * A record's inner plaintext: a lone packet as a plain record, several as a bundle. The items of
- * one queue are all JSON text (compact) or all bytes.
+ * A record's inner plaintext of a full (not compact) queue's packets: a lone packet as a plain
+ * record, several as a bundle.
  */
-function innerOf(group: readonly Item[], first: Item, bytes: number): Uint8Array {
-  if (typeof first.encoded === 'string') {
-    if (group.length === 1) return compactToPacket(first.encoded, first.packet.from);
-    return joinCompactBundle(
-      group.map((item) => (typeof item.encoded === 'string' ? item.encoded : '')),
-      bytes,
-    );
-  }
-  const only = first.encoded ?? new Uint8Array(0);
+function innerOf(group: readonly Item[], first: Item): Uint8Array {
+  const only = first.encoded instanceof Uint8Array ? first.encoded : new Uint8Array(0);
   if (group.length === 1) return only;
   return joinBundle(
     group.map((item) => (item.encoded instanceof Uint8Array ? item.encoded : new Uint8Array(0))),

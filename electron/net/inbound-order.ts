@@ -144,7 +144,9 @@ export class InboundOrder {
   private readonly apply = (packet: TextPacket, plan: Plan): void => {
     if (this.journal !== undefined) this.journal.push(this.undoOf(packet, plan));
     const stream = this.stream(packet.from, packet.epoch, plan.start);
-    for (const seq of plan.taken) stream.held.delete(seq);
+    // Most texts come in order: nothing taken from the held ones and nothing skipped, and no
+    // iterator is made over the empty set.
+    if (plan.taken.size > 0) for (const seq of plan.taken) stream.held.delete(seq);
     for (const seq of plan.newlySkipped) stream.skipped.add(seq);
     if (plan.lateSeq !== undefined) stream.skipped.delete(plan.lateSeq);
     if (plan.newHeld !== undefined) stream.held.set(plan.newHeld.seq, plan.newHeld);

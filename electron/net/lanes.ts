@@ -25,6 +25,7 @@ import type { SecureChannel } from './secure-channel';
 import type { SendMeta } from './wire';
 import { drainTallies, emptyTally, tally, type RecordTally } from './record-tally';
 import { RELAY_DOWN_MESSAGE } from './relay/relay-lanes';
+import { WhileBusy } from './timers';
 
 /** Lanes to or from one peer, each way: the engine opens at most 4 per transfer. */
 export const MAX_LANES_PER_PEER = 16;
@@ -93,13 +94,15 @@ const fail = (code: ChannelError['code'], message: string): OpenResult => ({
 export class Lanes implements DataChannel {
   private readonly lanes = new Set<Lane>();
   private readonly handlers = new Set<(stream: RecordStream) => void>();
-  private readonly timer: NodeJS.Timeout;
+  /** Writes what the lanes carried to the packet log each second, while there are lanes. */
+  private readonly logTimer = new WhileBusy(
+    LOG_EVERY_MS,
+    () => this.flushLog(),
+    () => this.lanes.size > 0,
+  );
   private closed = false;
 
-  constructor(private readonly deps: LanesDeps) {
-    this.timer = setInterval(() => this.flushLog(), LOG_EVERY_MS);
-    this.timer.unref();
-  }
+  constructor(private readonly deps: LanesDeps) {}
 
   onIncoming(handler: (stream: RecordStream) => void): Disposer {
     this.handlers.add(handler);
@@ -197,7 +200,7 @@ export class Lanes implements DataChannel {
 
   close(): void {
     this.closed = true;
-    clearInterval(this.timer);
+    this.logTimer.close();
     for (const lane of this.lanes) lane.socket.destroy();
     this.lanes.clear();
   }
@@ -272,6 +275,7 @@ export class Lanes implements DataChannel {
       received: emptyTally(),
     };
     this.lanes.add(lane);
+    this.logTimer.arm();
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 10_000);
     socket.setTimeout(LANE_IDLE_MS, () => socket.destroy());

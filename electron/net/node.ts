@@ -6,6 +6,7 @@ import type {
   MemberDelivery,
   DirectoryEntry,
   MessageReply,
+  NodeCounters,
   PacketLogEntry,
   PeerChange,
   PeerInfo,
@@ -67,7 +68,7 @@ import { bindClientSockets, bindServerSocket, closeUdp } from './sockets';
 import { StorageGuard } from './storage-guard';
 import { TextReceiver } from './text-receiver';
 import { TextSender } from './text-sender';
-import { Timers } from './timers';
+import { Timers, WhileBusy } from './timers';
 import { TypingGate } from './typing-gate';
 import {
   NodeError,
@@ -118,6 +119,14 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
   private readonly timers = new Timers();
   private readonly warnings = new WarningGate(1_000);
   private readonly responsiveness = new Responsiveness(NOT_RESPONDING_AFTER_MS);
+  /** Runs while a transmission waits for an answer: an idle node has no check to run. */
+  private readonly responsivenessCheck = new WhileBusy(
+    RESPONSIVENESS_CHECK_MS,
+    () => {
+      for (const id of this.responsiveness.check(this.options.now())) this.reportResponding(id);
+    },
+    () => this.responsiveness.hasWaiting(),
+  );
   private readonly typingGate = new TypingGate(TYPING_INTERVAL_MS);
   private readonly wire: Wire;
   private readonly secure: SecureChannel;
@@ -245,7 +254,10 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       carriedState: (change) => this.groups.onDeliveryState(change),
       controlState: (change, control) => this.emit('control-state', { change, control }),
       warn: (message, remote) => this.warn('tcp', message, remote),
-      transmitted: (peerId) => this.responsiveness.expect(peerId, o.now()),
+      transmitted: (peerId) => {
+        this.responsiveness.expect(peerId, o.now());
+        this.responsivenessCheck.arm();
+      },
     });
     this.incoming = new TextReceiver({
       ...shared,
@@ -381,9 +393,6 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       this.applyChanges(this.peers.expire(o.now(), o.peerTimeoutMs));
       this.secure.tick();
     });
-    this.timers.every(RESPONSIVENESS_CHECK_MS, () => {
-      for (const id of this.responsiveness.check(o.now())) this.reportResponding(id);
-    });
     const info = this.info();
     this.emit('ready', info);
     return info;
@@ -404,6 +413,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
     this.groups.close();
     this.bundler.flush(); // the acks and texts the closes above queued
     this.timers.clear();
+    this.responsivenessCheck.close();
     await this.wire.close(async () => {
       if (!this.started) return;
       const byes = this.peers
@@ -444,6 +454,14 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       relays: this.relay.statuses(),
       counters: { ...this.counters },
     };
+  }
+
+  /**
+   * The counters alone, a copy: what `info()` holds, without listing the machine's interfaces
+   * (a system call) or the discovery targets. The backend reads it every second.
+   */
+  countersNow(): NodeCounters {
+    return { ...this.counters };
   }
 
   /** Authenticated peers heard from this run or loaded from storage (bounded by MAX_PEERS). */
@@ -593,11 +611,26 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
    * after it (electron/net/text-sender.ts). A reply names the message it answers (plain text to
    * a stranger has no room for it). `mentions` (member ids) counts only in a group.
    */
-  async sendText(
+  sendText(
     to: string,
     text: string,
     reply?: MessageReply,
     mentions?: readonly string[],
+  ): Promise<ChatMessage> {
+    // Not an async function: that wrapped the peer's Promise in one more, resolved two
+    // microtasks later, for every text. A throw is still a rejection, as it was.
+    try {
+      return this.startText(to, text, reply, mentions);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private startText(
+    to: string,
+    text: string,
+    reply: MessageReply | undefined,
+    mentions: readonly string[] | undefined,
   ): Promise<ChatMessage> {
     if (this.closing !== undefined) throw new NodeError('closed', 'node is closed');
     if (!this.started) throw new NodeError('not-started', 'node is not started');
@@ -607,12 +640,12 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       throw new NodeError('too-long', `message is ${bytes} bytes, limit ${MAX_TEXT_BYTES}`);
     }
     const groupId = groupIdOf(to);
-    if (groupId !== undefined) return this.groups.post(groupId, text, mentions);
+    if (groupId !== undefined) return Promise.resolve(this.groups.post(groupId, text, mentions));
     const peer = this.findPeer(to);
     if (peer !== undefined) return this.outgoing.send(peer, text, reply);
     const stranger = this.plain.resolve(to);
     if (stranger === undefined) throw new NodeError('unknown-peer', `no such peer: ${to}`);
-    return this.plain.send(stranger, text);
+    return Promise.resolve(this.plain.send(stranger, text));
   }
 
   /** The groups this node is in, was in, or was removed from. */

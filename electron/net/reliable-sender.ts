@@ -102,6 +102,13 @@ interface PeerStream {
   timer: ReturnType<typeof setTimeout> | undefined;
   timerAt: number;
   /**
+   * The last `pump()` stopped at a message it could not start because the window was full, and
+   * no message has left the window since (left `open`, or stopped `sending`). A message
+   * `start()`ed meanwhile joins the end of the queue, so a walk would start nothing: `start()`
+   * skips it (a stream that keeps more texts open than the window walked it for every text).
+   */
+  full: boolean;
+  /**
    * Open messages that were made `pending` (a superset: one leaves when `hasPending` finds it
    * open no more or not pending). Every packet from a peer asks whether it has pending messages;
    * a walk of the window for it cost more than the packet's other work.
@@ -198,7 +205,7 @@ export class ReliableSender {
       this.report(message, 'pending');
       return;
     }
-    this.pump(stream);
+    if (!stream.full) this.pump(stream);
   }
 
   /**
@@ -212,6 +219,7 @@ export class ReliableSender {
       if (message.state !== 'sending' || message.fallback) continue;
       message.due = undefined;
       message.state = 'pending';
+      stream.full = false;
       stream.pending.add(message);
       this.report(message, 'pending');
     }
@@ -371,6 +379,7 @@ export class ReliableSender {
       this.byId.delete(message.id);
     }
     stream.open.clear();
+    stream.full = false;
     stream.retried.clear();
     stream.pending.clear();
     clearTimeout(stream.timer);
@@ -433,6 +442,7 @@ export class ReliableSender {
         pending: new Set(),
         timer: undefined,
         timerAt: 0,
+        full: false,
       };
       this.streams.set(to, stream);
     }
@@ -446,13 +456,17 @@ export class ReliableSender {
     // A first transmission changes no stream's open messages, so the floor of the stream's
     // epoch is the same for every message this walk starts: found once, when one is started.
     let floor: number | undefined;
+    stream.full = false;
     for (const message of stream.open.values()) {
       if (message.state !== 'sending') continue;
       if (message.attempts > 0 || message.due !== undefined) {
         inFlight += 1;
         continue;
       }
-      if (inFlight >= window) break;
+      if (inFlight >= window) {
+        stream.full = true;
+        return;
+      }
       if (message.epoch === stream.epoch) floor ??= this.floor(message.to, message.epoch);
       this.transmit(
         stream,
@@ -552,6 +566,7 @@ export class ReliableSender {
       return;
     }
     message.state = 'pending'; // parked while the fallback decides; not reported yet
+    stream.full = false;
     stream.pending.add(message);
     message.fallback = true;
     if (early) message.triedEarly = true;
@@ -593,6 +608,7 @@ export class ReliableSender {
   ): void {
     message.due = undefined;
     stream.open.delete(message.seq);
+    stream.full = false;
     stream.retried.delete(message);
     stream.pending.delete(message);
     this.byId.delete(message.id);

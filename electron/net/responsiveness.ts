@@ -30,6 +30,11 @@ export class Responsiveness {
     this.silent.delete(peerId);
   }
 
+  /** Whether any transmission still waits for an answer (a check has something to look at). */
+  hasWaiting(): boolean {
+    return this.waiting.size > 0;
+  }
+
   /** Peers that became "not responding" since the last check. */
   check(now: number): string[] {
     const found: string[] = [];

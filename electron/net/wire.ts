@@ -10,7 +10,7 @@ import { MAX_PAYLOAD_KEPT, preview, type PacketLog } from './packet-log';
 import { RateLimiter } from './rate-limiter';
 import { closeTcp, closeUdp } from './sockets';
 import type { FrameScreen } from './framing';
-import { builtFrom, forLog, rereadLater, sealedView, type SendMeta } from './log-entries';
+import { builtFrom, forLog, SealedEntry, type SendMeta } from './log-entries';
 import {
   payloadLength,
   TcpTransport,
@@ -78,6 +78,9 @@ export interface BoundSockets {
   readonly clientPort: number;
 }
 
+/** At most one unfailing sealed record per this many ms is sent with a callback (`checkSend`). */
+export const SEND_CHECK_MS = 100;
+
 // Plain text from a UDP tool: printable text, tabs and newlines; other control bytes mean binary.
 // eslint-disable-next-line no-control-regex
 const BINARY_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
@@ -92,6 +95,10 @@ export class Wire {
   private sockets: BoundSockets | undefined;
   private tcp: TcpTransport<SendMeta> | undefined;
   private readonly locals = new WeakMap<Socket, Endpoint>();
+
+  /** When the last sealed record was sent with a callback (`checkSend`), and how it went. */
+  private lastSendCheck = -Infinity;
+  private sendFailing = false;
 
   constructor(private readonly deps: WireDeps) {
     this.limiter = new RateLimiter(
@@ -179,7 +186,15 @@ export class Wire {
       return;
     }
     try {
+      if (done === undefined && meta.sealed !== undefined && !this.checkSend()) {
+        // No completion callback: node:dgram would take a tick per datagram to call it. The
+        // record is logged now, as sent (see `checkSend`).
+        socket.send(bytes, to.port, to.address);
+        this.logOut('udp', bytes, this.localOf(via), to, meta);
+        return;
+      }
       socket.send(bytes, to.port, to.address, (error) => {
+        this.sendFailing = error !== null;
         if (error) this.sendFailed(to, error.message, quiet);
         else this.logOut('udp', bytes, this.localOf(via), to, meta);
         done?.(!error);
@@ -188,6 +203,25 @@ export class Wire {
       this.sendFailed(to, String(error), quiet); // the socket was closed under us during shutdown
       done?.(false);
     }
+  }
+
+  /**
+   * Whether this sealed record is sent with a completion callback, to hear whether it failed.
+   * node:dgram calls a send's callback on the next tick, a tick per datagram: in a stream that cost
+   * each side about 10-12 % of its CPU per text (docs/BENCHMARKS.md, "Eighth pass on issue 18:
+   * throughput"). So a sealed record is checked when SEND_CHECK_MS have passed since the last
+   * check, and every one while the last check failed: a lasting failure (no route, a firewall) is
+   * still counted and warned of within SEND_CHECK_MS, and while it lasts every send is checked.
+   * Between two checks of a burst a failed send goes unseen, as a datagram lost on the way would
+   * (the sender's retransmission covers both). Anything else (a packet in the clear, a send
+   * somebody waits for) is always checked.
+   */
+  private checkSend(): boolean {
+    // The machine's clock, not the node's (`deps.now` may be a test's): this paces a cost.
+    const now = performance.now();
+    if (!this.sendFailing && now - this.lastSendCheck < SEND_CHECK_MS) return false;
+    this.lastSendCheck = now;
+    return true;
   }
 
   private sendFailed(to: Endpoint, message: string, quiet: boolean): void {
@@ -427,7 +461,7 @@ export class Wire {
         ? builtFrom(head, meta)
         : inner.byteLength > MAX_PAYLOAD_KEPT && meta.packet !== undefined
           ? builtFrom(head, { ...withoutInner(meta), packet: forLog(meta.packet) })
-          : rereadLater(head, inner, sealedView(meta, direction));
+          : new SealedEntry(head, inner, meta);
     const seq = log.addLazy(
       build,
       // A sealed record's payload is shown decrypted: its inner packet, marked as such.

@@ -171,7 +171,7 @@ export function encodeCompact(packet: Packet): Uint8Array {
 
 /**
  * `encodeCompact` as text: what a Bundler keeps per packet, so that a record's packets are
- * encoded to UTF-8 once, together (`joinCompactBundle`), not once each into an array of their
+ * encoded to UTF-8 once, together (`CompactBundleWriter`), not once each into an array of their
  * own (an array and its backing store per packet cost more than the JSON).
  */
 export function compactJson(packet: Packet): string {
@@ -223,10 +223,23 @@ function plainTextJson(p: TextPacket): string | undefined {
  */
 function acksJson(p: AcksPacket): string | undefined {
   if (!hasKeys(p, ACKS_ORDER)) return undefined;
+  for (const ack of p.acks) if (!hasKeys(ack, ACK_ENTRY_ORDER)) return undefined;
+  return compactAcksJson(p.acks);
+}
+
+/**
+ * The compact JSON of an `acks` packet of these entries (kind, from and acks, in that order),
+ * for entries the caller made as `{ id, epoch, seq }` literals (the Bundler): the same bytes as
+ * `compactJson` of that packet, without checking each entry's keys. Undefined when a `seq` is not
+ * an integer (the generic path takes the packet).
+ */
+export function compactAcksJson(
+  acks: readonly { readonly id: string; readonly epoch: string; readonly seq: number }[],
+): string | undefined {
   let json = '{"kind":"acks","acks":[';
   let first = true;
-  for (const ack of p.acks) {
-    if (!Number.isSafeInteger(ack.seq) || !hasKeys(ack, ACK_ENTRY_ORDER)) return undefined;
+  for (const ack of acks) {
+    if (!Number.isSafeInteger(ack.seq)) return undefined;
     json += `${first ? '' : ','}{"id":${JSON.stringify(ack.id)},"epoch":${JSON.stringify(ack.epoch)},"seq":${ack.seq}}`;
     first = false;
   }
@@ -382,23 +395,52 @@ export function joinBundle(parts: readonly Uint8Array[], compact = false): Uint8
 }
 
 /**
- * The inner plaintext of a compact bundle of packets made by `compactJson`, whose UTF-8 sizes
- * add up to `partBytes`: `joinBundle` of their encodings, written in one pass into one array.
+ * Writes a compact bundle (`joinBundle(…, true)` of packets made by `compactJson`) into one buffer
+ * as its packets come, without knowing their UTF-8 sizes first: `add` encodes a packet straight
+ * behind the last one and says whether it fit, with room left for the closing bracket. The
+ * Bundler groups a turn's packets into records this way (measuring every text's UTF-8 length to
+ * group them cost more than the encoding). The buffer is reused: `finish` copies the record out.
  */
-export function joinCompactBundle(parts: readonly string[], partBytes: number): Uint8Array {
-  const out = new Uint8Array(bundleLength(partBytes, parts.length, true));
-  out.set(COMPACT_HEAD);
-  let at = COMPACT_HEAD.byteLength;
-  let first = true;
-  for (const part of parts) {
-    if (!first) out[at++] = 0x2c; // ,
-    first = false;
-    at += encoder.encodeInto(part, out.subarray(at)).written;
+export class CompactBundleWriter {
+  private readonly out: Uint8Array;
+  private at = 0;
+  private packets = 0;
+
+  /** `maxBytes`: the largest bundle, brackets included. */
+  constructor(private readonly maxBytes: number) {
+    this.out = new Uint8Array(maxBytes);
   }
-  if (at !== out.byteLength - 1)
-    throw new RangeError(`compact bundle parts are not ${partBytes} bytes of UTF-8`);
-  out[at] = 0x5d; // ]
-  return out;
+
+  /** Packets in the bundle begun by the last `start`. */
+  get count(): number {
+    return this.packets;
+  }
+
+  /** Begins a new bundle (what was written before is dropped). */
+  start(): void {
+    this.out.set(COMPACT_HEAD);
+    this.at = COMPACT_HEAD.byteLength;
+    this.packets = 0;
+  }
+
+  /** Appends `json` when it fits with the closing bracket; false, and nothing added, if not. */
+  add(json: string): boolean {
+    const comma = this.packets > 0 ? 1 : 0;
+    const room = this.out.subarray(this.at + comma, this.maxBytes - 1);
+    const { read, written } = encoder.encodeInto(json, room);
+    if (read !== json.length) return false;
+    if (comma === 1) this.out[this.at] = 0x2c; // ,
+    this.at += comma + written;
+    this.packets += 1;
+    return true;
+  }
+
+  /** The bundle written since `start`, closed, in an array of its own. */
+  finish(): Uint8Array {
+    const inner = this.out.slice(0, this.at + 1);
+    inner[this.at] = 0x5d; // ]
+    return inner;
+  }
 }
 
 function sumOf(parts: readonly Uint8Array[]): number {

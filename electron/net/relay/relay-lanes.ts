@@ -29,6 +29,7 @@ import type {
 import type { SendMeta } from '../wire';
 import { drainTallies, emptyTally, tally } from '../record-tally';
 import type { RelayRoute } from './route';
+import { WhileBusy } from '../timers';
 
 /** The first inner byte of a relay lane frame (a JSON packet starts with `{`). */
 export const RELAY_LANE_MARKER = 0xd0;
@@ -270,13 +271,15 @@ export class RelayLanes {
   private readonly opening = new Map<string, (accepted: boolean) => void>();
   /** Opens waiting for a session, woken when a broker drops (they may have lost their way). */
   private readonly dropWaiters = new Set<() => void>();
-  private readonly timer: NodeJS.Timeout;
+  /** Each second while there are lanes: their packet-log entries, and idle lanes closed. */
+  private readonly timer = new WhileBusy(
+    LOG_EVERY_MS,
+    () => this.tick(),
+    () => this.lanes.size > 0,
+  );
   private closedAll = false;
 
-  constructor(private readonly deps: RelayLanesDeps) {
-    this.timer = setInterval(() => this.tick(), LOG_EVERY_MS);
-    this.timer.unref();
-  }
+  constructor(private readonly deps: RelayLanesDeps) {}
 
   /** Opens a lane to `peerId` through the relay; never rejects. */
   async open(peerId: string): Promise<OpenResult> {
@@ -297,6 +300,7 @@ export class RelayLanes {
     const key = randomBytes(8).toString('hex');
     const lane = new RelayLane(peerId, key, 'out', now, this, this.deps);
     this.lanes.set(key, lane);
+    this.timer.arm();
     const accepted = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => {
         this.opening.delete(key);
@@ -364,6 +368,7 @@ export class RelayLanes {
           return;
         }
         this.lanes.set(frame.laneId, fresh);
+        this.timer.arm();
         fresh.sendControl(OP.accept);
         if (!this.deps.incoming(fresh)) fresh.close();
         return;
@@ -430,7 +435,7 @@ export class RelayLanes {
 
   close(): void {
     this.closedAll = true;
-    clearInterval(this.timer);
+    this.timer.close();
     this.dropWaiters.clear();
     for (const lane of [...this.lanes.values()]) lane.fail('closed', 'the node is closed', false);
   }

@@ -148,6 +148,44 @@ describe('Bundler', () => {
   it('refuses at once a packet that cannot fit a record alone', () => {
     const h = harness();
     expect(() => h.bundler.add(PEER, TO, text(1, 'x'.repeat(2_000)))).toThrow(/too-large|limit/);
+    // A compact queue counts a text's UTF-8 only when 3 bytes per unit might not fit: exactly.
+    const compact = harness({ compact: true });
+    const room = MAX_INNER_DATAGRAM_BYTES - encodePacket(text(1, '')).byteLength;
+    expect(() => compact.bundler.add(PEER, TO, text(1, 'x'.repeat(room + 1)))).toThrow(/limit/);
+    expect(() =>
+      compact.bundler.add(PEER, TO, text(2, '字'.repeat(Math.floor(room / 3) + 1))),
+    ).toThrow(/limit/);
+    compact.bundler.add(PEER, TO, text(3, 'x'.repeat(room)));
+    compact.bundler.add(PEER, TO, text(4, '字'.repeat(Math.floor(room / 3))));
+    compact.bundler.flush();
+    expect(unpack(compact.records).map((p) => (p.kind === 'text' ? p.seq : 0))).toEqual([3, 4]);
+    expect(compact.records.map((r) => r.inner.byteLength)).toEqual([
+      MAX_INNER_DATAGRAM_BYTES,
+      MAX_INNER_DATAGRAM_BYTES - (room % 3),
+    ]);
+  });
+
+  it('never sends a record over the limit: acks joined at the flush that do not fit are a failure', () => {
+    // The entries of an `acks` packet are counted as one byte per unit (ids are ASCII once
+    // validated); ids that are not would make a packet larger than a record, refused as written.
+    const h = harness({ compact: true });
+    const wide = (seq: number): Packet => ({
+      kind: 'ack',
+      from: ME,
+      id: '字'.repeat(60),
+      epoch: 'e1',
+      seq,
+    });
+    for (let seq = 1; seq <= 12; seq += 1) h.bundler.add(PEER, TO, wide(seq));
+    h.bundler.flush();
+    expect(h.records).toHaveLength(0);
+    expect(h.failures).toEqual([expect.stringMatching(/acks packet is \d+ bytes, limit/)]);
+    // The same acks with ASCII ids go as one record within the limit.
+    const ok = harness({ compact: true });
+    for (let seq = 1; seq <= 12; seq += 1) ok.bundler.add(PEER, TO, ack(seq));
+    ok.bundler.flush();
+    expect(ok.failures).toEqual([]);
+    expect(ok.records.map((r) => r.inner.byteLength <= MAX_INNER_DATAGRAM_BYTES)).toEqual([true]);
   });
 
   it('to a peer that takes compact bundles: more packets per record, the same packets out', () => {

@@ -444,4 +444,83 @@ describe('ReliableSender', () => {
     sender.resume(other);
     expect(sender.hasPending(other)).toBe(false);
   });
+  it('starts a message at once whenever the window has room, as a walk of the window would, whatever happens', async () => {
+    // start() skips its walk while the last walk found the window full and nothing left it since
+    // (`full`): random steps check that a started message never waits beside a window with room.
+    const WINDOW = 3;
+    let reachable = true;
+    // 'hang': the fallback's TCP attempt still connects (the message stays out of the window).
+    let fallback: 'pending' | 'failed' | 'hang' = 'pending';
+    const { sender, send, updates } = harness({
+      window: WINDOW,
+      reachable: () => reachable,
+      exhausted: () =>
+        fallback === 'hang' ? new Promise<never>(() => undefined) : Promise.resolve(fallback),
+      maxTransmissions: 2,
+    });
+    const peers = [PEER, 'cccccccccccccccccccccccccccccccc'];
+    const messages: OutboundMessage[] = [];
+    const closed = new Set<string>();
+    const FINAL = new Set(['delivered', 'failed', 'cancelled']);
+    let seed = 11;
+    const next = (n: number): number => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    let checked = 0;
+    for (let step = 0; step < 1_500; step += 1) {
+      const peer = peers[next(2)] ?? PEER;
+      const open = messages.filter((m) => m.to === peer && !closed.has(m.id));
+      const some = open[next(Math.max(1, open.length))];
+      let started = false;
+      switch (next(9)) {
+        case 0:
+        case 1:
+          reachable = next(4) > 0;
+          messages.push(send(peer, `m${step}`));
+          started = reachable;
+          break;
+        case 2:
+          if (some !== undefined)
+            sender.acknowledge({
+              kind: 'ack',
+              from: peer,
+              id: some.id,
+              epoch: some.epoch,
+              seq: some.seq,
+            });
+          break;
+        case 3:
+          if (next(3) === 0) sender.park(peer);
+          break;
+        case 4:
+          sender.resume(peer);
+          break;
+        case 5:
+          if (some !== undefined) sender.retry(some.id);
+          break;
+        case 6:
+          if (some !== undefined && next(2) === 0) sender.cancel(some.id);
+          break;
+        case 7:
+          fallback = (['pending', 'failed', 'hang'] as const)[next(3)] ?? 'pending';
+          await vi.advanceTimersByTimeAsync(next(4_000));
+          break;
+        default:
+          reachable = true;
+      }
+      for (const u of updates) if (FINAL.has(u.state)) closed.add(u.id);
+      if (!started) continue;
+      const mine = messages.filter(
+        (m) => m.to === peer && !closed.has(m.id) && m.state === 'sending',
+      );
+      const flying = mine.filter((m) => m.attempts > 0 || m.due !== undefined).length;
+      const waiting = mine.length - flying;
+      if (waiting > 0) expect(flying).toBeGreaterThanOrEqual(WINDOW);
+      checked += waiting > 0 ? 1 : 0;
+    }
+    expect(checked).toBeGreaterThan(50); // the window was full often enough to matter
+  });
 });

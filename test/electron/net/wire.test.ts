@@ -127,6 +127,37 @@ describe('Wire', () => {
     await waitUntil(() => h.counters.datagramsReceived === 2, 3_000, 'both datagrams back');
   });
 
+  it('sends sealed records without a callback between checks, and still counts a lasting failure and warns of it', async () => {
+    const h = await harness();
+    const to = { address: '127.0.0.1', port: h.port };
+    const meta = { kind: 'bundle', sealed: { type: 'transport', index: 1, counter: '0' } };
+    // A burst of records: the first is sent with a callback (a check), the others are counted
+    // and logged as they are sent, without waiting for a tick.
+    for (let i = 0; i < 5; i += 1) h.wire.sendUdp(Buffer.from(`record ${i}`), to, meta);
+    expect(h.counters.datagramsSent).toBe(4);
+    await waitUntil(() => h.counters.datagramsSent === 5, 3_000, 'the checked record');
+    // A lasting failure (EMSGSIZE here) is heard at the next check, at most SEND_CHECK_MS on.
+    for (let i = 0; i < 200 && h.counters.sendErrors === 0; i += 1) {
+      h.wire.sendUdp(Buffer.alloc(70_000), to, meta);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(h.counters.sendErrors).toBe(1);
+    // While it lasts, every record is checked: each failure is counted and warned of.
+    for (let i = 0; i < 3; i += 1) {
+      h.wire.sendUdp(Buffer.alloc(70_000), to, meta);
+      await waitUntil(() => h.counters.sendErrors === 2 + i, 3_000, `failure ${2 + i}`);
+    }
+    expect(h.warnings.map((w) => w.code)).toEqual(Array<WarningCode>(4).fill('send-failed'));
+    // The next good record is checked too (counted once it has left), and ends the failure.
+    // (The records sent between two checks were counted as sent: a failure there goes unseen.)
+    const sent = h.counters.datagramsSent;
+    h.wire.sendUdp(Buffer.from('good again'), to, meta);
+    expect(h.counters.datagramsSent).toBe(sent);
+    await waitUntil(() => h.counters.datagramsSent === sent + 1, 3_000, 'the good record');
+    expect(h.counters.sendErrors).toBe(4);
+    await waitUntil(() => h.counters.datagramsReceived === 6, 3_000, 'the good records back');
+  });
+
   it('turns an exception from a handler into a warning instead of a crash', async () => {
     const h = await harness({ throwOnInbound: true });
     h.send('one');
