@@ -6,13 +6,7 @@ import { decodeBundle } from '../../shared/protocol/codec';
 import { MAX_BUNDLE_PACKETS, MAX_INNER_FRAME_BYTES } from '../../shared/protocol/constants';
 import { decodeRecordPacket } from '../../shared/protocol/text-body';
 import type { Packet } from '../../shared/protocol/packets';
-import {
-  bundleSummary,
-  LazyLogEntry,
-  packetFields,
-  packetSummary,
-  type LogInput,
-} from './packet-log';
+import { bundleSummary, packetFields, packetSummary, type LogInput } from './packet-log';
 
 /** Metadata for the packet log. */
 export interface SendMeta {
@@ -94,66 +88,55 @@ function entryOf(head: EntryHead, meta: SendMeta): LogInput {
 }
 
 /**
+ * What the entry of a sealed record needs besides its inner bytes: whose packets they are and
+ * how they were read, no packet object.
+ */
+interface SealedView {
+  readonly bundle: boolean;
+  readonly kind: string | undefined;
+  /** The sender the packets name (a bundle's packets naming another were counted bad). */
+  readonly sender: string | undefined;
+  readonly compactFrom: string | undefined;
+  readonly bad: number | undefined;
+  readonly peerId: string | undefined;
+  readonly sealed: SendMeta['sealed'];
+}
+
+export function sealedView(meta: SendMeta, direction: 'in' | 'out'): SealedView {
+  const bundled = meta.bundled;
+  const packet = meta.packet;
+  return {
+    bundle: packet === undefined,
+    kind: meta.kind,
+    sender: packet?.from ?? bundled?.packets[0]?.from ?? meta.peerId,
+    compactFrom: bundled?.compactFrom,
+    bad: bundled?.bad,
+    peerId: meta.peerId ?? (packet !== undefined && direction === 'in' ? packet.from : undefined),
+    sealed: meta.sealed,
+  };
+}
+
+/**
  * The entry of a sealed record, its packets decoded again from `inner` when it is read: the same
  * packets its sender encoded or its receiver decoded (the codec is deterministic), so the same
- * summary and fields as from the packets themselves. One object per datagram holds the entry's
- * head and whose packets they are and how they were read, no packet object (the log keeps 2,000).
+ * summary and fields as from the packets themselves.
  */
-export class SealedEntry extends LazyLogEntry implements EntryHead {
-  readonly at: number;
-  readonly direction: 'in' | 'out';
-  readonly transport: Transport;
-  readonly local: Endpoint;
-  readonly remote: Endpoint;
-  readonly size: number;
-  private readonly bundle: boolean;
-  private readonly kind: string | undefined;
-  /** The sender the packets name (a bundle's packets naming another were counted bad). */
-  private readonly sender: string | undefined;
-  private readonly compactFrom: string | undefined;
-  private readonly bad: number | undefined;
-  private readonly peerId: string | undefined;
-  private readonly sealed: SendMeta['sealed'];
-
-  constructor(
-    head: EntryHead,
-    private readonly inner: Uint8Array,
-    meta: SendMeta,
-  ) {
-    super();
-    this.at = head.at;
-    this.direction = head.direction;
-    this.transport = head.transport;
-    this.local = head.local;
-    this.remote = head.remote;
-    this.size = head.size;
-    const bundled = meta.bundled;
-    const packet = meta.packet;
-    this.bundle = packet === undefined;
-    this.kind = meta.kind;
-    this.sender = packet?.from ?? bundled?.packets[0]?.from ?? meta.peerId;
-    this.compactFrom = bundled?.compactFrom;
-    this.bad = bundled?.bad;
-    this.peerId =
-      meta.peerId ?? (packet !== undefined && head.direction === 'in' ? packet.from : undefined);
-    this.sealed = meta.sealed;
-  }
-
-  build(): LogInput {
+export function rereadLater(head: EntryHead, inner: Uint8Array, view: SealedView): () => LogInput {
+  return () => {
     const meta: SendMeta = {
-      ...(this.peerId === undefined ? {} : { peerId: this.peerId }),
-      ...(this.sealed === undefined ? {} : { sealed: this.sealed }),
-      ...(this.kind === undefined ? {} : { kind: this.kind }),
+      ...(view.peerId === undefined ? {} : { peerId: view.peerId }),
+      ...(view.sealed === undefined ? {} : { sealed: view.sealed }),
+      ...(view.kind === undefined ? {} : { kind: view.kind }),
     };
-    if (!this.bundle) {
-      const decoded = decodeRecordPacket(this.inner, MAX_INNER_FRAME_BYTES);
-      return entryOf(this, decoded.ok ? { ...meta, packet: decoded.packet } : meta);
+    if (!view.bundle) {
+      const decoded = decodeRecordPacket(inner, MAX_INNER_FRAME_BYTES);
+      return entryOf(head, decoded.ok ? { ...meta, packet: decoded.packet } : meta);
     }
     const decoded = decodeBundle(
-      this.inner,
+      inner,
       MAX_INNER_FRAME_BYTES,
       MAX_BUNDLE_PACKETS,
-      this.compactFrom,
+      view.compactFrom,
     );
     const packets: Packet[] = [];
     if (decoded.ok)
@@ -161,14 +144,14 @@ export class SealedEntry extends LazyLogEntry implements EntryHead {
         // As the node kept them (node.ts onBundle); the bad ones were counted then.
         if (
           result.ok &&
-          result.packet.from === this.sender &&
+          result.packet.from === view.sender &&
           result.packet.kind !== 'lane' &&
           result.packet.kind !== 'announce'
         )
           packets.push(result.packet);
-    return entryOf(this, {
+    return entryOf(head, {
       ...meta,
-      bundled: { packets, ...(this.bad === undefined ? {} : { bad: this.bad }) },
+      bundled: { packets, ...(view.bad === undefined ? {} : { bad: view.bad }) },
     });
-  }
+  };
 }

@@ -38,33 +38,17 @@ function kept(bytes: Uint8Array): Uint8Array {
  * as a function that builds it: it is then built only when read (the inspector, the CLI, a
  * listener), so a node that nobody watches does not format every datagram it sends or receives.
  */
-/**
- * An entry built when it is first read, held as one object (wire.ts logs every datagram so: a
- * closure, its context and what it captured were four objects per datagram, each copied by the
- * garbage collector while the log keeps it).
- */
-export abstract class LazyLogEntry {
-  abstract build(): LogInput;
-}
-
 export class PacketLog {
-  private readonly entries: (PacketLogEntry | LazyLogEntry | (() => LogInput) | undefined)[];
+  private readonly entries: (PacketLogEntry | (() => LogInput) | undefined)[];
   private readonly seqs: number[];
-  // A payload's parts side by side, not an object per entry (made when `payload()` asks).
-  private readonly payloadBytes: (Uint8Array | undefined)[];
-  private readonly payloadSizes: number[];
-  private readonly payloadDecrypted: boolean[];
+  private readonly payloads: (LoggedPayload | undefined)[];
   private next = 0;
   private seq = 0;
 
   constructor(private readonly capacity: number) {
-    this.entries = new Array<PacketLogEntry | LazyLogEntry | (() => LogInput) | undefined>(
-      capacity,
-    );
+    this.entries = new Array<PacketLogEntry | (() => LogInput) | undefined>(capacity);
     this.seqs = new Array<number>(capacity).fill(0);
-    this.payloadBytes = new Array<Uint8Array | undefined>(capacity).fill(undefined);
-    this.payloadSizes = new Array<number>(capacity).fill(0);
-    this.payloadDecrypted = new Array<boolean>(capacity).fill(false);
+    this.payloads = new Array<LoggedPayload | undefined>(capacity);
   }
 
   add(input: LogInput, bytes?: Uint8Array, decrypted = false): PacketLogEntry {
@@ -74,13 +58,13 @@ export class PacketLog {
   }
 
   /** Adds what builds an entry on its first read; returns the entry's `seq`. */
-  addLazy(build: LazyLogEntry | (() => LogInput), bytes?: Uint8Array, decrypted = false): number {
+  addLazy(build: () => LogInput, bytes?: Uint8Array, decrypted = false): number {
     this.put(build, bytes, decrypted);
     return this.seq;
   }
 
   private put(
-    held: PacketLogEntry | LazyLogEntry | (() => LogInput),
+    held: PacketLogEntry | (() => LogInput),
     bytes: Uint8Array | undefined,
     decrypted: boolean,
   ): void {
@@ -88,9 +72,8 @@ export class PacketLog {
     const slot = this.next;
     this.seqs[slot] = this.seq;
     this.entries[slot] = held;
-    this.payloadBytes[slot] = bytes === undefined ? undefined : kept(bytes);
-    this.payloadSizes[slot] = bytes?.byteLength ?? 0;
-    this.payloadDecrypted[slot] = decrypted;
+    this.payloads[slot] =
+      bytes === undefined ? undefined : { bytes: kept(bytes), size: bytes.byteLength, decrypted };
     this.next = (slot + 1) % this.capacity;
   }
 
@@ -103,13 +86,7 @@ export class PacketLog {
   /** The bytes of entry `seq`, while it is still in the ring. */
   payload(seq: number): LoggedPayload | undefined {
     const slot = this.slotOf(seq);
-    const bytes = slot === undefined ? undefined : this.payloadBytes[slot];
-    if (slot === undefined || bytes === undefined) return undefined;
-    return {
-      bytes,
-      size: this.payloadSizes[slot] ?? bytes.byteLength,
-      decrypted: this.payloadDecrypted[slot] === true,
-    };
+    return slot === undefined ? undefined : this.payloads[slot];
   }
 
   /** The newest `limit` entries, oldest first. */
@@ -132,12 +109,8 @@ export class PacketLog {
 
   private built(slot: number): PacketLogEntry | undefined {
     const held = this.entries[slot];
-    if (held === undefined) return undefined;
-    let input: LogInput;
-    if (held instanceof LazyLogEntry) input = held.build();
-    else if (typeof held === 'function') input = held();
-    else return held;
-    const entry: PacketLogEntry = { seq: this.seqs[slot] ?? 0, ...input };
+    if (typeof held !== 'function') return held;
+    const entry: PacketLogEntry = { seq: this.seqs[slot] ?? 0, ...held() };
     this.entries[slot] = entry;
     return entry;
   }

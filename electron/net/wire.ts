@@ -10,7 +10,7 @@ import { MAX_PAYLOAD_KEPT, preview, type PacketLog } from './packet-log';
 import { RateLimiter } from './rate-limiter';
 import { closeTcp, closeUdp } from './sockets';
 import type { FrameScreen } from './framing';
-import { builtFrom, forLog, SealedEntry, type SendMeta } from './log-entries';
+import { builtFrom, forLog, rereadLater, sealedView, type SendMeta } from './log-entries';
 import {
   payloadLength,
   TcpTransport,
@@ -461,7 +461,7 @@ export class Wire {
         ? builtFrom(head, meta)
         : inner.byteLength > MAX_PAYLOAD_KEPT && meta.packet !== undefined
           ? builtFrom(head, { ...withoutInner(meta), packet: forLog(meta.packet) })
-          : new SealedEntry(head, inner, meta);
+          : rereadLater(head, inner, sealedView(meta, direction));
     const seq = log.addLazy(
       build,
       // A sealed record's payload is shown decrypted: its inner packet, marked as such.

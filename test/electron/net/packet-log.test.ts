@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  LazyLogEntry,
   MAX_PAYLOAD_KEPT,
   PacketLog,
   packetFields,
@@ -89,29 +88,6 @@ describe('PacketLog', () => {
     ]);
     expect(log.recent()).toEqual(log.recent());
     expect(built).toBe(2);
-  });
-
-  it('builds an entry added as a LazyLogEntry only when read, once, and keeps its payload', () => {
-    const log = new PacketLog(2);
-    let built = 0;
-    class Counted extends LazyLogEntry {
-      constructor(private readonly n: number) {
-        super();
-      }
-      build() {
-        built += 1;
-        return entry(this.n);
-      }
-    }
-    const bytes = new Uint8Array([1, 2, 3]);
-    expect(log.addLazy(new Counted(1), bytes, true)).toBe(1);
-    expect(log.addLazy(new Counted(2))).toBe(2);
-    expect(built).toBe(0);
-    expect(log.payload(1)).toEqual({ bytes, size: 3, decrypted: true });
-    expect(log.payload(2)).toBeUndefined();
-    expect(log.entry(1)).toMatchObject({ seq: 1, size: 1 });
-    expect(log.entry(1)).toBe(log.entry(1));
-    expect(built).toBe(1);
   });
 
   it('summarises and flattens packets for the inspector', () => {
