@@ -13,10 +13,10 @@ import {
 import { utf8Length } from '../../shared/utf8';
 import { MAX_ACKS_PER_PACKET, MAX_BUNDLE_PACKETS } from '../../shared/protocol/constants';
 import type { AckPacket, AcksPacket, Packet } from '../../shared/protocol/packets';
-
-type AcksEntry = AcksPacket['acks'][number];
 import type { SealedHeader } from './secure-channel';
 import type { SendMeta } from './wire';
+
+type AcksEntry = AcksPacket['acks'][number];
 
 export interface BundlerDeps {
   readonly nodeId: string;
