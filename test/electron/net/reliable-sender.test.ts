@@ -5,8 +5,25 @@ import {
   type ReliableSenderDeps,
 } from '../../../electron/net/reliable-sender';
 import type { MessageStateChange } from '../../../shared/domain';
+import type { AckPacket } from '../../../shared/protocol/packets';
+import { mulberry32 } from '../../helpers/impairment-proxy';
 
 const PEER = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+
+/** A seeded walk's choices, each in [0, n): the same steps every run, so a failure repeats. */
+function seededChoices(seed: number): (n: number) => number {
+  const random = mulberry32(seed);
+  return (n) => Math.floor(random() * n);
+}
+
+/** The ack the peer sends for `message`. */
+const ackOf = (message: OutboundMessage): AckPacket => ({
+  kind: 'ack',
+  from: message.to,
+  id: message.id,
+  epoch: message.epoch,
+  seq: message.seq,
+});
 
 function harness(overrides: Partial<ReliableSenderDeps> = {}) {
   const sent: { seq: number; floor: number; at: number }[] = [];
@@ -388,14 +405,7 @@ describe('ReliableSender', () => {
     const FINAL = new Set(['delivered', 'failed', 'cancelled']);
     const walk = (peer: string): boolean =>
       messages.some((m) => m.to === peer && !closed.has(m.id) && m.state === 'pending');
-    // mulberry32: a small seeded generator, so a failure repeats.
-    let seed = 7;
-    const next = (n: number): number => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) % n;
-    };
+    const next = seededChoices(7);
     for (let step = 0; step < 600; step += 1) {
       const peer = peers[next(2)] ?? PEER;
       const open = messages.filter((m) => m.to === peer && !closed.has(m.id));
@@ -406,14 +416,7 @@ describe('ReliableSender', () => {
           messages.push(send(peer, `m${step}`));
           break;
         case 1:
-          if (some !== undefined)
-            sender.acknowledge({
-              kind: 'ack',
-              from: peer,
-              id: some.id,
-              epoch: some.epoch,
-              seq: some.seq,
-            });
+          if (some !== undefined) sender.acknowledge(ackOf(some));
           break;
         case 2:
           sender.park(peer);
@@ -462,13 +465,7 @@ describe('ReliableSender', () => {
     const messages: OutboundMessage[] = [];
     const closed = new Set<string>();
     const FINAL = new Set(['delivered', 'failed', 'cancelled']);
-    let seed = 11;
-    const next = (n: number): number => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) % n;
-    };
+    const next = seededChoices(11);
     let checked = 0;
     for (let step = 0; step < 1_500; step += 1) {
       const peer = peers[next(2)] ?? PEER;
@@ -483,14 +480,7 @@ describe('ReliableSender', () => {
           started = reachable;
           break;
         case 2:
-          if (some !== undefined)
-            sender.acknowledge({
-              kind: 'ack',
-              from: peer,
-              id: some.id,
-              epoch: some.epoch,
-              seq: some.seq,
-            });
+          if (some !== undefined) sender.acknowledge(ackOf(some));
           break;
         case 3:
           if (next(3) === 0) sender.park(peer);
