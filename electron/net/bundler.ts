@@ -173,16 +173,19 @@ export class Bundler {
    * fit a record; its UTF-8 length is counted only when 3 bytes per UTF-16 unit might not.
    */
   private compactItem(packet: Packet, json: string): Item {
-    const extra = COMPACT_PACKET_EXTRA + packet.from.length;
-    if (json.length * 3 + extra > this.deps.maxInner) {
-      const alone = utf8Length(json) + extra;
-      if (alone > this.deps.maxInner)
-        throw new ProtocolError(
-          'too-large',
-          `${packet.kind} packet is ${alone} bytes, limit ${this.deps.maxInner}`,
-        );
+    if (json.length * 3 + COMPACT_PACKET_EXTRA + packet.from.length > this.deps.maxInner) {
+      const alone = aloneBytes(packet, json);
+      if (alone > this.deps.maxInner) throw this.tooLarge(packet, alone);
     }
     return { packet, encoded: json, size: 0 };
+  }
+
+  /** The error for a packet of `bytes` that does not fit a record alone. */
+  private tooLarge(packet: Packet, bytes: number): ProtocolError {
+    return new ProtocolError(
+      'too-large',
+      `${packet.kind} packet is ${bytes} bytes, limit ${this.deps.maxInner}`,
+    );
   }
 
   private flushQueue(queue: Queue): void {
@@ -232,13 +235,7 @@ export class Bundler {
         group = [part];
         writer.start();
         // A packet that fits a record alone fits a bundle of one; one that does not is refused.
-        if (!writer.add(json)) {
-          const alone = utf8Length(json) + COMPACT_PACKET_EXTRA + part.packet.from.length;
-          throw new ProtocolError(
-            'too-large',
-            `${part.packet.kind} packet is ${alone} bytes, limit ${this.deps.maxInner}`,
-          );
-        }
+        if (!writer.add(json)) throw this.tooLarge(part.packet, aloneBytes(part.packet, json));
       }
       if (group.length > 0) this.sendCompact(queue, group, writer);
     } finally {
@@ -254,11 +251,7 @@ export class Bundler {
       group.length === 1 && typeof first.encoded === 'string'
         ? compactToPacket(first.encoded, first.packet.from)
         : writer.finish();
-    if (inner.byteLength > this.deps.maxInner)
-      throw new ProtocolError(
-        'too-large',
-        `${first.packet.kind} packet is ${inner.byteLength} bytes, limit ${this.deps.maxInner}`,
-      );
+    if (inner.byteLength > this.deps.maxInner) throw this.tooLarge(first.packet, inner.byteLength);
     return this.sendRecord(queue, group, first, inner);
   }
 
@@ -368,6 +361,11 @@ export class Bundler {
     this.first = undefined;
     this.more = undefined;
   }
+}
+
+/** Bytes of a compact packet sent as a record alone (`compactToPacket` of its JSON). */
+function aloneBytes(packet: Packet, json: string): number {
+  return utf8Length(json) + COMPACT_PACKET_EXTRA + packet.from.length;
 }
 
 /**
