@@ -8,6 +8,8 @@ export type SqlParam = string | number | null;
  */
 export class SqlDatabase {
   private readonly statements = new Map<string, StatementSync>();
+  /** Statements that return each row as an array of its columns (`allArrays`). */
+  private readonly arrayStatements = new Map<string, StatementSync>();
   private readonly rollbackListeners: (() => void)[] = [];
   private closed = false;
 
@@ -48,6 +50,7 @@ export class SqlDatabase {
     if (this.closed) return;
     this.closed = true;
     this.statements.clear();
+    this.arrayStatements.clear();
     this.db.close();
   }
 
@@ -68,6 +71,23 @@ export class SqlDatabase {
 
   all<T>(sql: string, ...params: SqlParam[]): T[] {
     return this.statement(sql).all(...params) as T[];
+  }
+
+  /**
+   * Each row as an array of its columns, in the order the SQL selects them. For reads of
+   * thousands of rows: node:sqlite builds a row object property by property, and reading such
+   * objects is slower again than reading an object literal (5,000 peers: 11-25 ms for the rows
+   * as objects and 11-20 ms to map them, against 8 ms and 2-6 ms this way).
+   */
+  // The tuple type is what the SQL selects, as for `all`.
+  allArrays<T extends readonly unknown[]>(sql: string, ...params: SqlParam[]): T[] {
+    let statement = this.arrayStatements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      statement.setReturnArrays(true);
+      this.arrayStatements.set(sql, statement);
+    }
+    return statement.all(...params) as unknown as T[];
   }
 
   private statement(sql: string): StatementSync {

@@ -28,6 +28,52 @@ import type { SqlDatabase } from './sql-database';
 import { SqlTransferStore } from './transfer-store';
 import { toTrust, TrustStore, type PeerTrust, type TrustRow } from './trust-store';
 
+/** What `peersAndTrust` reads of each peer, in this order (`peerAndTrustRow`). */
+const PEER_AND_TRUST_COLUMNS = `id, nick, host, address, port, tcp_port, status, first_seen,
+  last_seen, public_key, signing_key, status_text, avatar_hue, details, verified, key_changed_to,
+  alias_of, protocol`;
+type PeerAndTrustColumns = readonly [
+  id: string,
+  nick: string,
+  host: string,
+  address: string,
+  port: number,
+  tcpPort: number | null,
+  status: PeerStatus,
+  firstSeen: number,
+  lastSeen: number,
+  publicKey: string | null,
+  signingKey: string | null,
+  statusText: string | null,
+  avatarHue: number | null,
+  details: string | null,
+  verified: number,
+  keyChangedTo: string | null,
+  aliasOf: string | null,
+  protocol: string,
+];
+function peerAndTrustRow(c: PeerAndTrustColumns): PeerRow & TrustRow {
+  return {
+    id: c[0],
+    nick: c[1],
+    host: c[2],
+    address: c[3],
+    port: c[4],
+    tcp_port: c[5],
+    status: c[6],
+    first_seen: c[7],
+    last_seen: c[8],
+    public_key: c[9],
+    signing_key: c[10],
+    status_text: c[11],
+    avatar_hue: c[12],
+    details: c[13],
+    verified: c[14],
+    key_changed_to: c[15],
+    alias_of: c[16],
+  };
+}
+
 /** The database's copy of who this profile is (the key itself lives only in identity.json). */
 export interface StoredIdentity {
   readonly nodeId: string;
@@ -189,14 +235,17 @@ export class Store {
    * `trust.get()` reads it, from one read of the table (the contact list needs both).
    */
   peersAndTrust(): { peers: PeerInfo[]; trust: Map<string, PeerTrust> } {
-    const rows = this.sql.all<PeerRow & TrustRow & { protocol: string }>(
-      'SELECT * FROM peers ORDER BY last_seen DESC',
+    // Rows as arrays, each made into one object literal: a list of thousands is read at every
+    // start, before the contact list can show (docs/BENCHMARKS.md, "Ninth pass: the contacts").
+    const rows = this.sql.allArrays<PeerAndTrustColumns>(
+      `SELECT ${PEER_AND_TRUST_COLUMNS} FROM peers ORDER BY last_seen DESC`,
     );
     const peers: PeerInfo[] = [];
     const trust = new Map<string, PeerTrust>();
-    for (const row of rows) {
+    for (const columns of rows) {
+      const row = peerAndTrustRow(columns);
       trust.set(row.id, toTrust(row));
-      if (row.alias_of === null && row.protocol === 'pchat') peers.push(toPeer(row));
+      if (row.alias_of === null && columns[17] === 'pchat') peers.push(toPeer(row));
     }
     return { peers, trust };
   }

@@ -48,3 +48,21 @@ describe('SqlDatabase.transaction', () => {
     expect(sql.all<{ x: number }>('SELECT x FROM t').map((r) => r.x)).toEqual([2]);
   });
 });
+
+describe('SqlDatabase.allArrays', () => {
+  it('gives each row as its columns in the order selected, and `all` the same SQL as objects', () => {
+    const { sql } = database();
+    sql.run('INSERT INTO t VALUES (1), (2)');
+    const query = "SELECT x, 'a' || x AS name FROM t ORDER BY x DESC";
+    expect(sql.allArrays<[number, string]>(query)).toEqual([
+      [2, 'a2'],
+      [1, 'a1'],
+    ]);
+    // One SQL text, two statements: the array form does not leak into `all`, nor back.
+    expect(sql.all(query)).toEqual([
+      { x: 2, name: 'a2' },
+      { x: 1, name: 'a1' },
+    ]);
+    expect(sql.allArrays<[number, string]>(query)[0]).toEqual([2, 'a2']);
+  });
+});
