@@ -103,15 +103,18 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
     if (t === undefined) throw new IpcFailure('unavailable', 'the network node is not running');
     return t;
   };
-  /** Every contact: stored and live peers, strangers, then the IPMsg bridge's peers. */
-  const allContacts = () => {
+  /**
+   * Every contact: stored and live peers, strangers, then the IPMsg bridge's peers. Without
+   * `fingerprints`, the peers' fingerprints are left out (the compact list does not carry them).
+   */
+  const allContacts = (fingerprints: boolean) => {
     const { node, store } = running();
     const { peers, trust } = store.peersAndTrust();
     const contacts = contactList(
       node,
       peers,
       store.reads.lastActivity(),
-      trusted().contacts(trust),
+      trusted().contacts(trust, fingerprints),
     );
     return [...contacts, ...ipmsg.contacts()];
   };
@@ -129,8 +132,8 @@ export function createHandlers(deps: HandlerDeps): CallHandlers {
         throw new IpcFailure('unavailable', 'the network node is not running');
       return self;
     },
-    'contacts:list': () => allContacts(),
-    'contacts:listCompact': () => compactContacts(allContacts()),
+    'contacts:list': () => allContacts(true),
+    'contacts:listCompact': () => compactContacts(allContacts(false)),
     'contacts:add': async ({ address, waitMs }) => {
       const { node } = running();
       ipmsg.addTarget(address);

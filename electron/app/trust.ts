@@ -128,24 +128,30 @@ export class Trust {
 
   /** A peer as a contact, with what is known of its key; undefined once merged into another. */
   contact(peer: PeerInfo): Contact | undefined {
-    return this.contactFrom(peer, (id) => this.store.trust.get(id));
+    return this.contactFrom(peer, (id) => this.store.trust.get(id), true);
   }
 
   /**
    * A function making contacts of many peers from every trust record, read once up front with
    * the peers (`store.peersAndTrust()`): one query for a list of thousands, not one per peer.
+   * `fingerprints: false` leaves out each contact's fingerprint (a hash of its key), for a list
+   * that does not show it (`contacts:listCompact`); a key change's fingerprint stays.
    */
-  contacts(all: ReadonlyMap<string, PeerTrust>): (peer: PeerInfo) => Contact | undefined {
-    return (peer) => this.contactFrom(peer, (id) => all.get(id));
+  contacts(
+    all: ReadonlyMap<string, PeerTrust>,
+    fingerprints: boolean,
+  ): (peer: PeerInfo) => Contact | undefined {
+    return (peer) => this.contactFrom(peer, (id) => all.get(id), fingerprints);
   }
 
   private contactFrom(
     peer: PeerInfo,
     trustOf: (id: string) => PeerTrust | undefined,
+    withFingerprint: boolean,
   ): Contact | undefined {
     const trust = trustOf(peer.id);
     if (trust?.aliasOf !== undefined) return undefined;
-    const key = trust?.publicKey ?? peer.publicKey;
+    const key = withFingerprint ? (trust?.publicKey ?? peer.publicKey) : undefined;
     const fingerprint = key === undefined ? undefined : this.fingerprintOf(key);
     const to = trust?.keyChangedTo;
     const newKey = to === undefined ? undefined : trustOf(to)?.publicKey;

@@ -125,13 +125,19 @@ describe('trust', () => {
       trust: 'key-changed',
       keyChange: { to: b2Self.nodeId, fingerprint: b2Self.fingerprint },
     });
-    // The renderer's compact list says the same, without the keys it never shows.
+    // The renderer's compact list says the same, without the keys and fingerprints it never
+    // shows; the key change's fingerprint (the banner's) is in it.
     const listed = await contacts(a);
     const compact = await a.backend.handlers['contacts:listCompact'](undefined);
     expect(expandContacts(compact)).toStrictEqual(
-      listed.map(({ publicKey: _p, signingKey: _s, ...rest }) => rest),
+      listed.map(({ publicKey: _p, signingKey: _s, fingerprint: _f, ...rest }) => rest),
     );
     expect(listed.some((c) => c.publicKey !== undefined)).toBe(true);
+    expect(listed.some((c) => c.fingerprint !== undefined)).toBe(true);
+    expect(expandContacts(compact).find((c) => c.id === bSelf.nodeId)?.keyChange).toStrictEqual({
+      to: b2Self.nodeId,
+      fingerprint: b2Self.fingerprint,
+    });
 
     // Messages to Bob are held: nothing reaches the new key until Alice accepts it.
     const held = await a.backend.handlers['messages:send']({

@@ -72,16 +72,28 @@ const contacts: Contact[] = [
 ].map((c) => JSON.parse(JSON.stringify(c)) as Contact);
 
 describe('the compact contact list', () => {
-  it('gives back every contact as contacts:list has it', () => {
+  it('gives back every contact as contacts:list has it, but its fingerprint', () => {
     const compact = JSON.parse(JSON.stringify(compactContacts(contacts))) as CompactContacts;
-    expect(expandContacts(compact)).toStrictEqual(contacts);
+    const withoutFingerprints = contacts.map(({ fingerprint: _fingerprint, ...rest }) => rest);
+    expect(expandContacts(compact)).toStrictEqual(withoutFingerprints);
+    // A key change's fingerprint is the banner's: it stays.
+    expect(expandContacts(compact)[1]?.keyChange).toStrictEqual(contacts[1]?.keyChange);
   });
 
-  it('leaves out the keys, which the renderer never shows', () => {
-    const keyed: Contact = { ...peer, publicKey: 'a'.repeat(64), signingKey: 'b'.repeat(64) };
+  it('leaves out the keys and the fingerprint, which the renderer never shows', () => {
+    const keyed: Contact = {
+      ...peer,
+      publicKey: 'a'.repeat(64),
+      signingKey: 'b'.repeat(64),
+      fingerprint: 'abcd '.repeat(16).trim(),
+    };
     const [back] = expandContacts(compactContacts([keyed]));
     expect(back).toStrictEqual(peer);
-    expect(JSON.stringify(compactContacts([keyed]))).not.toContain('a'.repeat(64));
+    const text = JSON.stringify(compactContacts([keyed]));
+    expect(text).not.toContain('a'.repeat(64));
+    expect(text).not.toContain('abcd abcd');
+    // A keyed peer is a usual peer: its columns alone.
+    expect(compactContacts([keyed]).rows[0]).toHaveLength(10);
   });
 
   it('is an array of columns for a usual peer, a third of the bytes of the objects', () => {
