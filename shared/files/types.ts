@@ -123,23 +123,25 @@ export interface TransferDone {
   }[];
 }
 
-export type PathIssueReason =
-  | 'traversal'
-  | 'absolute'
-  | 'drive-letter'
-  | 'empty'
-  | 'too-long'
-  | 'too-deep'
-  | 'reserved-name'
-  | 'bad-character'
-  | 'trailing-dot-or-space'
-  | 'invisible-character'
-  | 'reserved-suffix'
-  | 'clash'
-  | 'symlink'
-  | 'not-regular'
-  | 'unreadable'
-  | 'duplicate';
+export const PATH_ISSUE_REASONS = [
+  'traversal',
+  'absolute',
+  'drive-letter',
+  'empty',
+  'too-long',
+  'too-deep',
+  'reserved-name',
+  'bad-character',
+  'trailing-dot-or-space',
+  'invisible-character',
+  'reserved-suffix',
+  'clash',
+  'symlink',
+  'not-regular',
+  'unreadable',
+  'duplicate',
+] as const;
+export type PathIssueReason = (typeof PATH_ISSUE_REASONS)[number];
 
 export interface PathIssue {
   /** The name as the sender wrote it (or the local path, on the sender's side). */
