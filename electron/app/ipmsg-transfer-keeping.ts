@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ChatMessage, FileCard } from '../../shared/domain';
 import type { EventSink } from '../../shared/ipc/contract';
+import { MAX_RENAMED_INSIDE } from '../../shared/files/limits';
+import { PATH_ISSUE_REASONS } from '../../shared/files/types';
 import { showableName } from '../../shared/files/card';
 import { TRANSFER_STATES } from '../../shared/transfers';
 import { IPMSG_EPOCH } from '../net/index';
@@ -42,6 +44,25 @@ const recordSchema = z.lazy(() =>
           bytesDone: z.number().nonnegative(),
           state: z.enum(['pending', 'active', 'done', 'failed']),
           path: z.string().max(65_536).optional(),
+          /** A received folder: the names inside it saved under another name (rename-log.ts). */
+          renamedInside: z
+            .object({
+              names: z
+                .array(
+                  z.object({
+                    path: z.string().max(65_536),
+                    reasons: z
+                      .array(z.enum(PATH_ISSUE_REASONS))
+                      .max(PATH_ISSUE_REASONS.length)
+                      .readonly(),
+                    renamedTo: z.string().max(65_536).optional(),
+                  }),
+                )
+                .max(MAX_RENAMED_INSIDE)
+                .readonly(),
+              more: z.number().int().nonnegative(),
+            })
+            .optional(),
         }),
       )
       .min(1)

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { ipmsgAddress, isIpmsgPeerId } from '../../shared/ipmsg-id';
 import { showableName } from '../../shared/files/card';
+import type { PathIssue, RenamedInside } from '../../shared/files/types';
 import type {
   TransferDoneFile,
   TransferDirection,
@@ -26,6 +27,7 @@ import {
   afterRestart,
   ipmsgCard,
   type IpmsgCards,
+  type IpmsgSlotRecord,
   type IpmsgTransferRecord,
   type IpmsgTransferRecords,
 } from './ipmsg-transfer-keeping';
@@ -58,6 +60,8 @@ interface Slot {
   state: SlotState;
   /** Where it was written (receive) or is read from (send). */
   path?: string;
+  /** A received folder: the names inside it that were saved under another name. */
+  renamedInside?: RenamedInside;
 }
 
 interface Entry {
@@ -115,8 +119,10 @@ export class IpmsgTransferRoute implements TransferRoute {
    * The offer's items, by their place in it: an IPMsg folder is one item (the protocol lists its
    * files only as they arrive). `path` is the sender's name as a card shows it; `savedAs` the
    * name the item was saved under (relative to the folder it was accepted into) when the module
-   * made it safe (safe-path.ts) or it clashed with one there (" (1)"). Thumbnails and the
-   * changed-names list read this, as for PacketChat transfers.
+   * made it safe (safe-path.ts) or it clashed with one there (" (1)"); a folder's
+   * `renamedInside` the names inside it that were (the protocol lists a folder's files only as
+   * they arrive, so they are not items of their own). Thumbnails and the changed-names list read
+   * this, as for PacketChat transfers.
    */
   files(id: string): TransferFileInfo[] {
     const entry = this.entry(id);
@@ -133,6 +139,9 @@ export class IpmsgTransferRoute implements TransferRoute {
         bytesDone: slot.bytesDone,
         state: slot.state,
         ...(saved === undefined || saved === name ? {} : { savedAs: saved }),
+        ...(slot.renamedInside === undefined
+          ? {}
+          : { renamedInside: showableRenames(slot.renamedInside) }),
       };
     });
   }
@@ -254,6 +263,7 @@ export class IpmsgTransferRoute implements TransferRoute {
       if (slot.state === 'failed') {
         slot.state = 'pending';
         slot.bytesDone = 0;
+        delete slot.renamedInside; // a folder is fetched again into a new folder
       }
     delete entry.reason;
     this.change(entry, 'accepted');
@@ -313,6 +323,7 @@ export class IpmsgTransferRoute implements TransferRoute {
         slot.state = final.state === 'done' ? 'done' : 'failed';
         slot.bytesDone = final.bytes;
         if (final.path !== undefined) slot.path = final.path;
+        if (final.renamedInside !== undefined) slot.renamedInside = final.renamedInside;
         if (final.state !== 'done') this.onFileFailed(entry.id, slot.name, final.error ?? 'failed');
       } catch (error) {
         slot.state = 'failed';
@@ -418,10 +429,11 @@ export class IpmsgTransferRoute implements TransferRoute {
         ...(record.dir === undefined ? {} : { dir: record.dir }),
         createdAt: record.createdAt,
         updatedAt: record.updatedAt,
-        slots: record.slots.map(({ mtime, path: at, ...s }) => ({
+        slots: record.slots.map(({ mtime, path: at, renamedInside, ...s }) => ({
           ...s,
           ...(mtime === undefined ? {} : { mtime }),
           ...(at === undefined ? {} : { path: at }),
+          ...(renamedInside === undefined ? {} : { renamedInside: storedRenames(renamedInside) }),
         })),
         lastProgressAt: now,
         meter: new RateMeter(now),
@@ -481,6 +493,7 @@ export class IpmsgTransferRoute implements TransferRoute {
         bytesDone: s.bytesDone,
         state: s.state,
         ...(s.path === undefined ? {} : { path: s.path }),
+        ...(s.renamedInside === undefined ? {} : { renamedInside: s.renamedInside }),
       })),
     };
   }
@@ -541,4 +554,22 @@ export class IpmsgTransferRoute implements TransferRoute {
   private rate(entry: Entry, bytesDone: number): number {
     return FINAL.has(entry.state) ? 0 : entry.meter.rate(this.now(), bytesDone);
   }
+}
+
+/** The sender's paths as a card shows names (nothing invisible); the saved ones are safe already. */
+function showableRenames(renames: RenamedInside): RenamedInside {
+  return {
+    names: renames.names.map((issue) => ({ ...issue, path: showableName(issue.path) })),
+    more: renames.more,
+  };
+}
+
+/** A stored record's renames, its optional fields as the shared type has them. */
+function storedRenames(stored: NonNullable<IpmsgSlotRecord['renamedInside']>): RenamedInside {
+  return {
+    names: stored.names.map(({ renamedTo, ...issue }): PathIssue =>
+      renamedTo === undefined ? issue : { ...issue, renamedTo },
+    ),
+    more: stored.more,
+  };
 }

@@ -28,6 +28,13 @@ export const MAX_NAME_BYTES = 200;
 /** A safe relative path, in UTF-8 bytes (Linux allows 4096 for the whole absolute path). */
 export const MAX_RELATIVE_PATH_BYTES = 2048;
 
+/**
+ * Renamed names kept for one received folder item whose files the protocol does not list (IPMsg):
+ * at most this many, and at most MAX_RENAMED_INSIDE_CHARS of paths; the rest are only counted.
+ */
+export const MAX_RENAMED_INSIDE = 100;
+export const MAX_RENAMED_INSIDE_CHARS = 64 * 1024;
+
 /** Top-level names an offer lists for display. */
 export const MAX_OFFER_NAMES = 20;
 /** Unanswered offers kept per peer; more are declined at once. */

@@ -95,6 +95,21 @@ export interface TransferFileInfo {
   readonly state: TransferFileState;
   readonly sha256?: string;
   readonly error?: FileErrorCode;
+  /**
+   * An item that is a whole folder whose files the protocol does not list (IPMsg): the names
+   * inside it that were saved under another name.
+   */
+  readonly renamedInside?: RenamedInside;
+}
+
+/**
+ * Names inside a received folder item that were saved under another name: the first ones (at most
+ * MAX_RENAMED_INSIDE, shared/files/limits.ts), each with the sender's path, the reasons and the
+ * saved path (both relative to the folder the item was accepted into), and how many more.
+ */
+export interface RenamedInside {
+  readonly names: readonly PathIssue[];
+  readonly more: number;
 }
 
 /** The `done` event: every file that was kept, with its verified SHA-256. */
@@ -108,23 +123,25 @@ export interface TransferDone {
   }[];
 }
 
-export type PathIssueReason =
-  | 'traversal'
-  | 'absolute'
-  | 'drive-letter'
-  | 'empty'
-  | 'too-long'
-  | 'too-deep'
-  | 'reserved-name'
-  | 'bad-character'
-  | 'trailing-dot-or-space'
-  | 'invisible-character'
-  | 'reserved-suffix'
-  | 'clash'
-  | 'symlink'
-  | 'not-regular'
-  | 'unreadable'
-  | 'duplicate';
+export const PATH_ISSUE_REASONS = [
+  'traversal',
+  'absolute',
+  'drive-letter',
+  'empty',
+  'too-long',
+  'too-deep',
+  'reserved-name',
+  'bad-character',
+  'trailing-dot-or-space',
+  'invisible-character',
+  'reserved-suffix',
+  'clash',
+  'symlink',
+  'not-regular',
+  'unreadable',
+  'duplicate',
+] as const;
+export type PathIssueReason = (typeof PATH_ISSUE_REASONS)[number];
 
 export interface PathIssue {
   /** The name as the sender wrote it (or the local path, on the sender's side). */

@@ -3,6 +3,7 @@
 // Windows reserves, at most 255 bytes. Every write path is checked to stay inside the root.
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
+import type { PathIssueReason } from '../../../shared/files/types';
 import { MAX_NAME_BYTES } from './constants';
 
 // eslint-disable-next-line no-control-regex
@@ -11,11 +12,33 @@ const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 
 /** `name` as one safe path component, or undefined when nothing safe is left (`..`, ``). */
 export function safeComponent(name: string): string | undefined {
-  let cleaned = name.normalize('NFC').replace(UNSAFE_CHARS, '_');
-  cleaned = cleaned.replace(/^\s+/, '').replace(/[. ]+$/, '');
+  return safeComponentWhy(name)?.name;
+}
+
+/**
+ * safeComponent() with the reasons it differs from `name` (the PathIssue reasons the file engine
+ * reports, shared/files/types.ts); none when only the Unicode form (NFC) changed.
+ */
+export function safeComponentWhy(
+  name: string,
+): { readonly name: string; readonly reasons: readonly PathIssueReason[] } | undefined {
+  const reasons = new Set<PathIssueReason>();
+  const normal = name.normalize('NFC');
+  let cleaned = normal.replace(UNSAFE_CHARS, '_');
+  if (cleaned !== normal) reasons.add('bad-character');
+  // Leading white space has no PathIssueReason of its own: it counts as a bad character.
+  const trimmed = cleaned.replace(/^\s+/, '');
+  if (trimmed !== cleaned) reasons.add('bad-character');
+  cleaned = trimmed.replace(/[. ]+$/, '');
+  if (cleaned !== trimmed) reasons.add('trailing-dot-or-space');
   if (cleaned === '' || cleaned === '.' || cleaned === '..') return undefined;
-  if (RESERVED.test(cleaned)) cleaned = `_${cleaned}`;
-  return truncateBytes(cleaned, MAX_NAME_BYTES);
+  if (RESERVED.test(cleaned)) {
+    cleaned = `_${cleaned}`;
+    reasons.add('reserved-name');
+  }
+  const short = truncateBytes(cleaned, MAX_NAME_BYTES);
+  if (short !== cleaned) reasons.add('too-long');
+  return { name: short, reasons: [...reasons] };
 }
 
 /** Joins components under `root`; throws when the result would leave it (never expected). */

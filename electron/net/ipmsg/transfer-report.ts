@@ -1,14 +1,20 @@
+import type { RenameLog } from './rename-log';
 import type { TransferProgress } from './types';
 
 const EVERY_MS = 250;
 
-type Base = Omit<TransferProgress, 'state' | 'bytes' | 'total' | 'error' | 'restarted'>;
+type Base = Omit<
+  TransferProgress,
+  'state' | 'bytes' | 'total' | 'error' | 'restarted' | 'renamedInside'
+>;
 
 /** Progress events of one transfer: running (at most every 250 ms), then done or failed once. */
 export class TransferReport {
   private lastAt = -Infinity;
   private ended = false;
   restarted = false;
+  /** A folder's names saved under another name: reported with its end (done or failed). */
+  renames: RenameLog | undefined;
 
   constructor(
     private readonly base: Base,
@@ -30,6 +36,7 @@ export class TransferReport {
     this.emit({
       ...this.base,
       ...this.flags(),
+      ...this.renamed(),
       ...(path === undefined ? {} : { path }),
       state: 'done',
       bytes,
@@ -40,10 +47,23 @@ export class TransferReport {
   failed(bytes: number, error: string): void {
     if (this.ended) return;
     this.ended = true;
-    this.emit({ ...this.base, ...this.flags(), state: 'failed', bytes, total: this.total, error });
+    this.emit({
+      ...this.base,
+      ...this.flags(),
+      ...this.renamed(),
+      state: 'failed',
+      bytes,
+      total: this.total,
+      error,
+    });
   }
 
   private flags(): { restarted?: boolean } {
     return this.restarted ? { restarted: true } : {};
+  }
+
+  private renamed(): Pick<TransferProgress, 'renamedInside'> {
+    const renamedInside = this.renames?.snapshot();
+    return renamedInside === undefined ? {} : { renamedInside };
   }
 }

@@ -8,6 +8,7 @@ import type {
   PeerChangeKind,
   PeerInfo,
 } from '../../../shared/domain';
+import type { RenamedInside } from '../../../shared/files/types';
 import type { NodeWarning, StorageHealth } from '../types';
 import type { IpmsgEncoding } from './text-encoding';
 
@@ -123,6 +124,11 @@ export interface TransferProgress {
   readonly path?: string;
   /** The peer ignored the resume offset and the transfer started over from byte 0. */
   readonly restarted?: boolean;
+  /**
+   * A received folder's end (done or failed): the names inside it saved under another name (the
+   * first ones, and how many more), relative to the folder it was accepted into.
+   */
+  readonly renamedInside?: RenamedInside;
   readonly error?: string;
 }
 

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import type { PathIssue } from '../../../shared/files/types';
 import type { TransferFileInfo, TransferInfo } from '../../../shared/transfers';
 import { fromBase64 } from '../lib/base64';
 import { formatBytes } from '../lib/format';
@@ -130,16 +131,24 @@ export function OpenButtons(props: {
   );
 }
 
-/** Files whose saved name differs from the sender's, and files not saved (unsafe names, …). */
+/**
+ * Files whose saved name differs from the sender's, files not saved (unsafe names, …), and the
+ * names inside a folder item that main lists with it (IPMsg folders, `renamedInside`): the first
+ * ones, and how many more were changed there.
+ */
 export function changedNames(files: readonly TransferFileInfo[]): {
   readonly renamed: readonly TransferFileInfo[];
   readonly skipped: readonly TransferFileInfo[];
+  readonly inside: readonly PathIssue[];
+  readonly more: number;
 } {
   return {
     renamed: files.filter(
       (f) => f.state !== 'skipped' && f.savedAs !== undefined && f.savedAs !== f.path,
     ),
     skipped: files.filter((f) => f.state === 'skipped'),
+    inside: files.flatMap((f) => f.renamedInside?.names ?? []),
+    more: files.reduce((sum, f) => sum + (f.renamedInside?.more ?? 0), 0),
   };
 }
 
@@ -188,8 +197,8 @@ export function ChangedNames(props: { transfer: TransferInfo }) {
   const settled = transfer.direction === 'receive' && SETTLED.has(transfer.state);
   const { files } = useTransferFiles(transfer.id, settled, transfer.state);
   if (files === null) return null;
-  const { renamed, skipped } = changedNames(files);
-  const count = renamed.length + skipped.length;
+  const { renamed, skipped, inside, more } = changedNames(files);
+  const count = renamed.length + skipped.length + inside.length + more;
   if (count === 0) return null;
   return (
     <details className="changed-names">
@@ -197,6 +206,11 @@ export function ChangedNames(props: { transfer: TransferInfo }) {
       <ul translate="no">
         {renamed.map((f) => (
           <li key={f.index}>{t('files.renamed.renamedTo', { from: f.path, to: f.savedAs })}</li>
+        ))}
+        {inside.map((issue, n) => (
+          <li key={`inside-${String(n)}`}>
+            {t('files.renamed.renamedTo', { from: issue.path, to: issue.renamedTo })}
+          </li>
         ))}
         {skipped.map((f) => (
           <li key={f.index}>
@@ -207,6 +221,7 @@ export function ChangedNames(props: { transfer: TransferInfo }) {
           </li>
         ))}
       </ul>
+      {more > 0 && <p className="muted">{t('files.renamed.more', { count: more })}</p>}
     </details>
   );
 }

@@ -647,6 +647,8 @@ export const en = {
       summary_one: '{{count}} name was changed',
       summary_other: '{{count}} names were changed',
       renamedTo: '{{from}} → {{to}}',
+      more_one: 'and {{count}} more inside the folder',
+      more_other: 'and {{count}} more inside the folder',
       skipped: '{{name}}: not saved ({{reason}})',
       error: {
         'unsafe-name': 'unsafe name',

@@ -640,6 +640,8 @@ export const zhCN: Resources = {
       summary_one: '{{count}} 个文件名已更改',
       summary_other: '{{count}} 个文件名已更改',
       renamedTo: '{{from}} → {{to}}',
+      more_one: '文件夹内另有 {{count}} 个',
+      more_other: '文件夹内另有 {{count}} 个',
       skipped: '{{name}}：未保存（{{reason}}）',
       error: {
         'unsafe-name': '文件名不安全',

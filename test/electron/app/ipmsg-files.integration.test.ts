@@ -42,7 +42,7 @@ function transferState(app: BridgeBackend, id: string, state: TransferInfo['stat
 
 async function pair(
   acceptFilesDir?: string,
-): Promise<{ app: BridgeBackend; peer: TestNode; appId: string }> {
+): Promise<{ app: BridgeBackend; peer: TestNode; appId: string; us: LoopbackHost }> {
   const [us, them] = loopbackHosts(2) as [LoopbackHost, LoopbackHost];
   const app = await startBridgeBackend({
     host: us,
@@ -59,7 +59,7 @@ async function pair(
     5_000,
     'the app and the IPMsg peer to know each other',
   );
-  return { app, peer, appId: `ipmsg:${us.address}` };
+  return { app, peer, appId: `ipmsg:${us.address}`, us };
 }
 
 describe('IPMsg files through files:* and transfer events', () => {
@@ -224,6 +224,58 @@ describe('IPMsg files through files:* and transfer events', () => {
       ['con.txt', '_con.txt'],
     ]);
     expect(readFileSync(path.join(dest, 'whiteboard (1).png'))).toEqual(png);
+  });
+
+  it('lists the names inside a received folder that were made safe or changed by a clash, also after a restart', async () => {
+    const { app, peer, appId, us } = await pair();
+    const work = profileDir();
+    // Sent in name order: "a:b.txt" is saved as "a_b.txt", so "a_b.txt" clashes; "con" is reserved.
+    const folder = path.join(work, 'mixed');
+    mkdirSync(path.join(folder, 'con'), { recursive: true });
+    writeFileSync(path.join(folder, 'a:b.txt'), 'unsafe');
+    writeFileSync(path.join(folder, 'a_b.txt'), 'clash');
+    writeFileSync(path.join(folder, 'con', 'x.txt'), 'inside');
+    writeFileSync(path.join(folder, 'ok.txt'), 'kept');
+    await peer.node.offerFiles(appId, [folder]);
+    await waitUntil(() => app.of('transfer').length > 0, 5_000, 'the offer');
+    const id = app.of('transfer')[0]?.transfer.id ?? '';
+    const dest = path.join(work, 'app-inbox');
+    mkdirSync(path.join(dest, 'mixed'), { recursive: true }); // the folder itself clashes too
+    valueOf(await app.call('files:accept', { id, dir: dest }));
+    await transferState(app, id, 'done')();
+    const listed = [
+      {
+        index: 0,
+        path: 'mixed',
+        savedAs: 'mixed (1)',
+        size: 21,
+        bytesDone: 21,
+        state: 'done',
+        renamedInside: {
+          names: [
+            { path: 'mixed/a:b.txt', reasons: ['bad-character'], renamedTo: 'mixed (1)/a_b.txt' },
+            { path: 'mixed/a_b.txt', reasons: ['clash'], renamedTo: 'mixed (1)/a_b (1).txt' },
+            { path: 'mixed/con', reasons: ['reserved-name'], renamedTo: 'mixed (1)/_con' },
+          ],
+          more: 0,
+        },
+      },
+    ];
+    expect(valueOf(await app.call('files:files', { id }))).toEqual(listed);
+    // Each file is where the list says.
+    const read = (saved: string) => readFileSync(path.join(dest, saved), 'utf8');
+    expect(read('mixed (1)/a_b.txt')).toBe('unsafe');
+    expect(read('mixed (1)/a_b (1).txt')).toBe('clash');
+    expect(read('mixed (1)/_con/x.txt')).toBe('inside');
+    expect(read('mixed (1)/ok.txt')).toBe('kept');
+
+    await app.backend.close();
+    const again = await startBridgeBackend({
+      host: us,
+      serverPort: testPorts().serverPort,
+      dataDir: app.dataDir,
+    });
+    expect(valueOf(await again.call('files:files', { id }))).toEqual(listed);
   });
 
   it('acceptFilesDir (--accept-files) accepts every offer by itself', async () => {

@@ -271,6 +271,44 @@ describe('a received transfer’s card', () => {
     ]);
   });
 
+  it('lists the names changed inside an IPMsg folder in the same list, and counts the rest', async () => {
+    const data = sampleData(NOW);
+    data.messages.push(card(['project']));
+    const files: TransferFileInfo[] = [
+      {
+        index: 0,
+        path: 'project',
+        savedAs: 'project (1)',
+        size: 2,
+        bytesDone: 2,
+        state: 'done',
+        renamedInside: {
+          names: [
+            { path: 'project/a:b', reasons: ['bad-character'], renamedTo: 'project (1)/a_b' },
+            { path: 'project/a_b', reasons: ['clash'], renamedTo: 'project (1)/a_b (1)' },
+          ],
+          more: 40,
+        },
+      },
+    ];
+    const app = renderApp({
+      data,
+      handlers: {
+        'files:list': () => [transfer({ state: 'done', files: 1, names: ['project'] })],
+        'files:files': () => files,
+      },
+    });
+    const pane = await openAlice(app);
+    const summary = await within(pane).findByText('43 names were changed');
+    const details = summary.closest('details');
+    expect([...(details?.querySelectorAll('li') ?? [])].map((li) => li.textContent)).toEqual([
+      'project → project (1)',
+      'project/a:b → project (1)/a_b',
+      'project/a_b → project (1)/a_b (1)',
+    ]);
+    expect(within(details!).getByText('and 40 more inside the folder')).toBeTruthy();
+  });
+
   it('accepts into the download folder without asking; Save elsewhere asks main’s dialog', async () => {
     const data = sampleData(NOW);
     data.settings = makeSettings({ downloadDir: '/home/me/Downloads' });

@@ -64,6 +64,42 @@ async function serve(
   return server;
 }
 
+/** One header of a folder stream (dir-stream.ts); `body` starts with the ':' after the size. */
+function dirHeader(body: string): Buffer {
+  return Buffer.from((4 + Buffer.byteLength(body)).toString(16).padStart(4, '0') + body);
+}
+
+/** A file entry of a folder stream with its contents. */
+function dirFile(name: string, content: string): Buffer {
+  return Buffer.concat([
+    dirHeader(`:${name}:${content.length.toString(16)}:1:`),
+    Buffer.from(content),
+  ]);
+}
+
+/**
+ * A raw IPMsg peer offers the folder `top` and answers GETDIRFILES with `stream`; the node
+ * fetches it into a new folder and resolves with the item's end and that folder.
+ */
+async function fetchRawFolder(stream: Buffer): Promise<{ got: TransferProgress; dest: string }> {
+  const [hb, hr] = loopbackHosts(2);
+  const b = ipmsgNode(hb!, [hr!]);
+  const raw = await RawPeer.bind(hr!);
+  const server = await serve(hr!, (_request, reply) => reply(stream));
+  try {
+    await b.node.start();
+    await raw.send(hb!, '1:10:raw:h:1:raw\0');
+    await waitForEvent(b.node, 'peer');
+    const offered = waitForEvent<IncomingOffer>(b.node, 'file-offer');
+    await raw.send(hb!, `1:11:raw:h:2097440:\0` + '0:top:0:0:2:\u0007');
+    const incoming = await offered;
+    const dest = tempDir();
+    return { got: await b.node.acceptFile(incoming.offerId, 0, dest), dest };
+  } finally {
+    server.close();
+  }
+}
+
 describe('IPMsg files and folders between two nodes', () => {
   it('sends a file and a folder; both arrive with equal SHA-256', async () => {
     const [ha, hb] = loopbackHosts(2);
@@ -176,6 +212,66 @@ describe('IPMsg files and folders between two nodes', () => {
     expect(got.error).toMatch(/unsafe name/);
     expect(readdirSync(parent)).toEqual(['inbox']);
     expect(tree(dest)).toEqual({ 'top/': 'dir' });
+  });
+
+  it('reports each name inside a folder that was saved under another name, where it landed', async () => {
+    const { got, dest } = await fetchRawFolder(
+      Buffer.concat([
+        dirHeader(':top:0:2:'),
+        dirFile('a::b.txt', 'unsafe'), // "a:b.txt": ':' is doubled in a stream
+        dirFile('a_b.txt', 'clash'),
+        dirFile('ok.txt', 'kept'),
+        dirHeader(':con:0:2:'),
+        dirFile('x.txt', 'inside'),
+        dirHeader(':.:0:3:'),
+        dirHeader(':.:0:3:'),
+      ]),
+    );
+    expect(got.state).toBe('done');
+    expect(got.renamedInside).toEqual({
+      names: [
+        { path: 'top/a:b.txt', reasons: ['bad-character'], renamedTo: 'top/a_b.txt' },
+        { path: 'top/a_b.txt', reasons: ['clash'], renamedTo: 'top/a_b (1).txt' },
+        { path: 'top/con', reasons: ['reserved-name'], renamedTo: 'top/_con' },
+      ],
+      more: 0,
+    });
+    const read = (saved: string): string => readFileSync(path.join(dest, saved), 'utf8');
+    expect(read('top/a_b.txt')).toBe('unsafe');
+    expect(read('top/a_b (1).txt')).toBe('clash');
+    expect(read('top/ok.txt')).toBe('kept');
+    expect(read('top/_con/x.txt')).toBe('inside');
+  });
+
+  it('keeps the first renamed names of a folder and counts the rest', async () => {
+    const { got, dest } = await fetchRawFolder(
+      Buffer.concat([
+        dirHeader(':top:0:2:'),
+        ...Array.from({ length: 150 }, (_, i) => dirFile(`f?${i}`, String(i))),
+        dirHeader(':.:0:3:'),
+      ]),
+    );
+    expect(got.state).toBe('done');
+    expect(got.renamedInside?.names).toHaveLength(100);
+    expect(got.renamedInside?.names[99]).toEqual({
+      path: 'top/f?99',
+      reasons: ['bad-character'],
+      renamedTo: 'top/f_99',
+    });
+    expect(got.renamedInside?.more).toBe(50);
+    expect(readdirSync(path.join(dest, 'top'))).toHaveLength(150);
+    expect(readFileSync(path.join(dest, 'top', 'f_149'), 'utf8')).toBe('149');
+  });
+
+  it('reports the renamed names of a folder that ends early with its failure', async () => {
+    const { got } = await fetchRawFolder(
+      Buffer.concat([dirHeader(':top:0:2:'), dirFile('a?.txt', 'x')]),
+    );
+    expect(got.state).toBe('failed');
+    expect(got.renamedInside).toEqual({
+      names: [{ path: 'top/a?.txt', reasons: ['bad-character'], renamedTo: 'top/a_.txt' }],
+      more: 0,
+    });
   });
 
   it('declining sends RELEASEFILES, and the sender then refuses the file', async () => {

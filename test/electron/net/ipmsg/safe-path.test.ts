@@ -1,7 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveInside, safeComponent, uniqueName } from '../../../../electron/net/ipmsg/safe-path';
+import {
+  resolveInside,
+  safeComponent,
+  safeComponentWhy,
+  uniqueName,
+} from '../../../../electron/net/ipmsg/safe-path';
 import { useTempDirs } from '../../../helpers/temp-dir';
 
 describe('safe names', () => {
@@ -26,6 +31,19 @@ describe('safe names', () => {
 
   it.each(['', '.', '..', '   ', '. .'])('%j is refused', (input) => {
     expect(safeComponent(input)).toBeUndefined();
+  });
+
+  it.each([
+    ['report.docx', []],
+    ['e\u0301.txt', []], // only the Unicode form changes: é
+    ['a:b', ['bad-character']],
+    ['  spaced', ['bad-character']],
+    ['name. . ', ['trailing-dot-or-space']],
+    ['nul.txt', ['reserved-name']],
+    ['con?. ', ['bad-character', 'trailing-dot-or-space']],
+    ['长'.repeat(200), ['too-long']],
+  ])('%j changes for %j', (input, reasons) => {
+    expect(safeComponentWhy(input)).toEqual({ name: safeComponent(input), reasons });
   });
 
   it('cuts long names to 255 bytes at a character boundary', () => {
