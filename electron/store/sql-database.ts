@@ -77,9 +77,9 @@ export class SqlDatabase {
    * Each row as an array of its columns, in the order the SQL selects them. For reads of
    * thousands of rows: node:sqlite builds a row object property by property, and reading such
    * objects is slower again than reading an object literal (5,000 peers: 11-25 ms for the rows
-   * as objects and 11-20 ms to map them, against 8 ms and 2-6 ms this way).
+   * as objects and 11-20 ms to map them, against 8 ms and 2-6 ms this way). The tuple type is
+   * what the SQL selects, as the row type of `all` is.
    */
-  // The tuple type is what the SQL selects, as for `all`.
   allArrays<T extends readonly unknown[]>(sql: string, ...params: SqlParam[]): T[] {
     let statement = this.arrayStatements.get(sql);
     if (statement === undefined) {

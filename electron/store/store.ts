@@ -52,6 +52,8 @@ type PeerAndTrustColumns = readonly [
   aliasOf: string | null,
   protocol: string,
 ];
+
+/** One row of `peersAndTrust` as `toPeer` and `toTrust` read it (`protocol` is read apart). */
 function peerAndTrustRow(c: PeerAndTrustColumns): PeerRow & TrustRow {
   return {
     id: c[0],
@@ -236,7 +238,8 @@ export class Store {
    */
   peersAndTrust(): { peers: PeerInfo[]; trust: Map<string, PeerTrust> } {
     // Rows as arrays, each made into one object literal: a list of thousands is read at every
-    // start, before the contact list can show (docs/BENCHMARKS.md, "Ninth pass: the contacts").
+    // start, before the contact list can show (docs/BENCHMARKS.md, "Ninth pass on issue 18:
+    // the contact list's answer").
     const rows = this.sql.allArrays<PeerAndTrustColumns>(
       `SELECT ${PEER_AND_TRUST_COLUMNS} FROM peers ORDER BY last_seen DESC`,
     );
