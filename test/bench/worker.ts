@@ -702,13 +702,23 @@ const commands = {
     const cpu = process.cpuUsage();
     await Promise.all(nodes.map((n) => n.start()));
     const boundMs = now() - started;
+    let check: ReturnType<typeof setTimeout> | undefined;
     await until<true>(`all ${total} nodes to see each other`, timeoutMs, (done) => {
-      const check = (): void => {
+      const poll = (): void => {
         if (nodes.every((n) => n.peerList().filter((p) => p.online).length >= total - 1))
           done(true);
-        else setTimeout(check, 5);
+        else check = setTimeout(poll, 5);
       };
-      check();
+      poll();
+    }).catch((error: unknown) => {
+      clearTimeout(check);
+      // How far it got: a run that does not converge says so, not only that it timed out.
+      const online = nodes.map((n) => n.peerList().filter((p) => p.online).length);
+      online.sort((a, b) => a - b);
+      const median = online[online.length >> 1] ?? 0;
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}: after ${String(Math.round(now() - started))} ms this process's ${String(online.length)} nodes saw ${String(online[0] ?? 0)} to ${String(online.at(-1) ?? 0)} peers online (median ${String(median)}) of ${String(total - 1)}`,
+      );
     });
     const used = process.cpuUsage(cpu);
     return { boundMs, allMs: now() - started, cpuMs: (used.user + used.system) / 1_000 };
