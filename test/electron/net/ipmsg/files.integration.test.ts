@@ -79,9 +79,12 @@ function dirFile(name: string, content: string): Buffer {
 
 /**
  * A raw IPMsg peer offers the folder `top` and answers GETDIRFILES with `stream`; the node
- * fetches it into a new folder and resolves with the item's end and that folder.
+ * fetches it into `dest` (a new folder unless given) and resolves with the item's end and `dest`.
  */
-async function fetchRawFolder(stream: Buffer): Promise<{ got: TransferProgress; dest: string }> {
+async function fetchRawFolder(
+  stream: Buffer,
+  dest = tempDir(),
+): Promise<{ got: TransferProgress; dest: string }> {
   const [hb, hr] = loopbackHosts(2);
   const b = ipmsgNode(hb!, [hr!]);
   const raw = await RawPeer.bind(hr!);
@@ -93,7 +96,6 @@ async function fetchRawFolder(stream: Buffer): Promise<{ got: TransferProgress; 
     const offered = waitForEvent<IncomingOffer>(b.node, 'file-offer');
     await raw.send(hb!, `1:11:raw:h:2097440:\0` + '0:top:0:0:2:\u0007');
     const incoming = await offered;
-    const dest = tempDir();
     return { got: await b.node.acceptFile(incoming.offerId, 0, dest), dest };
   } finally {
     server.close();
@@ -182,32 +184,18 @@ describe('IPMsg files and folders between two nodes', () => {
   });
 
   it('refuses a folder stream that tries to leave the chosen folder; nothing is written outside', async () => {
-    const [hb, hr] = loopbackHosts(2);
-    const b = ipmsgNode(hb!, [hr!]);
-    const raw = await RawPeer.bind(hr!);
-    const header = (body: string): Buffer =>
-      Buffer.from((4 + Buffer.byteLength(body)).toString(16).padStart(4, '0') + body);
-    const server = await serve(hr!, (_request, reply) =>
-      reply(
-        Buffer.concat([
-          header(':top:0:2:'),
-          header(':..:0:2:'),
-          header(':evil.txt:4:1:'),
-          Buffer.from('evil'),
-        ]),
-      ),
-    );
-    await b.node.start();
-    await raw.send(hb!, '1:10:raw:h:1:raw\0');
-    await waitForEvent(b.node, 'peer');
-    const offered = waitForEvent<IncomingOffer>(b.node, 'file-offer');
-    await raw.send(hb!, `1:11:raw:h:2097440:\0` + '0:top:0:0:2:\u0007');
-    const incoming = await offered;
     const parent = tempDir();
     const dest = path.join(parent, 'inbox');
     mkdirSync(dest);
-    const got = await b.node.acceptFile(incoming.offerId, 0, dest);
-    server.close();
+    const { got } = await fetchRawFolder(
+      Buffer.concat([
+        dirHeader(':top:0:2:'),
+        dirHeader(':..:0:2:'),
+        dirHeader(':evil.txt:4:1:'),
+        Buffer.from('evil'),
+      ]),
+      dest,
+    );
     expect(got.state).toBe('failed');
     expect(got.error).toMatch(/unsafe name/);
     expect(readdirSync(parent)).toEqual(['inbox']);
