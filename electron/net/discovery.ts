@@ -3,6 +3,16 @@ import type { AnnouncePacket } from '../../shared/protocol/packets';
 import { discoveryTargets, type ResolvedOptions } from './node-options';
 import type { Timers } from './timers';
 
+/**
+ * A peer that should start the handshake (its id is the lower) and was told we are here gets this
+ * long to do it; an announce of it after that, still without a session, makes us start one.
+ */
+const LEAD_WAIT_MS = 5_000;
+/** A wait older than this is forgotten: the peer's next announce starts a new one. */
+const LEAD_FORGET_MS = 60_000;
+/** Peers whose handshake we wait for, at most (the oldest wait is forgotten first). */
+const MAX_LEAD_WAITS = 4_096;
+
 export interface DiscoveryDeps {
   readonly options: ResolvedOptions;
   readonly timers: Timers;
@@ -19,6 +29,8 @@ export interface DiscoveryDeps {
 export class Discovery {
   private readonly manual: Endpoint[] = [];
   private readonly pendingReplies = new Set<string>();
+  /** When we first told each peer that should start the handshake that we are here. */
+  private readonly leadWaits = new Map<string, number>();
 
   constructor(private readonly deps: DiscoveryDeps) {}
 
@@ -59,6 +71,28 @@ export class Discovery {
       this.pendingReplies.delete(peerId);
       answer();
     });
+  }
+
+  /**
+   * Whether this node starts the handshake with `peerId`, which announced itself and has no
+   * session with us. Of two nodes that meet, one handshake is enough, and both usually hear the
+   * other's announce: the node with the lower id starts it, the other answers the announce with
+   * its own (the peer may have missed ours) and waits. Two handshakes would cost both sides twice
+   * the key agreements, the bulk of a discovery's CPU. A peer that lets LEAD_WAIT_MS pass without
+   * one (its packets lost, or it cannot reach us) is not waited for again: at its next announce
+   * we start it.
+   */
+  leads(peerId: string, now: number): boolean {
+    if (this.deps.options.nodeId < peerId) return true;
+    const since = this.leadWaits.get(peerId);
+    if (since !== undefined && now - since < LEAD_FORGET_MS) return now - since >= LEAD_WAIT_MS;
+    this.leadWaits.delete(peerId);
+    if (this.leadWaits.size >= MAX_LEAD_WAITS) {
+      const oldest = this.leadWaits.keys().next();
+      if (oldest.done !== true) this.leadWaits.delete(oldest.value);
+    }
+    this.leadWaits.set(peerId, now);
+    return false;
   }
 
   private scheduleNext(): void {

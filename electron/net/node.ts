@@ -832,18 +832,17 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       return;
     }
     if (this.secure.hasSession(peerId)) {
-      this.discovery.scheduleReply(peerId, () => this.secure.initiate(from, 'udp', peerId));
+      this.discovery.scheduleReply(peerId, () => this.secure.discover(from, 'udp', peerId));
       return;
     }
     this.discovery.scheduleReply(peerId, () => this.answerAnnounce(from, peerId, true));
   }
 
   /**
-   * Starts a handshake with a new peer that announced itself, unless that peer has meanwhile
-   * started one with us: both sides of a pair usually hear each other's announce, and one session
-   * is enough (two cost each side twice the key agreements, the bulk of a discovery's CPU). The
-   * peer's handshake is waited for only a moment: if no session comes of it (an init forged from
-   * the peer's address, say), this side starts its own.
+   * Answers the announce of a peer we have no session with. The node with the lower id starts the
+   * handshake (Discovery.leads); the other announces itself back and waits. Either side first
+   * waits a moment if the peer has meanwhile started a handshake with us (one session is enough);
+   * if no session comes of it (an init forged from the peer's address, say), it goes on.
    */
   private answerAnnounce(from: Endpoint, peerId: string, wait: boolean): void {
     if (this.closing !== undefined || !this.started || this.secure.hasSession(peerId)) return;
@@ -851,7 +850,8 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       this.timers.after(ANSWER_WAIT_MS, () => this.answerAnnounce(from, peerId, false));
       return;
     }
-    this.secure.initiate(from, 'udp', peerId);
+    if (this.discovery.leads(peerId, this.options.now())) this.secure.discover(from, 'udp', peerId);
+    else this.discovery.announceTo(from);
   }
 
   private onEstablished(event: Established): void {

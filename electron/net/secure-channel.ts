@@ -1,4 +1,4 @@
-import { formatEndpoint, type Endpoint } from '../../shared/address';
+import type { Endpoint } from '../../shared/address';
 import type { NodeCounters, Transport } from '../../shared/domain';
 import { handshakePayloadSchema, type HandshakePayload } from '../../shared/protocol/packets';
 import { nodeIdOf } from './crypto/identity';
@@ -6,7 +6,10 @@ import { HandshakeState } from './crypto/noise';
 import type { CryptoProvider, KeyPair } from './crypto/primitives';
 import { createTransport, type TransportLimits, type TransportSession } from './crypto/transport';
 import { decode, encode, type V2Packet } from './crypto/wire-format';
+import { HandshakeWindow } from './handshake-window';
+import { PendingHandshakes, targetKey, type Pending } from './pending-handshakes';
 import { RateLimiter } from './rate-limiter';
+import { WhileBusy } from './timers';
 
 /** What the packet log shows of a v2 packet's header. */
 export interface SealedHeader {
@@ -73,20 +76,6 @@ interface PeerSessions {
   previous: LiveSession | undefined;
 }
 
-interface Pending {
-  readonly state: HandshakeState;
-  readonly localIndex: number;
-  readonly remoteIndex?: number;
-  readonly to: Endpoint;
-  readonly transport: Transport;
-  readonly startedAt: number;
-  /**
-   * The id expected at the other end (an announce or a relay topic named it); a handshake that
-   * proves another key is refused.
-   */
-  readonly expectedId?: string;
-}
-
 /** Handshakes in progress, in all and per source IP; WireGuard-style load bounds. */
 const MAX_PENDING = 512;
 const MAX_PENDING_PER_IP = 16;
@@ -99,6 +88,11 @@ const HANDSHAKES_TOTAL = { perSecond: 200, burst: 400 };
 /** A handshake in progress toward the same peer is not started again within this time. */
 const INITIATE_INTERVAL_MS = 1_000;
 const INITIATIONS_PER_IP = { perSecond: 5, burst: 10 };
+/** A handshake of ours without an answer stops holding its place after this long. */
+const INITIATION_SLOT_MS = 3_000;
+/** Background handshakes waiting their turn, at most (one per target). */
+const MAX_QUEUED_INITIATIONS = 4_096;
+const QUEUE_CHECK_MS = 250;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -113,7 +107,28 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 export class SecureChannel {
   private readonly byIndex = new Map<number, LiveSession>();
   private readonly byPeer = new Map<string, PeerSessions>();
-  private readonly pending = new Map<number, Pending>();
+  /** How many peers' current sessions were made from each IP (MAX_IDENTITIES_PER_IP). */
+  private readonly identities = new Map<string, number>();
+  private readonly pending = new PendingHandshakes();
+  /** Background handshakes waiting for a place, by target, oldest first, and when each came. */
+  private readonly queued = new Map<
+    string,
+    {
+      readonly to: Endpoint;
+      readonly transport: Transport;
+      readonly expectedId?: string;
+      readonly at: number;
+    }
+  >();
+  /** Local indexes of our handshakes that hold a place (no answer yet, younger than a slot). */
+  private readonly awaiting = new Set<number>();
+  /** How many of those there may be: background handshakes wait while it is full. */
+  private readonly window = new HandshakeWindow();
+  private readonly queueCheck = new WhileBusy(
+    QUEUE_CHECK_MS,
+    () => this.pump(),
+    () => this.queued.size > 0,
+  );
   /** Handshakes we start, per destination IP: announces cannot make us a packet cannon. */
   private readonly initiations = new RateLimiter(
     INITIATIONS_PER_IP.perSecond,
@@ -250,13 +265,15 @@ export class SecureChannel {
    */
   initiate(to: Endpoint, transport: Transport, expectedId?: string): void {
     const now = this.deps.now();
-    if (this.inProgress(to, transport, expectedId, now)) return;
+    if (this.pending.initiatedTo(targetKey(to, transport, expectedId), now, INITIATE_INTERVAL_MS))
+      return;
     if (!this.initiations.take(to.address, now) || !this.makeRoom(to.address)) return;
     const state = this.handshake('initiator');
     const localIndex = this.newIndex();
     const written = state.writeMessage();
     if (!written.ok) return;
-    this.pending.set(localIndex, {
+    this.awaiting.add(localIndex);
+    this.pending.add({
       state,
       localIndex,
       to,
@@ -270,6 +287,47 @@ export class SecureChannel {
       noiseMessage: written.message,
     };
     this.deps.send(encode(packet), to, transport, { type: packet.type, index: localIndex });
+  }
+
+  /**
+   * A handshake that nobody waits on (discovery, or healing a session the peer lost). It starts
+   * now if fewer of ours wait for an answer than the window allows (HandshakeWindow), else when
+   * a place frees, oldest first. A target queued already keeps its place; one that has a session
+   * made since it was queued is skipped when its turn comes.
+   */
+  discover(to: Endpoint, transport: Transport, expectedId?: string): void {
+    const key = targetKey(to, transport, expectedId);
+    if (!this.queued.has(key) && this.queued.size < MAX_QUEUED_INITIATIONS) {
+      const at = this.deps.now();
+      this.queued.set(key, {
+        to,
+        transport,
+        at,
+        ...(expectedId === undefined ? {} : { expectedId }),
+      });
+    }
+    this.pump();
+  }
+
+  /** Starts queued handshakes while places are free. */
+  private pump(): void {
+    if (this.queued.size === 0) return;
+    const now = this.deps.now();
+    for (const index of this.awaiting) {
+      const pending = this.pending.get(index);
+      if (pending !== undefined && now - pending.startedAt < INITIATION_SLOT_MS) continue;
+      this.awaiting.delete(index);
+      this.window.unanswered(now);
+    }
+    for (const [key, job] of this.queued) {
+      if (this.awaiting.size >= this.window.size) break;
+      this.queued.delete(key);
+      const since =
+        job.expectedId === undefined ? undefined : this.sessionOf(job.expectedId)?.since;
+      if (since === undefined || since < job.at)
+        this.initiate(job.to, job.transport, job.expectedId);
+    }
+    if (this.queued.size > 0) this.queueCheck.arm();
   }
 
   /** A v2 packet from the network (first byte 0xF8 or above). Never throws. */
@@ -306,14 +364,13 @@ export class SecureChannel {
   /** Drops expired sessions and abandoned handshakes. */
   tick(): void {
     const now = this.deps.now();
-    for (const [index, pending] of this.pending) {
-      if (now - pending.startedAt >= PENDING_TIMEOUT_MS) this.pending.delete(index);
-    }
+    this.pending.expire(now, PENDING_TIMEOUT_MS);
     for (const [peerId, sessions] of this.byPeer) {
       for (const slot of ['previous', 'current'] as const) {
         const live = sessions[slot];
         if (live !== undefined && live.session.expired(now)) {
           this.byIndex.delete(live.session.localIndex);
+          if (slot === 'current') this.countIdentity(live.ip, -1);
           sessions[slot] = undefined;
         }
       }
@@ -328,13 +385,18 @@ export class SecureChannel {
     if (sessions === undefined) return;
     for (const live of [sessions.current, sessions.previous])
       if (live !== undefined) this.byIndex.delete(live.session.localIndex);
+    if (sessions.current !== undefined) this.countIdentity(sessions.current.ip, -1);
     this.byPeer.delete(peerId);
   }
 
   close(): void {
     this.byIndex.clear();
     this.byPeer.clear();
+    this.identities.clear();
     this.pending.clear();
+    this.queued.clear();
+    this.awaiting.clear();
+    this.queueCheck.close();
   }
 
   private onInit(
@@ -364,7 +426,7 @@ export class SecureChannel {
     // Through a relay the sender named its id in the topic, and we answer to that id's inbox:
     // the key that completes the handshake must be that id's (docs/RELAY.md).
     const claimed = transport === 'relay' ? from.address : undefined;
-    this.pending.set(localIndex, {
+    this.pending.add({
       state,
       localIndex,
       remoteIndex: packet.senderIndex,
@@ -400,6 +462,24 @@ export class SecureChannel {
       return;
     }
     this.pending.delete(packet.receiverIndex);
+    if (this.awaiting.delete(packet.receiverIndex)) {
+      const now = this.deps.now();
+      this.window.answered(now - pending.startedAt, now);
+    }
+    this.finish(pending, packet, from, transport, reply);
+    // A place is free: the next queued handshake starts (after this one's session is in, so a
+    // handshake queued for the same peer meanwhile is skipped).
+    this.pump();
+  }
+
+  /** Handshake message 2 answered ours: checks it, sends message 3 and adopts the session. */
+  private finish(
+    pending: Pending,
+    packet: Extract<V2Packet, { type: 'handshake-resp' }>,
+    from: Endpoint,
+    transport: Transport,
+    reply?: (bytes: Uint8Array) => void,
+  ): void {
     const peer = this.verifyPeer(pending, packet.noiseMessage, from, 2);
     if (peer === undefined) return;
     const written = pending.state.writeMessage(this.payload());
@@ -493,8 +573,8 @@ export class SecureChannel {
       // The sender believes in a session we lost (we restarted): offer a new one, at most once a
       // second per address (initiate() bounds it), over UDP where `from` is its socket, or to the
       // inbox of the id a relay sender named (and only that id may answer).
-      if (transport === 'udp') this.initiate(from, 'udp');
-      else if (transport === 'relay') this.initiate(from, 'relay', from.address);
+      if (transport === 'udp') this.discover(from, 'udp');
+      else if (transport === 'relay') this.discover(from, 'relay', from.address);
       return;
     }
     const opened = live.session.receiver.open(bytes);
@@ -518,43 +598,26 @@ export class SecureChannel {
   /** Installs a new session as the peer's current one; the one before stays for stragglers. */
   private adopt(peerId: string, session: TransportSession, from: Endpoint): boolean {
     if (peerId === this.deps.nodeId) return false; // our own identity on another socket
-    if (!this.byPeer.has(peerId) && this.identitiesAt(from.address) >= MAX_IDENTITIES_PER_IP) {
+    const atIp = this.identities.get(from.address) ?? 0;
+    if (!this.byPeer.has(peerId) && atIp >= MAX_IDENTITIES_PER_IP) {
       this.deps.rejected('too-many-identities', from, 'too many node ids from one address');
       return false;
     }
     const sessions = this.byPeer.get(peerId) ?? { current: undefined, previous: undefined };
     if (sessions.previous !== undefined) this.byIndex.delete(sessions.previous.session.localIndex);
     const live: LiveSession = { peerId, session, ip: from.address };
+    if (sessions.current !== undefined) this.countIdentity(sessions.current.ip, -1);
+    this.countIdentity(live.ip, 1);
     this.byPeer.set(peerId, { previous: sessions.current, current: live });
     this.byIndex.set(session.localIndex, live);
     this.deps.counters.handshakesCompleted += 1;
     return true;
   }
 
-  private identitiesAt(ip: string): number {
-    let count = 0;
-    for (const sessions of this.byPeer.values()) if (sessions.current?.ip === ip) count += 1;
-    return count;
-  }
-
-  /** A handshake of ours to the same peer (or the same address) started less than a second ago. */
-  private inProgress(
-    to: Endpoint,
-    transport: Transport,
-    expectedId: string | undefined,
-    now: number,
-  ): boolean {
-    const where = formatEndpoint(to);
-    for (const pending of this.pending.values()) {
-      if (pending.state.role !== 'initiator' || now - pending.startedAt >= INITIATE_INTERVAL_MS)
-        continue;
-      const same =
-        expectedId === undefined
-          ? pending.transport === transport && formatEndpoint(pending.to) === where
-          : pending.expectedId === expectedId;
-      if (same) return true;
-    }
-    return false;
+  private countIdentity(ip: string, change: 1 | -1): void {
+    const count = (this.identities.get(ip) ?? 0) + change;
+    if (count > 0) this.identities.set(ip, count);
+    else this.identities.delete(ip);
   }
 
   /**
@@ -562,24 +625,15 @@ export class SecureChannel {
    * finished yet (we answered it and wait for its last message).
    */
   answering(from: Endpoint, transport: Transport): boolean {
-    const now = this.deps.now();
-    const where = formatEndpoint(from);
-    for (const pending of this.pending.values()) {
-      if (pending.state.role !== 'responder' || now - pending.startedAt >= INITIATE_INTERVAL_MS)
-        continue;
-      if (pending.transport === transport && formatEndpoint(pending.to) === where) return true;
-    }
-    return false;
+    return this.pending.answering(from, transport, this.deps.now(), INITIATE_INTERVAL_MS);
   }
 
   /** Room for one more pending handshake from `ip`: the oldest one goes when the table is full. */
   private makeRoom(ip: string): boolean {
-    let fromIp = 0;
-    for (const pending of this.pending.values()) if (pending.to.address === ip) fromIp += 1;
-    if (fromIp >= MAX_PENDING_PER_IP) return false;
+    if (this.pending.fromIp(ip) >= MAX_PENDING_PER_IP) return false;
     if (this.pending.size >= MAX_PENDING) {
-      const oldest = this.pending.keys().next();
-      if (oldest.done !== true) this.pending.delete(oldest.value);
+      const oldest = this.pending.oldest();
+      if (oldest !== undefined) this.pending.delete(oldest);
     }
     return true;
   }

@@ -90,9 +90,8 @@ describe('nodes on loopback', () => {
 
   it('makes one session of a pair that heard each other announce, not two', async () => {
     const ports = testPorts();
-    // Bob starts first and announces every ~55 ms, so alice hears him soon after her own start
-    // announce reached him. Alice answers an announce at once, bob at the end of his 100 ms reply
-    // window: by then alice's handshake with him is under way or done, and he starts none.
+    // Bob starts first and announces every ~55 ms, so each hears the other's announce. The node
+    // with the lower id starts the handshake; the other answers with an announce and starts none.
     const replyMaxDelayMs = 100;
     const fast = { ...ports, replyMaxDelayMs, announceIntervalMs: 50 };
     const b = await startNode({ ...fast, nick: 'bob', random: () => 0.99 });
@@ -102,14 +101,71 @@ describe('nodes on loopback', () => {
       5_000,
       'alice and bob to see each other',
     );
-    // Past bob's reply window and the wait that follows it (answerAnnounce).
+    // Past both reply windows and the wait that follows them (answerAnnounce).
     await new Promise((resolve) => setTimeout(resolve, 2 * replyMaxDelayMs + 1_200));
     const inits = (node: PacketChatNode) =>
       node.packets().filter((p) => p.direction === 'out' && p.sealed?.type === 'handshake-init');
-    expect(inits(a)).toHaveLength(1);
-    expect(inits(b)).toHaveLength(0);
+    const [lead, other] = a.id < b.id ? [a, b] : [b, a];
+    expect(inits(lead)).toHaveLength(1);
+    expect(inits(other)).toHaveLength(0);
     const sent = await b.sendText(a.id, 'one session');
     await delivered(b, sent.id);
+  });
+
+  it('leaves the handshake to a peer with a lower id, and starts it when that peer does not', async () => {
+    const ports = testPorts();
+    let clock = 1_000_000;
+    await startNode({ ...ports, replyMaxDelayMs: 0, now: () => clock });
+    const ghost = await rawSocket();
+    const heard: Buffer[] = [];
+    ghost.on('message', (bytes) => heard.push(bytes));
+    const announce = encodePacket({ kind: 'announce', from: '0'.repeat(32), port: 1, tcp: 0 });
+    await sendRaw(ghost, announce, ports.serverPort);
+    // The lower id leads: a tells it where a is (an announce, in the clear), and waits.
+    await waitUntil(() => heard.length > 0, 3_000, 'an answer to the announce');
+    expect(heard[0]?.toString()).toContain('"announce"');
+    // Still no session once the wait is over: at the peer's next announce, a starts one itself.
+    clock += 6_000;
+    await sendRaw(ghost, announce, ports.serverPort);
+    await waitUntil(() => heard.some((b) => b[0] === 0xf8), 3_000, 'a handshake initiation');
+    expect(heard.filter((b) => b[0] === 0xf8)).toHaveLength(1);
+  });
+
+  it('starts no more handshakes at once than its window, and the rest as places free', async () => {
+    const ports = testPorts();
+    let clock = 1_000_000;
+    await startNode({ ...ports, replyMaxDelayMs: 0, now: () => clock });
+    // 24 would-be peers, each on its own loopback address (no per-IP bound applies), announce
+    // ids above any a can have, so a starts every handshake, and none of them ever answers.
+    const inits: string[] = [];
+    const ghosts = await Promise.all(
+      Array.from({ length: 24 }, async (_, i) => {
+        const socket = createSocket('udp4');
+        rawSockets.push(socket);
+        await new Promise<void>((resolve) => socket.bind(0, `127.0.3.${i + 1}`, resolve));
+        socket.on('message', (bytes) => {
+          if (bytes[0] === 0xf8) inits.push(`127.0.3.${i + 1}`);
+        });
+        return socket;
+      }),
+    );
+    for (const [i, socket] of ghosts.entries()) {
+      const id = `ff${i.toString(16).padStart(30, '0')}`;
+      const announce = encodePacket({ kind: 'announce', from: id, port: 1, tcp: 0 });
+      await new Promise<void>((resolve, reject) =>
+        socket.send(announce, ports.serverPort, '127.0.0.1', (e) => (e ? reject(e) : resolve())),
+      );
+    }
+    // The clock stands still, so no place frees: the window's 8 go out, the other 16 wait.
+    await waitUntil(() => inits.length >= 8, 3_000, 'the first handshakes');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(inits).toHaveLength(8);
+    // Their answers are overdue: the places free, the window halves, and 4 more go out.
+    clock += 3_000;
+    await waitUntil(() => inits.length >= 12, 3_000, 'the next handshakes');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(inits).toHaveLength(12);
+    expect(new Set(inits).size).toBe(12);
   });
 
   it('delivers a burst of messages exactly once and in order', async () => {
@@ -194,7 +250,8 @@ describe('nodes on loopback', () => {
     const ports = testPorts();
     const a = await startNode(ports);
     const ghost = await rawSocket();
-    const id = 'c0ffee00c0ffee00c0ffee00c0ffee00';
+    // The highest id there is: a, with a lower one, starts the handshake (Discovery.leads).
+    const id = 'f'.repeat(32);
     const handshake = new Promise<Buffer>((resolve) => ghost.once('message', resolve));
     await sendRaw(
       ghost,

@@ -1,0 +1,44 @@
+/** The window's bounds: how many background handshakes of ours may wait for an answer at once. */
+export const MIN_WINDOW = 1;
+export const MAX_WINDOW = 16;
+const START_WINDOW = 8;
+/**
+ * An answer slower than this means the answering side is behind (its CPU or its socket queue), so
+ * the window shrinks. A LAN answers a handshake in a few milliseconds.
+ */
+export const SLOW_ANSWER_MS = 1_000;
+
+/**
+ * How many background handshakes a node keeps in flight, as TCP's congestion window
+ * (additive increase, multiplicative decrease): each answer in time widens it by 1/window, a
+ * slow answer or none halves it, at most once per SLOW_ANSWER_MS. A node that meets 200 peers at
+ * once then starts no more handshakes than the answering side keeps up with: started all at
+ * once, the answers queue past their timeouts in the peers' sockets, the queues overflow, and
+ * the work is lost and done again (docs/BENCHMARKS.md, "Tenth pass on issue 18").
+ */
+export class HandshakeWindow {
+  private window = START_WINDOW;
+  private lastCut = Number.NEGATIVE_INFINITY;
+
+  /** The number of handshakes that may wait for an answer now. */
+  get size(): number {
+    return Math.floor(this.window);
+  }
+
+  /** A handshake of ours was answered `latencyMs` after it started. */
+  answered(latencyMs: number, now: number): void {
+    if (latencyMs >= SLOW_ANSWER_MS) this.cut(now);
+    else this.window = Math.min(MAX_WINDOW, this.window + 1 / this.window);
+  }
+
+  /** A handshake of ours got no answer in time. */
+  unanswered(now: number): void {
+    this.cut(now);
+  }
+
+  private cut(now: number): void {
+    if (now - this.lastCut < SLOW_ANSWER_MS) return;
+    this.lastCut = now;
+    this.window = Math.max(MIN_WINDOW, this.window / 2);
+  }
+}

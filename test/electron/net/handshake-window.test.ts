@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import {
+  HandshakeWindow,
+  MAX_WINDOW,
+  MIN_WINDOW,
+  SLOW_ANSWER_MS,
+} from '../../../electron/net/handshake-window';
+
+describe('HandshakeWindow', () => {
+  it('starts at 8 and grows by about one per window of timely answers, up to its maximum', () => {
+    const window = new HandshakeWindow();
+    expect(window.size).toBe(8);
+    for (let i = 0; i < 8; i += 1) window.answered(5, i);
+    expect(window.size).toBe(8); // each step is 1/window: eight of them fall just short of 9
+    window.answered(5, 9);
+    expect(window.size).toBe(9);
+    for (let i = 0; i < 1_000; i += 1) window.answered(5, 10 + i);
+    expect(window.size).toBe(MAX_WINDOW);
+  });
+
+  it('halves on a slow answer or none, at most once per SLOW_ANSWER_MS', () => {
+    const window = new HandshakeWindow();
+    window.answered(SLOW_ANSWER_MS, 10_000);
+    expect(window.size).toBe(4);
+    window.unanswered(10_000 + SLOW_ANSWER_MS - 1); // the same episode of slowness
+    expect(window.size).toBe(4);
+    window.unanswered(10_000 + SLOW_ANSWER_MS);
+    expect(window.size).toBe(2);
+    for (let i = 1; i <= 5; i += 1) window.unanswered(10_000 + SLOW_ANSWER_MS * (1 + i));
+    expect(window.size).toBe(MIN_WINDOW);
+  });
+});
