@@ -11,10 +11,12 @@ export const SLOW_ANSWER_MS = 1_000;
 /**
  * How many background handshakes a node keeps in flight, as TCP's congestion window
  * (additive increase, multiplicative decrease): each answer in time widens it by 1/window, a
- * slow answer or none halves it, at most once per SLOW_ANSWER_MS. A node that meets 200 peers at
- * once then starts no more handshakes than the answering side keeps up with: started all at
- * once, the answers queue past their timeouts in the peers' sockets, the queues overflow, and
- * the work is lost and done again (docs/BENCHMARKS.md, "Tenth pass on issue 18").
+ * slow answer halves it, at most once per SLOW_ANSWER_MS. A node that meets 200 peers at once
+ * then starts no more handshakes than the answering side keeps up with: started all at once,
+ * the answers queue past their timeouts in the peers' sockets, the queues overflow, and the work
+ * is lost and done again (docs/BENCHMARKS.md, "Tenth pass on issue 18"). No answer at all does
+ * not shrink it: a lost packet, a peer gone or an announce under an invented id says nothing of
+ * the load, and would let a flood of announces hold the window at its minimum.
  */
 export class HandshakeWindow {
   private window = START_WINDOW;
@@ -29,11 +31,6 @@ export class HandshakeWindow {
   answered(latencyMs: number, now: number): void {
     if (latencyMs >= SLOW_ANSWER_MS) this.cut(now);
     else this.window = Math.min(MAX_WINDOW, this.window + 1 / this.window);
-  }
-
-  /** A handshake of ours got no answer in time. */
-  unanswered(now: number): void {
-    this.cut(now);
   }
 
   private cut(now: number): void {

@@ -851,7 +851,7 @@ export class PacketChatNode extends EventEmitter<NodeEvents> {
       return;
     }
     if (this.discovery.leads(peerId, this.options.now())) this.secure.discover(from, 'udp', peerId);
-    else this.discovery.announceTo(from);
+    else if (this.secure.mayPrompt(from.address)) this.discovery.announceTo(from);
   }
 
   private onEstablished(event: Established): void {

@@ -6,7 +6,7 @@ import { HandshakeState } from './crypto/noise';
 import type { CryptoProvider, KeyPair } from './crypto/primitives';
 import { createTransport, type TransportLimits, type TransportSession } from './crypto/transport';
 import { decode, encode, type V2Packet } from './crypto/wire-format';
-import { HandshakeWindow } from './handshake-window';
+import { HandshakeWindow, SLOW_ANSWER_MS } from './handshake-window';
 import { PendingHandshakes, targetKey, type Pending } from './pending-handshakes';
 import { RateLimiter } from './rate-limiter';
 import { WhileBusy } from './timers';
@@ -88,8 +88,6 @@ const HANDSHAKES_TOTAL = { perSecond: 200, burst: 400 };
 /** A handshake in progress toward the same peer is not started again within this time. */
 const INITIATE_INTERVAL_MS = 1_000;
 const INITIATIONS_PER_IP = { perSecond: 5, burst: 10 };
-/** A handshake of ours without an answer stops holding its place after this long. */
-const INITIATION_SLOT_MS = 3_000;
 /** Background handshakes waiting their turn, at most (one per target). */
 const MAX_QUEUED_INITIATIONS = 4_096;
 const QUEUE_CHECK_MS = 250;
@@ -310,24 +308,43 @@ export class SecureChannel {
   }
 
   /** Starts queued handshakes while places are free. */
+  /**
+   * Starts queued handshakes while places are free, oldest first, but never a second one toward
+   * an IP that has not answered the first: announces forged from one host (or a host that never
+   * answers) hold one place at most. A handshake without an answer after SLOW_ANSWER_MS stops
+   * holding its place (its answer still counts if it comes, as a slow one).
+   */
   private pump(): void {
     if (this.queued.size === 0) return;
     const now = this.deps.now();
+    const busy = new Set<string>();
     for (const index of this.awaiting) {
       const pending = this.pending.get(index);
-      if (pending !== undefined && now - pending.startedAt < INITIATION_SLOT_MS) continue;
-      this.awaiting.delete(index);
-      this.window.unanswered(now);
+      if (pending !== undefined && now - pending.startedAt < SLOW_ANSWER_MS)
+        busy.add(pending.to.address);
+      else this.awaiting.delete(index);
     }
     for (const [key, job] of this.queued) {
       if (this.awaiting.size >= this.window.size) break;
+      if (busy.has(job.to.address)) continue;
       this.queued.delete(key);
       const since =
         job.expectedId === undefined ? undefined : this.sessionOf(job.expectedId)?.since;
-      if (since === undefined || since < job.at)
-        this.initiate(job.to, job.transport, job.expectedId);
+      if (since !== undefined && since >= job.at) continue;
+      const before = this.awaiting.size;
+      this.initiate(job.to, job.transport, job.expectedId);
+      if (this.awaiting.size > before) busy.add(job.to.address);
     }
     if (this.queued.size > 0) this.queueCheck.arm();
+  }
+
+  /**
+   * Takes one of the tokens that bound what announces make this node send toward `ip` (each
+   * handshake it starts takes one too): 5 a second per IP, bursts of 10, so an announce flood
+   * cannot make it a reflector. False when none is left.
+   */
+  mayPrompt(ip: string): boolean {
+    return this.initiations.take(ip, this.deps.now());
   }
 
   /** A v2 packet from the network (first byte 0xF8 or above). Never throws. */

@@ -3,6 +3,7 @@
  * in the same run. Everything runs on 127.0.0.1 (discovery: the loopback broadcast address).
  */
 import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { TRANSPORT_OVERHEAD_BYTES } from '../../electron/net/crypto/wire-format';
 import { encodingLength } from '../../shared/protocol/codec';
 import { MAX_FRAME_BYTES, MAX_TEXT_BYTES } from '../../shared/protocol/constants';
@@ -235,6 +236,25 @@ export interface DiscoveryResult {
   readonly rawMs: number;
   /** CPU (user + system) of each process from the start until its nodes saw everyone. */
   readonly cpuMs: readonly number[];
+  /**
+   * Datagrams the kernel dropped for a full socket buffer while the nodes met (Linux's UDP
+   * `RcvbufErrors`, machine-wide), or undefined where it cannot be read.
+   */
+  readonly droppedDatagrams: number | undefined;
+}
+
+/** Linux's count of UDP datagrams dropped for a full receive buffer, since boot. */
+function udpReceiveBufferErrors(): number | undefined {
+  try {
+    const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n');
+    const header = lines.find((l) => l.startsWith('Udp: InDatagrams'))?.split(/\s+/);
+    const values = lines.find((l) => /^Udp: \d/.test(l))?.split(/\s+/);
+    const at = header?.indexOf('RcvbufErrors') ?? -1;
+    const value = at < 0 ? undefined : Number(values?.[at]);
+    return value === undefined || Number.isNaN(value) ? undefined : value;
+  } catch {
+    return undefined; // not Linux
+  }
 }
 
 /** Time until `total` nodes on loopback all see each other, vs raw broadcast-and-reply. */
@@ -261,8 +281,10 @@ export async function discovery(
         ),
       );
       let started = performance.now();
+      const dropsBefore = udpReceiveBufferErrors();
       const results = await Promise.all(workers.map((w) => w.call('goMany', total, 120_000)));
       const nodeMs = performance.now() - started;
+      const dropsAfter = udpReceiveBufferErrors();
       await Promise.all(workers.map((w) => w.call('closeAll')));
 
       const rawPort = randomInt(20_000, 29_000);
@@ -278,6 +300,10 @@ export async function discovery(
         nodeBoundMs: Math.max(...results.map((r) => r.boundMs)),
         rawMs,
         cpuMs: results.map((r) => r.cpuMs),
+        droppedDatagrams:
+          dropsBefore === undefined || dropsAfter === undefined
+            ? undefined
+            : dropsAfter - dropsBefore,
       };
     },
     execArgv,

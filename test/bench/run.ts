@@ -316,7 +316,7 @@ async function main(): Promise<void> {
         r.nodeMs,
         'raw broadcast hello + immediate unicast reply',
         r.rawMs,
-        `4 processes, one loopback address per node, announces by unicast to every node; each pair completes a Noise XX handshake; announce replies wait 0-250 ms by design; binding took ${round(r.nodeBoundMs)} ms`,
+        `4 processes, one loopback address per node, announces by unicast to every node; each pair completes a Noise XX handshake; announce replies wait 0-250 ms by design; binding took ${round(r.nodeBoundMs)} ms; CPU per process ${r.cpuMs.map((ms) => round(ms / 1000)).join(', ')} s; datagrams dropped by full socket buffers: ${r.droppedDatagrams ?? 'unknown'}`,
       );
     }
   });

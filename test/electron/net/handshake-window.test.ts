@@ -18,15 +18,18 @@ describe('HandshakeWindow', () => {
     expect(window.size).toBe(MAX_WINDOW);
   });
 
-  it('halves on a slow answer or none, at most once per SLOW_ANSWER_MS', () => {
+  it('halves on a slow answer, at most once per SLOW_ANSWER_MS', () => {
     const window = new HandshakeWindow();
     window.answered(SLOW_ANSWER_MS, 10_000);
     expect(window.size).toBe(4);
-    window.unanswered(10_000 + SLOW_ANSWER_MS - 1); // the same episode of slowness
+    window.answered(SLOW_ANSWER_MS * 3, 10_000 + SLOW_ANSWER_MS - 1); // the same slow spell
     expect(window.size).toBe(4);
-    window.unanswered(10_000 + SLOW_ANSWER_MS);
+    window.answered(SLOW_ANSWER_MS * 3, 10_000 + SLOW_ANSWER_MS);
     expect(window.size).toBe(2);
-    for (let i = 1; i <= 5; i += 1) window.unanswered(10_000 + SLOW_ANSWER_MS * (1 + i));
+    for (let i = 1; i <= 5; i += 1)
+      window.answered(SLOW_ANSWER_MS, 10_000 + SLOW_ANSWER_MS * (1 + i));
     expect(window.size).toBe(MIN_WINDOW);
+    window.answered(SLOW_ANSWER_MS - 1, 20_000); // in time again: it grows back
+    expect(window.size).toBe(2);
   });
 });

@@ -131,15 +131,15 @@ describe('nodes on loopback', () => {
     expect(heard.filter((b) => b[0] === 0xf8)).toHaveLength(1);
   });
 
-  it('starts no more handshakes at once than its window, and the rest as places free', async () => {
+  it('starts no more handshakes at once than its window, one per IP, the rest as places free', async () => {
     const ports = testPorts();
     let clock = 1_000_000;
     await startNode({ ...ports, replyMaxDelayMs: 0, now: () => clock });
-    // 24 would-be peers, each on its own loopback address (no per-IP bound applies), announce
-    // ids above any a can have, so a starts every handshake, and none of them ever answers.
+    // 20 would-be peers on 20 loopback addresses announce ids above any a can have, so a starts
+    // every handshake, and none of them ever answers. The first address announces three ids.
     const inits: string[] = [];
     const ghosts = await Promise.all(
-      Array.from({ length: 24 }, async (_, i) => {
+      Array.from({ length: 20 }, async (_, i) => {
         const socket = createSocket('udp4');
         rawSockets.push(socket);
         await new Promise<void>((resolve) => socket.bind(0, `127.0.3.${i + 1}`, resolve));
@@ -149,23 +149,29 @@ describe('nodes on loopback', () => {
         return socket;
       }),
     );
-    for (const [i, socket] of ghosts.entries()) {
-      const id = `ff${i.toString(16).padStart(30, '0')}`;
-      const announce = encodePacket({ kind: 'announce', from: id, port: 1, tcp: 0 });
+    const announce = async (socket: Socket, n: number): Promise<void> => {
+      const id = `ff${n.toString(16).padStart(30, '0')}`;
+      const bytes = encodePacket({ kind: 'announce', from: id, port: 1, tcp: 0 });
       await new Promise<void>((resolve, reject) =>
-        socket.send(announce, ports.serverPort, '127.0.0.1', (e) => (e ? reject(e) : resolve())),
+        socket.send(bytes, ports.serverPort, '127.0.0.1', (e) => (e ? reject(e) : resolve())),
       );
+    };
+    for (const [i, socket] of ghosts.entries()) {
+      await announce(socket, i);
+      if (i === 0) for (const n of [100, 101]) await announce(socket, n);
     }
-    // The clock stands still, so no place frees: the window's 8 go out, the other 16 wait.
+    // The clock stands still, so no place frees: the window's 8 go out, one per address.
     await waitUntil(() => inits.length >= 8, 3_000, 'the first handshakes');
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(inits).toHaveLength(8);
-    // Their answers are overdue: the places free, the window halves, and 4 more go out.
-    clock += 3_000;
-    await waitUntil(() => inits.length >= 12, 3_000, 'the next handshakes');
+    expect(new Set(inits).size).toBe(8);
+    // A second later the answers are overdue: the places free and the next 8 go out. The window
+    // stays (no answer is no sign of load), and the first address gets its second handshake.
+    clock += 1_000;
+    await waitUntil(() => inits.length >= 16, 3_000, 'the next handshakes');
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(inits).toHaveLength(12);
-    expect(new Set(inits).size).toBe(12);
+    expect(inits).toHaveLength(16);
+    expect(inits.filter((ip) => ip === '127.0.3.1')).toHaveLength(2);
   });
 
   it('delivers a burst of messages exactly once and in order', async () => {
