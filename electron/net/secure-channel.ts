@@ -6,7 +6,7 @@ import { HandshakeState } from './crypto/noise';
 import type { CryptoProvider, KeyPair } from './crypto/primitives';
 import { createTransport, type TransportLimits, type TransportSession } from './crypto/transport';
 import { decode, encode, type V2Packet } from './crypto/wire-format';
-import { HandshakeWindow, SLOW_ANSWER_MS } from './handshake-window';
+import { HandshakeWindow } from './handshake-window';
 import { PendingHandshakes, targetKey, type Pending } from './pending-handshakes';
 import { RateLimiter } from './rate-limiter';
 import { WhileBusy } from './timers';
@@ -311,17 +311,17 @@ export class SecureChannel {
   /**
    * Starts queued handshakes while places are free, oldest first, but never a second one toward
    * an IP that has not answered the first: announces forged from one host (or a host that never
-   * answers) hold one place at most. A handshake without an answer after SLOW_ANSWER_MS stops
-   * holding its place (its answer still counts if it comes, as a slow one).
+   * answers) hold one place at most. A handshake without an answer stops holding its place after
+   * the window's `holdMs` (its answer still counts if it comes, as a slow one).
    */
   private pump(): void {
     if (this.queued.size === 0) return;
     const now = this.deps.now();
     const busy = new Set<string>();
+    const holdMs = this.window.holdMs;
     for (const index of this.awaiting) {
       const pending = this.pending.get(index);
-      if (pending !== undefined && now - pending.startedAt < SLOW_ANSWER_MS)
-        busy.add(pending.to.address);
+      if (pending !== undefined && now - pending.startedAt < holdMs) busy.add(pending.to.address);
       else this.awaiting.delete(index);
     }
     for (const [key, job] of this.queued) {

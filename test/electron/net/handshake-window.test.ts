@@ -32,4 +32,15 @@ describe('HandshakeWindow', () => {
     window.answered(SLOW_ANSWER_MS - 1, 20_000); // in time again: it grows back
     expect(window.size).toBe(2);
   });
+
+  it('holds a place without an answer as long as answers take: 1 s on a LAN, up to 10 s', () => {
+    const window = new HandshakeWindow();
+    expect(window.holdMs).toBe(1_000);
+    for (let i = 0; i < 20; i += 1) window.answered(3, i);
+    expect(window.holdMs).toBe(1_000); // a few ms of latency: the floor
+    window.answered(4_000, 100);
+    expect(window.holdMs).toBeGreaterThan(4_000); // smoothed latency + 4 × its variation
+    for (let i = 0; i < 50; i += 1) window.answered(30_000, 200 + i);
+    expect(window.holdMs).toBe(10_000);
+  });
 });
