@@ -118,7 +118,7 @@ export class SecureChannel {
       readonly at: number;
     }
   >();
-  /** Local indexes of our handshakes that hold a place (no answer yet, younger than a slot). */
+  /** Local indexes of our handshakes that hold a place (no answer yet, younger than `holdMs`). */
   private readonly awaiting = new Set<number>();
   /** How many of those there may be: background handshakes wait while it is full. */
   private readonly window = new HandshakeWindow();
@@ -307,7 +307,6 @@ export class SecureChannel {
     this.pump();
   }
 
-  /** Starts queued handshakes while places are free. */
   /**
    * Starts queued handshakes while places are free, oldest first, but never a second one toward
    * an IP that has not answered the first: announces forged from one host (or a host that never
@@ -315,7 +314,6 @@ export class SecureChannel {
    * the window's `holdMs` (its answer still counts if it comes, as a slow one).
    */
   private pump(): void {
-    if (this.queued.size === 0) return;
     const now = this.deps.now();
     const busy = new Set<string>();
     const holdMs = this.window.holdMs;
@@ -382,6 +380,7 @@ export class SecureChannel {
   tick(): void {
     const now = this.deps.now();
     this.pending.expire(now, PENDING_TIMEOUT_MS);
+    this.pump(); // also lets go of places held by handshakes that were never answered
     for (const [peerId, sessions] of this.byPeer) {
       for (const slot of ['previous', 'current'] as const) {
         const live = sessions[slot];
