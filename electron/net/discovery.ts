@@ -1,5 +1,6 @@
 import { formatEndpoint, parseEndpoint, type Endpoint } from '../../shared/address';
 import type { AnnouncePacket } from '../../shared/protocol/packets';
+import { BoundedMap } from './bounded-set';
 import { discoveryTargets, type ResolvedOptions } from './node-options';
 import type { Timers } from './timers';
 
@@ -10,7 +11,7 @@ import type { Timers } from './timers';
 const LEAD_WAIT_MS = 5_000;
 /** A wait older than this is forgotten: the peer's next announce starts a new one. */
 const LEAD_FORGET_MS = 60_000;
-/** Peers whose handshake we wait for, at most (the oldest wait is forgotten first). */
+/** Peers whose handshake we wait for, at most (the least recently consulted wait goes first). */
 const MAX_LEAD_WAITS = 4_096;
 
 export interface DiscoveryDeps {
@@ -30,7 +31,7 @@ export class Discovery {
   private readonly manual: Endpoint[] = [];
   private readonly pendingReplies = new Set<string>();
   /** When we first told each peer that should start the handshake that we are here. */
-  private readonly leadWaits = new Map<string, number>();
+  private readonly leadWaits = new BoundedMap<string, number>(MAX_LEAD_WAITS);
 
   constructor(private readonly deps: DiscoveryDeps) {}
 
@@ -86,11 +87,6 @@ export class Discovery {
     if (this.deps.options.nodeId < peerId) return true;
     const since = this.leadWaits.get(peerId);
     if (since !== undefined && now - since < LEAD_FORGET_MS) return now - since >= LEAD_WAIT_MS;
-    this.leadWaits.delete(peerId);
-    if (this.leadWaits.size >= MAX_LEAD_WAITS) {
-      const oldest = this.leadWaits.keys().next();
-      if (oldest.done !== true) this.leadWaits.delete(oldest.value);
-    }
     this.leadWaits.set(peerId, now);
     return false;
   }

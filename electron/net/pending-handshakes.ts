@@ -16,13 +16,14 @@ export interface Pending {
   readonly expectedId?: string;
 }
 
-/** Where a handshake of ours goes: the id it expects when one is named, else the address. */
-export function targetKey(to: Endpoint, transport: Transport, expectedId?: string): string {
-  return expectedId === undefined ? `${transport} ${formatEndpoint(to)}` : `id ${expectedId}`;
+/** An address over a transport: where a handshake came from, or goes when no id is named. */
+function endpointKey(endpoint: Endpoint, transport: Transport): string {
+  return `${transport} ${formatEndpoint(endpoint)}`;
 }
 
-function sourceKey(from: Endpoint, transport: Transport): string {
-  return `${transport} ${formatEndpoint(from)}`;
+/** Where a handshake of ours goes: the id it expects when one is named, else the address. */
+export function targetKey(to: Endpoint, transport: Transport, expectedId?: string): string {
+  return expectedId === undefined ? endpointKey(to, transport) : `id ${expectedId}`;
 }
 
 /**
@@ -57,7 +58,7 @@ export class PendingHandshakes {
         pending.localIndex,
       );
     } else {
-      this.answered.set(sourceKey(pending.to, pending.transport), pending.localIndex);
+      this.answered.set(endpointKey(pending.to, pending.transport), pending.localIndex);
     }
     const ip = pending.to.address;
     this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
@@ -70,7 +71,7 @@ export class PendingHandshakes {
     const [indexes, key] =
       pending.state.role === 'initiator'
         ? [this.initiated, targetKey(pending.to, pending.transport, pending.expectedId)]
-        : [this.answered, sourceKey(pending.to, pending.transport)];
+        : [this.answered, endpointKey(pending.to, pending.transport)];
     if (indexes.get(key) === index) indexes.delete(key);
     const ip = pending.to.address;
     const left = (this.perIp.get(ip) ?? 1) - 1;
@@ -96,7 +97,7 @@ export class PendingHandshakes {
 
   /** Whether whoever is at `from` started a handshake with us less than `withinMs` ago. */
   answering(from: Endpoint, transport: Transport, now: number, withinMs: number): boolean {
-    return this.isRecent(this.answered.get(sourceKey(from, transport)), now, withinMs);
+    return this.isRecent(this.answered.get(endpointKey(from, transport)), now, withinMs);
   }
 
   /** Drops the handshakes started `timeoutMs` ago or more. */
